@@ -1,0 +1,29 @@
+# The two commands of the README: `make demo` and `make test`.
+# Only Python 3.11+ and make are needed: the virtualenv is built here from pyproject.toml.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: demo test install clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	mkdir -p var
+	DEMO=1 $(BIN)/python manage.py migrate --noinput
+	DEMO=1 $(BIN)/python manage.py seed_demo
+	DEMO=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	DEMO=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,171 @@
+"""Recording events: ``record()`` inside ``atomic()``, chained at the very end of the transaction.
+
+Why buffer: every page view appends an event, so the chain lock must never be held for the length
+of a user's transaction. ``record()`` only appends to a per-connection buffer; when the outermost
+``audit.atomic()`` block is about to commit, ``_flush()`` takes the chain lock, reads the chain
+head, links and inserts the buffered events, and the commit that follows releases the lock. The
+lock is thus held for one indexed read, one multi-row INSERT and the COMMIT — not for the user's
+work. On PostgreSQL the lock is a transaction-level advisory lock; on SQLite every write
+transaction already holds the database's write lock (``transaction_mode=IMMEDIATE``). The unique
+``seq`` makes a fork impossible even if the lock were bypassed.
+
+``record()`` called outside ``audit.atomic()`` opens one around itself, so the event is written at
+once (in the caller's transaction if there is one: the change and its event commit or fail together).
+"""
+
+import contextvars
+import json
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
+
+from audit import chain
+from audit.models import Event
+
+# Any 64-bit constant: the key of the PostgreSQL advisory lock that serialises chain appends.
+CHAIN_LOCK_KEY = 0x617564697400
+
+
+@dataclass
+class Context:
+    """Who is acting, from where, within which user action (set by the middleware or a command)."""
+
+    actor: object = None
+    actor_label: str = ""
+    ip: str | None = None
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+_context: contextvars.ContextVar[Context | None] = contextvars.ContextVar("audit_context", default=None)
+
+
+@contextmanager
+def acting(actor=None, *, label: str = "", ip: str | None = None, request_id: str | None = None):
+    """Run a block on behalf of ``actor`` (a user, or None for the system with a ``label``)."""
+    ctx = Context(actor=actor, actor_label=label, ip=ip, request_id=request_id or uuid.uuid4().hex)
+    token = _context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _context.reset(token)
+
+
+def current() -> Context:
+    return _context.get() or Context(actor_label="système")
+
+
+class _Buffer:
+    """Events waiting for the end of the outermost ``audit.atomic()`` on one connection."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.events: list[dict] = []
+
+
+def _buffer(using: str) -> _Buffer:
+    conn = connections[using]
+    if not hasattr(conn, "_audit_buffer"):
+        conn._audit_buffer = _Buffer()
+    return conn._audit_buffer
+
+
+@contextmanager
+def atomic(using: str = DEFAULT_DB_ALIAS):
+    """``transaction.atomic()`` whose recorded events are chained and written as it ends."""
+    buffer = _buffer(using)
+    with transaction.atomic(using=using):
+        mark = len(buffer.events)
+        buffer.depth += 1
+        try:
+            yield
+        except BaseException:
+            del buffer.events[mark:]  # this block's events roll back with its changes
+            raise
+        finally:
+            buffer.depth -= 1
+        if buffer.depth == 0 and buffer.events:
+            events, buffer.events = buffer.events, []
+            _flush(events, using)
+
+
+def record(
+    action: str,
+    *,
+    obj=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    departement: str = "",
+    details: dict | None = None,
+    actor=None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Record one event in the current transaction (see the module docstring)."""
+    from cases import policy
+
+    ctx = current()
+    actor = actor if actor is not None else ctx.actor
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    primary = policy.scope(actor).primary if actor is not None else None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    event = {
+        "time": timezone.now(),
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_label": actor.get_username() if actor is not None else ctx.actor_label,
+        "actor_role": primary.role if primary else "",
+        "actor_cell": primary.cell.departement.code if primary and primary.cell_id else "",
+        "ip": ctx.ip,
+        "request_id": ctx.request_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id) if object_id != "" else "",
+        "departement": departement,
+        # JSON round trip: dates, decimals and UUIDs become the strings the database will return.
+        "details": json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder)),
+    }
+    buffer = _buffer(using)
+    if buffer.depth:
+        buffer.events.append(event)
+        return
+    with atomic(using):
+        buffer.events.append(event)
+
+
+def _flush(events: list[dict], using: str) -> None:
+    conn = connections[using]
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    head = Event.objects.using(using).order_by("-seq").values_list("seq", "hash").first()
+    seq, previous = head or (0, chain.GENESIS)
+    rows = []
+    for values in events:
+        seq += 1
+        values["seq"] = seq
+        previous = chain.link(previous, values)
+        rows.append(Event(hash=previous, **values))
+    Event.objects.using(using).bulk_create(rows)
+
+
+def record_denied(exc, *, path: str = "") -> None:
+    """Record a refusal of the access policy (``cases.policy.AccessDenied``), after its rollback."""
+    target = exc.target
+    departement = ""
+    if target is not None:
+        departement = getattr(getattr(target, "departement", None), "code", "") or getattr(target, "code", "")
+    details = {"action": str(exc.action)}
+    if path:
+        details["path"] = path
+    record(
+        "access.denied",
+        obj=target if hasattr(target, "_meta") else None,
+        departement=departement,
+        details=details,
+        actor=exc.user,
+    )

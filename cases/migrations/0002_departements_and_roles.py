@@ -1,0 +1,23 @@
+"""Load the 101 départements and create one group per role (their permissions are synchronised
+after every migrate by ``cases.roles.sync_role_groups``)."""
+
+from django.db import migrations
+
+from cases.departements import DEPARTEMENTS
+
+ROLES = ["coordinator", "member", "mobile_team", "inspector", "national", "admin"]
+
+
+def load(apps, schema_editor):
+    Departement = apps.get_model("cases", "Departement")
+    for code, name in DEPARTEMENTS:
+        Departement.objects.update_or_create(code=code, defaults={"name": name})
+    Group = apps.get_model("auth", "Group")
+    for role in ROLES:
+        Group.objects.get_or_create(name=f"role:{role}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cases", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

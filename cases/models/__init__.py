@@ -1,0 +1,10 @@
+from cases.models.organisation import (
+    Cell,
+    Departement,
+    Institution,
+    Mandate,
+    Membership,
+    Role,
+)
+
+__all__ = ["Cell", "Departement", "Institution", "Mandate", "Membership", "Role"]

@@ -1,0 +1,170 @@
+"""The organisation: départements, their cellule, partner institutions, memberships and mandates."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordonnateur de la cellule"
+    MEMBER = "member", "Membre de la cellule"
+    MOBILE_TEAM = "mobile_team", "Équipe mobile d'intervention"
+    INSPECTOR = "inspector", "Inspection"
+    NATIONAL = "national", "Niveau national (CIPDR)"
+    ADMIN = "admin", "Administration technique"
+
+    @classmethod
+    def cell_roles(cls) -> frozenset["Role"]:
+        """Roles held within one cellule; the others are national and have no cellule."""
+        return frozenset({cls.COORDINATOR, cls.MEMBER})
+
+
+class Departement(models.Model):
+    code = models.CharField("code", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=64)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "département"
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class Cell(models.Model):
+    """The cellule de suivi of one département."""
+
+    class ChairFunction(models.TextChoices):
+        PREFET = "prefet", "Préfet"
+        DIRECTEUR_CABINET = "directeur_cabinet", "Directeur de cabinet"
+        SOUS_PREFET = "sous_prefet", "Sous-préfet"
+
+    class Periodicity(models.TextChoices):
+        WEEKLY = "weekly", "Hebdomadaire"
+        FORTNIGHTLY = "fortnightly", "Tous les quinze jours"
+        MONTHLY = "monthly", "Mensuelle"
+        BIMONTHLY = "bimonthly", "Tous les deux mois"
+        QUARTERLY = "quarterly", "Trimestrielle"
+
+    departement = models.OneToOneField(Departement, on_delete=models.PROTECT, verbose_name="département")
+    chair_function = models.CharField("présidence", max_length=32, choices=ChairFunction.choices)
+    meeting_periodicity = models.CharField("périodicité des réunions", max_length=16, choices=Periodicity.choices)
+    installed_on = models.DateField("installée le", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["departement__code"]
+        verbose_name = "cellule"
+
+    def __str__(self) -> str:
+        return f"Cellule {self.departement}"
+
+
+class Institution(models.Model):
+    class Category(models.TextChoices):
+        STATE = "state", "Services de l'État"
+        JUSTICE = "justice", "Justice"
+        LOCAL_AUTHORITY = "local_authority", "Collectivité territoriale"
+        ASSOCIATION = "association", "Association"
+        NATIONAL_PROVIDER = "national_provider", "Prestataire national"
+
+    name = models.CharField("nom", max_length=128, unique=True)
+    category = models.CharField("catégorie", max_length=32, choices=Category.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "institution"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActiveQuerySet(models.QuerySet):
+    """Rows whose [starts_on, ends_on] period contains a date (today by default)."""
+
+    def active(self, at: datetime.date | None = None):
+        at = at or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=at), starts_on__lte=at)
+
+
+class Membership(models.Model):
+    """A user's role, in a cellule for coordinators and members, national otherwise."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships", verbose_name="utilisateur"
+    )
+    cell = models.ForeignKey(
+        Cell, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name="cellule"
+    )
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, verbose_name="institution")
+    function = models.CharField("fonction", max_length=128)
+    role = models.CharField("rôle", max_length=16, choices=Role.choices)
+    starts_on = models.DateField("début")
+    ends_on = models.DateField("fin", null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cell__departement__code", "role", "user__last_name"]
+        verbose_name = "membre"
+        constraints = [
+            models.CheckConstraint(
+                name="membership_cell_iff_cell_role",
+                condition=(
+                    Q(role__in=list(Role.cell_roles()), cell__isnull=False)
+                    | (~Q(role__in=list(Role.cell_roles())) & Q(cell__isnull=True))
+                ),
+            ),
+            models.CheckConstraint(
+                name="membership_ends_after_start",
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" — {self.cell}" if self.cell_id else ""
+        return f"{self.user.get_full_name() or self.user.username} ({self.get_role_display()}{where})"
+
+    def clean(self) -> None:
+        if self.role in Role.cell_roles() and not self.cell_id:
+            raise ValidationError({"cell": "Un coordonnateur ou un membre appartient à une cellule."})
+        if self.role not in Role.cell_roles() and self.cell_id:
+            raise ValidationError({"cell": "Ce rôle est national : il ne se rattache à aucune cellule."})
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "La fin ne peut précéder le début."})
+
+
+class Mandate(models.Model):
+    """An inspection mandate: which départements an inspector may review, and for which period."""
+
+    reference = models.CharField("référence", max_length=64, unique=True)
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mandates", verbose_name="inspecteur"
+    )
+    departements = models.ManyToManyField(Departement, verbose_name="départements")
+    starts_on = models.DateField("début")
+    ends_on = models.DateField("fin")
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = "mandat d'inspection"
+        verbose_name_plural = "mandats d'inspection"
+        constraints = [
+            models.CheckConstraint(name="mandate_ends_after_start", condition=Q(ends_on__gte=models.F("starts_on"))),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def clean(self) -> None:
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "La fin ne peut précéder le début."})

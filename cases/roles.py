@@ -1,0 +1,48 @@
+"""The Django groups that carry each role's permissions.
+
+A user is never put in these groups by hand: ``cases.policy.MembershipBackend`` grants a group's
+permissions only while the user holds an active membership of that role. The groups are created by
+migration; their permissions are re-synchronised from ``ROLE_PERMISSIONS`` after every ``migrate``,
+once every model's permissions exist.
+"""
+
+from cases.models import Role
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.COORDINATOR: [
+        "cases.view_departement", "cases.view_cell", "cases.view_institution",
+        "cases.view_membership", "cases.add_membership", "cases.change_membership",
+    ],
+    Role.MEMBER: ["cases.view_departement", "cases.view_cell", "cases.view_institution", "cases.view_membership"],
+    Role.MOBILE_TEAM: [],
+    Role.INSPECTOR: ["cases.view_departement", "cases.view_cell", "cases.view_membership", "audit.view_event"],
+    Role.NATIONAL: ["cases.view_departement", "cases.view_cell"],
+    Role.ADMIN: [
+        "auth.view_user", "auth.add_user", "auth.change_user",
+        "cases.view_departement",
+        "cases.view_cell", "cases.add_cell", "cases.change_cell",
+        "cases.view_institution", "cases.add_institution", "cases.change_institution",
+        "cases.view_membership", "cases.add_membership", "cases.change_membership",
+        "cases.view_mandate", "cases.add_mandate", "cases.change_mandate",
+    ],
+}
+
+
+def group_name(role: str) -> str:
+    return f"role:{role}"
+
+
+def sync_role_groups(sender=None, apps=None, **kwargs) -> None:
+    """Give each role's group exactly the permissions of ``ROLE_PERMISSIONS`` (idempotent)."""
+    if apps is None:
+        from django.apps import apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name(role))
+        wanted = [tuple(code.split(".", 1)) for code in codes]
+        permissions = [
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in wanted
+        ]
+        group.permissions.set(permissions)

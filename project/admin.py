@@ -1,0 +1,87 @@
+"""The technical administrator's site: accounts, cellules, institutions, memberships, mandates.
+
+Entry is decided by the access policy (admin role only), never by ``is_staff``; every save goes
+through the entry points of ``cases.organisation`` so it is audited; nothing is ever deleted
+(a membership ends, an account is deactivated). Case content is never registered here.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.http import HttpResponseRedirect
+
+import audit
+from cases import organisation, policy
+from cases.models import Cell, Institution, Mandate, Membership
+
+
+class AdminSite(admin.AdminSite):
+    site_header = "Cellule de suivi — administration technique"
+    site_title = "Administration"
+    index_title = "Comptes et données de référence"
+
+    def has_permission(self, request) -> bool:
+        return policy.can(request.user, policy.Action.MANAGE_REFERENCE_DATA)
+
+
+admin_site = AdminSite(name="admin")
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Saves through ``cases.organisation.save_reference``; no deletion."""
+
+    actions = None
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The snapshot must be taken before the form writes the posted values into the instance.
+        if obj is not None:
+            request._audit_before = organisation.snapshot(obj)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request, obj, form, change) -> None:
+        organisation.save_reference(request.user, obj, getattr(request, "_audit_before", None))
+
+
+@admin.register(User, site=admin_site)
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    def user_change_password(self, request, id, form_url=""):
+        with audit.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and isinstance(response, HttpResponseRedirect):
+                audit.record("user.password_change", object_type="auth.user", object_id=id)
+        return response
+
+
+@admin.register(Institution, site=admin_site)
+class InstitutionAdmin(AuditedAdmin):
+    list_display = ["name", "category"]
+    list_filter = ["category"]
+    search_fields = ["name"]
+
+
+@admin.register(Cell, site=admin_site)
+class CellAdmin(AuditedAdmin):
+    list_display = ["departement", "chair_function", "meeting_periodicity", "installed_on"]
+    list_select_related = ["departement"]
+
+
+@admin.register(Mandate, site=admin_site)
+class MandateAdmin(AuditedAdmin):
+    list_display = ["reference", "inspector", "starts_on", "ends_on"]
+    filter_horizontal = ["departements"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        organisation.set_mandate_departements(request.user, form.instance, form.cleaned_data["departements"])
+
+
+@admin.register(Membership, site=admin_site)
+class MembershipAdmin(AuditedAdmin):
+    list_display = ["user", "role", "cell", "institution", "function", "starts_on", "ends_on"]
+    list_filter = ["role"]
+    list_select_related = ["user", "cell__departement", "institution"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        organisation.save_membership(request.user, obj)

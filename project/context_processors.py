@@ -1,0 +1,24 @@
+"""Context for every page: the site's identity (static, no query) and who is signed in."""
+
+from cases import policy
+
+SITE_CONFIG = {
+    "site_title": "Cellule de suivi",
+    "site_tagline": "Prévention de la radicalisation et accompagnement des familles",
+    "header_brand": "Ministère<br>de l'Intérieur",
+    "footer_brand": "république française",
+    "footer_description": (
+        "Outil de suivi des cellules préfectorales de prévention de la radicalisation "
+        "et d'accompagnement des familles."
+    ),
+}
+
+
+def site(request) -> dict:
+    """DSFR's own context processor reads its configuration from the database on every page;
+    ours is a constant, plus the signed-in user's primary membership (one query, cached)."""
+    context = {"SITE_CONFIG": SITE_CONFIG}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["current_membership"] = policy.scope(user).primary
+    return context

@@ -1,0 +1,35 @@
+"""The home page, one per role."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from cases import policy
+from cases.models import Departement, Role
+
+HOME_TEMPLATES = {
+    Role.COORDINATOR: "home/coordinator.html",
+    Role.MEMBER: "home/member.html",
+    Role.MOBILE_TEAM: "home/mobile_team.html",
+    Role.INSPECTOR: "home/inspector.html",
+    Role.NATIONAL: "home/national.html",
+    Role.ADMIN: "home/admin.html",
+}
+
+
+def home(request):
+    scope = policy.scope(request.user)
+    primary = scope.primary
+    if primary is None:
+        return render(request, "home/no_role.html", status=403)
+    context = {"membership": primary, "today": timezone.localdate()}
+    if primary.role in Role.cell_roles():
+        context["composition"] = policy.memberships_visible_to(request.user).filter(cell=primary.cell).active()
+    elif primary.role == Role.INSPECTOR:
+        context["mandates"] = scope.mandates
+    elif primary.role == Role.NATIONAL:
+        cells = policy.cells_visible_to(request.user)
+        context["installed"] = cells.filter(installed_on__isnull=False).count()
+        context["departements"] = Departement.objects.count()
+    elif primary.role == Role.ADMIN:
+        context["cells"] = policy.cells_visible_to(request.user).count()
+    return render(request, HOME_TEMPLATES[primary.role], context)
