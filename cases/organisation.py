@@ -52,6 +52,7 @@ def save_membership(actor, membership: Membership) -> Membership:
         audit.record(
             "membership.create" if creating else "membership.update",
             obj=membership,
+            actor=actor,
             departement=_departement_of(membership),
             details={"changements": diff(before, snapshot(membership))},
         )
@@ -71,6 +72,7 @@ def save_reference(actor, instance: models.Model, before: dict | None = None) ->
         audit.record(
             f"{instance._meta.model_name}.{'create' if creating else 'update'}",
             obj=instance,
+            actor=actor,
             departement=_departement_of(instance) or getattr(getattr(instance, "departement", None), "code", ""),
             details={"changements": diff(before or {}, snapshot(instance))},
         )
@@ -83,6 +85,6 @@ def set_mandate_departements(actor, mandate, departements) -> None:
     with audit.atomic():
         mandate.departements.set(departements)
         audit.record(
-            "mandate.departements", obj=mandate,
+            "mandate.departements", obj=mandate, actor=actor,
             details={"départements": sorted(d.code for d in mandate.departements.all())},
         )

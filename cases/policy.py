@@ -13,6 +13,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Cell, Departement, Mandate, Membership, Role
@@ -30,6 +31,9 @@ class Action(enum.StrEnum):
     MANAGE_REFERENCE_DATA = "manage_reference_data"
     VIEW_AGGREGATES = "view_aggregates"
     VIEW_AUDIT = "view_audit"
+
+
+CELL_ACTIONS = {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS}
 
 
 class AccessDenied(PermissionDenied):
@@ -117,6 +121,8 @@ def forget(user) -> None:
 def can(user, action: Action, target=None) -> bool:
     if user is SYSTEM:
         return True
+    if action in CELL_ACTIONS and not isinstance(target, Cell):
+        return False
     s = scope(user)
     match action:
         case Action.VIEW_CELL:
@@ -124,7 +130,7 @@ def can(user, action: Action, target=None) -> bool:
         case Action.VIEW_COMPOSITION:
             return Role.ADMIN in s.roles or _cell_in_scope(s, target)
         case Action.MANAGE_MEMBERSHIPS:
-            return Role.ADMIN in s.roles or (isinstance(target, Cell) and target.pk in s.coordinated_cell_ids)
+            return Role.ADMIN in s.roles or target.pk in s.coordinated_cell_ids
         case Action.MANAGE_REFERENCE_DATA:
             return Role.ADMIN in s.roles
         case Action.VIEW_AGGREGATES:
@@ -140,9 +146,7 @@ def require(user, action: Action, target=None) -> None:
         raise AccessDenied(user, action, target)
 
 
-def _cell_in_scope(s: Scope, cell) -> bool:
-    if not isinstance(cell, Cell):
-        return False
+def _cell_in_scope(s: Scope, cell: Cell) -> bool:
     return cell.pk in s.cell_ids or cell.departement_id in s.mandate_departement_ids
 
 
@@ -181,3 +185,20 @@ class MembershipBackend(ModelBackend):
             perms = Permission.objects.filter(group__name__in=groups).values_list("content_type__app_label", "codename")
             user_obj._membership_perm_cache = {f"{app}.{code}" for app, code in perms}
         return user_obj._membership_perm_cache
+
+
+def get_or_404(user, action: Action, queryset: QuerySet, **lookup):
+    """The object of ``queryset`` matching ``lookup`` if the user may ``action`` it, else 404.
+
+    An object that exists but lies outside the user's scope answers 404 like a missing one (its
+    existence is not revealed) and the attempt is recorded as ``access.denied``.
+    """
+    import audit
+
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404("Page introuvable.")
+    if not can(user, action, obj):
+        audit.record_denied(AccessDenied(user, action, obj))
+        raise Http404("Page introuvable.")
+    return obj

@@ -8,7 +8,9 @@ through the entry points of ``cases.organisation`` so it is audited; nothing is 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 import audit
 from cases import organisation, policy
@@ -19,9 +21,19 @@ class AdminSite(admin.AdminSite):
     site_header = "Cellule de suivi — administration technique"
     site_title = "Administration"
     index_title = "Comptes et données de référence"
+    index_url = "/admin/"
 
     def has_permission(self, request) -> bool:
         return policy.can(request.user, policy.Action.MANAGE_REFERENCE_DATA)
+
+    def login(self, request, extra_context=None):
+        """One login page for the whole product: the admin's own is never shown.
+
+        Django sends here whoever fails ``has_permission``: a signed-in user is refused instead.
+        """
+        if request.user.is_authenticated:
+            raise policy.AccessDenied(request.user, policy.Action.MANAGE_REFERENCE_DATA)
+        return redirect_to_login(request.GET.get("next", self.index_url), reverse("login"))
 
 
 admin_site = AdminSite(name="admin")

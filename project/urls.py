@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from cases import views as cases_views
 from project import views
 from project.admin import admin_site
 
@@ -8,5 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cellules/<str:code>/", cases_views.cell_detail, name="cell_detail"),
     path("admin/", admin_site.urls),
 ]

@@ -30,7 +30,8 @@ DROP FUNCTION IF EXISTS audit_event_append_only();
 def run(sql):
     def operation(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            with schema_editor.connection.cursor() as cursor:
+                cursor.execute(sql)  # no parameters: the % of RAISE are not placeholders
 
     return operation
 

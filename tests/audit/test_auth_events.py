@@ -1,0 +1,25 @@
+"""Login, failed login and logout produce their events, without any secret."""
+
+import json
+
+from django.urls import reverse
+
+from audit.models import Event
+from tests.conftest import PASSWORD
+
+
+def test_login_failed_login_and_logout_are_recorded(client, personas):
+    response = client.post(reverse("login"), {"username": "coord_a", "password": "mauvais-mot-de-passe"})
+    assert response.status_code == 200
+    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in response.content.decode()
+    client.post(reverse("login"), {"username": "coord_a", "password": PASSWORD}, REMOTE_ADDR="198.51.100.4")
+    client.post(reverse("logout"))
+
+    failed, login, logout = Event.objects.filter(action__startswith="auth.")
+    assert (failed.action, failed.actor, failed.details) == ("auth.login_failed", None, {"username": "coord_a"})
+    assert (login.action, login.actor, login.ip) == ("auth.login", personas.coord_a, "198.51.100.4")
+    assert (login.actor_role, login.actor_cell) == ("coordinator", "93")
+    assert (logout.action, logout.actor) == ("auth.logout", personas.coord_a)
+    assert login.request_id and login.request_id != logout.request_id
+    everything = json.dumps(list(Event.objects.values()), default=str)
+    assert "mauvais-mot-de-passe" not in everything and PASSWORD not in everything

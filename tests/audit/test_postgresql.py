@@ -1,0 +1,59 @@
+"""What only PostgreSQL shows: the append-only triggers and concurrent appends."""
+
+import threading
+import time
+
+import pytest
+from django.db import DatabaseError, connection, connections, transaction
+
+import audit
+from audit import chain
+from audit.models import Event
+
+pytestmark = pytest.mark.postgresql
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["UPDATE audit_event SET action = 'test.falsifie'", "DELETE FROM audit_event", "TRUNCATE audit_event"],
+)
+def test_the_database_refuses_to_change_the_trail(db, sql):
+    audit.record("test.immuable")
+    connection.check_constraints()  # no deferred check pending: TRUNCATE would refuse for that reason
+    with pytest.raises(DatabaseError, match="ajout seul"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert Event.objects.get().action == "test.immuable"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_leave_one_valid_chain(capsys):
+    threads_count, per_thread = 8, 50
+    errors = []
+    start = threading.Barrier(threads_count)
+
+    def write(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(per_thread):
+                audit.record("test.concurrent", object_id=f"{n}-{i}")
+        except Exception as error:  # reported below, the thread must not die silently
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(threads_count)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+
+    assert errors == []
+    result = chain.verify(chain.rows(Event.objects.all()))
+    assert result.ok, result.broken
+    assert result.verified == Event.objects.count() == threads_count * per_thread
+    assert Event.objects.values("object_id").distinct().count() == threads_count * per_thread
+    with capsys.disabled():
+        print(f"\n{threads_count} threads × {per_thread} events: {elapsed:.2f} s, "
+              f"{threads_count * per_thread / elapsed:.0f} events/s")

@@ -1,0 +1,74 @@
+"""Recording events in the caller's transaction, with the request's context."""
+
+import pytest
+from django.db import transaction
+
+import audit
+from audit.models import Event, ImmutableEvent
+from tests.cases.factories import UserFactory
+
+
+def test_an_event_is_written_with_its_context(db):
+    user = UserFactory()
+    with audit.acting(user, ip="192.0.2.7", request_id="abc123"):
+        audit.record("membership.create", object_type="cases.membership", object_id=7, departement="93",
+                     details={"raison": "test"})
+    event = Event.objects.get()
+    assert (event.seq, event.actor, event.actor_label, event.ip, event.request_id) == (
+        1, user, user.username, "192.0.2.7", "abc123"
+    )
+    assert (event.action, event.object_type, event.object_id, event.departement) == (
+        "membership.create", "cases.membership", "7", "93"
+    )
+    assert event.details == {"raison": "test"}
+    assert len(event.hash) == 64
+
+
+def test_events_are_chained_when_the_outermost_block_ends(db):
+    with audit.atomic():
+        audit.record("test.un")
+        with audit.atomic():
+            audit.record("test.deux")
+        assert Event.objects.count() == 0
+    assert list(Event.objects.values_list("seq", "action")) == [(1, "test.un"), (2, "test.deux")]
+
+
+def test_a_failed_change_leaves_no_event(db):
+    with pytest.raises(ZeroDivisionError), audit.atomic():
+        audit.record("test.perdu")
+        1 / 0  # noqa: B018
+    assert not Event.objects.exists()
+
+
+def test_an_inner_block_rolled_back_takes_its_events_with_it(db):
+    with audit.atomic():
+        audit.record("test.garde")
+        with pytest.raises(ValueError), audit.atomic():
+            audit.record("test.annule")
+            raise ValueError
+    assert list(Event.objects.values_list("action", flat=True)) == ["test.garde"]
+
+
+def test_an_event_recorded_in_a_plain_transaction_rolls_back_with_it(db):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record("test.dans_une_transaction")
+        assert Event.objects.count() == 1
+        raise RuntimeError
+    assert not Event.objects.exists()
+
+
+def test_recorded_events_can_be_neither_changed_nor_deleted(db):
+    audit.record("test.immuable")
+    event = Event.objects.get()
+    event.action = "test.falsifie"
+    with pytest.raises(ImmutableEvent):
+        event.save()
+    with pytest.raises(ImmutableEvent):
+        event.delete()
+    with pytest.raises(ImmutableEvent):
+        Event.objects.update(action="test.falsifie")
+    with pytest.raises(ImmutableEvent):
+        Event.objects.all().delete()
+    with pytest.raises(ImmutableEvent):
+        Event(seq=2, time=event.time, action="test.direct", hash="0" * 64).save()
+    assert Event.objects.get().action == "test.immuable"

@@ -1,0 +1,82 @@
+"""Entry points of the organisation: policy, validation, write and audit in one go."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from audit.models import Event
+from cases import organisation
+from cases.models import Institution, Membership, Role
+from cases.policy import AccessDenied
+from tests.cases.factories import InstitutionFactory, UserFactory
+
+
+def new_membership(cell, **kwargs) -> Membership:
+    values = {"user": UserFactory(), "cell": cell, "institution": InstitutionFactory(), "function": "Éducatrice",
+              "role": Role.MEMBER, "starts_on": datetime.date(2026, 1, 1)}
+    return Membership(**{**values, **kwargs})
+
+
+def test_a_coordinator_adds_a_member_to_their_cell(personas):
+    membership = organisation.save_membership(personas.coord_a, new_membership(personas.cell_a))
+    event = Event.objects.get(action="membership.create")
+    assert (event.actor, event.object_id, event.departement) == (personas.coord_a, str(membership.pk), "93")
+    assert event.details["changements"]["function"] == {"avant": None, "après": "Éducatrice"}
+    assert membership.history.count() == 1
+
+
+@pytest.mark.parametrize("name", ["coord_b", "member_a", "inspector", "national", "mobile", "outsider"])
+def test_others_cannot_add_members_to_the_cell(personas, name):
+    with pytest.raises(AccessDenied):
+        organisation.save_membership(getattr(personas, name), new_membership(personas.cell_a))
+    assert not Membership.objects.filter(function="Éducatrice").exists()
+    assert not Event.objects.filter(action="membership.create").exists()
+
+
+def test_only_an_admin_gives_a_national_role(personas):
+    national = new_membership(None, role=Role.INSPECTOR)
+    with pytest.raises(AccessDenied):
+        organisation.save_membership(personas.coord_a, national)
+    organisation.save_membership(personas.admin, national)
+    assert Event.objects.filter(action="membership.create", actor=personas.admin).count() == 1
+
+
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"role": Role.NATIONAL}, "cell"),
+        ({"ends_on": datetime.date(2025, 1, 1)}, "ends_on"),
+        ({"function": ""}, "function"),
+        ({"function": "x" * 129}, "function"),
+    ],
+)
+def test_invalid_memberships_are_refused_with_a_french_message(personas, changes, field):
+    with pytest.raises(ValidationError) as error:
+        organisation.save_membership(personas.admin, new_membership(personas.cell_a, **changes))
+    assert field in error.value.message_dict
+    assert not Membership.objects.filter(starts_on=datetime.date(2026, 1, 1)).exists()
+    assert not Event.objects.filter(action="membership.create").exists()
+
+
+def test_changing_a_membership_records_before_and_after(personas):
+    membership = Membership.objects.get(user=personas.member_a)
+    membership.function = "Psychologue"
+    organisation.save_membership(personas.coord_a, membership)
+    event = Event.objects.get(action="membership.update")
+    assert event.details["changements"] == {"function": {"avant": "Chargé de mission", "après": "Psychologue"}}
+
+
+def test_reference_data_is_for_the_admin_only(personas):
+    with pytest.raises(AccessDenied):
+        organisation.save_reference(personas.coord_a, Institution(name="Mission locale", category="association"))
+    organisation.save_reference(personas.admin, Institution(name="Mission locale", category="association"))
+    assert Event.objects.get(action="institution.create").actor == personas.admin
+
+
+def test_a_password_never_reaches_the_trail(personas):
+    user = UserFactory.build(username="nouvel_agent")
+    user.set_password("un-secret-bien-garde")
+    organisation.save_reference(personas.admin, user)
+    details = Event.objects.get(action="user.create").details["changements"]
+    assert "password" not in details and details["username"]["après"] == "nouvel_agent"

@@ -1,0 +1,69 @@
+"""Shared fixtures: fast passwords, personas per role, PostgreSQL-only tests, the audit trigger."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import TransactionTestCase
+
+from tests.cases.factories import CellFactory, MandateFactory, MembershipFactory, UserFactory
+
+ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+PASSWORD = "mot-de-passe-de-test"
+
+
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skip(reason="nécessite PostgreSQL (DATABASE_URL=postgresql://…)")
+    for item in items:
+        if "postgresql" in item.keywords and not ON_POSTGRESQL:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Transactional tests end with a flush, i.e. a TRUNCATE of every table, which the audit trail's
+# trigger refuses by design. The test database's superuser lifts triggers for that flush only,
+# the way PostgreSQL replication does (session_replication_role needs superuser rights, which
+# the application's own database role does not have).
+_fixture_teardown = TransactionTestCase._fixture_teardown
+
+
+def _fixture_teardown_with_triggers_lifted(self):
+    if connection.vendor != "postgresql":
+        return _fixture_teardown(self)
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        return _fixture_teardown(self)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+TransactionTestCase._fixture_teardown = _fixture_teardown_with_triggers_lifted
+
+
+@pytest.fixture
+def personas(db):
+    """One user per role in two départements (93 and 69), plus an outsider with no membership."""
+    cell_a, cell_b = CellFactory(departement__code="93"), CellFactory(departement__code="69")
+    people = SimpleNamespace(cell_a=cell_a, cell_b=cell_b)
+    for name, kwargs in {
+        "coord_a": {"cell": cell_a, "coordinator": True},
+        "member_a": {"cell": cell_a},
+        "coord_b": {"cell": cell_b, "coordinator": True},
+        "member_b": {"cell": cell_b},
+        "mobile": {"mobile_team": True},
+        "inspector": {"inspector": True},
+        "national": {"national": True},
+        "admin": {"admin": True},
+        "former": {"cell": cell_a, "ended": True},
+    }.items():
+        setattr(people, name, MembershipFactory(user__username=name, **kwargs).user)
+    people.mandate = MandateFactory(inspector=people.inspector, departements=["93"])
+    people.outsider = UserFactory(username="outsider")
+    return people

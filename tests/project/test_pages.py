@@ -1,0 +1,94 @@
+"""Each role reaches its home page; cellule pages are scoped; the admin is the admin's only."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import Event
+from cases.models import Institution
+
+HOME_TEXT = {
+    "coord_a": "Signalements de la cellule",
+    "member_a": "Situations suivies",
+    "mobile": "Demandes d'intervention",
+    "inspector": "Mandat IGA-TEST-",
+    "national": "1 cellule installée sur 101 départements",
+    "admin": "Administration technique",
+}
+
+
+@pytest.mark.parametrize("name,text", HOME_TEXT.items())
+def test_each_role_reaches_its_home_page(client, personas, name, text):
+    personas.cell_b.installed_on = None
+    personas.cell_b.save()
+    user = getattr(personas, name)
+    client.force_login(user)
+    page = client.get(reverse("home")).content.decode()
+    assert text in page
+    assert user.get_full_name() in page
+
+
+def test_the_header_names_the_user_role_and_cellule(client, personas):
+    client.force_login(personas.coord_a)
+    page = client.get(reverse("home")).content.decode()
+    assert f"{personas.coord_a.get_full_name()} — Coordonnateur de la cellule, cellule 93 — Seine-Saint-Denis" in page
+    assert "Disponible prochainement" in page
+
+
+def test_the_composition_shows_the_active_members_of_the_cell_only(client, personas):
+    client.force_login(personas.member_a)
+    page = client.get(reverse("home")).content.decode()
+    assert personas.coord_a.get_full_name() in page
+    assert personas.former.get_full_name() not in page
+    assert personas.coord_b.get_full_name() not in page
+
+
+@pytest.mark.parametrize("name", ["outsider", "former"])
+def test_a_user_without_an_active_role_sees_nothing(client, personas, name):
+    client.force_login(getattr(personas, name))
+    response = client.get(reverse("home"))
+    assert response.status_code == 403
+    assert "Aucun accès en cours" in response.content.decode()
+
+
+def test_a_cellule_page_is_shown_to_its_members(client, personas):
+    client.force_login(personas.member_a)
+    response = client.get(reverse("cell_detail", args=["93"]))
+    assert response.status_code == 200
+    assert personas.coord_a.get_full_name() in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["coord_b", "member_b", "national", "mobile", "outsider"])
+def test_another_departements_cellule_answers_404_and_is_recorded(client, personas, name):
+    user = getattr(personas, name)
+    client.force_login(user)
+    response = client.get(reverse("cell_detail", args=["93"]))
+    assert response.status_code == 404
+    assert personas.coord_a.get_full_name() not in response.content.decode()
+    denied = Event.objects.get(action="access.denied")
+    assert (denied.actor, denied.object_type, denied.departement) == (user, "cases.cell", "93")
+
+
+def test_an_unknown_cellule_answers_404_without_denial(client, personas):
+    client.force_login(personas.coord_a)
+    assert client.get(reverse("cell_detail", args=["2A"])).status_code == 404
+    assert not Event.objects.filter(action="access.denied").exists()
+
+
+def test_the_admin_creates_reference_data_through_the_audited_entry_point(client, personas):
+    client.force_login(personas.admin)
+    assert client.get(reverse("admin:index")).status_code == 200
+    response = client.post(reverse("admin:cases_institution_add"), {"name": "Mission locale", "category": "association"})
+    assert response.status_code == 302
+    assert Event.objects.get(action="institution.create").actor == personas.admin
+    institution = Institution.objects.get(name="Mission locale")
+    delete = client.post(reverse("admin:cases_institution_delete", args=[institution.pk]), {"post": "yes"})
+    assert delete.status_code == 403
+    assert Institution.objects.filter(pk=institution.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["coord_a", "inspector", "national"])
+def test_the_admin_site_refuses_other_roles(client, personas, name):
+    client.force_login(getattr(personas, name))
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.status_code == 403
+    assert Event.objects.get(action="access.denied").actor == getattr(personas, name)
