@@ -5,8 +5,8 @@ import datetime
 import factory
 from django.contrib.auth.models import User
 
-from cases.models import Cell, Departement, Institution, Mandate, Membership, Role
 from cases.departements import DEPARTEMENTS
+from cases.models import Cell, Departement, Institution, Mandate, Membership, Role
 
 NAMES = dict(DEPARTEMENTS)
 

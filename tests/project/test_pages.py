@@ -77,7 +77,8 @@ def test_an_unknown_cellule_answers_404_without_denial(client, personas):
 def test_the_admin_creates_reference_data_through_the_audited_entry_point(client, personas):
     client.force_login(personas.admin)
     assert client.get(reverse("admin:index")).status_code == 200
-    response = client.post(reverse("admin:cases_institution_add"), {"name": "Mission locale", "category": "association"})
+    add = reverse("admin:cases_institution_add")
+    response = client.post(add, {"name": "Mission locale", "category": "association"})
     assert response.status_code == 302
     assert Event.objects.get(action="institution.create").actor == personas.admin
     institution = Institution.objects.get(name="Mission locale")
