@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,9 +31,38 @@ class Action(enum.StrEnum):
     MANAGE_REFERENCE_DATA = "manage_reference_data"
     VIEW_AGGREGATES = "view_aggregates"
     VIEW_AUDIT = "view_audit"
+    # on a cellule
+    INTAKE = "intake"
+    # on a case: the transitions of BRIEF §3 carry these names
+    VIEW_CASE = "view_case"
+    CONTACT_FAMILY = "contact_family"
+    ASSIGN = "assign"
+    START_CARE = "start_care"
+    REQUEST_MOBILE_TEAM = "request_mobile_team"
+    MOBILE_TEAM_DONE = "mobile_team_done"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    TRANSFER = "transfer"
+    EDIT_CASE = "edit_case"
+    MANAGE_CARE = "manage_care"
+    REVIEW = "review"
+    DECIDE_CLOSURE = "decide_closure"
+    # on a task
+    CLAIM_TASK = "claim_task"
+    RELEASE_TASK = "release_task"
+    EXECUTE_TASK = "execute_task"
 
 
-CELL_ACTIONS = {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS}
+CELL_ACTIONS = {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.INTAKE}
+TASK_ACTIONS = {Action.CLAIM_TASK, Action.RELEASE_TASK, Action.EXECUTE_TASK}
+# Case actions for the coordinators of the case's cellule only.
+COORDINATOR_CASE_ACTIONS = {
+    Action.ASSIGN, Action.REQUEST_MOBILE_TEAM, Action.MOBILE_TEAM_DONE, Action.CLOSE, Action.REOPEN,
+    Action.TRANSFER, Action.DECIDE_CLOSURE,
+}
+CASE_ACTIONS = COORDINATOR_CASE_ACTIONS | {
+    Action.VIEW_CASE, Action.CONTACT_FAMILY, Action.START_CARE, Action.EDIT_CASE, Action.MANAGE_CARE, Action.REVIEW,
+}
 
 
 class AccessDenied(PermissionDenied):
@@ -80,8 +109,22 @@ class Scope:
     @property
     def departement_ids(self) -> frozenset[int]:
         """Départements whose nominative data the user may see."""
-        cells = {m.cell.departement_id for m in self.memberships if m.cell_id}
-        return frozenset(cells) | self.mandate_departement_ids
+        return self.cell_departement_ids | self.mandate_departement_ids
+
+    @property
+    def cell_departement_ids(self) -> frozenset[int]:
+        """Départements of the cellules the user works in (coordinator or member)."""
+        return frozenset(m.cell.departement_id for m in self.memberships if m.cell_id)
+
+    @property
+    def coordinated_departement_ids(self) -> frozenset[int]:
+        return frozenset(m.cell.departement_id for m in self.memberships if m.role == Role.COORDINATOR)
+
+    @property
+    def family_contact_departement_ids(self) -> frozenset[int]:
+        """Where the user may take family-contact tasks: coordinators, and the members designated."""
+        designated = {m.cell.departement_id for m in self.memberships if m.cell_id and m.contacts_families}
+        return self.coordinated_departement_ids | designated
 
 
 def scope(user, at: datetime.date | None = None) -> Scope:
@@ -123,6 +166,10 @@ def can(user, action: Action, target=None) -> bool:
         return True
     if action in CELL_ACTIONS and not isinstance(target, Cell):
         return False
+    if action in CASE_ACTIONS:
+        return _can_on_case(user, action, target)
+    if action in TASK_ACTIONS:
+        return _can_on_task(user, action, target)
     s = scope(user)
     match action:
         case Action.VIEW_CELL:
@@ -131,6 +178,8 @@ def can(user, action: Action, target=None) -> bool:
             return Role.ADMIN in s.roles or _cell_in_scope(s, target)
         case Action.MANAGE_MEMBERSHIPS:
             return Role.ADMIN in s.roles or target.pk in s.coordinated_cell_ids
+        case Action.INTAKE:
+            return target.pk in s.coordinated_cell_ids
         case Action.MANAGE_REFERENCE_DATA:
             return Role.ADMIN in s.roles
         case Action.VIEW_AGGREGATES:
@@ -144,6 +193,99 @@ def require(user, action: Action, target=None) -> None:
     """Raise ``AccessDenied`` unless ``can(user, action, target)``."""
     if not can(user, action, target):
         raise AccessDenied(user, action, target)
+
+
+def _can_on_case(user, action: Action, case) -> bool:
+    from cases.models import Case
+
+    if not isinstance(case, Case):
+        return False
+    s = scope(user)
+    coordinator = case.departement_id in s.coordinated_departement_ids
+    referent = case.referent_id == user.pk and case.departement_id in s.cell_departement_ids
+    match action:
+        case Action.VIEW_CASE:
+            return (coordinator or referent or case.departement_id in s.mandate_departement_ids
+                    or (case.departement_id in s.cell_departement_ids and _owns_a_task(user, case)))
+        case Action.CONTACT_FAMILY:
+            return coordinator or _holds_task(user, case, "contact_family")
+        case Action.START_CARE | Action.REVIEW:
+            return referent
+        case Action.EDIT_CASE | Action.MANAGE_CARE:
+            return coordinator or referent
+    return coordinator  # COORDINATOR_CASE_ACTIONS
+
+
+def _owns_a_task(user, case) -> bool:
+    return case.tasks.filter(owner_id=user.pk).exists()
+
+
+def _holds_task(user, case, task_type: str) -> bool:
+    from workflows.models import OPEN_STATUSES
+
+    return case.tasks.filter(owner_id=user.pk, flow_task_name=task_type, status__in=OPEN_STATUSES).exists()
+
+
+def _can_on_task(user, action: Action, task) -> bool:
+    """Claiming, releasing and executing a task: viewflow's permission check is not enough, since
+    it knows nothing of départements; this is asked before viewflow's own check, never instead."""
+    from viewflow.workflow.status import STATUS
+
+    from workflows.models import CaseTask, TaskType
+
+    if not isinstance(task, CaseTask):
+        return False
+    CLAIMABLE_TASKS = (TaskType.CONTACT_FAMILY, TaskType.NAME_REFERENT, TaskType.DECIDE_CLOSURE)
+    s = scope(user)
+    departement = task.case.departement_id
+    if departement not in s.cell_departement_ids:
+        return False
+    match action:
+        case Action.CLAIM_TASK:
+            if task.status != STATUS.NEW:
+                return False
+            if task.flow_task_name == TaskType.CONTACT_FAMILY:
+                return departement in s.family_contact_departement_ids
+            if task.flow_task_name in (TaskType.NAME_REFERENT, TaskType.DECIDE_CLOSURE):
+                return departement in s.coordinated_departement_ids
+            return task.case.referent_id == user.pk
+        case Action.RELEASE_TASK:
+            claimable = task.flow_task_name in CLAIMABLE_TASKS
+            mine_or_coordinated = task.owner_id == user.pk or departement in s.coordinated_departement_ids
+            return task.status == STATUS.ASSIGNED and claimable and mine_or_coordinated
+        case Action.EXECUTE_TASK:
+            return task.status in (STATUS.ASSIGNED, STATUS.STARTED) and task.owner_id == user.pk
+    return False
+
+
+def cases_visible_to(user, cases: QuerySet | None = None) -> QuerySet:
+    """The cases the user may open: their cellule's as coordinator, those they work on as member,
+    their mandate's as inspector; nothing for the other roles."""
+    from cases.models import Case
+    from workflows.models import CaseTask
+
+    cases = Case.objects.all() if cases is None else cases
+    s = scope(user)
+    involved = Q(referent_id=user.pk) | Exists(CaseTask.objects.filter(case=OuterRef("pk"), owner_id=user.pk))
+    return cases.filter(
+        Q(departement_id__in=s.coordinated_departement_ids | s.mandate_departement_ids)
+        | (Q(departement_id__in=s.cell_departement_ids) & involved)
+    )
+
+
+def tasks_visible_to(user) -> QuerySet:
+    """Tasks of the user's cellules that are theirs, or that they may claim."""
+    from workflows.models import CaseTask, TaskType
+
+    s = scope(user)
+    claimable = (
+        Q(flow_task_name=TaskType.CONTACT_FAMILY, case__departement_id__in=s.family_contact_departement_ids)
+        | Q(flow_task_name__in=[TaskType.NAME_REFERENT, TaskType.DECIDE_CLOSURE],
+            case__departement_id__in=s.coordinated_departement_ids)
+    )
+    return CaseTask.objects.filter(case__departement_id__in=s.cell_departement_ids).filter(
+        Q(owner_id=user.pk) | (Q(owner__isnull=True) & claimable)
+    )
 
 
 def _cell_in_scope(s: Scope, cell: Cell) -> bool:

@@ -12,8 +12,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COORDINATOR: [
         "cases.view_departement", "cases.view_cell", "cases.view_institution",
         "cases.view_membership", "cases.add_membership", "cases.change_membership",
+        "workflows.view_caseprocess", "workflows.claim_contact_family", "workflows.claim_name_referent",
+        "workflows.claim_decide_closure",
     ],
-    Role.MEMBER: ["cases.view_departement", "cases.view_cell", "cases.view_institution", "cases.view_membership"],
+    Role.MEMBER: [
+        "cases.view_departement", "cases.view_cell", "cases.view_institution", "cases.view_membership",
+        "workflows.view_caseprocess", "workflows.claim_contact_family",
+    ],
     Role.MOBILE_TEAM: [],
     Role.INSPECTOR: ["cases.view_departement", "cases.view_cell", "cases.view_membership", "audit.view_event"],
     Role.NATIONAL: ["cases.view_departement", "cases.view_cell"],

@@ -1,7 +1,7 @@
 """The technical administrator's site: accounts, cellules, institutions, memberships, mandates.
 
 Entry is decided by the access policy (admin role only), never by ``is_staff``; every save goes
-through the entry points of ``cases.organisation`` so it is audited; nothing is ever deleted
+through the entry points of ``cases.actions.organisation`` so it is audited; nothing is ever deleted
 (a membership ends, an account is deactivated). Case content is never registered here.
 """
 
@@ -13,7 +13,9 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 import audit
-from cases import organisation, policy
+from audit.changes import snapshot
+from cases import policy
+from cases.actions import organisation
 from cases.models import Cell, Institution, Mandate, Membership
 
 
@@ -40,7 +42,7 @@ admin_site = AdminSite(name="admin")
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Saves through ``cases.organisation.save_reference``; no deletion."""
+    """Saves through ``cases.actions.organisation.save_reference``; no deletion."""
 
     actions = None
 
@@ -50,7 +52,7 @@ class AuditedAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The snapshot must be taken before the form writes the posted values into the instance.
         if obj is not None:
-            request._audit_before = organisation.snapshot(obj)
+            request._audit_before = snapshot(obj)
         return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:

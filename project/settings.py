@@ -42,6 +42,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 globals().update(env_email(ENV, DEMO))
 DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "cellule-de-suivi@localhost")
+# The product's address, for the links in e-mails.
+SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,8 +58,9 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "audit",
-    "cases",
+    # workflows before cases: cases.roles syncs the role groups once the permissions of both exist.
     "workflows",
+    "cases",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +120,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Days given to do each task once it is opened (BRIEF §3).
+TASK_DUE_DAYS = {"contact_family": 7, "name_referent": 7, "set_up_care": 15, "review": 30, "decide_closure": 7}
 
 # The audit trail's client address: trust X-Forwarded-For only behind a known reverse proxy.
 AUDIT_TRUST_X_FORWARDED_FOR = env_bool(ENV, "AUDIT_TRUST_X_FORWARDED_FOR", False)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from cases import views as cases_views
+from cases.views import organisation as cases_views
 from project import views
 from project.admin import admin_site
 
@@ -10,5 +10,7 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("cellules/<str:code>/", cases_views.cell_detail, name="cell_detail"),
+    path("signalements/", include("cases.urls")),
+    path("taches/", include("workflows.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -105,6 +105,10 @@ class Membership(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, verbose_name="institution")
     function = models.CharField("fonction", max_length=128)
     role = models.CharField("rôle", max_length=16, choices=Role.choices)
+    contacts_families = models.BooleanField(
+        "désigné pour contacter les familles", default=False,
+        help_text="Un membre désigné par le coordonnateur peut prendre les tâches de contact avec les familles.",
+    )
     starts_on = models.DateField("début")
     ends_on = models.DateField("fin", null=True, blank=True)
     history = HistoricalRecords()

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import Event
-from cases import organisation
+from cases.actions import organisation
 from cases.models import Institution, Membership, Role
 from cases.policy import AccessDenied
 from tests.cases.factories import InstitutionFactory, UserFactory

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import audit
-from cases import organisation
+from cases.actions import organisation
 from cases.models import Cell, Departement, Institution, Mandate, Membership, Role
 from cases.policy import SYSTEM
 

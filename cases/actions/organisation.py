@@ -7,31 +7,9 @@ transaction. The admin, the views and the commands call these, never ``save()`` 
 from django.db import models
 
 import audit
+from audit.changes import diff, snapshot
 from cases import policy
 from cases.models import Membership, Role
-
-# Never copied into the audit trail, not even as a hash.
-SECRET_FIELDS = {"password"}
-
-
-def snapshot(instance: models.Model) -> dict:
-    """The instance's concrete field values, as the audit trail shows them."""
-    values = {}
-    for f in instance._meta.concrete_fields:
-        if f.name in SECRET_FIELDS:
-            continue
-        value = getattr(instance, f.attname)
-        values[f.name] = value if value is None or isinstance(value, bool | int) else str(value)
-    return values
-
-
-def diff(before: dict, after: dict) -> dict:
-    return {
-        name: {"avant": before.get(name), "après": value}
-        for name, value in after.items()
-        if before.get(name) != value
-    }
-
 
 def _departement_of(instance) -> str:
     cell = getattr(instance, "cell", None)

@@ -1,0 +1,26 @@
+"""Before/after values of a changed object, as the audit trail records them."""
+
+from django.db import models
+
+# Never copied into the audit trail, not even as a hash.
+SECRET_FIELDS = {"password"}
+
+
+def snapshot(instance: models.Model) -> dict:
+    """The instance's concrete field values, as JSON-friendly values."""
+    values = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in SECRET_FIELDS:
+            continue
+        value = getattr(instance, f.attname)
+        values[f.name] = value if value is None or isinstance(value, bool | int) else str(value)
+    return values
+
+
+def diff(before: dict, after: dict) -> dict:
+    """The fields whose value changed, with ``avant`` and ``après``."""
+    return {
+        name: {"avant": before.get(name), "après": value}
+        for name, value in after.items()
+        if before.get(name) != value
+    }

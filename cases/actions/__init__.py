@@ -1,0 +1,26 @@
+"""The entry points: every change of data goes through one of these functions.
+
+Each checks the access policy, validates, writes and records its audit event in one transaction.
+They raise ``cases.policy.AccessDenied`` (no right), ``cases.errors.ActionRefused`` (not now, with
+a French message) or ``django.core.exceptions.ValidationError`` (a field is wrong).
+"""
+
+from cases.actions.intake import intake, transfer
+from cases.actions.lifecycle import (
+    assign,
+    close,
+    complete_review,
+    decline_closure,
+    mobile_team_done,
+    record_family_contact,
+    reopen,
+    request_mobile_team,
+    start_care,
+)
+from cases.actions.records import add_care_measure, edit_person, end_care_measure, record_consent, save_relative
+
+__all__ = [
+    "add_care_measure", "assign", "close", "complete_review", "decline_closure", "edit_person", "end_care_measure",
+    "intake", "mobile_team_done", "record_consent", "record_family_contact", "reopen", "request_mobile_team",
+    "save_relative", "start_care", "transfer",
+]

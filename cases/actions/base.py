@@ -1,0 +1,64 @@
+"""What every case entry point does: lock the case, check the policy and the state, record."""
+
+from django.core.exceptions import ValidationError
+from django_fsm import can_proceed
+
+import audit
+from cases import policy
+from cases.errors import ActionRefused
+from cases.models import Case, State
+
+CLOSED_MESSAGE = "Le signalement {reference} est clôturé : rouvrez-le d'abord."
+
+
+def lock(case: Case) -> Case:
+    """The case re-read under a row lock: whoever acts second sees the first one's change.
+
+    Callers are inside ``audit.atomic()``; the lock is held until it commits. A stale copy that
+    bypassed this would still fail on save (``ConcurrentTransitionMixin``).
+    """
+    return (
+        Case.objects.select_related("departement", "referent")
+        .select_for_update(of=("self",))
+        .get(pk=case.pk)
+    )
+
+
+def check_transition(actor, case: Case, name: str) -> None:
+    """The policy first (no right, no information), then the state."""
+    policy.require(actor, name, case)
+    if not can_proceed(getattr(case, name)):
+        raise ActionRefused(
+            f"Action impossible : le signalement {case.reference} est à l'état « {case.get_state_display()} »."
+        )
+
+
+def check_open(actor, action: str, case: Case) -> None:
+    policy.require(actor, action, case)
+    if case.state == State.CLOSED:
+        raise ActionRefused(CLOSED_MESSAGE.format(reference=case.reference))
+
+
+def validate(instance, exclude: list[str] | None = None) -> None:
+    """Model validation; a ``ValidationError`` carries the French message per field.
+
+    A protected state field is never cleaned: only its transitions may set it.
+    """
+    protected = [f.name for f in instance._meta.concrete_fields if getattr(f, "protected", False)]
+    instance.full_clean(exclude=[*(exclude or []), *protected])
+
+
+def require_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def record(action: str, actor, case: Case, **details) -> None:
+    audit.record(action, obj=case, actor=actor, departement=case.departement.code,
+                 details={"signalement": case.reference, **details})
+
+
+def record_transition(name: str, actor, case: Case, before: str, **details) -> None:
+    record(f"case.{name}", actor, case, **{"de": before, "vers": case.state}, **details)

@@ -1,0 +1,197 @@
+"""The transitions of BRIEF §3 after intake: one entry point each.
+
+Each one locks the case, checks the policy and the state, validates, writes the record that goes
+with the transition, moves the state, keeps the tasks in step and records the audit event, all in
+one ``audit.atomic()`` block.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+import audit
+from audit.changes import snapshot
+from cases import policy
+from cases.actions.base import check_open, check_transition, lock, record, record_transition, require_text, validate
+from cases.errors import ActionRefused
+from cases.models import (
+    CareMeasure,
+    Case,
+    ClosureReason,
+    FamilyContact,
+    FollowUpNote,
+    MobileTeamRequest,
+    Role,
+    State,
+)
+from workflows import tasks
+from workflows.models import TaskType
+
+
+def record_family_contact(actor, case: Case, *, on: datetime.date, channel: str, outcome: str,
+                          not_attempted_reason: str = "", note: str = "") -> FamilyContact:
+    """A contact with the family; reached from ``received``, the case moves to ``family_contacted``.
+    Failed attempts are recorded and keep the state."""
+    with audit.atomic():
+        case = lock(case)
+        check_open(actor, policy.Action.CONTACT_FAMILY, case)
+        contact = FamilyContact(case=case, on=on, channel=channel, by=actor, outcome=outcome,
+                                not_attempted_reason=not_attempted_reason, note=note)
+        validate(contact)
+        if on and on > timezone.localdate():
+            raise ValidationError({"on": "La date du contact ne peut pas être dans le futur."})
+        contact.save()
+        before = case.state
+        if outcome == FamilyContact.Outcome.REACHED and case.state == State.RECEIVED:
+            case.contact_family()
+            case.save()
+            tasks.sync(case, actor, done=TaskType.CONTACT_FAMILY)
+            record_transition("contact_family", actor, case, before, moyen=channel)
+        else:
+            record("case.family_contact", actor, case, résultat=outcome, moyen=channel)
+    return contact
+
+
+def assign(actor, case: Case, *, referent, no_contact_reason: str = "") -> Case:
+    """Name the referent, a member of the cellule; from ``received``, say why the family was not contacted."""
+    with audit.atomic():
+        case = lock(case)
+        check_transition(actor, case, "assign")
+        if not case.departement.cell.memberships.active().filter(
+            user=referent, role__in=[Role.COORDINATOR, Role.MEMBER]
+        ).exists():
+            raise ValidationError({"referent": "Le référent doit être membre de la cellule du département."})
+        if case.state == State.RECEIVED and not no_contact_reason:
+            raise ValidationError({"no_contact_reason": "Indiquez pourquoi la famille n'a pas été contactée."})
+        before, previous = case.state, case.referent
+        case.assign()
+        case.referent = referent
+        case.no_contact_reason = no_contact_reason if before == State.RECEIVED else ""
+        case.save()
+        tasks.sync(case, actor, done=TaskType.NAME_REFERENT)
+        record_transition("assign", actor, case, before,
+                          référent={"avant": previous.get_username() if previous else None,
+                                    "après": referent.get_username()},
+                          motif=case.no_contact_reason)
+    return case
+
+
+def start_care(actor, case: Case, *, measure: dict | None = None) -> Case:
+    """The referent starts the care: at least one care measure, given here or added before."""
+    with audit.atomic():
+        case = lock(case)
+        check_transition(actor, case, "start_care")
+        if measure:
+            new = CareMeasure(case=case, **measure)
+            validate(new)
+            new.save()
+            record("case.care_measure_add", actor, case, mesure=snapshot(new))
+        if not case.care_measures.filter(ends_on__isnull=True).exists():
+            raise ActionRefused("Ajoutez au moins une prise en charge en cours avant de démarrer le suivi.")
+        before = case.state
+        case.start_care()
+        case.save()
+        tasks.sync(case, actor, done=TaskType.SET_UP_CARE)
+        record_transition("start_care", actor, case, before)
+    return case
+
+
+def request_mobile_team(actor, case: Case, *, motive: str, expected: str, urgency: str) -> MobileTeamRequest:
+    with audit.atomic():
+        case = lock(case)
+        check_transition(actor, case, "request_mobile_team")
+        request = MobileTeamRequest(case=case, motive=motive, expected=expected, urgency=urgency, requested_by=actor)
+        validate(request)
+        request.save()
+        before = case.state
+        case.request_mobile_team()
+        case.save()
+        tasks.sync(case, actor)
+        record_transition("request_mobile_team", actor, case, before, demande=request.pk, urgence=urgency)
+    return request
+
+
+def mobile_team_done(actor, case: Case, *, outcome: str, note: str) -> MobileTeamRequest:
+    """The team's report, its refusal or the request's withdrawal brings the case back to care."""
+    with audit.atomic():
+        case = lock(case)
+        check_transition(actor, case, "mobile_team_done")
+        request = case.mobile_team_requests.filter(closed_at__isnull=True).last()
+        if request is None:
+            raise ActionRefused("Aucune demande à l'équipe mobile n'est en cours pour ce signalement.")
+        request.outcome, request.outcome_note, request.closed_at = outcome, note, timezone.now()
+        validate(request)
+        require_text(note, "outcome_note", "Joignez le compte rendu ou le motif.")
+        request.save()
+        before = case.state
+        case.mobile_team_done()
+        case.save()
+        tasks.sync(case, actor)
+        record_transition("mobile_team_done", actor, case, before, demande=request.pk, issue=outcome)
+    return request
+
+
+def complete_review(actor, case: Case, *, note: str, propose_closure: bool = False) -> FollowUpNote:
+    """The referent's periodic review; a proposal to close gives the coordinators a decision task."""
+    with audit.atomic():
+        case = lock(case)
+        policy.require(actor, policy.Action.REVIEW, case)
+        if case.state not in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED):
+            raise ActionRefused("La revue de suivi porte sur un signalement pris en charge.")
+        review = FollowUpNote(case=case, on=timezone.localdate(), by=actor, note=note, propose_closure=propose_closure)
+        validate(review)
+        review.save()
+        case.closure_proposed = case.closure_proposed or propose_closure
+        case.save()
+        tasks.sync(case, actor, done=TaskType.REVIEW)
+        record("case.review", actor, case, clôture_proposée=propose_closure)
+    return review
+
+
+def decline_closure(actor, case: Case, *, note: str) -> Case:
+    """The coordinators decide to go on with the care the referent proposed to close."""
+    note = require_text(note, "note", "Indiquez pourquoi le suivi continue.")
+    with audit.atomic():
+        case = lock(case)
+        policy.require(actor, policy.Action.DECIDE_CLOSURE, case)
+        if not case.closure_proposed or case.state == State.CLOSED:
+            raise ActionRefused("Aucune proposition de clôture n'est en attente pour ce signalement.")
+        case.closure_proposed = False
+        case.save()
+        tasks.sync(case, actor, done=TaskType.DECIDE_CLOSURE)
+        record("case.closure_declined", actor, case, note=note)
+    return case
+
+
+def close(actor, case: Case, *, reason: str, note: str) -> Case:
+    note = require_text(note, "note", "Une note de clôture est obligatoire.")
+    if reason not in ClosureReason.values or reason == ClosureReason.TRANSFERRED:
+        raise ValidationError({"reason": "Choisissez un motif de clôture (le transfert a sa propre action)."})
+    with audit.atomic():
+        case = lock(case)
+        check_transition(actor, case, "close")
+        before = case.state
+        case.close()
+        case.closure_reason, case.closure_note, case.closed_on = reason, note, timezone.localdate()
+        case.closure_proposed = False
+        case.save()
+        tasks.sync(case, actor, done=TaskType.DECIDE_CLOSURE)
+        record_transition("close", actor, case, before, motif=reason, note=note)
+    return case
+
+
+def reopen(actor, case: Case, *, reason: str) -> Case:
+    reason = require_text(reason, "reason", "Indiquez le motif de la réouverture.")
+    with audit.atomic():
+        case = lock(case)
+        check_transition(actor, case, "reopen")
+        if case.closure_reason == ClosureReason.TRANSFERRED:
+            raise ActionRefused("Un signalement transféré se suit dans le département qui l'a reçu.")
+        before = case.state
+        case.reopen()
+        case.closure_reason, case.closure_note, case.closed_on = "", "", None
+        case.save()
+        tasks.sync(case, actor)
+        record_transition("reopen", actor, case, before, motif=reason)
+    return case

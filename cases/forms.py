@@ -1,0 +1,155 @@
+"""Forms of the case pages, built on the models' own fields (labels, choices, lengths)."""
+
+import datetime
+
+from django import forms
+from django.forms.models import fields_for_model
+from dsfr.forms import DsfrBaseForm
+
+from cases.models import (
+    CareMeasure,
+    Case,
+    Cell,
+    ClosureReason,
+    Consent,
+    Departement,
+    FamilyContact,
+    Institution,
+    MobileTeamRequest,
+    Person,
+    Relative,
+    Role,
+    State,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def model_fields(model, names: list[str], **overrides) -> dict:
+    fields = fields_for_model(model, fields=names)
+    for field in fields.values():
+        if isinstance(field, forms.DateField):
+            field.widget = DATE
+    fields.update(overrides)
+    return fields
+
+
+def form_class(name: str, fields: dict, base=DsfrBaseForm) -> type[forms.Form]:
+    return type(name, (base,), dict(fields))
+
+
+class IntakeForm(DsfrBaseForm):
+    """The signalement, the young person and up to two relatives, on one page."""
+
+    RELATIVE_FIELDS = ["relation", "last_name", "first_name", "phone", "email", "address", "parental_authority"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(model_fields(Case, ["source", "received_on", "facts", "orientation_note"]))
+        self.fields["received_on"].initial = datetime.date.today
+        for name, field in model_fields(Person, ["last_name", "first_name", "birth_date", "sex", "commune",
+                                                 "address", "situation"]).items():
+            self.fields[f"person_{name}"] = field
+        for n in (1, 2):
+            for name, field in model_fields(Relative, self.RELATIVE_FIELDS).items():
+                field.required = False
+                field.label = f"Proche {n} — {field.label}"
+                self.fields[f"relative{n}_{name}"] = field
+
+    def clean(self):
+        data = super().clean()
+        for n in (1, 2):
+            values = {k: data.get(f"relative{n}_{k}") for k in self.RELATIVE_FIELDS}
+            filled = any(v for k, v in values.items() if k != "parental_authority")
+            if filled and not (values["relation"] and values["last_name"] and values["first_name"]):
+                self.add_error(f"relative{n}_last_name",
+                               "Pour ce proche, indiquez au moins le lien, le nom et le prénom.")
+        return data
+
+    def entry_point_arguments(self) -> dict:
+        data = self.cleaned_data
+        relatives = []
+        for n in (1, 2):
+            values = {k: data.get(f"relative{n}_{k}") for k in self.RELATIVE_FIELDS}
+            if values["last_name"]:
+                relatives.append({k: v if v is not None else "" for k, v in values.items()})
+        return {
+            "source": data["source"], "received_on": data["received_on"], "facts": data["facts"],
+            "orientation_note": data["orientation_note"],
+            "person": {k.removeprefix("person_"): v for k, v in data.items() if k.startswith("person_")},
+            "relatives": relatives,
+        }
+
+
+class AssignForm(DsfrBaseForm):
+    referent = forms.ModelChoiceField(queryset=None, label="Référent", empty_label="— choisir —")
+    no_contact_reason = model_fields(Case, ["no_contact_reason"])["no_contact_reason"]
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = (
+            case.departement.cell.memberships.active().filter(role__in=[Role.COORDINATOR, Role.MEMBER])
+            .select_related("user").order_by("user__last_name")
+        )
+        self.fields["referent"].label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"
+        if case.state != State.RECEIVED:
+            del self.fields["no_contact_reason"]
+
+    def entry_point_arguments(self) -> dict:
+        return {"referent": self.cleaned_data["referent"].user,
+                "no_contact_reason": self.cleaned_data.get("no_contact_reason", "")}
+
+
+CARE_MEASURE_FIELDS = ["modality", "beneficiary", "institution", "starts_on"]
+ContactForm = form_class("ContactForm", model_fields(
+    FamilyContact, ["on", "channel", "outcome", "not_attempted_reason", "note"]))
+CareMeasureForm = form_class("CareMeasureForm", model_fields(CareMeasure, CARE_MEASURE_FIELDS))
+EndCareMeasureForm = form_class("EndCareMeasureForm", model_fields(
+    CareMeasure, ["ends_on", "outcome"],
+    outcome=forms.ChoiceField(label="Issue", choices=CareMeasure.Outcome.choices)))
+MobileTeamRequestForm = form_class("MobileTeamRequestForm", model_fields(
+    MobileTeamRequest, ["motive", "expected", "urgency"]))
+MobileTeamDoneForm = form_class("MobileTeamDoneForm", {
+    "outcome": forms.ChoiceField(label="Issue", choices=MobileTeamRequest.Outcome.choices),
+    "note": forms.CharField(label="Compte rendu ou motif (factuel)", max_length=1000, widget=forms.Textarea),
+})
+CloseForm = form_class("CloseForm", {
+    "reason": forms.ChoiceField(label="Motif de clôture", choices=[
+        c for c in ClosureReason.choices if c[0] != ClosureReason.TRANSFERRED]),
+    "note": forms.CharField(label="Note de clôture (factuelle)", max_length=500, widget=forms.Textarea),
+})
+ReopenForm = form_class("ReopenForm", {
+    "reason": forms.CharField(label="Motif de la réouverture", max_length=500, widget=forms.Textarea),
+})
+TransferForm = form_class("TransferForm", {
+    "destination": forms.ModelChoiceField(
+        label="Département de destination", empty_label="— choisir —",
+        queryset=Departement.objects.filter(pk__in=Cell.objects.values("departement"))),
+    "note": forms.CharField(label="Motif du transfert", max_length=500, widget=forms.Textarea),
+})
+ReviewForm = form_class("ReviewForm", {
+    "note": forms.CharField(label="Point de situation (factuel)", max_length=1000, widget=forms.Textarea),
+    "propose_closure": forms.BooleanField(label="Proposer la clôture aux coordonnateurs", required=False),
+})
+DeclineClosureForm = form_class("DeclineClosureForm", {
+    "note": forms.CharField(label="Pourquoi le suivi continue", max_length=500, widget=forms.Textarea),
+})
+PersonForm = form_class("PersonForm", model_fields(
+    Person, ["last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"]))
+RelativeForm = form_class("RelativeForm", model_fields(Relative, IntakeForm.RELATIVE_FIELDS))
+ConsentForm = form_class("ConsentForm", model_fields(Consent, ["party", "status", "on"]))
+
+
+class StartCareForm(CareMeasureForm):
+    """Starting the care: the first care measure, unless one is already under way."""
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.all()
+        if case.care_measures.filter(ends_on__isnull=True).exists():
+            for field in self.fields.values():
+                field.required = False
+
+    def entry_point_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"measure": data if data.get("modality") else None}

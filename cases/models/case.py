@@ -1,0 +1,178 @@
+"""The case (signalement) and its state machine.
+
+The transitions below are the lifecycle table of BRIEF §3, in one place. They only move the
+state: the entry points of ``cases.actions`` check the policy and the preconditions, write the
+records that go with a transition, keep the tasks in step and record the audit event.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from cases.models.organisation import Cell, Departement
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", "Reçu"
+    FAMILY_CONTACTED = "family_contacted", "Famille contactée"
+    ASSIGNED = "assigned", "Attribué"
+    IN_CARE = "in_care", "Prise en charge"
+    MOBILE_TEAM_REQUESTED = "mobile_team_requested", "Équipe mobile sollicitée"
+    CLOSED = "closed", "Clôturé"
+
+    @classmethod
+    def open_states(cls) -> list[str]:
+        return [s for s in cls.values if s != cls.CLOSED]
+
+
+class Source(models.TextChoices):
+    CNAPR = "cnapr", "CNAPR (numéro vert)"
+    EMS = "ems", "État-major de sécurité (EMS)"
+    OTHER = "other", "Autre"
+
+
+class NoContactReason(models.TextChoices):
+    NO_DETAILS = "no_details", "Pas de coordonnées de la famille"
+    UNREACHABLE = "unreachable", "Famille injoignable après plusieurs tentatives"
+    INADVISABLE = "inadvisable", "Contact jugé inopportun"
+
+
+class ClosureReason(models.TextChoices):
+    COMPLETED = "completed", "Prise en charge achevée"
+    UNFOUNDED = "unfounded", "Signalement infondé ou hors champ"
+    TRANSFERRED = "transferred", "Transféré à un autre département"
+    JUSTICE = "justice", "Pris en charge par la justice ou les services de renseignement"
+    LEFT = "left", "Départ du territoire"
+    CONSENT_LOST = "consent_lost", "Adhésion retirée ou contact perdu"
+
+
+def policy_permission(action: str):
+    """The transition's permission, decided by the access policy (``cases.policy``)."""
+
+    def check(case, user) -> bool:
+        from cases import policy
+
+        return policy.can(user, action, case)
+
+    check.action = action
+    return check
+
+
+OPEN = State.open_states()
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from cases import policy
+
+        return policy.cases_visible_to(user, self)
+
+    def open(self):
+        return self.exclude(state=State.CLOSED)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(reference__icontains=text) | Q(person__last_name__icontains=text) | Q(person__first_name__icontains=text)
+        )
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, verbose_name="département")
+    reference = models.CharField("référence", max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField("année")
+    number = models.PositiveIntegerField("numéro")
+    source = models.CharField("origine", max_length=8, choices=Source.choices)
+    received_on = models.DateField("reçu le")
+    facts = models.TextField("faits signalés (factuels)", max_length=2000)
+    orientation_note = models.TextField(
+        "orientation du groupe d'évaluation de l'EMS (factuelle)", max_length=1000, blank=True
+    )
+    state = FSMField("état", max_length=24, choices=State.choices, default=State.RECEIVED, protected=True)
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="referred_cases",
+        verbose_name="référent",
+    )
+    no_contact_reason = models.CharField(
+        "motif d'attribution sans contact familial", max_length=16, choices=NoContactReason.choices, blank=True
+    )
+    closure_proposed = models.BooleanField("clôture proposée par le référent", default=False)
+    closure_reason = models.CharField("motif de clôture", max_length=16, choices=ClosureReason.choices, blank=True)
+    closure_note = models.CharField("note de clôture (factuelle)", max_length=500, blank=True)
+    closed_on = models.DateField("clôturé le", null=True, blank=True)
+    transferred_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="transfers",
+        verbose_name="transféré depuis",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-number"]
+        verbose_name = "signalement"
+        constraints = [
+            models.UniqueConstraint(fields=["departement", "year", "number"], name="case_number_per_departement_year"),
+        ]
+        indexes = [models.Index(fields=["departement", "state"], name="case_departement_state")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def cell(self) -> Cell:
+        return self.departement.cell
+
+    # --- the lifecycle (BRIEF §3) -------------------------------------------------------------
+
+    @transition(field=state, source=State.RECEIVED, target=State.FAMILY_CONTACTED,
+                permission=policy_permission("contact_family"))
+    def contact_family(self) -> None:
+        """A family contact with the outcome "reached" was recorded."""
+
+    @transition(field=state, source=[State.RECEIVED, State.FAMILY_CONTACTED], target=State.ASSIGNED,
+                permission=policy_permission("assign"))
+    def assign(self) -> None:
+        """A referent, member of the cellule, is named."""
+
+    @transition(field=state, source=State.ASSIGNED, target=State.IN_CARE, permission=policy_permission("start_care"))
+    def start_care(self) -> None:
+        """At least one care measure is under way."""
+
+    @transition(field=state, source=[State.ASSIGNED, State.IN_CARE], target=State.MOBILE_TEAM_REQUESTED,
+                permission=policy_permission("request_mobile_team"))
+    def request_mobile_team(self) -> None:
+        """The préfet calls the national mobile intervention team."""
+
+    @transition(field=state, source=State.MOBILE_TEAM_REQUESTED, target=State.IN_CARE,
+                permission=policy_permission("mobile_team_done"))
+    def mobile_team_done(self) -> None:
+        """The team reported back, declined, or the request was withdrawn."""
+
+    @transition(field=state, source=OPEN, target=State.CLOSED, permission=policy_permission("close"))
+    def close(self) -> None:
+        """Closed with a reason and a note."""
+
+    @transition(field=state, source=State.CLOSED, target=State.RECEIVED, permission=policy_permission("reopen"))
+    def reopen(self) -> None:
+        """Reopened with a reason: the case starts again from reception."""
+
+    @transition(field=state, source=OPEN, target=State.CLOSED, permission=policy_permission("transfer"))
+    def transfer(self) -> None:
+        """Closed here; a new received case is opened in the destination département."""
+
+
+class CaseCounter(models.Model):
+    """The last case number given per département and year: numbers without gaps or duplicates."""
+
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["departement", "year"], name="case_counter_unique")]

@@ -1,0 +1,102 @@
+"""What the cellule does for a case: family contacts, care measures and follow-up reviews."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from cases.models.case import Case
+from cases.models.organisation import Institution
+
+
+class FamilyContact(models.Model):
+    class Channel(models.TextChoices):
+        PHONE = "phone", "Téléphone"
+        VISIT = "visit", "Visite à domicile"
+        MEETING = "meeting", "Entretien dans les locaux"
+        LETTER = "letter", "Courrier"
+        EMAIL = "email", "Courriel"
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", "Famille jointe"
+        UNREACHABLE = "unreachable", "Injoignable"
+        REFUSED = "refused", "Refus de la famille"
+        NOT_ATTEMPTED = "not_attempted", "Non tenté"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="family_contacts", verbose_name="signalement")
+    on = models.DateField("date")
+    channel = models.CharField("moyen", max_length=16, choices=Channel.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
+    outcome = models.CharField("résultat", max_length=16, choices=Outcome.choices)
+    not_attempted_reason = models.CharField("motif (si non tenté)", max_length=200, blank=True)
+    note = models.CharField("note (factuelle)", max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["on", "pk"]
+        verbose_name = "contact avec la famille"
+        verbose_name_plural = "contacts avec la famille"
+
+    def clean(self) -> None:
+        if self.outcome == self.Outcome.NOT_ATTEMPTED and not self.not_attempted_reason.strip():
+            raise ValidationError({"not_attempted_reason": "Indiquez pourquoi le contact n'a pas été tenté."})
+
+
+class CareMeasure(models.Model):
+    class Modality(models.TextChoices):
+        SOCIAL = "social", "Accompagnement social"
+        EDUCATIONAL = "educational", "Scolaire ou éducatif"
+        PSYCHOLOGICAL = "psychological", "Psychologique"
+        HEALTH = "health", "Santé"
+        INSERTION = "insertion", "Insertion professionnelle"
+        FAMILY_SUPPORT = "family_support", "Soutien à la famille"
+        SUPPORT_GROUP = "support_group", "Groupe de parole"
+        OTHER = "other", "Autre"
+
+    class Beneficiary(models.TextChoices):
+        YOUNG_PERSON = "young_person", "Jeune"
+        FAMILY = "family", "Famille"
+
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", "Menée à son terme"
+        INTERRUPTED = "interrupted", "Interrompue"
+        REFUSED = "refused", "Refusée par la personne"
+        REDIRECTED = "redirected", "Réorientée"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="care_measures", verbose_name="signalement")
+    modality = models.CharField("modalité", max_length=16, choices=Modality.choices)
+    beneficiary = models.CharField("bénéficiaire", max_length=16, choices=Beneficiary.choices)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, verbose_name="institution partenaire")
+    starts_on = models.DateField("début")
+    ends_on = models.DateField("fin", null=True, blank=True)
+    outcome = models.CharField("issue", max_length=16, choices=Outcome.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        verbose_name = "prise en charge"
+        verbose_name_plural = "prises en charge"
+
+    def clean(self) -> None:
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "La fin ne peut précéder le début."})
+        if self.ends_on and not self.outcome:
+            raise ValidationError({"outcome": "Indiquez l'issue de la prise en charge terminée."})
+
+    @property
+    def is_active(self) -> bool:
+        return self.ends_on is None
+
+
+class FollowUpNote(models.Model):
+    """The referent's periodic follow-up review of a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="followups", verbose_name="signalement")
+    on = models.DateField("date")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
+    note = models.CharField("point de situation (factuel)", max_length=1000)
+    propose_closure = models.BooleanField("proposer la clôture", default=False)
+
+    class Meta:
+        ordering = ["on", "pk"]
+        verbose_name = "revue de suivi"

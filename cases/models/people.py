@@ -1,0 +1,118 @@
+"""The young person a case is about, their relatives (proches), and their consent."""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from cases.models.case import Case
+
+phone_validator = RegexValidator(r"^\+?[0-9 .-]{6,20}$", "Numéro de téléphone invalide (chiffres, espaces, points, tirets).")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "f", "Féminin"
+    MALE = "m", "Masculin"
+
+
+class Situation(models.TextChoices):
+    SCHOOL = "school", "Scolarisé(e)"
+    APPRENTICE = "apprentice", "En apprentissage ou formation"
+    HIGHER_EDUCATION = "higher_education", "Étudiant(e)"
+    EMPLOYED = "employed", "En emploi"
+    JOBSEEKER = "jobseeker", "Demandeur d'emploi"
+    DROPOUT = "dropout", "Déscolarisé(e), sans activité"
+    UNKNOWN = "unknown", "Inconnue"
+
+
+class Person(models.Model):
+    """The young person (jeune) a case is about."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="person", verbose_name="signalement")
+    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField("prénom", max_length=100)
+    birth_date = models.DateField("date de naissance")
+    sex = models.CharField("sexe", max_length=1, choices=Sex.choices)
+    commune = models.CharField("commune de résidence", max_length=100)
+    address = models.CharField("adresse", max_length=200, blank=True)
+    situation = models.CharField("situation scolaire ou professionnelle", max_length=20, choices=Situation.choices,
+                                 default=Situation.UNKNOWN)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "jeune"
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()}"
+
+    @property
+    def initials(self) -> str:
+        return f"{self.first_name[:1]}. {self.last_name[:1]}.".upper()
+
+    def age(self, at: datetime.date | None = None) -> int:
+        at = at or datetime.date.today()
+        before_birthday = (at.month, at.day) < (self.birth_date.month, self.birth_date.day)
+        return at.year - self.birth_date.year - before_birthday
+
+    def is_minor(self, at: datetime.date | None = None) -> bool:
+        return self.age(at) < 18
+
+
+class Relative(models.Model):
+    """A relative (proche) of the young person."""
+
+    class Relation(models.TextChoices):
+        MOTHER = "mother", "Mère"
+        FATHER = "father", "Père"
+        GUARDIAN = "guardian", "Tuteur ou tutrice"
+        SIBLING = "sibling", "Frère ou sœur"
+        GRANDPARENT = "grandparent", "Grand-parent"
+        OTHER = "other", "Autre proche"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="relatives", verbose_name="signalement")
+    relation = models.CharField("lien", max_length=16, choices=Relation.choices)
+    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField("prénom", max_length=100)
+    phone = models.CharField("téléphone", max_length=20, blank=True, validators=[phone_validator])
+    email = models.EmailField("courriel", blank=True)
+    address = models.CharField("adresse", max_length=200, blank=True)
+    parental_authority = models.BooleanField("titulaire de l'autorité parentale", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "proche"
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()} ({self.get_relation_display().lower()})"
+
+    @property
+    def has_contact_details(self) -> bool:
+        return bool(self.phone or self.email or self.address)
+
+
+class Consent(models.Model):
+    """The free consent (libre adhésion) of the young person or of the family, as recorded on a date."""
+
+    class Party(models.TextChoices):
+        YOUNG_PERSON = "young_person", "Jeune"
+        FAMILY = "family", "Famille"
+
+    class Status(models.TextChoices):
+        GIVEN = "given", "Donnée"
+        REFUSED = "refused", "Refusée"
+        WITHDRAWN = "withdrawn", "Retirée"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents", verbose_name="signalement")
+    party = models.CharField("de qui", max_length=16, choices=Party.choices)
+    status = models.CharField("adhésion", max_length=16, choices=Status.choices)
+    on = models.DateField("date")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="enregistrée par")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["on", "pk"]
+        verbose_name = "adhésion"

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cases.views import actions, cases
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", cases.case_list, name="list"),
+    path("nouveau/", cases.intake, name="intake"),
+    path("<int:pk>/", cases.case_detail, name="detail"),
+    path("<int:pk>/<slug:slug>/", actions.case_action, name="action"),
+    path("<int:pk>/<slug:slug>/<int:target>/", actions.case_action, name="record_action"),
+]

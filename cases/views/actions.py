@@ -1,0 +1,128 @@
+"""The actions a user can take on a case, each a form calling its entry point.
+
+One table lists them; one view serves them all: the page shows only the actions the policy and
+the case's state allow now, and each form calls the entry point, never the models.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django_fsm import can_proceed
+
+from cases import actions, forms, policy
+from cases.errors import ActionRefused
+from cases.models import CareMeasure, Case, Relative, State
+from cases.policy import Action
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    slug: str
+    title: str
+    form: type
+    entry_point: Callable
+    permission: Action
+    transition: str = ""  # the FSM transition whose source states the action needs
+    applies: Callable[[Case], bool] = lambda case: case.state != State.CLOSED
+    target_model: type | None = None  # the record an action on one record (a measure, a relative) is about
+    initial: Callable[[Case, object], dict] = field(default=lambda case, target: {})
+    primary: bool = False
+
+    def available(self, user, case: Case) -> bool:
+        if self.transition and not can_proceed(getattr(case, self.transition)):
+            return False
+        return self.applies(case) and policy.can(user, self.permission, case)
+
+
+def _fields(instance) -> dict:
+    return {f.name: getattr(instance, f.name) for f in instance._meta.concrete_fields}
+
+
+ACTIONS = [
+    CaseAction("contact", "Enregistrer un contact avec la famille", forms.ContactForm, actions.record_family_contact,
+               Action.CONTACT_FAMILY, primary=True),
+    CaseAction("attribuer", "Désigner le référent", forms.AssignForm, actions.assign, Action.ASSIGN,
+               transition="assign", primary=True),
+    CaseAction("prise-en-charge", "Démarrer la prise en charge", forms.StartCareForm, actions.start_care,
+               Action.START_CARE, transition="start_care", primary=True),
+    CaseAction("revue", "Faire la revue de suivi", forms.ReviewForm, actions.complete_review, Action.REVIEW,
+               applies=lambda case: case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED), primary=True),
+    CaseAction("poursuivre", "Poursuivre le suivi", forms.DeclineClosureForm, actions.decline_closure,
+               Action.DECIDE_CLOSURE, applies=lambda case: case.closure_proposed and case.state != State.CLOSED),
+    CaseAction("equipe-mobile", "Solliciter l'équipe mobile", forms.MobileTeamRequestForm,
+               actions.request_mobile_team, Action.REQUEST_MOBILE_TEAM, transition="request_mobile_team"),
+    CaseAction("retour-equipe-mobile", "Clore la demande à l'équipe mobile", forms.MobileTeamDoneForm,
+               actions.mobile_team_done, Action.MOBILE_TEAM_DONE, transition="mobile_team_done"),
+    CaseAction("mesure", "Ajouter une prise en charge", forms.CareMeasureForm, actions.add_care_measure,
+               Action.MANAGE_CARE),
+    CaseAction("fin-mesure", "Terminer une prise en charge", forms.EndCareMeasureForm,
+               lambda actor, case, target, **data: actions.end_care_measure(actor, target, **data),
+               Action.MANAGE_CARE, target_model=CareMeasure),
+    CaseAction("jeune", "Modifier la fiche du jeune", forms.PersonForm, actions.edit_person, Action.EDIT_CASE,
+               initial=lambda case, target: _fields(case.person)),
+    CaseAction("proche", "Ajouter un proche", forms.RelativeForm, actions.save_relative, Action.EDIT_CASE),
+    CaseAction("modifier-proche", "Modifier un proche", forms.RelativeForm,
+               lambda actor, case, target, **data: actions.save_relative(actor, case, target, **data),
+               Action.EDIT_CASE, target_model=Relative, initial=lambda case, target: _fields(target)),
+    CaseAction("adhesion", "Enregistrer l'adhésion", forms.ConsentForm, actions.record_consent, Action.EDIT_CASE),
+    CaseAction("cloturer", "Clôturer", forms.CloseForm, actions.close, Action.CLOSE, transition="close"),
+    CaseAction("transferer", "Transférer à un autre département", forms.TransferForm, actions.transfer,
+               Action.TRANSFER, transition="transfer"),
+    CaseAction("rouvrir", "Rouvrir", forms.ReopenForm, actions.reopen, Action.REOPEN, transition="reopen",
+               applies=lambda case: True),
+]
+BY_SLUG = {action.slug: action for action in ACTIONS}
+
+
+def available_actions(user, case: Case) -> list[CaseAction]:
+    """What the user may do on the case now (records-level actions excluded: they sit by their record)."""
+    return [a for a in ACTIONS if a.target_model is None and a.available(user, case)]
+
+
+def _make_form(action: CaseAction, case: Case, data=None, initial=None):
+    kwargs = {"case": case} if action.form in (forms.AssignForm, forms.StartCareForm) else {}
+    return action.form(data, initial=initial, **kwargs)
+
+
+def case_action(request, pk: int, slug: str, target: int | None = None):
+    action = BY_SLUG.get(slug)
+    if action is None or (action.target_model is None) != (target is None):
+        raise Http404("Action inconnue.")
+    case = policy.get_or_404(request.user, Action.VIEW_CASE, Case.objects.select_related("departement", "person"),
+                             pk=pk)
+    obj = get_object_or_404(action.target_model, pk=target, case=case) if action.target_model else None
+    if not action.available(request.user, case):
+        if not policy.can(request.user, action.permission, case):
+            raise policy.AccessDenied(request.user, action.permission, case)
+        messages.error(request, f"« {action.title} » n'est pas possible à l'état « {case.get_state_display()} ».")
+        return redirect("cases:detail", pk=case.pk)
+    form = _make_form(action, case, request.POST or None, initial=action.initial(case, obj))
+    if request.method == "POST" and form.is_valid():
+        data = form.entry_point_arguments() if hasattr(form, "entry_point_arguments") else form.cleaned_data
+        try:
+            if action.target_model:
+                action.entry_point(request.user, case, obj, **data)
+            else:
+                action.entry_point(request.user, case, **data)
+        except ActionRefused as refusal:
+            messages.error(request, refusal.message)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{action.title} : c'est enregistré.")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_action.html", {"case": case, "action": action, "form": form, "target": obj},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put the entry point's field errors on the form's fields when it has them, else on the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)

@@ -1,0 +1,103 @@
+"""The case list, the intake form and the case page."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+import audit
+from audit.models import Event
+from cases import actions, policy
+from cases.forms import IntakeForm
+from cases.models import Case, Cell, Source, State
+from cases.policy import Action
+from cases.views.actions import _add_errors, available_actions
+
+PAGE_SIZE = 25
+
+
+def case_list(request):
+    cases = (
+        Case.objects.visible_to(request.user)
+        .select_related("person", "referent", "departement")
+        .search(request.GET.get("q", ""))
+    )
+    filters = {"state": State, "source": Source}
+    for name, choices in filters.items():
+        value = request.GET.get(name)
+        if value in choices.values:
+            cases = cases.filter(**{name: value})
+    referent = request.GET.get("referent", "")
+    if referent.isdigit():
+        cases = cases.filter(referent_id=int(referent))
+    page = Paginator(cases.order_by("-received_on", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record("case.list", details={"filtres": {k: v for k, v in request.GET.items() if k != "page"},
+                                       "signalements": [case.reference for case in page]})
+    referents = get_user_model().objects.filter(
+        referred_cases__in=Case.objects.visible_to(request.user)
+    ).distinct().order_by("last_name")
+    return render(request, "cases/case_list.html", {
+        "page": page, "states": State.choices, "sources": Source.choices, "referents": referents,
+        "can_intake": _intake_cell(request.user) is not None, "query": request.GET,
+    })
+
+
+def _intake_cell(user) -> Cell | None:
+    scope = policy.scope(user)
+    return next((m.cell for m in scope.memberships if m.cell_id in scope.coordinated_cell_ids), None)
+
+
+def intake(request):
+    cell = _intake_cell(request.user)
+    if cell is None:
+        raise policy.AccessDenied(request.user, Action.INTAKE)
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = actions.intake(request.user, cell, **form.entry_point_arguments())
+        except ValidationError as error:
+            _add_errors(form, _prefixed(error))
+        else:
+            messages.success(request, f"Signalement {case.reference} enregistré.")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/intake.html", {"form": form, "cell": cell},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _prefixed(error: ValidationError) -> ValidationError:
+    """The person's field errors carry the form's ``person_`` prefix."""
+    if not hasattr(error, "error_dict"):
+        return error
+    person_fields = {"last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"}
+    return ValidationError({(f"person_{k}" if k in person_fields else k): v for k, v in error.error_dict.items()})
+
+
+def case_detail(request, pk: int):
+    case = policy.get_or_404(
+        request.user, Action.VIEW_CASE,
+        Case.objects.select_related("departement", "person", "referent", "transferred_from"), pk=pk,
+    )
+    audit.record("case.view", obj=case, departement=case.departement.code, details={"signalement": case.reference})
+    timeline = (
+        Event.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(action__in=["case.view"])
+        .order_by("-seq")[:100]
+    )
+    return render(request, "cases/case_detail.html", {
+        "case": case,
+        "person": case.person,
+        "age": case.person.age(timezone.localdate()),
+        "relatives": case.relatives.all(),
+        "contacts": case.family_contacts.select_related("by"),
+        "consents": case.consents.select_related("recorded_by"),
+        "measures": case.care_measures.select_related("institution"),
+        "followups": case.followups.select_related("by"),
+        "mobile_requests": case.mobile_team_requests.all(),
+        "open_tasks": case.tasks.open().select_related("owner"),
+        "transfers": case.transfers.all(),
+        "timeline": timeline,
+        "actions": available_actions(request.user, case),
+        "can_edit": policy.can(request.user, Action.EDIT_CASE, case) and case.state != State.CLOSED,
+        "can_manage_care": policy.can(request.user, Action.MANAGE_CARE, case) and case.state != State.CLOSED,
+    })

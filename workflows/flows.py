@@ -1,0 +1,36 @@
+"""The flow of a case's human tasks.
+
+The case's state machine (``cases.models.Case``) decides what happens; the flow holds the tasks
+that each state gives to the people who must act. Its task nodes are therefore not chained to
+each other: ``workflows.tasks.sync`` opens and closes them after every transition so that the open
+tasks always match the state (``workflows.tasks.EXPECTED``). Completing a task never moves the
+case by itself; the action the task asks for does, through its entry point.
+"""
+
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from workflows import views
+from workflows.models import CaseProcess, CaseTask
+
+
+class CaseFlow(flow.Flow):
+    process_class = CaseProcess
+    task_class = CaseTask
+    lock_impl = lock.select_for_update_lock
+    process_title = "Suivi d'un signalement"
+
+    start = flow.StartHandle(this.start_case)
+
+    contact_family = flow.View(views.task_detail).Permission("workflows.claim_contact_family")
+    name_referent = flow.View(views.task_detail).Permission("workflows.claim_name_referent")
+    set_up_care = flow.View(views.task_detail).Assign(this.referent)
+    review = flow.View(views.task_detail).Assign(this.referent)
+    decide_closure = flow.View(views.task_detail).Permission("workflows.claim_decide_closure")
+
+    def start_case(self, activation, case):
+        activation.process.case = case
+        return activation.process
+
+    def referent(self, activation):
+        return activation.process.case.referent

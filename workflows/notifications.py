@@ -1,0 +1,44 @@
+"""E-mails about tasks: to whom a task is given, and the daily digest of overdue tasks.
+
+E-mails never carry the young person's name: the reference and a link are enough, the rest is
+read in the application, where the read is traced.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+
+def _link(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def notify_assigned(task) -> None:
+    """Tell the owner a task was given to them, once the transaction that gave it commits."""
+    owner = task.owner
+    if owner is None or not owner.email:
+        return
+    subject = f"[Cellule de suivi] Nouvelle tâche : {task.get_flow_task_name_display()} — {task.case.reference}"
+    body = (
+        f"Bonjour {owner.get_full_name() or owner.get_username()},\n\n"
+        f"La tâche « {task.get_flow_task_name_display()} » du signalement {task.case.reference} "
+        f"vous est attribuée, à traiter avant le {task.due_on:%d/%m/%Y}.\n\n"
+        f"{_link(reverse('workflows:task', args=[task.pk]))}\n"
+    )
+    transaction.on_commit(lambda: send_mail(subject, body, None, [owner.email]))
+
+
+def overdue_digest(user, tasks) -> tuple[str, str]:
+    """Subject and body of one user's digest of overdue tasks."""
+    lines = [
+        f"- {task.case.reference} : {task.get_flow_task_name_display()}, échue le {task.due_on:%d/%m/%Y}"
+        for task in tasks
+    ]
+    subject = f"[Cellule de suivi] {len(lines)} tâche(s) en retard"
+    body = (
+        f"Bonjour {user.get_full_name() or user.get_username()},\n\n"
+        "Les tâches suivantes ont dépassé leur échéance :\n" + "\n".join(lines)
+        + f"\n\nVotre boîte de réception : {_link(reverse('workflows:inbox'))}\n"
+    )
+    return subject, body

@@ -1,0 +1,106 @@
+"""Keeping a case's open tasks in step with its state, and claiming, releasing, completing them.
+
+``sync()`` runs inside every entry point, after the transition: the task the action fulfilled is
+completed by its actor, tasks the new state no longer needs are cancelled, and the tasks it needs
+are opened. So the open tasks of a case always match ``expected(case)``.
+"""
+
+from viewflow.workflow.status import STATUS
+from viewflow.workflow.token import Token
+
+import audit
+from cases import policy
+from cases.errors import ActionRefused
+from cases.models import Case, State
+from workflows.flows import CaseFlow
+from workflows.models import CaseTask, TaskType
+from workflows.notifications import notify_assigned
+
+EXPECTED: dict[str, set[TaskType]] = {
+    State.RECEIVED: {TaskType.CONTACT_FAMILY},
+    State.FAMILY_CONTACTED: {TaskType.NAME_REFERENT},
+    State.ASSIGNED: {TaskType.SET_UP_CARE},
+    State.IN_CARE: {TaskType.REVIEW},
+    State.MOBILE_TEAM_REQUESTED: {TaskType.REVIEW},
+    State.CLOSED: set(),
+}
+
+
+def expected(case: Case) -> set[TaskType]:
+    """The tasks a case in its current state gives to the people who must act."""
+    tasks = set(EXPECTED[case.state])
+    if case.closure_proposed and case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED):
+        tasks.add(TaskType.DECIDE_CLOSURE)
+    return tasks
+
+
+def start(case: Case) -> None:
+    """Open the case's process and its first tasks (called by the intake)."""
+    CaseFlow.start.run(case=case)
+    sync(case, actor=None)
+
+
+def sync(case: Case, actor, done: TaskType | None = None) -> None:
+    """Complete ``done`` as ``actor``'s work, cancel what the state no longer needs, open the rest."""
+    process = case.process
+    wanted = expected(case)
+    with CaseFlow.lock(process.pk):
+        still_open = set()
+        for task in case.tasks.open().select_related("owner"):
+            if task.flow_task_name == done:
+                _complete(task, actor)
+            elif task.flow_task_name in wanted:
+                still_open.add(task.flow_task_name)
+            else:
+                task.flow_task.activation_class(task).cancel()
+        start_task = CaseTask.objects.get(process=process, flow_task_type="START")
+        for task_type in sorted(wanted - still_open):
+            node = getattr(CaseFlow, task_type)
+            activation = node.activation_class.create(node, CaseFlow.start.activation_class(start_task), Token("start"))
+            if activation.task.owner_id:
+                notify_assigned(activation.task)
+
+
+def _complete(task: CaseTask, actor) -> None:
+    activation = task.flow_task.activation_class(task)
+    if task.owner_id != getattr(actor, "pk", None):
+        # Done by someone else than its holder (a coordinator acting from the case page): the task
+        # is credited to who did it.
+        task.owner = actor
+        task.status = STATUS.ASSIGNED
+    activation.start(None)
+    activation.execute()
+
+
+def claim(actor, task: CaseTask) -> CaseTask:
+    """Take a task from the team's queue. Two people claiming at once: one gets it."""
+    with audit.atomic(), task.activation() as activation:
+        task = activation.task
+        if task.status != STATUS.NEW:
+            holder = task.owner.get_full_name() if task.owner_id else "quelqu'un d'autre"
+            raise ActionRefused(f"Cette tâche a déjà été prise par {holder}.")
+        policy.require(actor, policy.Action.CLAIM_TASK, task)
+        if not task.flow_task.can_assign(actor, task):
+            raise policy.AccessDenied(actor, policy.Action.CLAIM_TASK, task)
+        activation.assign(actor)
+        _record("task.claim", actor, task)
+    return task
+
+
+def release(actor, task: CaseTask) -> CaseTask:
+    """Put a claimed task back in the team's queue."""
+    with audit.atomic(), task.activation() as activation:
+        task = activation.task
+        if task.status != STATUS.ASSIGNED:
+            raise ActionRefused("Cette tâche n'est plus attribuée : elle ne peut pas être remise dans la file.")
+        policy.require(actor, policy.Action.RELEASE_TASK, task)
+        previous = task.owner
+        activation.unassign()
+        _record("task.release", actor, task, {"détenteur": previous.get_username()})
+    return task
+
+
+def _record(action: str, actor, task: CaseTask, details: dict | None = None) -> None:
+    audit.record(action, obj=task, actor=actor, departement=task.case.departement.code,
+                 details={"signalement": task.case.reference, "tâche": task.get_flow_task_name_display(),
+                          **(details or {})})
