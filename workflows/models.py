@@ -69,8 +69,18 @@ class CaseTask(Task):
         if not self.flow_task_name and self.flow_task is not None and self.flow_task.task_type == "HUMAN":
             self.flow_task_name = self.flow_task.name
         if self.due_on is None and self.flow_task_name:
-            self.due_on = timezone.localdate() + datetime.timedelta(days=settings.TASK_DUE_DAYS[self.flow_task_name])
+            self.due_on = self._due_from() + datetime.timedelta(days=settings.TASK_DUE_DAYS[self.flow_task_name])
         super().save(*args, **kwargs)
+
+    def _due_from(self) -> datetime.date:
+        """The family is to be contacted within days of the signalement's receipt; every other
+        task (and a contact after a reopening) counts from the day it is opened."""
+        today = timezone.localdate()
+        if self.flow_task_name == TaskType.CONTACT_FAMILY and not CaseTask.objects.filter(
+            case_id=self.case_id, flow_task_name=TaskType.CONTACT_FAMILY
+        ).exists():
+            return min(self.process.case.received_on, today)
+        return today
 
     @property
     def task_type(self) -> TaskType | None:

@@ -11,6 +11,7 @@ from audit.changes import diff, snapshot
 from cases import policy
 from cases.models import Membership, Role
 
+
 def _departement_of(instance) -> str:
     cell = getattr(instance, "cell", None)
     return cell.departement.code if cell is not None else ""

@@ -176,3 +176,6 @@ class CaseCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["departement", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.departement_id}/{self.year} : {self.last}"

@@ -37,6 +37,9 @@ class FamilyContact(models.Model):
         verbose_name = "contact avec la famille"
         verbose_name_plural = "contacts avec la famille"
 
+    def __str__(self) -> str:
+        return f"{self.on:%d/%m/%Y} — {self.get_channel_display()} — {self.get_outcome_display()}"
+
     def clean(self) -> None:
         if self.outcome == self.Outcome.NOT_ATTEMPTED and not self.not_attempted_reason.strip():
             raise ValidationError({"not_attempted_reason": "Indiquez pourquoi le contact n'a pas été tenté."})
@@ -77,6 +80,9 @@ class CareMeasure(models.Model):
         verbose_name = "prise en charge"
         verbose_name_plural = "prises en charge"
 
+    def __str__(self) -> str:
+        return f"{self.get_modality_display()} ({self.get_beneficiary_display().lower()}), {self.institution}"
+
     def clean(self) -> None:
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "La fin ne peut précéder le début."})
@@ -100,3 +106,6 @@ class FollowUpNote(models.Model):
     class Meta:
         ordering = ["on", "pk"]
         verbose_name = "revue de suivi"
+
+    def __str__(self) -> str:
+        return f"Revue du {self.on:%d/%m/%Y}"

@@ -40,3 +40,6 @@ class MobileTeamRequest(models.Model):
         ordering = ["requested_at", "pk"]
         verbose_name = "demande à l'équipe mobile"
         verbose_name_plural = "demandes à l'équipe mobile"
+
+    def __str__(self) -> str:
+        return f"{self.get_expected_display()} ({self.get_urgency_display().lower()})"

@@ -9,7 +9,9 @@ from simple_history.models import HistoricalRecords
 
 from cases.models.case import Case
 
-phone_validator = RegexValidator(r"^\+?[0-9 .-]{6,20}$", "Numéro de téléphone invalide (chiffres, espaces, points, tirets).")
+phone_validator = RegexValidator(
+    r"^\+?[0-9 .-]{6,20}$", "Numéro de téléphone invalide (chiffres, espaces, points, tirets)."
+)
 
 
 class Sex(models.TextChoices):
@@ -116,3 +118,6 @@ class Consent(models.Model):
     class Meta:
         ordering = ["on", "pk"]
         verbose_name = "adhésion"
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()} : {self.get_status_display().lower()} le {self.on:%d/%m/%Y}"

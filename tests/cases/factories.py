@@ -89,3 +89,57 @@ class MandateFactory(factory.django.DjangoModelFactory):
     def departements(self, create, codes, **kwargs):
         if create:
             self.departements.set([DepartementFactory(code=code) for code in codes or ["93"]])
+
+
+def person_data(**overrides) -> dict:
+    return {"last_name": "Durand", "first_name": "Lucas", "birth_date": datetime.date(2010, 3, 4), "sex": "m",
+            "commune": "Bobigny", **overrides}
+
+
+class CaseFactory(factory.Factory):
+    """A case brought to a state through the entry points, as its users would, so its tasks,
+    records and audit trail are real. ``CaseFactory(coordinator=user, referent=member, in_care=True)``."""
+
+    class Meta:
+        model = dict  # built by _create below, through cases.actions
+
+    coordinator = None
+    referent = None
+    source = "cnapr"
+    received_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=3))
+    facts = "Propos inquiétants rapportés par l'établissement scolaire."
+    person = factory.LazyFunction(person_data)
+    relatives = factory.LazyFunction(lambda: [{"relation": "mother", "last_name": "Durand", "first_name": "Marie",
+                                               "phone": "06 12 34 56 78", "parental_authority": True}])
+    state = "received"
+
+    class Params:
+        family_contacted = factory.Trait(state="family_contacted")
+        assigned = factory.Trait(state="assigned")
+        in_care = factory.Trait(state="in_care")
+        mobile_team_requested = factory.Trait(state="mobile_team_requested")
+        closed = factory.Trait(state="closed")
+
+    @classmethod
+    def _create(cls, model_class, *, coordinator, referent, state, **fields):
+        from cases import actions
+
+        cell = coordinator.memberships.get(role=Role.COORDINATOR).cell
+        case = actions.intake(coordinator, cell, **fields)
+        steps = ["received", "family_contacted", "assigned", "in_care", "mobile_team_requested", "closed"]
+        target = steps.index(state)
+        if target >= 1 and state != "closed" or target >= 2:
+            actions.record_family_contact(coordinator, case, on=case.received_on, channel="phone", outcome="reached")
+        if target >= 2:
+            actions.assign(coordinator, case, referent=referent or coordinator)
+        if target >= 3 and state != "closed":
+            actions.start_care(referent or coordinator, case, measure={
+                "modality": "social", "beneficiary": "young_person", "starts_on": case.received_on,
+                "institution": InstitutionFactory(name="Association Sauvegarde", category="association")})
+        if state == "mobile_team_requested":
+            actions.request_mobile_team(coordinator, case, motive="Regard clinique", expected="individual_care",
+                                        urgency="normal")
+        if state == "closed":
+            actions.close(coordinator, case, reason="completed", note="Fin du suivi.")
+        case.refresh_from_db()
+        return case

@@ -13,9 +13,13 @@ from tests.cases.factories import MandateFactory, MembershipFactory
 A, B = "a", "b"  # the 93 and 69 cellules of the personas
 # persona: the actions allowed on cell A, on cell B, and without target (None).
 ALLOWED = {
-    "coord_a": {A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS}, B: set(), None: set()},
+    "coord_a": {
+        A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.INTAKE}, B: set(), None: set()
+    },
     "member_a": {A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION}, B: set(), None: set()},
-    "coord_b": {A: set(), B: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS}, None: set()},
+    "coord_b": {
+        A: set(), B: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.INTAKE}, None: set()
+    },
     "member_b": {A: set(), B: {Action.VIEW_CELL, Action.VIEW_COMPOSITION}, None: set()},
     "mobile": {A: set(), B: set(), None: set()},
     "inspector": {A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION}, B: set(), None: set()},

@@ -10,10 +10,12 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 import audit
 from cases.actions import organisation
+from cases.demo import create_demo_cases
 from cases.models import Cell, Departement, Institution, Mandate, Membership, Role
 from cases.policy import SYSTEM
 
@@ -61,13 +63,19 @@ ACCOUNTS = [
 ]
 
 
+# Members the coordinators designated to contact the families.
+FAMILY_CONTACTS = {"membre93", "membre69"}
+
+
 class Command(BaseCommand):
     help = "Charge les données de démonstration (idempotent)."
 
     def handle(self, *args, **options) -> None:
         if not settings.DEMO:
             raise CommandError("seed_demo ne s'exécute qu'en mode démonstration (DEMO=1).")
-        with audit.acting(label="commande seed_demo"), transaction.atomic():
+        # The demo's tasks would each send an e-mail to their fictitious owner: not while seeding.
+        quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        with audit.acting(label="commande seed_demo"), transaction.atomic(), quiet:
             institutions = [self.institution(name, category) for name, category in INSTITUTIONS]
             for code, chair, periodicity, installed_on in CELLS:
                 self.cell(code, chair, periodicity, installed_on)
@@ -75,6 +83,9 @@ class Command(BaseCommand):
                 user = self.user(username, first, last)
                 self.membership(user, role, code, institutions[institution], function)
             self.mandate()
+            cases = create_demo_cases()
+        if cases:
+            self.stdout.write(f"{cases} signalements de démonstration créés.")
         self.print_logins()
 
     def institution(self, name: str, category: str) -> Institution:
@@ -105,7 +116,7 @@ class Command(BaseCommand):
         organisation.save_membership(
             SYSTEM,
             Membership(user=user, role=role, cell=cell, institution=institution, function=function,
-                       starts_on=datetime.date(2024, 1, 1)),
+                       contacts_families=user.username in FAMILY_CONTACTS, starts_on=datetime.date(2024, 1, 1)),
         )
 
     def mandate(self) -> None:
