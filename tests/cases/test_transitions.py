@@ -1,0 +1,177 @@
+"""Every transition of BRIEF §3: allowed from its states, refused otherwise with a French message,
+refused to the wrong role and to another département, and refused when a precondition is missing."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from audit.models import Event
+from cases import actions
+from cases.errors import ActionRefused
+from cases.models import Departement, State
+from cases.policy import AccessDenied
+from tests.cases.factories import CaseFactory, InstitutionFactory
+
+STATES = [s.value for s in State]
+TODAY = datetime.date.today()
+
+
+def measure() -> dict:
+    return {"modality": "psychological", "beneficiary": "family", "starts_on": TODAY,
+            "institution": InstitutionFactory(name="Maison des adolescents")}
+
+
+# transition: (who does it, the call, the states it leaves from, the state it reaches)
+TRANSITIONS = {
+    "assign": ("coord_a",
+               lambda p, c: actions.assign(p.coord_a, c, referent=p.member_a, no_contact_reason="no_details"),
+               {"received", "family_contacted"}, "assigned"),
+    "start_care": ("member_a", lambda p, c: actions.start_care(p.member_a, c, measure=measure()),
+                   {"assigned"}, "in_care"),
+    "request_mobile_team": ("coord_a", lambda p, c: actions.request_mobile_team(
+        p.coord_a, c, motive="Avis clinique", expected="advice", urgency="urgent"), {"assigned", "in_care"},
+        "mobile_team_requested"),
+    "mobile_team_done": ("coord_a", lambda p, c: actions.mobile_team_done(
+        p.coord_a, c, outcome="withdrawn", note="Retirée : la famille a trouvé un suivi."),
+        {"mobile_team_requested"}, "in_care"),
+    "close": ("coord_a", lambda p, c: actions.close(p.coord_a, c, reason="left", note="Départ de la famille."),
+              set(STATES) - {"closed"}, "closed"),
+    "reopen": ("coord_a", lambda p, c: actions.reopen(p.coord_a, c, reason="Nouveau signalement du lycée."),
+               {"closed"}, "received"),
+    "transfer": ("coord_a", lambda p, c: actions.transfer(
+        p.coord_a, c, destination=Departement.objects.get(code="69"), note="Déménagement à Lyon."),
+        set(STATES) - {"closed"}, "closed"),
+}
+
+
+def case_in(personas, state: str):
+    return CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, state=state)
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("name", TRANSITIONS)
+def test_each_transition_from_each_state(personas, name, state):
+    actor, call, sources, target = TRANSITIONS[name]
+    case = case_in(personas, state)
+    if state in sources:
+        call(personas, case)
+        case.refresh_from_db()
+        assert case.state == target
+        event = Event.objects.filter(action=f"case.{name}").latest("seq")
+        assert (event.details["de"], event.details["vers"], event.actor) == (state, target, getattr(personas, actor))
+    elif case.referent is None and name == "start_care":
+        # Before a referent is named nobody holds the right to start the care: the policy refuses first.
+        with pytest.raises(AccessDenied):
+            call(personas, case)
+    else:
+        with pytest.raises(ActionRefused) as refusal:
+            call(personas, case)
+        assert refusal.value.message == (
+            f"Action impossible : le signalement {case.reference} est à l'état « {State(state).label} »."
+        )
+        case.refresh_from_db()
+        assert case.state == state
+
+
+def test_contact_reached_moves_a_received_case_and_failures_keep_it(personas):
+    case = case_in(personas, "received")
+    actions.record_family_contact(personas.coord_a, case, on=TODAY, channel="phone", outcome="unreachable")
+    case.refresh_from_db()
+    assert case.state == State.RECEIVED and case.family_contacts.count() == 1
+    actions.record_family_contact(personas.coord_a, case, on=TODAY, channel="visit", outcome="reached")
+    case.refresh_from_db()
+    assert case.state == State.FAMILY_CONTACTED
+    assert Event.objects.filter(action="case.contact_family", actor=personas.coord_a).count() == 1
+
+
+WRONG_ROLES = {
+    "assign": ["member_a", "inspector", "national", "mobile", "admin"],
+    "start_care": ["coord_a", "member_b", "inspector", "national"],  # the referent's, not the coordinator's
+    "request_mobile_team": ["member_a", "inspector", "national", "mobile"],
+    "mobile_team_done": ["member_a", "inspector", "national"],
+    "close": ["member_a", "inspector", "national", "admin"],
+    "reopen": ["member_a", "inspector", "national"],
+    "transfer": ["member_a", "inspector", "national"],
+}
+READY = {"assign": "family_contacted", "start_care": "assigned", "request_mobile_team": "in_care",
+         "mobile_team_done": "mobile_team_requested", "close": "in_care", "reopen": "closed", "transfer": "in_care"}
+
+
+def act_as(personas, name: str, user):
+    """The transition's call made by ``user`` instead of its rightful actor."""
+    _, call, _, _ = TRANSITIONS[name]
+    swapped = type(personas)(**{**vars(personas), "coord_a": user, "member_a": user})
+    return lambda case: call(swapped, case)
+
+
+@pytest.mark.parametrize("name,wrong", [(n, w) for n, roles in WRONG_ROLES.items() for w in roles + ["coord_b"]])
+def test_wrong_role_or_departement_is_refused_and_recorded_nowhere(personas, name, wrong):
+    case = case_in(personas, READY[name])
+    events = Event.objects.count()
+    with pytest.raises(AccessDenied):
+        act_as(personas, name, getattr(personas, wrong))(case)
+    case.refresh_from_db()
+    assert case.state == READY[name]
+    assert Event.objects.count() == events
+
+
+PRECONDITIONS = [
+    ("received", lambda p, c: actions.assign(p.coord_a, c, referent=p.member_a), ValidationError,
+     "Indiquez pourquoi la famille n'a pas été contactée."),
+    ("family_contacted", lambda p, c: actions.assign(p.coord_a, c, referent=p.member_b), ValidationError,
+     "Le référent doit être membre de la cellule du département."),
+    ("assigned", lambda p, c: actions.start_care(p.member_a, c), ActionRefused,
+     "Ajoutez au moins une prise en charge en cours avant de démarrer le suivi."),
+    ("in_care", lambda p, c: actions.close(p.coord_a, c, reason="completed", note="  "), ValidationError,
+     "Une note de clôture est obligatoire."),
+    ("in_care", lambda p, c: actions.close(p.coord_a, c, reason="transferred", note="x"), ValidationError,
+     "Choisissez un motif de clôture (le transfert a sa propre action)."),
+    ("closed", lambda p, c: actions.reopen(p.coord_a, c, reason=""), ValidationError,
+     "Indiquez le motif de la réouverture."),
+    ("in_care", lambda p, c: actions.transfer(p.coord_a, c, destination=c.departement, note="x"), ValidationError,
+     "Choisissez un autre département que celui du signalement."),
+    ("in_care", lambda p, c: actions.transfer(p.coord_a, c, destination=Departement.objects.get(code="2A"),
+                                              note="x"), ActionRefused, "n'a pas de cellule de suivi"),
+    ("in_care", lambda p, c: actions.request_mobile_team(p.coord_a, c, motive="", expected="advice", urgency="normal"),
+     ValidationError, "Ce champ ne peut pas être vide."),
+]
+
+
+@pytest.mark.parametrize("state,call,error,message", PRECONDITIONS)
+def test_missing_preconditions_are_refused_with_a_french_message(personas, state, call, error, message):
+    case = case_in(personas, state)
+    with pytest.raises(error) as refusal:
+        call(personas, case)
+    text = refusal.value.message if isinstance(refusal.value, ActionRefused) else str(refusal.value.messages)
+    assert message in text
+    case.refresh_from_db()
+    assert case.state == state
+
+
+def test_a_transferred_case_opens_in_the_destination_and_stays_closed_here(personas):
+    case = case_in(personas, "in_care")
+    copy = actions.transfer(personas.coord_a, case, destination=Departement.objects.get(code="69"), note="Déménagé")
+    case.refresh_from_db()
+    assert (case.state, case.closure_reason) == (State.CLOSED, "transferred")
+    assert (copy.state, copy.departement.code, copy.transferred_from) == (State.RECEIVED, "69", case)
+    assert copy.reference.startswith("69-") and copy.person.last_name == case.person.last_name
+    assert copy.relatives.count() == case.relatives.count() == 1
+    assert list(type(case).objects.visible_to(personas.coord_b)) == [copy]
+    assert copy not in type(case).objects.visible_to(personas.coord_a)
+    with pytest.raises(ActionRefused, match="transféré"):
+        actions.reopen(personas.coord_a, case, reason="Retour")
+
+
+def test_references_follow_each_other_per_departement_and_year(personas):
+    first, second = case_in(personas, "received"), case_in(personas, "received")
+    year = datetime.date.today().year
+    assert (first.reference, second.reference) == (f"93-{year}-0001", f"93-{year}-0002")
+    other = CaseFactory(coordinator=personas.coord_b)
+    assert other.reference == f"69-{year}-0001"
+
+
+def test_the_state_is_never_assigned_directly(personas):
+    case = case_in(personas, "received")
+    with pytest.raises(AttributeError):
+        case.state = State.CLOSED

@@ -1,0 +1,158 @@
+"""The open tasks of a case always match its state; claiming and releasing ask the policy."""
+
+import datetime
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from viewflow.workflow.models import Task
+
+from cases import actions
+from cases.errors import ActionRefused
+from cases.policy import AccessDenied
+from tests.cases.factories import CaseFactory, MembershipFactory
+from workflows import tasks
+from workflows.flows import CaseFlow
+from workflows.models import CaseTask
+
+EXPECTED = {
+    "received": {("contact_family", None)},
+    "family_contacted": {("name_referent", None)},
+    "assigned": {("set_up_care", "member_a")},
+    "in_care": {("review", "member_a")},
+    "mobile_team_requested": {("review", "member_a")},
+    "closed": set(),
+}
+
+
+def open_tasks(case) -> set:
+    return {
+        (t.flow_task_name, t.owner.username if t.owner else None) for t in case.tasks.open().select_related("owner")
+    }
+
+
+@pytest.mark.parametrize("state", EXPECTED)
+def test_the_open_tasks_match_the_state(personas, state):
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, state=state)
+    assert open_tasks(case) == EXPECTED[state]
+
+
+def test_closing_cancels_and_reopening_starts_again(personas):
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
+    review = case.tasks.open().get()
+    actions.close(personas.coord_a, case, reason="left", note="Départ.")
+    review.refresh_from_db()
+    assert review.status == "CANCELED" and open_tasks(case) == set()
+    actions.reopen(personas.coord_a, case, reason="Retour de la famille.")
+    assert open_tasks(case) == {("contact_family", None)}
+
+
+def test_transferring_cancels_here_and_starts_there(personas):
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, assigned=True)
+    copy = actions.transfer(personas.coord_a, case, destination=personas.cell_b.departement, note="Déménagement.")
+    assert open_tasks(case) == set()
+    assert open_tasks(copy) == {("contact_family", None)}
+
+
+def test_a_review_opens_the_next_one_and_a_closure_proposal_asks_the_coordinators(personas):
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
+    first = case.tasks.open().get()
+    actions.complete_review(personas.member_a, case, note="Assiduité au suivi.", propose_closure=True)
+    first.refresh_from_db()
+    assert (first.status, first.owner) == ("DONE", personas.member_a)
+    assert open_tasks(case) == {("review", "member_a"), ("decide_closure", None)}
+    actions.decline_closure(personas.coord_a, case, note="Encore trois mois.")
+    assert open_tasks(case) == {("review", "member_a")}
+    assert case.tasks.get(flow_task_name="decide_closure").owner == personas.coord_a
+
+
+def test_due_dates_come_from_the_settings(personas, settings):
+    settings.TASK_DUE_DAYS = {**settings.TASK_DUE_DAYS, "name_referent": 3}
+    case = CaseFactory(coordinator=personas.coord_a, family_contacted=True)
+    contact = case.tasks.get(flow_task_name="contact_family")
+    assert contact.due_on == case.received_on + datetime.timedelta(days=7)  # counted from the receipt
+    assert case.tasks.get(flow_task_name="name_referent").due_on == datetime.date.today() + datetime.timedelta(days=3)
+
+
+def contact_task(personas):
+    case = CaseFactory(coordinator=personas.coord_a)
+    return case.tasks.get(flow_task_name="contact_family")
+
+
+def test_coordinators_and_designated_members_claim_family_contacts(personas):
+    designated = MembershipFactory(cell=personas.cell_a, contacts_families=True, user__username="designee").user
+    task = contact_task(personas)
+    with pytest.raises(AccessDenied):
+        tasks.claim(personas.member_a, task)  # a member not designated by the coordinators
+    tasks.claim(designated, task)
+    task.refresh_from_db()
+    assert (task.status, task.owner) == ("ASSIGNED", designated)
+    with pytest.raises(ActionRefused, match=f"déjà été prise par {designated.get_full_name()}"):
+        tasks.claim(personas.coord_a, task)
+
+
+@pytest.mark.parametrize("name", ["coord_b", "member_b", "inspector", "national", "mobile", "outsider"])
+def test_nobody_outside_the_cellule_claims_its_tasks(personas, name):
+    task = contact_task(personas)
+    with pytest.raises(AccessDenied):
+        tasks.claim(getattr(personas, name), task)
+    task.refresh_from_db()
+    assert task.status == "NEW"
+
+
+def test_viewflow_queue_spans_departements_ours_does_not(personas, client):
+    task = contact_task(personas)
+    # viewflow alone: the 69 coordinator has the permission, so the 93 task is in their queue …
+    assert Task.objects.queue([CaseFlow], personas.coord_b).filter(pk=task.pk).exists()
+    # … ours goes through the access policy.
+    client.force_login(personas.coord_b)
+    assert task.case.reference not in client.get("/taches/file/").content.decode()
+    client.force_login(personas.coord_a)
+    assert task.case.reference in client.get("/taches/file/").content.decode()
+
+
+def test_release_puts_the_task_back_for_its_holder_or_a_coordinator(personas):
+    designated = MembershipFactory(cell=personas.cell_a, contacts_families=True, user__username="designee").user
+    task = contact_task(personas)
+    tasks.claim(designated, task)
+    with pytest.raises(AccessDenied):
+        tasks.release(personas.member_a, task)
+    with pytest.raises(AccessDenied):
+        tasks.release(personas.coord_b, task)
+    tasks.release(personas.coord_a, task)
+    task.refresh_from_db()
+    assert (task.status, task.owner) == ("NEW", None)
+    with pytest.raises(ActionRefused):
+        tasks.release(personas.coord_a, task)
+
+
+def test_executing_a_task_needs_holding_it(personas):
+    from cases import policy
+
+    task = contact_task(personas)
+    assert not policy.can(personas.coord_a, policy.Action.EXECUTE_TASK, task)
+    task = tasks.claim(personas.coord_a, task)
+    assert policy.can(personas.coord_a, policy.Action.EXECUTE_TASK, task)
+    assert not policy.can(personas.coord_b, policy.Action.EXECUTE_TASK, task)
+
+
+def test_the_referent_is_mailed_the_task_given_to_them(personas, django_capture_on_commit_callbacks):
+    case = CaseFactory(coordinator=personas.coord_a, family_contacted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.assign(personas.coord_a, case, referent=personas.member_a)
+    assert [m.to for m in mail.outbox] == [[personas.member_a.email]]
+    assert case.reference in mail.outbox[0].subject
+    assert case.person.last_name not in mail.outbox[0].body
+
+
+def test_the_overdue_digest_goes_to_holders_and_to_coordinators_for_the_queue(personas):
+    CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, assigned=True)
+    CaseFactory(coordinator=personas.coord_a)
+    with time_machine.travel(datetime.date.today() + datetime.timedelta(days=40)):
+        call_command("send_overdue_digest", stdout=StringIO())
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([personas.member_a.email, personas.coord_a.email])
+    assert all("en retard" in m.subject for m in mail.outbox)
+    assert CaseTask.objects.overdue(datetime.date.today() + datetime.timedelta(days=40)).count() == 2
