@@ -4,7 +4,6 @@ import datetime
 
 from django import forms
 from django.forms.models import fields_for_model
-from dsfr.forms import DsfrBaseForm
 
 from cases.models import (
     CareMeasure,
@@ -21,6 +20,7 @@ from cases.models import (
     Role,
     State,
 )
+from project.forms import BaseForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,11 +34,11 @@ def model_fields(model, names: list[str], **overrides) -> dict:
     return fields
 
 
-def form_class(name: str, fields: dict, base=DsfrBaseForm) -> type[forms.Form]:
+def form_class(name: str, fields: dict, base=BaseForm) -> type[forms.Form]:
     return type(name, (base,), dict(fields))
 
 
-class IntakeForm(DsfrBaseForm):
+class IntakeForm(BaseForm):
     """The signalement, the young person and up to two relatives, on one page."""
 
     RELATIVE_FIELDS = ["relation", "last_name", "first_name", "phone", "email", "address", "parental_authority"]
@@ -81,7 +81,7 @@ class IntakeForm(DsfrBaseForm):
         }
 
 
-class AssignForm(DsfrBaseForm):
+class AssignForm(BaseForm):
     referent = forms.ModelChoiceField(queryset=None, label="Référent", empty_label="— choisir —")
     no_contact_reason = model_fields(Case, ["no_contact_reason"])["no_contact_reason"]
 
@@ -106,6 +106,7 @@ ContactForm = form_class("ContactForm", model_fields(
 CareMeasureForm = form_class("CareMeasureForm", model_fields(CareMeasure, CARE_MEASURE_FIELDS))
 EndCareMeasureForm = form_class("EndCareMeasureForm", model_fields(
     CareMeasure, ["ends_on", "outcome"],
+    ends_on=forms.DateField(label="Fin", widget=DATE),
     outcome=forms.ChoiceField(label="Issue", choices=CareMeasure.Outcome.choices)))
 MobileTeamRequestForm = form_class("MobileTeamRequestForm", model_fields(
     MobileTeamRequest, ["motive", "expected", "urgency"]))

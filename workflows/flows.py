@@ -17,7 +17,11 @@ from workflows.models import CaseProcess, CaseTask
 class CaseFlow(flow.Flow):
     process_class = CaseProcess
     task_class = CaseTask
-    lock_impl = lock.select_for_update_lock
+    # viewflow's select_for_update lock, waiting for the row rather than failing at once (NOWAIT):
+    # our entry points take it inside their own transaction, where a failed NOWAIT would leave the
+    # whole transaction aborted (viewflow catches the error within a savepoint it does not roll
+    # back). Waiting is also what we want: whoever comes second sees the first one's change.
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
     process_title = "Suivi d'un signalement"
 
     start = flow.StartHandle(this.start_case)

@@ -22,10 +22,8 @@ def intake(actor, cell: Cell, *, source: str, received_on: datetime.date, facts:
     case = Case(departement=cell.departement, source=source, received_on=received_on, facts=facts,
                 orientation_note=orientation_note)
     validate(case, exclude=["reference", "year", "number", "departement"])
-    young = Person(**person)
+    young = Person(case=case, **person)
     validate(young, exclude=["case"])
-    if young.birth_date and young.birth_date > received_on:
-        raise ValidationError({"birth_date": "La date de naissance doit précéder la date de réception."})
     proches = [Relative(**values) for values in relatives]
     for relative in proches:
         validate(relative, exclude=["case"])

@@ -88,6 +88,8 @@ class CareMeasure(models.Model):
             raise ValidationError({"ends_on": "La fin ne peut précéder le début."})
         if self.ends_on and not self.outcome:
             raise ValidationError({"outcome": "Indiquez l'issue de la prise en charge terminée."})
+        if self.outcome and not self.ends_on:
+            raise ValidationError({"ends_on": "Indiquez la date de fin de la prise en charge."})
 
     @property
     def is_active(self) -> bool:

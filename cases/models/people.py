@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -48,6 +49,16 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name.upper()}"
+
+    def clean(self) -> None:
+        if not self.birth_date:
+            return
+        if self.birth_date > datetime.date.today():
+            raise ValidationError({"birth_date": "La date de naissance ne peut pas être dans le futur."})
+        # The case may be assigned but not saved yet (intake): read it from the cache, not the database.
+        case = self._state.fields_cache.get("case") or (self.case if self.case_id else None)
+        if case is not None and case.received_on and self.birth_date > case.received_on:
+            raise ValidationError({"birth_date": "La date de naissance doit précéder la date de réception."})
 
     @property
     def initials(self) -> str:

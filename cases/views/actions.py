@@ -100,7 +100,8 @@ def case_action(request, pk: int, slug: str, target: int | None = None):
             raise policy.AccessDenied(request.user, action.permission, case)
         messages.error(request, f"« {action.title} » n'est pas possible à l'état « {case.get_state_display()} ».")
         return redirect("cases:detail", pk=case.pk)
-    form = _make_form(action, case, request.POST or None, initial=action.initial(case, obj))
+    form = _make_form(action, case, request.POST if request.method == "POST" else None,
+                      initial=action.initial(case, obj))
     if request.method == "POST" and form.is_valid():
         data = form.entry_point_arguments() if hasattr(form, "entry_point_arguments") else form.cleaned_data
         try:

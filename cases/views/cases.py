@@ -53,7 +53,7 @@ def intake(request):
     cell = _intake_cell(request.user)
     if cell is None:
         raise policy.AccessDenied(request.user, Action.INTAKE)
-    form = IntakeForm(request.POST or None)
+    form = IntakeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             case = actions.intake(request.user, cell, **form.entry_point_arguments())

@@ -82,7 +82,8 @@ def test_the_case_page_shows_the_file_and_records_the_view(client, personas):
 
 
 SHOWN = {
-    ("coord_a", "received"): {"contact", "attribuer", "mesure", "jeune", "proche", "adhesion", "cloturer", "transferer"},
+    ("coord_a", "received"): {"contact", "attribuer", "mesure", "jeune", "proche", "adhesion", "cloturer",
+                              "transferer"},
     ("coord_a", "assigned"): {"equipe-mobile", "contact", "mesure", "jeune", "proche", "adhesion", "cloturer",
                               "transferer"},
     ("member_a", "assigned"): {"prise-en-charge", "mesure", "jeune", "proche", "adhesion"},

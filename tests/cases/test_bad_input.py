@@ -1,0 +1,234 @@
+"""Bad input on every case form gives a French field error (or a 404) and changes nothing.
+
+One table (``FORMS``) says, for the intake and each action of ``cases.views.actions.ACTIONS``, who
+acts, on a case in which state, and what a valid submission looks like; ``BAD`` lists the wrong
+values, each with the French message the user must read. "Nothing changed" means: the same rows
+in every case table, and no audit event other than reads.
+"""
+
+import datetime
+import html
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import Event
+from cases import actions
+from cases.models import (
+    CareMeasure,
+    Case,
+    Consent,
+    Departement,
+    FamilyContact,
+    FollowUpNote,
+    MobileTeamRequest,
+    Person,
+    Relative,
+)
+from cases.views.actions import ACTIONS
+from tests.cases.factories import CaseFactory, InstitutionFactory
+
+TODAY = timezone.localdate()
+TOMORROW = (TODAY + datetime.timedelta(days=1)).isoformat()
+YESTERDAY = (TODAY - datetime.timedelta(days=1)).isoformat()
+RECEIVED = datetime.date.today() - datetime.timedelta(days=3)  # CaseFactory's reception date
+BEFORE_RECEIVED = (RECEIVED - datetime.timedelta(days=1)).isoformat()
+READS = ["case.view", "case.list", "access.denied"]
+MODELS = [Case, Person, Relative, FamilyContact, CareMeasure, Consent, MobileTeamRequest, FollowUpNote]
+
+REQUIRED = "Ce champ est obligatoire."
+INVALID_DATE = "Saisissez une date valide."
+INVALID_CHOICE = "Sélectionnez un choix valide."
+
+
+def too_long(field: str, limit: int) -> tuple[dict, str]:
+    """One character over the limit, and Django's French message about it."""
+    return {field: "x" * (limit + 1)}, f"comporte au plus {limit} caractères (actuellement {limit + 1})"
+
+
+PERSON = {"last_name": "Durand", "first_name": "Lucas", "birth_date": "2010-03-04", "sex": "m",
+          "commune": "Bobigny", "address": "", "situation": "school"}
+RELATIVE = {"relation": "father", "last_name": "Durand", "first_name": "Paul", "phone": "06 11 22 33 44",
+            "email": "", "address": "", "parental_authority": "on"}
+MEASURE = {"modality": "psychological", "beneficiary": "young_person", "starts_on": YESTERDAY,
+           "institution": lambda ctx: InstitutionFactory(name="Maison des adolescents").pk}
+
+# slug: (case state, who acts, valid data; a callable value is computed from the context)
+FORMS = {
+    "intake": (None, "coord_a", {"source": "cnapr", "received_on": YESTERDAY, "facts": "Propos rapportés.",
+                                 "orientation_note": "", **{f"person_{k}": v for k, v in PERSON.items()}}),
+    "contact": ("received", "coord_a", {"on": YESTERDAY, "channel": "phone", "outcome": "unreachable",
+                                        "not_attempted_reason": "", "note": ""}),
+    "attribuer": ("received", "coord_a", {"referent": lambda ctx: ctx.membership("member_a"),
+                                          "no_contact_reason": "unreachable"}),
+    "prise-en-charge": ("assigned", "member_a", MEASURE),
+    "revue": ("in_care", "member_a", {"note": "Suivi régulier.", "propose_closure": ""}),
+    "poursuivre": ("closure_proposed", "coord_a", {"note": "Le suivi reste utile."}),
+    "equipe-mobile": ("in_care", "coord_a", {"motive": "Regard clinique.", "expected": "advice",
+                                             "urgency": "normal"}),
+    "retour-equipe-mobile": ("mobile_team_requested", "coord_a", {"outcome": "reported", "note": "Compte rendu."}),
+    "mesure": ("in_care", "coord_a", MEASURE),
+    "fin-mesure": ("in_care", "coord_a", {"ends_on": YESTERDAY, "outcome": "completed"}),
+    "jeune": ("received", "coord_a", PERSON),
+    "proche": ("received", "coord_a", RELATIVE),
+    "modifier-proche": ("received", "coord_a", RELATIVE),
+    "adhesion": ("received", "coord_a", {"party": "family", "status": "given", "on": YESTERDAY}),
+    "cloturer": ("in_care", "coord_a", {"reason": "completed", "note": "Fin du suivi."}),
+    "transferer": ("received", "coord_a", {"destination": lambda ctx: Departement.objects.get(code="69").pk,
+                                           "note": "Déménagement."}),
+    "rouvrir": ("closed", "coord_a", {"reason": "Nouveau signalement."}),
+}
+TARGETS = {"fin-mesure": "care_measures", "modifier-proche": "relatives"}
+
+# (slug, wrong values, the French message on the page)
+BAD = [
+    ("intake", *too_long("facts", 2000)),
+    ("intake", {"received_on": "2026-02-30"}, INVALID_DATE),
+    ("intake", {"received_on": TOMORROW}, "La date de réception ne peut pas être dans le futur."),
+    ("intake", {"person_birth_date": YESTERDAY, "received_on": BEFORE_RECEIVED},
+     "La date de naissance doit précéder la date de réception."),
+    ("intake", {"source": "twitter"}, INVALID_CHOICE),
+    ("intake", {"relative1_relation": "mother"}, "Pour ce proche, indiquez au moins le lien, le nom et le prénom."),
+    ("contact", *too_long("note", 500)),
+    ("contact", *too_long("not_attempted_reason", 200)),
+    ("contact", {"on": "hier"}, INVALID_DATE),
+    ("contact", {"on": TOMORROW}, "La date du contact ne peut pas être dans le futur."),
+    ("contact", {"channel": "pigeon"}, INVALID_CHOICE),
+    ("contact", {"outcome": "not_attempted"}, "Indiquez pourquoi le contact n'a pas été tenté."),
+    ("attribuer", {"referent": "abc"}, INVALID_CHOICE),
+    ("attribuer", {"referent": lambda ctx: ctx.membership("member_b")}, INVALID_CHOICE),
+    ("attribuer", {"no_contact_reason": ""}, "Indiquez pourquoi la famille n'a pas été contactée."),
+    ("prise-en-charge", {"institution": "abc"}, INVALID_CHOICE),
+    ("prise-en-charge", {"starts_on": "2026-02-30"}, INVALID_DATE),
+    ("revue", *too_long("note", 1000)),
+    ("poursuivre", {"note": "   "}, REQUIRED),
+    ("equipe-mobile", *too_long("motive", 500)),
+    ("equipe-mobile", {"urgency": "tres-urgent"}, INVALID_CHOICE),
+    ("retour-equipe-mobile", *too_long("note", 1000)),
+    ("retour-equipe-mobile", {"outcome": "oublie"}, INVALID_CHOICE),
+    ("mesure", {"institution": "abc"}, INVALID_CHOICE),
+    ("mesure", {"modality": "magie"}, INVALID_CHOICE),
+    ("fin-mesure", {"ends_on": BEFORE_RECEIVED}, "La fin ne peut précéder le début."),
+    ("fin-mesure", {"ends_on": TOMORROW}, "La date de fin ne peut pas être dans le futur."),
+    ("fin-mesure", {"ends_on": ""}, REQUIRED),
+    ("fin-mesure", {"outcome": "done"}, INVALID_CHOICE),
+    ("jeune", *too_long("last_name", 100)),
+    ("jeune", {"birth_date": "2026-02-30"}, INVALID_DATE),
+    ("jeune", {"birth_date": YESTERDAY}, "La date de naissance doit précéder la date de réception."),
+    ("jeune", {"sex": "x"}, INVALID_CHOICE),
+    ("proche", *too_long("address", 200)),
+    ("proche", {"email": "pas-un-courriel"}, "Saisissez une adresse de courriel valide."),
+    ("proche", {"phone": "appeler le soir"}, "Numéro de téléphone invalide"),
+    ("modifier-proche", {"relation": "voisin"}, INVALID_CHOICE),
+    ("adhesion", {"on": "2026-02-30"}, INVALID_DATE),
+    ("adhesion", {"on": TOMORROW}, "La date ne peut pas être dans le futur."),
+    ("adhesion", {"status": "peut-etre"}, INVALID_CHOICE),
+    ("cloturer", *too_long("note", 500)),
+    ("cloturer", {"reason": "transferred"}, INVALID_CHOICE),
+    ("transferer", *too_long("note", 500)),
+    ("transferer", {"destination": "abc"}, INVALID_CHOICE),
+    ("transferer", {"destination": lambda ctx: ctx.case.departement_id},
+     "Choisissez un autre département que celui du signalement."),
+    ("rouvrir", *too_long("reason", 500)),
+]
+EMPTY = [(slug, {name: "" for name in FORMS[slug][2]}, REQUIRED) for slug in FORMS]
+
+
+def prepare(personas, slug: str, coordinator: str = "coord_a", referent: str = "member_a"):
+    """The case the form needs (None for the intake), the record it is about, the URL to post to."""
+    state = FORMS[slug][0]
+    ctx = SimpleNamespace(case=None, target=None, membership=lambda name: getattr(personas, name).memberships.get().pk)
+    if state is None:
+        return ctx, reverse("cases:intake")
+    coordinator, referent = getattr(personas, coordinator), getattr(personas, referent)
+    ctx.case = CaseFactory(coordinator=coordinator, referent=referent,
+                           state="in_care" if state == "closure_proposed" else state)
+    if state == "closure_proposed":
+        actions.complete_review(referent, ctx.case, note="Objectifs atteints.", propose_closure=True)
+    if slug in TARGETS:
+        ctx.target = getattr(ctx.case, TARGETS[slug]).first()
+        return ctx, reverse("cases:record_action", args=[ctx.case.pk, slug, ctx.target.pk])
+    return ctx, reverse("cases:action", args=[ctx.case.pk, slug])
+
+
+def resolve(data: dict, ctx) -> dict:
+    return {name: value(ctx) if callable(value) else value for name, value in data.items()}
+
+
+def snapshot() -> dict:
+    rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in MODELS}
+    return {**rows, "audit events other than reads": Event.objects.exclude(action__in=READS).count()}
+
+
+def page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize("slug", FORMS)
+def test_the_valid_submission_each_bad_one_starts_from_is_accepted(client, personas, slug):
+    ctx, url = prepare(personas, slug)
+    client.force_login(getattr(personas, FORMS[slug][1]))
+    response = client.post(url, resolve(FORMS[slug][2], ctx))
+    assert response.status_code == 302, page_text(response)
+
+
+@pytest.mark.parametrize(
+    "slug,wrong,message", [pytest.param(*row, id=f"{row[0]}-empty") for row in EMPTY]
+    + [pytest.param(*row, id=f"{row[0]}-{'-'.join(row[1])}-{n}") for n, row in enumerate(BAD)],
+)
+def test_bad_input_shows_a_french_error_and_changes_nothing(client, personas, slug, wrong, message):
+    ctx, url = prepare(personas, slug)
+    client.force_login(getattr(personas, FORMS[slug][1]))
+    data = resolve({**FORMS[slug][2], **wrong}, ctx)
+    before = snapshot()
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert message in page_text(response)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("slug", [slug for slug in FORMS if slug != "intake"])
+def test_another_departements_case_is_not_found_and_the_attempt_is_recorded(client, personas, slug):
+    ctx, url = prepare(personas, slug, coordinator="coord_b", referent="member_b")
+    client.force_login(personas.coord_a)
+    before, denied = snapshot(), Event.objects.filter(action="access.denied").count()
+    response = client.post(url, resolve(FORMS[slug][2], ctx))
+    assert response.status_code == 404
+    assert snapshot() == before
+    event = Event.objects.filter(action="access.denied").order_by("seq").last()
+    assert Event.objects.filter(action="access.denied").count() == denied + 1
+    assert (event.actor, event.object_id, event.departement) == (personas.coord_a, str(ctx.case.pk), "69")
+
+
+@pytest.mark.parametrize("slug", TARGETS)
+def test_a_record_of_another_case_is_not_found(client, personas, slug):
+    ctx, _ = prepare(personas, slug)
+    other = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, state=FORMS[slug][0])
+    client.force_login(personas.coord_a)
+    before = snapshot()
+    foreign = getattr(other, TARGETS[slug]).first()
+    response = client.post(reverse("cases:record_action", args=[ctx.case.pk, slug, foreign.pk]),
+                           resolve(FORMS[slug][2], ctx))
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("slug,with_target", [("supprimer", False), ("supprimer", True), ("fin-mesure", False),
+                                              ("cloturer", True)])
+def test_an_unknown_action_is_not_found(client, personas, method, slug, with_target):
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, state="in_care")
+    client.force_login(personas.coord_a)
+    before = snapshot()
+    args = [case.pk, slug, case.care_measures.get().pk] if with_target else [case.pk, slug]
+    url = reverse("cases:record_action" if with_target else "cases:action", args=args)
+    response = getattr(client, method)(url, {"reason": "completed", "note": "Fin."})
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+def test_the_table_covers_every_action():
+    assert set(FORMS) - {"intake"} == {action.slug for action in ACTIONS}
+    assert set(TARGETS) == {action.slug for action in ACTIONS if action.target_model}
