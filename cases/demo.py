@@ -42,6 +42,8 @@ FACTS = [
     "Changement brutal de comportement et isolement, signalé par la famille.",
     "Diffusion de messages violents sur un réseau social, relevée par les services de police.",
 ]
+PARTNER_CATEGORIES = [Institution.Category.ASSOCIATION, Institution.Category.LOCAL_AUTHORITY,
+                      Institution.Category.JUSTICE]
 # How many cases of each demo story per département.
 STORIES = {"received": 5, "family_contacted": 5, "assigned": 5, "in_care": 6, "mobile_team": 4, "closed": 5}
 
@@ -54,7 +56,7 @@ class DemoCases:
         members = self.cell.memberships.active().select_related("user")
         self.coordinator = next(m.user for m in members if m.role == Role.COORDINATOR)
         self.members = [m.user for m in members if m.role == Role.MEMBER]
-        self.institutions = list(Institution.objects.exclude(category=Institution.Category.NATIONAL_PROVIDER))
+        self.institutions = list(Institution.objects.filter(category__in=PARTNER_CATEGORIES))
         self.today = timezone.localdate()
 
     def create(self) -> int:
@@ -105,6 +107,8 @@ class DemoCases:
             "beneficiary": self.random.choice(CareMeasure.Beneficiary.values),
             "institution": self.random.choice(self.institutions),
             "starts_on": case.received_on + datetime.timedelta(days=15)})
+        actions.record_consent(case.referent, case, party="family", status="given",
+                               on=case.received_on + datetime.timedelta(days=15))
 
     def mobile_team(self, case) -> None:
         self.in_care(case)

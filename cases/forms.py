@@ -56,6 +56,14 @@ class IntakeForm(BaseForm):
                 field.label = f"Proche {n} — {field.label}"
                 self.fields[f"relative{n}_{name}"] = field
 
+    def fieldsets(self) -> list[tuple[str, list]]:
+        """The page's sections: the signalement, the young person, each relative."""
+        groups = [("Le signalement", ["source", "received_on", "facts", "orientation_note"]),
+                  ("Le jeune", [n for n in self.fields if n.startswith("person_")])]
+        groups += [(f"Proche {n} (facultatif)", [f for f in self.fields if f.startswith(f"relative{n}_")])
+                   for n in (1, 2)]
+        return [(legend, [self[name] for name in names]) for legend, names in groups]
+
     def clean(self):
         data = super().clean()
         for n in (1, 2):

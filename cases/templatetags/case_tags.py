@@ -2,7 +2,7 @@
 
 from django import template
 
-from cases.models import State
+from cases.models import ClosureReason, NoContactReason, State
 
 register = template.Library()
 
@@ -36,3 +36,12 @@ def event_label(event) -> str:
 @register.filter
 def state_label(value: str) -> str:
     return State(value).label if value in State.values else value
+
+
+@register.filter
+def reason_label(value: str) -> str:
+    """A closure or no-contact reason's label; a free-text reason as it was typed."""
+    for choices in (ClosureReason, NoContactReason):
+        if value in choices.values:
+            return choices(value).label
+    return value
