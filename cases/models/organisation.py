@@ -19,9 +19,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administration technique"
 
     @classmethod
-    def cell_roles(cls) -> frozenset["Role"]:
-        """Roles held within one cellule; the others are national and have no cellule."""
-        return frozenset({cls.COORDINATOR, cls.MEMBER})
+    def cell_roles(cls) -> tuple["Role", ...]:
+        """Roles held within one cellule; the others are national and have no cellule.
+        A tuple, not a set: its order is written in a migration and must not vary."""
+        return (cls.COORDINATOR, cls.MEMBER)
 
 
 class Departement(models.Model):
@@ -122,8 +123,8 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_cell_iff_cell_role",
                 condition=(
-                    Q(role__in=list(Role.cell_roles()), cell__isnull=False)
-                    | (~Q(role__in=list(Role.cell_roles())) & Q(cell__isnull=True))
+                    Q(role__in=Role.cell_roles(), cell__isnull=False)
+                    | (~Q(role__in=Role.cell_roles()) & Q(cell__isnull=True))
                 ),
             ),
             models.CheckConstraint(
