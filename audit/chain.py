@@ -1,8 +1,10 @@
 """The hash chain: canonical serialisation of an event, its hash, and verification.
 
-``hash(n) = SHA-256(hash(n-1) || "\\n" || canonical(n))`` with the genesis hash made of zeros.
-The canonical form is JSON with sorted keys and no spaces, times in UTC to the microsecond, so
-the same event always gives the same bytes on SQLite and on PostgreSQL.
+``hash(n) = SHA-256(hash(n-1) || "\\n" || digest(n))`` where ``digest(n) = SHA-256(canonical(n))``
+and the genesis hash is made of zeros. Chaining the digest rather than the content lets an export
+carry only the digests of the events it leaves out and still be re-verified link by link up to a
+signed head. The canonical form is JSON with sorted keys and no spaces, times in UTC to the
+microsecond, so the same event always gives the same bytes on SQLite and on PostgreSQL.
 """
 
 import datetime
@@ -26,8 +28,17 @@ def canonical(values: dict) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def digest(values: dict) -> str:
+    return hashlib.sha256(canonical(values)).hexdigest()
+
+
+def chain(previous_hash: str, event_digest: str) -> str:
+    return hashlib.sha256(f"{previous_hash}\n{event_digest}".encode()).hexdigest()
+
+
 def link(previous_hash: str, values: dict) -> str:
-    return hashlib.sha256(previous_hash.encode() + b"\n" + canonical(values)).hexdigest()
+    """The hash of an event whose predecessor's hash is ``previous_hash``."""
+    return chain(previous_hash, digest(values))
 
 
 @dataclass

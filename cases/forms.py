@@ -90,6 +90,7 @@ class IntakeForm(BaseForm):
 
 
 class AssignForm(BaseForm):
+    needs_case = True  # the referent is chosen among the members of the case's cellule
     referent = forms.ModelChoiceField(queryset=None, label="Référent", empty_label="— choisir —")
     no_contact_reason = model_fields(Case, ["no_contact_reason"])["no_contact_reason"]
 
@@ -152,6 +153,8 @@ ConsentForm = form_class("ConsentForm", model_fields(Consent, ["party", "status"
 class StartCareForm(CareMeasureForm):
     """Starting the care: the first care measure, unless one is already under way."""
 
+    needs_case = True
+
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = Institution.objects.all()
@@ -162,3 +165,28 @@ class StartCareForm(CareMeasureForm):
     def entry_point_arguments(self) -> dict:
         data = self.cleaned_data
         return {"measure": data if data.get("modality") else None}
+
+
+class MotiveForm(BaseForm):
+    """Why a case outside one's own work is opened (fixed reasons, as the CNIL prefers)."""
+
+    REASONS = [
+        ("meeting", "Préparation d'une réunion de la cellule"),
+        ("replacement", "Reprise du suivi (absence ou remplacement d'un collègue)"),
+        ("coordinator", "Demande du coordonnateur"),
+        ("check", "Vérification d'une information transmise"),
+        ("other", "Autre (préciser)"),
+    ]
+    reason = forms.ChoiceField(label="Motif de la consultation", choices=REASONS)
+    text = forms.CharField(label="Précision", max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == "other" and not (data.get("text") or "").strip():
+            self.add_error("text", "Précisez le motif de la consultation.")
+        return data
+
+    def motive(self) -> str:
+        label = dict(self.REASONS)[self.cleaned_data["reason"]]
+        text = self.cleaned_data["text"].strip()
+        return f"{label} — {text}" if text else label

@@ -288,6 +288,56 @@ def tasks_visible_to(user) -> QuerySet:
     )
 
 
+def events_visible_to(user) -> QuerySet:
+    """Audit events an inspector may review: the départements and period of each active mandate."""
+    from audit.models import Event
+
+    mandates = scope(user).mandates
+    if not mandates:
+        return Event.objects.none()
+    allowed = Q()
+    for mandate in mandates:
+        allowed |= Q(departement__in=[d.code for d in mandate.departements.all()],
+                     time__date__gte=mandate.starts_on, time__date__lte=mandate.ends_on)
+    return Event.objects.filter(allowed)
+
+
+def inspection_reads_visible_to(user) -> QuerySet:
+    """What the inspection consulted in the départements the user coordinates."""
+    from audit.models import Event
+
+    codes = [m.cell.departement.code for m in scope(user).memberships if m.role == Role.COORDINATOR]
+    return Event.objects.filter(actor_role=Role.INSPECTOR, departement__in=codes)
+
+
+def read_only(user) -> bool:
+    """Inspectors only ever read: every unsafe HTTP method is refused to them (but signing out)."""
+    roles = scope(user).roles
+    return Role.INSPECTOR in roles and not roles & {Role.COORDINATOR, Role.MEMBER, Role.ADMIN}
+
+
+def needs_motive(user, case) -> bool:
+    """Opening a case outside one's own work asks why (the "motif" of French Interior files):
+    not its referent, not holding one of its open tasks, not a coordinator of its cellule.
+    Inspectors give theirs automatically: the reference of their mandate."""
+    s = scope(user)
+    if case.departement_id in s.coordinated_departement_ids or case.referent_id == user.pk:
+        return False
+    if case.departement_id in s.mandate_departement_ids:
+        return False
+    from workflows.models import OPEN_STATUSES
+
+    return not case.tasks.filter(owner_id=user.pk, status__in=OPEN_STATUSES).exists()
+
+
+def automatic_motive(user, case) -> str:
+    """The motive recorded without asking: an inspector's mandate covering the case's département."""
+    for mandate in scope(user).mandates:
+        if any(d.pk == case.departement_id for d in mandate.departements.all()):
+            return f"Mandat d'inspection {mandate.reference}"
+    return ""
+
+
 def _cell_in_scope(s: Scope, cell: Cell) -> bool:
     return cell.pk in s.cell_ids or cell.departement_id in s.mandate_departement_ids
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", cases.case_list, name="list"),
     path("nouveau/", cases.intake, name="intake"),
     path("<int:pk>/", cases.case_detail, name="detail"),
+    path("<int:pk>/motif/", cases.motive, name="motive"),
     path("<int:pk>/<slug:slug>/", actions.case_action, name="action"),
     path("<int:pk>/<slug:slug>/<int:target>/", actions.case_action, name="record_action"),
 ]

@@ -4,7 +4,10 @@ Every helper raises ``ImproperlyConfigured`` naming the variable when its value 
 so a typo stops start-up with a clear message instead of running with a silent default.
 """
 
+import base64
+import binascii
 from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
@@ -123,3 +126,24 @@ def _email_from_url(url: str) -> dict:
         "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
         "EMAIL_USE_SSL": parts.scheme == "smtp+ssl",
     }
+
+
+def env_signing_key(env: Mapping[str, str], name: str, demo_file: Path | None) -> str:
+    """A base64 Ed25519 private key (32 bytes); in demo mode one is generated into ``demo_file``."""
+    if env.get(name):
+        value = env[name].strip()
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except binascii.Error:
+            raw = b""
+        if len(raw) != 32:
+            raise ImproperlyConfigured(f"{name}: clé Ed25519 attendue, 32 octets encodés en base64.")
+        return value
+    if demo_file is None:
+        return ""
+    if not demo_file.exists():
+        from audit.signing import new_key_text
+
+        demo_file.parent.mkdir(exist_ok=True)
+        demo_file.write_text(new_key_text())
+    return demo_file.read_text().strip()

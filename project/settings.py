@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from project.env import env_bool, env_database, env_email, env_int, env_list
+from project.env import env_bool, env_database, env_email, env_int, env_list, env_signing_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    "project.middleware.ReadOnlyRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -123,6 +124,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Days given to do each task once it is opened (BRIEF §3).
 TASK_DUE_DAYS = {"contact_family": 7, "name_referent": 7, "set_up_care": 15, "review": 30, "decide_closure": 7}
+
+# Ed25519 key that signs the audit trail's checkpoints and export bundles (base64 of 32 bytes).
+AUDIT_SIGNING_KEY = env_signing_key(ENV, "AUDIT_SIGNING_KEY", VAR_DIR / "demo_audit_signing_key" if DEMO else None)
+# Where `manage.py audit_checkpoint` sends the signed chain head, to be kept outside the database.
+AUDIT_CHECKPOINT_FILE = ENV.get("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl") if DEMO else "")
+AUDIT_CHECKPOINT_EMAILS = env_list(ENV, "AUDIT_CHECKPOINT_EMAILS", [])
 
 # The audit trail's client address: trust X-Forwarded-For only behind a known reverse proxy.
 AUDIT_TRUST_X_FORWARDED_FOR = env_bool(ENV, "AUDIT_TRUST_X_FORWARDED_FOR", False)

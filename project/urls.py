@@ -12,5 +12,6 @@ urlpatterns = [
     path("cellules/<str:code>/", cases_views.cell_detail, name="cell_detail"),
     path("signalements/", include("cases.urls")),
     path("taches/", include("workflows.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin_site.urls),
 ]

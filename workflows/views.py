@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+import audit
 from cases import policy
 from cases.errors import ActionRefused
 
@@ -55,6 +56,9 @@ def task_list(request, tab: str = "mine"):
     from workflows.models import TaskType
 
     page = Paginator(_tasks(request, tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [task.case.reference for task in page]
+    for code in sorted({task.case.departement.code for task in page}):
+        audit.record("task.list", departement=code, details={"liste": tab, "signalements": shown})
     return render(request, "workflows/task_list.html", {
         "page": page, "tab": tab, "tabs": TABS, "title": TABS[tab], "task_types": TaskType.choices,
         "query": request.GET, "today": timezone.localdate(),

@@ -71,8 +71,7 @@ def assign(actor, case: Case, *, referent, no_contact_reason: str = "") -> Case:
         case.save()
         tasks.sync(case, actor, done=TaskType.NAME_REFERENT)
         record_transition("assign", actor, case, before,
-                          référent={"avant": previous.get_username() if previous else None,
-                                    "après": referent.get_username()},
+                          référent={"avant": _person(previous), "après": _person(referent)},
                           motif=case.no_contact_reason)
     return case
 
@@ -195,3 +194,8 @@ def reopen(actor, case: Case, *, reason: str) -> Case:
         tasks.sync(case, actor)
         record_transition("reopen", actor, case, before, motif=reason)
     return case
+
+
+def _person(user) -> str | None:
+    """How the trail names a user: full name and login, readable and unambiguous."""
+    return f"{user.get_full_name()} ({user.get_username()})" if user else None

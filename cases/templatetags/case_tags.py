@@ -2,7 +2,7 @@
 
 from django import template
 
-from cases.models import ClosureReason, NoContactReason, State
+from cases.models import CareMeasure, Case, ClosureReason, Membership, NoContactReason, Person, Relative, Role, State
 
 register = template.Library()
 
@@ -28,6 +28,32 @@ EVENT_LABELS = {
 }
 
 
+EVENT_LABELS.update({
+    "case.view": "Consultation du signalement",
+    "case.list": "Consultation de la liste des signalements",
+    "task.list": "Consultation d'une liste de tâches",
+    "task.claim": "Tâche prise",
+    "task.release": "Tâche remise dans la file",
+    "access.denied": "Accès refusé",
+    "auth.login": "Connexion",
+    "auth.logout": "Déconnexion",
+    "auth.login_failed": "Échec de connexion",
+    "membership.create": "Membre ajouté",
+    "membership.update": "Membre modifié",
+    "audit.search": "Recherche dans le journal",
+    "audit.case_timeline": "Chronologie d'un signalement consultée",
+    "audit.user_activity": "Activité d'un utilisateur consultée",
+    "audit.integrity": "État d'intégrité consulté",
+    "export.audit_csv": "Export CSV du journal",
+    "export.audit_bundle": "Export d'un paquet vérifiable du journal",
+})
+FIELD_LABELS = {
+    f.name: str(f.verbose_name)
+    for model in (Person, Relative, CareMeasure, Membership, Case)
+    for f in reversed(model._meta.concrete_fields)
+}
+
+
 @register.filter
 def event_label(event) -> str:
     return EVENT_LABELS.get(event.action, event.action)
@@ -45,3 +71,14 @@ def reason_label(value: str) -> str:
         if value in choices.values:
             return choices(value).label
     return value
+
+
+@register.filter
+def field_label(name: str) -> str:
+    label = FIELD_LABELS.get(name, name)
+    return label[:1].upper() + label[1:]
+
+
+@register.filter
+def role_label(value: str) -> str:
+    return Role(value).label if value in Role.values else value

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django_fsm import can_proceed
 
+import audit
 from cases import actions, forms, policy
 from cases.errors import ActionRefused
 from cases.models import CareMeasure, Case, Relative, State
@@ -78,13 +79,29 @@ ACTIONS = [
 BY_SLUG = {action.slug: action for action in ACTIONS}
 
 
+MOTIVES_KEY = "consultation_motives"
+
+
+def remember_motive(request, case: Case, motive: str) -> None:
+    """Keep for the session why the user consults this case."""
+    motives = request.session.get(MOTIVES_KEY, {})
+    motives.setdefault(str(case.pk), motive)
+    request.session[MOTIVES_KEY] = motives
+
+
+def record_view(request, case: Case, motive: str = "", **details) -> None:
+    """A page showing the case's personal data was read."""
+    details = {"signalement": case.reference, **({"motif": motive} if motive else {}), **details}
+    audit.record("case.view", obj=case, departement=case.departement.code, details=details)
+
+
 def available_actions(user, case: Case) -> list[CaseAction]:
     """What the user may do on the case now (records-level actions excluded: they sit by their record)."""
     return [a for a in ACTIONS if a.target_model is None and a.available(user, case)]
 
 
 def _make_form(action: CaseAction, case: Case, data=None, initial=None):
-    kwargs = {"case": case} if action.form in (forms.AssignForm, forms.StartCareForm) else {}
+    kwargs = {"case": case} if getattr(action.form, "needs_case", False) else {}
     return action.form(data, initial=initial, **kwargs)
 
 
@@ -112,15 +129,19 @@ def case_action(request, pk: int, slug: str, target: int | None = None):
         except ActionRefused as refusal:
             messages.error(request, refusal.message)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"{action.title} : c'est enregistré.")
+            # Whoever just acted on the case (a member finishing their task) sees its result: the
+            # action is the motive of that consultation.
+            remember_motive(request, case, f"Suite de l'action « {action.title} »")
             return redirect("cases:detail", pk=case.pk)
+    record_view(request, case, page=action.slug)
     return render(request, "cases/case_action.html", {"case": case, "action": action, "form": form, "target": obj},
                   status=400 if request.method == "POST" else 200)
 
 
-def _add_errors(form, error: ValidationError) -> None:
+def add_errors(form, error: ValidationError) -> None:
     """Put the entry point's field errors on the form's fields when it has them, else on the form."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)

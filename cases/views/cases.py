@@ -5,17 +5,29 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 import audit
 from audit.models import Event
 from cases import actions, policy
-from cases.forms import IntakeForm
+from cases.forms import IntakeForm, MotiveForm
 from cases.models import Case, Cell, Source, State
 from cases.policy import Action
-from cases.views.actions import _add_errors, available_actions
+from cases.views.actions import MOTIVES_KEY, add_errors, available_actions, record_view, remember_motive
 
 PAGE_SIZE = 25
+
+
+def motive(request, pk: int):
+    """Ask why a case outside the user's own work is opened; the answer goes with the read event."""
+    case = policy.get_or_404(request.user, Action.VIEW_CASE, Case.objects.select_related("departement"), pk=pk)
+    form = MotiveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        remember_motive(request, case, form.motive())
+        return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/motive.html", {"case": case, "form": form},
+                  status=400 if request.method == "POST" else 200)
 
 
 def case_list(request):
@@ -58,7 +70,7 @@ def intake(request):
         try:
             case = actions.intake(request.user, cell, **form.entry_point_arguments())
         except ValidationError as error:
-            _add_errors(form, _prefixed(error))
+            add_errors(form, _prefixed(error))
         else:
             messages.success(request, f"Signalement {case.reference} enregistré.")
             return redirect("cases:detail", pk=case.pk)
@@ -74,12 +86,24 @@ def _prefixed(error: ValidationError) -> ValidationError:
     return ValidationError({(f"person_{k}" if k in person_fields else k): v for k, v in error.error_dict.items()})
 
 
+def motive_for(request, case: Case) -> str | None:
+    """Why the user opens this case: automatic for inspectors, asked once per session for a case
+    outside their own work, nothing to ask for their own work."""
+    motive = policy.automatic_motive(request.user, case)
+    if motive or not policy.needs_motive(request.user, case):
+        return motive
+    return request.session.get(MOTIVES_KEY, {}).get(str(case.pk))
+
+
 def case_detail(request, pk: int):
     case = policy.get_or_404(
         request.user, Action.VIEW_CASE,
         Case.objects.select_related("departement", "person", "referent", "transferred_from"), pk=pk,
     )
-    audit.record("case.view", obj=case, departement=case.departement.code, details={"signalement": case.reference})
+    motive = motive_for(request, case)
+    if motive is None:
+        return redirect(f"{reverse('cases:motive', args=[case.pk])}")
+    record_view(request, case, motive)
     timeline = (
         Event.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(action__in=["case.view"])
         .order_by("-seq")[:100]

@@ -1,0 +1,98 @@
+"""Exports of an audit search: a CSV for reading, a bundle for re-verifying offline.
+
+A bundle holds the selected events in full, the digests of every other event between the first
+and the last selected one, the hash preceding them, and the head of that stretch signed with the
+audit key: ``manage.py verify_audit --file BUNDLE`` re-computes every link up to the signed head,
+so changing one byte of an event, a digest or the signature makes it fail.
+"""
+
+import csv
+import datetime
+
+from django.utils import timezone
+
+from audit import chain, signing
+from audit.models import Event
+
+FORMAT = "cellule-de-suivi/audit-bundle/1"
+MAX_LINKS = 500_000
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = [
+    ("seq", "Rang"), ("time", "Date et heure (UTC)"), ("actor_label", "Auteur"), ("actor_role", "Rôle"),
+    ("actor_cell", "Cellule de l'auteur"), ("ip", "Adresse IP"), ("request_id", "Requête"), ("action", "Action"),
+    ("object_type", "Type d'objet"), ("object_id", "Identifiant"), ("departement", "Département"),
+    ("details", "Détails"), ("hash", "Empreinte"),
+]
+
+
+class ExportTooLarge(Exception):
+    pass
+
+
+def csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def write_csv(events, stream) -> int:
+    writer = csv.writer(stream, delimiter=";")
+    writer.writerow([label for _, label in CSV_COLUMNS])
+    count = 0
+    for row in events.order_by("seq").values(*[name for name, _ in CSV_COLUMNS]).iterator(chunk_size=2000):
+        row["time"] = row["time"].astimezone(datetime.UTC).isoformat(timespec="seconds")
+        writer.writerow([csv_cell(row[name]) for name, _ in CSV_COLUMNS])
+        count += 1
+    return count
+
+
+def _jsonable(row: dict) -> dict:
+    return {**row, "time": row["time"].astimezone(datetime.UTC).isoformat(timespec="microseconds")}
+
+
+def build_bundle(events) -> dict:
+    selected = [_jsonable(row) for row in chain.rows(events)]
+    if not selected:
+        first = last = 0
+        previous, links = chain.GENESIS, []
+    else:
+        first, last = selected[0]["seq"], selected[-1]["seq"]
+        if last - first >= MAX_LINKS:
+            raise ExportTooLarge(f"La période couvre {last - first + 1} événements : restreignez la recherche.")
+        before = Event.objects.filter(seq=first - 1).values_list("hash", flat=True).first()
+        previous = before or chain.GENESIS
+        links = [{"seq": row["seq"], "digest": chain.digest(row)}
+                 for row in chain.rows(Event.objects.filter(seq__range=(first, last)))]
+    head_hash = previous
+    for item in links:
+        head_hash = chain.chain(head_hash, item["digest"])
+    head = {"type": "bundle", "first_seq": first, "last_seq": last, "hash": head_hash, "events": len(selected),
+            "time": timezone.now().isoformat(timespec="seconds")}
+    return {"format": FORMAT, "previous_hash": previous, "links": links, "events": selected,
+            "head": signing.sign(head)}
+
+
+def verify_bundle(bundle: dict, public_key: str) -> tuple[bool, str]:
+    """Re-verify a bundle offline: every link, every selected event, the signed head."""
+    try:
+        if bundle.get("format") != FORMAT:
+            return False, "format de paquet inconnu"
+        if not signing.verify(bundle["head"], public_key):
+            return False, "signature de la tête de chaîne invalide (ou clé publique différente)"
+        events = {event["seq"]: event for event in bundle["events"]}
+        current = bundle["previous_hash"]
+        for item in bundle["links"]:
+            event = events.pop(item["seq"], None)
+            if event is not None and chain.digest(event) != item["digest"]:
+                return False, f"événement #{event['id']} (rang {event['seq']}) : contenu modifié"
+            current = chain.chain(current, item["digest"])
+            if event is not None and current != event["hash"]:
+                return False, f"événement #{event['id']} (rang {event['seq']}) : empreinte modifiée"
+        if events:
+            return False, f"événements hors de la chaîne exportée : rangs {sorted(events)}"
+        head = bundle["head"]["payload"]
+        if current != head["hash"]:
+            return False, "la chaîne ne mène pas à la tête signée"
+        return True, f"{len(bundle['events'])} événement(s) et {len(bundle['links'])} maillon(s) vérifiés"
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        return False, f"paquet illisible ({error.__class__.__name__})"

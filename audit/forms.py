@@ -1,0 +1,44 @@
+"""The inspectors' search form."""
+
+from django import forms
+
+from project.forms import BaseForm
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EventSearchForm(BaseForm):
+    departement = forms.ChoiceField(label="Département", required=False)
+    reference = forms.CharField(label="Référence du signalement", max_length=20, required=False)
+    user = forms.CharField(label="Utilisateur (identifiant)", max_length=150, required=False)
+    action = forms.CharField(label="Action (ex. case.view, case.assign, access.denied)", max_length=64,
+                             required=False)
+    start = forms.DateField(label="Du", required=False, widget=DATE)
+    end = forms.DateField(label="Au", required=False, widget=DATE)
+
+    def __init__(self, *args, departements: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [("", "Tous ceux du mandat"), *departements]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "La fin de la période précède son début.")
+        return data
+
+    def filter(self, events):
+        """The events matching the valid criteria (the form must have been validated)."""
+        data = self.cleaned_data
+        if data.get("departement"):
+            events = events.filter(departement=data["departement"])
+        if data.get("reference"):
+            events = events.filter(details__signalement=data["reference"].strip())
+        if data.get("user"):
+            events = events.filter(actor_label=data["user"].strip())
+        if data.get("action"):
+            events = events.filter(action__startswith=data["action"].strip())
+        if data.get("start"):
+            events = events.filter(time__date__gte=data["start"])
+        if data.get("end"):
+            events = events.filter(time__date__lte=data["end"])
+        return events

@@ -1,0 +1,26 @@
+"""Cross-cutting request rules that the access policy decides."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from cases import policy
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class ReadOnlyRolesMiddleware:
+    """Inspectors only read: any unsafe method on any URL is refused (and recorded), except
+    signing out."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in SAFE_METHODS or not request.user.is_authenticated:
+            return None
+        if request.path == reverse("logout") or not policy.read_only(request.user):
+            return None
+        raise policy.AccessDenied(request.user, "write")
