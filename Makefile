@@ -20,6 +20,7 @@ demo: install
 	mkdir -p var
 	DEMO=1 $(BIN)/python manage.py migrate --noinput
 	DEMO=1 $(BIN)/python manage.py seed_demo
+	DEMO=1 $(BIN)/python manage.py verify_audit
 	DEMO=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

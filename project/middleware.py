@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
+import audit
 from cases import policy
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -23,4 +24,7 @@ class ReadOnlyRolesMiddleware:
             return None
         if request.path == reverse("logout") or not policy.read_only(request.user):
             return None
-        raise policy.AccessDenied(request.user, "write")
+        # Raised outside any view, so recorded here: the audit middleware only sees views' exceptions.
+        denied = policy.AccessDenied(request.user, "write")
+        audit.record_denied(denied, path=request.path)
+        raise denied

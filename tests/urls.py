@@ -17,10 +17,11 @@ def _sample(pattern) -> str:
     return text.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\", "")
 
 
-def walk(patterns=None, prefix: str = "/"):
-    """Yield (path, name) for every URL pattern."""
+def walk(patterns=None, prefix: str = "/", namespace: str = ""):
+    """Yield (sample path, namespaced name) for every URL pattern."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
-            yield from walk(pattern.url_patterns, prefix + _sample(pattern))
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix + _sample(pattern), inner)
         elif isinstance(pattern, URLPattern):
-            yield prefix + _sample(pattern), pattern.name
+            yield prefix + _sample(pattern), f"{namespace}{pattern.name}" if pattern.name else None

@@ -45,8 +45,10 @@ def case_list(request):
     if referent.isdigit():
         cases = cases.filter(referent_id=int(referent))
     page = Paginator(cases.order_by("-received_on", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record("case.list", details={"filtres": {k: v for k, v in request.GET.items() if k != "page"},
-                                       "signalements": [case.reference for case in page]})
+    shown = [case.reference for case in page]
+    filters = {k: v for k, v in request.GET.items() if k != "page"}
+    for code in sorted({case.departement.code for case in page}) or [""]:
+        audit.record("case.list", departement=code, details={"filtres": filters, "signalements": shown})
     referents = get_user_model().objects.filter(
         referred_cases__in=Case.objects.visible_to(request.user)
     ).distinct().order_by("last_name")

@@ -1,0 +1,150 @@
+"""Every page that shows personal data records its read; every entry point records its change.
+
+Both tables below are walked against the code: a URL pattern or an entry point missing from them
+fails the test, so a new page or action cannot forget the trail.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from audit.models import Event
+from cases import actions, policy
+from cases.actions import organisation
+from cases.models import Departement, Institution, Mandate, Membership
+from tests.cases.factories import CaseFactory, UserFactory
+from tests.urls import walk
+from workflows import tasks
+
+# URL name: (who opens it, its arguments, the read it records — None where no personal data of a
+# case, a family or a young person is shown). The admin shows accounts and reference data only.
+PAGES = {
+    "home": ("coord_a", lambda c: [], None),
+    "login": (None, lambda c: [], None),
+    "cell_detail": ("coord_a", lambda c: ["93"], "cell.view"),
+    "cases:list": ("coord_a", lambda c: [], "case.list"),
+    "cases:intake": ("coord_a", lambda c: [], None),
+    "cases:detail": ("coord_a", lambda c: [c.case.pk], "case.view"),
+    "cases:motive": ("member_a", lambda c: [c.case.pk], None),  # the reference only
+    "cases:action": ("coord_a", lambda c: [c.case.pk, "contact"], "case.view"),
+    "cases:record_action": ("member_a", lambda c: [c.case.pk, "fin-mesure", c.measure.pk], "case.view"),
+    "workflows:inbox": ("member_a", lambda c: [], "task.list"),
+    "workflows:queue": ("coord_a", lambda c: [], "task.list"),
+    "workflows:done": ("member_a", lambda c: [], "task.list"),
+    "workflows:task": ("member_a", lambda c: [c.review.pk], None),  # redirects to the action page
+    "audit:search": ("inspector", lambda c: [], "audit.search"),
+    "audit:export_csv": ("inspector", lambda c: [], "export.audit_csv"),
+    "audit:export_bundle": ("inspector", lambda c: [], "export.audit_bundle"),
+    "audit:case_timeline": ("inspector", lambda c: [c.case.reference], "audit.case_timeline"),
+    "audit:user_activity": ("inspector", lambda c: ["coord_a"], "audit.user_activity"),
+    "audit:integrity": ("inspector", lambda c: [], "audit.integrity"),
+    "audit:inspection_reads": ("coord_a", lambda c: [], None),  # references and agents, no case content
+}
+# Pages that only take a POST, checked with the entry points they call.
+POST_ONLY = {"logout", "workflows:claim", "workflows:release"}
+NAMES = sorted({name for _, name in walk() if name})
+
+
+def test_every_url_pattern_is_in_the_table():
+    unlisted = [n for n in NAMES if n not in PAGES and n not in POST_ONLY and not n.startswith("admin:")]
+    assert unlisted == []
+
+
+@pytest.fixture
+def context(personas):
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
+    CaseFactory(coordinator=personas.coord_a)  # a family contact waiting in the team's queue
+    return SimpleNamespace(case=case, measure=case.care_measures.get(), review=case.tasks.open().get())
+
+
+@pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2]])
+def test_each_page_showing_personal_data_records_its_read(client, personas, context, name):
+    user, args, event = PAGES[name]
+    client.force_login(getattr(personas, user))
+    before = Event.objects.filter(action=event).count()
+    response = client.get(reverse(name, args=args(context)))
+    assert response.status_code == 200, (name, response.status_code)
+    read = Event.objects.filter(action=event).latest("seq")
+    assert Event.objects.filter(action=event).count() > before
+    assert (read.actor, read.departement) == (getattr(personas, user), "93")
+
+
+@pytest.mark.parametrize("name", [n for n in PAGES if not PAGES[n][2] and PAGES[n][0]])
+def test_pages_without_personal_data_answer(client, personas, context, name):
+    user, args, _ = PAGES[name]
+    client.force_login(getattr(personas, user))
+    if name == "cases:motive":
+        actions.assign(personas.coord_a, CaseFactory(coordinator=personas.coord_a), referent=personas.coord_a,
+                       no_contact_reason="no_details")
+    assert client.get(reverse(name, args=args(context))).status_code in (200, 302)
+
+
+TODAY = datetime.date.today()
+# Entry point: (the call, the event it records)
+ENTRY_POINTS = {
+    "intake": (lambda p, c: CaseFactory(coordinator=p.coord_a), "case.intake"),
+    "record_family_contact": (lambda p, c: actions.record_family_contact(
+        p.coord_a, c.case, on=TODAY, channel="phone", outcome="unreachable"), "case.family_contact"),
+    "assign": (lambda p, c: actions.assign(p.coord_a, CaseFactory(coordinator=p.coord_a, family_contacted=True),
+                                           referent=p.member_a), "case.assign"),
+    "start_care": (lambda p, c: CaseFactory(coordinator=p.coord_a, referent=p.member_a, in_care=True),
+                   "case.start_care"),
+    "request_mobile_team": (lambda p, c: actions.request_mobile_team(
+        p.coord_a, c.case, motive="Avis", expected="advice", urgency="normal"), "case.request_mobile_team"),
+    "mobile_team_done": (lambda p, c: actions.mobile_team_done(
+        p.coord_a, CaseFactory(coordinator=p.coord_a, referent=p.member_a, mobile_team_requested=True),
+        outcome="declined", note="Pas de disponibilité."), "case.mobile_team_done"),
+    "complete_review": (lambda p, c: actions.complete_review(p.member_a, c.case, note="RAS"), "case.review"),
+    "decline_closure": (lambda p, c: (actions.complete_review(p.member_a, c.case, note="RAS", propose_closure=True),
+                                      actions.decline_closure(p.coord_a, c.case, note="On continue.")),
+                        "case.closure_declined"),
+    "close": (lambda p, c: actions.close(p.coord_a, c.case, reason="left", note="Départ."), "case.close"),
+    "reopen": (lambda p, c: actions.reopen(p.coord_a, CaseFactory(coordinator=p.coord_a, closed=True),
+                                           reason="Nouveaux faits."), "case.reopen"),
+    "transfer": (lambda p, c: actions.transfer(p.coord_a, c.case, destination=Departement.objects.get(code="69"),
+                                               note="Déménagement."), "case.transfer"),
+    "add_care_measure": (lambda p, c: actions.add_care_measure(
+        p.member_a, c.case, modality="health", beneficiary="family", institution=c.measure.institution,
+        starts_on=TODAY), "case.care_measure_add"),
+    "end_care_measure": (lambda p, c: actions.end_care_measure(p.member_a, c.measure, ends_on=TODAY,
+                                                               outcome="completed"), "case.care_measure_end"),
+    "edit_person": (lambda p, c: actions.edit_person(p.member_a, c.case, commune="Pantin"), "case.person_edit"),
+    "save_relative": (lambda p, c: actions.save_relative(
+        p.member_a, c.case, relation="father", last_name="Durand", first_name="Paul"), "case.relative_add"),
+    "record_consent": (lambda p, c: actions.record_consent(p.member_a, c.case, party="young_person",
+                                                           status="given", on=TODAY), "case.consent"),
+    "save_membership": (lambda p, c: organisation.save_membership(p.coord_a, Membership(
+        user=UserFactory(), cell=p.cell_a, institution=c.measure.institution, function="Éducateur",
+        role="member", starts_on=TODAY)), "membership.create"),
+    "save_reference": (lambda p, c: organisation.save_reference(
+        p.admin, Institution(name="Mission locale", category="association")), "institution.create"),
+    "set_mandate_departements": (lambda p, c: organisation.set_mandate_departements(
+        p.admin, Mandate.objects.get(), Departement.objects.filter(code__in=["93", "69"])), "mandate.departements"),
+    "claim": (lambda p, c: tasks.claim(p.coord_a, CaseFactory(coordinator=p.coord_a).tasks.get(
+        flow_task_name="contact_family")), "task.claim"),
+    "release": (lambda p, c: tasks.release(p.coord_a, tasks.claim(p.coord_a, CaseFactory(
+        coordinator=p.coord_a).tasks.get(flow_task_name="contact_family"))), "task.release"),
+}
+
+
+def test_every_entry_point_is_in_the_table():
+    public = set(actions.__all__) | {"save_membership", "save_reference", "set_mandate_departements"}
+    assert public | {"claim", "release"} == set(ENTRY_POINTS)
+
+
+@pytest.mark.parametrize("name", ENTRY_POINTS)
+def test_each_entry_point_records_its_change(personas, context, name):
+    call, event = ENTRY_POINTS[name]
+    before = Event.objects.filter(action=event).count()
+    call(personas, context)
+    assert Event.objects.filter(action=event).count() == before + 1
+
+
+def test_a_refused_access_is_recorded(client, personas, context):
+    client.force_login(personas.coord_b)
+    assert client.get(reverse("cases:detail", args=[context.case.pk])).status_code == 404
+    denied = Event.objects.get(action="access.denied")
+    assert (denied.actor, denied.object_id, denied.departement) == (personas.coord_b, str(context.case.pk), "93")
+    assert denied.details["action"] == policy.Action.VIEW_CASE

@@ -1,0 +1,132 @@
+"""The inspectors' review of the trail: scope of the mandate, reads traced, read-only for real;
+and the motive asked when a case outside one's own work is opened."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from audit.models import Event
+from cases import actions
+from tests.cases.factories import CaseFactory, MandateFactory, MembershipFactory
+from tests.urls import walk
+from workflows import tasks
+
+
+@pytest.fixture
+def cases(personas):
+    mine = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, assigned=True)
+    other = CaseFactory(coordinator=personas.coord_b)
+    return mine, other
+
+
+def test_the_search_shows_the_mandates_departements_only_and_is_itself_traced(client, personas, cases):
+    mine, other = cases
+    client.force_login(personas.inspector)
+    page = client.get(reverse("audit:search"), {"action": "case."}).content.decode()
+    assert mine.reference in page and other.reference not in page
+    read = Event.objects.filter(action="audit.search").latest("seq")
+    assert (read.actor, read.departement, read.actor_role) == (personas.inspector, "93", "inspector")
+    by_user = client.get(reverse("audit:search"), {"user": "coord_b"}).content.decode()
+    assert "Aucun événement." in by_user
+
+
+def test_the_case_timeline_is_readable(client, personas, cases):
+    mine, _ = cases
+    client.force_login(personas.inspector)
+    page = client.get(reverse("audit:case_timeline", args=[mine.reference])).content.decode()
+    assert f"Référent : ∅ → {personas.member_a.get_full_name()} (member_a)" in page
+    assert "Famille contactée : Reçu → Famille contactée" in page
+    client.get(reverse("cases:detail", args=[mine.pk]))
+    again = client.get(reverse("audit:case_timeline", args=[mine.reference])).content.decode()
+    assert "Consultation du signalement" in again and f"Mandat d&#x27;inspection {personas.mandate.reference}" in again
+
+
+def test_outside_the_mandate_is_a_404_and_recorded(client, personas, cases):
+    _, other = cases
+    client.force_login(personas.inspector)
+    for url in (reverse("audit:case_timeline", args=[other.reference]), reverse("cases:detail", args=[other.pk])):
+        assert client.get(url).status_code == 404
+    assert Event.objects.filter(action="access.denied", actor=personas.inspector, departement="69").count() == 2
+
+
+def test_an_expired_mandate_opens_nothing(client, personas, cases):
+    inspector = MembershipFactory(inspector=True, user__username="ancien_inspecteur").user
+    MandateFactory(inspector=inspector, ends_on=datetime.date(2025, 1, 31))
+    client.force_login(inspector)
+    assert client.get(reverse("audit:search")).status_code == 403
+    assert client.get(reverse("cases:detail", args=[cases[0].pk])).status_code == 404
+
+
+def test_user_activity_and_integrity(client, personas, cases):
+    call_command("verify_audit", stdout=StringIO())
+    client.force_login(personas.inspector)
+    activity = client.get(reverse("audit:user_activity", args=["coord_a"])).content.decode()
+    assert "Référent désigné" in activity and cases[1].reference not in activity
+    integrity = client.get(reverse("audit:integrity")).content.decode()
+    assert "Chaîne intègre" in integrity
+
+
+def test_coordinators_see_what_the_inspection_consulted_in_their_departement(client, personas, cases):
+    inspector = Client()
+    inspector.force_login(personas.inspector)
+    inspector.get(reverse("cases:detail", args=[cases[0].pk]))
+    client.force_login(personas.coord_a)
+    page = client.get(reverse("audit:inspection_reads")).content.decode()
+    assert "Consultation du signalement" in page and "inspector" in page
+    client.force_login(personas.coord_b)
+    assert "Consultation du signalement" not in client.get(reverse("audit:inspection_reads")).content.decode()
+    client.force_login(personas.member_a)
+    assert client.get(reverse("audit:inspection_reads")).status_code == 403
+
+
+UNSAFE = ["post", "put", "patch", "delete"]
+
+
+def test_inspectors_cannot_write_anywhere(personas, cases):
+    client = Client()
+    client.force_login(personas.inspector)
+    urls = sorted({path for path, name in walk() if name != "logout"})
+    for path in urls:
+        path = path.replace("/93/", f"/{cases[0].pk}/") if path.startswith("/signalements/") else path
+        for method in UNSAFE:
+            assert getattr(client, method)(path).status_code == 403, (method, path)
+    assert Event.objects.filter(action="access.denied", actor=personas.inspector).count() == len(urls) * len(UNSAFE)
+    assert client.post(reverse("logout")).status_code == 302
+
+
+def test_inspectors_cannot_reach_the_admin(client, personas):
+    client.force_login(personas.inspector)
+    assert client.get(reverse("admin:index"), follow=True).status_code == 403
+
+
+def test_opening_a_case_outside_ones_own_work_asks_why(client, personas):
+    designated = MembershipFactory(cell=personas.cell_a, contacts_families=True, user__username="designee").user
+    case = CaseFactory(coordinator=personas.coord_a)
+    task = tasks.claim(designated, case.tasks.get(flow_task_name="contact_family"))
+    client.force_login(designated)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200  # holding its task
+    actions.record_family_contact(designated, case, on=datetime.date.today(), channel="phone", outcome="reached")
+    task.refresh_from_db()
+    assert task.status == "DONE"
+    later = Client()
+    later.force_login(designated)
+    response = later.get(reverse("cases:detail", args=[case.pk]))
+    assert response["Location"] == reverse("cases:motive", args=[case.pk])
+    refused = later.post(reverse("cases:motive", args=[case.pk]), {"reason": "other", "text": ""})
+    assert refused.status_code == 400 and "Précisez le motif" in refused.content.decode()
+    later.post(reverse("cases:motive", args=[case.pk]), {"reason": "replacement", "text": "Congé de S. Leroy"})
+    assert later.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    view = Event.objects.filter(action="case.view", actor=designated).latest("seq")
+    assert view.details["motif"] == "Reprise du suivi (absence ou remplacement d'un collègue) — Congé de S. Leroy"
+
+
+def test_no_motive_for_ones_own_work(client, personas):
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, assigned=True)
+    for user in (personas.coord_a, personas.member_a):
+        client.force_login(user)
+        assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    assert all("motif" not in e.details for e in Event.objects.filter(action="case.view"))
