@@ -18,11 +18,13 @@ def record_events(count: int) -> list[Event]:
 
 def tamper(sql: str, params: list) -> None:
     """Rewrite the trail with raw SQL, as someone with the table owner's rights could."""
-    connection.check_constraints()  # fire the deferred foreign-key checks before an ALTER TABLE
+    # PostgreSQL refuses ALTER TABLE while deferred foreign-key checks are pending: fire them first.
+    connection.check_constraints()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update_delete")
         cursor.execute(sql, params)
+        connection.check_constraints()
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update_delete")
 
