@@ -112,9 +112,12 @@ class DemoCases:
 
     def mobile_team(self, case) -> None:
         self.in_care(case)
-        actions.request_mobile_team(self.coordinator, case, motive="Besoin d'un regard clinique spécialisé.",
-                                    expected=MobileTeamRequest.Expected.INDIVIDUAL_CARE,
-                                    urgency=self.random.choice(MobileTeamRequest.Urgency.values))
+        actions.request_mobile_team(
+            self.coordinator, case, motive="Besoin d'un regard clinique spécialisé.",
+            expected=MobileTeamRequest.Expected.INDIVIDUAL_CARE,
+            urgency=self.random.choice(MobileTeamRequest.Urgency.values),
+            summary="Repli sur soi depuis la rentrée, propos de rupture avec la famille ; scolarité suivie.",
+            preferred_dates="En semaine après 16 h", preferred_place="Locaux de la cellule")
 
     def closed(self, case) -> None:
         self.in_care(case)

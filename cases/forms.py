@@ -14,6 +14,7 @@ from cases.models import (
     Departement,
     FamilyContact,
     Institution,
+    InterventionReport,
     MobileTeamRequest,
     Person,
     Relative,
@@ -118,11 +119,28 @@ EndCareMeasureForm = form_class("EndCareMeasureForm", model_fields(
     ends_on=forms.DateField(label="Fin", widget=DATE),
     outcome=forms.ChoiceField(label="Issue", choices=CareMeasure.Outcome.choices)))
 MobileTeamRequestForm = form_class("MobileTeamRequestForm", model_fields(
-    MobileTeamRequest, ["motive", "expected", "urgency"]))
-MobileTeamDoneForm = form_class("MobileTeamDoneForm", {
-    "outcome": forms.ChoiceField(label="Issue", choices=MobileTeamRequest.Outcome.choices),
-    "note": forms.CharField(label="Compte rendu ou motif (factuel)", max_length=1000, widget=forms.Textarea),
+    MobileTeamRequest, ["motive", "expected", "urgency", "preferred_dates", "preferred_place", "summary"],
+    summary=forms.CharField(
+        label="Situation, résumée pour l'équipe (factuelle)", max_length=1000, widget=forms.Textarea,
+        help_text="L'équipe reçoit le prénom, l'âge, la commune et ce résumé, rien d'autre du dossier : "
+                  "ni nom de famille, ni proches, ni autre mesure."),
+))
+WithdrawForm = form_class("WithdrawForm", {
+    "reason": forms.CharField(label="Motif du retrait", max_length=500, widget=forms.Textarea),
 })
+ConfirmForm = form_class("ConfirmForm", {})
+DeclineRequestForm = form_class("DeclineRequestForm", {
+    "reason": forms.CharField(label="Pourquoi l'équipe ne peut pas intervenir", max_length=500,
+                              widget=forms.Textarea),
+})
+ScheduleForm = form_class("ScheduleForm", {
+    "scheduled_at": forms.DateTimeField(label="Date et heure de l'intervention",
+                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"})),
+    "place": forms.CharField(label="Lieu", max_length=200),
+    "intervener": forms.CharField(label="Intervenant(e)", max_length=150),
+})
+ReportForm = form_class("ReportForm", model_fields(InterventionReport, ["on", "text"], text=forms.CharField(
+    label="Compte rendu pour la cellule (factuel)", max_length=2000, widget=forms.Textarea)))
 CloseForm = form_class("CloseForm", {
     "reason": forms.ChoiceField(label="Motif de clôture", choices=[
         c for c in ClosureReason.choices if c[0] != ClosureReason.TRANSFERRED]),

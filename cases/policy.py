@@ -47,6 +47,11 @@ class Action(enum.StrEnum):
     MANAGE_CARE = "manage_care"
     REVIEW = "review"
     DECIDE_CLOSURE = "decide_closure"
+    MANAGE_MOBILE_REQUEST = "manage_mobile_request"  # withdraw, read the team's answer
+    # on a request to the mobile team
+    VIEW_MOBILE_REQUEST = "view_mobile_request"
+    HANDLE_MOBILE_REQUEST = "handle_mobile_request"  # accept or decline: whoever holds the request's task
+    WORK_MOBILE_REQUEST = "work_mobile_request"  # schedule, report, complete: the agent who accepted it
     # on a task
     CLAIM_TASK = "claim_task"
     RELEASE_TASK = "release_task"
@@ -57,11 +62,13 @@ CELL_ACTIONS = {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERS
 TASK_ACTIONS = {Action.CLAIM_TASK, Action.RELEASE_TASK, Action.EXECUTE_TASK}
 # Case actions for the coordinators of the case's cellule only.
 COORDINATOR_CASE_ACTIONS = {
-    Action.ASSIGN, Action.REQUEST_MOBILE_TEAM, Action.MOBILE_TEAM_DONE, Action.CLOSE, Action.REOPEN,
-    Action.TRANSFER, Action.DECIDE_CLOSURE,
+    Action.ASSIGN, Action.REQUEST_MOBILE_TEAM, Action.CLOSE, Action.REOPEN, Action.TRANSFER,
+    Action.DECIDE_CLOSURE, Action.MANAGE_MOBILE_REQUEST,
 }
+REQUEST_ACTIONS = {Action.VIEW_MOBILE_REQUEST, Action.HANDLE_MOBILE_REQUEST, Action.WORK_MOBILE_REQUEST}
 CASE_ACTIONS = COORDINATOR_CASE_ACTIONS | {
     Action.VIEW_CASE, Action.CONTACT_FAMILY, Action.START_CARE, Action.EDIT_CASE, Action.MANAGE_CARE, Action.REVIEW,
+    Action.MOBILE_TEAM_DONE,
 }
 
 
@@ -170,6 +177,8 @@ def can(user, action: Action, target=None) -> bool:
         return _can_on_case(user, action, target)
     if action in TASK_ACTIONS:
         return _can_on_task(user, action, target)
+    if action in REQUEST_ACTIONS:
+        return _can_on_request(user, action, target)
     s = scope(user)
     match action:
         case Action.VIEW_CELL:
@@ -213,7 +222,24 @@ def _can_on_case(user, action: Action, case) -> bool:
             return referent
         case Action.EDIT_CASE | Action.MANAGE_CARE:
             return coordinator or referent
+        case Action.MOBILE_TEAM_DONE:  # the coordinators, or the team agent who handles the request
+            return coordinator or (Role.MOBILE_TEAM in s.roles and case.mobile_team_requests.filter(
+                handled_by_id=user.pk, status__in=["requested", "accepted", "scheduled"]).exists())
     return coordinator  # COORDINATOR_CASE_ACTIONS
+
+
+def _can_on_request(user, action: Action, request) -> bool:
+    """The mobile team is national: any agent sees the requests addressed to it, never the case."""
+    from cases.models import MobileTeamRequest
+
+    if not isinstance(request, MobileTeamRequest) or Role.MOBILE_TEAM not in scope(user).roles:
+        return False
+    match action:
+        case Action.VIEW_MOBILE_REQUEST:
+            return True
+        case Action.HANDLE_MOBILE_REQUEST:
+            return _holds_task(user, request.case, "handle_request")
+    return request.handled_by_id == user.pk  # WORK_MOBILE_REQUEST
 
 
 def _owns_a_task(user, case) -> bool:
@@ -226,33 +252,43 @@ def _holds_task(user, case, task_type: str) -> bool:
     return case.tasks.filter(owner_id=user.pk, flow_task_name=task_type, status__in=OPEN_STATUSES).exists()
 
 
+def _may_claim(s: Scope, task) -> bool:
+    """Who may take each kind of task from a queue; the others are given to someone directly."""
+    from workflows.models import TaskType
+
+    departement = task.case.departement_id
+    match task.flow_task_name:
+        case TaskType.CONTACT_FAMILY:
+            return departement in s.family_contact_departement_ids
+        case TaskType.NAME_REFERENT | TaskType.DECIDE_CLOSURE | TaskType.READ_TEAM_ANSWER:
+            return departement in s.coordinated_departement_ids
+        case TaskType.HANDLE_REQUEST:
+            return Role.MOBILE_TEAM in s.roles
+    return False
+
+
 def _can_on_task(user, action: Action, task) -> bool:
     """Claiming, releasing and executing a task: viewflow's permission check is not enough, since
     it knows nothing of départements; this is asked before viewflow's own check, never instead."""
     from viewflow.workflow.status import STATUS
 
-    from workflows.models import CaseTask, TaskType
+    from workflows.models import TEAM_TASKS, CaseTask
 
     if not isinstance(task, CaseTask):
         return False
-    CLAIMABLE_TASKS = (TaskType.CONTACT_FAMILY, TaskType.NAME_REFERENT, TaskType.DECIDE_CLOSURE)
     s = scope(user)
+    team_task = task.flow_task_name in TEAM_TASKS
     departement = task.case.departement_id
-    if departement not in s.cell_departement_ids:
+    if (Role.MOBILE_TEAM not in s.roles) if team_task else (departement not in s.cell_departement_ids):
         return False
     match action:
         case Action.CLAIM_TASK:
-            if task.status != STATUS.NEW:
-                return False
-            if task.flow_task_name == TaskType.CONTACT_FAMILY:
-                return departement in s.family_contact_departement_ids
-            if task.flow_task_name in (TaskType.NAME_REFERENT, TaskType.DECIDE_CLOSURE):
-                return departement in s.coordinated_departement_ids
-            return task.case.referent_id == user.pk
+            given = task.flow_task_name in ("set_up_care", "review") and task.case.referent_id == user.pk
+            return task.status == STATUS.NEW and (_may_claim(s, task) or given)
         case Action.RELEASE_TASK:
-            claimable = task.flow_task_name in CLAIMABLE_TASKS
-            mine_or_coordinated = task.owner_id == user.pk or departement in s.coordinated_departement_ids
-            return task.status == STATUS.ASSIGNED and claimable and mine_or_coordinated
+            mine = task.owner_id == user.pk
+            coordinated = not team_task and departement in s.coordinated_departement_ids
+            return task.status == STATUS.ASSIGNED and _may_claim(s, task) and (mine or coordinated)
         case Action.EXECUTE_TASK:
             return task.status in (STATUS.ASSIGNED, STATUS.STARTED) and task.owner_id == user.pk
     return False
@@ -274,18 +310,21 @@ def cases_visible_to(user, cases: QuerySet | None = None) -> QuerySet:
 
 
 def tasks_visible_to(user) -> QuerySet:
-    """Tasks of the user's cellules that are theirs, or that they may claim."""
-    from workflows.models import CaseTask, TaskType
+    """Tasks that are the user's, or that they may claim: in their cellules, or the mobile team's."""
+    from workflows.models import TEAM_TASKS, CaseTask, TaskType
 
     s = scope(user)
     claimable = (
         Q(flow_task_name=TaskType.CONTACT_FAMILY, case__departement_id__in=s.family_contact_departement_ids)
-        | Q(flow_task_name__in=[TaskType.NAME_REFERENT, TaskType.DECIDE_CLOSURE],
+        | Q(flow_task_name__in=[TaskType.NAME_REFERENT, TaskType.DECIDE_CLOSURE, TaskType.READ_TEAM_ANSWER],
             case__departement_id__in=s.coordinated_departement_ids)
     )
-    return CaseTask.objects.filter(case__departement_id__in=s.cell_departement_ids).filter(
-        Q(owner_id=user.pk) | (Q(owner__isnull=True) & claimable)
-    )
+    visible = Q(case__departement_id__in=s.cell_departement_ids) & ~Q(flow_task_name__in=TEAM_TASKS) & (
+        Q(owner_id=user.pk) | (Q(owner__isnull=True) & claimable))
+    if Role.MOBILE_TEAM in s.roles:
+        visible |= Q(flow_task_name__in=TEAM_TASKS) & (
+            Q(owner_id=user.pk) | Q(owner__isnull=True, flow_task_name=TaskType.HANDLE_REQUEST))
+    return CaseTask.objects.filter(visible)
 
 
 def events_visible_to(user) -> QuerySet:

@@ -13,13 +13,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_departement", "cases.view_cell", "cases.view_institution",
         "cases.view_membership", "cases.add_membership", "cases.change_membership",
         "workflows.view_caseprocess", "workflows.claim_contact_family", "workflows.claim_name_referent",
-        "workflows.claim_decide_closure",
+        "workflows.claim_decide_closure", "workflows.claim_team_answer",
     ],
     Role.MEMBER: [
         "cases.view_departement", "cases.view_cell", "cases.view_institution", "cases.view_membership",
         "workflows.view_caseprocess", "workflows.claim_contact_family",
     ],
-    Role.MOBILE_TEAM: [],
+    Role.MOBILE_TEAM: ["workflows.view_caseprocess", "workflows.claim_mobile_request"],
     Role.INSPECTOR: ["cases.view_departement", "cases.view_cell", "cases.view_membership", "audit.view_event"],
     Role.NATIONAL: ["cases.view_departement", "cases.view_cell"],
     Role.ADMIN: [

@@ -123,7 +123,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Days given to do each task once it is opened (BRIEF §3).
-TASK_DUE_DAYS = {"contact_family": 7, "name_referent": 7, "set_up_care": 15, "review": 30, "decide_closure": 7}
+TASK_DUE_DAYS = {"contact_family": 7, "name_referent": 7, "set_up_care": 15, "review": 30, "decide_closure": 7,
+                 "read_team_answer": 3}
+# The mobile team's service level: acceptance in working days (French public holidays excluded),
+# first intervention in days, both counted from the request.
+MOBILE_TEAM_ACCEPTANCE_WORKING_DAYS = env_int(ENV, "MOBILE_TEAM_ACCEPTANCE_WORKING_DAYS", 2)
+MOBILE_TEAM_FIRST_INTERVENTION_DAYS = env_int(ENV, "MOBILE_TEAM_FIRST_INTERVENTION_DAYS", 15)
 
 # Ed25519 key that signs the audit trail's checkpoints and export bundles (base64 of 32 bytes).
 AUDIT_SIGNING_KEY = env_signing_key(ENV, "AUDIT_SIGNING_KEY", VAR_DIR / "demo_audit_signing_key" if DEMO else None)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("signalements/", include("cases.urls")),
     path("taches/", include("workflows.urls")),
     path("audit/", include("audit.urls")),
+    path("equipe-mobile/", include("cases.mobile_team_urls")),
     path("admin/", admin_site.urls),
 ]

@@ -31,6 +31,11 @@ class CaseFlow(flow.Flow):
     set_up_care = flow.View(views.task_detail).Assign(this.referent)
     review = flow.View(views.task_detail).Assign(this.referent)
     decide_closure = flow.View(views.task_detail).Permission("workflows.claim_decide_closure")
+    read_team_answer = flow.View(views.task_detail).Permission("workflows.claim_team_answer")
+    # The mobile team's: any agent takes a new request; the one who accepted it schedules and reports.
+    handle_request = flow.View(views.task_detail).Permission("workflows.claim_mobile_request")
+    schedule_intervention = flow.View(views.task_detail).Assign(this.handler)
+    report_intervention = flow.View(views.task_detail).Assign(this.handler)
 
     def start_case(self, activation, case):
         activation.process.case = case
@@ -38,3 +43,7 @@ class CaseFlow(flow.Flow):
 
     def referent(self, activation):
         return activation.process.case.referent
+
+    def handler(self, activation):
+        request = activation.process.case.mobile_team_requests.exclude(handled_by=None).last()
+        return request.handled_by if request else None

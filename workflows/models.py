@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
@@ -21,6 +20,14 @@ class TaskType(models.TextChoices):
     SET_UP_CARE = "set_up_care", "Mettre en place la prise en charge"
     REVIEW = "review", "Revue de suivi"
     DECIDE_CLOSURE = "decide_closure", "Décider de la clôture"
+    HANDLE_REQUEST = "handle_request", "Accepter ou décliner une demande d'intervention"
+    SCHEDULE_INTERVENTION = "schedule_intervention", "Planifier l'intervention"
+    REPORT_INTERVENTION = "report_intervention", "Rendre compte de l'intervention"
+    READ_TEAM_ANSWER = "read_team_answer", "Prendre connaissance de la réponse de l'équipe mobile"
+
+
+# The mobile team's tasks: national, seen in its portal only, never with the case.
+TEAM_TASKS = (TaskType.HANDLE_REQUEST, TaskType.SCHEDULE_INTERVENTION, TaskType.REPORT_INTERVENTION)
 
 
 class CaseProcess(Process):
@@ -35,6 +42,8 @@ class CaseProcess(Process):
             ("claim_contact_family", "Prendre une tâche de contact avec la famille"),
             ("claim_name_referent", "Prendre une tâche de désignation du référent"),
             ("claim_decide_closure", "Prendre une tâche de décision de clôture"),
+            ("claim_team_answer", "Prendre connaissance d'une réponse de l'équipe mobile"),
+            ("claim_mobile_request", "Prendre une demande adressée à l'équipe mobile"),
         ]
 
 
@@ -69,18 +78,10 @@ class CaseTask(Task):
         if not self.flow_task_name and self.flow_task is not None and self.flow_task.task_type == "HUMAN":
             self.flow_task_name = self.flow_task.name
         if self.due_on is None and self.flow_task_name:
-            self.due_on = self._due_from() + datetime.timedelta(days=settings.TASK_DUE_DAYS[self.flow_task_name])
-        super().save(*args, **kwargs)
+            from workflows.deadlines import due_on
 
-    def _due_from(self) -> datetime.date:
-        """The family is to be contacted within days of the signalement's receipt; every other
-        task (and a contact after a reopening) counts from the day it is opened."""
-        today = timezone.localdate()
-        if self.flow_task_name == TaskType.CONTACT_FAMILY and not CaseTask.objects.filter(
-            case_id=self.case_id, flow_task_name=TaskType.CONTACT_FAMILY
-        ).exists():
-            return min(self.process.case.received_on, today)
-        return today
+            self.due_on = due_on(self)
+        super().save(*args, **kwargs)
 
     @property
     def task_type(self) -> TaskType | None:

@@ -26,7 +26,7 @@ def notify_assigned(task) -> None:
         f"vous est attribuée, à traiter avant le {task.due_on:%d/%m/%Y}.\n\n"
         f"{_link(reverse('workflows:task', args=[task.pk]))}\n"
     )
-    transaction.on_commit(lambda: send_mail(subject, body, None, [owner.email]))
+    _send_on_commit(subject, body, [owner.email])
 
 
 def overdue_digest(user, tasks) -> tuple[str, str]:
@@ -42,3 +42,35 @@ def overdue_digest(user, tasks) -> tuple[str, str]:
         + f"\n\nVotre boîte de réception : {_link(reverse('workflows:inbox'))}\n"
     )
     return subject, body
+
+
+def _send_on_commit(subject: str, body: str, recipients: list[str]) -> None:
+    if recipients:
+        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+
+
+def notify_team_of_request(request) -> None:
+    """Every mobile team agent learns of a new request: département, help expected, urgency."""
+    from cases.models import Membership, Role
+
+    agents = Membership.objects.active().filter(role=Role.MOBILE_TEAM).select_related("user")
+    urgent = " — URGENTE" if request.urgency == "urgent" else ""
+    _send_on_commit(
+        f"[Cellule de suivi] Nouvelle demande d'intervention ({request.departement}){urgent}",
+        f"Une cellule de suivi sollicite l'équipe mobile d'intervention : {request.get_expected_display().lower()}."
+        f"\n\n{_link(reverse('mobile_team:request', args=[request.pk]))}\n",
+        sorted({m.user.email for m in agents if m.user.email and m.user.is_active}),
+    )
+
+
+def notify_coordinators_of_answer(request, answer: str) -> None:
+    """The cellule's coordinators learn of each answer of the team."""
+    from cases.models import Membership, Role
+
+    coordinators = Membership.objects.active().filter(
+        role=Role.COORDINATOR, cell__departement__code=request.departement).select_related("user")
+    _send_on_commit(
+        f"[Cellule de suivi] Réponse de l'équipe mobile — {request.case.reference}",
+        f"{answer}\n\n{_link(reverse('cases:detail', args=[request.case_id]))}\n",
+        sorted({m.user.email for m in coordinators if m.user.email and m.user.is_active}),
+    )

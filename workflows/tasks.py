@@ -26,11 +26,24 @@ EXPECTED: dict[str, set[TaskType]] = {
 }
 
 
+# The mobile team's task for each open state of a request.
+TEAM_EXPECTED = {
+    "requested": TaskType.HANDLE_REQUEST,
+    "accepted": TaskType.SCHEDULE_INTERVENTION,
+    "scheduled": TaskType.REPORT_INTERVENTION,
+}
+
+
 def expected(case: Case) -> set[TaskType]:
     """The tasks a case in its current state gives to the people who must act."""
     tasks = set(EXPECTED[case.state])
     if case.closure_proposed and case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED):
         tasks.add(TaskType.DECIDE_CLOSURE)
+    if case.state != State.CLOSED:
+        statuses = set(case.mobile_team_requests.values_list("status", flat=True))
+        tasks.update(TEAM_EXPECTED[status] for status in statuses & TEAM_EXPECTED.keys())
+        if case.mobile_team_requests.filter(answer_unread=True).exists():
+            tasks.add(TaskType.READ_TEAM_ANSWER)
     return tasks
 
 

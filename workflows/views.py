@@ -11,6 +11,7 @@ from viewflow.workflow.status import STATUS
 import audit
 from cases import policy
 from cases.errors import ActionRefused
+from workflows.models import TEAM_TASKS
 
 PAGE_SIZE = 25
 # The case action that does each task (cases.views.actions).
@@ -20,6 +21,7 @@ TASK_ACTION = {
     "set_up_care": "prise-en-charge",
     "review": "revue",
     "decide_closure": "cloturer",
+    "read_team_answer": "lire-reponse-equipe-mobile",
 }
 TABS = {
     "mine": "Mes tâches",
@@ -31,7 +33,8 @@ TABS = {
 def _tasks(request, tab: str):
     from workflows.flows import CaseFlow
 
-    tasks = policy.tasks_visible_to(request.user)
+    # The mobile team's tasks are worked in its own portal, which shows the request, never the case.
+    tasks = policy.tasks_visible_to(request.user).exclude(flow_task_name__in=TEAM_TASKS)
     if tab == "mine":
         tasks = tasks.filter(owner=request.user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
     elif tab == "queue":
@@ -98,6 +101,9 @@ def release(request, pk: int):
 def task_detail(request, pk: int, **kwargs):
     """A task is done on its case: open the action that does it."""
     task = _task(request, pk)
+    if task.flow_task_name in TEAM_TASKS:
+        request_pk = task.case.mobile_team_requests.order_by("-pk").values_list("pk", flat=True).first()
+        return redirect("mobile_team:request", pk=request_pk)
     if not policy.can(request.user, policy.Action.EXECUTE_TASK, task):
         messages.info(request, "Prenez d'abord cette tâche dans la file de votre équipe.")
         return redirect("workflows:queue")

@@ -11,16 +11,25 @@ from cases.actions.lifecycle import (
     close,
     complete_review,
     decline_closure,
-    mobile_team_done,
     record_family_contact,
     reopen,
-    request_mobile_team,
     start_care,
+)
+from cases.actions.mobile_team import (
+    accept,
+    acknowledge,
+    add_report,
+    complete,
+    decline,
+    request_mobile_team,
+    schedule,
+    withdraw,
 )
 from cases.actions.records import add_care_measure, edit_person, end_care_measure, record_consent, save_relative
 
 __all__ = [
-    "add_care_measure", "assign", "close", "complete_review", "decline_closure", "edit_person", "end_care_measure",
-    "intake", "mobile_team_done", "record_consent", "record_family_contact", "reopen", "request_mobile_team",
-    "save_relative", "start_care", "transfer",
+    "accept", "acknowledge", "add_care_measure", "add_report", "assign", "close", "complete", "complete_review",
+    "decline", "decline_closure", "edit_person", "end_care_measure", "intake", "record_consent",
+    "record_family_contact", "reopen", "request_mobile_team", "save_relative", "schedule", "start_care",
+    "transfer", "withdraw",
 ]

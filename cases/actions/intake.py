@@ -10,6 +10,7 @@ from cases import policy
 from cases.actions.base import check_transition, lock, record, record_transition, require_text, validate
 from cases.errors import ActionRefused
 from cases.models import Case, CaseCounter, Cell, ClosureReason, Departement, Person, Relative
+from cases.actions.mobile_team import withdraw_on_closure
 from workflows import tasks
 
 
@@ -68,6 +69,7 @@ def transfer(actor, case: Case, *, destination: Departement, note: str) -> Case:
         if not Cell.objects.filter(departement=destination).exists():
             raise ActionRefused(f"Le département {destination} n'a pas de cellule de suivi : transfert impossible.")
         before = case.state
+        withdraw_on_closure(case, f"Signalement transféré : {note}")
         case.transfer()
         case.closure_reason, case.closure_note, case.closed_on = ClosureReason.TRANSFERRED, note, timezone.localdate()
         case.closure_proposed = False

@@ -21,10 +21,10 @@ from cases.models import (
     ClosureReason,
     FamilyContact,
     FollowUpNote,
-    MobileTeamRequest,
     Role,
     State,
 )
+from cases.actions.mobile_team import withdraw_on_closure
 from workflows import tasks
 from workflows.models import TaskType
 
@@ -96,41 +96,6 @@ def start_care(actor, case: Case, *, measure: dict | None = None) -> Case:
     return case
 
 
-def request_mobile_team(actor, case: Case, *, motive: str, expected: str, urgency: str) -> MobileTeamRequest:
-    with audit.atomic():
-        case = lock(case)
-        check_transition(actor, case, "request_mobile_team")
-        request = MobileTeamRequest(case=case, motive=motive, expected=expected, urgency=urgency, requested_by=actor)
-        validate(request)
-        request.save()
-        before = case.state
-        case.request_mobile_team()
-        case.save()
-        tasks.sync(case, actor)
-        record_transition("request_mobile_team", actor, case, before, demande=request.pk, urgence=urgency)
-    return request
-
-
-def mobile_team_done(actor, case: Case, *, outcome: str, note: str) -> MobileTeamRequest:
-    """The team's report, its refusal or the request's withdrawal brings the case back to care."""
-    with audit.atomic():
-        case = lock(case)
-        check_transition(actor, case, "mobile_team_done")
-        request = case.mobile_team_requests.filter(closed_at__isnull=True).last()
-        if request is None:
-            raise ActionRefused("Aucune demande à l'équipe mobile n'est en cours pour ce signalement.")
-        request.outcome, request.outcome_note, request.closed_at = outcome, note, timezone.now()
-        validate(request)
-        require_text(note, "outcome_note", "Joignez le compte rendu ou le motif.")
-        request.save()
-        before = case.state
-        case.mobile_team_done()
-        case.save()
-        tasks.sync(case, actor)
-        record_transition("mobile_team_done", actor, case, before, demande=request.pk, issue=outcome)
-    return request
-
-
 def complete_review(actor, case: Case, *, note: str, propose_closure: bool = False) -> FollowUpNote:
     """The referent's periodic review; a proposal to close gives the coordinators a decision task."""
     with audit.atomic():
@@ -171,6 +136,7 @@ def close(actor, case: Case, *, reason: str, note: str) -> Case:
         case = lock(case)
         check_transition(actor, case, "close")
         before = case.state
+        withdraw_on_closure(case, f"Signalement clôturé : {note}")
         case.close()
         case.closure_reason, case.closure_note, case.closed_on = reason, note, timezone.localdate()
         case.closure_proposed = False

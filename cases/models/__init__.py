@@ -7,12 +7,12 @@ from cases.models.case import (
     State,
 )
 from cases.models.followup import CareMeasure, FamilyContact, FollowUpNote
-from cases.models.mobile_team import MobileTeamRequest
+from cases.models.mobile_team import InterventionReport, MobileTeamRequest
 from cases.models.organisation import Cell, Departement, Institution, Mandate, Membership, Role
 from cases.models.people import Consent, Person, Relative, Sex, Situation
 
 __all__ = [
     "CareMeasure", "Case", "CaseCounter", "Cell", "ClosureReason", "Consent", "Departement", "FamilyContact",
-    "FollowUpNote", "Institution", "Mandate", "Membership", "MobileTeamRequest", "NoContactReason", "Person",
+    "FollowUpNote", "Institution", "InterventionReport", "Mandate", "Membership", "MobileTeamRequest", "NoContactReason", "Person",
     "Relative", "Role", "Sex", "Situation", "Source", "State",
 ]

@@ -119,7 +119,7 @@ def case_detail(request, pk: int):
         "consents": case.consents.select_related("recorded_by"),
         "measures": case.care_measures.select_related("institution"),
         "followups": case.followups.select_related("by"),
-        "mobile_requests": case.mobile_team_requests.all(),
+        "mobile_requests": case.mobile_team_requests.prefetch_related("reports"),
         "open_tasks": case.tasks.open().select_related("owner"),
         "transfers": case.transfers.all(),
         "timeline": timeline,

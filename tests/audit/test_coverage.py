@@ -14,7 +14,7 @@ from audit.models import Event
 from cases import actions, policy
 from cases.actions import organisation
 from cases.models import Departement, Institution, Mandate, Membership
-from tests.cases.factories import CaseFactory, UserFactory
+from tests.cases.factories import CaseFactory, UserFactory, mobile_request
 from tests.urls import walk
 from workflows import tasks
 
@@ -41,9 +41,15 @@ PAGES = {
     "audit:user_activity": ("inspector", lambda c: ["coord_a"], "audit.user_activity"),
     "audit:integrity": ("inspector", lambda c: [], "audit.integrity"),
     "audit:inspection_reads": ("coord_a", lambda c: [], None),  # references and agents, no case content
+    "mobile_team:queue": ("mobile", lambda c: [], "mobile_request.list"),
+    "mobile_team:mine": ("mobile", lambda c: [], "mobile_request.list"),
+    "mobile_team:all": ("mobile", lambda c: [], "mobile_request.list"),
+    "mobile_team:request": ("mobile", lambda c: [c.request.pk], "mobile_request.view"),
+    "mobile_team:action": ("mobile", lambda c: [c.request.pk, "accepter"], "mobile_request.view"),
+    "mobile_team:dashboard": ("mobile", lambda c: [], None),  # counts and delays only
 }
 # Pages that only take a POST, checked with the entry points they call.
-POST_ONLY = {"logout", "workflows:claim", "workflows:release"}
+POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim"}
 NAMES = sorted({name for _, name in walk() if name})
 
 
@@ -56,7 +62,9 @@ def test_every_url_pattern_is_in_the_table():
 def context(personas):
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
     CaseFactory(coordinator=personas.coord_a)  # a family contact waiting in the team's queue
-    return SimpleNamespace(case=case, measure=case.care_measures.get(), review=case.tasks.open().get())
+    mobile_request(personas.coord_a, personas.mobile)  # a request waiting for the mobile team
+    return SimpleNamespace(case=case, measure=case.care_measures.get(), review=case.tasks.open().get(),
+                           request=mobile_request(personas.coord_a, personas.mobile, "claimed"))
 
 
 @pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2]])
@@ -92,10 +100,18 @@ ENTRY_POINTS = {
     "start_care": (lambda p, c: CaseFactory(coordinator=p.coord_a, referent=p.member_a, in_care=True),
                    "case.start_care"),
     "request_mobile_team": (lambda p, c: actions.request_mobile_team(
-        p.coord_a, c.case, motive="Avis", expected="advice", urgency="normal"), "case.request_mobile_team"),
-    "mobile_team_done": (lambda p, c: actions.mobile_team_done(
-        p.coord_a, CaseFactory(coordinator=p.coord_a, referent=p.member_a, mobile_team_requested=True),
-        outcome="declined", note="Pas de disponibilité."), "case.mobile_team_done"),
+        p.coord_a, c.case, motive="Avis", expected="advice", urgency="normal", summary="Repli."),
+        "case.request_mobile_team"),
+    "accept": (lambda p, c: actions.accept(p.mobile, mobile_request(p.coord_a, p.mobile, "claimed")),
+               "mobile_request.accept"),
+    "decline": (lambda p, c: actions.decline(p.mobile, mobile_request(p.coord_a, p.mobile, "claimed"),
+                                             reason="Pas de disponibilité."), "mobile_request.decline"),
+    "schedule": (lambda p, c: mobile_request(p.coord_a, p.mobile, "scheduled"), "mobile_request.schedule"),
+    "add_report": (lambda p, c: mobile_request(p.coord_a, p.mobile, "reported"), "mobile_request.report"),
+    "complete": (lambda p, c: mobile_request(p.coord_a, p.mobile, "completed"), "mobile_request.complete"),
+    "withdraw": (lambda p, c: mobile_request(p.coord_a, p.mobile, "withdrawn"), "mobile_request.withdraw"),
+    "acknowledge": (lambda p, c: actions.acknowledge(p.coord_a, mobile_request(p.coord_a, p.mobile, "accepted")
+                                                     .case), "case.team_answer_read"),
     "complete_review": (lambda p, c: actions.complete_review(p.member_a, c.case, note="RAS"), "case.review"),
     "decline_closure": (lambda p, c: (actions.complete_review(p.member_a, c.case, note="RAS", propose_closure=True),
                                       actions.decline_closure(p.coord_a, c.case, note="On continue.")),

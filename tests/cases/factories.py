@@ -138,8 +138,45 @@ class CaseFactory(factory.Factory):
                 "institution": InstitutionFactory(name="Association Sauvegarde", category="association")})
         if state == "mobile_team_requested":
             actions.request_mobile_team(coordinator, case, motive="Regard clinique", expected="individual_care",
-                                        urgency="normal")
+                                        urgency="normal", summary="Isolement, propos de rupture.",
+                                        preferred_dates="Mercredis après-midi", preferred_place="Bobigny")
         if state == "closed":
             actions.close(coordinator, case, reason="completed", note="Fin du suivi.")
         case.refresh_from_db()
         return case
+
+
+def mobile_request(coordinator, agent, status: str = "requested"):
+    """A request to the mobile team walked to ``status`` through the entry points: the case's
+    coordinator asks, ``agent`` takes it, accepts, schedules, reports and completes as needed."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases import actions
+    from workflows import tasks
+
+    case = CaseFactory(coordinator=coordinator, referent=coordinator, mobile_team_requested=True)
+    request = case.mobile_team_requests.get()
+    steps = ["requested", "claimed", "accepted", "scheduled", "reported", "completed"]
+    if status in ("declined", "withdrawn"):
+        target = 1 if status == "declined" else 0
+    else:
+        target = steps.index(status)
+    if target >= 1:
+        tasks.claim(agent, case.tasks.get(flow_task_name="handle_request"))
+    if status == "declined":
+        actions.decline(agent, request, reason="Équipe complète ce mois-ci.")
+    if status == "withdrawn":
+        actions.withdraw(coordinator, case, reason="La famille a trouvé un autre soutien.")
+    if target >= 2:
+        actions.accept(agent, request)
+    if target >= 3:
+        actions.schedule(agent, request, scheduled_at=timezone.now() + dt.timedelta(days=2),
+                         place="Centre médico-psychologique de Bobigny", intervener="Dr Élodie Petit")
+    if target >= 4:
+        actions.add_report(agent, request, on=timezone.localdate(), text="Premier entretien ; adhésion du jeune.")
+    if target >= 5:
+        actions.complete(agent, request)
+    request.refresh_from_db()
+    return request

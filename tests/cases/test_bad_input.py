@@ -29,6 +29,7 @@ from cases.models import (
 )
 from cases.views.actions import ACTIONS
 from tests.cases.factories import CaseFactory, InstitutionFactory
+from workflows import tasks
 
 TODAY = timezone.localdate()
 TOMORROW = (TODAY + datetime.timedelta(days=1)).isoformat()
@@ -67,8 +68,10 @@ FORMS = {
     "revue": ("in_care", "member_a", {"note": "Suivi régulier.", "propose_closure": ""}),
     "poursuivre": ("closure_proposed", "coord_a", {"note": "Le suivi reste utile."}),
     "equipe-mobile": ("in_care", "coord_a", {"motive": "Regard clinique.", "expected": "advice",
-                                             "urgency": "normal"}),
-    "retour-equipe-mobile": ("mobile_team_requested", "coord_a", {"outcome": "reported", "note": "Compte rendu."}),
+                                             "urgency": "normal", "summary": "Repli sur soi.",
+                                             "preferred_dates": "", "preferred_place": ""}),
+    "retirer-equipe-mobile": ("mobile_team_requested", "coord_a", {"reason": "La famille a trouvé un soutien."}),
+    "lire-reponse-equipe-mobile": ("team_answered", "coord_a", {}),
     "mesure": ("in_care", "coord_a", MEASURE),
     "fin-mesure": ("in_care", "coord_a", {"ends_on": YESTERDAY, "outcome": "completed"}),
     "jeune": ("received", "coord_a", PERSON),
@@ -106,8 +109,9 @@ BAD = [
     ("poursuivre", {"note": "   "}, REQUIRED),
     ("equipe-mobile", *too_long("motive", 500)),
     ("equipe-mobile", {"urgency": "tres-urgent"}, INVALID_CHOICE),
-    ("retour-equipe-mobile", *too_long("note", 1000)),
-    ("retour-equipe-mobile", {"outcome": "oublie"}, INVALID_CHOICE),
+    ("equipe-mobile", *too_long("summary", 1000)),
+    ("equipe-mobile", {"expected": "tout"}, INVALID_CHOICE),
+    ("retirer-equipe-mobile", *too_long("reason", 500)),
     ("mesure", {"institution": "abc"}, INVALID_CHOICE),
     ("mesure", {"modality": "magie"}, INVALID_CHOICE),
     ("fin-mesure", {"ends_on": BEFORE_RECEIVED}, "La fin ne peut précéder le début."),
@@ -133,7 +137,15 @@ BAD = [
      "Choisissez un autre département que celui du signalement."),
     ("rouvrir", *too_long("reason", 500)),
 ]
-EMPTY = [(slug, {name: "" for name in FORMS[slug][2]}, REQUIRED) for slug in FORMS]
+EMPTY = [(slug, {name: "" for name in FORMS[slug][2]}, REQUIRED) for slug in FORMS if FORMS[slug][2]]
+# The case each special state of FORMS starts from, and how it gets there.
+SETUPS = {
+    "closure_proposed": ("in_care", lambda p, case, referent: actions.complete_review(
+        referent, case, note="Objectifs atteints.", propose_closure=True)),
+    "team_answered": ("mobile_team_requested", lambda p, case, referent: actions.accept(
+        p.mobile, tasks.claim(p.mobile, case.tasks.get(flow_task_name="handle_request")).case
+        .mobile_team_requests.get())),
+}
 
 
 def prepare(personas, slug: str, coordinator: str = "coord_a", referent: str = "member_a"):
@@ -143,10 +155,10 @@ def prepare(personas, slug: str, coordinator: str = "coord_a", referent: str = "
     if state is None:
         return ctx, reverse("cases:intake")
     coordinator, referent = getattr(personas, coordinator), getattr(personas, referent)
-    ctx.case = CaseFactory(coordinator=coordinator, referent=referent,
-                           state="in_care" if state == "closure_proposed" else state)
-    if state == "closure_proposed":
-        actions.complete_review(referent, ctx.case, note="Objectifs atteints.", propose_closure=True)
+    base, setup = SETUPS.get(state, (state, None))
+    ctx.case = CaseFactory(coordinator=coordinator, referent=referent, state=base)
+    if setup:
+        setup(personas, ctx.case, referent)
     if slug in TARGETS:
         ctx.target = getattr(ctx.case, TARGETS[slug]).first()
         return ctx, reverse("cases:record_action", args=[ctx.case.pk, slug, ctx.target.pk])

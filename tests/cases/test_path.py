@@ -17,7 +17,7 @@ TODAY = datetime.date.today().isoformat()
 def inbox(client: Client, tab: str = "workflows:inbox") -> set[str]:
     page = client.get(reverse(tab)).content.decode()
     labels = ["Contacter la famille", "Désigner un référent", "Mettre en place la prise en charge",
-              "Revue de suivi", "Décider de la clôture"]
+              "Revue de suivi", "Décider de la clôture", "Prendre connaissance de la réponse de l&#x27;équipe mobile"]
     return {label for label in labels if f"<td>{label}</td>" in page}
 
 
@@ -72,13 +72,33 @@ def test_a_case_from_intake_to_closure(personas):
          {"party": "family", "status": "given", "on": TODAY})
     assert inbox(referent) == {"Revue de suivi"}
 
-    # The coordinator calls the mobile team, then closes the request when the team reports back.
+    # The coordinator calls the mobile team; an agent takes the request, accepts, schedules, reports
+    # and completes it; the coordinators read each answer.
     post(coordinator, reverse("cases:action", args=[case.pk, "equipe-mobile"]),
-         {"motive": "Avis clinique sur l'emprise.", "expected": "individual_care", "urgency": "urgent"})
+         {"motive": "Avis clinique sur l'emprise.", "expected": "individual_care", "urgency": "urgent",
+          "summary": "Isolement, rupture avec les amis du collège.", "preferred_dates": "Mercredi",
+          "preferred_place": "Montreuil"})
     assert "Équipe mobile sollicitée" in coordinator.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert inbox(referent) == {"Revue de suivi"}  # the follow-up goes on meanwhile
-    post(coordinator, reverse("cases:action", args=[case.pk, "retour-equipe-mobile"]),
-         {"outcome": "reported", "note": "Trois entretiens ; adhésion de la jeune."})
+    request = case.mobile_team_requests.get()
+    team = Client()
+    team.force_login(personas.mobile)
+    queue = team.get(reverse("mobile_team:queue")).content.decode()
+    assert "Jade, " in queue and "Montreuil" in queue and "Mercier" not in queue
+    post(team, reverse("mobile_team:claim", args=[request.pk]), {})
+    post(team, reverse("mobile_team:action", args=[request.pk, "accepter"]), {})
+    answer = "Prendre connaissance de la réponse de l&#x27;équipe mobile"
+    assert inbox(coordinator, "workflows:queue") == {answer}
+    post(team, reverse("mobile_team:action", args=[request.pk, "planifier"]),
+         {"scheduled_at": f"{TODAY}T17:00", "place": "CMP de Montreuil", "intervener": "Dr Petit"})
+    post(team, reverse("mobile_team:action", args=[request.pk, "compte-rendu"]),
+         {"on": TODAY, "text": "Trois entretiens ; adhésion de la jeune."})
+    page = post(team, reverse("mobile_team:action", args=[request.pk, "terminer"]), {})
+    assert "Terminée" in page
+    read = case.tasks.get(flow_task_name="read_team_answer", status="NEW")
+    post(coordinator, reverse("workflows:claim", args=[read.pk]), {})
+    post(coordinator, reverse("cases:action", args=[case.pk, "lire-reponse-equipe-mobile"]), {})
+    assert inbox(coordinator) == set()
 
     # The referent's review proposes to close; the coordinators decide.
     post(referent, reverse("cases:action", args=[case.pk, "revue"]),
@@ -100,7 +120,7 @@ def test_a_case_from_intake_to_closure(personas):
     assert transitions == [
         ("case.intake", "coord_a"), ("case.contact_family", "designee"), ("case.assign", "coord_a"),
         ("case.start_care", "member_a"), ("case.request_mobile_team", "coord_a"),
-        ("case.mobile_team_done", "coord_a"), ("case.close", "coord_a"),
+        ("case.mobile_team_done", "mobile"), ("case.close", "coord_a"),
     ]
-    assert Event.objects.filter(action="task.claim").count() == 3
+    assert Event.objects.filter(action="task.claim").count() == 5
     assert Event.objects.filter(action="case.consent", actor=personas.member_a).count() == 1

@@ -30,10 +30,11 @@ TRANSITIONS = {
     "start_care": ("member_a", lambda p, c: actions.start_care(p.member_a, c, measure=measure()),
                    {"assigned"}, "in_care"),
     "request_mobile_team": ("coord_a", lambda p, c: actions.request_mobile_team(
-        p.coord_a, c, motive="Avis clinique", expected="advice", urgency="urgent"), {"assigned", "in_care"},
+        p.coord_a, c, motive="Avis clinique", expected="advice", urgency="urgent", summary="Repli sur soi."),
+        {"assigned", "in_care"},
         "mobile_team_requested"),
-    "mobile_team_done": ("coord_a", lambda p, c: actions.mobile_team_done(
-        p.coord_a, c, outcome="withdrawn", note="Retirée : la famille a trouvé un suivi."),
+    "mobile_team_done": ("coord_a", lambda p, c: actions.withdraw(
+        p.coord_a, c, reason="La famille a trouvé un suivi."),
         {"mobile_team_requested"}, "in_care"),
     "close": ("coord_a", lambda p, c: actions.close(p.coord_a, c, reason="left", note="Départ de la famille."),
               set(STATES) - {"closed"}, "closed"),
@@ -133,7 +134,8 @@ PRECONDITIONS = [
      "Choisissez un autre département que celui du signalement."),
     ("in_care", lambda p, c: actions.transfer(p.coord_a, c, destination=Departement.objects.get(code="2A"),
                                               note="x"), ActionRefused, "n'a pas de cellule de suivi"),
-    ("in_care", lambda p, c: actions.request_mobile_team(p.coord_a, c, motive="", expected="advice", urgency="normal"),
+    ("in_care", lambda p, c: actions.request_mobile_team(p.coord_a, c, motive="", expected="advice", urgency="normal",
+                                                         summary="x"),
      ValidationError, "Ce champ ne peut pas être vide."),
 ]
 

@@ -22,7 +22,7 @@ EXPECTED = {
     "family_contacted": {("name_referent", None)},
     "assigned": {("set_up_care", "member_a")},
     "in_care": {("review", "member_a")},
-    "mobile_team_requested": {("review", "member_a")},
+    "mobile_team_requested": {("review", "member_a"), ("handle_request", None)},
     "closed": set(),
 }
 
