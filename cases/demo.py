@@ -15,6 +15,7 @@ from cases.models import (
     Departement,
     FamilyContact,
     Institution,
+    Membership,
     MobileTeamRequest,
     NoContactReason,
     Role,
@@ -45,7 +46,11 @@ FACTS = [
 PARTNER_CATEGORIES = [Institution.Category.ASSOCIATION, Institution.Category.LOCAL_AUTHORITY,
                       Institution.Category.JUSTICE]
 # How many cases of each demo story per département.
-STORIES = {"received": 5, "family_contacted": 5, "assigned": 5, "in_care": 6, "mobile_team": 4, "closed": 5}
+STORIES = {"received": 5, "family_contacted": 5, "assigned": 5, "in_care": 6, "mobile_team": 4, "team_done": 3,
+           "closed": 5}
+# The mobile team's requests: one per status, in each département.
+OPEN_REQUESTS = ["requested", "accepted", "scheduled", "reported"]
+DONE_REQUESTS = ["completed", "declined", "withdrawn"]
 
 
 class DemoCases:
@@ -57,6 +62,8 @@ class DemoCases:
         self.coordinator = next(m.user for m in members if m.role == Role.COORDINATOR)
         self.members = [m.user for m in members if m.role == Role.MEMBER]
         self.institutions = list(Institution.objects.filter(category__in=PARTNER_CATEGORIES))
+        self.agent = Membership.objects.active().filter(role=Role.MOBILE_TEAM).first().user
+        self.counters: dict[str, int] = {}
         self.today = timezone.localdate()
 
     def create(self) -> int:
@@ -110,14 +117,42 @@ class DemoCases:
         actions.record_consent(case.referent, case, party="family", status="given",
                                on=case.received_on + datetime.timedelta(days=15))
 
-    def mobile_team(self, case) -> None:
+    def mobile_team(self, case, status: str | None = None) -> None:
         self.in_care(case)
-        actions.request_mobile_team(
+        request = actions.request_mobile_team(
             self.coordinator, case, motive="Besoin d'un regard clinique spécialisé.",
             expected=MobileTeamRequest.Expected.INDIVIDUAL_CARE,
             urgency=self.random.choice(MobileTeamRequest.Urgency.values),
             summary="Repli sur soi depuis la rentrée, propos de rupture avec la famille ; scolarité suivie.",
             preferred_dates="En semaine après 16 h", preferred_place="Locaux de la cellule")
+        status = status or OPEN_REQUESTS[self.counter("open") % len(OPEN_REQUESTS)]
+        if status == "withdrawn":
+            actions.withdraw(self.coordinator, case, reason="La famille a trouvé un soutien psychologique.")
+            return
+        if status == "requested":
+            return
+        tasks.claim(self.agent, case.tasks.get(flow_task_name="handle_request"))
+        if status == "declined":
+            actions.decline(self.agent, request, reason="Pas d'intervenant disponible dans le délai demandé.")
+            return
+        actions.accept(self.agent, request)
+        if status == "accepted":
+            return
+        actions.schedule(self.agent, request, scheduled_at=timezone.now() + datetime.timedelta(days=3),
+                         place="Centre médico-psychologique", intervener=self.agent.get_full_name())
+        if status == "scheduled":
+            return
+        actions.add_report(self.agent, request, on=self.today, text="Premier entretien individuel ; adhésion du jeune.")
+        if status == "completed":
+            actions.complete(self.agent, request)
+
+    def team_done(self, case) -> None:
+        self.mobile_team(case, DONE_REQUESTS[self.counter("done") % len(DONE_REQUESTS)])
+
+    def counter(self, name: str) -> int:
+        """How many times a story asked for this counter before (to cycle through statuses)."""
+        self.counters[name] = self.counters.get(name, -1) + 1
+        return self.counters[name]
 
     def closed(self, case) -> None:
         self.in_care(case)

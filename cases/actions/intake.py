@@ -8,9 +8,9 @@ from django.utils import timezone
 import audit
 from cases import policy
 from cases.actions.base import check_transition, lock, record, record_transition, require_text, validate
+from cases.actions.mobile_team import withdraw_on_closure
 from cases.errors import ActionRefused
 from cases.models import Case, CaseCounter, Cell, ClosureReason, Departement, Person, Relative
-from cases.actions.mobile_team import withdraw_on_closure
 from workflows import tasks
 
 

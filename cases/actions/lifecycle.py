@@ -14,6 +14,7 @@ import audit
 from audit.changes import snapshot
 from cases import policy
 from cases.actions.base import check_open, check_transition, lock, record, record_transition, require_text, validate
+from cases.actions.mobile_team import withdraw_on_closure
 from cases.errors import ActionRefused
 from cases.models import (
     CareMeasure,
@@ -24,7 +25,6 @@ from cases.models import (
     Role,
     State,
 )
-from cases.actions.mobile_team import withdraw_on_closure
 from workflows import tasks
 from workflows.models import TaskType
 

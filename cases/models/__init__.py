@@ -13,6 +13,6 @@ from cases.models.people import Consent, Person, Relative, Sex, Situation
 
 __all__ = [
     "CareMeasure", "Case", "CaseCounter", "Cell", "ClosureReason", "Consent", "Departement", "FamilyContact",
-    "FollowUpNote", "Institution", "InterventionReport", "Mandate", "Membership", "MobileTeamRequest", "NoContactReason", "Person",
-    "Relative", "Role", "Sex", "Situation", "Source", "State",
+    "FollowUpNote", "Institution", "InterventionReport", "Mandate", "Membership", "MobileTeamRequest",
+    "NoContactReason", "Person", "Relative", "Role", "Sex", "Situation", "Source", "State",
 ]

@@ -128,7 +128,8 @@ def request_action(request, pk: int, slug: str):
     if action not in _available(request.user, req):
         if not policy.can(request.user, action.permission, req):
             raise policy.AccessDenied(request.user, action.permission, req)
-        messages.error(request, f"« {action.title} » n'est pas possible : la demande est « {req.get_status_display()} ».")
+        messages.error(request,
+                       f"« {action.title} » n'est pas possible : la demande est « {req.get_status_display()} ».")
         return redirect("mobile_team:request", pk=req.pk)
     form = action.form(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

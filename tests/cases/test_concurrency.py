@@ -10,7 +10,7 @@ from django_fsm import ConcurrentTransition
 from cases import actions
 from cases.errors import ActionRefused
 from cases.models import Case
-from tests.cases.factories import CaseFactory, MembershipFactory
+from tests.cases.factories import CaseFactory, MembershipFactory, mobile_request
 from workflows import tasks
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
@@ -83,3 +83,17 @@ def test_references_stay_unique_when_eight_intakes_run_at_once(personas):
     numbers = sorted(Case.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 9))
     assert len(set(Case.objects.values_list("reference", flat=True))) == 8
+
+
+def test_two_agents_claiming_one_request_at_once(personas):
+    second = MembershipFactory(mobile_team=True, user__username="agent2").user
+    for _ in range(REPETITIONS):
+        request = mobile_request(personas.coord_a, personas.mobile)
+        task = request.case.tasks.get(flow_task_name="handle_request")
+        results = at_once(lambda t=task: tasks.claim(personas.mobile, t), lambda t=task: tasks.claim(second, t))
+        winners = [r for r in results if not isinstance(r, Exception)]
+        losers = [r for r in results if isinstance(r, ActionRefused)]
+        assert len(winners) == 1 and len(losers) == 1, results
+        assert "déjà été prise" in losers[0].message
+        task.refresh_from_db()
+        assert (task.status, task.owner) == ("ASSIGNED", winners[0].owner)

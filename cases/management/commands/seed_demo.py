@@ -75,7 +75,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo ne s'exécute qu'en mode démonstration (DEMO=1).")
         # The demo's tasks would each send an e-mail to their fictitious owner: not while seeding.
         quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-        with audit.acting(label="commande seed_demo"), transaction.atomic(), quiet:
+        with quiet, audit.acting(label="commande seed_demo"), transaction.atomic():
             institutions = [self.institution(name, category) for name, category in INSTITUTIONS]
             for code, chair, periodicity, installed_on in CELLS:
                 self.cell(code, chair, periodicity, installed_on)
