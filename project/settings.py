@@ -122,6 +122,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Where the monthly reports go: the three addresses of the Minister's note of 19 February 2015 in the
+# demo (whose console e-mail backend sends nothing); outside demo mode they must be given explicitly.
+MINISTRY_ADDRESSES = ["prevention-radicalisation@interieur.gouv.fr", "cipd.siat@interieur.gouv.fr",
+                      "cnapr-alerte@interieur.gouv.fr"]
+REPORT_RECIPIENTS = env_list(ENV, "REPORT_RECIPIENTS", MINISTRY_ADDRESSES if DEMO else [])
+
 # Days given to do each task once it is opened (BRIEF §3).
 TASK_DUE_DAYS = {"contact_family": 7, "name_referent": 7, "set_up_care": 15, "review": 30, "decide_closure": 7,
                  "read_team_answer": 3}

@@ -14,5 +14,7 @@ urlpatterns = [
     path("taches/", include("workflows.urls")),
     path("audit/", include("audit.urls")),
     path("equipe-mobile/", include("cases.mobile_team_urls")),
+    path("comptes-rendus/", include("cases.reports_urls")),
+    path("national/", include("cases.national_urls")),
     path("admin/", admin_site.urls),
 ]

@@ -24,9 +24,10 @@ def lock(case: Case) -> Case:
     )
 
 
-def check_transition(actor, case: Case, name: str) -> None:
-    """The policy first (no right, no information), then the state."""
-    policy.require(actor, name, case)
+def check_transition(actor, case: Case, name: str, permission: str | None = None) -> None:
+    """The policy first (no right, no information), then the state. ``permission`` narrows who
+    may do it here when the transition has several doers (BRIEF §3: "mobile team done")."""
+    policy.require(actor, permission or name, case)
     if not can_proceed(getattr(case, name)):
         raise ActionRefused(
             f"Action impossible : le signalement {case.reference} est à l'état « {case.get_state_display()} »."

@@ -129,6 +129,8 @@ def add_report(actor, request: MobileTeamRequest, *, on: datetime.date, text: st
             raise ActionRefused("Un compte rendu suit une intervention planifiée.")
         if on and on > timezone.localdate():
             raise ValidationError({"on": "La date de l'intervention ne peut pas être dans le futur."})
+        if on and on < timezone.localdate(request.requested_at):
+            raise ValidationError({"on": "La date de l'intervention ne peut pas précéder la demande."})
         report = InterventionReport(request=request, on=on, by=actor, text=text)
         validate(report)
         report.save()
@@ -161,7 +163,7 @@ def withdraw(actor, case: Case, *, reason: str) -> MobileTeamRequest:
     reason = require_text(reason, "reason", "Indiquez pourquoi la demande est retirée.")
     with audit.atomic():
         case = lock(case)
-        check_transition(actor, case, "mobile_team_done")
+        check_transition(actor, case, "mobile_team_done", policy.Action.MANAGE_MOBILE_REQUEST)
         request = case.mobile_team_requests.select_for_update().filter(status__in=MobileTeamRequest.OPEN).last()
         if request is None:
             raise ActionRefused("Aucune demande à l'équipe mobile n'est en cours pour ce signalement.")

@@ -31,6 +31,8 @@ def motive(request, pk: int):
 
 
 def case_list(request):
+    if not policy.scope(request.user).departement_ids:  # the national roles never list cases
+        raise policy.AccessDenied(request.user, Action.VIEW_CASE)
     cases = (
         Case.objects.visible_to(request.user)
         .select_related("person", "referent", "departement")

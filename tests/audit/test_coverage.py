@@ -47,7 +47,14 @@ PAGES = {
     "mobile_team:request": ("mobile", lambda c: [c.request.pk], "mobile_request.view"),
     "mobile_team:action": ("mobile", lambda c: [c.request.pk, "accepter"], "mobile_request.view"),
     "mobile_team:dashboard": ("mobile", lambda c: [], None),  # counts and delays only
+    # The monthly reports hold aggregates only; their exports are recorded all the same.
+    "reports:list": ("coord_a", lambda c: [], None),
+    "reports:detail": ("coord_a", lambda c: [MONTH], None),
+    "reports:export": ("coord_a", lambda c: [MONTH, "csv"], "export.report_csv"),
+    "national:view": ("national", lambda c: [], None),
+    "national:export": ("national", lambda c: [MONTH, "xlsx"], None),
 }
+MONTH = datetime.date.today().strftime("%Y-%m")
 # Pages that only take a POST, checked with the entry points they call.
 POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim"}
 NAMES = sorted({name for _, name in walk() if name})

@@ -14,11 +14,13 @@ A, B = "a", "b"  # the 93 and 69 cellules of the personas
 # persona: the actions allowed on cell A, on cell B, and without target (None).
 ALLOWED = {
     "coord_a": {
-        A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.INTAKE}, B: set(), None: set()
+        A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.INTAKE,
+            Action.MANAGE_REPORT}, B: set(), None: set()
     },
     "member_a": {A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION}, B: set(), None: set()},
     "coord_b": {
-        A: set(), B: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.INTAKE}, None: set()
+        A: set(), B: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.INTAKE,
+                      Action.MANAGE_REPORT}, None: set()
     },
     "member_b": {A: set(), B: {Action.VIEW_CELL, Action.VIEW_COMPOSITION}, None: set()},
     "mobile": {A: set(), B: set(), None: set()},
