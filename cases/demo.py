@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases import actions
 from cases.models import (
     CareMeasure,
+    Case,
     Cell,
     Departement,
     FamilyContact,
@@ -170,11 +171,42 @@ class DemoCases:
                                       channel=FamilyContact.Channel.PHONE, outcome=outcome)
 
 
+def create_demo_cellule_life() -> None:
+    """Meetings, an interview request, a support group; a sent report (93) and a draft (69)."""
+    from cases.actions import cellule, reports
+    from cases.models import InterviewRequest, SupportGroup
+    from cases.reports import Month
+
+    now, month = timezone.now(), Month(timezone.localdate().replace(day=1))
+    for code, send in (("93", True), ("69", False)):
+        demo = DemoCases(code)
+        open_cases = list(Case.objects.filter(departement__code=code).exclude(state="closed")[:3])
+        if code == "93":
+            meeting = cellule.schedule_meeting(demo.coordinator, demo.cell, held_at=now - datetime.timedelta(hours=2),
+                                               cases=open_cases)
+            cellule.close_meeting(demo.coordinator, meeting, minutes="Trois situations revues ; suivis poursuivis.")
+        cellule.schedule_meeting(demo.coordinator, demo.cell, held_at=now + datetime.timedelta(days=14),
+                                 cases=open_cases[:2])
+        cellule.record_interview_request(demo.coordinator, open_cases[0], with_whom="directeur_cabinet",
+                                         requested_by="Mère", channel="letter", requested_on=demo.today,
+                                         status=InterviewRequest.Status.REQUESTED)
+        group = SupportGroup.objects.create(cell=demo.cell, name="Groupe de parole des parents",
+                                            institution=demo.random.choice(demo.institutions))
+        cellule.record_support_session(demo.coordinator, group, on=demo.today, families=open_cases[:2])
+        report = reports.edit(demo.coordinator, reports.current(demo.coordinator, demo.cell, month),
+                              results="Adhésion des familles en hausse ; deux reprises de scolarité.",
+                              difficulties="Délais de rendez-vous en pédopsychiatrie.")
+        if send:
+            reports.send(demo.coordinator, reports.validate(demo.coordinator, report))
+
+
 def create_demo_cases() -> int:
     """Cases for each demo département that has none yet; returns how many were created."""
     created = 0
     for code in COMMUNES:
         if not Departement.objects.get(code=code).case_set.exists():
             created += DemoCases(code).create()
+    if created:
+        create_demo_cellule_life()
     return created
 

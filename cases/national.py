@@ -74,14 +74,16 @@ def chart_svg(month: Month, width: int = 720, height: int = 240) -> str:
     """Young people followed nationally over the 12 months up to ``month``, as a bar chart (SVG)."""
     months = [month.previous(n) for n in range(11, -1, -1)]
     sent = _sent(months)
-    totals = [sum(f["young_people_followed"] for (_, first), f in sent.items() if first == m.first) for m in months]
-    top = max([t for t in totals if not 1 <= t <= 2] + [1])
+    # None where no cellule has sent its report for the month yet: shown "—", not 0.
+    totals = [sum(f["young_people_followed"] for (_, first), f in sent.items() if first == m.first)
+              if any(first == m.first for _, first in sent) else None for m in months]
+    top = max([t for t in totals if t and not 1 <= t <= 2] + [1])
     bar, chart_height = width // 12, height - 50
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
              f'aria-labelledby="chart-title"><title id="chart-title">Jeunes suivis par mois, '
              f'{escape(months[0].label())} à {escape(months[-1].label())}</title>']
     for i, (m, total) in enumerate(zip(months, totals, strict=True)):
-        shown = 0 if 1 <= total <= 2 else total
+        shown = 0 if total is None or 1 <= total <= 2 else total
         h = int(chart_height * shown / top)
         x = i * bar + 6
         parts.append(f'<rect x="{x}" y="{20 + chart_height - h}" width="{bar - 12}" height="{h}" fill="#000091"/>')

@@ -34,6 +34,7 @@ class Action(enum.StrEnum):
     # on a cellule
     INTAKE = "intake"
     MANAGE_REPORT = "manage_report"
+    MANAGE_MEETINGS = "manage_meetings"
     # on a case: the transitions of BRIEF §3 carry these names
     VIEW_CASE = "view_case"
     CONTACT_FAMILY = "contact_family"
@@ -60,7 +61,7 @@ class Action(enum.StrEnum):
 
 
 CELL_ACTIONS = {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.INTAKE,
-                Action.MANAGE_REPORT}
+                Action.MANAGE_REPORT, Action.MANAGE_MEETINGS}
 TASK_ACTIONS = {Action.CLAIM_TASK, Action.RELEASE_TASK, Action.EXECUTE_TASK}
 # Case actions for the coordinators of the case's cellule only.
 COORDINATOR_CASE_ACTIONS = {
@@ -189,7 +190,7 @@ def can(user, action: Action, target=None) -> bool:
             return Role.ADMIN in s.roles or _cell_in_scope(s, target)
         case Action.MANAGE_MEMBERSHIPS:
             return Role.ADMIN in s.roles or target.pk in s.coordinated_cell_ids
-        case Action.INTAKE | Action.MANAGE_REPORT:
+        case Action.INTAKE | Action.MANAGE_REPORT | Action.MANAGE_MEETINGS:
             return target.pk in s.coordinated_cell_ids
         case Action.MANAGE_REFERENCE_DATA:
             return Role.ADMIN in s.roles

@@ -117,7 +117,7 @@ def _national(request) -> None:
 
 def national(request):
     _national(request)
-    month = _month(request.GET.get("mois") or str(Month(timezone.localdate().replace(day=1)).previous()))
+    month = _month(request.GET.get("mois") or str(Month(timezone.localdate().replace(day=1))))
     data = consolidated(month)
     audit.record("national.view", details={"mois": str(month)})
     return render(request, "reports/national.html", {

@@ -15,12 +15,12 @@ A, B = "a", "b"  # the 93 and 69 cellules of the personas
 ALLOWED = {
     "coord_a": {
         A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.INTAKE,
-            Action.MANAGE_REPORT}, B: set(), None: set()
+            Action.MANAGE_REPORT, Action.MANAGE_MEETINGS}, B: set(), None: set()
     },
     "member_a": {A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION}, B: set(), None: set()},
     "coord_b": {
         A: set(), B: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.INTAKE,
-                      Action.MANAGE_REPORT}, None: set()
+                      Action.MANAGE_REPORT, Action.MANAGE_MEETINGS}, None: set()
     },
     "member_b": {A: set(), B: {Action.VIEW_CELL, Action.VIEW_COMPOSITION}, None: set()},
     "mobile": {A: set(), B: set(), None: set()},

@@ -1,0 +1,66 @@
+"""The cellule's life: meetings, family interview requests, support groups (coordinators)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+
+import audit
+from cases import policy
+from cases.errors import ActionRefused
+from cases.models import Case, Cell, InterviewRequest, Meeting, SupportGroup, SupportGroupSession
+
+
+def _record(action: str, actor, obj, cell: Cell, **details) -> None:
+    audit.record(action, obj=obj, actor=actor, departement=cell.departement.code, details=details)
+
+
+def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: list[Case] = ()) -> Meeting:
+    """A meeting of the cellule, with the open cases on its agenda."""
+    policy.require(actor, policy.Action.MANAGE_MEETINGS, cell)
+    if any(case.departement_id != cell.departement_id for case in cases):
+        raise ValidationError({"cases": "L'ordre du jour ne porte que sur les signalements de la cellule."})
+    with audit.atomic():
+        meeting = Meeting.objects.create(cell=cell, held_at=held_at)
+        for case in cases:
+            meeting.items.create(case=case)
+        _record("meeting.schedule", actor, meeting, cell, date=held_at.isoformat(),
+                ordre_du_jour=[case.reference for case in cases])
+    return meeting
+
+
+def close_meeting(actor, meeting: Meeting, *, minutes: str) -> Meeting:
+    """Closing a meeting freezes it, minutes and decisions."""
+    with audit.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("cell__departement").get(pk=meeting.pk)
+        policy.require(actor, policy.Action.MANAGE_MEETINGS, meeting.cell)
+        if meeting.status == Meeting.Status.CLOSED:
+            raise ActionRefused("Cette réunion est close : son compte rendu est figé.")
+        meeting.minutes, meeting.status = minutes, Meeting.Status.CLOSED
+        meeting.full_clean()
+        meeting.save()
+        _record("meeting.close", actor, meeting, meeting.cell)
+    return meeting
+
+
+def record_interview_request(actor, case: Case, **fields) -> InterviewRequest:
+    """A family asks to meet the préfet, the directeur de cabinet or the référent."""
+    policy.require(actor, policy.Action.MANAGE_MEETINGS, case.departement.cell)
+    with audit.atomic():
+        request = InterviewRequest(case=case, **fields)
+        request.full_clean()
+        request.save()
+        _record("interview_request.create", actor, request, case.departement.cell, signalement=case.reference)
+    return request
+
+
+def record_support_session(actor, group: SupportGroup, *, on: datetime.date,
+                           families: list[Case]) -> SupportGroupSession:
+    """A session of a support group, with the families who took part (linked to their cases)."""
+    policy.require(actor, policy.Action.MANAGE_MEETINGS, group.cell)
+    if any(case.departement_id != group.cell.departement_id for case in families):
+        raise ValidationError({"families": "Les familles participantes sont suivies par la cellule."})
+    with audit.atomic():
+        session = SupportGroupSession.objects.create(group=group, on=on)
+        session.families.set(families)
+        _record("support_session.create", actor, session, group.cell, familles=len(families))
+    return session
