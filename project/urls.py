@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("equipe-mobile/", include("cases.mobile_team_urls")),
     path("comptes-rendus/", include("cases.reports_urls")),
+    path("reunions/", include("cases.meetings_urls")),
     path("national/", include("cases.national_urls")),
     path("admin/", admin_site.urls),
 ]

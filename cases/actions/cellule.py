@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 import audit
 from cases import policy
 from cases.errors import ActionRefused
-from cases.models import Case, Cell, InterviewRequest, Meeting, SupportGroup, SupportGroupSession
+from cases.models import Attendance, Case, Cell, InterviewRequest, Meeting, SupportGroup, SupportGroupSession
 
 
 def _record(action: str, actor, obj, cell: Cell, **details) -> None:
@@ -23,8 +23,37 @@ def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: li
         meeting = Meeting.objects.create(cell=cell, held_at=held_at)
         for case in cases:
             meeting.items.create(case=case)
+            # The case's follow-up review is due before the meeting that will discuss it.
+            case.tasks.open().of_type("review").filter(due_on__gt=held_at.date()).update(due_on=held_at.date())
         _record("meeting.schedule", actor, meeting, cell, date=held_at.isoformat(),
                 ordre_du_jour=[case.reference for case in cases])
+    return meeting
+
+
+def record_meeting(actor, meeting: Meeting, *, minutes: str, decisions: dict[int, str],
+                   attendance: dict[int, str]) -> Meeting:
+    """The meeting's minutes, a decision per agenda item, who was present or excused."""
+    with audit.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("cell__departement").get(pk=meeting.pk)
+        policy.require(actor, policy.Action.MANAGE_MEETINGS, meeting.cell)
+        if meeting.status == Meeting.Status.CLOSED:
+            raise ActionRefused("Cette réunion est close : son compte rendu est figé.")
+        meeting.minutes = minutes
+        meeting.full_clean()
+        meeting.save()
+        for item in meeting.items.all():
+            if item.pk in decisions and decisions[item.pk] != item.decision:
+                item.decision = decisions[item.pk]
+                item.full_clean()
+                item.save()
+        members = set(meeting.cell.memberships.active(meeting.held_at.date()).values_list("pk", flat=True))
+        for membership_id, presence in attendance.items():
+            if membership_id not in members or presence not in Attendance.Presence.values:
+                raise ValidationError({"attendance": "Présence inconnue ou membre hors de la cellule."})
+            Attendance.objects.update_or_create(meeting=meeting, membership_id=membership_id,
+                                                defaults={"presence": presence})
+        _record("meeting.record", actor, meeting, meeting.cell, présents=sorted(
+            m for m, p in attendance.items() if p == Attendance.Presence.PRESENT))
     return meeting
 
 

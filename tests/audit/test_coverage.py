@@ -54,6 +54,9 @@ PAGES = {
     "reports:list": ("coord_a", lambda c: [], None),
     "reports:detail": ("coord_a", lambda c: [MONTH], None),
     "reports:export": ("coord_a", lambda c: [MONTH, "csv"], "export.report_csv"),
+    "meetings:list": ("coord_a", lambda c: [], None),  # dates, references and states only
+    "meetings:detail": ("coord_a", lambda c: [c.meeting.pk], "meeting.view"),
+    "meetings:minutes": ("coord_a", lambda c: [], "meeting.view"),
     "national:view": ("national", lambda c: [], None),
     "national:export": ("national", lambda c: [MONTH, "xlsx"], None),
 }
@@ -73,8 +76,10 @@ def context(personas):
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
     CaseFactory(coordinator=personas.coord_a)  # a family contact waiting in the team's queue
     mobile_request(personas.coord_a, personas.mobile)  # a request waiting for the mobile team
+    meeting = cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=timezone.now(), cases=[case])
+    cellule.close_meeting(personas.coord_a, meeting, minutes="Situation revue.")
     return SimpleNamespace(case=case, measure=case.care_measures.get(), review=case.tasks.open().get(),
-                           request=mobile_request(personas.coord_a, personas.mobile, "claimed"))
+                           request=mobile_request(personas.coord_a, personas.mobile, "claimed"), meeting=meeting)
 
 
 @pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2]])
@@ -151,6 +156,8 @@ ENTRY_POINTS = {
         p.admin, Mandate.objects.get(), Departement.objects.filter(code__in=["93", "69"])), "mandate.departements"),
     "schedule_meeting": (lambda p, c: cellule.schedule_meeting(p.coord_a, p.cell_a, held_at=timezone.now(),
                                                                cases=[c.case]), "meeting.schedule"),
+    "record_meeting": (lambda p, c: cellule.record_meeting(p.coord_a, cellule.schedule_meeting(
+        p.coord_a, p.cell_a, held_at=timezone.now()), minutes="M", decisions={}, attendance={}), "meeting.record"),
     "close_meeting": (lambda p, c: cellule.close_meeting(p.coord_a, cellule.schedule_meeting(
         p.coord_a, p.cell_a, held_at=timezone.now()), minutes="Trois situations revues."), "meeting.close"),
     "record_interview_request": (lambda p, c: cellule.record_interview_request(

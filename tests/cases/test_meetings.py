@@ -1,0 +1,80 @@
+"""The cellule's meetings: an agenda of open cases, attendance and decisions, minutes frozen at closing."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.actions import cellule
+from cases.errors import ActionRefused
+from cases.models import Attendance, Meeting
+from cases.policy import AccessDenied
+from tests.cases.factories import CaseFactory
+
+
+@pytest.fixture
+def case(personas):
+    return CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
+
+
+def test_a_meeting_is_scheduled_recorded_and_closed_through_its_pages(client, personas, case):
+    client.force_login(personas.coord_a)
+    held_at = timezone.localtime() + datetime.timedelta(days=3)
+    response = client.post(reverse("meetings:list"), {"held_at": held_at.strftime("%Y-%m-%dT%H:%M"),
+                                                      "cases": [case.pk]})
+    meeting = Meeting.objects.get()
+    assert response["Location"] == reverse("meetings:detail", args=[meeting.pk])
+    # The referent's review is now due by the meeting that will discuss the case.
+    assert case.tasks.open().get(flow_task_name="review").due_on == held_at.date()
+    member = personas.member_a.memberships.get()
+    item = meeting.items.get()
+    client.post(reverse("meetings:detail", args=[meeting.pk]), {
+        f"decision-{item.pk}": "Poursuite de la prise en charge.", f"presence-{member.pk}": "excused",
+        "minutes": "Une situation revue.", "close": ""})
+    meeting.refresh_from_db()
+    item.refresh_from_db()
+    assert (meeting.status, meeting.minutes, item.decision) == ("closed", "Une situation revue.",
+                                                                 "Poursuite de la prise en charge.")
+    assert Attendance.objects.get().presence == "excused"
+    minutes = client.get(reverse("meetings:minutes")).content.decode()
+    assert "Poursuite de la prise en charge." in minutes and "excusé" in minutes
+
+
+def test_a_closed_meeting_is_frozen(personas, case):
+    meeting = cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=timezone.now(), cases=[case])
+    cellule.close_meeting(personas.coord_a, meeting, minutes="Fin.")
+    with pytest.raises(ActionRefused, match="figé"):
+        cellule.record_meeting(personas.coord_a, meeting, minutes="Autre chose", decisions={}, attendance={})
+    with pytest.raises(ActionRefused):
+        cellule.close_meeting(personas.coord_a, meeting, minutes="Autre chose")
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Fin."
+
+
+def test_the_agenda_holds_the_cellules_cases_only(personas, case):
+    other = CaseFactory(coordinator=personas.coord_b)
+    with pytest.raises(Exception, match="signalements de la cellule"):
+        cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=timezone.now(), cases=[other])
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["member_a", "coord_b", "inspector", "national"])
+def test_only_the_cellules_coordinators_manage_its_meetings(client, personas, case, name):
+    meeting = cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=timezone.now(), cases=[case])
+    with pytest.raises(AccessDenied):
+        cellule.record_meeting(getattr(personas, name), meeting, minutes="x", decisions={}, attendance={})
+    client.force_login(getattr(personas, name))
+    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code in (403, 404)
+
+
+def test_bad_input_changes_nothing(client, personas, case):
+    client.force_login(personas.coord_a)
+    response = client.post(reverse("meetings:list"), {"held_at": "demain", "cases": ["abc"]})
+    assert response.status_code == 400 and "Saisissez une date et une heure valides." in response.content.decode()
+    meeting = cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=timezone.now(), cases=[case])
+    page = client.post(reverse("meetings:detail", args=[meeting.pk]), {
+        "minutes": "x" * 10001, f"presence-{personas.member_a.memberships.get().pk}": "peut-etre"}, follow=True)
+    assert page.status_code == 200
+    meeting.refresh_from_db()
+    assert meeting.minutes == "" and not Attendance.objects.exists()
