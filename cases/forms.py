@@ -15,6 +15,7 @@ from cases.models import (
     FamilyContact,
     Institution,
     InterventionReport,
+    InterviewRequest,
     MobileTeamRequest,
     Person,
     Relative,
@@ -166,6 +167,12 @@ PersonForm = form_class("PersonForm", model_fields(
     Person, ["last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"]))
 RelativeForm = form_class("RelativeForm", model_fields(Relative, IntakeForm.RELATIVE_FIELDS))
 ConsentForm = form_class("ConsentForm", model_fields(Consent, ["party", "status", "on"]))
+InterviewRequestForm = form_class("InterviewRequestForm", model_fields(
+    InterviewRequest, ["with_whom", "requested_by", "channel", "requested_on"]))
+InterviewUpdateForm = form_class("InterviewUpdateForm", model_fields(
+    InterviewRequest, ["status", "scheduled_at", "held_on", "outcome"],
+    scheduled_at=forms.DateTimeField(label="Programmé le", required=False,
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))))
 
 
 class StartCareForm(CareMeasureForm):

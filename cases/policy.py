@@ -50,6 +50,7 @@ class Action(enum.StrEnum):
     REVIEW = "review"
     DECIDE_CLOSURE = "decide_closure"
     MANAGE_MOBILE_REQUEST = "manage_mobile_request"  # withdraw, read the team's answer
+    MANAGE_INTERVIEWS = "manage_interviews"  # the family's requests for an interview
     # on a request to the mobile team
     VIEW_MOBILE_REQUEST = "view_mobile_request"
     HANDLE_MOBILE_REQUEST = "handle_mobile_request"  # accept or decline: whoever holds the request's task
@@ -66,7 +67,7 @@ TASK_ACTIONS = {Action.CLAIM_TASK, Action.RELEASE_TASK, Action.EXECUTE_TASK}
 # Case actions for the coordinators of the case's cellule only.
 COORDINATOR_CASE_ACTIONS = {
     Action.ASSIGN, Action.REQUEST_MOBILE_TEAM, Action.CLOSE, Action.REOPEN, Action.TRANSFER,
-    Action.DECIDE_CLOSURE, Action.MANAGE_MOBILE_REQUEST,
+    Action.DECIDE_CLOSURE, Action.MANAGE_MOBILE_REQUEST, Action.MANAGE_INTERVIEWS,
 }
 REQUEST_ACTIONS = {Action.VIEW_MOBILE_REQUEST, Action.HANDLE_MOBILE_REQUEST, Action.WORK_MOBILE_REQUEST}
 CASE_ACTIONS = COORDINATOR_CASE_ACTIONS | {
@@ -263,7 +264,7 @@ def _may_claim(s: Scope, task) -> bool:
     match task.flow_task_name:
         case TaskType.CONTACT_FAMILY:
             return departement in s.family_contact_departement_ids
-        case TaskType.NAME_REFERENT | TaskType.DECIDE_CLOSURE | TaskType.READ_TEAM_ANSWER:
+        case TaskType.NAME_REFERENT | TaskType.DECIDE_CLOSURE | TaskType.READ_TEAM_ANSWER | TaskType.ANSWER_INTERVIEW:
             return departement in s.coordinated_departement_ids
         case TaskType.HANDLE_REQUEST:
             return Role.MOBILE_TEAM in s.roles
@@ -319,8 +320,8 @@ def tasks_visible_to(user) -> QuerySet:
     s = scope(user)
     claimable = (
         Q(flow_task_name=TaskType.CONTACT_FAMILY, case__departement_id__in=s.family_contact_departement_ids)
-        | Q(flow_task_name__in=[TaskType.NAME_REFERENT, TaskType.DECIDE_CLOSURE, TaskType.READ_TEAM_ANSWER],
-            case__departement_id__in=s.coordinated_departement_ids)
+        | Q(flow_task_name__in=[TaskType.NAME_REFERENT, TaskType.DECIDE_CLOSURE, TaskType.READ_TEAM_ANSWER,
+                                TaskType.ANSWER_INTERVIEW], case__departement_id__in=s.coordinated_departement_ids)
     )
     visible = Q(case__departement_id__in=s.cell_departement_ids) & ~Q(flow_task_name__in=TEAM_TASKS) & (
         Q(owner_id=user.pk) | (Q(owner__isnull=True) & claimable))

@@ -13,7 +13,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_departement", "cases.view_cell", "cases.view_institution",
         "cases.view_membership", "cases.add_membership", "cases.change_membership",
         "workflows.view_caseprocess", "workflows.claim_contact_family", "workflows.claim_name_referent",
-        "workflows.claim_decide_closure", "workflows.claim_team_answer",
+        "workflows.claim_decide_closure", "workflows.claim_team_answer", "workflows.claim_interview",
     ],
     Role.MEMBER: [
         "cases.view_departement", "cases.view_cell", "cases.view_institution", "cases.view_membership",

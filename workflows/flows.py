@@ -32,6 +32,7 @@ class CaseFlow(flow.Flow):
     review = flow.View(views.task_detail).Assign(this.referent)
     decide_closure = flow.View(views.task_detail).Permission("workflows.claim_decide_closure")
     read_team_answer = flow.View(views.task_detail).Permission("workflows.claim_team_answer")
+    answer_interview = flow.View(views.task_detail).Permission("workflows.claim_interview")
     # The mobile team's: any agent takes a new request; the one who accepted it schedules and reports.
     handle_request = flow.View(views.task_detail).Permission("workflows.claim_mobile_request")
     schedule_intervention = flow.View(views.task_detail).Assign(this.handler)

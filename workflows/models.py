@@ -24,6 +24,7 @@ class TaskType(models.TextChoices):
     SCHEDULE_INTERVENTION = "schedule_intervention", "Planifier l'intervention"
     REPORT_INTERVENTION = "report_intervention", "Rendre compte de l'intervention"
     READ_TEAM_ANSWER = "read_team_answer", "Prendre connaissance de la réponse de l'équipe mobile"
+    ANSWER_INTERVIEW = "answer_interview", "Répondre à une demande d'entretien de la famille"
 
 
 # The mobile team's tasks: national, seen in its portal only, never with the case.
@@ -43,6 +44,7 @@ class CaseProcess(Process):
             ("claim_name_referent", "Prendre une tâche de désignation du référent"),
             ("claim_decide_closure", "Prendre une tâche de décision de clôture"),
             ("claim_team_answer", "Prendre connaissance d'une réponse de l'équipe mobile"),
+            ("claim_interview", "Répondre à une demande d'entretien"),
             ("claim_mobile_request", "Prendre une demande adressée à l'équipe mobile"),
         ]
 

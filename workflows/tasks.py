@@ -44,6 +44,8 @@ def expected(case: Case) -> set[TaskType]:
         tasks.update(TEAM_EXPECTED[status] for status in statuses & TEAM_EXPECTED.keys())
         if case.mobile_team_requests.filter(answer_unread=True).exists():
             tasks.add(TaskType.READ_TEAM_ANSWER)
+        if case.interview_requests.filter(status="requested").exists():
+            tasks.add(TaskType.ANSWER_INTERVIEW)
     return tasks
 
 

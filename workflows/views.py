@@ -22,6 +22,7 @@ TASK_ACTION = {
     "review": "revue",
     "decide_closure": "cloturer",
     "read_team_answer": "lire-reponse-equipe-mobile",
+    "answer_interview": "",  # answered on the case page, where each request has its own form
 }
 TABS = {
     "mine": "Mes tâches",
@@ -107,4 +108,6 @@ def task_detail(request, pk: int, **kwargs):
     if not policy.can(request.user, policy.Action.EXECUTE_TASK, task):
         messages.info(request, "Prenez d'abord cette tâche dans la file de votre équipe.")
         return redirect("workflows:queue")
+    if not TASK_ACTION[task.flow_task_name]:
+        return redirect("cases:detail", pk=task.case_id)
     return redirect("cases:action", pk=task.case_id, slug=TASK_ACTION[task.flow_task_name])

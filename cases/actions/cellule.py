@@ -3,11 +3,14 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 import audit
 from cases import policy
+from cases.actions.base import check_open, lock
 from cases.errors import ActionRefused
 from cases.models import Attendance, Case, Cell, InterviewRequest, Meeting, SupportGroup, SupportGroupSession
+from workflows import tasks
 
 
 def _record(action: str, actor, obj, cell: Cell, **details) -> None:
@@ -72,14 +75,49 @@ def close_meeting(actor, meeting: Meeting, *, minutes: str) -> Meeting:
 
 
 def record_interview_request(actor, case: Case, **fields) -> InterviewRequest:
-    """A family asks to meet the préfet, the directeur de cabinet or the référent."""
-    policy.require(actor, policy.Action.MANAGE_MEETINGS, case.departement.cell)
+    """A family asks to meet the préfet, the directeur de cabinet or the référent; the coordinators
+    get a task to answer it."""
     with audit.atomic():
+        case = lock(case)
+        check_open(actor, policy.Action.MANAGE_INTERVIEWS, case)
         request = InterviewRequest(case=case, **fields)
         request.full_clean()
+        _check_dates(request)
         request.save()
+        tasks.sync(case, actor)
         _record("interview_request.create", actor, request, case.departement.cell, signalement=case.reference)
     return request
+
+
+def update_interview_request(actor, case: Case, request: InterviewRequest, *, status: str,
+                             scheduled_at: datetime.datetime | None = None, held_on: datetime.date | None = None,
+                             outcome: str = "") -> InterviewRequest:
+    """The interview is scheduled, then held, with what came of it."""
+    with audit.atomic():
+        case = lock(case)
+        check_open(actor, policy.Action.MANAGE_INTERVIEWS, case)
+        request = InterviewRequest.objects.select_for_update().get(pk=request.pk, case=case)
+        if status == InterviewRequest.Status.SCHEDULED and not scheduled_at:
+            raise ValidationError({"scheduled_at": "Indiquez quand l'entretien aura lieu."})
+        if status == InterviewRequest.Status.HELD and not held_on:
+            raise ValidationError({"held_on": "Indiquez quand l'entretien a eu lieu."})
+        request.status, request.scheduled_at, request.held_on, request.outcome = status, scheduled_at, held_on, outcome
+        request.full_clean()
+        _check_dates(request)
+        request.save()
+        done = None if status == InterviewRequest.Status.REQUESTED else "answer_interview"
+        tasks.sync(case, actor, done=done)
+        _record("interview_request.update", actor, request, case.departement.cell, signalement=case.reference,
+                état=status)
+    return request
+
+
+def _check_dates(request: InterviewRequest) -> None:
+    today = timezone.localdate()
+    if request.requested_on and request.requested_on > today:
+        raise ValidationError({"requested_on": "La date de la demande ne peut pas être dans le futur."})
+    if request.held_on and (request.held_on > today or request.held_on < request.requested_on):
+        raise ValidationError({"held_on": "L'entretien a eu lieu après la demande, et pas dans le futur."})
 
 
 def record_support_session(actor, group: SupportGroup, *, on: datetime.date,

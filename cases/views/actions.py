@@ -15,8 +15,9 @@ from django_fsm import can_proceed
 
 import audit
 from cases import actions, forms, policy
+from cases.actions import cellule
 from cases.errors import ActionRefused
-from cases.models import CareMeasure, Case, Relative, State
+from cases.models import CareMeasure, Case, InterviewRequest, Relative, State
 from cases.policy import Action
 
 
@@ -73,6 +74,11 @@ ACTIONS = [
                lambda actor, case, target, **data: actions.save_relative(actor, case, target, **data),
                Action.EDIT_CASE, target_model=Relative, initial=lambda case, target: _fields(target)),
     CaseAction("adhesion", "Enregistrer l'adhésion", forms.ConsentForm, actions.record_consent, Action.EDIT_CASE),
+    CaseAction("demande-entretien", "Enregistrer une demande d'entretien de la famille", forms.InterviewRequestForm,
+               cellule.record_interview_request, Action.MANAGE_INTERVIEWS),
+    CaseAction("suivi-entretien", "Programmer ou clore une demande d'entretien", forms.InterviewUpdateForm,
+               cellule.update_interview_request, Action.MANAGE_INTERVIEWS, target_model=InterviewRequest,
+               initial=lambda case, target: _fields(target)),
     CaseAction("cloturer", "Clôturer", forms.CloseForm, actions.close, Action.CLOSE, transition="close"),
     CaseAction("transferer", "Transférer à un autre département", forms.TransferForm, actions.transfer,
                Action.TRANSFER, transition="transfer"),

@@ -124,6 +124,9 @@ def case_detail(request, pk: int):
         "mobile_requests": case.mobile_team_requests.prefetch_related("reports"),
         "open_tasks": case.tasks.open().select_related("owner"),
         "transfers": case.transfers.all(),
+        "interviews": case.interview_requests.all(),
+        "can_manage_interviews": (policy.can(request.user, Action.MANAGE_INTERVIEWS, case)
+                                  and case.state != State.CLOSED),
         "timeline": timeline,
         "actions": available_actions(request.user, case),
         "can_edit": policy.can(request.user, Action.EDIT_CASE, case) and case.state != State.CLOSED,

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases import actions
+from cases.actions import cellule
 from cases.models import (
     CareMeasure,
     Case,
@@ -34,6 +35,7 @@ from workflows import tasks
 TODAY = timezone.localdate()
 TOMORROW = (TODAY + datetime.timedelta(days=1)).isoformat()
 YESTERDAY = (TODAY - datetime.timedelta(days=1)).isoformat()
+TODAY_S = TODAY.isoformat()
 RECEIVED = datetime.date.today() - datetime.timedelta(days=3)  # CaseFactory's reception date
 BEFORE_RECEIVED = (RECEIVED - datetime.timedelta(days=1)).isoformat()
 READS = ["case.view", "case.list", "access.denied"]
@@ -72,6 +74,10 @@ FORMS = {
                                              "preferred_dates": "", "preferred_place": ""}),
     "retirer-equipe-mobile": ("mobile_team_requested", "coord_a", {"reason": "La famille a trouvé un soutien."}),
     "lire-reponse-equipe-mobile": ("team_answered", "coord_a", {}),
+    "demande-entretien": ("in_care", "coord_a", {"with_whom": "prefet", "requested_by": "Mère", "channel": "letter",
+                                                 "requested_on": YESTERDAY}),
+    "suivi-entretien": ("interview_requested", "coord_a", {"status": "held", "scheduled_at": "", "held_on": TODAY_S,
+                                                           "outcome": "Entretien tenu."}),
     "mesure": ("in_care", "coord_a", MEASURE),
     "fin-mesure": ("in_care", "coord_a", {"ends_on": YESTERDAY, "outcome": "completed"}),
     "jeune": ("received", "coord_a", PERSON),
@@ -83,7 +89,7 @@ FORMS = {
                                            "note": "Déménagement."}),
     "rouvrir": ("closed", "coord_a", {"reason": "Nouveau signalement."}),
 }
-TARGETS = {"fin-mesure": "care_measures", "modifier-proche": "relatives"}
+TARGETS = {"fin-mesure": "care_measures", "modifier-proche": "relatives", "suivi-entretien": "interview_requests"}
 
 # (slug, wrong values, the French message on the page)
 BAD = [
@@ -112,6 +118,10 @@ BAD = [
     ("equipe-mobile", *too_long("summary", 1000)),
     ("equipe-mobile", {"expected": "tout"}, INVALID_CHOICE),
     ("retirer-equipe-mobile", *too_long("reason", 500)),
+    ("demande-entretien", {"requested_on": TOMORROW}, "La date de la demande ne peut pas être dans le futur."),
+    ("demande-entretien", {"with_whom": "maire"}, INVALID_CHOICE),
+    ("suivi-entretien", {"held_on": ""}, "Indiquez quand l'entretien a eu lieu."),
+    ("suivi-entretien", {"status": "scheduled"}, "Indiquez quand l'entretien aura lieu."),
     ("mesure", {"institution": "abc"}, INVALID_CHOICE),
     ("mesure", {"modality": "magie"}, INVALID_CHOICE),
     ("fin-mesure", {"ends_on": BEFORE_RECEIVED}, "La fin ne peut précéder le début."),
@@ -142,6 +152,9 @@ EMPTY = [(slug, {name: "" for name in FORMS[slug][2]}, REQUIRED) for slug in FOR
 SETUPS = {
     "closure_proposed": ("in_care", lambda p, case, referent: actions.complete_review(
         referent, case, note="Objectifs atteints.", propose_closure=True)),
+    "interview_requested": ("in_care", lambda p, case, referent: cellule.record_interview_request(
+        p.coord_a if case.departement.code == "93" else p.coord_b, case, with_whom="referent",
+        requested_by="Père", channel="phone", requested_on=datetime.date.today())),
     "team_answered": ("mobile_team_requested", lambda p, case, referent: actions.accept(
         p.mobile, tasks.claim(p.mobile, case.tasks.get(flow_task_name="handle_request")).case
         .mobile_team_requests.get())),
@@ -217,10 +230,10 @@ def test_another_departements_case_is_not_found_and_the_attempt_is_recorded(clie
 @pytest.mark.parametrize("slug", TARGETS)
 def test_a_record_of_another_case_is_not_found(client, personas, slug):
     ctx, _ = prepare(personas, slug)
-    other = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, state=FORMS[slug][0])
+    other, _ = prepare(personas, slug)
     client.force_login(personas.coord_a)
     before = snapshot()
-    foreign = getattr(other, TARGETS[slug]).first()
+    foreign = getattr(other.case, TARGETS[slug]).first()
     response = client.post(reverse("cases:record_action", args=[ctx.case.pk, slug, foreign.pk]),
                            resolve(FORMS[slug][2], ctx))
     assert response.status_code == 404

@@ -156,3 +156,20 @@ def test_the_overdue_digest_goes_to_holders_and_to_coordinators_for_the_queue(pe
     assert recipients == sorted([personas.member_a.email, personas.coord_a.email])
     assert all("en retard" in m.subject for m in mail.outbox)
     assert CaseTask.objects.overdue(datetime.date.today() + datetime.timedelta(days=40)).count() == 2
+
+
+def test_a_familys_interview_request_gives_the_coordinators_a_task_until_it_is_answered(personas):
+    from cases.actions import cellule
+
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
+    request = cellule.record_interview_request(personas.coord_a, case, with_whom="prefet", requested_by="Mère",
+                                               channel="letter", requested_on=datetime.date.today())
+    task = case.tasks.open().get(flow_task_name="answer_interview")
+    assert (task.owner, task.due_on) == (None, datetime.date.today() + datetime.timedelta(days=8))
+    with pytest.raises(AccessDenied):
+        tasks.claim(personas.member_a, task)
+    cellule.update_interview_request(personas.coord_a, case, request, status="held",
+                                     held_on=datetime.date.today(), outcome="Entretien tenu avec le préfet.")
+    task.refresh_from_db()
+    assert (task.status, task.owner) == ("DONE", personas.coord_a)
+    assert open_tasks(case) == {("review", "member_a")}
