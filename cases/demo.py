@@ -174,7 +174,7 @@ class DemoCases:
 def create_demo_cellule_life() -> None:
     """Meetings, an interview request, a support group; a sent report (93) and a draft (69)."""
     from cases.actions import cellule, reports
-    from cases.models import InterviewRequest, SupportGroup
+    from cases.models import InterviewRequest
     from cases.reports import Month
 
     now, month = timezone.now(), Month(timezone.localdate().replace(day=1))
@@ -190,8 +190,9 @@ def create_demo_cellule_life() -> None:
         cellule.record_interview_request(demo.coordinator, open_cases[0], with_whom="directeur_cabinet",
                                          requested_by="Mère", channel="letter", requested_on=demo.today,
                                          status=InterviewRequest.Status.REQUESTED)
-        group = SupportGroup.objects.create(cell=demo.cell, name="Groupe de parole des parents",
-                                            institution=demo.random.choice(demo.institutions))
+        group = cellule.create_support_group(demo.coordinator, demo.cell, name="Groupe de parole des parents",
+                                             institution=demo.random.choice(
+                                                 [i for i in demo.institutions if i.category == "association"]))
         cellule.record_support_session(demo.coordinator, group, on=demo.today, families=open_cases[:2])
         report = reports.edit(demo.coordinator, reports.current(demo.coordinator, demo.cell, month),
                               results="Adhésion des familles en hausse ; deux reprises de scolarité.",

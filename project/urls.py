@@ -16,6 +16,7 @@ urlpatterns = [
     path("equipe-mobile/", include("cases.mobile_team_urls")),
     path("comptes-rendus/", include("cases.reports_urls")),
     path("reunions/", include("cases.meetings_urls")),
+    path("groupes-de-parole/", include("cases.support_groups_urls")),
     path("national/", include("cases.national_urls")),
     path("admin/", admin_site.urls),
 ]

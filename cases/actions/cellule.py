@@ -120,6 +120,16 @@ def _check_dates(request: InterviewRequest) -> None:
         raise ValidationError({"held_on": "L'entretien a eu lieu après la demande, et pas dans le futur."})
 
 
+def create_support_group(actor, cell: Cell, *, name: str, institution) -> SupportGroup:
+    policy.require(actor, policy.Action.MANAGE_MEETINGS, cell)
+    with audit.atomic():
+        group = SupportGroup(cell=cell, name=name, institution=institution)
+        group.full_clean()
+        group.save()
+        _record("support_group.create", actor, group, cell, nom=name)
+    return group
+
+
 def record_support_session(actor, group: SupportGroup, *, on: datetime.date,
                            families: list[Case]) -> SupportGroupSession:
     """A session of a support group, with the families who took part (linked to their cases)."""

@@ -55,6 +55,7 @@ PAGES = {
     "reports:detail": ("coord_a", lambda c: [MONTH], None),
     "reports:export": ("coord_a", lambda c: [MONTH, "csv"], "export.report_csv"),
     "meetings:list": ("coord_a", lambda c: [], None),  # dates, references and states only
+    "support_groups:list": ("coord_a", lambda c: [], "support_group.view"),
     "meetings:detail": ("coord_a", lambda c: [c.meeting.pk], "meeting.view"),
     "meetings:minutes": ("coord_a", lambda c: [], "meeting.view"),
     "national:view": ("national", lambda c: [], None),
@@ -166,6 +167,12 @@ ENTRY_POINTS = {
     "record_support_session": (lambda p, c: cellule.record_support_session(
         p.coord_a, SupportGroup.objects.create(cell=p.cell_a, name="Groupe", institution=c.measure.institution),
         on=TODAY, families=[c.case]), "support_session.create"),
+    "create_support_group": (lambda p, c: cellule.create_support_group(
+        p.coord_a, p.cell_a, name="Groupe des parents", institution=c.measure.institution), "support_group.create"),
+    "update_interview_request": (lambda p, c: cellule.update_interview_request(
+        p.coord_a, c.case, cellule.record_interview_request(p.coord_a, c.case, with_whom="prefet", requested_by="Mère",
+                                                            channel="letter", requested_on=TODAY),
+        status="held", held_on=TODAY), "interview_request.update"),
     "edit": (lambda p, c: reports.edit(p.coord_a, reports.current(p.coord_a, p.cell_a, MONTH_),
                                        results="R", difficulties="D"), "report.edit"),
     "validate": (lambda p, c: reports.validate(p.coord_a, reports.current(p.coord_a, p.cell_a, MONTH_)),

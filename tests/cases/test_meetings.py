@@ -78,3 +78,22 @@ def test_bad_input_changes_nothing(client, personas, case):
     assert page.status_code == 200
     meeting.refresh_from_db()
     assert meeting.minutes == "" and not Attendance.objects.exists()
+
+
+def test_support_groups_and_their_sessions_through_the_page(client, personas, case):
+    from cases.models import SupportGroup
+    from tests.cases.factories import InstitutionFactory
+
+    association = InstitutionFactory(name="Association Sauvegarde", category="association")
+    client.force_login(personas.coord_a)
+    url = reverse("support_groups:list")
+    client.post(url, {"create_group": "", "name": "Parents en lien", "institution": association.pk})
+    group = SupportGroup.objects.get()
+    bad = client.post(url, {"add_session": "", "group": group.pk, "on": "2026-02-30", "families": [case.pk]})
+    assert bad.status_code == 400 and not group.sessions.exists()
+    client.post(url, {"add_session": "", "group": group.pk, "on": datetime.date.today().isoformat(),
+                      "families": [case.pk]})
+    assert list(group.sessions.get().families.all()) == [case]
+    assert case.reference in client.get(url).content.decode()
+    client.force_login(personas.member_a)
+    assert client.get(url).status_code == 403
