@@ -9,7 +9,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # The link of an invitation e-mail: the one page besides the login page open without a session.
+    path("mot-de-passe/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("mot-de-passe/enregistre/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("cellules/<str:code>/", cases_views.cell_detail, name="cell_detail"),
+    path("cellules/<str:code>/composition.<str:fmt>", cases_views.composition_export, name="composition_export"),
     path("signalements/", include("cases.urls")),
     path("taches/", include("workflows.urls")),
     path("audit/", include("audit.urls")),

@@ -4,11 +4,19 @@ Each one checks the access policy, validates, writes and records its audit event
 transaction. The admin, the views and the commands call these, never ``save()`` directly.
 """
 
-from django.db import models
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 import audit
 from audit.changes import diff, snapshot
 from cases import policy
+from cases.errors import ActionRefused
 from cases.models import Membership, Role
 
 
@@ -67,3 +75,36 @@ def set_mandate_departements(actor, mandate, departements) -> None:
             "mandate.departements", obj=mandate, actor=actor,
             details={"départements": sorted(d.code for d in mandate.departements.all())},
         )
+
+
+def end_membership(actor, membership: Membership, ends_on) -> Membership:
+    """A member leaves the cellule on a date; the membership is kept, with its history."""
+    membership = Membership.objects.select_related("cell__departement", "user").get(pk=membership.pk)
+    if membership.ends_on and membership.ends_on <= ends_on:
+        raise ActionRefused("Ce membre a déjà quitté la cellule.")
+    membership.ends_on = ends_on
+    return save_membership(actor, membership)
+
+
+def invite_member(actor, cell, *, username: str, first_name: str, last_name: str, email: str,
+                  **membership_fields) -> Membership:
+    """A coordinator invites someone who has no account yet: the account is created without a
+    password, and the invitation e-mail carries the link to choose one."""
+    policy.require(actor, policy.Action.MANAGE_MEMBERSHIPS, cell)
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_unusable_password()
+    user.full_clean()
+    with audit.atomic():
+        user.save()
+        audit.record("user.invite", obj=user, actor=actor, departement=cell.departement.code,
+                     details={"changements": diff({}, snapshot(user))})
+        membership = save_membership(actor, Membership(user=user, cell=cell, **membership_fields))
+        link = settings.SITE_URL.rstrip("/") + reverse(
+            "password_reset_confirm", args=[urlsafe_base64_encode(force_bytes(user.pk)),
+                                            default_token_generator.make_token(user)])
+        transaction.on_commit(lambda: send_mail(
+            "[Cellule de suivi] Invitation à rejoindre la cellule de suivi",
+            f"Bonjour {first_name} {last_name},\n\nVous êtes invité(e) à rejoindre la {cell} "
+            f"({membership.get_role_display().lower()}). Choisissez votre mot de passe :\n\n{link}\n\n"
+            f"Votre identifiant : {username}\n", None, [email]))
+    return membership

@@ -27,6 +27,9 @@ PAGES = {
     "home": ("coord_a", lambda c: [], None),
     "login": (None, lambda c: [], None),
     "cell_detail": ("coord_a", lambda c: ["93"], "cell.view"),
+    "composition_export": ("coord_a", lambda c: ["93", "xlsx"], "export.composition_xlsx"),
+    "password_reset_confirm": (None, lambda c: ["x", "y"], None),  # an invitation's link
+    "password_reset_complete": (None, lambda c: [], None),
     "cases:list": ("coord_a", lambda c: [], "case.list"),
     "cases:intake": ("coord_a", lambda c: [], None),
     "cases:detail": ("coord_a", lambda c: [c.case.pk], "case.view"),
@@ -151,6 +154,11 @@ ENTRY_POINTS = {
     "save_membership": (lambda p, c: organisation.save_membership(p.coord_a, Membership(
         user=UserFactory(), cell=p.cell_a, institution=c.measure.institution, function="Éducateur",
         role="member", starts_on=TODAY)), "membership.create"),
+    "end_membership": (lambda p, c: organisation.end_membership(
+        p.coord_a, p.member_a.memberships.get(), TODAY), "membership.update"),
+    "invite_member": (lambda p, c: organisation.invite_member(
+        p.coord_a, p.cell_a, username="nouvelle", first_name="Inès", last_name="Roy", email="ines@example.invalid",
+        institution=c.measure.institution, function="Éducatrice", role="member", starts_on=TODAY), "user.invite"),
     "save_reference": (lambda p, c: organisation.save_reference(
         p.admin, Institution(name="Mission locale", category="association")), "institution.create"),
     "set_mandate_departements": (lambda p, c: organisation.set_mandate_departements(

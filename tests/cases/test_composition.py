@@ -1,0 +1,90 @@
+"""The cellule's composition: coordinators add, invite and end members; exports and history."""
+
+import csv
+import datetime
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from audit.models import Event
+from cases.models import Membership
+from tests.cases.factories import InstitutionFactory, UserFactory
+
+
+@pytest.fixture
+def institution(db):
+    return InstitutionFactory(name="Mission locale", category="association")
+
+
+def test_a_coordinator_adds_an_existing_user(client, personas, institution):
+    newcomer = UserFactory(username="newcomer")
+    client.force_login(personas.coord_a)
+    client.post(reverse("cell_detail", args=["93"]), {
+        "add": "", "user": newcomer.pk, "institution": institution.pk, "function": "Conseillère",
+        "role": "member", "starts_on": datetime.date.today().isoformat()})
+    membership = Membership.objects.get(user=newcomer)
+    assert (membership.cell, membership.role) == (personas.cell_a, "member")
+    assert newcomer.get_full_name() in client.get(reverse("cell_detail", args=["93"])).content.decode()
+
+
+def test_an_invited_person_chooses_a_password_and_signs_in(client, personas, institution,
+                                                          django_capture_on_commit_callbacks):
+    client.force_login(personas.coord_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cell_detail", args=["93"]), {
+            "invite": "", "first_name": "Inès", "last_name": "Roy", "email": "ines.roy@example.invalid",
+            "username": "iroy", "institution": institution.pk, "function": "Médiatrice", "role": "member",
+            "starts_on": datetime.date.today().isoformat()})
+    [message] = mail.outbox
+    link = re.search(r"http://[^/]+(/mot-de-passe/\S+/)", message.body).group(1)
+    visitor = Client()
+    form = visitor.get(link, follow=True)
+    set_password = form.redirect_chain[-1][0] if form.redirect_chain else link
+    visitor.post(set_password, {"new_password1": "une-phrase-solide-42", "new_password2": "une-phrase-solide-42"})
+    assert visitor.login(username="iroy", password="une-phrase-solide-42")
+    assert Event.objects.filter(action="user.invite", actor=personas.coord_a).count() == 1
+
+
+def test_ending_a_membership_keeps_it_in_the_history(client, personas):
+    client.force_login(personas.coord_a)
+    membership = personas.member_a.memberships.get()
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    client.post(reverse("cell_detail", args=["93"]), {"end": "", "membership": membership.pk,
+                                                      "ends_on": yesterday.isoformat()})
+    membership.refresh_from_db()
+    assert membership.ends_on == yesterday and membership.history.count() == 2
+    page = client.get(reverse("cell_detail", args=["93"])).content.decode()
+    assert "Anciens membres" in page and personas.member_a.get_full_name() in page.split("Anciens membres")[1]
+
+
+@pytest.mark.parametrize("name", ["member_a", "coord_b"])
+def test_others_cannot_change_the_composition(client, personas, institution, name):
+    client.force_login(getattr(personas, name))
+    response = client.post(reverse("cell_detail", args=["93"]), {
+        "end": "", "membership": personas.coord_a.memberships.get().pk, "ends_on": "2026-01-01"})
+    assert response.status_code in (403, 404)
+    assert personas.coord_a.memberships.get().ends_on is None
+
+
+def test_bad_input_changes_nothing(client, personas, institution):
+    client.force_login(personas.coord_a)
+    response = client.post(reverse("cell_detail", args=["93"]), {
+        "invite": "", "first_name": "", "last_name": "Roy", "email": "pas-un-courriel", "username": "x" * 151,
+        "institution": "abc", "function": "", "role": "national", "starts_on": "2026-02-30"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ce champ est obligatoire." in page and "Saisissez une adresse de courriel valide." in page
+    assert not Membership.objects.filter(function="").exists() and not mail.outbox
+
+
+def test_the_composition_exports(client, personas):
+    client.force_login(personas.coord_a)
+    text = client.get(reverse("composition_export", args=["93", "csv"])).content.decode().lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][0].startswith("Composition de la Cellule 93")
+    assert {row[0] for row in rows[2:]} == {personas.coord_a.last_name, personas.member_a.last_name}
+    assert client.get(reverse("composition_export", args=["93", "pdf"])).status_code == 404
