@@ -199,3 +199,25 @@ def test_the_command(personas, march, tmp_path):
         with pytest.raises(CommandError, match=message) as error:
             run(*args)
         assert error.value.returncode == 2
+
+
+def test_no_page_the_national_role_reaches_names_anyone(client, personas, march):
+    """Walk every URL as the national role: whatever answers 200 holds no name and no reference."""
+    from cases.models import Person, Relative
+    from tests.urls import walk
+
+    send_march(personas)
+    client.force_login(personas.national)
+    secrets = {p.last_name.lower() for p in Person.objects.all()} | {
+        r.first_name.lower() for r in Relative.objects.all()} | {c.reference.lower() for c in march.values()}
+    reached = 0
+    for path, name in walk():
+        if name in ("logout", None) or (name or "").startswith("admin:"):
+            continue
+        path = path.replace("/93/", "/2026-03/") if name == "national:export" else path
+        response = client.get(path)
+        if response.status_code == 200:
+            reached += 1
+            body = response.content.decode(errors="ignore").lower()
+            assert not any(secret in body for secret in secrets), path
+    assert reached >= 3  # home, the national view and its exports at least
