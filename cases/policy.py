@@ -166,6 +166,15 @@ def scope(user, at: datetime.date | None = None) -> Scope:
     return result
 
 
+def coordinated_cell(user, action: str) -> Cell:
+    """The cellule the user coordinates, for pages that work on "my cellule"; refused otherwise."""
+    s = scope(user)
+    cell = next((m.cell for m in s.memberships if m.cell_id in s.coordinated_cell_ids), None)
+    if cell is None:
+        raise AccessDenied(user, action)
+    return cell
+
+
 def forget(user) -> None:
     """Drop what was cached on the user object after their memberships changed."""
     for name in ("_policy_scope", "_membership_perm_cache", "_perm_cache", "_group_perm_cache"):

@@ -12,7 +12,7 @@ import audit
 from audit.models import Event
 from cases import actions, policy
 from cases.forms import IntakeForm, MotiveForm
-from cases.models import Case, Cell, Source, State
+from cases.models import Case, Source, State
 from cases.policy import Action
 from cases.views.actions import MOTIVES_KEY, add_errors, available_actions, record_view, remember_motive
 
@@ -56,19 +56,12 @@ def case_list(request):
     ).distinct().order_by("last_name")
     return render(request, "cases/case_list.html", {
         "page": page, "states": State.choices, "sources": Source.choices, "referents": referents,
-        "can_intake": _intake_cell(request.user) is not None, "query": request.GET,
+        "can_intake": bool(policy.scope(request.user).coordinated_cell_ids), "query": request.GET,
     })
 
 
-def _intake_cell(user) -> Cell | None:
-    scope = policy.scope(user)
-    return next((m.cell for m in scope.memberships if m.cell_id in scope.coordinated_cell_ids), None)
-
-
 def intake(request):
-    cell = _intake_cell(request.user)
-    if cell is None:
-        raise policy.AccessDenied(request.user, Action.INTAKE)
+    cell = policy.coordinated_cell(request.user, Action.INTAKE)
     form = IntakeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

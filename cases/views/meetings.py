@@ -15,11 +15,7 @@ from project.forms import BaseForm
 
 
 def _cell(request) -> Cell:
-    scope = policy.scope(request.user)
-    cell = next((m.cell for m in scope.memberships if m.cell_id in scope.coordinated_cell_ids), None)
-    if cell is None:
-        raise policy.AccessDenied(request.user, policy.Action.MANAGE_MEETINGS)
-    return cell
+    return policy.coordinated_cell(request.user, policy.Action.MANAGE_MEETINGS)
 
 
 class ScheduleForm(BaseForm):
