@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cases import policy
-from cases.models import Departement, Role
+from cases.models import Case, Departement, Role
 
 HOME_TEMPLATES = {
     Role.COORDINATOR: "home/coordinator.html",
@@ -24,6 +24,7 @@ def home(request):
     context = {"membership": primary, "today": timezone.localdate()}
     if primary.role in Role.cell_roles():
         context["composition"] = policy.memberships_visible_to(request.user).filter(cell=primary.cell).active()
+        context["counts"] = _work_counts(request.user)
     elif primary.role == Role.INSPECTOR:
         context["mandates"] = scope.mandates
     elif primary.role == Role.NATIONAL:
@@ -33,3 +34,21 @@ def home(request):
     elif primary.role == Role.ADMIN:
         context["cells"] = policy.cells_visible_to(request.user).count()
     return render(request, HOME_TEMPLATES[primary.role], context)
+
+
+def _work_counts(user) -> dict[str, str]:
+    """What waits for a member or a coordinator, in words, for the home page's cards."""
+    from viewflow.workflow.status import STATUS
+
+    from workflows.models import TEAM_TASKS
+
+    today = timezone.localdate()
+    tasks = policy.tasks_visible_to(user).exclude(flow_task_name__in=TEAM_TASKS).open()
+    mine = tasks.filter(owner=user)
+    queue = tasks.filter(owner__isnull=True, status=STATUS.NEW).count()
+    late = mine.filter(due_on__lt=today).count()
+    cases = Case.objects.visible_to(user).open().count()
+    return {
+        "cases": f"{cases} signalement{'s' if cases > 1 else ''} en cours.",
+        "tasks": f"{mine.count()} tâche(s) à traiter dont {late} en retard ; {queue} dans la file de l'équipe.",
+    }
