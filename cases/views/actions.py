@@ -128,26 +128,33 @@ def case_action(request, pk: int, slug: str, target: int | None = None):
         return redirect("cases:detail", pk=case.pk)
     form = _make_form(action, case, request.POST if request.method == "POST" else None,
                       initial=action.initial(case, obj))
-    if request.method == "POST" and form.is_valid():
-        data = form.entry_point_arguments() if hasattr(form, "entry_point_arguments") else form.cleaned_data
-        try:
-            if action.target_model:
-                action.entry_point(request.user, case, obj, **data)
-            else:
-                action.entry_point(request.user, case, **data)
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"{action.title} : c'est enregistré.")
-            # Whoever just acted on the case (a member finishing their task) sees its result: the
-            # action is the motive of that consultation.
-            remember_motive(request, case, f"Suite de l'action « {action.title} »")
-            return redirect("cases:detail", pk=case.pk)
+    records = (obj,) if action.target_model else ()
+    if submit(request, form, action.title, lambda data: action.entry_point(request.user, case, *records, **data)):
+        # Whoever just acted on the case (a member finishing their task) sees its result: the
+        # action is the motive of that consultation.
+        remember_motive(request, case, f"Suite de l'action « {action.title} »")
+        return redirect("cases:detail", pk=case.pk)
     record_view(request, case, page=action.slug)
     return render(request, "cases/case_action.html", {"case": case, "action": action, "form": form, "target": obj},
                   status=400 if request.method == "POST" else 200)
+
+
+def submit(request, form, title: str, call: Callable[[dict], object]) -> bool:
+    """Call an entry point with a posted, valid form's data. Its refusal becomes a message and its
+    field errors the form's; True when it was done."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    data = form.entry_point_arguments() if hasattr(form, "entry_point_arguments") else form.cleaned_data
+    try:
+        call(data)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return False
+    except ValidationError as error:
+        add_errors(form, error)
+        return False
+    messages.success(request, f"{title} : c'est enregistré.")
+    return True
 
 
 def add_errors(form, error: ValidationError) -> None:

@@ -4,12 +4,12 @@ Agents are national and have no cellule: they never reach a case page, its relat
 measures; every page here is a read, recorded in the trail with the request's département.
 """
 
+import datetime
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,7 @@ import audit
 from cases import actions, forms, policy
 from cases.errors import ActionRefused
 from cases.models import MobileTeamRequest, Role
-from cases.views.actions import add_errors
+from cases.views.actions import submit
 from workflows import tasks
 from workflows.models import OPEN_STATUSES, TEAM_TASKS, CaseTask, TaskType
 
@@ -132,16 +132,8 @@ def request_action(request, pk: int, slug: str):
                        f"« {action.title} » n'est pas possible : la demande est « {req.get_status_display()} ».")
         return redirect("mobile_team:request", pk=req.pk)
     form = action.form(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action.call(request.user, req, **form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"{action.title} : c'est enregistré.")
-            return redirect("mobile_team:request", pk=req.pk)
+    if submit(request, form, action.title, lambda data: action.call(request.user, req, **data)):
+        return redirect("mobile_team:request", pk=req.pk)
     audit.record("mobile_request.view", obj=req, departement=req.departement, details={"demande": req.pk,
                                                                                          "page": slug})
     return render(request, "mobile_team/request_action.html", {"req": req, "action": action, "form": form},
@@ -162,7 +154,7 @@ def dashboard(request):
     for upper, label in AGE_BUCKETS:
         by_age.append((label, sum(1 for age in ages if age > lower and (upper is None or age <= upper))))
         lower = upper if upper is not None else lower
-    recent = MobileTeamRequest.objects.filter(requested_at__gte=now - timezone.timedelta(days=90))
+    recent = MobileTeamRequest.objects.filter(requested_at__gte=now - datetime.timedelta(days=90))
     acceptance = [(r.accepted_at - r.requested_at).total_seconds() / 86400
                   for r in recent.exclude(accepted_at=None).only("accepted_at", "requested_at")]
     first = [(min(rep.on for rep in r.reports.all()) - timezone.localdate(r.requested_at)).days

@@ -118,7 +118,7 @@ def national(request):
     audit.record("national.view", details={"mois": str(month)})
     return render(request, "reports/national.html", {
         "month": month, "data": data, "chart": chart_svg(month), "previous": month.previous(),
-        "next": Month((month.last + timezone.timedelta(days=1)).replace(day=1))})
+        "next": Month(month.end.date())})
 
 
 def national_export(request, month: str, fmt: str):

@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 import audit
+from cases import policy
 from cases.actions import cellule
 from cases.models import Case, Institution, SupportGroup
-from cases.views.meetings import _cell
 from project.forms import BaseForm
 
 
@@ -32,7 +32,7 @@ class SessionForm(BaseForm):
 
 
 def support_groups(request):
-    cell = _cell(request)
+    cell = policy.coordinated_cell(request.user, policy.Action.MANAGE_MEETINGS)
     data = request.POST if request.method == "POST" else None
     group_form = GroupForm(data if data and "create_group" in data else None)
     session_form = SessionForm(data if data and "add_session" in data else None, cell=cell)
