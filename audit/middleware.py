@@ -33,7 +33,7 @@ class AuditContextMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        from cases.policy import AccessDenied
+        from organisation.policy import AccessDenied
 
         if isinstance(exception, AccessDenied):
             with acting(exception.user, ip=request.audit.ip, request_id=request.audit.request_id):

@@ -104,7 +104,7 @@ def record(
     using: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """Record one event in the current transaction (see the module docstring)."""
-    from cases import policy
+    from organisation import policy
 
     ctx = current()
     actor = actor if actor is not None else ctx.actor
@@ -154,7 +154,7 @@ def _flush(events: list[dict], using: str) -> None:
 
 
 def record_denied(exc, *, path: str = "") -> None:
-    """Record a refusal of the access policy (``cases.policy.AccessDenied``), after its rollback."""
+    """Record a refusal of the access policy (``organisation.policy.AccessDenied``), after its rollback."""
     target = exc.target
     departement = ""
     if target is not None:

@@ -4,10 +4,10 @@ from django.db.models.signals import post_migrate
 
 class CasesConfig(AppConfig):
     name = "cases"
-    verbose_name = "Cellules et signalements"
+    verbose_name = "Signalements"
 
     def ready(self) -> None:
-        from cases.roles import sync_role_groups
+        from organisation.roles import sync_role_groups
 
         # Sent after every migrate and every test flush, once this app's permissions (and those of
         # the apps listed before it in INSTALLED_APPS) exist.

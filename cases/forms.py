@@ -3,41 +3,10 @@
 import datetime
 
 from django import forms
-from django.forms.models import fields_for_model
 
-from cases.models import (
-    CareMeasure,
-    Case,
-    Cell,
-    ClosureReason,
-    Consent,
-    Departement,
-    FamilyContact,
-    Institution,
-    InterventionReport,
-    InterviewRequest,
-    MobileTeamRequest,
-    Person,
-    Relative,
-    Role,
-    State,
-)
-from project.forms import BaseForm
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def model_fields(model, names: list[str], **overrides) -> dict:
-    fields = fields_for_model(model, fields=names)
-    for field in fields.values():
-        if isinstance(field, forms.DateField):
-            field.widget = DATE
-    fields.update(overrides)
-    return fields
-
-
-def form_class(name: str, fields: dict, base=BaseForm) -> type[forms.Form]:
-    return type(name, (base,), dict(fields))
+from cases.models import CareMeasure, Case, ClosureReason, Consent, FamilyContact, Person, Relative, State
+from organisation.models import Cell, Departement, Institution, Role
+from project.forms import DATE, BaseForm, form_class, model_fields
 
 
 class IntakeForm(BaseForm):
@@ -119,29 +88,6 @@ EndCareMeasureForm = form_class("EndCareMeasureForm", model_fields(
     CareMeasure, ["ends_on", "outcome"],
     ends_on=forms.DateField(label="Fin", widget=DATE),
     outcome=forms.ChoiceField(label="Issue", choices=CareMeasure.Outcome.choices)))
-MobileTeamRequestForm = form_class("MobileTeamRequestForm", model_fields(
-    MobileTeamRequest, ["motive", "expected", "urgency", "preferred_dates", "preferred_place", "summary"],
-    summary=forms.CharField(
-        label="Situation, résumée pour l'équipe (factuelle)", max_length=1000, widget=forms.Textarea,
-        help_text="L'équipe reçoit le prénom, l'âge, la commune et ce résumé, rien d'autre du dossier : "
-                  "ni nom de famille, ni proches, ni autre mesure."),
-))
-WithdrawForm = form_class("WithdrawForm", {
-    "reason": forms.CharField(label="Motif du retrait", max_length=500, widget=forms.Textarea),
-})
-ConfirmForm = form_class("ConfirmForm", {})
-DeclineRequestForm = form_class("DeclineRequestForm", {
-    "reason": forms.CharField(label="Pourquoi l'équipe ne peut pas intervenir", max_length=500,
-                              widget=forms.Textarea),
-})
-ScheduleForm = form_class("ScheduleForm", {
-    "scheduled_at": forms.DateTimeField(label="Date et heure de l'intervention",
-                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"})),
-    "place": forms.CharField(label="Lieu", max_length=200),
-    "intervener": forms.CharField(label="Intervenant(e)", max_length=150),
-})
-ReportForm = form_class("ReportForm", model_fields(InterventionReport, ["on", "text"], text=forms.CharField(
-    label="Compte rendu pour la cellule (factuel)", max_length=2000, widget=forms.Textarea)))
 CloseForm = form_class("CloseForm", {
     "reason": forms.ChoiceField(label="Motif de clôture", choices=[
         c for c in ClosureReason.choices if c[0] != ClosureReason.TRANSFERRED]),
@@ -167,14 +113,6 @@ PersonForm = form_class("PersonForm", model_fields(
     Person, ["last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"]))
 RelativeForm = form_class("RelativeForm", model_fields(Relative, IntakeForm.RELATIVE_FIELDS))
 ConsentForm = form_class("ConsentForm", model_fields(Consent, ["party", "status", "on"]))
-InterviewRequestForm = form_class("InterviewRequestForm", model_fields(
-    InterviewRequest, ["with_whom", "requested_by", "channel", "requested_on"]))
-InterviewUpdateForm = form_class("InterviewUpdateForm", model_fields(
-    InterviewRequest, ["status", "scheduled_at", "held_on", "outcome"],
-    scheduled_at=forms.DateTimeField(label="Programmé le", required=False,
-                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))))
-
-
 class StartCareForm(CareMeasureForm):
     """Starting the care: the first care measure, unless one is already under way."""
 

@@ -1,7 +1,7 @@
 """The technical administrator's site: accounts, cellules, institutions, memberships, mandates.
 
 Entry is decided by the access policy (admin role only), never by ``is_staff``; every save goes
-through the entry points of ``cases.actions.organisation`` so it is audited; nothing is ever deleted
+through the entry points of ``organisation.actions`` so it is audited; nothing is ever deleted
 (a membership ends, an account is deactivated). Case content is never registered here.
 """
 
@@ -14,9 +14,9 @@ from django.urls import reverse
 
 import audit
 from audit.changes import snapshot
-from cases import policy
-from cases.actions import organisation
-from cases.models import Cell, Institution, Mandate, Membership
+from organisation import actions as organisation
+from organisation import policy
+from organisation.models import Cell, Institution, Mandate, Membership
 
 
 class AdminSite(admin.AdminSite):
@@ -42,7 +42,7 @@ admin_site = AdminSite(name="admin")
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Saves through ``cases.actions.organisation.save_reference``; no deletion."""
+    """Saves through ``organisation.actions.save_reference``; no deletion."""
 
     actions = None
 

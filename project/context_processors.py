@@ -1,6 +1,6 @@
 """Context for every page: the site's identity (static, no query) and who is signed in."""
 
-from cases import policy
+from organisation import policy
 
 SITE_CONFIG = {
     "site_title": "Cellule de suivi",

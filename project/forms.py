@@ -1,6 +1,10 @@
-"""The base of every form: django-dsfr's, marking optional fields as the État design system asks."""
+"""The base of every form (django-dsfr's, marking optional fields as the État design system asks) and the
+helpers that build a form from a model's own fields (labels, choices, lengths).
+
+The one module of ``project`` that the apps import, as their templates extend its base templates."""
 
 from django import forms
+from django.forms.models import fields_for_model
 from dsfr.forms import DsfrBaseForm
 
 
@@ -12,3 +16,22 @@ class BaseForm(DsfrBaseForm):
         context = forms.Form.get_context(self)  # skips DsfrBaseForm's deprecation warning
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def model_fields(model, names: list[str], **overrides) -> dict:
+    fields = fields_for_model(model, fields=names)
+    for field in fields.values():
+        if isinstance(field, forms.DateField):
+            field.widget = DATE
+    fields.update(overrides)
+    return fields
+
+
+def form_class(name: str, fields: dict, base=BaseForm) -> type[forms.Form]:
+    return type(name, (base,), dict(fields))
+
+
+ConfirmForm = form_class("ConfirmForm", {})

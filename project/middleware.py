@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 import audit
-from cases import policy
+from organisation import policy
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

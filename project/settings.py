@@ -57,10 +57,17 @@ INSTALLED_APPS = [
     "simple_history",
     "viewflow",
     "viewflow.workflow",
+    # The product's apps, from the leaf up (docs/architecture.md): each imports only those listed before it.
     "audit",
-    # workflows before cases: cases.roles syncs the role groups once the permissions of both exist.
+    "organisation",
+    # workflows before cases: the role groups are synced once the permissions of both exist.
     "workflows",
     "cases",
+    "mobile_team",
+    "cellule",
+    "inspection",
+    "reporting",
+    "project",  # base templates, home pages, the demo
 ]
 
 MIDDLEWARE = [
@@ -85,7 +92,7 @@ ASGI_APPLICATION = "project.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "project" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -98,7 +105,7 @@ TEMPLATES = [
     },
 ]
 
-AUTHENTICATION_BACKENDS = ["cases.policy.MembershipBackend"]
+AUTHENTICATION_BACKENDS = ["organisation.policy.MembershipBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -1,7 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cases.views import organisation as cases_views
 from project import views
 from project.admin import admin_site
 
@@ -13,15 +12,14 @@ urlpatterns = [
     path("mot-de-passe/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),
     path("mot-de-passe/enregistre/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("cellules/<str:code>/", cases_views.cell_detail, name="cell_detail"),
-    path("cellules/<str:code>/composition.<str:fmt>", cases_views.composition_export, name="composition_export"),
+    path("cellules/", include("organisation.urls")),
     path("signalements/", include("cases.urls")),
     path("taches/", include("workflows.urls")),
-    path("audit/", include("audit.urls")),
-    path("equipe-mobile/", include("cases.mobile_team_urls")),
-    path("comptes-rendus/", include("cases.reports_urls")),
-    path("reunions/", include("cases.meetings_urls")),
-    path("groupes-de-parole/", include("cases.support_groups_urls")),
-    path("national/", include("cases.national_urls")),
+    path("audit/", include("inspection.urls")),
+    path("equipe-mobile/", include("mobile_team.urls")),
+    path("comptes-rendus/", include("reporting.urls")),
+    path("reunions/", include("cellule.meetings_urls")),
+    path("groupes-de-parole/", include("cellule.support_groups_urls")),
+    path("national/", include("reporting.national_urls")),
     path("admin/", admin_site.urls),
 ]

@@ -3,8 +3,9 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from cases import policy
-from cases.models import Case, Departement, Role
+from cases.models import Case
+from organisation import policy
+from organisation.models import Departement, Role
 
 HOME_TEMPLATES = {
     Role.COORDINATOR: "home/coordinator.html",

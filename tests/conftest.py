@@ -63,7 +63,9 @@ def personas(db):
         "admin": {"admin": True},
         "former": {"cell": cell_a, "ended": True},
     }.items():
-        setattr(people, name, MembershipFactory(user__username=name, **kwargs).user)
+        # Fixed surnames: a random one can hide in a page's other words ("Martin" in "Martinique").
+        last_name = f"Nom-{name.replace('_', '-').capitalize()}"
+        setattr(people, name, MembershipFactory(user__username=name, user__last_name=last_name, **kwargs).user)
     people.mandate = MandateFactory(inspector=people.inspector, departements=["93"])
     people.outsider = UserFactory(username="outsider")
     return people

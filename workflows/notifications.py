@@ -51,7 +51,7 @@ def _send_on_commit(subject: str, body: str, recipients: list[str]) -> None:
 
 def notify_team_of_request(request) -> None:
     """Every mobile team agent learns of a new request: département, help expected, urgency."""
-    from cases.models import Membership, Role
+    from organisation.models import Membership, Role
 
     agents = Membership.objects.active().filter(role=Role.MOBILE_TEAM).select_related("user")
     urgent = " — URGENTE" if request.urgency == "urgent" else ""
@@ -65,7 +65,7 @@ def notify_team_of_request(request) -> None:
 
 def notify_coordinators_of_answer(request, answer: str) -> None:
     """The cellule's coordinators learn of each answer of the team."""
-    from cases.models import Membership, Role
+    from organisation.models import Membership, Role
 
     coordinators = Membership.objects.active().filter(
         role=Role.COORDINATOR, cell__departement__code=request.departement).select_related("user")

@@ -9,9 +9,9 @@ from viewflow.workflow.status import STATUS
 from viewflow.workflow.token import Token
 
 import audit
-from cases import policy
-from cases.errors import ActionRefused
 from cases.models import Case, State
+from organisation import policy
+from organisation.errors import ActionRefused
 from workflows.flows import CaseFlow
 from workflows.models import CaseTask, TaskType
 from workflows.notifications import notify_assigned

@@ -9,8 +9,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 import audit
-from cases import policy
-from cases.errors import ActionRefused
+from organisation import policy
+from organisation.errors import ActionRefused
 from workflows.models import TEAM_TASKS
 
 PAGE_SIZE = 25

@@ -1,7 +1,7 @@
 """The entry points: every change of data goes through one of these functions.
 
 Each checks the access policy, validates, writes and records its audit event in one transaction.
-They raise ``cases.policy.AccessDenied`` (no right), ``cases.errors.ActionRefused`` (not now, with
+They raise ``organisation.policy.AccessDenied`` (no right), ``organisation.errors.ActionRefused`` (not now, with
 a French message) or ``django.core.exceptions.ValidationError`` (a field is wrong).
 """
 
@@ -15,21 +15,9 @@ from cases.actions.lifecycle import (
     reopen,
     start_care,
 )
-from cases.actions.mobile_team import (
-    accept,
-    acknowledge,
-    add_report,
-    complete,
-    decline,
-    request_mobile_team,
-    schedule,
-    withdraw,
-)
 from cases.actions.records import add_care_measure, edit_person, end_care_measure, record_consent, save_relative
 
 __all__ = [
-    "accept", "acknowledge", "add_care_measure", "add_report", "assign", "close", "complete", "complete_review",
-    "decline", "decline_closure", "edit_person", "end_care_measure", "intake", "record_consent",
-    "record_family_contact", "reopen", "request_mobile_team", "save_relative", "schedule", "start_care",
-    "transfer", "withdraw",
+    "add_care_measure", "assign", "close", "complete_review", "decline_closure", "edit_person", "end_care_measure",
+    "intake", "record_consent", "record_family_contact", "reopen", "save_relative", "start_care", "transfer",
 ]

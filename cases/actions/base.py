@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django_fsm import can_proceed
 
 import audit
-from cases import policy
-from cases.errors import ActionRefused
 from cases.models import Case, State
+from organisation import policy
+from organisation.errors import ActionRefused
 
 CLOSED_MESSAGE = "Le signalement {reference} est clôturé : rouvrez-le d'abord."
 

@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 import audit
-from cases import policy
 from cases.actions.base import check_transition, lock, record, record_transition, require_text, validate
-from cases.actions.mobile_team import withdraw_on_closure
-from cases.errors import ActionRefused
-from cases.models import Case, CaseCounter, Cell, ClosureReason, Departement, Person, Relative
+from cases.models import Case, CaseCounter, ClosureReason, Person, Relative
+from cases.signals import case_closing
+from organisation import policy
+from organisation.errors import ActionRefused
+from organisation.models import Cell, Departement
 from workflows import tasks
 
 
@@ -69,7 +70,7 @@ def transfer(actor, case: Case, *, destination: Departement, note: str) -> Case:
         if not Cell.objects.filter(departement=destination).exists():
             raise ActionRefused(f"Le département {destination} n'a pas de cellule de suivi : transfert impossible.")
         before = case.state
-        withdraw_on_closure(case, f"Signalement transféré : {note}")
+        case_closing.send(sender=Case, case=case, note=f"Signalement transféré : {note}")
         case.transfer()
         case.closure_reason, case.closure_note, case.closed_on = ClosureReason.TRANSFERRED, note, timezone.localdate()
         case.closure_proposed = False

@@ -12,19 +12,12 @@ from django.utils import timezone
 
 import audit
 from audit.changes import snapshot
-from cases import policy
 from cases.actions.base import check_open, check_transition, lock, record, record_transition, require_text, validate
-from cases.actions.mobile_team import withdraw_on_closure
-from cases.errors import ActionRefused
-from cases.models import (
-    CareMeasure,
-    Case,
-    ClosureReason,
-    FamilyContact,
-    FollowUpNote,
-    Role,
-    State,
-)
+from cases.models import CareMeasure, Case, ClosureReason, FamilyContact, FollowUpNote, State
+from cases.signals import case_closing
+from organisation import policy
+from organisation.errors import ActionRefused
+from organisation.models import Role
 from workflows import tasks
 from workflows.models import TaskType
 
@@ -136,7 +129,7 @@ def close(actor, case: Case, *, reason: str, note: str) -> Case:
         case = lock(case)
         check_transition(actor, case, "close")
         before = case.state
-        withdraw_on_closure(case, f"Signalement clôturé : {note}")
+        case_closing.send(sender=Case, case=case, note=f"Signalement clôturé : {note}")
         case.close()
         case.closure_reason, case.closure_note, case.closed_on = reason, note, timezone.localdate()
         case.closure_proposed = False

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 import audit
 from audit.changes import diff, snapshot
-from cases import policy
 from cases.actions.base import check_open, lock, record, validate
-from cases.errors import ActionRefused
 from cases.models import CareMeasure, Case, Consent, Person, Relative
+from organisation import policy
+from organisation.errors import ActionRefused
 
 
 def add_care_measure(actor, case: Case, **fields) -> CareMeasure:

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from cases.models.organisation import Cell, Departement
+from organisation.models import Cell, Departement
 
 
 class State(models.TextChoices):
@@ -49,10 +49,10 @@ class ClosureReason(models.TextChoices):
 
 
 def policy_permission(action: str):
-    """The transition's permission, decided by the access policy (``cases.policy``)."""
+    """The transition's permission, decided by the access policy (``organisation.policy``)."""
 
     def check(case, user) -> bool:
-        from cases import policy
+        from organisation import policy
 
         return policy.can(user, action, case)
 
@@ -65,7 +65,7 @@ OPEN = State.open_states()
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from cases import policy
+        from organisation import policy
 
         return policy.cases_visible_to(user, self)
 

@@ -6,7 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from cases.models.case import Case
-from cases.models.organisation import Institution
+from organisation.models import Institution
 
 
 class FamilyContact(models.Model):

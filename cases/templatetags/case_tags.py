@@ -2,7 +2,8 @@
 
 from django import template
 
-from cases.models import CareMeasure, Case, ClosureReason, Membership, NoContactReason, Person, Relative, Role, State
+from cases.models import CareMeasure, Case, ClosureReason, NoContactReason, Person, Relative, State
+from organisation.models import Membership, Role
 
 register = template.Library()
 

@@ -14,11 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_fsm import can_proceed
 
 import audit
-from cases import actions, forms, policy
-from cases.actions import cellule
-from cases.errors import ActionRefused
-from cases.models import CareMeasure, Case, InterviewRequest, Relative, State
-from cases.policy import Action
+from cases import actions, forms
+from cases.models import CareMeasure, Case, Relative, State
+from organisation import policy
+from organisation.errors import ActionRefused
+from organisation.policy import Action
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class CaseAction:
         return self.applies(case) and policy.can(user, self.permission, case)
 
 
-def _fields(instance) -> dict:
+def fields_of(instance) -> dict:
     return {f.name: getattr(instance, f.name) for f in instance._meta.concrete_fields}
 
 
@@ -55,30 +55,18 @@ ACTIONS = [
                applies=lambda case: case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED), primary=True),
     CaseAction("poursuivre", "Poursuivre le suivi", forms.DeclineClosureForm, actions.decline_closure,
                Action.DECIDE_CLOSURE, applies=lambda case: case.closure_proposed and case.state != State.CLOSED),
-    CaseAction("equipe-mobile", "Solliciter l'équipe mobile", forms.MobileTeamRequestForm,
-               actions.request_mobile_team, Action.REQUEST_MOBILE_TEAM, transition="request_mobile_team"),
-    CaseAction("lire-reponse-equipe-mobile", "J'ai pris connaissance de la réponse de l'équipe mobile",
-               forms.ConfirmForm, actions.acknowledge, Action.MANAGE_MOBILE_REQUEST,
-               applies=lambda case: case.mobile_team_requests.filter(answer_unread=True).exists(), primary=True),
-    CaseAction("retirer-equipe-mobile", "Retirer la demande à l'équipe mobile", forms.WithdrawForm,
-               actions.withdraw, Action.MANAGE_MOBILE_REQUEST, transition="mobile_team_done"),
     CaseAction("mesure", "Ajouter une prise en charge", forms.CareMeasureForm, actions.add_care_measure,
                Action.MANAGE_CARE),
     CaseAction("fin-mesure", "Terminer une prise en charge", forms.EndCareMeasureForm,
                lambda actor, case, target, **data: actions.end_care_measure(actor, target, **data),
                Action.MANAGE_CARE, target_model=CareMeasure),
     CaseAction("jeune", "Modifier la fiche du jeune", forms.PersonForm, actions.edit_person, Action.EDIT_CASE,
-               initial=lambda case, target: _fields(case.person)),
+               initial=lambda case, target: fields_of(case.person)),
     CaseAction("proche", "Ajouter un proche", forms.RelativeForm, actions.save_relative, Action.EDIT_CASE),
     CaseAction("modifier-proche", "Modifier un proche", forms.RelativeForm,
                lambda actor, case, target, **data: actions.save_relative(actor, case, target, **data),
-               Action.EDIT_CASE, target_model=Relative, initial=lambda case, target: _fields(target)),
+               Action.EDIT_CASE, target_model=Relative, initial=lambda case, target: fields_of(target)),
     CaseAction("adhesion", "Enregistrer l'adhésion", forms.ConsentForm, actions.record_consent, Action.EDIT_CASE),
-    CaseAction("demande-entretien", "Enregistrer une demande d'entretien de la famille", forms.InterviewRequestForm,
-               cellule.record_interview_request, Action.MANAGE_INTERVIEWS),
-    CaseAction("suivi-entretien", "Programmer ou clore une demande d'entretien", forms.InterviewUpdateForm,
-               cellule.update_interview_request, Action.MANAGE_INTERVIEWS, target_model=InterviewRequest,
-               initial=lambda case, target: _fields(target)),
     CaseAction("cloturer", "Clôturer", forms.CloseForm, actions.close, Action.CLOSE, transition="close"),
     CaseAction("transferer", "Transférer à un autre département", forms.TransferForm, actions.transfer,
                Action.TRANSFER, transition="transfer"),
@@ -86,6 +74,14 @@ ACTIONS = [
                applies=lambda case: True),
 ]
 BY_SLUG = {action.slug: action for action in ACTIONS}
+
+
+def register(*added: CaseAction, after: str) -> None:
+    """Add the actions another concern offers on a case page (the mobile team, the cellule's
+    interviews), placed after the action ``after``: the case page shows them in that order."""
+    position = ACTIONS.index(BY_SLUG[after]) + 1
+    ACTIONS[position:position] = added
+    BY_SLUG.update({action.slug: action for action in added})
 
 
 MOTIVES_KEY = "consultation_motives"

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 import audit
 from audit.models import Event
-from cases import actions, policy
+from cases import actions
 from cases.forms import IntakeForm, MotiveForm
 from cases.models import Case, Source, State
-from cases.policy import Action
 from cases.views.actions import MOTIVES_KEY, add_errors, available_actions, record_view, remember_motive
+from organisation import policy
+from organisation.policy import Action
 
 PAGE_SIZE = 25
 

@@ -11,7 +11,7 @@ from audit.models import Event
 
 def record_events(count: int) -> list[Event]:
     for n in range(count):
-        audit.record("test.evenement", object_type="cases.cell", object_id=n, departement="93",
+        audit.record("test.evenement", object_type="organisation.cell", object_id=n, departement="93",
                      details={"rang": n, "accents": "éàç", "liste": [1, "deux"]})
     return list(Event.objects.order_by("seq"))
 

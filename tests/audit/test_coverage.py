@@ -13,10 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Event
-from cases import actions, policy
-from cases.actions import cellule, organisation, reports
-from cases.models import Departement, Institution, Mandate, Membership, SupportGroup
-from cases.reports import Month
+from cases import actions
+from cellule import actions as cellule
+from cellule.models import SupportGroup
+from mobile_team import actions as mobile
+from organisation import actions as organisation
+from organisation import policy
+from organisation.models import Departement, Institution, Mandate, Membership
+from reporting import actions as reports
+from reporting.figures import Month
 from tests.cases.factories import CaseFactory, UserFactory, mobile_request
 from tests.urls import walk
 from workflows import tasks
@@ -40,13 +45,13 @@ PAGES = {
     "workflows:queue": ("coord_a", lambda c: [], "task.list"),
     "workflows:done": ("member_a", lambda c: [], "task.list"),
     "workflows:task": ("member_a", lambda c: [c.review.pk], None),  # redirects to the action page
-    "audit:search": ("inspector", lambda c: [], "audit.search"),
-    "audit:export_csv": ("inspector", lambda c: [], "export.audit_csv"),
-    "audit:export_bundle": ("inspector", lambda c: [], "export.audit_bundle"),
-    "audit:case_timeline": ("inspector", lambda c: [c.case.reference], "audit.case_timeline"),
-    "audit:user_activity": ("inspector", lambda c: ["coord_a"], "audit.user_activity"),
-    "audit:integrity": ("inspector", lambda c: [], "audit.integrity"),
-    "audit:inspection_reads": ("coord_a", lambda c: [], None),  # references and agents, no case content
+    "inspection:search": ("inspector", lambda c: [], "audit.search"),
+    "inspection:export_csv": ("inspector", lambda c: [], "export.audit_csv"),
+    "inspection:export_bundle": ("inspector", lambda c: [], "export.audit_bundle"),
+    "inspection:case_timeline": ("inspector", lambda c: [c.case.reference], "audit.case_timeline"),
+    "inspection:user_activity": ("inspector", lambda c: ["coord_a"], "audit.user_activity"),
+    "inspection:integrity": ("inspector", lambda c: [], "audit.integrity"),
+    "inspection:inspection_reads": ("coord_a", lambda c: [], None),  # references and agents, no case content
     "mobile_team:queue": ("mobile", lambda c: [], "mobile_request.list"),
     "mobile_team:mine": ("mobile", lambda c: [], "mobile_request.list"),
     "mobile_team:all": ("mobile", lambda c: [], "mobile_request.list"),
@@ -119,18 +124,18 @@ ENTRY_POINTS = {
                                            referent=p.member_a), "case.assign"),
     "start_care": (lambda p, c: CaseFactory(coordinator=p.coord_a, referent=p.member_a, in_care=True),
                    "case.start_care"),
-    "request_mobile_team": (lambda p, c: actions.request_mobile_team(
+    "request_mobile_team": (lambda p, c: mobile.request_mobile_team(
         p.coord_a, c.case, motive="Avis", expected="advice", urgency="normal", summary="Repli."),
         "case.request_mobile_team"),
-    "accept": (lambda p, c: actions.accept(p.mobile, mobile_request(p.coord_a, p.mobile, "claimed")),
+    "accept": (lambda p, c: mobile.accept(p.mobile, mobile_request(p.coord_a, p.mobile, "claimed")),
                "mobile_request.accept"),
-    "decline": (lambda p, c: actions.decline(p.mobile, mobile_request(p.coord_a, p.mobile, "claimed"),
+    "decline": (lambda p, c: mobile.decline(p.mobile, mobile_request(p.coord_a, p.mobile, "claimed"),
                                              reason="Pas de disponibilité."), "mobile_request.decline"),
     "schedule": (lambda p, c: mobile_request(p.coord_a, p.mobile, "scheduled"), "mobile_request.schedule"),
     "add_report": (lambda p, c: mobile_request(p.coord_a, p.mobile, "reported"), "mobile_request.report"),
     "complete": (lambda p, c: mobile_request(p.coord_a, p.mobile, "completed"), "mobile_request.complete"),
     "withdraw": (lambda p, c: mobile_request(p.coord_a, p.mobile, "withdrawn"), "mobile_request.withdraw"),
-    "acknowledge": (lambda p, c: actions.acknowledge(p.coord_a, mobile_request(p.coord_a, p.mobile, "accepted")
+    "acknowledge": (lambda p, c: mobile.acknowledge(p.coord_a, mobile_request(p.coord_a, p.mobile, "accepted")
                                                      .case), "case.team_answer_read"),
     "complete_review": (lambda p, c: actions.complete_review(p.member_a, c.case, note="RAS"), "case.review"),
     "decline_closure": (lambda p, c: (actions.complete_review(p.member_a, c.case, note="RAS", propose_closure=True),
@@ -203,6 +208,7 @@ def public_functions(module) -> set[str]:
 
 def test_every_entry_point_is_in_the_table():
     public = set(actions.__all__) | public_functions(organisation) | public_functions(cellule)
+    public |= public_functions(mobile)
     public |= public_functions(reports) - {"current"}  # current() reads, or returns an unsaved draft
     assert public | {"claim", "release"} == set(ENTRY_POINTS)
 

@@ -41,7 +41,7 @@ def test_the_csv_export_escapes_formulas_and_is_recorded(client, personas):
     audit.record("test.injection", departement="93", details={"signalement": case.reference},
                  object_id="@SUM(A1)")
     client.force_login(personas.inspector)
-    response = client.get(reverse("audit:export_csv"), {"departement": "93"})
+    response = client.get(reverse("inspection:export_csv"), {"departement": "93"})
     assert response["Content-Disposition"].startswith('attachment; filename="journal-audit-')
     rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["Rang", "Date et heure (UTC)", "Auteur"]
@@ -57,7 +57,7 @@ def bundle_file(client, personas, tmp_path):
     CaseFactory(coordinator=personas.coord_b)
     CaseFactory(coordinator=personas.coord_a)
     client.force_login(personas.inspector)
-    response = client.get(reverse("audit:export_bundle"), {"departement": "93", "action": "case."})
+    response = client.get(reverse("inspection:export_bundle"), {"departement": "93", "action": "case."})
     path = tmp_path / "paquet.json"
     path.write_bytes(response.content)
     return path

@@ -26,29 +26,29 @@ def cases(personas):
 def test_the_search_shows_the_mandates_departements_only_and_is_itself_traced(client, personas, cases):
     mine, other = cases
     client.force_login(personas.inspector)
-    page = client.get(reverse("audit:search"), {"action": "case."}).content.decode()
+    page = client.get(reverse("inspection:search"), {"action": "case."}).content.decode()
     assert mine.reference in page and other.reference not in page
     read = Event.objects.filter(action="audit.search").latest("seq")
     assert (read.actor, read.departement, read.actor_role) == (personas.inspector, "93", "inspector")
-    by_user = client.get(reverse("audit:search"), {"user": "coord_b"}).content.decode()
+    by_user = client.get(reverse("inspection:search"), {"user": "coord_b"}).content.decode()
     assert "Aucun événement." in by_user
 
 
 def test_the_case_timeline_is_readable(client, personas, cases):
     mine, _ = cases
     client.force_login(personas.inspector)
-    page = client.get(reverse("audit:case_timeline", args=[mine.reference])).content.decode()
+    page = client.get(reverse("inspection:case_timeline", args=[mine.reference])).content.decode()
     assert f"Référent : ∅ → {personas.member_a.get_full_name()} (member_a)" in page
     assert "Famille contactée : Reçu → Famille contactée" in page
     client.get(reverse("cases:detail", args=[mine.pk]))
-    again = client.get(reverse("audit:case_timeline", args=[mine.reference])).content.decode()
+    again = client.get(reverse("inspection:case_timeline", args=[mine.reference])).content.decode()
     assert "Consultation du signalement" in again and f"Mandat d&#x27;inspection {personas.mandate.reference}" in again
 
 
 def test_outside_the_mandate_is_a_404_and_recorded(client, personas, cases):
     _, other = cases
     client.force_login(personas.inspector)
-    for url in (reverse("audit:case_timeline", args=[other.reference]), reverse("cases:detail", args=[other.pk])):
+    for url in (reverse("inspection:case_timeline", args=[other.reference]), reverse("cases:detail", args=[other.pk])):
         assert client.get(url).status_code == 404
     assert Event.objects.filter(action="access.denied", actor=personas.inspector, departement="69").count() == 2
 
@@ -57,16 +57,16 @@ def test_an_expired_mandate_opens_nothing(client, personas, cases):
     inspector = MembershipFactory(inspector=True, user__username="ancien_inspecteur").user
     MandateFactory(inspector=inspector, ends_on=datetime.date(2025, 1, 31))
     client.force_login(inspector)
-    assert client.get(reverse("audit:search")).status_code == 403
+    assert client.get(reverse("inspection:search")).status_code == 403
     assert client.get(reverse("cases:detail", args=[cases[0].pk])).status_code == 404
 
 
 def test_user_activity_and_integrity(client, personas, cases):
     call_command("verify_audit", stdout=StringIO())
     client.force_login(personas.inspector)
-    activity = client.get(reverse("audit:user_activity", args=["coord_a"])).content.decode()
+    activity = client.get(reverse("inspection:user_activity", args=["coord_a"])).content.decode()
     assert "Référent désigné" in activity and cases[1].reference not in activity
-    integrity = client.get(reverse("audit:integrity")).content.decode()
+    integrity = client.get(reverse("inspection:integrity")).content.decode()
     assert "Chaîne intègre" in integrity
 
 
@@ -75,12 +75,12 @@ def test_coordinators_see_what_the_inspection_consulted_in_their_departement(cli
     inspector.force_login(personas.inspector)
     inspector.get(reverse("cases:detail", args=[cases[0].pk]))
     client.force_login(personas.coord_a)
-    page = client.get(reverse("audit:inspection_reads")).content.decode()
+    page = client.get(reverse("inspection:inspection_reads")).content.decode()
     assert "Consultation du signalement" in page and "inspector" in page
     client.force_login(personas.coord_b)
-    assert "Consultation du signalement" not in client.get(reverse("audit:inspection_reads")).content.decode()
+    assert "Consultation du signalement" not in client.get(reverse("inspection:inspection_reads")).content.decode()
     client.force_login(personas.member_a)
-    assert client.get(reverse("audit:inspection_reads")).status_code == 403
+    assert client.get(reverse("inspection:inspection_reads")).status_code == 403
 
 
 UNSAFE = ["post", "put", "patch", "delete"]

@@ -11,14 +11,14 @@ from tests.cases.factories import UserFactory
 def test_an_event_is_written_with_its_context(db):
     user = UserFactory()
     with audit.acting(user, ip="192.0.2.7", request_id="abc123"):
-        audit.record("membership.create", object_type="cases.membership", object_id=7, departement="93",
+        audit.record("membership.create", object_type="organisation.membership", object_id=7, departement="93",
                      details={"raison": "test"})
     event = Event.objects.get()
     assert (event.seq, event.actor, event.actor_label, event.ip, event.request_id) == (
         1, user, user.username, "192.0.2.7", "abc123"
     )
     assert (event.action, event.object_type, event.object_id, event.departement) == (
-        "membership.create", "cases.membership", "7", "93"
+        "membership.create", "organisation.membership", "7", "93"
     )
     assert event.details == {"raison": "test"}
     assert len(event.hash) == 64

@@ -5,8 +5,8 @@ import datetime
 import factory
 from django.contrib.auth.models import User
 
-from cases.departements import DEPARTEMENTS
-from cases.models import Cell, Departement, Institution, Mandate, Membership, Role
+from organisation.departements import DEPARTEMENTS
+from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
 
 NAMES = dict(DEPARTEMENTS)
 
@@ -123,6 +123,7 @@ class CaseFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, *, coordinator, referent, state, **fields):
         from cases import actions
+        from mobile_team import actions as mobile
 
         cell = coordinator.memberships.get(role=Role.COORDINATOR).cell
         case = actions.intake(coordinator, cell, **fields)
@@ -137,7 +138,7 @@ class CaseFactory(factory.Factory):
                 "modality": "social", "beneficiary": "young_person", "starts_on": case.received_on,
                 "institution": InstitutionFactory(name="Association Sauvegarde", category="association")})
         if state == "mobile_team_requested":
-            actions.request_mobile_team(coordinator, case, motive="Regard clinique", expected="individual_care",
+            mobile.request_mobile_team(coordinator, case, motive="Regard clinique", expected="individual_care",
                                         urgency="normal", summary="Isolement, propos de rupture.",
                                         preferred_dates="Mercredis après-midi", preferred_place="Bobigny")
         if state == "closed":
@@ -153,7 +154,7 @@ def mobile_request(coordinator, agent, status: str = "requested"):
 
     from django.utils import timezone
 
-    from cases import actions
+    from mobile_team import actions as mobile
     from workflows import tasks
 
     case = CaseFactory(coordinator=coordinator, referent=coordinator, mobile_team_requested=True)
@@ -166,17 +167,17 @@ def mobile_request(coordinator, agent, status: str = "requested"):
     if target >= 1:
         tasks.claim(agent, case.tasks.get(flow_task_name="handle_request"))
     if status == "declined":
-        actions.decline(agent, request, reason="Équipe complète ce mois-ci.")
+        mobile.decline(agent, request, reason="Équipe complète ce mois-ci.")
     if status == "withdrawn":
-        actions.withdraw(coordinator, case, reason="La famille a trouvé un autre soutien.")
+        mobile.withdraw(coordinator, case, reason="La famille a trouvé un autre soutien.")
     if target >= 2:
-        actions.accept(agent, request)
+        mobile.accept(agent, request)
     if target >= 3:
-        actions.schedule(agent, request, scheduled_at=timezone.now() + dt.timedelta(days=2),
+        mobile.schedule(agent, request, scheduled_at=timezone.now() + dt.timedelta(days=2),
                          place="Centre médico-psychologique de Bobigny", intervener="Dr Élodie Petit")
     if target >= 4:
-        actions.add_report(agent, request, on=timezone.localdate(), text="Premier entretien ; adhésion du jeune.")
+        mobile.add_report(agent, request, on=timezone.localdate(), text="Premier entretien ; adhésion du jeune.")
     if target >= 5:
-        actions.complete(agent, request)
+        mobile.complete(agent, request)
     request.refresh_from_db()
     return request

@@ -16,19 +16,12 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases import actions
-from cases.actions import cellule
-from cases.models import (
-    CareMeasure,
-    Case,
-    Consent,
-    Departement,
-    FamilyContact,
-    FollowUpNote,
-    MobileTeamRequest,
-    Person,
-    Relative,
-)
+from cases.models import CareMeasure, Case, Consent, FamilyContact, FollowUpNote, Person, Relative
 from cases.views.actions import ACTIONS
+from cellule import actions as cellule
+from mobile_team import actions as mobile
+from mobile_team.models import MobileTeamRequest
+from organisation.models import Departement
 from tests.cases.factories import CaseFactory, InstitutionFactory
 from workflows import tasks
 
@@ -155,7 +148,7 @@ SETUPS = {
     "interview_requested": ("in_care", lambda p, case, referent: cellule.record_interview_request(
         p.coord_a if case.departement.code == "93" else p.coord_b, case, with_whom="referent",
         requested_by="Père", channel="phone", requested_on=datetime.date.today())),
-    "team_answered": ("mobile_team_requested", lambda p, case, referent: actions.accept(
+    "team_answered": ("mobile_team_requested", lambda p, case, referent: mobile.accept(
         p.mobile, tasks.claim(p.mobile, case.tasks.get(flow_task_name="handle_request")).case
         .mobile_team_requests.get())),
 }

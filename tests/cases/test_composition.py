@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import Event
-from cases.models import Membership
+from organisation.models import Membership
 from tests.cases.factories import InstitutionFactory, UserFactory
 
 

@@ -8,8 +8,8 @@ from django.db import connections
 from django_fsm import ConcurrentTransition
 
 from cases import actions
-from cases.errors import ActionRefused
 from cases.models import Case
+from organisation.errors import ActionRefused
 from tests.cases.factories import CaseFactory, MembershipFactory, mobile_request
 from workflows import tasks
 

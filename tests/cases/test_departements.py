@@ -1,4 +1,4 @@
-from cases.models import Departement
+from organisation.models import Departement
 
 
 def test_the_101_departements_are_loaded_by_migration(db):

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.actions import cellule
-from cases.errors import ActionRefused
-from cases.models import Attendance, Meeting
-from cases.policy import AccessDenied
+from cellule import actions as cellule
+from cellule.models import Attendance, Meeting
+from organisation.errors import ActionRefused
+from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory
 
 
@@ -81,7 +81,7 @@ def test_bad_input_changes_nothing(client, personas, case):
 
 
 def test_support_groups_and_their_sessions_through_the_page(client, personas, case):
-    from cases.models import SupportGroup
+    from cellule.models import SupportGroup
     from tests.cases.factories import InstitutionFactory
 
     association = InstitutionFactory(name="Association Sauvegarde", category="association")

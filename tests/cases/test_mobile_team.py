@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Event
-from cases import actions
-from cases.errors import ActionRefused
-from cases.models import Case, InterventionReport, MobileTeamRequest, Person
-from cases.policy import AccessDenied
+from cases.models import Case, Person
 from cases.views.actions import ACTIONS as CASE_ACTIONS
-from cases.views.mobile_team import BY_SLUG
+from mobile_team import actions as mobile
+from mobile_team.models import InterventionReport, MobileTeamRequest
+from mobile_team.views import BY_SLUG
+from organisation.errors import ActionRefused
+from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory, MembershipFactory, mobile_request, person_data
 from tests.urls import walk
 from workflows import tasks
@@ -61,17 +62,17 @@ def mobile2(personas):
 
 # answer: (the request's state, the entry point)
 ANSWERS = {
-    "accept": ("claimed", lambda user, r: actions.accept(user, r)),
-    "decline": ("claimed", lambda user, r: actions.decline(user, r, reason="Équipe complète.")),
-    "schedule": ("accepted", lambda user, r: actions.schedule(
+    "accept": ("claimed", lambda user, r: mobile.accept(user, r)),
+    "decline": ("claimed", lambda user, r: mobile.decline(user, r, reason="Équipe complète.")),
+    "schedule": ("accepted", lambda user, r: mobile.schedule(
         user, r, scheduled_at=timezone.now() + 2 * DAY, place="CMP de Bobigny", intervener="Dr Petit")),
-    "report": ("scheduled", lambda user, r: actions.add_report(user, r, on=timezone.localdate(), text="Entretien.")),
-    "complete": ("reported", lambda user, r: actions.complete(user, r)),
+    "report": ("scheduled", lambda user, r: mobile.add_report(user, r, on=timezone.localdate(), text="Entretien.")),
+    "complete": ("reported", lambda user, r: mobile.complete(user, r)),
 }
 
 
 ATTEMPTS = {name: call for name, (_, call) in ANSWERS.items()} | {
-    "withdraw": lambda user, r: actions.withdraw(user, r.case, reason="Plus besoin."),
+    "withdraw": lambda user, r: mobile.withdraw(user, r.case, reason="Plus besoin."),
     "claim": lambda user, r: tasks.claim(user, r.case.tasks.get(flow_task_name="handle_request")),
 }
 NOT_TEAM = ["coord_a", "member_a", "inspector", "national"]
@@ -285,7 +286,7 @@ def test_the_team_accepts_within_two_working_days_then_intervenes_within_fifteen
     assert request.case.tasks.get(flow_task_name="handle_request").due_on == due
     time_machine.move_to(made + 3 * DAY, tick=False)
     tasks.claim(personas.mobile, request.case.tasks.get(flow_task_name="handle_request"))
-    actions.accept(personas.mobile, request)
+    mobile.accept(personas.mobile, request)
     assert request.case.tasks.get(flow_task_name="schedule_intervention").due_on == made.date() + 15 * DAY
     time_machine.move_to(made + 5 * DAY, tick=False)
     ANSWERS["schedule"][1](personas.mobile, request)
@@ -326,16 +327,16 @@ def test_dashboard_shows_median_delays_and_open_requests_by_departement(client, 
         request = mobile_request(getattr(personas, coordinator), agent, "claimed")
         if then == "decline":
             time_machine.move_to(start + DAY, tick=False)
-            actions.decline(agent, request, reason="Équipe complète.")
+            mobile.decline(agent, request, reason="Équipe complète.")
         if accept:
             time_machine.move_to(start + accept * DAY, tick=False)
-            actions.accept(agent, request)
+            mobile.accept(agent, request)
         if report:
             time_machine.move_to(start + report * DAY, tick=False)
-            actions.schedule(agent, request, scheduled_at=timezone.now(), place="CMP", intervener="Dr Petit")
-            actions.add_report(agent, request, on=timezone.localdate(), text="Entretien.")
+            mobile.schedule(agent, request, scheduled_at=timezone.now(), place="CMP", intervener="Dr Petit")
+            mobile.add_report(agent, request, on=timezone.localdate(), text="Entretien.")
         if then == "complete":
-            actions.complete(agent, request)
+            mobile.complete(agent, request)
     time_machine.move_to(D0 + 30 * DAY, tick=False)
     client.force_login(agent)
     page = text(client.get(reverse("mobile_team:dashboard")))
@@ -353,7 +354,7 @@ def test_a_new_request_emails_every_active_team_agent(personas, mobile2, django_
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True,
                        person=person_data(last_name="Kerbrat-Vasseur"))
     with django_capture_on_commit_callbacks(execute=True):
-        actions.request_mobile_team(personas.coord_a, case, motive="Regard clinique", expected="family_support",
+        mobile.request_mobile_team(personas.coord_a, case, motive="Regard clinique", expected="family_support",
                                     urgency="urgent", summary="Isolement.")
     (sent,) = [m for m in mail.outbox if "Nouvelle demande d'intervention" in m.subject]
     assert sorted(sent.to) == ["mobile2@example.invalid", "mobile@example.invalid"]

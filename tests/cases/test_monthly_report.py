@@ -19,10 +19,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cases import actions
-from cases.actions import cellule, reports
-from cases.errors import ActionRefused
-from cases.models import Departement, InterviewRequest, MonthlyReport, SupportGroup
-from cases.reports import Month, compute
+from cellule import actions as cellule
+from cellule.models import InterviewRequest, SupportGroup
+from mobile_team import actions as mobile
+from organisation.errors import ActionRefused
+from organisation.models import Departement
+from reporting import actions as reports
+from reporting.figures import Month, compute
+from reporting.models import MonthlyReport
 from tests.cases.factories import CaseFactory, InstitutionFactory, person_data
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -49,7 +53,7 @@ def march(personas):
         actions.add_care_measure(p.member_a, a, modality="family_support", beneficiary="family",
                                  institution=institution, starts_on=datetime.date(2026, 2, 15))
     with on(2026, 3, 15, 9):
-        actions.request_mobile_team(p.coord_a, a, motive="Avis", expected="advice", urgency="normal", summary="x")
+        mobile.request_mobile_team(p.coord_a, a, motive="Avis", expected="advice", urgency="normal", summary="x")
     b = make_case(p, (2026, 3, 5), source="ems")
     with on(2026, 3, 20, 9):
         actions.close(p.coord_a, b, reason="unfounded", note="Hors champ.")
@@ -179,7 +183,7 @@ def test_the_national_view_shows_aggregates_only_with_small_counts_suppressed(cl
     assert "<svg" in html
     not_reported = html.split('id="not-reported">', 1)[1].split("</p>", 1)[0]
     assert "93" not in not_reported and "69" in not_reported
-    for name in ("cases:list", "audit:search"):
+    for name in ("cases:list", "inspection:search"):
         assert client.get(reverse(name)).status_code == 403
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import Event
-from cases.actions import organisation
-from cases.models import Institution, Membership, Role
-from cases.policy import AccessDenied
+from organisation import actions as organisation
+from organisation.models import Institution, Membership, Role
+from organisation.policy import AccessDenied
 from tests.cases.factories import InstitutionFactory, UserFactory
 
 

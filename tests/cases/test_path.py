@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import Event
-from cases.models import Case, Institution
+from cases.models import Case
+from organisation.models import Institution
 from tests.cases.factories import MembershipFactory
 
 TODAY = datetime.date.today().isoformat()

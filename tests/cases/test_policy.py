@@ -5,9 +5,9 @@ import datetime
 import pytest
 import time_machine
 
-from cases import policy
-from cases.models import Departement
-from cases.policy import Action
+from organisation import policy
+from organisation.models import Departement
+from organisation.policy import Action
 from tests.cases.factories import MandateFactory, MembershipFactory
 
 A, B = "a", "b"  # the 93 and 69 cellules of the personas
@@ -97,8 +97,8 @@ def test_an_expired_mandate_opens_nothing(personas):
 
 
 def test_django_permissions_follow_active_roles_only(personas):
-    assert personas.coord_a.has_perm("cases.add_membership")
-    assert not personas.member_a.has_perm("cases.add_membership")
+    assert personas.coord_a.has_perm("organisation.add_membership")
+    assert not personas.member_a.has_perm("organisation.add_membership")
     assert personas.admin.has_perm("auth.add_user")
     assert personas.former.get_all_permissions() == set()
     assert personas.outsider.get_all_permissions() == set()

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 
 from audit.models import Event
 from cases import actions
-from cases.errors import ActionRefused
-from cases.models import Departement, State
-from cases.policy import AccessDenied
+from cases.models import State
+from mobile_team import actions as mobile
+from organisation.errors import ActionRefused
+from organisation.models import Departement
+from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory, InstitutionFactory
 
 STATES = [s.value for s in State]
@@ -29,11 +31,11 @@ TRANSITIONS = {
                {"received", "family_contacted"}, "assigned"),
     "start_care": ("member_a", lambda p, c: actions.start_care(p.member_a, c, measure=measure()),
                    {"assigned"}, "in_care"),
-    "request_mobile_team": ("coord_a", lambda p, c: actions.request_mobile_team(
+    "request_mobile_team": ("coord_a", lambda p, c: mobile.request_mobile_team(
         p.coord_a, c, motive="Avis clinique", expected="advice", urgency="urgent", summary="Repli sur soi."),
         {"assigned", "in_care"},
         "mobile_team_requested"),
-    "mobile_team_done": ("coord_a", lambda p, c: actions.withdraw(
+    "mobile_team_done": ("coord_a", lambda p, c: mobile.withdraw(
         p.coord_a, c, reason="La famille a trouvé un suivi."),
         {"mobile_team_requested"}, "in_care"),
     "close": ("coord_a", lambda p, c: actions.close(p.coord_a, c, reason="left", note="Départ de la famille."),
@@ -134,7 +136,7 @@ PRECONDITIONS = [
      "Choisissez un autre département que celui du signalement."),
     ("in_care", lambda p, c: actions.transfer(p.coord_a, c, destination=Departement.objects.get(code="2A"),
                                               note="x"), ActionRefused, "n'a pas de cellule de suivi"),
-    ("in_care", lambda p, c: actions.request_mobile_team(p.coord_a, c, motive="", expected="advice", urgency="normal",
+    ("in_care", lambda p, c: mobile.request_mobile_team(p.coord_a, c, motive="", expected="advice", urgency="normal",
                                                          summary="x"),
      ValidationError, "Ce champ ne peut pas être vide."),
 ]

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import Event
-from cases.models import Institution
+from organisation.models import Institution
 
 HOME_TEXT = {
     "coord_a": "0 signalement en cours.",
@@ -65,7 +65,7 @@ def test_another_departements_cellule_answers_404_and_is_recorded(client, person
     assert response.status_code == 404
     assert personas.coord_a.get_full_name() not in response.content.decode()
     denied = Event.objects.get(action="access.denied")
-    assert (denied.actor, denied.object_type, denied.departement) == (user, "cases.cell", "93")
+    assert (denied.actor, denied.object_type, denied.departement) == (user, "organisation.cell", "93")
 
 
 def test_an_unknown_cellule_answers_404_without_denial(client, personas):
@@ -77,12 +77,12 @@ def test_an_unknown_cellule_answers_404_without_denial(client, personas):
 def test_the_admin_creates_reference_data_through_the_audited_entry_point(client, personas):
     client.force_login(personas.admin)
     assert client.get(reverse("admin:index")).status_code == 200
-    add = reverse("admin:cases_institution_add")
+    add = reverse("admin:organisation_institution_add")
     response = client.post(add, {"name": "Mission locale", "category": "association"})
     assert response.status_code == 302
     assert Event.objects.get(action="institution.create").actor == personas.admin
     institution = Institution.objects.get(name="Mission locale")
-    delete = client.post(reverse("admin:cases_institution_delete", args=[institution.pk]), {"post": "yes"})
+    delete = client.post(reverse("admin:organisation_institution_delete", args=[institution.pk]), {"post": "yes"})
     assert delete.status_code == 403
     assert Institution.objects.filter(pk=institution.pk).exists()
 

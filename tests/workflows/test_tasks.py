@@ -10,8 +10,8 @@ from django.core.management import call_command
 from viewflow.workflow.models import Task
 
 from cases import actions
-from cases.errors import ActionRefused
-from cases.policy import AccessDenied
+from organisation.errors import ActionRefused
+from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory, MembershipFactory
 from workflows import tasks
 from workflows.flows import CaseFlow
@@ -129,7 +129,7 @@ def test_release_puts_the_task_back_for_its_holder_or_a_coordinator(personas):
 
 
 def test_executing_a_task_needs_holding_it(personas):
-    from cases import policy
+    from organisation import policy
 
     task = contact_task(personas)
     assert not policy.can(personas.coord_a, policy.Action.EXECUTE_TASK, task)
@@ -159,7 +159,7 @@ def test_the_overdue_digest_goes_to_holders_and_to_coordinators_for_the_queue(pe
 
 
 def test_a_familys_interview_request_gives_the_coordinators_a_task_until_it_is_answered(personas):
-    from cases.actions import cellule
+    from cellule import actions as cellule
 
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
     request = cellule.record_interview_request(personas.coord_a, case, with_whom="prefet", requested_by="Mère",

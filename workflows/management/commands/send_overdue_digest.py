@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.core.mail import send_mass_mail
 from django.core.management.base import BaseCommand
 
-from cases.models import Membership, Role
+from organisation.models import Membership, Role
 from workflows.models import CaseTask
 from workflows.notifications import overdue_digest
 

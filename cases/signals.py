@@ -1,0 +1,10 @@
+"""What the case tells the concerns built on it, which it does not know (the mobile team).
+
+``case_closing`` is sent inside the transaction of a closure or a transfer, before the state moves:
+a receiver's writes commit or roll back with the closure.
+"""
+
+from django.dispatch import Signal
+
+# Arguments: case (locked for update), note (why it closes, for the records its receivers end).
+case_closing = Signal()

@@ -1,7 +1,0 @@
-from django.urls import path
-
-from cases.views import support_groups as views
-
-app_name = "support_groups"
-
-urlpatterns = [path("", views.support_groups, name="list")]

@@ -1,0 +1,145 @@
+"""The cellule's life: meetings, family interview requests, support groups (coordinators)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+import audit
+from cases.actions.base import check_open, lock
+from cases.models import Case
+from cellule.models import Attendance, InterviewRequest, Meeting, SupportGroup, SupportGroupSession
+from organisation import policy
+from organisation.errors import ActionRefused
+from organisation.models import Cell
+from workflows import tasks
+
+
+def _record(action: str, actor, obj, cell: Cell, **details) -> None:
+    audit.record(action, obj=obj, actor=actor, departement=cell.departement.code, details=details)
+
+
+def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: list[Case] = ()) -> Meeting:
+    """A meeting of the cellule, with the open cases on its agenda."""
+    policy.require(actor, policy.Action.MANAGE_MEETINGS, cell)
+    if any(case.departement_id != cell.departement_id for case in cases):
+        raise ValidationError({"cases": "L'ordre du jour ne porte que sur les signalements de la cellule."})
+    with audit.atomic():
+        meeting = Meeting.objects.create(cell=cell, held_at=held_at)
+        for case in cases:
+            meeting.items.create(case=case)
+            # The case's follow-up review is due before the meeting that will discuss it.
+            case.tasks.open().of_type("review").filter(due_on__gt=held_at.date()).update(due_on=held_at.date())
+        _record("meeting.schedule", actor, meeting, cell, date=held_at.isoformat(),
+                ordre_du_jour=[case.reference for case in cases])
+    return meeting
+
+
+def record_meeting(actor, meeting: Meeting, *, minutes: str, decisions: dict[int, str],
+                   attendance: dict[int, str]) -> Meeting:
+    """The meeting's minutes, a decision per agenda item, who was present or excused."""
+    with audit.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("cell__departement").get(pk=meeting.pk)
+        policy.require(actor, policy.Action.MANAGE_MEETINGS, meeting.cell)
+        if meeting.status == Meeting.Status.CLOSED:
+            raise ActionRefused("Cette réunion est close : son compte rendu est figé.")
+        meeting.minutes = minutes
+        meeting.full_clean()
+        meeting.save()
+        for item in meeting.items.all():
+            if item.pk in decisions and decisions[item.pk] != item.decision:
+                item.decision = decisions[item.pk]
+                item.full_clean()
+                item.save()
+        members = set(meeting.cell.memberships.active(meeting.held_at.date()).values_list("pk", flat=True))
+        for membership_id, presence in attendance.items():
+            if membership_id not in members or presence not in Attendance.Presence.values:
+                raise ValidationError({"attendance": "Présence inconnue ou membre hors de la cellule."})
+            Attendance.objects.update_or_create(meeting=meeting, membership_id=membership_id,
+                                                defaults={"presence": presence})
+        _record("meeting.record", actor, meeting, meeting.cell, présents=sorted(
+            m for m, p in attendance.items() if p == Attendance.Presence.PRESENT))
+    return meeting
+
+
+def close_meeting(actor, meeting: Meeting, *, minutes: str) -> Meeting:
+    """Closing a meeting freezes it, minutes and decisions."""
+    with audit.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("cell__departement").get(pk=meeting.pk)
+        policy.require(actor, policy.Action.MANAGE_MEETINGS, meeting.cell)
+        if meeting.status == Meeting.Status.CLOSED:
+            raise ActionRefused("Cette réunion est close : son compte rendu est figé.")
+        meeting.minutes, meeting.status = minutes, Meeting.Status.CLOSED
+        meeting.full_clean()
+        meeting.save()
+        _record("meeting.close", actor, meeting, meeting.cell)
+    return meeting
+
+
+def record_interview_request(actor, case: Case, **fields) -> InterviewRequest:
+    """A family asks to meet the préfet, the directeur de cabinet or the référent; the coordinators
+    get a task to answer it."""
+    with audit.atomic():
+        case = lock(case)
+        check_open(actor, policy.Action.MANAGE_INTERVIEWS, case)
+        request = InterviewRequest(case=case, **fields)
+        request.full_clean()
+        _check_dates(request)
+        request.save()
+        tasks.sync(case, actor)
+        _record("interview_request.create", actor, request, case.departement.cell, signalement=case.reference)
+    return request
+
+
+def update_interview_request(actor, case: Case, request: InterviewRequest, *, status: str,
+                             scheduled_at: datetime.datetime | None = None, held_on: datetime.date | None = None,
+                             outcome: str = "") -> InterviewRequest:
+    """The interview is scheduled, then held, with what came of it."""
+    with audit.atomic():
+        case = lock(case)
+        check_open(actor, policy.Action.MANAGE_INTERVIEWS, case)
+        request = InterviewRequest.objects.select_for_update().get(pk=request.pk, case=case)
+        if status == InterviewRequest.Status.SCHEDULED and not scheduled_at:
+            raise ValidationError({"scheduled_at": "Indiquez quand l'entretien aura lieu."})
+        if status == InterviewRequest.Status.HELD and not held_on:
+            raise ValidationError({"held_on": "Indiquez quand l'entretien a eu lieu."})
+        request.status, request.scheduled_at, request.held_on, request.outcome = status, scheduled_at, held_on, outcome
+        request.full_clean()
+        _check_dates(request)
+        request.save()
+        done = None if status == InterviewRequest.Status.REQUESTED else "answer_interview"
+        tasks.sync(case, actor, done=done)
+        _record("interview_request.update", actor, request, case.departement.cell, signalement=case.reference,
+                état=status)
+    return request
+
+
+def _check_dates(request: InterviewRequest) -> None:
+    today = timezone.localdate()
+    if request.requested_on and request.requested_on > today:
+        raise ValidationError({"requested_on": "La date de la demande ne peut pas être dans le futur."})
+    if request.held_on and (request.held_on > today or request.held_on < request.requested_on):
+        raise ValidationError({"held_on": "L'entretien a eu lieu après la demande, et pas dans le futur."})
+
+
+def create_support_group(actor, cell: Cell, *, name: str, institution) -> SupportGroup:
+    policy.require(actor, policy.Action.MANAGE_MEETINGS, cell)
+    with audit.atomic():
+        group = SupportGroup(cell=cell, name=name, institution=institution)
+        group.full_clean()
+        group.save()
+        _record("support_group.create", actor, group, cell, nom=name)
+    return group
+
+
+def record_support_session(actor, group: SupportGroup, *, on: datetime.date,
+                           families: list[Case]) -> SupportGroupSession:
+    """A session of a support group, with the families who took part (linked to their cases)."""
+    policy.require(actor, policy.Action.MANAGE_MEETINGS, group.cell)
+    if any(case.departement_id != group.cell.departement_id for case in families):
+        raise ValidationError({"families": "Les familles participantes sont suivies par la cellule."})
+    with audit.atomic():
+        session = SupportGroupSession.objects.create(group=group, on=on)
+        session.families.set(families)
+        _record("support_session.create", actor, session, group.cell, familles=len(families))
+    return session

@@ -1,0 +1,88 @@
+"""The cellule's meetings: scheduling with an agenda, the record of a meeting, its printable minutes."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+import audit
+from cases.models import Case
+from cellule import actions as cellule
+from cellule.models import Attendance, Meeting
+from organisation import policy
+from organisation.errors import ActionRefused
+from organisation.models import Cell
+from project.forms import BaseForm
+
+
+def _cell(request) -> Cell:
+    return policy.coordinated_cell(request.user, policy.Action.MANAGE_MEETINGS)
+
+
+class ScheduleForm(BaseForm):
+    held_at = forms.DateTimeField(label="Date et heure", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    cases = forms.ModelMultipleChoiceField(label="Signalements à revoir", queryset=Case.objects.none(),
+                                           required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, cell: Cell, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = (Case.objects.open().filter(departement=cell.departement)
+                                         .select_related("person").order_by("reference"))
+        self.fields["cases"].label_from_instance = lambda case: f"{case.reference} — {case.get_state_display()}"
+
+
+def meeting_list(request):
+    cell = _cell(request)
+    form = ScheduleForm(request.POST if request.method == "POST" else None, cell=cell)
+    if request.method == "POST" and form.is_valid():
+        meeting = cellule.schedule_meeting(request.user, cell, **form.cleaned_data)
+        messages.success(request, f"{meeting} programmée.")
+        return redirect("meetings:detail", pk=meeting.pk)
+    meetings = Meeting.objects.filter(cell=cell).prefetch_related("items")
+    return render(request, "meetings/meeting_list.html", {"cell": cell, "meetings": meetings, "form": form,
+                                                          "now": timezone.now()},
+                  status=400 if form.errors else 200)
+
+
+def meeting_detail(request, pk: int):
+    cell = _cell(request)
+    meeting = get_object_or_404(Meeting.objects.filter(cell=cell), pk=pk)
+    items = list(meeting.items.select_related("case__person"))
+    members = list(cell.memberships.active(meeting.held_at.date()).select_related("user", "institution"))
+    presence = dict(meeting.attendances.values_list("membership_id", "presence"))
+    if request.method == "POST":
+        try:
+            arguments = {"minutes": request.POST.get("minutes", ""),
+                         "decisions": {item.pk: request.POST.get(f"decision-{item.pk}", "") for item in items},
+                         "attendance": {m.pk: request.POST[f"presence-{m.pk}"] for m in members
+                                        if request.POST.get(f"presence-{m.pk}")}}
+            cellule.record_meeting(request.user, meeting, **arguments)
+            if "close" in request.POST:
+                cellule.close_meeting(request.user, meeting, minutes=arguments["minutes"])
+            messages.success(request, "Réunion enregistrée." if "close" not in request.POST else "Réunion close.")
+            return redirect("meetings:detail", pk=meeting.pk)
+        except ActionRefused as refusal:
+            messages.error(request, refusal.message)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    audit.record("meeting.view", obj=meeting, departement=cell.departement.code,
+                 details={"signalements": [item.case.reference for item in items]})
+    return render(request, "meetings/meeting_detail.html", {
+        "meeting": meeting, "items": items, "closed": meeting.status == Meeting.Status.CLOSED,
+        "presences": Attendance.Presence.choices,
+        "members": [(m, presence.get(m.pk, "")) for m in members]})
+
+
+def last_minutes(request):
+    """The printable minutes of the last closed meeting."""
+    cell = _cell(request)
+    meeting = Meeting.objects.filter(cell=cell, status=Meeting.Status.CLOSED).order_by("-held_at").first()
+    items = list(meeting.items.select_related("case__person")) if meeting else []
+    if meeting:
+        audit.record("meeting.view", obj=meeting, departement=cell.departement.code,
+                     details={"page": "compte rendu", "signalements": [item.case.reference for item in items]})
+    return render(request, "meetings/minutes.html", {
+        "cell": cell, "meeting": meeting, "items": items,
+        "attendances": meeting.attendances.select_related("membership__user", "membership__institution")
+        if meeting else []})

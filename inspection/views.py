@@ -1,0 +1,118 @@
+"""The inspectors' review of the audit trail, and the coordinators' view of the inspection's reads.
+
+Every page here is itself a read of the trail, recorded as an event in the département concerned.
+"""
+
+import io
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+import audit
+from audit.exports import ExportTooLarge, build_bundle, write_csv
+from audit.models import IntegrityCheck
+from cases.models import Case
+from inspection.forms import EventSearchForm
+from organisation import policy
+from organisation.models import Role
+
+PAGE_SIZE = 50
+
+
+def _inspector_scope(request):
+    if not policy.scope(request.user).mandates:
+        raise policy.AccessDenied(request.user, policy.Action.VIEW_AUDIT)
+    return policy.events_visible_to(request.user)
+
+
+def _departements(request) -> list[tuple[str, str]]:
+    seen = {}
+    for mandate in policy.scope(request.user).mandates:
+        for d in mandate.departements.all():
+            seen[d.code] = str(d)
+    return sorted(seen.items())
+
+
+def _read(action: str, request, departement: str = "", **details) -> None:
+    """Record the inspector's read, once per département it covers."""
+    codes = [departement] if departement else [code for code, _ in _departements(request)]
+    for code in codes:
+        audit.record(action, departement=code, details={"page": request.path, **details})
+
+
+def search(request):
+    events = _inspector_scope(request)
+    form = EventSearchForm(request.GET or None, departements=_departements(request))
+    if form.is_bound and form.is_valid():
+        events = form.filter(events)
+    elif form.is_bound:
+        events = events.none()
+    page = Paginator(events.order_by("-seq"), PAGE_SIZE).get_page(request.GET.get("page"))
+    _read("audit.search", request, request.GET.get("departement", ""),
+          critères={k: v for k, v in request.GET.items() if k != "page"})
+    return render(request, "inspection/search.html", {"form": form, "page": page, "query": request.GET,
+                                                 "export_query": request.GET.urlencode()})
+
+
+def export(request, kind: str):
+    events = _inspector_scope(request)
+    form = EventSearchForm(request.GET or None, departements=_departements(request))
+    if form.is_bound and not form.is_valid():
+        return render(request, "inspection/search.html", {"form": form, "page": None, "query": request.GET}, status=400)
+    if form.is_bound:
+        events = form.filter(events)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    if kind == "csv":
+        buffer = io.StringIO()
+        count = write_csv(events, buffer)
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="journal-audit-{stamp}.csv"'
+    else:
+        try:
+            bundle = build_bundle(events)
+        except ExportTooLarge as error:
+            return render(request, "inspection/search.html", {"form": form, "page": None, "query": request.GET,
+                                                         "error": str(error)}, status=400)
+        count = len(bundle["events"])
+        response = HttpResponse(json.dumps(bundle, ensure_ascii=False), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="journal-audit-{stamp}.json"'
+    _read(f"export.audit_{kind}", request, request.GET.get("departement", ""), événements=count,
+          critères={k: v for k, v in request.GET.items()})
+    return response
+
+
+def case_timeline(request, reference: str):
+    events = _inspector_scope(request)
+    case = policy.get_or_404(request.user, policy.Action.VIEW_CASE, Case.objects.select_related("departement"),
+                             reference=reference)
+    timeline = events.filter(details__signalement=case.reference).order_by("seq")
+    _read("audit.case_timeline", request, case.departement.code, signalement=case.reference)
+    return render(request, "inspection/case_timeline.html", {"case": case, "timeline": timeline})
+
+
+def user_activity(request, username: str):
+    events = _inspector_scope(request)
+    person = get_object_or_404(get_user_model(), username=username)
+    page = Paginator(events.filter(actor=person).order_by("-seq"), PAGE_SIZE).get_page(request.GET.get("page"))
+    _read("audit.user_activity", request, utilisateur=username)
+    return render(request, "inspection/user_activity.html", {"person": person, "page": page, "query": request.GET})
+
+
+def integrity(request):
+    _inspector_scope(request)
+    checks = IntegrityCheck.objects.all()[:20]
+    _read("audit.integrity", request)
+    return render(request, "inspection/integrity.html", {"checks": checks, "last": checks[0] if checks else None})
+
+
+def inspection_reads(request):
+    """For coordinators: what the inspection consulted in their département."""
+    if not any(m.role == Role.COORDINATOR for m in policy.scope(request.user).memberships):
+        raise policy.AccessDenied(request.user, policy.Action.VIEW_AUDIT)
+    events = policy.inspection_reads_visible_to(request.user).order_by("-seq")
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inspection/inspection_reads.html", {"page": page, "query": request.GET})

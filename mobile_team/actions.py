@@ -1,0 +1,201 @@
+"""Requests to the national mobile intervention team, from the cellule's side and from the team's.
+
+Lock order, as everywhere: the case, then the request, then (in ``tasks.sync``) the process.
+Declining, completing or withdrawing a request brings the case back to care ("mobile team done")
+with the team's answer attached to it.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.dispatch import receiver
+from django.utils import timezone
+
+import audit
+from cases.actions.base import check_transition, lock, record, record_transition, require_text, validate
+from cases.models import Case
+from cases.signals import case_closing
+from mobile_team.models import InterventionReport, MobileTeamRequest
+from organisation import policy
+from organisation.errors import ActionRefused
+from workflows import tasks
+from workflows.models import TaskType
+from workflows.notifications import notify_coordinators_of_answer, notify_team_of_request
+
+Status = MobileTeamRequest.Status
+Outcome = MobileTeamRequest.Outcome
+
+
+def request_mobile_team(actor, case: Case, *, motive: str, expected: str, urgency: str, summary: str,
+                        preferred_dates: str = "", preferred_place: str = "") -> MobileTeamRequest:
+    """The préfet calls the team: what it needs to know, written for it, and nothing else of the case."""
+    with audit.atomic():
+        case = lock(case)
+        check_transition(actor, case, "request_mobile_team")
+        person = case.person
+        request = MobileTeamRequest(
+            case=case, departement=case.departement.code, motive=motive, expected=expected, urgency=urgency,
+            preferred_dates=preferred_dates, preferred_place=preferred_place, first_name=person.first_name,
+            age=person.age(timezone.localdate()), commune=person.commune, summary=summary, requested_by=actor,
+        )
+        validate(request)
+        request.save()
+        before = case.state
+        case.request_mobile_team()
+        case.save()
+        tasks.sync(case, actor)
+        record_transition("request_mobile_team", actor, case, before, demande=request.pk, urgence=urgency)
+        notify_team_of_request(request)
+    return request
+
+
+def _locked(request: MobileTeamRequest) -> tuple[Case, MobileTeamRequest]:
+    case = lock(request.case)
+    return case, MobileTeamRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def _check_status(request: MobileTeamRequest, name: str) -> None:
+    from django_fsm import can_proceed
+
+    if not can_proceed(getattr(request, name)):
+        raise ActionRefused(f"Action impossible : la demande est à l'état « {request.get_status_display()} ».")
+
+
+def _record(action: str, actor, request: MobileTeamRequest, **details) -> None:
+    audit.record(action, obj=request, actor=actor, departement=request.departement,
+                 details={"signalement": request.case.reference, "demande": request.pk, **details})
+
+
+def _back_to_care(actor, case: Case, request: MobileTeamRequest, outcome: str, note: str, done=None) -> None:
+    request.outcome, request.outcome_note, request.closed_at = outcome, note, timezone.now()
+    request.save()
+    before = case.state
+    case.mobile_team_done()
+    case.save()
+    tasks.sync(case, actor, done=done)
+    record_transition("mobile_team_done", actor, case, before, demande=request.pk, issue=outcome)
+
+
+def accept(actor, request: MobileTeamRequest) -> MobileTeamRequest:
+    with audit.atomic():
+        case, request = _locked(request)
+        policy.require(actor, policy.Action.HANDLE_MOBILE_REQUEST, request)
+        _check_status(request, "accept")
+        request.accept()
+        request.handled_by, request.accepted_at, request.answer_unread = actor, timezone.now(), True
+        request.save()
+        tasks.sync(case, actor, done=TaskType.HANDLE_REQUEST)
+        _record("mobile_request.accept", actor, request)
+        notify_coordinators_of_answer(request, "La demande a été acceptée par l'équipe mobile.")
+    return request
+
+
+def decline(actor, request: MobileTeamRequest, *, reason: str) -> MobileTeamRequest:
+    reason = require_text(reason, "reason", "Indiquez pourquoi l'équipe ne peut pas intervenir.")
+    with audit.atomic():
+        case, request = _locked(request)
+        policy.require(actor, policy.Action.HANDLE_MOBILE_REQUEST, request)
+        _check_status(request, "decline")
+        request.decline()
+        request.handled_by, request.decline_reason, request.answer_unread = actor, reason, True
+        _back_to_care(actor, case, request, Outcome.DECLINED, reason, done=TaskType.HANDLE_REQUEST)
+        _record("mobile_request.decline", actor, request, motif=reason)
+        notify_coordinators_of_answer(request, f"L'équipe mobile a décliné la demande : {reason}")
+    return request
+
+
+def schedule(actor, request: MobileTeamRequest, *, scheduled_at: datetime.datetime, place: str,
+             intervener: str) -> MobileTeamRequest:
+    with audit.atomic():
+        case, request = _locked(request)
+        policy.require(actor, policy.Action.WORK_MOBILE_REQUEST, request)
+        _check_status(request, "schedule")
+        if scheduled_at and scheduled_at < timezone.now() - datetime.timedelta(days=1):
+            raise ValidationError({"scheduled_at": "La date d'intervention est passée."})
+        request.schedule()
+        request.scheduled_at, request.scheduled_place, request.intervener = scheduled_at, place, intervener
+        request.answer_unread = True
+        validate(request)
+        request.save()
+        tasks.sync(case, actor, done=TaskType.SCHEDULE_INTERVENTION)
+        _record("mobile_request.schedule", actor, request, date=scheduled_at.isoformat(), lieu=place)
+        notify_coordinators_of_answer(
+            request, f"Intervention prévue le {timezone.localtime(scheduled_at):%d/%m/%Y à %H:%M}, {place}.")
+    return request
+
+
+def add_report(actor, request: MobileTeamRequest, *, on: datetime.date, text: str) -> InterventionReport:
+    with audit.atomic():
+        case, request = _locked(request)
+        policy.require(actor, policy.Action.WORK_MOBILE_REQUEST, request)
+        if request.status != Status.SCHEDULED:
+            raise ActionRefused("Un compte rendu suit une intervention planifiée.")
+        if on and on > timezone.localdate():
+            raise ValidationError({"on": "La date de l'intervention ne peut pas être dans le futur."})
+        if on and on < timezone.localdate(request.requested_at):
+            raise ValidationError({"on": "La date de l'intervention ne peut pas précéder la demande."})
+        report = InterventionReport(request=request, on=on, by=actor, text=text)
+        validate(report)
+        report.save()
+        request.answer_unread = True
+        request.save()
+        tasks.sync(case, actor)
+        _record("mobile_request.report", actor, request, compte_rendu=report.pk)
+        notify_coordinators_of_answer(request, "L'équipe mobile a transmis un compte rendu d'intervention.")
+    return report
+
+
+def complete(actor, request: MobileTeamRequest) -> MobileTeamRequest:
+    with audit.atomic():
+        case, request = _locked(request)
+        policy.require(actor, policy.Action.WORK_MOBILE_REQUEST, request)
+        _check_status(request, "complete")
+        last = request.reports.last()
+        if last is None:
+            raise ActionRefused("Joignez au moins un compte rendu d'intervention avant de clore la demande.")
+        request.complete()
+        request.answer_unread = True
+        _back_to_care(actor, case, request, Outcome.REPORTED, last.text[:1000], done=TaskType.REPORT_INTERVENTION)
+        _record("mobile_request.complete", actor, request, comptes_rendus=request.reports.count())
+        notify_coordinators_of_answer(request, "L'équipe mobile a terminé son intervention.")
+    return request
+
+
+def withdraw(actor, case: Case, *, reason: str) -> MobileTeamRequest:
+    """The coordinators withdraw the case's open request."""
+    reason = require_text(reason, "reason", "Indiquez pourquoi la demande est retirée.")
+    with audit.atomic():
+        case = lock(case)
+        check_transition(actor, case, "mobile_team_done", policy.Action.MANAGE_MOBILE_REQUEST)
+        request = case.mobile_team_requests.select_for_update().filter(status__in=MobileTeamRequest.OPEN).last()
+        if request is None:
+            raise ActionRefused("Aucune demande à l'équipe mobile n'est en cours pour ce signalement.")
+        request.withdraw()
+        _back_to_care(actor, case, request, Outcome.WITHDRAWN, reason)
+        _record("mobile_request.withdraw", actor, request, motif=reason)
+    return request
+
+
+def acknowledge(actor, case: Case) -> Case:
+    """The coordinators have read the team's answer: their task is done."""
+    with audit.atomic():
+        case = lock(case)
+        policy.require(actor, policy.Action.MANAGE_MOBILE_REQUEST, case)
+        unread = list(case.mobile_team_requests.select_for_update().filter(answer_unread=True))
+        if not unread:
+            raise ActionRefused("Aucune réponse de l'équipe mobile n'attend d'être lue.")
+        for request in unread:
+            request.answer_unread = False
+            request.save(update_fields=["answer_unread"])
+        tasks.sync(case, actor, done=TaskType.READ_TEAM_ANSWER)
+        record("case.team_answer_read", actor, case, demandes=[r.pk for r in unread])
+    return case
+
+
+@receiver(case_closing, dispatch_uid="mobile_team.withdraw_on_closure")
+def _withdraw_on_closure(sender, case: Case, note: str, **kwargs) -> None:
+    """A case closed or transferred while the team was called: its open request is withdrawn."""
+    for request in case.mobile_team_requests.select_for_update().filter(status__in=MobileTeamRequest.OPEN):
+        request.withdraw()
+        request.outcome, request.outcome_note, request.closed_at = Outcome.WITHDRAWN, note, timezone.now()
+        request.save()

@@ -1,0 +1,170 @@
+"""The mobile team's portal: the requests addressed to it, with only their minimal information.
+
+Agents are national and have no cellule: they never reach a case page, its relatives or its other
+measures; every page here is a read, recorded in the trail with the request's département.
+"""
+
+import datetime
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+import audit
+from cases.views.actions import submit
+from mobile_team import actions, forms
+from mobile_team.models import MobileTeamRequest
+from organisation import policy
+from organisation.errors import ActionRefused
+from organisation.models import Role
+from project.forms import ConfirmForm
+from workflows import tasks
+from workflows.models import OPEN_STATUSES, TEAM_TASKS, CaseTask, TaskType
+
+Status = MobileTeamRequest.Status
+TABS = {"a-prendre": "À prendre", "mes-demandes": "Mes demandes", "toutes": "Toutes"}
+
+
+def _team_only(request) -> None:
+    if Role.MOBILE_TEAM not in policy.scope(request.user).roles:
+        raise policy.AccessDenied(request.user, policy.Action.VIEW_MOBILE_REQUEST)
+
+
+def _with_team_task(requests):
+    """Each request with its open team task (id, holder, due date), in the same query."""
+    task = CaseTask.objects.filter(case=OuterRef("case"), status__in=OPEN_STATUSES, flow_task_name__in=TEAM_TASKS)
+    return requests.annotate(
+        task_id=Subquery(task.values("pk")[:1]), task_owner=Subquery(task.values("owner")[:1]),
+        task_due=Subquery(task.values("due_on")[:1]), task_type=Subquery(task.values("flow_task_name")[:1]),
+    )
+
+
+def request_list(request, tab: str = "a-prendre"):
+    _team_only(request)
+    if tab not in TABS:
+        raise Http404("Onglet inconnu.")
+    requests = _with_team_task(MobileTeamRequest.objects.select_related("handled_by"))
+    if tab == "a-prendre":
+        requests = requests.filter(status=Status.REQUESTED, task_owner__isnull=True)
+    elif tab == "mes-demandes":
+        requests = requests.filter(status__in=MobileTeamRequest.OPEN, task_owner=request.user.pk)
+    requests = list(requests.order_by("-urgency", "requested_at")[:200])
+    for code in sorted({r.departement for r in requests}):
+        audit.record("mobile_request.list", departement=code,
+                     details={"liste": tab, "demandes": [r.pk for r in requests if r.departement == code]})
+    return render(request, "mobile_team/request_list.html", {
+        "requests": requests, "tab": tab, "tabs": TABS, "today": timezone.localdate()})
+
+
+@dataclass(frozen=True)
+class TeamAction:
+    slug: str
+    title: str
+    form: type
+    call: Callable
+    permission: policy.Action
+    transition: str = ""
+
+
+TEAM_ACTIONS = [
+    TeamAction("accepter", "Accepter la demande", ConfirmForm,
+               lambda user, r, **data: actions.accept(user, r), policy.Action.HANDLE_MOBILE_REQUEST, "accept"),
+    TeamAction("decliner", "Décliner la demande", forms.DeclineRequestForm, actions.decline,
+               policy.Action.HANDLE_MOBILE_REQUEST, "decline"),
+    TeamAction("planifier", "Planifier l'intervention", forms.ScheduleForm, actions.schedule,
+               policy.Action.WORK_MOBILE_REQUEST, "schedule"),
+    TeamAction("compte-rendu", "Rédiger un compte rendu d'intervention", forms.ReportForm, actions.add_report,
+               policy.Action.WORK_MOBILE_REQUEST, "complete"),
+    TeamAction("terminer", "Terminer la demande", ConfirmForm,
+               lambda user, r, **data: actions.complete(user, r), policy.Action.WORK_MOBILE_REQUEST, "complete"),
+]
+BY_SLUG = {a.slug: a for a in TEAM_ACTIONS}
+
+
+def _available(user, req: MobileTeamRequest) -> list[TeamAction]:
+    from django_fsm import can_proceed
+
+    return [a for a in TEAM_ACTIONS if can_proceed(getattr(req, a.transition)) and policy.can(user, a.permission, req)]
+
+
+def _get(request, pk: int) -> MobileTeamRequest:
+    _team_only(request)
+    return get_object_or_404(_with_team_task(MobileTeamRequest.objects.select_related("handled_by")), pk=pk)
+
+
+def request_detail(request, pk: int):
+    req = _get(request, pk)
+    audit.record("mobile_request.view", obj=req, departement=req.departement, details={"demande": req.pk})
+    return render(request, "mobile_team/request_detail.html", {
+        "req": req, "reports": req.reports.select_related("by"), "actions": _available(request.user, req),
+        "can_claim": req.task_type == TaskType.HANDLE_REQUEST and req.task_owner is None,
+        "today": timezone.localdate()})
+
+
+@require_POST
+def claim(request, pk: int):
+    req = _get(request, pk)
+    task = CaseTask.objects.filter(pk=req.task_id, flow_task_name=TaskType.HANDLE_REQUEST).first()
+    if task is None:
+        messages.error(request, "Cette demande n'attend plus d'être prise.")
+        return redirect("mobile_team:request", pk=req.pk)
+    try:
+        tasks.claim(request.user, task)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, "Demande prise : acceptez-la ou déclinez-la.")
+    return redirect("mobile_team:request", pk=req.pk)
+
+
+def request_action(request, pk: int, slug: str):
+    action = BY_SLUG.get(slug)
+    if action is None:
+        raise Http404("Action inconnue.")
+    req = _get(request, pk)
+    if action not in _available(request.user, req):
+        if not policy.can(request.user, action.permission, req):
+            raise policy.AccessDenied(request.user, action.permission, req)
+        messages.error(request,
+                       f"« {action.title} » n'est pas possible : la demande est « {req.get_status_display()} ».")
+        return redirect("mobile_team:request", pk=req.pk)
+    form = action.form(request.POST if request.method == "POST" else None)
+    if submit(request, form, action.title, lambda data: action.call(request.user, req, **data)):
+        return redirect("mobile_team:request", pk=req.pk)
+    audit.record("mobile_request.view", obj=req, departement=req.departement, details={"demande": req.pk,
+                                                                                         "page": slug})
+    return render(request, "mobile_team/request_action.html", {"req": req, "action": action, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+AGE_BUCKETS = [(2, "2 jours ou moins"), (7, "3 à 7 jours"), (15, "8 à 15 jours"), (None, "plus de 15 jours")]
+
+
+def dashboard(request):
+    """Open requests by département and by age; median delays over the last 90 days."""
+    _team_only(request)
+    now = timezone.now()
+    open_requests = MobileTeamRequest.objects.filter(status__in=MobileTeamRequest.OPEN)
+    by_departement = open_requests.values("departement").annotate(count=Count("pk")).order_by("departement")
+    ages = [(now - at).days for at in open_requests.values_list("requested_at", flat=True)]
+    by_age, lower = [], -1
+    for upper, label in AGE_BUCKETS:
+        by_age.append((label, sum(1 for age in ages if age > lower and (upper is None or age <= upper))))
+        lower = upper if upper is not None else lower
+    recent = MobileTeamRequest.objects.filter(requested_at__gte=now - datetime.timedelta(days=90))
+    acceptance = [(r.accepted_at - r.requested_at).total_seconds() / 86400
+                  for r in recent.exclude(accepted_at=None).only("accepted_at", "requested_at")]
+    first = [(min(rep.on for rep in r.reports.all()) - timezone.localdate(r.requested_at)).days
+             for r in recent.prefetch_related("reports") if r.reports.all()]
+    audit.record("mobile_team.dashboard", details={"demandes_ouvertes": len(ages)})
+    return render(request, "mobile_team/dashboard.html", {
+        "by_departement": by_departement, "by_age": by_age, "open_count": len(ages),
+        "median_acceptance": statistics.median(acceptance) if acceptance else None,
+        "median_first_intervention": statistics.median(first) if first else None,
+        "acceptance_count": len(acceptance), "first_count": len(first)})

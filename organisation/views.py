@@ -1,0 +1,112 @@
+"""The cellule's composition: who sits in it; coordinators add, invite and end members."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+import audit
+from organisation import actions as organisation
+from organisation import policy
+from organisation.errors import ActionRefused
+from organisation.models import Cell, Institution, Membership, Role
+from project.forms import BaseForm
+from reporting.exports import to_csv, to_xlsx
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CELL_ROLES = [(role.value, role.label) for role in Role.cell_roles()]
+
+
+class MemberFields(BaseForm):
+    institution = forms.ModelChoiceField(label="Institution", queryset=Institution.objects.all(),
+                                         empty_label="— choisir —")
+    function = forms.CharField(label="Fonction", max_length=128)
+    role = forms.ChoiceField(label="Rôle", choices=CELL_ROLES)
+    contacts_families = forms.BooleanField(label="Désigné pour contacter les familles", required=False)
+    starts_on = forms.DateField(label="Début", widget=DATE, initial=timezone.localdate)
+
+
+class AddForm(MemberFields):
+    user = forms.ModelChoiceField(label="Utilisateur existant", queryset=User.objects.filter(is_active=True)
+                                  .order_by("last_name"), empty_label="— choisir —")
+    field_order = ["user"]
+
+
+class InviteForm(MemberFields):
+    username = forms.CharField(label="Identifiant", max_length=150)
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(label="Courriel")
+    field_order = ["first_name", "last_name", "email", "username"]
+
+
+class EndForm(BaseForm):
+    membership = forms.IntegerField(widget=forms.HiddenInput)
+    ends_on = forms.DateField(label="Fin", widget=DATE)
+
+
+def _cell(request, code: str) -> Cell:
+    return policy.get_or_404(request.user, policy.Action.VIEW_COMPOSITION, Cell.objects.select_related("departement"),
+                             departement__code=code)
+
+
+def cell_detail(request, code: str):
+    cell = _cell(request, code)
+    manage = policy.can(request.user, policy.Action.MANAGE_MEMBERSHIPS, cell)
+    data = request.POST if request.method == "POST" else None
+    forms_ = {"add": AddForm(data if data and "add" in data else None),
+              "invite": InviteForm(data if data and "invite" in data else None),
+              "end": EndForm(data if data and "end" in data else None)}
+    bound = next((name for name, form in forms_.items() if form.is_bound), None)
+    if bound:
+        if not manage:
+            raise policy.AccessDenied(request.user, policy.Action.MANAGE_MEMBERSHIPS, cell)
+        form = forms_[bound]
+        if form.is_valid():
+            try:
+                _apply(request.user, cell, bound, form.cleaned_data)
+            except ActionRefused as refusal:
+                messages.error(request, refusal.message)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Composition mise à jour.")
+                return redirect("cell_detail", code=code)
+    today = timezone.localdate()
+    members = policy.memberships_visible_to(request.user).filter(cell=cell)
+    audit.record("cell.view", obj=cell, departement=cell.departement.code)
+    return render(request, "organisation/cell_detail.html", {
+        "cell": cell, "composition": members.active(today), "today": today, "manage": manage,
+        "former": members.filter(ends_on__lt=today), "forms": forms_},
+        status=400 if bound else 200)
+
+
+def _apply(actor, cell: Cell, action: str, data: dict) -> None:
+    if action == "add":
+        organisation.save_membership(actor, Membership(cell=cell, **data))
+    elif action == "invite":
+        organisation.invite_member(actor, cell, **data)
+    else:
+        membership = get_object_or_404(Membership, pk=data["membership"], cell=cell)
+        organisation.end_membership(actor, membership, data["ends_on"])
+
+
+def composition_export(request, code: str, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Format inconnu.")
+    cell = _cell(request, code)
+    today = timezone.localdate()
+    members = policy.memberships_visible_to(request.user).filter(cell=cell).active(today)
+    heading = f"Composition de la {cell} au {today:%d/%m/%Y}"
+    headers = ("Nom", "Prénom", "Institution", "Catégorie", "Fonction", "Rôle", "Depuis le")
+    table = [(m.user.last_name, m.user.first_name, m.institution.name, m.institution.get_category_display(),
+              m.function, m.get_role_display(), m.starts_on.strftime("%d/%m/%Y")) for m in members]
+    audit.record(f"export.composition_{fmt}", obj=cell, departement=cell.departement.code)
+    data = (to_csv if fmt == "csv" else to_xlsx)(heading, table, headers)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8" if fmt == "csv" else
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="composition-{cell.departement.code}.{fmt}"'
+    return response

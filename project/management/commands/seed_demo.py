@@ -1,0 +1,139 @@
+"""Demo data: two départements with their cellule, partners, and one account per role.
+
+Idempotent: what already exists is left as it is. Everything is written through the entry points
+of ``cases.organisation``, so the demo's audit trail is complete and verifies.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+import audit
+from organisation import actions as organisation
+from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
+from organisation.policy import SYSTEM
+from project.demo import create_demo_cases
+
+# Demo only: this command refuses to run outside DEMO mode.
+DEMO_PASSWORD = "demo-cellule-2026"  # noqa: S105
+
+Category = Institution.Category
+INSTITUTIONS = [
+    ("Préfecture de la Seine-Saint-Denis", Category.STATE),
+    ("Préfecture du Rhône", Category.STATE),
+    ("DSDEN de la Seine-Saint-Denis (Éducation nationale)", Category.STATE),
+    ("Direction territoriale de la PJJ de la Seine-Saint-Denis", Category.JUSTICE),
+    ("Parquet de Lyon", Category.JUSTICE),
+    ("Conseil départemental de la Seine-Saint-Denis (ASE)", Category.LOCAL_AUTHORITY),
+    ("Métropole de Lyon (ASE)", Category.LOCAL_AUTHORITY),
+    ("Association Sauvegarde 93", Category.ASSOCIATION),
+    ("Association Entr'aide Rhône", Category.ASSOCIATION),
+    ("Équipe mobile d'intervention (prestataire national)", Category.NATIONAL_PROVIDER),
+    ("Inspection générale de l'administration", Category.STATE),
+    ("CIPDR — Secrétariat général", Category.STATE),
+    ("Ministère de l'Intérieur — DNUM", Category.STATE),
+]
+
+CELLS = [
+    ("93", Cell.ChairFunction.DIRECTEUR_CABINET, Cell.Periodicity.MONTHLY, datetime.date(2014, 11, 3)),
+    ("69", Cell.ChairFunction.PREFET, Cell.Periodicity.FORTNIGHTLY, datetime.date(2015, 1, 12)),
+]
+
+# username, first name, last name, role, département of the cellule, institution, function
+ACCOUNTS = [
+    ("coord93", "Claire", "Martin", Role.COORDINATOR, "93", 0, "Directrice de cabinet du préfet"),
+    ("ref93", "Karim", "Benali", Role.COORDINATOR, "93", 0, "Référent radicalisation"),
+    ("membre93", "Sophie", "Leroy", Role.MEMBER, "93", 5, "Éducatrice spécialisée"),
+    ("pjj93", "Thomas", "Girard", Role.MEMBER, "93", 3, "Éducateur PJJ"),
+    ("edu93", "Fatou", "Diallo", Role.MEMBER, "93", 2, "Conseillère technique sociale"),
+    ("psy93", "Nadia", "Haddad", Role.MEMBER, "93", 7, "Psychologue"),
+    ("coord69", "Julien", "Moreau", Role.COORDINATOR, "69", 1, "Directeur de cabinet du préfet"),
+    ("membre69", "Camille", "Bernard", Role.MEMBER, "69", 6, "Assistante sociale"),
+    ("asso69", "Yanis", "Mercier", Role.MEMBER, "69", 8, "Médiateur"),
+    ("parquet69", "Anne", "Fontaine", Role.MEMBER, "69", 4, "Substitut du procureur"),
+    ("equipe_mobile", "Élodie", "Petit", Role.MOBILE_TEAM, None, 9, "Psychologue clinicienne"),
+    ("inspecteur", "Marc", "Dubois", Role.INSPECTOR, None, 10, "Inspecteur général"),
+    ("national", "Hélène", "Roux", Role.NATIONAL, None, 11, "Chargée de mission"),
+    ("admin", "Paul", "Lefèvre", Role.ADMIN, None, 12, "Administrateur technique"),
+]
+
+
+# Members the coordinators designated to contact the families.
+FAMILY_CONTACTS = {"membre93", "membre69"}
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEMO:
+            raise CommandError("seed_demo ne s'exécute qu'en mode démonstration (DEMO=1).")
+        # The demo's tasks would each send an e-mail to their fictitious owner: not while seeding.
+        quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        with quiet, audit.acting(label="commande seed_demo"), transaction.atomic():
+            institutions = [self.institution(name, category) for name, category in INSTITUTIONS]
+            for code, chair, periodicity, installed_on in CELLS:
+                self.cell(code, chair, periodicity, installed_on)
+            for username, first, last, role, code, institution, function in ACCOUNTS:
+                user = self.user(username, first, last)
+                self.membership(user, role, code, institutions[institution], function)
+            self.mandate()
+            cases = create_demo_cases()
+        if cases:
+            self.stdout.write(f"{cases} signalements de démonstration créés.")
+        self.print_logins()
+
+    def institution(self, name: str, category: str) -> Institution:
+        existing = Institution.objects.filter(name=name).first()
+        return existing or organisation.save_reference(SYSTEM, Institution(name=name, category=category))
+
+    def cell(self, code: str, chair: str, periodicity: str, installed_on: datetime.date) -> Cell:
+        departement = Departement.objects.get(code=code)
+        existing = Cell.objects.filter(departement=departement).first()
+        return existing or organisation.save_reference(
+            SYSTEM,
+            Cell(departement=departement, chair_function=chair, meeting_periodicity=periodicity,
+                 installed_on=installed_on),
+        )
+
+    def user(self, username: str, first: str, last: str) -> User:
+        existing = User.objects.filter(username=username).first()
+        if existing:
+            return existing
+        user = User(username=username, first_name=first, last_name=last, email=f"{username}@demo.invalid")
+        user.set_password(DEMO_PASSWORD)
+        return organisation.save_reference(SYSTEM, user)
+
+    def membership(self, user: User, role: str, code: str | None, institution: Institution, function: str) -> None:
+        cell = Cell.objects.get(departement__code=code) if code else None
+        if Membership.objects.filter(user=user, role=role, cell=cell).exists():
+            return
+        organisation.save_membership(
+            SYSTEM,
+            Membership(user=user, role=role, cell=cell, institution=institution, function=function,
+                       contacts_families=user.username in FAMILY_CONTACTS, starts_on=datetime.date(2024, 1, 1)),
+        )
+
+    def mandate(self) -> None:
+        reference = "IGA-DEMO-01"
+        if Mandate.objects.filter(reference=reference).exists():
+            return
+        year = timezone.localdate().year
+        mandate = organisation.save_reference(
+            SYSTEM,
+            Mandate(reference=reference, inspector=User.objects.get(username="inspecteur"),
+                    starts_on=datetime.date(year, 1, 1), ends_on=datetime.date(year + 1, 12, 31)),
+        )
+        organisation.set_mandate_departements(SYSTEM, mandate, Departement.objects.filter(code="93"))
+
+    def print_logins(self) -> None:
+        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes. Comptes (mot de passe commun) :"))
+        for username, first, last, role, code, _, _ in ACCOUNTS:
+            where = f", cellule {code}" if code else ""
+            self.stdout.write(f"  {username:<14} {first} {last} — {Role(role).label}{where}")
+        self.stdout.write(f"Mot de passe : {DEMO_PASSWORD}")

@@ -1,0 +1,109 @@
+"""The monthly report's entry points: a coordinator edits its two texts, validates and sends it.
+
+Sending freezes it: the figures sent are stored and later data changes do not alter them; a
+correction is a new version, the sent one is kept.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+import audit
+from audit.changes import diff
+from organisation import policy
+from organisation.errors import ActionRefused
+from organisation.models import Cell
+from reporting.exports import rows, title, to_csv, to_xlsx
+from reporting.figures import Month, compute
+from reporting.models import MonthlyReport
+
+Status = MonthlyReport.Status
+FROZEN = "Ce compte rendu a été envoyé : il est figé. Créez une nouvelle version pour le corriger."
+
+
+def _record(action: str, actor, report: MonthlyReport, **details) -> None:
+    audit.record(action, obj=report, actor=actor, departement=report.cell.departement.code,
+                 details={"mois": f"{report.month:%Y-%m}", "version": report.version, **details})
+
+
+def _locked(actor, report: MonthlyReport) -> MonthlyReport:
+    """The report re-read under a row lock; a month's first draft is stored on its first change."""
+    policy.require(actor, policy.Action.MANAGE_REPORT, report.cell)
+    if report.pk is None:
+        report, created = MonthlyReport.objects.get_or_create(cell=report.cell, month=report.month, version=1)
+        if created:
+            _record("report.create", actor, report)
+    return MonthlyReport.objects.select_for_update().select_related("cell__departement").get(pk=report.pk)
+
+
+def current(actor, cell: Cell, month: Month) -> MonthlyReport:
+    """The month's latest version; an unsaved draft if the month has none yet (reading writes nothing)."""
+    policy.require(actor, policy.Action.MANAGE_REPORT, cell)
+    report = MonthlyReport.objects.filter(cell=cell, month=month.first).order_by("-version").first()
+    return report or MonthlyReport(cell=cell, month=month.first, version=1)
+
+
+def edit(actor, report: MonthlyReport, *, results: str, difficulties: str) -> MonthlyReport:
+    with audit.atomic():
+        report = _locked(actor, report)
+        if report.status == Status.SENT:
+            raise ActionRefused(FROZEN)
+        before = {"results": report.results, "difficulties": report.difficulties}
+        report.results, report.difficulties = results, difficulties
+        report.status = Status.DRAFT  # a validated report that changes must be validated again
+        report.full_clean()
+        report.save()
+        _record("report.edit", actor, report, changements=diff(before, {"results": results,
+                                                                        "difficulties": difficulties}))
+    return report
+
+
+def validate(actor, report: MonthlyReport) -> MonthlyReport:
+    with audit.atomic():
+        report = _locked(actor, report)
+        if report.status != Status.DRAFT:
+            raise ActionRefused(FROZEN if report.status == Status.SENT else "Ce compte rendu est déjà validé.")
+        report.status, report.validated_by, report.validated_at = Status.VALIDATED, actor, timezone.now()
+        report.save()
+        _record("report.validate", actor, report)
+    return report
+
+
+def send(actor, report: MonthlyReport) -> MonthlyReport:
+    """Freeze the figures and send the table to the ministry's addresses."""
+    if not settings.REPORT_RECIPIENTS:
+        raise ActionRefused("Aucune adresse de destination : le réglage REPORT_RECIPIENTS est vide.")
+    with audit.atomic():
+        report = _locked(actor, report)
+        if report.status != Status.VALIDATED:
+            raise ActionRefused(FROZEN if report.status == Status.SENT
+                                else "Validez le compte rendu avant de l'envoyer.")
+        report.figures = compute(report.cell, Month(report.month))
+        report.status, report.sent_at = Status.SENT, timezone.now()
+        report.save()
+        _record("report.send", actor, report, destinataires=settings.REPORT_RECIPIENTS)
+        heading, table = title(report.figures), rows(report.figures, report.results, report.difficulties)
+        name = f"compte-rendu-{report.cell.departement.code}-{report.month:%Y-%m}-v{report.version}"
+        message = EmailMessage(heading, f"{heading}\n\nVoir les pièces jointes (CSV et XLSX).\n", None,
+                               settings.REPORT_RECIPIENTS)
+        message.attach(f"{name}.csv", to_csv(heading, table), "text/csv")
+        message.attach(f"{name}.xlsx", to_xlsx(heading, table),
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        transaction.on_commit(message.send)
+    return report
+
+
+def correct(actor, report: MonthlyReport) -> MonthlyReport:
+    """A new draft version of a sent report; the sent one stays as it was."""
+    with audit.atomic():
+        report = _locked(actor, report)
+        if report.status != Status.SENT:
+            raise ActionRefused("Seul un compte rendu envoyé se corrige par une nouvelle version.")
+        latest = MonthlyReport.objects.filter(cell=report.cell, month=report.month).order_by("-version").first()
+        if latest.pk != report.pk:
+            raise ActionRefused(f"Une version {latest.version} existe déjà pour ce mois.")
+        new = MonthlyReport.objects.create(cell=report.cell, month=report.month, version=report.version + 1,
+                                           results=report.results, difficulties=report.difficulties)
+        _record("report.correct", actor, new, corrige=report.version)
+    return new

@@ -1,0 +1,84 @@
+"""The monthly table as the ministry reads it: rows of (heading, item, value), in CSV and XLSX."""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from audit.exports import csv_cell
+
+SECTIONS = [
+    ("composition", "Composition de la cellule (membres par catégorie d'institution)"),
+    ("activity", "Fonctionnement"),
+    ("followed", "Situations suivies dans le mois"),
+    ("new_cases_by_source", "Nouveaux signalements par origine"),
+    ("cases_by_state_at_month_end", "Signalements par état en fin de mois"),
+    ("measures_by_modality", "Prises en charge actives par modalité"),
+    ("mobile_team_requests", "Demandes à l'équipe mobile faites dans le mois, par état"),
+    ("interview_requests", "Demandes d'entretien des familles"),
+    ("closures_by_reason", "Clôtures du mois par motif"),
+]
+
+
+def rows(figures: dict, results: str = "", difficulties: str = "") -> list[tuple[str, str, object]]:
+    """The table's rows, computed figures first, then the two texts the coordinator wrote."""
+    heading = dict(SECTIONS)
+    out = [(heading["composition"], "Total", figures["composition"]["total"])]
+    out += [(heading["composition"], k, v) for k, v in figures["composition"]["by_category"].items()]
+    out += [
+        (heading["activity"], "Périodicité des réunions", figures["meeting_periodicity"]),
+        (heading["activity"], "Réunions tenues dans le mois", figures["meetings_held"]),
+        (heading["followed"], "Jeunes", figures["young_people_followed"]),
+        (heading["followed"], "Familles", figures["families_followed"]),
+    ]
+    for key in ("new_cases_by_source", "cases_by_state_at_month_end", "measures_by_modality", "closures_by_reason"):
+        out += [(heading[key], k, v) for k, v in figures[key].items()]
+    out.append((heading["mobile_team_requests"], "Total", figures["mobile_team_requests"]["made"]))
+    out += [(heading["mobile_team_requests"], k, v) for k, v in figures["mobile_team_requests"]["by_status"].items()]
+    out += [
+        (heading["interview_requests"], "Demandées dans le mois", figures["interview_requests"]["requested"]),
+        (heading["interview_requests"], "Tenues dans le mois", figures["interview_requests"]["held"]),
+        ("Résultats obtenus", "", results),
+        ("Difficultés rencontrées", "", difficulties),
+    ]
+    return out
+
+
+def title(figures: dict) -> str:
+    from reporting.figures import Month
+
+    month = Month.parse(figures["month"])
+    return (f"Compte rendu mensuel de la cellule de suivi — {figures['departement']} "
+            f"({figures['departement_name']}) — {month.label()}")
+
+
+HEADERS = ("Rubrique", "Détail", "Valeur")
+
+
+def to_csv(heading: str, table: list[tuple], headers=HEADERS) -> bytes:
+    stream = io.StringIO()
+    writer = csv.writer(stream, delimiter=";")
+    writer.writerow([csv_cell(heading)])
+    writer.writerow(headers)
+    writer.writerows([[csv_cell(value) for value in row] for row in table])
+    return ("\ufeff" + stream.getvalue()).encode()
+
+
+def to_xlsx(heading: str, table: list[tuple], headers=HEADERS) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Compte rendu"
+    sheet.append([heading])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(list(headers))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in table:
+        # openpyxl would store a text starting with "=" as a formula: escape it like the CSV.
+        sheet.append([value if isinstance(value, int | float) else csv_cell(value) for value in row])
+    for column, width in zip("ABCDEFGH", (60, 45, 20, 15, 15, 15, 15, 15), strict=False):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,42 @@
+"""The monthly report a préfet sends the ministry."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from organisation.models import Cell
+
+
+class MonthlyReport(models.Model):
+    """The monthly table a préfet sends the ministry: figures computed from the data, two texts.
+
+    A sent report is frozen: its ``figures`` are the snapshot that was sent; a correction is a new
+    version, and both are kept.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Brouillon"
+        VALIDATED = "validated", "Validé"
+        SENT = "sent", "Envoyé"
+
+    cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="reports", verbose_name="cellule")
+    month = models.DateField("mois")  # the first day of the month
+    version = models.PositiveSmallIntegerField("version", default=1)
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    results = models.TextField("résultats obtenus", max_length=5000, blank=True)
+    difficulties = models.TextField("difficultés rencontrées", max_length=5000, blank=True)
+    figures = models.JSONField("chiffres envoyés", null=True, blank=True)
+    validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name="validé par")
+    validated_at = models.DateTimeField("validé le", null=True, blank=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-month", "-version"]
+        constraints = [models.UniqueConstraint(fields=["cell", "month", "version"], name="report_version_once")]
+        verbose_name = "compte rendu mensuel"
+        verbose_name_plural = "comptes rendus mensuels"
+
+    def __str__(self) -> str:
+        return f"Compte rendu {self.month:%m/%Y} — {self.cell.departement.code} (v{self.version})"

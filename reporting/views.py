@@ -1,0 +1,132 @@
+"""The monthly report: the coordinator's page, and the national consolidated view (aggregates only)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+import audit
+from organisation import policy
+from organisation.errors import ActionRefused
+from organisation.models import Cell
+from project.forms import BaseForm
+from reporting import actions as report_actions
+from reporting.exports import HEADERS, rows, title, to_csv, to_xlsx
+from reporting.figures import Month, compute
+from reporting.models import MonthlyReport
+from reporting.national import chart_svg, consolidated, consolidated_rows
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class TextsForm(BaseForm):
+    results = forms.CharField(label="Résultats obtenus", max_length=5000, required=False, widget=forms.Textarea)
+    difficulties = forms.CharField(label="Difficultés rencontrées", max_length=5000, required=False,
+                                   widget=forms.Textarea)
+
+
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise Http404("Mois invalide.") from None
+
+
+def _cell(request) -> Cell:
+    return policy.coordinated_cell(request.user, policy.Action.MANAGE_REPORT)
+
+
+def report_list(request):
+    cell = _cell(request)
+    this_month = Month(timezone.localdate().replace(day=1))
+    months = [this_month.previous(n) for n in range(12)]
+    # The latest version of each month (ordered by version, the last one wins).
+    latest = {r.month: r for r in MonthlyReport.objects.filter(cell=cell, month__gte=months[-1].first)
+              .order_by("month", "version")}
+    return render(request, "reports/report_list.html", {
+        "cell": cell, "rows": [(month, latest.get(month.first)) for month in months]})
+
+
+def report_detail(request, month: str):
+    cell, month = _cell(request), _month(month)
+    report = report_actions.current(request.user, cell, month)
+    form = TextsForm(request.POST if request.method == "POST" else None,
+                     initial={"results": report.results, "difficulties": report.difficulties})
+    if request.method == "POST":
+        try:
+            if "save" in request.POST and form.is_valid():
+                report_actions.edit(request.user, report, **form.cleaned_data)
+                messages.success(request, "Textes enregistrés.")
+            elif "validate" in request.POST:
+                report_actions.validate(request.user, report)
+                messages.success(request, "Compte rendu validé.")
+            elif "send" in request.POST:
+                report_actions.send(request.user, report)
+                messages.success(request, "Compte rendu envoyé au ministère.")
+            elif "correct" in request.POST:
+                report_actions.correct(request.user, report)
+                messages.success(request, "Nouvelle version créée : corrigez-la puis validez-la.")
+            if not form.errors:
+                return redirect("reports:detail", month=str(month))
+        except ActionRefused as refusal:
+            messages.error(request, refusal.message)
+        except ValidationError as error:
+            form.add_error(None, error)
+    figures = report.figures or compute(cell, month)
+    versions = MonthlyReport.objects.filter(cell=cell, month=month.first).order_by("-version")
+    return render(request, "reports/report_detail.html", {
+        "cell": cell, "month": month, "report": report, "form": form, "versions": versions,
+        "title": title(figures), "rows": rows(figures, report.results, report.difficulties)},
+        status=400 if form.errors else 200)
+
+
+FORMATS = ("csv", "xlsx")
+
+
+def report_export(request, month: str, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404("Format inconnu.")
+    cell, month = _cell(request), _month(month)
+    report = report_actions.current(request.user, cell, month)
+    figures = report.figures or compute(cell, month)
+    heading, table = title(figures), rows(figures, report.results, report.difficulties)
+    audit.record(f"export.report_{fmt}", object_type="reporting.monthlyreport", object_id=report.pk or "",
+                 departement=cell.departement.code,
+                 details={"mois": str(month), "version": report.version})
+    return _download(heading, table, f"compte-rendu-{cell.departement.code}-{month}", fmt)
+
+
+def _download(heading: str, table: list, name: str, fmt: str, headers=None) -> HttpResponse:
+    headers = headers or HEADERS
+    if fmt == "csv":
+        response = HttpResponse(to_csv(heading, table, headers), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(to_xlsx(heading, table, headers), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _national(request) -> None:
+    policy.require(request.user, policy.Action.VIEW_AGGREGATES)
+
+
+def national(request):
+    _national(request)
+    month = _month(request.GET.get("mois") or str(Month(timezone.localdate().replace(day=1))))
+    data = consolidated(month)
+    audit.record("national.view", details={"mois": str(month)})
+    return render(request, "reports/national.html", {
+        "month": month, "data": data, "chart": chart_svg(month), "previous": month.previous(),
+        "next": Month(month.end.date())})
+
+
+def national_export(request, month: str, fmt: str):
+    _national(request)
+    if fmt not in FORMATS:
+        raise Http404("Format inconnu.")
+    month = _month(month)
+    heading, headers, table = consolidated_rows(month)
+    audit.record(f"export.national_{fmt}", details={"mois": str(month)})
+    return _download(heading, table, f"consolidation-nationale-{month}", fmt, headers)
