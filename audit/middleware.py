@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 
-from audit.recorder import acting, record_denied
+from audit.recorder import RecordedDenial, acting, record_denied
 
 
 def client_ip(request) -> str | None:
@@ -33,9 +33,7 @@ class AuditContextMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        from organisation.policy import AccessDenied
-
-        if isinstance(exception, AccessDenied):
+        if isinstance(exception, RecordedDenial):
             with acting(exception.user, ip=request.audit.ip, request_id=request.audit.request_id):
                 record_denied(exception, path=request.path)
         return None

@@ -19,15 +19,29 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from audit import chain
 from audit.models import Event
 
 # Any 64-bit constant: the key of the PostgreSQL advisory lock that serialises chain appends.
 CHAIN_LOCK_KEY = 0x617564697400
+
+
+class RecordedDenial(PermissionDenied):
+    """A refusal the trail records as ``access.denied``: who was refused which right, on what.
+
+    The access policy raises its own subclass; the trail only needs these three attributes.
+    """
+
+    def __init__(self, user, action: str, target=None, message: str = "") -> None:
+        self.user, self.action, self.target = user, action, target
+        super().__init__(message)
 
 
 @dataclass
@@ -104,13 +118,11 @@ def record(
     using: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """Record one event in the current transaction (see the module docstring)."""
-    from organisation import policy
-
     ctx = current()
     actor = actor if actor is not None else ctx.actor
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    primary = policy.scope(actor).primary if actor is not None else None
+    role, cell = _actor_role_and_cell(actor) if actor is not None else ("", "")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -118,8 +130,8 @@ def record(
         "time": timezone.now(),
         "actor_id": actor.pk if actor is not None else None,
         "actor_label": actor.get_username() if actor is not None else ctx.actor_label,
-        "actor_role": primary.role if primary else "",
-        "actor_cell": primary.cell.departement.code if primary and primary.cell_id else "",
+        "actor_role": role,
+        "actor_cell": cell,
         "ip": ctx.ip,
         "request_id": ctx.request_id,
         "action": action,
@@ -135,6 +147,14 @@ def record(
         return
     with atomic(using):
         buffer.events.append(event)
+
+
+def _actor_role_and_cell(actor) -> tuple[str, str]:
+    """The actor's role and cellule as the domain sees them: ``settings.AUDIT_ACTOR`` names the
+    function that tells (the trail itself knows nothing of roles), ("", "") when none is set."""
+    if not settings.AUDIT_ACTOR:
+        return "", ""
+    return import_string(settings.AUDIT_ACTOR)(actor)
 
 
 def _flush(events: list[dict], using: str) -> None:
@@ -154,7 +174,7 @@ def _flush(events: list[dict], using: str) -> None:
 
 
 def record_denied(exc, *, path: str = "") -> None:
-    """Record a refusal of the access policy (``organisation.policy.AccessDenied``), after its rollback."""
+    """Record a refusal (a ``RecordedDenial``), after its rollback."""
     target = exc.target
     departement = ""
     if target is not None:

@@ -9,6 +9,7 @@ import audit
 from cases.actions.base import check_open, lock
 from cases.models import Case
 from cellule.models import Attendance, InterviewRequest, Meeting, SupportGroup, SupportGroupSession
+from cellule.rules import CelluleRight
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
@@ -21,7 +22,7 @@ def _record(action: str, actor, obj, cell: Cell, **details) -> None:
 
 def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: list[Case] = ()) -> Meeting:
     """A meeting of the cellule, with the open cases on its agenda."""
-    policy.require(actor, policy.Action.MANAGE_MEETINGS, cell)
+    policy.require(actor, CelluleRight.MANAGE_MEETINGS, cell)
     if any(case.departement_id != cell.departement_id for case in cases):
         raise ValidationError({"cases": "L'ordre du jour ne porte que sur les signalements de la cellule."})
     with audit.atomic():
@@ -40,7 +41,7 @@ def record_meeting(actor, meeting: Meeting, *, minutes: str, decisions: dict[int
     """The meeting's minutes, a decision per agenda item, who was present or excused."""
     with audit.atomic():
         meeting = Meeting.objects.select_for_update().select_related("cell__departement").get(pk=meeting.pk)
-        policy.require(actor, policy.Action.MANAGE_MEETINGS, meeting.cell)
+        policy.require(actor, CelluleRight.MANAGE_MEETINGS, meeting.cell)
         if meeting.status == Meeting.Status.CLOSED:
             raise ActionRefused("Cette réunion est close : son compte rendu est figé.")
         meeting.minutes = minutes
@@ -66,7 +67,7 @@ def close_meeting(actor, meeting: Meeting, *, minutes: str) -> Meeting:
     """Closing a meeting freezes it, minutes and decisions."""
     with audit.atomic():
         meeting = Meeting.objects.select_for_update().select_related("cell__departement").get(pk=meeting.pk)
-        policy.require(actor, policy.Action.MANAGE_MEETINGS, meeting.cell)
+        policy.require(actor, CelluleRight.MANAGE_MEETINGS, meeting.cell)
         if meeting.status == Meeting.Status.CLOSED:
             raise ActionRefused("Cette réunion est close : son compte rendu est figé.")
         meeting.minutes, meeting.status = minutes, Meeting.Status.CLOSED
@@ -81,7 +82,7 @@ def record_interview_request(actor, case: Case, **fields) -> InterviewRequest:
     get a task to answer it."""
     with audit.atomic():
         case = lock(case)
-        check_open(actor, policy.Action.MANAGE_INTERVIEWS, case)
+        check_open(actor, CelluleRight.MANAGE_INTERVIEWS, case)
         request = InterviewRequest(case=case, **fields)
         request.full_clean()
         _check_dates(request)
@@ -97,7 +98,7 @@ def update_interview_request(actor, case: Case, request: InterviewRequest, *, st
     """The interview is scheduled, then held, with what came of it."""
     with audit.atomic():
         case = lock(case)
-        check_open(actor, policy.Action.MANAGE_INTERVIEWS, case)
+        check_open(actor, CelluleRight.MANAGE_INTERVIEWS, case)
         request = InterviewRequest.objects.select_for_update().get(pk=request.pk, case=case)
         if status == InterviewRequest.Status.SCHEDULED and not scheduled_at:
             raise ValidationError({"scheduled_at": "Indiquez quand l'entretien aura lieu."})
@@ -123,7 +124,7 @@ def _check_dates(request: InterviewRequest) -> None:
 
 
 def create_support_group(actor, cell: Cell, *, name: str, institution) -> SupportGroup:
-    policy.require(actor, policy.Action.MANAGE_MEETINGS, cell)
+    policy.require(actor, CelluleRight.MANAGE_MEETINGS, cell)
     with audit.atomic():
         group = SupportGroup(cell=cell, name=name, institution=institution)
         group.full_clean()
@@ -135,7 +136,7 @@ def create_support_group(actor, cell: Cell, *, name: str, institution) -> Suppor
 def record_support_session(actor, group: SupportGroup, *, on: datetime.date,
                            families: list[Case]) -> SupportGroupSession:
     """A session of a support group, with the families who took part (linked to their cases)."""
-    policy.require(actor, policy.Action.MANAGE_MEETINGS, group.cell)
+    policy.require(actor, CelluleRight.MANAGE_MEETINGS, group.cell)
     if any(case.departement_id != group.cell.departement_id for case in families):
         raise ValidationError({"families": "Les familles participantes sont suivies par la cellule."})
     with audit.atomic():

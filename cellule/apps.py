@@ -6,4 +6,5 @@ class CelluleConfig(AppConfig):
     verbose_name = "Vie de la cellule"
 
     def ready(self) -> None:
-        from cellule import case_page  # noqa: F401  (its actions on the case page)
+        # Its rights, its tasks and its actions on the case page.
+        from cellule import case_page, rules, tasks  # noqa: F401

@@ -1,15 +1,21 @@
-"""What the cellule's life adds to a case page: the family's interview requests."""
+"""What the cellule's life adds to a case page: the family's interview requests and their actions."""
 
-from cases.views.actions import CaseAction, fields_of, register
+from cases.models import State
+from cases.views.actions import CaseAction, fields_of, register, register_panel
 from cellule import actions, forms
 from cellule.models import InterviewRequest
-from organisation.policy import Action
+from cellule.rules import CelluleRight
+from organisation import policy
 
 register(
     CaseAction("demande-entretien", "Enregistrer une demande d'entretien de la famille", forms.InterviewRequestForm,
-               actions.record_interview_request, Action.MANAGE_INTERVIEWS),
+               actions.record_interview_request, CelluleRight.MANAGE_INTERVIEWS),
     CaseAction("suivi-entretien", "Programmer ou clore une demande d'entretien", forms.InterviewUpdateForm,
-               actions.update_interview_request, Action.MANAGE_INTERVIEWS, target_model=InterviewRequest,
+               actions.update_interview_request, CelluleRight.MANAGE_INTERVIEWS, target_model=InterviewRequest,
                initial=lambda case, target: fields_of(target)),
     after="adhesion",
 )
+register_panel("cellule/_case_panel.html", lambda user, case: {
+    "interviews": case.interview_requests.all(),
+    "can_manage": policy.can(user, CelluleRight.MANAGE_INTERVIEWS, case) and case.state != State.CLOSED,
+})

@@ -16,7 +16,9 @@ import audit
 from audit.exports import ExportTooLarge, build_bundle, write_csv
 from audit.models import IntegrityCheck
 from cases.models import Case
+from cases.rules import CaseRight
 from inspection.forms import EventSearchForm
+from inspection.rules import InspectionRight, events_visible_to, inspection_reads_visible_to
 from organisation import policy
 from organisation.models import Role
 
@@ -25,8 +27,8 @@ PAGE_SIZE = 50
 
 def _inspector_scope(request):
     if not policy.scope(request.user).mandates:
-        raise policy.AccessDenied(request.user, policy.Action.VIEW_AUDIT)
-    return policy.events_visible_to(request.user)
+        raise policy.AccessDenied(request.user, InspectionRight.VIEW_AUDIT)
+    return events_visible_to(request.user)
 
 
 def _departements(request) -> list[tuple[str, str]]:
@@ -87,7 +89,7 @@ def export(request, kind: str):
 
 def case_timeline(request, reference: str):
     events = _inspector_scope(request)
-    case = policy.get_or_404(request.user, policy.Action.VIEW_CASE, Case.objects.select_related("departement"),
+    case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related("departement"),
                              reference=reference)
     timeline = events.filter(details__signalement=case.reference).order_by("seq")
     _read("audit.case_timeline", request, case.departement.code, signalement=case.reference)
@@ -112,7 +114,7 @@ def integrity(request):
 def inspection_reads(request):
     """For coordinators: what the inspection consulted in their département."""
     if not any(m.role == Role.COORDINATOR for m in policy.scope(request.user).memberships):
-        raise policy.AccessDenied(request.user, policy.Action.VIEW_AUDIT)
-    events = policy.inspection_reads_visible_to(request.user).order_by("-seq")
+        raise policy.AccessDenied(request.user, InspectionRight.VIEW_AUDIT)
+    events = inspection_reads_visible_to(request.user).order_by("-seq")
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspection/inspection_reads.html", {"page": page, "query": request.GET})

@@ -16,11 +16,12 @@ from cases.actions.base import check_transition, lock, record, record_transition
 from cases.models import Case
 from cases.signals import case_closing
 from mobile_team.models import InterventionReport, MobileTeamRequest
+from mobile_team.notifications import notify_coordinators_of_answer, notify_team_of_request
+from mobile_team.rules import RequestRight
 from organisation import policy
 from organisation.errors import ActionRefused
 from workflows import tasks
 from workflows.models import TaskType
-from workflows.notifications import notify_coordinators_of_answer, notify_team_of_request
 
 Status = MobileTeamRequest.Status
 Outcome = MobileTeamRequest.Outcome
@@ -79,7 +80,7 @@ def _back_to_care(actor, case: Case, request: MobileTeamRequest, outcome: str, n
 def accept(actor, request: MobileTeamRequest) -> MobileTeamRequest:
     with audit.atomic():
         case, request = _locked(request)
-        policy.require(actor, policy.Action.HANDLE_MOBILE_REQUEST, request)
+        policy.require(actor, RequestRight.HANDLE_MOBILE_REQUEST, request)
         _check_status(request, "accept")
         request.accept()
         request.handled_by, request.accepted_at, request.answer_unread = actor, timezone.now(), True
@@ -94,7 +95,7 @@ def decline(actor, request: MobileTeamRequest, *, reason: str) -> MobileTeamRequ
     reason = require_text(reason, "reason", "Indiquez pourquoi l'équipe ne peut pas intervenir.")
     with audit.atomic():
         case, request = _locked(request)
-        policy.require(actor, policy.Action.HANDLE_MOBILE_REQUEST, request)
+        policy.require(actor, RequestRight.HANDLE_MOBILE_REQUEST, request)
         _check_status(request, "decline")
         request.decline()
         request.handled_by, request.decline_reason, request.answer_unread = actor, reason, True
@@ -108,7 +109,7 @@ def schedule(actor, request: MobileTeamRequest, *, scheduled_at: datetime.dateti
              intervener: str) -> MobileTeamRequest:
     with audit.atomic():
         case, request = _locked(request)
-        policy.require(actor, policy.Action.WORK_MOBILE_REQUEST, request)
+        policy.require(actor, RequestRight.WORK_MOBILE_REQUEST, request)
         _check_status(request, "schedule")
         if scheduled_at and scheduled_at < timezone.now() - datetime.timedelta(days=1):
             raise ValidationError({"scheduled_at": "La date d'intervention est passée."})
@@ -127,7 +128,7 @@ def schedule(actor, request: MobileTeamRequest, *, scheduled_at: datetime.dateti
 def add_report(actor, request: MobileTeamRequest, *, on: datetime.date, text: str) -> InterventionReport:
     with audit.atomic():
         case, request = _locked(request)
-        policy.require(actor, policy.Action.WORK_MOBILE_REQUEST, request)
+        policy.require(actor, RequestRight.WORK_MOBILE_REQUEST, request)
         if request.status != Status.SCHEDULED:
             raise ActionRefused("Un compte rendu suit une intervention planifiée.")
         if on and on > timezone.localdate():
@@ -148,7 +149,7 @@ def add_report(actor, request: MobileTeamRequest, *, on: datetime.date, text: st
 def complete(actor, request: MobileTeamRequest) -> MobileTeamRequest:
     with audit.atomic():
         case, request = _locked(request)
-        policy.require(actor, policy.Action.WORK_MOBILE_REQUEST, request)
+        policy.require(actor, RequestRight.WORK_MOBILE_REQUEST, request)
         _check_status(request, "complete")
         last = request.reports.last()
         if last is None:
@@ -166,7 +167,7 @@ def withdraw(actor, case: Case, *, reason: str) -> MobileTeamRequest:
     reason = require_text(reason, "reason", "Indiquez pourquoi la demande est retirée.")
     with audit.atomic():
         case = lock(case)
-        check_transition(actor, case, "mobile_team_done", policy.Action.MANAGE_MOBILE_REQUEST)
+        check_transition(actor, case, "mobile_team_done", RequestRight.MANAGE_MOBILE_REQUEST)
         request = case.mobile_team_requests.select_for_update().filter(status__in=MobileTeamRequest.OPEN).last()
         if request is None:
             raise ActionRefused("Aucune demande à l'équipe mobile n'est en cours pour ce signalement.")
@@ -180,7 +181,7 @@ def acknowledge(actor, case: Case) -> Case:
     """The coordinators have read the team's answer: their task is done."""
     with audit.atomic():
         case = lock(case)
-        policy.require(actor, policy.Action.MANAGE_MOBILE_REQUEST, case)
+        policy.require(actor, RequestRight.MANAGE_MOBILE_REQUEST, case)
         unread = list(case.mobile_team_requests.select_for_update().filter(answer_unread=True))
         if not unread:
             raise ActionRefused("Aucune réponse de l'équipe mobile n'attend d'être lue.")

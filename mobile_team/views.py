@@ -20,6 +20,7 @@ import audit
 from cases.views.actions import submit
 from mobile_team import actions, forms
 from mobile_team.models import MobileTeamRequest
+from mobile_team.rules import RequestRight
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Role
@@ -33,7 +34,7 @@ TABS = {"a-prendre": "À prendre", "mes-demandes": "Mes demandes", "toutes": "To
 
 def _team_only(request) -> None:
     if Role.MOBILE_TEAM not in policy.scope(request.user).roles:
-        raise policy.AccessDenied(request.user, policy.Action.VIEW_MOBILE_REQUEST)
+        raise policy.AccessDenied(request.user, RequestRight.VIEW_MOBILE_REQUEST)
 
 
 def _with_team_task(requests):
@@ -68,21 +69,21 @@ class TeamAction:
     title: str
     form: type
     call: Callable
-    permission: policy.Action
+    permission: RequestRight
     transition: str = ""
 
 
 TEAM_ACTIONS = [
     TeamAction("accepter", "Accepter la demande", ConfirmForm,
-               lambda user, r, **data: actions.accept(user, r), policy.Action.HANDLE_MOBILE_REQUEST, "accept"),
+               lambda user, r, **data: actions.accept(user, r), RequestRight.HANDLE_MOBILE_REQUEST, "accept"),
     TeamAction("decliner", "Décliner la demande", forms.DeclineRequestForm, actions.decline,
-               policy.Action.HANDLE_MOBILE_REQUEST, "decline"),
+               RequestRight.HANDLE_MOBILE_REQUEST, "decline"),
     TeamAction("planifier", "Planifier l'intervention", forms.ScheduleForm, actions.schedule,
-               policy.Action.WORK_MOBILE_REQUEST, "schedule"),
+               RequestRight.WORK_MOBILE_REQUEST, "schedule"),
     TeamAction("compte-rendu", "Rédiger un compte rendu d'intervention", forms.ReportForm, actions.add_report,
-               policy.Action.WORK_MOBILE_REQUEST, "complete"),
+               RequestRight.WORK_MOBILE_REQUEST, "complete"),
     TeamAction("terminer", "Terminer la demande", ConfirmForm,
-               lambda user, r, **data: actions.complete(user, r), policy.Action.WORK_MOBILE_REQUEST, "complete"),
+               lambda user, r, **data: actions.complete(user, r), RequestRight.WORK_MOBILE_REQUEST, "complete"),
 ]
 BY_SLUG = {a.slug: a for a in TEAM_ACTIONS}
 

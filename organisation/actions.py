@@ -18,6 +18,7 @@ from audit.changes import diff, snapshot
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Membership, Role
+from organisation.rules import OrganisationRight
 
 
 def _departement_of(instance) -> str:
@@ -28,9 +29,9 @@ def _departement_of(instance) -> str:
 def save_membership(actor, membership: Membership) -> Membership:
     """Create or change a membership: a coordinator in their cellule, an admin anywhere."""
     if membership.role in Role.cell_roles() and membership.cell_id:
-        policy.require(actor, policy.Action.MANAGE_MEMBERSHIPS, membership.cell)
+        policy.require(actor, OrganisationRight.MANAGE_MEMBERSHIPS, membership.cell)
     else:
-        policy.require(actor, policy.Action.MANAGE_REFERENCE_DATA)
+        policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
     membership.full_clean()
     creating = membership._state.adding
     before = {} if creating else snapshot(Membership.objects.get(pk=membership.pk))
@@ -52,7 +53,7 @@ def save_reference(actor, instance: models.Model, before: dict | None = None) ->
 
     ``before`` is the snapshot taken before a form changed the instance in place.
     """
-    policy.require(actor, policy.Action.MANAGE_REFERENCE_DATA)
+    policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
     creating = instance._state.adding
     with audit.atomic():
         instance.save()
@@ -68,7 +69,7 @@ def save_reference(actor, instance: models.Model, before: dict | None = None) ->
 
 def set_mandate_departements(actor, mandate, departements) -> None:
     """Name the départements an inspection mandate covers: admin only."""
-    policy.require(actor, policy.Action.MANAGE_REFERENCE_DATA)
+    policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
     with audit.atomic():
         mandate.departements.set(departements)
         audit.record(
@@ -90,7 +91,7 @@ def invite_member(actor, cell, *, username: str, first_name: str, last_name: str
                   **membership_fields) -> Membership:
     """A coordinator invites someone who has no account yet: the account is created without a
     password, and the invitation e-mail carries the link to choose one."""
-    policy.require(actor, policy.Action.MANAGE_MEMBERSHIPS, cell)
+    policy.require(actor, OrganisationRight.MANAGE_MEMBERSHIPS, cell)
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     user.set_unusable_password()
     user.full_clean()

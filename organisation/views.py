@@ -13,8 +13,9 @@ from organisation import actions as organisation
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell, Institution, Membership, Role
+from organisation.rules import OrganisationRight, memberships_visible_to
+from organisation.spreadsheets import to_csv, to_xlsx
 from project.forms import BaseForm
-from reporting.exports import to_csv, to_xlsx
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CELL_ROLES = [(role.value, role.label) for role in Role.cell_roles()]
@@ -49,13 +50,13 @@ class EndForm(BaseForm):
 
 
 def _cell(request, code: str) -> Cell:
-    return policy.get_or_404(request.user, policy.Action.VIEW_COMPOSITION, Cell.objects.select_related("departement"),
-                             departement__code=code)
+    return policy.get_or_404(request.user, OrganisationRight.VIEW_COMPOSITION,
+                             Cell.objects.select_related("departement"), departement__code=code)
 
 
 def cell_detail(request, code: str):
     cell = _cell(request, code)
-    manage = policy.can(request.user, policy.Action.MANAGE_MEMBERSHIPS, cell)
+    manage = policy.can(request.user, OrganisationRight.MANAGE_MEMBERSHIPS, cell)
     data = request.POST if request.method == "POST" else None
     forms_ = {"add": AddForm(data if data and "add" in data else None),
               "invite": InviteForm(data if data and "invite" in data else None),
@@ -63,7 +64,7 @@ def cell_detail(request, code: str):
     bound = next((name for name, form in forms_.items() if form.is_bound), None)
     if bound:
         if not manage:
-            raise policy.AccessDenied(request.user, policy.Action.MANAGE_MEMBERSHIPS, cell)
+            raise policy.AccessDenied(request.user, OrganisationRight.MANAGE_MEMBERSHIPS, cell)
         form = forms_[bound]
         if form.is_valid():
             try:
@@ -76,7 +77,7 @@ def cell_detail(request, code: str):
                 messages.success(request, "Composition mise à jour.")
                 return redirect("cell_detail", code=code)
     today = timezone.localdate()
-    members = policy.memberships_visible_to(request.user).filter(cell=cell)
+    members = memberships_visible_to(request.user).filter(cell=cell)
     audit.record("cell.view", obj=cell, departement=cell.departement.code)
     return render(request, "organisation/cell_detail.html", {
         "cell": cell, "composition": members.active(today), "today": today, "manage": manage,
@@ -99,7 +100,7 @@ def composition_export(request, code: str, fmt: str):
         raise Http404("Format inconnu.")
     cell = _cell(request, code)
     today = timezone.localdate()
-    members = policy.memberships_visible_to(request.user).filter(cell=cell).active(today)
+    members = memberships_visible_to(request.user).filter(cell=cell).active(today)
     heading = f"Composition de la {cell} au {today:%d/%m/%Y}"
     headers = ("Nom", "Prénom", "Institution", "Catégorie", "Fonction", "Rôle", "Depuis le")
     table = [(m.user.last_name, m.user.first_name, m.institution.name, m.institution.get_category_display(),

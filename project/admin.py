@@ -17,6 +17,7 @@ from audit.changes import snapshot
 from organisation import actions as organisation
 from organisation import policy
 from organisation.models import Cell, Institution, Mandate, Membership
+from organisation.rules import OrganisationRight
 
 
 class AdminSite(admin.AdminSite):
@@ -26,7 +27,7 @@ class AdminSite(admin.AdminSite):
     index_url = "/admin/"
 
     def has_permission(self, request) -> bool:
-        return policy.can(request.user, policy.Action.MANAGE_REFERENCE_DATA)
+        return policy.can(request.user, OrganisationRight.MANAGE_REFERENCE_DATA)
 
     def login(self, request, extra_context=None):
         """One login page for the whole product: the admin's own is never shown.
@@ -34,7 +35,7 @@ class AdminSite(admin.AdminSite):
         Django sends here whoever fails ``has_permission``: a signed-in user is refused instead.
         """
         if request.user.is_authenticated:
-            raise policy.AccessDenied(request.user, policy.Action.MANAGE_REFERENCE_DATA)
+            raise policy.AccessDenied(request.user, OrganisationRight.MANAGE_REFERENCE_DATA)
         return redirect_to_login(request.GET.get("next", self.index_url), reverse("login"))
 
 
@@ -45,6 +46,20 @@ class AuditedAdmin(admin.ModelAdmin):
     """Saves through ``organisation.actions.save_reference``; no deletion."""
 
     actions = None
+
+    # Rights come from the access policy, not from Django's permissions: the admin role manages
+    # the reference data, and nothing is ever deleted.
+    def has_module_permission(self, request) -> bool:
+        return policy.can(request.user, OrganisationRight.MANAGE_REFERENCE_DATA)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     # The product's apps, from the leaf up (docs/architecture.md): each imports only those listed before it.
     "audit",
     "organisation",
-    # workflows before cases: the role groups are synced once the permissions of both exist.
     "workflows",
     "cases",
     "mobile_team",
@@ -105,7 +104,7 @@ TEMPLATES = [
     },
 ]
 
-AUTHENTICATION_BACKENDS = ["organisation.policy.MembershipBackend"]
+AUTHENTICATION_BACKENDS = ["organisation.policy.PolicyBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -148,6 +147,9 @@ AUDIT_SIGNING_KEY = env_signing_key(ENV, "AUDIT_SIGNING_KEY", VAR_DIR / "demo_au
 # Where `manage.py audit_checkpoint` sends the signed chain head, to be kept outside the database.
 AUDIT_CHECKPOINT_FILE = ENV.get("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl") if DEMO else "")
 AUDIT_CHECKPOINT_EMAILS = env_list(ENV, "AUDIT_CHECKPOINT_EMAILS", [])
+
+# Who the trail records as the actor's role and cellule: the access policy's answer.
+AUDIT_ACTOR = "organisation.policy.audit_actor"
 
 # The audit trail's client address: trust X-Forwarded-For only behind a known reverse proxy.
 AUDIT_TRUST_X_FORWARDED_FOR = env_bool(ENV, "AUDIT_TRUST_X_FORWARDED_FOR", False)

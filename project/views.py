@@ -6,6 +6,8 @@ from django.utils import timezone
 from cases.models import Case
 from organisation import policy
 from organisation.models import Departement, Role
+from organisation.rules import cells_visible_to, memberships_visible_to
+from workflows.rules import tasks_visible_to
 
 HOME_TEMPLATES = {
     Role.COORDINATOR: "home/coordinator.html",
@@ -24,16 +26,16 @@ def home(request):
         return render(request, "home/no_role.html", status=403)
     context = {"membership": primary, "today": timezone.localdate()}
     if primary.role in Role.cell_roles():
-        context["composition"] = policy.memberships_visible_to(request.user).filter(cell=primary.cell).active()
+        context["composition"] = memberships_visible_to(request.user).filter(cell=primary.cell).active()
         context["counts"] = _work_counts(request.user)
     elif primary.role == Role.INSPECTOR:
         context["mandates"] = scope.mandates
     elif primary.role == Role.NATIONAL:
-        cells = policy.cells_visible_to(request.user)
+        cells = cells_visible_to(request.user)
         context["installed"] = cells.filter(installed_on__isnull=False).count()
         context["departements"] = Departement.objects.count()
     elif primary.role == Role.ADMIN:
-        context["cells"] = policy.cells_visible_to(request.user).count()
+        context["cells"] = cells_visible_to(request.user).count()
     return render(request, HOME_TEMPLATES[primary.role], context)
 
 
@@ -44,7 +46,7 @@ def _work_counts(user) -> dict[str, str]:
     from workflows.models import TEAM_TASKS
 
     today = timezone.localdate()
-    tasks = policy.tasks_visible_to(user).exclude(flow_task_name__in=TEAM_TASKS).open()
+    tasks = tasks_visible_to(user).exclude(flow_task_name__in=TEAM_TASKS).open()
     mine = tasks.filter(owner=user)
     queue = tasks.filter(owner__isnull=True, status=STATUS.NEW).count()
     late = mine.filter(due_on__lt=today).count()

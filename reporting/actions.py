@@ -14,9 +14,11 @@ from audit.changes import diff
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
-from reporting.exports import rows, title, to_csv, to_xlsx
+from organisation.spreadsheets import to_csv, to_xlsx
+from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
 from reporting.models import MonthlyReport
+from reporting.rules import ReportRight
 
 Status = MonthlyReport.Status
 FROZEN = "Ce compte rendu a été envoyé : il est figé. Créez une nouvelle version pour le corriger."
@@ -29,7 +31,7 @@ def _record(action: str, actor, report: MonthlyReport, **details) -> None:
 
 def _locked(actor, report: MonthlyReport) -> MonthlyReport:
     """The report re-read under a row lock; a month's first draft is stored on its first change."""
-    policy.require(actor, policy.Action.MANAGE_REPORT, report.cell)
+    policy.require(actor, ReportRight.MANAGE_REPORT, report.cell)
     if report.pk is None:
         report, created = MonthlyReport.objects.get_or_create(cell=report.cell, month=report.month, version=1)
         if created:
@@ -39,7 +41,7 @@ def _locked(actor, report: MonthlyReport) -> MonthlyReport:
 
 def current(actor, cell: Cell, month: Month) -> MonthlyReport:
     """The month's latest version; an unsaved draft if the month has none yet (reading writes nothing)."""
-    policy.require(actor, policy.Action.MANAGE_REPORT, cell)
+    policy.require(actor, ReportRight.MANAGE_REPORT, cell)
     report = MonthlyReport.objects.filter(cell=cell, month=month.first).order_by("-version").first()
     return report or MonthlyReport(cell=cell, month=month.first, version=1)
 
@@ -87,8 +89,8 @@ def send(actor, report: MonthlyReport) -> MonthlyReport:
         name = f"compte-rendu-{report.cell.departement.code}-{report.month:%Y-%m}-v{report.version}"
         message = EmailMessage(heading, f"{heading}\n\nVoir les pièces jointes (CSV et XLSX).\n", None,
                                settings.REPORT_RECIPIENTS)
-        message.attach(f"{name}.csv", to_csv(heading, table), "text/csv")
-        message.attach(f"{name}.xlsx", to_xlsx(heading, table),
+        message.attach(f"{name}.csv", to_csv(heading, table, HEADERS), "text/csv")
+        message.attach(f"{name}.xlsx", to_xlsx(heading, table, HEADERS),
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         transaction.on_commit(message.send)
     return report

@@ -1,12 +1,5 @@
-"""The monthly table as the ministry reads it: rows of (heading, item, value), in CSV and XLSX."""
-
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from audit.exports import csv_cell
+"""The monthly table as the ministry reads it: rows of (heading, item, value), written to CSV and XLSX
+by ``organisation.spreadsheets``."""
 
 SECTIONS = [
     ("composition", "Composition de la cellule (membres par catégorie d'institution)"),
@@ -54,31 +47,3 @@ def title(figures: dict) -> str:
 
 
 HEADERS = ("Rubrique", "Détail", "Valeur")
-
-
-def to_csv(heading: str, table: list[tuple], headers=HEADERS) -> bytes:
-    stream = io.StringIO()
-    writer = csv.writer(stream, delimiter=";")
-    writer.writerow([csv_cell(heading)])
-    writer.writerow(headers)
-    writer.writerows([[csv_cell(value) for value in row] for row in table])
-    return ("\ufeff" + stream.getvalue()).encode()
-
-
-def to_xlsx(heading: str, table: list[tuple], headers=HEADERS) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Compte rendu"
-    sheet.append([heading])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(list(headers))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in table:
-        # openpyxl would store a text starting with "=" as a formula: escape it like the CSV.
-        sheet.append([value if isinstance(value, int | float) else csv_cell(value) for value in row])
-    for column, width in zip("ABCDEFGH", (60, 45, 20, 15, 15, 15, 15, 15), strict=False):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -11,12 +11,14 @@ import audit
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
+from organisation.spreadsheets import to_csv, to_xlsx
 from project.forms import BaseForm
 from reporting import actions as report_actions
-from reporting.exports import HEADERS, rows, title, to_csv, to_xlsx
+from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
 from reporting.models import MonthlyReport
 from reporting.national import chart_svg, consolidated, consolidated_rows
+from reporting.rules import ReportRight
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -35,7 +37,7 @@ def _month(text: str) -> Month:
 
 
 def _cell(request) -> Cell:
-    return policy.coordinated_cell(request.user, policy.Action.MANAGE_REPORT)
+    return policy.coordinated_cell(request.user, ReportRight.MANAGE_REPORT)
 
 
 def report_list(request):
@@ -109,7 +111,7 @@ def _download(heading: str, table: list, name: str, fmt: str, headers=None) -> H
 
 
 def _national(request) -> None:
-    policy.require(request.user, policy.Action.VIEW_AGGREGATES)
+    policy.require(request.user, ReportRight.VIEW_AGGREGATES)
 
 
 def national(request):

@@ -7,8 +7,6 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
-from cases.models import Case
-
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 
@@ -29,24 +27,20 @@ class TaskType(models.TextChoices):
 
 # The mobile team's tasks: national, seen in its portal only, never with the case.
 TEAM_TASKS = (TaskType.HANDLE_REQUEST, TaskType.SCHEDULE_INTERVENTION, TaskType.REPORT_INTERVENTION)
+# Tasks the coordinators of the case's cellule take from their queue.
+COORDINATOR_TASKS = (TaskType.NAME_REFERENT, TaskType.DECIDE_CLOSURE, TaskType.READ_TEAM_ANSWER,
+                     TaskType.ANSWER_INTERVIEW)
 
 
 class CaseProcess(Process):
     """The process of one case, with a real foreign key so that task lists join instead of looping."""
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="process", verbose_name="signalement")
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="process",
+                                verbose_name="signalement")
 
     class Meta:
         ordering = ["-created"]
         verbose_name = "processus d'un signalement"
-        permissions = [
-            ("claim_contact_family", "Prendre une tâche de contact avec la famille"),
-            ("claim_name_referent", "Prendre une tâche de désignation du référent"),
-            ("claim_decide_closure", "Prendre une tâche de décision de clôture"),
-            ("claim_team_answer", "Prendre connaissance d'une réponse de l'équipe mobile"),
-            ("claim_interview", "Répondre à une demande d'entretien"),
-            ("claim_mobile_request", "Prendre une demande adressée à l'équipe mobile"),
-        ]
 
 
 class CaseTaskQuerySet(models.QuerySet):
@@ -63,7 +57,7 @@ class CaseTaskQuerySet(models.QuerySet):
 class CaseTask(Task):
     """A task of a case: viewflow's task plus the case (for scoping and lists) and a due date."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks", verbose_name="signalement")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="tasks", verbose_name="signalement")
     flow_task_name = models.CharField("tâche", max_length=32, choices=TaskType.choices, blank=True, db_index=True)
     due_on = models.DateField("échéance", null=True, blank=True, db_index=True)
 

@@ -2,60 +2,46 @@
 
 ``sync()`` runs inside every entry point, after the transition: the task the action fulfilled is
 completed by its actor, tasks the new state no longer needs are cancelled, and the tasks it needs
-are opened. So the open tasks of a case always match ``expected(case)``.
+are opened. So the open tasks of a case always match ``expected(case)``: what the concerns that
+registered with ``@expects`` ask of it (``cases.tasks``, ``mobile_team.tasks``, ``cellule.tasks``).
 """
+
+from collections.abc import Callable
 
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.token import Token
 
 import audit
-from cases.models import Case, State
 from organisation import policy
 from organisation.errors import ActionRefused
 from workflows.flows import CaseFlow
 from workflows.models import CaseTask, TaskType
 from workflows.notifications import notify_assigned
+from workflows.rules import TaskRight
 
-EXPECTED: dict[str, set[TaskType]] = {
-    State.RECEIVED: {TaskType.CONTACT_FAMILY},
-    State.FAMILY_CONTACTED: {TaskType.NAME_REFERENT},
-    State.ASSIGNED: {TaskType.SET_UP_CARE},
-    State.IN_CARE: {TaskType.REVIEW},
-    State.MOBILE_TEAM_REQUESTED: {TaskType.REVIEW},
-    State.CLOSED: set(),
-}
+# What each concern expects of a case's open tasks (registered by cases, the mobile team and the
+# cellule when their app is ready): each function returns the task types the case needs now.
+_EXPECTATIONS: list[Callable[[object], set[TaskType]]] = []
 
 
-# The mobile team's task for each open state of a request.
-TEAM_EXPECTED = {
-    "requested": TaskType.HANDLE_REQUEST,
-    "accepted": TaskType.SCHEDULE_INTERVENTION,
-    "scheduled": TaskType.REPORT_INTERVENTION,
-}
+def expects(function: Callable[[object], set[TaskType]]) -> Callable[[object], set[TaskType]]:
+    """Register ``function(case)``: the tasks one concern expects the case to have open now."""
+    _EXPECTATIONS.append(function)
+    return function
 
 
-def expected(case: Case) -> set[TaskType]:
+def expected(case) -> set[TaskType]:
     """The tasks a case in its current state gives to the people who must act."""
-    tasks = set(EXPECTED[case.state])
-    if case.closure_proposed and case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED):
-        tasks.add(TaskType.DECIDE_CLOSURE)
-    if case.state != State.CLOSED:
-        statuses = set(case.mobile_team_requests.values_list("status", flat=True))
-        tasks.update(TEAM_EXPECTED[status] for status in statuses & TEAM_EXPECTED.keys())
-        if case.mobile_team_requests.filter(answer_unread=True).exists():
-            tasks.add(TaskType.READ_TEAM_ANSWER)
-        if case.interview_requests.filter(status="requested").exists():
-            tasks.add(TaskType.ANSWER_INTERVIEW)
-    return tasks
+    return set().union(*(function(case) for function in _EXPECTATIONS))
 
 
-def start(case: Case) -> None:
+def start(case) -> None:
     """Open the case's process and its first tasks (called by the intake)."""
     CaseFlow.start.run(case=case)
     sync(case, actor=None)
 
 
-def sync(case: Case, actor, done: TaskType | None = None) -> None:
+def sync(case, actor, done: TaskType | None = None) -> None:
     """Complete ``done`` as ``actor``'s work, cancel what the state no longer needs, open the rest."""
     process = case.process
     wanted = expected(case)
@@ -94,9 +80,9 @@ def claim(actor, task: CaseTask) -> CaseTask:
         if task.status != STATUS.NEW:
             holder = task.owner.get_full_name() if task.owner_id else "quelqu'un d'autre"
             raise ActionRefused(f"Cette tâche a déjà été prise par {holder}.")
-        policy.require(actor, policy.Action.CLAIM_TASK, task)
+        policy.require(actor, TaskRight.CLAIM_TASK, task)
         if not task.flow_task.can_assign(actor, task):
-            raise policy.AccessDenied(actor, policy.Action.CLAIM_TASK, task)
+            raise policy.AccessDenied(actor, TaskRight.CLAIM_TASK, task)
         activation.assign(actor)
         _record("task.claim", actor, task)
     return task
@@ -108,7 +94,7 @@ def release(actor, task: CaseTask) -> CaseTask:
         task = activation.task
         if task.status != STATUS.ASSIGNED:
             raise ActionRefused("Cette tâche n'est plus attribuée : elle ne peut pas être remise dans la file.")
-        policy.require(actor, policy.Action.RELEASE_TASK, task)
+        policy.require(actor, TaskRight.RELEASE_TASK, task)
         previous = task.owner
         activation.unassign()
         _record("task.release", actor, task, {"détenteur": previous.get_username()})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows import views
+from workflows import task_view, views
 
 app_name = "workflows"
 
@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.task_list, {"tab": "mine"}, name="inbox"),
     path("file/", views.task_list, {"tab": "queue"}, name="queue"),
     path("terminees/", views.task_list, {"tab": "done"}, name="done"),
-    path("<int:pk>/", views.task_detail, name="task"),
+    path("<int:pk>/", task_view.task_detail, name="task"),
     path("<int:pk>/prendre/", views.claim, name="claim"),
     path("<int:pk>/rendre/", views.release, name="release"),
 ]

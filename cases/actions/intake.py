@@ -8,6 +8,7 @@ from django.utils import timezone
 import audit
 from cases.actions.base import check_transition, lock, record, record_transition, require_text, validate
 from cases.models import Case, CaseCounter, ClosureReason, Person, Relative
+from cases.rules import CaseRight
 from cases.signals import case_closing
 from organisation import policy
 from organisation.errors import ActionRefused
@@ -18,7 +19,7 @@ from workflows import tasks
 def intake(actor, cell: Cell, *, source: str, received_on: datetime.date, facts: str, orientation_note: str = "",
            person: dict, relatives: list[dict] = ()) -> Case:
     """Register a signalement in the cellule's département: the case, its young person, relatives."""
-    policy.require(actor, policy.Action.INTAKE, cell)
+    policy.require(actor, CaseRight.INTAKE, cell)
     if received_on and received_on > timezone.localdate():
         raise ValidationError({"received_on": "La date de réception ne peut pas être dans le futur."})
     case = Case(departement=cell.departement, source=source, received_on=received_on, facts=facts,

@@ -14,6 +14,7 @@ import audit
 from audit.changes import snapshot
 from cases.actions.base import check_open, check_transition, lock, record, record_transition, require_text, validate
 from cases.models import CareMeasure, Case, ClosureReason, FamilyContact, FollowUpNote, State
+from cases.rules import CaseRight
 from cases.signals import case_closing
 from organisation import policy
 from organisation.errors import ActionRefused
@@ -28,7 +29,7 @@ def record_family_contact(actor, case: Case, *, on: datetime.date, channel: str,
     Failed attempts are recorded and keep the state."""
     with audit.atomic():
         case = lock(case)
-        check_open(actor, policy.Action.CONTACT_FAMILY, case)
+        check_open(actor, CaseRight.CONTACT_FAMILY, case)
         contact = FamilyContact(case=case, on=on, channel=channel, by=actor, outcome=outcome,
                                 not_attempted_reason=not_attempted_reason, note=note)
         validate(contact)
@@ -93,7 +94,7 @@ def complete_review(actor, case: Case, *, note: str, propose_closure: bool = Fal
     """The referent's periodic review; a proposal to close gives the coordinators a decision task."""
     with audit.atomic():
         case = lock(case)
-        policy.require(actor, policy.Action.REVIEW, case)
+        policy.require(actor, CaseRight.REVIEW, case)
         if case.state not in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED):
             raise ActionRefused("La revue de suivi porte sur un signalement pris en charge.")
         review = FollowUpNote(case=case, on=timezone.localdate(), by=actor, note=note, propose_closure=propose_closure)
@@ -111,7 +112,7 @@ def decline_closure(actor, case: Case, *, note: str) -> Case:
     note = require_text(note, "note", "Indiquez pourquoi le suivi continue.")
     with audit.atomic():
         case = lock(case)
-        policy.require(actor, policy.Action.DECIDE_CLOSURE, case)
+        policy.require(actor, CaseRight.DECIDE_CLOSURE, case)
         if not case.closure_proposed or case.state == State.CLOSED:
             raise ActionRefused("Aucune proposition de clôture n'est en attente pour ce signalement.")
         case.closure_proposed = False

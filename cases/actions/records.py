@@ -9,14 +9,14 @@ import audit
 from audit.changes import diff, snapshot
 from cases.actions.base import check_open, lock, record, validate
 from cases.models import CareMeasure, Case, Consent, Person, Relative
-from organisation import policy
+from cases.rules import CaseRight
 from organisation.errors import ActionRefused
 
 
 def add_care_measure(actor, case: Case, **fields) -> CareMeasure:
     with audit.atomic():
         case = lock(case)
-        check_open(actor, policy.Action.MANAGE_CARE, case)
+        check_open(actor, CaseRight.MANAGE_CARE, case)
         measure = CareMeasure(case=case, **fields)
         validate(measure)
         measure.save()
@@ -27,7 +27,7 @@ def add_care_measure(actor, case: Case, **fields) -> CareMeasure:
 def end_care_measure(actor, measure: CareMeasure, *, ends_on: datetime.date, outcome: str) -> CareMeasure:
     with audit.atomic():
         case = lock(measure.case)
-        check_open(actor, policy.Action.MANAGE_CARE, case)
+        check_open(actor, CaseRight.MANAGE_CARE, case)
         measure = CareMeasure.objects.select_for_update().get(pk=measure.pk)
         if measure.ends_on is not None:
             raise ActionRefused("Cette prise en charge est déjà terminée.")
@@ -51,7 +51,7 @@ def save_relative(actor, case: Case, relative: Relative | None = None, **fields)
     if relative is None:
         with audit.atomic():
             case = lock(case)
-            check_open(actor, policy.Action.EDIT_CASE, case)
+            check_open(actor, CaseRight.EDIT_CASE, case)
             relative = Relative(case=case, **fields)
             validate(relative)
             relative.save()
@@ -65,7 +65,7 @@ def save_relative(actor, case: Case, relative: Relative | None = None, **fields)
 def _edit(actor, case: Case, instance, action: str, fields: dict):
     with audit.atomic():
         case = lock(case)
-        check_open(actor, policy.Action.EDIT_CASE, case)
+        check_open(actor, CaseRight.EDIT_CASE, case)
         instance = type(instance).objects.select_for_update().get(pk=instance.pk)
         before = snapshot(instance)
         for name, value in fields.items():
@@ -82,7 +82,7 @@ def record_consent(actor, case: Case, *, party: str, status: str, on: datetime.d
     """The young person's or the family's free consent (libre adhésion), as of a date."""
     with audit.atomic():
         case = lock(case)
-        check_open(actor, policy.Action.EDIT_CASE, case)
+        check_open(actor, CaseRight.EDIT_CASE, case)
         if on and on > timezone.localdate():
             raise ValidationError({"on": "La date ne peut pas être dans le futur."})
         consent = Consent(case=case, party=party, status=status, on=on, recorded_by=actor)

@@ -1,17 +1,20 @@
 """The case (signalement) and its state machine.
 
 The transitions below are the lifecycle table of BRIEF §3, in one place. They only move the
-state: the entry points of ``cases.actions`` check the policy and the preconditions, write the
-records that go with a transition, keep the tasks in step and record the audit event.
+state: who may do each is the access policy's (``cases.rules``), asked by the entry points of
+``cases.actions``, which also check the preconditions, write the records that go with a
+transition, keep the tasks in step and record the audit event.
 """
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from organisation.models import Cell, Departement
+from organisation.policy import scope
+from workflows.models import CaseTask
 
 
 class State(models.TextChoices):
@@ -48,26 +51,19 @@ class ClosureReason(models.TextChoices):
     CONSENT_LOST = "consent_lost", "Adhésion retirée ou contact perdu"
 
 
-def policy_permission(action: str):
-    """The transition's permission, decided by the access policy (``organisation.policy``)."""
-
-    def check(case, user) -> bool:
-        from organisation import policy
-
-        return policy.can(user, action, case)
-
-    check.action = action
-    return check
-
-
 OPEN = State.open_states()
 
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from organisation import policy
-
-        return policy.cases_visible_to(user, self)
+        """The cases the user may open: their cellule's as coordinator, those they work on (referent,
+        or holding one of its tasks) as member, their mandate's as inspector; none for the others."""
+        s = scope(user)
+        involved = Q(referent_id=user.pk) | Exists(CaseTask.objects.filter(case=OuterRef("pk"), owner_id=user.pk))
+        return self.filter(
+            Q(departement_id__in=s.coordinated_departement_ids | s.mandate_departement_ids)
+            | (Q(departement_id__in=s.cell_departement_ids) & involved)
+        )
 
     def open(self):
         return self.exclude(state=State.CLOSED)
@@ -130,39 +126,35 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     # --- the lifecycle (BRIEF §3) -------------------------------------------------------------
 
-    @transition(field=state, source=State.RECEIVED, target=State.FAMILY_CONTACTED,
-                permission=policy_permission("contact_family"))
+    @transition(field=state, source=State.RECEIVED, target=State.FAMILY_CONTACTED)
     def contact_family(self) -> None:
         """A family contact with the outcome "reached" was recorded."""
 
-    @transition(field=state, source=[State.RECEIVED, State.FAMILY_CONTACTED], target=State.ASSIGNED,
-                permission=policy_permission("assign"))
+    @transition(field=state, source=[State.RECEIVED, State.FAMILY_CONTACTED], target=State.ASSIGNED)
     def assign(self) -> None:
         """A referent, member of the cellule, is named."""
 
-    @transition(field=state, source=State.ASSIGNED, target=State.IN_CARE, permission=policy_permission("start_care"))
+    @transition(field=state, source=State.ASSIGNED, target=State.IN_CARE)
     def start_care(self) -> None:
         """At least one care measure is under way."""
 
-    @transition(field=state, source=[State.ASSIGNED, State.IN_CARE], target=State.MOBILE_TEAM_REQUESTED,
-                permission=policy_permission("request_mobile_team"))
+    @transition(field=state, source=[State.ASSIGNED, State.IN_CARE], target=State.MOBILE_TEAM_REQUESTED)
     def request_mobile_team(self) -> None:
         """The préfet calls the national mobile intervention team."""
 
-    @transition(field=state, source=State.MOBILE_TEAM_REQUESTED, target=State.IN_CARE,
-                permission=policy_permission("mobile_team_done"))
+    @transition(field=state, source=State.MOBILE_TEAM_REQUESTED, target=State.IN_CARE)
     def mobile_team_done(self) -> None:
         """The team reported back, declined, or the request was withdrawn."""
 
-    @transition(field=state, source=OPEN, target=State.CLOSED, permission=policy_permission("close"))
+    @transition(field=state, source=OPEN, target=State.CLOSED)
     def close(self) -> None:
         """Closed with a reason and a note."""
 
-    @transition(field=state, source=State.CLOSED, target=State.RECEIVED, permission=policy_permission("reopen"))
+    @transition(field=state, source=State.CLOSED, target=State.RECEIVED)
     def reopen(self) -> None:
         """Reopened with a reason: the case starts again from reception."""
 
-    @transition(field=state, source=OPEN, target=State.CLOSED, permission=policy_permission("transfer"))
+    @transition(field=state, source=OPEN, target=State.CLOSED)
     def transfer(self) -> None:
         """Closed here; a new received case is opened in the destination département."""
 

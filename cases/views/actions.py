@@ -16,9 +16,9 @@ from django_fsm import can_proceed
 import audit
 from cases import actions, forms
 from cases.models import CareMeasure, Case, Relative, State
+from cases.rules import CaseRight
 from organisation import policy
 from organisation.errors import ActionRefused
-from organisation.policy import Action
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class CaseAction:
     title: str
     form: type
     entry_point: Callable
-    permission: Action
+    permission: str  # a right of the access policy
     transition: str = ""  # the FSM transition whose source states the action needs
     applies: Callable[[Case], bool] = lambda case: case.state != State.CLOSED
     target_model: type | None = None  # the record an action on one record (a measure, a relative) is about
@@ -46,31 +46,31 @@ def fields_of(instance) -> dict:
 
 ACTIONS = [
     CaseAction("contact", "Enregistrer un contact avec la famille", forms.ContactForm, actions.record_family_contact,
-               Action.CONTACT_FAMILY, primary=True),
-    CaseAction("attribuer", "Désigner le référent", forms.AssignForm, actions.assign, Action.ASSIGN,
+               CaseRight.CONTACT_FAMILY, primary=True),
+    CaseAction("attribuer", "Désigner le référent", forms.AssignForm, actions.assign, CaseRight.ASSIGN,
                transition="assign", primary=True),
     CaseAction("prise-en-charge", "Démarrer la prise en charge", forms.StartCareForm, actions.start_care,
-               Action.START_CARE, transition="start_care", primary=True),
-    CaseAction("revue", "Faire la revue de suivi", forms.ReviewForm, actions.complete_review, Action.REVIEW,
+               CaseRight.START_CARE, transition="start_care", primary=True),
+    CaseAction("revue", "Faire la revue de suivi", forms.ReviewForm, actions.complete_review, CaseRight.REVIEW,
                applies=lambda case: case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED), primary=True),
     CaseAction("poursuivre", "Poursuivre le suivi", forms.DeclineClosureForm, actions.decline_closure,
-               Action.DECIDE_CLOSURE, applies=lambda case: case.closure_proposed and case.state != State.CLOSED),
+               CaseRight.DECIDE_CLOSURE, applies=lambda case: case.closure_proposed and case.state != State.CLOSED),
     CaseAction("mesure", "Ajouter une prise en charge", forms.CareMeasureForm, actions.add_care_measure,
-               Action.MANAGE_CARE),
+               CaseRight.MANAGE_CARE),
     CaseAction("fin-mesure", "Terminer une prise en charge", forms.EndCareMeasureForm,
                lambda actor, case, target, **data: actions.end_care_measure(actor, target, **data),
-               Action.MANAGE_CARE, target_model=CareMeasure),
-    CaseAction("jeune", "Modifier la fiche du jeune", forms.PersonForm, actions.edit_person, Action.EDIT_CASE,
+               CaseRight.MANAGE_CARE, target_model=CareMeasure),
+    CaseAction("jeune", "Modifier la fiche du jeune", forms.PersonForm, actions.edit_person, CaseRight.EDIT_CASE,
                initial=lambda case, target: fields_of(case.person)),
-    CaseAction("proche", "Ajouter un proche", forms.RelativeForm, actions.save_relative, Action.EDIT_CASE),
+    CaseAction("proche", "Ajouter un proche", forms.RelativeForm, actions.save_relative, CaseRight.EDIT_CASE),
     CaseAction("modifier-proche", "Modifier un proche", forms.RelativeForm,
                lambda actor, case, target, **data: actions.save_relative(actor, case, target, **data),
-               Action.EDIT_CASE, target_model=Relative, initial=lambda case, target: fields_of(target)),
-    CaseAction("adhesion", "Enregistrer l'adhésion", forms.ConsentForm, actions.record_consent, Action.EDIT_CASE),
-    CaseAction("cloturer", "Clôturer", forms.CloseForm, actions.close, Action.CLOSE, transition="close"),
+               CaseRight.EDIT_CASE, target_model=Relative, initial=lambda case, target: fields_of(target)),
+    CaseAction("adhesion", "Enregistrer l'adhésion", forms.ConsentForm, actions.record_consent, CaseRight.EDIT_CASE),
+    CaseAction("cloturer", "Clôturer", forms.CloseForm, actions.close, CaseRight.CLOSE, transition="close"),
     CaseAction("transferer", "Transférer à un autre département", forms.TransferForm, actions.transfer,
-               Action.TRANSFER, transition="transfer"),
-    CaseAction("rouvrir", "Rouvrir", forms.ReopenForm, actions.reopen, Action.REOPEN, transition="reopen",
+               CaseRight.TRANSFER, transition="transfer"),
+    CaseAction("rouvrir", "Rouvrir", forms.ReopenForm, actions.reopen, CaseRight.REOPEN, transition="reopen",
                applies=lambda case: True),
 ]
 BY_SLUG = {action.slug: action for action in ACTIONS}
@@ -82,6 +82,21 @@ def register(*added: CaseAction, after: str) -> None:
     position = ACTIONS.index(BY_SLUG[after]) + 1
     ACTIONS[position:position] = added
     BY_SLUG.update({action.slug: action for action in added})
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section another concern adds to the case page: its template, given ``panel`` = ``context(user, case)``."""
+
+    template: str
+    context: Callable[[object, Case], dict]
+
+
+PANELS: list[Panel] = []
+
+
+def register_panel(template: str, context: Callable[[object, Case], dict]) -> None:
+    PANELS.append(Panel(template, context))
 
 
 MOTIVES_KEY = "consultation_motives"
@@ -114,7 +129,7 @@ def case_action(request, pk: int, slug: str, target: int | None = None):
     action = BY_SLUG.get(slug)
     if action is None or (action.target_model is None) != (target is None):
         raise Http404("Action inconnue.")
-    case = policy.get_or_404(request.user, Action.VIEW_CASE, Case.objects.select_related("departement", "person"),
+    case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related("departement", "person"),
                              pk=pk)
     obj = get_object_or_404(action.target_model, pk=target, case=case) if action.target_model else None
     if not action.available(request.user, case):

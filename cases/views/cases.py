@@ -13,16 +13,16 @@ from audit.models import Event
 from cases import actions
 from cases.forms import IntakeForm, MotiveForm
 from cases.models import Case, Source, State
-from cases.views.actions import MOTIVES_KEY, add_errors, available_actions, record_view, remember_motive
+from cases.rules import CaseRight, automatic_motive, needs_motive
+from cases.views.actions import MOTIVES_KEY, PANELS, add_errors, available_actions, record_view, remember_motive
 from organisation import policy
-from organisation.policy import Action
 
 PAGE_SIZE = 25
 
 
 def motive(request, pk: int):
     """Ask why a case outside the user's own work is opened; the answer goes with the read event."""
-    case = policy.get_or_404(request.user, Action.VIEW_CASE, Case.objects.select_related("departement"), pk=pk)
+    case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related("departement"), pk=pk)
     form = MotiveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         remember_motive(request, case, form.motive())
@@ -33,7 +33,7 @@ def motive(request, pk: int):
 
 def case_list(request):
     if not policy.scope(request.user).departement_ids:  # the national roles never list cases
-        raise policy.AccessDenied(request.user, Action.VIEW_CASE)
+        raise policy.AccessDenied(request.user, CaseRight.VIEW_CASE)
     cases = (
         Case.objects.visible_to(request.user)
         .select_related("person", "referent", "departement")
@@ -62,7 +62,7 @@ def case_list(request):
 
 
 def intake(request):
-    cell = policy.coordinated_cell(request.user, Action.INTAKE)
+    cell = policy.coordinated_cell(request.user, CaseRight.INTAKE)
     form = IntakeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,15 +87,15 @@ def _prefixed(error: ValidationError) -> ValidationError:
 def motive_for(request, case: Case) -> str | None:
     """Why the user opens this case: automatic for inspectors, asked once per session for a case
     outside their own work, nothing to ask for their own work."""
-    motive = policy.automatic_motive(request.user, case)
-    if motive or not policy.needs_motive(request.user, case):
+    motive = automatic_motive(request.user, case)
+    if motive or not needs_motive(request.user, case):
         return motive
     return request.session.get(MOTIVES_KEY, {}).get(str(case.pk))
 
 
 def case_detail(request, pk: int):
     case = policy.get_or_404(
-        request.user, Action.VIEW_CASE,
+        request.user, CaseRight.VIEW_CASE,
         Case.objects.select_related("departement", "person", "referent", "transferred_from"), pk=pk,
     )
     motive = motive_for(request, case)
@@ -115,14 +115,11 @@ def case_detail(request, pk: int):
         "consents": case.consents.select_related("recorded_by"),
         "measures": case.care_measures.select_related("institution"),
         "followups": case.followups.select_related("by"),
-        "mobile_requests": case.mobile_team_requests.prefetch_related("reports"),
         "open_tasks": case.tasks.open().select_related("owner"),
         "transfers": case.transfers.all(),
-        "interviews": case.interview_requests.all(),
-        "can_manage_interviews": (policy.can(request.user, Action.MANAGE_INTERVIEWS, case)
-                                  and case.state != State.CLOSED),
+        "panels": [(panel.template, panel.context(request.user, case)) for panel in PANELS],
         "timeline": timeline,
         "actions": available_actions(request.user, case),
-        "can_edit": policy.can(request.user, Action.EDIT_CASE, case) and case.state != State.CLOSED,
-        "can_manage_care": policy.can(request.user, Action.MANAGE_CARE, case) and case.state != State.CLOSED,
+        "can_edit": policy.can(request.user, CaseRight.EDIT_CASE, case) and case.state != State.CLOSED,
+        "can_manage_care": policy.can(request.user, CaseRight.MANAGE_CARE, case) and case.state != State.CLOSED,
     })

@@ -10,6 +10,7 @@ import audit
 from cases.models import Case
 from cellule import actions as cellule
 from cellule.models import Attendance, Meeting
+from cellule.rules import CelluleRight
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
@@ -17,7 +18,7 @@ from project.forms import BaseForm
 
 
 def _cell(request) -> Cell:
-    return policy.coordinated_cell(request.user, policy.Action.MANAGE_MEETINGS)
+    return policy.coordinated_cell(request.user, CelluleRight.MANAGE_MEETINGS)
 
 
 class ScheduleForm(BaseForm):

@@ -8,6 +8,7 @@ import audit
 from cases.models import Case
 from cellule import actions as cellule
 from cellule.models import SupportGroup
+from cellule.rules import CelluleRight
 from organisation import policy
 from organisation.models import Institution
 from project.forms import BaseForm
@@ -34,7 +35,7 @@ class SessionForm(BaseForm):
 
 
 def support_groups(request):
-    cell = policy.coordinated_cell(request.user, policy.Action.MANAGE_MEETINGS)
+    cell = policy.coordinated_cell(request.user, CelluleRight.MANAGE_MEETINGS)
     data = request.POST if request.method == "POST" else None
     group_form = GroupForm(data if data and "create_group" in data else None)
     session_form = SessionForm(data if data and "add_session" in data else None, cell=cell)

@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases import actions
+from cases.rules import CaseRight
 from cellule import actions as cellule
 from cellule.models import SupportGroup
 from mobile_team import actions as mobile
 from organisation import actions as organisation
-from organisation import policy
 from organisation.models import Departement, Institution, Mandate, Membership
 from reporting import actions as reports
 from reporting.figures import Month
@@ -226,4 +226,4 @@ def test_a_refused_access_is_recorded(client, personas, context):
     assert client.get(reverse("cases:detail", args=[context.case.pk])).status_code == 404
     denied = Event.objects.get(action="access.denied")
     assert (denied.actor, denied.object_id, denied.departement) == (personas.coord_b, str(context.case.pk), "93")
-    assert denied.details["action"] == policy.Action.VIEW_CASE
+    assert denied.details["action"] == CaseRight.VIEW_CASE

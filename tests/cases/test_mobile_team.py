@@ -20,13 +20,13 @@ from cases.models import Case, Person
 from cases.views.actions import ACTIONS as CASE_ACTIONS
 from mobile_team import actions as mobile
 from mobile_team.models import InterventionReport, MobileTeamRequest
+from mobile_team.tasks import add_working_days
 from mobile_team.views import BY_SLUG
 from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory, MembershipFactory, mobile_request, person_data
 from tests.urls import walk
 from workflows import tasks
-from workflows.deadlines import add_working_days
 from workflows.models import CaseTask
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -5,36 +5,30 @@ import datetime
 import pytest
 import time_machine
 
+from cases.rules import CaseRight
+from cellule.rules import CelluleRight
+from inspection.rules import InspectionRight
 from organisation import policy
 from organisation.models import Departement
-from organisation.policy import Action
+from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
+from reporting.rules import ReportRight
 from tests.cases.factories import MandateFactory, MembershipFactory
 
 A, B = "a", "b"  # the 93 and 69 cellules of the personas
-# persona: the actions allowed on cell A, on cell B, and without target (None).
+COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS, CaseRight.INTAKE,
+                ReportRight.MANAGE_REPORT, CelluleRight.MANAGE_MEETINGS}
+ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS,
+                  OrganisationRight.MANAGE_REFERENCE_DATA}
+# persona: the rights allowed on cell A, on cell B, and without target (None).
 ALLOWED = {
-    "coord_a": {
-        A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.INTAKE,
-            Action.MANAGE_REPORT, Action.MANAGE_MEETINGS}, B: set(), None: set()
-    },
-    "member_a": {A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION}, B: set(), None: set()},
-    "coord_b": {
-        A: set(), B: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.INTAKE,
-                      Action.MANAGE_REPORT, Action.MANAGE_MEETINGS}, None: set()
-    },
-    "member_b": {A: set(), B: {Action.VIEW_CELL, Action.VIEW_COMPOSITION}, None: set()},
+    "coord_a": {A: COORDINATION, B: set(), None: set()},
+    "member_a": {A: {OrganisationRight.VIEW_COMPOSITION}, B: set(), None: set()},
+    "coord_b": {A: set(), B: COORDINATION, None: set()},
+    "member_b": {A: set(), B: {OrganisationRight.VIEW_COMPOSITION}, None: set()},
     "mobile": {A: set(), B: set(), None: set()},
-    "inspector": {A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION}, B: set(), None: set()},
-    "national": {
-        A: {Action.VIEW_CELL, Action.VIEW_AGGREGATES},
-        B: {Action.VIEW_CELL, Action.VIEW_AGGREGATES},
-        None: {Action.VIEW_AGGREGATES},
-    },
-    "admin": {
-        A: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.MANAGE_REFERENCE_DATA},
-        B: {Action.VIEW_CELL, Action.VIEW_COMPOSITION, Action.MANAGE_MEMBERSHIPS, Action.MANAGE_REFERENCE_DATA},
-        None: {Action.MANAGE_REFERENCE_DATA},
-    },
+    "inspector": {A: {OrganisationRight.VIEW_COMPOSITION}, B: set(), None: set()},
+    "national": {right: {ReportRight.VIEW_AGGREGATES} for right in (A, B, None)},
+    "admin": {A: ADMINISTRATION, B: ADMINISTRATION, None: {OrganisationRight.MANAGE_REFERENCE_DATA}},
     "former": {A: set(), B: set(), None: set()},
     "outsider": {A: set(), B: set(), None: set()},
 }
@@ -45,23 +39,23 @@ def test_each_role_may_do_exactly_its_actions(personas, name):
     user = getattr(personas, name)
     targets = {A: personas.cell_a, B: personas.cell_b, None: None}
     for key, target in targets.items():
-        allowed = {action for action in Action if policy.can(user, action, target)}
+        allowed = {right for right in policy.rights() if policy.can(user, right, target)}
         assert allowed == ALLOWED[name][key], (name, key)
 
 
 def test_audit_review_follows_the_mandate(personas):
     dep_93, dep_69 = Departement.objects.get(code="93"), Departement.objects.get(code="69")
-    assert policy.can(personas.inspector, Action.VIEW_AUDIT, dep_93)
-    assert not policy.can(personas.inspector, Action.VIEW_AUDIT, dep_69)
+    assert policy.can(personas.inspector, InspectionRight.VIEW_AUDIT, dep_93)
+    assert not policy.can(personas.inspector, InspectionRight.VIEW_AUDIT, dep_69)
     for name in ALLOWED.keys() - {"inspector"}:
-        assert not policy.can(getattr(personas, name), Action.VIEW_AUDIT, dep_93), name
+        assert not policy.can(getattr(personas, name), InspectionRight.VIEW_AUDIT, dep_93), name
 
 
 @pytest.mark.parametrize("name", ["coord_a", "member_a", "inspector"])
 def test_a_user_of_departement_a_sees_nothing_of_departement_b(personas, name):
     user = getattr(personas, name)
-    assert list(policy.cells_visible_to(user)) == [personas.cell_a]
-    memberships = policy.memberships_visible_to(user)
+    assert list(cells_visible_to(user)) == [personas.cell_a]
+    memberships = memberships_visible_to(user)
     assert memberships.exists()
     assert not memberships.filter(cell=personas.cell_b).exists()
     assert Departement.objects.get(code="69").pk not in policy.scope(user).departement_ids
@@ -70,14 +64,14 @@ def test_a_user_of_departement_a_sees_nothing_of_departement_b(personas, name):
 @pytest.mark.parametrize("name", ["outsider", "former", "mobile"])
 def test_users_without_a_cell_or_mandate_see_no_cell(personas, name):
     user = getattr(personas, name)
-    assert not policy.cells_visible_to(user).exists()
-    assert not policy.memberships_visible_to(user).exists()
+    assert not cells_visible_to(user).exists()
+    assert not memberships_visible_to(user).exists()
     assert policy.scope(user).departement_ids == frozenset()
 
 
 def test_national_sees_every_cell_but_nobody_in_them(personas):
-    assert set(policy.cells_visible_to(personas.national)) == {personas.cell_a, personas.cell_b}
-    assert not policy.memberships_visible_to(personas.national).exists()
+    assert set(cells_visible_to(personas.national)) == {personas.cell_a, personas.cell_b}
+    assert not memberships_visible_to(personas.national).exists()
 
 
 def test_memberships_count_only_within_their_dates(personas):
@@ -90,28 +84,30 @@ def test_memberships_count_only_within_their_dates(personas):
 def test_an_expired_mandate_opens_nothing(personas):
     inspector = MembershipFactory(inspector=True, user__username="inspector2").user
     MandateFactory(inspector=inspector, ends_on=datetime.date(2025, 6, 30), departements=["93", "69"])
-    assert not policy.cells_visible_to(inspector).exists()
+    assert not cells_visible_to(inspector).exists()
     with time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC)):
         policy.forget(inspector)
-        assert policy.cells_visible_to(inspector).count() == 2
+        assert cells_visible_to(inspector).count() == 2
 
 
-def test_django_permissions_follow_active_roles_only(personas):
-    assert personas.coord_a.has_perm("organisation.add_membership")
-    assert not personas.member_a.has_perm("organisation.add_membership")
-    assert personas.admin.has_perm("auth.add_user")
-    assert personas.former.get_all_permissions() == set()
-    assert personas.outsider.get_all_permissions() == set()
-
+def test_django_permissions_grant_nothing_the_policy_does_not(personas):
+    """Rights are declared once, in the policy: Django's permissions (groups, direct grants) open
+    nothing; what they used to grant is the policy's answer."""
+    assert policy.can(personas.coord_a, OrganisationRight.MANAGE_MEMBERSHIPS, personas.cell_a)
+    assert not policy.can(personas.member_a, OrganisationRight.MANAGE_MEMBERSHIPS, personas.cell_a)
+    assert policy.can(personas.admin, OrganisationRight.MANAGE_REFERENCE_DATA)
+    for name in ("coord_a", "member_a", "admin", "former", "outsider"):
+        assert getattr(personas, name).get_all_permissions() == set(), name
+    assert not personas.coord_a.has_perm("organisation.add_membership")
 
 
 def test_the_superuser_flag_opens_nothing_in_the_policy(personas):
     personas.outsider.is_superuser = True
-    assert not any(policy.can(personas.outsider, action, personas.cell_a) for action in Action)
-    assert not policy.cells_visible_to(personas.outsider).exists()
+    assert not any(policy.can(personas.outsider, action, personas.cell_a) for action in policy.rights())
+    assert not cells_visible_to(personas.outsider).exists()
 
 
 def test_require_raises_access_denied(personas):
     with pytest.raises(policy.AccessDenied):
-        policy.require(personas.coord_b, Action.MANAGE_MEMBERSHIPS, personas.cell_a)
-    policy.require(personas.coord_a, Action.MANAGE_MEMBERSHIPS, personas.cell_a)
+        policy.require(personas.coord_b, OrganisationRight.MANAGE_MEMBERSHIPS, personas.cell_a)
+    policy.require(personas.coord_a, OrganisationRight.MANAGE_MEMBERSHIPS, personas.cell_a)

@@ -7,15 +7,14 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from viewflow.workflow.models import Task
 
 from cases import actions
 from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory, MembershipFactory
 from workflows import tasks
-from workflows.flows import CaseFlow
 from workflows.models import CaseTask
+from workflows.rules import TaskRight
 
 EXPECTED = {
     "received": {("contact_family", None)},
@@ -102,11 +101,12 @@ def test_nobody_outside_the_cellule_claims_its_tasks(personas, name):
     assert task.status == "NEW"
 
 
-def test_viewflow_queue_spans_departements_ours_does_not(personas, client):
+def test_the_queue_is_the_policys_not_viewflows(personas, client):
     task = contact_task(personas)
-    # viewflow alone: the 69 coordinator has the permission, so the 93 task is in their queue …
-    assert Task.objects.queue([CaseFlow], personas.coord_b).filter(pk=task.pk).exists()
-    # … ours goes through the access policy.
+    # Rights are declared once, in the policy: the task carries no viewflow permission (viewflow's
+    # own permissions knew nothing of départements) …
+    assert task.owner_permission is None
+    # … and the queue goes through the access policy.
     client.force_login(personas.coord_b)
     assert task.case.reference not in client.get("/taches/file/").content.decode()
     client.force_login(personas.coord_a)
@@ -132,10 +132,10 @@ def test_executing_a_task_needs_holding_it(personas):
     from organisation import policy
 
     task = contact_task(personas)
-    assert not policy.can(personas.coord_a, policy.Action.EXECUTE_TASK, task)
+    assert not policy.can(personas.coord_a, TaskRight.EXECUTE_TASK, task)
     task = tasks.claim(personas.coord_a, task)
-    assert policy.can(personas.coord_a, policy.Action.EXECUTE_TASK, task)
-    assert not policy.can(personas.coord_b, policy.Action.EXECUTE_TASK, task)
+    assert policy.can(personas.coord_a, TaskRight.EXECUTE_TASK, task)
+    assert not policy.can(personas.coord_b, TaskRight.EXECUTE_TASK, task)
 
 
 def test_the_referent_is_mailed_the_task_given_to_them(personas, django_capture_on_commit_callbacks):

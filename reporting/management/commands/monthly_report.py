@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 import audit
 from organisation.models import Cell
-from reporting.exports import rows, title, to_csv, to_xlsx
+from organisation.spreadsheets import to_csv, to_xlsx
+from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
 from reporting.models import MonthlyReport
 from reporting.national import consolidated_rows
@@ -34,11 +35,11 @@ class Command(BaseCommand):
             sent = (MonthlyReport.objects.filter(cell=cell, month=month.first, status=MonthlyReport.Status.SENT)
                     .order_by("-version").first())
             figures = sent.figures if sent else compute(cell, month)
-            heading, headers, table = title(figures), None, rows(figures, *(
+            heading, headers, table = title(figures), HEADERS, rows(figures, *(
                 (sent.results, sent.difficulties) if sent else ("", "")))
         else:
             heading, headers, table = consolidated_rows(month)
-        data = (to_xlsx if format == "xlsx" else to_csv)(heading, table, *([headers] if headers else []))
+        data = (to_xlsx if format == "xlsx" else to_csv)(heading, table, headers)
         with audit.acting(label="commande monthly_report"):
             audit.record(f"export.monthly_report_{format}", departement=departement or "",
                          details={"mois": str(month)})

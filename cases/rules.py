@@ -1,0 +1,86 @@
+"""Rights on a case: the transitions of BRIEF §3 carry these names, and the consultation motive.
+
+A coordinator acts on every case of the cellule they coordinate; a member works the cases they
+are the referent of or hold a task of; an inspector reads the cases of their mandate.
+"""
+
+import enum
+
+from cases.models import Case
+from organisation.models import Cell
+from organisation.policy import rule, scope
+from workflows.models import TaskType
+from workflows.rules import holds_task
+
+
+class CaseRight(enum.StrEnum):
+    INTAKE = "intake"  # on a cellule
+    VIEW_CASE = "view_case"
+    CONTACT_FAMILY = "contact_family"
+    ASSIGN = "assign"
+    START_CARE = "start_care"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    TRANSFER = "transfer"
+    EDIT_CASE = "edit_case"
+    MANAGE_CARE = "manage_care"
+    REVIEW = "review"
+    DECIDE_CLOSURE = "decide_closure"
+
+
+# Case rights for the coordinators of the case's cellule only.
+COORDINATORS_ONLY = {CaseRight.ASSIGN, CaseRight.CLOSE, CaseRight.REOPEN, CaseRight.TRANSFER, CaseRight.DECIDE_CLOSURE}
+
+
+def coordinates(user, case: Case) -> bool:
+    """The user coordinates the cellule of the case's département."""
+    return case.departement_id in scope(user).coordinated_departement_ids
+
+
+def is_referent(user, case: Case) -> bool:
+    return case.referent_id == user.pk and case.departement_id in scope(user).cell_departement_ids
+
+
+@rule(CaseRight.INTAKE)
+def _intake(user, right: str, cell) -> bool:
+    return isinstance(cell, Cell) and cell.pk in scope(user).coordinated_cell_ids
+
+
+@rule(*(set(CaseRight) - {CaseRight.INTAKE}))
+def _on_case(user, right: str, case) -> bool:
+    if not isinstance(case, Case):
+        return False
+    if right in COORDINATORS_ONLY:
+        return coordinates(user, case)
+    s = scope(user)
+    match right:
+        case CaseRight.VIEW_CASE:
+            return (coordinates(user, case) or is_referent(user, case)
+                    or case.departement_id in s.mandate_departement_ids
+                    or (case.departement_id in s.cell_departement_ids
+                        and case.tasks.filter(owner_id=user.pk).exists()))
+        case CaseRight.CONTACT_FAMILY:
+            return coordinates(user, case) or holds_task(user, case, TaskType.CONTACT_FAMILY)
+        case CaseRight.START_CARE | CaseRight.REVIEW:
+            return is_referent(user, case)
+    return coordinates(user, case) or is_referent(user, case)  # EDIT_CASE, MANAGE_CARE
+
+
+def needs_motive(user, case: Case) -> bool:
+    """Opening a case outside one's own work asks why (the "motif" of French Interior files):
+    not its referent, not holding one of its open tasks, not a coordinator of its cellule.
+    Inspectors give theirs automatically: the reference of their mandate."""
+    s = scope(user)
+    if case.departement_id in s.coordinated_departement_ids or case.referent_id == user.pk:
+        return False
+    if case.departement_id in s.mandate_departement_ids:
+        return False
+    return not holds_task(user, case)
+
+
+def automatic_motive(user, case: Case) -> str:
+    """The motive recorded without asking: an inspector's mandate covering the case's département."""
+    for mandate in scope(user).mandates:
+        if any(d.pk == case.departement_id for d in mandate.departements.all()):
+            return f"Mandat d'inspection {mandate.reference}"
+    return ""

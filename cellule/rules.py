@@ -1,0 +1,23 @@
+"""Rights on the cellule's life: its meetings and support groups, the families' interview requests."""
+
+import enum
+
+from cases.models import Case
+from cases.rules import coordinates
+from organisation.models import Cell
+from organisation.policy import rule, scope
+
+
+class CelluleRight(enum.StrEnum):
+    MANAGE_MEETINGS = "manage_meetings"  # on a cellule: meetings and support groups
+    MANAGE_INTERVIEWS = "manage_interviews"  # on a case: the family's requests for an interview
+
+
+@rule(CelluleRight.MANAGE_MEETINGS)
+def _on_cell(user, right: str, cell) -> bool:
+    return isinstance(cell, Cell) and cell.pk in scope(user).coordinated_cell_ids
+
+
+@rule(CelluleRight.MANAGE_INTERVIEWS)
+def _on_case(user, right: str, case) -> bool:
+    return isinstance(case, Case) and coordinates(user, case)

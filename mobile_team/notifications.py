@@ -1,0 +1,30 @@
+"""E-mails between the cellules and the mobile team: a new request to every agent, each answer of
+the team to the cellule's coordinators. Like every e-mail, they carry no name of the young person."""
+
+from django.urls import reverse
+
+from organisation.models import Membership, Role
+from workflows.notifications import link, send_on_commit
+
+
+def notify_team_of_request(request) -> None:
+    """Every mobile team agent learns of a new request: département, help expected, urgency."""
+    agents = Membership.objects.active().filter(role=Role.MOBILE_TEAM).select_related("user")
+    urgent = " — URGENTE" if request.urgency == "urgent" else ""
+    send_on_commit(
+        f"[Cellule de suivi] Nouvelle demande d'intervention ({request.departement}){urgent}",
+        f"Une cellule de suivi sollicite l'équipe mobile d'intervention : {request.get_expected_display().lower()}."
+        f"\n\n{link(reverse('mobile_team:request', args=[request.pk]))}\n",
+        sorted({m.user.email for m in agents if m.user.email and m.user.is_active}),
+    )
+
+
+def notify_coordinators_of_answer(request, answer: str) -> None:
+    """The cellule's coordinators learn of each answer of the team."""
+    coordinators = Membership.objects.active().filter(
+        role=Role.COORDINATOR, cell__departement__code=request.departement).select_related("user")
+    send_on_commit(
+        f"[Cellule de suivi] Réponse de l'équipe mobile — {request.case.reference}",
+        f"{answer}\n\n{link(reverse('cases:detail', args=[request.case_id]))}\n",
+        sorted({m.user.email for m in coordinators if m.user.email and m.user.is_active}),
+    )

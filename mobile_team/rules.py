@@ -1,0 +1,40 @@
+"""Rights on the requests to the mobile team.
+
+The team is national: any agent sees the requests addressed to it, never the case. The cellule's
+coordinators call the team, read its answers and withdraw a request.
+"""
+
+import enum
+
+from cases.models import Case
+from cases.rules import coordinates
+from mobile_team.models import MobileTeamRequest
+from organisation.models import Role
+from organisation.policy import rule, scope
+from workflows.models import TaskType
+from workflows.rules import holds_task
+
+
+class RequestRight(enum.StrEnum):
+    REQUEST_MOBILE_TEAM = "request_mobile_team"  # on a case
+    MANAGE_MOBILE_REQUEST = "manage_mobile_request"  # on a case: withdraw, read the team's answer
+    VIEW_MOBILE_REQUEST = "view_mobile_request"
+    HANDLE_MOBILE_REQUEST = "handle_mobile_request"  # accept or decline: whoever holds the request's task
+    WORK_MOBILE_REQUEST = "work_mobile_request"  # schedule, report, complete: the agent who accepted it
+
+
+@rule(RequestRight.REQUEST_MOBILE_TEAM, RequestRight.MANAGE_MOBILE_REQUEST)
+def _on_case(user, right: str, case) -> bool:
+    return isinstance(case, Case) and coordinates(user, case)
+
+
+@rule(RequestRight.VIEW_MOBILE_REQUEST, RequestRight.HANDLE_MOBILE_REQUEST, RequestRight.WORK_MOBILE_REQUEST)
+def _on_request(user, right: str, request) -> bool:
+    if not isinstance(request, MobileTeamRequest) or Role.MOBILE_TEAM not in scope(user).roles:
+        return False
+    match right:
+        case RequestRight.VIEW_MOBILE_REQUEST:
+            return True
+        case RequestRight.HANDLE_MOBILE_REQUEST:
+            return holds_task(user, request.case, TaskType.HANDLE_REQUEST)
+    return request.handled_by_id == user.pk  # WORK_MOBILE_REQUEST

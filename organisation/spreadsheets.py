@@ -1,0 +1,38 @@
+"""A table as a CSV or XLSX file, a text that a spreadsheet would read as a formula neutralised:
+the composition's exports, and the monthly reports'."""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from audit.exports import csv_cell
+
+
+def to_csv(heading: str, table: list[tuple], headers) -> bytes:
+    stream = io.StringIO()
+    writer = csv.writer(stream, delimiter=";")
+    writer.writerow([csv_cell(heading)])
+    writer.writerow(headers)
+    writer.writerows([[csv_cell(value) for value in row] for row in table])
+    return ("\ufeff" + stream.getvalue()).encode()
+
+
+def to_xlsx(heading: str, table: list[tuple], headers) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Compte rendu"
+    sheet.append([heading])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(list(headers))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in table:
+        # openpyxl would store a text starting with "=" as a formula: escape it like the CSV.
+        sheet.append([value if isinstance(value, int | float) else csv_cell(value) for value in row])
+    for column, width in zip("ABCDEFGH", (60, 45, 20, 15, 15, 15, 15, 15), strict=False):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

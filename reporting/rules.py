@@ -1,0 +1,22 @@
+"""Rights on the monthly reports: the coordinators write their cellule's, the national level reads
+the consolidation (aggregates only)."""
+
+import enum
+
+from organisation.models import Cell, Role
+from organisation.policy import rule, scope
+
+
+class ReportRight(enum.StrEnum):
+    MANAGE_REPORT = "manage_report"  # on a cellule
+    VIEW_AGGREGATES = "view_aggregates"
+
+
+@rule(ReportRight.MANAGE_REPORT)
+def _on_cell(user, right: str, cell) -> bool:
+    return isinstance(cell, Cell) and cell.pk in scope(user).coordinated_cell_ids
+
+
+@rule(ReportRight.VIEW_AGGREGATES)
+def _national(user, right: str, target) -> bool:
+    return Role.NATIONAL in scope(user).roles

@@ -1,0 +1,73 @@
+"""Rights on tasks: claiming, releasing and executing, and the tasks a user may see.
+
+viewflow knows nothing of départements: these rules are asked before viewflow's own checks (is
+the task still free, is it assigned to the user), never instead of them.
+"""
+
+import enum
+
+from django.db.models import Q, QuerySet
+from viewflow.workflow.status import STATUS
+
+from organisation.models import Role
+from organisation.policy import Scope, rule, scope
+from workflows.models import COORDINATOR_TASKS, OPEN_STATUSES, TEAM_TASKS, CaseTask, TaskType
+
+
+class TaskRight(enum.StrEnum):
+    CLAIM_TASK = "claim_task"
+    RELEASE_TASK = "release_task"
+    EXECUTE_TASK = "execute_task"
+
+
+def holds_task(user, case, task_type: str | None = None) -> bool:
+    """The user holds an open task of the case (of one type, if given)."""
+    tasks = case.tasks.filter(owner_id=user.pk, status__in=OPEN_STATUSES)
+    return (tasks.filter(flow_task_name=task_type) if task_type else tasks).exists()
+
+
+def _may_claim(s: Scope, task: CaseTask) -> bool:
+    """Who may take each kind of task from a queue; the others are given to someone directly."""
+    departement = task.case.departement_id
+    if task.flow_task_name == TaskType.CONTACT_FAMILY:
+        return departement in s.family_contact_departement_ids
+    if task.flow_task_name in COORDINATOR_TASKS:
+        return departement in s.coordinated_departement_ids
+    if task.flow_task_name == TaskType.HANDLE_REQUEST:
+        return Role.MOBILE_TEAM in s.roles
+    return False
+
+
+@rule(*TaskRight)
+def _on_task(user, right: str, task) -> bool:
+    if not isinstance(task, CaseTask):
+        return False
+    s = scope(user)
+    team_task = task.flow_task_name in TEAM_TASKS
+    departement = task.case.departement_id
+    if (Role.MOBILE_TEAM not in s.roles) if team_task else (departement not in s.cell_departement_ids):
+        return False
+    match right:
+        case TaskRight.CLAIM_TASK:
+            given = task.flow_task_name in (TaskType.SET_UP_CARE, TaskType.REVIEW) and task.case.referent_id == user.pk
+            return task.status == STATUS.NEW and (_may_claim(s, task) or given)
+        case TaskRight.RELEASE_TASK:
+            mine = task.owner_id == user.pk
+            coordinated = not team_task and departement in s.coordinated_departement_ids
+            return task.status == STATUS.ASSIGNED and _may_claim(s, task) and (mine or coordinated)
+    return task.status in (STATUS.ASSIGNED, STATUS.STARTED) and task.owner_id == user.pk  # EXECUTE_TASK
+
+
+def tasks_visible_to(user) -> QuerySet[CaseTask]:
+    """Tasks that are the user's, or that they may claim: in their cellules, or the mobile team's."""
+    s = scope(user)
+    claimable = (
+        Q(flow_task_name=TaskType.CONTACT_FAMILY, case__departement_id__in=s.family_contact_departement_ids)
+        | Q(flow_task_name__in=COORDINATOR_TASKS, case__departement_id__in=s.coordinated_departement_ids)
+    )
+    visible = Q(case__departement_id__in=s.cell_departement_ids) & ~Q(flow_task_name__in=TEAM_TASKS) & (
+        Q(owner_id=user.pk) | (Q(owner__isnull=True) & claimable))
+    if Role.MOBILE_TEAM in s.roles:
+        visible |= Q(flow_task_name__in=TEAM_TASKS) & (
+            Q(owner_id=user.pk) | Q(owner__isnull=True, flow_task_name=TaskType.HANDLE_REQUEST))
+    return CaseTask.objects.filter(visible)

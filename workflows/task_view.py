@@ -1,0 +1,38 @@
+"""The page of one task, the view of every node of ``CaseFlow``: a task is done on its case (or, for
+the mobile team, on its request), so it opens the action that does it."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+
+from organisation import policy
+from workflows.models import TEAM_TASKS
+from workflows.rules import TaskRight, tasks_visible_to
+
+# The case action that does each task (cases.views.actions).
+TASK_ACTION = {
+    "contact_family": "contact",
+    "name_referent": "attribuer",
+    "set_up_care": "prise-en-charge",
+    "review": "revue",
+    "decide_closure": "cloturer",
+    "read_team_answer": "lire-reponse-equipe-mobile",
+    "answer_interview": "",  # answered on the case page, where each request has its own form
+}
+
+
+def visible_task(request, pk: int):
+    return get_object_or_404(tasks_visible_to(request.user).select_related("case"), pk=pk)
+
+
+def task_detail(request, pk: int, **kwargs):
+    """A task is done on its case: open the action that does it."""
+    task = visible_task(request, pk)
+    if task.flow_task_name in TEAM_TASKS:
+        request_pk = task.case.mobile_team_requests.order_by("-pk").values_list("pk", flat=True).first()
+        return redirect("mobile_team:request", pk=request_pk)
+    if not policy.can(request.user, TaskRight.EXECUTE_TASK, task):
+        messages.info(request, "Prenez d'abord cette tâche dans la file de votre équipe.")
+        return redirect("workflows:queue")
+    if not TASK_ACTION[task.flow_task_name]:
+        return redirect("cases:detail", pk=task.case_id)
+    return redirect("cases:action", pk=task.case_id, slug=TASK_ACTION[task.flow_task_name])
