@@ -18,6 +18,7 @@ install: $(BIN)/.installed
 
 demo: install
 	mkdir -p var
+	DEMO=1 $(BIN)/python manage.py reset_stale_demo
 	DEMO=1 $(BIN)/python manage.py migrate --noinput
 	DEMO=1 $(BIN)/python manage.py seed_demo
 	DEMO=1 $(BIN)/python manage.py verify_audit

@@ -20,13 +20,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from audit import chain
+from audit import chain, events
 from audit.models import Event
 
 # Any 64-bit constant: the key of the PostgreSQL advisory lock that serialises chain appends.
@@ -118,6 +118,8 @@ def record(
     using: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """Record one event in the current transaction (see the module docstring)."""
+    if not events.is_registered(action):
+        raise ImproperlyConfigured(f"Type d'événement non enregistré : « {action} » (audit.events.register).")
     ctx = current()
     actor = actor if actor is not None else ctx.actor
     if actor is not None and not getattr(actor, "is_authenticated", False):

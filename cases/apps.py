@@ -6,5 +6,5 @@ class CasesConfig(AppConfig):
     verbose_name = "Signalements"
 
     def ready(self) -> None:
-        # Its rights, and the tasks each state of a case needs.
-        from cases import rules, tasks  # noqa: F401
+        # Its rights, its event types, and the tasks each state of a case needs.
+        from cases import events, rules, tasks  # noqa: F401

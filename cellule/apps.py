@@ -6,5 +6,5 @@ class CelluleConfig(AppConfig):
     verbose_name = "Vie de la cellule"
 
     def ready(self) -> None:
-        # Its rights, its tasks and its actions on the case page.
-        from cellule import case_page, rules, tasks  # noqa: F401
+        # Its rights, event types, tasks and actions on the case page.
+        from cellule import case_page, events, rules, tasks  # noqa: F401

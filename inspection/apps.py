@@ -6,5 +6,5 @@ class InspectionConfig(AppConfig):
     verbose_name = "Inspection"
 
     def ready(self) -> None:
-        # Its rights, into the access policy's registry.
-        from inspection import rules  # noqa: F401
+        # Its rights and its event types, into the policy's and the trail's registries.
+        from inspection import events, rules  # noqa: F401

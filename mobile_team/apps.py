@@ -6,5 +6,5 @@ class MobileTeamConfig(AppConfig):
     verbose_name = "Équipe mobile d'intervention"
 
     def ready(self) -> None:
-        # Its rights, its tasks, its actions on the case page and its receiver of a case's closing.
-        from mobile_team import actions, case_page, rules, tasks  # noqa: F401
+        # Its rights, event types, tasks, actions on the case page and its receiver of a case's closing.
+        from mobile_team import actions, case_page, events, rules, tasks  # noqa: F401

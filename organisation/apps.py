@@ -6,5 +6,5 @@ class OrganisationConfig(AppConfig):
     verbose_name = "Organisation"
 
     def ready(self) -> None:
-        # Its rights, into the access policy's registry.
-        from organisation import rules  # noqa: F401
+        # Its rights and its event types, into the policy's and the trail's registries.
+        from organisation import events, rules  # noqa: F401

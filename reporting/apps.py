@@ -6,5 +6,5 @@ class ReportingConfig(AppConfig):
     verbose_name = "Comptes rendus mensuels"
 
     def ready(self) -> None:
-        # Its rights, into the access policy's registry.
-        from reporting import rules  # noqa: F401
+        # Its rights and its event types, into the policy's and the trail's registries.
+        from reporting import events, rules  # noqa: F401

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import TransactionTestCase
 
-from tests.cases.factories import CellFactory, MandateFactory, MembershipFactory, UserFactory
+from tests.organisation.factories import CellFactory, MandateFactory, MembershipFactory, UserFactory
 
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 PASSWORD = "mot-de-passe-de-test"

@@ -6,5 +6,5 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "Tâches"
 
     def ready(self) -> None:
-        # Its rights, into the access policy's registry.
-        from workflows import rules  # noqa: F401
+        # Its rights and its event types, into the policy's and the trail's registries.
+        from workflows import events, rules  # noqa: F401

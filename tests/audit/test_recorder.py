@@ -5,7 +5,7 @@ from django.db import transaction
 
 import audit
 from audit.models import Event, ImmutableEvent
-from tests.cases.factories import UserFactory
+from tests.organisation.factories import UserFactory
 
 
 def test_an_event_is_written_with_its_context(db):

@@ -1,94 +1,11 @@
-"""Factories of the organisation, with a trait per role."""
+"""Cases brought to a state through the entry points, as their users would."""
 
 import datetime
 
 import factory
-from django.contrib.auth.models import User
 
-from organisation.departements import DEPARTEMENTS
-from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
-
-NAMES = dict(DEPARTEMENTS)
-
-
-class DepartementFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Departement
-        django_get_or_create = ("code",)
-
-    code = "93"
-    name = factory.LazyAttribute(lambda d: NAMES[d.code])
-
-
-class CellFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Cell
-        django_get_or_create = ("departement",)
-
-    departement = factory.SubFactory(DepartementFactory)
-    chair_function = Cell.ChairFunction.DIRECTEUR_CABINET
-    meeting_periodicity = Cell.Periodicity.MONTHLY
-    installed_on = datetime.date(2015, 1, 5)
-
-
-class InstitutionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Institution
-        django_get_or_create = ("name",)
-
-    name = factory.Sequence(lambda n: f"Institution {n}")
-    category = Institution.Category.STATE
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ("username",)
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"agent{n}")
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
-    password = factory.django.Password("mot-de-passe-de-test")
-
-
-class MembershipFactory(factory.django.DjangoModelFactory):
-    """A member of the 93 cellule by default; ``coordinator=True``, ``inspector=True``… for the others."""
-
-    class Meta:
-        model = Membership
-
-    user = factory.SubFactory(UserFactory)
-    cell = factory.SubFactory(CellFactory)
-    institution = factory.SubFactory(InstitutionFactory)
-    function = "Chargé de mission"
-    role = Role.MEMBER
-    starts_on = datetime.date(2024, 1, 1)
-
-    class Params:
-        coordinator = factory.Trait(role=Role.COORDINATOR)
-        mobile_team = factory.Trait(role=Role.MOBILE_TEAM, cell=None)
-        inspector = factory.Trait(role=Role.INSPECTOR, cell=None)
-        national = factory.Trait(role=Role.NATIONAL, cell=None)
-        admin = factory.Trait(role=Role.ADMIN, cell=None)
-        ended = factory.Trait(ends_on=datetime.date(2024, 12, 31))
-
-
-class MandateFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Mandate
-        skip_postgeneration_save = True
-
-    reference = factory.Sequence(lambda n: f"IGA-TEST-{n:03}")
-    inspector = factory.SubFactory(UserFactory)
-    starts_on = datetime.date(2024, 1, 1)
-    ends_on = datetime.date(2099, 12, 31)
-
-    @factory.post_generation
-    def departements(self, create, codes, **kwargs):
-        if create:
-            self.departements.set([DepartementFactory(code=code) for code in codes or ["93"]])
+from organisation.models import Role
+from tests.organisation.factories import InstitutionFactory
 
 
 def person_data(**overrides) -> dict:
@@ -145,39 +62,3 @@ class CaseFactory(factory.Factory):
             actions.close(coordinator, case, reason="completed", note="Fin du suivi.")
         case.refresh_from_db()
         return case
-
-
-def mobile_request(coordinator, agent, status: str = "requested"):
-    """A request to the mobile team walked to ``status`` through the entry points: the case's
-    coordinator asks, ``agent`` takes it, accepts, schedules, reports and completes as needed."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from mobile_team import actions as mobile
-    from workflows import tasks
-
-    case = CaseFactory(coordinator=coordinator, referent=coordinator, mobile_team_requested=True)
-    request = case.mobile_team_requests.get()
-    steps = ["requested", "claimed", "accepted", "scheduled", "reported", "completed"]
-    if status in ("declined", "withdrawn"):
-        target = 1 if status == "declined" else 0
-    else:
-        target = steps.index(status)
-    if target >= 1:
-        tasks.claim(agent, case.tasks.get(flow_task_name="handle_request"))
-    if status == "declined":
-        mobile.decline(agent, request, reason="Équipe complète ce mois-ci.")
-    if status == "withdrawn":
-        mobile.withdraw(coordinator, case, reason="La famille a trouvé un autre soutien.")
-    if target >= 2:
-        mobile.accept(agent, request)
-    if target >= 3:
-        mobile.schedule(agent, request, scheduled_at=timezone.now() + dt.timedelta(days=2),
-                         place="Centre médico-psychologique de Bobigny", intervener="Dr Élodie Petit")
-    if target >= 4:
-        mobile.add_report(agent, request, on=timezone.localdate(), text="Premier entretien ; adhésion du jeune.")
-    if target >= 5:
-        mobile.complete(agent, request)
-    request.refresh_from_db()
-    return request

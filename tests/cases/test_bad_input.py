@@ -22,7 +22,8 @@ from cellule import actions as cellule
 from mobile_team import actions as mobile
 from mobile_team.models import MobileTeamRequest
 from organisation.models import Departement
-from tests.cases.factories import CaseFactory, InstitutionFactory
+from tests.cases.factories import CaseFactory
+from tests.organisation.factories import InstitutionFactory
 from workflows import tasks
 
 TODAY = timezone.localdate()

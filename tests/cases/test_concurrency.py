@@ -10,7 +10,9 @@ from django_fsm import ConcurrentTransition
 from cases import actions
 from cases.models import Case
 from organisation.errors import ActionRefused
-from tests.cases.factories import CaseFactory, MembershipFactory, mobile_request
+from tests.cases.factories import CaseFactory
+from tests.mobile_team.factories import mobile_request
+from tests.organisation.factories import MembershipFactory
 from workflows import tasks
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from audit.models import Event
 from cases.models import Case
 from organisation.models import Institution
-from tests.cases.factories import MembershipFactory
+from tests.organisation.factories import MembershipFactory
 
 TODAY = datetime.date.today().isoformat()
 

@@ -13,7 +13,8 @@ from mobile_team import actions as mobile
 from organisation.errors import ActionRefused
 from organisation.models import Departement
 from organisation.policy import AccessDenied
-from tests.cases.factories import CaseFactory, InstitutionFactory
+from tests.cases.factories import CaseFactory
+from tests.organisation.factories import InstitutionFactory
 
 STATES = [s.value for s in State]
 TODAY = datetime.date.today()

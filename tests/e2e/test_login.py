@@ -3,9 +3,9 @@
 import pytest
 
 from audit.models import Event
-from tests.cases.factories import CellFactory, MembershipFactory
 from tests.conftest import PASSWORD
 from tests.e2e.browser import browser_page
+from tests.organisation.factories import CellFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from cases import actions
 from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied
-from tests.cases.factories import CaseFactory, MembershipFactory
+from tests.cases.factories import CaseFactory
+from tests.organisation.factories import MembershipFactory
 from workflows import tasks
 from workflows.models import CaseTask
 from workflows.rules import TaskRight

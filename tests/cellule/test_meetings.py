@@ -82,7 +82,7 @@ def test_bad_input_changes_nothing(client, personas, case):
 
 def test_support_groups_and_their_sessions_through_the_page(client, personas, case):
     from cellule.models import SupportGroup
-    from tests.cases.factories import InstitutionFactory
+    from tests.organisation.factories import InstitutionFactory
 
     association = InstitutionFactory(name="Association Sauvegarde", category="association")
     client.force_login(personas.coord_a)

@@ -12,7 +12,7 @@ from organisation import policy
 from organisation.models import Departement
 from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
 from reporting.rules import ReportRight
-from tests.cases.factories import MandateFactory, MembershipFactory
+from tests.organisation.factories import MandateFactory, MembershipFactory
 
 A, B = "a", "b"  # the 93 and 69 cellules of the personas
 COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS, CaseRight.INTAKE,

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from audit.models import Event
 from cases import actions
-from tests.cases.factories import CaseFactory, MandateFactory, MembershipFactory
+from tests.cases.factories import CaseFactory
+from tests.organisation.factories import MandateFactory, MembershipFactory
 from tests.urls import walk
 from workflows import tasks
 

@@ -9,7 +9,7 @@ from audit.models import Event
 from organisation import actions as organisation
 from organisation.models import Institution, Membership, Role
 from organisation.policy import AccessDenied
-from tests.cases.factories import InstitutionFactory, UserFactory
+from tests.organisation.factories import InstitutionFactory, UserFactory
 
 
 def new_membership(cell, **kwargs) -> Membership:

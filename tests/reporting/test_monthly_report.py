@@ -27,7 +27,8 @@ from organisation.models import Departement
 from reporting import actions as reports
 from reporting.figures import Month, compute
 from reporting.models import MonthlyReport
-from tests.cases.factories import CaseFactory, InstitutionFactory, person_data
+from tests.cases.factories import CaseFactory, person_data
+from tests.organisation.factories import InstitutionFactory
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 MARCH = Month(datetime.date(2026, 3, 1))

@@ -22,7 +22,9 @@ from organisation import actions as organisation
 from organisation.models import Departement, Institution, Mandate, Membership
 from reporting import actions as reports
 from reporting.figures import Month
-from tests.cases.factories import CaseFactory, UserFactory, mobile_request
+from tests.cases.factories import CaseFactory
+from tests.mobile_team.factories import mobile_request
+from tests.organisation.factories import UserFactory
 from tests.urls import walk
 from workflows import tasks
 

@@ -24,7 +24,9 @@ from mobile_team.tasks import add_working_days
 from mobile_team.views import BY_SLUG
 from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied
-from tests.cases.factories import CaseFactory, MembershipFactory, mobile_request, person_data
+from tests.cases.factories import CaseFactory, person_data
+from tests.mobile_team.factories import mobile_request
+from tests.organisation.factories import MembershipFactory
 from tests.urls import walk
 from workflows import tasks
 from workflows.models import CaseTask

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from audit.models import Event
 from organisation.models import Membership
-from tests.cases.factories import InstitutionFactory, UserFactory
+from tests.organisation.factories import InstitutionFactory, UserFactory
 
 
 @pytest.fixture

@@ -1,0 +1,17 @@
+"""An event of the trail in words, as its type's registration renders it (``audit.events``)."""
+
+from django import template
+
+from audit import events
+
+register = template.Library()
+
+
+@register.filter
+def event_description(event) -> str:
+    return events.describe(event.action, event.details)
+
+
+@register.filter
+def event_label(event) -> str:
+    return events.label(event.action)

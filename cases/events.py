@@ -1,0 +1,52 @@
+"""The events a case's entry points and pages record, in French (``audit.events``)."""
+
+from audit import events
+from cases.models import CareMeasure, Case, ClosureReason, NoContactReason, Person, Relative, State
+
+FIELDS = events.field_labels(Person, Relative, CareMeasure, Case)
+
+
+def _state(value: str) -> str:
+    return State(value).label if value in State.values else value
+
+
+def _reason(value: str) -> str:
+    """A closure or no-contact reason's label; a free-text reason as it was typed."""
+    for choices in (ClosureReason, NoContactReason):
+        if value in choices.values:
+            return choices(value).label
+    return value
+
+
+def render(details: dict) -> str:
+    """A transition from → to, its reason, the referent before → after, the fields changed."""
+    text = f" : {_state(details['de'])} → {_state(details.get('vers', ''))}" if details.get("de") else ""
+    if details.get("motif"):
+        text += f" ({_reason(details['motif'])})"
+    if details.get("référent"):
+        text += f" — Référent : {details['référent'].get('avant') or '∅'} → {details['référent'].get('après')}"
+    return text + events.changes(details, FIELDS)
+
+
+events.register({
+    "case.intake": "Signalement enregistré",
+    "case.contact_family": "Famille contactée",
+    "case.family_contact": "Contact avec la famille enregistré",
+    "case.assign": "Référent désigné",
+    "case.start_care": "Prise en charge démarrée",
+    "case.close": "Clôture",
+    "case.reopen": "Réouverture",
+    "case.transfer": "Transfert",
+    "case.review": "Revue de suivi",
+    "case.closure_declined": "Clôture refusée, suivi poursuivi",
+    "case.care_measure_add": "Prise en charge ajoutée",
+    "case.care_measure_end": "Prise en charge terminée",
+    "case.person_edit": "Fiche du jeune modifiée",
+    "case.relative_add": "Proche ajouté",
+    "case.relative_edit": "Proche modifié",
+    "case.consent": "Adhésion enregistrée",
+}, render=render)
+# The motive of a consultation is shown on its own by the inspectors' pages.
+events.register({"case.view": "Consultation du signalement"})
+events.register({"case.list": "Consultation de la liste des signalements"},
+                render=events.summary({"signalements": "signalements affichés"}))

@@ -1,0 +1,30 @@
+"""The events of the organisation (memberships, accounts, reference data), in French (``audit.events``)."""
+
+from django.contrib.auth.models import User
+
+from audit import events
+from organisation.models import Cell, Institution, Mandate, Membership
+
+
+def _changes(*models):
+    labels = events.field_labels(*models)
+    return lambda details: events.changes(details, labels)
+
+
+events.register({"membership.create": "Membre ajouté", "membership.update": "Membre modifié"},
+                render=_changes(Membership))
+events.register({"user.create": "Compte créé", "user.update": "Compte modifié", "user.invite": "Invitation envoyée"},
+                render=_changes(User))
+events.register({"user.password_change": "Mot de passe changé par l'administration"})
+events.register({"cell.create": "Cellule créée", "cell.update": "Cellule modifiée"}, render=_changes(Cell))
+events.register({"institution.create": "Institution créée", "institution.update": "Institution modifiée"},
+                render=_changes(Institution))
+events.register({"mandate.create": "Mandat d'inspection créé", "mandate.update": "Mandat d'inspection modifié"},
+                render=_changes(Mandate))
+events.register({"mandate.departements": "Départements du mandat"},
+                render=events.summary({"départements": "départements"}))
+events.register({
+    "cell.view": "Consultation de la composition de la cellule",
+    "export.composition_csv": "Export CSV de la composition",
+    "export.composition_xlsx": "Export XLSX de la composition",
+})

@@ -1,0 +1,91 @@
+"""Factories of the organisation, with a trait per role."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import User
+
+from organisation.departements import DEPARTEMENTS
+from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
+
+NAMES = dict(DEPARTEMENTS)
+
+
+class DepartementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Departement
+        django_get_or_create = ("code",)
+
+    code = "93"
+    name = factory.LazyAttribute(lambda d: NAMES[d.code])
+
+
+class CellFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cell
+        django_get_or_create = ("departement",)
+
+    departement = factory.SubFactory(DepartementFactory)
+    chair_function = Cell.ChairFunction.DIRECTEUR_CABINET
+    meeting_periodicity = Cell.Periodicity.MONTHLY
+    installed_on = datetime.date(2015, 1, 5)
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Institution {n}")
+    category = Institution.Category.STATE
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"agent{n}")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
+    password = factory.django.Password("mot-de-passe-de-test")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A member of the 93 cellule by default; ``coordinator=True``, ``inspector=True``… for the others."""
+
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    cell = factory.SubFactory(CellFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    function = "Chargé de mission"
+    role = Role.MEMBER
+    starts_on = datetime.date(2024, 1, 1)
+
+    class Params:
+        coordinator = factory.Trait(role=Role.COORDINATOR)
+        mobile_team = factory.Trait(role=Role.MOBILE_TEAM, cell=None)
+        inspector = factory.Trait(role=Role.INSPECTOR, cell=None)
+        national = factory.Trait(role=Role.NATIONAL, cell=None)
+        admin = factory.Trait(role=Role.ADMIN, cell=None)
+        ended = factory.Trait(ends_on=datetime.date(2024, 12, 31))
+
+
+class MandateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mandate
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"IGA-TEST-{n:03}")
+    inspector = factory.SubFactory(UserFactory)
+    starts_on = datetime.date(2024, 1, 1)
+    ends_on = datetime.date(2099, 12, 31)
+
+    @factory.post_generation
+    def departements(self, create, codes, **kwargs):
+        if create:
+            self.departements.set([DepartementFactory(code=code) for code in codes or ["93"]])

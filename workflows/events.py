@@ -1,0 +1,9 @@
+"""The events of tasks, in French (``audit.events``)."""
+
+from audit import events
+
+events.register({
+    "task.list": "Consultation d'une liste de tâches",
+    "task.claim": "Tâche prise",
+    "task.release": "Tâche remise dans la file",
+}, render=events.summary({"tâche": "tâche", "détenteur": "détenteur précédent"}))
