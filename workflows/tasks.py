@@ -8,6 +8,7 @@ registered with ``@expects`` ask of it (``cases.tasks``, ``mobile_team.tasks``, 
 
 from collections.abc import Callable
 
+from django.utils import timezone
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.token import Token
 
@@ -60,6 +61,19 @@ def sync(case, actor, done: TaskType | None = None) -> None:
             activation = node.activation_class.create(node, CaseFlow.start.activation_class(start_task), Token("start"))
             if activation.task.owner_id:
                 notify_assigned(activation.task)
+        _follow(process, case.is_open)
+
+
+def _follow(process, is_open: bool) -> None:
+    """The process follows the case, so that viewflow's own queries read the truth: it is done
+    when the case is closed, and revived when the case reopens."""
+    if not is_open and process.status != STATUS.DONE:
+        process.status, process.finished = STATUS.DONE, timezone.now()
+    elif is_open and process.status == STATUS.DONE:
+        process.status, process.finished = STATUS.NEW, None
+    else:
+        return
+    process.save(update_fields=["status", "finished"])
 
 
 def _complete(task: CaseTask, actor) -> None:

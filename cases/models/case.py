@@ -121,6 +121,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return self.reference
 
     @property
+    def is_open(self) -> bool:
+        return self.state != State.CLOSED
+
+    @property
     def cell(self) -> Cell:
         return self.departement.cell
 

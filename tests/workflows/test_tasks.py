@@ -14,7 +14,7 @@ from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import MembershipFactory
 from workflows import tasks
-from workflows.models import CaseTask
+from workflows.models import CaseProcess, CaseTask
 from workflows.rules import TaskRight
 
 EXPECTED = {
@@ -47,6 +47,21 @@ def test_closing_cancels_and_reopening_starts_again(personas):
     assert review.status == "CANCELED" and open_tasks(case) == set()
     actions.reopen(personas.coord_a, case, reason="Retour de la famille.")
     assert open_tasks(case) == {("contact_family", None)}
+
+
+def test_the_process_follows_the_case_so_viewflow_reads_the_truth(personas):
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
+    assert (case.process.status, case.process.finished) == ("NEW", None)
+    actions.close(personas.coord_a, case, reason="left", note="Départ.")
+    case.process.refresh_from_db()
+    assert case.process.status == "DONE" and case.process.finished is not None
+    assert not CaseProcess.objects.filter(status="NEW", case=case).exists()
+    actions.reopen(personas.coord_a, case, reason="Retour de la famille.")
+    case.process.refresh_from_db()
+    assert (case.process.status, case.process.finished) == ("NEW", None)
+    copy = actions.transfer(personas.coord_a, case, destination=personas.cell_b.departement, note="Déménagement.")
+    case.process.refresh_from_db()
+    assert (case.process.status, copy.process.status) == ("DONE", "NEW")
 
 
 def test_transferring_cancels_here_and_starts_there(personas):
