@@ -24,8 +24,9 @@ demo: install
 	DEMO=1 $(BIN)/python manage.py verify_audit
 	DEMO=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# One worker per core (pytest-xdist), a test module per worker: its shared fixtures are built once.
 test: install
-	DEMO=1 $(BIN)/pytest $(PYTEST_ARGS)
+	DEMO=1 $(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -1,12 +1,15 @@
 """Shared fixtures: fast passwords, personas per role, PostgreSQL-only tests, the audit trigger."""
 
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.contrib.auth.models import User
+from django.db import connection, transaction
 from django.test import TransactionTestCase
 
+from organisation import policy
 from tests.organisation.factories import CellFactory, MandateFactory, MembershipFactory, UserFactory
 
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -47,8 +50,7 @@ def _fixture_teardown_with_triggers_lifted(self):
 TransactionTestCase._fixture_teardown = _fixture_teardown_with_triggers_lifted
 
 
-@pytest.fixture
-def personas(db):
+def build_personas() -> SimpleNamespace:
     """One user per role in two départements (93 and 69), plus an outsider with no membership."""
     cell_a, cell_b = CellFactory(departement__code="93"), CellFactory(departement__code="69")
     people = SimpleNamespace(cell_a=cell_a, cell_b=cell_b)
@@ -69,3 +71,25 @@ def personas(db):
     people.mandate = MandateFactory(inspector=people.inspector, departements=["93"])
     people.outsider = UserFactory(username="outsider")
     return people
+
+
+@pytest.fixture
+def personas(db):
+    return build_personas()
+
+
+@contextmanager
+def built_once(django_db_blocker):
+    """Data built once for a whole test module: each test sees it and its own changes roll back
+    with the test (pytest-django wraps each test in a savepoint inside this transaction); the
+    data itself rolls back when the module ends. For modules whose tests are not transactional."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def forget_cached_rights(people: SimpleNamespace) -> None:
+    """What the policy cached on shared user objects may have been computed in another test."""
+    for value in vars(people).values():
+        if isinstance(value, User):
+            policy.forget(value)

@@ -23,6 +23,7 @@ from organisation.models import Departement, Institution, Mandate, Membership
 from reporting import actions as reports
 from reporting.figures import Month
 from tests.cases.factories import CaseFactory
+from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.mobile_team.factories import mobile_request
 from tests.organisation.factories import UserFactory
 from tests.urls import walk
@@ -82,8 +83,26 @@ def test_every_url_pattern_is_in_the_table():
     assert unlisted == []
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker):
+    """The personas and their cases, built once: every test here reads them or rolls back its change."""
+    with built_once(django_db_blocker):
+        personas = build_personas()
+        yield personas, build_context(personas)
+
+
 @pytest.fixture
-def context(personas):
+def personas(shared, db):
+    forget_cached_rights(shared[0])
+    return shared[0]
+
+
+@pytest.fixture
+def context(shared, db):
+    return shared[1]
+
+
+def build_context(personas):
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
     CaseFactory(coordinator=personas.coord_a)  # a family contact waiting in the team's queue
     mobile_request(personas.coord_a, personas.mobile)  # a request waiting for the mobile team
