@@ -3,7 +3,7 @@
 The case's state machine (``cases.models.Case``) decides what happens; the flow holds the tasks
 that each state gives to the people who must act. Its task nodes are therefore not chained to
 each other: ``workflows.tasks.sync`` opens and closes them after every transition so that the open
-tasks always match the state (``workflows.tasks.EXPECTED``). Completing a task never moves the
+tasks always match what the case needs (``workflows.tasks.expected``). Completing a task never moves the
 case by itself; the action the task asks for does, through its entry point.
 """
 
@@ -26,6 +26,8 @@ class CaseFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_case)
 
+    # Who may take a task from a queue is the access policy's (``workflows.rules``): the nodes carry
+    # no viewflow permission.
     contact_family = flow.View(task_detail)
     name_referent = flow.View(task_detail)
     set_up_care = flow.View(task_detail).Assign(this.referent)
@@ -33,8 +35,7 @@ class CaseFlow(flow.Flow):
     decide_closure = flow.View(task_detail)
     read_team_answer = flow.View(task_detail)
     answer_interview = flow.View(task_detail)
-    # Who may take a task from a queue is the access policy's (``workflows.rules``), not viewflow's
-    # permissions. The mobile team's: the one who accepted a request schedules and reports.
+    # The mobile team's: the one who accepted a request schedules and reports.
     handle_request = flow.View(task_detail)
     schedule_intervention = flow.View(task_detail).Assign(this.handler)
     report_intervention = flow.View(task_detail).Assign(this.handler)

@@ -93,3 +93,12 @@ def test_the_admin_site_refuses_other_roles(client, personas, name):
     response = client.get(reverse("admin:index"), follow=True)
     assert response.status_code == 403
     assert Event.objects.get(action="access.denied").actor == getattr(personas, name)
+
+
+@pytest.mark.parametrize("url", ["/connexion/", "/mot-de-passe/x/y/", "/mot-de-passe/enregistre/"])
+def test_the_pages_open_without_a_session_are_ours_not_viewflows_or_the_admins(client, db, url):
+    """viewflow and the admin ship templates of the same names: the product's own come first."""
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "/project/templates/registration/" in response.templates[0].origin.name
+    assert "Cellule de suivi" in response.content.decode()
