@@ -50,14 +50,6 @@ def describe(action: str, details: dict) -> str:
     return event_type.label + rendered
 
 
-register({
-    "access.denied": "Accès refusé",
-    "auth.login": "Connexion",
-    "auth.logout": "Déconnexion",
-    "auth.login_failed": "Échec de connexion",
-})
-
-
 def _value(value) -> str:
     if value in (None, "", [], {}):
         return "∅"
@@ -92,3 +84,12 @@ def changes(details: dict, field_labels: dict[str, str]) -> str:
 def field_labels(*models) -> dict[str, str]:
     """The French name of each field of ``models`` (a later model's name wins)."""
     return {f.name: str(f.verbose_name) for model in models for f in model._meta.concrete_fields}
+
+
+# The trail's own types: refusals of access, and signing in and out (``audit.signals``).
+register({
+    "access.denied": "Accès refusé",
+    "auth.login": "Connexion",
+    "auth.logout": "Déconnexion",
+    "auth.login_failed": "Échec de connexion",
+})

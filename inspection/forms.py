@@ -2,9 +2,7 @@
 
 from django import forms
 
-from project.forms import BaseForm
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from project.forms import DATE, BaseForm
 
 
 class EventSearchForm(BaseForm):

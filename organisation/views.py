@@ -15,9 +15,8 @@ from organisation.errors import ActionRefused
 from organisation.models import Cell, Institution, Membership, Role
 from organisation.rules import OrganisationRight, memberships_visible_to
 from organisation.spreadsheets import to_csv, to_xlsx
-from project.forms import BaseForm
+from project.forms import DATE, BaseForm
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CELL_ROLES = [(role.value, role.label) for role in Role.cell_roles()]
 
 

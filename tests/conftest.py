@@ -10,6 +10,8 @@ from django.db import connection, transaction
 from django.test import TransactionTestCase
 
 from organisation import policy
+from organisation.departements import DEPARTEMENTS
+from organisation.models import Departement
 from tests.organisation.factories import CellFactory, MandateFactory, MembershipFactory, UserFactory
 
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -37,14 +39,18 @@ _fixture_teardown = TransactionTestCase._fixture_teardown
 
 def _fixture_teardown_with_triggers_lifted(self):
     if connection.vendor != "postgresql":
-        return _fixture_teardown(self)
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-    try:
-        return _fixture_teardown(self)
-    finally:
+        _fixture_teardown(self)
+    else:
         with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            _fixture_teardown(self)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
+    # The flush also emptied what the migrations loaded; with pytest-xdist a module of ordinary
+    # tests may come next on this worker, and they expect the 101 départements.
+    Departement.objects.bulk_create([Departement(code=code, name=name) for code, name in DEPARTEMENTS])
 
 
 TransactionTestCase._fixture_teardown = _fixture_teardown_with_triggers_lifted
