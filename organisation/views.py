@@ -1,8 +1,6 @@
 """The cellule's composition: who sits in it; coordinators add, invite and end members."""
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,40 +10,10 @@ import audit
 from organisation import actions as organisation
 from organisation import policy
 from organisation.errors import ActionRefused
-from organisation.models import Cell, Institution, Membership, Role
+from organisation.forms import AddForm, EndForm, InviteForm
+from organisation.models import Cell, Membership
 from organisation.rules import OrganisationRight, memberships_visible_to
 from organisation.spreadsheets import to_csv, to_xlsx
-from project.forms import DATE, BaseForm
-
-CELL_ROLES = [(role.value, role.label) for role in Role.cell_roles()]
-
-
-class MemberFields(BaseForm):
-    institution = forms.ModelChoiceField(label="Institution", queryset=Institution.objects.all(),
-                                         empty_label="— choisir —")
-    function = forms.CharField(label="Fonction", max_length=128)
-    role = forms.ChoiceField(label="Rôle", choices=CELL_ROLES)
-    contacts_families = forms.BooleanField(label="Désigné pour contacter les familles", required=False)
-    starts_on = forms.DateField(label="Début", widget=DATE, initial=timezone.localdate)
-
-
-class AddForm(MemberFields):
-    user = forms.ModelChoiceField(label="Utilisateur existant", queryset=User.objects.filter(is_active=True)
-                                  .order_by("last_name"), empty_label="— choisir —")
-    field_order = ["user"]
-
-
-class InviteForm(MemberFields):
-    username = forms.CharField(label="Identifiant", max_length=150)
-    first_name = forms.CharField(label="Prénom", max_length=150)
-    last_name = forms.CharField(label="Nom", max_length=150)
-    email = forms.EmailField(label="Courriel")
-    field_order = ["first_name", "last_name", "email", "username"]
-
-
-class EndForm(BaseForm):
-    membership = forms.IntegerField(widget=forms.HiddenInput)
-    ends_on = forms.DateField(label="Fin", widget=DATE)
 
 
 def _cell(request, code: str) -> Cell:

@@ -1,6 +1,5 @@
 """The monthly report: the coordinator's page, and the national consolidated view (aggregates only)."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -12,21 +11,15 @@ from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
 from organisation.spreadsheets import to_csv, to_xlsx
-from project.forms import BaseForm
 from reporting import actions as report_actions
 from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
+from reporting.forms import TextsForm
 from reporting.models import MonthlyReport
 from reporting.national import chart_svg, consolidated, consolidated_rows
 from reporting.rules import ReportRight
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class TextsForm(BaseForm):
-    results = forms.CharField(label="Résultats obtenus", max_length=5000, required=False, widget=forms.Textarea)
-    difficulties = forms.CharField(label="Difficultés rencontrées", max_length=5000, required=False,
-                                   widget=forms.Textarea)
 
 
 def _month(text: str) -> Month:

@@ -1,36 +1,22 @@
 """The cellule's meetings: scheduling with an agenda, the record of a meeting, its printable minutes."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 import audit
-from cases.models import Case
 from cellule import actions as cellule
+from cellule.forms import ScheduleForm
 from cellule.models import Attendance, Meeting
 from cellule.rules import CelluleRight
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
-from project.forms import BaseForm
 
 
 def _cell(request) -> Cell:
     return policy.coordinated_cell(request.user, CelluleRight.MANAGE_MEETINGS)
-
-
-class ScheduleForm(BaseForm):
-    held_at = forms.DateTimeField(label="Date et heure", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    cases = forms.ModelMultipleChoiceField(label="Signalements à revoir", queryset=Case.objects.none(),
-                                           required=False, widget=forms.CheckboxSelectMultiple)
-
-    def __init__(self, *args, cell: Cell, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cases"].queryset = (Case.objects.open().filter(departement=cell.departement)
-                                         .select_related("person").order_by("reference"))
-        self.fields["cases"].label_from_instance = lambda case: f"{case.reference} — {case.get_state_display()}"
 
 
 def meeting_list(request):

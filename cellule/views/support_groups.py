@@ -1,37 +1,14 @@
 """Support groups (groupes de parole) run by associations, their sessions and participating families."""
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
 import audit
-from cases.models import Case
 from cellule import actions as cellule
+from cellule.forms import GroupForm, SessionForm
 from cellule.models import SupportGroup
 from cellule.rules import CelluleRight
 from organisation import policy
-from organisation.models import Institution
-from project.forms import BaseForm
-
-
-class GroupForm(BaseForm):
-    name = forms.CharField(label="Nom du groupe", max_length=200)
-    institution = forms.ModelChoiceField(label="Association", empty_label="— choisir —",
-                                         queryset=Institution.objects.filter(category="association"))
-
-
-class SessionForm(BaseForm):
-    group = forms.ModelChoiceField(label="Groupe", queryset=SupportGroup.objects.none(), empty_label="— choisir —")
-    on = forms.DateField(label="Date de la séance", widget=forms.DateInput(attrs={"type": "date"}))
-    families = forms.ModelMultipleChoiceField(label="Familles participantes", queryset=Case.objects.none(),
-                                              required=False, widget=forms.CheckboxSelectMultiple)
-
-    def __init__(self, *args, cell, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = SupportGroup.objects.filter(cell=cell)
-        self.fields["families"].queryset = (Case.objects.filter(departement=cell.departement)
-                                            .select_related("person").order_by("reference"))
-        self.fields["families"].label_from_instance = lambda case: f"{case.reference} — famille {case.person.last_name}"
 
 
 def support_groups(request):

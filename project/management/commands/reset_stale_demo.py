@@ -35,7 +35,9 @@ class Command(BaseCommand):
             raise CommandError("Commande réservée au mode démonstration (DEMO=1) : aucune base n'a été modifiée.")
         if database is None:
             if connections["default"].vendor != "sqlite":
-                raise CommandError("Seule une base SQLite de démonstration peut être reconstruite : rien n'a été fait.")
+                self.stdout.write("Seule une base SQLite de démonstration est reconstruite : "
+                                  "celle-ci n'est pas touchée.")
+                return
             database = settings.DATABASES["default"]["NAME"]
         path = Path(database)
         if not path.is_file():
