@@ -154,9 +154,8 @@ def record(
 def _actor_role_and_cell(actor) -> tuple[str, str]:
     """The actor's role and cellule as the domain sees them: ``settings.AUDIT_ACTOR`` names the
     function that tells (the trail itself knows nothing of roles), ("", "") when none is set."""
-    if not settings.AUDIT_ACTOR:
-        return "", ""
-    return import_string(settings.AUDIT_ACTOR)(actor)
+    provider = getattr(settings, "AUDIT_ACTOR", "")
+    return import_string(provider)(actor) if provider else ("", "")
 
 
 def _flush(events: list[dict], using: str) -> None:
