@@ -8,8 +8,20 @@ from audit.recorder import RecordedDenial, acting, record_denied
 
 
 def client_ip(request) -> str | None:
-    if settings.AUDIT_TRUST_X_FORWARDED_FOR and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip()
+    """The client's address as received: the peer's, or behind ``AUDIT_TRUSTED_PROXIES`` reverse
+    proxies, the address the nearest of them saw.
+
+    Each proxy appends the address it received the request from to ``X-Forwarded-For``; whatever
+    the client wrote there itself comes first. So with N trusted proxies the client is the N-th
+    entry from the right, never the leftmost, which the client chooses. The recorder makes it
+    canonical (``audit.canonical.address``).
+    """
+    hops = settings.AUDIT_TRUSTED_PROXIES
+    if hops:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
 
 

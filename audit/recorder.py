@@ -14,19 +14,17 @@ once (in the caller's transaction if there is one: the change and its event comm
 """
 
 import contextvars
-import json
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from audit import chain, events
+from audit import canonical, chain, events
 from audit.models import Event
 
 # Any 64-bit constant: the key of the PostgreSQL advisory lock that serialises chain appends.
@@ -128,20 +126,23 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
+    ip, rejected_address = canonical.address(ctx.ip)
+    details = dict(details or {})
+    if rejected_address:
+        details["adresse_refusée"] = rejected_address  # kept as text: it is no address
     event = {
         "time": timezone.now(),
         "actor_id": actor.pk if actor is not None else None,
-        "actor_label": actor.get_username() if actor is not None else ctx.actor_label,
+        "actor_label": canonical.text(actor.get_username() if actor is not None else ctx.actor_label),
         "actor_role": role,
         "actor_cell": cell,
-        "ip": ctx.ip,
+        "ip": ip,
         "request_id": ctx.request_id,
         "action": action,
         "object_type": object_type,
-        "object_id": str(object_id) if object_id != "" else "",
+        "object_id": canonical.text(str(object_id)) if object_id != "" else "",
         "departement": departement,
-        # JSON round trip: dates, decimals and UUIDs become the strings the database will return.
-        "details": json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder)),
+        "details": canonical.details(details),
     }
     buffer = _buffer(using)
     if buffer.depth:

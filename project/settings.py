@@ -152,8 +152,14 @@ AUDIT_CHECKPOINT_EMAILS = env_list(ENV, "AUDIT_CHECKPOINT_EMAILS", [])
 # Who the trail records as the actor's role and cellule: the access policy's answer.
 AUDIT_ACTOR = "organisation.policy.audit_actor"
 
-# The audit trail's client address: trust X-Forwarded-For only behind a known reverse proxy.
-AUDIT_TRUST_X_FORWARDED_FOR = env_bool(ENV, "AUDIT_TRUST_X_FORWARDED_FOR", False)
+# The audit trail's client address: the number of reverse proxies in front of the application whose
+# X-Forwarded-For entries are trusted (0: the peer's address).
+AUDIT_TRUSTED_PROXIES = env_int(ENV, "AUDIT_TRUSTED_PROXIES", 0)
+if AUDIT_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("AUDIT_TRUSTED_PROXIES : nombre de mandataires inverses attendu (0 ou plus).")
+if "AUDIT_TRUST_X_FORWARDED_FOR" in ENV:
+    raise ImproperlyConfigured("AUDIT_TRUST_X_FORWARDED_FOR n'existe plus : donnez AUDIT_TRUSTED_PROXIES, le nombre "
+                               "de mandataires inverses de confiance devant l'application.")
 
 LOGGING = {
     "version": 1,

@@ -97,3 +97,14 @@ def test_production_starts_with_its_secrets_and_debug_off():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "Europe/Paris", "True", "fr"]
+
+
+@pytest.mark.parametrize("env,name", [
+    ({"AUDIT_TRUST_X_FORWARDED_FOR": "1"}, "AUDIT_TRUSTED_PROXIES"),  # the old switch, gone: say what replaces it
+    ({"AUDIT_TRUSTED_PROXIES": "-1"}, "AUDIT_TRUSTED_PROXIES"),
+    ({"AUDIT_TRUSTED_PROXIES": "un"}, "AUDIT_TRUSTED_PROXIES"),
+])
+def test_the_proxies_of_the_audit_trail_are_a_number_of_hops(env, name):
+    result = start({"DEMO": "1", **env})
+    assert result.returncode != 0
+    assert name in result.stderr

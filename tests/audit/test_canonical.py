@@ -1,0 +1,100 @@
+"""Values are made canonical before they are hashed: what the database gives back verifies.
+
+Addresses are the usual way in: a crafted one used to break the chain from its event on, on
+PostgreSQL whose inet type normalises what it stores.
+"""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import audit
+from audit import canonical, chain
+from audit.models import Event
+
+
+def chain_verifies() -> chain.Verification:
+    result = chain.verify(chain.rows(Event.objects.all()))
+    assert result.ok, result.broken
+    return result
+
+
+@pytest.mark.parametrize("received,stored,rejected", [
+    ("2001:DB8:0:0:0:0:0:1", "2001:db8::1", ""),
+    (" 198.51.100.4 ", "198.51.100.4", ""),
+    ("fe80::1%eth0", "fe80::1", ""),
+    ("::ffff:c000:201", "::ffff:192.0.2.1", ""),  # as PostgreSQL's inet writes an IPv4 inside IPv6
+    ("::C000:201", "::192.0.2.1", ""),
+    ("0:0:0:0:0:0:0:102", "::102", ""),
+    ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1", ""),
+    ("1.2.3.4; DROP TABLE", None, "1.2.3.4; DROP TABLE"),
+    ("x" * 500, None, "x" * canonical.REJECTED_ADDRESS_LENGTH),
+    ("", None, ""),
+    (None, None, ""),
+])
+def test_an_address_is_stored_as_the_database_returns_it(received, stored, rejected):
+    assert canonical.address(received) == (stored, rejected)
+
+
+def test_text_loses_only_what_postgresql_refuses():
+    assert canonical.text("é\x00t\ud800é") == "é\ufffdt?é"
+    assert canonical.details({"a": ("x", float("nan")), 2: {"\x00": [1.5, None, True, 1e16, -0.0]}}) == {
+        "a": ["x", "nan"], "2": {"\ufffd": [1.5, None, True, 10**16, 0]}}
+
+
+@pytest.mark.parametrize("remote,forwarded,hops,expected", [
+    ("2001:DB8:0:0:0:0:0:1", "", 0, "2001:db8::1"),
+    ("10.0.0.2", "6.6.6.6", 0, "10.0.0.2"),  # no proxy trusted: the header is the client's, ignored
+    ("10.0.0.2", "6.6.6.6, 203.0.113.9", 1, "203.0.113.9"),  # what the proxy saw, not what the client wrote
+    ("10.0.0.3", "6.6.6.6, 203.0.113.9, 10.0.0.2", 2, "203.0.113.9"),
+    ("10.0.0.2", "", 1, "10.0.0.2"),  # not through the proxy: the peer
+])
+def test_the_client_address_is_the_one_the_nearest_trusted_proxy_saw(client, db, settings, remote, forwarded,
+                                                                     hops, expected):
+    settings.AUDIT_TRUSTED_PROXIES = hops
+    client.post(reverse("login"), {"username": "personne", "password": "x"}, REMOTE_ADDR=remote,
+                HTTP_X_FORWARDED_FOR=forwarded)
+    event = Event.objects.get(action="auth.login_failed")
+    assert event.ip == expected and "adresse_refusée" not in event.details
+    chain_verifies()
+
+
+def test_a_crafted_address_is_dropped_noted_and_the_chain_still_verifies(client, db, settings):
+    settings.AUDIT_TRUSTED_PROXIES = 1
+    for crafted in ["'; SELECT 1; --", "2001:DB8::1::1", "999.1.1.1", "\x00"]:
+        client.post(reverse("login"), {"username": "personne", "password": "x"}, REMOTE_ADDR="10.0.0.2",
+                    HTTP_X_FORWARDED_FOR=f"1.1.1.1, {crafted}")
+    client.post(reverse("login"), {"username": "personne", "password": "x"}, REMOTE_ADDR="10.0.0.2",
+                HTTP_X_FORWARDED_FOR="2001:DB8:0:0:0:0:0:1")
+    events = list(Event.objects.filter(action="auth.login_failed"))
+    assert [e.ip for e in events] == [None, None, None, None, "2001:db8::1"]
+    assert events[0].details["adresse_refusée"] == "'; SELECT 1; --"
+    assert events[3].details["adresse_refusée"] == "\ufffd"
+    assert chain_verifies().verified == 5
+
+
+ADDRESSES = st.one_of(st.ip_addresses().map(str), st.ip_addresses(v=6).map(lambda a: a.exploded.upper()),
+                      st.text(max_size=40), st.none())
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**63, 2**63) | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+TIMES = st.datetimes(min_value=datetime.datetime(2000, 1, 1), max_value=datetime.datetime(2099, 12, 31),
+                     timezones=st.just(datetime.UTC))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(address=ADDRESSES, label=st.text(max_size=150), details=st.dictionaries(st.text(max_size=10), JSON,
+                                                                               max_size=4),
+       when=TIMES, as_user=st.booleans())
+def test_any_event_read_back_verifies(personas, address, label, details, when, as_user):
+    with time_machine.travel(when, tick=False), audit.acting(personas.coord_a if as_user else None, label=label,
+                                                             ip=address):
+        audit.record("test.evenement", object_id=label[:64], details=details)
+    chain_verifies()
