@@ -15,6 +15,7 @@ once (in the caller's transaction if there is one: the change and its event comm
 
 import contextvars
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -71,11 +72,21 @@ def current() -> Context:
 
 
 class _Buffer:
-    """Events waiting for the end of the outermost ``audit.atomic()`` on one connection."""
+    """Events waiting for the end of the outermost ``audit.atomic()`` on one connection.
+
+    Each event comes with a marker registered by ``transaction.on_commit``: Django drops the
+    callbacks of a savepoint that rolls back, so an event whose marker is gone at the end belonged
+    to a plain ``transaction.atomic()`` block that rolled back (its exception caught), and goes with
+    the changes it recorded. The markers themselves do nothing after the commit.
+    """
 
     def __init__(self) -> None:
         self.depth = 0
-        self.events: list[dict] = []
+        self.events: list[tuple[dict, Callable[[], None]]] = []
+
+    def surviving(self, using: str) -> list[dict]:
+        alive = {id(callback) for _, callback, _ in connections[using].run_on_commit}
+        return [event for event, marker in self.events if id(marker) in alive]
 
 
 def _buffer(using: str) -> _Buffer:
@@ -100,8 +111,9 @@ def atomic(using: str = DEFAULT_DB_ALIAS):
         finally:
             buffer.depth -= 1
         if buffer.depth == 0 and buffer.events:
-            events, buffer.events = buffer.events, []
-            _flush(events, using)
+            events, buffer.events = buffer.surviving(using), []
+            if events:
+                _flush(events, using)
 
 
 def record(
@@ -145,11 +157,19 @@ def record(
         "details": canonical.details(details),
     }
     buffer = _buffer(using)
-    if buffer.depth:
-        buffer.events.append(event)
+    if not buffer.depth:
+        with atomic(using):
+            _buffer_event(buffer, event, using)
         return
-    with atomic(using):
-        buffer.events.append(event)
+    _buffer_event(buffer, event, using)
+
+
+def _buffer_event(buffer: _Buffer, event: dict, using: str) -> None:
+    def marker() -> None:
+        """Nothing to do once committed: it only tells whether its savepoint survived."""
+
+    transaction.on_commit(marker, using=using)
+    buffer.events.append((event, marker))
 
 
 def _actor_role_and_cell(actor) -> tuple[str, str]:

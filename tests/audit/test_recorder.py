@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 
 import audit
+from audit import chain
 from audit.models import Event, ImmutableEvent
 from tests.organisation.factories import UserFactory
 
@@ -72,3 +73,41 @@ def test_recorded_events_can_be_neither_changed_nor_deleted(db):
     with pytest.raises(ImmutableEvent):
         Event(seq=2, time=event.time, action="test.direct", hash="0" * 64).save()
     assert Event.objects.get().action == "test.immuable"
+
+
+def test_an_event_of_a_savepoint_rolled_back_inside_the_block_goes_with_it(db):
+    """A plain transaction.atomic() nested in audit.atomic(), its exception caught: no ghost event
+    for a change that never happened."""
+    with audit.atomic():
+        audit.record("test.garde")
+        try:
+            with transaction.atomic():
+                audit.record("test.annule")
+                raise ValueError
+        except ValueError:
+            pass
+        with transaction.atomic():  # a savepoint that commits keeps its event
+            audit.record("test.un")
+            try:
+                with transaction.atomic(), audit.atomic():
+                    audit.record("test.perdu")
+                    raise ValueError
+            except ValueError:
+                pass
+        audit.record("test.deux")
+    assert list(Event.objects.values_list("seq", "action")) == [
+        (1, "test.garde"), (2, "test.un"), (3, "test.deux")]
+    assert chain.verify(chain.rows(Event.objects.all())).ok
+
+
+def test_a_block_whose_every_event_rolled_back_writes_nothing(db):
+    with audit.atomic():
+        try:
+            with transaction.atomic():
+                audit.record("test.annule")
+                raise ValueError
+        except ValueError:
+            pass
+    assert not Event.objects.exists()
+    audit.record("test.un")
+    assert Event.objects.get().seq == 1
