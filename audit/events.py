@@ -86,10 +86,14 @@ def field_labels(*models) -> dict[str, str]:
     return {f.name: str(f.verbose_name) for model in models for f in model._meta.concrete_fields}
 
 
-# The trail's own types: refusals of access, and signing in and out (``audit.signals``).
+# The trail's own types: refusals of access, signing in and out (``audit.signals``), its checks.
 register({
     "access.denied": "Accès refusé",
     "auth.login": "Connexion",
     "auth.logout": "Déconnexion",
     "auth.login_failed": "Échec de connexion",
 })
+register({"audit.verify": "Vérification de l'intégrité du journal"},
+         render=summary({"vérifiés": "événements vérifiés", "intègre": "intègre", "message": "résultat"}))
+register({"audit.checkpoint": "Point de contrôle signé"},
+         render=summary({"rang": "rang", "empreinte": "empreinte", "clé": "clé"}))

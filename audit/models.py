@@ -62,21 +62,3 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableEvent("Le journal d'audit est en ajout seul : suppression refusée.")
-
-
-class IntegrityCheck(models.Model):
-    """One run of ``manage.py verify_audit`` on the database, for the inspectors' integrity page."""
-
-    ran_at = models.DateTimeField("vérifié le", auto_now_add=True)
-    verified = models.PositiveBigIntegerField("événements vérifiés")
-    last_seq = models.PositiveBigIntegerField("dernier rang vérifié")
-    ok = models.BooleanField("chaîne intègre")
-    message = models.CharField("résultat", max_length=500)
-
-    class Meta:
-        ordering = ["-ran_at"]
-        get_latest_by = "ran_at"
-        verbose_name = "vérification d'intégrité"
-
-    def __str__(self) -> str:
-        return f"{self.ran_at:%d/%m/%Y %H:%M} — {'intègre' if self.ok else 'altéré'}"

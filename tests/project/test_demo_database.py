@@ -12,7 +12,7 @@ OLD_LAYOUT = [("cases", "0001_initial"), ("cases", "0002_departements_and_roles"
               ("cases", "0003_historicalmembership_contacts_families_and_more"), ("cases", "0004_cellule_life"),
               ("workflows", "0001_initial"), ("audit", "0001_initial")]
 NEW_LAYOUT = [("organisation", "0001_initial"), ("organisation", "0002_departements"), ("cases", "0001_initial"),
-              ("workflows", "0001_initial"), ("audit", "0003_integrity_check")]
+              ("workflows", "0001_initial"), ("audit", "0002_append_only_triggers")]
 
 
 def demo_file(tmp_path, migrations):

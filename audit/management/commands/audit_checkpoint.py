@@ -1,21 +1,26 @@
-"""Write the signed head of the audit chain where the settings say, to be kept outside the database."""
+"""Sign the head of the audit chain and keep it outside the database (file, e-mail), then print it."""
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.heads import take_checkpoint
+import audit
+from audit.heads import NoDestination, take_checkpoint
 
 
 class Command(BaseCommand):
-    help = "Signe la tête de la chaîne d'audit et l'écrit dans le fichier ou aux adresses configurés."
+    help = "Signe la tête de la chaîne d'audit, l'écrit dans le fichier ou aux adresses configurés et l'affiche."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--output", metavar="FICHIER", help="Écrire dans ce fichier (ajout d'une ligne).")
 
     def handle(self, *args, output: str | None = None, **options) -> None:
         try:
-            signed = take_checkpoint(output)
-        except (ImproperlyConfigured, OSError) as error:
+            signed, line = take_checkpoint(output)
+        except (NoDestination, ImproperlyConfigured, OSError) as error:
             raise CommandError(str(error)) from None
         head = signed["payload"]
+        with audit.acting(label="audit_checkpoint"):
+            audit.record("audit.checkpoint", details={"rang": head["seq"], "empreinte": head["hash"],
+                                                      "clé": head["key_id"]})
         self.stdout.write(f"Point de contrôle signé : rang {head['seq']}, empreinte {head['hash']}.")
+        self.stdout.write(line)

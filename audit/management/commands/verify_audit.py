@@ -1,7 +1,8 @@
 """Re-compute the audit trail's hash chain and name its first broken link.
 
-Also verifies offline an exported bundle (``--file``) and proves that the trail still holds a
-signed checkpoint unchanged (``--checkpoint``).
+Also verifies offline an exported bundle (``--file``) and proves that the trail still holds every
+signed checkpoint of a file unchanged (``--checkpoint``). Each run on the database is itself an
+event of the trail (``audit.verify``), which the inspectors' integrity page reads.
 """
 
 import json
@@ -9,10 +10,11 @@ import json
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+import audit
 from audit import chain, signing
 from audit.exports import verify_bundle
-from audit.heads import read_checkpoint
-from audit.models import Event, IntegrityCheck
+from audit.heads import check_checkpoints, read_checkpoints
+from audit.models import Event
 
 
 class Command(BaseCommand):
@@ -23,13 +25,14 @@ class Command(BaseCommand):
                             help="Vérifier à partir de cet événement, en partant de l'empreinte du précédent.")
         parser.add_argument("--file", metavar="PAQUET", help="Vérifier hors ligne un paquet exporté (JSON).")
         parser.add_argument("--checkpoint", metavar="FICHIER",
-                            help="Vérifier que le journal contient toujours ce point de contrôle signé.")
-        parser.add_argument("--public-key", metavar="CLÉ",
-                            help="Clé publique (base64) ; par défaut celle de la clé configurée.")
+                            help="Vérifier que le journal contient toujours chaque point de contrôle signé du fichier.")
+        parser.add_argument("--public-key", metavar="CLÉ", action="append",
+                            help="Clé publique (base64), à répéter pour plusieurs ; par défaut la clé configurée "
+                                 "et celles d'AUDIT_TRUSTED_PUBLIC_KEYS.")
 
     def handle(self, *args, since=None, file=None, checkpoint=None, public_key=None, **options) -> None:
         if file:
-            return self.verify_file(file, public_key or self.configured_public_key())
+            return self.verify_file(file, public_key[0] if public_key else self.configured_public_key())
         start_seq, previous_seq, previous_hash = 1, 0, chain.GENESIS
         if since is not None:
             start = Event.objects.filter(pk=since).values("seq").first()
@@ -42,18 +45,21 @@ class Command(BaseCommand):
                 raise CommandError(f"L'événement précédant #{since} est absent : vérifiez sans --since.")
             start_seq = start["seq"]
         result = chain.verify(chain.rows(Event.objects.filter(seq__gte=start_seq)), previous_seq, previous_hash)
-        if result.ok and checkpoint:
-            self.check_checkpoint(checkpoint, public_key or self.configured_public_key())
         if not result.ok:
             message = (f"Journal d'audit altéré après {result.verified} événement(s) vérifié(s) : "
                        f"première rupture à l'{result.broken}.")
         else:
             message = (f"Journal d'audit intègre : {result.verified} événement(s) vérifié(s), "
                        f"dernier rang {result.last_seq}, empreinte {result.last_hash}.")
+            if checkpoint:
+                checked, problem = self.check_checkpoints(checkpoint, public_key)
+                message = f"Journal d'audit altéré : {problem}." if problem else f"{message} {checked}"
+        ok = message.startswith("Journal d'audit intègre")
         if since is None:
-            IntegrityCheck.objects.create(verified=result.verified, last_seq=result.last_seq, ok=result.ok,
-                                          message=message[:500])
-        if not result.ok:
+            with audit.acting(label="verify_audit"):
+                audit.record("audit.verify", details={"vérifiés": result.verified, "dernier_rang": result.last_seq,
+                                                      "intègre": ok, "message": message[:500]})
+        if not ok:
             raise CommandError(message)
         self.stdout.write(message)
 
@@ -74,16 +80,15 @@ class Command(BaseCommand):
             raise CommandError(f"Paquet d'audit invalide : {message}.")
         self.stdout.write(f"Paquet d'audit intègre : {message}.")
 
-    def check_checkpoint(self, path: str, public_key: str) -> None:
+    def check_checkpoints(self, path: str, public_keys: list[str] | None) -> tuple[str, str]:
+        """What the checkpoints of the file prove, or the first that fails and why."""
         try:
-            signed = read_checkpoint(path)
+            checkpoints = read_checkpoints(path)
         except (OSError, ValueError) as error:
             raise CommandError(f"Point de contrôle illisible : {error}") from None
-        if not signing.verify(signed, public_key):
-            raise CommandError("Point de contrôle invalide : signature incorrecte (ou clé publique différente).")
-        head = signed["payload"]
-        stored = Event.objects.filter(seq=head["seq"]).values("id", "hash").first() if head["seq"] else None
-        if head["seq"] and (stored is None or (stored["id"], stored["hash"]) != (head["last_id"], head["hash"])):
-            raise CommandError(f"Le journal ne contient plus le point de contrôle du {head['time']} "
-                               f"(rang {head['seq']}) tel qu'il a été signé.")
-        self.stdout.write(f"Point de contrôle du {head['time']} (rang {head['seq']}) présent et inchangé.")
+        report = check_checkpoints(checkpoints, signing.trusted_public_keys(public_keys))
+        if not report.ok:
+            return "", f"{report.checked} point(s) de contrôle vérifié(s), puis {report.problem}"
+        last = checkpoints[-1]["payload"]
+        return (f"{report.checked} point(s) de contrôle présent(s) et inchangé(s), le dernier du {last['time']} "
+                f"(rang {last['seq']})."), ""
