@@ -38,6 +38,9 @@ else:
 
 ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEMO else [])
 DATABASES = {"default": env_database(ENV, f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+# PostgreSQL in production: `migrate` runs with the DATABASE_URL of the tables' owner, then gives this
+# role, the one the application connects as with its own DATABASE_URL, its rights (docs/security.md).
+DATABASE_RUNTIME_ROLE = ENV.get("DATABASE_RUNTIME_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 globals().update(env_email(ENV, DEMO))

@@ -7,7 +7,8 @@ from organisation.departements import DEPARTEMENTS
 
 def load(apps, schema_editor):
     Departement = apps.get_model("organisation", "Departement")
-    Departement.objects.bulk_create([Departement(code=code, name=name) for code, name in DEPARTEMENTS])
+    rows = [Departement(code=code, name=name) for code, name in DEPARTEMENTS]
+    Departement.objects.using(schema_editor.connection.alias).bulk_create(rows)
 
 
 class Migration(migrations.Migration):
