@@ -24,25 +24,25 @@ TABS = {
 
 def _tasks(request, tab: str):
     # The mobile team's tasks are worked in its own portal, which shows the request, never the case.
-    tasks = tasks_visible_to(request.user).exclude(flow_task_name__in=TEAM_TASKS)
+    found = tasks_visible_to(request.user).exclude(flow_task_name__in=TEAM_TASKS)
     if tab == "mine":
-        tasks = tasks.filter(owner=request.user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+        found = found.filter(owner=request.user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
     elif tab == "queue":
         # Free tasks the policy lets the user claim (tasks_visible_to shows no one else's free task).
-        tasks = tasks.filter(status=STATUS.NEW, owner__isnull=True)
+        found = found.filter(status=STATUS.NEW, owner__isnull=True)
     else:
-        tasks = tasks.filter(owner=request.user, status=STATUS.DONE)
+        found = found.filter(owner=request.user, status=STATUS.DONE)
     task_type = request.GET.get("type", "")
     if task_type in TASK_ACTION:
-        tasks = tasks.filter(flow_task_name=task_type)
+        found = found.filter(flow_task_name=task_type)
     today = timezone.localdate()
     due = request.GET.get("echeance", "")
     if due == "retard":
-        tasks = tasks.filter(due_on__lt=today)
+        found = found.filter(due_on__lt=today)
     elif due == "a-venir":
-        tasks = tasks.filter(due_on__gte=today)
+        found = found.filter(due_on__gte=today)
     order = "-due_on" if request.GET.get("tri") == "-echeance" else "due_on"
-    return tasks.select_related("case__person", "case__departement", "owner").order_by(order, "pk")
+    return found.select_related("case__person", "case__departement", "owner").order_by(order, "pk")
 
 
 def task_list(request, tab: str = "mine"):
