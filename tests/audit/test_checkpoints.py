@@ -75,13 +75,7 @@ def test_a_cut_tail_followed_by_a_fresh_checkpoint_is_caught_by_the_older_one(db
 def test_a_recomputed_chain_is_caught_by_the_checkpoints_signed_before(db, points):
     record_events(4)
     run("audit_checkpoint")
-    # The forger edits an event and recomputes every hash after it: the links all agree again.
-    previous = chain.GENESIS
-    for row in list(chain.rows(Event.objects.all())):
-        if row["seq"] == 2:
-            row["action"] = "test.falsifie"
-        previous = chain.link(previous, row)
-        tamper("UPDATE audit_event SET action = %s, hash = %s WHERE id = %s", [row["action"], previous, row["id"]])
+    recompute_chain_after_editing(2)
     assert chain.verify(chain.rows(Event.objects.all())).ok
     with pytest.raises(CommandError, match="n'est plus celui qui a été signé"):
         verify(points)
@@ -142,3 +136,28 @@ def test_each_integrity_check_is_an_event_of_the_trail(db):
     check = Event.objects.get(action="audit.verify")
     assert (check.details["vérifiés"], check.details["intègre"]) == (2, True)
     assert chain.verify(chain.rows(Event.objects.all())).ok
+
+
+def recompute_chain_after_editing(seq: int) -> None:
+    """The forger edits an event and recomputes every hash after it: the links all agree again."""
+    previous = chain.GENESIS
+    for row in list(chain.rows(Event.objects.all())):
+        if row["seq"] == seq:
+            row["action"] = "test.falsifie"
+        previous = chain.link(previous, row)
+        tamper("UPDATE audit_event SET action = %s, hash = %s WHERE id = %s", [row["action"], previous, row["id"]])
+
+
+def test_incremental_verification_starts_after_the_last_checkpoint(db, points):
+    record_events(5)
+    run("audit_checkpoint")  # attests rank 5; the checkpoint's own event is rank 6
+    record_events(3)
+    output = run("verify_audit", "--checkpoint", str(points), "--incremental")
+    assert "4 événement(s) vérifié(s), dernier rang 10" not in output
+    assert "4 événement(s) vérifié(s), dernier rang 9" in output and "(rang 5)" in output
+    # The checkpoint vouches for what comes before it: a chain recomputed from an earlier edit fails it.
+    recompute_chain_after_editing(2)
+    with pytest.raises(CommandError, match="n'est plus celui qui a été signé"):
+        run("verify_audit", "--checkpoint", str(points), "--incremental")
+    with pytest.raises(CommandError, match="--checkpoint"):
+        run("verify_audit", "--incremental")

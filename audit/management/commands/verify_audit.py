@@ -1,8 +1,10 @@
 """Re-compute the audit trail's hash chain and name its first broken link.
 
 Also verifies offline an exported bundle (``--file``) and proves that the trail still holds every
-signed checkpoint of a file unchanged (``--checkpoint``). Each run on the database is itself an
-event of the trail (``audit.verify``), which the inspectors' integrity page reads.
+signed checkpoint of a file unchanged (``--checkpoint``); with ``--incremental``, the checkpoints
+vouch for the events up to the last of them and only the events after it are re-computed, so a
+daily check costs only the day's events. Each run on the database is itself an event of the trail
+(``audit.verify``), which the inspectors' integrity page reads.
 """
 
 import json
@@ -26,42 +28,57 @@ class Command(BaseCommand):
         parser.add_argument("--file", metavar="PAQUET", help="Vérifier hors ligne un paquet exporté (JSON).")
         parser.add_argument("--checkpoint", metavar="FICHIER",
                             help="Vérifier que le journal contient toujours chaque point de contrôle signé du fichier.")
+        parser.add_argument("--incremental", action="store_true",
+                            help="Avec --checkpoint : ne recalculer que les événements postérieurs au dernier point.")
         parser.add_argument("--public-key", metavar="CLÉ", action="append",
                             help="Clé publique (base64), à répéter pour plusieurs ; par défaut la clé configurée "
                                  "et celles d'AUDIT_TRUSTED_PUBLIC_KEYS.")
 
-    def handle(self, *args, since=None, file=None, checkpoint=None, public_key=None, **options) -> None:
+    def handle(self, *args, since=None, file=None, checkpoint=None, incremental=False, public_key=None,
+               **options) -> None:
         if file:
             return self.verify_file(file, public_key[0] if public_key else self.configured_public_key())
-        start_seq, previous_seq, previous_hash = 1, 0, chain.GENESIS
-        if since is not None:
-            start = Event.objects.filter(pk=since).values("seq").first()
-            if start is None:
-                raise CommandError(f"Aucun événement d'identifiant {since}.")
-            before = Event.objects.filter(seq__lt=start["seq"]).order_by("-seq").values("seq", "hash").first()
-            if before is not None:
-                previous_seq, previous_hash = before["seq"], before["hash"]
-            elif start["seq"] != 1:
-                raise CommandError(f"L'événement précédant #{since} est absent : vérifiez sans --since.")
-            start_seq = start["seq"]
+        if incremental and (not checkpoint or since is not None):
+            raise CommandError("--incremental part du dernier point de contrôle : donnez --checkpoint, sans --since.")
+        proof, problem, start = "", "", (1, 0, chain.GENESIS)
+        if checkpoint:
+            proof, problem, last = self.check_checkpoints(checkpoint, public_key)
+            if incremental and last is not None:
+                start = (last["seq"] + 1, last["seq"], last["hash"])
+        elif since is not None:
+            start = self.start_at(since)
+        if problem:
+            message, verified, last_seq = f"Journal d'audit altéré : {problem}.", 0, 0
+        else:
+            message, verified, last_seq = self.verify_chain(*start, proof)
+        ok = message.startswith("Journal d'audit intègre")
+        if since is None:
+            with audit.acting(label="verify_audit"):
+                audit.record("audit.verify", details={"vérifiés": verified, "dernier_rang": last_seq, "intègre": ok,
+                                                      "message": message[:500]})
+        if not ok:
+            raise CommandError(message)
+        self.stdout.write(message)
+
+    def verify_chain(self, start_seq: int, previous_seq: int, previous_hash: str, proof: str) -> tuple[str, int, int]:
         result = chain.verify(chain.rows(Event.objects.filter(seq__gte=start_seq)), previous_seq, previous_hash)
         if not result.ok:
             message = (f"Journal d'audit altéré après {result.verified} événement(s) vérifié(s) : "
                        f"première rupture à l'{result.broken}.")
         else:
             message = (f"Journal d'audit intègre : {result.verified} événement(s) vérifié(s), "
-                       f"dernier rang {result.last_seq}, empreinte {result.last_hash}.")
-            if checkpoint:
-                checked, problem = self.check_checkpoints(checkpoint, public_key)
-                message = f"Journal d'audit altéré : {problem}." if problem else f"{message} {checked}"
-        ok = message.startswith("Journal d'audit intègre")
-        if since is None:
-            with audit.acting(label="verify_audit"):
-                audit.record("audit.verify", details={"vérifiés": result.verified, "dernier_rang": result.last_seq,
-                                                      "intègre": ok, "message": message[:500]})
-        if not ok:
-            raise CommandError(message)
-        self.stdout.write(message)
+                       f"dernier rang {result.last_seq}, empreinte {result.last_hash}. {proof}").strip()
+        return message, result.verified, result.last_seq
+
+    def start_at(self, event_id: int) -> tuple[int, int, str]:
+        """Where ``--since`` starts: the event's rank, and the rank and hash of the one before."""
+        start = Event.objects.filter(pk=event_id).values("seq").first()
+        if start is None:
+            raise CommandError(f"Aucun événement d'identifiant {event_id}.")
+        before = Event.objects.filter(seq__lt=start["seq"]).order_by("-seq").values("seq", "hash").first()
+        if before is None and start["seq"] != 1:
+            raise CommandError(f"L'événement précédant #{event_id} est absent : vérifiez sans --since.")
+        return (start["seq"], *((before["seq"], before["hash"]) if before else (0, chain.GENESIS)))
 
     def configured_public_key(self) -> str:
         try:
@@ -80,15 +97,15 @@ class Command(BaseCommand):
             raise CommandError(f"Paquet d'audit invalide : {message}.")
         self.stdout.write(f"Paquet d'audit intègre : {message}.")
 
-    def check_checkpoints(self, path: str, public_keys: list[str] | None) -> tuple[str, str]:
-        """What the checkpoints of the file prove, or the first that fails and why."""
+    def check_checkpoints(self, path: str, public_keys: list[str] | None) -> tuple[str, str, dict | None]:
+        """What the checkpoints of the file prove, or the first that fails and why; and the last one."""
         try:
             checkpoints = read_checkpoints(path)
         except (OSError, ValueError) as error:
             raise CommandError(f"Point de contrôle illisible : {error}") from None
         report = check_checkpoints(checkpoints, signing.trusted_public_keys(public_keys))
         if not report.ok:
-            return "", f"{report.checked} point(s) de contrôle vérifié(s), puis {report.problem}"
+            return "", f"{report.checked} point(s) de contrôle vérifié(s), puis {report.problem}", None
         last = checkpoints[-1]["payload"]
         return (f"{report.checked} point(s) de contrôle présent(s) et inchangé(s), le dernier du {last['time']} "
-                f"(rang {last['seq']})."), ""
+                f"(rang {last['seq']})."), "", last
