@@ -71,9 +71,11 @@ def build_personas() -> SimpleNamespace:
         "admin": {"admin": True},
         "former": {"cell": cell_a, "ended": True},
     }.items():
-        # Fixed surnames: a random one can hide in a page's other words ("Martin" in "Martinique").
-        last_name = f"Nom-{name.replace('_', '-').capitalize()}"
-        setattr(people, name, MembershipFactory(user__username=name, user__last_name=last_name, **kwargs).user)
+        # Fixed names: a random one can hide in a page's other words ("Martin" in "Martinique") or be
+        # one a test forbids on a page ("Lucas", the young person's first name in some tests).
+        label = name.replace("_", "-").capitalize()
+        setattr(people, name, MembershipFactory(user__username=name, user__first_name=f"Prénom-{label}",
+                                                user__last_name=f"Nom-{label}", **kwargs).user)
     people.mandate = MandateFactory(inspector=people.inspector, departements=["93"])
     people.outsider = UserFactory(username="outsider")
     return people
