@@ -68,7 +68,7 @@ class AuditedAdmin(admin.ModelAdmin):
         # The snapshot must be taken before the form writes the posted values into the instance.
         if obj is not None:
             request._audit_before = snapshot(obj)
-        return super().get_form(request, obj, change, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
         organisation.save_reference(request.user, obj, getattr(request, "_audit_before", None))

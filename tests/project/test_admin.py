@@ -1,0 +1,48 @@
+"""Every page of the technical admin site opens, and an account can be deactivated through it."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import Event
+from project.admin import admin_site
+
+
+def admin_pages(personas) -> list[str]:
+    """The list, add and change page of every model the admin site holds."""
+    urls = [reverse("admin:index")]
+    for model in admin_site._registry:
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls += [reverse(f"{name}_changelist"), reverse(f"{name}_add")]
+        instance = model.objects.order_by("pk").first()
+        assert instance is not None, model
+        urls.append(reverse(f"{name}_change", args=[instance.pk]))
+    return urls
+
+
+def test_every_admin_page_opens(client, personas):
+    client.force_login(personas.admin)
+    pages = admin_pages(personas)
+    assert len(pages) == 1 + 3 * 5  # accounts, cellules, institutions, members, mandates
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("is_active", [False, True])
+def test_the_admin_deactivates_an_account_through_the_audited_entry_point(client, personas, is_active):
+    client.force_login(personas.admin)
+    member = personas.member_a
+    url = reverse("admin:auth_user_change", args=[member.pk])
+    assert client.get(url).status_code == 200
+    joined = timezone.localtime(member.date_joined)
+    data = {"username": member.username, "first_name": member.first_name, "last_name": member.last_name,
+            "email": member.email, "date_joined_0": f"{joined:%d/%m/%Y}", "date_joined_1": f"{joined:%H:%M:%S}"}
+    if is_active:
+        data["is_active"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert User.objects.get(pk=member.pk).is_active is is_active
+    event = Event.objects.get(action="user.update")
+    assert event.actor == personas.admin
+    assert ("is_active" in event.details["changements"]) is (not is_active)
