@@ -6,5 +6,6 @@ a receiver's writes commit or roll back with the closure.
 
 from django.dispatch import Signal
 
-# Arguments: case (locked for update), note (why it closes, for the records its receivers end).
+# Arguments: actor (who closes), case (locked for update), note (why it closes, for the records
+# its receivers end).
 case_closing = Signal()

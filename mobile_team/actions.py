@@ -16,7 +16,11 @@ from cases.actions.base import check_transition, lock, record, record_transition
 from cases.models import Case
 from cases.signals import case_closing
 from mobile_team.models import InterventionReport, MobileTeamRequest
-from mobile_team.notifications import notify_coordinators_of_answer, notify_team_of_request
+from mobile_team.notifications import (
+    notify_coordinators_of_answer,
+    notify_team_of_request,
+    notify_team_of_withdrawal,
+)
 from mobile_team.rules import RequestRight
 from organisation import policy
 from organisation.errors import ActionRefused
@@ -173,8 +177,15 @@ def withdraw(actor, case: Case, *, reason: str) -> MobileTeamRequest:
             raise ActionRefused("Aucune demande à l'équipe mobile n'est en cours pour ce signalement.")
         request.withdraw()
         _back_to_care(actor, case, request, Outcome.WITHDRAWN, reason)
-        _record("mobile_request.withdraw", actor, request, motif=reason)
+        _announce_withdrawal(actor, request, reason)
     return request
+
+
+def _announce_withdrawal(actor, request: MobileTeamRequest, reason: str) -> None:
+    """Every withdrawal is recorded and told to the team, whether the coordinators withdrew the
+    request or closed the case."""
+    _record("mobile_request.withdraw", actor, request, motif=reason)
+    notify_team_of_withdrawal(request, reason)
 
 
 def acknowledge(actor, case: Case) -> Case:
@@ -194,9 +205,10 @@ def acknowledge(actor, case: Case) -> Case:
 
 
 @receiver(case_closing, dispatch_uid="mobile_team.withdraw_on_closure")
-def _withdraw_on_closure(sender, case: Case, note: str, **kwargs) -> None:
+def _withdraw_on_closure(sender, actor, case: Case, note: str, **kwargs) -> None:
     """A case closed or transferred while the team was called: its open request is withdrawn."""
     for request in case.mobile_team_requests.select_for_update().filter(status__in=MobileTeamRequest.OPEN):
         request.withdraw()
         request.outcome, request.outcome_note, request.closed_at = Outcome.WITHDRAWN, note, timezone.now()
         request.save()
+        _announce_withdrawal(actor, request, note)

@@ -7,15 +7,31 @@ from organisation.models import Membership, Role
 from workflows.notifications import link, send_on_commit
 
 
+def _team_addresses() -> list[str]:
+    agents = Membership.objects.active().filter(role=Role.MOBILE_TEAM).select_related("user")
+    return sorted({m.user.email for m in agents if m.user.email and m.user.is_active})
+
+
 def notify_team_of_request(request) -> None:
     """Every mobile team agent learns of a new request: département, help expected, urgency."""
-    agents = Membership.objects.active().filter(role=Role.MOBILE_TEAM).select_related("user")
     urgent = " — URGENTE" if request.urgency == "urgent" else ""
     send_on_commit(
         f"[Cellule de suivi] Nouvelle demande d'intervention ({request.departement}){urgent}",
         f"Une cellule de suivi sollicite l'équipe mobile d'intervention : {request.get_expected_display().lower()}."
         f"\n\n{link(reverse('mobile_team:request', args=[request.pk]))}\n",
-        sorted({m.user.email for m in agents if m.user.email and m.user.is_active}),
+        _team_addresses(),
+    )
+
+
+def notify_team_of_withdrawal(request, reason: str) -> None:
+    """The agent handling the request, or every agent while nobody has taken it, learns that the
+    cellule withdrew it (by itself, or by closing or transferring the case)."""
+    agent = request.handled_by
+    send_on_commit(
+        f"[Cellule de suivi] Demande d'intervention n° {request.pk} retirée ({request.departement})",
+        f"La cellule de suivi a retiré la demande : {reason}"
+        f"\n\n{link(reverse('mobile_team:request', args=[request.pk]))}\n",
+        [agent.email] if agent and agent.email and agent.is_active else _team_addresses(),
     )
 
 

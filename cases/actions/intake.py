@@ -71,7 +71,7 @@ def transfer(actor, case: Case, *, destination: Departement, note: str) -> Case:
         if not Cell.objects.filter(departement=destination).exists():
             raise ActionRefused(f"Le département {destination} n'a pas de cellule de suivi : transfert impossible.")
         before = case.state
-        case_closing.send(sender=Case, case=case, note=f"Signalement transféré : {note}")
+        case_closing.send(sender=Case, actor=actor, case=case, note=f"Signalement transféré : {note}")
         case.transfer()
         case.closure_reason, case.closure_note, case.closed_on = ClosureReason.TRANSFERRED, note, timezone.localdate()
         case.closure_proposed = False

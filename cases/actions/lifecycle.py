@@ -130,7 +130,7 @@ def close(actor, case: Case, *, reason: str, note: str) -> Case:
         case = lock(case)
         check_transition(actor, case, "close")
         before = case.state
-        case_closing.send(sender=Case, case=case, note=f"Signalement clôturé : {note}")
+        case_closing.send(sender=Case, actor=actor, case=case, note=f"Signalement clôturé : {note}")
         case.close()
         case.closure_reason, case.closure_note, case.closed_on = reason, note, timezone.localdate()
         case.closure_proposed = False

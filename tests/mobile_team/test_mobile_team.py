@@ -11,12 +11,11 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Event
-from cases.models import Case, Person
+from cases.models import Case
 from cases.views.actions import ACTIONS as CASE_ACTIONS
 from mobile_team import actions as mobile
 from mobile_team.models import InterventionReport, MobileTeamRequest
@@ -26,7 +25,6 @@ from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory, person_data
 from tests.mobile_team.factories import mobile_request
-from tests.organisation.factories import MembershipFactory
 from tests.urls import walk
 from workflows import tasks
 from workflows.models import CaseTask
@@ -53,11 +51,6 @@ def snapshot() -> dict:
 
 def text(response) -> str:
     return html.unescape(response.content.decode())
-
-
-@pytest.fixture
-def mobile2(personas):
-    return MembershipFactory(mobile_team=True, user__username="mobile2").user
 
 
 # --- 1. Refusals ---------------------------------------------------------------------------------
@@ -346,40 +339,3 @@ def test_dashboard_shows_median_delays_and_open_requests_by_departement(client, 
     assert figure("median-acceptance") == "2,0 j"  # 1, 2 and 6 days
     assert figure("median-first-intervention") == "5,0 j"  # 4, 5 and 12 days
     assert re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td></tr>", page) == [("69", "2"), ("93", "1")]
-
-
-# --- 7. E-mails ----------------------------------------------------------------------------------
-
-def test_a_new_request_emails_every_active_team_agent(personas, mobile2, django_capture_on_commit_callbacks):
-    MembershipFactory(mobile_team=True, ended=True, user__username="mobile_former")
-    MembershipFactory(mobile_team=True, user__username="mobile_inactive", user__is_active=False)
-    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True,
-                       person=person_data(last_name="Kerbrat-Vasseur"))
-    with django_capture_on_commit_callbacks(execute=True):
-        mobile.request_mobile_team(personas.coord_a, case, motive="Regard clinique", expected="family_support",
-                                    urgency="urgent", summary="Isolement.")
-    (sent,) = [m for m in mail.outbox if "Nouvelle demande d'intervention" in m.subject]
-    assert sorted(sent.to) == ["mobile2@example.invalid", "mobile@example.invalid"]
-    assert "(93)" in sent.subject and "URGENTE" in sent.subject
-    assert "kerbrat" not in (sent.subject + sent.body).casefold() and case.reference not in sent.body
-
-
-# answer: what the coordinators read
-ANSWER_MAILS = {"accept": "acceptée", "decline": "Équipe complète.", "schedule": "Intervention prévue le",
-                "report": "compte rendu", "complete": "terminé son intervention"}
-
-
-@pytest.mark.parametrize("answer", ANSWERS)
-def test_each_answer_emails_the_departements_coordinators(personas, django_capture_on_commit_callbacks, answer):
-    MembershipFactory(cell=personas.cell_a, coordinator=True, user__username="coord_a2")
-    MembershipFactory(cell=personas.cell_a, coordinator=True, ended=True, user__username="coord_a_former")
-    state, call = ANSWERS[answer]
-    request = mobile_request(personas.coord_a, personas.mobile, state)
-    Person.objects.filter(case=request.case).update(last_name="Kerbrat-Vasseur")
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        call(personas.mobile, request)
-    (sent,) = [m for m in mail.outbox if "Réponse de l'équipe mobile" in m.subject]
-    assert sent.to == ["coord_a2@example.invalid", "coord_a@example.invalid"]
-    assert request.case.reference in sent.subject and ANSWER_MAILS[answer] in sent.body
-    assert [m.subject for m in mail.outbox if "kerbrat" in (m.subject + m.body).casefold()] == []
