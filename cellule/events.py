@@ -13,4 +13,4 @@ events.register({
     "support_session.create": "Séance de groupe de parole enregistrée",
     "support_group.view": "Consultation des groupes de parole",
 }, render=events.summary({"date": "date", "ordre_du_jour": "ordre du jour", "état": "état",
-                          "familles": "familles", "nom": "nom"}))
+                          "familles": "familles", "nom": "nom", "signalements": "signalements affichés"}))

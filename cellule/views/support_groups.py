@@ -27,8 +27,11 @@ def support_groups(request):
         return redirect("support_groups:list")
     groups = SupportGroup.objects.filter(cell=cell).select_related("institution").prefetch_related(
         "sessions__families__person")
+    # The page names families: the cases offered to a session and those of past sessions.
+    shown = {case.reference for case in session_form.fields["families"].queryset}
+    shown |= {case.reference for group in groups for session in group.sessions.all() for case in session.families.all()}
     audit.record("support_group.view", departement=cell.departement.code,
-                 details={"groupes": [g.pk for g in groups]})
+                 details={"groupes": [g.pk for g in groups], "signalements": sorted(shown)})
     invalid = group_form.errors or session_form.errors
     return render(request, "support_groups/list.html", {
         "cell": cell, "groups": groups, "group_form": group_form, "session_form": session_form},

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import Event
 from cellule import actions as cellule
 from cellule.models import Attendance, Meeting
 from organisation.errors import ActionRefused
@@ -95,5 +96,8 @@ def test_support_groups_and_their_sessions_through_the_page(client, personas, ca
                       "families": [case.pk]})
     assert list(group.sessions.get().families.all()) == [case]
     assert case.reference in client.get(url).content.decode()
+    # The read names the cases whose families the page showed.
+    read = Event.objects.filter(action="support_group.view").latest("seq")
+    assert read.details["signalements"] == [case.reference] and read.actor == personas.coord_a
     client.force_login(personas.member_a)
     assert client.get(url).status_code == 403
