@@ -16,6 +16,7 @@ events.register({"membership.create": "Membre ajouté", "membership.update": "Me
 events.register({"user.create": "Compte créé", "user.update": "Compte modifié", "user.invite": "Invitation envoyée"},
                 render=_changes(User))
 events.register({"user.password_change": "Mot de passe changé par l'administration"})
+events.register({"user.password_set": "Mot de passe choisi"}, render=events.summary({"par": "par"}))
 events.register({"cell.create": "Cellule créée", "cell.update": "Cellule modifiée"}, render=_changes(Cell))
 events.register({"institution.create": "Institution créée", "institution.update": "Institution modifiée"},
                 render=_changes(Institution))

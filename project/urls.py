@@ -9,8 +9,7 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     # The link of an invitation e-mail: the one page besides the login page open without a session.
-    path("mot-de-passe/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
-         name="password_reset_confirm"),
+    path("mot-de-passe/<uidb64>/<token>/", views.InvitationPasswordView.as_view(), name="password_reset_confirm"),
     path("mot-de-passe/enregistre/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("cellules/", include("organisation.urls")),
     path("signalements/", include("cases.urls")),

@@ -1,8 +1,10 @@
-"""The home page, one per role."""
+"""The home page, one per role; the page where an invited person chooses a password."""
 
+from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.utils import timezone
 
+import audit
 from cases.models import Case
 from organisation import policy
 from organisation.models import Departement, Role
@@ -55,3 +57,13 @@ def _work_counts(user) -> dict[str, str]:
         "cases": f"{cases} signalement{'s' if cases > 1 else ''} en cours.",
         "tasks": f"{mine.count()} tâche(s) à traiter dont {late} en retard ; {queue} dans la file de l'équipe.",
     }
+
+
+class InvitationPasswordView(auth_views.PasswordResetConfirmView):
+    """The link of an invitation e-mail: the person chooses a password, and the trail records it."""
+
+    def form_valid(self, form):
+        with audit.atomic():
+            response = super().form_valid(form)
+            audit.record("user.password_set", obj=form.user, actor=form.user, details={"par": "lien d'invitation"})
+        return response

@@ -47,6 +47,8 @@ def test_an_invited_person_chooses_a_password_and_signs_in(client, personas, ins
     visitor.post(set_password, {"new_password1": "une-phrase-solide-42", "new_password2": "une-phrase-solide-42"})
     assert visitor.login(username="iroy", password="une-phrase-solide-42")
     assert Event.objects.filter(action="user.invite", actor=personas.coord_a).count() == 1
+    chosen = Event.objects.get(action="user.password_set")
+    assert chosen.actor.username == "iroy" and "une-phrase" not in str(chosen.details)
 
 
 def test_ending_a_membership_keeps_it_in_the_history(client, personas):
