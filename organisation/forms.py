@@ -20,9 +20,23 @@ class MemberFields(BaseForm):
 
 
 class AddForm(MemberFields):
-    user = forms.ModelChoiceField(label="Utilisateur existant", queryset=User.objects.filter(is_active=True)
-                                  .order_by("last_name"), empty_label="— choisir —")
-    field_order = ["user"]
+    """A person who already has an account, named by their exact e-mail address: never picked from a
+    list of every user of the country."""
+
+    email = forms.EmailField(label="Courriel de la personne (adresse exacte)")
+    field_order = ["email"]
+
+    def clean(self):
+        data = super().clean()
+        email = data.pop("email", None)
+        if email:
+            accounts = list(User.objects.filter(email__iexact=email, is_active=True)[:2])
+            if len(accounts) != 1:
+                self.add_error("email", "Aucun compte actif n'a cette adresse : invitez la personne."
+                               if not accounts else "Plusieurs comptes ont cette adresse : contactez l'administration.")
+            else:
+                data["user"] = accounts[0]
+        return data
 
 
 class InviteForm(MemberFields):

@@ -21,11 +21,16 @@ def institution(db):
 
 
 def test_a_coordinator_adds_an_existing_user(client, personas, institution):
-    newcomer = UserFactory(username="newcomer")
+    newcomer = UserFactory(username="newcomer", email="Nouvelle.Venue@example.invalid")
     client.force_login(personas.coord_a)
-    client.post(reverse("cell_detail", args=["93"]), {
-        "add": "", "user": newcomer.pk, "institution": institution.pk, "function": "Conseillère",
-        "role": "member", "starts_on": datetime.date.today().isoformat()})
+    fields = {"add": "", "institution": institution.pk, "function": "Conseillère", "role": "member",
+              "starts_on": datetime.date.today().isoformat()}
+    page = client.get(reverse("cell_detail", args=["93"])).content.decode()
+    assert newcomer.get_full_name() not in page  # no list of every user of the country to pick from
+    for unknown, message in [("personne@example.invalid", "Aucun compte actif"), ("Nouvelle", "adresse")]:
+        refused = client.post(reverse("cell_detail", args=["93"]), {**fields, "email": unknown})
+        assert refused.status_code == 400 and message in refused.content.decode()
+    client.post(reverse("cell_detail", args=["93"]), {**fields, "email": "nouvelle.venue@example.invalid"})
     membership = Membership.objects.get(user=newcomer)
     assert (membership.cell, membership.role) == (personas.cell_a, "member")
     assert newcomer.get_full_name() in client.get(reverse("cell_detail", args=["93"])).content.decode()
