@@ -62,9 +62,8 @@ def details(value: dict | None) -> dict:
 def _plain(value):
     if isinstance(value, dict):
         return {text(str(key)): _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [_plain(item) for item in value]
-        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
     if isinstance(value, str):
         return text(value)
     if isinstance(value, float):

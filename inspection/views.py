@@ -57,7 +57,7 @@ def search(request):
     _read("audit.search", request, request.GET.get("departement", ""),
           critères={k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "inspection/search.html", {"form": form, "page": page, "query": request.GET,
-                                                 "export_query": request.GET.urlencode()})
+                                                      "export_query": request.GET.urlencode()})
 
 
 def export(request, kind: str):
@@ -78,7 +78,7 @@ def export(request, kind: str):
             bundle = build_bundle(events)
         except ExportTooLarge as error:
             return render(request, "inspection/search.html", {"form": form, "page": None, "query": request.GET,
-                                                         "error": str(error)}, status=400)
+                                                              "error": str(error)}, status=400)
         count = len(bundle["events"])
         response = HttpResponse(json.dumps(bundle, ensure_ascii=False), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="journal-audit-{stamp}.json"'

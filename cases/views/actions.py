@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django_fsm import can_proceed
@@ -79,6 +79,9 @@ BY_SLUG = {action.slug: action for action in ACTIONS}
 def register(*added: CaseAction, after: str) -> None:
     """Add the actions another concern offers on a case page (the mobile team, the cellule's
     interviews), placed after the action ``after``: the case page shows them in that order."""
+    taken = [action.slug for action in added if action.slug in BY_SLUG]
+    if taken:
+        raise ImproperlyConfigured(f"Actions déjà offertes sur la page d'un signalement : {', '.join(taken)}.")
     position = ACTIONS.index(BY_SLUG[after]) + 1
     ACTIONS[position:position] = added
     BY_SLUG.update({action.slug: action for action in added})
