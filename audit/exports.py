@@ -9,10 +9,11 @@ so changing one byte of an event, a digest or the signature makes it fail.
 import csv
 import datetime
 
+from django.db.models import F
 from django.utils import timezone
 
-from audit import chain, signing
-from audit.models import Event
+from audit import chain, sealer, signing
+from audit.models import Seal
 
 FORMAT = "cellule-de-suivi/audit-bundle/1"
 MAX_LINKS = 500_000
@@ -39,7 +40,9 @@ def write_csv(events, stream) -> int:
     writer = csv.writer(stream, delimiter=";")
     writer.writerow([label for _, label in CSV_COLUMNS])
     count = 0
-    for row in events.order_by("seq").values(*[name for name, _ in CSV_COLUMNS]).iterator(chunk_size=2000):
+    columns = [name for name, _ in CSV_COLUMNS if name not in ("seq", "hash")]
+    rows = events.order_by("id").values(*columns, seq=F("seal__seq"), hash=F("seal__hash"))
+    for row in rows.iterator(chunk_size=2000):
         row["time"] = row["time"].astimezone(datetime.UTC).isoformat(timespec="seconds")
         writer.writerow([csv_cell(row[name]) for name, _ in CSV_COLUMNS])
         count += 1
@@ -47,11 +50,16 @@ def write_csv(events, stream) -> int:
 
 
 def _jsonable(row: dict) -> dict:
+    """An event of the bundle: its columns, from which the verifier re-computes its canonical text."""
+    row = {name: value for name, value in row.items() if name != "canonical"}
     return {**row, "time": row["time"].astimezone(datetime.UTC).isoformat(timespec="microseconds")}
 
 
 def build_bundle(events) -> dict:
-    selected = [_jsonable(row) for row in chain.rows(events)]
+    """The bundle of the sealed events among ``events`` (those still in the unsealed window are not
+    in it: they have no rank yet)."""
+    sealer.seal()
+    selected = [_jsonable(row) for row in chain.rows(Seal.objects.filter(event__in=events))]
     if not selected:
         first = last = 0
         previous, links = chain.GENESIS, []
@@ -59,10 +67,10 @@ def build_bundle(events) -> dict:
         first, last = selected[0]["seq"], selected[-1]["seq"]
         if last - first >= MAX_LINKS:
             raise ExportTooLarge(f"La période couvre {last - first + 1} événements : restreignez la recherche.")
-        before = Event.objects.filter(seq=first - 1).values_list("hash", flat=True).first()
+        before = Seal.objects.filter(seq=first - 1).values_list("hash", flat=True).first()
         previous = before or chain.GENESIS
-        links = [{"seq": row["seq"], "digest": chain.digest(row)}
-                 for row in chain.rows(Event.objects.filter(seq__range=(first, last)))]
+        links = [{"seq": row["seq"], "digest": chain.sha256(row["canonical"])}
+                 for row in chain.rows(Seal.objects.filter(seq__range=(first, last)))]
     head_hash = previous
     for item in links:
         head_hash = chain.chain(head_hash, item["digest"])

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
-from audit import chain, signing
-from audit.models import Event
+from audit import sealer, signing
+from audit.models import Seal
 
 
 class NoDestination(Exception):
@@ -23,10 +23,11 @@ class NoDestination(Exception):
 
 
 def current_head() -> dict:
-    """The last event of the chain: its id, rank and hash, and when the head was read."""
-    last = Event.objects.order_by("-seq").values("id", "seq", "hash").first() or {
-        "id": None, "seq": 0, "hash": chain.GENESIS}
-    return {"last_id": last["id"], "seq": last["seq"], "hash": last["hash"], "count": last["seq"],
+    """The last sealed event of the chain, once every event that can be sealed is: its id, rank
+    and hash, and when the head was read."""
+    sealer.seal()
+    last = sealer.head()
+    return {"last_id": last.event_id or None, "seq": last.seq, "hash": last.hash, "count": last.seq,
             "time": timezone.now().isoformat(timespec="seconds")}
 
 
@@ -76,7 +77,7 @@ class CheckpointsReport:
 def check_checkpoints(checkpoints: list[dict], public_keys: dict[str, str]) -> CheckpointsReport:
     """Check each checkpoint's signature by a trusted key and that the trail still holds its head;
     stop at the first that fails, saying why."""
-    head_seq = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    head_seq = sealer.head().seq
     previous_seq = 0
     for number, signed in enumerate(checkpoints, start=1):
         problem = _problem(signed, public_keys, head_seq, previous_seq)
@@ -103,8 +104,8 @@ def _problem(signed, public_keys: dict[str, str], head_seq: int, previous_seq: i
     if seq > head_seq:
         return (f"du {payload['time']}, il atteste le rang {seq}, le journal s'arrête au rang {head_seq} "
                 "(journal tronqué : sa fin a été supprimée)")
-    stored = Event.objects.filter(seq=seq).values("id", "hash").first() if seq else None
-    if seq and (stored is None or (stored["id"], stored["hash"]) != (payload["last_id"], payload["hash"])):
+    stored = Seal.objects.filter(seq=seq).values("event_id", "hash").first() if seq else None
+    if seq and (stored is None or (stored["event_id"], stored["hash"]) != (payload["last_id"], payload["hash"])):
         return (f"du {payload['time']}, l'événement de rang {seq} n'est plus celui qui a été signé "
                 "(événement modifié et chaîne recalculée, ou événements réordonnés)")
     return ""

@@ -1,14 +1,14 @@
-"""The append-only audit trail."""
+"""The append-only audit trail: events, written by the requests, and their seals, that chain them."""
 
 from django.conf import settings
 from django.db import models
 
 
 class ImmutableEvent(Exception):
-    """Raised on any attempt to change or delete a recorded event."""
+    """Raised on any attempt to change or delete a recorded event or seal."""
 
 
-class EventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ImmutableEvent("Le journal d'audit est en ajout seul : modification refusée.")
 
@@ -16,49 +16,92 @@ class EventQuerySet(models.QuerySet):
         raise ImmutableEvent("Le journal d'audit est en ajout seul : suppression refusée.")
 
 
-class Event(models.Model):
+class AppendOnly(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        raise ImmutableEvent("Le journal d'audit s'écrit par audit.record(), jamais directement.")
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEvent("Le journal d'audit est en ajout seul : suppression refusée.")
+
+
+class TransactionId(models.Func):
+    """The id of the inserting transaction on PostgreSQL (``pg_current_xact_id()``); none elsewhere."""
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return "(pg_current_xact_id()::text::bigint)", []
+
+
+class Event(AppendOnly):
     """One thing that happened: who, when, from where, what, on which object, in which département.
 
-    ``seq`` and ``hash`` chain the events: ``hash`` is the SHA-256 of the previous event's hash and
-    of this event's canonical serialisation (``audit.chain``). Events are only ever inserted by
-    ``audit.recorder``; PostgreSQL triggers reject UPDATE, DELETE and TRUNCATE on this table.
+    ``canonical`` holds the exact text that is hashed, made by ``audit.chain.canonical`` from the
+    other columns when the event was recorded; verification checks both that the columns still give
+    that text and that the text still gives the chain's links. ``txid`` is the transaction that
+    inserted the event: the sealer (``audit.sealer``) chains events in the order of their
+    transactions, once they are all finished. PostgreSQL triggers reject UPDATE, DELETE and TRUNCATE.
     """
 
-    seq = models.BigIntegerField("rang dans la chaîne", unique=True)
-    time = models.DateTimeField("date et heure", db_index=True)
+    time = models.DateTimeField("date et heure")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="auteur",
+        verbose_name="auteur", db_index=False,
     )
     actor_label = models.CharField("auteur (libellé)", max_length=150, blank=True)
     actor_role = models.CharField("rôle de l'auteur", max_length=16, blank=True)
     actor_cell = models.CharField("cellule de l'auteur", max_length=3, blank=True)
     ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
-    request_id = models.CharField("identifiant de requête", max_length=32, blank=True, db_index=True)
-    action = models.CharField("action", max_length=64, db_index=True)
+    request_id = models.CharField("identifiant de requête", max_length=32, blank=True)
+    action = models.CharField("action", max_length=64)
     object_type = models.CharField("type d'objet", max_length=64, blank=True)
     object_id = models.CharField("identifiant d'objet", max_length=64, blank=True)
     departement = models.CharField("département", max_length=3, blank=True)
     details = models.JSONField("détails", default=dict, blank=True)
-    hash = models.CharField("empreinte", max_length=64)
-
-    objects = EventQuerySet.as_manager()
+    canonical = models.TextField("forme canonique")
+    txid = models.BigIntegerField("transaction", null=True, blank=True, db_default=TransactionId())
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["id"]
         verbose_name = "événement d'audit"
         verbose_name_plural = "événements d'audit"
         indexes = [
             models.Index(fields=["departement", "time"], name="audit_event_dep_time"),
             models.Index(fields=["object_type", "object_id"], name="audit_event_object"),
             models.Index(fields=["actor", "time"], name="audit_event_actor_time"),
+            models.Index(fields=["action", "time"], name="audit_event_action_time"),
+            models.Index(fields=["txid"], name="audit_event_txid"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.time:%Y-%m-%d %H:%M:%S}"
+        return f"#{self.pk} {self.action} {self.time:%Y-%m-%d %H:%M:%S}"
 
-    def save(self, *args, **kwargs):
-        raise ImmutableEvent("Les événements s'enregistrent par audit.record(), jamais directement.")
 
-    def delete(self, *args, **kwargs):
-        raise ImmutableEvent("Le journal d'audit est en ajout seul : suppression refusée.")
+class Seal(AppendOnly):
+    """An event's place in the chain: its rank and ``hash = SHA-256(previous hash, SHA-256(canonical))``.
+
+    ``horizon`` is the transaction id below which every transaction had ended when the seal was
+    made (PostgreSQL): every event of those transactions is sealed at or before this one.
+    """
+
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, primary_key=True, related_name="seal",
+                                 verbose_name="événement")
+    seq = models.BigIntegerField("rang dans la chaîne", unique=True)
+    hash = models.CharField("empreinte", max_length=64)
+    horizon = models.BigIntegerField("horizon des transactions", null=True, blank=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = "scellement"
+        verbose_name_plural = "scellements"
+
+    def __str__(self) -> str:
+        return f"rang {self.seq} : événement #{self.event_id}"

@@ -1,13 +1,9 @@
-"""Recording events: ``record()`` inside ``atomic()``, chained at the very end of the transaction.
+"""Recording events: ``record()`` inside ``atomic()``, written at the very end of the transaction.
 
-Why buffer: every page view appends an event, so the chain lock must never be held for the length
-of a user's transaction. ``record()`` only appends to a per-connection buffer; when the outermost
-``audit.atomic()`` block is about to commit, ``_flush()`` takes the chain lock, reads the chain
-head, links and inserts the buffered events, and the commit that follows releases the lock. The
-lock is thus held for one indexed read, one multi-row INSERT and the COMMIT — not for the user's
-work. On PostgreSQL the lock is a transaction-level advisory lock; on SQLite every write
-transaction already holds the database's write lock (``transaction_mode=IMMEDIATE``). The unique
-``seq`` makes a fork impossible even if the lock were bypassed.
+``record()`` only appends to a per-connection buffer; when the outermost ``audit.atomic()`` block
+ends, ``_flush()`` inserts the buffered events with their canonical text. No lock is taken and the
+chain is not read: the events are chained afterwards by the sealer (``audit.sealer``), after the
+commit on PostgreSQL, inline on SQLite where a single writer holds the database's lock anyway.
 
 ``record()`` called outside ``audit.atomic()`` opens one around itself, so the event is written at
 once (in the caller's transaction if there is one: the change and its event commit or fail together).
@@ -25,11 +21,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from audit import canonical, chain, events
+from audit import canonical, chain, events, sealer
 from audit.models import Event
-
-# Any 64-bit constant: the key of the PostgreSQL advisory lock that serialises chain appends.
-CHAIN_LOCK_KEY = 0x617564697400
 
 
 class RecordedDenial(PermissionDenied):
@@ -180,19 +173,11 @@ def _actor_role_and_cell(actor) -> tuple[str, str]:
 
 
 def _flush(events: list[dict], using: str) -> None:
-    conn = connections[using]
-    if conn.vendor == "postgresql":
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-    head = Event.objects.using(using).order_by("-seq").values_list("seq", "hash").first()
-    seq, previous = head or (0, chain.GENESIS)
-    rows = []
-    for values in events:
-        seq += 1
-        values["seq"] = seq
-        previous = chain.link(previous, values)
-        rows.append(Event(hash=previous, **values))
-    Event.objects.using(using).bulk_create(rows)
+    Event.objects.using(using).bulk_create([Event(canonical=chain.canonical(values), **values) for values in events])
+    if connections[using].vendor == "postgresql":
+        sealer.seal_after_commit(using)
+    else:
+        sealer.seal(using)
 
 
 def record_denied(exc, *, path: str = "") -> None:

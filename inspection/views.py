@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 import audit
+from audit import sealer
 from audit.exports import ExportTooLarge, build_bundle, write_csv
 from audit.models import Event
 from cases.models import Case
@@ -53,7 +54,7 @@ def search(request):
         events = form.filter(events)
     elif form.is_bound:
         events = events.none()
-    page = Paginator(events.order_by("-seq"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events.select_related("seal").order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     _read("audit.search", request, request.GET.get("departement", ""),
           critères={k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "inspection/search.html", {"form": form, "page": page, "query": request.GET,
@@ -91,7 +92,7 @@ def case_timeline(request, reference: str):
     events = _inspector_scope(request)
     case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related("departement"),
                              reference=reference)
-    timeline = events.filter(details__signalement=case.reference).order_by("seq")
+    timeline = events.filter(details__signalement=case.reference).select_related("seal").order_by("id")
     _read("audit.case_timeline", request, case.departement.code, signalement=case.reference)
     return render(request, "inspection/case_timeline.html", {"case": case, "timeline": timeline})
 
@@ -99,7 +100,7 @@ def case_timeline(request, reference: str):
 def user_activity(request, username: str):
     events = _inspector_scope(request)
     person = get_object_or_404(get_user_model(), username=username)
-    page = Paginator(events.filter(actor=person).order_by("-seq"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events.filter(actor=person).select_related("seal").order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     _read("audit.user_activity", request, utilisateur=username)
     return render(request, "inspection/user_activity.html", {"person": person, "page": page, "query": request.GET})
 
@@ -109,15 +110,16 @@ def integrity(request):
     # Each run of verify_audit is an event of the trail itself: chained, protected like the others.
     checks = [{"ran_at": e.time, "verified": e.details.get("vérifiés", 0), "ok": e.details.get("intègre", False),
                "message": e.details.get("message", "")}
-              for e in Event.objects.filter(action="audit.verify").order_by("-seq")[:20]]
+              for e in Event.objects.filter(action="audit.verify").order_by("-id")[:20]]
     _read("audit.integrity", request)
-    return render(request, "inspection/integrity.html", {"checks": checks, "last": checks[0] if checks else None})
+    return render(request, "inspection/integrity.html", {"checks": checks, "last": checks[0] if checks else None,
+                                                         "window": sealer.unsealed(), "head": sealer.head()})
 
 
 def inspection_reads(request):
     """For coordinators: what the inspection consulted in their département."""
     if not any(m.role == Role.COORDINATOR for m in policy.scope(request.user).memberships):
         raise policy.AccessDenied(request.user, InspectionRight.VIEW_AUDIT)
-    events = inspection_reads_visible_to(request.user).order_by("-seq")
+    events = inspection_reads_visible_to(request.user).select_related("seal").order_by("-id")
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspection/inspection_reads.html", {"page": page, "query": request.GET})

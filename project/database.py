@@ -14,8 +14,9 @@ from django.db import connections
 
 
 def append_only_tables() -> list[str]:
-    """The audit trail and every history table (django-simple-history's ``Historical*`` models)."""
-    tables = [apps.get_model("audit", "Event")._meta.db_table]
+    """The audit trail (events and seals) and every history table (django-simple-history's
+    ``Historical*`` models)."""
+    tables = [apps.get_model("audit", name)._meta.db_table for name in ("Event", "Seal")]
     tables += sorted(m._meta.db_table for m in apps.get_models() if m.__name__.startswith("Historical"))
     return tables
 

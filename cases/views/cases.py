@@ -104,7 +104,7 @@ def case_detail(request, pk: int):
     record_view(request, case, motive)
     timeline = (
         Event.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(action__in=["case.view"])
-        .order_by("-seq")[:100]
+        .order_by("-id")[:100]
     )
     return render(request, "cases/case_detail.html", {
         "case": case,

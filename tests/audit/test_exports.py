@@ -19,7 +19,7 @@ from audit.exports import FORMULA_PREFIXES, csv_cell
 from audit.models import Event
 from audit.signing import public_key_text
 from project.env import env_signing_key
-from tests.audit.test_chain import tamper
+from tests.audit.trail import tamper
 from tests.cases.factories import CaseFactory, person_data
 
 
@@ -102,7 +102,7 @@ def test_a_checkpoint_still_verifies_after_new_events_and_fails_after_a_rewrite(
     assert "Point de contrôle signé" in run("audit_checkpoint", "--output", str(checkpoint))
     CaseFactory(coordinator=personas.coord_a)  # the trail grows after the checkpoint
     assert "1 point(s) de contrôle présent(s) et inchangé(s)" in run("verify_audit", "--checkpoint", str(checkpoint))
-    first = Event.objects.order_by("seq").first()
+    first = Event.objects.order_by("id").first()
     tamper("UPDATE audit_event SET action = %s WHERE id = %s", ["case.falsifie", first.pk])
     with pytest.raises(CommandError, match=f"#{first.pk} "):
         run("verify_audit", "--checkpoint", str(checkpoint))

@@ -216,7 +216,7 @@ def test_another_departements_case_is_not_found_and_the_attempt_is_recorded(clie
     response = client.post(url, resolve(FORMS[slug][2], ctx))
     assert response.status_code == 404
     assert snapshot() == before
-    event = Event.objects.filter(action="access.denied").order_by("seq").last()
+    event = Event.objects.filter(action="access.denied").order_by("id").last()
     assert Event.objects.filter(action="access.denied").count() == denied + 1
     assert (event.actor, event.object_id, event.departement) == (personas.coord_a, str(ctx.case.pk), "69")
 

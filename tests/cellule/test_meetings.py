@@ -97,7 +97,7 @@ def test_support_groups_and_their_sessions_through_the_page(client, personas, ca
     assert list(group.sessions.get().families.all()) == [case]
     assert case.reference in client.get(url).content.decode()
     # The read names the cases whose families the page showed.
-    read = Event.objects.filter(action="support_group.view").latest("seq")
+    read = Event.objects.filter(action="support_group.view").latest("id")
     assert read.details["signalements"] == [case.reference] and read.actor == personas.coord_a
     client.force_login(personas.member_a)
     assert client.get(url).status_code == 403

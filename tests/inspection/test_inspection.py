@@ -29,7 +29,7 @@ def test_the_search_shows_the_mandates_departements_only_and_is_itself_traced(cl
     client.force_login(personas.inspector)
     page = client.get(reverse("inspection:search"), {"action": "case."}).content.decode()
     assert mine.reference in page and other.reference not in page
-    read = Event.objects.filter(action="audit.search").latest("seq")
+    read = Event.objects.filter(action="audit.search").latest("id")
     assert (read.actor, read.departement, read.actor_role) == (personas.inspector, "93", "inspector")
     by_user = client.get(reverse("inspection:search"), {"user": "coord_b"}).content.decode()
     assert "Aucun événement." in by_user
@@ -121,7 +121,7 @@ def test_opening_a_case_outside_ones_own_work_asks_why(client, personas):
     assert refused.status_code == 400 and "Précisez le motif" in refused.content.decode()
     later.post(reverse("cases:motive", args=[case.pk]), {"reason": "replacement", "text": "Congé de S. Leroy"})
     assert later.get(reverse("cases:detail", args=[case.pk])).status_code == 200
-    view = Event.objects.filter(action="case.view", actor=designated).latest("seq")
+    view = Event.objects.filter(action="case.view", actor=designated).latest("id")
     assert view.details["motif"] == "Reprise du suivi (absence ou remplacement d'un collègue) — Congé de S. Leroy"
 
 

@@ -119,7 +119,7 @@ def test_each_page_showing_personal_data_records_its_read(client, personas, cont
     before = Event.objects.filter(action=event).count()
     response = client.get(reverse(name, args=args(context)))
     assert response.status_code == 200, (name, response.status_code)
-    read = Event.objects.filter(action=event).latest("seq")
+    read = Event.objects.filter(action=event).latest("id")
     assert Event.objects.filter(action=event).count() > before
     assert (read.actor, read.departement) == (getattr(personas, user), "93")
 

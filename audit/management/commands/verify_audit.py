@@ -13,10 +13,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 import audit
-from audit import chain, signing
+from audit import chain, sealer, signing, verification
 from audit.exports import verify_bundle
 from audit.heads import check_checkpoints, read_checkpoints
-from audit.models import Event
+from audit.models import Seal
 
 
 class Command(BaseCommand):
@@ -40,6 +40,7 @@ class Command(BaseCommand):
             return self.verify_file(file, public_key[0] if public_key else self.configured_public_key())
         if incremental and (not checkpoint or since is not None):
             raise CommandError("--incremental part du dernier point de contrôle : donnez --checkpoint, sans --since.")
+        sealer.seal()  # a checkpoint names a rank that may have to be sealed again after a crash
         proof, problem, start = "", "", (1, 0, chain.GENESIS)
         if checkpoint:
             proof, problem, last = self.check_checkpoints(checkpoint, public_key)
@@ -61,21 +62,25 @@ class Command(BaseCommand):
         self.stdout.write(message)
 
     def verify_chain(self, start_seq: int, previous_seq: int, previous_hash: str, proof: str) -> tuple[str, int, int]:
-        result = chain.verify(chain.rows(Event.objects.filter(seq__gte=start_seq)), previous_seq, previous_hash)
+        result = verification.verify(start_seq, previous_seq, previous_hash)
         if not result.ok:
             message = (f"Journal d'audit altéré après {result.verified} événement(s) vérifié(s) : "
                        f"première rupture à l'{result.broken}.")
         else:
+            window = sealer.unsealed()
+            pending = (f" {window.count} événement(s) de transactions en cours, pas encore scellé(s)."
+                       if window.count else "")
             message = (f"Journal d'audit intègre : {result.verified} événement(s) vérifié(s), "
-                       f"dernier rang {result.last_seq}, empreinte {result.last_hash}. {proof}").strip()
+                       f"dernier rang {result.last_seq}, empreinte {result.last_hash}.{pending} {proof}").strip()
         return message, result.verified, result.last_seq
 
     def start_at(self, event_id: int) -> tuple[int, int, str]:
         """Where ``--since`` starts: the event's rank, and the rank and hash of the one before."""
-        start = Event.objects.filter(pk=event_id).values("seq").first()
+        sealer.seal()
+        start = Seal.objects.filter(event_id=event_id).values("seq").first()
         if start is None:
-            raise CommandError(f"Aucun événement d'identifiant {event_id}.")
-        before = Event.objects.filter(seq__lt=start["seq"]).order_by("-seq").values("seq", "hash").first()
+            raise CommandError(f"Aucun événement scellé d'identifiant {event_id}.")
+        before = Seal.objects.filter(seq__lt=start["seq"]).order_by("-seq").values("seq", "hash").first()
         if before is None and start["seq"] != 1:
             raise CommandError(f"L'événement précédant #{event_id} est absent : vérifiez sans --since.")
         return (start["seq"], *((before["seq"], before["hash"]) if before else (0, chain.GENESIS)))

@@ -1,0 +1,148 @@
+"""Events are written unchained and sealed afterwards (``audit.sealer``): the rank and hash move to
+the seals, each event keeps the exact text that is hashed and its transaction's id.
+
+A trail written before is sealed here again, in its old order, with its events' canonical text
+(which no longer holds the rank): checkpoints signed before this migration name hashes that no
+longer exist, so take one right after it (``manage.py audit_checkpoint``).
+"""
+
+import datetime
+import hashlib
+import json
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+import audit.models
+
+GENESIS = "0" * 64
+FIELDS = ("time", "actor_id", "actor_label", "actor_role", "actor_cell", "ip", "request_id", "action",
+          "object_type", "object_id", "departement", "details")
+
+SEAL_TRIGGERS = """
+CREATE TRIGGER audit_seal_no_update_delete BEFORE UPDATE OR DELETE ON audit_seal
+    FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
+CREATE TRIGGER audit_seal_no_truncate BEFORE TRUNCATE ON audit_seal
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only();
+"""
+
+REMOVE_SEAL_TRIGGERS = """
+DROP TRIGGER IF EXISTS audit_seal_no_truncate ON audit_seal;
+DROP TRIGGER IF EXISTS audit_seal_no_update_delete ON audit_seal;
+"""
+
+
+def run(sql):
+    def operation(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            with schema_editor.connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    return operation
+
+
+def canonical(values: dict) -> str:
+    """``audit.chain.canonical`` as of this migration (a migration keeps its own copy of the format)."""
+    data = {name: values[name] for name in FIELDS}
+    data["time"] = data["time"].astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def seal_existing_events(apps, schema_editor):
+    Event, Seal = apps.get_model("audit", "Event"), apps.get_model("audit", "Seal")
+    connection = schema_editor.connection
+    using = connection.alias
+    if not Event.objects.using(using).exists():
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update_delete")
+        previous, seals = GENESIS, []
+        for seq, values in enumerate(Event.objects.using(using).order_by("seq").values("id", *FIELDS).iterator(), 1):
+            text = canonical(values)
+            cursor.execute("UPDATE audit_event SET canonical = %s WHERE id = %s", [text, values["id"]])
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            previous = hashlib.sha256(f"{previous}\n{digest}".encode()).hexdigest()
+            seals.append(Seal(event_id=values["id"], seq=seq, hash=previous))
+        Seal.objects.using(using).bulk_create(seals, batch_size=5000)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update_delete")
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('audit', '0002_append_only_triggers'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='Seal',
+            fields=[
+                ('event', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, primary_key=True, related_name='seal', serialize=False, to='audit.event', verbose_name='événement')),
+                ('seq', models.BigIntegerField(unique=True, verbose_name='rang dans la chaîne')),
+                ('hash', models.CharField(max_length=64, verbose_name='empreinte')),
+                ('horizon', models.BigIntegerField(blank=True, null=True, verbose_name='horizon des transactions')),
+            ],
+            options={
+                'verbose_name': 'scellement',
+                'verbose_name_plural': 'scellements',
+                'ordering': ['seq'],
+            },
+        ),
+        migrations.AddField(
+            model_name='event',
+            name='canonical',
+            field=models.TextField(default='', verbose_name='forme canonique'),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name='event',
+            name='txid',
+            field=models.BigIntegerField(blank=True, db_default=audit.models.TransactionId(), null=True, verbose_name='transaction'),
+        ),
+        migrations.RunPython(seal_existing_events, migrations.RunPython.noop),
+        migrations.AlterModelOptions(
+            name='event',
+            options={'ordering': ['id'], 'verbose_name': "événement d'audit", 'verbose_name_plural': "événements d'audit"},
+        ),
+        migrations.RemoveField(
+            model_name='event',
+            name='hash',
+        ),
+        migrations.RemoveField(
+            model_name='event',
+            name='seq',
+        ),
+        migrations.AlterField(
+            model_name='event',
+            name='action',
+            field=models.CharField(max_length=64, verbose_name='action'),
+        ),
+        migrations.AlterField(
+            model_name='event',
+            name='actor',
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur'),
+        ),
+        migrations.AlterField(
+            model_name='event',
+            name='request_id',
+            field=models.CharField(blank=True, max_length=32, verbose_name='identifiant de requête'),
+        ),
+        migrations.AlterField(
+            model_name='event',
+            name='time',
+            field=models.DateTimeField(verbose_name='date et heure'),
+        ),
+        migrations.AddIndex(
+            model_name='event',
+            index=models.Index(fields=['action', 'time'], name='audit_event_action_time'),
+        ),
+        migrations.AddIndex(
+            model_name='event',
+            index=models.Index(fields=['txid'], name='audit_event_txid'),
+        ),
+        migrations.RunPython(run(SEAL_TRIGGERS), run(REMOVE_SEAL_TRIGGERS)),
+    ]

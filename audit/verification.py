@@ -1,0 +1,127 @@
+"""Verifying the trail: every seal's link, every event's canonical text against its columns.
+
+On PostgreSQL the work is done by the database, one pass per range of ranks, the ranges checked in
+parallel (one connection each) when no transaction is open: for each seal, the rank follows the
+previous one, ``hash = SHA-256(previous hash, SHA-256(canonical))`` with the database's own
+``sha256()``, and the canonical text, read as JSON, equals the event's columns. Only the first
+problem of each range comes back to Python. Elsewhere (SQLite, or inside a transaction that other
+connections cannot see) the same checks run in Python (``audit.chain.verify``) or on one connection.
+
+Each link is checked against the stored hash of the seal before it, so checking the links range by
+range in any order proves the same as re-computing the chain from its start.
+"""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import connection, connections
+
+from audit import chain, sealer
+from audit.models import Event, Seal
+
+# For each seal of a range: its rank follows the previous one, its hash links the previous hash and the
+# digest of its event's canonical text, and that text, read as JSON, is still the event's columns.
+FIRST_PROBLEM = """
+SELECT seq, event_id, prev_seq, problem FROM (
+    SELECT s.seq, s.event_id, lag(s.seq, 1, %(prev_seq)s) OVER w AS prev_seq,
+           CASE WHEN e.id IS NULL THEN 'missing'
+                WHEN s.hash <> encode(sha256(convert_to(lag(s.hash, 1, %(prev_hash)s) OVER w || E'\\n'
+                     || encode(sha256(convert_to(e.canonical, 'UTF8')), 'hex'), 'UTF8')), 'hex') THEN 'link'
+                WHEN e.canonical::jsonb <> jsonb_build_object(
+                    'time', to_char(e.time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
+                    'actor_id', e.actor_id, 'actor_label', e.actor_label, 'actor_role', e.actor_role,
+                    'actor_cell', e.actor_cell, 'ip', host(e.ip), 'request_id', e.request_id, 'action', e.action,
+                    'object_type', e.object_type, 'object_id', e.object_id, 'departement', e.departement,
+                    'details', e.details) THEN 'content'
+           END AS problem
+    FROM audit_seal s LEFT JOIN audit_event e ON e.id = s.event_id
+    WHERE s.seq BETWEEN %(first)s AND %(last)s
+    WINDOW w AS (ORDER BY s.seq)
+) AS checked
+WHERE prev_seq <> seq - 1 OR problem IS NOT NULL
+ORDER BY seq LIMIT 1
+"""
+
+
+def verify(start_seq: int = 1, previous_seq: int = 0, previous_hash: str = chain.GENESIS) -> chain.Verification:
+    """Seal what can be, then verify the chain from ``start_seq``, naming the first broken link; and
+    that no event older than the last seal's horizon was left out of the chain."""
+    sealer.seal()
+    last = sealer.head()
+    if connection.vendor == "postgresql":
+        result = _verify_in_database(start_seq, last.seq, previous_seq, previous_hash)
+    else:
+        result = chain.verify(chain.rows(Seal.objects.filter(seq__gte=start_seq)), previous_seq, previous_hash)
+    if result.ok:
+        stray = _unsealed_below_horizon(_horizon_before(start_seq), last)
+        if stray is not None:
+            result.broken = chain.Break(stray, 0, "événement jamais scellé, antérieur au dernier scellement "
+                                                  "(écrit hors de l'enregistreur, ou scellement supprimé)")
+    return result
+
+
+def _verify_in_database(start_seq: int, last_seq: int, previous_seq: int, previous_hash: str) -> chain.Verification:
+    if last_seq < start_seq:
+        return chain.Verification(0, previous_seq, previous_hash)
+    parallel = not connection.in_atomic_block  # other connections would not see an open transaction's rows
+    workers = max(1, min(8, os.cpu_count() or 1)) if parallel else 1
+    size = -(-(last_seq - start_seq + 1) // workers)
+    ranges = [(first, min(first + size - 1, last_seq)) for first in range(start_seq, last_seq + 1, size)]
+    starts = [(previous_seq, previous_hash)] + [_seal_before(first) for first, _ in ranges[1:]]
+    jobs = [(first, last, *start) for (first, last), start in zip(ranges, starts, strict=True)]
+    if parallel and len(jobs) > 1:
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            problems = list(pool.map(_first_problem_on_own_connection, jobs))
+    else:
+        problems = [_first_problem(*job) for job in jobs]
+    broken = next((problem for problem in problems if problem is not None), None)
+    if broken is None:
+        last_hash = Seal.objects.filter(seq=last_seq).values_list("hash", flat=True).get()
+        return chain.Verification(last_seq - start_seq + 1, last_seq, last_hash)
+    before = _seal_before(broken.seq)
+    return chain.Verification(max(broken.seq - start_seq, 0), *before, broken=broken)
+
+
+def _seal_before(seq: int) -> tuple[int, str]:
+    """The rank and hash of the last seal before ``seq`` (a deleted one leaves a gap, found later)."""
+    found = Seal.objects.filter(seq__lt=seq).order_by("-seq").values_list("seq", "hash").first()
+    return found or (0, chain.GENESIS)
+
+
+def _first_problem_on_own_connection(job) -> chain.Break | None:
+    try:
+        return _first_problem(*job)
+    finally:
+        connections.close_all()
+
+
+def _first_problem(first: int, last: int, prev_seq: int, prev_hash: str) -> chain.Break | None:
+    with connection.cursor() as cursor:
+        cursor.execute(FIRST_PROBLEM, {"first": first, "last": last, "prev_seq": prev_seq, "prev_hash": prev_hash})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    seq, event_id, found_prev, problem = row
+    if found_prev != seq - 1:
+        return chain.Break(event_id, seq, chain.gap(found_prev, seq))
+    if problem == "missing":
+        return chain.Break(event_id, seq, "événement supprimé, son scellement demeure")
+    return chain.Break(event_id, seq, "contenu modifié : l'empreinte ne correspond plus"
+                       + (" (colonnes différentes de la forme canonique)" if problem == "content" else ""))
+
+
+def _horizon_before(seq: int) -> tuple[int, int]:
+    """Where the verified stretch starts: the horizon and event of the seal before it."""
+    found = Seal.objects.filter(seq__lt=seq).order_by("-seq").values_list("horizon", "event_id").first()
+    return (found[0] or 0, found[1]) if found else (0, 0)
+
+
+def _unsealed_below_horizon(since: tuple[int, int], last: sealer.Head) -> int | None:
+    """An event of the verified stretch that the seals passed over: inserted with an old transaction
+    id or none (not by the recorder), or whose seal was deleted."""
+    events = Event.objects.filter(seal__isnull=True)
+    if connection.vendor == "postgresql":
+        events = events.filter(txid__gte=since[0], txid__lt=last.horizon) | events.filter(txid__isnull=True)
+    else:
+        events = events.filter(pk__gt=since[1], pk__lte=last.event_id)
+    return events.order_by("pk").values_list("pk", flat=True).first()

@@ -1,0 +1,52 @@
+"""Helpers of the audit tests: recording, sealing, reading back and rewriting the trail."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.db import connection
+
+import audit
+from audit import chain, sealer, verification
+from audit.models import Event, Seal
+
+
+def record_events(count: int) -> list[Event]:
+    """``count`` events, sealed; returned in rank order."""
+    for n in range(count):
+        audit.record("test.evenement", object_type="organisation.cell", object_id=n, departement="93",
+                     details={"rang": n, "accents": "éàç", "liste": [1, "deux"]})
+    sealer.seal()
+    return list(Event.objects.filter(seal__isnull=False).select_related("seal").order_by("seal__seq"))
+
+
+def sealed_rows() -> list[dict]:
+    sealer.seal()
+    return list(chain.rows(Seal.objects.all()))
+
+
+def verified() -> chain.Verification:
+    """The whole trail verified (sealed first), as ``verify_audit`` does it on this database."""
+    result = verification.verify()
+    assert result.ok, result.broken
+    return result
+
+
+def tamper(sql: str, params: list) -> None:
+    """Rewrite the trail with raw SQL, as someone with the tables owner's rights could."""
+    # PostgreSQL refuses ALTER TABLE while deferred foreign-key checks are pending: fire them first.
+    connection.check_constraints()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_event DISABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_seal DISABLE TRIGGER USER")
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_event ENABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_seal ENABLE TRIGGER USER")
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
