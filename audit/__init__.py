@@ -1,6 +1,7 @@
-"""The audit trail: ``audit.record(...)`` inside ``audit.atomic()``; see ``audit.recorder``."""
+"""The audit trail: ``audit.record(...)``, in the transaction of the change it records; see
+``audit.recorder`` and ``audit.sealer``."""
 
-__all__ = ["acting", "atomic", "record", "record_denied"]
+__all__ = ["acting", "record", "record_denied"]
 
 
 def __getattr__(name: str):

@@ -1,23 +1,20 @@
-"""Recording events: ``record()`` inside ``atomic()``, written at the very end of the transaction.
+"""Recording events: ``record()`` writes one event at once, in the caller's transaction if any.
 
-``record()`` only appends to a per-connection buffer; when the outermost ``audit.atomic()`` block
-ends, ``_flush()`` inserts the buffered events with their canonical text. No lock is taken and the
-chain is not read: the events are chained afterwards by the sealer (``audit.sealer``), after the
-commit on PostgreSQL, inline on SQLite where a single writer holds the database's lock anyway.
-
-``record()`` called outside ``audit.atomic()`` opens one around itself, so the event is written at
-once (in the caller's transaction if there is one: the change and its event commit or fail together).
+The event and the change it records commit or roll back together, savepoints included: an event
+recorded in a block that rolls back goes with it. No lock is taken and the chain is not read: the
+events are chained afterwards by the sealer (``audit.sealer``), once their transaction has
+committed. Entry points therefore wrap a change and its events in ``transaction.atomic()``.
 """
 
 import contextvars
+import functools
 import uuid
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -64,51 +61,6 @@ def current() -> Context:
     return _context.get() or Context(actor_label="système")
 
 
-class _Buffer:
-    """Events waiting for the end of the outermost ``audit.atomic()`` on one connection.
-
-    Each event comes with a marker registered by ``transaction.on_commit``: Django drops the
-    callbacks of a savepoint that rolls back, so an event whose marker is gone at the end belonged
-    to a plain ``transaction.atomic()`` block that rolled back (its exception caught), and goes with
-    the changes it recorded. The markers themselves do nothing after the commit.
-    """
-
-    def __init__(self) -> None:
-        self.depth = 0
-        self.events: list[tuple[dict, Callable[[], None]]] = []
-
-    def surviving(self, using: str) -> list[dict]:
-        alive = {id(callback) for _, callback, _ in connections[using].run_on_commit}
-        return [event for event, marker in self.events if id(marker) in alive]
-
-
-def _buffer(using: str) -> _Buffer:
-    conn = connections[using]
-    if not hasattr(conn, "_audit_buffer"):
-        conn._audit_buffer = _Buffer()
-    return conn._audit_buffer
-
-
-@contextmanager
-def atomic(using: str = DEFAULT_DB_ALIAS):
-    """``transaction.atomic()`` whose recorded events are chained and written as it ends."""
-    buffer = _buffer(using)
-    with transaction.atomic(using=using):
-        mark = len(buffer.events)
-        buffer.depth += 1
-        try:
-            yield
-        except BaseException:
-            del buffer.events[mark:]  # this block's events roll back with its changes
-            raise
-        finally:
-            buffer.depth -= 1
-        if buffer.depth == 0 and buffer.events:
-            events, buffer.events = buffer.surviving(using), []
-            if events:
-                _flush(events, using)
-
-
 def record(
     action: str,
     *,
@@ -149,20 +101,8 @@ def record(
         "departement": departement,
         "details": canonical.details(details),
     }
-    buffer = _buffer(using)
-    if not buffer.depth:
-        with atomic(using):
-            _buffer_event(buffer, event, using)
-        return
-    _buffer_event(buffer, event, using)
-
-
-def _buffer_event(buffer: _Buffer, event: dict, using: str) -> None:
-    def marker() -> None:
-        """Nothing to do once committed: it only tells whether its savepoint survived."""
-
-    transaction.on_commit(marker, using=using)
-    buffer.events.append((event, marker))
+    _insert(event, using)
+    sealer.seal_after_commit(using)
 
 
 def _actor_role_and_cell(actor) -> tuple[str, str]:
@@ -172,12 +112,24 @@ def _actor_role_and_cell(actor) -> tuple[str, str]:
     return import_string(provider)(actor) if provider else ("", "")
 
 
-def _flush(events: list[dict], using: str) -> None:
-    Event.objects.using(using).bulk_create([Event(canonical=chain.canonical(values), **values) for values in events])
-    if connections[using].vendor == "postgresql":
-        sealer.seal_after_commit(using)
-    else:
-        sealer.seal(using)
+def _insert(event: dict, using: str) -> None:
+    """One INSERT, by the connection's cursor: the hot path of every page, kept short."""
+    conn = connections[using]
+    event["canonical"] = chain.canonical(event)
+    fields, sql = _insert_statement(using)
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [field.get_db_prep_save(event[field.attname], conn) for field in fields])
+
+
+@functools.cache
+def _insert_statement(using: str) -> tuple[list, str]:
+    """The columns the recorder writes, all but the id and the transaction's (the database's
+    defaults), and the INSERT statement."""
+    fields = [field for field in Event._meta.concrete_fields if field.attname not in ("id", "txid")]
+    quote = connections[using].ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return fields, f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
 
 
 def record_denied(exc, *, path: str = "") -> None:

@@ -24,17 +24,16 @@ A seal lost in a crash (the seal's commit does not wait for the disk) is made ag
 events, identically: the order depends only on the events.
 """
 
-import logging
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
 from audit import chain
 from audit.models import Event, Seal
-
-logger = logging.getLogger(__name__)
 
 # Any 64-bit constant: the key of the PostgreSQL advisory lock that one sealer at a time holds.
 CHAIN_LOCK_KEY = 0x617564697400
@@ -101,10 +100,10 @@ def seal(using: str = DEFAULT_DB_ALIAS) -> int:
             cursor.execute(HORIZON, {"space": XID_SPACE})
             horizon, own = cursor.fetchone()
             last = head(using)
-            recorded = min(horizon, own) if own is not None else horizon
+            since, recorded = last.horizon, min(horizon, own) if own is not None else horizon
             sealed = 0
-            while True:
-                cursor.execute(CANDIDATES, {"since": last.horizon, "horizon": horizon, "own": own, "batch": BATCH})
+            while True:  # by batches; ``since`` stays: the batch before may have ended inside a transaction
+                cursor.execute(CANDIDATES, {"since": since, "horizon": horizon, "own": own, "batch": BATCH})
                 found = cursor.fetchall()
                 last = _append(last, found, recorded, using)
                 sealed += len(found)
@@ -129,8 +128,20 @@ def _append(last: Head, found: list[tuple[int, str]], horizon: int | None, using
     return last
 
 
+_next_attempt = 0.0  # in this process, by time.monotonic()
+
+
 def seal_after_commit(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Seal when the current transaction commits, if no other sealer is at work (PostgreSQL)."""
+    """Seal when the current transaction commits (at once outside a transaction). On PostgreSQL,
+    only if no other sealer is at work, and at most once per ``AUDIT_SEAL_INTERVAL`` seconds in a
+    process, so that under load one seal takes the events of many requests instead of each request
+    paying for its own."""
+    global _next_attempt
+    if connections[using].vendor == "postgresql":
+        now = time.monotonic()
+        if now < _next_attempt:
+            return
+        _next_attempt = now + settings.AUDIT_SEAL_INTERVAL
     transaction.on_commit(lambda: seal(using), using=using, robust=True)
 
 

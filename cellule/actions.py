@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 import audit
@@ -25,7 +26,7 @@ def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: li
     policy.require(actor, CelluleRight.MANAGE_MEETINGS, cell)
     if any(case.departement_id != cell.departement_id for case in cases):
         raise ValidationError({"cases": "L'ordre du jour ne porte que sur les signalements de la cellule."})
-    with audit.atomic():
+    with transaction.atomic():
         meeting = Meeting.objects.create(cell=cell, held_at=held_at)
         for case in cases:
             meeting.items.create(case=case)
@@ -39,7 +40,7 @@ def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: li
 def record_meeting(actor, meeting: Meeting, *, minutes: str, decisions: dict[int, str],
                    attendance: dict[int, str]) -> Meeting:
     """The meeting's minutes, a decision per agenda item, who was present or excused."""
-    with audit.atomic():
+    with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("cell__departement").get(pk=meeting.pk)
         policy.require(actor, CelluleRight.MANAGE_MEETINGS, meeting.cell)
         if meeting.status == Meeting.Status.CLOSED:
@@ -65,7 +66,7 @@ def record_meeting(actor, meeting: Meeting, *, minutes: str, decisions: dict[int
 
 def close_meeting(actor, meeting: Meeting, *, minutes: str) -> Meeting:
     """Closing a meeting freezes it, minutes and decisions."""
-    with audit.atomic():
+    with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("cell__departement").get(pk=meeting.pk)
         policy.require(actor, CelluleRight.MANAGE_MEETINGS, meeting.cell)
         if meeting.status == Meeting.Status.CLOSED:
@@ -80,7 +81,7 @@ def close_meeting(actor, meeting: Meeting, *, minutes: str) -> Meeting:
 def record_interview_request(actor, case: Case, **fields) -> InterviewRequest:
     """A family asks to meet the préfet, the directeur de cabinet or the référent; the coordinators
     get a task to answer it."""
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_open(actor, CelluleRight.MANAGE_INTERVIEWS, case)
         request = InterviewRequest(case=case, **fields)
@@ -96,7 +97,7 @@ def update_interview_request(actor, case: Case, request: InterviewRequest, *, st
                              scheduled_at: datetime.datetime | None = None, held_on: datetime.date | None = None,
                              outcome: str = "") -> InterviewRequest:
     """The interview is scheduled, then held, with what came of it."""
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_open(actor, CelluleRight.MANAGE_INTERVIEWS, case)
         request = InterviewRequest.objects.select_for_update().get(pk=request.pk, case=case)
@@ -125,7 +126,7 @@ def _check_dates(request: InterviewRequest) -> None:
 
 def create_support_group(actor, cell: Cell, *, name: str, institution) -> SupportGroup:
     policy.require(actor, CelluleRight.MANAGE_MEETINGS, cell)
-    with audit.atomic():
+    with transaction.atomic():
         group = SupportGroup(cell=cell, name=name, institution=institution)
         group.full_clean()
         group.save()
@@ -139,7 +140,7 @@ def record_support_session(actor, group: SupportGroup, *, on: datetime.date,
     policy.require(actor, CelluleRight.MANAGE_MEETINGS, group.cell)
     if any(case.departement_id != group.cell.departement_id for case in families):
         raise ValidationError({"families": "Les familles participantes sont suivies par la cellule."})
-    with audit.atomic():
+    with transaction.atomic():
         session = SupportGroupSession.objects.create(group=group, on=on)
         session.families.set(families)
         _record("support_session.create", actor, session, group.cell, familles=len(families))

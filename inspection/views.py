@@ -100,7 +100,8 @@ def case_timeline(request, reference: str):
 def user_activity(request, username: str):
     events = _inspector_scope(request)
     person = get_object_or_404(get_user_model(), username=username)
-    page = Paginator(events.filter(actor=person).select_related("seal").order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    events = events.filter(actor=person).select_related("seal").order_by("-id")
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     _read("audit.user_activity", request, utilisateur=username)
     return render(request, "inspection/user_activity.html", {"person": person, "page": page, "query": request.GET})
 

@@ -8,6 +8,7 @@ with the team's answer attached to it.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ Outcome = MobileTeamRequest.Outcome
 def request_mobile_team(actor, case: Case, *, motive: str, expected: str, urgency: str, summary: str,
                         preferred_dates: str = "", preferred_place: str = "") -> MobileTeamRequest:
     """The préfet calls the team: what it needs to know, written for it, and nothing else of the case."""
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_transition(actor, case, "request_mobile_team")
         person = case.person
@@ -82,7 +83,7 @@ def _back_to_care(actor, case: Case, request: MobileTeamRequest, outcome: str, n
 
 
 def accept(actor, request: MobileTeamRequest) -> MobileTeamRequest:
-    with audit.atomic():
+    with transaction.atomic():
         case, request = _locked(request)
         policy.require(actor, RequestRight.HANDLE_MOBILE_REQUEST, request)
         _check_status(request, "accept")
@@ -97,7 +98,7 @@ def accept(actor, request: MobileTeamRequest) -> MobileTeamRequest:
 
 def decline(actor, request: MobileTeamRequest, *, reason: str) -> MobileTeamRequest:
     reason = require_text(reason, "reason", "Indiquez pourquoi l'équipe ne peut pas intervenir.")
-    with audit.atomic():
+    with transaction.atomic():
         case, request = _locked(request)
         policy.require(actor, RequestRight.HANDLE_MOBILE_REQUEST, request)
         _check_status(request, "decline")
@@ -111,7 +112,7 @@ def decline(actor, request: MobileTeamRequest, *, reason: str) -> MobileTeamRequ
 
 def schedule(actor, request: MobileTeamRequest, *, scheduled_at: datetime.datetime, place: str,
              intervener: str) -> MobileTeamRequest:
-    with audit.atomic():
+    with transaction.atomic():
         case, request = _locked(request)
         policy.require(actor, RequestRight.WORK_MOBILE_REQUEST, request)
         _check_status(request, "schedule")
@@ -130,7 +131,7 @@ def schedule(actor, request: MobileTeamRequest, *, scheduled_at: datetime.dateti
 
 
 def add_report(actor, request: MobileTeamRequest, *, on: datetime.date, text: str) -> InterventionReport:
-    with audit.atomic():
+    with transaction.atomic():
         case, request = _locked(request)
         policy.require(actor, RequestRight.WORK_MOBILE_REQUEST, request)
         if request.status != Status.SCHEDULED:
@@ -151,7 +152,7 @@ def add_report(actor, request: MobileTeamRequest, *, on: datetime.date, text: st
 
 
 def complete(actor, request: MobileTeamRequest) -> MobileTeamRequest:
-    with audit.atomic():
+    with transaction.atomic():
         case, request = _locked(request)
         policy.require(actor, RequestRight.WORK_MOBILE_REQUEST, request)
         _check_status(request, "complete")
@@ -169,7 +170,7 @@ def complete(actor, request: MobileTeamRequest) -> MobileTeamRequest:
 def withdraw(actor, case: Case, *, reason: str) -> MobileTeamRequest:
     """The coordinators withdraw the case's open request."""
     reason = require_text(reason, "reason", "Indiquez pourquoi la demande est retirée.")
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_transition(actor, case, "mobile_team_done", RequestRight.MANAGE_MOBILE_REQUEST)
         request = case.mobile_team_requests.select_for_update().filter(status__in=MobileTeamRequest.OPEN).last()
@@ -190,7 +191,7 @@ def _announce_withdrawal(actor, request: MobileTeamRequest, reason: str) -> None
 
 def acknowledge(actor, case: Case) -> Case:
     """The coordinators have read the team's answer: their task is done."""
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         policy.require(actor, RequestRight.MANAGE_MOBILE_REQUEST, case)
         unread = list(case.mobile_team_requests.select_for_update().filter(answer_unread=True))

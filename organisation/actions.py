@@ -35,7 +35,7 @@ def save_membership(actor, membership: Membership) -> Membership:
     membership.full_clean()
     creating = membership._state.adding
     before = {} if creating else snapshot(Membership.objects.get(pk=membership.pk))
-    with audit.atomic():
+    with transaction.atomic():
         membership.save()
         audit.record(
             "membership.create" if creating else "membership.update",
@@ -55,7 +55,7 @@ def save_reference(actor, instance: models.Model, before: dict | None = None) ->
     """
     policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
     creating = instance._state.adding
-    with audit.atomic():
+    with transaction.atomic():
         instance.save()
         audit.record(
             f"{instance._meta.model_name}.{'create' if creating else 'update'}",
@@ -70,7 +70,7 @@ def save_reference(actor, instance: models.Model, before: dict | None = None) ->
 def set_mandate_departements(actor, mandate, departements) -> None:
     """Name the départements an inspection mandate covers: admin only."""
     policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
-    with audit.atomic():
+    with transaction.atomic():
         mandate.departements.set(departements)
         audit.record(
             "mandate.departements", obj=mandate, actor=actor,
@@ -95,7 +95,7 @@ def invite_member(actor, cell, *, username: str, first_name: str, last_name: str
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     user.set_unusable_password()
     user.full_clean()
-    with audit.atomic():
+    with transaction.atomic():
         user.save()
         audit.record("user.invite", obj=user, actor=actor, departement=cell.departement.code,
                      details={"changements": diff({}, snapshot(user))})

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
@@ -77,7 +78,7 @@ class AuditedAdmin(admin.ModelAdmin):
 @admin.register(User, site=admin_site)
 class AuditedUserAdmin(AuditedAdmin, UserAdmin):
     def user_change_password(self, request, id, form_url=""):
-        with audit.atomic():
+        with transaction.atomic():
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and isinstance(response, HttpResponseRedirect):
                 audit.record("user.password_change", object_type="auth.user", object_id=id)

@@ -156,6 +156,9 @@ AUDIT_TRUSTED_PUBLIC_KEYS = env_list(ENV, "AUDIT_TRUSTED_PUBLIC_KEYS", [])
 
 # Who the trail records as the actor's role and cellule: the access policy's answer.
 AUDIT_ACTOR = "organisation.policy.audit_actor"
+# Events are sealed after a commit at most once per this many milliseconds in each process, and by
+# `manage.py seal_audit --every 1` run as a service (audit.sealer).
+AUDIT_SEAL_INTERVAL = env_int(ENV, "AUDIT_SEAL_INTERVAL_MS", 1000) / 1000
 
 # The audit trail's client address: the number of reverse proxies in front of the application whose
 # X-Forwarded-For entries are trusted (0: the peer's address).

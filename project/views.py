@@ -1,6 +1,7 @@
 """The home page, one per role; the page where an invited person chooses a password."""
 
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -63,7 +64,7 @@ class InvitationPasswordView(auth_views.PasswordResetConfirmView):
     """The link of an invitation e-mail: the person chooses a password, and the trail records it."""
 
     def form_valid(self, form):
-        with audit.atomic():
+        with transaction.atomic():
             response = super().form_valid(form)
             audit.record("user.password_set", obj=form.user, actor=form.user, details={"par": "lien d'invitation"})
         return response

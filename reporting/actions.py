@@ -47,7 +47,7 @@ def current(actor, cell: Cell, month: Month) -> MonthlyReport:
 
 
 def edit(actor, report: MonthlyReport, *, results: str, difficulties: str) -> MonthlyReport:
-    with audit.atomic():
+    with transaction.atomic():
         report = _locked(actor, report)
         if report.status == Status.SENT:
             raise ActionRefused(FROZEN)
@@ -62,7 +62,7 @@ def edit(actor, report: MonthlyReport, *, results: str, difficulties: str) -> Mo
 
 
 def validate(actor, report: MonthlyReport) -> MonthlyReport:
-    with audit.atomic():
+    with transaction.atomic():
         report = _locked(actor, report)
         if report.status != Status.DRAFT:
             raise ActionRefused(FROZEN if report.status == Status.SENT else "Ce compte rendu est déjà validé.")
@@ -76,7 +76,7 @@ def send(actor, report: MonthlyReport) -> MonthlyReport:
     """Freeze the figures and send the table to the ministry's addresses."""
     if not settings.REPORT_RECIPIENTS:
         raise ActionRefused("Aucune adresse de destination : le réglage REPORT_RECIPIENTS est vide.")
-    with audit.atomic():
+    with transaction.atomic():
         report = _locked(actor, report)
         if report.status != Status.VALIDATED:
             raise ActionRefused(FROZEN if report.status == Status.SENT
@@ -98,7 +98,7 @@ def send(actor, report: MonthlyReport) -> MonthlyReport:
 
 def correct(actor, report: MonthlyReport) -> MonthlyReport:
     """A new draft version of a sent report; the sent one stays as it was."""
-    with audit.atomic():
+    with transaction.atomic():
         report = _locked(actor, report)
         if report.status != Status.SENT:
             raise ActionRefused("Seul un compte rendu envoyé se corrige par une nouvelle version.")

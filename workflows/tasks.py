@@ -8,6 +8,7 @@ registered with ``@expects`` ask of it (``cases.tasks``, ``mobile_team.tasks``, 
 
 from collections.abc import Callable
 
+from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.token import Token
@@ -89,7 +90,7 @@ def _complete(task: CaseTask, actor) -> None:
 
 def claim(actor, task: CaseTask) -> CaseTask:
     """Take a task from the team's queue. Two people claiming at once: one gets it."""
-    with audit.atomic(), task.activation() as activation:
+    with transaction.atomic(), task.activation() as activation:
         task = activation.task
         if task.status != STATUS.NEW:
             holder = task.owner.get_full_name() if task.owner_id else "quelqu'un d'autre"
@@ -104,7 +105,7 @@ def claim(actor, task: CaseTask) -> CaseTask:
 
 def release(actor, task: CaseTask) -> CaseTask:
     """Put a claimed task back in the team's queue."""
-    with audit.atomic(), task.activation() as activation:
+    with transaction.atomic(), task.activation() as activation:
         task = activation.task
         if task.status != STATUS.ASSIGNED:
             raise ActionRefused("Cette tâche n'est plus attribuée : elle ne peut pas être remise dans la file.")

@@ -14,7 +14,7 @@ CLOSED_MESSAGE = "Le signalement {reference} est clôturé : rouvrez-le d'abord.
 def lock(case: Case) -> Case:
     """The case re-read under a row lock: whoever acts second sees the first one's change.
 
-    Callers are inside ``audit.atomic()``; the lock is held until it commits. A stale copy that
+    Callers are inside ``transaction.atomic()``; the lock is held until it commits. A stale copy that
     bypassed this would still fail on save (``ConcurrentTransitionMixin``).
     """
     return (

@@ -3,9 +3,9 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
-import audit
 from cases.actions.base import check_transition, lock, record, record_transition, require_text, validate
 from cases.models import Case, CaseCounter, ClosureReason, Person, Relative
 from cases.rules import CaseRight
@@ -30,7 +30,7 @@ def intake(actor, cell: Cell, *, source: str, received_on: datetime.date, facts:
     proches = [Relative(**values) for values in relatives]
     for relative in proches:
         validate(relative, exclude=["case"])
-    with audit.atomic():
+    with transaction.atomic():
         _create(case, young, proches)
         record("case.intake", actor, case, origine=case.source, proches=len(proches))
     return case
@@ -63,7 +63,7 @@ def _next_number(departement: Departement, year: int) -> int:
 def transfer(actor, case: Case, *, destination: Departement, note: str) -> Case:
     """Close the case here and open a received case, linked to it, in the destination département."""
     note = require_text(note, "note", "Indiquez le motif du transfert.")
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_transition(actor, case, "transfer")
         if destination.pk == case.departement_id:

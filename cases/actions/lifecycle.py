@@ -2,15 +2,15 @@
 
 Each one locks the case, checks the policy and the state, validates, writes the record that goes
 with the transition, moves the state, keeps the tasks in step and records the audit event, all in
-one ``audit.atomic()`` block.
+one ``transaction.atomic()`` block.
 """
 
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
-import audit
 from audit.changes import snapshot
 from cases.actions.base import check_open, check_transition, lock, record, record_transition, require_text, validate
 from cases.models import CareMeasure, Case, ClosureReason, FamilyContact, FollowUpNote, State
@@ -27,7 +27,7 @@ def record_family_contact(actor, case: Case, *, on: datetime.date, channel: str,
                           not_attempted_reason: str = "", note: str = "") -> FamilyContact:
     """A contact with the family; reached from ``received``, the case moves to ``family_contacted``.
     Failed attempts are recorded and keep the state."""
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_open(actor, CaseRight.CONTACT_FAMILY, case)
         contact = FamilyContact(case=case, on=on, channel=channel, by=actor, outcome=outcome,
@@ -49,7 +49,7 @@ def record_family_contact(actor, case: Case, *, on: datetime.date, channel: str,
 
 def assign(actor, case: Case, *, referent, no_contact_reason: str = "") -> Case:
     """Name the referent, a member of the cellule; from ``received``, say why the family was not contacted."""
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_transition(actor, case, "assign")
         if not case.departement.cell.memberships.active().filter(
@@ -72,7 +72,7 @@ def assign(actor, case: Case, *, referent, no_contact_reason: str = "") -> Case:
 
 def start_care(actor, case: Case, *, measure: dict | None = None) -> Case:
     """The referent starts the care: at least one care measure, given here or added before."""
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_transition(actor, case, "start_care")
         if measure:
@@ -92,7 +92,7 @@ def start_care(actor, case: Case, *, measure: dict | None = None) -> Case:
 
 def complete_review(actor, case: Case, *, note: str, propose_closure: bool = False) -> FollowUpNote:
     """The referent's periodic review; a proposal to close gives the coordinators a decision task."""
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         policy.require(actor, CaseRight.REVIEW, case)
         if case.state not in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED):
@@ -110,7 +110,7 @@ def complete_review(actor, case: Case, *, note: str, propose_closure: bool = Fal
 def decline_closure(actor, case: Case, *, note: str) -> Case:
     """The coordinators decide to go on with the care the referent proposed to close."""
     note = require_text(note, "note", "Indiquez pourquoi le suivi continue.")
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         policy.require(actor, CaseRight.DECIDE_CLOSURE, case)
         if not case.closure_proposed or case.state == State.CLOSED:
@@ -126,7 +126,7 @@ def close(actor, case: Case, *, reason: str, note: str) -> Case:
     note = require_text(note, "note", "Une note de clôture est obligatoire.")
     if reason not in ClosureReason.values or reason == ClosureReason.TRANSFERRED:
         raise ValidationError({"reason": "Choisissez un motif de clôture (le transfert a sa propre action)."})
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_transition(actor, case, "close")
         before = case.state
@@ -142,7 +142,7 @@ def close(actor, case: Case, *, reason: str, note: str) -> Case:
 
 def reopen(actor, case: Case, *, reason: str) -> Case:
     reason = require_text(reason, "reason", "Indiquez le motif de la réouverture.")
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_transition(actor, case, "reopen")
         if case.closure_reason == ClosureReason.TRANSFERRED:

@@ -3,9 +3,9 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
-import audit
 from audit.changes import diff, snapshot
 from cases.actions.base import check_open, lock, record, validate
 from cases.models import CareMeasure, Case, Consent, Person, Relative
@@ -14,7 +14,7 @@ from organisation.errors import ActionRefused
 
 
 def add_care_measure(actor, case: Case, **fields) -> CareMeasure:
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_open(actor, CaseRight.MANAGE_CARE, case)
         measure = CareMeasure(case=case, **fields)
@@ -25,7 +25,7 @@ def add_care_measure(actor, case: Case, **fields) -> CareMeasure:
 
 
 def end_care_measure(actor, measure: CareMeasure, *, ends_on: datetime.date, outcome: str) -> CareMeasure:
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(measure.case)
         check_open(actor, CaseRight.MANAGE_CARE, case)
         measure = CareMeasure.objects.select_for_update().get(pk=measure.pk)
@@ -49,7 +49,7 @@ def edit_person(actor, case: Case, **fields) -> Person:
 def save_relative(actor, case: Case, relative: Relative | None = None, **fields) -> Relative:
     """Add a relative (``relative`` is None) or change one of the case's relatives."""
     if relative is None:
-        with audit.atomic():
+        with transaction.atomic():
             case = lock(case)
             check_open(actor, CaseRight.EDIT_CASE, case)
             relative = Relative(case=case, **fields)
@@ -63,7 +63,7 @@ def save_relative(actor, case: Case, relative: Relative | None = None, **fields)
 
 
 def _edit(actor, case: Case, instance, action: str, fields: dict):
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_open(actor, CaseRight.EDIT_CASE, case)
         instance = type(instance).objects.select_for_update().get(pk=instance.pk)
@@ -80,7 +80,7 @@ def _edit(actor, case: Case, instance, action: str, fields: dict):
 
 def record_consent(actor, case: Case, *, party: str, status: str, on: datetime.date) -> Consent:
     """The young person's or the family's free consent (libre adhésion), as of a date."""
-    with audit.atomic():
+    with transaction.atomic():
         case = lock(case)
         check_open(actor, CaseRight.EDIT_CASE, case)
         if on and on > timezone.localdate():

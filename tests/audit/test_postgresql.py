@@ -60,3 +60,46 @@ def test_concurrent_writers_leave_one_valid_chain(capsys):
     with capsys.disabled():
         print(f"\n{threads_count} threads × {per_thread} events: {elapsed:.2f} s, "
               f"{threads_count * per_thread / elapsed:.0f} events/s")
+
+
+@pytest.fixture
+def no_seal_after_commit(monkeypatch):
+    """The events wait for an explicit seal, as when requests come faster than AUDIT_SEAL_INTERVAL."""
+    monkeypatch.setattr(sealer, "_next_attempt", float("inf"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_committed_late_with_a_lower_id_is_sealed_in_its_turn(no_seal_after_commit):
+    inserted, release = threading.Event(), threading.Event()
+
+    def slow_request() -> None:
+        try:
+            with transaction.atomic():
+                audit.record("test.un")  # written at once, inside a transaction that stays open
+                inserted.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    slow = threading.Thread(target=slow_request)
+    slow.start()
+    inserted.wait(10)
+    audit.record("test.deux")  # a higher id, committed first
+    assert sealer.seal() == 0  # an older transaction of this database is running: nothing is final yet
+    assert sealer.unsealed().count == 1  # the committed one waits (the other is not visible)
+    release.set()
+    slow.join()
+    assert sealer.seal() == 2
+    assert list(Seal.objects.values_list("event__action", flat=True)) == ["test.un", "test.deux"]
+    assert verified().verified == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sealing_by_batches_never_skips_the_rest_of_a_transaction(no_seal_after_commit, monkeypatch):
+    monkeypatch.setattr(sealer, "BATCH", 3)
+    for n in range(3):
+        with transaction.atomic():
+            for i in range(4):
+                audit.record("test.concurrent", object_id=f"{n}-{i}")
+    assert sealer.seal() == 12
+    assert verified().verified == 12
