@@ -1,15 +1,22 @@
-"""The hash chain: canonical serialisation of an event, its hash, and verification in Python.
+"""The hash chain: canonical text of an event, its hash, and verification in Python.
 
-``hash(n) = SHA-256(hash(n-1) || "\\n" || digest(n))`` where ``digest(n) = SHA-256(canonical(n))``
+``hash(n) = SHA-256(hash(n-1) || "\n" || digest(n))`` where ``digest(n) = SHA-256(canonical(n))``
 and the genesis hash is made of zeros. Chaining the digest rather than the content lets an export
 carry only the digests of the events it leaves out and still be re-verified link by link up to a
-signed head. The canonical form is JSON with sorted keys and no spaces, times in UTC to the
-microsecond, so the same event always gives the same text on SQLite and on PostgreSQL; it is
-stored with the event (``Event.canonical``). The rank is no part of it: an event is written before
-it is sealed, and its rank is the seal's (``audit.sealer``).
+signed head. The rank is no part of the digest: an event is written before it is sealed, and its
+rank is its seal's (``audit.sealer``).
+
+The canonical text is made from the event *as the database gives it back*, never from what the
+application meant to write, so nothing the database normalises can break the chain. It is a JSON
+array of the columns in a fixed order, the details written as PostgreSQL writes a ``jsonb`` value
+(keys by length then bytes, ``", "`` and ``": "``, numbers without exponent), so that PostgreSQL
+computes the same text from the columns by itself (``DIGEST_SQL``): the sealer and the verifier
+hash there without reading the rows into Python. SQLite and the offline verifier use
+``canonical()``; tests check on both databases that the two agree on arbitrary events.
 """
 
 import datetime
+import decimal
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
@@ -22,14 +29,52 @@ FIELDS = (
     "time", "actor_id", "actor_label", "actor_role", "actor_cell", "ip", "request_id",
     "action", "object_type", "object_id", "departement", "details",
 )
+TEXT_FIELDS = ("actor_label", "actor_role", "actor_cell", "request_id", "action", "object_type", "object_id",
+               "departement")
+
+# canonical(), computed by PostgreSQL from the columns of ``audit_event e``, then hashed (hex).
+DIGEST_SQL = """encode(sha256(convert_to('['
+    || to_json(to_char(e.time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'))::text
+    || ',' || coalesce(e.actor_id::text, 'null') || ',' || to_json(e.actor_label)::text
+    || ',' || to_json(e.actor_role)::text || ',' || to_json(e.actor_cell)::text
+    || ',' || coalesce(to_json(host(e.ip))::text, 'null') || ',' || to_json(e.request_id)::text
+    || ',' || to_json(e.action)::text || ',' || to_json(e.object_type)::text
+    || ',' || to_json(e.object_id)::text || ',' || to_json(e.departement)::text
+    || ',' || e.details::text || ']', 'UTF8')), 'hex')"""
 
 
 def canonical(values: dict) -> str:
-    data = {name: values[name] for name in FIELDS}
-    time = data["time"]
+    """The canonical text of an event read back from the database (or from an export)."""
+    time = values["time"]
     if isinstance(time, datetime.datetime):
-        data["time"] = time.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        time = time.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    parts = [_string(time), "null" if values["actor_id"] is None else str(values["actor_id"])]
+    parts += [_string(values[name]) for name in TEXT_FIELDS[:3]]
+    parts.append("null" if values["ip"] is None else _string(values["ip"]))
+    parts += [_string(values[name]) for name in TEXT_FIELDS[3:]]
+    parts.append(jsonb_text(values["details"]))
+    return "[" + ",".join(parts) + "]"
+
+
+def _string(value: str) -> str:
+    # Python and PostgreSQL (to_json, jsonb) escape the same characters the same way.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def jsonb_text(value) -> str:
+    """A JSON value written as PostgreSQL writes a ``jsonb``."""
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda key: (len(key.encode()), key.encode()))
+        return "{" + ", ".join(f"{_string(key)}: {jsonb_text(value[key])}" for key in keys) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(jsonb_text(item) for item in value) + "]"
+    if isinstance(value, str):
+        return _string(value)
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, float):  # PostgreSQL's numeric: the shortest decimal, without exponent
+        return format(decimal.Decimal(repr(value)), "f")
+    return str(value)
 
 
 def sha256(text: str) -> str:
@@ -80,16 +125,14 @@ def changed(stored: str, computed: str) -> str:
 
 
 def verify(rows: Iterable[dict], previous_seq: int = 0, previous_hash: str = GENESIS) -> Verification:
-    """Re-compute the chain over sealed rows in rank order, stopping at the first broken link: each
-    row's columns must give its stored canonical text, and that text the seal's hash."""
+    """Re-compute the chain over sealed rows in rank order, stopping at the first broken link."""
     result = Verification(verified=0, last_seq=previous_seq, last_hash=previous_hash)
     for row in rows:
         if row["seq"] != result.last_seq + 1:
             result.broken = Break(row["id"], row["seq"], gap(result.last_seq, row["seq"]))
             return result
-        text = canonical(row)
-        computed = chain(result.last_hash, sha256(text))
-        if text != row["canonical"] or computed != row["hash"]:
+        computed = chain(result.last_hash, digest(row))
+        if computed != row["hash"]:
             result.broken = Break(row["id"], row["seq"], changed(row["hash"], computed))
             return result
         result.verified += 1
@@ -100,5 +143,5 @@ def verify(rows: Iterable[dict], previous_seq: int = 0, previous_hash: str = GEN
 def rows(seals, chunk_size: int = 5000) -> Iterator[dict]:
     """The sealed events of a queryset of seals as plain dicts in rank order, streamed. A seal whose
     event was deleted is left out (the join drops it), which leaves a gap in the ranks."""
-    events = {name: F(f"event__{name}") for name in ("id", *FIELDS, "canonical")}
+    events = {name: F(f"event__{name}") for name in ("id", *FIELDS)}
     return seals.order_by("seq").values("seq", "hash", **events).iterator(chunk_size=chunk_size)

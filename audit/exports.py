@@ -51,7 +51,6 @@ def write_csv(events, stream) -> int:
 
 def _jsonable(row: dict) -> dict:
     """An event of the bundle: its columns, from which the verifier re-computes its canonical text."""
-    row = {name: value for name, value in row.items() if name != "canonical"}
     return {**row, "time": row["time"].astimezone(datetime.UTC).isoformat(timespec="microseconds")}
 
 
@@ -69,7 +68,7 @@ def build_bundle(events) -> dict:
             raise ExportTooLarge(f"La période couvre {last - first + 1} événements : restreignez la recherche.")
         before = Seal.objects.filter(seq=first - 1).values_list("hash", flat=True).first()
         previous = before or chain.GENESIS
-        links = [{"seq": row["seq"], "digest": chain.sha256(row["canonical"])}
+        links = [{"seq": row["seq"], "digest": chain.digest(row)}
                  for row in chain.rows(Seal.objects.filter(seq__range=(first, last)))]
     head_hash = previous
     for item in links:

@@ -44,11 +44,10 @@ class TransactionId(models.Func):
 class Event(AppendOnly):
     """One thing that happened: who, when, from where, what, on which object, in which département.
 
-    ``canonical`` holds the exact text that is hashed, made by ``audit.chain.canonical`` from the
-    other columns when the event was recorded; verification checks both that the columns still give
-    that text and that the text still gives the chain's links. ``txid`` is the transaction that
-    inserted the event: the sealer (``audit.sealer``) chains events in the order of their
-    transactions, once they are all finished. PostgreSQL triggers reject UPDATE, DELETE and TRUNCATE.
+    Its digest is computed from the row as the database gives it back (``audit.chain``). ``txid``
+    is the transaction that inserted the event: the sealer (``audit.sealer``) chains events in the
+    order of their transactions, once they have ended. PostgreSQL triggers reject UPDATE, DELETE and
+    TRUNCATE.
     """
 
     time = models.DateTimeField("date et heure")
@@ -66,7 +65,6 @@ class Event(AppendOnly):
     object_id = models.CharField("identifiant d'objet", max_length=64, blank=True)
     departement = models.CharField("département", max_length=3, blank=True)
     details = models.JSONField("détails", default=dict, blank=True)
-    canonical = models.TextField("forme canonique")
     txid = models.BigIntegerField("transaction", null=True, blank=True, db_default=TransactionId())
 
     class Meta:
@@ -86,7 +84,7 @@ class Event(AppendOnly):
 
 
 class Seal(AppendOnly):
-    """An event's place in the chain: its rank and ``hash = SHA-256(previous hash, SHA-256(canonical))``.
+    """An event's place in the chain: its rank and ``hash = SHA-256(previous hash, event's digest)``.
 
     ``horizon`` is the transaction id below which every transaction had ended when the seal was
     made (PostgreSQL): every event of those transactions is sealed at or before this one.

@@ -18,7 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from audit import canonical, chain, events, sealer
+from audit import canonical, events, sealer
 from audit.models import Event
 
 
@@ -115,7 +115,6 @@ def _actor_role_and_cell(actor) -> tuple[str, str]:
 def _insert(event: dict, using: str) -> None:
     """One INSERT, by the connection's cursor: the hot path of every page, kept short."""
     conn = connections[using]
-    event["canonical"] = chain.canonical(event)
     fields, sql = _insert_statement(using)
     with conn.cursor() as cursor:
         cursor.execute(sql, [field.get_db_prep_save(event[field.attname], conn) for field in fields])

@@ -1,24 +1,17 @@
 """Events are written unchained and sealed afterwards (``audit.sealer``): the rank and hash move to
-the seals, each event keeps the exact text that is hashed and its transaction's id.
+the seals; each event keeps its transaction's id.
 
-A trail written before is sealed here again, in its old order, with its events' canonical text
-(which no longer holds the rank): checkpoints signed before this migration name hashes that no
-longer exist, so take one right after it (``manage.py audit_checkpoint``).
+A trail written before keeps its events; the first run of the sealer seals them again, in their old
+order (their ids), with digests made from their columns as the database gives them back.
+Checkpoints signed before this migration name hashes that no longer exist: take one right after it
+(``manage.py audit_checkpoint``) and keep the older ones with the trail they attest.
 """
-
-import datetime
-import hashlib
-import json
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
 import audit.models
-
-GENESIS = "0" * 64
-FIELDS = ("time", "actor_id", "actor_label", "actor_role", "actor_cell", "ip", "request_id", "action",
-          "object_type", "object_id", "departement", "details")
 
 SEAL_TRIGGERS = """
 CREATE TRIGGER audit_seal_no_update_delete BEFORE UPDATE OR DELETE ON audit_seal
@@ -40,34 +33,6 @@ def run(sql):
                 cursor.execute(sql)
 
     return operation
-
-
-def canonical(values: dict) -> str:
-    """``audit.chain.canonical`` as of this migration (a migration keeps its own copy of the format)."""
-    data = {name: values[name] for name in FIELDS}
-    data["time"] = data["time"].astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def seal_existing_events(apps, schema_editor):
-    Event, Seal = apps.get_model("audit", "Event"), apps.get_model("audit", "Seal")
-    connection = schema_editor.connection
-    using = connection.alias
-    if not Event.objects.using(using).exists():
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update_delete")
-        previous, seals = GENESIS, []
-        for seq, values in enumerate(Event.objects.using(using).order_by("seq").values("id", *FIELDS).iterator(), 1):
-            text = canonical(values)
-            cursor.execute("UPDATE audit_event SET canonical = %s WHERE id = %s", [text, values["id"]])
-            digest = hashlib.sha256(text.encode()).hexdigest()
-            previous = hashlib.sha256(f"{previous}\n{digest}".encode()).hexdigest()
-            seals.append(Seal(event_id=values["id"], seq=seq, hash=previous))
-        Seal.objects.using(using).bulk_create(seals, batch_size=5000)
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update_delete")
 
 
 class Migration(migrations.Migration):
@@ -92,18 +57,6 @@ class Migration(migrations.Migration):
                 'ordering': ['seq'],
             },
         ),
-        migrations.AddField(
-            model_name='event',
-            name='canonical',
-            field=models.TextField(default='', verbose_name='forme canonique'),
-            preserve_default=False,
-        ),
-        migrations.AddField(
-            model_name='event',
-            name='txid',
-            field=models.BigIntegerField(blank=True, db_default=audit.models.TransactionId(), null=True, verbose_name='transaction'),
-        ),
-        migrations.RunPython(seal_existing_events, migrations.RunPython.noop),
         migrations.AlterModelOptions(
             name='event',
             options={'ordering': ['id'], 'verbose_name': "événement d'audit", 'verbose_name_plural': "événements d'audit"},
@@ -115,6 +68,11 @@ class Migration(migrations.Migration):
         migrations.RemoveField(
             model_name='event',
             name='seq',
+        ),
+        migrations.AddField(
+            model_name='event',
+            name='txid',
+            field=models.BigIntegerField(blank=True, db_default=audit.models.TransactionId(), null=True, verbose_name='transaction'),
         ),
         migrations.AlterField(
             model_name='event',

@@ -5,9 +5,11 @@ PostgreSQL whose inet type normalises what it stores.
 """
 
 import datetime
+import json
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -100,3 +102,15 @@ def test_any_event_read_back_verifies(personas, address, label, details, when, a
                                                              ip=address):
         audit.record("test.evenement", object_id=label[:64], details=details)
     chain_verifies()
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("value", [
+    {"é": 1, "ab": 2, "b": [], "": {}, "zz": {"c": None, "a": True}},
+    [1e-07, 1.5e300, 0.30000000000000004, -2.5, 10**20, "\n\t\"\\\x01\x7f\u2028é"],
+])
+def test_details_are_written_as_postgresql_writes_them(db, value):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::jsonb::text", [json.dumps(value)])
+        written = cursor.fetchone()[0]
+    assert chain.jsonb_text(value) == written == chain.jsonb_text(json.loads(written))

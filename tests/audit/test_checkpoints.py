@@ -138,9 +138,8 @@ def recompute_chain_after_editing(seq: int) -> None:
     for row in sealed_rows():
         if row["seq"] == seq:
             row["action"] = "test.falsifie"
-        text = chain.canonical(row)
-        previous = chain.chain(previous, chain.sha256(text))
-        tamper("UPDATE audit_event SET action = %s, canonical = %s WHERE id = %s", [row["action"], text, row["id"]])
+        previous = chain.chain(previous, chain.digest(row))
+        tamper("UPDATE audit_event SET action = %s WHERE id = %s", [row["action"], row["id"]])
         tamper("UPDATE audit_seal SET hash = %s WHERE event_id = %s", [previous, row["id"]])
 
 
