@@ -15,6 +15,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connection, connections
+from django.db.models import Q
 
 from audit import chain, sealer
 from audit.models import Event, Seal
@@ -48,7 +49,7 @@ def verify(start_seq: int = 1, previous_seq: int = 0, previous_hash: str = chain
     else:
         result = chain.verify(chain.rows(Seal.objects.filter(seq__gte=start_seq)), previous_seq, previous_hash)
     if result.ok:
-        stray = _unsealed_below_horizon(_horizon_before(start_seq), last)
+        stray = _stray_event(last)
         if stray is not None:
             result.broken = chain.Break(stray, 0, "événement jamais scellé, antérieur au dernier scellement "
                                                   "(écrit hors de l'enregistreur, ou scellement supprimé)")
@@ -104,18 +105,16 @@ def _first_problem(first: int, last: int, prev_seq: int, prev_hash: str) -> chai
     return chain.Break(event_id, seq, "contenu modifié : l'empreinte recalculée ne correspond plus")
 
 
-def _horizon_before(seq: int) -> tuple[int, int]:
-    """Where the verified stretch starts: the horizon and event of the seal before it."""
-    found = Seal.objects.filter(seq__lt=seq).order_by("-seq").values_list("horizon", "event_id").first()
-    return (found[0] or 0, found[1]) if found else (0, 0)
-
-
-def _unsealed_below_horizon(since: tuple[int, int], last: sealer.Head) -> int | None:
-    """An event of the verified stretch that the seals passed over: inserted with an old transaction
-    id or none (not by the recorder), or whose seal was deleted."""
-    events = Event.objects.filter(seal__isnull=True)
+def _stray_event(last: sealer.Head) -> int | None:
+    """An event older than the last seal's horizon that no seal covers: written around the recorder
+    (without its transaction's id, or with an old one) or whose seal was deleted. The events and
+    the seals are counted first (index scans); the event is looked for only when the counts differ."""
+    events = Event.objects.all()
     if connection.vendor == "postgresql":
-        events = events.filter(txid__gte=since[0], txid__lt=last.horizon) | events.filter(txid__isnull=True)
+        older = events.filter(Q(txid__lt=last.horizon) | Q(txid__isnull=True))
+        sealed = Seal.objects.count() - Seal.objects.filter(event__txid__gte=last.horizon).count()
     else:
-        events = events.filter(pk__gt=since[1], pk__lte=last.event_id)
-    return events.order_by("pk").values_list("pk", flat=True).first()
+        older, sealed = events.filter(pk__lte=last.event_id), Seal.objects.count()
+    if older.count() == sealed:
+        return None
+    return older.filter(seal__isnull=True).order_by("pk").values_list("pk", flat=True).first()

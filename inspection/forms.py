@@ -1,7 +1,9 @@
 """The inspectors' search form."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 
+from inspection.rules import within_days
 from project.forms import DATE, BaseForm
 
 
@@ -32,11 +34,10 @@ class EventSearchForm(BaseForm):
         if data.get("reference"):
             events = events.filter(details__signalement=data["reference"].strip())
         if data.get("user"):
-            events = events.filter(actor_label=data["user"].strip())
+            # A person's events by their account (an index), a command's or the system's by their label.
+            username = data["user"].strip()
+            person = get_user_model().objects.filter(username=username).first()
+            events = events.filter(actor=person) if person else events.filter(actor_label=username)
         if data.get("action"):
             events = events.filter(action__startswith=data["action"].strip())
-        if data.get("start"):
-            events = events.filter(time__date__gte=data["start"])
-        if data.get("end"):
-            events = events.filter(time__date__lte=data["end"])
-        return events
+        return events.filter(within_days(data.get("start"), data.get("end")))

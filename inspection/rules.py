@@ -1,8 +1,10 @@
 """Rights of the inspection: the trail of the départements and period of an active mandate."""
 
+import datetime
 import enum
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from audit.models import Event
 from organisation.models import Departement, Role
@@ -18,6 +20,21 @@ def _on_departement(user, right: str, departement) -> bool:
     return isinstance(departement, Departement) and departement.pk in scope(user).mandate_departement_ids
 
 
+def within_days(first: datetime.date | None = None, last: datetime.date | None = None) -> Q:
+    """Events of the days from ``first`` to ``last`` included (either may be open): a range of
+    times from local midnight to local midnight, which an index on time serves (``time::date`` not)."""
+    period = Q()
+    if first is not None:
+        period &= Q(time__gte=_midnight(first))
+    if last is not None:
+        period &= Q(time__lt=_midnight(last + datetime.timedelta(days=1)))
+    return period
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def events_visible_to(user) -> QuerySet[Event]:
     """Audit events an inspector may review: the départements and period of each active mandate."""
     mandates = scope(user).mandates
@@ -25,8 +42,8 @@ def events_visible_to(user) -> QuerySet[Event]:
         return Event.objects.none()
     allowed = Q()
     for mandate in mandates:
-        allowed |= Q(departement__in=[d.code for d in mandate.departements.all()],
-                     time__date__gte=mandate.starts_on, time__date__lte=mandate.ends_on)
+        allowed |= Q(departement__in=[d.code for d in mandate.departements.all()]) & within_days(
+            mandate.starts_on, mandate.ends_on)
     return Event.objects.filter(allowed)
 
 

@@ -18,18 +18,18 @@ from audit.exports import ExportTooLarge, build_bundle, write_csv
 from audit.models import Event
 from cases.models import Case
 from cases.rules import CaseRight
+from inspection import queries
 from inspection.forms import EventSearchForm
-from inspection.rules import InspectionRight, events_visible_to, inspection_reads_visible_to
+from inspection.rules import InspectionRight
 from organisation import policy
 from organisation.models import Role
 
 PAGE_SIZE = 50
 
 
-def _inspector_scope(request):
+def _require_mandate(request) -> None:
     if not policy.scope(request.user).mandates:
         raise policy.AccessDenied(request.user, InspectionRight.VIEW_AUDIT)
-    return events_visible_to(request.user)
 
 
 def _departements(request) -> list[tuple[str, str]]:
@@ -48,13 +48,10 @@ def _read(action: str, request, departement: str = "", **details) -> None:
 
 
 def search(request):
-    events = _inspector_scope(request)
+    _require_mandate(request)
     form = EventSearchForm(request.GET or None, departements=_departements(request))
-    if form.is_bound and form.is_valid():
-        events = form.filter(events)
-    elif form.is_bound:
-        events = events.none()
-    page = Paginator(events.select_related("seal").order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    events = queries.search(request.user, form) if not form.is_bound or form.is_valid() else Event.objects.none()
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     _read("audit.search", request, request.GET.get("departement", ""),
           critères={k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "inspection/search.html", {"form": form, "page": page, "query": request.GET,
@@ -62,12 +59,11 @@ def search(request):
 
 
 def export(request, kind: str):
-    events = _inspector_scope(request)
+    _require_mandate(request)
     form = EventSearchForm(request.GET or None, departements=_departements(request))
     if form.is_bound and not form.is_valid():
         return render(request, "inspection/search.html", {"form": form, "page": None, "query": request.GET}, status=400)
-    if form.is_bound:
-        events = form.filter(events)
+    events = queries.search(request.user, form)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     if kind == "csv":
         buffer = io.StringIO()
@@ -89,29 +85,28 @@ def export(request, kind: str):
 
 
 def case_timeline(request, reference: str):
-    events = _inspector_scope(request)
+    _require_mandate(request)
     case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related("departement"),
                              reference=reference)
-    timeline = events.filter(details__signalement=case.reference).select_related("seal").order_by("id")
+    timeline = queries.case_timeline(request.user, case.reference)
     _read("audit.case_timeline", request, case.departement.code, signalement=case.reference)
     return render(request, "inspection/case_timeline.html", {"case": case, "timeline": timeline})
 
 
 def user_activity(request, username: str):
-    events = _inspector_scope(request)
+    _require_mandate(request)
     person = get_object_or_404(get_user_model(), username=username)
-    events = events.filter(actor=person).select_related("seal").order_by("-id")
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queries.user_activity(request.user, person), PAGE_SIZE).get_page(request.GET.get("page"))
     _read("audit.user_activity", request, utilisateur=username)
     return render(request, "inspection/user_activity.html", {"person": person, "page": page, "query": request.GET})
 
 
 def integrity(request):
-    _inspector_scope(request)
+    _require_mandate(request)
     # Each run of verify_audit is an event of the trail itself: chained, protected like the others.
     checks = [{"ran_at": e.time, "verified": e.details.get("vérifiés", 0), "ok": e.details.get("intègre", False),
                "message": e.details.get("message", "")}
-              for e in Event.objects.filter(action="audit.verify").order_by("-id")[:20]]
+              for e in queries.integrity_checks()]
     _read("audit.integrity", request)
     return render(request, "inspection/integrity.html", {"checks": checks, "last": checks[0] if checks else None,
                                                          "window": sealer.unsealed(), "head": sealer.head()})
@@ -121,6 +116,5 @@ def inspection_reads(request):
     """For coordinators: what the inspection consulted in their département."""
     if not any(m.role == Role.COORDINATOR for m in policy.scope(request.user).memberships):
         raise policy.AccessDenied(request.user, InspectionRight.VIEW_AUDIT)
-    events = inspection_reads_visible_to(request.user).select_related("seal").order_by("-id")
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queries.inspection_reads(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspection/inspection_reads.html", {"page": page, "query": request.GET})

@@ -1,5 +1,5 @@
 """Events are written unchained and sealed afterwards (``audit.sealer``): the rank and hash move to
-the seals; each event keeps its transaction's id.
+the seals; each event keeps its transaction's id. The indexes are those the pages and the sealer use.
 
 A trail written before keeps its events; the first run of the sealer seals them again, in their old
 order (their ids), with digests made from their columns as the database gives them back.
@@ -96,11 +96,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(fields=['action', 'time'], name='audit_event_action_time'),
+            index=models.Index(condition=models.Q(('action', 'audit.verify')), fields=['time'], name='audit_event_checks'),
         ),
         migrations.AddIndex(
             model_name='event',
             index=models.Index(fields=['txid'], name='audit_event_txid'),
+        ),
+        migrations.RemoveIndex(
+            model_name='event',
+            name='audit_event_object',
+        ),
+        migrations.AddIndex(
+            model_name='event',
+            index=models.Index(fields=['object_type', 'object_id', 'time'], name='audit_event_object'),
         ),
         migrations.RunPython(run(SEAL_TRIGGERS), run(REMOVE_SEAL_TRIGGERS)),
     ]

@@ -93,6 +93,12 @@ def motive_for(request, case: Case) -> str | None:
     return request.session.get(MOTIVES_KEY, {}).get(str(case.pk))
 
 
+def case_events(case, count: int = 100):
+    """The case page's history: the last events on the case, its reads left out."""
+    events = Event.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(action="case.view")
+    return events.order_by("-time", "-id")[:count]
+
+
 def case_detail(request, pk: int):
     case = policy.get_or_404(
         request.user, CaseRight.VIEW_CASE,
@@ -102,10 +108,7 @@ def case_detail(request, pk: int):
     if motive is None:
         return redirect(f"{reverse('cases:motive', args=[case.pk])}")
     record_view(request, case, motive)
-    timeline = (
-        Event.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(action__in=["case.view"])
-        .order_by("-id")[:100]
-    )
+    timeline = case_events(case)
     return render(request, "cases/case_detail.html", {
         "case": case,
         "person": case.person,

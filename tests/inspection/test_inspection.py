@@ -2,13 +2,16 @@
 and the motive asked when a case outside one's own work is opened."""
 
 import datetime
+import zoneinfo
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+import audit
 from audit.models import Event
 from cases import actions
 from tests.cases.factories import CaseFactory
@@ -131,3 +134,26 @@ def test_no_motive_for_ones_own_work(client, personas):
         client.force_login(user)
         assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
     assert all("motif" not in e.details for e in Event.objects.filter(action="case.view"))
+
+
+def test_the_search_finds_a_person_by_account_and_a_command_by_its_label(client, personas, cases):
+    with audit.acting(label="verify_audit"):
+        audit.record("audit.verify", departement="93")
+    client.force_login(personas.inspector)
+    by_person = client.get(reverse("inspection:search"), {"user": "coord_a"}).content.decode()
+    assert cases[0].reference in by_person
+    by_label = client.get(reverse("inspection:search"), {"user": "verify_audit", "action": "audit."}).content.decode()
+    assert "audit.verify" in by_label and cases[0].reference not in by_label
+
+
+def test_a_day_of_the_search_is_the_local_day(client, personas):
+    late = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))  # 21:30 UTC
+    with time_machine.travel(late, tick=False):
+        audit.record("case.view", departement="93", details={"signalement": "93-2026-9999"})
+    personas.mandate.starts_on = datetime.date(2026, 1, 1)
+    personas.mandate.save()
+    client.force_login(personas.inspector)
+    for first, last, found in [("2026-06-30", "2026-06-30", True), ("2026-07-01", "2026-07-31", False),
+                               ("2026-06-01", "2026-06-29", False)]:
+        page = client.get(reverse("inspection:search"), {"reference": "93-2026-9999", "start": first, "end": last})
+        assert ("30/06/2026 23:30:00" in page.content.decode()) is found, (first, last)

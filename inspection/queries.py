@@ -1,0 +1,42 @@
+"""The trail's queries behind the inspection's pages, shaped for the trail's indexes.
+
+Each page asks for its events through one function here, so that ``bench/audit_pages.py`` explains
+the very queries the pages run (docs/performance.md gives the plans at national size). Periods are
+ranges of ``time`` (``inspection.rules.within_days``), which an index on time can serve, and lists
+are in reverse time order, as the indexes hold them.
+"""
+
+from django.db.models import QuerySet
+
+from audit.models import Event
+from inspection.rules import events_visible_to, inspection_reads_visible_to
+
+NEWEST_FIRST = ("-time", "-id")
+
+
+def search(user, form) -> QuerySet[Event]:
+    """The search page and its exports: the mandate's events matching the form (valid, or not filled
+    in), newest first."""
+    events = events_visible_to(user)
+    if form.is_bound:
+        events = form.filter(events)
+    return events.select_related("seal").order_by(*NEWEST_FIRST)
+
+
+def case_timeline(user, reference: str) -> QuerySet[Event]:
+    """Every event that names the case, in the order they happened."""
+    return events_visible_to(user).filter(details__signalement=reference).select_related("seal").order_by("time", "id")
+
+
+def user_activity(user, person) -> QuerySet[Event]:
+    return events_visible_to(user).filter(actor=person).select_related("seal").order_by(*NEWEST_FIRST)
+
+
+def integrity_checks(count: int = 20) -> QuerySet[Event]:
+    """The last runs of ``verify_audit`` (events of the trail itself)."""
+    return Event.objects.filter(action="audit.verify").order_by(*NEWEST_FIRST)[:count]
+
+
+def inspection_reads(user) -> QuerySet[Event]:
+    """For coordinators: what the inspection consulted in the départements they coordinate."""
+    return inspection_reads_visible_to(user).select_related("seal").order_by(*NEWEST_FIRST)
