@@ -4,24 +4,25 @@ Why: every page that shows personal data records a read, so the trail is written
 request. Chaining at insert time needs the previous event's hash, hence one lock for everyone held
 through the COMMIT: it serialised the product. Now a request only inserts its events (no lock, no
 read of the chain), and a *seal* (``Seal``: rank and hash) is added afterwards by the sealer, in one
-transaction that never waits: after each commit when the seal lock is free
-(``pg_try_advisory_xact_lock``), by ``manage.py seal_audit`` run periodically, and by
-``verify_audit`` before it checks.
+transaction that never waits (``pg_try_advisory_xact_lock``): after a commit, by
+``manage.py seal_audit --every 1`` run as a service, and by ``verify_audit`` and
+``audit_checkpoint`` before they read the head.
 
 Sealing must never skip an event whose transaction commits late with a lower id. Each event holds
 its inserting transaction's id (``Event.txid``); the sealer seals only events of transactions that
-have ended, in (transaction, id) order. The *horizon* is the lowest id a running transaction of this
-database may hold (``pg_stat_activity.backend_xid``, and the next id to be given out): every event
-below it is final, and every transaction still to write gets a larger id. Each seal records the
-horizon it reached, so the next sealer looks only at events at or above it (an index on ``txid``).
-The sealer's own transaction may seal its own events when it is the oldest, as the tests' single
-transaction does; its horizon then stays at its own id, for the events it may write later.
+have ended, in (transaction, id) order. The *horizon* (``HORIZON``) is taken from the statement's
+snapshot: every id below it belongs to a transaction that has ended, or that runs in another
+database of the cluster (whose sessions never write here, and must not hold sealing back). Each
+seal records the horizon it reached, so the next sealer looks only at events at or above it (an
+index on ``txid``); the batches thus follow each other in (transaction, id) order. A transaction
+that is the oldest of its database may seal its own events, as the tests' single transaction does;
+the horizon it records then stays at its own id, for the events it may write later.
 
-On SQLite a single writer holds the database's lock: each writing transaction seals its events
-inline, in id order, before it commits.
+On SQLite a single writer holds the database's lock, so ids follow the commits: the events are
+sealed after each commit, in id order.
 
-A seal lost in a crash (the seal's commit does not wait for the disk) is made again from the durable
-events, identically: the order depends only on the events.
+A seal lost in a crash (the seal's commit does not wait for the disk) is made again, identically,
+from the durable events: the order depends only on them.
 """
 
 import time

@@ -107,9 +107,10 @@ def integrity(request):
     checks = [{"ran_at": e.time, "verified": e.details.get("vérifiés", 0), "ok": e.details.get("intègre", False),
                "message": e.details.get("message", "")}
               for e in queries.integrity_checks()]
+    window, head = sealer.unsealed(), sealer.head()  # as they were before this page's own read
     _read("audit.integrity", request)
     return render(request, "inspection/integrity.html", {"checks": checks, "last": checks[0] if checks else None,
-                                                         "window": sealer.unsealed(), "head": sealer.head()})
+                                                         "window": window, "head": head})
 
 
 def inspection_reads(request):

@@ -2,6 +2,7 @@
 and the motive asked when a case outside one's own work is opened."""
 
 import datetime
+import re
 import zoneinfo
 from io import StringIO
 
@@ -72,6 +73,12 @@ def test_user_activity_and_integrity(client, personas, cases):
     assert "Référent désigné" in activity and cases[1].reference not in activity
     integrity = client.get(reverse("inspection:integrity")).content.decode()
     assert "Chaîne intègre" in integrity
+    # What came after the check (its own event, these two pages' reads) waits for the sealer.
+    assert re.search(r"En attente de scellement : [3-9]\d* événements, le plus ancien depuis \d+ s\.",
+                     " ".join(integrity.split()))
+    call_command("seal_audit", stdout=StringIO())
+    integrity = client.get(reverse("inspection:integrity")).content.decode()
+    assert "Aucun événement en attente de scellement" in integrity
 
 
 def test_coordinators_see_what_the_inspection_consulted_in_their_departement(client, personas, cases):
