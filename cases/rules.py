@@ -56,7 +56,7 @@ def _on_case(user, right: str, case) -> bool:
     match right:
         case CaseRight.VIEW_CASE:
             return (coordinates(user, case) or is_referent(user, case)
-                    or case.departement_id in s.mandate_departement_ids
+                    or any(case.reviewed_by(mandate) for mandate in s.mandates)
                     or (case.departement_id in s.cell_departement_ids
                         and case.tasks.filter(owner_id=user.pk).exists()))
         case CaseRight.CONTACT_FAMILY:
@@ -73,14 +73,14 @@ def needs_motive(user, case: Case) -> bool:
     s = scope(user)
     if case.departement_id in s.coordinated_departement_ids or case.referent_id == user.pk:
         return False
-    if case.departement_id in s.mandate_departement_ids:
+    if any(case.reviewed_by(mandate) for mandate in s.mandates):
         return False
     return not holds_task(user, case)
 
 
 def automatic_motive(user, case: Case) -> str:
-    """The motive recorded without asking: an inspector's mandate covering the case's département."""
+    """The motive recorded without asking: an inspector's mandate covering the case."""
     for mandate in scope(user).mandates:
-        if any(d.pk == case.departement_id for d in mandate.departements.all()):
+        if case.reviewed_by(mandate):
             return f"Mandat d'inspection {mandate.reference}"
     return ""

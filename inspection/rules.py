@@ -36,14 +36,15 @@ def _midnight(day: datetime.date) -> datetime.datetime:
 
 
 def events_visible_to(user) -> QuerySet[Event]:
-    """Audit events an inspector may review: the départements and period of each active mandate."""
+    """Audit events an inspector may review: the départements and the period reviewed of each mandate
+    valid today."""
     mandates = scope(user).mandates
     if not mandates:
         return Event.objects.none()
     allowed = Q()
     for mandate in mandates:
         allowed |= Q(departement__in=[d.code for d in mandate.departements.all()]) & within_days(
-            mandate.starts_on, mandate.ends_on)
+            mandate.reviews_from, mandate.reviews_until)
     return Event.objects.filter(allowed)
 
 

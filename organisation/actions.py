@@ -10,6 +10,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -17,7 +18,7 @@ import audit
 from audit.changes import diff, snapshot
 from organisation import policy
 from organisation.errors import ActionRefused
-from organisation.models import Membership, Role
+from organisation.models import Mandate, Membership
 from organisation.rules import OrganisationRight
 
 
@@ -27,14 +28,15 @@ def _departement_of(instance) -> str:
 
 
 def save_membership(actor, membership: Membership) -> Membership:
-    """Create or change a membership: a coordinator in their cellule, an admin anywhere."""
-    if membership.role in Role.cell_roles() and membership.cell_id:
-        policy.require(actor, OrganisationRight.MANAGE_MEMBERSHIPS, membership.cell)
-    else:
-        policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
-    membership.full_clean()
+    """Create, change or end a membership, if the actor may give that role there and it is not their
+    own (``OrganisationRight.GRANT_ROLE``): a changed role must have been the actor's to give too."""
+    policy.require(actor, OrganisationRight.GRANT_ROLE, membership)
     creating = membership._state.adding
-    before = {} if creating else snapshot(Membership.objects.get(pk=membership.pk))
+    if not creating:
+        stored = Membership.objects.select_related("cell").get(pk=membership.pk)
+        policy.require(actor, OrganisationRight.GRANT_ROLE, stored)
+    membership.full_clean()
+    before = {} if creating else snapshot(stored)
     with transaction.atomic():
         membership.save()
         audit.record(
@@ -49,7 +51,8 @@ def save_membership(actor, membership: Membership) -> Membership:
 
 
 def save_reference(actor, instance: models.Model, before: dict | None = None) -> models.Model:
-    """Create or change reference data (accounts, cellules, institutions, mandates): admin only.
+    """Create or change reference data (accounts, cellules, institutions): admin only. No account is
+    ever saved as superuser (``organisation.signals``): rights come from roles.
 
     ``before`` is the snapshot taken before a form changed the instance in place.
     """
@@ -67,15 +70,33 @@ def save_reference(actor, instance: models.Model, before: dict | None = None) ->
     return instance
 
 
-def set_mandate_departements(actor, mandate, departements) -> None:
-    """Name the départements an inspection mandate covers: admin only."""
-    policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
+def request_mandate(actor, mandate: Mandate, departements) -> Mandate:
+    """A national officer proposes an inspection mandate; it opens nothing until another approves it."""
+    mandate.requested_by_id = getattr(actor, "pk", None)
+    policy.require(actor, OrganisationRight.REQUEST_MANDATE, mandate)
+    if not departements:
+        raise ActionRefused("Un mandat couvre au moins un département.")
+    mandate.full_clean()
     with transaction.atomic():
+        mandate.save()
         mandate.departements.set(departements)
-        audit.record(
-            "mandate.departements", obj=mandate, actor=actor,
-            details={"départements": sorted(d.code for d in mandate.departements.all())},
-        )
+        audit.record("mandate.request", obj=mandate, actor=actor, details={
+            "inspecteur": mandate.inspector.username, "départements": sorted(d.code for d in departements),
+            "validité": f"{mandate.starts_on:%d/%m/%Y} – {mandate.ends_on:%d/%m/%Y}",
+            "période": f"{mandate.reviews_from:%d/%m/%Y} – {mandate.reviews_until:%d/%m/%Y}"})
+    return mandate
+
+
+def approve_mandate(actor, mandate: Mandate) -> Mandate:
+    """A second national officer approves a mandate; from then on it opens what it covers."""
+    with transaction.atomic():
+        mandate = Mandate.objects.select_for_update().select_related("inspector").get(pk=mandate.pk)
+        policy.require(actor, OrganisationRight.APPROVE_MANDATE, mandate)
+        mandate.approved_by_id, mandate.approved_at = getattr(actor, "pk", None), timezone.now()
+        mandate.save(update_fields=["approved_by", "approved_at"])
+        audit.record("mandate.approve", obj=mandate, actor=actor, details={"inspecteur": mandate.inspector.username})
+    policy.forget(mandate.inspector)
+    return mandate
 
 
 def end_membership(actor, membership: Membership, ends_on) -> Membership:

@@ -6,5 +6,6 @@ class OrganisationConfig(AppConfig):
     verbose_name = "Organisation"
 
     def ready(self) -> None:
-        # Its rights and its event types, into the policy's and the trail's registries.
-        from organisation import events, rules  # noqa: F401
+        # Its rights and its event types, into the policy's and the trail's registries; the guard
+        # that no account is saved as superuser.
+        from organisation import events, rules, signals  # noqa: F401

@@ -20,11 +20,18 @@ events.register({"user.password_set": "Mot de passe choisi"}, render=events.summ
 events.register({"cell.create": "Cellule créée", "cell.update": "Cellule modifiée"}, render=_changes(Cell))
 events.register({"institution.create": "Institution créée", "institution.update": "Institution modifiée"},
                 render=_changes(Institution))
+# Mandates were made in the admin site before they needed approval: the trail keeps those events.
 events.register({"mandate.create": "Mandat d'inspection créé", "mandate.update": "Mandat d'inspection modifié"},
                 render=_changes(Mandate))
 events.register({"mandate.departements": "Départements du mandat"},
                 render=events.summary({"départements": "départements"}))
+events.register({"mandate.request": "Mandat d'inspection demandé"}, render=events.summary({
+    "inspecteur": "inspecteur", "départements": "départements", "validité": "validité",
+    "période": "période examinée"}))
+events.register({"mandate.approve": "Mandat d'inspection approuvé"},
+                render=events.summary({"inspecteur": "inspecteur"}))
 events.register({
+    "mandate.list": "Consultation des mandats d'inspection",
     "cell.view": "Consultation de la composition de la cellule",
     "export.composition_csv": "Export CSV de la composition",
     "export.composition_xlsx": "Export XLSX de la composition",

@@ -1,22 +1,27 @@
-"""Forms of the composition page: add an existing user, invite a new one, end a membership."""
+"""Forms of the composition page (add an existing user, invite a new one, end a membership) and of
+the national level's mandates page."""
 
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from organisation.models import Institution, Role
+from organisation.models import Departement, Institution, Mandate, Role
 from project.forms import DATE, BaseForm
-
-CELL_ROLES = [(role.value, role.label) for role in Role.cell_roles()]
 
 
 class MemberFields(BaseForm):
+    """``roles``: the cellule's roles the person filling the form may give (``grantable_roles``)."""
+
     institution = forms.ModelChoiceField(label="Institution", queryset=Institution.objects.all(),
                                          empty_label="— choisir —")
     function = forms.CharField(label="Fonction", max_length=128)
-    role = forms.ChoiceField(label="Rôle", choices=CELL_ROLES)
+    role = forms.ChoiceField(label="Rôle")
     contacts_families = forms.BooleanField(label="Désigné pour contacter les familles", required=False)
     starts_on = forms.DateField(label="Début", widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
 
 
 class AddForm(MemberFields):
@@ -50,3 +55,30 @@ class InviteForm(MemberFields):
 class EndForm(BaseForm):
     membership = forms.IntegerField(widget=forms.HiddenInput)
     ends_on = forms.DateField(label="Fin", widget=DATE)
+
+
+class MandateForm(BaseForm):
+    """A national officer's request for an inspection mandate."""
+
+    reference = forms.CharField(label="Référence du mandat (lettre de mission)", max_length=64)
+    inspector = forms.EmailField(label="Courriel de l'inspecteur (adresse exacte)")
+    departements = forms.ModelMultipleChoiceField(label="Départements examinés", queryset=Departement.objects.all())
+    starts_on = forms.DateField(label="Mandat valide du", widget=DATE)
+    ends_on = forms.DateField(label="au", widget=DATE)
+    reviews_from = forms.DateField(label="Période examinée, du", widget=DATE)
+    reviews_until = forms.DateField(label="au", widget=DATE)
+
+    def clean_inspector(self):
+        email = self.cleaned_data["inspector"]
+        accounts = list(User.objects.filter(email__iexact=email, is_active=True,
+                                            memberships__role=Role.INSPECTOR).distinct()[:2])
+        if len(accounts) != 1:
+            raise forms.ValidationError("Aucun compte actif de l'inspection n'a cette adresse." if not accounts
+                                        else "Plusieurs comptes ont cette adresse : contactez l'administration.")
+        return accounts[0]
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        if Mandate.objects.filter(reference__iexact=reference).exists():
+            raise forms.ValidationError("Un mandat porte déjà cette référence.")
+        return reference

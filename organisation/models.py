@@ -146,18 +146,34 @@ class Membership(models.Model):
             raise ValidationError({"ends_on": "La fin ne peut précéder le début."})
 
 
+class MandateQuerySet(ActiveQuerySet):
+    def active(self, at: datetime.date | None = None):
+        """Mandates valid on a date (today by default) and approved by a second person."""
+        return super().active(at).filter(approved_at__isnull=False)
+
+
 class Mandate(models.Model):
-    """An inspection mandate: which départements an inspector may review, and for which period."""
+    """An inspection mandate: which départements an inspector may review, while it is valid
+    (``starts_on`` to ``ends_on``), and which period of their activity (``reviews_from`` to
+    ``reviews_until``: the events of the trail and the cases active then). A national officer
+    requests it, another one approves it; until then it opens nothing."""
 
     reference = models.CharField("référence", max_length=64, unique=True)
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mandates", verbose_name="inspecteur"
     )
     departements = models.ManyToManyField(Departement, verbose_name="départements")
-    starts_on = models.DateField("début")
-    ends_on = models.DateField("fin")
+    starts_on = models.DateField("valide du")
+    ends_on = models.DateField("valide jusqu'au")
+    reviews_from = models.DateField("période examinée, du")
+    reviews_until = models.DateField("période examinée, au")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name="demandé par")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="approuvé par")
+    approved_at = models.DateTimeField("approuvé le", null=True, blank=True)
 
-    objects = ActiveQuerySet.as_manager()
+    objects = MandateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on"]
@@ -165,6 +181,8 @@ class Mandate(models.Model):
         verbose_name_plural = "mandats d'inspection"
         constraints = [
             models.CheckConstraint(name="mandate_ends_after_start", condition=Q(ends_on__gte=models.F("starts_on"))),
+            models.CheckConstraint(name="mandate_reviewed_period",
+                                   condition=Q(reviews_until__gte=models.F("reviews_from"))),
         ]
 
     def __str__(self) -> str:
@@ -173,3 +191,7 @@ class Mandate(models.Model):
     def clean(self) -> None:
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "La fin ne peut précéder le début."})
+        if self.reviews_until and self.reviews_from and self.reviews_until < self.reviews_from:
+            raise ValidationError({"reviews_until": "La fin de la période examinée ne peut précéder son début."})
+        if self.reviews_until and self.ends_on and self.reviews_until > self.ends_on:
+            raise ValidationError({"reviews_until": "La période examinée ne peut aller au-delà de la fin du mandat."})

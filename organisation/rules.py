@@ -4,14 +4,45 @@ import enum
 
 from django.db.models import Q, QuerySet
 
-from organisation.models import Cell, Membership, Role
+from organisation.models import Cell, Mandate, Membership, Role
 from organisation.policy import Scope, rule, scope
 
 
 class OrganisationRight(enum.StrEnum):
     VIEW_COMPOSITION = "view_composition"  # on a cellule
-    MANAGE_MEMBERSHIPS = "manage_memberships"  # on a cellule
-    MANAGE_REFERENCE_DATA = "manage_reference_data"  # accounts, cellules, institutions, mandates: the admin
+    MANAGE_MEMBERSHIPS = "manage_memberships"  # on a cellule: its composition page's forms
+    GRANT_ROLE = "grant_role"  # on a membership: create it, change it or end it
+    MANAGE_REFERENCE_DATA = "manage_reference_data"  # accounts, cellules, institutions: the admin
+    REQUEST_MANDATE = "request_mandate"  # on a mandate: propose it (national level)
+    APPROVE_MANDATE = "approve_mandate"  # on a mandate: a second national officer
+
+
+# Separation of duties: who may give each role. The technical administrator manages accounts and
+# other administrators, never a role that opens cases; the national level names the coordinators,
+# the mobile team and the inspection; a cellule's coordinators name its members. Never oneself.
+GRANTED_BY = {
+    Role.ADMIN: {Role.ADMIN},
+    Role.NATIONAL: {Role.ADMIN},
+    Role.INSPECTOR: {Role.NATIONAL},
+    Role.MOBILE_TEAM: {Role.NATIONAL},
+    Role.COORDINATOR: {Role.NATIONAL, Role.COORDINATOR},
+    Role.MEMBER: {Role.COORDINATOR},
+}
+
+
+def grantable_roles(user, cell: Cell | None = None) -> list[Role]:
+    """The roles the user may give, in a cellule (its coordinator) or nationally."""
+    s = scope(user)
+    return [role for role, granters in GRANTED_BY.items()
+            if any(_grants_as(s, granter, role, cell) for granter in granters)]
+
+
+def _grants_as(s: Scope, granter: Role, role: Role, cell: Cell | None) -> bool:
+    if granter not in s.roles:
+        return False
+    if granter == Role.COORDINATOR:  # only in the cellules they coordinate
+        return cell is not None and cell.pk in s.coordinated_cell_ids
+    return True
 
 
 def in_cell_scope(s: Scope, cell: Cell) -> bool:
@@ -25,8 +56,24 @@ def _on_cell(user, right: str, cell) -> bool:
         return False
     s = scope(user)
     if right == OrganisationRight.VIEW_COMPOSITION:
-        return Role.ADMIN in s.roles or in_cell_scope(s, cell)
-    return Role.ADMIN in s.roles or cell.pk in s.coordinated_cell_ids
+        return bool({Role.ADMIN, Role.NATIONAL} & s.roles) or in_cell_scope(s, cell)
+    return Role.NATIONAL in s.roles or cell.pk in s.coordinated_cell_ids
+
+
+@rule(OrganisationRight.GRANT_ROLE)
+def _grants(user, right: str, membership) -> bool:
+    if not isinstance(membership, Membership) or membership.user_id == user.pk:
+        return False  # nobody gives, changes or ends a role of their own
+    return membership.role in grantable_roles(user, membership.cell if membership.cell_id else None)
+
+
+@rule(OrganisationRight.REQUEST_MANDATE, OrganisationRight.APPROVE_MANDATE)
+def _on_mandate(user, right: str, mandate) -> bool:
+    if not isinstance(mandate, Mandate) or Role.NATIONAL not in scope(user).roles or mandate.inspector_id == user.pk:
+        return False
+    if right == OrganisationRight.APPROVE_MANDATE:  # a second person: never the one who asked
+        return mandate.approved_at is None and mandate.requested_by_id not in (None, user.pk)
+    return True
 
 
 @rule(OrganisationRight.MANAGE_REFERENCE_DATA)
@@ -37,15 +84,15 @@ def _administers(user, right: str, target) -> bool:
 def cells_visible_to(user) -> QuerySet[Cell]:
     s = scope(user)
     cells = Cell.objects.select_related("departement")
-    if Role.ADMIN in s.roles or Role.NATIONAL in s.roles:
+    if {Role.ADMIN, Role.NATIONAL} & s.roles:
         return cells
     return cells.filter(Q(pk__in=s.cell_ids) | Q(departement_id__in=s.mandate_departement_ids))
 
 
 def memberships_visible_to(user) -> QuerySet[Membership]:
-    """The composition of the cellules the user may see (admin: every membership; national: none)."""
+    """The composition of the cellules the user may see (admin and national level: every membership)."""
     s = scope(user)
     memberships = Membership.objects.select_related("user", "institution", "cell__departement")
-    if Role.ADMIN in s.roles:
+    if {Role.ADMIN, Role.NATIONAL} & s.roles:
         return memberships
     return memberships.filter(Q(cell_id__in=s.cell_ids) | Q(cell__departement_id__in=s.mandate_departement_ids))

@@ -1,4 +1,5 @@
-"""The cellule's composition: who sits in it; coordinators add, invite and end members."""
+"""The cellule's composition: who sits in it; coordinators add, invite and end members. And the
+national level's inspection mandates."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,9 +11,9 @@ import audit
 from organisation import actions as organisation
 from organisation import policy
 from organisation.errors import ActionRefused
-from organisation.forms import AddForm, EndForm, InviteForm
-from organisation.models import Cell, Membership
-from organisation.rules import OrganisationRight, memberships_visible_to
+from organisation.forms import AddForm, EndForm, InviteForm, MandateForm
+from organisation.models import Cell, Mandate, Membership, Role
+from organisation.rules import OrganisationRight, grantable_roles, memberships_visible_to
 from organisation.spreadsheets import to_csv, to_xlsx
 
 
@@ -24,9 +25,10 @@ def _cell(request, code: str) -> Cell:
 def cell_detail(request, code: str):
     cell = _cell(request, code)
     manage = policy.can(request.user, OrganisationRight.MANAGE_MEMBERSHIPS, cell)
+    roles = [role for role in grantable_roles(request.user, cell) if role in Role.cell_roles()]
     data = request.POST if request.method == "POST" else None
-    forms_ = {"add": AddForm(data if data and "add" in data else None),
-              "invite": InviteForm(data if data and "invite" in data else None),
+    forms_ = {"add": AddForm(data if data and "add" in data else None, roles=roles),
+              "invite": InviteForm(data if data and "invite" in data else None, roles=roles),
               "end": EndForm(data if data and "end" in data else None)}
     bound = next((name for name, form in forms_.items() if form.is_bound), None)
     if bound:
@@ -46,8 +48,10 @@ def cell_detail(request, code: str):
     today = timezone.localdate()
     members = memberships_visible_to(request.user).filter(cell=cell)
     audit.record("cell.view", obj=cell, departement=cell.departement.code)
+    composition = list(members.active(today))
     return render(request, "organisation/cell_detail.html", {
-        "cell": cell, "composition": members.active(today), "today": today, "manage": manage,
+        "cell": cell, "composition": composition, "today": today, "manage": manage and roles,
+        "endable": [m for m in composition if m.role in roles and m.user_id != request.user.pk],
         "former": members.filter(ends_on__lt=today), "forms": forms_},
         status=400 if bound else 200)
 
@@ -78,3 +82,38 @@ def composition_export(request, code: str, fmt: str):
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="composition-{cell.departement.code}.{fmt}"'
     return response
+
+
+def mandates(request):
+    """The national level's inspection mandates: requested by one officer, approved by another."""
+    if Role.NATIONAL not in policy.scope(request.user).roles:
+        raise policy.AccessDenied(request.user, OrganisationRight.REQUEST_MANDATE)
+    form = MandateForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        departements = data.pop("departements")
+        try:
+            organisation.request_mandate(request.user, Mandate(**data), departements)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Mandat demandé : un autre membre du niveau national doit l'approuver.")
+            return redirect("mandates")
+    listed = list(Mandate.objects.select_related("inspector", "requested_by", "approved_by")
+                  .prefetch_related("departements"))
+    for mandate in listed:
+        mandate.approvable = policy.can(request.user, OrganisationRight.APPROVE_MANDATE, mandate)
+    audit.record("mandate.list", details={"mandats": [m.reference for m in listed]})
+    return render(request, "organisation/mandates.html", {"form": form, "mandates": listed, "today":
+                                                          timezone.localdate()}, status=400 if form.is_bound else 200)
+
+
+def approve_mandate(request, pk: int):
+    if request.method != "POST":
+        return redirect("mandates")
+    mandate = get_object_or_404(Mandate, pk=pk)
+    organisation.approve_mandate(request.user, mandate)
+    messages.success(request, f"Mandat {mandate.reference} approuvé : il ouvre désormais ce qu'il couvre.")
+    return redirect("mandates")

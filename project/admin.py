@@ -1,8 +1,12 @@
-"""The technical administrator's site: accounts, cellules, institutions, memberships, mandates.
+"""The technical administrator's site: accounts, cellules, institutions, and the administrators.
 
 Entry is decided by the access policy (admin role only), never by ``is_staff``; every save goes
 through the entry points of ``organisation.actions`` so it is audited; nothing is ever deleted
-(a membership ends, an account is deactivated). Case content is never registered here.
+(a membership ends, an account is deactivated). Case content is never registered here, nor the
+roles that open cases: the national level names coordinators, the mobile team and the inspection,
+and requests inspection mandates (``organisation.views``); coordinators name their members. The
+memberships listed here are the administrators' and the national officers', which an administrator
+gives (never to itself).
 """
 
 from django.contrib import admin
@@ -17,8 +21,8 @@ import audit
 from audit.changes import snapshot
 from organisation import actions as organisation
 from organisation import policy
-from organisation.models import Cell, Institution, Mandate, Membership
-from organisation.rules import OrganisationRight
+from organisation.models import Cell, Institution, Membership
+from organisation.rules import OrganisationRight, grantable_roles
 
 
 class AdminSite(admin.AdminSite):
@@ -77,6 +81,16 @@ class AuditedAdmin(admin.ModelAdmin):
 
 @admin.register(User, site=admin_site)
 class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    # Rights come from roles: no superuser or staff flag, no Django group or permission.
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Identité", {"fields": ["first_name", "last_name", "email"]}),
+        ("Accès", {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+    readonly_fields = ["last_login"]
+    list_display = ["username", "email", "first_name", "last_name", "is_active"]
+    list_filter = ["is_active"]
+
     def user_change_password(self, request, id, form_url=""):
         with transaction.atomic():
             response = super().user_change_password(request, id, form_url)
@@ -98,20 +112,20 @@ class CellAdmin(AuditedAdmin):
     list_select_related = ["departement"]
 
 
-@admin.register(Mandate, site=admin_site)
-class MandateAdmin(AuditedAdmin):
-    list_display = ["reference", "inspector", "starts_on", "ends_on"]
-    filter_horizontal = ["departements"]
-
-    def save_related(self, request, form, formsets, change) -> None:
-        organisation.set_mandate_departements(request.user, form.instance, form.cleaned_data["departements"])
-
-
 @admin.register(Membership, site=admin_site)
 class MembershipAdmin(AuditedAdmin):
-    list_display = ["user", "role", "cell", "institution", "function", "starts_on", "ends_on"]
+    list_display = ["user", "role", "institution", "function", "starts_on", "ends_on"]
     list_filter = ["role"]
-    list_select_related = ["user", "cell__departement", "institution"]
+    list_select_related = ["user", "institution"]
+    exclude = ["cell", "contacts_families"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(role__in=grantable_roles(request.user))
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [(role.value, role.label) for role in grantable_roles(request.user)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
         organisation.save_membership(request.user, obj)

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from organisation import views as organisation_views
 from project import views
 from project.admin import admin_site
 
@@ -20,5 +21,7 @@ urlpatterns = [
     path("reunions/", include("cellule.meetings_urls")),
     path("groupes-de-parole/", include("cellule.support_groups_urls")),
     path("national/", include("reporting.national_urls")),
+    path("mandats/", organisation_views.mandates, name="mandates"),
+    path("mandats/<int:pk>/approuver/", organisation_views.approve_mandate, name="mandate_approve"),
     path("admin/", admin_site.urls),
 ]

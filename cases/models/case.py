@@ -60,8 +60,13 @@ class CaseQuerySet(models.QuerySet):
         or holding one of its tasks) as member, their mandate's as inspector; none for the others."""
         s = scope(user)
         involved = Q(referent_id=user.pk) | Exists(CaseTask.objects.filter(case=OuterRef("pk"), owner_id=user.pk))
+        reviewed = Q(pk__in=[])
+        for mandate in s.mandates:  # their départements, the cases active during the period reviewed
+            reviewed |= (Q(departement_id__in=[d.pk for d in mandate.departements.all()],
+                           received_on__lte=mandate.reviews_until)
+                         & (Q(closed_on__isnull=True) | Q(closed_on__gte=mandate.reviews_from)))
         return self.filter(
-            Q(departement_id__in=s.coordinated_departement_ids | s.mandate_departement_ids)
+            Q(departement_id__in=s.coordinated_departement_ids) | reviewed
             | (Q(departement_id__in=s.cell_departement_ids) & involved)
         )
 
@@ -127,6 +132,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @property
     def cell(self) -> Cell:
         return self.departement.cell
+
+    def reviewed_by(self, mandate) -> bool:
+        """Whether an inspection mandate covers the case: its département, and the case was active
+        during the period the mandate reviews (received by its end, not closed before its start)."""
+        return (any(d.pk == self.departement_id for d in mandate.departements.all())
+                and self.received_on <= mandate.reviews_until
+                and (self.closed_on is None or self.closed_on >= mandate.reviews_from))
 
     # --- the lifecycle (BRIEF §3) -------------------------------------------------------------
 

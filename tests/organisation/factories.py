@@ -84,6 +84,9 @@ class MandateFactory(factory.django.DjangoModelFactory):
     inspector = factory.SubFactory(UserFactory)
     starts_on = datetime.date(2024, 1, 1)
     ends_on = datetime.date(2099, 12, 31)
+    reviews_from = factory.SelfAttribute("starts_on")
+    reviews_until = factory.SelfAttribute("ends_on")
+    approved_at = factory.LazyFunction(lambda: datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
 
     @factory.post_generation
     def departements(self, create, codes, **kwargs):

@@ -34,12 +34,56 @@ def test_others_cannot_add_members_to_the_cell(personas, name):
     assert not Event.objects.filter(action="membership.create").exists()
 
 
-def test_only_an_admin_gives_a_national_role(personas):
-    national = new_membership(None, role=Role.INSPECTOR)
+# Separation of duties: who may give each role (the rest may not). The technical administrator
+# never gives a role that opens cases, and nobody gives a role to themselves.
+GIVERS = {
+    Role.ADMIN: {"admin"},
+    Role.NATIONAL: {"admin"},
+    Role.INSPECTOR: {"national"},
+    Role.MOBILE_TEAM: {"national"},
+    Role.COORDINATOR: {"national", "coord_a"},
+    Role.MEMBER: {"coord_a"},
+}
+PEOPLE = ["coord_a", "member_a", "coord_b", "member_b", "mobile", "inspector", "national", "admin", "outsider"]
+
+
+@pytest.mark.parametrize("role", list(GIVERS))
+@pytest.mark.parametrize("giver", PEOPLE)
+def test_each_role_is_given_only_by_those_whose_duty_it_is(personas, role, giver):
+    membership = new_membership(personas.cell_a if role in Role.cell_roles() else None, role=role)
+    if giver in GIVERS[role]:
+        organisation.save_membership(getattr(personas, giver), membership)
+        assert Event.objects.filter(action="membership.create", actor=getattr(personas, giver)).count() == 1
+    else:
+        with pytest.raises(AccessDenied):
+            organisation.save_membership(getattr(personas, giver), membership)
+        assert not Membership.objects.filter(user=membership.user).exists()
+
+
+@pytest.mark.parametrize("name,role", [("admin", Role.COORDINATOR), ("admin", Role.ADMIN),
+                                       ("national", Role.INSPECTOR), ("coord_a", Role.COORDINATOR)])
+def test_nobody_gives_a_role_to_themselves(personas, name, role):
+    """Not even a role they could give to someone else: the technical administrator cannot make itself
+    coordinator, nor the national officer inspector, nor a coordinator coordinator once more."""
+    me = getattr(personas, name)
+    with pytest.raises(AccessDenied):
+        organisation.save_membership(me, new_membership(personas.cell_a if role in Role.cell_roles() else None,
+                                                        role=role, user=me))
+    own = me.memberships.get()
+    held = own.role
+    own.role = Role.ADMIN if role != Role.ADMIN else Role.NATIONAL
+    with pytest.raises(AccessDenied):  # nor changes their own
+        organisation.save_membership(me, own)
+    assert list(me.memberships.values_list("role", flat=True)) == [held]
+
+
+def test_a_role_changed_to_one_the_giver_may_give_must_have_been_theirs_to_give(personas):
+    """A coordinator cannot turn the national officer's membership into a member of their cellule."""
+    national = personas.national.memberships.get()
+    national.role, national.cell = Role.MEMBER, personas.cell_a
     with pytest.raises(AccessDenied):
         organisation.save_membership(personas.coord_a, national)
-    organisation.save_membership(personas.admin, national)
-    assert Event.objects.filter(action="membership.create", actor=personas.admin).count() == 1
+    assert personas.national.memberships.get().role == Role.NATIONAL
 
 
 @pytest.mark.parametrize(
@@ -52,8 +96,9 @@ def test_only_an_admin_gives_a_national_role(personas):
     ],
 )
 def test_invalid_memberships_are_refused_with_a_french_message(personas, changes, field):
+    giver = personas.admin if changes.get("role") == Role.NATIONAL else personas.coord_a
     with pytest.raises(ValidationError) as error:
-        organisation.save_membership(personas.admin, new_membership(personas.cell_a, **changes))
+        organisation.save_membership(giver, new_membership(personas.cell_a, **changes))
     assert field in error.value.message_dict
     assert not Membership.objects.filter(starts_on=datetime.date(2026, 1, 1)).exists()
     assert not Event.objects.filter(action="membership.create").exists()

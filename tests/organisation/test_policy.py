@@ -17,8 +17,10 @@ from tests.organisation.factories import MandateFactory, MembershipFactory
 A, B = "a", "b"  # the 93 and 69 cellules of the personas
 COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS, CaseRight.INTAKE,
                 ReportRight.MANAGE_REPORT, CelluleRight.MANAGE_MEETINGS}
-ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS,
-                  OrganisationRight.MANAGE_REFERENCE_DATA}
+# The technical administrator sees the compositions but gives no role in a cellule (separation of duties).
+ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_REFERENCE_DATA}
+# The national level names the cellules' coordinators.
+NATIONAL = {ReportRight.VIEW_AGGREGATES, OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS}
 # persona: the rights allowed on cell A, on cell B, and without target (None).
 ALLOWED = {
     "coord_a": {A: COORDINATION, B: set(), None: set()},
@@ -27,7 +29,7 @@ ALLOWED = {
     "member_b": {A: set(), B: {OrganisationRight.VIEW_COMPOSITION}, None: set()},
     "mobile": {A: set(), B: set(), None: set()},
     "inspector": {A: {OrganisationRight.VIEW_COMPOSITION}, B: set(), None: set()},
-    "national": {right: {ReportRight.VIEW_AGGREGATES} for right in (A, B, None)},
+    "national": {A: NATIONAL, B: NATIONAL, None: {ReportRight.VIEW_AGGREGATES}},
     "admin": {A: ADMINISTRATION, B: ADMINISTRATION, None: {OrganisationRight.MANAGE_REFERENCE_DATA}},
     "former": {A: set(), B: set(), None: set()},
     "outsider": {A: set(), B: set(), None: set()},
@@ -69,9 +71,10 @@ def test_users_without_a_cell_or_mandate_see_no_cell(personas, name):
     assert policy.scope(user).departement_ids == frozenset()
 
 
-def test_national_sees_every_cell_but_nobody_in_them(personas):
+def test_national_sees_every_cell_and_who_sits_in_it_to_name_coordinators(personas):
     assert set(cells_visible_to(personas.national)) == {personas.cell_a, personas.cell_b}
-    assert not memberships_visible_to(personas.national).exists()
+    assert {m.cell for m in memberships_visible_to(personas.national) if m.cell} == {personas.cell_a,
+                                                                                     personas.cell_b}
 
 
 def test_memberships_count_only_within_their_dates(personas):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Event
+from organisation.models import Membership, Role
 from project.admin import admin_site
 
 
@@ -15,7 +16,8 @@ def admin_pages(personas) -> list[str]:
     for model in admin_site._registry:
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         urls += [reverse(f"{name}_changelist"), reverse(f"{name}_add")]
-        instance = model.objects.order_by("pk").first()
+        listed = model.objects.filter(role__in=[Role.ADMIN, Role.NATIONAL]) if model is Membership else model.objects
+        instance = listed.order_by("pk").first()
         assert instance is not None, model
         urls.append(reverse(f"{name}_change", args=[instance.pk]))
     return urls
@@ -24,7 +26,7 @@ def admin_pages(personas) -> list[str]:
 def test_every_admin_page_opens(client, personas):
     client.force_login(personas.admin)
     pages = admin_pages(personas)
-    assert len(pages) == 1 + 3 * 5  # accounts, cellules, institutions, members, mandates
+    assert len(pages) == 1 + 3 * 4  # accounts, cellules, institutions, the administrators' memberships
     for url in pages:
         assert client.get(url).status_code == 200, url
 
@@ -46,3 +48,27 @@ def test_the_admin_deactivates_an_account_through_the_audited_entry_point(client
     event = Event.objects.get(action="user.update")
     assert event.actor == personas.admin
     assert ("is_active" in event.details["changements"]) is (not is_active)
+
+
+def test_the_admin_lists_and_gives_only_the_administrators_and_national_roles(client, personas):
+    client.force_login(personas.admin)
+    listing = client.get(reverse("admin:organisation_membership_changelist")).content.decode()
+    assert ">national<" in listing and "coord_a" not in listing
+    form = client.get(reverse("admin:organisation_membership_add")).content.decode()
+    assert 'value="national"' in form and 'value="admin"' in form
+    assert 'value="coordinator"' not in form and 'value="inspector"' not in form
+    coordinator = personas.coord_a.memberships.get()
+    assert client.get(reverse("admin:organisation_membership_change", args=[coordinator.pk])).status_code == 302
+
+
+def test_no_account_is_made_superuser_or_staff_through_the_admin(client, personas):
+    client.force_login(personas.admin)
+    page = client.get(reverse("admin:auth_user_change", args=[personas.member_a.pk])).content.decode()
+    assert "is_superuser" not in page and "is_staff" not in page and "user_permissions" not in page
+    member = personas.member_a
+    joined = timezone.localtime(member.date_joined)
+    client.post(reverse("admin:auth_user_change", args=[member.pk]), {
+        "username": member.username, "email": member.email, "is_active": "on", "is_superuser": "on", "is_staff": "on",
+        "date_joined_0": f"{joined:%d/%m/%Y}", "date_joined_1": f"{joined:%H:%M:%S}"})
+    member.refresh_from_db()
+    assert not member.is_superuser and not member.is_staff

@@ -25,7 +25,7 @@ from reporting.figures import Month
 from tests.cases.factories import CaseFactory
 from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.mobile_team.factories import mobile_request
-from tests.organisation.factories import UserFactory
+from tests.organisation.factories import MembershipFactory, UserFactory
 from tests.urls import walk
 from workflows import tasks
 
@@ -70,6 +70,8 @@ PAGES = {
     "meetings:detail": ("coord_a", lambda c: [c.meeting.pk], "meeting.view"),
     "meetings:minutes": ("coord_a", lambda c: [], "meeting.view"),
     "national:view": ("national", lambda c: [], None),
+    "mandates": ("national", lambda c: [], None),  # staff names only; recorded all the same (mandate.list)
+    "mandate_approve": ("national", lambda c: [Mandate.objects.order_by("pk").first().pk], None),
     "national:export": ("national", lambda c: [MONTH, "xlsx"], None),
 }
 MONTH = datetime.date.today().strftime("%Y-%m")
@@ -137,6 +139,12 @@ def test_pages_without_personal_data_answer(client, personas, context, name):
 TODAY = datetime.date.today()
 MONTH_ = Month(TODAY.replace(day=1))
 # Entry point: (the call, the event it records)
+def requested_mandate(p) -> Mandate:
+    return organisation.request_mandate(p.national, Mandate(
+        reference="IGA-2026-07", inspector=p.inspector, starts_on=TODAY, ends_on=TODAY, reviews_from=TODAY,
+        reviews_until=TODAY), Departement.objects.filter(code__in=["93", "69"]))
+
+
 ENTRY_POINTS = {
     "intake": (lambda p, c: CaseFactory(coordinator=p.coord_a), "case.intake"),
     "record_family_contact": (lambda p, c: actions.record_family_contact(
@@ -187,8 +195,9 @@ ENTRY_POINTS = {
         institution=c.measure.institution, function="Éducatrice", role="member", starts_on=TODAY), "user.invite"),
     "save_reference": (lambda p, c: organisation.save_reference(
         p.admin, Institution(name="Mission locale", category="association")), "institution.create"),
-    "set_mandate_departements": (lambda p, c: organisation.set_mandate_departements(
-        p.admin, Mandate.objects.get(), Departement.objects.filter(code__in=["93", "69"])), "mandate.departements"),
+    "request_mandate": (lambda p, c: requested_mandate(p), "mandate.request"),
+    "approve_mandate": (lambda p, c: organisation.approve_mandate(
+        MembershipFactory(national=True).user, requested_mandate(p)), "mandate.approve"),
     "schedule_meeting": (lambda p, c: cellule.schedule_meeting(p.coord_a, p.cell_a, held_at=timezone.now(),
                                                                cases=[c.case]), "meeting.schedule"),
     "record_meeting": (lambda p, c: cellule.record_meeting(p.coord_a, cellule.schedule_meeting(

@@ -57,7 +57,7 @@ def test_a_cellule_page_is_shown_to_its_members(client, personas):
     assert personas.coord_a.get_full_name() in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["coord_b", "member_b", "national", "mobile", "outsider"])
+@pytest.mark.parametrize("name", ["coord_b", "member_b", "mobile", "outsider"])
 def test_another_departements_cellule_answers_404_and_is_recorded(client, personas, name):
     user = getattr(personas, name)
     client.force_login(user)

@@ -124,12 +124,15 @@ class Command(BaseCommand):
         if Mandate.objects.filter(reference=reference).exists():
             return
         year = timezone.localdate().year
-        mandate = organisation.save_reference(
-            SYSTEM,
+        # Requested by the demo's national officer; the demo has no second one, so the set-up approves it.
+        mandate = organisation.request_mandate(
+            User.objects.get(username="national"),
             Mandate(reference=reference, inspector=User.objects.get(username="inspecteur"),
-                    starts_on=datetime.date(year, 1, 1), ends_on=datetime.date(year + 1, 12, 31)),
+                    starts_on=datetime.date(year, 1, 1), ends_on=datetime.date(year + 1, 12, 31),
+                    reviews_from=datetime.date(year - 1, 1, 1), reviews_until=datetime.date(year + 1, 12, 31)),
+            Departement.objects.filter(code="93"),
         )
-        organisation.set_mandate_departements(SYSTEM, mandate, Departement.objects.filter(code="93"))
+        organisation.approve_mandate(SYSTEM, mandate)
 
     def print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes. Comptes (mot de passe commun) :"))
