@@ -92,6 +92,7 @@ register({
     "auth.login": "Connexion",
     "auth.logout": "Déconnexion",
     "auth.login_failed": "Échec de connexion",
+    "auth.locked_out": "Connexion bloquée après des échecs répétés",
 })
 register({"audit.verify": "Vérification de l'intégrité du journal"},
          render=summary({"vérifiés": "événements vérifiés", "intègre": "intègre", "message": "résultat"}))

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 
+from audit import canonical
 from audit.recorder import RecordedDenial, acting, record_denied
 
 
@@ -23,6 +24,12 @@ def client_ip(request) -> str | None:
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def client_address(request) -> str | None:
+    """The client's address as the trail stores it (canonical), or None when what was received is
+    no address (a crafted ``X-Forwarded-For``): for those that store it too, such as the lockout."""
+    return canonical.address(client_ip(request))[0]
 
 
 class AuditContextMiddleware:

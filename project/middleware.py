@@ -1,5 +1,11 @@
-"""Cross-cutting request rules that the access policy decides."""
+"""Cross-cutting request rules: the limits of a session, and what the access policy decides."""
 
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -28,3 +34,32 @@ class ReadOnlyRolesMiddleware:
         denied = policy.AccessDenied(request.user, "write")
         audit.record_denied(denied, path=request.path)
         raise denied
+
+
+STARTED, SEEN = "session_started", "session_seen"
+
+
+@receiver(user_logged_in, dispatch_uid="project.session_started")
+def _mark_start(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[STARTED] = request.session[SEEN] = time.time()
+
+
+class SessionLimitsMiddleware:
+    """A session ends on the server after ``SESSION_IDLE_MINUTES`` without a request, and
+    ``SESSION_MAX_HOURS`` after the login whatever the activity: the user is signed out (the
+    session deleted) and sent to the login page. The time of the last request is written at most
+    once a minute, not at every page."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.user.is_authenticated:
+            now, session = time.time(), request.session
+            started, seen = session.get(STARTED, now), session.get(SEEN, now)
+            if now - seen > settings.SESSION_IDLE_MINUTES * 60 or now - started > settings.SESSION_MAX_HOURS * 3600:
+                logout(request)  # the login page follows: LoginRequiredMiddleware sees no user any more
+            elif now - seen > 60 or STARTED not in session:
+                session[STARTED], session[SEEN] = started, now
+        return self.get_response(request)

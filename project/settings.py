@@ -4,6 +4,7 @@
 Outside demo mode ``DEBUG`` is off and a missing ``SECRET_KEY`` stops start-up.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "simple_history",
     "viewflow",
     "viewflow.workflow",
+    "axes",
     # The product's apps, from the leaf up (docs/architecture.md): each imports only those listed before it.
     "audit",
     "organisation",
@@ -79,12 +81,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "project.middleware.SessionLimitsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "project.middleware.ReadOnlyRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it answers the lockout
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -108,7 +112,21 @@ TEMPLATES = [
     },
 ]
 
-AUTHENTICATION_BACKENDS = ["organisation.policy.PolicyBackend"]
+# django-axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "organisation.policy.PolicyBackend"]
+# Argon2 for every new or changed password; older hashes are upgraded at the next login.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher",
+                    "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+# Lockout (django-axes): after AXES_FAILURE_LIMIT failures for an account, or from an address, the
+# login is refused for AXES_COOLOFF_TIME, with the same page whether the account exists or not.
+AXES_FAILURE_LIMIT = env_int(ENV, "LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int(ENV, "LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The address the trail records (proxies counted, canonical): a crafted one counts as none.
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_address"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -118,7 +136,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = env_int(ENV, "SESSION_COOKIE_AGE", 8 * 3600)
+# A session ends after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the login,
+# on the server (project.middleware.SessionLimitsMiddleware); signing out deletes it.
+SESSION_IDLE_MINUTES = env_int(ENV, "SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int(ENV, "SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"

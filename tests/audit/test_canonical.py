@@ -78,7 +78,8 @@ def test_a_crafted_address_is_dropped_noted_and_the_chain_still_verifies(client,
     assert [e.ip for e in events] == [None, None, None, None, "2001:db8::1"]
     assert events[0].details["adresse_refusée"] == "'; SELECT 1; --"
     assert events[3].details["adresse_refusée"] == "\ufffd"
-    assert chain_verifies().verified == 5
+    assert Event.objects.filter(action="auth.locked_out").count() == 1  # the fifth failure locks the account
+    assert chain_verifies().verified == 6
 
 
 ADDRESSES = st.one_of(st.ip_addresses().map(str), st.ip_addresses(v=6).map(lambda a: a.exploded.upper()),

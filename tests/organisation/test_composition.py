@@ -50,7 +50,8 @@ def test_an_invited_person_chooses_a_password_and_signs_in(client, personas, ins
     form = visitor.get(link, follow=True)
     set_password = form.redirect_chain[-1][0] if form.redirect_chain else link
     visitor.post(set_password, {"new_password1": "une-phrase-solide-42", "new_password2": "une-phrase-solide-42"})
-    assert visitor.login(username="iroy", password="une-phrase-solide-42")
+    signed_in = visitor.post(reverse("login"), {"username": "iroy", "password": "une-phrase-solide-42"})
+    assert signed_in.status_code == 302 and visitor.get(reverse("home")).wsgi_request.user.username == "iroy"
     assert Event.objects.filter(action="user.invite", actor=personas.coord_a).count() == 1
     chosen = Event.objects.get(action="user.password_set")
     assert chosen.actor.username == "iroy" and "une-phrase" not in str(chosen.details)
