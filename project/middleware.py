@@ -8,6 +8,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 import audit
 from organisation import policy
@@ -63,3 +64,19 @@ class SessionLimitsMiddleware:
             elif now - seen > 60 or STARTED not in session:
                 session[STARTED], session[SEEN] = started, now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """No page of the product is kept by a browser or a proxy: every page behind the login shows
+    data of a case, a family or a colleague, and the login page must not come back from a cache."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/")
+                                       else f"/{settings.STATIC_URL}"):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response

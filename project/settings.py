@@ -9,6 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from project.env import env_bool, env_database, env_email, env_int, env_list, env_signing_key
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "axes",
+    "csp",
     # The product's apps, from the leaf up (docs/architecture.md): each imports only those listed before it.
     "audit",
     "organisation",
@@ -76,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "project.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,6 +149,21 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 
+# HTTP hardening (checked by `manage.py check --deploy --fail-level WARNING`, tests/project/test_http.py).
+# No script but the files served by the product (its own and the DSFR's), no inline script, style or
+# event handler, no frame, forms to this site only.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": [SELF], "script-src": [SELF], "style-src": [SELF], "img-src": [SELF, "data:"],
+    "font-src": [SELF], "connect-src": [SELF], "object-src": [NONE], "base-uri": [SELF], "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int(ENV, "SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_SSL_REDIRECT = env_bool(ENV, "SECURE_SSL_REDIRECT", not DEBUG)
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
@@ -187,6 +206,10 @@ AUDIT_SEAL_INTERVAL = env_int(ENV, "AUDIT_SEAL_INTERVAL_MS", 1000) / 1000
 AUDIT_TRUSTED_PROXIES = env_int(ENV, "AUDIT_TRUSTED_PROXIES", 0)
 if AUDIT_TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured("AUDIT_TRUSTED_PROXIES : nombre de mandataires inverses attendu (0 ou plus).")
+# Behind a reverse proxy that terminates TLS (AUDIT_TRUSTED_PROXIES > 0), the scheme it received,
+# from the X-Forwarded-Proto header it sets (and must overwrite): see docs/security.md.
+if AUDIT_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if "AUDIT_TRUST_X_FORWARDED_FOR" in ENV:
     raise ImproperlyConfigured("AUDIT_TRUST_X_FORWARDED_FOR n'existe plus : donnez AUDIT_TRUSTED_PROXIES, le nombre "
                                "de mandataires inverses de confiance devant l'application.")
