@@ -66,16 +66,17 @@ def _on_case(user, right: str, case) -> bool:
     return coordinates(user, case) or is_referent(user, case)  # EDIT_CASE, MANAGE_CARE
 
 
-def needs_motive(user, case: Case) -> bool:
+def needs_motive(user, case: Case, held: frozenset[int] | None = None) -> bool:
     """Opening a case outside one's own work asks why (the "motif" of French Interior files):
     not its referent, not holding one of its open tasks, not a coordinator of its cellule.
-    Inspectors give theirs automatically: the reference of their mandate."""
+    Inspectors give theirs automatically: the reference of their mandate. ``held``: the cases of a
+    list whose open tasks the user holds (``workflows.rules.cases_held``), to ask once for them all."""
     s = scope(user)
     if case.departement_id in s.coordinated_departement_ids or case.referent_id == user.pk:
         return False
     if any(case.reviewed_by(mandate) for mandate in s.mandates):
         return False
-    return not holds_task(user, case)
+    return case.pk not in held if held is not None else not holds_task(user, case)
 
 
 def automatic_motive(user, case: Case) -> str:

@@ -1,7 +1,10 @@
 """The national consolidation of the monthly reports: aggregates only, small counts suppressed.
 
 The ministry never sees a name or a case reference: only the figures the préfectures sent, and
-any count from 1 to 2 is shown as "< 3" so that nobody can be singled out.
+any count from 1 to 2 is shown as "< 3" so that nobody can be singled out. A total over suppressed
+counts would give them back (the total less the counts shown): it is published as the range the
+shown counts already imply, each suppressed one being 1 or 2 (``total``), exact only when nothing
+in it is suppressed. The chart's monthly totals follow the same rule.
 """
 
 from django.utils.html import escape
@@ -17,7 +20,23 @@ SUPPRESSED = "< 3"
 def suppress(count: int | None) -> str:
     if count is None:
         return "—"
-    return SUPPRESSED if 1 <= count <= 2 else str(count)
+    return SUPPRESSED if _small(count) else str(count)
+
+
+def _small(count: int) -> bool:
+    return 1 <= count <= 2
+
+
+def bounds(counts: list[int]) -> tuple[int, int]:
+    """The least and the most the total of ``counts`` can be, knowing only what is published."""
+    shown, hidden = sum(c for c in counts if not _small(c)), sum(1 for c in counts if _small(c))
+    return shown + hidden, shown + 2 * hidden
+
+
+def total(counts: list[int]) -> str:
+    """The total of counts as published: exact when none is suppressed, else the range they imply."""
+    least, most = bounds(counts)
+    return str(least) if least == most else f"{least} à {most}"
 
 
 def _sent(months: list[Month]) -> dict:
@@ -33,14 +52,14 @@ def consolidated(month: Month) -> dict:
     cells = {cell.departement_id: cell for cell in Cell.objects.all()}
     met = set(Meeting.objects.filter(held_at__gte=month.start, held_at__lt=month.end).values_list("cell_id", flat=True))
     figures = _sent([month])
-    rows, totals = [], {"young": 0, "families": 0}
+    rows, counts = [], {"young": [], "families": []}
     for departement in Departement.objects.all():
         cell = cells.get(departement.pk)
         installed = bool(cell and cell.installed_on and cell.installed_on <= month.last)
         sent = figures.get((cell.pk, month.first)) if cell else None
         if sent:
-            totals["young"] += sent["young_people_followed"]
-            totals["families"] += sent["families_followed"]
+            counts["young"].append(sent["young_people_followed"])
+            counts["families"].append(sent["families_followed"])
         rows.append({
             "code": departement.code, "name": departement.name, "installed": installed,
             "met": bool(cell and cell.pk in met), "sent": sent is not None,
@@ -49,7 +68,7 @@ def consolidated(month: Month) -> dict:
         })
     return {
         "rows": rows,
-        "totals": {"young": suppress(totals["young"]), "families": suppress(totals["families"]),
+        "totals": {"young": total(counts["young"]), "families": total(counts["families"]),
                    "sent": sum(r["sent"] for r in rows), "installed": sum(r["installed"] for r in rows)},
         "not_installed": [r for r in rows if not r["installed"]],
         "not_met": [r for r in rows if r["installed"] and not r["met"]],
@@ -77,20 +96,20 @@ def chart_svg(month: Month, width: int = 720, height: int = 240) -> str:
     months = [month.previous(n) for n in range(11, -1, -1)]
     sent = _sent(months)
     # None where no cellule has sent its report for the month yet: shown "—", not 0.
-    totals = [sum(f["young_people_followed"] for (_, first), f in sent.items() if first == m.first)
-              if any(first == m.first for _, first in sent) else None for m in months]
-    top = max([t for t in totals if t and not 1 <= t <= 2] + [1])
+    counts = [[f["young_people_followed"] for (_, first), f in sent.items() if first == m.first] for m in months]
+    totals = [bounds(month_counts) if month_counts else None for month_counts in counts]
+    top = max([most for _, most in filter(None, totals)] + [1])
     bar, chart_height = width // 12, height - 50
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
              f'aria-labelledby="chart-title"><title id="chart-title">Jeunes suivis par mois, '
              f'{escape(months[0].label())} à {escape(months[-1].label())}</title>']
-    for i, (m, total) in enumerate(zip(months, totals, strict=True)):
-        shown = 0 if total is None or 1 <= total <= 2 else total
-        h = int(chart_height * shown / top)
+    for i, (m, month_counts, range_) in enumerate(zip(months, counts, totals, strict=True)):
+        h = int(chart_height * range_[0] / top) if range_ else 0  # the bar up to the least it can be
+        label = total(month_counts) if range_ else "—"
         x = i * bar + 6
         parts.append(f'<rect x="{x}" y="{20 + chart_height - h}" width="{bar - 12}" height="{h}" fill="#000091"/>')
         parts.append(f'<text x="{x + (bar - 12) // 2}" y="{14 + chart_height - h}" font-size="12" '
-                     f'text-anchor="middle">{escape(suppress(total))}</text>')
+                     f'text-anchor="middle">{escape(label)}</text>')
         parts.append(f'<text x="{x + (bar - 12) // 2}" y="{height - 12}" font-size="11" '
                      f'text-anchor="middle">{m.first:%m/%y}</text>')
     parts.append("</svg>")

@@ -16,6 +16,7 @@ from cases.models import Case, Source, State
 from cases.rules import CaseRight, automatic_motive, needs_motive
 from cases.views.actions import MOTIVES_KEY, PANELS, add_errors, available_actions, record_view, remember_motive
 from organisation import policy
+from workflows.rules import cases_held
 
 PAGE_SIZE = 25
 
@@ -48,6 +49,11 @@ def case_list(request):
     if referent.isdigit():
         cases = cases.filter(referent_id=int(referent))
     page = Paginator(cases.order_by("-received_on", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A young person's name only where the user may open the case without giving a motive: the list
+    # must not reveal what the motive protects (the others are listed by reference).
+    held = cases_held(request.user, list(page))
+    for case in page:
+        case.named = not needs_motive(request.user, case, held)
     shown = [case.reference for case in page]
     filters = {k: v for k, v in request.GET.items() if k != "page"}
     for code in sorted({case.departement.code for case in page}) or [""]:

@@ -164,3 +164,17 @@ def test_a_day_of_the_search_is_the_local_day(client, personas):
                                ("2026-06-01", "2026-06-29", False)]:
         page = client.get(reverse("inspection:search"), {"reference": "93-2026-9999", "start": first, "end": last})
         assert ("30/06/2026 23:30:00" in page.content.decode()) is found, (first, last)
+
+
+def test_a_members_list_names_only_the_cases_they_may_open_without_a_motive(client, personas):
+    designated = MembershipFactory(cell=personas.cell_a, contacts_families=True, user__username="designee").user
+    done, held = CaseFactory(coordinator=personas.coord_a), CaseFactory(coordinator=personas.coord_a)
+    tasks.claim(designated, done.tasks.get(flow_task_name="contact_family"))
+    actions.record_family_contact(designated, done, on=datetime.date.today(), channel="phone", outcome="reached")
+    tasks.claim(designated, held.tasks.get(flow_task_name="contact_family"))
+    client.force_login(designated)
+    page = client.get(reverse("cases:list")).content.decode()
+    rows = {case: re.search(rf"<tr>\s*<td><a [^>]*>{case.reference}</a></td>.*?</tr>", page, re.S).group(0)
+            for case in (done, held)}
+    assert str(done.person) not in rows[done] and "Nom affiché après le motif" in rows[done]  # motive asked
+    assert str(held.person) in rows[held]

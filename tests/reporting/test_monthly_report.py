@@ -180,7 +180,7 @@ def test_the_national_view_shows_aggregates_only_with_small_counts_suppressed(cl
     for text in names + references:
         assert text not in html and text not in pages[1].content.decode(), text
     assert '<h2 class="fr-callout__title" id="total-young">4</h2>' in html
-    assert '<h2 class="fr-callout__title" id="total-families">&lt; 3</h2>' in html  # 2 families
+    assert '<h2 class="fr-callout__title" id="total-families">1 à 2</h2>' in html  # 2 families, suppressed
     assert "<svg" in html
     not_reported = html.split('id="not-reported">', 1)[1].split("</p>", 1)[0]
     assert "93" not in not_reported and "69" in not_reported
