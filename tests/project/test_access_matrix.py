@@ -1,0 +1,98 @@
+"""The access matrix as one test: every URL pattern of the product × every role, GET and POST,
+against one table of expected outcomes. The personas of Seine-Saint-Denis (``_a``) meet objects
+of their own département; those of the Rhône (``_b``) the same objects, of another département.
+An URL pattern missing from the table fails the test.
+
+Outcomes: ``200`` shown (or ``400``: the form is read and answered), ``302`` sent on within the
+product, ``L`` sent to the login page (the admin site's sends there, or refuses a signed-in user),
+``403`` refused, ``404`` hidden, ``405`` method refused.
+Anything but ``200``, ``400`` or ``302`` grants nothing.
+"""
+
+from django.test import Client
+from django.urls import reverse
+
+from tests.project.test_audit_coverage import NAMES, PAGES, context, personas, shared  # noqa: F401
+
+PEOPLE = ["coord_a", "member_a", "coord_b", "member_b", "mobile", "inspector", "national", "admin", "former",
+          "outsider", None]
+# Pages that only take a POST (their GET is refused), and the admin site's entry.
+ARGS = {
+    "logout": lambda c: [], "workflows:claim": lambda c: [c.review.pk], "workflows:release": lambda c: [c.review.pk],
+    "mobile_team:claim": lambda c: [c.request.pk], "admin:index": lambda c: [],
+}
+# URL name: "GET/POST" for each of PEOPLE, in that order (the last one without a session).
+EXPECTED = {
+    "admin:index": "L/L L/L L/L L/L L/L L/403 L/L 200/200 L/L L/L L/L",
+    "cases:action": "200/400 403/403 404/404 404/404 404/404 403/403 404/404 404/404 404/404 404/404 L/L",
+    "cases:detail": "200/200 200/200 404/404 404/404 404/404 200/403 404/404 404/404 404/404 404/404 L/L",
+    "cases:intake": "200/400 403/403 200/400 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
+    "cases:list": "200/200 200/200 200/200 200/200 403/403 200/403 403/403 403/403 403/403 403/403 L/L",
+    "cases:motive": "200/400 200/400 404/404 404/404 404/404 200/403 404/404 404/404 404/404 404/404 L/L",
+    "cases:record_action": "200/400 200/400 404/404 404/404 404/404 403/403 404/404 404/404 404/404 404/404 L/L",
+    "cell_detail": "200/200 200/200 404/404 404/404 404/404 200/403 200/200 200/200 404/404 404/404 L/L",
+    "composition_export": "200/200 200/200 404/404 404/404 404/404 200/403 200/200 200/200 404/404 404/404 L/L",
+    "home": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 403/403 403/403 L/L",
+    "inspection:case_timeline": "403/403 403/403 403/403 403/403 403/403 200/403 403/403 403/403 403/403 403/403 L/L",
+    "inspection:export_bundle": "403/403 403/403 403/403 403/403 403/403 200/403 403/403 403/403 403/403 403/403 L/L",
+    "inspection:export_csv": "403/403 403/403 403/403 403/403 403/403 200/403 403/403 403/403 403/403 403/403 L/L",
+    "inspection:inspection_reads": "200/200 403/403 200/200 403/403 403/403 403/403 "
+        "403/403 403/403 403/403 403/403 L/L",
+    "inspection:integrity": "403/403 403/403 403/403 403/403 403/403 200/403 403/403 403/403 403/403 403/403 L/L",
+    "inspection:search": "403/403 403/403 403/403 403/403 403/403 200/403 403/403 403/403 403/403 403/403 L/L",
+    "inspection:user_activity": "403/403 403/403 403/403 403/403 403/403 200/403 403/403 403/403 403/403 403/403 L/L",
+    "login": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 200/200 200/200 200/200",
+    "logout": "405/L 405/L 405/L 405/L 405/L 405/L 405/L 405/L 405/L 405/L L/L",
+    "mandate_approve": "302/403 302/403 302/403 302/403 302/403 302/403 302/403 302/403 302/403 302/403 L/L",
+    "mandates": "403/403 403/403 403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 L/L",
+    "meetings:detail": "200/200 403/403 404/404 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
+    "meetings:list": "200/400 403/403 200/400 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
+    "meetings:minutes": "200/200 403/403 200/200 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
+    "mobile_team:action": "403/403 403/403 403/403 403/403 200/302 403/403 403/403 403/403 403/403 403/403 L/L",
+    "mobile_team:all": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
+    "mobile_team:claim": "405/403 405/403 405/403 405/403 405/302 405/403 405/403 405/403 405/403 405/403 L/L",
+    "mobile_team:dashboard": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
+    "mobile_team:mine": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
+    "mobile_team:queue": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
+    "mobile_team:request": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
+    "national:export": "403/403 403/403 403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 L/L",
+    "national:view": "403/403 403/403 403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 L/L",
+    "password_reset_complete": "200/405 200/405 200/405 200/405 200/405 200/403 "
+        "200/405 200/405 200/405 200/405 200/405",
+    "password_reset_confirm": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 200/200 200/200 200/200",
+    "reports:detail": "200/302 403/403 200/302 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
+    "reports:export": "200/200 403/403 200/200 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
+    "reports:list": "200/200 403/403 200/200 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
+    "support_groups:list": "200/200 403/403 200/200 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
+    "workflows:claim": "405/404 405/302 405/404 405/404 405/404 405/403 405/404 405/404 405/404 405/404 L/L",
+    "workflows:done": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 200/200 200/200 L/L",
+    "workflows:inbox": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 200/200 200/200 L/L",
+    "workflows:queue": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 200/200 200/200 L/L",
+    "workflows:release": "405/404 405/403 405/404 405/404 405/404 405/403 405/404 405/404 405/404 405/404 L/L",
+    "workflows:task": "404/404 302/302 404/404 404/404 404/404 404/403 404/404 404/404 404/404 404/404 L/L",
+}
+
+
+def outcome(response) -> str:
+    if response.status_code == 302:
+        login = response["Location"].startswith((reverse("login"), reverse("admin:login")))
+        return "L" if login else "302"
+    return str(response.status_code)
+
+
+def test_every_url_pattern_answers_each_role_as_the_table_says(personas, context):  # noqa: F811
+    names = sorted({name for name in NAMES if not name.startswith("admin:")} | {"admin:index"})
+    assert [name for name in names if name not in EXPECTED] == []  # an unlisted view fails here
+    found, requests = {}, 0
+    for name in names:
+        args = (ARGS.get(name) or PAGES[name][1])(context)
+        url, row = reverse(name, args=args), []
+        for person in PEOPLE:
+            client = Client(raise_request_exception=False)
+            if person:
+                client.force_login(getattr(personas, person))
+            row.append(f"{outcome(client.get(url))}/{outcome(client.post(url, {}))}")
+            requests += 2
+        found[name] = " ".join(row)
+    assert found == {name: EXPECTED[name] for name in names}
+    assert requests > 900  # every pattern, every role, both methods
