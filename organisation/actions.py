@@ -18,7 +18,7 @@ import audit
 from audit.changes import diff, snapshot
 from organisation import policy
 from organisation.errors import ActionRefused
-from organisation.models import Mandate, Membership
+from organisation.models import Mandate, Membership, RecoveryCode, SecondFactor
 from organisation.rules import OrganisationRight
 
 
@@ -130,3 +130,15 @@ def invite_member(actor, cell, *, username: str, first_name: str, last_name: str
             f"({membership.get_role_display().lower()}). Choisissez votre mot de passe :\n\n{link}\n\n"
             f"Votre identifiant : {username}\n", None, [email]))
     return membership
+
+
+def reset_second_factor(actor, user: User) -> None:
+    """The admin removes a person's authenticator and recovery codes (a lost phone): they enrol
+    again at their next login. Never one's own."""
+    policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
+    if getattr(actor, "pk", None) == user.pk:
+        raise ActionRefused("Votre propre second facteur se réinitialise par un autre administrateur.")
+    with transaction.atomic():
+        SecondFactor.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        audit.record("user.second_factor_reset", obj=user, actor=actor)

@@ -16,6 +16,12 @@ events.register({"membership.create": "Membre ajouté", "membership.update": "Me
 events.register({"user.create": "Compte créé", "user.update": "Compte modifié", "user.invite": "Invitation envoyée"},
                 render=_changes(User))
 events.register({"user.password_change": "Mot de passe changé par l'administration"})
+events.register({"user.second_factor_enrol": "Second facteur enregistré (application et codes de secours)",
+                 "user.second_factor_reset": "Second facteur réinitialisé par l'administration",
+                 "auth.second_factor": "Second facteur vérifié",
+                 "auth.second_factor_failed": "Code du second facteur refusé"})
+events.register({"user.recovery_code_used": "Connexion par un code de secours"},
+                render=events.summary({"restants": "codes restants"}))
 events.register({"user.password_set": "Mot de passe choisi"}, render=events.summary({"par": "par"}))
 events.register({"cell.create": "Cellule créée", "cell.update": "Cellule modifiée"}, render=_changes(Cell))
 events.register({"institution.create": "Institution créée", "institution.update": "Institution modifiée"},

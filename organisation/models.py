@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin
 from simple_history.models import HistoricalRecords
 
 
@@ -195,3 +196,34 @@ class Mandate(models.Model):
             raise ValidationError({"reviews_until": "La fin de la période examinée ne peut précéder son début."})
         if self.reviews_until and self.ends_on and self.reviews_until > self.ends_on:
             raise ValidationError({"reviews_until": "La période examinée ne peut aller au-delà de la fin du mandat."})
+
+
+class SecondFactor(ThrottlingMixin, Device):
+    """A user's authenticator application (TOTP, RFC 6238), its secret encrypted at rest; its codes
+    are checked by ``organisation.second_factor.verify_totp``. Failed codes slow down the next tries
+    (``ThrottlingMixin``)."""
+
+    secret = models.TextField("secret chiffré")
+    last_t = models.BigIntegerField("dernier pas de temps accepté", default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = "second facteur"
+        verbose_name_plural = "seconds facteurs"
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+
+class RecoveryCode(models.Model):
+    """A single-use code to sign in without the authenticator, kept as a keyed hash only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField("empreinte", max_length=64)
+    used_at = models.DateTimeField("utilisé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code de secours"
+        verbose_name_plural = "codes de secours"
+
+    def __str__(self) -> str:
+        return f"code de secours de {self.user}" + (" (utilisé)" if self.used_at else "")

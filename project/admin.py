@@ -9,7 +9,7 @@ memberships listed here are the administrators' and the national officers', whic
 gives (never to itself).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
@@ -21,6 +21,7 @@ import audit
 from audit.changes import snapshot
 from organisation import actions as organisation
 from organisation import policy
+from organisation.errors import ActionRefused
 from organisation.models import Cell, Institution, Membership
 from organisation.rules import OrganisationRight, grantable_roles
 
@@ -90,6 +91,18 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
     readonly_fields = ["last_login"]
     list_display = ["username", "email", "first_name", "last_name", "is_active"]
     list_filter = ["is_active"]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description="Réinitialiser le second facteur (téléphone perdu)")
+    def reset_second_factor(self, request, queryset) -> None:
+        for user in queryset:
+            try:
+                organisation.reset_second_factor(request.user, user)
+            except ActionRefused as refusal:
+                self.message_user(request, refusal.message, messages.ERROR)
+            else:
+                self.message_user(request, f"Second facteur de {user} réinitialisé : il en enregistre un nouveau "
+                                           "à sa prochaine connexion.")
 
     def user_change_password(self, request, id, form_url=""):
         with transaction.atomic():

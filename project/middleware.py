@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
@@ -14,11 +15,12 @@ import audit
 from organisation import policy
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+SIGNING_IN = ("logout", "second_factor_enrol", "second_factor_verify")  # what read-only roles post too
 
 
 class ReadOnlyRolesMiddleware:
     """Inspectors only read: any unsafe method on any URL is refused (and recorded), except
-    signing out."""
+    signing out and giving their second factor."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -29,7 +31,7 @@ class ReadOnlyRolesMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method in SAFE_METHODS or not request.user.is_authenticated:
             return None
-        if request.path == reverse("logout") or not policy.read_only(request.user):
+        if request.path in {reverse(name) for name in SIGNING_IN} or not policy.read_only(request.user):
             return None
         # Raised outside any view, so recorded here: the audit middleware only sees views' exceptions.
         denied = policy.AccessDenied(request.user, "write")
@@ -80,3 +82,24 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
+
+
+class SecondFactorMiddleware:
+    """A signed-in user who has not given their second factor in this session sees no page but the
+    second factor's own (enrolment the first time), signing out, and the static files. In demo mode
+    the demo's own accounts (``@demo.invalid``) are let through, so that ``make demo`` opens with
+    a password; never outside demo mode."""
+
+    OPEN = ("second_factor_enrol", "second_factor_verify", "logout", "login")
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        user = request.user
+        if (settings.SECOND_FACTOR_REQUIRED and user.is_authenticated and not user.is_verified()
+                and not (settings.DEMO and user.email.endswith("@demo.invalid"))
+                and not request.path.startswith(f"/{settings.STATIC_URL.strip('/')}/")
+                and request.path not in {reverse(name) for name in self.OPEN}):
+            return redirect_to_login(request.get_full_path(), reverse("second_factor_verify"))
+        return self.get_response(request)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "axes",
     "csp",
+    "django_otp",
     # The product's apps, from the leaf up (docs/architecture.md): each imports only those listed before it.
     "audit",
     "organisation",
@@ -85,7 +86,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "project.middleware.SessionLimitsMiddleware",
+    "project.middleware.SecondFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "project.middleware.ReadOnlyRolesMiddleware",
@@ -121,6 +124,11 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "organisation.
 # Argon2 for every new or changed password; older hashes are upgraded at the next login.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher",
                     "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+# A second factor for every account (TOTP, django-otp), enrolled at the first login; in demo mode the
+# demo's own accounts skip it so that `make demo` still opens with a password. The authenticators'
+# secrets are encrypted with SECOND_FACTOR_KEY (a Fernet key; derived from SECRET_KEY by default).
+SECOND_FACTOR_REQUIRED = True  # never turned off outside the tests of other concerns
+SECOND_FACTOR_KEY = ENV.get("SECOND_FACTOR_KEY", "")
 # Lockout (django-axes): after AXES_FAILURE_LIMIT failures for an account, or from an address, the
 # login is refused for AXES_COOLOFF_TIME, with the same page whether the account exists or not.
 AXES_FAILURE_LIMIT = env_int(ENV, "LOGIN_FAILURE_LIMIT", 5)

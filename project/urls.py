@@ -2,12 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from organisation import views as organisation_views
-from project import views
+from project import second_factor, views
 from project.admin import admin_site
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("connexion/second-facteur/", second_factor.verify, name="second_factor_verify"),
+    path("connexion/second-facteur/enregistrer/", second_factor.enrol, name="second_factor_enrol"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     # The link of an invitation e-mail: the one page besides the login page open without a session.
     path("mot-de-passe/<uidb64>/<token>/", views.InvitationPasswordView.as_view(), name="password_reset_confirm"),

@@ -30,6 +30,13 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_given(settings):
+    """The tests of other concerns sign in with the password alone; tests/project/test_second_factor.py
+    turns the second factor back on, as it always is outside the tests."""
+    settings.SECOND_FACTOR_REQUIRED = False
+
+
 # Transactional tests end with a flush, i.e. a TRUNCATE of every table, which the audit trail's
 # trigger refuses by design. The test database's superuser lifts triggers for that flush only,
 # the way PostgreSQL replication does (session_replication_role needs superuser rights, which

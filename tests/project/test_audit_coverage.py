@@ -70,6 +70,8 @@ PAGES = {
     "meetings:detail": ("coord_a", lambda c: [c.meeting.pk], "meeting.view"),
     "meetings:minutes": ("coord_a", lambda c: [], "meeting.view"),
     "national:view": ("national", lambda c: [], None),
+    "second_factor_verify": ("coord_a", lambda c: [], None),  # redirects to the enrolment without a device
+    "second_factor_enrol": ("coord_a", lambda c: [], None),
     "mandates": ("national", lambda c: [], None),  # staff names only; recorded all the same (mandate.list)
     "mandate_approve": ("national", lambda c: [Mandate.objects.order_by("pk").first().pk], None),
     "national:export": ("national", lambda c: [MONTH, "xlsx"], None),
@@ -196,6 +198,8 @@ ENTRY_POINTS = {
     "save_reference": (lambda p, c: organisation.save_reference(
         p.admin, Institution(name="Mission locale", category="association")), "institution.create"),
     "request_mandate": (lambda p, c: requested_mandate(p), "mandate.request"),
+    "reset_second_factor": (lambda p, c: organisation.reset_second_factor(p.admin, p.member_a),
+                            "user.second_factor_reset"),
     "approve_mandate": (lambda p, c: organisation.approve_mandate(
         MembershipFactory(national=True).user, requested_mandate(p)), "mandate.approve"),
     "schedule_meeting": (lambda p, c: cellule.schedule_meeting(p.coord_a, p.cell_a, held_at=timezone.now(),

@@ -1,0 +1,114 @@
+"""The second factor: a TOTP authenticator whose secret is encrypted at rest, and recovery codes.
+
+The secret is encrypted with Fernet under ``SECOND_FACTOR_KEY`` (derived from ``SECRET_KEY`` when
+not given), so a copy of the database alone gives no one's codes. Recovery codes are shown once
+and kept as keyed hashes. Enrolment and every use are events of the trail.
+"""
+
+import base64
+import hashlib
+import secrets
+import time
+
+import qrcode
+import qrcode.image.svg
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django_otp.oath import TOTP
+
+import audit
+from organisation.models import RecoveryCode, SecondFactor
+
+STEP, DIGITS, TOLERANCE = 30, 6, 1
+RECOVERY_CODES = 10
+ISSUER = "Cellule de suivi"
+
+
+def _fernet() -> Fernet:
+    key = settings.SECOND_FACTOR_KEY or base64.urlsafe_b64encode(
+        hashlib.sha256(f"second-factor:{settings.SECRET_KEY}".encode()).digest()).decode()
+    return Fernet(key)
+
+
+def new_secret() -> str:
+    """A new secret, base32 as authenticator applications take it."""
+    return base64.b32encode(secrets.token_bytes(20)).decode()
+
+
+def provisioning_uri(user, secret: str) -> str:
+    label = f"{ISSUER}:{user.get_username()}"
+    return f"otpauth://totp/{label}?secret={secret}&issuer={ISSUER}&digits={DIGITS}&period={STEP}".replace(" ", "%20")
+
+
+def qr_svg(uri: str) -> str:
+    """The QR code of the URI, as inline SVG (no image file, no script)."""
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+def _totp(key: bytes, drift: int = 0) -> TOTP:
+    totp = TOTP(key, STEP, 0, DIGITS, drift)
+    totp.time = time.time()
+    return totp
+
+
+def code_matches(secret: str, code: str) -> int | None:
+    """For enrolment: the time step of the code the application shows for a secret not yet saved."""
+    totp = _totp(base64.b32decode(secret))
+    return totp.t() if code.strip().isdigit() and totp.verify(int(code), TOLERANCE) else None
+
+
+def verify_totp(device: SecondFactor, code) -> bool:
+    """A code of the user's authenticator, each time step accepted once, tries slowed after failures."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return False
+    code = str(code).strip()
+    totp = _totp(_fernet().decrypt(device.secret.encode()))
+    if code.isdigit() and totp.verify(int(code), TOLERANCE, device.last_t + 1):
+        device.last_t = totp.t()
+        device.throttle_reset(commit=False)
+        device.save()
+        return True
+    device.throttle_increment(commit=True)
+    return False
+
+
+def _digest(code: str) -> str:
+    return salted_hmac("recovery-code", code.replace("-", "").strip().upper(), algorithm="sha256").hexdigest()
+
+
+def enrol(user, secret: str, step: int) -> tuple[SecondFactor, list[str]]:
+    """Save the confirmed authenticator and make new recovery codes, shown to the user once. The
+    code that confirmed it (its time ``step``) is spent."""
+    codes = [f"{secrets.token_hex(3).upper()}-{secrets.token_hex(3).upper()}" for _ in range(RECOVERY_CODES)]
+    with transaction.atomic():
+        SecondFactor.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        device = SecondFactor.objects.create(user=user, name="Application d'authentification", confirmed=True,
+                                             secret=_fernet().encrypt(base64.b32decode(secret)).decode(),
+                                             last_t=step)
+        RecoveryCode.objects.bulk_create(RecoveryCode(user=user, digest=_digest(code)) for code in codes)
+        audit.record("user.second_factor_enrol", obj=user, actor=user)
+    return device, codes
+
+
+def use_recovery_code(user, code: str) -> bool:
+    """Sign in with a recovery code, which can never serve again."""
+    digest = _digest(code)
+    with transaction.atomic():
+        for stored in RecoveryCode.objects.select_for_update().filter(user=user, used_at__isnull=True):
+            if constant_time_compare(stored.digest, digest):
+                stored.used_at = timezone.now()
+                stored.save(update_fields=["used_at"])
+                left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+                audit.record("user.recovery_code_used", obj=user, actor=user, details={"restants": left})
+                return True
+    return False
+
+
+def device_of(user) -> SecondFactor | None:
+    return SecondFactor.objects.filter(user=user, confirmed=True).first()
