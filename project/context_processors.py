@@ -1,5 +1,7 @@
 """Context for every page: the site's identity (static, no query) and who is signed in."""
 
+from django.conf import settings
+
 from organisation import policy
 
 SITE_CONFIG = {
@@ -17,7 +19,7 @@ SITE_CONFIG = {
 def site(request) -> dict:
     """DSFR's own context processor reads its configuration from the database on every page;
     ours is a constant, plus the signed-in user's primary membership (one query, cached)."""
-    context = {"SITE_CONFIG": SITE_CONFIG}
+    context = {"SITE_CONFIG": SITE_CONFIG, "PROCONNECT": settings.PROCONNECT}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["current_membership"] = policy.scope(user).primary

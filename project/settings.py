@@ -121,6 +121,23 @@ TEMPLATES = [
 
 # django-axes first: it refuses a locked-out account or address before any password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "organisation.policy.PolicyBackend"]
+# Optional: signing in through ProConnect (organisation.proconnect), when its client is configured.
+PROCONNECT = bool(ENV.get("PROCONNECT_CLIENT_ID"))
+if PROCONNECT:
+    for name in ("PROCONNECT_CLIENT_SECRET", "PROCONNECT_URL"):
+        if not ENV.get(name):
+            raise ImproperlyConfigured(f"{name} : obligatoire avec PROCONNECT_CLIENT_ID (connexion ProConnect).")
+    _issuer = ENV["PROCONNECT_URL"].rstrip("/")  # the provider's base address, e.g. .../api/v2
+    OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET = ENV["PROCONNECT_CLIENT_ID"], ENV["PROCONNECT_CLIENT_SECRET"]
+    OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT = f"{_issuer}/authorize", f"{_issuer}/token"
+    OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT = f"{_issuer}/userinfo", f"{_issuer}/jwks"
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid email given_name usual_name"
+    OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
+    OIDC_CREATE_USER = False
+    LOGIN_REDIRECT_URL_FAILURE = "/connexion/"
+    AUTHENTICATION_BACKENDS.append("organisation.proconnect.ProConnectBackend")
+    INSTALLED_APPS.append("mozilla_django_oidc")
 # Argon2 for every new or changed password; older hashes are upgraded at the next login.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher",
                     "django.contrib.auth.hashers.PBKDF2PasswordHasher"]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -27,3 +28,5 @@ urlpatterns = [
     path("mandats/<int:pk>/approuver/", organisation_views.approve_mandate, name="mandate_approve"),
     path("admin/", admin_site.urls),
 ]
+if settings.PROCONNECT:  # optional (organisation.proconnect)
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
