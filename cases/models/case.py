@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from organisation.models import Cell, Departement
 from organisation.policy import scope
-from workflows.models import CaseTask
+from workflows.models import OPEN_STATUSES, CaseTask
 
 
 class State(models.TextChoices):
@@ -54,32 +54,48 @@ class ClosureReason(models.TextChoices):
 OPEN = State.open_states()
 
 
+def _reviewed(s) -> Q:
+    """The cases an inspector's mandates cover: their départements, active during the period reviewed."""
+    reviewed = Q(pk__in=[])
+    for mandate in s.mandates:
+        reviewed |= (Q(departement_id__in=[d.pk for d in mandate.departements.all()],
+                       received_on__lte=mandate.reviews_until)
+                     & (Q(closed_on__isnull=True) | Q(closed_on__gte=mandate.reviews_from)))
+    return reviewed
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The cases the user may open: their cellule's as coordinator, those they work on (referent,
         or holding one of its tasks) as member, their mandate's as inspector; none for the others."""
         s = scope(user)
         involved = Q(referent_id=user.pk) | Exists(CaseTask.objects.filter(case=OuterRef("pk"), owner_id=user.pk))
-        reviewed = Q(pk__in=[])
-        for mandate in s.mandates:  # their départements, the cases active during the period reviewed
-            reviewed |= (Q(departement_id__in=[d.pk for d in mandate.departements.all()],
-                           received_on__lte=mandate.reviews_until)
-                         & (Q(closed_on__isnull=True) | Q(closed_on__gte=mandate.reviews_from)))
         return self.filter(
-            Q(departement_id__in=s.coordinated_departement_ids) | reviewed
+            Q(departement_id__in=s.coordinated_departement_ids) | _reviewed(s)
             | (Q(departement_id__in=s.cell_departement_ids) & involved)
         )
+
+    @staticmethod
+    def open_without_motive(user) -> Q:
+        """The cases the user opens without giving a motive (``cases.rules.needs_motive``, as a query):
+        their cellule's as coordinator, as referent, holding one of its open tasks, under a mandate."""
+        s = scope(user)
+        holding = Exists(CaseTask.objects.filter(case=OuterRef("pk"), owner_id=user.pk, status__in=OPEN_STATUSES))
+        return Q(departement_id__in=s.coordinated_departement_ids) | Q(referent_id=user.pk) | holding | _reviewed(s)
 
     def open(self):
         return self.exclude(state=State.CLOSED)
 
-    def search(self, text: str):
+    def search(self, text: str, user=None):
+        """By reference, or by the young person's name; for ``user``, names only among the cases they
+        open without a motive: finding a case by a name must not reveal what the motive protects."""
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            Q(reference__icontains=text) | Q(person__last_name__icontains=text) | Q(person__first_name__icontains=text)
-        )
+        by_name = Q(person__last_name__icontains=text) | Q(person__first_name__icontains=text)
+        if user is not None:
+            by_name &= self.open_without_motive(user)
+        return self.filter(Q(reference__icontains=text) | by_name)
 
 
 class Case(ConcurrentTransitionMixin, models.Model):

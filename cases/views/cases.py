@@ -38,7 +38,7 @@ def case_list(request):
     cases = (
         Case.objects.visible_to(request.user)
         .select_related("person", "referent", "departement")
-        .search(request.GET.get("q", ""))
+        .search(request.GET.get("q", ""), user=request.user)
     )
     filters = {"state": State, "source": Source}
     for name, choices in filters.items():

@@ -15,6 +15,8 @@ from django.urls import reverse
 import audit
 from audit.models import Event
 from cases import actions
+from cases.models import Case
+from cases.rules import needs_motive
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import MandateFactory, MembershipFactory
 from tests.urls import walk
@@ -179,3 +181,19 @@ def test_a_members_list_names_only_the_cases_they_may_open_without_a_motive(clie
             for case in (done, held)}
     assert str(done.person) not in rows[done] and "Nom affiché après le motif" in rows[done]  # motive asked
     assert str(held.person) in rows[held]
+
+    # Nor can the name be searched to find the case it belongs to.
+    found = client.get(reverse("cases:list"), {"q": done.person.last_name}).content.decode()
+    assert done.reference not in found and held.reference in found
+    assert done.reference in client.get(reverse("cases:list"), {"q": done.reference}).content.decode()
+
+
+def test_the_motive_rule_and_its_query_agree_for_everyone(personas):
+    designated = MembershipFactory(cell=personas.cell_a, contacts_families=True, user__username="designee").user
+    cases = [CaseFactory(coordinator=personas.coord_a), CaseFactory(coordinator=personas.coord_a,
+                                                                    referent=personas.member_a, assigned=True),
+             CaseFactory(coordinator=personas.coord_b)]
+    tasks.claim(designated, cases[0].tasks.get(flow_task_name="contact_family"))
+    for user in [designated, personas.coord_a, personas.member_a, personas.coord_b, personas.inspector]:
+        listed = set(Case.objects.filter(Case.objects.open_without_motive(user)).filter(pk__in=[c.pk for c in cases]))
+        assert listed == {c for c in cases if not needs_motive(user, c)}, user
