@@ -16,6 +16,7 @@ from cases.models import Case, Source, State
 from cases.rules import CaseRight, automatic_motive, needs_motive
 from cases.views.actions import MOTIVES_KEY, PANELS, add_errors, available_actions, record_view, remember_motive
 from organisation import policy
+from organisation.models import Membership, Role
 from workflows.rules import cases_held
 
 PAGE_SIZE = 25
@@ -58,9 +59,12 @@ def case_list(request):
     filters = {k: v for k, v in request.GET.items() if k != "page"}
     for code in sorted({case.departement.code for case in page}) or [""]:
         audit.record("case.list", departement=code, details={"filtres": filters, "signalements": shown})
+    # The people who may be référent in the cellules whose cases the user sees: read from the
+    # memberships, not from the cases (a query over every visible case grew with the file).
     referents = get_user_model().objects.filter(
-        referred_cases__in=Case.objects.visible_to(request.user)
-    ).distinct().order_by("last_name")
+        memberships__in=Membership.objects.active().filter(
+            role__in=Role.cell_roles(), cell__departement_id__in=policy.scope(request.user).departement_ids)
+    ).distinct().order_by("last_name", "first_name")
     return render(request, "cases/case_list.html", {
         "page": page, "states": State.choices, "sources": Source.choices, "referents": referents,
         "can_intake": bool(policy.scope(request.user).coordinated_cell_ids), "query": request.GET,

@@ -1,6 +1,7 @@
 """The case list, the case page and the intake form, scoped by the access policy."""
 
 import datetime
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -155,3 +156,13 @@ def test_the_state_diagram_in_docs_is_generated_from_the_code():
     out = StringIO()
     call_command("case_diagram", "--markdown", stdout=out)
     assert (Path(__file__).parents[2] / "docs" / "case-lifecycle.md").read_text() == out.getvalue()
+
+
+def test_the_referent_filter_offers_the_cellules_members_only(client, personas):
+    client.force_login(personas.member_a)
+    options = re.search(r'<select class="fr-select" id="referent".*?</select>', client.get(
+        reverse("cases:list")).content.decode(), re.S).group(0)
+    for name in ("coord_a", "member_a"):
+        assert getattr(personas, name).get_full_name() in options
+    for name in ("coord_b", "member_b", "former", "inspector"):
+        assert getattr(personas, name).get_full_name() not in options, name
