@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test install clean
+.PHONY: demo test serve install clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ demo: install
 # One worker per core (pytest-xdist), a test module per worker: its shared fixtures are built once.
 test: install
 	DEMO=1 $(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+# The product as in production (docs/deploy.md gives the whole set-up): gunicorn, static files by
+# whitenoise, the settings from the environment (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS...).
+WORKERS ?= 4
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn project.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile -
 
 clean:
 	rm -rf $(VENV) var

@@ -196,7 +196,18 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(ENV.get("STATIC_ROOT", BASE_DIR / "staticfiles"))  # filled by `manage.py collectstatic`
+# Outside demo mode whitenoise serves them, compressed (the demo's runserver serves them itself).
+# Not with hashed names: viewflow's style sheets name fonts it does not ship, which the manifest
+# storage refuses.
+if not DEMO:
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 # Where the monthly reports go: the three addresses of the Minister's note of 19 February 2015 in the
 # demo (whose console e-mail backend sends nothing); outside demo mode they must be given explicitly.
