@@ -34,10 +34,10 @@ def grantable_roles(user, cell: Cell | None = None) -> list[Role]:
     """The roles the user may give, in a cellule (its coordinator) or nationally."""
     s = scope(user)
     return [role for role, granters in GRANTED_BY.items()
-            if any(_grants_as(s, granter, role, cell) for granter in granters)]
+            if any(_grants_as(s, granter, cell) for granter in granters)]
 
 
-def _grants_as(s: Scope, granter: Role, role: Role, cell: Cell | None) -> bool:
+def _grants_as(s: Scope, granter: Role, cell: Cell | None) -> bool:
     if granter not in s.roles:
         return False
     if granter == Role.COORDINATOR:  # only in the cellules they coordinate

@@ -39,6 +39,10 @@ class ReadOnlyRolesMiddleware:
         raise denied
 
 
+def _static(request: HttpRequest) -> bool:
+    return request.path.startswith(f"/{settings.STATIC_URL.strip('/')}/")
+
+
 STARTED, SEEN = "session_started", "session_seen"
 
 
@@ -77,8 +81,7 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest):
         response = self.get_response(request)
-        if not request.path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/")
-                                       else f"/{settings.STATIC_URL}"):
+        if not _static(request):
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
@@ -99,7 +102,6 @@ class SecondFactorMiddleware:
         user = request.user
         if (settings.SECOND_FACTOR_REQUIRED and user.is_authenticated and not user.is_verified()
                 and not (settings.DEMO and user.email.endswith("@demo.invalid"))
-                and not request.path.startswith(f"/{settings.STATIC_URL.strip('/')}/")
-                and request.path not in {reverse(name) for name in self.OPEN}):
+                and not _static(request) and request.path not in {reverse(name) for name in self.OPEN}):
             return redirect_to_login(request.get_full_path(), reverse("second_factor_verify"))
         return self.get_response(request)
