@@ -16,13 +16,15 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# DEBUG stays off in the demo (the product's French error pages): --insecure lets runserver serve
+# the static files all the same.
 demo: install
 	mkdir -p var
 	DEMO=1 $(BIN)/python manage.py reset_stale_demo
 	DEMO=1 $(BIN)/python manage.py migrate --noinput
 	DEMO=1 $(BIN)/python manage.py seed_demo
 	DEMO=1 $(BIN)/python manage.py verify_audit
-	DEMO=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEMO=1 $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 # One worker per core (pytest-xdist), a test module per worker: its shared fixtures are built once.
 test: install

@@ -1,7 +1,8 @@
 """Settings of the product, driven only by environment variables (see README).
 
 ``DEMO=1`` gives defaults that run after a clone (embedded SQLite, console e-mail, debug pages).
-Outside demo mode ``DEBUG`` is off and a missing ``SECRET_KEY`` stops start-up.
+``DEBUG`` is off unless asked for, in demo mode too (a wrong address gives the product's French
+page, never Django's list of URL patterns); outside demo mode a missing ``SECRET_KEY`` stops start-up.
 """
 
 import datetime
@@ -19,7 +20,9 @@ VAR_DIR = BASE_DIR / "var"
 ENV = os.environ
 
 DEMO = env_bool(ENV, "DEMO", False)
-DEBUG = env_bool(ENV, "DEBUG", DEMO)
+DEBUG = env_bool(ENV, "DEBUG", False)
+# The demo is served over plain HTTP on this machine: no HTTPS redirect, HSTS or secure-only cookies.
+LOCAL_HTTP = DEBUG or DEMO
 
 
 def _demo_secret_key() -> str:
@@ -171,7 +174,7 @@ SESSION_IDLE_MINUTES = env_int(ENV, "SESSION_IDLE_MINUTES", 30)
 SESSION_MAX_HOURS = env_int(ENV, "SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not LOCAL_HTTP
 X_FRAME_OPTIONS = "DENY"
 
 # HTTP hardening (checked by `manage.py check --deploy --fail-level WARNING`, tests/project/test_http.py).
@@ -185,9 +188,9 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SECURE_HSTS_SECONDS = 0 if DEBUG else env_int(ENV, "SECURE_HSTS_SECONDS", 365 * 24 * 3600)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_SSL_REDIRECT = env_bool(ENV, "SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = 0 if LOCAL_HTTP else env_int(ENV, "SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = not LOCAL_HTTP
+SECURE_SSL_REDIRECT = env_bool(ENV, "SECURE_SSL_REDIRECT", not LOCAL_HTTP)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -197,15 +200,15 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(ENV.get("STATIC_ROOT", BASE_DIR / "staticfiles"))  # filled by `manage.py collectstatic`
-# Outside demo mode whitenoise serves them, compressed (the demo's runserver serves them itself).
-# Not with hashed names: viewflow's style sheets name fonts it does not ship, which the manifest
-# storage refuses.
-if not DEMO:
+# Outside demo mode whitenoise serves them, compressed; the demo's `runserver --insecure` serves
+# them itself, from the apps' folders. Not with hashed names: viewflow's style sheets name fonts it
+# does not ship, which the manifest storage refuses.
+if not LOCAL_HTTP:
     MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
                       "whitenoise.middleware.WhiteNoiseMiddleware")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if LOCAL_HTTP
                     else "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
