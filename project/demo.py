@@ -167,7 +167,8 @@ def create_demo_cellule_life() -> None:
     from reporting import actions as reports
     from reporting.figures import Month
 
-    now, month = timezone.now(), Month(timezone.localdate().replace(day=1))
+    # The report sent is last month's (a month is reported once it has ended); this month's is a draft.
+    now, month = timezone.now(), Month(timezone.localdate().replace(day=1)).previous(1)
     for code, send in (("93", True), ("69", False)):
         demo = DemoCases(code)
         open_cases = list(Case.objects.filter(departement__code=code).exclude(state="closed")[:3])

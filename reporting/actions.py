@@ -61,7 +61,15 @@ def edit(actor, report: MonthlyReport, *, results: str, difficulties: str) -> Mo
     return report
 
 
+def _month_ended(report: MonthlyReport) -> None:
+    month = Month(report.month)
+    if month.last >= timezone.localdate():
+        raise ActionRefused(f"Le mois de {month.label()} n'est pas terminé : son compte rendu se valide et s'envoie "
+                            "à partir du premier jour du mois suivant.")
+
+
 def validate(actor, report: MonthlyReport) -> MonthlyReport:
+    _month_ended(report)
     with transaction.atomic():
         report = _locked(actor, report)
         if report.status != Status.DRAFT:
@@ -76,6 +84,7 @@ def send(actor, report: MonthlyReport) -> MonthlyReport:
     """Freeze the figures and send the table to the ministry's addresses."""
     if not settings.REPORT_RECIPIENTS:
         raise ActionRefused("Aucune adresse de destination : le réglage REPORT_RECIPIENTS est vide.")
+    _month_ended(report)
     with transaction.atomic():
         report = _locked(actor, report)
         if report.status != Status.VALIDATED:

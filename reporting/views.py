@@ -54,10 +54,15 @@ def report_detail(request, month: str):
             if "save" in request.POST and form.is_valid():
                 report_actions.edit(request.user, report, **form.cleaned_data)
                 messages.success(request, "Textes enregistrés.")
-            elif "validate" in request.POST:
+            elif "validate" in request.POST and form.is_valid():
+                if _texts_changed(report, form):  # the texts typed are the ones validated, never lost
+                    report = report_actions.edit(request.user, report, **form.cleaned_data)
                 report_actions.validate(request.user, report)
                 messages.success(request, "Compte rendu validé.")
             elif "send" in request.POST:
+                if form.is_valid() and _texts_changed(report, form):
+                    raise ActionRefused("Les textes ont été modifiés depuis la validation : enregistrez-les puis "
+                                        "validez de nouveau avant d'envoyer. Rien n'a été envoyé.")
                 report_actions.send(request.user, report)
                 messages.success(request, "Compte rendu envoyé au ministère.")
             elif "correct" in request.POST:
@@ -75,6 +80,10 @@ def report_detail(request, month: str):
         "cell": cell, "month": month, "report": report, "form": form, "versions": versions,
         "title": title(figures), "rows": rows(figures, report.results, report.difficulties)},
         status=400 if form.errors else 200)
+
+
+def _texts_changed(report: MonthlyReport, form: TextsForm) -> bool:
+    return any(form.cleaned_data[name] != getattr(report, name) for name in ("results", "difficulties"))
 
 
 FORMATS = ("csv", "xlsx")

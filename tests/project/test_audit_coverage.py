@@ -139,7 +139,7 @@ def test_pages_without_personal_data_answer(client, personas, context, name):
 
 
 TODAY = datetime.date.today()
-MONTH_ = Month(TODAY.replace(day=1))
+MONTH_ = Month(TODAY.replace(day=1)).previous(1)  # a month is reported once it has ended
 # Entry point: (the call, the event it records)
 def requested_mandate(p) -> Mandate:
     return organisation.request_mandate(p.national, Mandate(

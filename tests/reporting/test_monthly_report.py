@@ -226,3 +226,26 @@ def test_no_page_the_national_role_reaches_names_anyone(client, personas, march)
             body = response.content.decode(errors="ignore").lower()
             assert not any(secret in body for secret in secrets), path
     assert reached >= 3  # home, the national view and its exports at least
+
+
+def test_a_month_not_ended_is_neither_validated_nor_sent(client, personas):
+    client.force_login(personas.coord_a)
+    this_month = datetime.date.today().strftime("%Y-%m")
+    url = reverse("reports:detail", args=[this_month])
+    client.post(url, {"results": "R", "difficulties": "D", "save": ""})
+    response = client.post(url, {"results": "R", "difficulties": "D", "validate": ""}, follow=True)
+    assert "n&#x27;est pas terminé" in response.content.decode()
+    assert MonthlyReport.objects.get(month=datetime.date.today().replace(day=1)).status == "draft"
+
+
+def test_texts_typed_are_validated_with_the_report_and_never_sent_unsaved(client, personas, march):
+    client.force_login(personas.coord_a)
+    url = reverse("reports:detail", args=["2026-03"])
+    client.post(url, {"results": "Résultats tapés", "difficulties": "Difficultés tapées", "validate": ""})
+    report = MonthlyReport.objects.get(month=datetime.date(2026, 3, 1))
+    assert (report.status, report.results) == ("validated", "Résultats tapés")  # not lost
+    refused = client.post(url, {"results": "Changés après la validation", "difficulties": "Difficultés tapées",
+                                "send": ""}, follow=True)
+    assert "Rien n&#x27;a été envoyé" in refused.content.decode()
+    report.refresh_from_db()
+    assert report.status == "validated" and report.results == "Résultats tapés"
