@@ -113,6 +113,6 @@ def test_the_proxies_of_the_audit_trail_are_a_number_of_hops(env, name):
 def test_demo_mode_keeps_debug_off_so_a_wrong_address_gives_the_french_page():
     script = "import django, os; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     env = {"PATH": os.environ["PATH"], "DEMO": "1", "DJANGO_SETTINGS_MODULE": "project.settings"}
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,  # noqa: S603
                             timeout=60)
     assert result.stdout.strip() == "False", result.stderr
