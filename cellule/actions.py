@@ -117,11 +117,17 @@ def update_interview_request(actor, case: Case, request: InterviewRequest, *, st
 
 
 def _check_dates(request: InterviewRequest) -> None:
-    today = timezone.localdate()
+    """Dates that agree with the case and with each other."""
+    today, received = timezone.localdate(), request.case.received_on
     if request.requested_on and request.requested_on > today:
         raise ValidationError({"requested_on": "La date de la demande ne peut pas être dans le futur."})
+    if request.requested_on and request.requested_on < received:
+        raise ValidationError({"requested_on": f"La demande ne peut précéder la réception du signalement "
+                                               f"(le {received:%d/%m/%Y})."})
     if request.held_on and (request.held_on > today or request.held_on < request.requested_on):
         raise ValidationError({"held_on": "L'entretien a eu lieu après la demande, et pas dans le futur."})
+    if request.held_on and request.scheduled_at and request.held_on < timezone.localdate(request.scheduled_at):
+        raise ValidationError({"held_on": "L'entretien ne peut avoir eu lieu avant la date où il était prévu."})
 
 
 def create_support_group(actor, cell: Cell, *, name: str, institution) -> SupportGroup:

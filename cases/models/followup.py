@@ -1,5 +1,7 @@
 """What the cellule does for a case: family contacts, care measures and follow-up reviews."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from cases.models.case import Case
 from organisation.models import Institution
+
+PLANNED_AHEAD = datetime.timedelta(days=183)  # a care measure is planned at most six months ahead
 
 
 class FamilyContact(models.Model):
@@ -43,6 +47,9 @@ class FamilyContact(models.Model):
     def clean(self) -> None:
         if self.outcome == self.Outcome.NOT_ATTEMPTED and not self.not_attempted_reason.strip():
             raise ValidationError({"not_attempted_reason": "Indiquez pourquoi le contact n'a pas été tenté."})
+        if self.on and self.case_id and self.on < self.case.received_on:
+            raise ValidationError({"on": f"Le contact ne peut précéder la réception du signalement "
+                                         f"(le {self.case.received_on:%d/%m/%Y})."})
 
 
 class CareMeasure(models.Model):
@@ -86,6 +93,11 @@ class CareMeasure(models.Model):
     def clean(self) -> None:
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "La fin ne peut précéder le début."})
+        if self.starts_on and self.case_id and self.starts_on < self.case.received_on:
+            raise ValidationError({"starts_on": f"La prise en charge ne peut commencer avant la réception du "
+                                                f"signalement (le {self.case.received_on:%d/%m/%Y})."})
+        if self.starts_on and self.starts_on > datetime.date.today() + PLANNED_AHEAD:
+            raise ValidationError({"starts_on": "Une prise en charge se prévoit au plus six mois à l'avance."})
         if self.ends_on and not self.outcome:
             raise ValidationError({"outcome": "Indiquez l'issue de la prise en charge terminée."})
         if self.outcome and not self.ends_on:

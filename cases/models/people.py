@@ -15,6 +15,10 @@ phone_validator = RegexValidator(
 )
 
 
+# The young people the cellules follow: minors and young adults; older at the signalement's reception
+# is taken for a mistyped year of birth.
+OLDEST = 25
+
 class Sex(models.TextChoices):
     FEMALE = "f", "Féminin"
     MALE = "m", "Masculin"
@@ -59,6 +63,10 @@ class Person(models.Model):
         case = self._state.fields_cache.get("case") or (self.case if self.case_id else None)
         if case is not None and case.received_on and self.birth_date > case.received_on:
             raise ValidationError({"birth_date": "La date de naissance doit précéder la date de réception."})
+        if case is not None and case.received_on and self.age(case.received_on) > OLDEST:
+            raise ValidationError({"birth_date": f"Le dispositif suit des jeunes : {self.age(case.received_on)} ans "
+                                                 f"à la réception du signalement, c'est au-delà de {OLDEST} ans. "
+                                                 "Vérifiez l'année de naissance."})
 
     @property
     def initials(self) -> str:
