@@ -16,6 +16,8 @@ from organisation.errors import ActionRefused
 from organisation.models import Cell
 from workflows import tasks
 
+# How far from now a meeting may be: scheduled up to a year ahead, recorded up to two months after.
+SCHEDULED_AHEAD, RECORDED_AFTER = datetime.timedelta(days=366), datetime.timedelta(days=62)
 
 def _record(action: str, actor, obj, cell: Cell, **details) -> None:
     audit.record(action, obj=obj, actor=actor, departement=cell.departement.code, details=details)
@@ -26,6 +28,10 @@ def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: li
     policy.require(actor, CelluleRight.MANAGE_MEETINGS, cell)
     if any(case.departement_id != cell.departement_id for case in cases):
         raise ValidationError({"cases": "L'ordre du jour ne porte que sur les signalements de la cellule."})
+    now = timezone.now()
+    if not now - RECORDED_AFTER <= held_at <= now + SCHEDULED_AHEAD:
+        raise ValidationError({"held_at": "Une réunion se programme au plus un an à l'avance, ou s'enregistre au plus "
+                                          "deux mois après s'être tenue."})
     with transaction.atomic():
         meeting = Meeting.objects.create(cell=cell, held_at=held_at)
         for case in cases:
@@ -71,6 +77,9 @@ def close_meeting(actor, meeting: Meeting, *, minutes: str) -> Meeting:
         policy.require(actor, CelluleRight.MANAGE_MEETINGS, meeting.cell)
         if meeting.status == Meeting.Status.CLOSED:
             raise ActionRefused("Cette réunion est close : son compte rendu est figé.")
+        if meeting.held_at > timezone.now():
+            raise ActionRefused(f"La réunion du {timezone.localtime(meeting.held_at):%d/%m/%Y à %H:%M} n'a pas encore "
+                                "eu lieu : elle se clôt après s'être tenue.")
         meeting.minutes, meeting.status = minutes, Meeting.Status.CLOSED
         meeting.full_clean()
         meeting.save()

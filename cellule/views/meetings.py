@@ -69,7 +69,12 @@ def last_minutes(request):
     if meeting:
         audit.record("meeting.view", obj=meeting, departement=cell.departement.code,
                      details={"page": "compte rendu", "signalements": [item.case.reference for item in items]})
+    # Every member of the cellule on the day, with their presence, "non renseignée" where none was
+    # recorded: nobody disappears from the minutes.
+    members = list(cell.memberships.active(meeting.held_at.date()).select_related("user", "institution")
+                   ) if meeting else []
+    presence = dict(meeting.attendances.values_list("membership_id", "presence")) if meeting else {}
+    labels = dict(Attendance.Presence.choices)
     return render(request, "meetings/minutes.html", {
         "cell": cell, "meeting": meeting, "items": items,
-        "attendances": meeting.attendances.select_related("membership__user", "membership__institution")
-        if meeting else []})
+        "attendances": [(m, labels.get(presence.get(m.pk), "présence non renseignée").lower()) for m in members]})

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,9 +32,14 @@ def test_a_meeting_is_scheduled_recorded_and_closed_through_its_pages(client, pe
     assert case.tasks.open().get(flow_task_name="review").due_on == held_at.date()
     member = personas.member_a.memberships.get()
     item = meeting.items.get()
-    client.post(reverse("meetings:detail", args=[meeting.pk]), {
-        f"decision-{item.pk}": "Poursuite de la prise en charge.", f"presence-{member.pk}": "excused",
-        "minutes": "Une situation revue.", "close": ""})
+    closing = {f"decision-{item.pk}": "Poursuite de la prise en charge.", f"presence-{member.pk}": "excused",
+               "minutes": "Une situation revue.", "close": ""}
+    early = client.post(reverse("meetings:detail", args=[meeting.pk]), closing, follow=True)
+    assert "n&#x27;a pas encore eu lieu" in early.content.decode()
+    assert Meeting.objects.get().status != "closed"
+    with time_machine.travel(held_at + datetime.timedelta(hours=2)):
+        client.force_login(personas.coord_a)  # days later: a new session
+        client.post(reverse("meetings:detail", args=[meeting.pk]), closing)
     meeting.refresh_from_db()
     item.refresh_from_db()
     assert (meeting.status, meeting.minutes, item.decision) == ("closed", "Une situation revue.",
@@ -40,6 +47,9 @@ def test_a_meeting_is_scheduled_recorded_and_closed_through_its_pages(client, pe
     assert Attendance.objects.get().presence == "excused"
     minutes = client.get(reverse("meetings:minutes")).content.decode()
     assert "Poursuite de la prise en charge." in minutes and "excusé" in minutes
+    # The coordinator's presence was not recorded: they are in the minutes all the same.
+    assert f"{personas.coord_a.get_full_name()} ({personas.coord_a.memberships.get().institution}) — présence non " \
+           "renseignée" in minutes
 
 
 def test_a_closed_meeting_is_frozen(personas, case):
@@ -101,3 +111,11 @@ def test_support_groups_and_their_sessions_through_the_page(client, personas, ca
     assert read.details["signalements"] == [case.reference] and read.actor == personas.coord_a
     client.force_login(personas.member_a)
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("days", [-400, 400])
+def test_a_meeting_is_scheduled_neither_years_before_nor_years_ahead(personas, days):
+    with pytest.raises(ValidationError, match="au plus un an"):
+        cellule.schedule_meeting(personas.coord_a, personas.cell_a,
+                                 held_at=timezone.now() + datetime.timedelta(days=days))
+    assert not Meeting.objects.exists()
