@@ -6,6 +6,9 @@ state: who may do each is the access policy's (``cases.rules``), asked by the en
 transition, keep the tasks in step and record the audit event.
 """
 
+import re
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -54,6 +57,17 @@ class ClosureReason(models.TextChoices):
 OPEN = State.open_states()
 
 
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "Œ": "oe", "Æ": "ae"})
+
+
+def search_key(*parts: str) -> str:
+    """Names as they are searched: without accents, case or punctuation, so that ``ndiaye eloise`` or
+    ``lefevre`` finds "N'Diaye-Lefèvre Éloïse" (whose key is ``ndiayelefevre eloise``)."""
+    text = unicodedata.normalize("NFKD", " ".join(parts).translate(LIGATURES))
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    return " ".join(re.sub(r"[^0-9a-z\s]+", "", text).split())
+
+
 def _reviewed(s) -> Q:
     """The cases an inspector's mandates cover: their départements, active during the period reviewed."""
     reviewed = Q(pk__in=[])
@@ -92,7 +106,8 @@ class CaseQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        by_name = Q(person__last_name__icontains=text) | Q(person__first_name__icontains=text)
+        words = search_key(text).split()  # each word, in any order, without accents or punctuation
+        by_name = Q(pk__in=[]) if not words else Q(*[Q(person__search_name__contains=word) for word in words])
         if user is not None:
             by_name &= self.open_without_motive(user)
         return self.filter(Q(reference__icontains=text) | by_name)

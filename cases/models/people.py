@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from cases.models.case import Case
+from cases.models.case import Case, search_key
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 .-]{6,20}$", "Numéro de téléphone invalide (chiffres, espaces, points, tirets)."
@@ -46,6 +46,7 @@ class Person(models.Model):
     address = models.CharField("adresse", max_length=200, blank=True)
     situation = models.CharField("situation scolaire ou professionnelle", max_length=20, choices=Situation.choices,
                                  default=Situation.UNKNOWN)
+    search_name = models.CharField("nom de recherche", max_length=210, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -53,6 +54,10 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name.upper()}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = search_key(self.last_name, self.first_name)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if not self.birth_date:

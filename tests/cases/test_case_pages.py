@@ -166,3 +166,13 @@ def test_the_referent_filter_offers_the_cellules_members_only(client, personas):
         assert getattr(personas, name).get_full_name() in options
     for name in ("coord_b", "member_b", "former", "inspector"):
         assert getattr(personas, name).get_full_name() not in options, name
+
+
+@pytest.mark.parametrize("query", ["eloise", "ndiaye", "NDIAYE éloïse", "lefevre n'diaye", "Éloïse N'Diaye-Lefèvre"])
+def test_a_name_is_found_without_its_accents_and_punctuation(client, personas, query):
+    case = CaseFactory(coordinator=personas.coord_a, person=person_data(last_name="N'Diaye-Lefèvre",
+                                                                        first_name="Éloïse"))
+    other = CaseFactory(coordinator=personas.coord_a)
+    client.force_login(personas.coord_a)
+    found = listed(client, q=query)
+    assert case.reference in found and other.reference not in found
