@@ -10,7 +10,18 @@ from dsfr.forms import DsfrBaseForm
 
 class BaseForm(DsfrBaseForm):
     """DSFR now marks the optional fields rather than the required ones; django-dsfr's next major
-    version will do so by default and warns until then. We take the recommended behaviour now."""
+    version will do so by default and warns until then. We take the recommended behaviour now.
+
+    A browser counts a line break as one character against ``maxlength`` but sends it as two
+    (CR LF): line breaks are read as one, so that a text the browser accepts is never refused for
+    its length here."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and hasattr(data, "lists"):
+            data = data.copy()
+            for key, values in data.lists():
+                data.setlist(key, [v.replace("\r\n", "\n") if isinstance(v, str) else v for v in values])
+        super().__init__(data, *args, **kwargs)
 
     def get_context(self) -> dict:
         context = forms.Form.get_context(self)  # skips DsfrBaseForm's deprecation warning

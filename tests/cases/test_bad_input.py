@@ -258,3 +258,12 @@ def test_an_unknown_action_is_not_found(client, personas, method, slug, with_tar
 def test_the_table_covers_every_action():
     assert set(FORMS) - {"intake"} == {action.slug for action in ACTIONS}
     assert set(TARGETS) == {action.slug for action in ACTIONS if action.target_model}
+
+
+def test_a_text_the_browser_accepts_is_not_refused_for_its_line_breaks(client, personas):
+    """The browser counts a line break as one character against maxlength, and sends two (CR LF)."""
+    ctx, url = prepare(personas, "cloturer")
+    client.force_login(getattr(personas, FORMS["cloturer"][1]))
+    note = "\r\n".join(["x" * 99] * 5)  # 499 characters as the browser counts them (max. 500), 503 as sent
+    response = client.post(url, {**resolve(FORMS["cloturer"][2], ctx), "note": note})
+    assert response.status_code == 302, page_text(response)

@@ -32,11 +32,15 @@ def code(secret: str) -> str:
     return f"{totp(base64.b32decode(secret)):06d}"
 
 
-def enrolled(client) -> tuple[str, list[str]]:
+def enrolled(client, used: list | None = None) -> tuple[str, list[str]]:
+    """Enrol through the pages; the code given is appended to ``used``."""
     page = client.get(ENROL, follow=True).content.decode()
     secret = re.search(r'<code id="secret">([A-Z2-7]+)</code>', page).group(1)
-    done = client.post(ENROL, {"code": code(secret), "next": "/"})
+    given = code(secret)
+    done = client.post(ENROL, {"code": given, "next": "/"})
     assert done.status_code == 200 and "Second facteur activé" in done.content.decode()
+    if used is not None:
+        used.append(given)
     return secret, re.findall(r"<code>([0-9A-F]{6}-[0-9A-F]{6})</code>", done.content.decode())
 
 
@@ -60,12 +64,12 @@ def test_the_first_login_enrols_an_authenticator_before_any_page(personas):
 
 
 def test_each_login_asks_the_code_once_per_time_step(personas):
-    secret, _ = enrolled(signed_in_with_password())
+    used = []
+    enrolled(signed_in_with_password(), used)
     client = signed_in_with_password()
     assert client.get(reverse("home"))["Location"].startswith(VERIFY)
-    current = code(secret)
-    # The code just used to enrol is spent: the same time step is accepted only once.
-    assert client.post(VERIFY, {"code": current}).status_code == 400
+    # The code just used to enrol is spent: a time step is accepted only once (even if a new one began).
+    assert client.post(VERIFY, {"code": used[0]}).status_code == 400
     assert Event.objects.filter(action="auth.second_factor_failed").count() == 1
 
 
