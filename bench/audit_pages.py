@@ -94,8 +94,9 @@ def people():
     today = timezone.localdate()
     seine = Departement.objects.get(code="93")
     inspector = get_user_model().objects.create(username="bench-inspecteur")
-    mandate = Mandate.objects.create(reference="bench", inspector=inspector, starts_on=today - datetime.timedelta(
-        days=DAYS), ends_on=today)
+    year_ago = today - datetime.timedelta(days=DAYS)
+    mandate = Mandate.objects.create(reference="bench", inspector=inspector, starts_on=year_ago, ends_on=today,
+                                     reviews_from=year_ago, reviews_until=today, approved_at=timezone.now())
     mandate.departements.set([seine])
     cell = Cell.objects.create(departement=seine, chair_function="prefet", meeting_periodicity="monthly")
     coordinator = get_user_model().objects.create(username="bench-coordination")
