@@ -1,18 +1,21 @@
 """The second factor: a TOTP authenticator whose secret is encrypted at rest, and recovery codes.
 
 The secret is encrypted with Fernet under ``SECOND_FACTOR_KEY`` (derived from ``SECRET_KEY`` when
-not given), so a copy of the database alone gives no one's codes. Recovery codes are shown once
-and kept as keyed hashes. Enrolment and every use are events of the trail.
+not given), so a copy of the database alone gives no one's codes. Should that key change, the
+secrets no longer decrypt: the codes are refused (never a server error) until the admin resets the
+factor. Recovery codes are shown once and kept as keyed hashes. Enrolment and every use are events
+of the trail.
 """
 
 import base64
 import hashlib
+import logging
 import secrets
 import time
 
 import qrcode
 import qrcode.image.svg
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +25,7 @@ from django_otp.oath import TOTP
 import audit
 from organisation.models import RecoveryCode, SecondFactor
 
+logger = logging.getLogger(__name__)
 STEP, DIGITS, TOLERANCE = 30, 6, 1
 RECOVERY_CODES = 10
 ISSUER = "Cellule de suivi"
@@ -67,7 +71,12 @@ def verify_totp(device: SecondFactor, code) -> bool:
     if not allowed:
         return False
     code = str(code).strip()
-    totp = _totp(_fernet().decrypt(device.secret.encode()))
+    try:
+        key = _fernet().decrypt(device.secret.encode())
+    except InvalidToken:  # encrypted under another key (SECRET_KEY or SECOND_FACTOR_KEY changed)
+        logger.warning("Second facteur de %s illisible avec la clé actuelle : à réinitialiser.", device.user_id)
+        return False
+    totp = _totp(key)
     if code.isdigit() and totp.verify(int(code), TOLERANCE, device.last_t + 1):
         device.last_t = totp.t()
         device.throttle_reset(commit=False)

@@ -84,10 +84,14 @@ def composition_export(request, code: str, fmt: str):
     return response
 
 
-def mandates(request):
-    """The national level's inspection mandates: requested by one officer, approved by another."""
+def _national(request) -> None:
     if Role.NATIONAL not in policy.scope(request.user).roles:
         raise policy.AccessDenied(request.user, OrganisationRight.REQUEST_MANDATE)
+
+
+def mandates(request):
+    """The national level's inspection mandates: requested by one officer, approved by another."""
+    _national(request)
     form = MandateForm(request.POST or None)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -111,6 +115,7 @@ def mandates(request):
 
 
 def approve_mandate(request, pk: int):
+    _national(request)  # before the lookup: which mandates exist is the national level's to know
     if request.method != "POST":
         return redirect("mandates")
     mandate = get_object_or_404(Mandate, pk=pk)

@@ -1,5 +1,6 @@
 """Cross-cutting request rules: the limits of a session, and what the access policy decides."""
 
+import functools
 import time
 
 from django.conf import settings
@@ -18,6 +19,12 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SIGNING_IN = ("logout", "second_factor_enrol", "second_factor_verify")  # what read-only roles post too
 
 
+@functools.cache
+def _paths(names: tuple[str, ...]) -> frozenset[str]:
+    """The paths of named URLs, resolved once (the middlewares ask at every request)."""
+    return frozenset(reverse(name) for name in names)
+
+
 class ReadOnlyRolesMiddleware:
     """Inspectors only read: any unsafe method on any URL is refused (and recorded), except
     signing out and giving their second factor."""
@@ -31,7 +38,7 @@ class ReadOnlyRolesMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method in SAFE_METHODS or not request.user.is_authenticated:
             return None
-        if request.path in {reverse(name) for name in SIGNING_IN} or not policy.read_only(request.user):
+        if request.path in _paths(SIGNING_IN) or not policy.read_only(request.user):
             return None
         # Raised outside any view, so recorded here: the audit middleware only sees views' exceptions.
         denied = policy.AccessDenied(request.user, "write")
@@ -102,6 +109,6 @@ class SecondFactorMiddleware:
         user = request.user
         if (settings.SECOND_FACTOR_REQUIRED and user.is_authenticated and not user.is_verified()
                 and not (settings.DEMO and user.email.endswith("@demo.invalid"))
-                and not _static(request) and request.path not in {reverse(name) for name in self.OPEN}):
+                and not _static(request) and request.path not in _paths(self.OPEN)):
             return redirect_to_login(request.get_full_path(), reverse("second_factor_verify"))
         return self.get_response(request)

@@ -59,8 +59,8 @@ def report_detail(request, month: str):
                     report = report_actions.edit(request.user, report, **form.cleaned_data)
                 report_actions.validate(request.user, report)
                 messages.success(request, "Compte rendu validé.")
-            elif "send" in request.POST:
-                if form.is_valid() and _texts_changed(report, form):
+            elif "send" in request.POST and form.is_valid():  # texts refused: shown, nothing sent
+                if _texts_changed(report, form):
                     raise ActionRefused("Les textes ont été modifiés depuis la validation : enregistrez-les puis "
                                         "validez de nouveau avant d'envoyer. Rien n'a été envoyé.")
                 report_actions.send(request.user, report)

@@ -121,3 +121,9 @@ def test_a_wrong_request_is_refused_in_french_and_changes_nothing(client, person
 def test_the_mandates_page_is_the_national_levels(client, personas, name):
     client.force_login(getattr(personas, name))
     assert client.get(reverse("mandates")).status_code == 403
+
+
+def test_approving_is_refused_before_anyone_but_the_national_level_learns_a_mandate_exists(client, personas):
+    client.force_login(personas.coord_a)
+    assert client.post(reverse("mandate_approve", args=[personas.mandate.pk])).status_code == 403
+    assert client.post(reverse("mandate_approve", args=[999999])).status_code == 403

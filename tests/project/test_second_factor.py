@@ -128,3 +128,12 @@ def test_a_read_only_inspector_gives_a_second_factor_too(personas):
     client = signed_in_with_password("inspector")
     enrolled(client)
     assert client.get(reverse("inspection:search")).status_code == 200
+
+
+def test_a_secret_encrypted_under_a_former_key_is_refused_not_an_error(personas, settings):
+    used = []
+    enrolled(signed_in_with_password(), used)
+    settings.SECOND_FACTOR_KEY = "T2xkS2V5T2xkS2V5T2xkS2V5T2xkS2V5T2xkS2V5MDA="  # another Fernet key
+    client = signed_in_with_password()
+    response = client.post(VERIFY, {"code": "123456"})
+    assert response.status_code == 400 and "Code refusé" in response.content.decode()

@@ -249,3 +249,12 @@ def test_texts_typed_are_validated_with_the_report_and_never_sent_unsaved(client
     assert "Rien n&#x27;a été envoyé" in refused.content.decode()
     report.refresh_from_db()
     assert report.status == "validated" and report.results == "Résultats tapés"
+
+
+def test_a_report_is_not_sent_with_texts_refused(client, personas, march):
+    client.force_login(personas.coord_a)
+    url = reverse("reports:detail", args=["2026-03"])
+    client.post(url, {"results": "R", "difficulties": "D", "validate": ""})
+    response = client.post(url, {"results": "x" * 5001, "difficulties": "D", "send": ""})
+    assert response.status_code == 400
+    assert MonthlyReport.objects.get(month=datetime.date(2026, 3, 1)).status == "validated"
