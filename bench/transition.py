@@ -1,0 +1,143 @@
+"""A transition and a claim against the bare stack's, measured in the same run (issue 12, item 3).
+
+Run by hand, never by the test suite, on a throwaway PostgreSQL database of ours and one for the bare
+stack (``bench/bare``: Django, viewflow, django-fsm-2 and simple-history, nothing of ours):
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/cellule_transition \\
+        BARE_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/cellule_bare .venv/bin/python bench/transition.py
+
+Ours: the demo's accounts (``seed_demo`` runs if they are missing) post each action through the test
+client, with every middleware of the product, on a case brought to the state it needs before the
+clock starts. The bare stack does the same in a subprocess with its own settings: a ticket whose
+viewflow task is completed with its transition, a session and authentication middleware. One JSON
+line per request and side (median, 95th percentile, queries), then one line of ratios.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench" / "bare"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+os.environ.setdefault("DEMO", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from timing import measure  # noqa: E402
+
+from cases import actions  # noqa: E402
+from organisation import policy  # noqa: E402
+from organisation.models import Institution, Role  # noqa: E402
+from workflows.models import TaskType  # noqa: E402
+
+# The request measured: the bare stack's name for it, the state our case is brought to first.
+STEPS = {
+    "claim": "received",
+    "contact_family": "received",
+    "assign": "family_contacted",
+    "start_care": "assigned",
+    "review": "in_care",
+}
+
+
+class Ours:
+    """The demo's coordinator and member of the 93 acting on new cases of their cellule."""
+
+    def __init__(self) -> None:
+        users = get_user_model().objects
+        if not users.filter(username="coord93").exists():
+            call_command("seed_demo", verbosity=0)
+        self.coordinator, self.member = users.get(username="coord93"), users.get(username="membre93")
+        self.cell = self.coordinator.memberships.get(role=Role.COORDINATOR).cell
+        self.institution = Institution.objects.order_by("pk").first()
+        self.today = datetime.date.today()
+        self.clients = {}
+        for user in (self.coordinator, self.member):
+            self.clients[user] = Client(HTTP_HOST="localhost")
+            self.clients[user].force_login(user)
+
+    def case_in(self, state: str):
+        coordinator, today = self.coordinator, self.today
+        person = {"last_name": "Banc", "first_name": "Essai", "birth_date": datetime.date(2010, 3, 4), "sex": "m",
+                  "commune": "Bobigny"}
+        case = actions.intake(coordinator, self.cell, source="cnapr", received_on=today, facts="Banc d'essai.",
+                              person=person)
+        if state != "received":
+            actions.record_family_contact(coordinator, case, on=today, channel="phone", outcome="reached")
+        if state in ("assigned", "in_care"):
+            actions.assign(coordinator, case, referent=self.member)
+        if state == "in_care":
+            actions.start_care(self.member, case, measure=self.measure())
+        # The scope cached on these objects by the calls above is not the request's to use.
+        policy.forget(coordinator)
+        policy.forget(self.member)
+        return case
+
+    def measure(self) -> dict:
+        return {"modality": "social", "beneficiary": "young_person", "starts_on": self.today,
+                "institution": self.institution}
+
+    def request(self, name: str):
+        """Build the case ``name`` needs, and return the POST to time."""
+        case = self.case_in(STEPS[name])
+        if name == "claim":
+            task = case.tasks.get(flow_task_name=TaskType.CONTACT_FAMILY)
+            return self.post(self.coordinator, reverse("workflows:claim", args=[task.pk]), {})
+        slug, user, data = {
+            "contact_family": ("contact", self.coordinator,
+                               {"on": self.today.isoformat(), "channel": "phone", "outcome": "reached"}),
+            "assign": ("attribuer", self.coordinator, {"referent": self.member.memberships.get().pk}),
+            "start_care": ("prise-en-charge", self.member, {**self.measure(), "institution": self.institution.pk,
+                                                             "starts_on": self.today.isoformat()}),
+            "review": ("revue", self.member, {"note": "Point d'étape."}),
+        }[name]
+        return self.post(user, reverse("cases:action", args=[case.pk, slug]), data)
+
+    def post(self, user, url: str, data: dict):
+        return lambda: self.clients[user].post(url, data)
+
+
+def bare(runs: int) -> dict[str, dict]:
+    """The bare stack's figures, from its own process."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "bare" / "run.py"), str(runs)],  # noqa: S603
+                          check=True, capture_output=True, text=True)
+    return {line["request"]: line for line in map(json.loads, done.stdout.splitlines())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Ce banc d'essai mesure PostgreSQL : donnez DATABASE_URL=postgresql://…")
+    call_command("migrate", verbosity=0)
+    # The e-mails a task sends are kept in memory: a mail server's time is not the transition's.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    ours = Ours()
+    theirs = bare(args.runs)
+    for name in STEPS:
+        mine = measure(lambda name=name: ours.request(name), args.runs)
+        base = theirs[name]
+        for side, figures in (("bare", base), ("ours", mine)):
+            print(json.dumps({"request": name, "side": side, **figures}), flush=True)
+        print(json.dumps({"request": name, "side": "ratio", "p50": round(mine["p50_ms"] / base["p50_ms"], 2),
+                          "p95": round(mine["p95_ms"] / base["p95_ms"], 2),
+                          "queries": round(mine["queries"] / base["queries"], 2)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
