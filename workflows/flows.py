@@ -7,21 +7,38 @@ tasks always match what the case needs (``workflows.tasks.expected``). Completin
 case by itself; the action the task asks for does, through its entry point.
 """
 
+from contextlib import contextmanager
+
+from django.db import transaction
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from workflows.models import CaseProcess, CaseTask
 from workflows.task_view import task_detail
 
 
+class ProcessRowLock:
+    """viewflow's ``SelectForUpdateLock`` on the process row, waiting for it rather than failing at
+    once (NOWAIT), in the caller's transaction without a savepoint of its own.
+
+    Our entry points take it inside their own ``transaction.atomic()``: a failed NOWAIT there would
+    leave the whole transaction aborted (viewflow catches the error within a savepoint it does not
+    roll back), and waiting is what we want: whoever comes second sees the first one's change. With
+    nothing to retry, viewflow's savepoint and retry loop only cost two statements per lock; an
+    error inside still rolls the caller's block back.
+    """
+
+    @contextmanager
+    def __call__(self, flow_class, process_pk):
+        with transaction.atomic(savepoint=False):
+            flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update().exists()
+            yield
+
+
 class CaseFlow(flow.Flow):
     process_class = CaseProcess
     task_class = CaseTask
-    # viewflow's select_for_update lock, waiting for the row rather than failing at once (NOWAIT):
-    # our entry points take it inside their own transaction, where a failed NOWAIT would leave the
-    # whole transaction aborted (viewflow catches the error within a savepoint it does not roll
-    # back). Waiting is also what we want: whoever comes second sees the first one's change.
-    lock_impl = lock.SelectForUpdateLock(nowait=False)
+    lock_impl = ProcessRowLock()
     process_title = "Suivi d'un signalement"
 
     start = flow.StartHandle(this.start_case)
