@@ -7,8 +7,10 @@ registered with ``@expects`` ask of it (``cases.tasks``, ``mobile_team.tasks``, 
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.token import Token
@@ -17,7 +19,7 @@ import audit
 from organisation import policy
 from organisation.errors import ActionRefused
 from workflows.flows import CaseFlow
-from workflows.models import CaseTask, TaskType
+from workflows.models import OPEN_STATUSES, CaseTask, TaskType
 from workflows.notifications import notify_assigned
 from workflows.rules import TaskRight
 
@@ -44,19 +46,26 @@ def start(case) -> None:
 
 
 def sync(case, actor, done: TaskType | None = None) -> None:
-    """Complete ``done`` as ``actor``'s work, cancel what the state no longer needs, open the rest."""
+    """Complete ``done`` as ``actor``'s work, cancel what the state no longer needs, open the rest.
+
+    ``case`` is the entry point's, read under its lock with its process (``select_related``): the
+    tasks read here are given that process, so that viewflow reads neither it nor the case again.
+    """
     process = case.process
     wanted = expected(case)
     with CaseFlow.lock(process.pk):
-        still_open = set()
-        for task in case.tasks.open().select_related("owner"):
-            if task.flow_task_name == done:
+        still_open, start_task = set(), None
+        # The open tasks and the START task the new ones follow, in one query.
+        for task in CaseTask.objects.filter(Q(status__in=OPEN_STATUSES) | Q(flow_task_type="START"), process=process):
+            task.process = process
+            if task.flow_task_type == "START":
+                start_task = task
+            elif task.flow_task_name == done:
                 _complete(task, actor)
             elif task.flow_task_name in wanted:
                 still_open.add(task.flow_task_name)
             else:
                 task.flow_task.activation_class(task).cancel()
-        start_task = CaseTask.objects.get(process=process, flow_task_type="START")
         for task_type in sorted(wanted - still_open):
             node = getattr(CaseFlow, task_type)
             activation = node.activation_class.create(node, CaseFlow.start.activation_class(start_task), Token("start"))
@@ -88,9 +97,20 @@ def _complete(task: CaseTask, actor) -> None:
     activation.execute()
 
 
+@contextmanager
+def _activation(task: CaseTask):
+    """viewflow's ``task.activation()``: the task re-read under the process's lock, here with its
+    case, département and process in the same query, so that neither viewflow nor the policy nor
+    the trail reads them again."""
+    with CaseFlow.lock(task.process_id):
+        task = CaseTask.objects.select_related("case__departement", "case__process", "owner").get(pk=task.pk)
+        task.process = task.case.process
+        yield task.flow_task.activation_class(task)
+
+
 def claim(actor, task: CaseTask) -> CaseTask:
     """Take a task from the team's queue. Two people claiming at once: one gets it."""
-    with transaction.atomic(), task.activation() as activation:
+    with transaction.atomic(), _activation(task) as activation:
         task = activation.task
         if task.status != STATUS.NEW:
             holder = task.owner.get_full_name() if task.owner_id else "quelqu'un d'autre"
@@ -105,7 +125,7 @@ def claim(actor, task: CaseTask) -> CaseTask:
 
 def release(actor, task: CaseTask) -> CaseTask:
     """Put a claimed task back in the team's queue."""
-    with transaction.atomic(), task.activation() as activation:
+    with transaction.atomic(), _activation(task) as activation:
         task = activation.task
         if task.status != STATUS.ASSIGNED:
             raise ActionRefused("Cette tâche n'est plus attribuée : elle ne peut pas être remise dans la file.")

@@ -15,10 +15,11 @@ def lock(case: Case) -> Case:
     """The case re-read under a row lock: whoever acts second sees the first one's change.
 
     Callers are inside ``transaction.atomic()``; the lock is held until it commits. A stale copy that
-    bypassed this would still fail on save (``ConcurrentTransitionMixin``).
+    bypassed this would still fail on save (``ConcurrentTransitionMixin``). The process comes with it
+    for ``workflows.tasks.sync``: only the case's row is locked, the process has viewflow's own lock.
     """
     return (
-        Case.objects.select_related("departement", "referent")
+        Case.objects.select_related("departement__cell", "referent", "process")
         .select_for_update(of=("self",))
         .get(pk=case.pk)
     )
@@ -43,10 +44,19 @@ def check_open(actor, action: str, case: Case) -> None:
 def validate(instance, exclude: list[str] | None = None) -> None:
     """Model validation; a ``ValidationError`` carries the French message per field.
 
-    A protected state field is never cleaned: only its transitions may set it.
+    A protected state field is never cleaned: only its transitions may set it. A foreign key given as
+    an object read from the database (the locked case, the actor, a choice of the form) is not
+    looked up again: its constraint in the database still stands behind it.
     """
-    protected = [f.name for f in instance._meta.concrete_fields if getattr(f, "protected", False)]
-    instance.full_clean(exclude=[*(exclude or []), *protected])
+    fields = instance._meta.concrete_fields
+    protected = [f.name for f in fields if getattr(f, "protected", False)]
+    known = [f.name for f in fields if f.is_relation and _read_from_database(instance, f)]
+    instance.full_clean(exclude=[*(exclude or []), *protected, *known])
+
+
+def _read_from_database(instance, field) -> bool:
+    related = field.get_cached_value(instance, default=None)
+    return related is not None and related.pk is not None and not related._state.adding
 
 
 def require_text(value: str, field: str, message: str) -> str:
