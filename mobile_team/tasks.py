@@ -28,9 +28,9 @@ TEAM_EXPECTED = {
 def team_tasks(case) -> set[TaskType]:
     if case.state == State.CLOSED:
         return set()
-    statuses = set(case.mobile_team_requests.values_list("status", flat=True))
-    tasks = {TEAM_EXPECTED[status] for status in statuses & TEAM_EXPECTED.keys()}
-    if case.mobile_team_requests.filter(answer_unread=True).exists():
+    requests = list(case.mobile_team_requests.values_list("status", "answer_unread"))  # one query, a few rows
+    tasks = {TEAM_EXPECTED[status] for status, _ in requests if status in TEAM_EXPECTED}
+    if any(unread for _, unread in requests):
         tasks.add(TaskType.READ_TEAM_ANSWER)
     return tasks
 

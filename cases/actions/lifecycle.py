@@ -75,12 +75,14 @@ def start_care(actor, case: Case, *, measure: dict | None = None) -> Case:
     with transaction.atomic():
         case = lock(case)
         check_transition(actor, case, "start_care")
+        new = None
         if measure:
             new = CareMeasure(case=case, **measure)
             validate(new)
             new.save()
             record("case.care_measure_add", actor, case, mesure=snapshot(new))
-        if not case.care_measures.filter(ends_on__isnull=True).exists():
+        under_way = new is not None and new.ends_on is None
+        if not under_way and not case.care_measures.filter(ends_on__isnull=True).exists():
             raise ActionRefused("Ajoutez au moins une prise en charge en cours avant de démarrer le suivi.")
         before = case.state
         case.start_care()
