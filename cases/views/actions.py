@@ -16,7 +16,7 @@ from django_fsm import can_proceed
 import audit
 from cases import actions, forms
 from cases.models import CareMeasure, Case, Relative, State
-from cases.rules import CaseRight
+from cases.rules import CaseRight, needs_motive
 from organisation import policy
 from organisation.errors import ActionRefused
 
@@ -106,10 +106,10 @@ MOTIVES_KEY = "consultation_motives"
 
 
 def remember_motive(request, case: Case, motive: str) -> None:
-    """Keep for the session why the user consults this case."""
+    """Keep for the session why the user consults this case (the first motive given stands)."""
     motives = request.session.get(MOTIVES_KEY, {})
-    motives.setdefault(str(case.pk), motive)
-    request.session[MOTIVES_KEY] = motives
+    if str(case.pk) not in motives:  # the session is written only when it changes
+        request.session[MOTIVES_KEY] = {**motives, str(case.pk): motive}
 
 
 def record_view(request, case: Case, motive: str = "", **details) -> None:
@@ -132,8 +132,8 @@ def case_action(request, pk: int, slug: str, target: int | None = None):
     action = BY_SLUG.get(slug)
     if action is None or (action.target_model is None) != (target is None):
         raise Http404("Action inconnue.")
-    case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related("departement", "person"),
-                             pk=pk)
+    case = policy.get_or_404(request.user, CaseRight.VIEW_CASE,
+                             Case.objects.select_related("departement__cell", "person"), pk=pk)
     obj = get_object_or_404(action.target_model, pk=target, case=case) if action.target_model else None
     if not action.available(request.user, case):
         if not policy.can(request.user, action.permission, case):
@@ -145,8 +145,10 @@ def case_action(request, pk: int, slug: str, target: int | None = None):
     records = (obj,) if action.target_model else ()
     if submit(request, form, action.title, lambda data: action.entry_point(request.user, case, *records, **data)):
         # Whoever just acted on the case (a member finishing their task) sees its result: the
-        # action is the motive of that consultation.
-        remember_motive(request, case, f"Suite de l'action « {action.title} »")
+        # action is the motive of that consultation. Those never asked for one (its coordinators,
+        # its referent) are not given one: their session is not written for nothing.
+        if needs_motive(request.user, case):
+            remember_motive(request, case, f"Suite de l'action « {action.title} »")
         return redirect("cases:detail", pk=case.pk)
     record_view(request, case, page=action.slug)
     return render(request, "cases/case_action.html", {"case": case, "action": action, "form": form, "target": obj},

@@ -1,0 +1,77 @@
+"""What a transition costs through the web, against the bare stack's 20 to 22 queries for a viewflow
+task completed with its transition (``bench/transition.py``): a budget per request, so that a check
+or a read added to the path shows here. BEGIN, COMMIT and savepoints are counted, as the bench does."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from audit.models import Event
+from organisation import policy
+from tests.cases.factories import CaseFactory
+from tests.organisation.factories import InstitutionFactory, MembershipFactory
+from workflows.models import TaskType
+
+TODAY = datetime.date.today()
+
+# action: (who posts it, the state the case is in, the form's data, the largest query count)
+POSTS = {
+    "contact": ("coord_a", "received", lambda p: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"},
+                21),
+    "attribuer": ("coord_a", "family_contacted",
+                  lambda p: {"referent": p.member_a.memberships.get().pk}, 21),
+    "prise-en-charge": ("member_a", "assigned", lambda p: {
+        "modality": "social", "beneficiary": "young_person", "starts_on": TODAY.isoformat(),
+        "institution": InstitutionFactory(name="Maison des adolescents").pk}, 24),
+    "revue": ("member_a", "in_care", lambda p: {"note": "Point d'étape."}, 20),
+}
+
+
+def signed_in(client, user):
+    """A user signed in for a while: their session already holds its times (``SessionLimitsMiddleware``
+    writes them at the first request), and nothing the set-up cached on the object is the request's."""
+    client.force_login(user)
+    assert client.get(reverse("workflows:inbox")).status_code == 200
+    policy.forget(user)
+    return client
+
+
+@pytest.mark.parametrize("slug", POSTS)
+def test_a_transition_post_stays_within_its_query_budget(personas, client, django_assert_max_num_queries, slug):
+    who, state, data, budget = POSTS[slug]
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, state=state)
+    data = data(personas)
+    signed_in(client, getattr(personas, who))
+    with django_assert_max_num_queries(budget):
+        response = client.post(reverse("cases:action", args=[case.pk, slug]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state != state or slug == "revue"
+
+
+def test_a_claim_stays_within_its_query_budget(personas, client, django_assert_max_num_queries):
+    case = CaseFactory(coordinator=personas.coord_a)
+    task = case.tasks.get(flow_task_name=TaskType.CONTACT_FAMILY)
+    signed_in(client, personas.coord_a)
+    with django_assert_max_num_queries(11):
+        response = client.post(reverse("workflows:claim", args=[task.pk]))
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.owner == personas.coord_a
+
+
+def test_a_member_who_just_did_their_task_sees_the_case_without_being_asked_why(personas, client):
+    """The family contact done, the designated member holds no task of the case any more: the
+    action is the motive of the page that follows, as before."""
+    designated = MembershipFactory(cell=personas.cell_a, contacts_families=True, user__username="designee").user
+    case = CaseFactory(coordinator=personas.coord_a)
+    signed_in(client, designated)
+    task = case.tasks.get(flow_task_name=TaskType.CONTACT_FAMILY)
+    assert client.post(reverse("workflows:claim", args=[task.pk])).status_code == 302
+    response = client.post(reverse("cases:action", args=[case.pk, "contact"]),
+                           {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"})
+    assert response.status_code == 302
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200  # not sent to the motive's form
+    read = Event.objects.filter(action="case.view", object_id=str(case.pk)).latest("id")
+    assert read.details["motif"] == "Suite de l'action « Enregistrer un contact avec la famille »"
