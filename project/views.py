@@ -50,8 +50,8 @@ def _work_counts(user) -> dict[str, str]:
 
     today = timezone.localdate()
     tasks = tasks_visible_to(user).exclude(flow_task_name__in=TEAM_TASKS).open()
-    mine = tasks.filter(owner=user)
-    queue = tasks.filter(owner__isnull=True, status=STATUS.NEW).count()
+    mine = tasks.filter(listed_owner=user)
+    queue = tasks.filter(listed_owner__isnull=True, listed_status=STATUS.NEW).count()
     late = mine.filter(due_on__lt=today).count()
     cases = Case.objects.visible_to(user).open().count()
     return {

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
@@ -45,7 +46,7 @@ class CaseProcess(Process):
 
 class CaseTaskQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(status__in=OPEN_STATUSES)
+        return self.filter(listed_status__in=OPEN_STATUSES)
 
     def overdue(self, today: datetime.date | None = None):
         return self.open().filter(due_on__lt=today or timezone.localdate())
@@ -55,22 +56,50 @@ class CaseTaskQuerySet(models.QuerySet):
 
 
 class CaseTask(Task):
-    """A task of a case: viewflow's task plus the case (for scoping and lists) and a due date."""
+    """A task of a case: viewflow's task plus the case (for scoping and lists) and a due date.
+
+    The lists (queue, my tasks, done) filter on the case's département and on the task's status and
+    owner, which live in three tables (``cases_case``, viewflow's ``viewflow_task``, this one): no
+    index could serve them, and the queue scanned the whole country's tasks. So this row also holds
+    the département (a case never changes département: a transfer opens a new case) and copies of
+    viewflow's status and owner, kept by ``save()``, through which viewflow makes every change. The
+    lists read this table only, through its two indexes.
+    """
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="tasks", verbose_name="signalement")
+    departement = models.ForeignKey("organisation.Departement", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="département", db_index=False)
     flow_task_name = models.CharField("tâche", max_length=32, choices=TaskType.choices, blank=True, db_index=True)
-    due_on = models.DateField("échéance", null=True, blank=True, db_index=True)
+    due_on = models.DateField("échéance", null=True, blank=True)
+    listed_status = models.CharField("état (copie)", max_length=50, db_index=False)
+    listed_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name="détenteur (copie)", db_index=False)
 
     objects = CaseTaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]
         verbose_name = "tâche"
+        indexes = [
+            # The team's queue: the free tasks of some départements, by due date.
+            models.Index(fields=["departement", "due_on"], condition=models.Q(listed_status=STATUS.NEW),
+                         name="casetask_queue"),
+            # One person's tasks (in hand, done), by due date; also "does the user hold a task of this case".
+            models.Index(fields=["listed_owner", "listed_status", "due_on"], name="casetask_owner"),
+            # The overdue digest: open tasks by due date.
+            models.Index(fields=["due_on"], condition=models.Q(listed_status__in=OPEN_STATUSES),
+                         name="casetask_open_due"),
+        ]
 
     def save(self, *args, **kwargs):
         # viewflow creates tasks with only their process and node: derive the rest from them.
         if not self.case_id:
-            self.case_id = self.process.case_id
+            self.case = self.process.case
+        if not self.departement_id:
+            self.departement_id = self.case.departement_id
+        self.listed_status, self.listed_owner_id = self.status, self.owner_id
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "listed_status", "listed_owner"}
         if not self.flow_task_name and self.flow_task is not None and self.flow_task.task_type == "HUMAN":
             self.flow_task_name = self.flow_task.name
         if self.due_on is None and self.flow_task_name:

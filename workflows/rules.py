@@ -22,13 +22,13 @@ class TaskRight(enum.StrEnum):
 
 def holds_task(user, case, task_type: str | None = None) -> bool:
     """The user holds an open task of the case (of one type, if given)."""
-    tasks = case.tasks.filter(owner_id=user.pk, status__in=OPEN_STATUSES)
+    tasks = case.tasks.filter(listed_owner_id=user.pk, listed_status__in=OPEN_STATUSES)
     return (tasks.filter(flow_task_name=task_type) if task_type else tasks).exists()
 
 
 def cases_held(user, cases) -> frozenset[int]:
     """Which of ``cases`` the user holds an open task of, in one query (``holds_task`` for a list)."""
-    return frozenset(CaseTask.objects.filter(case__in=cases, owner_id=user.pk, status__in=OPEN_STATUSES)
+    return frozenset(CaseTask.objects.filter(case__in=cases, listed_owner_id=user.pk, listed_status__in=OPEN_STATUSES)
                      .values_list("case_id", flat=True))
 
 
@@ -68,12 +68,12 @@ def tasks_visible_to(user) -> QuerySet[CaseTask]:
     """Tasks that are the user's, or that they may claim: in their cellules, or the mobile team's."""
     s = scope(user)
     claimable = (
-        Q(flow_task_name=TaskType.CONTACT_FAMILY, case__departement_id__in=s.family_contact_departement_ids)
-        | Q(flow_task_name__in=COORDINATOR_TASKS, case__departement_id__in=s.coordinated_departement_ids)
+        Q(flow_task_name=TaskType.CONTACT_FAMILY, departement_id__in=s.family_contact_departement_ids)
+        | Q(flow_task_name__in=COORDINATOR_TASKS, departement_id__in=s.coordinated_departement_ids)
     )
-    visible = Q(case__departement_id__in=s.cell_departement_ids) & ~Q(flow_task_name__in=TEAM_TASKS) & (
-        Q(owner_id=user.pk) | (Q(owner__isnull=True) & claimable))
+    visible = Q(departement_id__in=s.cell_departement_ids) & ~Q(flow_task_name__in=TEAM_TASKS) & (
+        Q(listed_owner_id=user.pk) | (Q(listed_owner__isnull=True) & claimable))
     if Role.MOBILE_TEAM in s.roles:
         visible |= Q(flow_task_name__in=TEAM_TASKS) & (
-            Q(owner_id=user.pk) | Q(owner__isnull=True, flow_task_name=TaskType.HANDLE_REQUEST))
+            Q(listed_owner_id=user.pk) | Q(listed_owner__isnull=True, flow_task_name=TaskType.HANDLE_REQUEST))
     return CaseTask.objects.filter(visible)

@@ -26,12 +26,12 @@ def _tasks(request, tab: str):
     # The mobile team's tasks are worked in its own portal, which shows the request, never the case.
     found = tasks_visible_to(request.user).exclude(flow_task_name__in=TEAM_TASKS)
     if tab == "mine":
-        found = found.filter(owner=request.user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+        found = found.filter(listed_owner=request.user, listed_status__in=[STATUS.ASSIGNED, STATUS.STARTED])
     elif tab == "queue":
         # Free tasks the policy lets the user claim (tasks_visible_to shows no one else's free task).
-        found = found.filter(status=STATUS.NEW, owner__isnull=True)
+        found = found.filter(listed_status=STATUS.NEW, listed_owner__isnull=True)
     else:
-        found = found.filter(owner=request.user, status=STATUS.DONE)
+        found = found.filter(listed_owner=request.user, listed_status=STATUS.DONE)
     task_type = request.GET.get("type", "")
     if task_type in TASK_ACTION:
         found = found.filter(flow_task_name=task_type)

@@ -83,7 +83,8 @@ class CaseQuerySet(models.QuerySet):
         """The cases the user may open: their cellule's as coordinator, those they work on (referent,
         or holding one of its tasks) as member, their mandate's as inspector; none for the others."""
         s = scope(user)
-        involved = Q(referent_id=user.pk) | Exists(CaseTask.objects.filter(case=OuterRef("pk"), owner_id=user.pk))
+        holding = Exists(CaseTask.objects.filter(case=OuterRef("pk"), listed_owner_id=user.pk))
+        involved = Q(referent_id=user.pk) | holding
         return self.filter(
             Q(departement_id__in=s.coordinated_departement_ids) | _reviewed(s)
             | (Q(departement_id__in=s.cell_departement_ids) & involved)
@@ -94,7 +95,8 @@ class CaseQuerySet(models.QuerySet):
         """The cases the user opens without giving a motive (``cases.rules.needs_motive``, as a query):
         their cellule's as coordinator, as referent, holding one of its open tasks, under a mandate."""
         s = scope(user)
-        holding = Exists(CaseTask.objects.filter(case=OuterRef("pk"), owner_id=user.pk, status__in=OPEN_STATUSES))
+        holding = Exists(CaseTask.objects.filter(case=OuterRef("pk"), listed_owner_id=user.pk,
+                                                listed_status__in=OPEN_STATUSES))
         return Q(departement_id__in=s.coordinated_departement_ids) | Q(referent_id=user.pk) | holding | _reviewed(s)
 
     def open(self):

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             if task.owner_id:
                 by_user[task.owner].append(task)
             else:
-                queued[task.case.departement_id].append(task)
+                queued[task.departement_id].append(task)
         # Tasks nobody took: the coordinators of the cellule are told.
         for membership in Membership.objects.active().filter(
             role=Role.COORDINATOR, cell__departement_id__in=queued

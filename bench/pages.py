@@ -1,0 +1,110 @@
+"""The working pages as the file grows: the same people and pages on the demo, then with a national
+data set added (``manage.py seed_national``), in one run on one database.
+
+Run by hand, never by the test suite, on a throwaway database that it empties and fills:
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/cellule_bench .venv/bin/python bench/pages.py --cases 20000
+
+Each page is requested through Django's test client (middleware, templates, the recorded read
+included) by the demo's coordinator and member of Seine-Saint-Denis; one JSON line per page and
+size: p50 and p95 in ms, the queries it sends; then one line per page with the ratio of the two
+sizes' p95 (target: within 1.3×, and under 60 ms at 20,000 cases).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+os.environ.setdefault("DEMO", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+# Who opens which page (the demo's personas of Seine-Saint-Denis).
+PAGES = [
+    ("coord93", "file de l'équipe", "/taches/file/"),
+    ("coord93", "mes tâches", "/taches/"),
+    ("coord93", "tâches terminées", "/taches/terminees/"),
+    ("coord93", "signalements", "/signalements/"),
+    ("coord93", "signalements, filtre état", "/signalements/?state=in_care"),
+    ("coord93", "signalements, filtre référent", "/signalements/?referent={referent}"),
+    ("coord93", "signalements, recherche d'un nom", "/signalements/?q=martin"),
+    ("membre93", "file de l'équipe (membre)", "/taches/file/"),
+    ("membre93", "mes tâches (membre)", "/taches/"),
+    ("membre93", "tâches terminées (membre)", "/taches/terminees/"),
+    ("membre93", "signalements (membre), filtre état", "/signalements/?state=in_care"),
+]
+
+
+def empty_database() -> None:
+    """Drop every table: the run starts from nothing, as ``make demo`` does."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        else:
+            raise SystemExit("bench/pages.py mesure sur PostgreSQL (DATABASE_URL=postgresql://…).")
+
+
+def measure(size: str, repeat: int) -> dict[str, float]:
+    users = get_user_model().objects
+    referent = users.get(username="membre93").pk
+    clients = {}
+    p95s = {}
+    for username, label, url in PAGES:
+        if username not in clients:
+            clients[username] = Client()
+            clients[username].force_login(users.get(username=username))
+        client, url = clients[username], url.format(referent=referent)
+        for _ in range(3):  # warm-up: caches, the session
+            assert client.get(url).status_code == 200, url  # noqa: S101
+        times = []
+        with CaptureQueriesContext(connection) as queries:
+            for _ in range(repeat):
+                start = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        p95s[label] = times[int(len(times) * 0.95) - 1]
+        print(json.dumps({"bench": "pages", "size": size, "page": label, "url": url,
+                          "p50_ms": round(statistics.median(times), 1), "p95_ms": round(p95s[label], 1),
+                          "queries": len(queries) // repeat}, ensure_ascii=False), flush=True)
+    return p95s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=20000)
+    parser.add_argument("--repeat", type=int, default=40)
+    args = parser.parse_args()
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    empty_database()
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    demo = measure("démo", args.repeat)
+    started = time.monotonic()
+    call_command("seed_national", cases=args.cases, verbosity=0)
+    print(json.dumps({"bench": "seed_national", "cases": args.cases,
+                      "seconds": round(time.monotonic() - started, 1)}), flush=True)
+    national = measure(f"{args.cases} signalements", args.repeat)
+    for label, p95 in national.items():
+        print(json.dumps({"bench": "pages", "page": label, "ratio_p95": round(p95 / demo[label], 2),
+                          "p95_ms": round(p95, 1), "under_60_ms": p95 < 60}, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()

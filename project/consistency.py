@@ -1,0 +1,126 @@
+"""The invariants the entry points keep, checked on a whole database (``manage.py check_consistency``):
+on the demo, on a generated national set (``project.national``), on a restored backup.
+
+Each check returns the cases (or rows) that break it; an empty result everywhere is the proof.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
+
+from audit import sealer, verification
+from audit.models import Event
+from cases.models import CareMeasure, Case, CaseCounter, FamilyContact, Person, Relative, State
+from workflows.models import CaseProcess, CaseTask
+from workflows.tasks import expected
+
+# The case's fields its history must end with: what the state machine and the entry points set.
+TRACKED = ["state", "referent_id", "closure_reason", "closed_on", "closure_proposed", "departement_id"]
+BATCH = 1000
+
+CHECKS: list[tuple[str, Callable[[], Iterator[str]]]] = []
+
+
+def check(label: str):
+    def register(function):
+        CHECKS.append((label, function))
+        return function
+    return register
+
+
+@check("chaque signalement a son jeune, son processus, et une référence qui suit son numéro")
+def _case_records() -> Iterator[str]:
+    without = Case.objects.filter(Q(person__isnull=True) | Q(process__isnull=True))
+    yield from without.values_list("reference", flat=True)
+    for case in Case.objects.select_related("departement").only("reference", "year", "number", "departement__code"):
+        if case.reference != f"{case.departement.code}-{case.year}-{case.number:04d}":
+            yield case.reference
+    last = CaseCounter.objects.filter(departement_id=OuterRef("departement_id"), year=OuterRef("year")).values("last")
+    numbered = Case.objects.values("departement_id", "year").annotate(top=Max("number"), counter=Subquery(last))
+    yield from (f"compteur {row['departement_id']}/{row['year']}" for row in numbered
+                if row["counter"] is None or row["counter"] < row["top"])
+
+
+@check("l'état d'un signalement va avec ses champs (référent, clôture) et son processus")
+def _state_fields() -> Iterator[str]:
+    closed = Q(state=State.CLOSED)
+    wrong = Case.objects.filter(
+        (closed & (Q(closed_on__isnull=True) | Q(closure_reason="")))
+        | (~closed & (Q(closed_on__isnull=False) | ~Q(closure_reason="")))
+        | (Q(state__in=[State.ASSIGNED, State.IN_CARE, State.MOBILE_TEAM_REQUESTED]) & Q(referent__isnull=True))
+        | (closed & ~Q(process__status="DONE")) | (~closed & Q(process__status="DONE"))
+    )
+    yield from wrong.values_list("reference", flat=True)
+
+
+@check("les tâches ouvertes d'un signalement sont celles que son état demande, une de chaque")
+def _open_tasks() -> Iterator[str]:
+    for first in range(0, (Case.objects.aggregate(top=Max("pk"))["top"] or 0) + 1, BATCH):
+        cases = Case.objects.filter(pk__gte=first, pk__lt=first + BATCH).prefetch_related("mobile_team_requests")
+        opened: dict[int, Counter] = {}
+        for case_id, name in CaseTask.objects.open().filter(case__in=cases).values_list("case_id", "flow_task_name"):
+            opened.setdefault(case_id, Counter())[name] += 1
+        for case in cases:
+            have = opened.get(case.pk, Counter())
+            if max(have.values(), default=1) > 1 or set(have) != {str(t) for t in expected(case)}:
+                yield case.reference
+
+
+@check("chaque processus a une tâche de départ terminée")
+def _start_tasks() -> Iterator[str]:
+    starts = Count("task", filter=Q(task__flow_task_type="START", task__status="DONE"))
+    yield from (f"{reference}" for reference in CaseProcess.objects.annotate(starts=starts).exclude(starts=1)
+                .values_list("case__reference", flat=True))
+
+
+@check("les copies de la ligne de tâche (département, état, détenteur) sont celles de viewflow et du signalement")
+def _task_copies() -> Iterator[str]:
+    one_null = Q(listed_owner__isnull=True, owner__isnull=False) | Q(listed_owner__isnull=False, owner__isnull=True)
+    owner_differs = one_null | (Q(listed_owner__isnull=False, owner__isnull=False) & ~Q(listed_owner_id=F("owner_id")))
+    wrong = CaseTask.objects.filter(~Q(listed_status=F("status")) | ~Q(departement_id=F("case__departement_id"))
+                                    | owner_differs)
+    yield from (f"tâche {pk}" for pk in wrong.values_list("pk", flat=True))
+
+
+@check("l'historique d'un signalement finit par son état présent")
+def _case_history() -> Iterator[str]:
+    history = Case.history.model.objects
+    latest = history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
+    annotated = Case.objects.annotate(**{f"h_{name}": Subquery(latest.values(name)[:1]) for name in TRACKED})
+    for row in annotated.values("reference", *TRACKED, *(f"h_{name}" for name in TRACKED)).iterator():
+        if any(row[name] != row[f"h_{name}"] for name in TRACKED):
+            yield row["reference"]
+
+
+@check("chaque jeune, proche, contact et prise en charge a son historique")
+def _record_history() -> Iterator[str]:
+    for model in (Person, Relative, FamilyContact, CareMeasure):
+        has_history = model.history.model.objects.filter(id=OuterRef("pk"))
+        missing = model.objects.exclude(pk__in=has_history.values("id"))
+        yield from (f"{model._meta.verbose_name} {pk}" for pk in missing.values_list("pk", flat=True))
+
+
+@check("chaque signalement a son événement de réception au journal")
+def _intake_events() -> Iterator[str]:
+    received = Event.objects.filter(action="case.intake", object_type="cases.case",
+                                    object_id=Cast(OuterRef("pk"), CharField()))
+    yield from Case.objects.exclude(Exists(received)).values_list("reference", flat=True)
+
+
+@check("le journal d'audit est intègre")
+def _audit_chain() -> Iterator[str]:
+    sealer.seal()  # the events of the last transactions, before the head is read
+    result = verification.verify()
+    if not result.ok:
+        yield str(result.broken)
+
+
+def run(limit: int = 10) -> list[tuple[str, int, list[str]]]:
+    """Each check: its label, how many break it, the first ``limit`` of them."""
+    results = []
+    for label, function in CHECKS:
+        found = list(function())
+        results.append((label, len(found), found[:limit]))
+    return results

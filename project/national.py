@@ -1,0 +1,423 @@
+"""A national data set for the benchmarks (issue 12): a cellule in every département and cases in
+every state of the lifecycle, with their tasks, history and audit trail, as the entry points leave
+them. ``manage.py seed_national --cases N``; ``manage.py check_consistency`` proves the invariants.
+
+The entry points take about a second per case; 200,000 cases are written in bulk instead
+(``project.bulk``: COPY on PostgreSQL). The cellules and their people are few and made through the
+organisation's entry points. Each case's story (intake, claims, family contacts, the referent, care,
+reviews, the closure, the reads) is played here into the rows each entry point would write: the case
+and its history rows, the young person and relatives, contacts, measures, reviews, viewflow's
+process and tasks (with the task row's copies), the audit events; the sealer then chains the events.
+The mobile team's requests and the cellule's life are left to the demo (they are few nationally).
+Deterministic: the same ``--seed`` gives the same stories.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.utils import timezone
+from viewflow.workflow.models import Process, Task
+
+from audit import canonical, sealer
+from audit.changes import snapshot
+from audit.models import Event
+from cases.models import (
+    CareMeasure,
+    Case,
+    CaseCounter,
+    ClosureReason,
+    FamilyContact,
+    FollowUpNote,
+    Person,
+    Relative,
+    Sex,
+    Situation,
+    Source,
+    State,
+)
+from cases.models.case import search_key
+from organisation import actions as organisation
+from organisation.departements import DEPARTEMENTS
+from organisation.models import Cell, Departement, Institution, Membership, Role
+from organisation.policy import SYSTEM, audit_actor
+from project.bulk import Table, Writer
+from project.demo import FACTS, FIRST_NAMES, LAST_NAMES
+from workflows.models import CaseProcess, CaseTask, TaskType
+
+DAY = datetime.timedelta(days=1)
+FLOW = "workflows/flows.CaseFlow"
+# The state each story stops at (when its steps do not run past today first).
+GOALS = {State.RECEIVED: 8, State.FAMILY_CONTACTED: 6, State.ASSIGNED: 6, State.IN_CARE: 25, State.CLOSED: 55}
+# How many of the steps (contact, assign, start care, reviews, close) lead to each goal.
+STEPS = {State.RECEIVED: 0, State.FAMILY_CONTACTED: 1, State.ASSIGNED: 2, State.IN_CARE: 4, State.CLOSED: 5}
+CLOSURES = [ClosureReason.COMPLETED, ClosureReason.UNFOUNDED, ClosureReason.JUSTICE, ClosureReason.LEFT,
+            ClosureReason.CONSENT_LOST]
+MEMBERS_PER_CELL = 4  # and one coordinator; the first two members contact families
+
+
+class Tables:
+    """The tables a case's story writes to, built once."""
+
+    def __init__(self) -> None:
+        history = ("history_id",)
+        self.case, self.case_history = Table(Case), Table(Case.history.model, history)
+        self.person, self.person_history = Table(Person), Table(Person.history.model, history)
+        self.relative, self.relative_history = Table(Relative), Table(Relative.history.model, history)
+        self.contact, self.contact_history = Table(FamilyContact), Table(FamilyContact.history.model, history)
+        self.measure, self.measure_history = Table(CareMeasure), Table(CareMeasure.history.model, history)
+        self.review = Table(FollowUpNote)
+        self.process, self.case_process = Table(Process), Table(CaseProcess)
+        self.task, self.case_task = Table(Task), Table(CaseTask)
+        self.previous = Table(Task.previous.through, ("id",))
+        self.event = Table(Event, ("id", "txid"))
+
+
+@dataclass
+class Cellule:
+    departement: Departement
+    coordinator: User
+    members: list[User]
+    institutions: list[Institution]
+    numbers: dict[int, int] = field(default_factory=dict)  # the last case number given, per year
+
+
+def cellules() -> list[Cellule]:
+    """A cellule with a coordinator and members in every département that has none, through the
+    organisation's entry points; the existing ones (the demo's) are used as they are."""
+    found = []
+    with transaction.atomic():
+        for code, name in DEPARTEMENTS:
+            departement = Departement.objects.get(code=code)
+            cell = Cell.objects.filter(departement=departement).first() or _new_cell(departement, name)
+            members = [m for m in cell.memberships.active().select_related("user") if m.role in Role.cell_roles()]
+            coordinator = next(m.user for m in members if m.role == Role.COORDINATOR)
+            workers = [m.user for m in members if m.role == Role.MEMBER] or [coordinator]
+            contacts = [m.user for m in members if m.contacts_families]
+            institutions = list(Institution.objects.filter(membership__cell=cell).distinct())
+            found.append(Cellule(departement, coordinator, contacts + [w for w in workers if w not in contacts],
+                                 institutions))
+    return found
+
+
+def _new_cell(departement: Departement, name: str) -> Cell:
+    code = departement.code.lower()
+    cell = organisation.save_reference(SYSTEM, Cell(departement=departement, chair_function="prefect",
+                                                     meeting_periodicity="monthly",
+                                                     installed_on=datetime.date(2015, 4, 1)))
+    prefecture = organisation.save_reference(SYSTEM, Institution(name=f"Préfecture — {name} ({departement.code})",
+                                                                 category=Institution.Category.STATE))
+    association = organisation.save_reference(SYSTEM, Institution(
+        name=f"Association de prévention — {name} ({departement.code})", category=Institution.Category.ASSOCIATION))
+    people = [(f"coord{code}", Role.COORDINATOR, prefecture, False)] + [
+        (f"membre{code}.{i}", Role.MEMBER, association, i < 2) for i in range(MEMBERS_PER_CELL)]
+    rng = random.Random(code)  # noqa: S311 (fictitious people)
+    for username, role, institution, contacts in people:
+        user = User(username=username, first_name=rng.choice(FIRST_NAMES[Sex.FEMALE]),
+                    last_name=rng.choice(LAST_NAMES), email=f"{username}@national.invalid")
+        user.set_unusable_password()
+        organisation.save_membership(SYSTEM, Membership(
+            user=organisation.save_reference(SYSTEM, user), cell=cell, role=role, institution=institution,
+            function="Coordination" if role == Role.COORDINATOR else "Éducateur spécialisé",
+            contacts_families=contacts, starts_on=datetime.date(2015, 4, 1)))
+    return cell
+
+
+class Story:
+    """One case, played step by step into the rows the entry points write."""
+
+    def __init__(self, national: "National", cellule: Cellule, rng: random.Random) -> None:
+        self.n, self.cellule, self.rng = national, cellule, rng
+        self.w, self.t = national.writer, national.tables
+        self.now = national.now
+        received = national.today - DAY * rng.randint(3, national.days)
+        self.at = datetime.datetime.combine(received + DAY * rng.randint(0, 2), datetime.time(8), datetime.UTC)
+        self.at = min(self.at + datetime.timedelta(minutes=rng.randint(0, 600)), self.now)
+        self.open_tasks: dict[str, dict] = {}
+        self.case = self._intake(received)
+
+    # --- time and rows ----------------------------------------------------------------------------
+    def later(self, days_from: int, days_to: int) -> bool:
+        """Move the story's clock on; False when that would pass the present: the story stops."""
+        at = self.at + DAY * self.rng.randint(days_from, days_to) + datetime.timedelta(minutes=self.rng.randint(0, 480))
+        if at >= self.now:
+            return False
+        self.at = at
+        return True
+
+    def save_case(self, user, first: bool = False) -> None:
+        self.w.add(self.t.case_history, {**self.case, "history_date": self.at, "history_type": "+" if first else "~",
+                                         "history_user_id": user.pk, "history_change_reason": None})
+
+    def event(self, action: str, user, details: dict, obj: tuple[str, int] | None = None) -> None:
+        role, cell = self.n.actor(user)
+        object_type, object_id = obj or ("cases.case", self.case["id"])
+        self.w.add(self.t.event, {
+            "time": self.at, "actor_id": user.pk, "actor_label": user.username, "actor_role": role,
+            "actor_cell": cell, "ip": self.n.address(user), "request_id": f"{self.rng.getrandbits(128):032x}",
+            "action": action, "object_type": object_type, "object_id": str(object_id),
+            "departement": self.cellule.departement.code,
+            "details": canonical.details({"signalement": self.case["reference"], **details})})
+
+    def transition(self, name: str, user, before: str, **details) -> None:
+        self.save_case(user)
+        self.event(f"case.{name}", user, {"de": before, "vers": self.case["state"], **details})
+
+    # --- tasks ------------------------------------------------------------------------------------
+    def _task(self, node: str, kind: str, status: str, owner=None, due: datetime.date | None = None) -> dict:
+        task_id = self.w.new_id(CaseTask)
+        task = {"id": task_id, "task_ptr_id": task_id, "flow_task": f"{FLOW}.{node}", "flow_task_type": kind,
+                "status": status, "created": self.at, "token": "start", "process_id": self.process_id,
+                "owner_id": owner.pk if owner else None, "case_id": self.case["id"],
+                "departement_id": self.cellule.departement.pk, "flow_task_name": node if kind == "HUMAN" else "",
+                "due_on": due, "data": {}}
+        if kind == "START":
+            task.update(started=self.at, finished=self.at)
+        elif owner is not None:
+            task["assigned"] = self.at
+        return task
+
+    def _write_task(self, task: dict) -> None:
+        row = {**task, "listed_status": task["status"], "listed_owner_id": task["owner_id"]}
+        self.w.add(self.t.task, row)
+        self.w.add(self.t.case_task, row)
+        if task["flow_task_type"] == "HUMAN":
+            self.w.add(self.t.previous, {"from_task_id": task["id"], "to_task_id": self.start_task})
+
+    def open_task(self, task_type: str, owner=None, due: datetime.date | None = None) -> None:
+        due = due or self.at.date() + DAY * settings.TASK_DUE_DAYS[task_type]
+        self.open_tasks[task_type] = self._task(task_type, "HUMAN", "ASSIGNED" if owner else "NEW", owner, due)
+
+    def claim(self, task_type: str, user) -> None:
+        task = self.open_tasks[task_type]
+        task.update(status="ASSIGNED", owner_id=user.pk, assigned=self.at)
+        label = TaskType(task_type).label
+        self.event("task.claim", user, {"tâche": label}, obj=("workflows.casetask", task["id"]))
+
+    def complete(self, task_type: str, user) -> None:
+        task = self.open_tasks.pop(task_type)
+        if task["owner_id"] != user.pk:
+            task.update(owner_id=user.pk, assigned=task.get("assigned") or self.at)
+        task.update(status="DONE", started=self.at, finished=self.at)
+        self._write_task(task)
+
+    def cancel_open(self) -> None:
+        for task in self.open_tasks.values():
+            task.update(status="CANCELED", finished=self.at)
+            self._write_task(task)
+        self.open_tasks.clear()
+
+    # --- the steps --------------------------------------------------------------------------------
+    def _intake(self, received: datetime.date) -> dict:
+        rng, cellule, coordinator = self.rng, self.cellule, self.cellule.coordinator
+        year = self.at.year
+        number = cellule.numbers[year] = cellule.numbers.get(year, 0) + 1
+        case = {"id": self.w.new_id(Case), "departement_id": cellule.departement.pk, "year": year, "number": number,
+                "reference": f"{cellule.departement.code}-{year}-{number:04d}", "source": rng.choice(Source.values),
+                "received_on": received, "facts": rng.choice(FACTS), "state": State.RECEIVED,
+                "closure_proposed": False, "created_at": self.at}
+        self.case = case
+        self.save_case(coordinator, first=True)
+        sex = rng.choice(Sex.values)
+        last_name, first_name = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES[sex])
+        person = {"id": self.w.new_id(Person), "case_id": case["id"], "last_name": last_name, "first_name": first_name,
+                  "birth_date": received - DAY * (365 * rng.randint(12, 20) + rng.randint(0, 364)), "sex": sex,
+                  "commune": cellule.departement.name, "situation": rng.choice(Situation.values),
+                  "search_name": search_key(last_name, first_name)}
+        self._with_history(self.t.person, self.t.person_history, person, coordinator)
+        relatives = 1 + (rng.random() < 0.4)
+        for relation in ["mother", "father"][:relatives]:
+            self._with_history(self.t.relative, self.t.relative_history, {
+                "id": self.w.new_id(Relative), "case_id": case["id"], "relation": relation, "last_name": last_name,
+                "first_name": rng.choice(FIRST_NAMES[Sex.FEMALE if relation == "mother" else Sex.MALE]),
+                "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                "parental_authority": True}, coordinator)
+        self.process_id = self.w.new_id(CaseProcess)
+        self.process = {"id": self.process_id, "process_ptr_id": self.process_id, "flow_class": FLOW, "status": "NEW",
+                        "created": self.at, "data": {}, "case_id": case["id"]}
+        start = self._task("start", "START", "DONE")
+        self.start_task = start["id"]
+        self._write_task(start)
+        self.event("case.intake", coordinator, {"origine": case["source"], "proches": relatives})
+        self.open_task(TaskType.CONTACT_FAMILY, due=min(received, self.at.date()) + DAY * settings.TASK_DUE_DAYS[
+            TaskType.CONTACT_FAMILY])
+        return case
+
+    def _with_history(self, table: Table, history: Table, row: dict, user) -> None:
+        self.w.add(table, row)
+        self.w.add(history, {**row, "history_date": self.at, "history_type": "+", "history_user_id": user.pk,
+                             "history_change_reason": None})
+
+    def play(self, goal: str) -> None:
+        """The steps up to ``goal``, as far as today allows; then the reads, and the rows still open."""
+        steps = [self.contact, self.assign, self.start_care, self.reviews, self.close][:STEPS[goal]]
+        if goal == State.CLOSED and self.rng.random() < 0.15:
+            steps = [self.close]  # found unfounded on reception
+        for step in steps:
+            if not step():
+                break
+        self.reads()
+        for task in self.open_tasks.values():
+            self._write_task(task)
+        self.w.add(self.t.case, self.case)
+        self.w.add(self.t.process, self.process)
+        self.w.add(self.t.case_process, self.process)
+
+    def contact(self) -> bool:
+        member = self.cellule.members[self.rng.randrange(min(2, len(self.cellule.members)))]
+        if not self.later(0, 3):
+            return False
+        self.claim(TaskType.CONTACT_FAMILY, member)
+        if self.rng.random() < 0.3 and self.later(1, 4):
+            self._contact(member, FamilyContact.Outcome.UNREACHABLE)
+            self.event("case.family_contact", member, {"résultat": "unreachable", "moyen": "phone"})
+        if not self.later(1, 5):
+            return False
+        self._contact(member, FamilyContact.Outcome.REACHED)
+        self.case["state"] = State.FAMILY_CONTACTED
+        self.complete(TaskType.CONTACT_FAMILY, member)
+        self.open_task(TaskType.NAME_REFERENT)
+        self.transition("contact_family", member, State.RECEIVED, moyen="phone")
+        return True
+
+    def _contact(self, member, outcome: str) -> None:
+        self._with_history(self.t.contact, self.t.contact_history, {
+            "id": self.w.new_id(FamilyContact), "case_id": self.case["id"], "on": self.at.date(), "channel": "phone",
+            "by_id": member.pk, "outcome": outcome}, member)
+
+    def assign(self) -> bool:
+        coordinator = self.cellule.coordinator
+        if not self.later(1, 10):
+            return False
+        self.claim(TaskType.NAME_REFERENT, coordinator)
+        if not self.later(0, 5):
+            return False
+        referent = self.rng.choice(self.cellule.members)
+        self.case.update(state=State.ASSIGNED, referent_id=referent.pk)
+        self.complete(TaskType.NAME_REFERENT, coordinator)
+        self.open_task(TaskType.SET_UP_CARE, owner=referent)
+        self.referent = referent
+        self.transition("assign", coordinator, State.FAMILY_CONTACTED, motif="",
+                        référent={"avant": None, "après": f"{referent.get_full_name()} ({referent.username})"})
+        return True
+
+    def start_care(self) -> bool:
+        if not self.later(2, 20):
+            return False
+        measure = CareMeasure(id=self.w.new_id(CareMeasure), case_id=self.case["id"],
+                              modality=self.rng.choice(CareMeasure.Modality.values),
+                              beneficiary=self.rng.choice(CareMeasure.Beneficiary.values),
+                              institution_id=self.rng.choice(self.cellule.institutions).pk, starts_on=self.at.date())
+        values = {f.attname: getattr(measure, f.attname) for f in measure._meta.concrete_fields}
+        self._with_history(self.t.measure, self.t.measure_history, values, self.referent)
+        self.event("case.care_measure_add", self.referent, {"mesure": snapshot(measure)})
+        self.case["state"] = State.IN_CARE
+        self.complete(TaskType.SET_UP_CARE, self.referent)
+        self.open_task(TaskType.REVIEW, owner=self.referent)
+        self.transition("start_care", self.referent, State.ASSIGNED)
+        return True
+
+    def reviews(self) -> bool:
+        """Reviews every month or so; the last one may propose the closure."""
+        for _ in range(self.rng.randint(1, 6)):
+            if not self.later(20, 40):
+                return False
+            self.review(propose=False)
+        return True
+
+    def review(self, propose: bool) -> None:
+        self.w.add(self.t.review, {"id": self.w.new_id(FollowUpNote), "case_id": self.case["id"], "on": self.at.date(),
+                                   "by_id": self.referent.pk, "note": "Point de situation : suivi régulier.",
+                                   "propose_closure": propose})
+        self.case["closure_proposed"] = self.case["closure_proposed"] or propose
+        self.save_case(self.referent)
+        self.complete(TaskType.REVIEW, self.referent)
+        self.open_task(TaskType.REVIEW, owner=self.referent)
+        if propose:
+            self.open_task(TaskType.DECIDE_CLOSURE)
+        self.event("case.review", self.referent, {"clôture_proposée": propose})
+
+    def close(self) -> bool:
+        coordinator, before = self.cellule.coordinator, self.case["state"]
+        proposed = before == State.IN_CARE and self.later(20, 40)
+        if proposed:
+            self.review(propose=True)
+        if not self.later(1, 10):
+            return False
+        reason = ClosureReason.UNFOUNDED if before == State.RECEIVED else self.rng.choice(CLOSURES)
+        note = "Signalement clôturé après examen en cellule."
+        self.case.update(state=State.CLOSED, closure_reason=reason, closure_note=note, closed_on=self.at.date(),
+                         closure_proposed=False)
+        if proposed:
+            self.claim(TaskType.DECIDE_CLOSURE, coordinator)
+            self.complete(TaskType.DECIDE_CLOSURE, coordinator)
+        self.cancel_open()
+        self.process.update(status="DONE", finished=self.at)
+        self.transition("close", coordinator, before, motif=reason, note=note)
+        return True
+
+    def reads(self) -> None:
+        """The pages that showed the case: its coordinator's and its referent's reads, spread over its life."""
+        start, end = self.case["created_at"], max(self.at, self.case["created_at"])
+        readers = [self.cellule.coordinator] + ([self.referent] if self.case.get("referent_id") else [])
+        for _ in range(self.rng.randint(*self.n.reads)):
+            self.at = start + (end - start) * self.rng.random()
+            self.event("case.view", self.rng.choice(readers), {})
+
+
+class National:
+    """``cases`` cases spread over the départements, written in batches of ``batch`` cases."""
+
+    def __init__(self, cases: int, seed: int = 0, days: int = 730, reads: tuple[int, int] = (5, 20),
+                 batch: int = 2000) -> None:
+        self.count, self.days, self.reads, self.batch = cases, days, reads, batch
+        self.rng = random.Random(seed)  # noqa: S311 (fictitious data)
+        self.now, self.today = timezone.now(), timezone.localdate()
+        self.writer, self.tables = Writer(), Tables()
+        self.actors: dict[int, tuple[str, str]] = {}
+        self.addresses: dict[int, str] = {}
+
+    def actor(self, user) -> tuple[str, str]:
+        if user.pk not in self.actors:
+            self.actors[user.pk] = audit_actor(user)
+        return self.actors[user.pk]
+
+    def address(self, user) -> str:
+        return self.addresses.setdefault(user.pk, f"10.{user.pk // 65536 % 256}.{user.pk // 256 % 256}.{user.pk % 256}")
+
+    def run(self, progress=None) -> dict:
+        all_cellules = cellules()
+        for cellule in all_cellules:
+            cellule.numbers = {row["year"]: row["last"] for row in CaseCounter.objects.filter(
+                departement=cellule.departement).values("year", "last")}
+        goals, weights = list(GOALS), list(GOALS.values())
+        written = 0
+        for first in range(0, self.count, self.batch):
+            with transaction.atomic():
+                for _ in range(min(self.batch, self.count - first)):
+                    story = Story(self, self.rng.choice(all_cellules), self.rng)
+                    story.play(self.rng.choices(goals, weights)[0])
+                written += self.writer.flush()
+            if progress:
+                progress(first + min(self.batch, self.count - first), written)
+        with transaction.atomic():
+            self.writer.finish()
+            _counters(all_cellules)
+        sealed = 0
+        while found := sealer.seal():
+            sealed += found
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        return {"cases": self.count, "rows": written, "sealed": sealed}
+
+
+def _counters(all_cellules: list[Cellule]) -> None:
+    """The case counters follow the numbers given, so that the next intake takes the next one."""
+    for cellule in all_cellules:
+        for year, last in cellule.numbers.items():
+            CaseCounter.objects.update_or_create(departement=cellule.departement, year=year,
+                                                 defaults={"last": last})

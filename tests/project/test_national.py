@@ -1,0 +1,108 @@
+"""The national data set (issue 12): what ``seed_national`` writes in bulk keeps the invariants the
+entry points keep, the entry points work on it afterwards, and ``check_consistency`` names each
+kind of breakage."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+import audit
+from cases import actions
+from cases.models import CareMeasure, Case, CaseCounter, ClosureReason, FamilyContact, Person, State
+from organisation.models import Institution, Membership, Role
+from project import consistency
+from project.national import GOALS, National
+from workflows import tasks
+from workflows.models import CaseTask, TaskType
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def national():
+    with audit.acting(label="test"):
+        return National(cases=120, seed=3, reads=(1, 2), batch=50).run()
+
+
+def broken() -> dict[str, list[str]]:
+    return {label: examples for label, count, examples in consistency.run() if count}
+
+
+def test_the_generated_set_keeps_every_invariant(national):
+    assert national["cases"] == 120
+    assert broken() == {}
+    states = set(Case.objects.values_list("state", flat=True))
+    assert states == set(GOALS)  # every state of the lifecycle the generator plays
+    open_tasks = CaseTask.objects.open()
+    assert open_tasks.filter(flow_task_name=TaskType.REVIEW).exists()
+    assert open_tasks.filter(flow_task_name=TaskType.CONTACT_FAMILY, listed_owner__isnull=True).exists()
+    assert national["sealed"] > 120 * 5  # every event written, sealed: the chain verifies (above)
+
+
+def test_the_entry_points_work_on_the_generated_cases(national):
+    case = Case.objects.filter(state=State.RECEIVED, tasks__flow_task_name=TaskType.CONTACT_FAMILY,
+                               tasks__listed_owner__isnull=True).first()
+    cell = case.departement.cell
+    coordinator = Membership.objects.get(cell=cell, role=Role.COORDINATOR).user
+    member = Membership.objects.filter(cell=cell, role=Role.MEMBER, contacts_families=True).first().user
+    today = timezone.localdate()
+    tasks.claim(member, case.tasks.get(flow_task_name=TaskType.CONTACT_FAMILY))
+    actions.record_family_contact(member, case, on=today, channel=FamilyContact.Channel.PHONE,
+                                  outcome=FamilyContact.Outcome.REACHED)
+    tasks.claim(coordinator, case.tasks.get(flow_task_name=TaskType.NAME_REFERENT))
+    actions.assign(coordinator, case, referent=member)
+    actions.start_care(member, case, measure={
+        "modality": CareMeasure.Modality.SOCIAL, "beneficiary": CareMeasure.Beneficiary.FAMILY,
+        "institution": Institution.objects.filter(membership__cell=cell).first(), "starts_on": today})
+    in_care = Case.objects.filter(state=State.IN_CARE).exclude(pk=case.pk).select_related("referent").first()
+    actions.complete_review(in_care.referent, in_care, note="Point de situation.", propose_closure=True)
+    in_care_coordinator = Membership.objects.get(cell__departement=in_care.departement, role=Role.COORDINATOR).user
+    actions.close(in_care_coordinator, in_care, reason=ClosureReason.COMPLETED, note="Objectifs atteints.")
+    case.refresh_from_db()
+    in_care.refresh_from_db()
+    assert (case.state, in_care.state) == (State.IN_CARE, State.CLOSED)
+    assert broken() == {}
+
+
+def test_the_next_intake_takes_the_next_number(national):
+    case = Case.objects.filter(year=timezone.localdate().year).order_by("-number").first()
+    coordinator = Membership.objects.get(cell__departement=case.departement, role=Role.COORDINATOR).user
+    new = actions.intake(coordinator, case.departement.cell, source="cnapr", received_on=timezone.localdate(),
+                         facts="Propos inquiétants.", person={
+                             "last_name": "Durand", "first_name": "Léa", "birth_date": datetime.date(2011, 3, 4),
+                             "sex": "f", "commune": "Bobigny"})
+    assert new.number == case.number + 1
+    assert broken() == {}
+
+
+def test_check_consistency_names_each_broken_invariant(national):
+    closed_by_hand = Case.objects.filter(state=State.IN_CARE).first()
+    Case.objects.filter(pk=closed_by_hand.pk).update(state=State.CLOSED)  # around the entry point
+    task = CaseTask.objects.open().exclude(case=closed_by_hand).first()
+    CaseTask.objects.filter(pk=task.pk).update(listed_status="DONE")
+    person = Person.objects.exclude(case=closed_by_hand).first()
+    Person.history.filter(id=person.pk).delete()
+    counter = CaseCounter.objects.first()
+    CaseCounter.objects.filter(pk=counter.pk).update(last=0)
+
+    found = broken()
+
+    reference = closed_by_hand.reference
+    assert reference in found["l'état d'un signalement va avec ses champs (référent, clôture) et son processus"]
+    assert reference in found["les tâches ouvertes d'un signalement sont celles que son état demande, une de chaque"]
+    assert reference in found["l'historique d'un signalement finit par son état présent"]
+    assert found["les copies de la ligne de tâche (département, état, détenteur) sont celles de viewflow et du "
+                 "signalement"] == [f"tâche {task.pk}"]
+    assert found["chaque jeune, proche, contact et prise en charge a son historique"] == [f"jeune {person.pk}"]
+    assert found["chaque signalement a son jeune, son processus, et une référence qui suit son numéro"] == [
+        f"compteur {counter.departement_id}/{counter.year}"]
+    with pytest.raises(CommandError, match="6 invariant"):
+        call_command("check_consistency", stdout=io.StringIO())
+
+
+def test_seed_national_refuses_nonsense():
+    with pytest.raises(CommandError, match="--cases doit être au moins 1"):
+        call_command("seed_national", cases=0)
