@@ -4,15 +4,26 @@ Months are counted in Europe/Paris. A case counts as a young person followed whe
 any time in the month (read from its history, so a case closed then reopened is counted only in
 the months it was open); a family counts when a family-beneficiary care measure or a support group
 participation was active in the month.
+
+The computation is incremental: it never replays a case's whole history. A case's state at an
+instant is its last history row before it, one probe of the history's index on the case; what
+happened in the month is read from the département's history rows of that month alone, through the
+index on (département, date) of ``reporting/migrations/0002_case_history_indexes.py``. So the work is
+one probe per case of the département plus the month's own rows, whatever the number of past
+months. A case was open in the month when it was open as the month began or one of the month's rows
+left it open; a closure of the month is a closing row whose previous row was not closed. Every
+figure comes from one SQL statement, a ``UNION ALL`` of (fact, value, subject) rows counted here,
+so the report page costs the same few queries whatever the size of the département.
 """
 
 import calendar
 import datetime
 import zoneinfo
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cases.models import CareMeasure, Case, ClosureReason, Source, State
@@ -21,6 +32,7 @@ from mobile_team.models import MobileTeamRequest
 from organisation.models import Cell, Institution, Membership, Role
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+OPEN = State.open_states()
 
 
 @dataclass(frozen=True)
@@ -69,73 +81,103 @@ def _labelled(counter: Counter, choices) -> dict[str, int]:
     return {label: counter.get(value, 0) for value, label in choices.choices}
 
 
-def _case_states(cell: Cell, month: Month) -> dict[int, tuple[bool, str | None, list]]:
-    """For each case of the département known before the month ends: whether it was open at any
-    time in the month, its state at the month's end, and the closures made in the month."""
-    history = (
-        Case.history.filter(departement_id=cell.departement_id, history_date__lt=month.end)
-        .order_by("id", "history_date", "history_id").values_list("id", "history_date", "state", "closure_reason")
-    )
-    result: dict[int, tuple[bool, str | None, list]] = {}
-    current_id, state, open_in_month, closures = None, None, False, []
-    for case_id, when, new_state, reason in [*history, (None, None, None, None)]:
-        if case_id != current_id:
-            if current_id is not None:
-                result[current_id] = (open_in_month or state != State.CLOSED, state, closures)
-            current_id, state, open_in_month, closures = case_id, None, False, []
-        if case_id is None:
-            break
-        if when >= month.start:
-            if state is not None and state != State.CLOSED:
-                open_in_month = True  # open when the month began, or until this change
-            if new_state == State.CLOSED and state != State.CLOSED:
-                closures.append(reason)
-        state = new_state
-    return result
+def _fact(queryset: QuerySet, fact: str, value=None, subject=None) -> QuerySet:
+    """One branch of the month's facts: a row of (fact, value, subject) per object of ``queryset``."""
+    return queryset.order_by().annotate(
+        fact=Value(fact), value=Cast(None, CharField()) if value is None else value,
+        subject=Cast(None, BigIntegerField()) if subject is None else subject,  # a typed NULL for PostgreSQL
+    ).values_list("fact", "value", "subject")
+
+
+def _last_state(rows: QuerySet) -> Subquery:
+    """The state of the latest of these history rows (None if there are none)."""
+    return Subquery(rows.order_by("-history_date", "-history_id").values("state")[:1])
+
+
+def _state_at(departement_id: int, moment: datetime.datetime) -> Subquery:
+    """The outer case's state just before ``moment``: its last history row before it."""
+    return _last_state(Case.history.filter(id=OuterRef("id"), departement_id=departement_id, history_date__lt=moment))
+
+
+def _case_facts(departement_id: int, month: Month) -> list[QuerySet]:
+    """Cases followed in the month, their states at its end, its closures and its new cases."""
+    cases = Case.objects.filter(departement_id=departement_id)
+    history = Case.history.filter(departement_id=departement_id)
+    in_month = history.filter(history_date__gte=month.start, history_date__lt=month.end)
+    earlier = history.filter(id=OuterRef("id")).filter(
+        Q(history_date__lt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")))
+    followed = cases.annotate(at_start=_state_at(departement_id, month.start)).filter(
+        Q(at_start__in=OPEN) | Exists(in_month.filter(id=OuterRef("id"), state__in=OPEN)))
+    closures = in_month.filter(state=State.CLOSED).annotate(previous=_last_state(earlier)).filter(
+        Q(previous__isnull=True) | Q(previous__in=OPEN))
+    return [
+        _fact(followed, "followed"),
+        _fact(cases, "at_end", _state_at(departement_id, month.end)),  # None: not known yet, and not counted
+        _fact(closures, "closure", F("closure_reason")),
+        _fact(cases.filter(received_on__range=(month.first, month.last)), "new_case", F("source")),
+    ]
+
+
+def _cell_facts(cell: Cell, month: Month) -> list[QuerySet]:
+    """The cellule's members, meetings, care measures, families, mobile team and interview requests."""
+    days = (month.first, month.last)
+    in_month = Q(starts_on__lte=month.last) & (Q(ends_on__isnull=True) | Q(ends_on__gte=month.first))
+    measures = CareMeasure.objects.filter(in_month, case__departement_id=cell.departement_id)
+    participations = SupportGroupSession.families.through.objects.filter(
+        supportgroupsession__group__cell=cell, supportgroupsession__on__range=days)
+    interviews = InterviewRequest.objects.filter(case__departement_id=cell.departement_id)
+    return [
+        _fact(Membership.objects.active(month.last).filter(cell=cell, role__in=Role.cell_roles()), "member",
+              F("institution__category")),
+        _fact(Meeting.objects.filter(cell=cell, held_at__gte=month.start, held_at__lt=month.end), "meeting"),
+        _fact(measures, "measure", F("modality")),
+        _fact(measures.filter(beneficiary=CareMeasure.Beneficiary.FAMILY), "family", subject=F("case_id")),
+        _fact(participations, "family", subject=F("case_id")),
+        _fact(MobileTeamRequest.objects.filter(departement=cell.departement.code, requested_at__gte=month.start,
+                                               requested_at__lt=month.end), "request", F("status")),
+        _fact(interviews.filter(requested_on__range=days), "interview_requested"),
+        _fact(interviews.filter(held_on__range=days), "interview_held"),
+    ]
 
 
 def compute(cell: Cell, month: Month) -> dict:
-    """Every figure of the monthly table, as plain JSON-able values."""
-    states = _case_states(cell, month)
-    followed = [case_id for case_id, (was_open, _, _) in states.items() if was_open]
-    at_end = Counter(state for _, state, _ in states.values())
-    closures = Counter(reason for _, _, reasons in states.values() for reason in reasons)
-    in_month = Q(starts_on__lte=month.last) & (Q(ends_on__isnull=True) | Q(ends_on__gte=month.first))
-    measures = CareMeasure.objects.filter(in_month, case__departement_id=cell.departement_id)
-    families = set(measures.filter(beneficiary=CareMeasure.Beneficiary.FAMILY).values_list("case_id", flat=True))
-    sessions = SupportGroupSession.objects.filter(group__cell=cell, on__range=(month.first, month.last))
-    families |= set(sessions.exclude(families=None).values_list("families", flat=True))
-    members = Membership.objects.active(month.last).filter(cell=cell, role__in=Role.cell_roles())
-    requests = MobileTeamRequest.objects.filter(departement=cell.departement.code,
-                                                requested_at__gte=month.start, requested_at__lt=month.end)
-    interviews = InterviewRequest.objects.filter(case__departement_id=cell.departement_id)
+    """Every figure of the monthly table, as plain JSON-able values, from one query."""
+    first, *others = _case_facts(cell.departement_id, month) + _cell_facts(cell, month)
+    counts: defaultdict[str, Counter] = defaultdict(Counter)
+    families = set()
+    for fact, value, subject in first.union(*others, all=True):
+        if fact == "family":
+            families.add(subject)
+        else:
+            counts[fact][value] += 1
+
+    def total(fact: str) -> int:
+        return sum(counts[fact].values())
+
     return {
         "departement": cell.departement.code,
         "departement_name": cell.departement.name,
         "month": str(month),
         "composition": {
-            "total": members.count(),
-            "by_category": _labelled(Counter(members.values_list("institution__category", flat=True)),
-                                     Institution.Category),
+            "total": total("member"),
+            "by_category": _labelled(counts["member"], Institution.Category),
         },
         "meeting_periodicity": cell.get_meeting_periodicity_display(),
-        "meetings_held": Meeting.objects.filter(cell=cell, held_at__gte=month.start, held_at__lt=month.end).count(),
-        "young_people_followed": len(followed),
+        "meetings_held": total("meeting"),
+        "young_people_followed": total("followed"),
         "families_followed": len(families),
-        "new_cases_by_source": _labelled(Counter(Case.objects.filter(
-            departement_id=cell.departement_id, received_on__range=(month.first, month.last)
-        ).values_list("source", flat=True)), Source),
-        "cases_by_state_at_month_end": _labelled(at_end, State),
-        "measures_by_modality": _labelled(Counter(measures.values_list("modality", flat=True)),
-                                          CareMeasure.Modality),
+        "new_cases_by_source": _labelled(counts["new_case"], Source),
+        "cases_by_state_at_month_end": _labelled(counts["at_end"], State),
+        "measures_by_modality": _labelled(counts["measure"], CareMeasure.Modality),
         "mobile_team_requests": {
-            "made": requests.count(),
-            "by_status": _labelled(Counter(requests.values_list("status", flat=True)), MobileTeamRequest.Status),
+            "made": total("request"),
+            "by_status": _labelled(counts["request"], MobileTeamRequest.Status),
         },
         "interview_requests": {
-            "requested": interviews.filter(requested_on__range=(month.first, month.last)).count(),
-            "held": interviews.filter(held_on__range=(month.first, month.last)).count(),
+            "requested": total("interview_requested"),
+            "held": total("interview_held"),
         },
-        "closures_by_reason": _labelled(closures, ClosureReason),
+        "closures_by_reason": _labelled(counts["closure"], ClosureReason),
         "computed_at": timezone.now().isoformat(timespec="seconds"),
     }
