@@ -12,6 +12,7 @@ sizes' p95 (target: within 1.3×, and under 60 ms at 20,000 cases).
 """
 
 import argparse
+import io
 import json
 import os
 import statistics
@@ -71,17 +72,20 @@ def measure(size: str, repeat: int) -> dict[str, float]:
         client, url = clients[username], url.format(referent=referent)
         for _ in range(3):  # warm-up: caches, the session
             assert client.get(url).status_code == 200, url  # noqa: S101
-        times = []
+        times, rows = [], 0
         with CaptureQueriesContext(connection) as queries:
             for _ in range(repeat):
                 start = time.perf_counter()
-                client.get(url)
+                response = client.get(url)
                 times.append((time.perf_counter() - start) * 1000)
+                rows = len(response.context["page"]) if "page" in response.context else None
         times.sort()
         p95s[label] = times[int(len(times) * 0.95) - 1]
-        print(json.dumps({"bench": "pages", "size": size, "page": label, "url": url,
+        sql = sum(float(query["time"]) for query in queries.captured_queries) * 1000 / repeat
+        print(json.dumps({"bench": "pages", "size": size, "page": label, "url": url, "rows": rows,
                           "p50_ms": round(statistics.median(times), 1), "p95_ms": round(p95s[label], 1),
-                          "queries": len(queries) // repeat}, ensure_ascii=False), flush=True)
+                          "sql_ms": round(sql, 1), "queries": len(queries) // repeat}, ensure_ascii=False),
+              flush=True)
     return p95s
 
 
@@ -94,7 +98,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     empty_database()
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", stdout=io.StringIO())
     demo = measure("démo", args.repeat)
     started = time.monotonic()
     call_command("seed_national", cases=args.cases, verbosity=0)

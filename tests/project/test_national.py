@@ -7,6 +7,9 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import audit
@@ -106,3 +109,30 @@ def test_check_consistency_names_each_broken_invariant(national):
 def test_seed_national_refuses_nonsense():
     with pytest.raises(CommandError, match="--cases doit être au moins 1"):
         call_command("seed_national", cases=0)
+
+
+PAGES = ["/taches/", "/taches/file/", "/taches/terminees/", "/signalements/", "/signalements/?state=in_care",
+         "/signalements/?q=martin", "/"]
+
+
+def test_the_working_pages_cost_the_same_queries_as_the_file_grows(client, national):
+    departement = Case.objects.values("departement").annotate(n=Count("pk")).order_by("-n")[0]["departement"]
+    people = [Membership.objects.get(cell__departement=departement, role=Role.COORDINATOR).user,
+              Membership.objects.filter(cell__departement=departement, role=Role.MEMBER).first().user]
+
+    def queries() -> dict[tuple[str, str], int]:
+        counts = {}
+        for user in people:
+            client.force_login(user)
+            for url in PAGES:
+                client.get(url)  # the first request after the login also reads the session's user
+                with CaptureQueriesContext(connection) as captured:
+                    assert client.get(url).status_code == 200
+                counts[user.username, url] = len(captured)
+        return counts
+
+    before, cases = queries(), Case.objects.filter(departement=departement).count()
+    with audit.acting(label="test"):
+        National(cases=240, seed=4, reads=(1, 2), batch=100).run()
+    assert Case.objects.filter(departement=departement).count() > cases
+    assert queries() == before
