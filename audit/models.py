@@ -78,7 +78,7 @@ class Event(AppendOnly):
             models.Index(fields=["actor", "time"], name="audit_event_actor_time"),  # one person's activity
             models.Index(fields=["object_type", "object_id", "time"], name="audit_event_object"),  # the case page
             models.Index(fields=["time"], condition=models.Q(action="audit.verify"), name="audit_event_checks"),
-            models.Index(fields=["txid"], name="audit_event_txid"),  # the sealer: from the last horizon on
+            models.Index(fields=["txid", "id"], name="audit_event_txid_id"),  # the sealer: in its order, by batches
         ]
 
     def __str__(self) -> str:

@@ -61,9 +61,10 @@ FROM (SELECT pg_current_snapshot() AS s) AS snapshot
 """
 
 CANDIDATES = f"""
-SELECT e.id, {chain.DIGEST_SQL}
+SELECT e.id, {chain.DIGEST_SQL}, e.txid
 FROM audit_event e
 WHERE e.txid >= %(since)s AND (e.txid < %(horizon)s OR e.txid = %(own)s)
+  AND (e.txid, e.id) > (%(after_txid)s, %(after_id)s)
   AND NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.event_id = e.id)
 ORDER BY e.txid, e.id
 LIMIT %(batch)s
@@ -102,14 +103,19 @@ def seal(using: str = DEFAULT_DB_ALIAS) -> int:
             horizon, own = cursor.fetchone()
             last = head(using)
             since, recorded = last.horizon, min(horizon, own) if own is not None else horizon
-            sealed = 0
-            while True:  # by batches; ``since`` stays: the batch before may have ended inside a transaction
-                cursor.execute(CANDIDATES, {"since": since, "horizon": horizon, "own": own, "batch": BATCH})
+            sealed, after = 0, (-1, 0)
+            # By batches. ``since`` stays (the batch before may have ended inside a transaction), and
+            # each batch starts after the last one sealed: the horizon is fixed, every transaction
+            # below it has ended, so no event can appear behind it (a backlog is sealed in linear time).
+            while True:
+                cursor.execute(CANDIDATES, {"since": since, "horizon": horizon, "own": own, "batch": BATCH,
+                                            "after_txid": after[0], "after_id": after[1]})
                 found = cursor.fetchall()
-                last = _append(last, found, recorded, using)
+                last = _append(last, [(event_id, digest) for event_id, digest, _ in found], recorded, using)
                 sealed += len(found)
                 if len(found) < BATCH:
                     return sealed
+                after = (found[-1][2], found[-1][0])
 
 
 def _seal_in_id_order(using: str) -> int:
