@@ -117,7 +117,7 @@ def _new_cell(departement: Departement, name: str) -> Cell:
     rng = random.Random(code)  # noqa: S311 (fictitious people)
     for username, role, institution, contacts in people:
         user = User(username=username, first_name=rng.choice(FIRST_NAMES[Sex.FEMALE]),
-                    last_name=rng.choice(LAST_NAMES), email=f"{username}@national.invalid")
+                    last_name=rng.choice(LAST_NAMES), email=f"{username}@demo.invalid")  # fictitious, as the demo's
         user.set_unusable_password()
         organisation.save_membership(SYSTEM, Membership(
             user=organisation.save_reference(SYSTEM, user), cell=cell, role=role, institution=institution,
@@ -371,7 +371,7 @@ class Story:
 class National:
     """``cases`` cases spread over the départements, written in batches of ``batch`` cases."""
 
-    def __init__(self, cases: int, seed: int = 0, days: int = 730, reads: tuple[int, int] = (5, 20),
+    def __init__(self, cases: int, seed: int = 0, days: int = 730, reads: tuple[int, int] = (8, 22),
                  batch: int = 2000) -> None:
         self.count, self.days, self.reads, self.batch = cases, days, reads, batch
         self.rng = random.Random(seed)  # noqa: S311 (fictitious data)
@@ -394,21 +394,21 @@ class National:
             cellule.numbers = {row["year"]: row["last"] for row in CaseCounter.objects.filter(
                 departement=cellule.departement).values("year", "last")}
         goals, weights = list(GOALS), list(GOALS.values())
-        written = 0
+        written = sealed = 0
         for first in range(0, self.count, self.batch):
             with transaction.atomic():
                 for _ in range(min(self.batch, self.count - first)):
                     story = Story(self, self.rng.choice(all_cellules), self.rng)
                     story.play(self.rng.choices(goals, weights)[0])
                 written += self.writer.flush()
+            # Each batch's events are sealed once it has committed: the sealer reads only them.
+            sealed += sealer.seal()
             if progress:
                 progress(first + min(self.batch, self.count - first), written)
         with transaction.atomic():
             self.writer.finish()
             _counters(all_cellules)
-        sealed = 0
-        while found := sealer.seal():
-            sealed += found
+        sealed += sealer.seal()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
