@@ -84,9 +84,22 @@ def measure(size: str, repeat: int) -> dict[str, float]:
         sql = sum(float(query["time"]) for query in queries.captured_queries) * 1000 / repeat
         print(json.dumps({"bench": "pages", "size": size, "page": label, "url": url, "rows": rows,
                           "p50_ms": round(statistics.median(times), 1), "p95_ms": round(p95s[label], 1),
-                          "sql_ms": round(sql, 1), "queries": len(queries) // repeat}, ensure_ascii=False),
-              flush=True)
+                          "sql_ms": round(sql, 1), "queries": len(queries) // repeat,
+                          "highest_plan_cost": highest_cost(queries.captured_queries[-(len(queries) // repeat):])},
+                         ensure_ascii=False), flush=True)
     return p95s
+
+
+def highest_cost(queries: list[dict]) -> float:
+    """The highest planner cost of a request's reads: PostgreSQL compiles a plan above
+    ``jit_above_cost`` (100,000 by default) with its JIT, which costs tens of milliseconds."""
+    costs = [0.0]
+    with connection.cursor() as cursor:
+        for query in queries:
+            if query["sql"].lstrip().upper().startswith("SELECT"):
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {query['sql']}")
+                costs.append(cursor.fetchone()[0][0]["Plan"]["Total Cost"])
+    return round(max(costs))
 
 
 def main() -> None:
@@ -105,6 +118,11 @@ def main() -> None:
     print(json.dumps({"bench": "seed_national", "cases": args.cases,
                       "seconds": round(time.monotonic() - started, 1)}), flush=True)
     national = measure(f"{args.cases} signalements", args.repeat)
+    with connection.cursor() as cursor:  # the same pages with the JIT compiler allowed
+        cursor.execute("SET jit = on")
+    measure(f"{args.cases} signalements, jit = on", args.repeat)
+    with connection.cursor() as cursor:
+        cursor.execute("RESET jit")
     for label, p95 in national.items():
         print(json.dumps({"bench": "pages", "page": label, "ratio_p95": round(p95 / demo[label], 2),
                           "p95_ms": round(p95, 1), "under_60_ms": p95 < 60}, ensure_ascii=False), flush=True)

@@ -68,6 +68,13 @@ def env_database(env: Mapping[str, str], default: str) -> dict:
         # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers wait for
         # each other instead of failing with "database is locked" when they upgrade a read lock.
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    else:
+        # The planner settings of an application whose working set is in memory, for its sessions
+        # only (docs/performance.md, "PostgreSQL settings", gives the measurements): no JIT
+        # compilation of short queries (a misestimated plan paid 50 to 183 ms of it), and an index
+        # probe priced as a cached page read, not a disk seek (at the default 4, the case list read
+        # the whole country's young people to join 25 of them).
+        config["OPTIONS"] = {"options": "-c jit=off -c random_page_cost=1.1"}
     return config
 
 

@@ -58,6 +58,16 @@ def test_database_urls():
     assert (pg["ENGINE"], pg["NAME"], pg["PORT"]) == ("django.db.backends.postgresql", "cellule", 5432)
 
 
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_the_application_s_postgresql_sessions_plan_for_data_in_memory():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), current_setting('random_page_cost')")
+        assert cursor.fetchone() == ("off", "1.1")
+
+
 def test_email_url_and_variables():
     smtp = env_email({"EMAIL_URL": "smtp+tls://agent%40pref.fr:mdp@smtp.pref.fr:587"}, False)
     assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_HOST_USER"], smtp["EMAIL_USE_TLS"]) == (
