@@ -7,3 +7,6 @@ events.register({
     "task.claim": "Tâche prise",
     "task.release": "Tâche remise dans la file",
 }, render=events.summary({"tâche": "tâche", "détenteur": "détenteur précédent"}))
+events.register({
+    "task.escalate": "Tâche en retard signalée aux coordonnateurs",
+}, render=events.summary({"tâche": "tâche", "échéance": "échéance", "détenteur": "détenteur"}))

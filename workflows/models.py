@@ -74,6 +74,8 @@ class CaseTask(Task):
     listed_status = models.CharField("état (copie)", max_length=50, db_index=False)
     listed_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name="détenteur (copie)", db_index=False)
+    # Overdue by more than its own due period again, the task went up to the coordinators (workflows.escalation).
+    escalated_on = models.DateField("signalée aux coordonnateurs le", null=True, blank=True)
 
     objects = CaseTaskQuerySet.as_manager()
 
@@ -111,6 +113,11 @@ class CaseTask(Task):
     @property
     def task_type(self) -> TaskType | None:
         return TaskType(self.flow_task_name) if self.flow_task_name else None
+
+    @property
+    def due_period(self) -> datetime.timedelta | None:
+        """The time the task was given: from its opening to its due date."""
+        return self.due_on - timezone.localdate(self.created) if self.due_on else None
 
     @property
     def is_overdue(self) -> bool:

@@ -33,7 +33,8 @@ def overdue_digest(user, tasks) -> tuple[str, str]:
     """Subject and body of one user's digest of overdue tasks."""
     lines = [
         f"- {task.case.reference} : {task.get_flow_task_name_display()}, échue le {task.due_on:%d/%m/%Y}"
-        for task in tasks
+        + (" — signalée aux coordonnateurs" if task.escalated_on else "")
+        for task in sorted(tasks, key=lambda task: (task.escalated_on is None, task.due_on))
     ]
     subject = f"[Cellule de suivi] {len(lines)} tâche(s) en retard"
     body = (

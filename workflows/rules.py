@@ -18,6 +18,7 @@ class TaskRight(enum.StrEnum):
     CLAIM_TASK = "claim_task"
     RELEASE_TASK = "release_task"
     EXECUTE_TASK = "execute_task"
+    ESCALATE_TASK = "escalate_task"
 
 
 def holds_task(user, case, task_type: str | None = None) -> bool:
@@ -44,7 +45,13 @@ def _may_claim(s: Scope, task: CaseTask) -> bool:
     return False
 
 
-@rule(*TaskRight)
+@rule(TaskRight.ESCALATE_TASK)
+def _escalate(user, right: str, target) -> bool:
+    """The daily job's (``workflows.escalation``), run as the system; never a person's."""
+    return False
+
+
+@rule(TaskRight.CLAIM_TASK, TaskRight.RELEASE_TASK, TaskRight.EXECUTE_TASK)
 def _on_task(user, right: str, task) -> bool:
     if not isinstance(task, CaseTask):
         return False

@@ -1,36 +1,44 @@
-"""Daily digest of overdue tasks, one e-mail per person (meant for cron)."""
+"""Daily: escalation of the tasks long overdue, then the digest of overdue tasks, one e-mail per person."""
 
 from collections import defaultdict
 
 from django.core.mail import send_mass_mail
 from django.core.management.base import BaseCommand
 
+import audit
 from organisation.models import Membership, Role
+from organisation.policy import SYSTEM
+from workflows import escalation
 from workflows.models import CaseTask
 from workflows.notifications import overdue_digest
 
 
 class Command(BaseCommand):
-    help = "Envoie à chacun le récapitulatif de ses tâches en retard (à lancer chaque jour)."
+    help = ("Signale aux coordonnateurs les tâches très en retard, puis envoie à chacun le récapitulatif de "
+            "ses tâches en retard, les tâches signalées en tête (à lancer chaque jour).")
 
     def handle(self, *args, **options) -> None:
+        with audit.acting(label="commande send_overdue_digest"):
+            escalated = escalation.escalate(SYSTEM)
         tasks = CaseTask.objects.overdue().select_related("owner", "case__departement").order_by("due_on")
         by_user = defaultdict(list)
-        queued = defaultdict(list)
+        for_coordinators = defaultdict(list)
         for task in tasks:
             if task.owner_id:
                 by_user[task.owner].append(task)
-            else:
-                queued[task.departement_id].append(task)
-        # Tasks nobody took: the coordinators of the cellule are told.
+            # Tasks nobody took, and those escalated: the coordinators of the cellule are told.
+            if not task.owner_id or task.escalated_on:
+                for_coordinators[task.departement_id].append(task)
         for membership in Membership.objects.active().filter(
-            role=Role.COORDINATOR, cell__departement_id__in=queued
+            role=Role.COORDINATOR, cell__departement_id__in=for_coordinators
         ).select_related("user", "cell"):
-            by_user[membership.user].extend(queued[membership.cell.departement_id])
+            mine = by_user[membership.user]
+            mine.extend(t for t in for_coordinators[membership.cell.departement_id] if t not in mine)
         messages = [
             (*overdue_digest(user, user_tasks), None, [user.email])
             for user, user_tasks in by_user.items()
             if user.email and user.is_active
         ]
         sent = send_mass_mail(messages, fail_silently=False)
-        self.stdout.write(f"{sent or 0} récapitulatif(s) envoyé(s), {len(tasks)} tâche(s) en retard.")
+        self.stdout.write(f"{len(escalated)} tâche(s) signalée(s) aux coordonnateurs ; {sent or 0} récapitulatif(s) "
+                          f"envoyé(s), {len(tasks)} tâche(s) en retard.")

@@ -1,0 +1,60 @@
+"""Escalation (issue 14, item 7): a task still open after its due date by more than the time it was
+given (a family contact due in 7 days, still open 7 days after that) goes up to the coordinators of
+its cellule: the task is marked, each coordinator gets an e-mail, and the daily digest lists it
+first. ``send_overdue_digest`` escalates before it writes the digests, every day; a task is
+escalated once. The mobile team's tasks are national, followed by its own delays, and are left out.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+import audit
+from organisation import policy
+from organisation.models import Membership, Role
+from workflows.models import TEAM_TASKS, CaseTask
+from workflows.notifications import link, send_on_commit
+from workflows.rules import TaskRight
+
+
+def due(today: datetime.date):
+    """The open tasks of the cellules overdue by more than their own due period, not yet escalated."""
+    overdue = (CaseTask.objects.overdue(today).filter(escalated_on__isnull=True)
+               .exclude(flow_task_name__in=TEAM_TASKS))
+    return [task for task in overdue if today - task.due_on > task.due_period]
+
+
+def escalate(actor, today: datetime.date | None = None) -> list[CaseTask]:
+    """Escalate what is due: one transaction per task, each recorded, its coordinators told."""
+    today = today or timezone.localdate()
+    policy.require(actor, TaskRight.ESCALATE_TASK)
+    escalated = []
+    for task in due(today):
+        with transaction.atomic():
+            task = (CaseTask.objects.select_for_update(of=("self",)).select_related("case__departement", "owner")
+                    .get(pk=task.pk))
+            if task.escalated_on or task.listed_status not in ("NEW", "ASSIGNED", "STARTED"):
+                continue  # done or escalated since it was listed
+            task.escalated_on = today
+            task.save(update_fields=["escalated_on"])
+            holder = task.owner.get_full_name() if task.owner_id else "personne (dans la file)"
+            audit.record("task.escalate", obj=task, departement=task.case.departement.code, details={
+                "signalement": task.case.reference, "tâche": task.get_flow_task_name_display(),
+                "échéance": task.due_on.isoformat(), "détenteur": holder})
+            _tell_coordinators(task, holder)
+        escalated.append(task)
+    return escalated
+
+
+def _tell_coordinators(task: CaseTask, holder: str) -> None:
+    coordinators = Membership.objects.active().filter(role=Role.COORDINATOR, cell__departement=task.departement_id)
+    emails = sorted({m.user.email for m in coordinators.select_related("user") if m.user.email and m.user.is_active})
+    label = task.get_flow_task_name_display()
+    send_on_commit(
+        f"[Cellule de suivi] Tâche en retard signalée : {label} — {task.case.reference}",
+        f"Bonjour,\n\nLa tâche « {label} » du signalement {task.case.reference}, échue le "
+        f"{task.due_on:%d/%m/%Y}, est toujours ouverte (détenteur : {holder}). Elle est signalée aux "
+        f"coordonnateurs de la cellule.\n\n{link(reverse('cases:detail', args=[task.case_id]))}\n",
+        emails)
