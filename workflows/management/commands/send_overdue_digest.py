@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.core.mail import send_mass_mail
 from django.core.management.base import BaseCommand
 
-import audit
+from audit import jobs
 from organisation.models import Membership, Role
 from organisation.policy import SYSTEM
 from workflows import escalation
@@ -18,8 +18,15 @@ class Command(BaseCommand):
             "ses tâches en retard, les tâches signalées en tête (à lancer chaque jour).")
 
     def handle(self, *args, **options) -> None:
-        with audit.acting(label="commande send_overdue_digest"):
-            escalated = escalation.escalate(SYSTEM)
+        with jobs.exclusive("send_overdue_digest") as run:
+            if run is None:
+                self.stdout.write("Récapitulatif déjà en cours sur une autre machine : rien à faire ici.")
+                return
+            run.result = self.escalate_and_send()
+            self.stdout.write(run.result)
+
+    def escalate_and_send(self) -> str:
+        escalated = escalation.escalate(SYSTEM)
         tasks = CaseTask.objects.overdue().select_related("owner", "case__departement").order_by("due_on")
         by_user = defaultdict(list)
         for_coordinators = defaultdict(list)
@@ -40,5 +47,5 @@ class Command(BaseCommand):
             if user.email and user.is_active
         ]
         sent = send_mass_mail(messages, fail_silently=False)
-        self.stdout.write(f"{len(escalated)} tâche(s) signalée(s) aux coordonnateurs ; {sent or 0} récapitulatif(s) "
-                          f"envoyé(s), {len(tasks)} tâche(s) en retard.")
+        return (f"{len(escalated)} tâche(s) signalée(s) aux coordonnateurs ; {sent or 0} récapitulatif(s) envoyé(s), "
+                f"{len(tasks)} tâche(s) en retard.")
