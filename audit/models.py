@@ -77,7 +77,9 @@ class Event(AppendOnly):
             models.Index(fields=["departement", "time"], name="audit_event_dep_time"),  # the mandate's scope
             models.Index(fields=["actor", "time"], name="audit_event_actor_time"),  # one person's activity
             models.Index(fields=["object_type", "object_id", "time"], name="audit_event_object"),  # the case page
-            models.Index(fields=["time"], condition=models.Q(action="audit.verify"), name="audit_event_checks"),
+            # The integrity page's checks, and /health/'s last checkpoint and verification.
+            models.Index(fields=["action", "time"], condition=models.Q(action__in=["audit.verify", "audit.checkpoint"]),
+                         name="audit_event_checks"),
             models.Index(fields=["txid", "id"], name="audit_event_txid_id"),  # the sealer: in its order, by batches
         ]
 
