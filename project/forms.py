@@ -4,6 +4,7 @@ helpers that build a form from a model's own fields (labels, choices, lengths).
 The one module of ``project`` that the apps import, as their templates extend its base templates."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.forms.models import fields_for_model
 from dsfr.forms import DsfrBaseForm
 
@@ -14,7 +15,12 @@ class BaseForm(DsfrBaseForm):
 
     A browser counts a line break as one character against ``maxlength`` but sends it as two
     (CR LF): line breaks are read as one, so that a text the browser accepts is never refused for
-    its length here."""
+    its length here.
+
+    Rendered with an error summary on top (``forms/error_summary.html``): one link per field in
+    error, and the page's focus on it (``project/static/project/forms.js``)."""
+
+    template_name = "forms/form.html"
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and hasattr(data, "lists"):
@@ -29,14 +35,26 @@ class BaseForm(DsfrBaseForm):
         return context
 
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+class DateInput(forms.DateInput):
+    """The browser's date picker, in the ISO format it reads and sends."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+# For ``forms.DateField(widget=DATE)``: a field copies the widget it is given. Never assign it to
+# ``field.widget`` itself: django-dsfr writes a field's error attributes (aria-invalid,
+# aria-describedby) into its widget, which every field sharing it would then carry.
+DATE = DateInput()
 
 
 def model_fields(model, names: list[str], **overrides) -> dict:
     fields = fields_for_model(model, fields=names)
     for field in fields.values():
         if isinstance(field, forms.DateField):
-            field.widget = DATE
+            field.widget = DateInput()  # one per field: see DATE
     fields.update(overrides)
     return fields
 
@@ -46,3 +64,12 @@ def form_class(name: str, fields: dict, base=BaseForm) -> type[forms.Form]:
 
 
 ConfirmForm = form_class("ConfirmForm", {})
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, whose empty fields say what is missing in the words of the page."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Saisissez votre identifiant."
+        self.fields["password"].error_messages["required"] = "Saisissez votre mot de passe."

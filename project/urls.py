@@ -5,10 +5,11 @@ from django.urls import include, path
 from organisation import views as organisation_views
 from project import second_factor, views
 from project.admin import admin_site
+from project.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("connexion/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("connexion/second-facteur/", second_factor.verify, name="second_factor_verify"),
     path("connexion/second-facteur/enregistrer/", second_factor.enrol, name="second_factor_enrol"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
