@@ -2,11 +2,13 @@
 
 from django.contrib.auth import views as auth_views
 from django.db import transaction
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
 import audit
 from cases.models import Case
+from mobile_team.models import MobileTeamRequest
 from organisation import policy
 from organisation.models import Departement, Role
 from organisation.rules import cells_visible_to, memberships_visible_to
@@ -31,6 +33,8 @@ def home(request):
     if primary.role in Role.cell_roles():
         context["composition"] = memberships_visible_to(request.user).filter(cell=primary.cell).active()
         context["counts"] = _work_counts(request.user)
+    elif primary.role == Role.MOBILE_TEAM:
+        context["team_counts"] = _team_counts()
     elif primary.role == Role.INSPECTOR:
         context["mandates"] = scope.mandates
     elif primary.role == Role.NATIONAL:
@@ -60,6 +64,22 @@ def _work_counts(user) -> dict[str, str]:
     }
 
 
+def _team_counts() -> str:
+    """What waits for the mobile team, in words, for its home page: one query."""
+    status = MobileTeamRequest.Status
+    counts = MobileTeamRequest.objects.aggregate(**{
+        value: Count("pk", filter=Q(status=value)) for value in (status.REQUESTED, status.ACCEPTED, status.SCHEDULED)
+    })
+    return (f"{_words(counts[status.REQUESTED], 'demande en attente', 'demandes en attente')} de réponse, "
+            f"{_words(counts[status.ACCEPTED], 'acceptée', 'acceptées')} à planifier, "
+            f"{_words(counts[status.SCHEDULED], 'intervention planifiée', 'interventions planifiées')}.")
+
+
+def _words(count: int, singular: str, plural: str) -> str:
+    """A count and its noun, singular up to 1 as French has it (« 0 demande »)."""
+    return f"{count} {singular if count <= 1 else plural}"
+
+
 class InvitationPasswordView(auth_views.PasswordResetConfirmView):
     """The link of an invitation e-mail: the person chooses a password, and the trail records it."""
 
@@ -68,3 +88,4 @@ class InvitationPasswordView(auth_views.PasswordResetConfirmView):
             response = super().form_valid(form)
             audit.record("user.password_set", obj=form.user, actor=form.user, details={"par": "lien d'invitation"})
         return response
+

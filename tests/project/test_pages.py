@@ -1,10 +1,16 @@
-"""Each role reaches its home page; cellule pages are scoped; the admin is the admin's only."""
+"""Each role reaches its home page; the menu marks where the user is; cellule pages are scoped; the
+admin is the admin's only."""
+
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Event
 from organisation.models import Institution
+from tests.mobile_team.factories import mobile_request
 
 HOME_TEXT = {
     "coord_a": "0 signalement en cours.",
@@ -102,3 +108,34 @@ def test_the_pages_open_without_a_session_are_ours_not_viewflows_or_the_admins(c
     assert response.status_code == 200
     assert "/project/templates/registration/" in response.templates[0].origin.name
     assert "Cellule de suivi" in response.content.decode()
+
+
+def test_the_mobile_teams_home_counts_the_requests_by_what_they_wait_for(client, personas):
+    client.force_login(personas.mobile)
+    client.get(reverse("home"))  # the session and the rights, cached
+    with CaptureQueriesContext(connection) as empty:
+        page = client.get(reverse("home")).content.decode()
+    assert "0 demande en attente de réponse, 0 acceptée à planifier, 0 intervention planifiée." in page
+    for status in ("requested", "accepted", "accepted", "scheduled", "completed"):
+        mobile_request(personas.coord_a, personas.mobile, status)
+    with CaptureQueriesContext(connection) as full:
+        page = client.get(reverse("home")).content.decode()
+    assert "1 demande en attente de réponse, 2 acceptées à planifier, 1 intervention planifiée." in page
+    assert len(full.captured_queries) == len(empty.captured_queries)  # one query, however many requests
+
+
+@pytest.mark.parametrize("name,args,current", [
+    ("home", [], "Accueil"),
+    ("cases:list", [], "Signalements"),
+    ("cases:intake", [], "Signalements"),
+    ("workflows:queue", [], "Tâches"),
+    ("meetings:list", [], "Réunions"),
+    ("reports:list", [], "Comptes rendus mensuels"),
+    ("cell_detail", ["93"], "Ma cellule"),
+    ("legal:sitemap", [], None),
+])
+def test_the_menu_marks_the_current_section(client, personas, name, args, current):
+    client.force_login(personas.coord_a)
+    page = client.get(reverse(name, args=args)).content.decode()
+    marked = re.findall(r'<a class="fr-nav__link" href="[^"]*" aria-current="page">([^<]*)</a>', page)
+    assert marked == ([current] if current else [])
