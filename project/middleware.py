@@ -96,11 +96,12 @@ class NoStoreMiddleware:
 
 class SecondFactorMiddleware:
     """A signed-in user who has not given their second factor in this session sees no page but the
-    second factor's own (enrolment the first time), signing out, and the static files. In demo mode
+    second factor's own (enrolment the first time), signing out, the legal pages and the static files. In demo mode
     the demo's own accounts (``@demo.invalid``) are let through, so that ``make demo`` opens with
     a password; never outside demo mode."""
 
-    OPEN = ("second_factor_enrol", "second_factor_verify", "logout", "login")
+    OPEN = ("second_factor_enrol", "second_factor_verify", "logout", "login", "legal:sitemap", "legal:accessibility",
+            "legal:notice", "legal:personal_data", "legal:cookies")
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response

@@ -50,8 +50,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 globals().update(env_email(ENV, DEMO))
 DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "cellule-de-suivi@localhost")
-# The product's address, for the links in e-mails.
+# The product's address, for the links in e-mails (`make demo` gives the port it serves on).
 SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Who publishes, hosts and answers for this instance, as its legal pages say (project/templates/legal/).
+LEGAL_PUBLISHER = ENV.get("LEGAL_PUBLISHER", "Ministère de l'Intérieur, place Beauvau, 75800 Paris Cedex 08")
+LEGAL_HOSTING = ENV.get("LEGAL_HOSTING", "Non renseigné pour cette instance : son exploitant le donne dans la "
+                                         "variable d'environnement LEGAL_HOSTING (nom, adresse, téléphone).")
+DPO_CONTACT = ENV.get("DPO_CONTACT", "Délégué à la protection des données du ministère de l'Intérieur, "
+                                     "place Beauvau, 75800 Paris Cedex 08")
+ACCESSIBILITY_CONTACT = ENV.get("ACCESSIBILITY_CONTACT", "l'administration technique de votre préfecture, "
+                                                         "ou le coordonnateur de votre cellule")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

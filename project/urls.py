@@ -7,6 +7,11 @@ from project import second_factor, views
 from project.admin import admin_site
 from project.forms import LoginForm
 
+# The footer's pages, open without a session like the login page (project.middleware lets them through).
+LEGAL_PAGES = [("plan-du-site/", "sitemap"), ("accessibilite/", "accessibility"), ("mentions-legales/", "notice"),
+               ("donnees-personnelles/", "personal_data"), ("cookies/", "cookies")]
+legal_urls = ([path(route, views.legal_page, {"page": page}, name=page) for route, page in LEGAL_PAGES], "legal")
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
@@ -27,6 +32,7 @@ urlpatterns = [
     path("national/", include("reporting.national_urls")),
     path("mandats/", organisation_views.mandates, name="mandates"),
     path("mandats/<int:pk>/approuver/", organisation_views.approve_mandate, name="mandate_approve"),
+    path("", include(legal_urls)),
     path("admin/", admin_site.urls),
 ]
 if settings.PROCONNECT:  # optional (organisation.proconnect)

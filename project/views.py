@@ -1,10 +1,14 @@
-"""The home page, one per role; the page where an invited person chooses a password."""
+"""The home page, one per role; the page where an invited person chooses a password; the legal pages."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 import audit
 from cases.models import Case
@@ -89,3 +93,16 @@ class InvitationPasswordView(auth_views.PasswordResetConfirmView):
             audit.record("user.password_set", obj=form.user, actor=form.user, details={"par": "lien d'invitation"})
         return response
 
+
+@login_not_required  # like the login page: the legal pages are read before signing in
+@require_safe
+def legal_page(request, page: str):
+    """The footer's pages: site map, accessibility statement, legal notice, personal data, cookies."""
+    return render(request, f"legal/{page}.html", {
+        "publisher": settings.LEGAL_PUBLISHER, "hosting": settings.LEGAL_HOSTING, "dpo": settings.DPO_CONTACT,
+        "accessibility_contact": settings.ACCESSIBILITY_CONTACT,
+        "cookies": {"session": settings.SESSION_COOKIE_NAME, "csrf": settings.CSRF_COOKIE_NAME,
+                    "messages": CookieStorage.cookie_name,
+                    "session_hours": settings.SESSION_MAX_HOURS, "idle_minutes": settings.SESSION_IDLE_MINUTES,
+                    "csrf_days": settings.CSRF_COOKIE_AGE // 86400},
+    })

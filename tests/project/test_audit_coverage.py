@@ -38,6 +38,8 @@ PAGES = {
     "composition_export": ("coord_a", lambda c: ["93", "xlsx"], "export.composition_xlsx"),
     "password_reset_confirm": (None, lambda c: ["x", "y"], None),  # an invitation's link
     "password_reset_complete": (None, lambda c: [], None),
+    **{f"legal:{page}": (None, lambda c: [], None)
+       for page in ("sitemap", "accessibility", "notice", "personal_data", "cookies")},  # the footer's pages
     "cases:list": ("coord_a", lambda c: [], "case.list"),
     "cases:intake": ("coord_a", lambda c: [], None),
     "cases:detail": ("coord_a", lambda c: [c.case.pk], "case.view"),

@@ -1,4 +1,4 @@
-"""Every page needs login, except the login page (walked from the URL resolver)."""
+"""Every page needs login, except the login page and a few others (walked from the URL resolver)."""
 
 from urllib.parse import urlsplit
 
@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from tests.urls import walk
 
-# The login page, and the pages of an invitation link (protected by its one-time token).
-PUBLIC = {"login", "password_reset_confirm", "password_reset_complete"}
+# The login page, the pages of an invitation link (protected by its one-time token), the footer's legal pages.
+PUBLIC = {"login", "password_reset_confirm", "password_reset_complete", "legal:sitemap", "legal:accessibility",
+          "legal:notice", "legal:personal_data", "legal:cookies"}
 URLS = sorted(set(walk()))
 
 
