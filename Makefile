@@ -17,14 +17,17 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 # DEBUG stays off in the demo (the product's French error pages): --insecure lets runserver serve
-# the static files all the same.
+# the static files all the same. The links of the e-mails it prints lead to the port it serves on.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+DEMO_ENV := DEMO=1 SITE_URL=$(SITE_URL)
 demo: install
 	mkdir -p var
-	DEMO=1 $(BIN)/python manage.py reset_stale_demo
-	DEMO=1 $(BIN)/python manage.py migrate --noinput
-	DEMO=1 $(BIN)/python manage.py seed_demo
-	DEMO=1 $(BIN)/python manage.py verify_audit
-	DEMO=1 $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py reset_stale_demo
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py verify_audit
+	@echo "Ouvrez la page de connexion : $(SITE_URL)/connexion/"
+	$(DEMO_ENV) $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 # One worker per core (pytest-xdist), a test module per worker: its shared fixtures are built once.
 test: install

@@ -1,0 +1,31 @@
+"""`make demo` (issue 13, item 18): after the demo's accounts it prints the login page's address, and the
+links of the e-mails it prints lead to the port it serves on. Read from make's dry run: nothing is run."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def dry_run(*arguments: str) -> list[str]:
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make est introuvable sur cette machine.")
+    done = subprocess.run([make, "--no-print-directory", "-n", "demo", *arguments], cwd=ROOT, check=True,  # noqa: S603
+                          capture_output=True, text=True, timeout=30, env={"PATH": "/usr/bin:/bin"})
+    return [line for line in done.stdout.splitlines() if "manage.py" in line or line.startswith("echo")]
+
+
+@pytest.mark.parametrize("arguments,url", [((), "http://127.0.0.1:8000"), (("PORT=8080",), "http://127.0.0.1:8080")])
+def test_the_demo_serves_prints_and_links_on_one_port(arguments, url):
+    lines = dry_run(*arguments)
+    commands = [line for line in lines if "manage.py" in line]
+    assert [line.split("manage.py ")[1].split()[0] for line in commands] == [
+        "reset_stale_demo", "migrate", "seed_demo", "verify_audit", "runserver"]
+    assert all(f"SITE_URL={url} " in line for line in commands)  # the links of every e-mail it prints
+    assert commands[-1].endswith(f" {url.removeprefix('http://')}")
+    shown = lines.index(f'echo "Ouvrez la page de connexion : {url}/connexion/"')
+    assert lines[shown - 1] == commands[-2] and lines[shown + 1] == commands[-1]  # after the accounts, last
