@@ -27,15 +27,16 @@ def chromium_path() -> str:
 
 
 @contextmanager
-def browser_page():
-    """A fresh page of a headless Chromium; the browser closes with the block."""
+def browser_page(**options):
+    """A fresh page of a headless Chromium (Playwright's page options: ``viewport``...); the browser
+    closes with the block."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(locale="fr-FR")
+            page = browser.new_page(locale="fr-FR", **options)
             page.set_default_timeout(15_000)
             yield page
         finally:
