@@ -19,9 +19,12 @@ class MemberFields(BaseForm):
     contacts_families = forms.BooleanField(label="Désigné pour contacter les familles", required=False)
     starts_on = forms.DateField(label="Début", widget=DATE, initial=timezone.localdate)
 
-    def __init__(self, *args, roles=(), **kwargs):
+    def __init__(self, *args, roles=(), cell=None, **kwargs):
+        """``cell``: the cellule joined, whose département's institutions and the national ones are offered."""
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(role.value, role.label) for role in roles]
+        if cell is not None:
+            self.fields["institution"].queryset = Institution.objects.serving(cell.departement_id)
 
 
 class AddForm(MemberFields):

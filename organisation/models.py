@@ -67,6 +67,12 @@ class Cell(models.Model):
         return f"Cellule {self.departement}"
 
 
+class InstitutionQuerySet(models.QuerySet):
+    def serving(self, departement_id: int):
+        """The institutions a département's cellule works with: its own and the national bodies."""
+        return self.filter(Q(departement_id=departement_id) | Q(departement__isnull=True))
+
+
 class Institution(models.Model):
     class Category(models.TextChoices):
         STATE = "state", "Services de l'État"
@@ -77,7 +83,14 @@ class Institution(models.Model):
 
     name = models.CharField("nom", max_length=128, unique=True)
     category = models.CharField("catégorie", max_length=32, choices=Category.choices)
+    # The département an institution works in; none for the national bodies (the mobile team's
+    # provider, the inspection, the ministry), which every département may call on.
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="institutions", verbose_name="département",
+                                    help_text="Vide pour un organisme national.")
     history = HistoricalRecords()
+
+    objects = InstitutionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -85,6 +98,10 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def serves(self, departement_id: int) -> bool:
+        """Whether a cellule of this département may work with the institution."""
+        return self.departement_id is None or self.departement_id == departement_id
 
 
 class ActiveQuerySet(models.QuerySet):

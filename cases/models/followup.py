@@ -96,6 +96,10 @@ class CareMeasure(models.Model):
         if self.starts_on and self.case_id and self.starts_on < self.case.received_on:
             raise ValidationError({"starts_on": f"La prise en charge ne peut commencer avant la réception du "
                                                 f"signalement (le {self.case.received_on:%d/%m/%Y})."})
+        if self.institution_id and self.case_id and not self.institution.serves(self.case.departement_id):
+            raise ValidationError({"institution": f"{self.institution} n'intervient pas dans le département du "
+                                                  f"signalement : choisissez une institution du département "
+                                                  f"ou un organisme national."})
         if self.starts_on and self.starts_on > datetime.date.today() + PLANNED_AHEAD:
             raise ValidationError({"starts_on": "Une prise en charge se prévoit au plus six mois à l'avance."})
         if self.ends_on and not self.outcome:

@@ -23,20 +23,21 @@ from project.demo import create_demo_cases
 DEMO_PASSWORD = "demo-cellule-2026"  # noqa: S105
 
 Category = Institution.Category
+# name, category, département (None: a national body, which every cellule may call on)
 INSTITUTIONS = [
-    ("Préfecture de la Seine-Saint-Denis", Category.STATE),
-    ("Préfecture du Rhône", Category.STATE),
-    ("DSDEN de la Seine-Saint-Denis (Éducation nationale)", Category.STATE),
-    ("Direction territoriale de la PJJ de la Seine-Saint-Denis", Category.JUSTICE),
-    ("Parquet de Lyon", Category.JUSTICE),
-    ("Conseil départemental de la Seine-Saint-Denis (ASE)", Category.LOCAL_AUTHORITY),
-    ("Métropole de Lyon (ASE)", Category.LOCAL_AUTHORITY),
-    ("Association Sauvegarde 93", Category.ASSOCIATION),
-    ("Association Entr'aide Rhône", Category.ASSOCIATION),
-    ("Équipe mobile d'intervention (prestataire national)", Category.NATIONAL_PROVIDER),
-    ("Inspection générale de l'administration", Category.STATE),
-    ("CIPDR — Secrétariat général", Category.STATE),
-    ("Ministère de l'Intérieur — DNUM", Category.STATE),
+    ("Préfecture de la Seine-Saint-Denis", Category.STATE, "93"),
+    ("Préfecture du Rhône", Category.STATE, "69"),
+    ("DSDEN de la Seine-Saint-Denis (Éducation nationale)", Category.STATE, "93"),
+    ("Direction territoriale de la PJJ de la Seine-Saint-Denis", Category.JUSTICE, "93"),
+    ("Parquet de Lyon", Category.JUSTICE, "69"),
+    ("Conseil départemental de la Seine-Saint-Denis (ASE)", Category.LOCAL_AUTHORITY, "93"),
+    ("Métropole de Lyon (ASE)", Category.LOCAL_AUTHORITY, "69"),
+    ("Association Sauvegarde 93", Category.ASSOCIATION, "93"),
+    ("Association Entr'aide Rhône", Category.ASSOCIATION, "69"),
+    ("Équipe mobile d'intervention (prestataire national)", Category.NATIONAL_PROVIDER, None),
+    ("Inspection générale de l'administration", Category.STATE, None),
+    ("CIPDR — Secrétariat général", Category.STATE, None),
+    ("Ministère de l'Intérieur — DNUM", Category.STATE, None),
 ]
 
 CELLS = [
@@ -76,7 +77,7 @@ class Command(BaseCommand):
         # The demo's tasks would each send an e-mail to their fictitious owner: not while seeding.
         quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
         with quiet, audit.acting(label="commande seed_demo"), transaction.atomic():
-            institutions = [self.institution(name, category) for name, category in INSTITUTIONS]
+            institutions = [self.institution(*row) for row in INSTITUTIONS]
             for code, chair, periodicity, installed_on in CELLS:
                 self.cell(code, chair, periodicity, installed_on)
             for username, first, last, role, code, institution, function in ACCOUNTS:
@@ -88,9 +89,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{cases} signalements de démonstration créés.")
         self.print_logins()
 
-    def institution(self, name: str, category: str) -> Institution:
+    def institution(self, name: str, category: str, code: str | None) -> Institution:
         existing = Institution.objects.filter(name=name).first()
-        return existing or organisation.save_reference(SYSTEM, Institution(name=name, category=category))
+        departement = Departement.objects.get(code=code) if code else None
+        return existing or organisation.save_reference(
+            SYSTEM, Institution(name=name, category=category, departement=departement))
 
     def cell(self, code: str, chair: str, periodicity: str, installed_on: datetime.date) -> Cell:
         departement = Departement.objects.get(code=code)

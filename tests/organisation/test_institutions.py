@@ -1,0 +1,37 @@
+"""Partner institutions belong to a département, national bodies to none (issue 13, item 5)."""
+
+import importlib
+from types import SimpleNamespace
+
+from django.apps import apps
+from django.db import connection
+
+from organisation.forms import AddForm
+from organisation.models import Departement, Institution, Role
+from tests.organisation.factories import InstitutionFactory, MembershipFactory
+
+fill = importlib.import_module("organisation.migrations.0005_institution_departement").fill
+
+
+def test_the_migration_gives_existing_institutions_the_departement_their_name_or_members_say(personas):
+    by_code = InstitutionFactory(name="Association de prévention — Ain (01)", category="association")
+    by_name = InstitutionFactory(name="Préfecture du Rhône")
+    by_longest_name = InstitutionFactory(name="Préfecture des Bouches-du-Rhône")
+    by_members = InstitutionFactory(name="Association Sauvegarde 93", category="association")
+    MembershipFactory(cell=personas.cell_a, institution=by_members)
+    national = InstitutionFactory(name="Équipe mobile d'intervention", category="national_provider")
+    unknown = InstitutionFactory(name="Inspection générale de l'administration")
+    fill(apps, SimpleNamespace(connection=connection))
+    found = {i.name: i.departement.code if i.departement else None for i in Institution.objects.filter(pk__in=[
+        by_code.pk, by_name.pk, by_longest_name.pk, by_members.pk, national.pk, unknown.pk])}
+    assert found == {by_code.name: "01", by_name.name: "69", by_longest_name.name: "13", by_members.name: "93",
+                     national.name: None, unknown.name: None}
+
+
+def test_the_membership_form_offers_the_cellules_departement_and_the_national_bodies(personas):
+    InstitutionFactory(name="Parquet de Lyon", departement=Departement.objects.get(code="69"))
+    InstitutionFactory(name="Parquet de Bobigny", departement=Departement.objects.get(code="93"))
+    InstitutionFactory(name="CIPDR — Secrétariat général")
+    offered = {i.name for i in AddForm(roles=[Role.MEMBER], cell=personas.cell_a).fields["institution"].queryset}
+    assert {"Parquet de Bobigny", "CIPDR — Secrétariat général"} <= offered
+    assert "Parquet de Lyon" not in offered
