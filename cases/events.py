@@ -41,6 +41,8 @@ events.register({
     "case.closure_declined": "Clôture refusée, suivi poursuivi",
     "case.care_measure_add": "Prise en charge ajoutée",
     "case.care_measure_end": "Prise en charge terminée",
+    "case.care_measure_edit": "Prise en charge corrigée",
+    "case.care_measure_remove": "Prise en charge retirée (saisie par erreur)",
     "case.person_edit": "Fiche du jeune modifiée",
     "case.relative_add": "Proche ajouté",
     "case.relative_edit": "Proche modifié",

@@ -8,6 +8,18 @@ from cases.models import CareMeasure, Case, ClosureReason, Consent, FamilyContac
 from organisation.models import Cell, Departement, Institution, Role
 from project.forms import DATE, BaseForm, form_class, model_fields
 
+CHOOSE = [("", "— choisir —")]  # a select starts empty: no choice is recorded that nobody made
+
+
+def choose(fields: dict) -> dict:
+    """The model fields' selects, starting on "— choisir —" rather than a blank line."""
+    for field in fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            field.empty_label = CHOOSE[0][1]
+        elif isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
+            field.choices = CHOOSE + list(field.choices)[1:]
+    return fields
+
 
 class IntakeForm(BaseForm):
     """The signalement, the young person and up to two relatives, on one page."""
@@ -16,13 +28,13 @@ class IntakeForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(model_fields(Case, ["source", "received_on", "facts", "orientation_note"]))
+        self.fields.update(choose(model_fields(Case, ["source", "received_on", "facts", "orientation_note"])))
         self.fields["received_on"].initial = datetime.date.today
-        for name, field in model_fields(Person, ["last_name", "first_name", "birth_date", "sex", "commune",
-                                                 "address", "situation"]).items():
+        for name, field in choose(model_fields(Person, ["last_name", "first_name", "birth_date", "sex", "commune",
+                                                        "address", "situation"])).items():
             self.fields[f"person_{name}"] = field
         for n in (1, 2):
-            for name, field in model_fields(Relative, self.RELATIVE_FIELDS).items():
+            for name, field in choose(model_fields(Relative, self.RELATIVE_FIELDS)).items():
                 field.required = False
                 field.label = f"Proche {n} — {field.label}"
                 self.fields[f"relative{n}_{name}"] = field
@@ -63,7 +75,7 @@ class IntakeForm(BaseForm):
 class AssignForm(BaseForm):
     needs_case = True  # the referent is chosen among the members of the case's cellule
     referent = forms.ModelChoiceField(queryset=None, label="Référent", empty_label="— choisir —")
-    no_contact_reason = model_fields(Case, ["no_contact_reason"])["no_contact_reason"]
+    no_contact_reason = choose(model_fields(Case, ["no_contact_reason"]))["no_contact_reason"]
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,25 +93,79 @@ class AssignForm(BaseForm):
 
 
 CARE_MEASURE_FIELDS = ["modality", "beneficiary", "institution", "starts_on"]
-ContactForm = form_class("ContactForm", model_fields(
-    FamilyContact, ["on", "channel", "outcome", "not_attempted_reason", "note"]))
-CareMeasureForm = form_class("CareMeasureForm", model_fields(CareMeasure, CARE_MEASURE_FIELDS))
-EndCareMeasureForm = form_class("EndCareMeasureForm", model_fields(
-    CareMeasure, ["ends_on", "outcome"],
-    ends_on=forms.DateField(label="Fin", widget=DATE),
-    outcome=forms.ChoiceField(label="Issue", choices=CareMeasure.Outcome.choices)))
-CloseForm = form_class("CloseForm", {
-    "reason": forms.ChoiceField(label="Motif de clôture", choices=[
-        c for c in ClosureReason.choices if c[0] != ClosureReason.TRANSFERRED]),
-    "note": forms.CharField(label="Note de clôture (factuelle)", max_length=500, widget=forms.Textarea),
+ContactForm = form_class("ContactForm", choose(model_fields(
+    FamilyContact, ["on", "channel", "outcome", "not_attempted_reason", "note"])))
+
+
+class CareMeasureForm(form_class("BaseCareMeasureForm", choose(model_fields(CareMeasure, CARE_MEASURE_FIELDS)))):
+    """A care measure, run by an institution of the case's département or a national body."""
+
+    needs_case = True
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.serving(case.departement_id)
+
+
+class StartCareForm(CareMeasureForm):
+    """Starting the care: the first care measure, unless one is already under way."""
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        if case.care_measures.filter(ends_on__isnull=True).exists():
+            for field in self.fields.values():
+                field.required = False
+
+    def entry_point_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"measure": data if data.get("modality") else None}
+
+
+EndCareMeasureForm = form_class("EndCareMeasureForm", {
+    "ends_on": forms.DateField(label="Fin", widget=DATE),
+    "outcome": forms.ChoiceField(label="Issue", choices=CHOOSE + CareMeasure.Outcome.choices),
 })
+RemoveCareMeasureForm = form_class("RemoveCareMeasureForm", {
+    "reason": forms.CharField(label="Pourquoi cette prise en charge a été saisie par erreur", max_length=500,
+                              widget=forms.Textarea,
+                              help_text="Une prise en charge qui a eu lieu se termine, elle ne se retire pas. "
+                                        "Le retrait et son motif restent dans l'historique."),
+    "confirm": forms.BooleanField(label="Je confirme le retrait de cette prise en charge"),
+})
+
+
+class CloseForm(BaseForm):
+    """Closing is final for the tasks: asked with a confirmation, and with the outcome of the care
+    measures still under way, which end on the closure date."""
+
+    needs_case = True
+    reason = forms.ChoiceField(label="Motif de clôture", choices=CHOOSE + [
+        c for c in ClosureReason.choices if c[0] != ClosureReason.TRANSFERRED])
+    note = forms.CharField(label="Note de clôture (factuelle)", max_length=500, widget=forms.Textarea)
+    measures_outcome = forms.ChoiceField(
+        label="Issue des prises en charge en cours", choices=CHOOSE + CareMeasure.Outcome.choices,
+        help_text="Les prises en charge encore en cours se terminent à la date de clôture avec cette issue.")
+    confirm = forms.BooleanField(label="Je confirme la clôture : les tâches en cours du signalement sont annulées")
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not case.care_measures.filter(ends_on__isnull=True).exists():
+            del self.fields["measures_outcome"]
+
+    def entry_point_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"reason": data["reason"], "note": data["note"], "measures_outcome": data.get("measures_outcome", "")}
+
+
 ReopenForm = form_class("ReopenForm", {
     "reason": forms.CharField(label="Motif de la réouverture", max_length=500, widget=forms.Textarea),
 })
 TransferForm = form_class("TransferForm", {
     "destination": forms.ModelChoiceField(
-        label="Département de destination", empty_label="— choisir —",
-        queryset=Departement.objects.filter(pk__in=Cell.objects.values("departement"))),
+        label="Département de destination", empty_label=CHOOSE[0][1],
+        queryset=Departement.objects.filter(pk__in=Cell.objects.values("departement")),
+        help_text="Le signalement est clôturé ici ; ses prises en charge en cours se terminent à la date du "
+                  "transfert avec l'issue « Réorientée »."),
     "note": forms.CharField(label="Motif du transfert", max_length=500, widget=forms.Textarea),
 })
 ReviewForm = form_class("ReviewForm", {
@@ -109,25 +175,10 @@ ReviewForm = form_class("ReviewForm", {
 DeclineClosureForm = form_class("DeclineClosureForm", {
     "note": forms.CharField(label="Pourquoi le suivi continue", max_length=500, widget=forms.Textarea),
 })
-PersonForm = form_class("PersonForm", model_fields(
-    Person, ["last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"]))
-RelativeForm = form_class("RelativeForm", model_fields(Relative, IntakeForm.RELATIVE_FIELDS))
-ConsentForm = form_class("ConsentForm", model_fields(Consent, ["party", "status", "on"]))
-class StartCareForm(CareMeasureForm):
-    """Starting the care: the first care measure, unless one is already under way."""
-
-    needs_case = True
-
-    def __init__(self, *args, case: Case, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.all()
-        if case.care_measures.filter(ends_on__isnull=True).exists():
-            for field in self.fields.values():
-                field.required = False
-
-    def entry_point_arguments(self) -> dict:
-        data = self.cleaned_data
-        return {"measure": data if data.get("modality") else None}
+PersonForm = form_class("PersonForm", choose(model_fields(
+    Person, ["last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"])))
+RelativeForm = form_class("RelativeForm", choose(model_fields(Relative, IntakeForm.RELATIVE_FIELDS)))
+ConsentForm = form_class("ConsentForm", choose(model_fields(Consent, ["party", "status", "on"])))
 
 
 class MotiveForm(BaseForm):
@@ -140,7 +191,7 @@ class MotiveForm(BaseForm):
         ("check", "Vérification d'une information transmise"),
         ("other", "Autre (préciser)"),
     ]
-    reason = forms.ChoiceField(label="Motif de la consultation", choices=REASONS)
+    reason = forms.ChoiceField(label="Motif de la consultation", choices=CHOOSE + REASONS)
     text = forms.CharField(label="Précision", max_length=200, required=False)
 
     def clean(self):

@@ -15,9 +15,18 @@ from cases.actions.lifecycle import (
     reopen,
     start_care,
 )
-from cases.actions.records import add_care_measure, edit_person, end_care_measure, record_consent, save_relative
+from cases.actions.records import (
+    add_care_measure,
+    edit_care_measure,
+    edit_person,
+    end_care_measure,
+    record_consent,
+    remove_care_measure,
+    save_relative,
+)
 
 __all__ = [
-    "add_care_measure", "assign", "close", "complete_review", "decline_closure", "edit_person", "end_care_measure",
-    "intake", "record_consent", "record_family_contact", "reopen", "save_relative", "start_care", "transfer",
+    "add_care_measure", "assign", "close", "complete_review", "decline_closure", "edit_care_measure", "edit_person",
+    "end_care_measure", "intake", "record_consent", "record_family_contact", "remove_care_measure", "reopen",
+    "save_relative", "start_care", "transfer",
 ]

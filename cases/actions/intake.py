@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.actions.base import check_transition, lock, record, record_transition, require_text, validate
-from cases.models import Case, CaseCounter, ClosureReason, Person, Relative
+from cases.actions.records import end_open_measures
+from cases.models import CareMeasure, Case, CaseCounter, ClosureReason, Person, Relative
 from cases.rules import CaseRight
 from cases.signals import case_closing
 from organisation import policy
@@ -71,6 +72,8 @@ def transfer(actor, case: Case, *, destination: Departement, note: str) -> Case:
         if not Cell.objects.filter(departement=destination).exists():
             raise ActionRefused(f"Le département {destination} n'a pas de cellule de suivi : transfert impossible.")
         before = case.state
+        # The care goes on in the destination département: the measures under way here are redirected.
+        end_open_measures(actor, case, outcome=CareMeasure.Outcome.REDIRECTED, on=timezone.localdate())
         case_closing.send(sender=Case, actor=actor, case=case, note=f"Signalement transféré : {note}")
         case.transfer()
         case.closure_reason, case.closure_note, case.closed_on = ClosureReason.TRANSFERRED, note, timezone.localdate()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.changes import snapshot
 from cases.actions.base import check_open, check_transition, lock, record, record_transition, require_text, validate
+from cases.actions.records import end_open_measures
 from cases.models import CareMeasure, Case, ClosureReason, FamilyContact, FollowUpNote, State
 from cases.rules import CaseRight
 from cases.signals import case_closing
@@ -83,7 +84,8 @@ def start_care(actor, case: Case, *, measure: dict | None = None) -> Case:
             record("case.care_measure_add", actor, case, mesure=snapshot(new))
         under_way = new is not None and new.ends_on is None
         if not under_way and not case.care_measures.filter(ends_on__isnull=True).exists():
-            raise ActionRefused("Ajoutez au moins une prise en charge en cours avant de démarrer le suivi.")
+            raise ActionRefused("« Démarrer la prise en charge » demande au moins une prise en charge en cours : "
+                                "ajoutez-la.")
         before = case.state
         case.start_care()
         case.save()
@@ -124,17 +126,20 @@ def decline_closure(actor, case: Case, *, note: str) -> Case:
     return case
 
 
-def close(actor, case: Case, *, reason: str, note: str) -> Case:
+def close(actor, case: Case, *, reason: str, note: str, measures_outcome: str = "") -> Case:
+    """Close the case; its care measures still under way end on the closure date with
+    ``measures_outcome``, required when there are some: none is left open without a word."""
     note = require_text(note, "note", "Une note de clôture est obligatoire.")
     if reason not in ClosureReason.values or reason == ClosureReason.TRANSFERRED:
         raise ValidationError({"reason": "Choisissez un motif de clôture (le transfert a sa propre action)."})
     with transaction.atomic():
         case = lock(case)
         check_transition(actor, case, "close")
-        before = case.state
+        before, today = case.state, timezone.localdate()
+        end_open_measures(actor, case, outcome=measures_outcome, on=today)
         case_closing.send(sender=Case, actor=actor, case=case, note=f"Signalement clôturé : {note}")
         case.close()
-        case.closure_reason, case.closure_note, case.closed_on = reason, note, timezone.localdate()
+        case.closure_reason, case.closure_note, case.closed_on = reason, note, today
         case.closure_proposed = False
         case.save()
         tasks.sync(case, actor, done=TaskType.DECIDE_CLOSURE)

@@ -8,9 +8,12 @@ from django.utils import timezone
 
 from audit.changes import diff, snapshot
 from cases.actions.base import check_open, lock, record, validate
-from cases.models import CareMeasure, Case, Consent, Person, Relative
+from cases.models import CareMeasure, Case, Consent, Person, Relative, State
 from cases.rules import CaseRight
 from organisation.errors import ActionRefused
+
+# What a mistyped measure may have corrected; its end goes through ``end_care_measure``.
+CORRECTABLE = {"modality", "beneficiary", "institution", "starts_on"}
 
 
 def add_care_measure(actor, case: Case, **fields) -> CareMeasure:
@@ -41,6 +44,53 @@ def end_care_measure(actor, measure: CareMeasure, *, ends_on: datetime.date, out
     return measure
 
 
+def edit_care_measure(actor, measure: CareMeasure, **fields) -> CareMeasure:
+    """Correct a mistyped care measure; the trail keeps each changed field before and after."""
+    unknown = set(fields) - CORRECTABLE
+    if unknown:
+        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    return _edit(actor, measure.case, measure, "case.care_measure_edit", fields, right=CaseRight.MANAGE_CARE)
+
+
+def remove_care_measure(actor, measure: CareMeasure, *, reason: str) -> None:
+    """Remove a care measure entered by mistake (a measure that took place is ended, not removed).
+
+    The row goes; its history (``simple_history``) and the trail's event, with the reason and the
+    measure as it was, stay."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Indiquez pourquoi cette prise en charge a été saisie par erreur."})
+    with transaction.atomic():
+        case = lock(measure.case)
+        check_open(actor, CaseRight.MANAGE_CARE, case)
+        measure = CareMeasure.objects.select_for_update().get(pk=measure.pk, case=case)
+        others = case.care_measures.exclude(pk=measure.pk).filter(ends_on__isnull=True)
+        if case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED) and measure.is_active and not others.exists():
+            raise ActionRefused("C'est la seule prise en charge en cours d'un suivi démarré : ajoutez d'abord "
+                                "la bonne, puis retirez celle-ci.")
+        removed = snapshot(measure)
+        measure.delete()
+        record("case.care_measure_remove", actor, case, mesure=removed, motif=reason)
+
+
+def end_open_measures(actor, case: Case, *, outcome: str, on: datetime.date) -> None:
+    """End the case's measures under way on ``on`` with ``outcome``, required when there are some:
+    a case closed or transferred leaves none open. The caller holds the case's lock."""
+    measures = list(case.care_measures.select_for_update(of=("self",)).filter(ends_on__isnull=True)
+                    .select_related("institution"))
+    if measures and outcome not in CareMeasure.Outcome.values:
+        raise ValidationError({"measures_outcome": "Indiquez l'issue des prises en charge en cours : "
+                                                   "elles se terminent à la clôture."})
+    for measure in measures:
+        if measure.starts_on > on:
+            raise ActionRefused(f"La prise en charge « {measure} » ne commence que le {measure.starts_on:%d/%m/%Y} : "
+                                "retirez-la si elle a été saisie par erreur, ou corrigez sa date de début.")
+        before = snapshot(measure)
+        measure.ends_on, measure.outcome = on, outcome
+        measure.save()
+        record("case.care_measure_end", actor, case, mesure=measure.pk, changements=diff(before, snapshot(measure)))
+
+
 def edit_person(actor, case: Case, **fields) -> Person:
     """Change the young person's details; the trail keeps each changed field before and after."""
     return _edit(actor, case, case.person, "case.person_edit", fields)
@@ -62,10 +112,10 @@ def save_relative(actor, case: Case, relative: Relative | None = None, **fields)
     return _edit(actor, case, relative, "case.relative_edit", fields)
 
 
-def _edit(actor, case: Case, instance, action: str, fields: dict):
+def _edit(actor, case: Case, instance, action: str, fields: dict, right: str = CaseRight.EDIT_CASE):
     with transaction.atomic():
         case = lock(case)
-        check_open(actor, CaseRight.EDIT_CASE, case)
+        check_open(actor, right, case)
         instance = type(instance).objects.select_for_update().get(pk=instance.pk)
         before = snapshot(instance)
         for name, value in fields.items():

@@ -34,10 +34,13 @@ class CaseAction:
     initial: Callable[[Case, object], dict] = field(default=lambda case, target: {})
     primary: bool = False
 
-    def available(self, user, case: Case) -> bool:
+    def state_allows(self, case: Case) -> bool:
         if self.transition and not can_proceed(getattr(case, self.transition)):
             return False
-        return self.applies(case) and policy.can(user, self.permission, case)
+        return self.applies(case)
+
+    def available(self, user, case: Case) -> bool:
+        return self.state_allows(case) and policy.can(user, self.permission, case)
 
 
 def fields_of(instance) -> dict:
@@ -59,6 +62,12 @@ ACTIONS = [
                CaseRight.MANAGE_CARE),
     CaseAction("fin-mesure", "Terminer une prise en charge", forms.EndCareMeasureForm,
                lambda actor, case, target, **data: actions.end_care_measure(actor, target, **data),
+               CaseRight.MANAGE_CARE, target_model=CareMeasure),
+    CaseAction("modifier-mesure", "Corriger une prise en charge", forms.CareMeasureForm,
+               lambda actor, case, target, **data: actions.edit_care_measure(actor, target, **data),
+               CaseRight.MANAGE_CARE, target_model=CareMeasure, initial=lambda case, target: fields_of(target)),
+    CaseAction("retirer-mesure", "Retirer une prise en charge saisie par erreur", forms.RemoveCareMeasureForm,
+               lambda actor, case, target, reason, confirm: actions.remove_care_measure(actor, target, reason=reason),
                CaseRight.MANAGE_CARE, target_model=CareMeasure),
     CaseAction("jeune", "Modifier la fiche du jeune", forms.PersonForm, actions.edit_person, CaseRight.EDIT_CASE,
                initial=lambda case, target: fields_of(case.person)),
@@ -135,11 +144,14 @@ def case_action(request, pk: int, slug: str, target: int | None = None):
     case = policy.get_or_404(request.user, CaseRight.VIEW_CASE,
                              Case.objects.select_related("departement__cell", "person"), pk=pk)
     obj = get_object_or_404(action.target_model, pk=target, case=case) if action.target_model else None
-    if not action.available(request.user, case):
-        if not policy.can(request.user, action.permission, case):
-            raise policy.AccessDenied(request.user, action.permission, case)
-        messages.error(request, f"« {action.title} » n'est pas possible à l'état « {case.get_state_display()} ».")
+    # The real cause first: an action the case's state does not allow is not a missing right
+    # (whoever reaches here may read the case, so its state tells them nothing new).
+    if not action.state_allows(case):
+        messages.error(request, f"« {action.title} » n'est pas possible : le signalement est à l'état "
+                                f"« {case.get_state_display()} ».")
         return redirect("cases:detail", pk=case.pk)
+    if not policy.can(request.user, action.permission, case):
+        raise policy.AccessDenied(request.user, action.permission, case)
     form = _make_form(action, case, request.POST if request.method == "POST" else None,
                       initial=action.initial(case, obj))
     records = (obj,) if action.target_model else ()

@@ -74,16 +74,22 @@ FORMS = {
                                                            "outcome": "Entretien tenu."}),
     "mesure": ("in_care", "coord_a", MEASURE),
     "fin-mesure": ("in_care", "coord_a", {"ends_on": YESTERDAY, "outcome": "completed"}),
+    "modifier-mesure": ("in_care", "coord_a", MEASURE),
+    "retirer-mesure": ("second_measure", "coord_a", {"reason": "Saisie en double.", "confirm": "on"}),
     "jeune": ("received", "coord_a", PERSON),
     "proche": ("received", "coord_a", RELATIVE),
     "modifier-proche": ("received", "coord_a", RELATIVE),
     "adhesion": ("received", "coord_a", {"party": "family", "status": "given", "on": YESTERDAY}),
-    "cloturer": ("in_care", "coord_a", {"reason": "completed", "note": "Fin du suivi."}),
+    "cloturer": ("in_care", "coord_a", {"reason": "completed", "note": "Fin du suivi.", "measures_outcome": "completed",
+                                        "confirm": "on"}),
     "transferer": ("received", "coord_a", {"destination": lambda ctx: Departement.objects.get(code="69").pk,
                                            "note": "Déménagement."}),
     "rouvrir": ("closed", "coord_a", {"reason": "Nouveau signalement."}),
 }
-TARGETS = {"fin-mesure": "care_measures", "modifier-proche": "relatives", "suivi-entretien": "interview_requests"}
+TARGETS = {"fin-mesure": "care_measures", "modifier-mesure": "care_measures", "retirer-mesure": "care_measures",
+           "modifier-proche": "relatives", "suivi-entretien": "interview_requests"}
+LYON = {"institution": lambda ctx: InstitutionFactory(name="Parquet de Lyon", departement=Departement.objects.get(
+    code="69")).pk}
 
 # (slug, wrong values, the French message on the page)
 BAD = [
@@ -142,6 +148,17 @@ BAD = [
     ("adhesion", {"status": "peut-etre"}, INVALID_CHOICE),
     ("cloturer", *too_long("note", 500)),
     ("cloturer", {"reason": "transferred"}, INVALID_CHOICE),
+    ("cloturer", {"reason": ""}, REQUIRED),  # the reason starts empty: nobody chose one
+    ("cloturer", {"confirm": ""}, REQUIRED),  # the confirmation is checked by the server, not by a script
+    ("cloturer", {"measures_outcome": ""}, REQUIRED),
+    ("cloturer", {"measures_outcome": "termine"}, INVALID_CHOICE),
+    ("mesure", LYON, INVALID_CHOICE),  # another département's institution is not offered
+    ("prise-en-charge", LYON, INVALID_CHOICE),
+    ("modifier-mesure", LYON, INVALID_CHOICE),
+    ("modifier-mesure", {"starts_on": "2031-01-06"}, "Une prise en charge se prévoit au plus six mois à l'avance."),
+    ("retirer-mesure", {"confirm": ""}, REQUIRED),
+    ("retirer-mesure", {"reason": "  "}, REQUIRED),
+    ("retirer-mesure", *too_long("reason", 500)),
     ("transferer", *too_long("note", 500)),
     ("transferer", {"destination": "abc"}, INVALID_CHOICE),
     ("transferer", {"destination": lambda ctx: ctx.case.departement_id},
@@ -159,6 +176,9 @@ SETUPS = {
     "team_answered": ("mobile_team_requested", lambda p, case, referent: mobile.accept(
         p.mobile, tasks.claim(p.mobile, case.tasks.get(flow_task_name="handle_request")).case
         .mobile_team_requests.get())),
+    "second_measure": ("in_care", lambda p, case, referent: actions.add_care_measure(
+        referent, case, modality="family_support", beneficiary="family", starts_on=case.received_on,
+        institution=InstitutionFactory(name="Maison des adolescents"))),
 }
 
 

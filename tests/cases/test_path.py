@@ -108,7 +108,8 @@ def test_a_case_from_intake_to_closure(personas):
     decide = case.tasks.get(flow_task_name="decide_closure")
     post(coordinator, reverse("workflows:claim", args=[decide.pk]), {})
     page = post(coordinator, reverse("cases:action", args=[case.pk, "cloturer"]),
-                {"reason": "completed", "note": "Objectifs atteints."})
+                {"reason": "completed", "note": "Objectifs atteints.", "measures_outcome": "completed",
+                 "confirm": "on"})
     assert "Clôturé" in page
     assert inbox(coordinator) == inbox(referent) == inbox(contact) == set()
     assert inbox(coordinator, "workflows:queue") == set()

@@ -39,7 +39,8 @@ TRANSITIONS = {
     "mobile_team_done": ("coord_a", lambda p, c: mobile.withdraw(
         p.coord_a, c, reason="La famille a trouvé un suivi."),
         {"mobile_team_requested"}, "in_care"),
-    "close": ("coord_a", lambda p, c: actions.close(p.coord_a, c, reason="left", note="Départ de la famille."),
+    "close": ("coord_a", lambda p, c: actions.close(p.coord_a, c, reason="left", note="Départ de la famille.",
+                                                    measures_outcome="interrupted"),
               set(STATES) - {"closed"}, "closed"),
     "reopen": ("coord_a", lambda p, c: actions.reopen(p.coord_a, c, reason="Nouveau signalement du lycée."),
                {"closed"}, "received"),
@@ -126,7 +127,7 @@ PRECONDITIONS = [
     ("family_contacted", lambda p, c: actions.assign(p.coord_a, c, referent=p.member_b), ValidationError,
      "Le référent doit être membre de la cellule du département."),
     ("assigned", lambda p, c: actions.start_care(p.member_a, c), ActionRefused,
-     "Ajoutez au moins une prise en charge en cours avant de démarrer le suivi."),
+     "« Démarrer la prise en charge » demande au moins une prise en charge en cours : ajoutez-la."),
     ("in_care", lambda p, c: actions.close(p.coord_a, c, reason="completed", note="  "), ValidationError,
      "Une note de clôture est obligatoire."),
     ("in_care", lambda p, c: actions.close(p.coord_a, c, reason="transferred", note="x"), ValidationError,

@@ -51,7 +51,8 @@ def test_each_answer_emails_the_departements_coordinators(personas, django_captu
 
 WITHDRAWALS = {
     "withdrawn": lambda p, case: mobile.withdraw(p.coord_a, case, reason="La famille a trouvé un autre soutien."),
-    "closed": lambda p, case: actions.close(p.coord_a, case, reason="left", note="Départ de la famille."),
+    "closed": lambda p, case: actions.close(p.coord_a, case, reason="left", note="Départ de la famille.",
+                                            measures_outcome="interrupted"),
     "transferred": lambda p, case: actions.transfer(p.coord_a, case, destination=p.cell_b.departement,
                                                     note="Déménagement."),
 }

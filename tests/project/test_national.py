@@ -63,7 +63,8 @@ def test_the_entry_points_work_on_the_generated_cases(national):
     in_care = Case.objects.filter(state=State.IN_CARE).exclude(pk=case.pk).select_related("referent").first()
     actions.complete_review(in_care.referent, in_care, note="Point de situation.", propose_closure=True)
     in_care_coordinator = Membership.objects.get(cell__departement=in_care.departement, role=Role.COORDINATOR).user
-    actions.close(in_care_coordinator, in_care, reason=ClosureReason.COMPLETED, note="Objectifs atteints.")
+    actions.close(in_care_coordinator, in_care, reason=ClosureReason.COMPLETED, note="Objectifs atteints.",
+                  measures_outcome=CareMeasure.Outcome.COMPLETED)
     case.refresh_from_db()
     in_care.refresh_from_db()
     assert (case.state, in_care.state) == (State.IN_CARE, State.CLOSED)
