@@ -3,9 +3,10 @@ the mobile team, on its request), so it opens the action that does it."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from viewflow.workflow.status import STATUS
 
 from organisation import policy
-from workflows.models import TEAM_TASKS
+from workflows.models import OPEN_STATUSES, TEAM_TASKS
 from workflows.rules import TaskRight, tasks_visible_to
 
 # The case action that does each task (cases.views.actions).
@@ -20,6 +21,14 @@ TASK_ACTION = {
 }
 
 
+def finished_message(task) -> str:
+    """Why a task can no longer be taken or done: it is done, or its case moved on without it."""
+    if task.status == STATUS.DONE:
+        return f"La tâche « {task.get_flow_task_name_display()} » est déjà faite : il n'y a plus rien à faire."
+    return (f"La tâche « {task.get_flow_task_name_display()} » a été annulée : le signalement "
+            f"{task.case.reference} est passé à l'état « {task.case.get_state_display()} ».")
+
+
 def visible_task(request, pk: int):
     return get_object_or_404(tasks_visible_to(request.user).select_related("case"), pk=pk)
 
@@ -30,6 +39,9 @@ def task_detail(request, pk: int, **kwargs):
     if task.flow_task_name in TEAM_TASKS:
         request_pk = task.case.mobile_team_requests.order_by("-pk").values_list("pk", flat=True).first()
         return redirect("mobile_team:request", pk=request_pk)
+    if task.status not in OPEN_STATUSES:
+        messages.info(request, finished_message(task))
+        return redirect("workflows:inbox")
     if not policy.can(request.user, TaskRight.EXECUTE_TASK, task):
         messages.info(request, "Prenez d'abord cette tâche dans la file de votre équipe.")
         return redirect("workflows:queue")

@@ -10,9 +10,9 @@ from viewflow.workflow.status import STATUS
 import audit
 from organisation.errors import ActionRefused
 from workflows import tasks
-from workflows.models import TEAM_TASKS, TaskType
+from workflows.models import OPEN_STATUSES, TEAM_TASKS, TaskType
 from workflows.rules import tasks_visible_to
-from workflows.task_view import TASK_ACTION, visible_task
+from workflows.task_view import TASK_ACTION, finished_message, visible_task
 
 PAGE_SIZE = 25
 TABS = {
@@ -58,8 +58,12 @@ def task_list(request, tab: str = "mine"):
 
 @require_POST
 def claim(request, pk: int):
+    task = visible_task(request, pk)
+    if task.status not in OPEN_STATUSES:  # not "taken by someone else": nobody will do it any more
+        messages.error(request, finished_message(task))
+        return redirect("workflows:queue")
     try:
-        task = tasks.claim(request.user, visible_task(request, pk))
+        task = tasks.claim(request.user, task)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("workflows:queue")

@@ -25,12 +25,12 @@ class Sex(models.TextChoices):
 
 
 class Situation(models.TextChoices):
-    SCHOOL = "school", "Scolarisé(e)"
+    SCHOOL = "school", "Scolarité en cours"
     APPRENTICE = "apprentice", "En apprentissage ou formation"
-    HIGHER_EDUCATION = "higher_education", "Étudiant(e)"
+    HIGHER_EDUCATION = "higher_education", "Études supérieures"
     EMPLOYED = "employed", "En emploi"
-    JOBSEEKER = "jobseeker", "Demandeur d'emploi"
-    DROPOUT = "dropout", "Déscolarisé(e), sans activité"
+    JOBSEEKER = "jobseeker", "En recherche d'emploi"
+    DROPOUT = "dropout", "Sans scolarité ni activité"
     UNKNOWN = "unknown", "Inconnue"
 
 

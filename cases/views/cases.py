@@ -1,9 +1,12 @@
 """The case list, the intake form and the case page."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Min
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +20,7 @@ from cases.rules import CaseRight, automatic_motive, needs_motive
 from cases.views.actions import MOTIVES_KEY, PANELS, add_errors, available_actions, record_view, remember_motive
 from organisation import policy
 from organisation.models import Membership, Role
+from workflows.models import CaseTask
 from workflows.rules import cases_held
 
 PAGE_SIZE = 25
@@ -53,8 +57,10 @@ def case_list(request):
     # A young person's name only where the user may open the case without giving a motive: the list
     # must not reveal what the motive protects (the others are listed by reference).
     held = cases_held(request.user, list(page))
+    due = next_due_dates(page)
     for case in page:
         case.named = not needs_motive(request.user, case, held)
+        case.next_due = due.get(case.pk)
     shown = [case.reference for case in page]
     filters = {k: v for k, v in request.GET.items() if k != "page"}
     for code in sorted({case.departement.code for case in page}) or [""]:
@@ -68,7 +74,14 @@ def case_list(request):
     return render(request, "cases/case_list.html", {
         "page": page, "states": State.choices, "sources": Source.choices, "referents": referents,
         "can_intake": bool(policy.scope(request.user).coordinated_cell_ids), "query": request.GET,
+        "today": timezone.localdate(),
     })
+
+
+def next_due_dates(cases) -> dict[int, datetime.date]:
+    """Each case's next deadline: the nearest due date of its open tasks, for a page in one query."""
+    return dict(CaseTask.objects.open().filter(case__in=list(cases)).order_by()
+                .values("case_id").annotate(due=Min("due_on")).values_list("case_id", "due"))
 
 
 def intake(request):
