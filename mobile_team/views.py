@@ -71,6 +71,7 @@ class TeamAction:
     call: Callable
     permission: RequestRight
     transition: str = ""
+    statuses: tuple[str, ...] = ()  # narrows the transition's source statuses, when given
 
 
 TEAM_ACTIONS = [
@@ -78,8 +79,11 @@ TEAM_ACTIONS = [
                lambda user, r, **data: actions.accept(user, r), RequestRight.HANDLE_MOBILE_REQUEST, "accept"),
     TeamAction("decliner", "Décliner la demande", forms.DeclineRequestForm, actions.decline,
                RequestRight.HANDLE_MOBILE_REQUEST, "decline"),
+    # Planned once; afterwards the same transition changes the date or place, under its own name.
     TeamAction("planifier", "Planifier l'intervention", forms.ScheduleForm, actions.schedule,
-               RequestRight.WORK_MOBILE_REQUEST, "schedule"),
+               RequestRight.WORK_MOBILE_REQUEST, "schedule", statuses=(Status.ACCEPTED,)),
+    TeamAction("modifier-intervention", "Modifier la date ou le lieu de l'intervention", forms.ScheduleForm,
+               actions.schedule, RequestRight.WORK_MOBILE_REQUEST, "schedule", statuses=(Status.SCHEDULED,)),
     TeamAction("compte-rendu", "Rédiger un compte rendu d'intervention", forms.ReportForm, actions.add_report,
                RequestRight.WORK_MOBILE_REQUEST, "complete"),
     TeamAction("terminer", "Terminer la demande", ConfirmForm,
@@ -91,7 +95,8 @@ BY_SLUG = {a.slug: a for a in TEAM_ACTIONS}
 def _available(user, req: MobileTeamRequest) -> list[TeamAction]:
     from django_fsm import can_proceed
 
-    return [a for a in TEAM_ACTIONS if can_proceed(getattr(req, a.transition)) and policy.can(user, a.permission, req)]
+    return [a for a in TEAM_ACTIONS if can_proceed(getattr(req, a.transition))
+            and (not a.statuses or req.status in a.statuses) and policy.can(user, a.permission, req)]
 
 
 def _get(request, pk: int) -> MobileTeamRequest:

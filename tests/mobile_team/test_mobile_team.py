@@ -118,6 +118,7 @@ TEAM_FORMS = {
     "accepter": ("claimed", {}),
     "decliner": ("claimed", {"reason": "Équipe complète ce mois-ci."}),
     "planifier": ("accepted", {"scheduled_at": SOON, "place": "CMP de Bobigny", "intervener": "Dr Petit"}),
+    "modifier-intervention": ("scheduled", {"scheduled_at": SOON, "place": "CMP de Bobigny", "intervener": "Dr Petit"}),
     "compte-rendu": ("scheduled", {"on": TODAY.isoformat(), "text": "Premier entretien."}),
     "terminer": ("reported", {}),
 }
@@ -157,7 +158,8 @@ def test_each_valid_submission_is_accepted(client, personas, slug):
     response = client.post(reverse("mobile_team:action", args=[request.pk, slug]), data)
     assert response.status_code == 302, text(response)
     after = MobileTeamRequest.objects.get(pk=request.pk)
-    assert (after.status, after.reports.count()) != (request.status, 1 if state == "reported" else 0)
+    assert (after.status, after.reports.count(), after.scheduled_place) != (
+        request.status, 1 if state == "reported" else 0, request.scheduled_place)
 
 
 @pytest.mark.parametrize("slug,wrong,message", [pytest.param(*row, id=f"{row[0]}-{'-'.join(row[1])}-{n}")
