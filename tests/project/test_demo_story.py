@@ -1,0 +1,77 @@
+"""The demo tells a believable story (issue 13, item 16): a history spread over the last months,
+tasks done on different days, last month's report sent with real figures, non-zero medians on the
+mobile team's dashboard; each département's cases work with its own partners (item 5)."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import Event
+from cases.models import CareMeasure, Case
+from organisation import policy
+from reporting.models import MonthlyReport
+from tests.conftest import built_once
+from workflows.models import CaseTask
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker), override_settings(DEMO=True):
+        call_command("seed_demo", stdout=StringIO())
+        yield
+
+
+def test_the_history_is_spread_over_the_last_months(demo, db):
+    today = timezone.localdate()
+    days = {timezone.localtime(t).date() for t in Event.objects.values_list("time", flat=True)}
+    assert min(days) <= today - datetime.timedelta(days=150) and len(days) > 40
+    done = {timezone.localtime(t).date() for t in CaseTask.objects.filter(status="DONE")
+            .values_list("finished", flat=True)}
+    assert len(done) > 20
+    received = list(Case.objects.filter(departement__code="93").order_by("number").values_list("received_on",
+                                                                                                flat=True))
+    assert received == sorted(received)  # numbers follow the order the signalements came in
+    closed = Case.objects.filter(state="closed")
+    assert closed and all(case.closed_on < today for case in closed)
+
+
+def test_last_months_report_was_sent_with_real_figures(demo, db):
+    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    report = MonthlyReport.objects.get(cell__departement__code="93", month=last_month, status="sent")
+    assert report.figures["young_people_followed"] > 5
+    assert sum(report.figures["measures_by_modality"].values()) > 0
+
+
+def test_the_mobile_teams_dashboard_shows_non_zero_medians(demo, db, client):
+    agent = User.objects.get(username="equipe_mobile")
+    policy.forget(agent)
+    client.force_login(agent)
+    response = client.get(reverse("mobile_team:dashboard"))
+    assert response.context["median_acceptance"] > 0.5
+    assert response.context["median_first_intervention"] > 0
+
+
+def test_each_departements_measures_are_run_by_its_partners_or_national_bodies(demo, db):
+    measures = CareMeasure.objects.select_related("institution", "case")
+    assert measures and all(m.institution.serves(m.case.departement_id) for m in measures)
+    assert not CareMeasure.objects.filter(case__departement__code="93", institution__name="Parquet de Lyon").exists()
+
+
+def test_no_closed_case_keeps_a_measure_open(demo, db):
+    assert not CareMeasure.objects.filter(case__state="closed", ends_on__isnull=True).exists()
+
+
+def test_seeding_again_changes_nothing_and_the_trail_verifies(demo, db):
+    cases, events = Case.objects.count(), Event.objects.count()
+    with override_settings(DEMO=True):
+        call_command("seed_demo", stdout=StringIO())
+    assert (Case.objects.count(), Event.objects.count()) == (cases, events)
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert out.getvalue().startswith("Journal d'audit intègre")  # a broken chain raises CommandError
