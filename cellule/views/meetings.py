@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 import audit
 from cellule import actions as cellule
-from cellule.forms import ScheduleForm
+from cellule.forms import MeetingForm, ScheduleForm
 from cellule.models import Attendance, Meeting
 from cellule.rules import CelluleRight
 from organisation import policy
@@ -38,27 +39,26 @@ def meeting_detail(request, pk: int):
     items = list(meeting.items.select_related("case__person"))
     members = list(cell.memberships.active(meeting.held_at.date()).select_related("user", "institution"))
     presence = dict(meeting.attendances.values_list("membership_id", "presence"))
-    if request.method == "POST":
+    closing = request.method == "POST" and "close" in request.POST
+    form = MeetingForm(request.POST if request.method == "POST" else None, meeting=meeting, items=items,
+                       members=members, presence=presence, closing=closing)
+    if form.is_bound and form.is_valid():
         try:
-            arguments = {"minutes": request.POST.get("minutes", ""),
-                         "decisions": {item.pk: request.POST.get(f"decision-{item.pk}", "") for item in items},
-                         "attendance": {m.pk: request.POST[f"presence-{m.pk}"] for m in members
-                                        if request.POST.get(f"presence-{m.pk}")}}
-            cellule.record_meeting(request.user, meeting, **arguments)
-            if "close" in request.POST:
-                cellule.close_meeting(request.user, meeting, minutes=arguments["minutes"])
-            messages.success(request, "Réunion enregistrée." if "close" not in request.POST else "Réunion close.")
+            with transaction.atomic():  # the minutes recorded and the closing that freezes them, or neither
+                cellule.record_meeting(request.user, meeting, **form.record())
+                if closing:
+                    cellule.close_meeting(request.user, meeting, minutes=form.cleaned_data["minutes"])
+            messages.success(request, "Réunion close." if closing else "Réunion enregistrée.")
             return redirect("meetings:detail", pk=meeting.pk)
         except ActionRefused as refusal:
             messages.error(request, refusal.message)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        except ValidationError as error:  # on the models' fields, not the form's: shown above the form
+            form.add_error(None, error.messages)
     audit.record("meeting.view", obj=meeting, departement=cell.departement.code,
                  details={"signalements": [item.case.reference for item in items]})
     return render(request, "meetings/meeting_detail.html", {
-        "meeting": meeting, "items": items, "closed": meeting.status == Meeting.Status.CLOSED,
-        "presences": Attendance.Presence.choices,
-        "members": [(m, presence.get(m.pk, "")) for m in members]})
+        "meeting": meeting, "form": form, "closed": meeting.status == Meeting.Status.CLOSED},
+        status=400 if form.errors else 200)
 
 
 def last_minutes(request):

@@ -33,7 +33,7 @@ def test_a_meeting_is_scheduled_recorded_and_closed_through_its_pages(client, pe
     member = personas.member_a.memberships.get()
     item = meeting.items.get()
     closing = {f"decision-{item.pk}": "Poursuite de la prise en charge.", f"presence-{member.pk}": "excused",
-               "minutes": "Une situation revue.", "close": ""}
+               "minutes": "Une situation revue.", "close": "", "confirm_close": "on"}
     early = client.post(reverse("meetings:detail", args=[meeting.pk]), closing, follow=True)
     assert "n&#x27;a pas encore eu lieu" in early.content.decode()
     assert Meeting.objects.get().status != "closed"
@@ -85,8 +85,8 @@ def test_bad_input_changes_nothing(client, personas, case):
     assert response.status_code == 400 and "Saisissez une date et une heure valides." in response.content.decode()
     meeting = cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=timezone.now(), cases=[case])
     page = client.post(reverse("meetings:detail", args=[meeting.pk]), {
-        "minutes": "x" * 10001, f"presence-{personas.member_a.memberships.get().pk}": "peut-etre"}, follow=True)
-    assert page.status_code == 200
+        "minutes": "x" * 10001, f"presence-{personas.member_a.memberships.get().pk}": "peut-etre"})
+    assert page.status_code == 400 and "au plus 10000 caractères" in page.content.decode()
     meeting.refresh_from_db()
     assert meeting.minutes == "" and not Attendance.objects.exists()
 
