@@ -1,5 +1,6 @@
 """The monthly report: the coordinator's page, and the national consolidated view (aggregates only)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -14,7 +15,7 @@ from organisation.spreadsheets import to_csv, to_xlsx
 from reporting import actions as report_actions
 from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
-from reporting.forms import TextsForm
+from reporting.forms import SendForm, TextsForm
 from reporting.models import MonthlyReport
 from reporting.national import chart_svg, consolidated, consolidated_rows
 from reporting.rules import ReportRight
@@ -49,6 +50,7 @@ def report_detail(request, month: str):
     report = report_actions.current(request.user, cell, month)
     form = TextsForm(request.POST if request.method == "POST" else None,
                      initial={"results": report.results, "difficulties": report.difficulties})
+    send_form = SendForm(request.POST if request.method == "POST" and "send" in request.POST else None)
     if request.method == "POST":
         try:
             if "save" in request.POST and form.is_valid():
@@ -59,7 +61,7 @@ def report_detail(request, month: str):
                     report = report_actions.edit(request.user, report, **form.cleaned_data)
                 report_actions.validate(request.user, report)
                 messages.success(request, "Compte rendu validé.")
-            elif "send" in request.POST and form.is_valid():  # texts refused: shown, nothing sent
+            elif "send" in request.POST and form.is_valid() and send_form.is_valid():  # else shown, nothing sent
                 if _texts_changed(report, form):
                     raise ActionRefused("Les textes ont été modifiés depuis la validation : enregistrez-les puis "
                                         "validez de nouveau avant d'envoyer. Rien n'a été envoyé.")
@@ -68,7 +70,7 @@ def report_detail(request, month: str):
             elif "correct" in request.POST:
                 report_actions.correct(request.user, report)
                 messages.success(request, "Nouvelle version créée : corrigez-la puis validez-la.")
-            if not form.errors:
+            if not form.errors and not send_form.errors:
                 return redirect("reports:detail", month=str(month))
         except ActionRefused as refusal:
             messages.error(request, refusal.message)
@@ -77,9 +79,10 @@ def report_detail(request, month: str):
     figures = report.figures or compute(cell, month)
     versions = MonthlyReport.objects.filter(cell=cell, month=month.first).order_by("-version")
     return render(request, "reports/report_detail.html", {
-        "cell": cell, "month": month, "report": report, "form": form, "versions": versions,
-        "title": title(figures), "rows": rows(figures, report.results, report.difficulties)},
-        status=400 if form.errors else 200)
+        "cell": cell, "month": month, "report": report, "form": form, "send_form": send_form, "versions": versions,
+        "recipients": settings.REPORT_RECIPIENTS, "title": title(figures),
+        "rows": rows(figures, report.results, report.difficulties)},
+        status=400 if form.errors or send_form.errors else 200)
 
 
 def _texts_changed(report: MonthlyReport, form: TextsForm) -> bool:

@@ -149,7 +149,7 @@ def test_the_report_page_edits_validates_and_sends(client, personas, march):
     assert not MonthlyReport.objects.exists()
     client.post(url, {"save": "", "results": "Bons résultats", "difficulties": ""})
     client.post(url, {"validate": ""})
-    client.post(url, {"send": ""})
+    client.post(url, {"send": "", "confirm_send": "on"})
     assert MonthlyReport.objects.get().status == "sent"
     assert client.get(reverse("reports:detail", args=["2026-13"])).status_code == 404
 
@@ -245,7 +245,7 @@ def test_texts_typed_are_validated_with_the_report_and_never_sent_unsaved(client
     report = MonthlyReport.objects.get(month=datetime.date(2026, 3, 1))
     assert (report.status, report.results) == ("validated", "Résultats tapés")  # not lost
     refused = client.post(url, {"results": "Changés après la validation", "difficulties": "Difficultés tapées",
-                                "send": ""}, follow=True)
+                                "send": "", "confirm_send": "on"}, follow=True)
     assert "Rien n&#x27;a été envoyé" in refused.content.decode()
     report.refresh_from_db()
     assert report.status == "validated" and report.results == "Résultats tapés"
@@ -258,3 +258,18 @@ def test_a_report_is_not_sent_with_texts_refused(client, personas, march):
     response = client.post(url, {"results": "x" * 5001, "difficulties": "D", "send": ""})
     assert response.status_code == 400
     assert MonthlyReport.objects.get(month=datetime.date(2026, 3, 1)).status == "validated"
+
+
+def test_sending_asks_for_a_confirmation_the_server_checks(client, personas, march, settings):
+    settings.REPORT_RECIPIENTS = ["cipdr@exemple.invalid"]
+    client.force_login(personas.coord_a)
+    url = reverse("reports:detail", args=["2026-03"])
+    client.post(url, {"results": "R", "difficulties": "D", "validate": ""})
+    page = client.get(url).content.decode()
+    # What will be sent, to whom, and a box nobody has ticked yet.
+    assert "cipdr@exemple.invalid" in page and 'name="confirm_send"' in page and "checked" not in page
+    refused = client.post(url, {"results": "R", "difficulties": "D", "send": ""})
+    assert refused.status_code == 400 and "Cochez la case pour confirmer l&#x27;envoi" in refused.content.decode()
+    assert MonthlyReport.objects.get(month=datetime.date(2026, 3, 1)).status == "validated" and not mail.outbox
+    client.post(url, {"results": "R", "difficulties": "D", "send": "", "confirm_send": "on"})
+    assert MonthlyReport.objects.get(month=datetime.date(2026, 3, 1)).status == "sent"
