@@ -61,8 +61,17 @@ def test_ending_a_membership_keeps_it_in_the_history(client, personas):
     client.force_login(personas.coord_a)
     membership = personas.member_a.memberships.get()
     yesterday = datetime.date.today() - datetime.timedelta(days=1)
-    client.post(reverse("cell_detail", args=["93"]), {"end": "", "membership": membership.pk,
-                                                      "ends_on": yesterday.isoformat()})
+    url, ending = reverse("cell_detail", args=["93"]), {"end": "", "membership": membership.pk,
+                                                         "ends_on": yesterday.isoformat()}
+    form = client.get(url).content.decode().split('name="membership"')[1].split("</select>")[0]
+    assert '<option value="">— choisir —</option>' in form and "selected" not in form  # nobody chosen for them
+    unconfirmed = client.post(url, ending)
+    assert unconfirmed.status_code == 400 and "Cochez la case pour confirmer la fin" in unconfirmed.content.decode()
+    membership.refresh_from_db()
+    assert membership.ends_on is None
+    nobody = client.post(url, {**ending, "membership": "", "confirm": "on"})
+    assert nobody.status_code == 400 and "Choisissez le membre" in nobody.content.decode()
+    client.post(url, {**ending, "confirm": "on"})
     membership.refresh_from_db()
     assert membership.ends_on == yesterday and membership.history.count() == 2
     page = client.get(reverse("cell_detail", args=["93"])).content.decode()
@@ -73,7 +82,7 @@ def test_ending_a_membership_keeps_it_in_the_history(client, personas):
 def test_others_cannot_change_the_composition(client, personas, institution, name):
     client.force_login(getattr(personas, name))
     response = client.post(reverse("cell_detail", args=["93"]), {
-        "end": "", "membership": personas.coord_a.memberships.get().pk, "ends_on": "2026-01-01"})
+        "end": "", "membership": personas.coord_a.memberships.get().pk, "ends_on": "2026-01-01", "confirm": "on"})
     assert response.status_code in (403, 404)
     assert personas.coord_a.memberships.get().ends_on is None
 
