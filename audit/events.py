@@ -50,40 +50,69 @@ def describe(action: str, details: dict) -> str:
     return event_type.label + rendered
 
 
-def _value(value) -> str:
-    if value in (None, "", [], {}):
-        return "∅"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    return str(value)
+EMPTY = "(vide)"
 
 
-def summary(captions: dict[str, str]) -> Callable[[dict], str]:
-    """A renderer of the details named in ``captions`` (``{key: French caption}``), in that order."""
+def value(raw, choices: dict[str, str] | None = None) -> str:
+    """A detail's value in words: a choice by its label, a list or a mapping item by item, an absent
+    value as ``EMPTY``."""
+    if raw in (None, "", [], {}):
+        return EMPTY
+    if isinstance(raw, bool):
+        return "oui" if raw else "non"
+    if isinstance(raw, list):
+        return ", ".join(_item(item, choices) for item in raw)
+    if isinstance(raw, dict):
+        return ", ".join(f"{key} : {_item(item, choices)}" for key, item in raw.items())
+    return _item(raw, choices)
+
+
+def _item(item, choices: dict[str, str] | None) -> str:
+    return str(choices.get(item, item)) if choices and isinstance(item, str) else str(item)
+
+
+class FieldLabels(dict):
+    """The French name of each field (``{name: label}``), and the label of each value of the fields
+    that have choices (``.choices``: ``{name: {value: label}}``)."""
+
+    def __init__(self, names: dict[str, str], choices: dict[str, dict[str, str]]) -> None:
+        super().__init__(names)
+        self.choices = choices
+
+
+def summary(captions: dict[str, str], choices: dict[str, dict[str, str]] | None = None) -> Callable[[dict], str]:
+    """A renderer of the details named in ``captions`` (``{key: French caption}``), in that order; the
+    values of a key in ``choices`` by their labels."""
+    choices = choices or {}
 
     def render(details: dict) -> str:
-        parts = [f"{caption} : {_value(details[key])}" for key, caption in captions.items() if key in details]
+        parts = [f"{caption} : {value(details[key], choices.get(key))}" for key, caption in captions.items()
+                 if key in details]
         return f" — {' ; '.join(parts)}" if parts else ""
 
     return render
 
 
 def changes(details: dict, field_labels: dict[str, str]) -> str:
-    """The ``changements`` of an edit (``audit.changes.diff``), field by field, before → after."""
+    """The ``changements`` of an edit (``audit.changes.diff``), field by field, before → after, a
+    choice by its label when ``field_labels`` knows it (``FieldLabels``)."""
     if not details.get("changements"):
         return ""
     parts = []
+    known = getattr(field_labels, "choices", {})
     for name, change in details["changements"].items():
-        label = field_labels.get(name, name)
-        parts.append(f"{label[:1].upper()}{label[1:]} : {_value(change.get('avant'))} → {_value(change.get('après'))}")
+        label, choices = field_labels.get(name, name), known.get(name)
+        parts.append(f"{label[:1].upper()}{label[1:]} : {value(change.get('avant'), choices)} → "
+                     f"{value(change.get('après'), choices)}")
     return " — " + " ; ".join(parts)
 
 
-def field_labels(*models) -> dict[str, str]:
-    """The French name of each field of ``models`` (a later model's name wins)."""
-    return {f.name: str(f.verbose_name) for model in models for f in model._meta.concrete_fields}
+def field_labels(*models) -> FieldLabels:
+    """The French name of each field of ``models``, and the labels of their choices (a later model's
+    name wins)."""
+    fields = [f for model in models for f in model._meta.concrete_fields]
+    return FieldLabels({f.name: str(f.verbose_name) for f in fields},
+                       {f.name: {str(k): str(v) for k, v in f.flatchoices} for f in fields if f.choices})
 
 
 # The trail's own types: refusals of access, signing in and out (``audit.signals``), its checks.
@@ -95,6 +124,7 @@ register({
     "auth.locked_out": "Connexion bloquée après des échecs répétés",
 })
 register({"audit.verify": "Vérification de l'intégrité du journal"},
-         render=summary({"vérifiés": "événements vérifiés", "intègre": "intègre", "message": "résultat"}))
+         render=summary({"vérifiés": "événements vérifiés", "intègre": "intègre", "durée_ms": "durée (ms)",
+                         "message": "résultat"}))
 register({"audit.checkpoint": "Point de contrôle signé"},
          render=summary({"rang": "rang", "empreinte": "empreinte", "clé": "clé"}))

@@ -8,11 +8,13 @@ so changing one byte of an event, a digest or the signature makes it fail.
 
 import csv
 import datetime
+import json
 
 from django.db.models import F
 from django.utils import timezone
 
 from audit import chain, sealer, signing
+from audit import events as event_types
 from audit.models import Seal
 
 FORMAT = "cellule-de-suivi/audit-bundle/1"
@@ -20,10 +22,11 @@ MAX_LINKS = 500_000
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
-    ("seq", "Rang"), ("time", "Date et heure (UTC)"), ("actor_label", "Auteur"), ("actor_role", "Rôle"),
-    ("actor_cell", "Cellule de l'auteur"), ("ip", "Adresse IP"), ("request_id", "Requête"), ("action", "Action"),
-    ("object_type", "Type d'objet"), ("object_id", "Identifiant"), ("departement", "Département"),
-    ("details", "Détails"), ("hash", "Empreinte"),
+    ("seq", "Rang"), ("time", "Date et heure (heure de Paris)"), ("actor_label", "Auteur"), ("actor_role", "Rôle"),
+    ("actor_cell", "Cellule de l'auteur"), ("ip", "Adresse IP"), ("request_id", "Requête"),
+    ("description", "Événement"), ("action", "Type d'événement (code)"), ("object_type", "Type d'objet"),
+    ("object_id", "Identifiant"), ("departement", "Département"), ("details", "Détails (JSON)"),
+    ("hash", "Empreinte"),
 ]
 
 
@@ -36,14 +39,19 @@ def csv_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def write_csv(events, stream) -> int:
+def write_csv(events, stream, role_labels: dict[str, str] | None = None) -> int:
+    """The events for reading in a spreadsheet: in French (the event described, the author's role by
+    its label from ``role_labels``, times in Paris), the details as JSON, the seal's rank and hash."""
     writer = csv.writer(stream, delimiter=";")
     writer.writerow([label for _, label in CSV_COLUMNS])
-    count = 0
-    columns = [name for name, _ in CSV_COLUMNS if name not in ("seq", "hash")]
+    count, role_labels = 0, role_labels or {}
+    columns = [name for name, _ in CSV_COLUMNS if name not in ("seq", "hash", "description")]
     rows = events.order_by("id").values(*columns, seq=F("seal__seq"), hash=F("seal__hash"))
     for row in rows.iterator(chunk_size=2000):
-        row["time"] = row["time"].astimezone(datetime.UTC).isoformat(timespec="seconds")
+        row["description"] = event_types.describe(row["action"], row["details"])
+        row["time"] = timezone.localtime(row["time"]).isoformat(sep=" ", timespec="seconds")
+        row["actor_role"] = role_labels.get(row["actor_role"], row["actor_role"])
+        row["details"] = json.dumps(row["details"], ensure_ascii=False, sort_keys=True) if row["details"] else ""
         writer.writerow([csv_cell(row[name]) for name, _ in CSV_COLUMNS])
         count += 1
     return count

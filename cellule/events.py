@@ -1,6 +1,7 @@
 """The events of the cellule's life, in French (``audit.events``)."""
 
 from audit import events
+from cellule.models import InterviewRequest
 
 events.register({
     "meeting.schedule": "Réunion programmée",
@@ -13,4 +14,5 @@ events.register({
     "support_session.create": "Séance de groupe de parole enregistrée",
     "support_group.view": "Consultation des groupes de parole",
 }, render=events.summary({"date": "date", "ordre_du_jour": "ordre du jour", "état": "état",
-                          "familles": "familles", "nom": "nom", "signalements": "signalements affichés"}))
+                          "familles": "familles", "nom": "nom", "signalements": "signalements affichés"},
+                         choices={"état": dict(InterviewRequest.Status.choices)}))

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from audit import events as event_types
 from inspection.rules import within_days
 from project.forms import DATE, BaseForm
 
@@ -11,14 +12,15 @@ class EventSearchForm(BaseForm):
     departement = forms.ChoiceField(label="Département", required=False)
     reference = forms.CharField(label="Référence du signalement", max_length=20, required=False)
     user = forms.CharField(label="Utilisateur (identifiant)", max_length=150, required=False)
-    action = forms.CharField(label="Action (ex. case.view, case.assign, access.denied)", max_length=64,
-                             required=False)
+    action = forms.ChoiceField(label="Événement", required=False)
     start = forms.DateField(label="Du", required=False, widget=DATE)
     end = forms.DateField(label="Au", required=False, widget=DATE)
 
     def __init__(self, *args, departements: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departement"].choices = [("", "Tous ceux du mandat"), *departements]
+        types = sorted(event_types.registered(), key=event_types.label)
+        self.fields["action"].choices = [("", "Tous"), *((action, event_types.label(action)) for action in types)]
 
     def clean(self):
         data = super().clean()
@@ -39,5 +41,5 @@ class EventSearchForm(BaseForm):
             person = get_user_model().objects.filter(username=username).first()
             events = events.filter(actor=person) if person else events.filter(actor_label=username)
         if data.get("action"):
-            events = events.filter(action__startswith=data["action"].strip())
+            events = events.filter(action=data["action"])
         return events.filter(within_days(data.get("start"), data.get("end")))

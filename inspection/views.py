@@ -6,10 +6,11 @@ Every page here is itself a read of the trail, recorded as an event in the dépa
 import io
 import json
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 import audit
@@ -18,11 +19,13 @@ from audit.exports import ExportTooLarge, build_bundle, write_csv
 from audit.models import Event
 from cases.models import Case
 from cases.rules import CaseRight
+from inspection import actions as inspection
 from inspection import queries
 from inspection.forms import EventSearchForm
 from inspection.rules import InspectionRight
 from organisation import policy
 from organisation.models import Role
+from project.forms import ConfirmForm
 
 PAGE_SIZE = 50
 
@@ -67,7 +70,7 @@ def export(request, kind: str):
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     if kind == "csv":
         buffer = io.StringIO()
-        count = write_csv(events, buffer)
+        count = write_csv(events, buffer, role_labels=dict(Role.choices))
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="journal-audit-{stamp}.csv"'
     else:
@@ -103,14 +106,22 @@ def user_activity(request, username: str):
 
 def integrity(request):
     _require_mandate(request)
-    # Each run of verify_audit is an event of the trail itself: chained, protected like the others.
-    checks = [{"ran_at": e.time, "verified": e.details.get("vérifiés", 0), "ok": e.details.get("intègre", False),
-               "message": e.details.get("message", "")}
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():  # "Vérifier maintenant": a bounded check, recorded
+        result = inspection.verify_now(request.user)
+        level = messages.SUCCESS if result["intègre"] else messages.ERROR
+        messages.add_message(request, level, f"{result['message']} Durée : {result['durée_ms']} ms.")
+        return redirect("inspection:integrity")
+    # Each check (verify_audit, or an inspector's on demand) is an event of the trail itself: chained,
+    # protected like the others.
+    checks = [{"ran_at": e.time, "by": e.actor_label, "verified": e.details.get("vérifiés", 0),
+               "ok": e.details.get("intègre", False), "message": e.details.get("message", ""),
+               "duration_ms": e.details.get("durée_ms")}
               for e in queries.integrity_checks()]
     window, head = sealer.unsealed(), sealer.head()  # as they were before this page's own read
     _read("audit.integrity", request)
     return render(request, "inspection/integrity.html", {"checks": checks, "last": checks[0] if checks else None,
-                                                         "window": window, "head": head})
+                                                         "window": window, "head": head, "recent": inspection.RECENT})
 
 
 def inspection_reads(request):

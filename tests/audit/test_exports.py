@@ -44,8 +44,8 @@ def test_the_csv_export_escapes_formulas_and_is_recorded(client, personas):
     response = client.get(reverse("inspection:export_csv"), {"departement": "93"})
     assert response["Content-Disposition"].startswith('attachment; filename="journal-audit-')
     rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][:3] == ["Rang", "Date et heure (UTC)", "Auteur"]
-    assert ["'@SUM(A1)"] == [row[9] for row in rows if row[7] == "test.injection"]
+    assert rows[0][:3] == ["Rang", "Date et heure (heure de Paris)", "Auteur"]
+    assert ["'@SUM(A1)"] == [row[10] for row in rows if row[8] == "test.injection"]
     assert not any(cell.startswith(FORMULA_PREFIXES) for row in rows for cell in row)
     export = Event.objects.get(action="export.audit_csv")
     assert (export.actor, export.departement) == (personas.inspector, "93")
@@ -57,7 +57,7 @@ def bundle_file(client, personas, tmp_path):
     CaseFactory(coordinator=personas.coord_b)
     CaseFactory(coordinator=personas.coord_a)
     client.force_login(personas.inspector)
-    response = client.get(reverse("inspection:export_bundle"), {"departement": "93", "action": "case."})
+    response = client.get(reverse("inspection:export_bundle"), {"departement": "93", "action": "case.intake"})
     path = tmp_path / "paquet.json"
     path.write_bytes(response.content)
     return path

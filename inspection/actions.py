@@ -1,0 +1,39 @@
+"""The inspection's one write: a check of the trail's integrity on demand, itself an event of the trail."""
+
+import time
+
+from django.db import transaction
+
+import audit
+from audit import chain, sealer, verification
+from audit.models import Seal
+from inspection.rules import InspectionRight
+from organisation import policy
+
+# A check on demand re-computes the last RECENT links of the chain: on PostgreSQL about a second at
+# national size; the whole chain is re-computed each night by ``verify_audit`` (docs/security.md).
+RECENT = 100_000
+
+
+def verify_now(actor) -> dict:
+    """Seal what can be, re-compute the last ``RECENT`` links of the chain from the stored hash before
+    them, and record the check (``audit.verify``) with its result and duration; its details."""
+    if not policy.scope(actor).mandates:
+        raise policy.AccessDenied(actor, InspectionRight.VIEW_AUDIT)
+    started = time.monotonic()
+    sealer.seal()
+    first = max(1, sealer.head().seq - RECENT + 1)
+    before = Seal.objects.filter(seq__lt=first).order_by("-seq").values_list("seq", "hash").first()
+    result = verification.verify(first, *(before or (0, chain.GENESIS)), strays=False)
+    if result.ok:
+        message = (f"Journal d'audit intègre sur ses {result.verified} derniers événements "
+                   f"(rangs {first} à {result.last_seq}).")
+    else:
+        message = (f"Journal d'audit altéré après {result.verified} événement(s) vérifié(s) depuis le rang "
+                   f"{first} : première rupture à l'{result.broken}.")
+    details = {"vérifiés": result.verified, "premier_rang": first, "dernier_rang": result.last_seq,
+               "intègre": result.ok, "durée_ms": round((time.monotonic() - started) * 1000),
+               "message": message[:500], "mode": "à la demande"}
+    with transaction.atomic():
+        audit.record("audit.verify", actor=actor, details=details)
+    return details
