@@ -30,7 +30,8 @@ def pages(personas) -> list[tuple[str, str]]:
         ("inspector", reverse("inspection:search")), ("inspector", reverse("inspection:integrity")),
         ("national", reverse("mandates")), ("national", reverse("national:view")),
         ("admin", reverse("admin:index")), ("admin", reverse("admin:auth_user_change", args=[personas.member_a.pk])),
-    ] + [(None, reverse(f"legal:{page}")) for page in ("sitemap", "accessibility", "notice", "personal_data", "cookies")]
+    ] + [(None, reverse(f"legal:{page}")) for page in ("sitemap", "accessibility", "notice", "personal_data",
+                                                        "cookies")]
 
 
 def test_every_page_keeps_the_strict_policy_and_stays_out_of_caches(client, personas):
