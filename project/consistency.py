@@ -68,6 +68,16 @@ def _open_tasks() -> Iterator[str]:
                 yield case.reference
 
 
+@check("un signalement clôturé n'a plus de prise en charge en cours, et chacune est d'une institution de son département "
+       "ou nationale")
+def _measures() -> Iterator[str]:
+    open_on_closed = CareMeasure.objects.filter(case__state=State.CLOSED, ends_on__isnull=True)
+    elsewhere = CareMeasure.objects.filter(institution__departement__isnull=False).exclude(
+        institution__departement=F("case__departement"))
+    for measures in (open_on_closed, elsewhere):
+        yield from (f"prise en charge {pk}" for pk in measures.values_list("pk", flat=True))
+
+
 @check("chaque processus a une tâche de départ terminée")
 def _start_tasks() -> Iterator[str]:
     starts = Count("task", filter=Q(task__flow_task_type="START", task__status="DONE"))

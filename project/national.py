@@ -23,7 +23,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 
 from audit import canonical, sealer
-from audit.changes import snapshot
+from audit.changes import diff, snapshot
 from audit.models import Event
 from cases.models import (
     CareMeasure,
@@ -97,7 +97,8 @@ def cellules() -> list[Cellule]:
             coordinator = next(m.user for m in members if m.role == Role.COORDINATOR)
             workers = [m.user for m in members if m.role == Role.MEMBER] or [coordinator]
             contacts = [m.user for m in members if m.contacts_families]
-            institutions = list(Institution.objects.filter(membership__cell=cell).distinct())
+            institutions = (list(Institution.objects.filter(departement=departement))
+                            or list(Institution.objects.serving(departement.pk)))
             found.append(Cellule(departement, coordinator, contacts + [w for w in workers if w not in contacts],
                                  institutions))
     return found
@@ -108,10 +109,11 @@ def _new_cell(departement: Departement, name: str) -> Cell:
     cell = organisation.save_reference(SYSTEM, Cell(departement=departement, chair_function="prefect",
                                                      meeting_periodicity="monthly",
                                                      installed_on=datetime.date(2015, 4, 1)))
-    prefecture = organisation.save_reference(SYSTEM, Institution(name=f"Préfecture — {name} ({departement.code})",
-                                                                 category=Institution.Category.STATE))
+    prefecture = organisation.save_reference(SYSTEM, Institution(
+        name=f"Préfecture — {name} ({departement.code})", category=Institution.Category.STATE, departement=departement))
     association = organisation.save_reference(SYSTEM, Institution(
-        name=f"Association de prévention — {name} ({departement.code})", category=Institution.Category.ASSOCIATION))
+        name=f"Association de prévention — {name} ({departement.code})", category=Institution.Category.ASSOCIATION,
+        departement=departement))
     people = [(f"coord{code}", Role.COORDINATOR, prefecture, False)] + [
         (f"membre{code}.{i}", Role.MEMBER, association, i < 2) for i in range(MEMBERS_PER_CELL)]
     rng = random.Random(code)  # noqa: S311 (fictitious people)
@@ -137,6 +139,7 @@ class Story:
         self.at = datetime.datetime.combine(received + DAY * rng.randint(0, 2), datetime.time(8), datetime.UTC)
         self.at = min(self.at + datetime.timedelta(minutes=rng.randint(0, 600)), self.now)
         self.open_tasks: dict[str, dict] = {}
+        self.measure: CareMeasure | None = None
         self.case = self._intake(received)
 
     # --- time and rows ----------------------------------------------------------------------------
@@ -263,6 +266,9 @@ class Story:
         for task in self.open_tasks.values():
             self._write_task(task)
         self.w.add(self.t.case, self.case)
+        if self.measure is not None:
+            self.w.add(self.t.measure, {f.attname: getattr(self.measure, f.attname)
+                                        for f in self.measure._meta.concrete_fields})
         self.w.add(self.t.process, self.process)
         self.w.add(self.t.case_process, self.process)
 
@@ -311,14 +317,20 @@ class Story:
                               modality=self.rng.choice(CareMeasure.Modality.values),
                               beneficiary=self.rng.choice(CareMeasure.Beneficiary.values),
                               institution_id=self.rng.choice(self.cellule.institutions).pk, starts_on=self.at.date())
-        values = {f.attname: getattr(measure, f.attname) for f in measure._meta.concrete_fields}
-        self._with_history(self.t.measure, self.t.measure_history, values, self.referent)
+        self.measure = measure  # written with its last values, when the story ends
+        self.measure_row(measure, "+", self.referent)
         self.event("case.care_measure_add", self.referent, {"mesure": snapshot(measure)})
         self.case["state"] = State.IN_CARE
         self.complete(TaskType.SET_UP_CARE, self.referent)
         self.open_task(TaskType.REVIEW, owner=self.referent)
         self.transition("start_care", self.referent, State.ASSIGNED)
         return True
+
+    def measure_row(self, measure: CareMeasure, kind: str, user) -> None:
+        """The measure's history row as it is now (its own row is written when the story ends)."""
+        values = {f.attname: getattr(measure, f.attname) for f in measure._meta.concrete_fields}
+        self.w.add(self.t.measure_history, {**values, "history_date": self.at, "history_type": kind,
+                                            "history_user_id": user.pk, "history_change_reason": None})
 
     def reviews(self) -> bool:
         """Reviews every month or so; the last one may propose the closure."""
@@ -354,6 +366,14 @@ class Story:
         if proposed:
             self.claim(TaskType.DECIDE_CLOSURE, coordinator)
             self.complete(TaskType.DECIDE_CLOSURE, coordinator)
+        if self.measure is not None:  # the closure ends the measure under way (cases.actions.end_open_measures)
+            before = snapshot(self.measure)
+            self.measure.ends_on = self.at.date()
+            self.measure.outcome = (CareMeasure.Outcome.COMPLETED if reason == ClosureReason.COMPLETED
+                                    else CareMeasure.Outcome.INTERRUPTED)
+            self.measure_row(self.measure, "~", coordinator)
+            self.event("case.care_measure_end", coordinator,
+                       {"mesure": self.measure.pk, "changements": diff(before, snapshot(self.measure))})
         self.cancel_open()
         self.process.update(status="DONE", finished=self.at)
         self.transition("close", coordinator, before, motif=reason, note=note)

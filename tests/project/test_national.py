@@ -91,6 +91,9 @@ def test_check_consistency_names_each_broken_invariant(national):
     Person.history.filter(id=person.pk).delete()
     counter = CaseCounter.objects.first()
     CaseCounter.objects.filter(pk=counter.pk).update(last=0)
+    elsewhere = CareMeasure.objects.exclude(case=closed_by_hand).select_related("case").first()
+    foreign = Institution.objects.exclude(departement=elsewhere.case.departement).filter(departement__isnull=False)[0]
+    CareMeasure.objects.filter(pk=elsewhere.pk).update(institution=foreign)
 
     found = broken()
 
@@ -103,7 +106,10 @@ def test_check_consistency_names_each_broken_invariant(national):
     assert found["chaque jeune, proche, contact et prise en charge a son historique"] == [f"jeune {person.pk}"]
     assert found["chaque signalement a son jeune, son processus, et une référence qui suit son numéro"] == [
         f"compteur {counter.departement_id}/{counter.year}"]
-    with pytest.raises(CommandError, match="6 invariant"):
+    assert set(found["un signalement clôturé n'a plus de prise en charge en cours, et chacune est d'une institution "
+                     "de son département ou nationale"]) == {
+        f"prise en charge {closed_by_hand.care_measures.get().pk}", f"prise en charge {elsewhere.pk}"}
+    with pytest.raises(CommandError, match="7 invariant"):
         call_command("check_consistency", stdout=io.StringIO())
 
 
