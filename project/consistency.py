@@ -68,8 +68,8 @@ def _open_tasks() -> Iterator[str]:
                 yield case.reference
 
 
-@check("un signalement clôturé n'a plus de prise en charge en cours, et chacune est d'une institution de son département "
-       "ou nationale")
+@check("un signalement clôturé n'a plus de prise en charge en cours, et chacune est d'une institution "
+       "de son département ou nationale")
 def _measures() -> Iterator[str]:
     open_on_closed = CareMeasure.objects.filter(case__state=State.CLOSED, ends_on__isnull=True)
     elsewhere = CareMeasure.objects.filter(institution__departement__isnull=False).exclude(
