@@ -6,4 +6,4 @@ class AuditConfig(AppConfig):
     verbose_name = "Journal d'audit"
 
     def ready(self) -> None:
-        from audit import signals  # noqa: F401  (connects the login/logout receivers)
+        from audit import jobs, signals  # noqa: F401  (registers job.run; connects the login/logout receivers)

@@ -1,7 +1,7 @@
 """The events a case's entry points and pages record, in French (``audit.events``)."""
 
 from audit import events
-from cases.models import CareMeasure, Case, ClosureReason, NoContactReason, Person, Relative, State
+from cases.models import CareMeasure, Case, ClosureReason, Consent, NoContactReason, Person, Relative, State
 
 FIELDS = events.field_labels(Person, Relative, CareMeasure, Case)
 
@@ -24,7 +24,8 @@ def render(details: dict) -> str:
     if details.get("motif"):
         text += f" ({_reason(details['motif'])})"
     if details.get("référent"):
-        text += f" — Référent : {details['référent'].get('avant') or '∅'} → {details['référent'].get('après')}"
+        referent = details["référent"]
+        text += f" — Référent : {events.value(referent.get('avant'))} → {events.value(referent.get('après'))}"
     return text + events.changes(details, FIELDS)
 
 
@@ -46,8 +47,12 @@ events.register({
     "case.person_edit": "Fiche du jeune modifiée",
     "case.relative_add": "Proche ajouté",
     "case.relative_edit": "Proche modifié",
-    "case.consent": "Adhésion enregistrée",
 }, render=render)
+# Whose consent ("de" is a party here, not a state), its status and its date.
+events.register({"case.consent": "Adhésion enregistrée"},
+                render=events.summary({"de": "de", "adhésion": "adhésion", "date": "date"},
+                                      choices={"de": dict(Consent.Party.choices),
+                                               "adhésion": dict(Consent.Status.choices)}))
 # The motive of a consultation is shown on its own by the inspectors' pages.
 events.register({"case.view": "Consultation du signalement"})
 events.register({"case.list": "Consultation de la liste des signalements"},

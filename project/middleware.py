@@ -17,6 +17,7 @@ from organisation import policy
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SIGNING_IN = ("logout", "second_factor_enrol", "second_factor_verify")  # what read-only roles post too
+READ_ONLY_POSTS = ("inspection:integrity",)  # and "Vérifier maintenant": a check of the trail, recorded
 
 
 @functools.cache
@@ -39,6 +40,8 @@ class ReadOnlyRolesMiddleware:
         if request.method in SAFE_METHODS or not request.user.is_authenticated:
             return None
         if request.path in _paths(SIGNING_IN) or not policy.read_only(request.user):
+            return None
+        if request.method == "POST" and request.path in _paths(READ_ONLY_POSTS):
             return None
         # Raised outside any view, so recorded here: the audit middleware only sees views' exceptions.
         denied = policy.AccessDenied(request.user, "write")
@@ -101,7 +104,7 @@ class SecondFactorMiddleware:
     a password; never outside demo mode."""
 
     OPEN = ("second_factor_enrol", "second_factor_verify", "logout", "login", "legal:sitemap", "legal:accessibility",
-            "legal:notice", "legal:personal_data", "legal:cookies")
+            "legal:notice", "legal:personal_data", "legal:cookies", "health")
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response

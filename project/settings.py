@@ -248,6 +248,8 @@ AUDIT_ACTOR = "organisation.policy.audit_actor"
 # Events are sealed after a commit at most once per this many milliseconds in each process, and by
 # `manage.py seal_audit --every 1` run as a service (audit.sealer).
 AUDIT_SEAL_INTERVAL = env_int(ENV, "AUDIT_SEAL_INTERVAL_MS", 1000) / 1000
+# /health/ answers 503 when events have waited longer than this to be sealed (the sealer is down).
+HEALTH_UNSEALED_SECONDS = env_int(ENV, "HEALTH_UNSEALED_SECONDS", 300)
 
 # The audit trail's client address: the number of reverse proxies in front of the application whose
 # X-Forwarded-For entries are trusted (0: the peer's address).

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from organisation import views as organisation_views
-from project import second_factor, views
+from project import health, second_factor, views
 from project.admin import admin_site
 from project.forms import LoginForm
 
@@ -33,6 +33,7 @@ urlpatterns = [
     path("mandats/", organisation_views.mandates, name="mandates"),
     path("mandats/<int:pk>/approuver/", organisation_views.approve_mandate, name="mandate_approve"),
     path("", include(legal_urls)),
+    path("health/", health.health, name="health"),  # for the reverse proxy and the monitoring, no login
     path("admin/", admin_site.urls),
 ]
 if settings.PROCONNECT:  # optional (organisation.proconnect)

@@ -64,7 +64,7 @@ def test_a_type_cannot_be_registered_twice():
 def test_details_are_rendered_in_french():
     assert events.describe("case.assign", {"de": "received", "vers": "assigned", "motif": "no_details",
                                            "référent": {"avant": None, "après": "Ana Roy (ana)"}}) == (
-        "Référent désigné : Reçu → Attribué (Pas de coordonnées de la famille) — Référent : ∅ → Ana Roy (ana)")
+        "Référent désigné : Reçu → Attribué (Pas de coordonnées de la famille) — Référent : (vide) → Ana Roy (ana)")
     assert events.describe("case.person_edit", {"changements": {"commune": {"avant": "Bobigny", "après": "Pantin"}}}) \
         == "Fiche du jeune modifiée — Commune de résidence : Bobigny → Pantin"
     assert events.describe("mobile_request.decline", {"demande": 4, "motif": "Équipe complète."}) == (

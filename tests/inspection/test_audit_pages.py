@@ -57,8 +57,6 @@ def test_every_event_type_the_demo_records_has_a_french_label(demo, db):
         assert events.label(action) != action and events.label(action)[0].isupper(), action
 
 
-@pytest.mark.xfail(strict=True, reason="cases/events.py renders case.consent's party as a state (« family ») and "
-                                       "writes ∅ for a case that had no referent (see the report)")
 def test_the_details_of_every_event_of_the_demo_read_in_words(demo, db):
     codes = choice_codes() - set(User.objects.values_list("username", flat=True))  # "admin" is an account too
     raw = {(event.action, word) for event in Event.objects.all()

@@ -104,11 +104,15 @@ def test_inspectors_cannot_write_anywhere(personas, cases):
     client.force_login(personas.inspector)
     signing_in = {"logout", "second_factor_enrol", "second_factor_verify"}  # their own login, not the cases'
     urls = sorted({path for path, name in walk() if name not in signing_in})
+    checked = 0
     for path in urls:
         path = path.replace("/93/", f"/{cases[0].pk}/") if path.startswith("/signalements/") else path
         for method in UNSAFE:
+            if (method, path) == ("post", reverse("inspection:integrity")):
+                continue  # "Vérifier maintenant": tests/inspection/test_integrity.py
             assert getattr(client, method)(path).status_code == 403, (method, path)
-    assert Event.objects.filter(action="access.denied", actor=personas.inspector).count() == len(urls) * len(UNSAFE)
+            checked += 1
+    assert Event.objects.filter(action="access.denied", actor=personas.inspector).count() == checked
     assert client.post(reverse("logout")).status_code == 302
 
 

@@ -55,8 +55,6 @@ def test_the_page_shows_the_last_check_and_offers_one_now(client, personas):
     assert re.search(r"\d+ événements vérifiés en \d+ ms", page)
 
 
-@pytest.mark.xfail(strict=True, reason="project/middleware.py refuses every POST of a read-only role: "
-                                       "the integrity page's POST is to be let through (see the report)")
 def test_an_inspector_checks_now_through_the_page(client, personas):
     sealed_events(3)
     client.force_login(personas.inspector)

@@ -17,9 +17,11 @@ from cases import actions
 from cases.rules import CaseRight
 from cellule import actions as cellule
 from cellule.models import SupportGroup
+from inspection import actions as inspection
 from mobile_team import actions as mobile
 from organisation import actions as organisation
 from organisation.models import Departement, Institution, Mandate, Membership
+from organisation.policy import SYSTEM
 from reporting import actions as reports
 from reporting.figures import Month
 from tests.cases.factories import CaseFactory
@@ -27,7 +29,8 @@ from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.mobile_team.factories import mobile_request
 from tests.organisation.factories import MembershipFactory, UserFactory
 from tests.urls import walk
-from workflows import tasks
+from workflows import escalation, tasks
+from workflows.models import CaseTask
 
 # URL name: (who opens it, its arguments, the read it records — None where no personal data of a
 # case, a family or a young person is shown). The admin shows accounts and reference data only.
@@ -40,6 +43,7 @@ PAGES = {
     "password_reset_complete": (None, lambda c: [], None),
     **{f"legal:{page}": (None, lambda c: [], None)
        for page in ("sitemap", "accessibility", "notice", "personal_data", "cookies")},  # the footer's pages
+    "health": (None, lambda c: [], None),  # for the proxy and the monitoring: no personal data
     "cases:list": ("coord_a", lambda c: [], "case.list"),
     "cases:intake": ("coord_a", lambda c: [], None),
     "cases:detail": ("coord_a", lambda c: [c.case.pk], "case.view"),
@@ -174,7 +178,15 @@ ENTRY_POINTS = {
     "decline_closure": (lambda p, c: (actions.complete_review(p.member_a, c.case, note="RAS", propose_closure=True),
                                       actions.decline_closure(p.coord_a, c.case, note="On continue.")),
                         "case.closure_declined"),
-    "close": (lambda p, c: actions.close(p.coord_a, c.case, reason="left", note="Départ."), "case.close"),
+    "close": (lambda p, c: actions.close(p.coord_a, c.case, reason="left", note="Départ.",
+                                         measures_outcome="interrupted"), "case.close"),
+    "edit_care_measure": (lambda p, c: actions.edit_care_measure(p.member_a, c.measure, modality="health"),
+                          "case.care_measure_edit"),
+    "remove_care_measure": (lambda p, c: actions.remove_care_measure(p.coord_a, actions.add_care_measure(
+        p.member_a, c.case, modality="health", beneficiary="family", institution=c.measure.institution,
+        starts_on=TODAY), reason="Saisie en double."), "case.care_measure_remove"),
+    "verify_now": (lambda p, c: inspection.verify_now(p.inspector), "audit.verify"),
+    "escalate": (lambda p, c: escalate_only(c.review), "task.escalate"),
     "reopen": (lambda p, c: actions.reopen(p.coord_a, CaseFactory(coordinator=p.coord_a, closed=True),
                                            reason="Nouveaux faits."), "case.reopen"),
     "transfer": (lambda p, c: actions.transfer(p.coord_a, c.case, destination=Departement.objects.get(code="69"),
@@ -237,6 +249,12 @@ ENTRY_POINTS = {
 }
 
 
+def escalate_only(task):
+    """The daily escalation, the other open tasks taken as escalated already."""
+    CaseTask.objects.exclude(pk=task.pk).update(escalated_on=TODAY)
+    return escalation.escalate(SYSTEM, TODAY + datetime.timedelta(days=90))
+
+
 def public_functions(module) -> set[str]:
     return {name for name, value in vars(module).items()
             if inspect.isfunction(value) and value.__module__ == module.__name__ and not name.startswith("_")}
@@ -246,6 +264,7 @@ def test_every_entry_point_is_in_the_table():
     public = set(actions.__all__) | public_functions(organisation) | public_functions(cellule)
     public |= public_functions(mobile)
     public |= public_functions(reports) - {"current"}  # current() reads, or returns an unsaved draft
+    public |= public_functions(inspection) | {"escalate"}  # workflows.escalation.due() only reads
     assert public | {"claim", "release"} == set(ENTRY_POINTS)
 
 

@@ -9,7 +9,7 @@ from tests.urls import walk
 
 # The login page, the pages of an invitation link (protected by its one-time token), the footer's legal pages.
 PUBLIC = {"login", "password_reset_confirm", "password_reset_complete", "legal:sitemap", "legal:accessibility",
-          "legal:notice", "legal:personal_data", "legal:cookies"}
+          "legal:notice", "legal:personal_data", "legal:cookies", "health"}
 URLS = sorted(set(walk()))
 
 
