@@ -94,8 +94,13 @@ class MeetingForm(BaseForm):
 
 class GroupForm(BaseForm):
     name = forms.CharField(label="Nom du groupe", max_length=200)
-    institution = forms.ModelChoiceField(label="Association", empty_label="— choisir —",
-                                         queryset=Institution.objects.filter(category="association"))
+    institution = forms.ModelChoiceField(label="Association", empty_label="— choisir —", queryset=Institution.objects)
+
+    def __init__(self, *args, cell, **kwargs):
+        """The associations of the cellule's département, and the national ones."""
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.serving(cell.departement_id).filter(
+            category=Institution.Category.ASSOCIATION)
 
 
 class SessionForm(BaseForm):

@@ -10,7 +10,7 @@ from organisation.models import Cell, Institution, Membership
 class Meeting(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "Prévue"
-        CLOSED = "closed", "Close"
+        CLOSED = "closed", "Clôturée"
 
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="meetings", verbose_name="cellule")
     held_at = models.DateTimeField("date et heure")

@@ -23,7 +23,7 @@ ScheduleForm = form_class("ScheduleForm", {
     "scheduled_at": forms.DateTimeField(label="Date et heure de l'intervention",
                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"})),
     "place": forms.CharField(label="Lieu", max_length=200),
-    "intervener": forms.CharField(label="Intervenant(e)", max_length=150),
+    "intervener": forms.CharField(label="Qui intervient", max_length=150),
 })
 ReportForm = form_class("ReportForm", model_fields(InterventionReport, ["on", "text"], text=forms.CharField(
     label="Compte rendu pour la cellule (factuel)", max_length=2000, widget=forms.Textarea)))

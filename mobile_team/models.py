@@ -62,7 +62,7 @@ class MobileTeamRequest(ConcurrentTransitionMixin, models.Model):
     decline_reason = models.CharField("motif du refus", max_length=500, blank=True)
     scheduled_at = models.DateTimeField("intervention prévue le", null=True, blank=True)
     scheduled_place = models.CharField("lieu de l'intervention", max_length=200, blank=True)
-    intervener = models.CharField("intervenant(e)", max_length=150, blank=True)
+    intervener = models.CharField("qui intervient", max_length=150, blank=True)
     answer_unread = models.BooleanField("réponse de l'équipe à lire par la cellule", default=False)
     outcome = models.CharField("issue", max_length=16, choices=Outcome.choices, blank=True)
     outcome_note = models.CharField("réponse ou compte rendu (factuel)", max_length=1000, blank=True)

@@ -56,8 +56,13 @@ class InviteForm(MemberFields):
 
 
 class EndForm(BaseForm):
+    """Ending a membership closes the member's access to the cellule: the coordinator confirms it."""
+
     membership = forms.IntegerField(widget=forms.HiddenInput)
     ends_on = forms.DateField(label="Fin", widget=DATE)
+    confirm = forms.BooleanField(
+        label="Je confirme la fin de cette participation : le membre n'aura plus accès à la cellule à cette date.",
+        error_messages={"required": "Cochez la case pour confirmer la fin de la participation."})
 
 
 class MandateForm(BaseForm):

@@ -162,6 +162,9 @@ class Membership(models.Model):
             raise ValidationError({"cell": "Ce rôle est national : il ne se rattache à aucune cellule."})
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "La fin ne peut précéder le début."})
+        if self.cell_id and self.institution_id and not self.institution.serves(self.cell.departement_id):
+            raise ValidationError({"institution": "Cette institution travaille dans un autre département : "
+                                                  "choisissez une institution du département ou nationale."})
 
 
 class MandateQuerySet(ActiveQuerySet):

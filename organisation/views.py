@@ -1,7 +1,6 @@
 """The cellule's composition: who sits in it; coordinators add, invite and end members. And the
 national level's inspection mandates."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -18,14 +17,6 @@ from organisation.rules import OrganisationRight, grantable_roles, memberships_v
 from organisation.spreadsheets import to_csv, to_xlsx
 
 
-class ConfirmedEndForm(EndForm):
-    """Ending a membership closes the member's access to the cellule: the coordinator confirms it."""
-
-    confirm = forms.BooleanField(
-        label="Je confirme la fin de cette participation : le membre n'aura plus accès à la cellule à cette date.",
-        error_messages={"required": "Cochez la case pour confirmer la fin de la participation."})
-
-
 def _cell(request, code: str) -> Cell:
     return policy.get_or_404(request.user, OrganisationRight.VIEW_COMPOSITION,
                              Cell.objects.select_related("departement"), departement__code=code)
@@ -36,9 +27,9 @@ def cell_detail(request, code: str):
     manage = policy.can(request.user, OrganisationRight.MANAGE_MEMBERSHIPS, cell)
     roles = [role for role in grantable_roles(request.user, cell) if role in Role.cell_roles()]
     data = request.POST if request.method == "POST" else None
-    forms_ = {"add": AddForm(data if data and "add" in data else None, roles=roles),
-              "invite": InviteForm(data if data and "invite" in data else None, roles=roles),
-              "end": ConfirmedEndForm(data if data and "end" in data else None)}
+    forms_ = {"add": AddForm(data if data and "add" in data else None, roles=roles, cell=cell),
+              "invite": InviteForm(data if data and "invite" in data else None, roles=roles, cell=cell),
+              "end": EndForm(data if data and "end" in data else None)}
     bound = next((name for name, form in forms_.items() if form.is_bound), None)
     if bound:
         if not manage:

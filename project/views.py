@@ -50,6 +50,11 @@ def home(request):
     return render(request, HOME_TEMPLATES[primary.role], context)
 
 
+def _count(number: int, noun: str) -> str:
+    """"0 tâche", "1 tâche", "2 tâches": French puts the plural from two on."""
+    return f"{number} {noun}{'s' if number > 1 else ''}"
+
+
 def _work_counts(user) -> dict[str, str]:
     """What waits for a member or a coordinator, in words, for the home page's cards."""
     from viewflow.workflow.status import STATUS
@@ -64,7 +69,7 @@ def _work_counts(user) -> dict[str, str]:
     cases = Case.objects.visible_to(user).open().count()
     return {
         "cases": f"{cases} signalement{'s' if cases > 1 else ''} en cours.",
-        "tasks": f"{mine.count()} tâche(s) à traiter dont {late} en retard ; {queue} dans la file de l'équipe.",
+        "tasks": f"{_count(mine.count(), 'tâche')} à traiter dont {late} en retard ; {queue} dans la file de l'équipe.",
     }
 
 

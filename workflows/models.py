@@ -16,7 +16,7 @@ class TaskType(models.TextChoices):
 
     CONTACT_FAMILY = "contact_family", "Contacter la famille"
     NAME_REFERENT = "name_referent", "Désigner un référent"
-    SET_UP_CARE = "set_up_care", "Mettre en place la prise en charge"
+    SET_UP_CARE = "set_up_care", "Démarrer la prise en charge"
     REVIEW = "review", "Revue de suivi"
     DECIDE_CLOSURE = "decide_closure", "Décider de la clôture"
     HANDLE_REQUEST = "handle_request", "Accepter ou décliner une demande d'intervention"

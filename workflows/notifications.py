@@ -36,7 +36,7 @@ def overdue_digest(user, tasks) -> tuple[str, str]:
         + (" — signalée aux coordonnateurs" if task.escalated_on else "")
         for task in sorted(tasks, key=lambda task: (task.escalated_on is None, task.due_on))
     ]
-    subject = f"[Cellule de suivi] {len(lines)} tâche(s) en retard"
+    subject = f"[Cellule de suivi] {len(lines)} tâche{'s' if len(lines) > 1 else ''} en retard"
     body = (
         f"Bonjour {user.get_full_name() or user.get_username()},\n\n"
         "Les tâches suivantes ont dépassé leur échéance :\n" + "\n".join(lines)

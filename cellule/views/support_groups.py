@@ -14,7 +14,7 @@ from organisation import policy
 def support_groups(request):
     cell = policy.coordinated_cell(request.user, CelluleRight.MANAGE_MEETINGS)
     data = request.POST if request.method == "POST" else None
-    group_form = GroupForm(data if data and "create_group" in data else None)
+    group_form = GroupForm(data if data and "create_group" in data else None, cell=cell)
     session_form = SessionForm(data if data and "add_session" in data else None, cell=cell)
     if group_form.is_bound and group_form.is_valid():
         cellule.create_support_group(request.user, cell, **group_form.cleaned_data)

@@ -17,9 +17,9 @@ TODAY = datetime.date.today().isoformat()
 
 def inbox(client: Client, tab: str = "workflows:inbox") -> set[str]:
     page = client.get(reverse(tab)).content.decode()
-    labels = ["Contacter la famille", "Désigner un référent", "Mettre en place la prise en charge",
+    labels = ["Contacter la famille", "Désigner un référent", "Démarrer la prise en charge",
               "Revue de suivi", "Décider de la clôture", "Prendre connaissance de la réponse de l&#x27;équipe mobile"]
-    return {label for label in labels if f"<td>{label}</td>" in page}
+    return {label for label in labels if f'<td data-label="Tâche">{label}</td>' in page}
 
 
 def post(client: Client, url: str, data: dict) -> str:
@@ -63,7 +63,7 @@ def test_a_case_from_intake_to_closure(personas):
     post(coordinator, reverse("workflows:claim", args=[case.tasks.get(flow_task_name="name_referent").pk]), {})
     post(coordinator, reverse("cases:action", args=[case.pk, "attribuer"]),
          {"referent": personas.member_a.memberships.get().pk})
-    assert inbox(referent) == {"Mettre en place la prise en charge"} and inbox(coordinator) == set()
+    assert inbox(referent) == {"Démarrer la prise en charge"} and inbox(coordinator) == set()
 
     # The referent starts the care with a first measure and records the family's consent.
     post(referent, reverse("cases:action", args=[case.pk, "prise-en-charge"]),

@@ -12,8 +12,10 @@ from audit.models import Event
 from cellule import actions as cellule
 from cellule.models import Attendance, Meeting
 from organisation.errors import ActionRefused
+from organisation.models import Departement
 from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory
+from tests.organisation.factories import InstitutionFactory
 
 
 @pytest.fixture
@@ -61,6 +63,7 @@ def test_a_closed_meeting_is_frozen(personas, case):
         cellule.close_meeting(personas.coord_a, meeting, minutes="Autre chose")
     meeting.refresh_from_db()
     assert meeting.minutes == "Fin."
+    assert meeting.get_status_display() == "Clôturée"  # French, even upper-cased in a badge ("CLOSE" read English)
 
 
 def test_the_agenda_holds_the_cellules_cases_only(personas, case):
@@ -119,3 +122,12 @@ def test_a_meeting_is_scheduled_neither_years_before_nor_years_ahead(personas, d
         cellule.schedule_meeting(personas.coord_a, personas.cell_a,
                                  held_at=timezone.now() + datetime.timedelta(days=days))
     assert not Meeting.objects.exists()
+
+
+def test_a_support_group_is_run_by_an_association_of_the_departement(client, personas):
+    lyon = InstitutionFactory(name="Association lyonnaise", category="association",
+                              departement=Departement.objects.get(code="69"))
+    with pytest.raises(ValidationError, match="autre département"):
+        cellule.create_support_group(personas.coord_a, personas.cell_a, name="Parents", institution=lyon)
+    client.force_login(personas.coord_a)
+    assert "Association lyonnaise" not in client.get(reverse("support_groups:list")).content.decode()

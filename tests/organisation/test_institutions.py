@@ -3,11 +3,14 @@
 import importlib
 from types import SimpleNamespace
 
+import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import connection
 
+from organisation import actions
 from organisation.forms import AddForm
-from organisation.models import Departement, Institution, Role
+from organisation.models import Departement, Institution, Membership, Role
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 
 fill = importlib.import_module("organisation.migrations.0005_institution_departement").fill
@@ -35,3 +38,15 @@ def test_the_membership_form_offers_the_cellules_departement_and_the_national_bo
     offered = {i.name for i in AddForm(roles=[Role.MEMBER], cell=personas.cell_a).fields["institution"].queryset}
     assert {"Parquet de Bobigny", "CIPDR — Secrétariat général"} <= offered
     assert "Parquet de Lyon" not in offered
+
+
+def test_the_composition_page_offers_them_and_the_entry_point_refuses_another_departements(client, personas):
+    lyon = InstitutionFactory(name="Parquet de Lyon", departement=Departement.objects.get(code="69"))
+    client.force_login(personas.coord_a)
+    page = client.get(f"/cellules/{personas.cell_a.departement.code}/").content.decode()
+    assert "Parquet de Lyon" not in page
+    joining = Membership(user=personas.outsider, cell=personas.cell_a, institution=lyon, function="Substitut",
+                         role=Role.MEMBER, starts_on=personas.cell_a.installed_on)
+    with pytest.raises(ValidationError, match="autre département"):
+        actions.save_membership(personas.coord_a, joining)
+    assert not Membership.objects.filter(user=personas.outsider, cell=personas.cell_a).exists()

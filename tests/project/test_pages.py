@@ -10,11 +10,12 @@ from django.urls import reverse
 
 from audit.models import Event
 from organisation.models import Institution
+from tests.cases.factories import CaseFactory
 from tests.mobile_team.factories import mobile_request
 
 HOME_TEXT = {
     "coord_a": "0 signalement en cours.",
-    "member_a": "0 tâche(s) à traiter dont 0 en retard ; 0 dans la file de l&#x27;équipe.",
+    "member_a": "0 tâche à traiter dont 0 en retard ; 0 dans la file de l&#x27;équipe.",
     "mobile": "Demandes d'intervention",
     "inspector": "Mandat IGA-TEST-",
     "national": "1 cellule installée sur 101 départements",
@@ -139,3 +140,12 @@ def test_the_menu_marks_the_current_section(client, personas, name, args, curren
     page = client.get(reverse(name, args=args)).content.decode()
     marked = re.findall(r'<a class="fr-nav__link" href="[^"]*" aria-current="page">([^<]*)</a>', page)
     assert marked == ([current] if current else [])
+
+
+def test_every_cell_of_the_main_lists_names_its_column_for_the_phone_cards(client, personas):
+    CaseFactory(coordinator=personas.coord_a)
+    client.force_login(personas.coord_a)
+    for url in (reverse("cases:list"), reverse("workflows:queue")):
+        body = client.get(url).content.decode().split("<tbody>")[1].split("</tbody>")[0]
+        cells = re.findall(r"<td[^>]*>", body)
+        assert cells and all("data-label=" in cell for cell in cells), (url, cells)

@@ -61,7 +61,7 @@ def test_done_lists_the_tasks_i_finished(client, personas):
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
     client.force_login(personas.member_a)
     done = rows(client.get(reverse("workflows:done")))
-    assert len(done) == 1 and "Mettre en place la prise en charge" in done[0]
+    assert len(done) == 1 and "Démarrer la prise en charge" in done[0]
     mine = rows(client.get(reverse("workflows:inbox")))
     assert len(mine) == 1 and "Revue de suivi" in mine[0] and case.reference in mine[0]
 
