@@ -59,8 +59,9 @@ def _on_case(user, right: str, case) -> bool:
                     or any(case.reviewed_by(mandate) for mandate in s.mandates)
                     or (case.departement_id in s.cell_departement_ids
                         and case.tasks.filter(owner_id=user.pk).exists()))
-        case CaseRight.CONTACT_FAMILY:
-            return coordinates(user, case) or holds_task(user, case, TaskType.CONTACT_FAMILY)
+        case CaseRight.CONTACT_FAMILY:  # at any open state by the referent too (issue 14, item 4)
+            return (coordinates(user, case) or is_referent(user, case)
+                    or holds_task(user, case, TaskType.CONTACT_FAMILY))
         case CaseRight.START_CARE | CaseRight.REVIEW:
             return is_referent(user, case)
     return coordinates(user, case) or is_referent(user, case)  # EDIT_CASE, MANAGE_CARE

@@ -14,7 +14,7 @@ from django.utils import timezone
 from audit.changes import snapshot
 from cases.actions.base import check_open, check_transition, lock, record, record_transition, require_text, validate
 from cases.actions.records import end_open_measures
-from cases.models import CareMeasure, Case, ClosureReason, FamilyContact, FollowUpNote, State
+from cases.models import CareMeasure, Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, State
 from cases.rules import CaseRight
 from cases.signals import case_closing
 from organisation import policy
@@ -59,6 +59,10 @@ def assign(actor, case: Case, *, referent, no_contact_reason: str = "") -> Case:
             raise ValidationError({"referent": "Le référent doit être membre de la cellule du département."})
         if case.state == State.RECEIVED and not no_contact_reason:
             raise ValidationError({"no_contact_reason": "Indiquez pourquoi la famille n'a pas été contactée."})
+        if (case.state == State.RECEIVED and no_contact_reason == NoContactReason.NO_DETAILS
+                and case.relatives.exclude(phone="", email="").exists()):
+            raise ValidationError({"no_contact_reason": "Un proche a un téléphone ou un courriel : la famille a des "
+                                                        "coordonnées. Contactez-la, ou donnez un autre motif."})
         before, previous = case.state, case.referent
         case.assign()
         case.referent = referent

@@ -87,8 +87,8 @@ SHOWN = {
                               "transferer", "demande-entretien"},
     ("coord_a", "assigned"): {"equipe-mobile", "contact", "mesure", "jeune", "proche", "adhesion", "cloturer",
                               "transferer", "demande-entretien"},
-    ("member_a", "assigned"): {"prise-en-charge", "mesure", "jeune", "proche", "adhesion"},
-    ("member_a", "in_care"): {"revue", "mesure", "jeune", "proche", "adhesion"},
+    ("member_a", "assigned"): {"prise-en-charge", "contact", "mesure", "jeune", "proche", "adhesion"},
+    ("member_a", "in_care"): {"revue", "contact", "mesure", "jeune", "proche", "adhesion"},
     ("coord_a", "closed"): {"rouvrir"},
     ("inspector", "in_care"): set(),
 }

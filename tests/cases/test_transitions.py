@@ -28,7 +28,7 @@ def measure() -> dict:
 # transition: (who does it, the call, the states it leaves from, the state it reaches)
 TRANSITIONS = {
     "assign": ("coord_a",
-               lambda p, c: actions.assign(p.coord_a, c, referent=p.member_a, no_contact_reason="no_details"),
+               lambda p, c: actions.assign(p.coord_a, c, referent=p.member_a, no_contact_reason="unreachable"),
                {"received", "family_contacted"}, "assigned"),
     "start_care": ("member_a", lambda p, c: actions.start_care(p.member_a, c, measure=measure()),
                    {"assigned"}, "in_care"),

@@ -140,7 +140,7 @@ def test_pages_without_personal_data_answer(client, personas, context, name):
     client.force_login(getattr(personas, user))
     if name == "cases:motive":
         actions.assign(personas.coord_a, CaseFactory(coordinator=personas.coord_a), referent=personas.coord_a,
-                       no_contact_reason="no_details")
+                       no_contact_reason="unreachable")
     assert client.get(reverse(name, args=args(context))).status_code in (200, 302)
 
 

@@ -49,7 +49,7 @@ def test_a_connection_killed_in_the_middle_of_a_transition_leaves_nothing_partia
     client.force_login(personas.coord_a)
     before = written(case)
     url = reverse("cases:action", args=[case.pk, "attribuer"])
-    data = {"referent": personas.member_a.memberships.get().pk, "no_contact_reason": "no_details"}
+    data = {"referent": personas.member_a.memberships.get().pk, "no_contact_reason": "unreachable"}
     with caplog.at_level(logging.INFO):
         response = client.post(url, data)
     assert response.status_code == 500
@@ -81,7 +81,7 @@ def test_a_connection_killed_while_sealing_after_the_commit_loses_nothing(monkey
     client = Client(raise_request_exception=False)
     client.force_login(personas.coord_a)
     response = client.post(reverse("cases:action", args=[case.pk, "attribuer"]),
-                           {"referent": personas.member_a.memberships.get().pk, "no_contact_reason": "no_details"})
+                           {"referent": personas.member_a.memberships.get().pk, "no_contact_reason": "unreachable"})
     assert response.status_code == 302 and Case.objects.get(pk=case.pk).state == State.ASSIGNED
     assert sealer.unsealed().count >= 1
     monkeypatch.setattr(sealer, "seal", real_seal)
