@@ -17,6 +17,8 @@ class MemberFields(BaseForm):
     function = forms.CharField(label="Fonction", max_length=128)
     role = forms.ChoiceField(label="Rôle")
     contacts_families = forms.BooleanField(label="Désigné pour contacter les familles", required=False)
+    radicalisation_referent = forms.BooleanField(label="Référent radicalisation (désigné par le préfet)",
+                                                 required=False)
     starts_on = forms.DateField(label="Début", widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args, roles=(), cell=None, **kwargs):

@@ -99,6 +99,12 @@ class Institution(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_parquet(self) -> bool:
+        """Whether the institution is a public prosecutor's office: the cellule works "en lien avec le
+        Procureur" (note of 19 February 2015), so its representative is shown and reported."""
+        return self.category == self.Category.JUSTICE and "parquet" in self.name.lower()
+
     def serves(self, departement_id: int) -> bool:
         """Whether a cellule of this département may work with the institution."""
         return self.departement_id is None or self.departement_id == departement_id
@@ -127,6 +133,10 @@ class Membership(models.Model):
     contacts_families = models.BooleanField(
         "désigné pour contacter les familles", default=False,
         help_text="Un membre désigné par le coordonnateur peut prendre les tâches de contact avec les familles.",
+    )
+    radicalisation_referent = models.BooleanField(
+        "référent radicalisation", default=False,
+        help_text="Désigné par le préfet ; le coordonnateur l'indique dans la composition de la cellule.",
     )
     starts_on = models.DateField("début")
     ends_on = models.DateField("fin", null=True, blank=True)
@@ -162,6 +172,8 @@ class Membership(models.Model):
             raise ValidationError({"cell": "Ce rôle est national : il ne se rattache à aucune cellule."})
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "La fin ne peut précéder le début."})
+        if self.radicalisation_referent and not self.cell_id:
+            raise ValidationError({"radicalisation_referent": "Le référent radicalisation siège dans une cellule."})
         if self.cell_id and self.institution_id and not self.institution.serves(self.cell.departement_id):
             raise ValidationError({"institution": "Cette institution travaille dans un autre département : "
                                                   "choisissez une institution du département ou nationale."})

@@ -19,6 +19,12 @@ def rows(figures: dict, results: str = "", difficulties: str = "") -> list[tuple
     heading = dict(SECTIONS)
     out = [(heading["composition"], "Total", figures["composition"]["total"])]
     out += [(heading["composition"], k, v) for k, v in figures["composition"]["by_category"].items()]
+    if "institutions" in figures["composition"]:  # reports frozen before the institutions were listed lack them
+        out.append((heading["composition"], "Institutions représentées",
+                    ", ".join(figures["composition"]["institutions"]) or "aucune"))
+        out.append((heading["composition"], "Représentant du parquet",
+                    "oui" if figures["composition"]["parquet_represented"] else "AUCUN : la cellule travaille "
+                    "« en lien avec le Procureur » (note du 19 février 2015)"))
     out += [
         (heading["activity"], "Périodicité des réunions", figures["meeting_periodicity"]),
         (heading["activity"], "Réunions tenues dans le mois", figures["meetings_held"]),

@@ -127,9 +127,13 @@ def _cell_facts(cell: Cell, month: Month) -> list[QuerySet]:
     participations = SupportGroupSession.families.through.objects.filter(
         supportgroupsession__group__cell=cell, supportgroupsession__on__range=days)
     interviews = InterviewRequest.objects.filter(case__departement_id=cell.departement_id)
+    members = Membership.objects.active(month.last).filter(cell=cell, role__in=Role.cell_roles())
     return [
-        _fact(Membership.objects.active(month.last).filter(cell=cell, role__in=Role.cell_roles()), "member",
-              F("institution__category")),
+        _fact(members, "member", F("institution__category")),
+        _fact(members, "institution", F("institution__name")),
+        # The prosecutor's office, as ``Institution.is_parquet`` tells it: a justice body named "Parquet…".
+        _fact(members.filter(institution__category=Institution.Category.JUSTICE,
+                             institution__name__icontains="parquet"), "parquet"),
         _fact(Meeting.objects.filter(cell=cell, held_at__gte=month.start, held_at__lt=month.end), "meeting"),
         _fact(measures, "measure", F("modality")),
         _fact(measures.filter(beneficiary=CareMeasure.Beneficiary.FAMILY), "family", subject=F("case_id")),
@@ -162,6 +166,8 @@ def compute(cell: Cell, month: Month) -> dict:
         "composition": {
             "total": total("member"),
             "by_category": _labelled(counts["member"], Institution.Category),
+            "institutions": sorted(counts["institution"]),
+            "parquet_represented": total("parquet") > 0,
         },
         "meeting_periodicity": cell.get_meeting_periodicity_display(),
         "meetings_held": total("meeting"),
