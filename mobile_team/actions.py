@@ -16,13 +16,14 @@ import audit
 from cases.actions.base import check_transition, lock, record, record_transition, require_text, validate
 from cases.models import Case
 from cases.signals import case_closing
-from mobile_team.models import InterventionReport, MobileTeamRequest
+from mobile_team.models import InterventionReport, MobileTeamRequest, RequestMessage
 from mobile_team.notifications import (
     notify_coordinators_of_answer,
+    notify_of_message,
     notify_team_of_request,
     notify_team_of_withdrawal,
 )
-from mobile_team.rules import RequestRight
+from mobile_team.rules import RequestRight, is_team
 from organisation import policy
 from organisation.errors import ActionRefused
 from workflows import tasks
@@ -33,16 +34,23 @@ Outcome = MobileTeamRequest.Outcome
 
 
 def request_mobile_team(actor, case: Case, *, motive: str, expected: str, urgency: str, summary: str,
-                        preferred_dates: str = "", preferred_place: str = "") -> MobileTeamRequest:
-    """The préfet calls the team: what it needs to know, written for it, and nothing else of the case."""
+                        preferred_dates: str = "", preferred_place: str = "", contact=None,
+                        family_agrees: bool = False, family_contact: str = "") -> MobileTeamRequest:
+    """The préfet calls the team: what it needs to know, written for it, and nothing else of the case.
+    ``contact`` is whom the team calls at the préfecture (the requester by default); how to reach the
+    family is passed on only if the family agreed."""
     with transaction.atomic():
         case = lock(case)
         check_transition(actor, case, "request_mobile_team")
+        contact = contact or actor
+        if not case.departement.cell.memberships.active().filter(user=contact, user__is_active=True).exists():
+            raise ValidationError({"contact": "Le contact doit être une personne de la cellule du signalement."})
         person = case.person
         request = MobileTeamRequest(
             case=case, departement=case.departement.code, motive=motive, expected=expected, urgency=urgency,
             preferred_dates=preferred_dates, preferred_place=preferred_place, first_name=person.first_name,
             age=person.age(timezone.localdate()), commune=person.commune, summary=summary, requested_by=actor,
+            contact=contact, family_agrees=family_agrees, family_contact=(family_contact or "").strip(),
         )
         validate(request)
         request.save()
@@ -180,6 +188,34 @@ def withdraw(actor, case: Case, *, reason: str) -> MobileTeamRequest:
         _back_to_care(actor, case, request, Outcome.WITHDRAWN, reason)
         _announce_withdrawal(actor, request, reason)
     return request
+
+
+def send_message(actor, request: MobileTeamRequest, text: str) -> RequestMessage:
+    """A message from the team to the cellule's coordinators, or back; the other side gets an e-mail."""
+    policy.require(actor, RequestRight.CONVERSE_MOBILE_REQUEST, request)
+    text = require_text(text, "text", "Écrivez le message.")
+    if "\x00" in text:
+        raise ValidationError({"text": "Le message contient un caractère non autorisé."})
+    with transaction.atomic():
+        message = RequestMessage(request=request, author=actor, from_team=is_team(actor), text=text)
+        validate(message)
+        message.save()
+        _record("mobile_request.message", actor, request, message=message.pk)
+        notify_of_message(message)
+    return message
+
+
+def mark_read(actor, request: MobileTeamRequest) -> list[int]:
+    """The actor's side has read the other side's messages: the first reading is their receipt,
+    recorded as a read."""
+    policy.require(actor, RequestRight.CONVERSE_MOBILE_REQUEST, request)
+    with transaction.atomic():
+        unread = request.messages.select_for_update().filter(from_team=not is_team(actor), read_at=None)
+        read = list(unread.values_list("pk", flat=True))
+        if read:
+            RequestMessage.objects.filter(pk__in=read).update(read_by=actor, read_at=timezone.now())
+            _record("mobile_request.messages_read", actor, request, messages=read)
+    return read
 
 
 def _announce_withdrawal(actor, request: MobileTeamRequest, reason: str) -> None:

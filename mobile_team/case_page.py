@@ -1,9 +1,13 @@
-"""What the mobile team adds to a case page: its requests, and the actions to call the team, read its
-answer and withdraw a request."""
+"""What the mobile team adds to a case page: its requests with their messages, and the actions to call
+the team, read its answer and withdraw a request."""
+
+from django.db.models import Prefetch
 
 from cases.views.actions import CaseAction, register, register_panel
 from mobile_team import actions, forms
+from mobile_team.models import RequestMessage
 from mobile_team.rules import RequestRight
+from organisation import policy
 from project.forms import ConfirmForm
 
 register(
@@ -16,5 +20,18 @@ register(
                actions.withdraw, RequestRight.MANAGE_MOBILE_REQUEST, transition="mobile_team_done"),
     after="poursuivre",
 )
-register_panel("mobile_team/_case_panel.html",
-               lambda user, case: {"requests": case.mobile_team_requests.prefetch_related("reports")})
+
+
+def _panel(user, case) -> dict:
+    """The case's requests; the coordinators who may converse read the team's messages, which marks them read."""
+    requests = list(case.mobile_team_requests.all())
+    may_write = any(policy.can(user, RequestRight.CONVERSE_MOBILE_REQUEST, r) for r in requests)
+    if may_write:
+        for request in requests:
+            actions.mark_read(user, request)
+    requests = case.mobile_team_requests.select_related("contact").prefetch_related(
+        "reports", Prefetch("messages", queryset=RequestMessage.objects.select_related("author", "read_by")))
+    return {"requests": requests, "message_form": forms.MessageForm() if may_write else None}
+
+
+register_panel("mobile_team/_case_panel.html", _panel)

@@ -17,5 +17,8 @@ events.register({
     "mobile_request.withdraw": "Demande retirée par la cellule",
     "mobile_request.view": "Consultation d'une demande d'intervention",
     "mobile_request.list": "Consultation des demandes d'intervention",
-}, render=events.summary({"demande": "demande n°", "motif": "motif", "date": "date", "lieu": "lieu"}))
+    "mobile_request.message": "Message sur une demande d'intervention",
+    "mobile_request.messages_read": "Lecture des messages d'une demande d'intervention",
+}, render=events.summary({"demande": "demande n°", "motif": "motif", "date": "date", "lieu": "lieu",
+                          "message": "message n°", "messages": "messages n°"}))
 events.register({"mobile_team.dashboard": "Consultation du tableau de bord de l'équipe mobile"})

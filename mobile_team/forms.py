@@ -5,13 +5,35 @@ from django import forms
 from mobile_team.models import InterventionReport, MobileTeamRequest
 from project.forms import form_class, model_fields
 
-MobileTeamRequestForm = form_class("MobileTeamRequestForm", model_fields(
+_RequestFields = form_class("_RequestFields", model_fields(
     MobileTeamRequest, ["motive", "expected", "urgency", "preferred_dates", "preferred_place", "summary"],
     summary=forms.CharField(
         label="Situation, résumée pour l'équipe (factuelle)", max_length=1000, widget=forms.Textarea,
         help_text="L'équipe reçoit le prénom, l'âge, la commune et ce résumé, rien d'autre du dossier : "
                   "ni nom de famille, ni proches, ni autre mesure."),
+    contact=forms.ModelChoiceField(
+        queryset=None, required=False, label="Contact de l'équipe à la préfecture", empty_label="— moi-même —"),
+    family_agrees=forms.BooleanField(required=False, label="La famille accepte d'être contactée par l'équipe mobile"),
+    family_contact=forms.CharField(
+        required=False, max_length=300, label="Comment joindre la famille",
+        help_text="Seulement si la famille l'accepte : téléphone, adresse électronique, moments où l'appeler."),
 ))
+
+
+class MobileTeamRequestForm(_RequestFields):
+    needs_case = True  # the contact is chosen among the people of the case's cellule
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = (
+            case.departement.cell.memberships.active().filter(user__is_active=True)
+            .select_related("user").order_by("user__last_name", "user__first_name"))
+        self.fields["contact"].label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"
+
+    def entry_point_arguments(self) -> dict:
+        membership = self.cleaned_data["contact"]
+        return {**self.cleaned_data, "contact": membership.user if membership else None}
+
 WithdrawForm = form_class("WithdrawForm", {
     "reason": forms.CharField(label="Motif du retrait", max_length=500, widget=forms.Textarea),
 })
@@ -27,3 +49,7 @@ ScheduleForm = form_class("ScheduleForm", {
 })
 ReportForm = form_class("ReportForm", model_fields(InterventionReport, ["on", "text"], text=forms.CharField(
     label="Compte rendu pour la cellule (factuel)", max_length=2000, widget=forms.Textarea)))
+MessageForm = form_class("MessageForm", {
+    "text": forms.CharField(label="Message", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="Pas de nom de famille : l'équipe ne connaît que le prénom."),
+})

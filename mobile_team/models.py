@@ -5,6 +5,7 @@ needs (first name, age, commune, the situation as the coordinator summarised it)
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -51,6 +52,11 @@ class MobileTeamRequest(ConcurrentTransitionMixin, models.Model):
     age = models.PositiveSmallIntegerField("âge")
     commune = models.CharField("commune", max_length=100)
     summary = models.CharField("situation, résumée pour l'équipe (factuelle)", max_length=1000)
+    # Whom the team calls at the préfecture; empty only on requests made before it was asked.
+    contact = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name="contact à la préfecture")
+    family_agrees = models.BooleanField("la famille accepte d'être contactée par l'équipe mobile", default=False)
+    family_contact = models.CharField("comment joindre la famille", max_length=300, blank=True)
 
     status = FSMField("état", max_length=16, choices=Status.choices, default=Status.REQUESTED, protected=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -77,6 +83,14 @@ class MobileTeamRequest(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"Demande n° {self.pk} — {self.departement} — {self.get_expected_display().lower()}"
+
+    def clean(self) -> None:
+        # The team learns how to reach the family only when the family agreed to it.
+        if self.family_agrees and not self.family_contact.strip():
+            raise ValidationError({"family_contact": "Indiquez comment l'équipe peut joindre la famille."})
+        if self.family_contact and not self.family_agrees:
+            raise ValidationError({"family_contact": "La famille n'a pas accepté d'être contactée par "
+                                                     "l'équipe : ne transmettez pas ses coordonnées."})
 
     @property
     def is_open(self) -> bool:
@@ -121,3 +135,27 @@ class InterventionReport(models.Model):
 
     def __str__(self) -> str:
         return f"Intervention du {self.on:%d/%m/%Y}"
+
+
+class RequestMessage(models.Model):
+    """A message between the team and the cellule's coordinators about one request. The other
+    side's first reading is its read receipt (``read_by``, ``read_at``)."""
+
+    request = models.ForeignKey(MobileTeamRequest, on_delete=models.PROTECT, related_name="messages",
+                                verbose_name="demande")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="auteur")
+    from_team = models.BooleanField("de l'équipe mobile")
+    text = models.CharField("message", max_length=2000)
+    sent_at = models.DateTimeField("envoyé le", auto_now_add=True)
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name="lu par")
+    read_at = models.DateTimeField("lu le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = "message sur une demande à l'équipe mobile"
+        verbose_name_plural = "messages sur les demandes à l'équipe mobile"
+
+    def __str__(self) -> str:
+        return f"Message n° {self.pk} sur la demande n° {self.request_id}"

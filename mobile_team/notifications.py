@@ -35,12 +35,34 @@ def notify_team_of_withdrawal(request, reason: str) -> None:
     )
 
 
+def _coordinator_addresses(departement: str) -> list[str]:
+    coordinators = Membership.objects.active().filter(
+        role=Role.COORDINATOR, cell__departement__code=departement).select_related("user")
+    return sorted({m.user.email for m in coordinators if m.user.email and m.user.is_active})
+
+
 def notify_coordinators_of_answer(request, answer: str) -> None:
     """The cellule's coordinators learn of each answer of the team."""
-    coordinators = Membership.objects.active().filter(
-        role=Role.COORDINATOR, cell__departement__code=request.departement).select_related("user")
     send_on_commit(
         f"[Cellule de suivi] Réponse de l'équipe mobile — {request.case.reference}",
         f"{answer}\n\n{link(reverse('cases:detail', args=[request.case_id]))}\n",
-        sorted({m.user.email for m in coordinators if m.user.email and m.user.is_active}),
+        _coordinator_addresses(request.departement),
+    )
+
+
+def notify_of_message(message) -> None:
+    """The other side learns that a message awaits it: a link only, never the message itself (it
+    may name the young person). The team's messages go to the cellule's coordinators; the cellule's
+    to the agent handling the request, or every agent while nobody has taken it."""
+    request = message.request
+    if message.from_team:
+        url, to = reverse("cases:detail", args=[request.case_id]), _coordinator_addresses(request.departement)
+    else:
+        agent = request.handled_by
+        url = reverse("mobile_team:request", args=[request.pk])
+        to = [agent.email] if agent and agent.email and agent.is_active else _team_addresses()
+    send_on_commit(
+        f"[Cellule de suivi] Nouveau message sur la demande d'intervention n° {request.pk} ({request.departement})",
+        f"Un message vous attend sur la demande d'intervention n° {request.pk}.\n\n{link(url)}\n",
+        to,
     )

@@ -1,7 +1,8 @@
 """Rights on the requests to the mobile team.
 
 The team is national: any agent sees the requests addressed to it, never the case. The cellule's
-coordinators call the team, read its answers and withdraw a request.
+coordinators call the team, read its answers and withdraw a request. Both sides converse on a request:
+every agent of the team and the coordinators of the case's cellule.
 """
 
 import enum
@@ -21,6 +22,12 @@ class RequestRight(enum.StrEnum):
     VIEW_MOBILE_REQUEST = "view_mobile_request"
     HANDLE_MOBILE_REQUEST = "handle_mobile_request"  # accept or decline: whoever holds the request's task
     WORK_MOBILE_REQUEST = "work_mobile_request"  # schedule, report, complete: the agent who accepted it
+    CONVERSE_MOBILE_REQUEST = "converse_mobile_request"  # write and read the request's messages
+
+
+def is_team(user) -> bool:
+    """The user is an agent of the mobile team (the team's side of a conversation)."""
+    return Role.MOBILE_TEAM in scope(user).roles
 
 
 @rule(RequestRight.REQUEST_MOBILE_TEAM, RequestRight.MANAGE_MOBILE_REQUEST)
@@ -38,3 +45,8 @@ def _on_request(user, right: str, request) -> bool:
         case RequestRight.HANDLE_MOBILE_REQUEST:
             return holds_task(user, request.case, TaskType.HANDLE_REQUEST)
     return request.handled_by_id == user.pk  # WORK_MOBILE_REQUEST
+
+
+@rule(RequestRight.CONVERSE_MOBILE_REQUEST)
+def _converse(user, right: str, request) -> bool:
+    return isinstance(request, MobileTeamRequest) and (is_team(user) or coordinates(user, request.case))

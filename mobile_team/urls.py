@@ -11,5 +11,6 @@ urlpatterns = [
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("<int:pk>/", views.request_detail, name="request"),
     path("<int:pk>/prendre/", views.claim, name="claim"),
+    path("<int:pk>/messages/", views.send_message, name="message"),
     path("<int:pk>/<slug:slug>/", views.request_action, name="action"),
 ]

@@ -10,17 +10,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 import audit
+from cases.models import Case
+from cases.rules import CaseRight
 from cases.views.actions import submit
 from mobile_team import actions, forms
 from mobile_team.models import MobileTeamRequest
-from mobile_team.rules import RequestRight
+from mobile_team.rules import RequestRight, is_team
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Role
@@ -32,8 +36,8 @@ Status = MobileTeamRequest.Status
 TABS = {"a-prendre": "À prendre", "mes-demandes": "Mes demandes", "toutes": "Toutes"}
 
 
-def _team_only(request) -> None:
-    if Role.MOBILE_TEAM not in policy.scope(request.user).roles:
+def _team_only(request, *, also: frozenset = frozenset()) -> None:
+    if not policy.scope(request.user).roles & ({Role.MOBILE_TEAM} | also):
         raise policy.AccessDenied(request.user, RequestRight.VIEW_MOBILE_REQUEST)
 
 
@@ -101,16 +105,42 @@ def _available(user, req: MobileTeamRequest) -> list[TeamAction]:
 
 def _get(request, pk: int) -> MobileTeamRequest:
     _team_only(request)
-    return get_object_or_404(_with_team_task(MobileTeamRequest.objects.select_related("handled_by")), pk=pk)
+    return get_object_or_404(_with_team_task(MobileTeamRequest.objects.select_related("handled_by", "contact")), pk=pk)
 
 
 def request_detail(request, pk: int):
     req = _get(request, pk)
     audit.record("mobile_request.view", obj=req, departement=req.departement, details={"demande": req.pk})
+    actions.mark_read(request.user, req)
     return render(request, "mobile_team/request_detail.html", {
         "req": req, "reports": req.reports.select_related("by"), "actions": _available(request.user, req),
+        "thread": req.messages.select_related("author", "read_by"), "message_form": forms.MessageForm(),
         "can_claim": req.task_type == TaskType.HANDLE_REQUEST and req.task_owner is None,
         "today": timezone.localdate()})
+
+
+@require_POST
+def send_message(request, pk: int):
+    """Either side writes on the request: the team from the request's page, the coordinators from
+    the case's page (whoever may not read the case does not learn the request exists)."""
+    req = get_object_or_404(MobileTeamRequest.objects.select_related("case", "handled_by"), pk=pk)
+    if is_team(request.user):
+        back = redirect("mobile_team:request", pk=req.pk)
+    else:
+        policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.all(), pk=req.case_id)
+        back = redirect(reverse("cases:detail", args=[req.case_id]) + "#equipe-mobile")
+    policy.require(request.user, RequestRight.CONVERSE_MOBILE_REQUEST, req)
+    form = forms.MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["text"]))
+        return back
+    try:
+        actions.send_message(request.user, req, form.cleaned_data["text"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Message envoyé.")
+    return back
 
 
 @require_POST
@@ -153,8 +183,9 @@ AGE_BUCKETS = [(2, "2 jours ou moins"), (7, "3 à 7 jours"), (15, "8 à 15 jours
 
 
 def dashboard(request):
-    """Open requests by département and by age; median delays over the last 90 days."""
-    _team_only(request)
+    """Open requests by département and by age; median delays over the last 90 days. Counts and
+    delays only, no request's content: the national level, which pilots the team, sees it too."""
+    _team_only(request, also=frozenset({Role.NATIONAL}))
     now = timezone.now()
     open_requests = MobileTeamRequest.objects.filter(status__in=MobileTeamRequest.OPEN)
     by_departement = open_requests.values("departement").annotate(count=Count("pk")).order_by("departement")

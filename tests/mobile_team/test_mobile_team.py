@@ -252,12 +252,13 @@ def test_walking_every_url_the_team_reaches_no_case_page_and_no_name(client, per
             team_pages += namespace == "mobile_team"
             if namespace == "cases" and status not in (403, 404):
                 problems[path] = f"{name}: a case page answers {status}"
-            if namespace == "mobile_team" and status != (405 if name == "mobile_team:claim" else 200):
-                problems[path] = f"{name}: a team page answers {status}"  # claim is POST only
+            post_only = name in ("mobile_team:claim", "mobile_team:message")
+            if namespace == "mobile_team" and status != (405 if post_only else 200):
+                problems[path] = f"{name}: a team page answers {status}"
             if shown:
                 problems[path] = f"{name}: shows the case's {', '.join(shown)}"
     assert problems == {}
-    assert team_pages == 8
+    assert team_pages == 9
     assert client.post(reverse("mobile_team:claim", args=[request.pk])).status_code == 302
 
 
