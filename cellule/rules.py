@@ -10,12 +10,19 @@ from organisation.policy import rule, scope
 
 class CelluleRight(enum.StrEnum):
     MANAGE_MEETINGS = "manage_meetings"  # on a cellule: meetings and support groups
+    VIEW_MEETINGS = "view_meetings"  # on a cellule: its calendar, agendas and minutes, read only
     MANAGE_INTERVIEWS = "manage_interviews"  # on a case: the family's requests for an interview
 
 
 @rule(CelluleRight.MANAGE_MEETINGS)
 def _on_cell(user, right: str, cell) -> bool:
     return isinstance(cell, Cell) and cell.pk in scope(user).coordinated_cell_ids
+
+
+@rule(CelluleRight.VIEW_MEETINGS)
+def _in_cell(user, right: str, cell) -> bool:
+    """Every member of the cellule reads its meetings; which cases an agenda names depends on each case."""
+    return isinstance(cell, Cell) and cell.pk in scope(user).cell_ids
 
 
 @rule(CelluleRight.MANAGE_INTERVIEWS)

@@ -1,4 +1,8 @@
-"""The cellule's meetings: scheduling with an agenda, the record of a meeting, its printable minutes."""
+"""The cellule's meetings: scheduling with an agenda, the record of a meeting, its printable minutes.
+
+Coordinators schedule, record and close; every member of the cellule reads the calendar, the agendas
+and the minutes, where a case is named only if the reader may open it (``Case.objects.visible_to``).
+"""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 import audit
+from cases.models import Case
 from cellule import actions as cellule
 from cellule.forms import MeetingForm, ScheduleForm
 from cellule.models import Attendance, Meeting
@@ -17,26 +22,68 @@ from organisation.models import Cell
 
 
 def _cell(request) -> Cell:
-    return policy.coordinated_cell(request.user, CelluleRight.MANAGE_MEETINGS)
+    """The cellule whose meetings are shown: the one the user coordinates, else the one they sit in.
+    Any change (a POST) is the coordinators' alone."""
+    if request.method == "POST" or policy.scope(request.user).coordinated_cell_ids:
+        return policy.coordinated_cell(request.user, CelluleRight.MANAGE_MEETINGS)
+    cells = (m.cell for m in policy.scope(request.user).memberships if m.cell_id)
+    cell = next((c for c in cells if policy.can(request.user, CelluleRight.VIEW_MEETINGS, c)), None)
+    if cell is None:
+        raise policy.AccessDenied(request.user, CelluleRight.VIEW_MEETINGS)
+    return cell
+
+
+def _agenda(user, meeting: Meeting) -> list:
+    """The meeting's items, each marked ``readable`` when the user may open its case (one query)."""
+    items = list(meeting.items.select_related("case__person"))
+    readable = set(Case.objects.visible_to(user).filter(pk__in={item.case_id for item in items})
+                   .values_list("pk", flat=True))
+    for item in items:
+        item.readable = item.case_id in readable
+    return items
+
+
+def _record_view(meeting: Meeting, cell: Cell, items: list, **details) -> None:
+    """The read, with the references the reader was shown; the cases they may not open are counted."""
+    hidden = sum(not item.readable for item in items)
+    audit.record("meeting.view", obj=meeting, departement=cell.departement.code, details={
+        **details, "signalements": [item.case.reference for item in items if item.readable],
+        **({"non consultables": hidden} if hidden else {})})
+
+
+def _attendances(cell: Cell, meeting: Meeting) -> list:
+    """Every member of the cellule on the day, with their presence, "non renseignée" where none was
+    recorded: nobody disappears from the minutes."""
+    members = cell.memberships.active(meeting.held_at.date()).select_related("user", "institution")
+    presence = dict(meeting.attendances.values_list("membership_id", "presence"))
+    labels = dict(Attendance.Presence.choices)
+    return [(m, labels.get(presence.get(m.pk), "présence non renseignée").lower()) for m in members]
 
 
 def meeting_list(request):
     cell = _cell(request)
-    form = ScheduleForm(request.POST if request.method == "POST" else None, cell=cell)
-    if request.method == "POST" and form.is_valid():
+    manage = policy.can(request.user, CelluleRight.MANAGE_MEETINGS, cell)
+    form = ScheduleForm(request.POST if request.method == "POST" else None, cell=cell) if manage else None
+    if form is not None and form.is_bound and form.is_valid():
         meeting = cellule.schedule_meeting(request.user, cell, **form.cleaned_data)
         messages.success(request, f"{meeting} programmée.")
         return redirect("meetings:detail", pk=meeting.pk)
     meetings = Meeting.objects.filter(cell=cell).prefetch_related("items")
     return render(request, "meetings/meeting_list.html", {"cell": cell, "meetings": meetings, "form": form,
                                                           "now": timezone.now()},
-                  status=400 if form.errors else 200)
+                  status=400 if form is not None and form.errors else 200)
 
 
 def meeting_detail(request, pk: int):
     cell = _cell(request)
     meeting = get_object_or_404(Meeting.objects.filter(cell=cell), pk=pk)
-    items = list(meeting.items.select_related("case__person"))
+    items = _agenda(request.user, meeting)
+    closed = meeting.status == Meeting.Status.CLOSED
+    if not policy.can(request.user, CelluleRight.MANAGE_MEETINGS, cell):
+        _record_view(meeting, cell, items)
+        return render(request, "meetings/meeting_read.html", {
+            "cell": cell, "meeting": meeting, "items": items, "closed": closed,
+            "attendances": _attendances(cell, meeting)})
     members = list(cell.memberships.active(meeting.held_at.date()).select_related("user", "institution"))
     presence = dict(meeting.attendances.values_list("membership_id", "presence"))
     closing = request.method == "POST" and "close" in request.POST
@@ -54,27 +101,18 @@ def meeting_detail(request, pk: int):
             messages.error(request, refusal.message)
         except ValidationError as error:  # on the models' fields, not the form's: shown above the form
             form.add_error(None, error.messages)
-    audit.record("meeting.view", obj=meeting, departement=cell.departement.code,
-                 details={"signalements": [item.case.reference for item in items]})
+    _record_view(meeting, cell, items)
     return render(request, "meetings/meeting_detail.html", {
-        "meeting": meeting, "form": form, "closed": meeting.status == Meeting.Status.CLOSED},
-        status=400 if form.errors else 200)
+        "meeting": meeting, "form": form, "closed": closed}, status=400 if form.errors else 200)
 
 
 def last_minutes(request):
     """The printable minutes of the last closed meeting."""
     cell = _cell(request)
     meeting = Meeting.objects.filter(cell=cell, status=Meeting.Status.CLOSED).order_by("-held_at").first()
-    items = list(meeting.items.select_related("case__person")) if meeting else []
+    items = _agenda(request.user, meeting) if meeting else []
     if meeting:
-        audit.record("meeting.view", obj=meeting, departement=cell.departement.code,
-                     details={"page": "compte rendu", "signalements": [item.case.reference for item in items]})
-    # Every member of the cellule on the day, with their presence, "non renseignée" where none was
-    # recorded: nobody disappears from the minutes.
-    members = list(cell.memberships.active(meeting.held_at.date()).select_related("user", "institution")
-                   ) if meeting else []
-    presence = dict(meeting.attendances.values_list("membership_id", "presence")) if meeting else {}
-    labels = dict(Attendance.Presence.choices)
+        _record_view(meeting, cell, items, page="compte rendu")
     return render(request, "meetings/minutes.html", {
         "cell": cell, "meeting": meeting, "items": items,
-        "attendances": [(m, labels.get(presence.get(m.pk), "présence non renseignée").lower()) for m in members]})
+        "attendances": _attendances(cell, meeting) if meeting else []})

@@ -79,7 +79,11 @@ def test_only_the_cellules_coordinators_manage_its_meetings(client, personas, ca
     with pytest.raises(AccessDenied):
         cellule.record_meeting(getattr(personas, name), meeting, minutes="x", decisions={}, attendance={})
     client.force_login(getattr(personas, name))
-    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code in (403, 404)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    # The cellule's members read its meetings (tests/cellule/test_members_view.py), never change them.
+    assert client.get(url).status_code in ((200,) if name == "member_a" else (403, 404))
+    assert client.post(url, {"minutes": "x", "save": ""}).status_code in (403, 404)
+    assert Meeting.objects.get().minutes == ""
 
 
 def test_bad_input_changes_nothing(client, personas, case):
