@@ -59,7 +59,7 @@ def _work_counts(user) -> dict[str, str]:
     """What waits for a member or a coordinator, in words, for the home page's cards."""
     from viewflow.workflow.status import STATUS
 
-    from workflows.models import TEAM_TASKS
+    from workflows.models import TEAM_TASKS, CaseTask
 
     today = timezone.localdate()
     tasks = tasks_visible_to(user).exclude(flow_task_name__in=TEAM_TASKS).open()
@@ -67,10 +67,17 @@ def _work_counts(user) -> dict[str, str]:
     queue = tasks.filter(listed_owner__isnull=True, listed_status=STATUS.NEW).count()
     late = mine.filter(due_on__lt=today).count()
     cases = Case.objects.visible_to(user).open().count()
-    return {
+    counts = {
         "cases": f"{cases} signalement{'s' if cases > 1 else ''} en cours.",
         "tasks": f"{_count(mine.count(), 'tâche')} à traiter dont {late} en retard ; {queue} dans la file de l'équipe.",
     }
+    coordinated = policy.scope(user).coordinated_departement_ids
+    if coordinated:  # escalations go up to the coordinators (workflows.escalation), whoever holds the task
+        escalated = (CaseTask.objects.open().filter(departement_id__in=coordinated, escalated_on__isnull=False)
+                     .exclude(flow_task_name__in=TEAM_TASKS).count())
+        counts["escalated"] = (f"{_words(escalated, 'tâche signalée', 'tâches signalées')} aux coordonnateurs pour "
+                               "retard prolongé ; la charge par référent, les tâches par ancienneté, l'équipe mobile.")
+    return counts
 
 
 def _team_counts() -> str:

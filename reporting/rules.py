@@ -1,5 +1,5 @@
-"""Rights on the monthly reports: the coordinators write their cellule's, the national level reads
-the consolidation (aggregates only)."""
+"""Rights on the monthly reports and the dashboard: the coordinators write their cellule's report and
+read its dashboard, the national level reads the consolidation (aggregates only)."""
 
 import enum
 
@@ -9,10 +9,11 @@ from organisation.policy import rule, scope
 
 class ReportRight(enum.StrEnum):
     MANAGE_REPORT = "manage_report"  # on a cellule
+    VIEW_DASHBOARD = "view_dashboard"  # on a cellule: its coordinators' dashboard
     VIEW_AGGREGATES = "view_aggregates"
 
 
-@rule(ReportRight.MANAGE_REPORT)
+@rule(ReportRight.MANAGE_REPORT, ReportRight.VIEW_DASHBOARD)
 def _on_cell(user, right: str, cell) -> bool:
     return isinstance(cell, Cell) and cell.pk in scope(user).coordinated_cell_ids
 

@@ -1,4 +1,5 @@
-"""The monthly report: the coordinator's page, and the national consolidated view (aggregates only)."""
+"""The monthly report: the coordinator's page, and the national consolidated view (aggregates only);
+the coordinator's dashboard."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +14,7 @@ from organisation.errors import ActionRefused
 from organisation.models import Cell
 from organisation.spreadsheets import to_csv, to_xlsx
 from reporting import actions as report_actions
+from reporting import dashboard as board
 from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
 from reporting.forms import SendForm, TextsForm
@@ -83,6 +85,14 @@ def report_detail(request, month: str):
         "recipients": settings.REPORT_RECIPIENTS, "title": title(figures),
         "rows": rows(figures, report.results, report.difficulties)},
         status=400 if form.errors or send_form.errors else 200)
+
+
+def dashboard(request):
+    """The cellule's figures of the day for its coordinators: counts and agents' names, no case named."""
+    cell = policy.coordinated_cell(request.user, ReportRight.VIEW_DASHBOARD)
+    return render(request, "reports/dashboard.html", {
+        "cell": cell, "caseloads": board.caseloads(cell), "tasks": board.task_counts(cell),
+        "requests": board.team_requests(cell)})
 
 
 def _texts_changed(report: MonthlyReport, form: TextsForm) -> bool:
