@@ -21,7 +21,8 @@ PEOPLE = ["coord_a", "member_a", "coord_b", "member_b", "mobile", "inspector", "
 # Pages that only take a POST (their GET is refused), and the admin site's entry.
 ARGS = {
     "logout": lambda c: [], "workflows:claim": lambda c: [c.review.pk], "workflows:release": lambda c: [c.review.pk],
-    "mobile_team:claim": lambda c: [c.request.pk], "admin:index": lambda c: [],
+    "mobile_team:claim": lambda c: [c.request.pk], "mobile_team:message": lambda c: [c.request.pk],
+    "admin:index": lambda c: [],
 }
 # URL name: "GET/POST" for each of PEOPLE, in that order (the last one without a session).
 EXPECTED = {
@@ -56,7 +57,8 @@ EXPECTED = {
     "mobile_team:action": "403/403 403/403 403/403 403/403 200/302 403/403 403/403 403/403 403/403 403/403 L/L",
     "mobile_team:all": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
     "mobile_team:claim": "405/403 405/403 405/403 405/403 405/302 405/403 405/403 405/403 405/403 405/403 L/L",
-    "mobile_team:dashboard": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
+    "mobile_team:dashboard": "403/403 403/403 403/403 403/403 200/200 403/403 200/200 403/403 403/403 403/403 L/L",
+    "mobile_team:message": "405/302 405/404 405/404 405/404 405/302 405/403 405/404 405/404 405/404 405/404 L/L",
     "mobile_team:mine": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
     "mobile_team:queue": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
     "mobile_team:request": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",

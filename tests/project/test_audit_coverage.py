@@ -84,7 +84,7 @@ PAGES = {
 }
 MONTH = datetime.date.today().strftime("%Y-%m")
 # Pages that only take a POST, checked with the entry points they call.
-POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim"}
+POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim", "mobile_team:message"}
 NAMES = sorted({name for _, name in walk() if name})
 
 
@@ -172,6 +172,10 @@ ENTRY_POINTS = {
     "add_report": (lambda p, c: mobile_request(p.coord_a, p.mobile, "reported"), "mobile_request.report"),
     "complete": (lambda p, c: mobile_request(p.coord_a, p.mobile, "completed"), "mobile_request.complete"),
     "withdraw": (lambda p, c: mobile_request(p.coord_a, p.mobile, "withdrawn"), "mobile_request.withdraw"),
+    "send_message": (lambda p, c: mobile.send_message(p.coord_a, c.request, "Pouvez-vous rappeler la cellule ?"),
+                     "mobile_request.message"),
+    "mark_read": (lambda p, c: (mobile.send_message(p.mobile, c.request, "Quel créneau ?"),
+                                mobile.mark_read(p.coord_a, c.request)), "mobile_request.messages_read"),
     "acknowledge": (lambda p, c: mobile.acknowledge(p.coord_a, mobile_request(p.coord_a, p.mobile, "accepted")
                                                      .case), "case.team_answer_read"),
     "complete_review": (lambda p, c: actions.complete_review(p.member_a, c.case, note="RAS"), "case.review"),
