@@ -19,13 +19,16 @@ def _reason(value: str) -> str:
 
 
 def render(details: dict) -> str:
-    """A transition from → to, its reason, the referent before → after, the fields changed."""
+    """A transition from → to, its reason, the referent before → after (and the tasks that followed), the
+    fields changed."""
     text = f" : {_state(details['de'])} → {_state(details.get('vers', ''))}" if details.get("de") else ""
     if details.get("motif"):
         text += f" ({_reason(details['motif'])})"
     if details.get("référent"):
         referent = details["référent"]
         text += f" — Référent : {events.value(referent.get('avant'))} → {events.value(referent.get('après'))}"
+    if details.get("tâches"):
+        text += f" — Tâches confiées au nouveau référent : {', '.join(details['tâches'])}"
     return text + events.changes(details, FIELDS)
 
 
@@ -34,6 +37,7 @@ events.register({
     "case.contact_family": "Famille contactée",
     "case.family_contact": "Contact avec la famille enregistré",
     "case.assign": "Référent désigné",
+    "case.referent_change": "Changement de référent",
     "case.start_care": "Prise en charge démarrée",
     "case.close": "Clôture",
     "case.reopen": "Réouverture",

@@ -92,6 +92,26 @@ class AssignForm(BaseForm):
                 "no_contact_reason": self.cleaned_data.get("no_contact_reason", "")}
 
 
+class ChangeReferentForm(BaseForm):
+    """A coordinator gives the case to another member of the cellule; its referent's tasks follow."""
+
+    needs_case = True
+    referent = forms.ModelChoiceField(queryset=None, label="Nouveau référent", empty_label="— choisir —")
+    reason = forms.CharField(label="Motif du changement", max_length=500, widget=forms.Textarea,
+                             help_text="Les tâches en cours du référent actuel sur ce signalement passent au nouveau.")
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = (
+            case.departement.cell.memberships.active().filter(role__in=[Role.COORDINATOR, Role.MEMBER])
+            .exclude(user_id=case.referent_id).select_related("user").order_by("user__last_name")
+        )
+        self.fields["referent"].label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"
+
+    def entry_point_arguments(self) -> dict:
+        return {"referent": self.cleaned_data["referent"].user, "reason": self.cleaned_data["reason"]}
+
+
 CARE_MEASURE_FIELDS = ["modality", "beneficiary", "institution", "starts_on"]
 ContactForm = form_class("ContactForm", choose(model_fields(
     FamilyContact, ["on", "channel", "outcome", "not_attempted_reason", "note"])))

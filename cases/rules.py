@@ -26,10 +26,12 @@ class CaseRight(enum.StrEnum):
     MANAGE_CARE = "manage_care"
     REVIEW = "review"
     DECIDE_CLOSURE = "decide_closure"
+    CHANGE_REFERENT = "change_referent"
 
 
 # Case rights for the coordinators of the case's cellule only.
-COORDINATORS_ONLY = {CaseRight.ASSIGN, CaseRight.CLOSE, CaseRight.REOPEN, CaseRight.TRANSFER, CaseRight.DECIDE_CLOSURE}
+COORDINATORS_ONLY = {CaseRight.ASSIGN, CaseRight.CLOSE, CaseRight.REOPEN, CaseRight.TRANSFER, CaseRight.DECIDE_CLOSURE,
+                     CaseRight.CHANGE_REFERENT}
 
 
 def coordinates(user, case: Case) -> bool:

@@ -7,6 +7,7 @@ transaction. The admin, the views and the commands call these, never ``save()`` 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
@@ -16,9 +17,9 @@ from django.utils.http import urlsafe_base64_encode
 
 import audit
 from audit.changes import diff, snapshot
-from organisation import policy
+from organisation import handover, policy
 from organisation.errors import ActionRefused
-from organisation.models import Mandate, Membership, RecoveryCode, SecondFactor
+from organisation.models import Mandate, Membership, RecoveryCode, Role, SecondFactor
 from organisation.rules import OrganisationRight
 
 
@@ -99,13 +100,36 @@ def approve_mandate(actor, mandate: Mandate) -> Mandate:
     return mandate
 
 
-def end_membership(actor, membership: Membership, ends_on) -> Membership:
-    """A member leaves the cellule on a date; the membership is kept, with its history."""
-    membership = Membership.objects.select_related("cell__departement", "user").get(pk=membership.pk)
-    if membership.ends_on and membership.ends_on <= ends_on:
-        raise ActionRefused("Ce membre a déjà quitté la cellule.")
-    membership.ends_on = ends_on
-    return save_membership(actor, membership)
+def end_membership(actor, membership: Membership, ends_on, successor: User | None = None) -> Membership:
+    """A member leaves the cellule on a date; the membership is kept, with its history.
+
+    Nobody is left holding a case or a task in a cellule they have left: what the member still holds
+    there (``organisation.handover``) goes to ``successor``, an active member of the cellule, in the
+    same transaction; without one, the end is refused while the member holds anything.
+    """
+    with transaction.atomic():
+        # Locked: two coordinators ending the same membership hand its cases over once.
+        membership = (Membership.objects.select_for_update(of=("self",)).select_related("cell__departement", "user")
+                      .get(pk=membership.pk))
+        policy.require(actor, OrganisationRight.GRANT_ROLE, membership)
+        if membership.ends_on and membership.ends_on <= ends_on:
+            raise ActionRefused("Ce membre a déjà quitté la cellule.")
+        holdings = handover.held(membership.cell, [membership.user_id]).get(membership.user_id)
+        if holdings and successor is None:
+            raise ActionRefused(f"{membership.user.get_full_name()} suit encore des signalements ou détient des "
+                                "tâches : choisissez le membre de la cellule à qui les confier.")
+        if holdings:
+            _check_successor(membership, successor)
+            handover.hand_over(actor, membership, successor)
+        membership.ends_on = ends_on
+        return save_membership(actor, membership)
+
+
+def _check_successor(membership: Membership, successor: User) -> None:
+    if successor.pk == membership.user_id or not membership.cell.memberships.active().filter(
+            user=successor, role__in=[Role.COORDINATOR, Role.MEMBER]).exists():
+        raise ValidationError({"successor": "Confiez les signalements et les tâches à un autre membre actif de la "
+                                            "cellule."})
 
 
 def invite_member(actor, cell, *, username: str, first_name: str, last_name: str, email: str,

@@ -58,13 +58,24 @@ class InviteForm(MemberFields):
 
 
 class EndForm(BaseForm):
-    """Ending a membership closes the member's access to the cellule: the coordinator confirms it."""
+    """Ending a membership closes the member's access to the cellule: the coordinator confirms it, and
+    names who takes over the cases and tasks the member still holds."""
 
     membership = forms.IntegerField(widget=forms.HiddenInput)
     ends_on = forms.DateField(label="Fin", widget=DATE)
+    successor = forms.ModelChoiceField(
+        label="Confier ses signalements et ses tâches à", queryset=None, required=False, empty_label="— choisir —",
+        help_text="Obligatoire si le membre suit encore des signalements ou détient des tâches : il devient le "
+                  "référent de ses signalements ; les tâches prises dans la file y retournent.")
     confirm = forms.BooleanField(
         label="Je confirme la fin de cette participation : le membre n'aura plus accès à la cellule à cette date.",
         error_messages={"required": "Cochez la case pour confirmer la fin de la participation."})
+
+    def __init__(self, *args, cell, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = (cell.memberships.active().filter(role__in=[Role.COORDINATOR, Role.MEMBER])
+                                             .select_related("user").order_by("user__last_name"))
+        self.fields["successor"].label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"
 
 
 class MandateForm(BaseForm):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 import audit
 from organisation import actions as organisation
-from organisation import policy
+from organisation import handover, policy
 from organisation.errors import ActionRefused
 from organisation.forms import AddForm, EndForm, InviteForm, MandateForm
 from organisation.models import Cell, Mandate, Membership, Role
@@ -29,7 +29,7 @@ def cell_detail(request, code: str):
     data = request.POST if request.method == "POST" else None
     forms_ = {"add": AddForm(data if data and "add" in data else None, roles=roles, cell=cell),
               "invite": InviteForm(data if data and "invite" in data else None, roles=roles, cell=cell),
-              "end": EndForm(data if data and "end" in data else None)}
+              "end": EndForm(data if data and "end" in data else None, cell=cell)}
     bound = next((name for name, form in forms_.items() if form.is_bound), None)
     if bound:
         if not manage:
@@ -49,9 +49,11 @@ def cell_detail(request, code: str):
     members = memberships_visible_to(request.user).filter(cell=cell)
     audit.record("cell.view", obj=cell, departement=cell.departement.code)
     composition = list(members.active(today))
+    endable = [m for m in composition if m.role in roles and m.user_id != request.user.pk]
+    held = handover.held(cell, [m.user_id for m in endable]) if manage and roles else {}
     return render(request, "organisation/cell_detail.html", {
-        "cell": cell, "composition": composition, "today": today, "manage": manage and roles,
-        "endable": [m for m in composition if m.role in roles and m.user_id != request.user.pk],
+        "cell": cell, "composition": composition, "today": today, "manage": manage and roles, "endable": endable,
+        "holding": [(m, held[m.user_id]) for m in endable if m.user_id in held],
         "former": members.filter(ends_on__lt=today), "forms": forms_},
         status=400 if bound else 200)
 
@@ -63,7 +65,8 @@ def _apply(actor, cell: Cell, action: str, data: dict) -> None:
         organisation.invite_member(actor, cell, **data)
     else:
         membership = get_object_or_404(Membership, pk=data["membership"], cell=cell)
-        organisation.end_membership(actor, membership, data["ends_on"])
+        successor = data["successor"].user if data["successor"] else None
+        organisation.end_membership(actor, membership, data["ends_on"], successor=successor)
 
 
 def composition_export(request, code: str, fmt: str):

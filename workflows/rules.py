@@ -84,3 +84,10 @@ def tasks_visible_to(user) -> QuerySet[CaseTask]:
         visible |= Q(flow_task_name__in=TEAM_TASKS) & (
             Q(listed_owner_id=user.pk) | Q(listed_owner__isnull=True, flow_task_name=TaskType.HANDLE_REQUEST))
     return CaseTask.objects.filter(visible)
+
+
+def tasks_releasable_by(user) -> QuerySet[CaseTask]:
+    """Where a release is looked for: the user's own tasks, and for a coordinator the tasks their
+    cellule's members hold (the policy then says which may go back to the queue)."""
+    held_in_cellule = Q(departement_id__in=scope(user).coordinated_departement_ids) & ~Q(flow_task_name__in=TEAM_TASKS)
+    return tasks_visible_to(user) | CaseTask.objects.filter(held_in_cellule)

@@ -19,7 +19,7 @@ import audit
 from organisation import policy
 from organisation.errors import ActionRefused
 from workflows.flows import CaseFlow
-from workflows.models import OPEN_STATUSES, CaseTask, TaskType
+from workflows.models import OPEN_STATUSES, TEAM_TASKS, CaseTask, TaskType
 from workflows.notifications import notify_assigned
 from workflows.rules import TaskRight
 
@@ -130,10 +130,43 @@ def release(actor, task: CaseTask) -> CaseTask:
         if task.status != STATUS.ASSIGNED:
             raise ActionRefused("Cette tâche n'est plus attribuée : elle ne peut pas être remise dans la file.")
         policy.require(actor, TaskRight.RELEASE_TASK, task)
-        previous = task.owner
-        activation.unassign()
-        _record("task.release", actor, task, {"détenteur": previous.get_username()})
+        _unassign(actor, activation)
     return task
+
+
+def _unassign(actor, activation) -> None:
+    task = activation.task
+    previous = task.owner
+    activation.unassign()
+    _record("task.release", actor, task, {"détenteur": previous.get_username()})
+
+
+def hand_over(case, holder, new_owner) -> list[str]:
+    """Give ``holder``'s open tasks of ``case`` to ``new_owner`` and tell them (a change of referent).
+
+    The caller is the entry point that checked the right and holds the case's lock; the tasks' names
+    are returned for its audit event. Open tasks are held as ``ASSIGNED`` (a task is started only
+    when it is completed, ``_complete``), the one state viewflow's ``reassign`` moves from.
+    """
+    moved = []
+    with CaseFlow.lock(case.process.pk):
+        for task in CaseTask.objects.filter(case=case, listed_owner=holder, listed_status=STATUS.ASSIGNED).exclude(
+                flow_task_name__in=TEAM_TASKS):
+            task.process, task.case = case.process, case
+            task.flow_task.activation_class(task).reassign(new_owner)
+            notify_assigned(task)
+            moved.append(task.get_flow_task_name_display())
+    return moved
+
+
+def release_held(actor, holder, departement_id: int) -> None:
+    """Put back in the queue every task ``holder`` still holds in a département: they leave its
+    cellule (``organisation.actions.end_membership``, which checked the actor's right). Run after
+    their cases changed referent, so what is left are tasks taken from the queue."""
+    held = CaseTask.objects.filter(listed_owner=holder, listed_status=STATUS.ASSIGNED, departement_id=departement_id)
+    for task in held.exclude(flow_task_name__in=TEAM_TASKS):
+        with _activation(task) as activation:
+            _unassign(actor, activation)
 
 
 def _record(action: str, actor, task: CaseTask, details: dict | None = None) -> None:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from viewflow.workflow.status import STATUS
@@ -11,7 +11,7 @@ import audit
 from organisation.errors import ActionRefused
 from workflows import tasks
 from workflows.models import OPEN_STATUSES, TEAM_TASKS, TaskType
-from workflows.rules import tasks_visible_to
+from workflows.rules import tasks_releasable_by, tasks_visible_to
 from workflows.task_view import TASK_ACTION, finished_message, visible_task
 
 PAGE_SIZE = 25
@@ -73,10 +73,14 @@ def claim(request, pk: int):
 
 @require_POST
 def release(request, pk: int):
+    """One's own task from the inbox, or a coordinator's release of a member's task from the case page
+    (where they come back to)."""
+    task = get_object_or_404(tasks_releasable_by(request.user).select_related("case"), pk=pk)
+    own = task.owner_id == request.user.pk
     try:
-        task = tasks.release(request.user, visible_task(request, pk))
+        task = tasks.release(request.user, task)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, f"Tâche « {task.get_flow_task_name_display()} » remise dans la file de l'équipe.")
-    return redirect("workflows:inbox")
+    return redirect("workflows:inbox") if own else redirect("cases:detail", pk=task.case_id)

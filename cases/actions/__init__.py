@@ -24,9 +24,10 @@ from cases.actions.records import (
     remove_care_measure,
     save_relative,
 )
+from cases.actions.referent import change_referent
 
 __all__ = [
-    "add_care_measure", "assign", "close", "complete_review", "decline_closure", "edit_care_measure", "edit_person",
-    "end_care_measure", "intake", "record_consent", "record_family_contact", "remove_care_measure", "reopen",
-    "save_relative", "start_care", "transfer",
+    "add_care_measure", "assign", "change_referent", "close", "complete_review", "decline_closure",
+    "edit_care_measure", "edit_person", "end_care_measure", "intake", "record_consent", "record_family_contact",
+    "remove_care_measure", "reopen", "save_relative", "start_care", "transfer",
 ]

@@ -73,3 +73,8 @@ def record(action: str, actor, case: Case, **details) -> None:
 
 def record_transition(name: str, actor, case: Case, before: str, **details) -> None:
     record(f"case.{name}", actor, case, **{"de": before, "vers": case.state}, **details)
+
+
+def person(user) -> str | None:
+    """How the trail names a user: full name and login, readable and unambiguous."""
+    return f"{user.get_full_name()} ({user.get_username()})" if user else None

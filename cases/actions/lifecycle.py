@@ -12,7 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.changes import snapshot
-from cases.actions.base import check_open, check_transition, lock, record, record_transition, require_text, validate
+from cases.actions.base import (
+    check_open,
+    check_transition,
+    lock,
+    person,
+    record,
+    record_transition,
+    require_text,
+    validate,
+)
 from cases.actions.records import end_open_measures
 from cases.models import CareMeasure, Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, State
 from cases.rules import CaseRight
@@ -70,7 +79,7 @@ def assign(actor, case: Case, *, referent, no_contact_reason: str = "") -> Case:
         case.save()
         tasks.sync(case, actor, done=TaskType.NAME_REFERENT)
         record_transition("assign", actor, case, before,
-                          référent={"avant": _person(previous), "après": _person(referent)},
+                          référent={"avant": person(previous), "après": person(referent)},
                           motif=case.no_contact_reason)
     return case
 
@@ -165,8 +174,3 @@ def reopen(actor, case: Case, *, reason: str) -> Case:
         tasks.sync(case, actor)
         record_transition("reopen", actor, case, before, motif=reason)
     return case
-
-
-def _person(user) -> str | None:
-    """How the trail names a user: full name and login, readable and unambiguous."""
-    return f"{user.get_full_name()} ({user.get_username()})" if user else None

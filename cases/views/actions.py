@@ -15,6 +15,7 @@ from django_fsm import can_proceed
 
 import audit
 from cases import actions, forms
+from cases.actions.referent import WITH_REFERENT
 from cases.models import CareMeasure, Case, Relative, State
 from cases.rules import CaseRight, needs_motive
 from organisation import policy
@@ -52,6 +53,9 @@ ACTIONS = [
                CaseRight.CONTACT_FAMILY, primary=True),
     CaseAction("attribuer", "Désigner le référent", forms.AssignForm, actions.assign, CaseRight.ASSIGN,
                transition="assign", primary=True),
+    CaseAction("changer-referent", "Changer de référent", forms.ChangeReferentForm, actions.change_referent,
+               CaseRight.CHANGE_REFERENT,
+               applies=lambda case: case.state in WITH_REFERENT and case.referent_id is not None),
     CaseAction("prise-en-charge", "Démarrer la prise en charge", forms.StartCareForm, actions.start_care,
                CaseRight.START_CARE, transition="start_care", primary=True),
     CaseAction("revue", "Faire la revue de suivi", forms.ReviewForm, actions.complete_review, CaseRight.REVIEW,

@@ -21,7 +21,7 @@ from cases.views.actions import MOTIVES_KEY, PANELS, add_errors, available_actio
 from organisation import policy
 from organisation.models import Membership, Role
 from workflows.models import CaseTask
-from workflows.rules import cases_held
+from workflows.rules import TaskRight, cases_held
 
 PAGE_SIZE = 25
 
@@ -132,6 +132,7 @@ def case_detail(request, pk: int):
         return redirect(f"{reverse('cases:motive', args=[case.pk])}")
     record_view(request, case, motive)
     timeline = case_events(case)
+    open_tasks = list(case.tasks.open().select_related("owner"))
     return render(request, "cases/case_detail.html", {
         "case": case,
         "person": case.person,
@@ -141,7 +142,9 @@ def case_detail(request, pk: int):
         "consents": case.consents.select_related("recorded_by"),
         "measures": case.care_measures.select_related("institution"),
         "followups": case.followups.select_related("by"),
-        "open_tasks": case.tasks.open().select_related("owner"),
+        "open_tasks": open_tasks,
+        # A coordinator may put back in the queue a task a member took from it (workflows.rules).
+        "releasable": {t.pk for t in open_tasks if policy.can(request.user, TaskRight.RELEASE_TASK, t)},
         "transfers": case.transfers.all(),
         "panels": [(panel.template, panel.context(request.user, case)) for panel in PANELS],
         "timeline": timeline,

@@ -60,6 +60,8 @@ FORMS = {
                                         "not_attempted_reason": "", "note": ""}),
     "attribuer": ("received", "coord_a", {"referent": lambda ctx: ctx.membership("member_a"),
                                           "no_contact_reason": "unreachable"}),
+    "changer-referent": ("assigned", "coord_a", {"referent": lambda ctx: ctx.membership("coord_a"),
+                                                 "reason": "Congé."}),
     "prise-en-charge": ("assigned", "member_a", MEASURE),
     "revue": ("in_care", "member_a", {"note": "Suivi régulier.", "propose_closure": ""}),
     "poursuivre": ("closure_proposed", "coord_a", {"note": "Le suivi reste utile."}),
@@ -110,6 +112,8 @@ BAD = [
     ("attribuer", {"referent": "abc"}, INVALID_CHOICE),
     ("attribuer", {"referent": lambda ctx: ctx.membership("member_b")}, INVALID_CHOICE),
     ("attribuer", {"no_contact_reason": ""}, "Indiquez pourquoi la famille n'a pas été contactée."),
+    ("changer-referent", {"referent": lambda ctx: ctx.membership("member_a")}, INVALID_CHOICE),  # the current one
+    ("changer-referent", *too_long("reason", 500)),
     ("prise-en-charge", {"institution": "abc"}, INVALID_CHOICE),
     ("prise-en-charge", {"starts_on": "2026-02-30"}, INVALID_DATE),
     ("revue", *too_long("note", 1000)),
