@@ -162,6 +162,9 @@ ENTRY_POINTS = {
                                            referent=p.member_a), "case.assign"),
     "start_care": (lambda p, c: CaseFactory(coordinator=p.coord_a, referent=p.member_a, in_care=True),
                    "case.start_care"),
+    "change_referent": (lambda p, c: actions.change_referent(p.coord_a, CaseFactory(
+        coordinator=p.coord_a, referent=p.member_a, assigned=True), referent=p.coord_a, reason="Congé"),
+        "case.referent_change"),
     "request_mobile_team": (lambda p, c: mobile.request_mobile_team(
         p.coord_a, c.case, motive="Avis", expected="advice", urgency="normal", summary="Repli."),
         "case.request_mobile_team"),
@@ -210,7 +213,7 @@ ENTRY_POINTS = {
         user=UserFactory(), cell=p.cell_a, institution=c.measure.institution, function="Éducateur",
         role="member", starts_on=TODAY)), "membership.create"),
     "end_membership": (lambda p, c: organisation.end_membership(
-        p.coord_a, p.member_a.memberships.get(), TODAY), "membership.update"),
+        p.coord_a, p.member_a.memberships.get(), TODAY, successor=p.coord_a), "membership.update"),
     "invite_member": (lambda p, c: organisation.invite_member(
         p.coord_a, p.cell_a, username="nouvelle", first_name="Inès", last_name="Roy", email="ines@example.invalid",
         institution=c.measure.institution, function="Éducatrice", role="member", starts_on=TODAY), "user.invite"),
