@@ -16,7 +16,10 @@ from tests.organisation.factories import MandateFactory, MembershipFactory
 
 A, B = "a", "b"  # the 93 and 69 cellules of the personas
 COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS, CaseRight.INTAKE,
-                ReportRight.MANAGE_REPORT, CelluleRight.MANAGE_MEETINGS}
+                ReportRight.MANAGE_REPORT, ReportRight.VIEW_DASHBOARD, CelluleRight.MANAGE_MEETINGS,
+                CelluleRight.VIEW_MEETINGS}
+# Members read their cellule's composition and its meetings (issue 14, item 8).
+MEMBERSHIP = {OrganisationRight.VIEW_COMPOSITION, CelluleRight.VIEW_MEETINGS}
 # The technical administrator sees the compositions but gives no role in a cellule (separation of duties).
 ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_REFERENCE_DATA}
 # The national level names the cellules' coordinators.
@@ -24,9 +27,9 @@ NATIONAL = {ReportRight.VIEW_AGGREGATES, OrganisationRight.VIEW_COMPOSITION, Org
 # persona: the rights allowed on cell A, on cell B, and without target (None).
 ALLOWED = {
     "coord_a": {A: COORDINATION, B: set(), None: set()},
-    "member_a": {A: {OrganisationRight.VIEW_COMPOSITION}, B: set(), None: set()},
+    "member_a": {A: MEMBERSHIP, B: set(), None: set()},
     "coord_b": {A: set(), B: COORDINATION, None: set()},
-    "member_b": {A: set(), B: {OrganisationRight.VIEW_COMPOSITION}, None: set()},
+    "member_b": {A: set(), B: MEMBERSHIP, None: set()},
     "mobile": {A: set(), B: set(), None: set()},
     "inspector": {A: {OrganisationRight.VIEW_COMPOSITION}, B: set(), None: set()},
     "national": {A: NATIONAL, B: NATIONAL, None: {ReportRight.VIEW_AGGREGATES}},

@@ -149,3 +149,10 @@ def test_every_cell_of_the_main_lists_names_its_column_for_the_phone_cards(clien
         body = client.get(url).content.decode().split("<tbody>")[1].split("</tbody>")[0]
         cells = re.findall(r"<td[^>]*>", body)
         assert cells and all("data-label=" in cell for cell in cells), (url, cells)
+
+
+def test_the_national_home_leads_to_the_mobile_teams_aggregates(client, personas):
+    client.force_login(personas.national)
+    link = reverse("mobile_team:dashboard")
+    assert f'href="{link}"' in client.get(reverse("home")).content.decode()
+    assert client.get(link).status_code == 200
