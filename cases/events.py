@@ -1,7 +1,17 @@
 """The events a case's entry points and pages record, in French (``audit.events``)."""
 
 from audit import events
-from cases.models import CareMeasure, Case, ClosureReason, Consent, NoContactReason, Person, Relative, State
+from cases.models import (
+    CareMeasure,
+    Case,
+    ClosureReason,
+    Consent,
+    NoContactReason,
+    Person,
+    Relative,
+    State,
+    Visibility,
+)
 
 FIELDS = events.field_labels(Person, Relative, CareMeasure, Case)
 
@@ -61,3 +71,9 @@ events.register({"case.consent": "Adhésion enregistrée"},
 events.register({"case.view": "Consultation du signalement"})
 events.register({"case.list": "Consultation de la liste des signalements"},
                 render=events.summary({"signalements": "signalements affichés"}))
+# Notes and their attachments: identifiers only, never a file's name (it may name someone).
+events.register({"case.note_add": "Note ajoutée"},
+                render=events.summary({"visibilité": "visibilité", "pièces": "pièces jointes"},
+                                      choices={"visibilité": dict(Visibility.choices)}))
+events.register({"case.attachment_read": "Pièce jointe téléchargée"},
+                render=events.summary({"pièce": "pièce jointe"}))

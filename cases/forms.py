@@ -3,8 +3,20 @@
 import datetime
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
 
-from cases.models import CareMeasure, Case, ClosureReason, Consent, FamilyContact, Person, Relative, State
+from cases.models import (
+    CareMeasure,
+    Case,
+    CaseNote,
+    ClosureReason,
+    Consent,
+    FamilyContact,
+    Person,
+    Relative,
+    State,
+)
 from organisation.models import Cell, Departement, Institution, Role
 from project.forms import DATE, BaseForm, form_class, model_fields
 
@@ -224,3 +236,36 @@ class MotiveForm(BaseForm):
         label = dict(self.REASONS)[self.cleaned_data["reason"]]
         text = self.cleaned_data["text"].strip()
         return f"{label} — {text}" if text else label
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.Field):
+    """The files chosen, as uploaded: the entry point checks them (type, size, name) for every caller."""
+
+    widget = MultipleFileInput
+
+    def clean(self, value):
+        return [f for f in (value if isinstance(value, list | tuple) else [value]) if f]
+
+
+class NoteForm(BaseForm):
+    """A note on the case, its visibility, the members named on it and its attachments."""
+
+    needs_case = True
+    named = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Membres désignés",
+        help_text="Pour une note « membres désignés » : ils la voient là où ils peuvent ouvrir le signalement.")
+    attachments = FilesField(required=False, label="Pièces jointes",
+                             help_text="PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX.")
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {**choose(model_fields(CaseNote, ["text", "visibility"])), **self.fields}
+        self.fields["named"].queryset = (
+            get_user_model().objects.filter(memberships__in=case.departement.cell.memberships.active()
+                                            .filter(role__in=Role.cell_roles())).distinct().order_by("last_name"))
+        self.fields["named"].label_from_instance = lambda user: user.get_full_name()
+        self.fields["attachments"].help_text += f" {settings.ATTACHMENT_MAX_BYTES // 2**20} Mo au plus par fichier."

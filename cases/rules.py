@@ -6,7 +6,7 @@ are the referent of or hold a task of; an inspector reads the cases of their man
 
 import enum
 
-from cases.models import Case
+from cases.models import Case, CaseNote, Visibility
 from organisation.models import Cell
 from organisation.policy import rule, scope
 from workflows.models import TaskType
@@ -67,6 +67,19 @@ def _on_case(user, right: str, case) -> bool:
         case CaseRight.START_CARE | CaseRight.REVIEW:
             return is_referent(user, case)
     return coordinates(user, case) or is_referent(user, case)  # EDIT_CASE, MANAGE_CARE
+
+
+def sees_note(user, note: CaseNote, case: Case) -> bool:
+    """Whether a reader of the case (``VIEW_CASE``, checked by the caller) sees this note: its author,
+    the coordinators, the référent and the inspectors reviewing the case see every note; the others
+    of the cellule the "cellule" notes, and those they are named on."""
+    if note.author_id == user.pk or coordinates(user, case) or is_referent(user, case):
+        return True
+    if any(case.reviewed_by(mandate) for mandate in scope(user).mandates):
+        return True
+    if note.visibility == Visibility.CELLULE:
+        return True
+    return note.visibility == Visibility.NAMED and any(u.pk == user.pk for u in note.named.all())
 
 
 def needs_motive(user, case: Case, held: frozenset[int] | None = None) -> bool:

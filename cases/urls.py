@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import actions, cases
+from cases.views import actions, cases, notes
 
 app_name = "cases"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("nouveau/", cases.intake, name="intake"),
     path("<int:pk>/", cases.case_detail, name="detail"),
     path("<int:pk>/motif/", cases.motive, name="motive"),
+    path("<int:pk>/pieces-jointes/<int:attachment>/", notes.attachment, name="attachment"),
     path("<int:pk>/<slug:slug>/", actions.case_action, name="action"),
     path("<int:pk>/<slug:slug>/<int:target>/", actions.case_action, name="record_action"),
 ]

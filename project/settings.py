@@ -235,6 +235,17 @@ TASK_DUE_DAYS = {"contact_family": 7, "name_referent": 7, "set_up_care": 15, "re
 MOBILE_TEAM_ACCEPTANCE_WORKING_DAYS = env_int(ENV, "MOBILE_TEAM_ACCEPTANCE_WORKING_DAYS", 2)
 MOBILE_TEAM_FIRST_INTERVENTION_DAYS = env_int(ENV, "MOBILE_TEAM_FIRST_INTERVENTION_DAYS", 15)
 
+# Case notes' attachments: kept outside the web roots (never under STATIC_ROOT), served only by
+# the view that checks the policy and records the read (cases.views.notes).
+if ENV.get("ATTACHMENTS_ROOT"):
+    ATTACHMENTS_ROOT = Path(ENV["ATTACHMENTS_ROOT"])
+elif DEMO:
+    ATTACHMENTS_ROOT = VAR_DIR / "attachments"
+else:
+    raise ImproperlyConfigured("ATTACHMENTS_ROOT: variable obligatoire hors mode démonstration (DEMO=1) : "
+                               "le répertoire des pièces jointes, hors de la racine web.")
+ATTACHMENT_MAX_BYTES = env_int(ENV, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
 # Ed25519 key that signs the audit trail's checkpoints and export bundles (base64 of 32 bytes).
 AUDIT_SIGNING_KEY = env_signing_key(ENV, "AUDIT_SIGNING_KEY", VAR_DIR / "demo_audit_signing_key" if DEMO else None)
 # Where `manage.py audit_checkpoint` sends the signed chain head, to be kept outside the database.

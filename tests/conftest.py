@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.test import TransactionTestCase
+from django.test import TransactionTestCase, override_settings
 
 from organisation import policy
 from organisation.departements import DEPARTEMENTS
@@ -61,6 +61,13 @@ def _fixture_teardown_with_triggers_lifted(self):
 
 
 TransactionTestCase._fixture_teardown = _fixture_teardown_with_triggers_lifted
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _attachments_in_a_temporary_directory(tmp_path_factory):
+    """Notes' attachments written by the tests go to a directory of their own, not var/."""
+    with override_settings(ATTACHMENTS_ROOT=tmp_path_factory.mktemp("attachments")):
+        yield
 
 
 def build_personas() -> SimpleNamespace:

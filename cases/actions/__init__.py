@@ -15,6 +15,7 @@ from cases.actions.lifecycle import (
     reopen,
     start_care,
 )
+from cases.actions.notes import add_note
 from cases.actions.records import (
     add_care_measure,
     edit_care_measure,
@@ -27,7 +28,7 @@ from cases.actions.records import (
 from cases.actions.referent import change_referent
 
 __all__ = [
-    "add_care_measure", "assign", "change_referent", "close", "complete_review", "decline_closure",
+    "add_care_measure", "add_note", "assign", "change_referent", "close", "complete_review", "decline_closure",
     "edit_care_measure", "edit_person", "end_care_measure", "intake", "record_consent", "record_family_contact",
     "remove_care_measure", "reopen", "save_relative", "start_care", "transfer",
 ]

@@ -7,9 +7,11 @@ from cases.models.case import (
     State,
 )
 from cases.models.followup import CareMeasure, FamilyContact, FollowUpNote
+from cases.models.notes import CaseNote, NoteAttachment, Visibility
 from cases.models.people import Consent, Person, Relative, Sex, Situation
 
 __all__ = [
-    "CareMeasure", "Case", "CaseCounter", "ClosureReason", "Consent", "FamilyContact", "FollowUpNote",
-    "NoContactReason", "Person", "Relative", "Sex", "Situation", "Source", "State",
+    "CareMeasure", "Case", "CaseCounter", "CaseNote", "ClosureReason", "Consent", "FamilyContact", "FollowUpNote",
+    "NoContactReason", "NoteAttachment", "Person", "Relative", "Sex", "Situation", "Source", "State",
+    "Visibility",
 ]

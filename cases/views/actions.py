@@ -34,6 +34,7 @@ class CaseAction:
     target_model: type | None = None  # the record an action on one record (a measure, a relative) is about
     initial: Callable[[Case, object], dict] = field(default=lambda case, target: {})
     primary: bool = False
+    button: bool = True  # offered as a button on the case page; False: its form is on the page itself
 
     def state_allows(self, case: Case) -> bool:
         if self.transition and not can_proceed(getattr(case, self.transition)):
@@ -80,6 +81,8 @@ ACTIONS = [
                lambda actor, case, target, **data: actions.save_relative(actor, case, target, **data),
                CaseRight.EDIT_CASE, target_model=Relative, initial=lambda case, target: fields_of(target)),
     CaseAction("adhesion", "Enregistrer l'adhésion", forms.ConsentForm, actions.record_consent, CaseRight.EDIT_CASE),
+    CaseAction("note", "Ajouter une note", forms.NoteForm, actions.add_note, CaseRight.EDIT_CASE,
+               button=False),
     CaseAction("cloturer", "Clôturer", forms.CloseForm, actions.close, CaseRight.CLOSE, transition="close"),
     CaseAction("transferer", "Transférer à un autre département", forms.TransferForm, actions.transfer,
                CaseRight.TRANSFER, transition="transfer"),
@@ -132,13 +135,14 @@ def record_view(request, case: Case, motive: str = "", **details) -> None:
 
 
 def available_actions(user, case: Case) -> list[CaseAction]:
-    """What the user may do on the case now (records-level actions excluded: they sit by their record)."""
-    return [a for a in ACTIONS if a.target_model is None and a.available(user, case)]
+    """The buttons of the case page: what the user may do on the case now (records-level actions
+    excluded: they sit by their record, and so does the note form)."""
+    return [a for a in ACTIONS if a.target_model is None and a.button and a.available(user, case)]
 
 
-def _make_form(action: CaseAction, case: Case, data=None, initial=None):
+def _make_form(action: CaseAction, case: Case, data=None, files=None, initial=None):
     kwargs = {"case": case} if getattr(action.form, "needs_case", False) else {}
-    return action.form(data, initial=initial, **kwargs)
+    return action.form(data, files, initial=initial, **kwargs)
 
 
 def case_action(request, pk: int, slug: str, target: int | None = None):
@@ -156,7 +160,8 @@ def case_action(request, pk: int, slug: str, target: int | None = None):
         return redirect("cases:detail", pk=case.pk)
     if not policy.can(request.user, action.permission, case):
         raise policy.AccessDenied(request.user, action.permission, case)
-    form = _make_form(action, case, request.POST if request.method == "POST" else None,
+    posted = request.method == "POST"
+    form = _make_form(action, case, request.POST if posted else None, request.FILES if posted else None,
                       initial=action.initial(case, obj))
     records = (obj,) if action.target_model else ()
     if submit(request, form, action.title, lambda data: action.entry_point(request.user, case, *records, **data)):

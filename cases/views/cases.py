@@ -14,10 +14,11 @@ from django.utils import timezone
 import audit
 from audit.models import Event
 from cases import actions
-from cases.forms import IntakeForm, MotiveForm
+from cases.forms import IntakeForm, MotiveForm, NoteForm
 from cases.models import Case, Source, State
 from cases.rules import CaseRight, automatic_motive, needs_motive
 from cases.views.actions import MOTIVES_KEY, PANELS, add_errors, available_actions, record_view, remember_motive
+from cases.views.notes import visible_notes
 from organisation import policy
 from organisation.models import Membership, Role
 from workflows.models import CaseTask
@@ -133,6 +134,7 @@ def case_detail(request, pk: int):
     record_view(request, case, motive)
     timeline = case_events(case)
     open_tasks = list(case.tasks.open().select_related("owner"))
+    can_edit = policy.can(request.user, CaseRight.EDIT_CASE, case) and case.state != State.CLOSED
     return render(request, "cases/case_detail.html", {
         "case": case,
         "person": case.person,
@@ -149,6 +151,8 @@ def case_detail(request, pk: int):
         "panels": [(panel.template, panel.context(request.user, case)) for panel in PANELS],
         "timeline": timeline,
         "actions": available_actions(request.user, case),
-        "can_edit": policy.can(request.user, CaseRight.EDIT_CASE, case) and case.state != State.CLOSED,
+        "can_edit": can_edit,
+        "notes": visible_notes(request.user, case),
+        "note_form": NoteForm(case=case) if can_edit else None,
         "can_manage_care": policy.can(request.user, CaseRight.MANAGE_CARE, case) and case.state != State.CLOSED,
     })

@@ -16,7 +16,17 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases import actions
-from cases.models import CareMeasure, Case, Consent, FamilyContact, FollowUpNote, Person, Relative
+from cases.models import (
+    CareMeasure,
+    Case,
+    CaseNote,
+    Consent,
+    FamilyContact,
+    FollowUpNote,
+    NoteAttachment,
+    Person,
+    Relative,
+)
 from cases.views.actions import ACTIONS
 from cellule import actions as cellule
 from mobile_team import actions as mobile
@@ -33,7 +43,8 @@ TODAY_S = TODAY.isoformat()
 RECEIVED = datetime.date.today() - datetime.timedelta(days=3)  # CaseFactory's reception date
 BEFORE_RECEIVED = (RECEIVED - datetime.timedelta(days=1)).isoformat()
 READS = ["case.view", "case.list", "access.denied"]
-MODELS = [Case, Person, Relative, FamilyContact, CareMeasure, Consent, MobileTeamRequest, FollowUpNote]
+MODELS = [Case, Person, Relative, FamilyContact, CareMeasure, Consent, MobileTeamRequest, FollowUpNote, CaseNote,
+          NoteAttachment]
 
 REQUIRED = "Ce champ est obligatoire."
 INVALID_DATE = "Saisissez une date valide."
@@ -87,6 +98,7 @@ FORMS = {
     "transferer": ("received", "coord_a", {"destination": lambda ctx: Departement.objects.get(code="69").pk,
                                            "note": "Déménagement."}),
     "rouvrir": ("closed", "coord_a", {"reason": "Nouveau signalement."}),
+    "note": ("in_care", "member_a", {"text": "Rencontre avec la mère.", "visibility": "cellule"}),
 }
 TARGETS = {"fin-mesure": "care_measures", "modifier-mesure": "care_measures", "retirer-mesure": "care_measures",
            "modifier-proche": "relatives", "suivi-entretien": "interview_requests"}
@@ -168,6 +180,7 @@ BAD = [
     ("transferer", {"destination": lambda ctx: ctx.case.departement_id},
      "Choisissez un autre département que celui du signalement."),
     ("rouvrir", *too_long("reason", 500)),
+    ("note", *too_long("text", 2000)),
 ]
 EMPTY = [(slug, {name: "" for name in FORMS[slug][2]}, REQUIRED) for slug in FORMS if FORMS[slug][2]]
 # The case each special state of FORMS starts from, and how it gets there.

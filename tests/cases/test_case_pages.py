@@ -84,11 +84,11 @@ def test_the_case_page_shows_the_file_and_records_the_view(client, personas):
 
 SHOWN = {
     ("coord_a", "received"): {"contact", "attribuer", "mesure", "jeune", "proche", "adhesion", "cloturer",
-                              "transferer", "demande-entretien"},
+                              "transferer", "demande-entretien", "note"},
     ("coord_a", "assigned"): {"equipe-mobile", "contact", "changer-referent", "mesure", "jeune", "proche", "adhesion",
-                              "cloturer", "transferer", "demande-entretien"},
-    ("member_a", "assigned"): {"prise-en-charge", "contact", "mesure", "jeune", "proche", "adhesion"},
-    ("member_a", "in_care"): {"revue", "contact", "mesure", "jeune", "proche", "adhesion"},
+                              "cloturer", "transferer", "demande-entretien", "note"},
+    ("member_a", "assigned"): {"prise-en-charge", "contact", "mesure", "jeune", "proche", "adhesion", "note"},
+    ("member_a", "in_care"): {"revue", "contact", "mesure", "jeune", "proche", "adhesion", "note"},
     ("coord_a", "closed"): {"rouvrir"},
     ("inspector", "in_care"): set(),
 }

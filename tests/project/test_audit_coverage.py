@@ -9,6 +9,7 @@ import inspect
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,6 +51,7 @@ PAGES = {
     "cases:motive": ("member_a", lambda c: [c.case.pk], None),  # the reference only
     "cases:action": ("coord_a", lambda c: [c.case.pk, "contact"], "case.view"),
     "cases:record_action": ("member_a", lambda c: [c.case.pk, "fin-mesure", c.measure.pk], "case.view"),
+    "cases:attachment": ("member_a", lambda c: [c.case.pk, c.attachment.pk], "case.attachment_read"),
     "workflows:inbox": ("member_a", lambda c: [], "task.list"),
     "workflows:queue": ("coord_a", lambda c: [], "task.list"),
     "workflows:done": ("member_a", lambda c: [], "task.list"),
@@ -119,7 +121,10 @@ def build_context(personas):
     mobile_request(personas.coord_a, personas.mobile)  # a request waiting for the mobile team
     meeting = cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=timezone.now(), cases=[case])
     cellule.close_meeting(personas.coord_a, meeting, minutes="Situation revue.")
-    return SimpleNamespace(case=case, measure=case.care_measures.get(), review=case.tasks.open().get(),
+    note = actions.add_note(personas.coord_a, case, text="Bilan.", visibility="cellule", attachments=[
+        SimpleUploadedFile("bilan.pdf", b"%PDF-1.4\n")])
+    return SimpleNamespace(case=case, attachment=note.attachments.get(), measure=case.care_measures.get(),
+                           review=case.tasks.open().get(),
                            request=mobile_request(personas.coord_a, personas.mobile, "claimed"), meeting=meeting)
 
 
@@ -182,6 +187,8 @@ ENTRY_POINTS = {
                                 mobile.mark_read(p.coord_a, c.request)), "mobile_request.messages_read"),
     "acknowledge": (lambda p, c: mobile.acknowledge(p.coord_a, mobile_request(p.coord_a, p.mobile, "accepted")
                                                      .case), "case.team_answer_read"),
+    "add_note": (lambda p, c: actions.add_note(p.member_a, c.case, text="RAS", visibility="referent"),
+                 "case.note_add"),
     "complete_review": (lambda p, c: actions.complete_review(p.member_a, c.case, note="RAS"), "case.review"),
     "decline_closure": (lambda p, c: (actions.complete_review(p.member_a, c.case, note="RAS", propose_closure=True),
                                       actions.decline_closure(p.coord_a, c.case, note="On continue.")),

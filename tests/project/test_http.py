@@ -59,7 +59,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path, extra, clean):
     off is caught."""
     env = {"PATH": os.environ["PATH"], "DEMO": "0", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60),
            "ALLOWED_HOSTS": "cellule.interieur.gouv.fr", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           **extra}
+           "ATTACHMENTS_ROOT": str(tmp_path / "attachments"), **extra}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert (result.returncode == 0) is clean, result.stderr

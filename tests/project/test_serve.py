@@ -38,6 +38,7 @@ def production(tmp_path):
     db = connection.settings_dict
     env = {"PATH": os.environ["PATH"], "DEMO": "0", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60),
            "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "STATIC_ROOT": str(tmp_path / "static"),
+           "ATTACHMENTS_ROOT": str(tmp_path / "attachments"),
            "DATABASE_URL": f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=120)

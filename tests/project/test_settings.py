@@ -91,6 +91,12 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_directory_for_attachments():
+    result = start({"SECRET_KEY": "x" * 50})
+    assert result.returncode != 0
+    assert "ATTACHMENTS_ROOT" in result.stderr
+
+
 def test_malformed_variable_stops_start_up_with_its_name():
     result = start({"DEMO": "1", "DEBUG": "évidemment"})
     assert result.returncode != 0
@@ -103,7 +109,7 @@ def test_production_starts_with_its_secrets_and_debug_off():
          "print(settings.DEBUG, settings.TIME_ZONE, settings.USE_TZ, settings.LANGUAGE_CODE)"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
         env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "project.settings", "SECRET_KEY": "x" * 50,
-             "ALLOWED_HOSTS": "cellule.interieur.gouv.fr"},
+             "ALLOWED_HOSTS": "cellule.interieur.gouv.fr", "ATTACHMENTS_ROOT": "/srv/cellule/pieces-jointes"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "Europe/Paris", "True", "fr"]

@@ -1,0 +1,58 @@
+"""The entry point of a case note and its attachments."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cases import attachments as files
+from cases.actions.base import check_open, lock, record, require_text, validate
+from cases.models import Case, CaseNote, NoteAttachment, Visibility
+from cases.rules import CaseRight
+from organisation.models import Membership, Role
+
+MAX_ATTACHMENTS = 5
+
+
+def add_note(actor, case: Case, *, text: str, visibility: str, named=(), attachments=()) -> CaseNote:
+    """Write a note shown as ``visibility`` says, ``named`` the members of the cellule it is also shown
+    to (``Visibility.NAMED``), with up to five files. Every file is checked before anything is written;
+    a file written for a transaction that fails is removed."""
+    text = require_text(text, "text", "Écrivez la note.")
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": f"Joignez au plus {MAX_ATTACHMENTS} fichiers à une note."})
+    checked = [files.check(upload) for upload in attachments]
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            case = lock(case)
+            check_open(actor, CaseRight.EDIT_CASE, case)
+            named = _named_members(case, visibility, named)
+            note = CaseNote(case=case, author=actor, text=text, visibility=visibility)
+            validate(note)
+            note.save()
+            note.named.set(named)
+            stored = []
+            for file in checked:
+                fields = files.store(file)
+                written.append(fields["stored_name"])
+                stored.append(NoteAttachment.objects.create(note=note, **fields))
+            record("case.note_add", actor, case, note=note.pk, visibilité=visibility,
+                   destinataires=sorted(user.pk for user in named), pièces=[a.pk for a in stored])
+    except BaseException:
+        files.remove(written)
+        raise
+    return note
+
+
+def _named_members(case: Case, visibility: str, named) -> list:
+    named = list(named)
+    if visibility != Visibility.NAMED:
+        if named:
+            raise ValidationError({"named": "Les membres ne se désignent que pour une note « membres désignés »."})
+        return []
+    if not named:
+        raise ValidationError({"named": "Désignez au moins un membre de la cellule."})
+    members = set(Membership.objects.active().filter(
+        cell__departement_id=case.departement_id, role__in=Role.cell_roles()).values_list("user_id", flat=True))
+    if any(user.pk not in members or not user.is_active for user in named):
+        raise ValidationError({"named": "Seuls les membres actifs de la cellule du signalement peuvent être désignés."})
+    return named

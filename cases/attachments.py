@@ -1,0 +1,88 @@
+"""The files joined to case notes: checked by their content, stored outside the web roots under a
+random name, removed again if the transaction that wrote them rolls back."""
+
+import hashlib
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+ZIP = b"PK\x03\x04"
+# Extension: (content type, the signature the file's first bytes must carry).
+ALLOWED = {
+    ".pdf": ("application/pdf", b"%PDF-"),
+    ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
+    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".odt": ("application/vnd.oasis.opendocument.text", ZIP),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", ZIP),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ZIP),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP),
+}
+ALLOWED_TEXT = "PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX"
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    content_type: str
+    content: bytes
+
+
+def clean_name(name: str) -> str:
+    """The name offered on download: no path, no control character, at most 120 characters."""
+    name = Path(unicodedata.normalize("NFC", name or "").replace("\\", "/")).name
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C" and c not in '"<>:|?*').strip(" .")
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = f"{stem[:110]}.{ext[:8]}" if dot else name[:120]
+    return name
+
+
+def check(upload) -> CheckedFile:
+    """Refuse, in French, a file too big, empty, with a bad name or whose content is not its type."""
+    given = upload.name or ""
+    if "\x00" in given or not clean_name(given):
+        raise ValidationError({"attachments": "Le nom d'un fichier joint est invalide : renommez-le."})
+    name = clean_name(given)
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError({"attachments": f"« {name} » dépasse la taille maximale de "
+                                              f"{limit // (1024 * 1024)} Mo."})
+    if upload.size == 0:
+        raise ValidationError({"attachments": f"« {name} » est vide."})
+    allowed = ALLOWED.get(Path(name).suffix.lower())
+    upload.seek(0)
+    content = upload.read(limit + 1)
+    if allowed is None or not content.startswith(allowed[1]) or len(content) > limit:
+        raise ValidationError({"attachments": f"« {name} » n'est pas un fichier accepté ({ALLOWED_TEXT}) "
+                                              f"ou son contenu ne correspond pas à son extension."})
+    return CheckedFile(name, allowed[0], content)
+
+
+def root() -> Path:
+    return Path(settings.ATTACHMENTS_ROOT)
+
+
+def path_of(stored_name: str) -> Path:
+    return root() / stored_name[:2] / stored_name
+
+
+def store(checked: CheckedFile) -> dict:
+    """Write a checked file under a random name; returns the attachment's fields. The caller removes
+    what it wrote (``remove``) if its transaction fails: Django has no hook on a rollback."""
+    stored_name = secrets.token_hex(32)
+    path = path_of(stored_name)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.write_bytes(checked.content)
+    path.chmod(0o600)
+    return {"original_name": checked.name, "content_type": checked.content_type, "size": len(checked.content),
+            "sha256": hashlib.sha256(checked.content).hexdigest(), "stored_name": stored_name}
+
+
+def remove(stored_names: list[str]) -> None:
+    for stored_name in stored_names:
+        path_of(stored_name).unlink(missing_ok=True)

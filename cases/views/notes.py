@@ -1,0 +1,39 @@
+"""A note's attachment, served only to whoever may open the case and see the note; each read recorded."""
+
+from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+import audit
+from cases import attachments as files
+from cases.models import Case, CaseNote, NoteAttachment
+from cases.rules import CaseRight, sees_note
+from organisation import policy
+
+
+def visible_notes(user, case: Case) -> list[CaseNote]:
+    """The case's notes the user sees, with their attachments (the caller checked ``VIEW_CASE``)."""
+    notes = case.notes.select_related("author").prefetch_related("named", "attachments")
+    return [note for note in notes if sees_note(user, note, case)]
+
+
+@require_GET
+def attachment(request, pk: int, attachment: int):
+    case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related("departement"), pk=pk)
+    try:
+        file = NoteAttachment.objects.select_related("note").prefetch_related("note__named").get(
+            pk=attachment, note__case=case)
+    except NoteAttachment.DoesNotExist:
+        raise Http404("Pièce jointe introuvable.") from None
+    if not sees_note(request.user, file.note, case):
+        raise Http404("Pièce jointe introuvable.")  # as another département's objects: not even its existence
+    path = files.path_of(file.stored_name)
+    if not path.is_file():
+        raise Http404("Pièce jointe introuvable.")
+    audit.record("case.attachment_read", obj=case, departement=case.departement.code,
+                 details={"signalement": case.reference, "pièce": file.pk})
+    # Read whole (ATTACHMENT_MAX_BYTES bounds it): the file is closed before the response leaves.
+    response = HttpResponse(path.read_bytes(), content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
