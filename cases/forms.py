@@ -196,8 +196,9 @@ TransferForm = form_class("TransferForm", {
     "destination": forms.ModelChoiceField(
         label="Département de destination", empty_label=CHOOSE[0][1],
         queryset=Departement.objects.filter(pk__in=Cell.objects.values("departement")),
-        help_text="Le signalement est clôturé ici ; ses prises en charge en cours se terminent à la date du "
-                  "transfert avec l'issue « Réorientée »."),
+        help_text="Les coordonnateurs du département de destination acceptent ou refusent le transfert. "
+                  "Accepté, le signalement est clôturé ici ; ses prises en charge en cours se terminent à la "
+                  "date de l'acceptation avec l'issue « Réorientée »."),
     "note": forms.CharField(label="Motif du transfert", max_length=500, widget=forms.Textarea),
 })
 ReviewForm = form_class("ReviewForm", {
@@ -269,3 +270,12 @@ class NoteForm(BaseForm):
                                             .filter(role__in=Role.cell_roles())).distinct().order_by("last_name"))
         self.fields["named"].label_from_instance = lambda user: user.get_full_name()
         self.fields["attachments"].help_text += f" {settings.ATTACHMENT_MAX_BYTES // 2**20} Mo au plus par fichier."
+
+
+class TransferDecisionForm(forms.Form):
+    """The receiving coordinators' answer to a transfer."""
+
+    decision = forms.ChoiceField(label="Décision", widget=forms.RadioSelect,
+                                 choices=[("accept", "Accepter le transfert"), ("refuse", "Refuser le transfert")])
+    reason = forms.CharField(label="Motif du refus", max_length=500, required=False, widget=forms.Textarea,
+                             help_text="Obligatoire pour un refus ; il est communiqué à la cellule d'origine.")

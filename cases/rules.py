@@ -6,7 +6,7 @@ are the referent of or hold a task of; an inspector reads the cases of their man
 
 import enum
 
-from cases.models import Case, CaseNote, Visibility
+from cases.models import Case, CaseNote, CaseTransfer, Visibility
 from organisation.models import Cell
 from organisation.policy import rule, scope
 from workflows.models import TaskType
@@ -27,6 +27,7 @@ class CaseRight(enum.StrEnum):
     REVIEW = "review"
     DECIDE_CLOSURE = "decide_closure"
     CHANGE_REFERENT = "change_referent"
+    DECIDE_TRANSFER = "decide_transfer"  # on a transfer, by the receiving coordinators
 
 
 # Case rights for the coordinators of the case's cellule only.
@@ -48,7 +49,12 @@ def _intake(user, right: str, cell) -> bool:
     return isinstance(cell, Cell) and cell.pk in scope(user).coordinated_cell_ids
 
 
-@rule(*(set(CaseRight) - {CaseRight.INTAKE}))
+@rule(CaseRight.DECIDE_TRANSFER)
+def _decide_transfer(user, right: str, request) -> bool:
+    return isinstance(request, CaseTransfer) and request.destination_id in scope(user).coordinated_departement_ids
+
+
+@rule(*(set(CaseRight) - {CaseRight.INTAKE, CaseRight.DECIDE_TRANSFER}))
 def _on_case(user, right: str, case) -> bool:
     if not isinstance(case, Case):
         return False

@@ -22,10 +22,13 @@ EXPECTED: dict[str, set[TaskType]] = {
 
 @expects
 def lifecycle_tasks(case) -> set[TaskType]:
-    """The state's tasks, and the coordinators' decision when the referent proposed to close."""
+    """The state's tasks, the coordinators' decision when the referent proposed to close, and a
+    pending transfer's acceptance by the receiving coordinators."""
     tasks = set(EXPECTED[case.state])
     if case.closure_proposed and case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED):
         tasks.add(TaskType.DECIDE_CLOSURE)
+    if case.is_open and case.transfer_requests.filter(status="pending").exists():
+        tasks.add(TaskType.ACCEPT_TRANSFER)
     return tasks
 
 

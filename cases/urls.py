@@ -1,12 +1,13 @@
 from django.urls import path
 
-from cases.views import actions, cases, notes
+from cases.views import actions, cases, notes, transfers
 
 app_name = "cases"
 
 urlpatterns = [
     path("", cases.case_list, name="list"),
     path("nouveau/", cases.intake, name="intake"),
+    path("transferts/<int:pk>/", transfers.transfer, name="transfer"),
     path("<int:pk>/", cases.case_detail, name="detail"),
     path("<int:pk>/motif/", cases.motive, name="motive"),
     path("<int:pk>/pieces-jointes/<int:attachment>/", notes.attachment, name="attachment"),

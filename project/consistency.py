@@ -12,8 +12,8 @@ from django.db.models.functions import Cast
 
 from audit import sealer, verification
 from audit.models import Event
-from cases.models import CareMeasure, Case, CaseCounter, FamilyContact, Person, Relative, State
-from workflows.models import CaseProcess, CaseTask
+from cases.models import CareMeasure, Case, CaseCounter, CaseTransfer, FamilyContact, Person, Relative, State
+from workflows.models import CaseProcess, CaseTask, TaskType
 from workflows.tasks import expected
 
 # The case's fields its history must end with: what the state machine and the entry points set.
@@ -89,8 +89,11 @@ def _start_tasks() -> Iterator[str]:
 def _task_copies() -> Iterator[str]:
     one_null = Q(listed_owner__isnull=True, owner__isnull=False) | Q(listed_owner__isnull=False, owner__isnull=True)
     owner_differs = one_null | (Q(listed_owner__isnull=False, owner__isnull=False) & ~Q(listed_owner_id=F("owner_id")))
-    wrong = CaseTask.objects.filter(~Q(listed_status=F("status")) | ~Q(departement_id=F("case__departement_id"))
-                                    | owner_differs)
+    # A transfer to accept is in the receiving département's queue.
+    received = Q(flow_task_name=TaskType.ACCEPT_TRANSFER) & Exists(CaseTransfer.objects.filter(
+        case_id=OuterRef("case_id"), destination_id=OuterRef("departement_id")))
+    elsewhere = ~Q(departement_id=F("case__departement_id")) & ~received
+    wrong = CaseTask.objects.filter(~Q(listed_status=F("status")) | elsewhere | owner_differs)
     yield from (f"tâche {pk}" for pk in wrong.values_list("pk", flat=True))
 
 

@@ -229,7 +229,7 @@ REPORT_RECIPIENTS = env_list(ENV, "REPORT_RECIPIENTS", MINISTRY_ADDRESSES if DEM
 
 # Days given to do each task once it is opened (BRIEF §3).
 TASK_DUE_DAYS = {"contact_family": 7, "name_referent": 7, "set_up_care": 15, "review": 30, "decide_closure": 7,
-                 "read_team_answer": 3, "answer_interview": 8}
+                 "read_team_answer": 3, "answer_interview": 8, "accept_transfer": 7}
 # The mobile team's service level: acceptance in working days (French public holidays excluded),
 # first intervention in days, both counted from the request.
 MOBILE_TEAM_ACCEPTANCE_WORKING_DAYS = env_int(ENV, "MOBILE_TEAM_ACCEPTANCE_WORKING_DAYS", 2)

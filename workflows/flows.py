@@ -52,6 +52,8 @@ class CaseFlow(flow.Flow):
     decide_closure = flow.View(task_detail)
     read_team_answer = flow.View(task_detail)
     answer_interview = flow.View(task_detail)
+    # The receiving cellule's coordinators' (the task row carries their département).
+    accept_transfer = flow.View(task_detail)
     # The mobile team's: the one who accepted a request schedules and reports.
     handle_request = flow.View(task_detail)
     schedule_intervention = flow.View(task_detail).Assign(this.handler)

@@ -24,13 +24,14 @@ class TaskType(models.TextChoices):
     REPORT_INTERVENTION = "report_intervention", "Rendre compte de l'intervention"
     READ_TEAM_ANSWER = "read_team_answer", "Prendre connaissance de la réponse de l'équipe mobile"
     ANSWER_INTERVIEW = "answer_interview", "Répondre à une demande d'entretien de la famille"
+    ACCEPT_TRANSFER = "accept_transfer", "Accepter ou refuser un transfert entrant"
 
 
 # The mobile team's tasks: national, seen in its portal only, never with the case.
 TEAM_TASKS = (TaskType.HANDLE_REQUEST, TaskType.SCHEDULE_INTERVENTION, TaskType.REPORT_INTERVENTION)
 # Tasks the coordinators of the case's cellule take from their queue.
 COORDINATOR_TASKS = (TaskType.NAME_REFERENT, TaskType.DECIDE_CLOSURE, TaskType.READ_TEAM_ANSWER,
-                     TaskType.ANSWER_INTERVIEW)
+                     TaskType.ANSWER_INTERVIEW, TaskType.ACCEPT_TRANSFER)
 
 
 class CaseProcess(Process):
@@ -61,7 +62,7 @@ class CaseTask(Task):
     The lists (queue, my tasks, done) filter on the case's département and on the task's status and
     owner, which live in three tables (``cases_case``, viewflow's ``viewflow_task``, this one): no
     index could serve them, and the queue scanned the whole country's tasks. So this row also holds
-    the département (a case never changes département: a transfer opens a new case) and copies of
+    the département (the case's; the receiving one's for a transfer to accept) and copies of
     viewflow's status and owner, kept by ``save()``, through which viewflow makes every change. The
     lists read this table only, through its two indexes.
     """
@@ -99,6 +100,9 @@ class CaseTask(Task):
             self.case = self.process.case
         if not self.departement_id:
             self.departement_id = self.case.departement_id
+            if self.flow_task is not None and self.flow_task.name == TaskType.ACCEPT_TRANSFER:
+                # The receiving cellule's coordinators decide: the task is in their queue.
+                self.departement_id = self.case.transfer_requests.get(status="pending").destination_id
         self.listed_status, self.listed_owner_id = self.status, self.owner_id
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "listed_status", "listed_owner"}

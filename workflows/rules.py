@@ -35,7 +35,7 @@ def cases_held(user, cases) -> frozenset[int]:
 
 def _may_claim(s: Scope, task: CaseTask) -> bool:
     """Who may take each kind of task from a queue; the others are given to someone directly."""
-    departement = task.case.departement_id
+    departement = task.departement_id
     if task.flow_task_name == TaskType.CONTACT_FAMILY:
         return departement in s.family_contact_departement_ids
     if task.flow_task_name in COORDINATOR_TASKS:
@@ -57,7 +57,7 @@ def _on_task(user, right: str, task) -> bool:
         return False
     s = scope(user)
     team_task = task.flow_task_name in TEAM_TASKS
-    departement = task.case.departement_id
+    departement = task.departement_id  # the case's, or the receiving one's for a transfer to accept
     if (Role.MOBILE_TEAM not in s.roles) if team_task else (departement not in s.cell_departement_ids):
         return False
     match right:

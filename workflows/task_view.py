@@ -18,6 +18,7 @@ TASK_ACTION = {
     "decide_closure": "cloturer",
     "read_team_answer": "lire-reponse-equipe-mobile",
     "answer_interview": "",  # answered on the case page, where each request has its own form
+    "accept_transfer": "",  # answered on the transfer's page, the case being another département's
 }
 
 
@@ -45,6 +46,8 @@ def task_detail(request, pk: int, **kwargs):
     if not policy.can(request.user, TaskRight.EXECUTE_TASK, task):
         messages.info(request, "Prenez d'abord cette tâche dans la file de votre équipe.")
         return redirect("workflows:queue")
+    if task.flow_task_name == "accept_transfer":
+        return redirect("cases:transfer", pk=task.case.transfer_requests.get(status="pending").pk)
     if not TASK_ACTION[task.flow_task_name]:
         return redirect("cases:detail", pk=task.case_id)
     return redirect("cases:action", pk=task.case_id, slug=TASK_ACTION[task.flow_task_name])

@@ -1,4 +1,4 @@
-"""Intake of a signalement, and its transfer to another département."""
+"""Intake of a signalement (and of a transferred one, ``cases.actions.transfer``)."""
 
 import datetime
 
@@ -6,13 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.actions.base import check_transition, lock, record, record_transition, require_text, validate
-from cases.actions.records import end_open_measures
-from cases.models import CareMeasure, Case, CaseCounter, ClosureReason, Person, Relative
+from cases.actions.base import record, validate
+from cases.models import Case, CaseCounter, Person, Relative
 from cases.rules import CaseRight
-from cases.signals import case_closing
 from organisation import policy
-from organisation.errors import ActionRefused
 from organisation.models import Cell, Departement
 from workflows import tasks
 
@@ -32,12 +29,12 @@ def intake(actor, cell: Cell, *, source: str, received_on: datetime.date, facts:
     for relative in proches:
         validate(relative, exclude=["case"])
     with transaction.atomic():
-        _create(case, young, proches)
+        create(case, young, proches)
         record("case.intake", actor, case, origine=case.source, proches=len(proches))
     return case
 
 
-def _create(case: Case, person: Person, relatives: list[Relative]) -> Case:
+def create(case: Case, person: Person, relatives: list[Relative]) -> Case:
     case.year = timezone.localdate().year
     case.number = _next_number(case.departement, case.year)
     case.reference = f"{case.departement.code}-{case.year}-{case.number:04d}"
@@ -59,36 +56,3 @@ def _next_number(departement: Departement, year: int) -> int:
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last
-
-
-def transfer(actor, case: Case, *, destination: Departement, note: str) -> Case:
-    """Close the case here and open a received case, linked to it, in the destination département."""
-    note = require_text(note, "note", "Indiquez le motif du transfert.")
-    with transaction.atomic():
-        case = lock(case)
-        check_transition(actor, case, "transfer")
-        if destination.pk == case.departement_id:
-            raise ValidationError({"destination": "Choisissez un autre département que celui du signalement."})
-        if not Cell.objects.filter(departement=destination).exists():
-            raise ActionRefused(f"Le département {destination} n'a pas de cellule de suivi : transfert impossible.")
-        before = case.state
-        # The care goes on in the destination département: the measures under way here are redirected.
-        end_open_measures(actor, case, outcome=CareMeasure.Outcome.REDIRECTED, on=timezone.localdate())
-        case_closing.send(sender=Case, actor=actor, case=case, note=f"Signalement transféré : {note}")
-        case.transfer()
-        case.closure_reason, case.closure_note, case.closed_on = ClosureReason.TRANSFERRED, note, timezone.localdate()
-        case.closure_proposed = False
-        case.save()
-        tasks.sync(case, actor)
-        copy = Case(departement=destination, source=case.source, received_on=timezone.localdate(), facts=case.facts,
-                    orientation_note=case.orientation_note, transferred_from=case)
-        person = case.person
-        person.pk = person.id = None
-        relatives = list(case.relatives.all())
-        for relative in relatives:
-            relative.pk = relative.id = None
-        _create(copy, person, relatives)
-        record_transition("transfer", actor, case, before, destination=destination.code, nouveau=copy.reference,
-                          note=note)
-        record("case.intake", actor, copy, origine=copy.source, transféré_depuis=case.reference)
-    return copy

@@ -62,3 +62,11 @@ class CaseFactory(factory.Factory):
             actions.close(coordinator, case, reason="completed", note="Fin du suivi.")
         case.refresh_from_db()
         return case
+
+
+def transferred(personas, case, note: str = "Déménagement."):
+    """The case transferred to the Rhône: requested by its coordinator, accepted by the Rhône's; the new case."""
+    from cases import actions
+
+    request = actions.transfer(personas.coord_a, case, destination=personas.cell_b.departement, note=note)
+    return actions.accept_transfer(personas.coord_b, request)

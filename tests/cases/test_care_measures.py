@@ -15,7 +15,7 @@ from cases import actions
 from cases.models import CareMeasure
 from organisation.errors import ActionRefused
 from organisation.models import Departement
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, transferred
 from tests.organisation.factories import InstitutionFactory
 
 TODAY = timezone.localdate()
@@ -123,7 +123,7 @@ def test_a_measure_planned_after_the_closure_must_be_corrected_or_removed_first(
 
 def test_a_transfer_ends_the_measures_under_way_as_redirected(personas):
     case = in_care(personas)
-    actions.transfer(personas.coord_a, case, destination=Departement.objects.get(code="69"), note="Déménagement.")
+    transferred(personas, case)
     measure = case.care_measures.get()
     assert (measure.ends_on, measure.outcome) == (TODAY, "redirected")
 

@@ -15,16 +15,17 @@ from workflows.models import TaskType
 
 TODAY = datetime.date.today()
 
-# action: (who posts it, the state the case is in, the form's data, the largest query count)
+# action: (who posts it, the state the case is in, the form's data, the largest query count; one of
+# them asks whether a transfer is pending, cases.tasks)
 POSTS = {
     "contact": ("coord_a", "received", lambda p: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"},
-                21),
+                22),
     "attribuer": ("coord_a", "family_contacted",
-                  lambda p: {"referent": p.member_a.memberships.get().pk}, 21),
+                  lambda p: {"referent": p.member_a.memberships.get().pk}, 22),
     "prise-en-charge": ("member_a", "assigned", lambda p: {
         "modality": "social", "beneficiary": "young_person", "starts_on": TODAY.isoformat(),
-        "institution": InstitutionFactory(name="Maison des adolescents").pk}, 24),
-    "revue": ("member_a", "in_care", lambda p: {"note": "Point d'étape."}, 20),
+        "institution": InstitutionFactory(name="Maison des adolescents").pk}, 25),
+    "revue": ("member_a", "in_care", lambda p: {"note": "Point d'étape."}, 21),
 }
 
 

@@ -13,7 +13,7 @@ from mobile_team import actions as mobile
 from organisation.errors import ActionRefused
 from organisation.models import Departement
 from organisation.policy import AccessDenied
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, transferred
 from tests.organisation.factories import InstitutionFactory
 
 STATES = [s.value for s in State]
@@ -44,8 +44,7 @@ TRANSITIONS = {
               set(STATES) - {"closed"}, "closed"),
     "reopen": ("coord_a", lambda p, c: actions.reopen(p.coord_a, c, reason="Nouveau signalement du lycée."),
                {"closed"}, "received"),
-    "transfer": ("coord_a", lambda p, c: actions.transfer(
-        p.coord_a, c, destination=Departement.objects.get(code="69"), note="Déménagement à Lyon."),
+    "transfer": ("coord_b", lambda p, c: transferred(p, c, note="Déménagement à Lyon."),
         set(STATES) - {"closed"}, "closed"),
 }
 
@@ -157,7 +156,7 @@ def test_missing_preconditions_are_refused_with_a_french_message(personas, state
 
 def test_a_transferred_case_opens_in_the_destination_and_stays_closed_here(personas):
     case = case_in(personas, "in_care")
-    copy = actions.transfer(personas.coord_a, case, destination=Departement.objects.get(code="69"), note="Déménagé")
+    copy = transferred(personas, case, note="Déménagé")
     case.refresh_from_db()
     assert (case.state, case.closure_reason) == (State.CLOSED, "transferred")
     assert (copy.state, copy.departement.code, copy.transferred_from) == (State.RECEIVED, "69", case)

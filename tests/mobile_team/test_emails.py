@@ -8,7 +8,7 @@ from audit.models import Event
 from cases import actions
 from cases.models import Person
 from mobile_team import actions as mobile
-from tests.cases.factories import CaseFactory, person_data
+from tests.cases.factories import CaseFactory, person_data, transferred
 from tests.mobile_team.factories import mobile_request
 from tests.mobile_team.test_mobile_team import ANSWERS
 from tests.organisation.factories import MembershipFactory
@@ -53,8 +53,7 @@ WITHDRAWALS = {
     "withdrawn": lambda p, case: mobile.withdraw(p.coord_a, case, reason="La famille a trouvé un autre soutien."),
     "closed": lambda p, case: actions.close(p.coord_a, case, reason="left", note="Départ de la famille.",
                                             measures_outcome="interrupted"),
-    "transferred": lambda p, case: actions.transfer(p.coord_a, case, destination=p.cell_b.departement,
-                                                    note="Déménagement."),
+    "transferred": lambda p, case: transferred(p, case),
 }
 
 
@@ -70,7 +69,8 @@ def test_every_withdrawal_is_recorded_and_told_to_the_team(personas, mobile2, dj
     request.refresh_from_db()
     assert request.status == "withdrawn"
     event = Event.objects.get(action="mobile_request.withdraw")
-    assert (event.actor, event.details["demande"]) == (personas.coord_a, request.pk)
+    closer = personas.coord_b if how == "transferred" else personas.coord_a  # the Rhône's accepts the transfer
+    assert (event.actor, event.details["demande"]) == (closer, request.pk)
     (sent,) = [m for m in mail.outbox if "retirée" in m.subject]
     # The agent who took the request is told; while nobody has, every agent is.
     expected = ["mobile@example.invalid"] if status == "accepted" else ["mobile2@example.invalid",

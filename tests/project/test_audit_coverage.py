@@ -52,6 +52,7 @@ PAGES = {
     "cases:action": ("coord_a", lambda c: [c.case.pk, "contact"], "case.view"),
     "cases:record_action": ("member_a", lambda c: [c.case.pk, "fin-mesure", c.measure.pk], "case.view"),
     "cases:attachment": ("member_a", lambda c: [c.case.pk, c.attachment.pk], "case.attachment_read"),
+    "cases:transfer": ("coord_b", lambda c: [c.transfer.pk], "case.transfer_view"),
     "workflows:inbox": ("member_a", lambda c: [], "task.list"),
     "workflows:queue": ("coord_a", lambda c: [], "task.list"),
     "workflows:done": ("member_a", lambda c: [], "task.list"),
@@ -123,9 +124,12 @@ def build_context(personas):
     cellule.close_meeting(personas.coord_a, meeting, minutes="Situation revue.")
     note = actions.add_note(personas.coord_a, case, text="Bilan.", visibility="cellule", attachments=[
         SimpleUploadedFile("bilan.pdf", b"%PDF-1.4\n")])
+    transfer = actions.transfer(personas.coord_a, CaseFactory(coordinator=personas.coord_a),
+                                destination=personas.cell_b.departement, note="Déménagement.")
     return SimpleNamespace(case=case, attachment=note.attachments.get(), measure=case.care_measures.get(),
                            review=case.tasks.open().get(),
-                           request=mobile_request(personas.coord_a, personas.mobile, "claimed"), meeting=meeting)
+                           request=mobile_request(personas.coord_a, personas.mobile, "claimed"), meeting=meeting,
+                           transfer=transfer)
 
 
 @pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2]])
@@ -205,7 +209,10 @@ ENTRY_POINTS = {
     "reopen": (lambda p, c: actions.reopen(p.coord_a, CaseFactory(coordinator=p.coord_a, closed=True),
                                            reason="Nouveaux faits."), "case.reopen"),
     "transfer": (lambda p, c: actions.transfer(p.coord_a, c.case, destination=Departement.objects.get(code="69"),
-                                               note="Déménagement."), "case.transfer"),
+                                               note="Déménagement."), "case.transfer_request"),
+    "accept_transfer": (lambda p, c: actions.accept_transfer(p.coord_b, c.transfer), "case.transfer"),
+    "refuse_transfer": (lambda p, c: actions.refuse_transfer(p.coord_b, c.transfer, reason="Pas de place."),
+                        "case.transfer_refuse"),
     "add_care_measure": (lambda p, c: actions.add_care_measure(
         p.member_a, c.case, modality="health", beneficiary="family", institution=c.measure.institution,
         starts_on=TODAY), "case.care_measure_add"),

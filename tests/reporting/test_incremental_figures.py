@@ -15,9 +15,8 @@ from django.urls import reverse
 
 from cases import actions
 from cases.models import Case, ClosureReason, State
-from organisation.models import Departement
 from reporting.figures import Month, compute
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, transferred
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 MONTHS = [Month(datetime.date(2026, number, 1)) for number in range(1, 8)]
@@ -82,7 +81,7 @@ def seven_months(personas):
                                               note="Note.")
     with at(datetime.datetime(2026, 5, 20, 10, tzinfo=PARIS)):
         open_case = next(case for case in cases.values() if case.state != State.CLOSED)
-        actions.transfer(personas.coord_a, open_case, destination=Departement.objects.get(code="69"), note="Départ.")
+        transferred(personas, open_case, note="Départ.")
     return cases
 
 

@@ -23,11 +23,10 @@ from cellule import actions as cellule
 from cellule.models import InterviewRequest, SupportGroup
 from mobile_team import actions as mobile
 from organisation.errors import ActionRefused
-from organisation.models import Departement
 from reporting import actions as reports
 from reporting.figures import Month, compute
 from reporting.models import MonthlyReport
-from tests.cases.factories import CaseFactory, person_data
+from tests.cases.factories import CaseFactory, person_data, transferred
 from tests.organisation.factories import InstitutionFactory
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -70,7 +69,7 @@ def march(personas):
         cellule.schedule_meeting(p.coord_a, p.cell_a, held_at=datetime.datetime(2026, 4, 1, 0, 30, tzinfo=PARIS))
     e = make_case(p, (2026, 2, 1))
     with on(2026, 3, 10, 9):
-        actions.transfer(p.coord_a, e, destination=Departement.objects.get(code="69"), note="Déménagement.")
+        transferred(p, e)
     g = make_case(p, (2026, 1, 5))
     with on(2026, 2, 1, 9):
         actions.close(p.coord_a, g, reason="completed", note="Fin.")

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from cases import actions
 from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, transferred
 from tests.organisation.factories import MembershipFactory
 from workflows import tasks
 from workflows.models import CaseProcess, CaseTask
@@ -59,14 +59,14 @@ def test_the_process_follows_the_case_so_viewflow_reads_the_truth(personas):
     actions.reopen(personas.coord_a, case, reason="Retour de la famille.")
     case.process.refresh_from_db()
     assert (case.process.status, case.process.finished) == ("NEW", None)
-    copy = actions.transfer(personas.coord_a, case, destination=personas.cell_b.departement, note="Déménagement.")
+    copy = transferred(personas, case)
     case.process.refresh_from_db()
     assert (case.process.status, copy.process.status) == ("DONE", "NEW")
 
 
 def test_transferring_cancels_here_and_starts_there(personas):
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, assigned=True)
-    copy = actions.transfer(personas.coord_a, case, destination=personas.cell_b.departement, note="Déménagement.")
+    copy = transferred(personas, case)
     assert open_tasks(case) == set()
     assert open_tasks(copy) == {("contact_family", None)}
 

@@ -1,0 +1,113 @@
+"""The transfer of a case to another département: requested by the sending coordinators, accepted
+(the case closes here, a received case opens there) or refused with a reason by the receiving ones.
+
+On acceptance the new case gets the young person and the relatives, copied; the rest of the file
+(contacts, measures, notes and attachments, history) stays on the closed case, which the sending
+cellule keeps read-only. The new case records where it came from (``transferred_from``), but the
+receiving cellule does not read the closed case: the policy scopes a case to its département.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+import audit
+from cases.actions.base import check_transition, lock, record, record_transition, require_text
+from cases.actions.intake import create
+from cases.actions.records import end_open_measures
+from cases.models import CareMeasure, Case, CaseTransfer, ClosureReason
+from cases.notifications import notify_transfer_decided, notify_transfer_requested
+from cases.rules import CaseRight
+from cases.signals import case_closing
+from organisation import policy
+from organisation.errors import ActionRefused
+from organisation.models import Cell, Departement
+from workflows import tasks
+from workflows.models import TaskType
+
+
+def transfer(actor, case: Case, *, destination: Departement, note: str) -> CaseTransfer:
+    """Ask the destination département's cellule to take the case over; it stays open here meanwhile."""
+    note = require_text(note, "note", "Indiquez le motif du transfert.")
+    with transaction.atomic():
+        case = lock(case)
+        check_transition(actor, case, "transfer")
+        if destination.pk == case.departement_id:
+            raise ValidationError({"destination": "Choisissez un autre département que celui du signalement."})
+        if not Cell.objects.filter(departement=destination).exists():
+            raise ActionRefused(f"Le département {destination} n'a pas de cellule de suivi : transfert impossible.")
+        if case.transfer_requests.filter(status=CaseTransfer.Status.PENDING).exists():
+            raise ActionRefused(f"Un transfert du signalement {case.reference} attend déjà la réponse du département "
+                                "de destination.")
+        request = CaseTransfer.objects.create(case=case, destination=destination, note=note, requested_by=actor)
+        tasks.sync(case, actor)
+        _record_both(("case.transfer_request", "case.transfer_incoming"), actor, request, note=note)
+        notify_transfer_requested(request)
+    return request
+
+
+def accept_transfer(actor, request: CaseTransfer) -> Case:
+    """The receiving coordinators take the case over: closed here, received there."""
+    with transaction.atomic():
+        case, request = _decide(actor, request)
+        before = case.state
+        # The care goes on in the destination département: the measures under way here are redirected.
+        end_open_measures(actor, case, outcome=CareMeasure.Outcome.REDIRECTED, on=timezone.localdate())
+        case_closing.send(sender=Case, actor=actor, case=case, note=f"Signalement transféré : {request.note}")
+        case.transfer()
+        case.closure_reason, case.closure_note, case.closed_on = (ClosureReason.TRANSFERRED, request.note,
+                                                                 timezone.localdate())
+        case.closure_proposed = False
+        case.save()
+        request.status, request.new_case = CaseTransfer.Status.ACCEPTED, _open_copy(case, request.destination)
+        request.save()
+        tasks.sync(case, actor, done=TaskType.ACCEPT_TRANSFER)
+        record_transition("transfer", actor, case, before, destination=request.destination.code,
+                          nouveau=request.new_case.reference, note=request.note)
+        record("case.intake", actor, request.new_case, origine=case.source, transféré_depuis=case.reference)
+        notify_transfer_decided(request)
+    return request.new_case
+
+
+def refuse_transfer(actor, request: CaseTransfer, *, reason: str) -> CaseTransfer:
+    """The receiving coordinators decline: the case goes on here, its coordinators are told why."""
+    reason = require_text(reason, "reason", "Indiquez le motif du refus.")
+    with transaction.atomic():
+        case, request = _decide(actor, request)
+        request.status, request.refusal_reason = CaseTransfer.Status.REFUSED, reason
+        request.save()
+        tasks.sync(case, actor, done=TaskType.ACCEPT_TRANSFER)
+        _record_both(("case.transfer_refused", "case.transfer_refuse"), actor, request, motif=reason)
+        notify_transfer_decided(request)
+    return request
+
+
+def _decide(actor, request: CaseTransfer) -> tuple[Case, CaseTransfer]:
+    """The case and the request, locked; the right; the request still waiting."""
+    case = lock(request.case)
+    request = CaseTransfer.objects.select_for_update().select_related("destination").get(pk=request.pk)
+    policy.require(actor, CaseRight.DECIDE_TRANSFER, request)
+    if request.status != CaseTransfer.Status.PENDING:
+        raise ActionRefused(f"Ce transfert a déjà été {request.get_status_display().lower()}.")
+    request.decided_by, request.decided_at = actor, timezone.now()
+    return case, request
+
+
+def _open_copy(case: Case, destination: Departement) -> Case:
+    copy = Case(departement=destination, source=case.source, received_on=timezone.localdate(), facts=case.facts,
+                orientation_note=case.orientation_note, transferred_from=case)
+    person = case.person
+    person.pk = person.id = None
+    relatives = list(case.relatives.all())
+    for relative in relatives:
+        relative.pk = relative.id = None
+    return create(copy, person, relatives)
+
+
+def _record_both(actions: tuple[str, str], actor, request: CaseTransfer, **details) -> None:
+    """In the trail of both départements, each with its own event: the sending one's (the case's)
+    and the receiving one's."""
+    here, there = actions
+    record(here, actor, request.case, destination=request.destination.code, **details)
+    audit.record(there, obj=request.case, actor=actor, departement=request.destination.code,
+                 details={"signalement": request.case.reference, "destination": request.destination.code, **details})

@@ -1,0 +1,38 @@
+"""E-mails about transfers, to the coordinators of each side. Like every e-mail, they carry no
+name of the young person: the reference and a link."""
+
+from django.urls import reverse
+
+from organisation.models import Membership, Role
+from workflows.notifications import link, send_on_commit
+
+
+def _coordinators(departement_id: int) -> list[str]:
+    coordinators = Membership.objects.active().filter(
+        role=Role.COORDINATOR, cell__departement_id=departement_id).select_related("user")
+    return sorted({m.user.email for m in coordinators if m.user.email and m.user.is_active})
+
+
+def notify_transfer_requested(request) -> None:
+    """The receiving cellule's coordinators are asked to accept or refuse."""
+    subject = f"[Cellule de suivi] Transfert entrant à accepter — {request.case.reference}"
+    body = (
+        "Bonjour,\n\n"
+        f"La cellule du département {request.case.departement} demande le transfert du signalement "
+        f"{request.case.reference} vers votre département. Acceptez-le ou refusez-le :\n\n"
+        f"{link(reverse('cases:transfer', args=[request.pk]))}\n"
+    )
+    send_on_commit(subject, body, _coordinators(request.destination_id))
+
+
+def notify_transfer_decided(request) -> None:
+    """The sending cellule's coordinators learn the answer (and the reason of a refusal)."""
+    accepted = request.new_case_id is not None
+    answer = "accepté." if accepted else f"refusé, pour le motif suivant : {request.refusal_reason}"
+    subject = f"[Cellule de suivi] Transfert {'accepté' if accepted else 'refusé'} — {request.case.reference}"
+    body = (
+        "Bonjour,\n\n"
+        f"Le transfert du signalement {request.case.reference} vers le département {request.destination} a été "
+        f"{answer}\n\n{link(reverse('cases:detail', args=[request.case_id]))}\n"
+    )
+    send_on_commit(subject, body, _coordinators(request.case.departement_id))

@@ -1,0 +1,37 @@
+"""A transfer request, for the receiving cellule's coordinators: what they need to decide (the
+reference, the note, the young person's first name and age, not the file), and their answer."""
+
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+import audit
+from cases import actions
+from cases.forms import TransferDecisionForm
+from cases.models import CaseTransfer
+from cases.rules import CaseRight
+from cases.views.actions import submit
+from organisation import policy
+
+QUERYSET = CaseTransfer.objects.select_related("case__departement", "case__person", "destination", "requested_by")
+
+
+def transfer(request, pk: int):
+    transfer = policy.get_or_404(request.user, CaseRight.DECIDE_TRANSFER, QUERYSET, pk=pk)
+    posted = request.method == "POST"
+    form = TransferDecisionForm(request.POST if posted else None)
+    if submit(request, form, "Décision sur le transfert", lambda data: _decide(request.user, transfer, data)):
+        transfer.refresh_from_db()
+        if transfer.new_case_id:
+            return redirect("cases:detail", pk=transfer.new_case_id)
+        return redirect("workflows:inbox")
+    audit.record("case.transfer_view", obj=transfer.case, departement=transfer.case.departement.code,
+                 details={"signalement": transfer.case.reference})
+    age = transfer.case.person.age(timezone.localdate())
+    return render(request, "cases/transfer.html", {"transfer": transfer, "form": form, "age": age},
+                  status=400 if posted else 200)
+
+
+def _decide(user, transfer: CaseTransfer, data: dict):
+    if data["decision"] == "accept":
+        return actions.accept_transfer(user, transfer)
+    return actions.refuse_transfer(user, transfer, reason=data["reason"])

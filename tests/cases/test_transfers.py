@@ -1,0 +1,107 @@
+"""A transfer through HTTP, as the people concerned: the sending coordinator asks, the case stays
+open; the receiving coordinator finds the task in their queue and accepts (the case moves) or
+refuses with a reason (the case goes on where it was)."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case, CaseTransfer, State
+from tests.cases.factories import CaseFactory
+from workflows.models import CaseTask, TaskType
+
+NOTE = "Déménagement à Lyon."
+
+
+@pytest.fixture
+def requested(client, personas, django_capture_on_commit_callbacks, mailoutbox):
+    """A case in care in Seine-Saint-Denis, its transfer to the Rhône asked by its coordinator."""
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
+    client.force_login(personas.coord_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cases:action", args=[case.pk, "transferer"]),
+                               {"destination": personas.cell_b.departement.pk, "note": NOTE})
+    assert response.status_code == 302
+    client.logout()
+    return case, CaseTransfer.objects.get(case=case)
+
+
+def decide(client, user, transfer, data):
+    client.force_login(user)
+    return client.post(reverse("cases:transfer", args=[transfer.pk]), data)
+
+
+def test_the_case_stays_open_and_the_receiving_coordinators_get_a_task_and_an_email(client, personas, requested,
+                                                                                   mailoutbox):
+    case, transfer = requested
+    case.refresh_from_db()
+    assert (case.state, transfer.status) == (State.IN_CARE, "pending")
+    (mail,) = [m for m in mailoutbox if "Transfert entrant" in m.subject]
+    assert case.reference in mail.subject and case.person.last_name not in mail.body + mail.subject
+    assert reverse("cases:transfer", args=[transfer.pk]) in mail.body
+    task = CaseTask.objects.open().get(case=case, flow_task_name=TaskType.ACCEPT_TRANSFER)
+    assert task.departement == personas.cell_b.departement
+    client.force_login(personas.coord_b)
+    assert task in client.get(reverse("workflows:queue")).context["page"]
+    page = client.get(reverse("cases:transfer", args=[transfer.pk]))
+    assert page.status_code == 200
+    assert case.person.first_name in page.content.decode() and case.person.last_name not in page.content.decode()
+
+
+def test_the_receiving_coordinator_accepts_and_the_case_moves(client, personas, requested):
+    case, transfer = requested
+    response = decide(client, personas.coord_b, transfer, {"decision": "accept"})
+    new = Case.objects.get(transferred_from=case)
+    assert response.status_code == 302 and response.url == reverse("cases:detail", args=[new.pk])
+    case.refresh_from_db()
+    transfer.refresh_from_db()
+    assert (case.state, case.closure_reason) == (State.CLOSED, "transferred")
+    assert (new.departement.code, new.state, transfer.status, transfer.new_case) == ("69", State.RECEIVED,
+                                                                                     "accepted", new)
+    assert not CaseTask.objects.open().filter(case=case).exists()
+    assert client.get(reverse("cases:detail", args=[new.pk])).status_code == 200
+
+
+def test_the_receiving_coordinator_refuses_with_a_reason_and_the_case_goes_on(client, personas, requested,
+                                                                             django_capture_on_commit_callbacks,
+                                                                             mailoutbox):
+    case, transfer = requested
+    assert decide(client, personas.coord_b, transfer, {"decision": "refuse", "reason": ""}).status_code == 400
+    transfer.refresh_from_db()
+    assert transfer.status == "pending"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = decide(client, personas.coord_b, transfer, {"decision": "refuse", "reason": "Pas de domicile ici."})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    transfer.refresh_from_db()
+    assert (case.state, transfer.status, transfer.refusal_reason) == (State.IN_CARE, "refused", "Pas de domicile ici.")
+    assert not CaseTask.objects.open().filter(case=case, flow_task_name=TaskType.ACCEPT_TRANSFER).exists()
+    (mail,) = [m for m in mailoutbox if "refusé" in m.subject]
+    assert "Pas de domicile ici." in mail.body and personas.coord_a.email in mail.to
+    # Decided: a second answer changes nothing.
+    assert decide(client, personas.coord_b, transfer, {"decision": "accept"}).status_code == 400
+    assert not Case.objects.filter(transferred_from=case).exists()
+
+
+@pytest.mark.parametrize("who", ["coord_a", "member_a", "member_b", "inspector", "national"])
+def test_only_the_receiving_coordinators_decide(client, personas, requested, who):
+    case, transfer = requested
+    assert decide(client, getattr(personas, who), transfer, {"decision": "accept"}).status_code in (403, 404)
+    transfer.refresh_from_db()
+    assert transfer.status == "pending" and not Case.objects.filter(transferred_from=case).exists()
+
+
+def test_a_second_pending_transfer_is_refused(client, personas, requested):
+    case, _ = requested
+    client.force_login(personas.coord_a)
+    response = client.post(reverse("cases:action", args=[case.pk, "transferer"]),
+                           {"destination": personas.cell_b.departement.pk, "note": NOTE}, follow=True)
+    assert "attend déjà la réponse" in response.content.decode()
+    assert CaseTransfer.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.parametrize("data", [{}, {"decision": "other"}, {"decision": "refuse", "reason": "x" * 501}])
+def test_bad_input_changes_nothing(client, personas, requested, data):
+    case, transfer = requested
+    assert decide(client, personas.coord_b, transfer, data).status_code == 400
+    transfer.refresh_from_db()
+    assert transfer.status == "pending"
