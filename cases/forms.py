@@ -84,6 +84,13 @@ class IntakeForm(BaseForm):
         }
 
 
+def offer_referents(field: forms.ModelChoiceField, case: Case, but: int | None = None) -> None:
+    """The members and coordinators of the case's cellule (all but the user ``but``), by name."""
+    field.queryset = (case.departement.cell.memberships.active().filter(role__in=Role.cell_roles())
+                      .exclude(user_id=but).select_related("user").order_by("user__last_name"))
+    field.label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"
+
+
 class AssignForm(BaseForm):
     needs_case = True  # the referent is chosen among the members of the case's cellule
     referent = forms.ModelChoiceField(queryset=None, label="Référent", empty_label="— choisir —")
@@ -91,11 +98,7 @@ class AssignForm(BaseForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referent"].queryset = (
-            case.departement.cell.memberships.active().filter(role__in=[Role.COORDINATOR, Role.MEMBER])
-            .select_related("user").order_by("user__last_name")
-        )
-        self.fields["referent"].label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"
+        offer_referents(self.fields["referent"], case)
         if case.state != State.RECEIVED:
             del self.fields["no_contact_reason"]
 
@@ -114,11 +117,7 @@ class ChangeReferentForm(BaseForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referent"].queryset = (
-            case.departement.cell.memberships.active().filter(role__in=[Role.COORDINATOR, Role.MEMBER])
-            .exclude(user_id=case.referent_id).select_related("user").order_by("user__last_name")
-        )
-        self.fields["referent"].label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"
+        offer_referents(self.fields["referent"], case, but=case.referent_id)
 
     def entry_point_arguments(self) -> dict:
         return {"referent": self.cleaned_data["referent"].user, "reason": self.cleaned_data["reason"]}

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from viewflow.workflow.status import STATUS
 
 from organisation import policy
-from workflows.models import OPEN_STATUSES, TEAM_TASKS
+from workflows.models import OPEN_STATUSES, TEAM_TASKS, TaskType
 from workflows.rules import TaskRight, tasks_visible_to
 
 # The case action that does each task (cases.views.actions).
@@ -46,7 +46,7 @@ def task_detail(request, pk: int, **kwargs):
     if not policy.can(request.user, TaskRight.EXECUTE_TASK, task):
         messages.info(request, "Prenez d'abord cette tâche dans la file de votre équipe.")
         return redirect("workflows:queue")
-    if task.flow_task_name == "accept_transfer":
+    if task.flow_task_name == TaskType.ACCEPT_TRANSFER:
         return redirect("cases:transfer", pk=task.case.transfer_requests.get(status="pending").pk)
     if not TASK_ACTION[task.flow_task_name]:
         return redirect("cases:detail", pk=task.case_id)

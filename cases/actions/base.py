@@ -7,6 +7,7 @@ import audit
 from cases.models import Case, State
 from organisation import policy
 from organisation.errors import ActionRefused
+from organisation.models import Role
 
 CLOSED_MESSAGE = "Le signalement {reference} est clôturé : rouvrez-le d'abord."
 
@@ -73,6 +74,13 @@ def record(action: str, actor, case: Case, **details) -> None:
 
 def record_transition(name: str, actor, case: Case, before: str, **details) -> None:
     record(f"case.{name}", actor, case, **{"de": before, "vers": case.state}, **details)
+
+
+def require_cell_member(case: Case, user) -> None:
+    """A referent is an active member or coordinator of the case's cellule."""
+    if user is None or not case.departement.cell.memberships.active().filter(
+            user=user, role__in=Role.cell_roles()).exists():
+        raise ValidationError({"referent": "Le référent doit être membre de la cellule du département."})
 
 
 def person(user) -> str | None:

@@ -19,6 +19,7 @@ from cases.actions.base import (
     person,
     record,
     record_transition,
+    require_cell_member,
     require_text,
     validate,
 )
@@ -28,7 +29,6 @@ from cases.rules import CaseRight
 from cases.signals import case_closing
 from organisation import policy
 from organisation.errors import ActionRefused
-from organisation.models import Role
 from workflows import tasks
 from workflows.models import TaskType
 
@@ -62,10 +62,7 @@ def assign(actor, case: Case, *, referent, no_contact_reason: str = "") -> Case:
     with transaction.atomic():
         case = lock(case)
         check_transition(actor, case, "assign")
-        if not case.departement.cell.memberships.active().filter(
-            user=referent, role__in=[Role.COORDINATOR, Role.MEMBER]
-        ).exists():
-            raise ValidationError({"referent": "Le référent doit être membre de la cellule du département."})
+        require_cell_member(case, referent)
         if case.state == State.RECEIVED and not no_contact_reason:
             raise ValidationError({"no_contact_reason": "Indiquez pourquoi la famille n'a pas été contactée."})
         if (case.state == State.RECEIVED and no_contact_reason == NoContactReason.NO_DETAILS

@@ -8,13 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from cases.actions.base import lock, person, record, require_text
+from cases.actions.base import lock, person, record, require_cell_member, require_text
 from cases.models import Case, State
 from cases.rules import CaseRight
 from organisation import handover, policy
 from organisation.errors import ActionRefused
 from organisation.handover import Holding
-from organisation.models import Role
 from workflows import tasks
 from workflows.models import OPEN_STATUSES, TEAM_TASKS, CaseTask
 
@@ -39,9 +38,7 @@ def _change(actor, case: Case, referent, reason: str) -> None:
                             "il n'a pas de référent à remplacer.")
     if referent is None or referent.pk == case.referent_id:
         raise ValidationError({"referent": "Choisissez un autre référent que le référent actuel."})
-    if not case.departement.cell.memberships.active().filter(
-            user=referent, role__in=[Role.COORDINATOR, Role.MEMBER]).exists():
-        raise ValidationError({"referent": "Le référent doit être membre de la cellule du département."})
+    require_cell_member(case, referent)
     previous = case.referent
     case.referent = referent
     case.save()
