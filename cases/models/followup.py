@@ -67,6 +67,12 @@ class CareMeasure(models.Model):
         YOUNG_PERSON = "young_person", "Jeune"
         FAMILY = "family", "Famille"
 
+    class Adhesion(models.TextChoices):
+        """What the orientation to the partner rests on (the note of 19 February 2015: "libre adhésion")."""
+        FAMILY = "family", "Adhésion de la famille recueillie"
+        YOUNG_PERSON = "young_person", "Adhésion du jeune recueillie"
+        NOT_NEEDED = "not_needed", "Adhésion non requise (mesure ordonnée ou de protection)"
+
     class Outcome(models.TextChoices):
         COMPLETED = "completed", "Menée à son terme"
         INTERRUPTED = "interrupted", "Interrompue"
@@ -80,6 +86,10 @@ class CareMeasure(models.Model):
     starts_on = models.DateField("début")
     ends_on = models.DateField("fin", null=True, blank=True)
     outcome = models.CharField("issue", max_length=16, choices=Outcome.choices, blank=True)
+    # The orientation to the partner: while the measure runs, the partner's members of the cellule see
+    # what it needs of the case (``cases.rules.is_partner``). Blank on measures recorded before it.
+    adhesion = models.CharField("adhésion à l'orientation", max_length=16, choices=Adhesion.choices, blank=True)
+    adhesion_note = models.CharField("pourquoi l'adhésion n'est pas requise", max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -106,6 +116,11 @@ class CareMeasure(models.Model):
             raise ValidationError({"outcome": "Indiquez l'issue de la prise en charge terminée."})
         if self.outcome and not self.ends_on:
             raise ValidationError({"ends_on": "Indiquez la date de fin de la prise en charge."})
+        if self.adhesion == self.Adhesion.NOT_NEEDED and not self.adhesion_note.strip():
+            raise ValidationError({"adhesion_note": "Indiquez pourquoi l'adhésion n'est pas requise (par exemple : "
+                                                    "mesure ordonnée par le juge)."})
+        if self.adhesion != self.Adhesion.NOT_NEEDED and self.adhesion_note.strip():
+            raise ValidationError({"adhesion_note": "Le motif ne s'indique que lorsque l'adhésion n'est pas requise."})
 
     @property
     def is_active(self) -> bool:
