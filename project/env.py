@@ -6,6 +6,7 @@ so a typo stops start-up with a clear message instead of running with a silent d
 
 import base64
 import binascii
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -154,3 +155,40 @@ def env_signing_key(env: Mapping[str, str], name: str, demo_file: Path | None) -
         demo_file.parent.mkdir(exist_ok=True)
         demo_file.write_text(new_key_text())
     return demo_file.read_text().strip()
+
+
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def read_env_file(path: Path, required: bool) -> dict[str, str]:
+    """The variables of an environment file (``.env``): ``NAME=value`` a line, blank lines and ``#``
+    comments allowed, a value optionally within one pair of quotes (taken literally: no escape, no
+    ``$`` expansion). That is the part of the format that systemd's ``EnvironmentFile=`` reads the
+    same way, so one file serves the units and ``manage.py``; anything else stops start-up with the
+    line's number (never its content: it may hold a password). A missing file is no error unless
+    asked for by name (``ENV_FILE``)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            raise ImproperlyConfigured(f"ENV_FILE: fichier introuvable ({path}).") from None
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImproperlyConfigured(f"ENV_FILE: fichier illisible ({path}) : {error.__class__.__name__}.") from None
+    found = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, equals, value = line.partition("=")
+        name, value = name.strip(), value.strip()
+        if not equals or not ENV_NAME.fullmatch(name):
+            raise ImproperlyConfigured(f"ENV_FILE: {path}, ligne {number} : NOM=valeur attendu.")
+        quoted = len(value) >= 2 and value[0] == value[-1] and value[0] in "'\""
+        value = value[1:-1] if quoted else value
+        if "\\" in value or (not quoted and value[:1] in ("'", '"')):
+            raise ImproperlyConfigured(
+                f"ENV_FILE: {path}, ligne {number} ({name}) : guillemets non refermés ou barre oblique inverse "
+                "(lues autrement par systemd et par le shell).")
+        found[name] = value
+    return found

@@ -13,11 +13,14 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from project.env import env_bool, env_database, env_email, env_int, env_list, env_signing_key
+from project.env import env_bool, env_database, env_email, env_int, env_list, env_signing_key, read_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
-ENV = os.environ
+# The process's environment over the environment file's (`.env` beside manage.py, or ENV_FILE): a
+# variable exported by hand wins, and `manage.py` runs outside demo mode with nothing exported.
+ENV = {**read_env_file(Path(os.environ.get("ENV_FILE") or BASE_DIR / ".env"), "ENV_FILE" in os.environ),
+       **os.environ}
 
 DEMO = env_bool(ENV, "DEMO", False)
 DEBUG = env_bool(ENV, "DEBUG", False)
