@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "mobile_team",
     "cellule",
     "inspection",
+    "intake",
     "reporting",
     "project",  # base templates, home pages, the demo
 ]
@@ -248,6 +249,12 @@ else:
     raise ImproperlyConfigured("ATTACHMENTS_ROOT: variable obligatoire hors mode démonstration (DEMO=1) : "
                                "le répertoire des pièces jointes, hors de la racine web.")
 ATTACHMENT_MAX_BYTES = env_int(ENV, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# The intake by machine (intake/): calls per minute of one service account, a token's lifetime in days,
+# the largest spreadsheet a cellule may import.
+INTAKE_API_CALLS_PER_MINUTE = env_int(ENV, "INTAKE_API_CALLS_PER_MINUTE", 60)
+INTAKE_TOKEN_DAYS = env_int(ENV, "INTAKE_TOKEN_DAYS", 365)
+INTAKE_IMPORT_MAX_BYTES = env_int(ENV, "INTAKE_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
 # Ed25519 key that signs the audit trail's checkpoints and export bundles (base64 of 32 bytes).
 AUDIT_SIGNING_KEY = env_signing_key(ENV, "AUDIT_SIGNING_KEY", VAR_DIR / "demo_audit_signing_key" if DEMO else None)
