@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "inspection",
     "intake",
     "reporting",
+    "retention",
     "project",  # base templates, home pages, the demo
 ]
 
@@ -255,6 +256,19 @@ ATTACHMENT_MAX_BYTES = env_int(ENV, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 INTAKE_API_CALLS_PER_MINUTE = env_int(ENV, "INTAKE_API_CALLS_PER_MINUTE", 60)
 INTAKE_TOKEN_DAYS = env_int(ENV, "INTAKE_TOKEN_DAYS", 365)
 INTAKE_IMPORT_MAX_BYTES = env_int(ENV, "INTAKE_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+
+# How long the cellule keeps what it holds (retention/rules.py, shown on the personal-data notice):
+# a closed case RETENTION_CLOSED_YEARS after its closure, or after the young person's majority if
+# RETENTION_CLOSED_FROM=majority (whichever comes later, closure included); a case closed without
+# ever going past "Reçu" RETENTION_NOT_RELEVANT_YEARS after its closure; the trail's events
+# RETENTION_AUDIT_YEARS. `manage.py purge_expired` erases what is past these periods.
+RETENTION_CLOSED_YEARS = env_int(ENV, "RETENTION_CLOSED_YEARS", 5)
+RETENTION_CLOSED_FROM = ENV.get("RETENTION_CLOSED_FROM", "closure")
+if RETENTION_CLOSED_FROM not in ("closure", "majority"):
+    raise ImproperlyConfigured(f"RETENTION_CLOSED_FROM: « closure » ou « majority » attendu, reçu "
+                               f"{RETENTION_CLOSED_FROM!r}.")
+RETENTION_NOT_RELEVANT_YEARS = env_int(ENV, "RETENTION_NOT_RELEVANT_YEARS", 1)
+RETENTION_AUDIT_YEARS = env_int(ENV, "RETENTION_AUDIT_YEARS", 6)
 
 # Ed25519 key that signs the audit trail's checkpoints and export bundles (base64 of 32 bytes).
 AUDIT_SIGNING_KEY = env_signing_key(ENV, "AUDIT_SIGNING_KEY", VAR_DIR / "demo_audit_signing_key" if DEMO else None)

@@ -1,0 +1,75 @@
+"""The entry points of retention: legal holds and the erasure of an expired case.
+
+Each checks the policy, validates, writes and records its event in one transaction, the case
+locked (``cases.actions.base.lock``) so that a hold and the purge of the same case never cross.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases import attachments
+from cases.actions.base import lock, record, require_text
+from cases.models import Case
+from organisation import policy
+from organisation.errors import ActionRefused
+from retention import history, purge
+from retention.models import Erasure, LegalHold
+from retention.rules import RetentionRight, expired
+
+ERASED_MESSAGE = "Les données personnelles du signalement {reference} ont été effacées le {on:%d/%m/%Y}."
+
+
+def check_not_erased(case: Case) -> None:
+    erasure = Erasure.objects.filter(case=case).first()
+    if erasure is not None:
+        raise ActionRefused(ERASED_MESSAGE.format(reference=case.reference, on=timezone.localtime(erasure.erased_at)))
+
+
+def place_hold(actor, case: Case, *, reason: str) -> LegalHold:
+    """Keep the case past its retention period until the hold is lifted (one hold at a time)."""
+    reason = require_text(reason, "reason", "Indiquez le motif du gel (par exemple la réquisition reçue).")
+    with transaction.atomic():
+        case = lock(case)
+        policy.require(actor, RetentionRight.HOLD, case)
+        check_not_erased(case)
+        if case.legal_holds.filter(lifted_at__isnull=True).exists():
+            raise ActionRefused(f"Le signalement {case.reference} est déjà sous gel de conservation.")
+        hold = LegalHold.objects.create(case=case, reason=reason[:500], placed_by=actor)
+        record("retention.hold_place", actor, case, gel=hold.pk)
+    return hold
+
+
+def lift_hold(actor, case: Case, *, reason: str) -> LegalHold:
+    """End the case's hold: the purge treats it again by its retention period."""
+    reason = require_text(reason, "lift_reason", "Indiquez le motif de la levée du gel.")
+    with transaction.atomic():
+        case = lock(case)
+        policy.require(actor, RetentionRight.HOLD, case)
+        hold = case.legal_holds.select_for_update().filter(lifted_at__isnull=True).first()
+        if hold is None:
+            raise ActionRefused(f"Le signalement {case.reference} n'est sous aucun gel de conservation.")
+        hold.lifted_by, hold.lifted_at, hold.lift_reason = actor, timezone.now(), reason[:500]
+        hold.save()
+        record("retention.hold_lift", actor, case, gel=hold.pk)
+    return hold
+
+
+def erase(actor, case: Case, today: datetime.date) -> dict[str, int] | None:
+    """Erase the personal data of an expired case (``retention.purge``) and of its history
+    (``retention.history``), and record it: one event per case. ``None`` if the case is not (or no
+    longer) expired on ``today``: erased meanwhile, put under a hold, reopened."""
+    with transaction.atomic():
+        case = lock(case)
+        policy.require(actor, RetentionRight.ERASE, case)
+        current = expired(today).filter(pk=case.pk).first()
+        if current is None:
+            return None
+        rule = Erasure.Rule.NOT_RELEVANT if current.not_relevant else Erasure.Rule.CLOSED
+        counts, files = purge.erase_live(case)
+        Erasure.objects.create(case=case, rule=rule)
+        record("retention.erase", actor, case, règle=rule, effacés=counts)
+        history.erase_history(case.pk)
+        transaction.on_commit(lambda: attachments.remove(files))
+    return counts

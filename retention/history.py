@@ -1,0 +1,123 @@
+"""The history tables (django-simple-history) are protected as the audit trail is, yet erasable by
+the purge, and by the purge only.
+
+On PostgreSQL the application's role may only read and append to them (``project.database``), and
+triggers refuse UPDATE, DELETE and TRUNCATE to everybody, as on the trail. The purge erases a case's
+history rows through one function, ``retention_erase_history(case)``, owned by the tables' owner
+(``SECURITY DEFINER``) and the only one allowed through the triggers: it lifts them for its own
+transaction (a transaction-local setting, which the application's role could set too, but it has no
+right to UPDATE or DELETE these tables anyway), and it refuses a case whose erasure is not already
+in the trail (``retention.erase``, recorded first in the same transaction). So the history of a case
+can only be erased together with a permanent, chained event that says so. The function's body is
+written from ``retention.purge.HISTORIES`` after each ``migrate``, with the triggers of every
+history table, new ones included. On SQLite the same statements run directly.
+"""
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections
+
+from retention.purge import HISTORIES
+
+SETTING = "cellule.erasing_history"
+
+TRIGGER_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION history_append_only() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP <> 'TRUNCATE' AND current_setting('{SETTING}', true) = 'on' THEN
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'L''historique est en ajout seul : % refusé sur %.', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql
+"""
+
+ERASE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION retention_erase_history(target bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM audit_event WHERE action = 'retention.erase' AND object_type = 'cases.case'
+                   AND object_id = target::text) THEN
+        RAISE EXCEPTION 'Historique du signalement % : effacement refusé hors de la purge.', target
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    PERFORM set_config('{SETTING}', 'on', true);
+    {{statements}}
+    PERFORM set_config('{SETTING}', 'off', true);
+END;
+$$
+"""  # noqa: S608 (the statements come from the models' metadata, quoted)
+
+
+def statements(connection, case: str) -> list[str]:
+    """The SQL that erases the history rows of the case whose id ``case`` stands for."""
+    quote = connection.ops.quote_name
+    result = []
+    for item in HISTORIES:
+        history = item.model.history.model
+        table = quote(history._meta.db_table)
+        if item.path == "pk":
+            where = f"{quote(history._meta.get_field('id').column)} = {case}"
+        elif "__" in item.path:  # through a parent whose history holds the case: attachments' notes
+            parent_name, rest = item.path.split("__", 1)
+            parent = history._meta.get_field(parent_name)
+            parent_history = parent.related_model.history.model
+            parent_table = quote(parent_history._meta.db_table)
+            where = f"{quote(parent.column)} IN (SELECT id FROM {parent_table} WHERE {quote(rest)} = {case})"  # noqa: S608
+        else:
+            where = f"{quote(item.path)} = {case}"
+        if item.delete:
+            result.append(f"DELETE FROM {table} WHERE {where}")  # noqa: S608 (names from the models, quoted)
+        else:
+            assignments = ", ".join(f"{quote(history._meta.get_field(name).column)} = ''" for name in item.blank)
+            result.append(f"UPDATE {table} SET {assignments} WHERE {where}")  # noqa: S608
+        if item.model._meta.label_lower == "cases.person":  # the year of birth stays, as on the live row
+            year = ("date_trunc('year', birth_date)::date" if connection.vendor == "postgresql"
+                    else "date(birth_date, 'start of year')")
+            result.append(f"UPDATE {table} SET birth_date = {year} WHERE {where}")  # noqa: S608
+    return result
+
+
+def erase_history(case_id: int, using: str = "default") -> None:
+    """Erase the case's history rows, in the caller's transaction, after its ``retention.erase`` event."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT retention_erase_history(%s)", [case_id])
+        else:
+            for sql in statements(connection, "%s"):
+                cursor.execute(sql, [case_id] * sql.count("%s"))
+
+
+def history_tables() -> list[str]:
+    """Every history table (django-simple-history's ``Historical*`` models), as
+    ``project.database.append_only_tables`` names them for the application role's rights."""
+    return sorted(m._meta.db_table for m in apps.get_models() if m.__name__.startswith("Historical"))
+
+
+def protect(connection) -> None:
+    """Install the triggers on every history table and the purge's function; idempotent."""
+    quote = connection.ops.quote_name
+    body = ";\n    ".join(statements(connection, "target")) + ";"
+    with connection.cursor() as cursor:
+        cursor.execute(TRIGGER_FUNCTION)
+        for table in history_tables():
+            for name, when in (("history_no_update_delete", "BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW"),
+                               ("history_no_truncate", "BEFORE TRUNCATE ON {t} FOR EACH STATEMENT")):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {quote(table)}")
+                cursor.execute(f"CREATE TRIGGER {name} {when.format(t=quote(table))} "
+                               f"EXECUTE FUNCTION history_append_only()")
+        cursor.execute(ERASE_FUNCTION.replace("{statements}", body))
+        cursor.execute("REVOKE ALL ON FUNCTION retention_erase_history(bigint) FROM PUBLIC")
+        role = settings.DATABASE_RUNTIME_ROLE
+        if role and role != connection.settings_dict["USER"]:
+            cursor.execute(f"GRANT EXECUTE ON FUNCTION retention_erase_history(bigint) TO {quote(role)}")
+
+
+def after_migrate(sender, using: str, **kwargs) -> None:
+    """After ``migrate`` on PostgreSQL, by the tables' owner: the histories' protection, up to date."""
+    connection = connections[using]
+    if sender.label == "retention" and connection.vendor == "postgresql":
+        protect(connection)
