@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import audit
+from audit.recorder import current
 from cases.models import Source
 from intake import tokens
 from intake.models import ServiceAccount
@@ -23,7 +24,7 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,58}$")
 def actor_label(actor) -> str:
     """Who created or revoked an account, as the account keeps it."""
     if actor is policy.SYSTEM:
-        return audit.current().actor_label or "opérateur"
+        return current().actor_label or "opérateur"
     return actor.get_username()
 
 

@@ -1,0 +1,121 @@
+"""A signalement sent by a source's service account, through the same entry point as the intake form.
+
+The account's right is the intake's own (``IntakeRight.SUBMIT``: a usable account, its département's
+cellule); the case's entry point, whose right is the coordinators', then runs as ``policy.SYSTEM``,
+the way the operator's commands do, and the trail names the account (``audit.acting(label=...)``,
+set by the API for the whole call).
+
+A retried call makes no second case: the first answer is kept (``Submission``) and given again,
+found by the ``Idempotency-Key`` header or by the source's reference. The submission's row is
+written first, in the transaction that makes the case: a concurrent twin waits on its unique
+constraint until this one commits, fails on it, and replays this answer.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from cases.actions.intake import intake
+from cases.models import Relative
+from intake.models import ServiceAccount, Submission
+from intake.problems import Problem, from_validation_error, pointer
+from intake.rules import IntakeRight
+from organisation import policy
+
+PERSON_FIELDS = {"last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"}
+
+
+def digest(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def submit(account: ServiceAccount, payload: dict, idempotency_key: str = "", *,
+           absolute: Callable[[str], str]) -> tuple[int, dict]:
+    """Register the signalement (``payload``: ``schemas.SignalementIn`` as a dict), or give the answer
+    already given to the same one. Returns the status and the body; raises ``Problem`` otherwise."""
+    cell = account.departement.cell
+    policy.require(account, IntakeRight.SUBMIT, cell)
+    fingerprint = digest(payload)
+    previous = _previous(account, payload["source_reference"], idempotency_key)
+    if previous is not None:
+        return _replay(previous, fingerprint, idempotency_key)
+    _validate_relatives(payload["relatives"])
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                account=account, source=account.source, departement=account.departement,
+                source_reference=payload["source_reference"], idempotency_key=idempotency_key,
+                payload_digest=fingerprint)
+            case = intake(policy.SYSTEM, cell, source=account.source, received_on=payload["received_on"],
+                          facts=payload["facts"], orientation_note=payload["orientation_note"],
+                          person=payload["young_person"], relatives=payload["relatives"])
+            body = {
+                "reference": case.reference, "source_reference": submission.source_reference,
+                "url": absolute(reverse("intake_api:status", kwargs={"source_reference": submission.source_reference})),
+                "case_url": absolute(reverse("cases:detail", kwargs={"pk": case.pk})),
+                "already_followed": False, "possible_duplicate": False,
+            }
+            submission.case, submission.status_code, submission.response = case, 201, body
+            submission.save(update_fields=["case", "status_code", "response"])
+    except ValidationError as error:
+        raise from_validation_error(error, _places()) from None
+    except IntegrityError:
+        previous = _previous(account, payload["source_reference"], idempotency_key)
+        if previous is None:
+            raise
+        return _replay(previous, fingerprint, idempotency_key)
+    return 201, body
+
+
+def status_of(account: ServiceAccount, source_reference: str) -> Submission:
+    """A signalement this source sent to this département (whichever of its accounts sent it)."""
+    submission = Submission.objects.select_related("case").filter(
+        departement=account.departement, source=account.source, source_reference=source_reference).first()
+    if submission is None:
+        raise Problem(404, "Aucun signalement de cette source ne porte cette référence.", kind="introuvable")
+    return submission
+
+
+def _previous(account: ServiceAccount, source_reference: str, key: str) -> Submission | None:
+    """The first send of this signalement: by the key first (a key reused for another signalement is
+    the caller's mistake to name), then by the source's reference."""
+    if key and (found := Submission.objects.filter(account=account, idempotency_key=key).first()):
+        return found
+    return Submission.objects.filter(departement=account.departement, source=account.source,
+                                     source_reference=source_reference).first()
+
+
+def _replay(previous: Submission, fingerprint: str, key: str) -> tuple[int, dict]:
+    if previous.payload_digest == fingerprint:
+        return previous.status_code, previous.response
+    if key and previous.idempotency_key == key:
+        raise Problem(422, "Cette clé d'idempotence a déjà servi pour une autre requête : une nouvelle requête "
+                           "prend une nouvelle clé.", kind="idempotence")
+    raise Problem(409, f"Le signalement de référence {previous.source_reference} a déjà été reçu, avec un autre "
+                       f"contenu (signalement {previous.case.reference}). Un complément passe par la cellule.",
+                  kind="deja-recu")
+
+
+def _validate_relatives(relatives: list[dict]) -> None:
+    """Each relative by the model's own rules before the entry point (which checks them too), so that
+    an error names which relative it is about."""
+    errors = []
+    for index, values in enumerate(relatives):
+        try:
+            Relative(**values).full_clean(exclude=["case"])
+        except ValidationError as error:
+            errors += [{"pointer": pointer("relatives", index, field), "detail": message}
+                       for field, messages in error.message_dict.items() for message in messages]
+    if errors:
+        raise Problem(422, "Le signalement n'a pas été enregistré : voir chaque champ.", kind="validation",
+                      errors=errors)
+
+
+def _places() -> dict[str, tuple]:
+    """Where the entry point's fields are in the request body."""
+    return {field: ("young_person", field) for field in PERSON_FIELDS} | {"source": ()}
+
