@@ -9,6 +9,7 @@ from cases.models import (
     NoContactReason,
     Person,
     Relative,
+    Source,
     State,
     Visibility,
 )
@@ -72,6 +73,11 @@ events.register({"case.consent": "Adhésion enregistrée"},
                 render=events.summary({"de": "de", "adhésion": "adhésion", "date": "date"},
                                       choices={"de": dict(Consent.Party.choices),
                                                "adhésion": dict(Consent.Status.choices)}))
+events.register({"case.signalement_add": "Nouveau signalement enregistré sur ce dossier"},
+                render=events.summary({"origine": "origine", "reçu": "reçu le"},
+                                      choices={"origine": dict(Source.choices)}))
+events.register({"case.duplicate_check": "Recherche des signalements du même jeune à la saisie"},
+                render=events.summary({"signalements": "signalements affichés"}))
 # The motive of a consultation is shown on its own by the inspectors' pages.
 events.register({"case.view": "Consultation du signalement"})
 events.register({"case.list": "Consultation de la liste des signalements"},

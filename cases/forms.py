@@ -1,6 +1,7 @@
 """Forms of the case pages, built on the models' own fields (labels, choices, lengths)."""
 
 import datetime
+import hashlib
 
 from django import forms
 from django.conf import settings
@@ -17,6 +18,7 @@ from cases.models import (
     Relative,
     State,
 )
+from cases.names import name_key
 from organisation.models import Cell, Departement, Institution, Role
 from project.forms import DATE, BaseForm, form_class, model_fields
 
@@ -36,11 +38,12 @@ def choose(fields: dict) -> dict:
 class IntakeForm(BaseForm):
     """The signalement, the young person and up to two relatives, on one page."""
 
+    CASE_FIELDS = ["source", "source_reference", "received_on", "facts", "orientation_note"]
     RELATIVE_FIELDS = ["relation", "last_name", "first_name", "phone", "email", "address", "parental_authority"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(choose(model_fields(Case, ["source", "received_on", "facts", "orientation_note"])))
+        self.fields.update(choose(model_fields(Case, self.CASE_FIELDS)))
         self.fields["received_on"].initial = datetime.date.today
         for name, field in choose(model_fields(Person, ["last_name", "first_name", "birth_date", "sex", "commune",
                                                         "address", "situation"])).items():
@@ -53,7 +56,7 @@ class IntakeForm(BaseForm):
 
     def fieldsets(self) -> list[tuple[str, list]]:
         """The page's sections: the signalement, the young person, each relative."""
-        groups = [("Le signalement", ["source", "received_on", "facts", "orientation_note"]),
+        groups = [("Le signalement", self.CASE_FIELDS),
                   ("Le jeune", [n for n in self.fields if n.startswith("person_")])]
         groups += [(f"Proche {n} (facultatif)", [f for f in self.fields if f.startswith(f"relative{n}_")])
                    for n in (1, 2)]
@@ -77,11 +80,22 @@ class IntakeForm(BaseForm):
             if values["last_name"]:
                 relatives.append({k: v if v is not None else "" for k, v in values.items()})
         return {
-            "source": data["source"], "received_on": data["received_on"], "facts": data["facts"],
-            "orientation_note": data["orientation_note"],
+            **self.signalement_arguments(),
             "person": {k.removeprefix("person_"): v for k, v in data.items() if k.startswith("person_")},
             "relatives": relatives,
         }
+
+    def signalement_arguments(self) -> dict:
+        """What ``cases.actions.add_signalement`` takes, when the young person is already followed."""
+        return {name: self.cleaned_data[name] for name in self.CASE_FIELDS}
+
+    def fingerprint(self) -> str:
+        """The young person's identity as checked for duplicates: a confirmation given for it holds
+        only while it is unchanged."""
+        data = self.cleaned_data
+        text = "|".join([name_key(data["person_last_name"]), name_key(data["person_first_name"]),
+                         data["person_birth_date"].isoformat()])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def offer_referents(field: forms.ModelChoiceField, case: Case, but: int | None = None) -> None:

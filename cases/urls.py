@@ -1,12 +1,12 @@
 from django.urls import path
 
-from cases.views import actions, cases, notes, transfers
+from cases.views import actions, cases, intake, notes, transfers
 
 app_name = "cases"
 
 urlpatterns = [
     path("", cases.case_list, name="list"),
-    path("nouveau/", cases.intake, name="intake"),
+    path("nouveau/", intake.intake, name="intake"),
     path("transferts/<int:pk>/", transfers.transfer, name="transfer"),
     path("<int:pk>/", cases.case_detail, name="detail"),
     path("<int:pk>/motif/", cases.motive, name="motive"),

@@ -32,12 +32,13 @@ from cases.models import (
     FollowUpNote,
     Person,
     Relative,
+    SearchToken,
     Sex,
     Situation,
     Source,
     State,
 )
-from cases.models.case import search_key
+from cases.names import phonetic, search_tokens
 from organisation.policy import audit_actor
 from project.bulk import Table, Writer
 from project.cellules import Cellule, cellules
@@ -61,6 +62,7 @@ class Tables:
         history = ("history_id",)
         self.case, self.case_history = Table(Case), Table(Case.history.model, history)
         self.person, self.person_history = Table(Person), Table(Person.history.model, history)
+        self.token = Table(SearchToken, ("id",))
         self.relative, self.relative_history = Table(Relative), Table(Relative.history.model, history)
         self.contact, self.contact_history = Table(FamilyContact), Table(FamilyContact.history.model, history)
         self.measure, self.measure_history = Table(CareMeasure), Table(CareMeasure.history.model, history)
@@ -161,8 +163,10 @@ class Story:
         rng, cellule, coordinator = self.rng, self.cellule, self.cellule.coordinator
         year = self.at.year
         number = cellule.numbers[year] = cellule.numbers.get(year, 0) + 1
-        case = {"id": self.w.new_id(Case), "departement_id": cellule.departement.pk, "year": year, "number": number,
-                "reference": f"{cellule.departement.code}-{year}-{number:04d}", "source": rng.choice(Source.values),
+        case_id, source = self.w.new_id(Case), rng.choice(Source.values)
+        case = {"id": case_id, "departement_id": cellule.departement.pk, "year": year, "number": number,
+                "reference": f"{cellule.departement.code}-{year}-{number:04d}", "source": source,
+                "source_reference": f"CNAPR-{year}-{case_id:07d}" if source == Source.CNAPR else "",
                 "received_on": received, "facts": rng.choice(FACTS), "state": State.RECEIVED,
                 "closure_proposed": False, "created_at": self.at}
         self.case = case
@@ -172,8 +176,10 @@ class Story:
         person = {"id": self.w.new_id(Person), "case_id": case["id"], "last_name": last_name, "first_name": first_name,
                   "birth_date": received - DAY * (365 * rng.randint(12, 20) + rng.randint(0, 364)), "sex": sex,
                   "commune": cellule.departement.name, "situation": rng.choice(Situation.values),
-                  "search_name": search_key(last_name, first_name)}
+                  "phonetic_last": phonetic(last_name), "phonetic_first": phonetic(first_name)}
         self._with_history(self.t.person, self.t.person_history, person, coordinator)
+        for token in sorted(search_tokens(last_name, first_name, person["commune"])):
+            self.w.add(self.t.token, {"person_id": person["id"], "token": token})
         relatives = 1 + (rng.random() < 0.4)
         for relation in ["mother", "father"][:relatives]:
             self._with_history(self.t.relative, self.t.relative_history, {

@@ -5,7 +5,7 @@ They raise ``organisation.policy.AccessDenied`` (no right), ``organisation.error
 a French message) or ``django.core.exceptions.ValidationError`` (a field is wrong).
 """
 
-from cases.actions.intake import intake
+from cases.actions.intake import add_signalement, intake
 from cases.actions.lifecycle import (
     assign,
     close,
@@ -29,8 +29,8 @@ from cases.actions.referent import change_referent
 from cases.actions.transfer import accept_transfer, refuse_transfer, transfer
 
 __all__ = [
-    "accept_transfer", "add_care_measure", "add_note", "assign", "change_referent", "close", "complete_review",
-    "decline_closure",
+    "accept_transfer", "add_care_measure", "add_note", "add_signalement", "assign", "change_referent", "close",
+    "complete_review", "decline_closure",
     "edit_care_measure", "edit_person", "end_care_measure", "intake", "record_consent", "record_family_contact",
     "refuse_transfer", "remove_care_measure", "reopen", "save_relative", "start_care", "transfer",
 ]

@@ -1,27 +1,36 @@
-"""Intake of a signalement (and of a transferred one, ``cases.actions.transfer``)."""
+"""Intake of a signalement (and of a transferred one, ``cases.actions.transfer``), and a further
+signalement about the young person of a case already followed (``add_signalement``).
+
+Whether the young person is already followed is for the caller to ask first (``cases.matching``):
+the form shows the candidates, the API links a certain match.
+"""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from cases.actions.base import record, validate
-from cases.models import Case, CaseCounter, Person, Relative
+from cases.actions.base import CLOSED_MESSAGE, lock, record, validate
+from cases.models import Case, CaseCounter, CaseSignalement, Person, Relative, State
 from cases.rules import CaseRight
 from organisation import policy
-from organisation.models import Cell, Departement
+from organisation.errors import ActionRefused
+from organisation.models import Cell, Departement, Membership, Role
+from outbox.mail import queue_mail
 from workflows import tasks
+from workflows.notifications import link
 
 
 def intake(actor, cell: Cell, *, source: str, received_on: datetime.date, facts: str, orientation_note: str = "",
-           person: dict, relatives: list[dict] = ()) -> Case:
-    """Register a signalement in the cellule's département: the case, its young person, relatives."""
+           person: dict, relatives: list[dict] = (), source_reference: str = "") -> Case:
+    """Register a signalement in the cellule's département: the case, its young person, relatives.
+    ``source_reference``: the source's own file number (the CNAPR's), by which a retried call is known."""
     policy.require(actor, CaseRight.INTAKE, cell)
-    if received_on and received_on > timezone.localdate():
-        raise ValidationError({"received_on": "La date de réception ne peut pas être dans le futur."})
+    _check_received_on(received_on)
     case = Case(departement=cell.departement, source=source, received_on=received_on, facts=facts,
-                orientation_note=orientation_note)
+                orientation_note=orientation_note, source_reference=(source_reference or "").strip())
     validate(case, exclude=["reference", "year", "number", "departement"])
     young = Person(case=case, **person)
     validate(young, exclude=["case"])
@@ -32,6 +41,51 @@ def intake(actor, cell: Cell, *, source: str, received_on: datetime.date, facts:
         create(case, young, proches)
         record("case.intake", actor, case, origine=case.source, proches=len(proches))
     return case
+
+
+def add_signalement(actor, case: Case, *, source: str, received_on: datetime.date, facts: str,
+                    orientation_note: str = "", source_reference: str = "") -> CaseSignalement:
+    """Record a further signalement on a case already followed, for the same young person: who may
+    intake in the case's cellule may; a closed case is reopened first. Its référent (the
+    coordinators while it has none) is told by e-mail, without the young person's name."""
+    policy.require(actor, CaseRight.INTAKE, case.departement.cell)
+    _check_received_on(received_on)
+    signalement = CaseSignalement(case=case, source=source, received_on=received_on, facts=facts,
+                                  orientation_note=orientation_note, recorded_by=actor,
+                                  source_reference=(source_reference or "").strip())
+    validate(signalement, exclude=["case"])
+    with transaction.atomic():
+        case = lock(case)
+        if case.state == State.CLOSED:
+            raise ActionRefused(CLOSED_MESSAGE.format(reference=case.reference))
+        signalement.case = case
+        signalement.save()
+        record("case.signalement_add", actor, case, origine=source, reçu=received_on.isoformat())
+        _notify_signalement(signalement)
+    return signalement
+
+
+def _check_received_on(received_on: datetime.date | None) -> None:
+    if received_on and received_on > timezone.localdate():
+        raise ValidationError({"received_on": "La date de réception ne peut pas être dans le futur."})
+
+
+def _notify_signalement(signalement: CaseSignalement) -> None:
+    case = signalement.case
+    if case.referent is not None and case.referent.is_active and case.referent.email:
+        recipients = [case.referent.email]
+    else:
+        recipients = sorted({m.user.email for m in Membership.objects.active().filter(
+            role=Role.COORDINATOR, cell__departement_id=case.departement_id).select_related("user")
+            if m.user.email and m.user.is_active})
+    subject = f"[Cellule de suivi] Nouveau signalement sur {case.reference}"
+    body = (
+        "Bonjour,\n\n"
+        f"Un nouveau signalement ({signalement.get_source_display()}, reçu le {signalement.received_on:%d/%m/%Y}) "
+        f"concernant le jeune du signalement {case.reference} a été enregistré sur ce dossier :\n\n"
+        f"{link(reverse('cases:detail', args=[case.pk]))}\n"
+    )
+    queue_mail(subject, body, recipients)
 
 
 def create(case: Case, person: Person, relatives: list[Relative]) -> Case:

@@ -2,14 +2,7 @@
 
 from django.db import migrations, models
 
-from cases.models.case import search_key
-
-
-def fill(apps, schema_editor):
-    """The names already in the file, as they are searched (history rows keep theirs empty)."""
-    Person = apps.get_model("cases", "Person")
-    for person in Person.objects.using(schema_editor.connection.alias).only("pk", "last_name", "first_name"):
-        Person.objects.filter(pk=person.pk).update(search_name=search_key(person.last_name, person.first_name))
+# The column was filled here from the names; 0007 replaces it by the search tokens, which it fills.
 
 
 class Migration(migrations.Migration):
@@ -29,5 +22,4 @@ class Migration(migrations.Migration):
             name='search_name',
             field=models.CharField(blank=True, editable=False, max_length=210, verbose_name='nom de recherche'),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -8,11 +8,12 @@ from cases.models.case import (
 )
 from cases.models.followup import CareMeasure, FamilyContact, FollowUpNote
 from cases.models.notes import CaseNote, NoteAttachment, Visibility
-from cases.models.people import Consent, Person, Relative, Sex, Situation
+from cases.models.people import Consent, Person, Relative, SearchToken, Sex, Situation
+from cases.models.signalement import CaseSignalement
 from cases.models.transfer import CaseTransfer
 
 __all__ = [
-    "CareMeasure", "Case", "CaseCounter", "CaseNote", "CaseTransfer", "ClosureReason", "Consent", "FamilyContact",
-    "FollowUpNote", "NoContactReason", "NoteAttachment", "Person", "Relative", "Sex", "Situation", "Source", "State",
-    "Visibility",
+    "CareMeasure", "Case", "CaseCounter", "CaseNote", "CaseSignalement", "CaseTransfer", "ClosureReason", "Consent",
+    "FamilyContact", "FollowUpNote", "NoContactReason", "NoteAttachment", "Person", "Relative", "SearchToken", "Sex",
+    "Situation", "Source", "State", "Visibility",
 ]

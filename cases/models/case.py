@@ -6,15 +6,14 @@ state: who may do each is the access policy's (``cases.rules``), asked by the en
 transition, keep the tasks in step and record the audit event.
 """
 
-import re
-import unicodedata
-
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from cases.names import after, words
 from organisation.models import Cell, Departement
 from organisation.policy import scope
 from workflows.models import OPEN_STATUSES, CaseTask
@@ -57,17 +56,6 @@ class ClosureReason(models.TextChoices):
 OPEN = State.open_states()
 
 
-LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "Œ": "oe", "Æ": "ae"})
-
-
-def search_key(*parts: str) -> str:
-    """Names as they are searched: without accents, case or punctuation, so that ``ndiaye eloise`` or
-    ``lefevre`` finds "N'Diaye-Lefèvre Éloïse" (whose key is ``ndiayelefevre eloise``)."""
-    text = unicodedata.normalize("NFKD", " ".join(parts).translate(LIGATURES))
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
-    return " ".join(re.sub(r"[^0-9a-z\s]+", "", text).split())
-
-
 def _reviewed(s) -> Q:
     """The cases an inspector's mandates cover: their départements, active during the period reviewed."""
     reviewed = Q(pk__in=[])
@@ -103,16 +91,26 @@ class CaseQuerySet(models.QuerySet):
         return self.exclude(state=State.CLOSED)
 
     def search(self, text: str, user=None):
-        """By reference, or by the young person's name; for ``user``, names only among the cases they
-        open without a motive: finding a case by a name must not reveal what the motive protects."""
-        text = text.strip()
+        """By reference (its beginning), by the source's own file number, or by the young person's
+        names and commune: each word, in any order, begins one of them, without accents or punctuation
+        (``ndiaye eloise`` finds "N'Diaye-Lefèvre Éloïse"), looked up by prefix on the index of
+        ``SearchToken.token``. For ``user``, names only among the cases they open without a motive:
+        finding a case by a name must not reveal what the motive protects."""
+        text = text.strip()[:100]
         if not text:
             return self
-        words = search_key(text).split()  # each word, in any order, without accents or punctuation
-        by_name = Q(pk__in=[]) if not words else Q(*[Q(person__search_name__contains=word) for word in words])
+        tokens = apps.get_model("cases", "SearchToken").objects
+        by_person = Q(pk__in=[]) if not words(text) else Q(*[
+            Exists(tokens.filter(person__case=OuterRef("pk"), **_prefix("token", word))) for word in words(text)[:5]])
         if user is not None:
-            by_name &= self.open_without_motive(user)
-        return self.filter(Q(reference__icontains=text) | by_name)
+            by_person &= self.open_without_motive(user)
+        return self.filter(Q(**_prefix("reference", text.upper())) | Q(source_reference=text) | by_person)
+
+
+def _prefix(field: str, prefix: str) -> dict:
+    """``field`` begins with ``prefix``, as a range a B-tree index answers (``cases.names.after``)."""
+    upper = after(prefix)
+    return {f"{field}__gte": prefix, **({f"{field}__lt": upper} if upper else {})}
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -122,6 +120,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     number = models.PositiveIntegerField("numéro")
     source = models.CharField("origine", max_length=8, choices=Source.choices)
     received_on = models.DateField("reçu le")
+    source_reference = models.CharField(
+        "référence à l'origine", max_length=50, blank=True, db_index=True,
+        help_text="Le numéro du dossier chez l'émetteur (par exemple le numéro de fiche du CNAPR), s'il en a un.")
     facts = models.TextField("faits signalés (factuels)", max_length=2000)
     orientation_note = models.TextField(
         "orientation du groupe d'évaluation de l'EMS (factuelle)", max_length=1000, blank=True

@@ -8,7 +8,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from cases.models.case import Case, search_key
+from cases.models.case import Case
+from cases.names import phonetic, search_tokens
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 .-]{6,20}$", "Numéro de téléphone invalide (chiffres, espaces, points, tirets)."
@@ -46,18 +47,37 @@ class Person(models.Model):
     address = models.CharField("adresse", max_length=200, blank=True)
     situation = models.CharField("situation scolaire ou professionnelle", max_length=20, choices=Situation.choices,
                                  default=Situation.UNKNOWN)
-    search_name = models.CharField("nom de recherche", max_length=210, blank=True, editable=False)
-    history = HistoricalRecords()
+    # The keys the duplicate detection looks people up by (cases.matching), kept by save().
+    phonetic_last = models.CharField("clé phonétique du nom", max_length=100, blank=True, editable=False)
+    phonetic_first = models.CharField("clé phonétique du prénom", max_length=100, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["phonetic_last", "phonetic_first"])
 
     class Meta:
         verbose_name = "jeune"
+        indexes = [models.Index(fields=["birth_date"], name="person_birth_date"),
+                   models.Index(fields=["phonetic_last", "birth_date"], name="person_phonetic_last")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name.upper()}"
 
     def save(self, *args, **kwargs) -> None:
-        self.search_name = search_key(self.last_name, self.first_name)
+        """With the match keys and, when the names or the commune changed, the search tokens."""
+        self.phonetic_last, self.phonetic_first = phonetic(self.last_name), phonetic(self.first_name)
         super().save(*args, **kwargs)
+        if getattr(self, "_indexed", None) != self._words():
+            self.search_tokens.all().delete()
+            SearchToken.objects.bulk_create(SearchToken(person=self, token=token)
+                                            for token in sorted(search_tokens(*self._words())))
+            self._indexed = self._words()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        person = super().from_db(db, field_names, values)
+        person._indexed = person._words()
+        return person
+
+    def _words(self) -> tuple:
+        return self.__dict__.get("last_name"), self.__dict__.get("first_name"), self.__dict__.get("commune")
 
     def clean(self) -> None:
         if not self.birth_date:
@@ -84,6 +104,21 @@ class Person(models.Model):
 
     def is_minor(self, at: datetime.date | None = None) -> bool:
         return self.age(at) < 18
+
+
+class SearchToken(models.Model):
+    """A word a young person is found by (their names and commune, ``cases.names.search_tokens``): the
+    search looks words up by prefix on the index of ``token``, never by scanning the people."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_tokens")
+    token = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "token"], name="search_token_unique")]
+        indexes = [models.Index(fields=["token", "person"], name="search_token_prefix")]
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class Relative(models.Model):

@@ -1,10 +1,8 @@
-"""The case list, the intake form and the case page."""
+"""The case list and the case page (the intake form: ``cases.views.intake``)."""
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Min
 from django.shortcuts import redirect, render
@@ -13,11 +11,10 @@ from django.utils import timezone
 
 import audit
 from audit.models import Event
-from cases import actions
-from cases.forms import IntakeForm, MotiveForm, NoteForm
+from cases.forms import MotiveForm, NoteForm
 from cases.models import Case, Source, State
 from cases.rules import CaseRight, automatic_motive, needs_motive
-from cases.views.actions import MOTIVES_KEY, PANELS, add_errors, available_actions, record_view, remember_motive
+from cases.views.actions import MOTIVES_KEY, PANELS, available_actions, record_view, remember_motive
 from cases.views.notes import visible_notes
 from organisation import policy
 from organisation.models import Membership, Role
@@ -83,29 +80,6 @@ def next_due_dates(cases) -> dict[int, datetime.date]:
     """Each case's next deadline: the nearest due date of its open tasks, for a page in one query."""
     return dict(CaseTask.objects.open().filter(case__in=list(cases)).order_by()
                 .values("case_id").annotate(due=Min("due_on")).values_list("case_id", "due"))
-
-
-def intake(request):
-    cell = policy.coordinated_cell(request.user, CaseRight.INTAKE)
-    form = IntakeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = actions.intake(request.user, cell, **form.entry_point_arguments())
-        except ValidationError as error:
-            add_errors(form, _prefixed(error))
-        else:
-            messages.success(request, f"Signalement {case.reference} enregistré.")
-            return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/intake.html", {"form": form, "cell": cell},
-                  status=400 if request.method == "POST" else 200)
-
-
-def _prefixed(error: ValidationError) -> ValidationError:
-    """The person's field errors carry the form's ``person_`` prefix."""
-    if not hasattr(error, "error_dict"):
-        return error
-    person_fields = {"last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"}
-    return ValidationError({(f"person_{k}" if k in person_fields else k): v for k, v in error.error_dict.items()})
 
 
 def motive_for(request, case: Case) -> str | None:

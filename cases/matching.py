@@ -1,0 +1,133 @@
+"""Is this young person already followed? The duplicate detection run at every intake (form, API, import).
+
+Public API (stable; the intake API and the spreadsheet import call it):
+
+``find_candidates(departement, *, last_name, first_name, birth_date) -> list[Candidate]``
+    The cases of the département (a ``Departement`` or its id) whose young person may be this one,
+    best first. A ``Candidate`` has ``case``, ``person``, ``score`` (0 to 1) and ``certain``: the same
+    names once normalised (``cases.names.name_key``: accents, case, hyphens, apostrophes and the order
+    of particles do not count) and the same birth date. ``certain`` is what an automatic caller may act
+    on alone (link the new signalement to that case); the others are for a person to decide.
+
+``exists_elsewhere(departement, *, last_name, first_name, birth_date) -> bool``
+    Whether such a case exists in *another* département: the only thing said across the country (a
+    cellule then contacts the other one); never which case, where, or anything of it.
+
+Neither checks rights nor records anything: the caller shows a candidate only to who may see its case.
+
+How: the people of the département born on that date or on its day/month swap, and those whose
+surname has the same French phonetic key (``cases.names.phonetic``) born the same year or the same
+day and month, come from two indexes (``Person.birth_date``, ``Person.phonetic_last``); each is
+then scored in Python. A name scores the Jaro-Winkler similarity (rapidfuzz) of the normalised
+surnames and of the first names, raised when the phonetic keys agree or one compound name holds the
+other (``Ndiaye`` in ``N'Diaye-Lefèvre``), whichever order (first and last names swapped) is best.
+A candidate has a name score of at least ``NAME_THRESHOLD`` with the birth date or its swap, or
+``CLOSE_NAME_THRESHOLD`` with a birth date one part (day, month or year) off. Measured by
+``bench/matching.py`` (``docs/performance.md``).
+"""
+
+import dataclasses
+import datetime
+
+from django.db.models import Q
+from rapidfuzz.distance import JaroWinkler
+
+from cases.models import Case, Person
+from cases.names import core_words, name_key, phonetic, swapped
+
+NAME_THRESHOLD = 0.86
+CLOSE_NAME_THRESHOLD = 0.95
+MOST = 10  # candidates shown at most
+
+
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    case: Case
+    person: Person
+    score: float
+    certain: bool
+
+
+def find_candidates(departement, *, last_name: str, first_name: str,
+                    birth_date: datetime.date | None) -> list[Candidate]:
+    """The cases of ``departement`` whose young person may be this one, best first (see the module)."""
+    people = _pool(Q(case__departement_id=_pk(departement)), last_name, birth_date)
+    found = [Candidate(person.case, person, *match) for person in people.select_related("case")
+             if (match := compare(last_name, first_name, birth_date, person))]
+    return sorted(found, key=lambda c: (-c.certain, -c.score, -c.case.received_on.toordinal()))[:MOST]
+
+
+def exists_elsewhere(departement, *, last_name: str, first_name: str, birth_date: datetime.date | None) -> bool:
+    """Whether a case of another département than ``departement`` may be about this young person."""
+    people = _pool(~Q(case__departement_id=_pk(departement)), last_name, birth_date)
+    return any(compare(last_name, first_name, birth_date, person)
+               for person in people.only("last_name", "first_name", "birth_date", "case_id"))
+
+
+def _pk(departement) -> int:
+    return departement if isinstance(departement, int) else departement.pk
+
+
+def _pool(where: Q, last_name: str, birth_date: datetime.date | None):
+    """The people worth scoring, from the indexes: born on the date or its swap, or a surname with
+    the same phonetic key and a birth date at most one part off (the same year, or day and month)."""
+    if birth_date is None:
+        return Person.objects.none()
+    dates = [d for d in (birth_date, swapped(birth_date)) if d]
+    key = phonetic(last_name)
+    close = Q(birth_date__year=birth_date.year) | Q(birth_date__month=birth_date.month, birth_date__day=birth_date.day)
+    same_sound = Q(phonetic_last=key) & close if key else Q(pk__in=[])
+    return Person.objects.filter(where).filter(Q(birth_date__in=dates) | same_sound)
+
+
+def compare(last_name: str, first_name: str, birth_date: datetime.date, person) -> tuple[float, bool] | None:
+    """The score and certainty of ``person`` (anything with ``last_name``, ``first_name`` and
+    ``birth_date``) for the names and birth date given; None if not a candidate. Only people of the
+    pool can be candidates (``bench/matching.py`` evaluates it without a database)."""
+    if (person.birth_date == birth_date and name_key(person.last_name) == name_key(last_name)
+            and name_key(person.first_name) == name_key(first_name)):
+        return 1.0, True
+    names = name_score(last_name, first_name, person.last_name, person.first_name)
+    dates = date_score(birth_date, person.birth_date)
+    if dates >= 0.95 and names >= NAME_THRESHOLD:
+        return round(names * dates, 3), False
+    if dates > 0 and names >= CLOSE_NAME_THRESHOLD and phonetic(last_name) == phonetic(person.last_name):
+        return round(names * dates, 3), False
+    return None
+
+
+def date_score(given: datetime.date, known: datetime.date) -> float:
+    """1 for the same date, 0.95 for its day/month swap, 0.8 for one part of it off, else 0."""
+    if given == known:
+        return 1.0
+    if swapped(given) == known:
+        return 0.95
+    same = (given.day == known.day) + (given.month == known.month) + (given.year == known.year)
+    return 0.8 if same == 2 else 0.0
+
+
+def name_score(last_a: str, first_a: str, last_b: str, first_b: str) -> float:
+    """How alike two people's names are (0 to 1): the surnames and the first names, the weaker of both
+    counting more, in the order or with first and last names swapped."""
+    def pair(x: float, y: float) -> float:
+        return 0.6 * min(x, y) + 0.4 * max(x, y)
+
+    straight = pair(part_score(last_a, last_b), part_score(first_a, first_b))
+    crossed = pair(part_score(last_a, first_b), part_score(first_a, last_b))
+    return max(straight, crossed * 0.98)
+
+
+def part_score(a: str, b: str) -> float:
+    """How alike two names (two surnames, or two first names) are, 0 to 1."""
+    key_a, key_b = name_key(a), name_key(b)
+    if not key_a or not key_b:
+        return 0.0
+    if key_a == key_b:
+        return 1.0
+    score = JaroWinkler.normalized_similarity(key_a, key_b)
+    words_a, words_b = core_words(a), core_words(b)
+    if words_a and words_b and (words_a <= words_b or words_b <= words_a):
+        score = max(score, 0.95)  # one part of a compound name: "Ndiaye" for "N'Diaye-Lefèvre"
+    if phonetic(a) == phonetic(b):
+        score = max(score, 0.93)
+    return score

@@ -1,0 +1,87 @@
+"""The intake form, with the duplicate check: a young person who may already be followed is shown
+before anything is saved, and the coordinator links the signalement to that case or confirms a new
+person (``cases.matching``)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+import audit
+from cases import actions, matching
+from cases.forms import IntakeForm
+from cases.models import Case, State
+from cases.rules import CaseRight
+from cases.views.actions import add_errors
+from organisation import policy
+from organisation.errors import ActionRefused
+
+NEW = "new"  # the decision "another person: open a new case"
+
+
+def intake(request):
+    cell = policy.coordinated_cell(request.user, CaseRight.INTAKE)
+    form = IntakeForm(request.POST if request.method == "POST" else None)
+    context = {"form": form, "cell": cell}
+    if request.method == "POST" and form.is_valid():
+        decision = request.POST.get("decision", "")
+        # A decision holds for the identity it was given on: changed names or birth date are checked again.
+        confirmed = bool(decision) and request.POST.get("checked") == form.fingerprint()
+        if not confirmed:
+            context.update(_duplicates(request, cell, form))
+            if context["candidates"] or context["elsewhere"]:
+                return render(request, "cases/intake.html", context)
+            decision = NEW
+        done = _decided(request, cell, form, decision)
+        if done:
+            return done
+        if "candidates" not in context:
+            context.update(_duplicates(request, cell, form))
+    return render(request, "cases/intake.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _duplicates(request, cell, form: IntakeForm) -> dict:
+    """The cases of the cellule the user may see whose young person may be this one, and whether one
+    exists elsewhere (only that). Showing them is a read of those cases, recorded."""
+    person = {name: form.cleaned_data[f"person_{name}"] for name in ("last_name", "first_name", "birth_date")}
+    found = matching.find_candidates(cell.departement, **person)
+    visible = set(Case.objects.visible_to(request.user).filter(pk__in=[c.case.pk for c in found])
+                  .values_list("pk", flat=True))
+    candidates = [c for c in found if c.case.pk in visible]
+    elsewhere = matching.exists_elsewhere(cell.departement, **person)
+    if candidates or elsewhere:
+        audit.record("case.duplicate_check", departement=cell.departement.code,
+                     details={"signalements": [c.case.reference for c in candidates], "ailleurs": elsewhere})
+    return {"candidates": candidates, "elsewhere": elsewhere, "checked": form.fingerprint(), "closed": State.CLOSED}
+
+
+def _decided(request, cell, form: IntakeForm, decision: str):
+    """Open a new case, or record the signalement on the case chosen; the redirect, or None when the
+    input was refused (the errors are on the form)."""
+    try:
+        if decision == NEW:
+            case = actions.intake(request.user, cell, **form.entry_point_arguments())
+            messages.success(request, f"Signalement {case.reference} enregistré.")
+            return redirect("cases:detail", pk=case.pk)
+        if not decision.isdigit():
+            form.add_error(None, "Choisissez le signalement auquel rattacher celui-ci, ou « nouvelle personne ».")
+            return None
+        case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related("departement__cell"),
+                                 pk=int(decision))
+        actions.add_signalement(request.user, case, **form.signalement_arguments())
+    except ValidationError as error:
+        add_errors(form, _prefixed(error))
+        return None
+    except ActionRefused as refusal:
+        form.add_error(None, str(refusal))
+        return None
+    messages.success(request, f"Nouveau signalement enregistré sur le dossier {case.reference} ; son référent est "
+                              "prévenu.")
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _prefixed(error: ValidationError) -> ValidationError:
+    """The person's field errors carry the form's ``person_`` prefix."""
+    if not hasattr(error, "error_dict"):
+        return error
+    person_fields = {"last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"}
+    return ValidationError({(f"person_{k}" if k in person_fields else k): v for k, v in error.error_dict.items()})
