@@ -43,7 +43,8 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = uuid.uuid4().hex
+        # The id the request log gave it (project.logs, from the trusted proxy's X-Request-ID), if any.
+        request_id = getattr(request, "request_id", None) or uuid.uuid4().hex
         user = getattr(request, "user", None)
         with acting(user, ip=client_ip(request), request_id=request_id) as ctx:
             request.audit = ctx

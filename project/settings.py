@@ -13,7 +13,9 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from project import sentry
 from project.env import env_bool, env_database, env_email, env_int, env_list, env_signing_key, read_env_file
+from project.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -95,6 +97,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "project.logs.RequestLogMiddleware",  # first: the request id and the request's log line cover the rest
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "project.middleware.NoStoreMiddleware",
@@ -299,9 +302,13 @@ if "AUDIT_TRUST_X_FORWARDED_FOR" in ENV:
     raise ImproperlyConfigured("AUDIT_TRUST_X_FORWARDED_FOR n'existe plus : donnez AUDIT_TRUSTED_PROXIES, le nombre "
                                "de mandataires inverses de confiance devant l'application.")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# Logs on the standard error (journald under systemd): JSON lines outside demo mode, one per request
+# with its id, user id, path without query string, status and duration, never a name (project/logs.py).
+LOG_JSON = env_bool(ENV, "LOG_JSON", not DEMO)
+LOG_LEVEL = ENV.get("LOG_LEVEL", "INFO")
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL : DEBUG, INFO, WARNING ou ERROR attendu, reçu {LOG_LEVEL!r}.")
+LOGGING = logging_config(LOG_JSON, LOG_LEVEL)
+# Error reports to Sentry, off unless SENTRY_DSN is given; personal data scrubbed (project/sentry.py).
+if ENV.get("SENTRY_DSN"):
+    sentry.start(ENV["SENTRY_DSN"], ENV.get("SENTRY_ENVIRONMENT", "production"))
