@@ -74,8 +74,8 @@ ERRORS = {status: ProblemOut for status in (400, 401, 413, 422, 429)}
 @api.post("/signalements", response={201: SignalementOut, 409: ProblemOut, **ERRORS}, url_name="submit",
           summary="Transmettre un signalement")
 def submit(request, payload: SignalementIn,
-           idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=1, max_length=128,
-                                                pattern=r"^[\x21-\x7e]+$")):
+           idempotency_key: str = Header(None, alias="Idempotency-Key", min_length=1, max_length=128,
+                                         pattern=r"^[\x21-\x7e]+$")):
     """Enregistre le signalement dans la cellule du département du compte (201). Un nouvel envoi du même
     signalement (même `Idempotency-Key`, ou même `source_reference`) renvoie la première réponse au lieu de
     créer un second signalement ; la même clé avec un autre contenu est refusée (422), la même référence
@@ -150,9 +150,13 @@ def recorded(view):
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = MAX_BODY_BYTES + 1
-        response = _too_large().response() if length > MAX_BODY_BYTES else view(request, *args, **kwargs)
+        try:
+            response = _too_large().response() if length > MAX_BODY_BYTES else view(request, *args, **kwargs)
+        except Http404:  # the API's root: no page there
+            response = Problem(404, "Adresse inconnue de l'API.", kind="introuvable").response()
         if response.status_code == 405:
-            response = Problem(405, f"Méthode {request.method} non permise ici.").response()
+            allowed = response.get("Allow", "")
+            response = Problem(405, f"Méthode {request.method} non permise ici.", headers={"Allow": allowed}).response()
         _record(request, response.status_code)
         return response
 
