@@ -1,4 +1,5 @@
-"""The entry points of retention: legal holds and the erasure of an expired case.
+"""The entry points of retention: legal holds, the erasure of an expired case, and the answers to
+the people concerned (the export of what is held about them, its rectification).
 
 Each checks the policy, validates, writes and records its event in one transaction, the case
 locked (``cases.actions.base.lock``) so that a hold and the purge of the same case never cross.
@@ -9,12 +10,13 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from cases import actions as cases_actions
 from cases import attachments
-from cases.actions.base import lock, record, require_text
-from cases.models import Case
+from cases.actions.base import lock, record, require_text, validate
+from cases.models import Case, Person, Relative
 from organisation import policy
 from organisation.errors import ActionRefused
-from retention import history, purge
+from retention import access, history, purge
 from retention.models import Erasure, LegalHold
 from retention.rules import RetentionRight, expired
 
@@ -73,3 +75,48 @@ def erase(actor, case: Case, today: datetime.date) -> dict[str, int] | None:
         history.erase_history(case.pk)
         transaction.on_commit(lambda: attachments.remove(files))
     return counts
+
+
+RECTIFIABLE = {
+    Person: ["last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"],
+    Relative: ["relation", "last_name", "first_name", "phone", "email", "address", "parental_authority"],
+}
+
+
+def who(person: Person | Relative) -> str:
+    """How the trail names a person of a case: never by name."""
+    return "jeune" if isinstance(person, Person) else f"proche n° {person.pk}"
+
+
+def export_person(actor, case: Case, person: Person | Relative) -> bytes:
+    """The ZIP of everything held about ``person`` (``retention.access``), its making recorded."""
+    with transaction.atomic():
+        policy.require(actor, RetentionRight.ANSWER, case)
+        check_not_erased(case)
+        content = access.archive(case, person)
+        record("retention.export", actor, case, personne=who(person))
+    return content
+
+
+def rectify(actor, case: Case, person: Person | Relative, **fields) -> Person | Relative:
+    """Correct what is held about a person at their request. An open case goes through the case's own
+    entry points (``edit_person``, ``save_relative``); a closed one, not yet erased, through this one,
+    for its coordinators: the trail names the fields changed, the history keeps the values."""
+    fields = {name: value for name, value in fields.items() if name in RECTIFIABLE[type(person)]}
+    if case.is_open:
+        if isinstance(person, Person):
+            return cases_actions.edit_person(actor, case, **fields)
+        return cases_actions.save_relative(actor, case, person, **fields)
+    with transaction.atomic():
+        case = lock(case)
+        policy.require(actor, RetentionRight.ANSWER, case)
+        check_not_erased(case)
+        person = type(person).objects.select_for_update().get(pk=person.pk, case=case)
+        changed = sorted(name for name, value in fields.items() if getattr(person, name) != value)
+        for name in changed:
+            setattr(person, name, fields[name])
+        validate(person)
+        if changed:
+            person.save()
+            record("retention.rectify", actor, case, personne=who(person), champs=changed)
+    return person

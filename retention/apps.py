@@ -9,6 +9,6 @@ class RetentionConfig(AppConfig):
     def ready(self) -> None:
         # Its rights and its event types, into the policy's and the trail's registries; on
         # PostgreSQL, the histories' protection after each migrate (``retention.history``).
-        from retention import events, history, rules  # noqa: F401
+        from retention import case_page, events, history, rules  # noqa: F401
 
         post_migrate.connect(history.after_migrate, dispatch_uid="retention.protect_histories")

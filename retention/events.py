@@ -12,4 +12,4 @@ events.register({
     "retention.export": "Export des données d'une personne (droit d'accès)",
     "retention.rectify": "Rectification des données d'une personne",
 }, render=events.summary({"signalement": "signalement", "gel": "gel", "règle": "règle", "effacés": "effacés",
-                          "personne": "personne", "fichiers": "fichiers", "champ": "champ"}))
+                          "personne": "personne", "champs": "champs"}))

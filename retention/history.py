@@ -9,7 +9,7 @@ transaction (a transaction-local setting, which the application's role could set
 right to UPDATE or DELETE these tables anyway), and it refuses a case whose erasure is not already
 in the trail (``retention.erase``, recorded first in the same transaction). So the history of a case
 can only be erased together with a permanent, chained event that says so. The function's body is
-written from ``retention.purge.HISTORIES`` after each ``migrate``, with the triggers of every
+written from ``retention.purge.histories()`` after each ``migrate``, with the triggers of every
 history table, new ones included. On SQLite the same statements run directly.
 """
 
@@ -17,7 +17,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections
 
-from retention.purge import HISTORIES
+from retention.purge import histories
 
 SETTING = "cellule.erasing_history"
 
@@ -55,23 +55,26 @@ def statements(connection, case: str) -> list[str]:
     """The SQL that erases the history rows of the case whose id ``case`` stands for."""
     quote = connection.ops.quote_name
     result = []
-    for item in HISTORIES:
+    for item in histories():
         history = item.model.history.model
         table = quote(history._meta.db_table)
         if item.path == "pk":
-            where = f"{quote(history._meta.get_field('id').column)} = {case}"
-        elif "__" in item.path:  # through a parent whose history holds the case: attachments' notes
+            where = f"id = {case}"
+        elif "__" in item.path:  # through a parent's history (deleted live rows stay there)
             parent_name, rest = item.path.split("__", 1)
             parent = history._meta.get_field(parent_name)
-            parent_history = parent.related_model.history.model
+            parent_model = parent.related_model
+            parent_history = parent_model.history.model if hasattr(parent_model, "history") else parent_model
             parent_table = quote(parent_history._meta.db_table)
-            where = f"{quote(parent.column)} IN (SELECT id FROM {parent_table} WHERE {quote(rest)} = {case})"  # noqa: S608
+            column = quote(parent_history._meta.get_field(rest).column)
+            where = f"{quote(parent.column)} IN (SELECT id FROM {parent_table} WHERE {column} = {case})"  # noqa: S608
         else:
-            where = f"{quote(item.path)} = {case}"
+            where = f"{quote(history._meta.get_field(item.path).column)} = {case}"
         if item.delete:
             result.append(f"DELETE FROM {table} WHERE {where}")  # noqa: S608 (names from the models, quoted)
-        else:
-            assignments = ", ".join(f"{quote(history._meta.get_field(name).column)} = ''" for name in item.blank)
+        elif item.texts(history):
+            assignments = ", ".join(f"{quote(history._meta.get_field(name).column)} = ''"
+                                    for name in item.texts(history))
             result.append(f"UPDATE {table} SET {assignments} WHERE {where}")  # noqa: S608
         if item.model._meta.label_lower == "cases.person":  # the year of birth stays, as on the live row
             year = ("date_trunc('year', birth_date)::date" if connection.vendor == "postgresql"

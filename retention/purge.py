@@ -1,72 +1,72 @@
 """What the purge erases of an expired case, and what it keeps.
 
-Kept: the case's row without its texts (reference, département, dates, states, source, reasons,
-referent), the young person's sex, situation and year of birth, the consents, the care measures,
-the dates and outcomes of contacts and reviews, the mobile team's requests without their texts, the
-meetings' agendas without their decisions: what the monthly reports (``reporting.figures``) and the
-statistics count. Erased: every name, address, phone, e-mail and free text, the relatives, the
-notes and their attachments (files too), the messages with the mobile team; and the same in the
-history tables (``retention.history``). The trail is never touched: its events name cases by
-reference and id, and the purge adds one event per case (``retention.erase``).
+Every model that holds rows of a case (by a foreign key to the case, or to such a row) is found
+from the models themselves, so that a model added later is erased too: its rows are deleted
+(``DELETE``) or lose every free text (a text field without choices) but those ``KEEP`` names; the
+few models that hold nothing personal are ``NOT_PERSONAL``. ``tests/retention/test_purge.py``
+puts a canary in every personal field and looks for it in every table and file after the purge.
+
+So the case's row keeps its reference, département, dates, states, source and reasons; the young
+person their sex, situation and year of birth; the consents, the care measures, the dates and
+outcomes of contacts, reviews, interviews and mobile team requests stay: what the monthly reports
+(``reporting.figures``) and the statistics count. Every name, address, phone, e-mail and free text
+goes, with the relatives, the notes and their attachments (files too), the messages with the
+mobile team, and the same in the history tables (``retention.history``). The trail is never
+touched: its events name cases by reference and id; the purge adds one per case.
 """
 
 from dataclasses import dataclass
 
 from django.db import models
 
-from cases.models import (
-    Case,
-    CaseNote,
-    CaseTransfer,
-    FamilyContact,
-    FollowUpNote,
-    NoteAttachment,
-    Person,
-    Relative,
-)
-from cellule.models import InterviewRequest, MeetingItem
-from mobile_team.models import InterventionReport, MobileTeamRequest, RequestMessage
-from retention.models import LegalHold
+from cases.models import Case, NoteAttachment, Person
+
+# Rows deleted whole: they are about people, and no figure counts them.
+DELETE = {"cases.relative", "cases.casenote", "cases.noteattachment", "mobile_team.requestmessage",
+          "cases.searchtoken"}
+# Texts kept: identifiers and codes the reports and the links between cases need.
+KEEP = {"cases.case": {"reference"}, "mobile_team.mobileteamrequest": {"departement"}}
+# Rows of a case with nothing personal in them: the workflow's process and tasks, the purge's mark.
+NOT_PERSONAL = {"workflows.caseprocess", "workflows.casetask", "retention.erasure", "cases.case"}
 
 
 @dataclass(frozen=True)
 class Erase:
-    """The rows of ``model`` that belong to a case (``path`` leads from the model to the case's id):
-    deleted, or with the ``blank`` fields emptied."""
+    """The rows of ``model`` that belong to a case (``path`` leads from the model to the case)."""
 
     model: type[models.Model]
     path: str
-    blank: tuple[str, ...] = ()
-    delete: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+    @property
+    def delete(self) -> bool:
+        return self.label in DELETE
+
+    def texts(self, model: type[models.Model] | None = None) -> list[str]:
+        """The free texts of ``model`` (this one, or its history) that are erased."""
+        keep = KEEP.get(self.label, set())
+        return [f.name for f in (model or self.model)._meta.concrete_fields
+                if isinstance(f, models.CharField | models.TextField) and not f.choices and not f.is_relation
+                and not f.primary_key and f.name not in keep and not f.name.startswith("history_")]
 
     def rows(self, case_id: int) -> models.QuerySet:
         return self.model._default_manager.filter(**{self.path: case_id})
 
 
-MOBILE_TEAM_TEXTS = ("motive", "preferred_dates", "preferred_place", "first_name", "commune", "summary",
-                     "family_contact", "decline_reason", "scheduled_place", "intervener", "outcome_note")
+def _children(model: type[models.Model]) -> list[models.ForeignObjectRel]:
+    return [rel for rel in model._meta.related_objects
+            if (rel.one_to_many or rel.one_to_one) and rel.related_model._meta.label_lower not in NOT_PERSONAL]
 
-# In this order: what points to a row goes before it.
-LIVE = [
-    Erase(Case, "pk", blank=("facts", "orientation_note", "closure_note")),
-    Erase(Person, "case_id", blank=("last_name", "first_name", "commune", "address", "search_name")),
-    Erase(Relative, "case_id", delete=True),
-    Erase(FamilyContact, "case_id", blank=("not_attempted_reason", "note")),
-    Erase(FollowUpNote, "case_id", blank=("note",)),
-    Erase(NoteAttachment, "note__case_id", delete=True),
-    Erase(CaseNote.named.through, "casenote__case_id", delete=True),
-    Erase(CaseNote, "case_id", delete=True),
-    Erase(CaseTransfer, "case_id", blank=("note", "refusal_reason")),
-    Erase(InterventionReport, "request__case_id", blank=("text",)),
-    Erase(RequestMessage, "request__case_id", delete=True),
-    Erase(MobileTeamRequest, "case_id", blank=MOBILE_TEAM_TEXTS),
-    Erase(MeetingItem, "case_id", blank=("decision",)),
-    Erase(InterviewRequest, "case_id", blank=("requested_by", "outcome")),
-    Erase(LegalHold, "case_id", blank=("reason", "lift_reason")),
-]
 
-# The history tables hold a copy of every version of these models' rows.
-HISTORIES = [item for item in LIVE if hasattr(item.model, "history")]
+def linked() -> list[Erase]:
+    """The case, then the models under it, the deeper ones first (what points to a row goes before it)."""
+    first = [Erase(rel.related_model, rel.field.name) for rel in _children(Case)]
+    second = [Erase(rel.related_model, f"{rel.field.name}__{parent.path}")
+              for parent in first for rel in _children(parent.model)]
+    return [Erase(Case, "pk"), *second, *first]
 
 
 def erase_live(case: Case) -> tuple[dict[str, int], list[str]]:
@@ -74,15 +74,20 @@ def erase_live(case: Case) -> tuple[dict[str, int], list[str]]:
     names, whose files the caller removes once the transaction has committed."""
     counts: dict[str, int] = {}
     files = list(NoteAttachment.objects.filter(note__case_id=case.pk).values_list("stored_name", flat=True))
-    for item in LIVE:
+    for item in linked():
         rows = item.rows(case.pk)
         if item.delete:
-            erased = rows.delete()[0]
+            erased = rows.delete()[1].get(item.model._meta.label, 0)
         else:
-            erased = rows.update(**{name: "" for name in item.blank})
+            erased = rows.update(**{name: "" for name in item.texts()}) if item.texts() else 0
         if erased:
-            counts[item.model._meta.label_lower] = erased
+            counts[item.label] = erased
     person = Person.objects.filter(case_id=case.pk).first()
     if person is not None:  # the year of birth stays, for the statistics by age
         Person.objects.filter(pk=person.pk).update(birth_date=person.birth_date.replace(month=1, day=1))
     return counts, files
+
+
+def histories() -> list[Erase]:
+    """The linked models that keep a history (django-simple-history): each version holds a copy."""
+    return [item for item in linked() if hasattr(item.model, "history")]

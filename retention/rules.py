@@ -56,10 +56,27 @@ def _years(count: int) -> str:
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
+    return years_after(day, -years)
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
     try:
-        return day.replace(year=day.year - years)
+        return day.replace(year=day.year + years)
     except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+        return day.replace(year=day.year + years, day=28)
+
+
+def kept_until(case: Case, periods: Periods | None = None) -> datetime.date | None:
+    """The day a closed case's retention period ends; None while it is open."""
+    periods = periods or Periods.current()
+    if case.closed_on is None:
+        return None
+    if Case.objects.filter(pk=case.pk).annotate(short=never_past_received()).values_list("short", flat=True)[0]:
+        return years_after(case.closed_on, periods.not_relevant_years)
+    start = case.closed_on
+    if periods.closed_from == "majority":
+        start = max(start, years_after(case.person.birth_date, MAJORITY))
+    return years_after(start, periods.closed_years)
 
 
 def never_past_received() -> Exists:

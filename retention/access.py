@@ -1,0 +1,118 @@
+"""Everything the cellule holds about one person of a case (the young person or a relative), as a
+ZIP of CSV files with the notes' attachments: the coordinators' answer to a request of access.
+
+The file is the case's: its facts, contacts, measures, reviews, notes and attachments, the mobile
+team's requests, reports and messages, the interview requests and meetings' decisions, and from the
+trail who read or changed the case and when. The person asked about comes first; a relative's
+file holds only their own entry among the relatives.
+"""
+
+import io
+import zipfile
+
+from django.utils import timezone
+
+from audit import events
+from audit.models import Event
+from cases import attachments
+from cases.models import Case, Person, Relative
+from cellule.models import InterviewRequest, MeetingItem
+from mobile_team.models import InterventionReport, MobileTeamRequest, RequestMessage
+from organisation.spreadsheets import to_csv
+
+
+def _when(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo"):
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+    return f"{value:%d/%m/%Y}"
+
+
+def _user(user) -> str:
+    return f"{user.get_full_name()} ({user.get_username()})" if user else ""
+
+
+def _table(model, rows, fields: list[str]) -> tuple[list[str], list[tuple]]:
+    """The rows' fields, choices by their labels, dates in French, users by name."""
+    meta = model._meta
+    headers = [str(meta.get_field(name).verbose_name) for name in fields]
+    table = []
+    for row in rows:
+        values = []
+        for name in fields:
+            field = meta.get_field(name)
+            value = getattr(row, name)
+            if field.choices:
+                value = getattr(row, f"get_{name}_display")()
+            elif field.is_relation:
+                value = _user(value) if field.related_model._meta.label_lower == "auth.user" else str(value or "")
+            elif hasattr(value, "year"):
+                value = _when(value)
+            values.append("" if value is None else value)
+        table.append(tuple(values))
+    return headers, table
+
+
+def person_label(person) -> str:
+    if isinstance(person, Person):
+        return f"{person.first_name} {person.last_name} (jeune)"
+    return f"{person.first_name} {person.last_name} ({person.get_relation_display().lower()})"
+
+
+def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
+    """The file names of the ZIP and their contents."""
+    heading = f"Signalement {case.reference} — données concernant {person_label(person)}"
+    out: dict[str, bytes] = {}
+
+    def add(name: str, model, rows, fields: list[str]) -> None:
+        headers, table = _table(model, rows, fields)
+        out[f"{name}.csv"] = to_csv(heading, table, headers)
+
+    add("signalement", Case, [case], ["reference", "departement", "source", "received_on", "facts",
+                                      "orientation_note", "state", "referent", "closure_reason", "closure_note",
+                                      "closed_on"])
+    add("jeune", Person, [case.person], ["last_name", "first_name", "birth_date", "sex", "commune", "address",
+                                         "situation"])
+    relatives = [person] if isinstance(person, Relative) else list(case.relatives.all())
+    add("proches", Relative, relatives, ["relation", "last_name", "first_name", "phone", "email", "address",
+                                         "parental_authority"])
+    add("adhesions", case.consents.model, case.consents.all(), ["party", "status", "on", "recorded_by"])
+    add("contacts_famille", case.family_contacts.model, case.family_contacts.all(),
+        ["on", "channel", "by", "outcome", "not_attempted_reason", "note"])
+    add("prises_en_charge", case.care_measures.model, case.care_measures.select_related("institution"),
+        ["modality", "beneficiary", "institution", "starts_on", "ends_on", "outcome"])
+    add("revues", case.followups.model, case.followups.all(), ["on", "by", "note", "propose_closure"])
+    notes = list(case.notes.select_related("author").prefetch_related("attachments"))
+    add("notes", case.notes.model, notes, ["written_at", "author", "visibility", "text"])
+    for note in notes:
+        for attachment in note.attachments.all():
+            path = attachments.path_of(attachment.stored_name)
+            if path.is_file():
+                out[f"pieces_jointes/{attachment.pk}-{attachment.original_name}"] = path.read_bytes()
+    requests = MobileTeamRequest.objects.filter(case=case)
+    add("equipe_mobile_demandes", MobileTeamRequest, requests,
+        ["requested_at", "motive", "expected", "urgency", "first_name", "age", "commune", "summary",
+         "preferred_dates", "preferred_place", "family_agrees", "family_contact", "status", "scheduled_at",
+         "scheduled_place", "intervener", "decline_reason", "outcome", "outcome_note"])
+    add("equipe_mobile_comptes_rendus", InterventionReport, InterventionReport.objects.filter(request__case=case),
+        ["on", "by", "text"])
+    add("equipe_mobile_messages", RequestMessage, RequestMessage.objects.filter(request__case=case),
+        ["sent_at", "author", "from_team", "text"])
+    add("entretiens", InterviewRequest, InterviewRequest.objects.filter(case=case),
+        ["requested_on", "with_whom", "requested_by", "channel", "status", "scheduled_at", "held_on", "outcome"])
+    add("reunions", MeetingItem, MeetingItem.objects.filter(case=case).select_related("meeting"),
+        ["meeting", "decision"])
+    trail = Event.objects.filter(object_type=Case._meta.label_lower, object_id=str(case.pk)).order_by("time", "id")
+    out["consultations_et_actions.csv"] = to_csv(heading, [
+        (_when(event.time), event.actor_label, event.actor_role, events.label(event.action))
+        for event in trail], ["date", "qui", "rôle", "action"])
+    return out
+
+
+def archive(case: Case, person: Person | Relative) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zip_file:
+        for name, content in files(case, person).items():
+            zip_file.writestr(name, content)
+    return buffer.getvalue()

@@ -1,0 +1,36 @@
+"""What retention adds to a case page: for its coordinators, how long the case is kept, its legal
+hold (placed or lifted there), and the link to the answers to the people concerned."""
+
+from cases.models import Case
+from cases.views.actions import CaseAction, register, register_panel
+from organisation import policy
+from retention import actions, forms
+from retention.models import Erasure, LegalHold
+from retention.rules import RetentionRight, kept_until
+
+
+def _active_hold(case: Case) -> LegalHold | None:
+    return case.legal_holds.filter(lifted_at__isnull=True).first()
+
+
+def _erased(case: Case) -> bool:
+    return Erasure.objects.filter(case=case).exists()
+
+
+register(
+    CaseAction("geler", "Poser un gel de conservation", forms.HoldForm, actions.place_hold, RetentionRight.HOLD,
+               applies=lambda case: _active_hold(case) is None and not _erased(case)),
+    CaseAction("lever-gel", "Lever le gel de conservation", forms.LiftHoldForm, actions.lift_hold,
+               RetentionRight.HOLD, applies=lambda case: _active_hold(case) is not None),
+    after="rouvrir",
+)
+
+
+def _panel(user, case: Case) -> dict:
+    if not policy.can(user, RetentionRight.ANSWER, case):
+        return {}
+    return {"shown": True, "hold": _active_hold(case), "erasure": Erasure.objects.filter(case=case).first(),
+            "kept_until": kept_until(case)}
+
+
+register_panel("retention/_case_panel.html", _panel)

@@ -1,0 +1,116 @@
+"""A case carrying a canary in every personal field, built through the entry points as its users
+would, and the search for that canary in every table of the database and every attachment file."""
+
+import datetime
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
+
+from cases import actions
+from cases.models import Case
+from cellule import actions as cellule
+from mobile_team import actions as mobile
+from tests.organisation.factories import InstitutionFactory
+from workflows import tasks
+
+
+def needles(canary: str) -> list[str]:
+    """What the search looks for: the canary (any case) and the phone built from it."""
+    return [canary.lower(), phone(canary)]
+
+
+def phone(canary: str) -> str:
+    return "06 " + " ".join(f"{sum(map(ord, canary)) % 100:02d}" for _ in range(4))
+
+
+def full_case(personas, canary: str, *, through_mobile_team: bool = True) -> Case:
+    """Intake, relatives, contact, referent, care, review, note with a PDF, interview request, meeting
+    decision, mobile team (request, schedule, report, messages both ways), a refused transfer, closure:
+    ``canary`` in every text a person could be named or described in."""
+    coord, referent = personas.coord_a, personas.member_a
+    today = timezone.localdate()
+    relative = {"relation": "mother", "last_name": f"{canary}-Mère", "first_name": f"{canary}-Prénom",
+                "phone": phone(canary), "email": f"{canary.lower()}@example.org", "address": f"1 rue {canary}",
+                "parental_authority": True}
+    case = actions.intake(coord, personas.cell_a, source="cnapr", received_on=today, facts=f"Faits {canary}",
+                          orientation_note=f"Orientation {canary}",
+                          person={"last_name": f"{canary}-Nom", "first_name": f"{canary}-Jeune",
+                                  "birth_date": today.replace(year=today.year - 15), "sex": "f",
+                                  "commune": f"{canary}-Ville", "address": f"2 allée {canary}"},
+                          relatives=[relative])
+    actions.save_relative(coord, case, **{**relative, "relation": "father", "first_name": f"{canary}-Père"})
+    actions.record_family_contact(coord, case, on=today, channel="phone", outcome="reached",
+                                  note=f"Contact {canary}")
+    actions.assign(coord, case, referent=referent)
+    institution = InstitutionFactory(name="Association Sauvegarde", category="association",
+                                     departement=personas.cell_a.departement)
+    actions.start_care(referent, case, measure={"modality": "social", "beneficiary": "young_person",
+                                                "starts_on": today, "institution": institution,
+                                                "adhesion": "young_person"})
+    actions.complete_review(referent, case, note=f"Revue {canary}")
+    pdf = SimpleUploadedFile(f"{canary}.pdf", f"%PDF-1.4 {canary}".encode(), content_type="application/pdf")
+    actions.add_note(coord, case, text=f"Note {canary}", visibility="cellule", attachments=[pdf])
+    interview = cellule.record_interview_request(coord, case, with_whom="prefet", requested_by=f"Mère {canary}",
+                                                 channel="phone", requested_on=today)
+    cellule.update_interview_request(coord, case, interview, status="held", held_on=today,
+                                     outcome=f"Entretien {canary}")
+    meeting = cellule.schedule_meeting(coord, personas.cell_a, held_at=timezone.now(), cases=[case])
+    cellule.record_meeting(coord, meeting, minutes="Réunion ordinaire.",
+                           decisions={item.pk: f"Décision {canary}" for item in meeting.items.all()}, attendance={})
+    if through_mobile_team:
+        request = mobile.request_mobile_team(
+            coord, case, motive=f"Motif {canary}", expected="individual_care", urgency="normal",
+            summary=f"Situation {canary}", preferred_dates=f"Mercredi {canary}", preferred_place=f"Lieu {canary}",
+            family_agrees=True, family_contact=f"Joindre {canary}")
+        tasks.claim(personas.mobile, case.tasks.get(flow_task_name="handle_request"))
+        mobile.accept(personas.mobile, request)
+        mobile.schedule(personas.mobile, request, scheduled_at=timezone.now() + datetime.timedelta(days=2),
+                        place=f"Salle {canary}", intervener=f"Psychologue {canary}")
+        mobile.send_message(personas.mobile, request, f"Question {canary}")
+        mobile.send_message(coord, request, f"Réponse {canary}")
+        mobile.add_report(personas.mobile, request, on=today, text=f"Compte rendu {canary}")
+        mobile.complete(personas.mobile, request)
+    transfer = actions.transfer(coord, case, destination=personas.cell_b.departement, note=f"Départ {canary}")
+    actions.refuse_transfer(personas.coord_b, transfer, reason=f"Refus {canary}")
+    actions.close(coord, case, reason="completed", note=f"Clôture {canary}", measures_outcome="completed")
+    case.refresh_from_db()
+    return case
+
+
+def unfounded_case(personas, canary: str) -> Case:
+    """Received, then closed as unfounded: it never went past "Reçu"."""
+    today = timezone.localdate()
+    case = actions.intake(personas.coord_a, personas.cell_a, source="ems", received_on=today,
+                          facts=f"Faits {canary}", person={
+                              "last_name": f"{canary}-Nom", "first_name": f"{canary}-Jeune", "sex": "m",
+                              "birth_date": today.replace(year=today.year - 16), "commune": f"{canary}-Ville"})
+    actions.close(personas.coord_a, case, reason="unfounded", note=f"Infondé {canary}")
+    case.refresh_from_db()
+    return case
+
+
+def text(value) -> str:
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).decode("latin-1").lower()
+    return str(value).lower()
+
+
+def residue(canary: str) -> dict[str, int]:
+    """Where the canary still stands: rows per table (every column of every table, by the database's
+    introspection), and ``files`` for the attachments' directory."""
+    found: dict[str, int] = {}
+    wanted = needles(canary)
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            hits = sum(1 for row in cursor.fetchall()
+                       if any(needle in text(value) for value in row for needle in wanted))
+            if hits:
+                found[table] = hits
+    files = sum(1 for path in settings.ATTACHMENTS_ROOT.rglob("*")
+                if path.is_file() and canary.encode() in path.read_bytes())
+    if files:
+        found["files"] = files
+    return found

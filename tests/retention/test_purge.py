@@ -1,0 +1,111 @@
+"""The purge, years later (time-machine): what is past its retention period is erased everywhere,
+in every table and file, except under a legal hold; a dry run changes nothing; a second run finds
+nothing to do; the audit trail still verifies."""
+
+import datetime
+import zoneinfo
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+
+from audit import verification
+from audit.models import Event
+from cases.models import Case, State
+from retention import actions
+from retention.models import Erasure
+from tests.conftest import build_personas, forget_cached_rights
+from tests.retention.canary import full_case, residue, text, unfounded_case
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+T0 = datetime.datetime(2024, 3, 12, 10, 0, tzinfo=PARIS)
+
+
+def at(years: int, days: int = 0):
+    return time_machine.travel(T0.replace(year=T0.year + years) + datetime.timedelta(days=days), tick=False)
+
+
+def dump() -> dict[str, list[str]]:
+    """Every row of every table, as text: what a dry run must leave as it was."""
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            rows[table] = sorted("|".join(text(value) for value in row) for row in cursor.fetchall())
+    return rows
+
+
+def purge(*args) -> str:
+    """The command's output; what it leaves for after the commit (the files' removal) is done."""
+    out = StringIO()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("purge_expired", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_expired_cases_leave_no_personal_value_in_any_table_or_file():
+    with at(0):
+        personas = build_personas()
+        full = full_case(personas, "Zqxalpha")
+        unfounded = unfounded_case(personas, "Zqxbravo")
+        held = unfounded_case(personas, "Zqxcharlie")
+        assert residue("Zqxalpha") and residue("Zqxbravo")  # the search finds what is there
+    with at(2):
+        forget_cached_rights(personas)
+        actions.place_hold(personas.coord_a, held, reason="Réquisition du parquet Zqxcharlie")
+    with at(5, days=100):  # less than a year before the last purge
+        fresh = unfounded_case(personas, "Zqxdelta")
+
+    with at(1, days=-1):  # the day before the unfounded case's year is over: nothing yet
+        assert "0 signalement(s)" in purge("--dry-run")
+    with at(1, days=1):
+        before = dump()
+        listed = purge("--dry-run")
+        assert unfounded.reference in listed and full.reference not in listed
+        assert dump() == before  # nothing changed, not even the trail
+        assert "1 signalement(s) effacé(s)" in purge()
+    with at(5, days=-1):
+        assert full.reference not in purge("--dry-run")
+    with at(6):
+        listed = purge("--dry-run")
+        assert full.reference in listed and held.reference not in listed and fresh.reference not in listed
+        assert "1 signalement(s) effacé(s)" in purge()
+        assert "0 signalement(s) effacé(s)" in purge()  # idempotent
+
+    found = {canary: residue(canary) for canary in ("Zqxalpha", "Zqxbravo", "Zqxcharlie", "Zqxdelta")}
+    print("residue after the purge:", found)
+    assert found["Zqxalpha"] == {} and found["Zqxbravo"] == {}, found
+    assert found["Zqxcharlie"] and found["Zqxdelta"]  # held, and not expired: untouched
+    assert set(Erasure.objects.values_list("case_id", "rule")) == {(full.pk, "closed"), (unfounded.pk, "not_relevant")}
+    tombstones = Event.objects.filter(action="retention.erase").order_by("id")
+    assert [(e.object_id, e.details["signalement"]) for e in tombstones] == [
+        (str(unfounded.pk), unfounded.reference), (str(full.pk), full.reference)]
+    # What the reports count stays: the case's dates, states and reasons.
+    full.refresh_from_db()
+    assert (full.state, full.closure_reason, full.received_on) == (State.CLOSED, "completed", T0.date())
+    assert full.care_measures.count() == 1 and full.mobile_team_requests.get().status == "completed"
+    assert Case.history.filter(id=full.pk).exists()
+    assert verification.verify().ok
+
+
+@pytest.mark.django_db
+def test_a_lifted_hold_lets_the_purge_erase_the_case():
+    with at(0):
+        personas = build_personas()
+        case = unfounded_case(personas, "Zqxecho")
+        hold = actions.place_hold(personas.coord_a, case, reason="Contentieux en cours")
+    with at(3):
+        forget_cached_rights(personas)
+        assert case.reference not in purge("--dry-run")
+        actions.lift_hold(personas.coord_a, case, reason="Contentieux clos")
+        hold.refresh_from_db()
+        assert hold.lifted_by == personas.coord_a
+        assert case.reference in purge("--dry-run")
+        purge()
+    assert residue("Zqxecho") == {}
+    hold.refresh_from_db()
+    assert hold.reason == "" and hold.lift_reason == ""
