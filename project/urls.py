@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from intake import api as intake_api
 from organisation import views as organisation_views
 from project import health, second_factor, views
 from project.admin import admin_site
@@ -30,6 +31,7 @@ urlpatterns = [
     path("reunions/", include("cellule.meetings_urls")),
     path("groupes-de-parole/", include("cellule.support_groups_urls")),
     path("national/", include("reporting.national_urls")),
+    path("api/v1/", intake_api.urls()),  # the sources' intake API (token, no session)
     path("conservation/", include("retention.urls")),  # legal holds, the answers to the people concerned
     path("mandats/", organisation_views.mandates, name="mandates"),
     path("mandats/<int:pk>/approuver/", organisation_views.approve_mandate, name="mandate_approve"),

@@ -1,0 +1,155 @@
+"""The intake form's duplicate check, through HTTP as a coordinator: the candidates shown before
+anything is saved, a link to the followed case or a new person confirmed once, and the refusals."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from audit.models import Event
+from cases import actions
+from cases.models import Case, CaseSignalement
+from tests.cases.factories import CaseFactory, person_data
+
+BORN = datetime.date(2010, 3, 4)
+URL = reverse("cases:intake")
+
+
+def form(**overrides) -> dict:
+    today = datetime.date.today()
+    return {"source": "cnapr", "source_reference": "CNAPR-2026-0042", "received_on": today.isoformat(),
+            "facts": "Propos de rupture rapportés par le collège.", "orientation_note": "",
+            "person_last_name": "N'Diaye-Lefèvre", "person_first_name": "Éloïse", "person_birth_date": BORN.isoformat(),
+            "person_sex": "f", "person_commune": "Bobigny", "person_address": "", "person_situation": "school",
+            **overrides}
+
+
+@pytest.fixture
+def followed(personas):
+    return CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, assigned=True,
+                       person=person_data(last_name="N'Diaye-Lefèvre", first_name="Éloïse", birth_date=BORN, sex="f"))
+
+
+@pytest.fixture
+def coordinator(client, personas):
+    client.force_login(personas.coord_a)
+    return client
+
+
+def asked(response) -> str:
+    page = response.content.decode()
+    assert response.status_code == 200 and "Ce jeune est peut-être déjà suivi" in page
+    return page
+
+
+def checked(page: str) -> str:
+    return page.split('name="checked" value="')[1].split('"')[0]
+
+
+def test_a_new_young_person_is_saved_at_once(coordinator, personas):
+    response = coordinator.post(URL, form())
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == reverse("cases:detail", args=[case.pk])
+    assert case.source_reference == "CNAPR-2026-0042"
+    assert not Event.objects.filter(action="case.duplicate_check").exists()
+
+
+def test_the_same_girl_twice_is_shown_then_confirmed_as_another_person_once(coordinator, followed):
+    page = asked(coordinator.post(URL, form(person_last_name="NDIAYE LEFEVRE", person_first_name="eloise")))
+    assert followed.reference in page and "04/03/2010" in page and "Attribué" in page
+    assert Case.objects.count() == 1  # nothing saved yet
+    assert Event.objects.get(action="case.duplicate_check").details["signalements"] == [followed.reference]
+    response = coordinator.post(URL, form(person_last_name="NDIAYE LEFEVRE", person_first_name="eloise",
+                                          decision="new", checked=checked(page)))
+    assert response.status_code == 302 and Case.objects.count() == 2
+
+
+def test_linking_records_the_signalement_on_the_followed_case_and_tells_its_referent(
+        coordinator, personas, followed, mailoutbox, django_capture_on_commit_callbacks):
+    page = asked(coordinator.post(URL, form(person_last_name="Ndiaye")))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator.post(URL, form(person_last_name="Ndiaye", decision=str(followed.pk),
+                                              checked=checked(page)))
+    assert response.status_code == 302 and response.url == reverse("cases:detail", args=[followed.pk])
+    assert Case.objects.count() == 1
+    signalement = CaseSignalement.objects.get()
+    assert signalement.case == followed and signalement.source_reference == "CNAPR-2026-0042"
+    assert Event.objects.filter(action="case.signalement_add", object_id=str(followed.pk)).exists()
+    (mail,) = [m for m in mailoutbox if followed.reference in m.subject]
+    assert mail.to == [personas.member_a.email] and "Diaye" not in mail.body + mail.subject
+
+
+def test_a_confirmation_holds_only_for_the_identity_it_was_given_on(coordinator, followed):
+    first = asked(coordinator.post(URL, form(person_first_name="Eloise")))
+    swapped = asked(coordinator.post(URL, form(person_birth_date="2010-04-03", decision="new", checked=checked(first))))
+    assert checked(swapped) != checked(first) and Case.objects.count() == 1
+    response = coordinator.post(URL, form(person_first_name="ELOÏSE", decision="new", checked=checked(first)))
+    assert response.status_code == 302 and Case.objects.count() == 2  # the same identity, written otherwise
+
+
+def test_no_choice_asks_again_and_a_garbled_choice_is_refused(coordinator, followed):
+    page = asked(coordinator.post(URL, form()))
+    asked(coordinator.post(URL, form(checked=checked(page))))
+    response = coordinator.post(URL, form(decision="autre", checked=checked(page)))
+    assert response.status_code == 400 and "Choisissez le signalement" in response.content.decode()
+    assert Case.objects.count() == 1 and not CaseSignalement.objects.exists()
+
+
+def test_another_departement_is_only_named_as_a_fact(coordinator, personas):
+    elsewhere = CaseFactory(coordinator=personas.coord_b, person=person_data(
+        last_name="N'Diaye-Lefèvre", first_name="Éloïse", birth_date=BORN, commune="Villeurbanne"))
+    page = asked(coordinator.post(URL, form()))
+    assert "existe dans un autre département" in page
+    assert elsewhere.reference not in page and "Villeurbanne" not in page and 'value="new"' in page
+    assert f'value="{elsewhere.pk}"' not in page
+
+
+def test_a_crafted_case_of_another_departement_is_not_found(coordinator, personas, followed):
+    other = CaseFactory(coordinator=personas.coord_b)
+    page = asked(coordinator.post(URL, form()))
+    response = coordinator.post(URL, form(decision=str(other.pk), checked=checked(page)))
+    assert response.status_code == 404
+    assert not CaseSignalement.objects.exists() and Event.objects.filter(action="access.denied").exists()
+
+
+def test_a_closed_case_cannot_take_the_signalement(coordinator, personas, followed):
+    actions.close(personas.coord_a, followed, reason="completed", note="Fin du suivi.")
+    page = asked(coordinator.post(URL, form()))
+    assert f'value="{followed.pk}" disabled' in page
+    response = coordinator.post(URL, form(decision=str(followed.pk), checked=checked(page)))
+    assert response.status_code == 400 and "est clôturé" in response.content.decode()
+    assert not CaseSignalement.objects.exists()
+
+
+def test_bad_input_is_refused_in_french_and_nothing_is_saved(coordinator, followed):
+    response = coordinator.post(URL, form(person_last_name="", person_birth_date="31/02/2010"))
+    page = response.content.decode()
+    assert response.status_code == 400 and "Ce champ est obligatoire" in page and "date valide" in page
+    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    page = asked(coordinator.post(URL, form()))
+    response = coordinator.post(URL, form(received_on=future, decision=str(followed.pk), checked=checked(page)))
+    assert response.status_code == 400 and "ne peut pas être dans le futur" in response.content.decode()
+    assert Case.objects.count() == 1 and not CaseSignalement.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["member_a", "inspector", "national", "mobile"])
+def test_who_cannot_intake_cannot_link(client, personas, followed, name):
+    client.force_login(getattr(personas, name))
+    assert client.post(URL, form(decision=str(followed.pk), checked="0")).status_code == 403
+    assert not CaseSignalement.objects.exists()
+
+
+def test_a_coordinator_elsewhere_learns_only_the_fact_and_cannot_link(client, personas, followed):
+    client.force_login(personas.coord_b)
+    page = asked(client.post(URL, form()))
+    assert "existe dans un autre département" in page and followed.reference not in page
+    assert client.post(URL, form(decision=str(followed.pk), checked=checked(page))).status_code == 404
+    assert not CaseSignalement.objects.exists()
+
+
+def test_the_entry_point_refuses_a_member(personas, followed):
+    from organisation.policy import AccessDenied
+
+    with pytest.raises(AccessDenied):
+        actions.add_signalement(personas.member_a, followed, source="cnapr", received_on=datetime.date.today(),
+                                facts="Nouveau fait.")
