@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import timezone
 
 from audit import sealer, signing
 from audit.models import Seal
+from outbox.mail import queue_mail
 
 
 class NoDestination(Exception):
@@ -46,9 +46,9 @@ def take_checkpoint(output: str | None = None) -> tuple[dict, str]:
             file.write(line + "\n")
     if emails:
         head = signed["payload"]
-        send_mail(f"[Cellule de suivi] Point de contrôle du journal d'audit — rang {head['seq']}",
-                  "Conservez ce point de contrôle signé hors de la base de données :\n\n" + line + "\n",
-                  None, emails)
+        # Through the queue: a mail server down delays the copy, it does not lose it.
+        queue_mail(f"[Cellule de suivi] Point de contrôle du journal d'audit — rang {head['seq']}",
+                   "Conservez ce point de contrôle signé hors de la base de données :\n\n" + line + "\n", emails)
     return signed, line
 
 

@@ -4,7 +4,8 @@ name of the young person: the reference and a link."""
 from django.urls import reverse
 
 from organisation.models import Membership, Role
-from workflows.notifications import link, send_on_commit
+from outbox.mail import queue_mail
+from workflows.notifications import link
 
 
 def _coordinators(departement_id: int) -> list[str]:
@@ -22,7 +23,7 @@ def notify_transfer_requested(request) -> None:
         f"{request.case.reference} vers votre département. Acceptez-le ou refusez-le :\n\n"
         f"{link(reverse('cases:transfer', args=[request.pk]))}\n"
     )
-    send_on_commit(subject, body, _coordinators(request.destination_id))
+    queue_mail(subject, body, _coordinators(request.destination_id))
 
 
 def notify_transfer_decided(request) -> None:
@@ -35,4 +36,4 @@ def notify_transfer_decided(request) -> None:
         f"Le transfert du signalement {request.case.reference} vers le département {request.destination} a été "
         f"{answer}\n\n{link(reverse('cases:detail', args=[request.case_id]))}\n"
     )
-    send_on_commit(subject, body, _coordinators(request.case.departement_id))
+    queue_mail(subject, body, _coordinators(request.case.departement_id))

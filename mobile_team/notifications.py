@@ -4,7 +4,8 @@ the team to the cellule's coordinators. Like every e-mail, they carry no name of
 from django.urls import reverse
 
 from organisation.models import Membership, Role
-from workflows.notifications import link, send_on_commit
+from outbox.mail import queue_mail
+from workflows.notifications import link
 
 
 def _team_addresses() -> list[str]:
@@ -15,7 +16,7 @@ def _team_addresses() -> list[str]:
 def notify_team_of_request(request) -> None:
     """Every mobile team agent learns of a new request: département, help expected, urgency."""
     urgent = " — URGENTE" if request.urgency == "urgent" else ""
-    send_on_commit(
+    queue_mail(
         f"[Cellule de suivi] Nouvelle demande d'intervention ({request.departement}){urgent}",
         f"Une cellule de suivi sollicite l'équipe mobile d'intervention : {request.get_expected_display().lower()}."
         f"\n\n{link(reverse('mobile_team:request', args=[request.pk]))}\n",
@@ -27,7 +28,7 @@ def notify_team_of_withdrawal(request, reason: str) -> None:
     """The agent handling the request, or every agent while nobody has taken it, learns that the
     cellule withdrew it (by itself, or by closing or transferring the case)."""
     agent = request.handled_by
-    send_on_commit(
+    queue_mail(
         f"[Cellule de suivi] Demande d'intervention n° {request.pk} retirée ({request.departement})",
         f"La cellule de suivi a retiré la demande : {reason}"
         f"\n\n{link(reverse('mobile_team:request', args=[request.pk]))}\n",
@@ -43,7 +44,7 @@ def _coordinator_addresses(departement: str) -> list[str]:
 
 def notify_coordinators_of_answer(request, answer: str) -> None:
     """The cellule's coordinators learn of each answer of the team."""
-    send_on_commit(
+    queue_mail(
         f"[Cellule de suivi] Réponse de l'équipe mobile — {request.case.reference}",
         f"{answer}\n\n{link(reverse('cases:detail', args=[request.case_id]))}\n",
         _coordinator_addresses(request.departement),
@@ -61,7 +62,7 @@ def notify_of_message(message) -> None:
         agent = request.handled_by
         url = reverse("mobile_team:request", args=[request.pk])
         to = [agent.email] if agent and agent.email and agent.is_active else _team_addresses()
-    send_on_commit(
+    queue_mail(
         f"[Cellule de suivi] Nouveau message sur la demande d'intervention n° {request.pk} ({request.departement})",
         f"Un message vous attend sur la demande d'intervention n° {request.pk}.\n\n{link(url)}\n",
         to,

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from organisation import handover, policy
 from organisation.errors import ActionRefused
 from organisation.models import Mandate, Membership, RecoveryCode, Role, SecondFactor
 from organisation.rules import OrganisationRight
+from outbox.mail import queue_mail
 
 
 def _departement_of(instance) -> str:
@@ -148,11 +148,11 @@ def invite_member(actor, cell, *, username: str, first_name: str, last_name: str
         link = settings.SITE_URL.rstrip("/") + reverse(
             "password_reset_confirm", args=[urlsafe_base64_encode(force_bytes(user.pk)),
                                             default_token_generator.make_token(user)])
-        transaction.on_commit(lambda: send_mail(
+        queue_mail(
             "[Cellule de suivi] Invitation à rejoindre la cellule de suivi",
             f"Bonjour {first_name} {last_name},\n\nVous êtes invité(e) à rejoindre la {cell} "
             f"({membership.get_role_display().lower()}). Choisissez votre mot de passe :\n\n{link}\n\n"
-            f"Votre identifiant : {username}\n", None, [email]))
+            f"Votre identifiant : {username}\n", [email])
     return membership
 
 

@@ -1,9 +1,11 @@
 """``/health/`` (issue 17, item 4): what the reverse proxy and the monitoring ask, without a login and
 without a single personal value: the database answers, every migration is applied, the audit trail is
-sealed (the unsealed window's size and age), and the age of the last checkpoint and verification.
+sealed (the unsealed window's size and age), the e-mail queue (messages waiting, how long the oldest
+due one has waited, failed ones), and the age of the last checkpoint and verification.
 
 It answers 200 when the product can serve, 503 otherwise (the database unreachable, migrations
-pending, or events left unsealed longer than ``HEALTH_UNSEALED_SECONDS``); the JSON says which.
+pending, events left unsealed longer than ``HEALTH_UNSEALED_SECONDS``, or an e-mail due for longer
+than ``HEALTH_QUEUE_SECONDS``: the worker or the mail server is down); the JSON says which.
 """
 
 from django.conf import settings
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from audit import sealer
 from audit.models import Event
+from outbox.queue import backlog
 
 _migrated = False  # once every migration is applied, it stays so until the next deployment restarts us
 
@@ -43,14 +46,18 @@ def health(request):
             cursor.execute("SELECT 1")
         migrated = _migrations_applied()
         window = sealer.unsealed()
+        queue = backlog()
     except DatabaseError:
         return JsonResponse({"etat": "indisponible", "base_de_donnees": False}, status=503)
     state = {
         "base_de_donnees": True,
         "migrations_appliquees": migrated,
         "journal_non_scelle": {"evenements": window.count, "age_s": round(window.age_seconds)},
+        "file_courriels": {"en_attente": queue.pending, "age_s": round(queue.oldest_due_seconds),
+                           "en_echec": queue.failed},
         "dernier_point_de_controle_age_s": _age("audit.checkpoint"),
         "derniere_verification_age_s": _age("audit.verify"),
     }
-    healthy = migrated and window.age_seconds <= settings.HEALTH_UNSEALED_SECONDS
+    healthy = (migrated and window.age_seconds <= settings.HEALTH_UNSEALED_SECONDS
+               and queue.oldest_due_seconds <= settings.HEALTH_QUEUE_SECONDS)
     return JsonResponse({"etat": "ok" if healthy else "degrade", **state}, status=200 if healthy else 503)

@@ -82,7 +82,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_otp",
+    "django_tasks",
+    "django_tasks_db",
     # The product's apps, from the leaf up (docs/architecture.md): each imports only those listed before it.
+    "outbox",
     "audit",
     "organisation",
     "workflows",
@@ -247,12 +250,34 @@ MOBILE_TEAM_FIRST_INTERVENTION_DAYS = env_int(ENV, "MOBILE_TEAM_FIRST_INTERVENTI
 # the view that checks the policy and records the read (cases.views.notes).
 if ENV.get("ATTACHMENTS_ROOT"):
     ATTACHMENTS_ROOT = Path(ENV["ATTACHMENTS_ROOT"])
-elif DEMO:
+elif DEMO or ENV.get("ATTACHMENTS_S3_BUCKET"):
     ATTACHMENTS_ROOT = VAR_DIR / "attachments"
 else:
     raise ImproperlyConfigured("ATTACHMENTS_ROOT: variable obligatoire hors mode démonstration (DEMO=1) : "
                                "le répertoire des pièces jointes, hors de la racine web.")
 ATTACHMENT_MAX_BYTES = env_int(ENV, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# Several application servers share their attachments in an S3-compatible bucket (django-storages),
+# private, read only through the same view; without a bucket, the directory ATTACHMENTS_ROOT.
+if ENV.get("ATTACHMENTS_S3_BUCKET"):
+    STORAGES["attachments"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": ENV["ATTACHMENTS_S3_BUCKET"], "endpoint_url": ENV.get("ATTACHMENTS_S3_ENDPOINT") or None,
+        "region_name": ENV.get("ATTACHMENTS_S3_REGION") or None,
+        "access_key": ENV.get("ATTACHMENTS_S3_ACCESS_KEY") or None,
+        "secret_key": ENV.get("ATTACHMENTS_S3_SECRET_KEY") or None,
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}
+
+# E-mails go through a queue in the database (outbox, django-tasks' database backend), sent by
+# `manage.py db_worker` (the cellule-worker service), retried OUTBOX_MAX_ATTEMPTS times, each time
+# twice as late from OUTBOX_RETRY_SECONDS. In the demo and the tests, the process that queued a
+# message also sends it once its transaction commits (OUTBOX_SEND_AT_COMMIT): no worker to run.
+OUTBOX_SEND_AT_COMMIT = env_bool(ENV, "OUTBOX_SEND_AT_COMMIT", DEMO)
+TASKS = {"default": {"BACKEND": "outbox.queue.AfterCommitBackend" if OUTBOX_SEND_AT_COMMIT
+                     else "django_tasks_db.backend.DatabaseBackend"}}
+OUTBOX_MAX_ATTEMPTS = env_int(ENV, "OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_SECONDS = env_int(ENV, "OUTBOX_RETRY_SECONDS", 60)
+# /health/ answers 503 when a message due has waited longer than this (the worker or SMTP is down).
+HEALTH_QUEUE_SECONDS = env_int(ENV, "HEALTH_QUEUE_SECONDS", 900)
 
 # The intake by machine (intake/): calls per minute of one service account, a token's lifetime in days,
 # the largest spreadsheet a cellule may import.

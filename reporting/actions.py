@@ -1,7 +1,9 @@
 """The monthly report's entry points: a coordinator edits its two texts, validates and sends it.
 
 Sending freezes it: the figures sent are stored and later data changes do not alter them; a
-correction is a new version, the sent one is kept.
+correction is a new version, the sent one is kept. The e-mail goes through the queue (outbox): the
+report is "Envoi en cours" until the mail server accepts it, then "Envoyé"; given up after every
+attempt, it is "Échec de l'envoi" and its coordinators send it again.
 """
 
 from django.conf import settings
@@ -11,10 +13,12 @@ from django.utils import timezone
 
 import audit
 from audit.changes import diff
+from audit.recorder import acting
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
 from organisation.spreadsheets import to_csv, to_xlsx
+from outbox import mail
 from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
 from reporting.models import MonthlyReport
@@ -22,6 +26,9 @@ from reporting.rules import ReportRight
 
 Status = MonthlyReport.Status
 FROZEN = "Ce compte rendu a été envoyé : il est figé. Créez une nouvelle version pour le corriger."
+SENDING = "Ce compte rendu est en cours d'envoi : il est figé jusqu'à la réponse du serveur de messagerie."
+LOCKED = {Status.SENT: FROZEN, Status.SENDING: SENDING,
+          Status.SEND_FAILED: "L'envoi de ce compte rendu a échoué : ses chiffres sont figés, renvoyez-le."}
 
 
 def _record(action: str, actor, report: MonthlyReport, **details) -> None:
@@ -49,8 +56,8 @@ def current(actor, cell: Cell, month: Month) -> MonthlyReport:
 def edit(actor, report: MonthlyReport, *, results: str, difficulties: str) -> MonthlyReport:
     with transaction.atomic():
         report = _locked(actor, report)
-        if report.status == Status.SENT:
-            raise ActionRefused(FROZEN)
+        if report.status in LOCKED:
+            raise ActionRefused(LOCKED[report.status])
         before = {"results": report.results, "difficulties": report.difficulties}
         report.results, report.difficulties = results, difficulties
         report.status = Status.DRAFT  # a validated report that changes must be validated again
@@ -73,7 +80,7 @@ def validate(actor, report: MonthlyReport) -> MonthlyReport:
     with transaction.atomic():
         report = _locked(actor, report)
         if report.status != Status.DRAFT:
-            raise ActionRefused(FROZEN if report.status == Status.SENT else "Ce compte rendu est déjà validé.")
+            raise ActionRefused(LOCKED.get(report.status, "Ce compte rendu est déjà validé."))
         report.status, report.validated_by, report.validated_at = Status.VALIDATED, actor, timezone.now()
         report.save()
         _record("report.validate", actor, report)
@@ -81,17 +88,17 @@ def validate(actor, report: MonthlyReport) -> MonthlyReport:
 
 
 def send(actor, report: MonthlyReport) -> MonthlyReport:
-    """Freeze the figures and send the table to the ministry's addresses."""
+    """Freeze the figures and queue the table for the ministry's addresses (again, after a failure)."""
     if not settings.REPORT_RECIPIENTS:
         raise ActionRefused("Aucune adresse de destination : le réglage REPORT_RECIPIENTS est vide.")
     _month_ended(report)
     with transaction.atomic():
         report = _locked(actor, report)
-        if report.status != Status.VALIDATED:
-            raise ActionRefused(FROZEN if report.status == Status.SENT
-                                else "Validez le compte rendu avant de l'envoyer.")
-        report.figures = compute(report.cell, Month(report.month))
-        report.status, report.sent_at = Status.SENT, timezone.now()
+        if report.status not in (Status.VALIDATED, Status.SEND_FAILED):
+            raise ActionRefused(LOCKED.get(report.status, "Validez le compte rendu avant de l'envoyer."))
+        if report.status == Status.VALIDATED:
+            report.figures = compute(report.cell, Month(report.month))
+        report.status = Status.SENDING
         report.save()
         _record("report.send", actor, report, destinataires=settings.REPORT_RECIPIENTS)
         heading, table = title(report.figures), rows(report.figures, report.results, report.difficulties)
@@ -101,8 +108,23 @@ def send(actor, report: MonthlyReport) -> MonthlyReport:
         message.attach(f"{name}.csv", to_csv(heading, table, HEADERS), "text/csv")
         message.attach(f"{name}.xlsx", to_xlsx(heading, table, HEADERS),
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        transaction.on_commit(message.send)
+        mail.enqueue(message, about=("report", report.pk))
     return report
+
+
+def delivered(report_id: int, accepted: bool) -> None:
+    """The queue's answer (``outbox.mail.on_delivery``): the server accepted the report's e-mail, or
+    every attempt failed. Recorded in the trail as the system's act."""
+    with transaction.atomic(), acting(label="envoi des courriels"):
+        report = MonthlyReport.objects.select_for_update().select_related("cell__departement").get(pk=report_id)
+        if report.status != Status.SENDING:
+            return  # told twice: the first answer stands
+        if accepted:
+            report.status, report.sent_at = Status.SENT, timezone.now()
+        else:
+            report.status = Status.SEND_FAILED
+        report.save()
+        _record("report.delivered" if accepted else "report.delivery_failed", None, report)
 
 
 def correct(actor, report: MonthlyReport) -> MonthlyReport:

@@ -7,4 +7,8 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         # Its rights and its event types, into the policy's and the trail's registries.
-        from reporting import events, rules  # noqa: F401
+        from outbox import mail
+        from reporting import actions, events, rules  # noqa: F401
+
+        # A report is "sent" when the mail server accepts its e-mail (reporting.actions.delivered).
+        mail.on_delivery("report", actions.delivered)

@@ -17,6 +17,9 @@ class MonthlyReport(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Brouillon"
         VALIDATED = "validated", "Validé"
+        # Sending: queued until the mail server accepts it (outbox); failed: given up, to send again.
+        SENDING = "sending", "Envoi en cours"
+        SEND_FAILED = "failed", "Échec de l'envoi"
         SENT = "sent", "Envoyé"
 
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="reports", verbose_name="cellule")

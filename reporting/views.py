@@ -47,12 +47,17 @@ def report_list(request):
         "cell": cell, "rows": [(month, latest.get(month.first)) for month in months]})
 
 
+SENDING = ("Compte rendu mis en file d'envoi : il sera « Envoyé » dès que le serveur de messagerie l'aura "
+           "accepté.")
+
+
 def report_detail(request, month: str):
     cell, month = _cell(request), _month(month)
     report = report_actions.current(request.user, cell, month)
     form = TextsForm(request.POST if request.method == "POST" else None,
                      initial={"results": report.results, "difficulties": report.difficulties})
-    send_form = SendForm(request.POST if request.method == "POST" and "send" in request.POST else None)
+    send_form = SendForm(request.POST if request.method == "POST" and {"send", "resend"} & request.POST.keys()
+                         else None)
     if request.method == "POST":
         try:
             if "save" in request.POST and form.is_valid():
@@ -68,7 +73,10 @@ def report_detail(request, month: str):
                     raise ActionRefused("Les textes ont été modifiés depuis la validation : enregistrez-les puis "
                                         "validez de nouveau avant d'envoyer. Rien n'a été envoyé.")
                 report_actions.send(request.user, report)
-                messages.success(request, "Compte rendu envoyé au ministère.")
+                messages.success(request, SENDING)
+            elif "resend" in request.POST and send_form.is_valid():  # after a failure: the frozen texts
+                report_actions.send(request.user, report)
+                messages.success(request, SENDING)
             elif "correct" in request.POST:
                 report_actions.correct(request.user, report)
                 messages.success(request, "Nouvelle version créée : corrigez-la puis validez-la.")

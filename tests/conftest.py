@@ -70,6 +70,14 @@ def _attachments_in_a_temporary_directory(tmp_path_factory):
         yield
 
 
+@pytest.fixture
+def run_queue():
+    """Send what the e-mail queue holds, as its worker would (outbox); returns how many tasks ran."""
+    from outbox.queue import run_due
+
+    return run_due
+
+
 def build_personas() -> SimpleNamespace:
     """One user per role in two départements (93 and 69), plus an outsider with no membership."""
     cell_a, cell_b = CellFactory(departement__code="93"), CellFactory(departement__code="69")

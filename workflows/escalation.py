@@ -14,8 +14,9 @@ from django.utils import timezone
 import audit
 from organisation import policy
 from organisation.models import Membership, Role
+from outbox.mail import queue_mail
 from workflows.models import TEAM_TASKS, CaseTask
-from workflows.notifications import link, send_on_commit
+from workflows.notifications import link
 from workflows.rules import TaskRight
 
 
@@ -52,7 +53,7 @@ def _tell_coordinators(task: CaseTask, holder: str) -> None:
     coordinators = Membership.objects.active().filter(role=Role.COORDINATOR, cell__departement=task.departement_id)
     emails = sorted({m.user.email for m in coordinators.select_related("user") if m.user.email and m.user.is_active})
     label = task.get_flow_task_name_display()
-    send_on_commit(
+    queue_mail(
         f"[Cellule de suivi] Tâche en retard signalée : {label} — {task.case.reference}",
         f"Bonjour,\n\nLa tâche « {label} » du signalement {task.case.reference}, échue le "
         f"{task.due_on:%d/%m/%Y}, est toujours ouverte (détenteur : {holder}). Elle est signalée aux "

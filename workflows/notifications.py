@@ -5,9 +5,9 @@ read in the application, where the read is traced.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
+
+from outbox.mail import queue_mail
 
 
 def link(path: str) -> str:
@@ -15,7 +15,7 @@ def link(path: str) -> str:
 
 
 def notify_assigned(task) -> None:
-    """Tell the owner a task was given to them, once the transaction that gave it commits."""
+    """Tell the owner a task was given to them: queued in the transaction that gives it."""
     owner = task.owner
     if owner is None or not owner.email:
         return
@@ -26,7 +26,7 @@ def notify_assigned(task) -> None:
         f"vous est attribuée, à traiter avant le {task.due_on:%d/%m/%Y}.\n\n"
         f"{link(reverse('workflows:task', args=[task.pk]))}\n"
     )
-    send_on_commit(subject, body, [owner.email])
+    queue_mail(subject, body, [owner.email])
 
 
 def overdue_digest(user, tasks) -> tuple[str, str]:
@@ -44,7 +44,3 @@ def overdue_digest(user, tasks) -> tuple[str, str]:
     )
     return subject, body
 
-
-def send_on_commit(subject: str, body: str, recipients: list[str]) -> None:
-    if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))

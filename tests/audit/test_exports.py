@@ -119,12 +119,13 @@ def test_a_checkpoint_rewritten_with_its_whole_chain_is_caught_by_its_signature(
         run("verify_audit", "--checkpoint", str(checkpoint))
 
 
-def test_checkpoints_go_to_the_configured_file_and_addresses(personas, settings, tmp_path):
+def test_checkpoints_go_to_the_configured_file_and_addresses(personas, settings, tmp_path, run_queue):
     settings.AUDIT_CHECKPOINT_FILE = str(tmp_path / "points.jsonl")
     settings.AUDIT_CHECKPOINT_EMAILS = ["archives@interieur.gouv.fr"]
     run("audit_checkpoint")
     run("audit_checkpoint")
     assert len((tmp_path / "points.jsonl").read_text().splitlines()) == 2
+    run_queue()  # the copies go through the e-mail queue
     assert [m.to for m in mail.outbox] == [["archives@interieur.gouv.fr"]] * 2
 
 

@@ -23,7 +23,9 @@ from cellule import actions as cellule
 from cellule.models import InterviewRequest, SupportGroup
 from mobile_team import actions as mobile
 from organisation.errors import ActionRefused
+from outbox.queue import run_due
 from reporting import actions as reports
+from reporting.exports import title
 from reporting.figures import Month, compute
 from reporting.models import MonthlyReport
 from tests.cases.factories import CaseFactory, person_data, transferred
@@ -51,7 +53,7 @@ def march(personas):
     a = make_case(p, (2026, 2, 10), in_care=True, person=person_data(last_name="Aubry"))  # measure from 10 Feb
     with on(2026, 2, 15, 9):
         actions.add_care_measure(p.member_a, a, modality="family_support", beneficiary="family",
-                                 institution=institution, starts_on=datetime.date(2026, 2, 15))
+                                 institution=institution, starts_on=datetime.date(2026, 2, 15), adhesion="family")
     with on(2026, 3, 15, 9):
         mobile.request_mobile_team(p.coord_a, a, motive="Avis", expected="advice", urgency="normal", summary="x")
     b = make_case(p, (2026, 3, 5), source="ems")
@@ -110,15 +112,19 @@ def send_march(personas, results: str = "Deux familles accompagnées.") -> Month
     report = reports.current(personas.coord_a, personas.cell_a, MARCH)
     report = reports.edit(personas.coord_a, report, results=results, difficulties="Délais de l'équipe mobile.")
     reports.validate(personas.coord_a, report)
-    return reports.send(personas.coord_a, report)
+    report = reports.send(personas.coord_a, report)
+    run_due()  # as the worker: the mail server accepts it, the report is sent
+    report.refresh_from_db()
+    return report
 
 
 def test_a_sent_report_is_frozen_and_a_correction_is_a_new_version(personas, march, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         sent = send_march(personas)
-    assert sorted(mail.outbox[0].to) == sorted(["prevention-radicalisation@interieur.gouv.fr",
-                                                "cipd.siat@interieur.gouv.fr", "cnapr-alerte@interieur.gouv.fr"])
-    assert [name.rsplit(".", 1)[1] for name, _, _ in mail.outbox[0].attachments] == ["csv", "xlsx"]
+    [report_mail] = [message for message in mail.outbox if message.attachments]
+    assert sorted(report_mail.to) == sorted(["prevention-radicalisation@interieur.gouv.fr",
+                                             "cipd.siat@interieur.gouv.fr", "cnapr-alerte@interieur.gouv.fr"])
+    assert [name.rsplit(".", 1)[1] for name, _, _ in report_mail.attachments] == ["csv", "xlsx"]
     assert sent.figures["young_people_followed"] == 4
     make_case(personas, (2026, 3, 20))  # a case registered late, received in March
     assert compute(personas.cell_a, MARCH)["young_people_followed"] == 5
@@ -138,7 +144,7 @@ def test_reports_belong_to_their_cellules_coordinators(personas, march):
         reports.current(personas.coord_b, personas.cell_a, MARCH)
 
 
-def test_the_report_page_edits_validates_and_sends(client, personas, march):
+def test_the_report_page_edits_validates_and_sends(client, personas, march, run_queue):
     client.force_login(personas.coord_a)
     url = reverse("reports:detail", args=["2026-03"])
     page = client.get(url).content.decode()
@@ -149,6 +155,10 @@ def test_the_report_page_edits_validates_and_sends(client, personas, march):
     client.post(url, {"save": "", "results": "Bons résultats", "difficulties": ""})
     client.post(url, {"validate": ""})
     client.post(url, {"send": "", "confirm_send": "on"})
+    assert MonthlyReport.objects.get().status == "sending"  # queued: sent once the mail server accepts it
+    assert "Envoi en cours" in client.get(url).content.decode()
+    run_queue()  # the report's e-mail, and those of the tasks the cases gave
+    assert [m.subject for m in mail.outbox if m.attachments] == [title(MonthlyReport.objects.get().figures)]
     assert MonthlyReport.objects.get().status == "sent"
     assert client.get(reverse("reports:detail", args=["2026-13"])).status_code == 404
 
@@ -259,7 +269,7 @@ def test_a_report_is_not_sent_with_texts_refused(client, personas, march):
     assert MonthlyReport.objects.get(month=datetime.date(2026, 3, 1)).status == "validated"
 
 
-def test_sending_asks_for_a_confirmation_the_server_checks(client, personas, march, settings):
+def test_sending_asks_for_a_confirmation_the_server_checks(client, personas, march, settings, run_queue):
     settings.REPORT_RECIPIENTS = ["cipdr@exemple.invalid"]
     client.force_login(personas.coord_a)
     url = reverse("reports:detail", args=["2026-03"])
@@ -271,4 +281,5 @@ def test_sending_asks_for_a_confirmation_the_server_checks(client, personas, mar
     assert refused.status_code == 400 and "Cochez la case pour confirmer l&#x27;envoi" in refused.content.decode()
     assert MonthlyReport.objects.get(month=datetime.date(2026, 3, 1)).status == "validated" and not mail.outbox
     client.post(url, {"results": "R", "difficulties": "D", "send": "", "confirm_send": "on"})
+    run_queue()
     assert MonthlyReport.objects.get(month=datetime.date(2026, 3, 1)).status == "sent"

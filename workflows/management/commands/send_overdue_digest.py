@@ -2,12 +2,12 @@
 
 from collections import defaultdict
 
-from django.core.mail import send_mass_mail
 from django.core.management.base import BaseCommand
 
 from audit import jobs
 from organisation.models import Membership, Role
 from organisation.policy import SYSTEM
+from outbox.mail import queue_mail
 from workflows import escalation
 from workflows.models import CaseTask
 from workflows.notifications import overdue_digest
@@ -41,11 +41,10 @@ class Command(BaseCommand):
         ).select_related("user", "cell"):
             mine = by_user[membership.user]
             mine.extend(t for t in for_coordinators[membership.cell.departement_id] if t not in mine)
-        messages = [
-            (*overdue_digest(user, user_tasks), None, [user.email])
-            for user, user_tasks in by_user.items()
-            if user.email and user.is_active
-        ]
-        sent = send_mass_mail(messages, fail_silently=False)
-        return (f"{len(escalated)} tâche(s) signalée(s) aux coordonnateurs ; {sent or 0} récapitulatif(s) envoyé(s), "
+        sent = 0
+        for user, user_tasks in by_user.items():
+            if user.email and user.is_active:
+                queue_mail(*overdue_digest(user, user_tasks), [user.email])
+                sent += 1
+        return (f"{len(escalated)} tâche(s) signalée(s) aux coordonnateurs ; {sent} récapitulatif(s) mis en file, "
                 f"{len(tasks)} tâche(s) en retard.")
