@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases import actions
 from cases.models import CareMeasure, Case, FamilyContact, NoContactReason, Sex, Situation, Source
+from intake.demo import create_demo_intake
 from mobile_team import actions as mobile
 from mobile_team.models import MobileTeamRequest
 from organisation.models import Cell, Departement, Institution, Membership, Role
@@ -257,5 +258,6 @@ def create_demo_cases() -> int:
             created += DemoCases(code).create()
     if created:
         create_demo_cellule_life()
+    create_demo_intake()  # the CNAPR's service account and a signalement received through the API
     return created
 

@@ -53,6 +53,8 @@ def create_account(actor, *, name: str, source: str, departement: Departement,
         if parsed is None:
             raise ValidationError({"token": "Jeton mal formé."})
         key_id, digest = parsed[0], tokens.digest(parsed[1])
+    if not hasattr(departement, "cell"):
+        raise ValidationError({"departement": "Ce département n'a pas de cellule pour recevoir les signalements."})
     if ServiceAccount.objects.filter(name=f"api:{name}").exists():
         raise ValidationError({"name": "Un compte de service porte déjà ce nom."})
     with transaction.atomic():
