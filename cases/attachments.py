@@ -1,5 +1,10 @@
 """The files joined to case notes: checked by their content, stored outside the web roots under a
-random name, removed again if the transaction that wrote them rolls back."""
+random name, removed again if the transaction that wrote them rolls back.
+
+They lie in the directory ``ATTACHMENTS_ROOT``, or, when several application servers share them, in
+the private bucket of ``STORAGES["attachments"]`` (django-storages, S3-compatible: settings
+``ATTACHMENTS_S3_*``). Either way they are read only through the view that checks the policy.
+"""
 
 import hashlib
 import secrets
@@ -9,6 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 ZIP = b"PK\x03\x04"
 # Extension: (content type, the signature the file's first bytes must carry).
@@ -68,21 +75,40 @@ def root() -> Path:
 
 
 def path_of(stored_name: str) -> Path:
+    """Where a file lies in the local directory (not when a bucket holds them: see ``read``)."""
     return root() / stored_name[:2] / stored_name
+
+
+def storage() -> Storage:
+    """The shared bucket if the settings name one, else the local directory (owner-only modes)."""
+    if "attachments" in settings.STORAGES:
+        return storages["attachments"]
+    return FileSystemStorage(location=root(), file_permissions_mode=0o600, directory_permissions_mode=0o700)
+
+
+def _key(stored_name: str) -> str:
+    return f"{stored_name[:2]}/{stored_name}"
 
 
 def store(checked: CheckedFile) -> dict:
     """Write a checked file under a random name; returns the attachment's fields. The caller removes
     what it wrote (``remove``) if its transaction fails: Django has no hook on a rollback."""
     stored_name = secrets.token_hex(32)
-    path = path_of(stored_name)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path.write_bytes(checked.content)
-    path.chmod(0o600)
+    storage().save(_key(stored_name), ContentFile(checked.content))
     return {"original_name": checked.name, "content_type": checked.content_type, "size": len(checked.content),
             "sha256": hashlib.sha256(checked.content).hexdigest(), "stored_name": stored_name}
 
 
+def read(stored_name: str) -> bytes | None:
+    """The file's content (ATTACHMENT_MAX_BYTES bounds it), None if it is missing."""
+    files = storage()
+    if not files.exists(_key(stored_name)):
+        return None
+    with files.open(_key(stored_name), "rb") as file:
+        return file.read()
+
+
 def remove(stored_names: list[str]) -> None:
+    files = storage()
     for stored_name in stored_names:
-        path_of(stored_name).unlink(missing_ok=True)
+        files.delete(_key(stored_name))

@@ -27,13 +27,13 @@ def attachment(request, pk: int, attachment: int):
         raise Http404("Pièce jointe introuvable.") from None
     if not sees_note(request.user, file.note, case):
         raise Http404("Pièce jointe introuvable.")  # as another département's objects: not even its existence
-    path = files.path_of(file.stored_name)
-    if not path.is_file():
+    content = files.read(file.stored_name)  # from the directory or the shared bucket
+    if content is None:
         raise Http404("Pièce jointe introuvable.")
     audit.record("case.attachment_read", obj=case, departement=case.departement.code,
                  details={"signalement": case.reference, "pièce": file.pk})
     # Read whole (ATTACHMENT_MAX_BYTES bounds it): the file is closed before the response leaves.
-    response = HttpResponse(path.read_bytes(), content_type=file.content_type)
+    response = HttpResponse(content, content_type=file.content_type)
     response["Content-Disposition"] = content_disposition_header(True, file.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
