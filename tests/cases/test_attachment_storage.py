@@ -53,7 +53,7 @@ def test_the_bucket_is_chosen_by_the_settings():
     env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "project.settings", "SECRET_KEY": "x" * 50,
            "ALLOWED_HOSTS": "cellule.example", "ATTACHMENTS_S3_BUCKET": "pieces-jointes",
            "ATTACHMENTS_S3_ENDPOINT": "https://s3.exemple.invalid", "ENV_FILE": "/dev/null"}
-    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True,
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True,  # noqa: S603
                             text=True, check=False)
     assert result.stdout.split() == ["S3Storage", "pieces-jointes", "https://s3.exemple.invalid", "private"], (
         result.stderr)
