@@ -60,6 +60,11 @@ def person_label(person) -> str:
     return f"{person.first_name} {person.last_name} ({person.get_relation_display().lower()})"
 
 
+def who(person: Person | Relative) -> str:
+    """How the trail names a person of a case: never by name."""
+    return "jeune" if isinstance(person, Person) else f"proche n° {person.pk}"
+
+
 def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
     """The file names of the ZIP and their contents."""
     heading = f"Signalement {case.reference} — données concernant {person_label(person)}"

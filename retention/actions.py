@@ -23,7 +23,7 @@ from retention.rules import RetentionRight, expired
 ERASED_MESSAGE = "Les données personnelles du signalement {reference} ont été effacées le {on:%d/%m/%Y}."
 
 
-def check_not_erased(case: Case) -> None:
+def _check_not_erased(case: Case) -> None:
     erasure = Erasure.objects.filter(case=case).first()
     if erasure is not None:
         raise ActionRefused(ERASED_MESSAGE.format(reference=case.reference, on=timezone.localtime(erasure.erased_at)))
@@ -35,7 +35,7 @@ def place_hold(actor, case: Case, *, reason: str) -> LegalHold:
     with transaction.atomic():
         case = lock(case)
         policy.require(actor, RetentionRight.HOLD, case)
-        check_not_erased(case)
+        _check_not_erased(case)
         if case.legal_holds.filter(lifted_at__isnull=True).exists():
             raise ActionRefused(f"Le signalement {case.reference} est déjà sous gel de conservation.")
         hold = LegalHold.objects.create(case=case, reason=reason[:500], placed_by=actor)
@@ -83,18 +83,13 @@ RECTIFIABLE = {
 }
 
 
-def who(person: Person | Relative) -> str:
-    """How the trail names a person of a case: never by name."""
-    return "jeune" if isinstance(person, Person) else f"proche n° {person.pk}"
-
-
 def export_person(actor, case: Case, person: Person | Relative) -> bytes:
     """The ZIP of everything held about ``person`` (``retention.access``), its making recorded."""
     with transaction.atomic():
         policy.require(actor, RetentionRight.ANSWER, case)
-        check_not_erased(case)
+        _check_not_erased(case)
         content = access.archive(case, person)
-        record("retention.export", actor, case, personne=who(person))
+        record("retention.export", actor, case, personne=access.who(person))
     return content
 
 
@@ -110,7 +105,7 @@ def rectify(actor, case: Case, person: Person | Relative, **fields) -> Person | 
     with transaction.atomic():
         case = lock(case)
         policy.require(actor, RetentionRight.ANSWER, case)
-        check_not_erased(case)
+        _check_not_erased(case)
         person = type(person).objects.select_for_update().get(pk=person.pk, case=case)
         changed = sorted(name for name, value in fields.items() if getattr(person, name) != value)
         for name in changed:
@@ -118,5 +113,5 @@ def rectify(actor, case: Case, person: Person | Relative, **fields) -> Person | 
         validate(person)
         if changed:
             person.save()
-            record("retention.rectify", actor, case, personne=who(person), champs=changed)
+            record("retention.rectify", actor, case, personne=access.who(person), champs=changed)
     return person

@@ -10,7 +10,7 @@ import audit
 from cases.models import Case, Person, Relative
 from cases.views.actions import fields_of, submit
 from organisation import policy
-from retention import actions
+from retention import access, actions
 from retention.forms import rectify_form
 from retention.models import Erasure
 from retention.rules import RetentionRight
@@ -62,6 +62,6 @@ def rectify(request, pk: int, kind: str, person: int):
     if submit(request, form, "Rectification", lambda data: actions.rectify(request.user, case, target, **data)):
         return redirect("retention:persons", pk=case.pk)
     audit.record("retention.person_view", obj=case, departement=case.departement.code,
-                 details={"signalement": case.reference, "personne": actions.who(target)})
+                 details={"signalement": case.reference, "personne": access.who(target)})
     return render(request, "retention/rectify.html", {"case": case, "target": target, "form": form},
                   status=400 if posted else 200)

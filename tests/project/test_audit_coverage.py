@@ -25,6 +25,7 @@ from organisation.models import Departement, Institution, Mandate, Membership
 from organisation.policy import SYSTEM
 from reporting import actions as reports
 from reporting.figures import Month
+from retention import actions as retention
 from tests.cases.factories import CaseFactory
 from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.mobile_team.factories import mobile_request
@@ -53,6 +54,9 @@ PAGES = {
     "cases:record_action": ("member_a", lambda c: [c.case.pk, "fin-mesure", c.measure.pk], "case.view"),
     "cases:attachment": ("member_a", lambda c: [c.case.pk, c.attachment.pk], "case.attachment_read"),
     "cases:transfer": ("coord_b", lambda c: [c.transfer.pk], "case.transfer_view"),
+    "retention:persons": ("coord_a", lambda c: [c.case.pk], "retention.person_view"),
+    "retention:export": ("coord_a", lambda c: [c.case.pk, "jeune", c.case.person.pk], "retention.export"),
+    "retention:rectify": ("coord_a", lambda c: [c.case.pk, "jeune", c.case.person.pk], "retention.person_view"),
     "workflows:inbox": ("member_a", lambda c: [], "task.list"),
     "workflows:queue": ("coord_a", lambda c: [], "task.list"),
     "workflows:done": ("member_a", lambda c: [], "task.list"),
@@ -264,6 +268,15 @@ ENTRY_POINTS = {
         p.coord_a, p.cell_a, MONTH_))), "report.send"),
     "correct": (lambda p, c: reports.correct(p.coord_a, reports.send(p.coord_a, reports.validate(
         p.coord_a, reports.current(p.coord_a, p.cell_a, MONTH_)))), "report.correct"),
+    "place_hold": (lambda p, c: retention.place_hold(p.coord_a, c.case, reason="Réquisition."),
+                   "retention.hold_place"),
+    "lift_hold": (lambda p, c: retention.lift_hold(p.coord_a, retention.place_hold(
+        p.coord_a, c.case, reason="Réquisition.").case, reason="Classement."), "retention.hold_lift"),
+    "erase": (lambda p, c: retention.erase(SYSTEM, CaseFactory(coordinator=p.coord_a, closed=True),
+                                           TODAY.replace(year=TODAY.year + 6)), "retention.erase"),
+    "export_person": (lambda p, c: retention.export_person(p.coord_a, c.case, c.case.person), "retention.export"),
+    "rectify": (lambda p, c: (lambda case: retention.rectify(p.coord_a, case, case.person, commune="Pantin"))(
+        CaseFactory(coordinator=p.coord_a, closed=True)), "retention.rectify"),
     "claim": (lambda p, c: tasks.claim(p.coord_a, CaseFactory(coordinator=p.coord_a).tasks.get(
         flow_task_name="contact_family")), "task.claim"),
     "release": (lambda p, c: tasks.release(p.coord_a, tasks.claim(p.coord_a, CaseFactory(
@@ -287,6 +300,7 @@ def test_every_entry_point_is_in_the_table():
     public |= public_functions(mobile)
     public |= public_functions(reports) - {"current"}  # current() reads, or returns an unsaved draft
     public |= public_functions(inspection) | {"escalate"}  # workflows.escalation.due() only reads
+    public |= public_functions(retention)
     assert public | {"claim", "release"} == set(ENTRY_POINTS)
 
 
