@@ -1,22 +1,40 @@
-"""The product served as in production (`make serve`): gunicorn, production settings on PostgreSQL,
-static files by whitenoise (compressed), the pages with their headers."""
+"""The product served as docs/deploy.md says (issue 17, item 1): `collectstatic`, then gunicorn as
+the web server's unit starts it, with production settings on PostgreSQL (DEBUG off, no DEMO, a
+SECRET_KEY, ALLOWED_HOSTS), behind what the reverse proxy of deploy/nginx/cellule.conf sends (one
+trusted hop, HTTPS). Over HTTP: a login with its second factor, a case's transition with its CSRF
+token, /health/ green, the static files served by whitenoise."""
 
-import os
+import base64
+import http.client
+import json
 import re
 import secrets
+import shlex
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
+from cryptography.fernet import Fernet
 from django.db import connection
+from django_otp.oath import totp
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+from audit.models import Event
+from cases.models import Case, State
+from organisation import second_factor
+from tests.cases.factories import CaseFactory
+from tests.conftest import PASSWORD
+from tests.organisation.factories import MembershipFactory
+
+pytestmark = pytest.mark.postgresql
 ROOT = Path(__file__).resolve().parents[2]
+UNIT = ROOT / "deploy" / "systemd" / "cellule-web.service"
+SECOND_FACTOR_KEY = Fernet.generate_key().decode()
+CLIENT, PROXY_SAW = "198.51.100.66", "203.0.113.9"  # what the client wrote, what the proxy appended
 
 
 def free_port() -> int:
@@ -25,48 +43,136 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def fetch(url: str):
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (a local test server)
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
+def gunicorn_command(port: int) -> list[str]:
+    """The unit's ExecStart, from this clone's virtualenv, on a free port with two workers."""
+    start = re.search(r"^ExecStart=(.*)$", UNIT.read_text(encoding="utf-8"), re.MULTILINE).group(1)
+    words = shlex.split(start)
+    assert words[0] == "/opt/cellule/.venv/bin/gunicorn"
+    words[0] = str(Path(sys.executable).parent / "gunicorn")
+    words[words.index("--bind") + 1] = f"127.0.0.1:{port}"
+    words[words.index("--workers") + 1] = "2"
+    return words
 
 
-@pytest.fixture
-def production(tmp_path):
-    db = connection.settings_dict
-    env = {"PATH": os.environ["PATH"], "DEMO": "0", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60),
-           "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "STATIC_ROOT": str(tmp_path / "static"),
-           "ATTACHMENTS_ROOT": str(tmp_path / "attachments"),
+class Browser:
+    """HTTP as the reverse proxy forwards it: no redirect followed, cookies kept (Secure ones too,
+    the scheme being HTTPS behind the proxy)."""
+
+    def __init__(self, port: int, forwarded: bool = True) -> None:
+        self.port, self.forwarded, self.cookies = port, forwarded, {}
+
+    def request(self, method: str, path: str, form: dict | None = None, headers: dict | None = None):
+        sent = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
+        if self.forwarded:
+            sent |= {"X-Forwarded-Proto": "https", "X-Forwarded-For": f"{CLIENT}, {PROXY_SAW}"}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode({**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
+            sent |= {"Content-Type": "application/x-www-form-urlencoded",
+                     "Referer": f"https://127.0.0.1:{self.port}{path}"}
+        server = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        try:
+            server.request(method, path, body=body, headers=sent)
+            response = server.getresponse()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in SimpleCookie(header).items():
+                    self.cookies[name] = morsel.value
+            body = response.read()
+            return response.status, response.headers, body if response.headers["Content-Encoding"] else body.decode()
+        finally:
+            server.close()
+
+    def get(self, path: str, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, form: dict):
+        return self.request("POST", path, form=form)
+
+
+@pytest.fixture(scope="module")
+def production(django_db_setup, tmp_path_factory):
+    """gunicorn on the test database, started once for the module."""
+    started, db, static = time.monotonic(), connection.settings_dict, tmp_path_factory.mktemp("static")
+    env = {"PATH": "/usr/bin:/bin", "DEMO": "0", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60),
+           "ALLOWED_HOSTS": "127.0.0.1", "AUDIT_TRUSTED_PROXIES": "1", "SECOND_FACTOR_KEY": SECOND_FACTOR_KEY,
+           "STATIC_ROOT": str(static), "ATTACHMENTS_ROOT": str(tmp_path_factory.mktemp("attachments")),
+           "EMAIL_URL": "dummy://", "ENV_FILE": "/dev/null",
            "DATABASE_URL": f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env,  # noqa: S603
+                   check=True, capture_output=True, timeout=120)
     port = free_port()
-    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "project.wsgi", "--workers", "2",
-                "--bind", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,  # noqa: S603
-                              stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("log") / "gunicorn.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=env, stdout=output,  # noqa: S603
+                                  stderr=subprocess.STDOUT)
     try:
-        for _ in range(100):
+        for _ in range(150):
             try:
-                fetch(base + "/connexion/")
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
-                time.sleep(0.2)  # the server is starting
-        yield base
+                assert server.poll() is None, log.read_text()
+                time.sleep(0.1)  # the server is starting
+        print(f"collectstatic and gunicorn up in {time.monotonic() - started:.1f} s")  # noqa: T201
+        yield port, log
     finally:
         server.terminate()
         server.wait(timeout=20)
 
 
-def test_gunicorn_serves_the_product_with_its_static_files(production):
-    status, headers, page = fetch(production + "/connexion/")
+def test_gunicorn_serves_the_pages_and_whitenoise_the_static_files(production):
+    browser = Browser(production[0])
+    status, headers, page = browser.get("/connexion/")
     assert status == 200 and "Connexion" in page
     assert "script-src 'self'" in headers["Content-Security-Policy"] and "no-store" in headers["Cache-Control"]
+    assert "max-age=31536000" in headers["Strict-Transport-Security"]
     script = re.search(r'src="(/static/project/print\.js)"', page).group(1)
-    status, headers, body = fetch(production + script)
-    assert status == 200 and "window.print" in body and "no-store" not in headers.get("Cache-Control", "")
-    status, _, body = fetch(production + "/signalements/")  # the rest sends to the login page (followed)
-    assert status == 200 and 'name="password"' in body
+    status, headers, body = browser.get(script, headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"  # whitenoise's compressed copy
+    assert "no-store" not in headers.get("Cache-Control", "") and "max-age" in headers["Cache-Control"]
+    status, headers, _ = browser.get("/signalements/")
+    assert status == 302 and headers["Location"].startswith("/connexion/")
+    status, headers, _ = Browser(production[0], forwarded=False).get("/connexion/")  # plain HTTP, not via the proxy
+    assert status == 301 and headers["Location"].startswith("https://")
+
+
+@pytest.mark.django_db(transaction=True)  # committed: the server's own connections read it
+def test_a_coordinator_signs_in_with_the_second_factor_and_records_a_family_contact(production, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.SECOND_FACTOR_KEY = SECOND_FACTOR_KEY  # the server's: it decrypts the secret saved here
+    coordinator = MembershipFactory(cell__departement__code="93", coordinator=True, user__username="coord.prod").user
+    coordinator.set_password(PASSWORD)
+    coordinator.save()
+    secret = second_factor.new_secret()
+    second_factor.enrol(coordinator, secret, step=0)
+    case = CaseFactory(coordinator=coordinator)
+    port, log = production
+    browser = Browser(port)
+
+    browser.get("/connexion/")
+    status, headers, _ = browser.post("/connexion/", {"username": "coord.prod", "password": PASSWORD})
+    assert status == 302
+    status, headers, _ = browser.get(f"/signalements/{case.pk}/")
+    assert status == 302 and headers["Location"].startswith("/connexion/second-facteur/")  # no page without it
+    browser.get("/connexion/second-facteur/")
+    code = f"{totp(base64.b32decode(secret)):06d}"
+    status, headers, _ = browser.post("/connexion/second-facteur/", {"code": code, "next": "/"})
+    assert status == 302 and headers["Location"] == "/"
+
+    status, _, page = browser.get(f"/signalements/{case.pk}/")
+    assert status == 200 and case.reference in page
+    status, headers, _ = browser.post(f"/signalements/{case.pk}/contact/", {
+        "on": time.strftime("%Y-%m-%d"), "channel": "phone", "outcome": "reached", "note": "Appel à la mère."})
+    assert status == 302, headers
+    assert Case.objects.get(pk=case.pk).state == State.FAMILY_CONTACTED
+    contact = Event.objects.filter(object_id=str(case.pk), actor=coordinator).latest("pk")
+    assert contact.ip == PROXY_SAW and contact.request_id == headers["X-Request-ID"]  # never what the client wrote
+
+    status, headers, body = browser.get("/health/")
+    assert status == 200 and '"etat": "ok"' in body and "application/json" in headers["Content-Type"]
+    logged = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    posted = next(line for line in logged if line.get("request_id") == contact.request_id)
+    assert (posted["method"], posted["status"], posted["user_id"]) == ("POST", 302, coordinator.pk)
+    assert case.person.last_name not in log.read_text()
