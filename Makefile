@@ -34,12 +34,13 @@ test: install
 	DEMO=1 $(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 # The product as in production (docs/deploy.md gives the whole set-up): gunicorn, static files by
-# whitenoise, the settings from the environment (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS...).
+# whitenoise, the settings from the environment (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS...). No access
+# log of gunicorn's: its lines keep query strings; the product logs each request (project/logs.py).
 WORKERS ?= 4
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/gunicorn project.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile -
+	$(BIN)/gunicorn project.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT)
 
 clean:
 	rm -rf $(VENV) var

@@ -211,6 +211,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = 0 if LOCAL_HTTP else env_int(ENV, "SECURE_HSTS_SECONDS", 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = not LOCAL_HTTP
 SECURE_SSL_REDIRECT = env_bool(ENV, "SECURE_SSL_REDIRECT", not LOCAL_HTTP)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # a probe on the host asks gunicorn directly; no personal data
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

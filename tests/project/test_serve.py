@@ -136,6 +136,8 @@ def test_gunicorn_serves_the_pages_and_whitenoise_the_static_files(production):
     assert status == 302 and headers["Location"].startswith("/connexion/")
     status, headers, _ = Browser(production[0], forwarded=False).get("/connexion/")  # plain HTTP, not via the proxy
     assert status == 301 and headers["Location"].startswith("https://")
+    status, _, body = Browser(production[0], forwarded=False).get("/health/")  # a probe on the host
+    assert status in (200, 503) and '"base_de_donnees": true' in body
 
 
 @pytest.mark.django_db(transaction=True)  # committed: the server's own connections read it
