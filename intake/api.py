@@ -91,7 +91,7 @@ def submit(request, payload: SignalementIn,
 
 @api.get("/signalements/{source_reference}", response={200: StatusOut, 404: ProblemOut, **ERRORS},
          url_name="status", summary="Lire l'état d'un signalement transmis")
-def status(request, source_reference: str = Path(..., max_length=64, pattern=REFERENCE)):
+def status(request, source_reference: str = Path(..., max_length=50, pattern=REFERENCE)):
     """L'état du signalement dans la cellule et ses dates, rien du suivi. Un signalement d'une autre source ou
     d'un autre département répond 404, comme une référence inconnue."""
     submission = submissions.status_of(request.auth, source_reference)

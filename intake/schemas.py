@@ -59,7 +59,7 @@ class YoungPersonIn(Strict):
 
 
 class SignalementIn(Strict):
-    source_reference: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=REFERENCE)] \
+    source_reference: Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=REFERENCE)] \
         = Field(..., description="La référence du signalement chez la source (numéro de fiche du CNAPR…).")
     received_on: Date = Field(..., description="Date de réception par la source.")
     facts: text(2000) = Field(..., description="Les faits signalés, factuels.")
@@ -73,9 +73,8 @@ class SignalementOut(Schema):
     source_reference: str
     url: str = Field(..., description="L'adresse de son état dans l'API.")
     case_url: str = Field(..., description="L'adresse de sa page pour la cellule (connexion requise).")
-    already_followed: bool = Field(..., description="Vrai si le jeune était déjà suivi : le signalement a "
-                                                    "été ajouté au dossier existant.")
-    possible_duplicate: bool = Field(..., description="Vrai si un dossier proche existe : la cellule vérifiera.")
+    possible_duplicate: bool = Field(..., description="Vrai si la cellule suit peut-être déjà ce jeune (même nom "
+                                                      "et date de naissance, ou proches) : elle vérifiera.")
 
 
 class StatusOut(Schema):

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from cases import matching
 from cases.actions.intake import intake
 from cases.models import Relative
 from intake.models import ServiceAccount, Submission
@@ -50,14 +51,17 @@ def submit(account: ServiceAccount, payload: dict, idempotency_key: str = "", *,
                 account=account, source=account.source, departement=account.departement,
                 source_reference=payload["source_reference"], idempotency_key=idempotency_key,
                 payload_digest=fingerprint)
+            young = payload["young_person"]
+            candidates = matching.find_candidates(account.departement, last_name=young["last_name"],
+                                                  first_name=young["first_name"], birth_date=young["birth_date"])
             case = intake(policy.SYSTEM, cell, source=account.source, received_on=payload["received_on"],
-                          facts=payload["facts"], orientation_note=payload["orientation_note"],
-                          person=payload["young_person"], relatives=payload["relatives"])
+                          facts=payload["facts"], orientation_note=payload["orientation_note"], person=young,
+                          relatives=payload["relatives"], source_reference=payload["source_reference"])
             body = {
                 "reference": case.reference, "source_reference": submission.source_reference,
                 "url": absolute(reverse("intake_api:status", kwargs={"source_reference": submission.source_reference})),
                 "case_url": absolute(reverse("cases:detail", kwargs={"pk": case.pk})),
-                "already_followed": False, "possible_duplicate": False,
+                "possible_duplicate": bool(candidates),
             }
             submission.case, submission.status_code, submission.response = case, 201, body
             submission.save(update_fields=["case", "status_code", "response"])

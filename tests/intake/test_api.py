@@ -154,3 +154,13 @@ def test_a_wrong_secret_for_a_known_key_is_refused(client, personas):
     key_id = personas.account.key_id
     response = post(client, f"cds_{key_id}_{'A' * 43}", signalement())
     assert response.status_code == 401 and response.json()["detail"] == "Jeton inconnu ou mal formé."
+
+
+def test_the_same_young_person_sent_again_is_flagged_for_the_cellule(client, personas):
+    first = post(client, personas.token, signalement())
+    again = post(client, personas.token, signalement(source_reference="CNAPR-2026-00043", young_person=person(
+        last_name="Ndiaye Lefevre", first_name="Eloise")))
+    other = post(client, personas.token, signalement(source_reference="CNAPR-2026-00044", young_person=person(
+        last_name="Martin", first_name="Jade", birth_date="2012-01-09")))
+    assert [r.json()["possible_duplicate"] for r in (first, again, other)] == [False, True, False]
+    assert Case.objects.get(reference=again.json()["reference"]).source_reference == "CNAPR-2026-00043"
