@@ -18,7 +18,10 @@ from cases import attachments
 from cases.models import Case, Person, Relative
 from cellule.models import InterviewRequest, MeetingItem
 from mobile_team.models import InterventionReport, MobileTeamRequest, RequestMessage
+from organisation.models import Role
 from organisation.spreadsheets import to_csv
+
+ROLES = dict(Role.choices)
 
 
 def _when(value) -> str:
@@ -110,7 +113,8 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
         ["meeting", "decision"])
     trail = Event.objects.filter(object_type=Case._meta.label_lower, object_id=str(case.pk)).order_by("time", "id")
     out["consultations_et_actions.csv"] = to_csv(heading, [
-        (_when(event.time), event.actor_label, event.actor_role, events.label(event.action))
+        (_when(event.time), event.actor_label, ROLES.get(event.actor_role, event.actor_role),
+         events.label(event.action))
         for event in trail], ["date", "qui", "rôle", "action"])
     return out
 

@@ -1,6 +1,7 @@
 """The coordinators' answers to the people concerned: the persons of a case, the export of what is
 held about one of them, the rectification of their data."""
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -10,6 +11,7 @@ import audit
 from cases.models import Case, Person, Relative
 from cases.views.actions import fields_of, submit
 from organisation import policy
+from organisation.errors import ActionRefused
 from retention import access, actions
 from retention.forms import rectify_form
 from retention.models import Erasure
@@ -46,7 +48,11 @@ def persons(request, pk: int):
 @require_GET
 def export(request, pk: int, kind: str, person: int):
     case = _case(request, pk)
-    content = actions.export_person(request.user, case, _person(case, kind, person))
+    try:
+        content = actions.export_person(request.user, case, _person(case, kind, person))
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("retention:persons", pk=case.pk)
     response = HttpResponse(content, content_type="application/zip")
     name = f"{case.reference}-{kind}-{person}.zip"
     response["Content-Disposition"] = content_disposition_header(True, name)

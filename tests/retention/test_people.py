@@ -1,0 +1,155 @@
+"""The coordinators answer the people concerned: the export of what is held about one person, the
+rectification of their data, the legal hold; nobody else may, and bad input changes nothing."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from audit.models import Event
+from cases.models import Person
+from organisation.errors import ActionRefused
+from retention import actions
+from retention.models import LegalHold
+from tests.conftest import built_once, forget_cached_rights
+from tests.retention.canary import full_case
+
+
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker):
+    from tests.conftest import build_personas
+
+    with built_once(django_db_blocker):
+        personas = build_personas()
+        yield personas, full_case(personas, "Zqxhotel")
+
+
+@pytest.fixture
+def personas(shared, db):
+    forget_cached_rights(shared[0])
+    return shared[0]
+
+
+@pytest.fixture
+def case(shared, db):
+    shared[1].refresh_from_db()
+    return shared[1]
+
+
+def opened(response) -> dict[str, bytes]:
+    assert response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_the_young_persons_export_holds_the_whole_file_and_who_read_it(client, personas, case):
+    client.force_login(personas.coord_a)
+    page = client.get(reverse("retention:persons", args=[case.pk]))
+    assert page.status_code == 200 and "Zqxhotel-Jeune" in page.content.decode()
+    client.get(reverse("cases:detail", args=[case.pk]))  # a read the export must list
+    files = opened(client.get(reverse("retention:export", args=[case.pk, "jeune", case.person.pk])))
+    assert {"signalement.csv", "jeune.csv", "proches.csv", "contacts_famille.csv", "notes.csv", "revues.csv",
+            "equipe_mobile_demandes.csv", "equipe_mobile_messages.csv", "equipe_mobile_comptes_rendus.csv",
+            "entretiens.csv", "reunions.csv", "consultations_et_actions.csv"} <= set(files)
+    assert [name for name in files if name.startswith("pieces_jointes/")] == [
+        f"pieces_jointes/{case.notes.get().attachments.get().pk}-Zqxhotel.pdf"]
+    assert rows(files["jeune.csv"])[2][:2] == ["Zqxhotel-Nom", "Zqxhotel-Jeune"]
+    assert len(rows(files["proches.csv"])) == 2 + 2  # heading, headers, both relatives
+    assert "Réponse Zqxhotel" in files["equipe_mobile_messages.csv"].decode("utf-8-sig")
+    reads = rows(files["consultations_et_actions.csv"])[2:]
+    read = ["coord_a", "Coordonnateur de la cellule", "Consultation du signalement"]
+    assert any(row[1:] == read for row in reads), reads[-3:]
+    event = Event.objects.filter(action="retention.export").latest("id")
+    assert event.details == {"signalement": case.reference, "personne": "jeune"}  # no name in the trail
+
+
+def test_a_relatives_export_holds_only_their_own_entry_among_the_relatives(client, personas, case):
+    relative = case.relatives.first()
+    client.force_login(personas.coord_a)
+    files = opened(client.get(reverse("retention:export", args=[case.pk, "proche", relative.pk])))
+    table = rows(files["proches.csv"])
+    assert len(table) == 3 and table[2][2] == relative.first_name
+    event = Event.objects.filter(action="retention.export").latest("id")
+    assert event.details["personne"] == f"proche n° {relative.pk}"
+
+
+@pytest.mark.parametrize("who", ["member_a", "coord_b", "mobile", "inspector", "national", "admin", "outsider"])
+def test_nobody_but_the_cases_coordinators_reaches_a_persons_data(client, personas, case, who):
+    client.force_login(getattr(personas, who))
+    for name, args in (("persons", [case.pk]), ("export", [case.pk, "jeune", case.person.pk]),
+                       ("rectify", [case.pk, "jeune", case.person.pk])):
+        assert client.get(reverse(f"retention:{name}", args=args)).status_code == 404, (who, name)
+    assert not Event.objects.filter(action="retention.export", actor=getattr(personas, who)).exists()
+
+
+@pytest.mark.parametrize("kind,person", [("autre", 1), ("jeune", 0), ("proche", 0), ("proche", 2**62)])
+def test_a_crafted_person_is_not_found(client, personas, case, kind, person):
+    client.force_login(personas.coord_a)
+    person = person or case.person.pk + 1000
+    assert client.get(reverse("retention:export", args=[case.pk, kind, person])).status_code == 404
+
+
+def test_a_closed_case_is_rectified_the_trail_naming_the_fields_only(client, personas, case):
+    client.force_login(personas.coord_a)
+    url = reverse("retention:rectify", args=[case.pk, "jeune", case.person.pk])
+    data = {"last_name": "Rectifié", "first_name": case.person.first_name, "birth_date": case.person.birth_date,
+            "sex": case.person.sex, "commune": case.person.commune, "address": case.person.address,
+            "situation": case.person.situation}
+    assert client.post(url, data).status_code == 302
+    assert Person.objects.get(case=case).last_name == "Rectifié"
+    event = Event.objects.filter(action="retention.rectify").latest("id")
+    assert event.details == {"signalement": case.reference, "personne": "jeune", "champs": ["last_name"]}
+    assert Person.history.filter(case_id=case.pk).first().last_name == "Rectifié"
+
+
+@pytest.mark.parametrize("field,value", [("last_name", ""), ("birth_date", "31/02/2010"), ("sex", "x"),
+                                         ("last_name", "x" * 101), ("commune", "a\x00b")])
+def test_bad_rectifications_change_nothing(client, personas, case, field, value):
+    client.force_login(personas.coord_a)
+    person = case.person
+    data = {"last_name": "Nom", "first_name": "Prénom", "birth_date": person.birth_date, "sex": "f",
+            "commune": "Pantin", "address": "", "situation": "unknown", field: value}
+    response = client.post(reverse("retention:rectify", args=[case.pk, "jeune", person.pk]), data)
+    assert response.status_code == 400 and "fr-error-text" in response.content.decode()
+    assert Person.objects.get(pk=person.pk).last_name == person.last_name
+
+
+def test_an_open_case_is_rectified_through_the_cases_own_entry_point(personas, db):
+    from tests.cases.factories import CaseFactory
+
+    case = CaseFactory(coordinator=personas.coord_a)
+    actions.rectify(personas.coord_a, case, case.person, commune="Pantin", search_name="ignored")
+    assert Event.objects.filter(action="case.person_edit").latest("id").object_id == str(case.pk)
+    assert Person.objects.get(case=case).commune == "Pantin"
+
+
+def test_a_coordinator_places_and_lifts_a_hold_from_the_case_page(client, personas, case):
+    client.force_login(personas.coord_a)
+    hold_url = reverse("cases:action", args=[case.pk, "geler"])
+    assert client.post(hold_url, {"reason": "  "}).status_code == 400  # a reason is required
+    assert client.post(hold_url, {"reason": "Réquisition du parquet"}).status_code == 302
+    hold = LegalHold.objects.get(case=case, lifted_at__isnull=True)
+    assert Event.objects.filter(action="retention.hold_place").latest("id").details == {
+        "signalement": case.reference, "gel": hold.pk}
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Sous gel de conservation" in page and "Lever le gel de conservation" in page
+    assert client.post(reverse("cases:action", args=[case.pk, "lever-gel"]), {"reason": "Classé"}).status_code == 302
+    hold.refresh_from_db()
+    assert hold.lifted_by == personas.coord_a and hold.lift_reason == "Classé"
+
+
+def test_a_member_may_not_place_a_hold(client, personas, case):
+    from organisation.policy import AccessDenied
+
+    with pytest.raises(AccessDenied):
+        actions.place_hold(personas.member_a, case, reason="Pourquoi pas")
+    client.force_login(personas.coord_a)
+    actions.place_hold(personas.coord_a, case, reason="Réquisition")
+    with pytest.raises(ActionRefused, match="déjà sous gel"):
+        actions.place_hold(personas.coord_a, case, reason="Deux fois")
