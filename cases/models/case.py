@@ -96,7 +96,7 @@ class CaseQuerySet(models.QuerySet):
         (``ndiaye eloise`` finds "N'Diaye-Lefèvre Éloïse"), looked up by prefix on the index of
         ``SearchToken.token``. For ``user``, names only among the cases they open without a motive:
         finding a case by a name must not reveal what the motive protects."""
-        text = text.strip()[:100]
+        text = text.replace("\x00", "").strip()[:100]  # PostgreSQL refuses a NUL in a string
         if not text:
             return self
         tokens = apps.get_model("cases", "SearchToken").objects
