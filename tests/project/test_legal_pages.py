@@ -69,7 +69,10 @@ def test_the_personal_data_notice_describes_the_processing(client, db, settings)
                     "Vos droits", "Délégué à la protection des données"):
         assert f"<h2>{heading}</h2>" in page
     assert "note aux préfets du 19 février 2015" in page
-    assert "ne supprime ni n'anonymise automatiquement aucune donnée" in page  # what the product does today
+    assert "Signalement clôturé : 5 ans après la clôture." in page  # retention/rules.py, from the settings
+    settings.RETENTION_CLOSED_FROM, settings.RETENTION_CLOSED_YEARS = "majority", 3
+    assert "3 ans après la clôture ou, si elle est plus tardive, la majorité du jeune" in client.get(
+        reverse("legal:personal_data")).content.decode()
     assert "auprès de la Commission nationale de l'informatique et des libertés (CNIL)" in page
     assert '<p id="dpo">dpd@interieur.example</p>' in page
     assert len(elements(page, "th", scope="row")) == 6  # the recipients, one row per role
