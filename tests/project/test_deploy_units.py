@@ -22,7 +22,7 @@ def manage_commands() -> list[tuple[str, list[str]]]:
 
 
 def test_every_unit_starts_something():
-    assert len(UNITS) == 6
+    assert len(UNITS) == 7
     assert len(manage_commands()) == 5  # all but the web server's gunicorn
 
 
