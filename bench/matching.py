@@ -18,6 +18,10 @@ as ``find_candidates`` does (the same pool, by birth date or phonetic key, then 
 Recall: the re-signalements whose person is among the candidates. Precision: the candidates that are
 the person. The same for ``certain`` alone. One JSON line per figure; the baseline is an exact match
 on names folded (accents and case) and the birth date, measured on the same set.
+
+``--database`` measures on the database instead (filled by ``manage.py seed_national``): the time of
+``find_candidates`` and ``exists_elsewhere`` for people of the file, of a coordinator's name search,
+and prints the search's plan (EXPLAIN ANALYZE on PostgreSQL).
 """
 
 import argparse
@@ -184,11 +188,45 @@ def exact(last_name, first_name, birth_date, who):
     return (1.0, True) if same else None
 
 
+def on_database(samples: int) -> None:
+    """Times on the database's own people (``seed_national``), and the plan of a name search."""
+    from django.db import connection
+
+    from cases import matching
+    from cases.models import Case, Person
+    from organisation.models import Membership, Role
+
+    size = {"cases": Case.objects.count()}
+    people = list(Person.objects.select_related("case__departement").order_by("?")[:samples])
+    for name, call in (("find_candidates", matching.find_candidates), ("exists_elsewhere", matching.exists_elsewhere)):
+        start = time.perf_counter()
+        for who in people:
+            call(who.case.departement, last_name=who.last_name, first_name=who.first_name, birth_date=who.birth_date)
+        print(json.dumps({"name": name, "value": round((time.perf_counter() - start) / len(people) * 1000, 2),
+                          "unit": "ms", **size}), flush=True)
+    coordinator = Membership.objects.filter(role=Role.COORDINATOR, cell__departement=people[0].case.departement)[0].user
+    query = Case.objects.visible_to(coordinator).search(f"{people[0].last_name} {people[0].first_name[:3]}",
+                                                         user=coordinator)
+    start = time.perf_counter()
+    hits = len(list(query.order_by("-received_on", "-number")[:25]))
+    print(json.dumps({"name": "name_search", "value": round((time.perf_counter() - start) * 1000, 2), "unit": "ms",
+                      "hits": hits, **size}), flush=True)
+    if connection.vendor == "postgresql":
+        sql, params = query.order_by("-received_on", "-number")[:25].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params)
+            print("\n".join(row[0] for row in cursor.fetchall()), file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", type=int, metavar="SAMPLES", help="measure on the database, SAMPLES people")
     args = parser.parse_args()
+    if args.database:
+        on_database(args.database)
+        return
     register, arriving = data_set(args.people, args.seed)
     size = {"register": len(register), "signalements": len(arriving)}
     for name, matcher in (("baseline_exact", exact), ("cases.matching", compare)):
