@@ -89,7 +89,7 @@ class Ours:
 
     def measure(self) -> dict:
         return {"modality": "social", "beneficiary": "young_person", "starts_on": self.today,
-                "institution": self.institution}
+                "institution": self.institution, "adhesion": "family"}
 
     def request(self, name: str):
         """Build the case ``name`` needs, and return the POST to time."""

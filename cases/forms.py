@@ -17,6 +17,7 @@ from cases.models import (
     Person,
     Relative,
     State,
+    Visibility,
 )
 from cases.names import name_key
 from organisation.models import Cell, Departement, Institution, Role
@@ -142,7 +143,7 @@ ContactForm = form_class("ContactForm", choose(model_fields(
     FamilyContact, ["on", "channel", "outcome", "not_attempted_reason", "note"])))
 
 
-class CareMeasureForm(form_class("BaseCareMeasureForm", choose(model_fields(CareMeasure, CARE_MEASURE_FIELDS)))):
+class CorrectCareMeasureForm(form_class("BaseCareMeasureForm", choose(model_fields(CareMeasure, CARE_MEASURE_FIELDS)))):
     """A care measure, run by an institution of the case's département or a national body."""
 
     needs_case = True
@@ -150,6 +151,18 @@ class CareMeasureForm(form_class("BaseCareMeasureForm", choose(model_fields(Care
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = Institution.objects.serving(case.departement_id)
+
+
+class CareMeasureForm(CorrectCareMeasureForm):
+    """A new care measure: the orientation of the case to the partner that runs it, on what it rests."""
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields.update(model_fields(CareMeasure, ["adhesion", "adhesion_note"], adhesion=forms.ChoiceField(
+            label="L'orientation repose sur", choices=CareMeasure.Adhesion.choices, widget=forms.RadioSelect,
+            help_text="Tant que la prise en charge dure, les membres de la cellule de l'institution partenaire "
+                      "voient l'identité du jeune, ses proches, cette prise en charge et les notes partagées avec "
+                      "eux ; jamais les faits signalés.")))
 
 
 class StartCareForm(CareMeasureForm):
@@ -283,6 +296,15 @@ class NoteForm(BaseForm):
                                             .filter(role__in=Role.cell_roles())).distinct().order_by("last_name"))
         self.fields["named"].label_from_instance = lambda user: user.get_full_name()
         self.fields["attachments"].help_text += f" {settings.ATTACHMENT_MAX_BYTES // 2**20} Mo au plus par fichier."
+
+
+class PartnerNoteForm(NoteForm):
+    """A partner's note: read by the référent and the coordinators, or by the members named."""
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["visibility"].choices = [(value, label) for value, label in self.fields["visibility"].choices
+                                             if value != Visibility.CELLULE]
 
 
 class TransferDecisionForm(forms.Form):

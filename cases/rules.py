@@ -1,13 +1,17 @@
 """Rights on a case: the transitions of BRIEF §3 carry these names, and the consultation motive.
 
 A coordinator acts on every case of the cellule they coordinate; a member works the cases they
-are the referent of or hold a task of; an inspector reads the cases of their mandate.
+are the referent of or hold a task of; an inspector reads the cases of their mandate. A member whose
+institution runs a care measure under way on the case (the orientation to a partner, on the family's
+adhesion or why none is needed) sees the partner's part of it (``VIEW_REFERRAL``): the young person's
+identity, the relatives and their contact details, the measures of their institution and the notes
+shared with them; never the facts reported nor the cellule's other notes; until the measure ends.
 """
 
 import enum
 
 from cases.models import Case, CaseNote, CaseTransfer, Visibility
-from organisation.models import Cell
+from organisation.models import Cell, Role
 from organisation.policy import rule, scope
 from workflows.models import TaskType
 from workflows.rules import holds_task
@@ -28,6 +32,8 @@ class CaseRight(enum.StrEnum):
     DECIDE_CLOSURE = "decide_closure"
     CHANGE_REFERENT = "change_referent"
     DECIDE_TRANSFER = "decide_transfer"  # on a transfer, by the receiving coordinators
+    VIEW_REFERRAL = "view_referral"  # the partner's part of the case
+    PARTNER_NOTE = "partner_note"  # a note of the partner to the referent and coordinators, or named members
 
 
 # Case rights for the coordinators of the case's cellule only.
@@ -44,6 +50,20 @@ def is_referent(user, case: Case) -> bool:
     return case.referent_id == user.pk and case.departement_id in scope(user).cell_departement_ids
 
 
+def partner_institutions(user, case: Case) -> set[int]:
+    """The institutions the user represents as a member of the cellule of the case's département."""
+    return {m.institution_id for m in scope(user).memberships
+            if m.role == Role.MEMBER and m.cell.departement_id == case.departement_id}
+
+
+def is_partner(user, case: Case) -> bool:
+    """The user's institution runs a care measure under way on the case, oriented on an adhesion
+    (or on why none is needed): measures recorded before orientations were (no adhesion) open nothing."""
+    institutions = partner_institutions(user, case)
+    return bool(institutions) and case.care_measures.filter(
+        institution_id__in=institutions, ends_on__isnull=True).exclude(adhesion="").exists()
+
+
 @rule(CaseRight.INTAKE)
 def _intake(user, right: str, cell) -> bool:
     return isinstance(cell, Cell) and cell.pk in scope(user).coordinated_cell_ids
@@ -54,7 +74,13 @@ def _decide_transfer(user, right: str, request) -> bool:
     return isinstance(request, CaseTransfer) and request.destination_id in scope(user).coordinated_departement_ids
 
 
-@rule(*(set(CaseRight) - {CaseRight.INTAKE, CaseRight.DECIDE_TRANSFER}))
+@rule(CaseRight.VIEW_REFERRAL, CaseRight.PARTNER_NOTE)
+def _partner(user, right: str, case) -> bool:
+    return isinstance(case, Case) and is_partner(user, case)
+
+
+@rule(*(set(CaseRight) - {CaseRight.INTAKE, CaseRight.DECIDE_TRANSFER, CaseRight.VIEW_REFERRAL,
+                          CaseRight.PARTNER_NOTE}))
 def _on_case(user, right: str, case) -> bool:
     if not isinstance(case, Case):
         return False
@@ -75,15 +101,16 @@ def _on_case(user, right: str, case) -> bool:
     return coordinates(user, case) or is_referent(user, case)  # EDIT_CASE, MANAGE_CARE
 
 
-def sees_note(user, note: CaseNote, case: Case) -> bool:
-    """Whether a reader of the case (``VIEW_CASE``, checked by the caller) sees this note: its author,
-    the coordinators, the référent and the inspectors reviewing the case see every note; the others
-    of the cellule the "cellule" notes, and those they are named on."""
+def sees_note(user, note: CaseNote, case: Case, *, partner: bool = False) -> bool:
+    """Whether a reader of the case (``VIEW_CASE``, or ``VIEW_REFERRAL`` with ``partner``: checked by
+    the caller) sees this note: its author, the coordinators, the référent and the inspectors
+    reviewing the case see every note; the others of the cellule the "cellule" notes, and those they
+    are named on; a partner only the latter."""
     if note.author_id == user.pk or coordinates(user, case) or is_referent(user, case):
         return True
     if any(case.reviewed_by(mandate) for mandate in scope(user).mandates):
         return True
-    if note.visibility == Visibility.CELLULE:
+    if note.visibility == Visibility.CELLULE and not partner:
         return True
     return note.visibility == Visibility.NAMED and any(u.pk == user.pk for u in note.named.all())
 
@@ -92,13 +119,14 @@ def needs_motive(user, case: Case, held: frozenset[int] | None = None) -> bool:
     """Opening a case outside one's own work asks why (the "motif" of French Interior files):
     not its referent, not holding one of its open tasks, not a coordinator of its cellule.
     Inspectors give theirs automatically: the reference of their mandate. ``held``: the cases of a
-    list whose open tasks the user holds (``workflows.rules.cases_held``), to ask once for them all."""
+    list whose open tasks the user holds (``workflows.rules.cases_held``) or is a partner on
+    (``Case.objects.partnered``), to ask once for them all. A partner's involvement is the orientation."""
     s = scope(user)
     if case.departement_id in s.coordinated_departement_ids or case.referent_id == user.pk:
         return False
     if any(case.reviewed_by(mandate) for mandate in s.mandates):
         return False
-    return case.pk not in held if held is not None else not holds_task(user, case)
+    return case.pk not in held if held is not None else not (holds_task(user, case) or is_partner(user, case))
 
 
 def automatic_motive(user, case: Case) -> str:

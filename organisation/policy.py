@@ -189,17 +189,19 @@ def require(user, action: str, target=None) -> None:
         raise AccessDenied(user, action, target)
 
 
-def get_or_404(user, action: str, queryset: QuerySet, **lookup):
-    """The object of ``queryset`` matching ``lookup`` if the user may ``action`` it, else 404.
+def get_or_404(user, action: str | tuple[str, ...], queryset: QuerySet, **lookup):
+    """The object of ``queryset`` matching ``lookup`` if the user may ``action`` it (one of them,
+    for a tuple), else 404.
 
     An object that exists but lies outside the user's scope answers 404 like a missing one (its
     existence is not revealed) and the attempt is recorded as ``access.denied``.
     """
+    actions = action if isinstance(action, tuple) else (action,)
     obj = queryset.filter(**lookup).first()
     if obj is None:
         raise Http404("Page introuvable.")
-    if not can(user, action, obj):
-        audit.record_denied(AccessDenied(user, action, obj))
+    if not any(can(user, one, obj) for one in actions):
+        audit.record_denied(AccessDenied(user, actions[0], obj))
         raise Http404("Page introuvable.")
     return obj
 

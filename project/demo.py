@@ -138,8 +138,8 @@ class DemoCases:
             actions.start_care(case.referent, case, measure={
                 "modality": self.random.choice(CareMeasure.Modality.values),
                 "beneficiary": self.random.choice(CareMeasure.Beneficiary.values),
-                "institution": self.random.choice(self.institutions), "starts_on": day})
-            actions.record_consent(case.referent, case, party="family", status="given", on=day)
+                "institution": self.random.choice(self.institutions), "starts_on": day,
+                "adhesion": self.random.choice([CareMeasure.Adhesion.FAMILY, CareMeasure.Adhesion.YOUNG_PERSON])})
         review = self.later(day, 25, 35)
         if reviewed and review < self.today:
             with self.on(review):

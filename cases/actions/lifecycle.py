@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audit.changes import snapshot
 from cases.actions.base import (
     check_open,
     check_transition,
@@ -23,8 +22,8 @@ from cases.actions.base import (
     require_text,
     validate,
 )
-from cases.actions.records import end_open_measures
-from cases.models import CareMeasure, Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, State
+from cases.actions.records import create_measure, end_open_measures
+from cases.models import Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, State
 from cases.rules import CaseRight
 from cases.signals import case_closing
 from organisation import policy
@@ -86,12 +85,7 @@ def start_care(actor, case: Case, *, measure: dict | None = None) -> Case:
     with transaction.atomic():
         case = lock(case)
         check_transition(actor, case, "start_care")
-        new = None
-        if measure:
-            new = CareMeasure(case=case, **measure)
-            validate(new)
-            new.save()
-            record("case.care_measure_add", actor, case, mesure=snapshot(new))
+        new = create_measure(actor, case, measure) if measure else None
         under_way = new is not None and new.ends_on is None
         if not under_way and not case.care_measures.filter(ends_on__isnull=True).exists():
             raise ActionRefused("« Démarrer la prise en charge » demande au moins une prise en charge en cours : "

@@ -7,6 +7,7 @@ from cases import attachments as files
 from cases.actions.base import check_open, lock, record, require_text, validate
 from cases.models import Case, CaseNote, NoteAttachment, Visibility
 from cases.rules import CaseRight
+from organisation import policy
 from organisation.models import Membership, Role
 
 MAX_ATTACHMENTS = 5
@@ -24,7 +25,7 @@ def add_note(actor, case: Case, *, text: str, visibility: str, named=(), attachm
     try:
         with transaction.atomic():
             case = lock(case)
-            check_open(actor, CaseRight.EDIT_CASE, case)
+            _check_writer(actor, case, visibility)
             named = _named_members(case, visibility, named)
             note = CaseNote(case=case, author=actor, text=text, visibility=visibility)
             validate(note)
@@ -41,6 +42,18 @@ def add_note(actor, case: Case, *, text: str, visibility: str, named=(), attachm
         files.remove(written)
         raise
     return note
+
+
+def _check_writer(actor, case: Case, visibility: str) -> None:
+    """Those who edit the case write any note; a partner (``CaseRight.PARTNER_NOTE``) writes to the
+    référent and the coordinators, or to the members they name: never to the whole cellule."""
+    if policy.can(actor, CaseRight.EDIT_CASE, case):
+        check_open(actor, CaseRight.EDIT_CASE, case)
+        return
+    check_open(actor, CaseRight.PARTNER_NOTE, case)
+    if visibility == Visibility.CELLULE:
+        raise ValidationError({"visibility": "Une note de partenaire est lue par le référent et les coordonnateurs, "
+                                             "ou par les membres que vous désignez."})
 
 
 def _named_members(case: Case, visibility: str, named) -> list:

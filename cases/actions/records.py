@@ -17,13 +17,40 @@ CORRECTABLE = {"modality", "beneficiary", "institution", "starts_on"}
 
 
 def add_care_measure(actor, case: Case, **fields) -> CareMeasure:
+    """Orient the case to a partner for a care measure (``create_measure``)."""
     with transaction.atomic():
         case = lock(case)
         check_open(actor, CaseRight.MANAGE_CARE, case)
-        measure = CareMeasure(case=case, **fields)
-        validate(measure)
-        measure.save()
-        record("case.care_measure_add", actor, case, mesure=snapshot(measure))
+        return create_measure(actor, case, fields)
+
+
+# The party whose adhesion an orientation rests on, as ``Consent`` records it.
+ADHESION_PARTY = {CareMeasure.Adhesion.FAMILY: Consent.Party.FAMILY,
+                  CareMeasure.Adhesion.YOUNG_PERSON: Consent.Party.YOUNG_PERSON}
+
+
+def create_measure(actor, case: Case, fields: dict) -> CareMeasure:
+    """A new care measure on the locked case, checked by the caller: the orientation of the case to
+    the partner that runs it, whose members of the cellule then see what it needs of the case
+    (``cases.rules.is_partner``). What it rests on is required: an adhesion said given must not
+    contradict the last one on file (refused or withdrawn); given and not on file, it is recorded."""
+    measure = CareMeasure(case=case, **fields)
+    if not measure.adhesion:
+        raise ValidationError({"adhesion": "Indiquez sur quoi repose l'orientation : l'adhésion de la famille, "
+                                           "celle du jeune, ou pourquoi elle n'est pas requise."})
+    validate(measure)
+    party = ADHESION_PARTY.get(measure.adhesion)
+    if party:
+        last = case.consents.filter(party=party).order_by("on", "pk").last()
+        if last is not None and last.status != Consent.Status.GIVEN:
+            raise ValidationError({"adhesion": f"L'adhésion ({last.get_party_display().lower()}) est enregistrée "
+                                               f"« {last.get_status_display().lower()} » le {last.on:%d/%m/%Y} : "
+                                               "enregistrez d'abord l'adhésion recueillie depuis."})
+        if last is None:
+            Consent.objects.create(case=case, party=party, status=Consent.Status.GIVEN, on=timezone.localdate(),
+                                   recorded_by=actor)
+    measure.save()
+    record("case.care_measure_add", actor, case, mesure=snapshot(measure))
     return measure
 
 

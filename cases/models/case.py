@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from cases.names import after, words
-from organisation.models import Cell, Departement
+from organisation.models import Cell, Departement, Role
 from organisation.policy import scope
 from workflows.models import OPEN_STATUSES, CaseTask
 
@@ -75,8 +75,22 @@ class CaseQuerySet(models.QuerySet):
         involved = Q(referent_id=user.pk) | holding
         return self.filter(
             Q(departement_id__in=s.coordinated_departement_ids) | _reviewed(s)
-            | (Q(departement_id__in=s.cell_departement_ids) & involved)
+            | (Q(departement_id__in=s.cell_departement_ids) & involved) | self.partnered(user)
         )
+
+    @staticmethod
+    def partnered(user) -> Q:
+        """The cases a partner sees their part of (``cases.rules.is_partner``, as a query): a care
+        measure under way, oriented on an adhesion, run by an institution the user represents as a
+        member of the case's cellule."""
+        measures = apps.get_model("cases", "CareMeasure").objects.filter(
+            case=OuterRef("pk"), ends_on__isnull=True).exclude(adhesion="")
+        partnered = Q(pk__in=[])
+        for membership in scope(user).memberships:
+            if membership.role == Role.MEMBER:
+                partnered |= Q(departement_id=membership.cell.departement_id) & Exists(
+                    measures.filter(institution_id=membership.institution_id))
+        return partnered
 
     @staticmethod
     def open_without_motive(user) -> Q:
@@ -85,7 +99,8 @@ class CaseQuerySet(models.QuerySet):
         s = scope(user)
         holding = Exists(CaseTask.objects.filter(case=OuterRef("pk"), listed_owner_id=user.pk,
                                                 listed_status__in=OPEN_STATUSES))
-        return Q(departement_id__in=s.coordinated_departement_ids) | Q(referent_id=user.pk) | holding | _reviewed(s)
+        return (Q(departement_id__in=s.coordinated_departement_ids) | Q(referent_id=user.pk) | holding | _reviewed(s)
+                | CaseQuerySet.partnered(user))
 
     def open(self):
         return self.exclude(state=State.CLOSED)

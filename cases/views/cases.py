@@ -16,6 +16,7 @@ from cases.models import Case, Source, State
 from cases.rules import CaseRight, automatic_motive, needs_motive
 from cases.views.actions import MOTIVES_KEY, PANELS, available_actions, record_view, remember_motive
 from cases.views.notes import visible_notes
+from cases.views.partner import partner_page
 from organisation import policy
 from organisation.models import Membership, Role
 from workflows.models import CaseTask
@@ -54,7 +55,7 @@ def case_list(request):
     page = Paginator(cases.order_by("-received_on", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
     # A young person's name only where the user may open the case without giving a motive: the list
     # must not reveal what the motive protects (the others are listed by reference).
-    held = cases_held(request.user, list(page))
+    held = cases_held(request.user, list(page)) | partnered(request.user, list(page))
     due = next_due_dates(page)
     for case in page:
         case.named = not needs_motive(request.user, case, held)
@@ -74,6 +75,14 @@ def case_list(request):
         "can_intake": bool(policy.scope(request.user).coordinated_cell_ids), "query": request.GET,
         "today": timezone.localdate(),
     })
+
+
+def partnered(user, cases) -> frozenset[int]:
+    """Which of ``cases`` the user is a partner on, in one query."""
+    if not any(m.role == Role.MEMBER for m in policy.scope(user).memberships):
+        return frozenset()
+    return frozenset(Case.objects.filter(Case.objects.partnered(user), pk__in=[c.pk for c in cases])
+                     .values_list("pk", flat=True))
 
 
 def next_due_dates(cases) -> dict[int, datetime.date]:
@@ -99,9 +108,11 @@ def case_events(case, count: int = 100):
 
 def case_detail(request, pk: int):
     case = policy.get_or_404(
-        request.user, CaseRight.VIEW_CASE,
+        request.user, (CaseRight.VIEW_CASE, CaseRight.VIEW_REFERRAL),
         Case.objects.select_related("departement", "person", "referent", "transferred_from"), pk=pk,
     )
+    if not policy.can(request.user, CaseRight.VIEW_CASE, case):
+        return partner_page(request, case)
     motive = motive_for(request, case)
     if motive is None:
         return redirect(f"{reverse('cases:motive', args=[case.pk])}")

@@ -11,21 +11,24 @@ from cases.rules import CaseRight, sees_note
 from organisation import policy
 
 
-def visible_notes(user, case: Case) -> list[CaseNote]:
-    """The case's notes the user sees, with their attachments (the caller checked ``VIEW_CASE``)."""
+def visible_notes(user, case: Case, *, partner: bool = False) -> list[CaseNote]:
+    """The case's notes the user sees, with their attachments (the caller checked ``VIEW_CASE``, or
+    ``VIEW_REFERRAL`` for a ``partner``)."""
     notes = case.notes.select_related("author").prefetch_related("named", "attachments")
-    return [note for note in notes if sees_note(user, note, case)]
+    return [note for note in notes if sees_note(user, note, case, partner=partner)]
 
 
 @require_GET
 def attachment(request, pk: int, attachment: int):
-    case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related("departement"), pk=pk)
+    case = policy.get_or_404(request.user, (CaseRight.VIEW_CASE, CaseRight.VIEW_REFERRAL),
+                             Case.objects.select_related("departement"), pk=pk)
+    partner = not policy.can(request.user, CaseRight.VIEW_CASE, case)
     try:
         file = NoteAttachment.objects.select_related("note").prefetch_related("note__named").get(
             pk=attachment, note__case=case)
     except NoteAttachment.DoesNotExist:
         raise Http404("Pièce jointe introuvable.") from None
-    if not sees_note(request.user, file.note, case):
+    if not sees_note(request.user, file.note, case, partner=partner):
         raise Http404("Pièce jointe introuvable.")  # as another département's objects: not even its existence
     content = files.read(file.stored_name)  # from the directory or the shared bucket
     if content is None:

@@ -53,7 +53,8 @@ class CaseFactory(factory.Factory):
         if target >= 3 and state != "closed":
             actions.start_care(referent or coordinator, case, measure={
                 "modality": "social", "beneficiary": "young_person", "starts_on": case.received_on,
-                "institution": InstitutionFactory(name="Association Sauvegarde", category="association")})
+                "institution": InstitutionFactory(name="Association Sauvegarde", category="association"),
+                "adhesion": "young_person"})
         if state == "mobile_team_requested":
             mobile.request_mobile_team(coordinator, case, motive="Regard clinique", expected="individual_care",
                                         urgency="normal", summary="Isolement, propos de rupture.",

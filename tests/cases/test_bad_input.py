@@ -60,7 +60,7 @@ PERSON = {"last_name": "Durand", "first_name": "Lucas", "birth_date": "2010-03-0
           "commune": "Bobigny", "address": "", "situation": "school"}
 RELATIVE = {"relation": "father", "last_name": "Durand", "first_name": "Paul", "phone": "06 11 22 33 44",
             "email": "", "address": "", "parental_authority": "on"}
-MEASURE = {"modality": "psychological", "beneficiary": "young_person", "starts_on": YESTERDAY,
+MEASURE = {"modality": "psychological", "beneficiary": "young_person", "starts_on": YESTERDAY, "adhesion": "family",
            "institution": lambda ctx: InstitutionFactory(name="Maison des adolescents").pk}
 
 # slug: (case state, who acts, valid data; a callable value is computed from the context)
@@ -195,7 +195,7 @@ SETUPS = {
         .mobile_team_requests.get())),
     "second_measure": ("in_care", lambda p, case, referent: actions.add_care_measure(
         referent, case, modality="family_support", beneficiary="family", starts_on=case.received_on,
-        institution=InstitutionFactory(name="Maison des adolescents"))),
+        institution=InstitutionFactory(name="Maison des adolescents"), adhesion="family")),
 }
 
 

@@ -52,7 +52,7 @@ def test_a_measure_entered_by_mistake_is_removed_with_its_reason_and_its_history
     case = in_care(personas)
     kept = case.care_measures.get()
     wrong = actions.add_care_measure(personas.member_a, case, modality="health", beneficiary="family",
-                                     institution=kept.institution, starts_on=TODAY)
+                                     institution=kept.institution, starts_on=TODAY, adhesion="family")
     client.force_login(personas.coord_a)
     response = client.post(reverse("cases:record_action", args=[case.pk, "retirer-mesure", wrong.pk]),
                            {"reason": "Saisie sur le mauvais signalement.", "confirm": "on"})
@@ -113,7 +113,7 @@ def test_a_measure_planned_after_the_closure_must_be_corrected_or_removed_first(
     case = in_care(personas)
     actions.add_care_measure(personas.member_a, case, modality="health", beneficiary="family",
                              institution=case.care_measures.get().institution,
-                             starts_on=TODAY + datetime.timedelta(days=10))
+                             starts_on=TODAY + datetime.timedelta(days=10), adhesion="family")
     with pytest.raises(ActionRefused, match="ne commence que le"):
         actions.close(personas.coord_a, case, reason="completed", note="Fin.", measures_outcome="completed")
     case.refresh_from_db()
@@ -137,7 +137,7 @@ def test_a_measure_is_run_by_an_institution_of_the_departement_or_a_national_bod
     form = text(client.get(reverse("cases:action", args=[case.pk, "mesure"])))
     assert "Parquet de Bobigny" in form and "Équipe mobile d'intervention" in form
     assert "Parquet de Lyon" not in form
-    fields = {"modality": "health", "beneficiary": "family", "starts_on": TODAY}
+    fields = {"modality": "health", "beneficiary": "family", "starts_on": TODAY, "adhesion": "family"}
     with pytest.raises(ValidationError) as error:
         actions.add_care_measure(personas.member_a, case, institution=lyon, **fields)
     assert "n'intervient pas dans le département du signalement" in str(error.value)

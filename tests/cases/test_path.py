@@ -68,7 +68,7 @@ def test_a_case_from_intake_to_closure(personas):
     # The referent starts the care with a first measure and records the family's consent.
     post(referent, reverse("cases:action", args=[case.pk, "prise-en-charge"]),
          {"modality": "psychological", "beneficiary": "young_person", "institution": institution.pk,
-          "starts_on": TODAY})
+          "starts_on": TODAY, "adhesion": "young_person"})
     post(referent, reverse("cases:action", args=[case.pk, "adhesion"]),
          {"party": "family", "status": "given", "on": TODAY})
     assert inbox(referent) == {"Revue de suivi"}

@@ -23,7 +23,7 @@ POSTS = {
     "attribuer": ("coord_a", "family_contacted",
                   lambda p: {"referent": p.member_a.memberships.get().pk}, 22),
     "prise-en-charge": ("member_a", "assigned", lambda p: {
-        "modality": "social", "beneficiary": "young_person", "starts_on": TODAY.isoformat(),
+        "modality": "social", "beneficiary": "young_person", "starts_on": TODAY.isoformat(), "adhesion": "family",
         "institution": InstitutionFactory(name="Maison des adolescents").pk}, 25),
     "revue": ("member_a", "in_care", lambda p: {"note": "Point d'étape."}, 21),
 }

@@ -21,7 +21,7 @@ TODAY = datetime.date.today()
 
 
 def measure() -> dict:
-    return {"modality": "psychological", "beneficiary": "family", "starts_on": TODAY,
+    return {"modality": "psychological", "beneficiary": "family", "starts_on": TODAY, "adhesion": "family",
             "institution": InstitutionFactory(name="Maison des adolescents")}
 
 

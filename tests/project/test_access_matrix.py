@@ -22,6 +22,7 @@ PEOPLE = ["coord_a", "member_a", "coord_b", "member_b", "mobile", "inspector", "
 ARGS = {
     "logout": lambda c: [], "workflows:claim": lambda c: [c.review.pk], "workflows:release": lambda c: [c.review.pk],
     "mobile_team:claim": lambda c: [c.request.pk], "mobile_team:message": lambda c: [c.request.pk],
+    "cases:partner_note": lambda c: [c.case.pk],
     "admin:index": lambda c: [],
 }
 # URL name: "GET/POST" for each of PEOPLE, in that order (the last one without a session).
@@ -32,6 +33,8 @@ EXPECTED = {
     "cases:detail": "200/200 200/200 404/404 404/404 404/404 200/403 404/404 404/404 404/404 404/404 L/L",
     "cases:intake": "200/400 403/403 200/400 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
     "cases:list": "200/200 200/200 200/200 200/200 403/403 200/403 403/403 403/403 403/403 403/403 L/L",
+    # A partner's note: none of these is a partner of the case (tests/cases/test_referral.py).
+    "cases:partner_note": "405/404 405/404 405/404 405/404 405/404 405/403 405/404 405/404 405/404 405/404 L/L",
     "cases:motive": "200/400 200/400 404/404 404/404 404/404 200/403 404/404 404/404 404/404 404/404 L/L",
     "cases:transfer": "404/404 404/404 200/400 404/404 404/404 404/403 404/404 404/404 404/404 404/404 L/L",
     "cases:record_action": "200/400 200/400 404/404 404/404 404/404 403/403 404/404 404/404 404/404 404/404 L/L",
@@ -111,3 +114,30 @@ def test_every_url_pattern_answers_each_role_as_the_table_says(personas, context
         found[name] = " ".join(row)
     assert found == {name: EXPECTED[name] for name in names}
     assert requests > 900  # every pattern, every role, both methods
+
+
+# A partner (issue 14, item 1): a member of the 93 cellule whose institution runs the case's care measure,
+# oriented on the young person's adhesion. They answer as a member who is not the case's référent (the
+# table's member_a is), but for the partner's part of the case.
+PARTNER = {
+    "cases:detail": "200/200",  # the partner's page
+    "cases:attachment": "404/405",  # the note is the cellule's: not shared with the partner
+    "cases:partner_note": "405/400",  # the form is read and answered
+    "cases:action": "404/404", "cases:record_action": "404/404", "cases:motive": "404/404",
+    "workflows:task": "404/404", "workflows:claim": "405/404", "workflows:release": "405/404",
+}
+
+
+def test_a_partner_answers_as_the_table_says(personas, context):  # noqa: F811
+    from tests.organisation.factories import MembershipFactory
+
+    partner = MembershipFactory(cell=personas.cell_a, institution=context.measure.institution).user
+    names = sorted(EXPECTED)  # every pattern: the test above checks the table lists them all
+    found, expected = {}, {}
+    for name in names:
+        client = Client(raise_request_exception=False)
+        client.force_login(partner)
+        url = reverse(name, args=(ARGS.get(name) or PAGES[name][1])(context))
+        found[name] = f"{outcome(client.get(url))}/{outcome(client.post(url, {}))}"
+        expected[name] = PARTNER.get(name, EXPECTED[name].split()[PEOPLE.index("member_a")])
+    assert found == expected

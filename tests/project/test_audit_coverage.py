@@ -92,7 +92,8 @@ PAGES = {
 }
 MONTH = datetime.date.today().strftime("%Y-%m")
 # Pages that only take a POST, checked with the entry points they call.
-POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim", "mobile_team:message"}
+POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim", "mobile_team:message",
+             "cases:partner_note"}
 NAMES = sorted({name for _, name in walk() if name})
 
 
@@ -207,7 +208,7 @@ ENTRY_POINTS = {
                           "case.care_measure_edit"),
     "remove_care_measure": (lambda p, c: actions.remove_care_measure(p.coord_a, actions.add_care_measure(
         p.member_a, c.case, modality="health", beneficiary="family", institution=c.measure.institution,
-        starts_on=TODAY), reason="Saisie en double."), "case.care_measure_remove"),
+        starts_on=TODAY, adhesion="family"), reason="Saisie en double."), "case.care_measure_remove"),
     "verify_now": (lambda p, c: inspection.verify_now(p.inspector), "audit.verify"),
     "escalate": (lambda p, c: escalate_only(c.review), "task.escalate"),
     "reopen": (lambda p, c: actions.reopen(p.coord_a, CaseFactory(coordinator=p.coord_a, closed=True),
@@ -219,7 +220,7 @@ ENTRY_POINTS = {
                         "case.transfer_refuse"),
     "add_care_measure": (lambda p, c: actions.add_care_measure(
         p.member_a, c.case, modality="health", beneficiary="family", institution=c.measure.institution,
-        starts_on=TODAY), "case.care_measure_add"),
+        starts_on=TODAY, adhesion="family"), "case.care_measure_add"),
     "end_care_measure": (lambda p, c: actions.end_care_measure(p.member_a, c.measure, ends_on=TODAY,
                                                                outcome="completed"), "case.care_measure_end"),
     "edit_person": (lambda p, c: actions.edit_person(p.member_a, c.case, commune="Pantin"), "case.person_edit"),

@@ -59,7 +59,8 @@ def test_the_entry_points_work_on_the_generated_cases(national):
     actions.assign(coordinator, case, referent=member)
     actions.start_care(member, case, measure={
         "modality": CareMeasure.Modality.SOCIAL, "beneficiary": CareMeasure.Beneficiary.FAMILY,
-        "institution": Institution.objects.filter(membership__cell=cell).first(), "starts_on": today})
+        "institution": Institution.objects.filter(membership__cell=cell).first(), "starts_on": today,
+        "adhesion": CareMeasure.Adhesion.FAMILY})
     in_care = Case.objects.filter(state=State.IN_CARE).exclude(pk=case.pk).select_related("referent").first()
     actions.complete_review(in_care.referent, in_care, note="Point de situation.", propose_closure=True)
     in_care_coordinator = Membership.objects.get(cell__departement=in_care.departement, role=Role.COORDINATOR).user

@@ -1,0 +1,43 @@
+"""The partner's part of a case (``CaseRight.VIEW_REFERRAL``): what the care measure their
+institution runs needs, and the notes shared with them; never the facts reported."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases import actions
+from cases.forms import PartnerNoteForm
+from cases.models import Case, State
+from cases.rules import CaseRight, partner_institutions
+from cases.views.actions import record_view, submit
+from cases.views.notes import visible_notes
+from organisation import policy
+
+
+def partner_page(request, case: Case, form: PartnerNoteForm | None = None, status: int = 200):
+    record_view(request, case, accès="partenaire")
+    may_write = case.state != State.CLOSED
+    return render(request, "cases/case_partner.html", {
+        "case": case,
+        "person": case.person,
+        "age": case.person.age(timezone.localdate()),
+        "relatives": case.relatives.all(),
+        "measures": case.care_measures.filter(institution_id__in=partner_institutions(request.user, case))
+        .select_related("institution"),
+        "notes": visible_notes(request.user, case, partner=True),
+        "note_form": form or (PartnerNoteForm(case=case) if may_write else None),
+    }, status=status)
+
+
+@require_POST
+def partner_note(request, pk: int):
+    case = policy.get_or_404(request.user, CaseRight.PARTNER_NOTE,
+                             Case.objects.select_related("departement__cell", "person"), pk=pk)
+    form = PartnerNoteForm(request.POST, request.FILES, case=case)
+    if submit(request, form, "Note", lambda data: actions.add_note(request.user, case, **data)):
+        return redirect("cases:detail", pk=case.pk)
+    if not form.errors:  # refused by the entry point: its message says why
+        return redirect("cases:detail", pk=case.pk)
+    messages.error(request, "La note n'est pas enregistrée : corrigez les champs signalés.")
+    return partner_page(request, case, form, status=400)
