@@ -14,4 +14,5 @@ events.register({
     "intake.api_call": "Appel de l'API de réception",
     "intake.api_refused": "Appel de l'API refusé",
     "intake.import": "Import de signalements depuis un tableur",
+    "intake.import_preview": "Aperçu d'un import de signalements",
 }, render)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("mot-de-passe/<uidb64>/<token>/", views.InvitationPasswordView.as_view(), name="password_reset_confirm"),
     path("mot-de-passe/enregistre/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("cellules/", include("organisation.urls")),
+    path("signalements/import/", include("intake.urls")),  # a cellule's spreadsheet (intake/)
     path("signalements/", include("cases.urls")),
     path("taches/", include("workflows.urls")),
     path("audit/", include("inspection.urls")),

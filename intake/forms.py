@@ -1,0 +1,52 @@
+"""The spreadsheet import's forms: the upload, size-limited and of the template's two types only,
+and the confirmation, which carries the rows of the dry run signed (nothing stored in between)."""
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+from project.forms import BaseForm
+
+TYPES = {".csv": {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"},
+         ".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream",
+                   "application/zip"}}
+SIGNED_FOR = 3600  # seconds a dry run may wait for its confirmation
+
+
+class UploadForm(BaseForm):
+    spreadsheet = forms.FileField(label="Tableur des signalements (CSV ou XLSX)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["spreadsheet"].help_text = (f"Le modèle rempli, {settings.INTAKE_IMPORT_MAX_BYTES // 2**20} Mo "
+                                                "au plus. Rien n'est enregistré avant votre confirmation.")
+
+    def clean_spreadsheet(self):
+        upload = self.cleaned_data["spreadsheet"]
+        extension = next((e for e in TYPES if upload.name.lower().endswith(e)), None)
+        if extension is None:
+            raise forms.ValidationError("Seuls les fichiers CSV (.csv) et XLSX (.xlsx) sont acceptés.")
+        content_type = (upload.content_type or "").split(";")[0].strip().lower()
+        if content_type not in TYPES[extension]:
+            raise forms.ValidationError(f"Le type du fichier ({content_type or 'inconnu'}) ne correspond pas à un "
+                                        f"fichier {extension}.")
+        if upload.size > settings.INTAKE_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(f"Fichier trop volumineux : {settings.INTAKE_IMPORT_MAX_BYTES // 2**20} Mo "
+                                        "au plus.")
+        return upload
+
+
+def sign(rows: list[dict], file_name: str, user, cell) -> str:
+    return signing.dumps({"rows": rows, "file": file_name}, salt=_salt(user, cell), compress=True)
+
+
+def unsign(value: str, user, cell) -> dict | None:
+    """The dry run's rows, if this user signed them for this cellule within the hour; None otherwise."""
+    try:
+        return signing.loads(value, salt=_salt(user, cell), max_age=SIGNED_FOR)
+    except signing.BadSignature:
+        return None
+
+
+def _salt(user, cell) -> str:
+    return f"intake.import:{user.pk}:{cell.pk}"
