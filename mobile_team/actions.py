@@ -113,7 +113,7 @@ def decline(actor, request: MobileTeamRequest, *, reason: str) -> MobileTeamRequ
         request.decline()
         request.handled_by, request.decline_reason, request.answer_unread = actor, reason, True
         _back_to_care(actor, case, request, Outcome.DECLINED, reason, done=TaskType.HANDLE_REQUEST)
-        _record("mobile_request.decline", actor, request, motif=reason)
+        _record("mobile_request.decline", actor, request)  # the reason stays on the request
         notify_coordinators_of_answer(request, f"L'équipe mobile a décliné la demande : {reason}")
     return request
 
@@ -132,7 +132,7 @@ def schedule(actor, request: MobileTeamRequest, *, scheduled_at: datetime.dateti
         validate(request)
         request.save()
         tasks.sync(case, actor, done=TaskType.SCHEDULE_INTERVENTION)
-        _record("mobile_request.schedule", actor, request, date=scheduled_at.isoformat(), lieu=place)
+        _record("mobile_request.schedule", actor, request, date=scheduled_at.isoformat())
         notify_coordinators_of_answer(
             request, f"Intervention prévue le {timezone.localtime(scheduled_at):%d/%m/%Y à %H:%M}, {place}.")
     return request
@@ -221,7 +221,7 @@ def mark_read(actor, request: MobileTeamRequest) -> list[int]:
 def _announce_withdrawal(actor, request: MobileTeamRequest, reason: str) -> None:
     """Every withdrawal is recorded and told to the team, whether the coordinators withdrew the
     request or closed the case."""
-    _record("mobile_request.withdraw", actor, request, motif=reason)
+    _record("mobile_request.withdraw", actor, request)  # the reason stays on the request
     notify_team_of_withdrawal(request, reason)
 
 

@@ -41,7 +41,7 @@ def transfer(actor, case: Case, *, destination: Departement, note: str) -> CaseT
                                 "de destination.")
         request = CaseTransfer.objects.create(case=case, destination=destination, note=note, requested_by=actor)
         tasks.sync(case, actor)
-        _record_both(("case.transfer_request", "case.transfer_incoming"), actor, request, note=note)
+        _record_both(("case.transfer_request", "case.transfer_incoming"), actor, request)
         notify_transfer_requested(request)
     return request
 
@@ -63,7 +63,7 @@ def accept_transfer(actor, request: CaseTransfer) -> Case:
         request.save()
         tasks.sync(case, actor, done=TaskType.ACCEPT_TRANSFER)
         record_transition("transfer", actor, case, before, destination=request.destination.code,
-                          nouveau=request.new_case.reference, note=request.note)
+                          nouveau=request.new_case.reference)
         record("case.intake", actor, request.new_case, origine=case.source, transféré_depuis=case.reference)
         notify_transfer_decided(request)
     return request.new_case
@@ -77,7 +77,7 @@ def refuse_transfer(actor, request: CaseTransfer, *, reason: str) -> CaseTransfe
         request.status, request.refusal_reason = CaseTransfer.Status.REFUSED, reason
         request.save()
         tasks.sync(case, actor, done=TaskType.ACCEPT_TRANSFER)
-        _record_both(("case.transfer_refused", "case.transfer_refuse"), actor, request, motif=reason)
+        _record_both(("case.transfer_refused", "case.transfer_refuse"), actor, request)
         notify_transfer_decided(request)
     return request
 
