@@ -6,11 +6,13 @@ institution runs a care measure under way on the case (the orientation to a part
 adhesion or why none is needed) sees the partner's part of it (``VIEW_REFERRAL``): the young person's
 identity, the relatives and their contact details, the measures of their institution and the notes
 shared with them; never the facts reported nor the cellule's other notes; until the measure ends.
+A case transferred to another département went with its file: the receiving cellule reads it from
+the case opened there; the sending one keeps a tombstone (``VIEW_TOMBSTONE``); inspectors still read it.
 """
 
 import enum
 
-from cases.models import Case, CaseNote, CaseTransfer, Visibility
+from cases.models import Case, CaseNote, CaseTransfer, ClosureReason, Visibility
 from organisation.models import Cell, Role
 from organisation.policy import rule, scope
 from workflows.models import TaskType
@@ -34,6 +36,7 @@ class CaseRight(enum.StrEnum):
     DECIDE_TRANSFER = "decide_transfer"  # on a transfer, by the receiving coordinators
     VIEW_REFERRAL = "view_referral"  # the partner's part of the case
     PARTNER_NOTE = "partner_note"  # a note of the partner to the referent and coordinators, or named members
+    VIEW_TOMBSTONE = "view_tombstone"  # what the sending cellule keeps of a case it transferred
 
 
 # Case rights for the coordinators of the case's cellule only.
@@ -79,8 +82,17 @@ def _partner(user, right: str, case) -> bool:
     return isinstance(case, Case) and is_partner(user, case)
 
 
+@rule(CaseRight.VIEW_TOMBSTONE)
+def _tombstone(user, right: str, case) -> bool:
+    return isinstance(case, Case) and transferred(case) and (coordinates(user, case) or is_referent(user, case))
+
+
+def transferred(case: Case) -> bool:
+    return case.closure_reason == ClosureReason.TRANSFERRED
+
+
 @rule(*(set(CaseRight) - {CaseRight.INTAKE, CaseRight.DECIDE_TRANSFER, CaseRight.VIEW_REFERRAL,
-                          CaseRight.PARTNER_NOTE}))
+                          CaseRight.PARTNER_NOTE, CaseRight.VIEW_TOMBSTONE}))
 def _on_case(user, right: str, case) -> bool:
     if not isinstance(case, Case):
         return False
@@ -88,6 +100,8 @@ def _on_case(user, right: str, case) -> bool:
         return coordinates(user, case)
     s = scope(user)
     match right:
+        case CaseRight.VIEW_CASE if transferred(case):  # the file went with it
+            return any(case.reviewed_by(mandate) for mandate in s.mandates)
         case CaseRight.VIEW_CASE:
             return (coordinates(user, case) or is_referent(user, case)
                     or any(case.reviewed_by(mandate) for mandate in s.mandates)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import actions, cases, intake, notes, partner, transfers
+from cases.views import actions, cases, intake, limited, notes, transfers
 
 app_name = "cases"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("transferts/<int:pk>/", transfers.transfer, name="transfer"),
     path("<int:pk>/", cases.case_detail, name="detail"),
     path("<int:pk>/motif/", cases.motive, name="motive"),
-    path("<int:pk>/note-partenaire/", partner.partner_note, name="partner_note"),
+    path("<int:pk>/note-partenaire/", limited.partner_note, name="partner_note"),
     path("<int:pk>/pieces-jointes/<int:attachment>/", notes.attachment, name="attachment"),
     path("<int:pk>/<slug:slug>/", actions.case_action, name="action"),
     path("<int:pk>/<slug:slug>/<int:target>/", actions.case_action, name="record_action"),

@@ -189,6 +189,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 and self.received_on <= mandate.reviews_until
                 and (self.closed_on is None or self.closed_on >= mandate.reviews_from))
 
+    def origins(self) -> list["Case"]:
+        """The cases this one continues after transfers, nearest first: their file came with it."""
+        chain, origin = [], self.transferred_from
+        while origin is not None and origin not in chain and origin != self:
+            chain.append(origin)
+            origin = origin.transferred_from
+        return chain
+
     # --- the lifecycle (BRIEF §3) -------------------------------------------------------------
 
     @transition(field=state, source=State.RECEIVED, target=State.FAMILY_CONTACTED)

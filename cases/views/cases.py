@@ -13,10 +13,10 @@ import audit
 from audit.models import Event
 from cases.forms import MotiveForm, NoteForm
 from cases.models import Case, Source, State
-from cases.rules import CaseRight, automatic_motive, needs_motive
+from cases.rules import CaseRight, automatic_motive, needs_motive, sees_note
 from cases.views.actions import MOTIVES_KEY, PANELS, available_actions, record_view, remember_motive
+from cases.views.limited import limited_page
 from cases.views.notes import visible_notes
-from cases.views.partner import partner_page
 from organisation import policy
 from organisation.models import Membership, Role
 from workflows.models import CaseTask
@@ -106,13 +106,28 @@ def case_events(case, count: int = 100):
     return events.order_by("-time", "-id")[:count]
 
 
+def before_transfer(user, case: Case) -> list[dict]:
+    """The file of the cases this one continues (``Case.origins``): what came with the transfer, as
+    the reader of this case sees it (``VIEW_CASE`` on it, checked by the caller)."""
+    return [{
+        "case": origin,
+        "contacts": origin.family_contacts.select_related("by"),
+        "consents": origin.consents.all(),
+        "measures": origin.care_measures.select_related("institution"),
+        "followups": origin.followups.select_related("by"),
+        "notes": [note for note in origin.notes.select_related("author").prefetch_related("named", "attachments")
+                  if sees_note(user, note, case)],
+        "timeline": case_events(origin),
+    } for origin in case.origins()]
+
+
 def case_detail(request, pk: int):
     case = policy.get_or_404(
-        request.user, (CaseRight.VIEW_CASE, CaseRight.VIEW_REFERRAL),
+        request.user, (CaseRight.VIEW_CASE, CaseRight.VIEW_REFERRAL, CaseRight.VIEW_TOMBSTONE),
         Case.objects.select_related("departement", "person", "referent", "transferred_from"), pk=pk,
     )
     if not policy.can(request.user, CaseRight.VIEW_CASE, case):
-        return partner_page(request, case)
+        return limited_page(request, case)
     motive = motive_for(request, case)
     if motive is None:
         return redirect(f"{reverse('cases:motive', args=[case.pk])}")
@@ -132,7 +147,8 @@ def case_detail(request, pk: int):
         "open_tasks": open_tasks,
         # A coordinator may put back in the queue a task a member took from it (workflows.rules).
         "releasable": {t.pk for t in open_tasks if policy.can(request.user, TaskRight.RELEASE_TASK, t)},
-        "transfers": case.transfers.all(),
+        "transfer_requests": case.transfer_requests.select_related("destination"),
+        "before_transfer": before_transfer(request.user, case),
         "panels": [(panel.template, panel.context(request.user, case)) for panel in PANELS],
         "timeline": timeline,
         "actions": available_actions(request.user, case),

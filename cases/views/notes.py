@@ -25,7 +25,7 @@ def attachment(request, pk: int, attachment: int):
     partner = not policy.can(request.user, CaseRight.VIEW_CASE, case)
     try:
         file = NoteAttachment.objects.select_related("note").prefetch_related("note__named").get(
-            pk=attachment, note__case=case)
+            pk=attachment, note__case__in=[case, *case.origins()])  # the file that came with a transfer too
     except NoteAttachment.DoesNotExist:
         raise Http404("Pièce jointe introuvable.") from None
     if not sees_note(request.user, file.note, case, partner=partner):

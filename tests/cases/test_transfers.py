@@ -105,3 +105,54 @@ def test_bad_input_changes_nothing(client, personas, requested, data):
     assert decide(client, personas.coord_b, transfer, data).status_code == 400
     transfer.refresh_from_db()
     assert transfer.status == "pending"
+
+
+def test_the_file_follows_the_case_and_the_sending_cellule_keeps_a_tombstone(client, personas, requested):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases import actions
+
+    case, transfer = requested
+    note = actions.add_note(personas.member_a, case, text="Rencontre avec la mère au collège.", visibility="cellule",
+                            attachments=[SimpleUploadedFile("bilan.pdf", b"%PDF-1.4\n%%EOF\n")])
+    named = actions.add_note(personas.coord_a, case, text="Pour le seul membre désigné.", visibility="named",
+                             named=[personas.member_a])
+    decide(client, personas.coord_b, transfer, {"decision": "accept"})
+    new = Case.objects.get(transferred_from=case)
+    page = client.get(reverse("cases:detail", args=[new.pk])).content.decode()
+    assert f"Avant le transfert : signalement {case.reference}" in page
+    for kept in ("Rencontre avec la mère au collège.", "bilan.pdf", "Accompagnement social", "Famille jointe",
+                 "Jeune : donnée", "Pour le seul membre désigné."):
+        assert kept in page, kept  # the receiving coordinators read every note, as those of the case
+    url = reverse("cases:attachment", args=[new.pk, note.attachments.get().pk])
+    assert client.get(url).status_code == 200
+    # A member of the receiving cellule holding one of its tasks reads the cellule's notes, not the named one.
+    task = new.tasks.open().get()
+    task.owner = personas.member_b
+    task.save()
+    client.force_login(personas.member_b)
+    page = client.get(reverse("cases:detail", args=[new.pk])).content.decode()
+    assert "Rencontre avec la mère" in page and named.text not in page
+    # The sending cellule keeps a tombstone: where it went, no file.
+    for user in (personas.coord_a, personas.member_a):
+        client.force_login(user)
+        response = client.get(reverse("cases:detail", args=[case.pk]))
+        text = response.content.decode()
+        assert response.status_code == 200 and "reçu sous la référence " + new.reference in text
+        assert "Rencontre avec la mère" not in text and "Propos" not in text and "bilan.pdf" not in text
+        assert client.get(reverse("cases:attachment", args=[case.pk, note.attachments.get().pk])).status_code == 404
+        assert client.get(reverse("cases:action", args=[case.pk, "rouvrir"])).status_code == 404
+    # The inspector under mandate still reads the whole closed case.
+    client.force_login(personas.inspector)
+    assert "Rencontre avec la mère" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+
+def test_the_sending_case_page_shows_a_pending_then_refused_transfer(client, personas, requested):
+    case, transfer = requested
+    client.force_login(personas.coord_a)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "En attente de la cellule de destination" in page
+    decide(client, personas.coord_b, transfer, {"decision": "refuse", "reason": "Pas de domicile ici."})
+    client.force_login(personas.coord_a)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "refusé le" in page and "Pas de domicile ici." in page

@@ -1,5 +1,6 @@
-"""The partner's part of a case (``CaseRight.VIEW_REFERRAL``): what the care measure their
-institution runs needs, and the notes shared with them; never the facts reported."""
+"""The limited views of a case: the partner's part (``CaseRight.VIEW_REFERRAL``), what the care
+measure their institution runs needs and the notes shared with them, never the facts reported; and
+the tombstone a transfer leaves to the sending cellule (``CaseRight.VIEW_TOMBSTONE``)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -13,6 +14,21 @@ from cases.rules import CaseRight, partner_institutions
 from cases.views.actions import record_view, submit
 from cases.views.notes import visible_notes
 from organisation import policy
+
+
+def limited_page(request, case: Case):
+    """For whoever may open the case (one of the rights, checked by the caller) but not whole."""
+    if policy.can(request.user, CaseRight.VIEW_TOMBSTONE, case):
+        return tombstone_page(request, case)
+    return partner_page(request, case)
+
+
+def tombstone_page(request, case: Case):
+    record_view(request, case, accès="trace du transfert")
+    return render(request, "cases/case_tombstone.html", {
+        "case": case,
+        "transfers": case.transfer_requests.select_related("destination", "new_case", "requested_by", "decided_by"),
+    })
 
 
 def partner_page(request, case: Case, form: PartnerNoteForm | None = None, status: int = 200):
