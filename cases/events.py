@@ -40,6 +40,8 @@ def render(details: dict) -> str:
         text += f" — Référent : {events.value(referent.get('avant'))} → {events.value(referent.get('après'))}"
     if details.get("tâches"):
         text += f" — Tâches confiées au nouveau référent : {', '.join(details['tâches'])}"
+    if details.get("doublons_écartés"):
+        text += f" — Autre jeune que celui de : {', '.join(details['doublons_écartés'])}"
     return text + events.changes(details, FIELDS)
 
 

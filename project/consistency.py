@@ -4,7 +4,7 @@ on the demo, on a generated national set (``project.national``), on a restored b
 Each check returns the cases (or rows) that break it; an empty result everywhere is the proof.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
 from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Q, Subquery
@@ -12,7 +12,18 @@ from django.db.models.functions import Cast
 
 from audit import sealer, verification
 from audit.models import Event
-from cases.models import CareMeasure, Case, CaseCounter, CaseTransfer, FamilyContact, Person, Relative, State
+from cases.models import (
+    CareMeasure,
+    Case,
+    CaseCounter,
+    CaseTransfer,
+    FamilyContact,
+    Person,
+    Relative,
+    SearchToken,
+    State,
+)
+from cases.names import phonetic, search_tokens
 from workflows.models import CaseProcess, CaseTask, TaskType
 from workflows.tasks import expected
 
@@ -128,6 +139,22 @@ def _audit_chain() -> Iterator[str]:
     result = verification.verify()
     if not result.ok:
         yield str(result.broken)
+
+
+@check("les clés de rapprochement et de recherche du jeune suivent ses nom, prénom et commune")
+def _person_keys() -> Iterator[str]:
+    for first in range(0, (Person.objects.aggregate(top=Max("pk"))["top"] or 0) + 1, BATCH):
+        tokens = defaultdict(set)
+        batch = SearchToken.objects.filter(person_id__gte=first, person_id__lt=first + BATCH)
+        for person_id, token in batch.values_list("person_id", "token"):
+            tokens[person_id].add(token)
+        people = Person.objects.filter(pk__gte=first, pk__lt=first + BATCH).select_related("case").only(
+            "last_name", "first_name", "commune", "phonetic_last", "phonetic_first", "case__reference")
+        for person in people:
+            keys = (person.phonetic_last, person.phonetic_first, tokens[person.pk])
+            if keys != (phonetic(person.last_name), phonetic(person.first_name),
+                        search_tokens(person.last_name, person.first_name, person.commune)):
+                yield person.case.reference
 
 
 def run(limit: int = 10) -> list[tuple[str, int, list[str]]]:

@@ -24,9 +24,11 @@ from workflows.notifications import link
 
 
 def intake(actor, cell: Cell, *, source: str, received_on: datetime.date, facts: str, orientation_note: str = "",
-           person: dict, relatives: list[dict] = (), source_reference: str = "") -> Case:
+           person: dict, relatives: list[dict] = (), source_reference: str = "", dismissed: list[str] = ()) -> Case:
     """Register a signalement in the cellule's département: the case, its young person, relatives.
-    ``source_reference``: the source's own file number (the CNAPR's), by which a retried call is known."""
+    ``source_reference``: the source's own file number (the CNAPR's), by which a retried call is known.
+    ``dismissed``: the references of the cases the user was shown as possibly the same young person
+    and judged another person (``cases.matching``), kept in the trail with the intake."""
     policy.require(actor, CaseRight.INTAKE, cell)
     _check_received_on(received_on)
     case = Case(departement=cell.departement, source=source, received_on=received_on, facts=facts,
@@ -39,7 +41,8 @@ def intake(actor, cell: Cell, *, source: str, received_on: datetime.date, facts:
         validate(relative, exclude=["case"])
     with transaction.atomic():
         create(case, young, proches)
-        record("case.intake", actor, case, origine=case.source, proches=len(proches))
+        record("case.intake", actor, case, origine=case.source, proches=len(proches),
+               **({"doublons_écartés": list(dismissed)} if dismissed else {}))
     return case
 
 

@@ -63,6 +63,8 @@ class Person(models.Model):
     def save(self, *args, **kwargs) -> None:
         """With the match keys and, when the names or the commune changed, the search tokens."""
         self.phonetic_last, self.phonetic_first = phonetic(self.last_name), phonetic(self.first_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "phonetic_last", "phonetic_first"}
         super().save(*args, **kwargs)
         if getattr(self, "_indexed", None) != self._words():
             self.search_tokens.all().delete()

@@ -23,43 +23,44 @@ def intake(request):
     form = IntakeForm(request.POST if request.method == "POST" else None)
     context = {"form": form, "cell": cell}
     if request.method == "POST" and form.is_valid():
+        candidates, elsewhere = _candidates(request, cell, form)
         decision = request.POST.get("decision", "")
         # A decision holds for the identity it was given on: changed names or birth date are checked again.
-        confirmed = bool(decision) and request.POST.get("checked") == form.fingerprint()
-        if not confirmed:
-            context.update(_duplicates(request, cell, form))
-            if context["candidates"] or context["elsewhere"]:
-                return render(request, "cases/intake.html", context)
+        if not (decision and request.POST.get("checked") == form.fingerprint()):
+            if candidates or elsewhere:
+                audit.record("case.duplicate_check", departement=cell.departement.code,
+                             details={"signalements": [c.case.reference for c in candidates], "ailleurs": elsewhere})
+                return render(request, "cases/intake.html", {**context, **_asked(form, candidates, elsewhere)})
             decision = NEW
-        done = _decided(request, cell, form, decision)
+        done = _decided(request, cell, form, decision, dismissed=[c.case.reference for c in candidates])
         if done:
             return done
-        if "candidates" not in context:
-            context.update(_duplicates(request, cell, form))
+        if candidates or elsewhere:
+            context.update(_asked(form, candidates, elsewhere))
     return render(request, "cases/intake.html", context, status=400 if request.method == "POST" else 200)
 
 
-def _duplicates(request, cell, form: IntakeForm) -> dict:
+def _candidates(request, cell, form: IntakeForm) -> tuple[list, bool]:
     """The cases of the cellule the user may see whose young person may be this one, and whether one
-    exists elsewhere (only that). Showing them is a read of those cases, recorded."""
+    exists elsewhere (only that)."""
     person = {name: form.cleaned_data[f"person_{name}"] for name in ("last_name", "first_name", "birth_date")}
     found = matching.find_candidates(cell.departement, **person)
     visible = set(Case.objects.visible_to(request.user).filter(pk__in=[c.case.pk for c in found])
                   .values_list("pk", flat=True))
-    candidates = [c for c in found if c.case.pk in visible]
-    elsewhere = matching.exists_elsewhere(cell.departement, **person)
-    if candidates or elsewhere:
-        audit.record("case.duplicate_check", departement=cell.departement.code,
-                     details={"signalements": [c.case.reference for c in candidates], "ailleurs": elsewhere})
+    return [c for c in found if c.case.pk in visible], matching.exists_elsewhere(cell.departement, **person)
+
+
+def _asked(form: IntakeForm, candidates: list, elsewhere: bool) -> dict:
     return {"candidates": candidates, "elsewhere": elsewhere, "checked": form.fingerprint(), "closed": State.CLOSED}
 
 
-def _decided(request, cell, form: IntakeForm, decision: str):
-    """Open a new case, or record the signalement on the case chosen; the redirect, or None when the
-    input was refused (the errors are on the form)."""
+def _decided(request, cell, form: IntakeForm, decision: str, dismissed: list[str]):
+    """Open a new case (another young person than those of the cases ``dismissed``), or record the
+    signalement on the case chosen; the redirect, or None when the input was refused (the errors are
+    on the form)."""
     try:
         if decision == NEW:
-            case = actions.intake(request.user, cell, **form.entry_point_arguments())
+            case = actions.intake(request.user, cell, **form.entry_point_arguments(), dismissed=dismissed)
             messages.success(request, f"Signalement {case.reference} enregistré.")
             return redirect("cases:detail", pk=case.pk)
         if not decision.isdigit():

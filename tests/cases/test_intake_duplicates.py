@@ -62,6 +62,8 @@ def test_the_same_girl_twice_is_shown_then_confirmed_as_another_person_once(coor
     response = coordinator.post(URL, form(person_last_name="NDIAYE LEFEVRE", person_first_name="eloise",
                                           decision="new", checked=checked(page)))
     assert response.status_code == 302 and Case.objects.count() == 2
+    intake = Event.objects.get(action="case.intake", object_id=str(Case.objects.latest("pk").pk))
+    assert intake.details["doublons_écartés"] == [followed.reference]
 
 
 def test_linking_records_the_signalement_on_the_followed_case_and_tells_its_referent(

@@ -170,6 +170,8 @@ def requested_mandate(p) -> Mandate:
 
 ENTRY_POINTS = {
     "intake": (lambda p, c: CaseFactory(coordinator=p.coord_a), "case.intake"),
+    "add_signalement": (lambda p, c: actions.add_signalement(p.coord_a, c.case, source="ems", received_on=TODAY,
+                                                             facts="Nouveaux propos."), "case.signalement_add"),
     "record_family_contact": (lambda p, c: actions.record_family_contact(
         p.coord_a, c.case, on=TODAY, channel="phone", outcome="unreachable"), "case.family_contact"),
     "assign": (lambda p, c: actions.assign(p.coord_a, CaseFactory(coordinator=p.coord_a, family_contacted=True),
