@@ -24,3 +24,14 @@ def diff(before: dict, after: dict) -> dict:
         for name, value in after.items()
         if before.get(name) != value
     }
+
+
+def masked(changes: dict, fields: set[str]) -> dict:
+    """``changes`` with the values of ``fields`` replaced by whether they were given: the trail
+    says that a name or an address changed, never what it is (it outlives the data it is about)."""
+
+    def hidden(value) -> str:
+        return "(vide)" if value in (None, "") else "(renseigné)"
+
+    return {name: {"avant": hidden(change["avant"]), "après": hidden(change["après"])} if name in fields else change
+            for name, change in changes.items()}

@@ -147,7 +147,7 @@ def close(actor, case: Case, *, reason: str, note: str, measures_outcome: str = 
         case.closure_proposed = False
         case.save()
         tasks.sync(case, actor, done=TaskType.DECIDE_CLOSURE)
-        record_transition("close", actor, case, before, motif=reason, note=note)
+        record_transition("close", actor, case, before, motif=reason)  # the note stays on the case
     return case
 
 

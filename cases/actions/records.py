@@ -6,12 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audit.changes import diff, snapshot
+from audit.changes import diff, masked, snapshot
 from cases.actions.base import check_open, lock, record, validate
 from cases.models import CareMeasure, Case, Consent, Person, Relative, State
 from cases.rules import CaseRight
 from organisation.errors import ActionRefused
 
+# What identifies a young person or a relative: the trail names the field changed, the history keeps
+# the value, which the purge erases (retention.purge) while the trail outlives the case.
+IDENTIFYING = {"last_name", "first_name", "birth_date", "commune", "address", "phone", "email"}
 # What a mistyped measure may have corrected; its end goes through ``end_care_measure``.
 CORRECTABLE = {"modality", "beneficiary", "institution", "starts_on"}
 
@@ -132,7 +135,8 @@ def save_relative(actor, case: Case, relative: Relative | None = None, **fields)
             relative = Relative(case=case, **fields)
             validate(relative)
             relative.save()
-            record("case.relative_add", actor, case, proche=relative.pk, changements=diff({}, snapshot(relative)))
+            record("case.relative_add", actor, case, proche=relative.pk,
+                   changements=masked(diff({}, snapshot(relative)), IDENTIFYING))
         return relative
     if relative.case_id != case.pk:
         raise ActionRefused("Ce proche n'appartient pas à ce signalement.")
@@ -151,7 +155,7 @@ def _edit(actor, case: Case, instance, action: str, fields: dict, right: str = C
         changes = diff(before, snapshot(instance))
         if changes:
             instance.save()
-            record(action, actor, case, objet=instance.pk, changements=changes)
+            record(action, actor, case, objet=instance.pk, changements=masked(changes, IDENTIFYING))
     return instance
 
 
