@@ -23,6 +23,7 @@ from mobile_team import actions as mobile
 from organisation import actions as organisation
 from organisation.models import Departement, Institution, Mandate, Membership
 from organisation.policy import SYSTEM
+from outbox.queue import run_due
 from reporting import actions as reports
 from reporting.figures import Month
 from retention import actions as retention
@@ -168,6 +169,14 @@ def requested_mandate(p) -> Mandate:
         reviews_until=TODAY), Departement.objects.filter(code__in=["93", "69"]))
 
 
+def delivered(p):
+    """Last month's report sent, and its e-mail accepted by the mail server (the queue's worker)."""
+    report = reports.send(p.coord_a, reports.validate(p.coord_a, reports.current(p.coord_a, p.cell_a, MONTH_)))
+    run_due()
+    report.refresh_from_db()
+    return report
+
+
 ENTRY_POINTS = {
     "intake": (lambda p, c: CaseFactory(coordinator=p.coord_a), "case.intake"),
     "add_signalement": (lambda p, c: actions.add_signalement(p.coord_a, c.case, source="ems", received_on=TODAY,
@@ -269,8 +278,9 @@ ENTRY_POINTS = {
                  "report.validate"),
     "send": (lambda p, c: reports.send(p.coord_a, reports.validate(p.coord_a, reports.current(
         p.coord_a, p.cell_a, MONTH_))), "report.send"),
-    "correct": (lambda p, c: reports.correct(p.coord_a, reports.send(p.coord_a, reports.validate(
-        p.coord_a, reports.current(p.coord_a, p.cell_a, MONTH_)))), "report.correct"),
+    "correct": (lambda p, c: reports.correct(p.coord_a, delivered(p)), "report.correct"),
+    # The queue's answer once the mail server accepted the report's e-mail, recorded as the system's.
+    "delivered": (lambda p, c: delivered(p), "report.delivered"),
     "place_hold": (lambda p, c: retention.place_hold(p.coord_a, c.case, reason="Réquisition."),
                    "retention.hold_place"),
     "lift_hold": (lambda p, c: retention.lift_hold(p.coord_a, retention.place_hold(

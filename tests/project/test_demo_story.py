@@ -15,6 +15,7 @@ from django.utils import timezone
 from audit.models import Event
 from cases.models import CareMeasure, Case
 from organisation import policy
+from outbox.queue import run_due
 from reporting.models import MonthlyReport
 from tests.conftest import built_once
 from workflows.models import CaseTask
@@ -24,6 +25,7 @@ from workflows.models import CaseTask
 def demo(django_db_setup, django_db_blocker):
     with built_once(django_db_blocker), override_settings(DEMO=True):
         call_command("seed_demo", stdout=StringIO())
+        run_due()  # as the queue's worker: inside this module's transaction nothing sent at commit
         yield
 
 
