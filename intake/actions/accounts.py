@@ -21,7 +21,7 @@ from organisation.models import Departement
 NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,58}$")
 
 
-def actor_label(actor) -> str:
+def _actor_label(actor) -> str:
     """Who created or revoked an account, as the account keeps it."""
     if actor is policy.SYSTEM:
         return current().actor_label or "opérateur"
@@ -60,7 +60,7 @@ def create_account(actor, *, name: str, source: str, departement: Departement,
     with transaction.atomic():
         account = ServiceAccount.objects.create(
             name=f"api:{name}", source=source, departement=departement, key_id=key_id, digest=digest,
-            created_by=actor_label(actor), expires_at=timezone.now() + datetime.timedelta(days=days))
+            created_by=_actor_label(actor), expires_at=timezone.now() + datetime.timedelta(days=days))
         audit.record("intake.account_create", obj=account, actor=actor, departement=departement.code,
                      details={"compte": account.name, "origine": account.get_source_display(),
                               "expire_le": timezone.localtime(account.expires_at).date().isoformat()})
@@ -74,7 +74,7 @@ def revoke_account(actor, account: ServiceAccount) -> ServiceAccount:
         account = ServiceAccount.objects.select_for_update().get(pk=account.pk)
         if account.revoked_at is not None:
             raise ValidationError("Ce compte de service est déjà révoqué.")
-        account.revoked_at, account.revoked_by = timezone.now(), actor_label(actor)
+        account.revoked_at, account.revoked_by = timezone.now(), _actor_label(actor)
         account.save(update_fields=["revoked_at", "revoked_by"])
         audit.record("intake.account_revoke", obj=account, actor=actor, departement=account.departement.code,
                      details={"compte": account.name})

@@ -30,7 +30,7 @@ from organisation import policy
 PERSON_FIELDS = {"last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"}
 
 
-def digest(payload: dict) -> str:
+def _digest(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -40,7 +40,7 @@ def submit(account: ServiceAccount, payload: dict, idempotency_key: str = "", *,
     already given to the same one. Returns the status and the body; raises ``Problem`` otherwise."""
     cell = account.departement.cell
     policy.require(account, IntakeRight.SUBMIT, cell)
-    fingerprint = digest(payload)
+    fingerprint = _digest(payload)
     previous = _previous(account, payload["source_reference"], idempotency_key)
     if previous is not None:
         return _replay(previous, fingerprint, idempotency_key)

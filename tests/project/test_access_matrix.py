@@ -22,6 +22,7 @@ PEOPLE = ["coord_a", "member_a", "coord_b", "member_b", "mobile", "inspector", "
 ARGS = {
     "logout": lambda c: [], "workflows:claim": lambda c: [c.review.pk], "workflows:release": lambda c: [c.review.pk],
     "mobile_team:claim": lambda c: [c.request.pk], "mobile_team:message": lambda c: [c.request.pk],
+    "intake:confirm": lambda c: [],
     "cases:partner_note": lambda c: [c.case.pk],
     "admin:index": lambda c: [],
 }
@@ -51,6 +52,15 @@ EXPECTED = {
     "inspection:user_activity": "403/403 403/403 403/403 403/403 403/403 200/403 403/403 403/403 403/403 403/403 L/L",
     **dict.fromkeys(["legal:accessibility", "legal:cookies", "legal:notice", "legal:personal_data", "legal:sitemap"],
                     "200/405 200/405 200/405 200/405 200/405 200/403 200/405 200/405 200/405 200/405 200/405"),
+    "intake:import": "200/400 403/403 200/400 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
+    "intake:template": "200/405 403/405 200/405 403/405 403/405 403/403 403/405 403/405 403/405 403/405 L/L",
+    "intake:confirm": "405/302 405/403 405/302 405/403 405/403 405/403 405/403 405/403 405/403 405/403 L/L",
+    # The intake API: a token, never a session (401 without one); inspectors post nothing anywhere.
+    "intake_api:api-root": "404/404 404/404 404/404 404/404 404/404 404/403 404/404 404/404 404/404 404/404 404/404",
+    "intake_api:openapi-json": "200/405 200/405 200/405 200/405 200/405 200/403 "
+        "200/405 200/405 200/405 200/405 200/405",
+    "intake_api:submit": "405/401 405/401 405/401 405/401 405/401 405/403 405/401 405/401 405/401 405/401 405/401",
+    "intake_api:status": "401/405 401/405 401/405 401/405 401/405 401/403 401/405 401/405 401/405 401/405 401/405",
     "health": "200/405 200/405 200/405 200/405 200/405 200/403 200/405 200/405 200/405 200/405 200/405",
     "login": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 200/200 200/200 200/200",
     "logout": "405/L 405/L 405/L 405/L 405/L 405/L 405/L 405/L 405/L 405/L L/L",

@@ -19,6 +19,11 @@ from cases.rules import CaseRight
 from cellule import actions as cellule
 from cellule.models import SupportGroup
 from inspection import actions as inspection
+from intake.actions import accounts as intake_accounts
+from intake.actions import imports as intake_imports
+from intake.actions import submissions as intake_submissions
+from intake.demo import signalement as api_signalement
+from intake.schemas import SignalementIn
 from mobile_team import actions as mobile
 from organisation import actions as organisation
 from organisation.models import Departement, Institution, Mandate, Membership
@@ -90,11 +95,18 @@ PAGES = {
     "mandates": ("national", lambda c: [], None),  # staff names only; recorded all the same (mandate.list)
     "mandate_approve": ("national", lambda c: [Mandate.objects.order_by("pk").first().pk], None),
     "national:export": ("national", lambda c: [MONTH, "xlsx"], None),
+    "intake:import": ("coord_a", lambda c: [], None),  # the upload; its dry run records intake.import_preview
+    "intake:template": ("coord_a", lambda c: ["xlsx"], None),
+    # The intake API: a token, no session; each call is recorded as intake.api_call (tests/intake).
+    "intake_api:api-root": (None, lambda c: [], None),
+    "intake_api:openapi-json": (None, lambda c: [], None),
+    "intake_api:submit": (None, lambda c: [], None),
+    "intake_api:status": (None, lambda c: ["CNAPR-1"], None),
 }
 MONTH = datetime.date.today().strftime("%Y-%m")
 # Pages that only take a POST, checked with the entry points they call.
 POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim", "mobile_team:message",
-             "cases:partner_note"}
+             "cases:partner_note", "intake:confirm"}
 NAMES = sorted({name for _, name in walk() if name})
 
 
@@ -177,7 +189,23 @@ def delivered(p):
     return report
 
 
+def service_account(p, name: str = "cnapr-93", departement: str = "93"):
+    return intake_accounts.create_account(p.admin, name=name, source="cnapr",
+                                          departement=Departement.objects.get(code=departement))[0]
+
+
+IMPORTED_ROW = {"Origine": "CNAPR", "Reçu le": "02/03/2026", "Faits signalés": "Propos de rupture.", "Nom": "Durand",
+                "Prénom": "Léa", "Date de naissance": "17/05/2011", "Sexe": "f", "Commune": "Bobigny"}
+
+
 ENTRY_POINTS = {
+    "create_account": (lambda p, c: service_account(p), "intake.account_create"),
+    "revoke_account": (lambda p, c: intake_accounts.revoke_account(p.admin, service_account(p, "cnapr-69", "69")),
+                       "intake.account_revoke"),
+    "submit": (lambda p, c: intake_submissions.submit(service_account(p), SignalementIn(**api_signalement(
+        TODAY)).model_dump(), absolute=str), "case.intake"),
+    "import_rows": (lambda p, c: intake_imports.import_rows(p.coord_a, p.cell_a, [IMPORTED_ROW], dry_run=False),
+                    "intake.import"),
     "intake": (lambda p, c: CaseFactory(coordinator=p.coord_a), "case.intake"),
     "add_signalement": (lambda p, c: actions.add_signalement(p.coord_a, c.case, source="ems", received_on=TODAY,
                                                              facts="Nouveaux propos."), "case.signalement_add"),
@@ -311,6 +339,8 @@ def public_functions(module) -> set[str]:
 def test_every_entry_point_is_in_the_table():
     public = set(actions.__all__) | public_functions(organisation) | public_functions(cellule)
     public |= public_functions(mobile)
+    public |= public_functions(intake_accounts) | public_functions(intake_imports)
+    public |= public_functions(intake_submissions) - {"status_of"}  # status_of() reads
     public |= public_functions(reports) - {"current"}  # current() reads, or returns an unsaved draft
     public |= public_functions(inspection) | {"escalate"}  # workflows.escalation.due() only reads
     public |= public_functions(retention)

@@ -9,7 +9,9 @@ from tests.urls import walk
 
 # The login page, the pages of an invitation link (protected by its one-time token), the footer's legal pages.
 PUBLIC = {"login", "password_reset_confirm", "password_reset_complete", "legal:sitemap", "legal:accessibility",
-          "legal:notice", "legal:personal_data", "legal:cookies", "health"}
+          "legal:notice", "legal:personal_data", "legal:cookies", "health", "intake_api:openapi-json"}
+# The intake API: a token, never a session; without one, a problem detail (no login page).
+TOKEN = {"intake_api:api-root", "intake_api:submit", "intake_api:status"}
 URLS = sorted(set(walk()))
 
 
@@ -23,6 +25,10 @@ def test_the_walk_finds_the_product_and_admin_urls():
 def test_every_url_needs_login(client, db, path, name):
     for method in (client.get, client.post):
         response = method(path, follow=True)
+        if name in TOKEN:
+            assert response.status_code in (401, 404, 405), path
+            assert response["Content-Type"] == "application/problem+json", path
+            continue
         if name in PUBLIC:
             assert response.status_code in (200, 405), path  # a GET-only page answers a POST with 405
             continue
