@@ -19,6 +19,7 @@ class TaskRight(enum.StrEnum):
     RELEASE_TASK = "release_task"
     EXECUTE_TASK = "execute_task"
     ESCALATE_TASK = "escalate_task"
+    VIEW_CELLULE_TASKS = "view_cellule_tasks"  # the tasks the cellule's members hold, for its coordinators
 
 
 def holds_task(user, case, task_type: str | None = None) -> bool:
@@ -49,6 +50,11 @@ def _may_claim(s: Scope, task: CaseTask) -> bool:
 def _escalate(user, right: str, target) -> bool:
     """The daily job's (``workflows.escalation``), run as the system; never a person's."""
     return False
+
+
+@rule(TaskRight.VIEW_CELLULE_TASKS)
+def _cellule_tasks(user, right: str, target) -> bool:
+    return bool(scope(user).coordinated_departement_ids)
 
 
 @rule(TaskRight.CLAIM_TASK, TaskRight.RELEASE_TASK, TaskRight.EXECUTE_TASK)
@@ -91,3 +97,12 @@ def tasks_releasable_by(user) -> QuerySet[CaseTask]:
     cellule's members hold (the policy then says which may go back to the queue)."""
     held_in_cellule = Q(departement_id__in=scope(user).coordinated_departement_ids) & ~Q(flow_task_name__in=TEAM_TASKS)
     return tasks_visible_to(user) | CaseTask.objects.filter(held_in_cellule)
+
+
+def tasks_held_in_cellule(user) -> QuerySet[CaseTask]:
+    """The open tasks someone holds in the cellules the user coordinates (``VIEW_CELLULE_TASKS``):
+    who is late, what was escalated, what a coordinator may put back in the queue."""
+    return CaseTask.objects.filter(departement_id__in=scope(user).coordinated_departement_ids,
+                                   listed_owner__isnull=False,
+                                   listed_status__in=[STATUS.ASSIGNED, STATUS.STARTED]).exclude(
+        flow_task_name__in=TEAM_TASKS)

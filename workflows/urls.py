@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.task_list, {"tab": "mine"}, name="inbox"),
     path("file/", views.task_list, {"tab": "queue"}, name="queue"),
     path("terminees/", views.task_list, {"tab": "done"}, name="done"),
+    path("cellule/", views.task_list, {"tab": "cellule"}, name="cellule"),
     path("<int:pk>/", task_view.task_detail, name="task"),
     path("<int:pk>/prendre/", views.claim, name="claim"),
     path("<int:pk>/rendre/", views.release, name="release"),

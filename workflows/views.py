@@ -1,4 +1,5 @@
-"""The inbox: my tasks, my team's queue (claim, release) and the tasks I finished."""
+"""The inbox: my tasks, my team's queue (claim, release), the tasks I finished and, for the coordinators,
+those the cellule's members hold (late, escalated, to put back in the queue)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -8,10 +9,11 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.status import STATUS
 
 import audit
+from organisation import policy
 from organisation.errors import ActionRefused
 from workflows import tasks
 from workflows.models import OPEN_STATUSES, TEAM_TASKS, TaskType
-from workflows.rules import tasks_releasable_by, tasks_visible_to
+from workflows.rules import TaskRight, tasks_held_in_cellule, tasks_releasable_by, tasks_visible_to
 from workflows.task_view import TASK_ACTION, finished_message, visible_task
 
 PAGE_SIZE = 25
@@ -19,13 +21,19 @@ TABS = {
     "mine": "Mes tâches",
     "queue": "File de mon équipe",
     "done": "Terminées",
+    "cellule": "Tâches de la cellule",  # for its coordinators: held by the members
 }
 
 
 def _tasks(request, tab: str):
     # The mobile team's tasks are worked in its own portal, which shows the request, never the case.
     found = tasks_visible_to(request.user).exclude(flow_task_name__in=TEAM_TASKS)
-    if tab == "mine":
+    if tab == "cellule":
+        policy.require(request.user, TaskRight.VIEW_CELLULE_TASKS)
+        found = tasks_held_in_cellule(request.user)
+        if request.GET.get("signalees") == "1":
+            found = found.filter(escalated_on__isnull=False)
+    elif tab == "mine":
         found = found.filter(listed_owner=request.user, listed_status__in=[STATUS.ASSIGNED, STATUS.STARTED])
     elif tab == "queue":
         # Free tasks the policy lets the user claim (tasks_visible_to shows no one else's free task).
@@ -50,8 +58,11 @@ def task_list(request, tab: str = "mine"):
     shown = [task.case.reference for task in page]
     for code in sorted({task.case.departement.code for task in page}):
         audit.record("task.list", departement=code, details={"liste": tab, "signalements": shown})
+    coordinator = policy.can(request.user, TaskRight.VIEW_CELLULE_TASKS)
     return render(request, "workflows/task_list.html", {
-        "page": page, "tab": tab, "tabs": TABS, "title": TABS[tab], "task_types": TaskType.choices,
+        "page": page, "tab": tab, "title": TABS[tab], "task_types": TaskType.choices,
+        "tabs": {key: label for key, label in TABS.items() if key != "cellule" or coordinator},
+        "releasable": {t.pk for t in page if tab == "cellule" and policy.can(request.user, TaskRight.RELEASE_TASK, t)},
         "query": request.GET, "today": timezone.localdate(),
     })
 

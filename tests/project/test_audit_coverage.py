@@ -66,6 +66,7 @@ PAGES = {
     "workflows:inbox": ("member_a", lambda c: [], "task.list"),
     "workflows:queue": ("coord_a", lambda c: [], "task.list"),
     "workflows:done": ("member_a", lambda c: [], "task.list"),
+    "workflows:cellule": ("coord_a", lambda c: [], "task.list"),
     "workflows:task": ("member_a", lambda c: [c.review.pk], None),  # redirects to the action page
     "inspection:search": ("inspector", lambda c: [], "audit.search"),
     "inspection:export_csv": ("inspector", lambda c: [], "export.audit_csv"),
@@ -181,14 +182,6 @@ def requested_mandate(p) -> Mandate:
         reviews_until=TODAY), Departement.objects.filter(code__in=["93", "69"]))
 
 
-def delivered(p):
-    """Last month's report sent, and its e-mail accepted by the mail server (the queue's worker)."""
-    report = reports.send(p.coord_a, reports.validate(p.coord_a, reports.current(p.coord_a, p.cell_a, MONTH_)))
-    run_due()
-    report.refresh_from_db()
-    return report
-
-
 def service_account(p, name: str = "cnapr-93", departement: str = "93"):
     return intake_accounts.create_account(p.admin, name=name, source="cnapr",
                                           departement=Departement.objects.get(code=departement))[0]
@@ -196,6 +189,14 @@ def service_account(p, name: str = "cnapr-93", departement: str = "93"):
 
 IMPORTED_ROW = {"Origine": "CNAPR", "Reçu le": "02/03/2026", "Faits signalés": "Propos de rupture.", "Nom": "Durand",
                 "Prénom": "Léa", "Date de naissance": "17/05/2011", "Sexe": "f", "Commune": "Bobigny"}
+
+
+def delivered(p):
+    """Last month's report sent, and its e-mail accepted by the mail server (the queue's worker)."""
+    report = reports.send(p.coord_a, reports.validate(p.coord_a, reports.current(p.coord_a, p.cell_a, MONTH_)))
+    run_due()
+    report.refresh_from_db()
+    return report
 
 
 ENTRY_POINTS = {
