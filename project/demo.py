@@ -19,6 +19,7 @@ from intake.demo import create_demo_intake
 from mobile_team import actions as mobile
 from mobile_team.models import MobileTeamRequest
 from organisation.models import Cell, Departement, Institution, Membership, Role
+from retention.demo import create_demo_retention
 from workflows import tasks
 
 FIRST_NAMES = {
@@ -258,6 +259,7 @@ def create_demo_cases() -> int:
             created += DemoCases(code).create()
     if created:
         create_demo_cellule_life()
+        create_demo_retention()  # a case under a legal hold, another past its retention period
     create_demo_intake()  # the CNAPR's service account and a signalement received through the API
     return created
 
