@@ -10,7 +10,7 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from cases.models import Case
+from cases.models import Case, StoredFile
 
 
 class MobileTeamRequest(ConcurrentTransitionMixin, models.Model):
@@ -159,3 +159,13 @@ class RequestMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Message n° {self.pk} sur la demande n° {self.request_id}"
+
+
+class MessageAttachment(StoredFile):
+    """A file joined to a message of the conversation: a report, a letter to the family."""
+
+    message = models.ForeignKey(RequestMessage, on_delete=models.PROTECT, related_name="attachments",
+                                verbose_name="message")
+
+    class Meta(StoredFile.Meta):
+        pass

@@ -7,7 +7,7 @@ from cases.models.case import (
     State,
 )
 from cases.models.followup import CareMeasure, FamilyContact, FollowUpNote
-from cases.models.notes import CaseNote, NoteAttachment, Visibility
+from cases.models.notes import CaseNote, NoteAttachment, StoredFile, Visibility
 from cases.models.people import Consent, Person, Relative, SearchToken, Sex, Situation
 from cases.models.signalement import CaseSignalement
 from cases.models.transfer import CaseTransfer
@@ -15,5 +15,5 @@ from cases.models.transfer import CaseTransfer
 __all__ = [
     "CareMeasure", "Case", "CaseCounter", "CaseNote", "CaseSignalement", "CaseTransfer", "ClosureReason", "Consent",
     "FamilyContact", "FollowUpNote", "NoContactReason", "NoteAttachment", "Person", "Relative", "SearchToken", "Sex",
-    "Situation", "Source", "State", "Visibility",
+    "Situation", "Source", "State", "StoredFile", "Visibility",
 ]

@@ -33,22 +33,32 @@ class CaseNote(models.Model):
         return f"Note du {timezone.localtime(self.written_at):%d/%m/%Y %H:%M}"
 
 
-class NoteAttachment(models.Model):
-    """A file joined to a note. The file lies under ``settings.ATTACHMENTS_ROOT`` under ``stored_name``,
-    a random name: the name the user gave is kept here only, cleaned, to be offered on download."""
+class StoredFile(models.Model):
+    """A file joined to a record. The file lies in the attachments' storage (``cases.attachments``)
+    under ``stored_name``, a random name: the name the user gave is kept here only, cleaned, to be
+    offered on download."""
 
-    note = models.ForeignKey(CaseNote, on_delete=models.PROTECT, related_name="attachments", verbose_name="note")
     original_name = models.CharField("nom du fichier", max_length=120)
     content_type = models.CharField("type", max_length=100)
     size = models.PositiveIntegerField("taille (octets)")
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
     stored_name = models.CharField("nom de stockage", max_length=64, unique=True, editable=False)
-    history = HistoricalRecords()
 
     class Meta:
+        abstract = True
         ordering = ["pk"]
         verbose_name = "pièce jointe"
         verbose_name_plural = "pièces jointes"
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class NoteAttachment(StoredFile):
+    """A file joined to a note."""
+
+    note = models.ForeignKey(CaseNote, on_delete=models.PROTECT, related_name="attachments", verbose_name="note")
+    history = HistoricalRecords()
+
+    class Meta(StoredFile.Meta):
+        pass
