@@ -36,8 +36,8 @@ def test_the_history_is_spread_over_the_last_months(demo, db):
     done = {timezone.localtime(t).date() for t in CaseTask.objects.filter(status="DONE")
             .values_list("finished", flat=True)}
     assert len(done) > 20
-    received = list(Case.objects.filter(departement__code="93").order_by("number").values_list("received_on",
-                                                                                                flat=True))
+    received = list(Case.objects.filter(departement__code="93").order_by("year", "number")
+                    .values_list("received_on", flat=True))
     assert received == sorted(received)  # numbers follow the order the signalements came in
     closed = Case.objects.filter(state="closed")
     assert closed and all(case.closed_on < today for case in closed)
