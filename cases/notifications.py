@@ -27,9 +27,10 @@ def notify_transfer_requested(request) -> None:
 
 
 def notify_transfer_decided(request) -> None:
-    """The sending cellule's coordinators learn the answer (and the reason of a refusal)."""
+    """The sending cellule's coordinators learn the answer; the reason of a refusal, a text its writer
+    may have named someone in, stays on the case page (an e-mail is kept outside the product)."""
     accepted = request.new_case_id is not None
-    answer = "accepté." if accepted else f"refusé, pour le motif suivant : {request.refusal_reason}"
+    answer = "accepté." if accepted else "refusé : le motif est indiqué sur la page du signalement."
     subject = f"[Cellule de suivi] Transfert {'accepté' if accepted else 'refusé'} — {request.case.reference}"
     body = (
         "Bonjour,\n\n"

@@ -76,7 +76,8 @@ def test_the_receiving_coordinator_refuses_with_a_reason_and_the_case_goes_on(cl
     assert (case.state, transfer.status, transfer.refusal_reason) == (State.IN_CARE, "refused", "Pas de domicile ici.")
     assert not CaseTask.objects.open().filter(case=case, flow_task_name=TaskType.ACCEPT_TRANSFER).exists()
     (mail,) = [m for m in mailoutbox if "refusé" in m.subject]
-    assert "Pas de domicile ici." in mail.body and personas.coord_a.email in mail.to
+    assert "motif est indiqué sur la page" in mail.body and personas.coord_a.email in mail.to
+    assert "Pas de domicile ici." not in mail.body  # on the case page only (issue 16, minimisation)
     # Decided: a second answer changes nothing.
     assert decide(client, personas.coord_b, transfer, {"decision": "accept"}).status_code == 400
     assert not Case.objects.filter(transferred_from=case).exists()

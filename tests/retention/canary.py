@@ -25,56 +25,61 @@ def phone(canary: str) -> str:
     return "06 " + " ".join(f"{sum(map(ord, canary)) % 100:02d}" for _ in range(4))
 
 
-def full_case(personas, canary: str, *, through_mobile_team: bool = True) -> Case:
+def full_case(personas, canary: str, *, through_mobile_team: bool = True, close: bool = True) -> Case:
     """Intake, relatives, contact, referent, care, review, note with a PDF, interview request, meeting
     decision, mobile team (request, schedule, report, messages both ways), a refused transfer, closure:
-    ``canary`` in every text a person could be named or described in."""
+    ``canary`` in every text a person could be named or described in, as ``{canary}-{what}``."""
     coord, referent = personas.coord_a, personas.member_a
     today = timezone.localdate()
-    relative = {"relation": "mother", "last_name": f"{canary}-Mère", "first_name": f"{canary}-Prénom",
-                "phone": phone(canary), "email": f"{canary.lower()}@example.org", "address": f"1 rue {canary}",
+    relative = {"relation": "mother", "last_name": f"{canary}-mere-nom", "first_name": f"{canary}-mere-prenom",
+                "phone": phone(canary), "email": f"{canary.lower()}-courriel@example.org",
+                "address": f"1 rue {canary}-proche-adresse",
                 "parental_authority": True}
-    case = actions.intake(coord, personas.cell_a, source="cnapr", received_on=today, facts=f"Faits {canary}",
-                          orientation_note=f"Orientation {canary}",
-                          person={"last_name": f"{canary}-Nom", "first_name": f"{canary}-Jeune",
+    case = actions.intake(coord, personas.cell_a, source="cnapr", received_on=today, facts=f"Faits {canary}-faits",
+                          orientation_note=f"Orientation {canary}-orientation",
+                          person={"last_name": f"{canary}-nom", "first_name": f"{canary}-prenom",
                                   "birth_date": today.replace(year=today.year - 15), "sex": "f",
-                                  "commune": f"{canary}-Ville", "address": f"2 allée {canary}"},
+                                  "commune": f"{canary}-ville", "address": f"2 allée {canary}-adresse"},
                           relatives=[relative])
-    actions.save_relative(coord, case, **{**relative, "relation": "father", "first_name": f"{canary}-Père"})
+    actions.save_relative(coord, case, **{**relative, "relation": "father", "first_name": f"{canary}-pere-prenom"})
     actions.record_family_contact(coord, case, on=today, channel="phone", outcome="reached",
-                                  note=f"Contact {canary}")
+                                  note=f"Contact {canary}-contact")
     actions.assign(coord, case, referent=referent)
     institution = InstitutionFactory(name="Association Sauvegarde", category="association",
                                      departement=personas.cell_a.departement)
     actions.start_care(referent, case, measure={"modality": "social", "beneficiary": "young_person",
                                                 "starts_on": today, "institution": institution,
                                                 "adhesion": "young_person"})
-    actions.complete_review(referent, case, note=f"Revue {canary}")
-    pdf = SimpleUploadedFile(f"{canary}.pdf", f"%PDF-1.4 {canary}".encode(), content_type="application/pdf")
-    actions.add_note(coord, case, text=f"Note {canary}", visibility="cellule", attachments=[pdf])
-    interview = cellule.record_interview_request(coord, case, with_whom="prefet", requested_by=f"Mère {canary}",
-                                                 channel="phone", requested_on=today)
+    actions.complete_review(referent, case, note=f"Revue {canary}-revue")
+    pdf = SimpleUploadedFile(f"{canary}-fichier.pdf", f"%PDF-1.4 {canary}-contenu".encode(),
+                             content_type="application/pdf")
+    actions.add_note(coord, case, text=f"Note {canary}-note", visibility="cellule", attachments=[pdf])
+    interview = cellule.record_interview_request(coord, case, with_whom="prefet", channel="phone",
+                                                 requested_by=f"Mère {canary}-entretien", requested_on=today)
     cellule.update_interview_request(coord, case, interview, status="held", held_on=today,
-                                     outcome=f"Entretien {canary}")
+                                     outcome=f"Entretien {canary}-entretien-suite")
     meeting = cellule.schedule_meeting(coord, personas.cell_a, held_at=timezone.now(), cases=[case])
     cellule.record_meeting(coord, meeting, minutes="Réunion ordinaire.",
-                           decisions={item.pk: f"Décision {canary}" for item in meeting.items.all()}, attendance={})
+                           decisions={item.pk: f"Décision {canary}-decision" for item in meeting.items.all()},
+                           attendance={})
     if through_mobile_team:
         request = mobile.request_mobile_team(
-            coord, case, motive=f"Motif {canary}", expected="individual_care", urgency="normal",
-            summary=f"Situation {canary}", preferred_dates=f"Mercredi {canary}", preferred_place=f"Lieu {canary}",
-            family_agrees=True, family_contact=f"Joindre {canary}")
+            coord, case, motive=f"Motif {canary}-motif", expected="individual_care", urgency="normal",
+            summary=f"Situation {canary}-situation", preferred_dates=f"Mercredi {canary}-dates",
+            preferred_place=f"Lieu {canary}-lieu",
+            family_agrees=True, family_contact=f"Joindre {canary}-joindre")
         tasks.claim(personas.mobile, case.tasks.get(flow_task_name="handle_request"))
         mobile.accept(personas.mobile, request)
         mobile.schedule(personas.mobile, request, scheduled_at=timezone.now() + datetime.timedelta(days=2),
-                        place=f"Salle {canary}", intervener=f"Psychologue {canary}")
-        mobile.send_message(personas.mobile, request, f"Question {canary}")
-        mobile.send_message(coord, request, f"Réponse {canary}")
-        mobile.add_report(personas.mobile, request, on=today, text=f"Compte rendu {canary}")
+                        place=f"Salle {canary}-salle", intervener=f"Psychologue {canary}-intervenant")
+        mobile.send_message(personas.mobile, request, f"Question {canary}-question")
+        mobile.send_message(coord, request, f"Réponse {canary}-reponse")
+        mobile.add_report(personas.mobile, request, on=today, text=f"Compte rendu {canary}-compte-rendu")
         mobile.complete(personas.mobile, request)
-    transfer = actions.transfer(coord, case, destination=personas.cell_b.departement, note=f"Départ {canary}")
-    actions.refuse_transfer(personas.coord_b, transfer, reason=f"Refus {canary}")
-    actions.close(coord, case, reason="completed", note=f"Clôture {canary}", measures_outcome="completed")
+    transfer = actions.transfer(coord, case, destination=personas.cell_b.departement, note=f"Départ {canary}-transfert")
+    actions.refuse_transfer(personas.coord_b, transfer, reason=f"Refus {canary}-refus")
+    if close:
+        actions.close(coord, case, reason="completed", note=f"Clôture {canary}-cloture", measures_outcome="completed")
     case.refresh_from_db()
     return case
 

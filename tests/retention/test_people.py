@@ -51,17 +51,17 @@ def rows(content: bytes) -> list[list[str]]:
 def test_the_young_persons_export_holds_the_whole_file_and_who_read_it(client, personas, case):
     client.force_login(personas.coord_a)
     page = client.get(reverse("retention:persons", args=[case.pk]))
-    assert page.status_code == 200 and "Zqxhotel-Jeune" in page.content.decode()
+    assert page.status_code == 200 and "Zqxhotel-prenom" in page.content.decode()
     client.get(reverse("cases:detail", args=[case.pk]))  # a read the export must list
     files = opened(client.get(reverse("retention:export", args=[case.pk, "jeune", case.person.pk])))
     assert {"signalement.csv", "jeune.csv", "proches.csv", "contacts_famille.csv", "notes.csv", "revues.csv",
             "equipe_mobile_demandes.csv", "equipe_mobile_messages.csv", "equipe_mobile_comptes_rendus.csv",
             "entretiens.csv", "reunions.csv", "consultations_et_actions.csv"} <= set(files)
     assert [name for name in files if name.startswith("pieces_jointes/")] == [
-        f"pieces_jointes/{case.notes.get().attachments.get().pk}-Zqxhotel.pdf"]
-    assert rows(files["jeune.csv"])[2][:2] == ["Zqxhotel-Nom", "Zqxhotel-Jeune"]
+        f"pieces_jointes/{case.notes.get().attachments.get().pk}-Zqxhotel-fichier.pdf"]
+    assert rows(files["jeune.csv"])[2][:2] == ["Zqxhotel-nom", "Zqxhotel-prenom"]
     assert len(rows(files["proches.csv"])) == 2 + 2  # heading, headers, both relatives
-    assert "Réponse Zqxhotel" in files["equipe_mobile_messages.csv"].decode("utf-8-sig")
+    assert "Réponse Zqxhotel-reponse" in files["equipe_mobile_messages.csv"].decode("utf-8-sig")
     reads = rows(files["consultations_et_actions.csv"])[2:]
     read = ["coord_a", "Coordonnateur de la cellule", "Consultation du signalement"]
     assert any(row[1:] == read for row in reads), reads[-3:]
