@@ -9,6 +9,8 @@ the private bucket of ``STORAGES["attachments"]`` (django-storages, S3-compatibl
 import hashlib
 import secrets
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
 
 ZIP = b"PK\x03\x04"
 # Extension: (content type, the signature the file's first bytes must carry).
@@ -112,3 +116,39 @@ def remove(stored_names: list[str]) -> None:
     files = storage()
     for stored_name in stored_names:
         files.delete(_key(stored_name))
+
+
+@contextmanager
+def storing(uploads, field: str = "attachments", most: int = 5) -> Iterator[tuple[list[CheckedFile], Callable]]:
+    """Every upload checked before anything is written; then, inside the block (the caller's
+    transaction), ``write(checked)`` stores one and returns its fields. If the block raises, the files
+    it wrote are removed: a file never outlives the row that names it."""
+    if len(uploads) > most:
+        raise ValidationError({field: f"Joignez au plus {most} fichiers."})
+    checked = [check(upload) for upload in uploads]
+    written: list[str] = []
+
+    def write(file: CheckedFile) -> dict:
+        fields = store(file)
+        written.append(fields["stored_name"])
+        return fields
+
+    try:
+        yield checked, write
+    except BaseException:
+        remove(written)
+        raise
+
+
+def response(file, record: Callable[[], None]) -> HttpResponse:
+    """The download of a stored file (``cases.models.StoredFile``) the caller allowed; ``record`` records
+    the read once the file is found. Read whole (ATTACHMENT_MAX_BYTES bounds it): the file is closed
+    before the response leaves."""
+    content = read(file.stored_name)  # from the directory or the shared bucket
+    if content is None:
+        raise Http404("Pièce jointe introuvable.")
+    record()
+    answer = HttpResponse(content, content_type=file.content_type)
+    answer["Content-Disposition"] = content_disposition_header(True, file.original_name)
+    answer["X-Content-Type-Options"] = "nosniff"
+    return answer

@@ -13,10 +13,11 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 import audit
+from cases import attachments as files
 from cases.actions.base import check_transition, lock, record, record_transition, require_text, validate
 from cases.models import Case
 from cases.signals import case_closing
-from mobile_team.models import InterventionReport, MobileTeamRequest, RequestMessage
+from mobile_team.models import InterventionReport, MessageAttachment, MobileTeamRequest, RequestMessage
 from mobile_team.notifications import (
     notify_coordinators_of_answer,
     notify_of_message,
@@ -190,17 +191,19 @@ def withdraw(actor, case: Case, *, reason: str) -> MobileTeamRequest:
     return request
 
 
-def send_message(actor, request: MobileTeamRequest, text: str) -> RequestMessage:
-    """A message from the team to the cellule's coordinators, or back; the other side gets an e-mail."""
+def send_message(actor, request: MobileTeamRequest, text: str, attachments=()) -> RequestMessage:
+    """A message from the team to the cellule's coordinators, or back, with up to five files; the
+    other side gets an e-mail."""
     policy.require(actor, RequestRight.CONVERSE_MOBILE_REQUEST, request)
     text = require_text(text, "text", "Écrivez le message.")
     if "\x00" in text:
         raise ValidationError({"text": "Le message contient un caractère non autorisé."})
-    with transaction.atomic():
+    with files.storing(list(attachments)) as (checked, write), transaction.atomic():
         message = RequestMessage(request=request, author=actor, from_team=is_team(actor), text=text)
         validate(message)
         message.save()
-        _record("mobile_request.message", actor, request, message=message.pk)
+        stored = [MessageAttachment.objects.create(message=message, **write(file)) for file in checked]
+        _record("mobile_request.message", actor, request, message=message.pk, pièces=[a.pk for a in stored])
         notify_of_message(message)
     return message
 

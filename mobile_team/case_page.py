@@ -30,7 +30,8 @@ def _panel(user, case) -> dict:
         for request in requests:
             actions.mark_read(user, request)
     requests = case.mobile_team_requests.select_related("contact").prefetch_related(
-        "reports", Prefetch("messages", queryset=RequestMessage.objects.select_related("author", "read_by")))
+        "reports", Prefetch("messages", queryset=RequestMessage.objects.select_related("author", "read_by")
+                            .prefetch_related("attachments")))
     return {"requests": requests, "message_form": forms.MessageForm() if may_write else None}
 
 

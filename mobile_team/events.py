@@ -19,6 +19,8 @@ events.register({
     "mobile_request.list": "Consultation des demandes d'intervention",
     "mobile_request.message": "Message sur une demande d'intervention",
     "mobile_request.messages_read": "Lecture des messages d'une demande d'intervention",
+    "mobile_request.attachment_read": "Lecture d'une pièce jointe à un message d'intervention",
 }, render=events.summary({"demande": "demande n°", "motif": "motif", "date": "date", "lieu": "lieu",
-                          "message": "message n°", "messages": "messages n°"}))
+                          "message": "message n°", "messages": "messages n°", "pièce": "pièce n°",
+                          "pièces": "pièces n°"}))
 events.register({"mobile_team.dashboard": "Consultation du tableau de bord de l'équipe mobile"})

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cases.forms import FilesField
 from mobile_team.models import InterventionReport, MobileTeamRequest
 from project.forms import form_class, model_fields
 
@@ -52,4 +53,6 @@ ReportForm = form_class("ReportForm", model_fields(InterventionReport, ["on", "t
 MessageForm = form_class("MessageForm", {
     "text": forms.CharField(label="Message", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                             help_text="Pas de nom de famille : l'équipe ne connaît que le prénom."),
+    "attachments": FilesField(required=False, label="Pièces jointes",
+                              help_text="PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX ; cinq au plus."),
 })

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.request_detail, name="request"),
     path("<int:pk>/prendre/", views.claim, name="claim"),
     path("<int:pk>/messages/", views.send_message, name="message"),
+    path("<int:pk>/messages/pieces-jointes/<int:attachment>/", views.message_attachment, name="message_attachment"),
     path("<int:pk>/<slug:slug>/", views.request_action, name="action"),
 ]

@@ -16,14 +16,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 import audit
+from cases import attachments as files
 from cases.models import Case
 from cases.rules import CaseRight
 from cases.views.actions import submit
 from mobile_team import actions, forms
-from mobile_team.models import MobileTeamRequest
+from mobile_team.models import MessageAttachment, MobileTeamRequest
 from mobile_team.rules import RequestRight, is_team
 from organisation import policy
 from organisation.errors import ActionRefused
@@ -114,7 +115,8 @@ def request_detail(request, pk: int):
     actions.mark_read(request.user, req)
     return render(request, "mobile_team/request_detail.html", {
         "req": req, "reports": req.reports.select_related("by"), "actions": _available(request.user, req),
-        "thread": req.messages.select_related("author", "read_by"), "message_form": forms.MessageForm(),
+        "thread": req.messages.select_related("author", "read_by").prefetch_related("attachments"),
+        "message_form": forms.MessageForm(),
         "can_claim": req.task_type == TaskType.HANDLE_REQUEST and req.task_owner is None,
         "today": timezone.localdate()})
 
@@ -130,17 +132,32 @@ def send_message(request, pk: int):
         policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.all(), pk=req.case_id)
         back = redirect(reverse("cases:detail", args=[req.case_id]) + "#equipe-mobile")
     policy.require(request.user, RequestRight.CONVERSE_MOBILE_REQUEST, req)
-    form = forms.MessageForm(request.POST)
+    form = forms.MessageForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["text"]))
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
         return back
     try:
-        actions.send_message(request.user, req, form.cleaned_data["text"])
+        actions.send_message(request.user, req, form.cleaned_data["text"], form.cleaned_data["attachments"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Message envoyé.")
     return back
+
+
+@require_GET
+def message_attachment(request, pk: int, attachment: int):
+    """A file of the conversation, for the team and for whoever reads the case (as its page shows the
+    thread); each read recorded."""
+    req = get_object_or_404(MobileTeamRequest.objects.select_related("case"), pk=pk)
+    if is_team(request.user):
+        policy.require(request.user, RequestRight.CONVERSE_MOBILE_REQUEST, req)
+    else:
+        policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.all(), pk=req.case_id)
+    file = get_object_or_404(MessageAttachment, pk=attachment, message__request=req)
+    return files.response(file, lambda: audit.record("mobile_request.attachment_read", obj=req,
+                                                     departement=req.departement,
+                                                     details={"demande": req.pk, "pièce": file.pk}))
 
 
 @require_POST

@@ -18,29 +18,17 @@ def add_note(actor, case: Case, *, text: str, visibility: str, named=(), attachm
     to (``Visibility.NAMED``), with up to five files. Every file is checked before anything is written;
     a file written for a transaction that fails is removed."""
     text = require_text(text, "text", "Écrivez la note.")
-    if len(attachments) > MAX_ATTACHMENTS:
-        raise ValidationError({"attachments": f"Joignez au plus {MAX_ATTACHMENTS} fichiers à une note."})
-    checked = [files.check(upload) for upload in attachments]
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            case = lock(case)
-            _check_writer(actor, case, visibility)
-            named = _named_members(case, visibility, named)
-            note = CaseNote(case=case, author=actor, text=text, visibility=visibility)
-            validate(note)
-            note.save()
-            note.named.set(named)
-            stored = []
-            for file in checked:
-                fields = files.store(file)
-                written.append(fields["stored_name"])
-                stored.append(NoteAttachment.objects.create(note=note, **fields))
-            record("case.note_add", actor, case, note=note.pk, visibilité=visibility,
-                   destinataires=sorted(user.pk for user in named), pièces=[a.pk for a in stored])
-    except BaseException:
-        files.remove(written)
-        raise
+    with files.storing(list(attachments), most=MAX_ATTACHMENTS) as (checked, write), transaction.atomic():
+        case = lock(case)
+        _check_writer(actor, case, visibility)
+        named = _named_members(case, visibility, named)
+        note = CaseNote(case=case, author=actor, text=text, visibility=visibility)
+        validate(note)
+        note.save()
+        note.named.set(named)
+        stored = [NoteAttachment.objects.create(note=note, **write(file)) for file in checked]
+        record("case.note_add", actor, case, note=note.pk, visibilité=visibility,
+               destinataires=sorted(user.pk for user in named), pièces=[a.pk for a in stored])
     return note
 
 

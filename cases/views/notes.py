@@ -1,7 +1,6 @@
 """A note's attachment, served only to whoever may open the case and see the note; each read recorded."""
 
-from django.http import Http404, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import Http404
 from django.views.decorators.http import require_GET
 
 import audit
@@ -30,13 +29,6 @@ def attachment(request, pk: int, attachment: int):
         raise Http404("Pièce jointe introuvable.") from None
     if not sees_note(request.user, file.note, case, partner=partner):
         raise Http404("Pièce jointe introuvable.")  # as another département's objects: not even its existence
-    content = files.read(file.stored_name)  # from the directory or the shared bucket
-    if content is None:
-        raise Http404("Pièce jointe introuvable.")
-    audit.record("case.attachment_read", obj=case, departement=case.departement.code,
-                 details={"signalement": case.reference, "pièce": file.pk})
-    # Read whole (ATTACHMENT_MAX_BYTES bounds it): the file is closed before the response leaves.
-    response = HttpResponse(content, content_type=file.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, file.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.response(file, lambda: audit.record(
+        "case.attachment_read", obj=case, departement=case.departement.code,
+        details={"signalement": case.reference, "pièce": file.pk}))

@@ -179,3 +179,52 @@ def test_the_national_level_sees_the_teams_aggregates_and_no_name(client, person
     assert "Demandes en cours par département" in page and "<td>93</td><td>1</td>" in page
     assert "Yanis" not in page and "Kerbrat" not in page and case.reference not in page
     assert client.get(reverse("mobile_team:request", args=[case.mobile_team_requests.get().pk])).status_code == 403
+
+
+# --- Files in the conversation ---------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+
+
+def test_a_message_carries_files_read_by_both_sides_each_read_recorded(client, personas, case, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    request = case.mobile_team_requests.get()
+    client.force_login(personas.mobile)
+    response = client.post(reverse("mobile_team:message", args=[request.pk]), {
+        "text": "Compte rendu du premier entretien.",
+        "attachments": [SimpleUploadedFile("entretien.pdf", PDF, content_type="application/pdf")]})
+    assert response.status_code == 302
+    file = RequestMessage.objects.get().attachments.get()
+    url = reverse("mobile_team:message_attachment", args=[request.pk, file.pk])
+    assert "entretien.pdf" in text(client.get(reverse("mobile_team:request", args=[request.pk])))
+    for who in ("mobile", "coord_a", "member_a"):  # the team, the coordinators, the référent who reads the thread
+        client.force_login(getattr(personas, who))
+        if who != "mobile":
+            assert "entretien.pdf" in text(client.get(reverse("cases:detail", args=[case.pk])))
+        response = client.get(url)
+        assert response.status_code == 200 and response.content == PDF, who
+        assert response["X-Content-Type-Options"] == "nosniff"
+        read = Event.objects.filter(action="mobile_request.attachment_read").latest("id")
+        assert (read.actor, read.details["pièce"]) == (getattr(personas, who), file.pk)
+    for who in ("coord_b", "member_b", "national", "outsider"):
+        client.force_login(getattr(personas, who))
+        assert client.get(url).status_code in (403, 404), who
+    other = CaseFactory(coordinator=personas.coord_a, mobile_team_requested=True).mobile_team_requests.get()
+    client.force_login(personas.mobile)
+    assert client.get(reverse("mobile_team:message_attachment", args=[other.pk, file.pk])).status_code == 404
+
+
+def test_a_bad_file_sends_no_message(client, personas, case, settings):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = set(Path(settings.ATTACHMENTS_ROOT).rglob("*"))
+    client.force_login(personas.coord_a)
+    response = client.post(reverse("mobile_team:message", args=[case.mobile_team_requests.get().pk]), {
+        "text": "Voici le courrier.", "attachments": [
+            SimpleUploadedFile("courrier.pdf", PDF), SimpleUploadedFile("courrier.exe", b"MZ\x90\x00")]},
+        follow=True)
+    assert "n'est pas un fichier accepté" in text(response)
+    assert not RequestMessage.objects.exists() and set(Path(settings.ATTACHMENTS_ROOT).rglob("*")) == before

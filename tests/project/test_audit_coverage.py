@@ -59,6 +59,8 @@ PAGES = {
     "cases:action": ("coord_a", lambda c: [c.case.pk, "contact"], "case.view"),
     "cases:record_action": ("member_a", lambda c: [c.case.pk, "fin-mesure", c.measure.pk], "case.view"),
     "cases:attachment": ("member_a", lambda c: [c.case.pk, c.attachment.pk], "case.attachment_read"),
+    "mobile_team:message_attachment": ("coord_a", lambda c: [c.request.pk, c.message_file.pk],
+                                       "mobile_request.attachment_read"),
     "cases:transfer": ("coord_b", lambda c: [c.transfer.pk], "case.transfer_view"),
     "retention:persons": ("coord_a", lambda c: [c.case.pk], "retention.person_view"),
     "retention:export": ("coord_a", lambda c: [c.case.pk, "jeune", c.case.person.pk], "retention.export"),
@@ -145,10 +147,12 @@ def build_context(personas):
         SimpleUploadedFile("bilan.pdf", b"%PDF-1.4\n")])
     transfer = actions.transfer(personas.coord_a, CaseFactory(coordinator=personas.coord_a),
                                 destination=personas.cell_b.departement, note="Déménagement.")
+    request = mobile_request(personas.coord_a, personas.mobile, "claimed")
+    message = mobile.send_message(personas.mobile, request, "Compte rendu joint.", [
+        SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n")])
     return SimpleNamespace(case=case, attachment=note.attachments.get(), measure=case.care_measures.get(),
-                           review=case.tasks.open().get(),
-                           request=mobile_request(personas.coord_a, personas.mobile, "claimed"), meeting=meeting,
-                           transfer=transfer)
+                           review=case.tasks.open().get(), request=request, message_file=message.attachments.get(),
+                           meeting=meeting, transfer=transfer)
 
 
 @pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2]])
