@@ -101,7 +101,11 @@ def test_the_upstream_is_the_web_server_s_bind():
     assert values("server", directives(upstream)) == [bind]
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "ATTACHMENTS_ROOT", "EMAIL_URL",
+def test_the_example_s_secret_key_is_left_empty_so_that_an_unfilled_copy_does_not_start():
+    assert ENV["SECRET_KEY"] == ""
+
+
+@pytest.mark.parametrize("name", ["ALLOWED_HOSTS", "DATABASE_URL", "ATTACHMENTS_ROOT", "EMAIL_URL",
                                   "SITE_URL", "REPORT_RECIPIENTS"])
 def test_the_environment_example_gives_what_production_needs(name):
     assert ENV.get(name)
@@ -112,7 +116,7 @@ def test_the_settings_start_from_the_environment_example(tmp_path):
               "print(s.DEBUG, s.AUDIT_TRUSTED_PROXIES, s.SECURE_PROXY_SSL_HEADER[0], s.ATTACHMENT_MAX_BYTES, "
               "s.SECURE_SSL_REDIRECT)")
     env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "project.settings",
-           "ENV_FILE": str(ROOT / "deploy" / "cellule.env.example")}
+           "ENV_FILE": str(ROOT / "deploy" / "cellule.env.example"), "SECRET_KEY": "x" * 60}
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True,  # noqa: S603
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
