@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from organisation.models import Departement, Institution, Mandate, Role
+from organisation.models import Departement, Institution, Mandate, Membership, Role
 from project.forms import DATE, BaseForm
 
 
@@ -76,6 +76,24 @@ class EndForm(BaseForm):
         self.fields["successor"].queryset = (cell.memberships.active().filter(role__in=[Role.COORDINATOR, Role.MEMBER])
                                              .select_related("user").order_by("user__last_name"))
         self.fields["successor"].label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"
+
+
+class DesignateForm(BaseForm):
+    """What the coordinator designates a member for: the préfet's référent radicalisation, the
+    contacts with the families."""
+
+    membership = forms.ModelChoiceField(label="Membre", queryset=None, empty_label="— choisir —")
+    radicalisation_referent = forms.BooleanField(label="Référent radicalisation (désigné par le préfet)",
+                                                 required=False)
+    contacts_families = forms.BooleanField(label="Désigné pour contacter les familles", required=False)
+
+    def __init__(self, *args, endable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = Membership.objects.filter(pk__in=[m.pk for m in endable])
+        self.fields["membership"].label_from_instance = (
+            lambda m: f"{m.user.get_full_name()} — {m.institution}"
+                      f"{' (référent radicalisation)' if m.radicalisation_referent else ''}"
+                      f"{' (contacte les familles)' if m.contacts_families else ''}")
 
 
 class MandateForm(BaseForm):

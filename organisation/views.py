@@ -11,7 +11,7 @@ import audit
 from organisation import actions as organisation
 from organisation import handover, policy
 from organisation.errors import ActionRefused
-from organisation.forms import AddForm, EndForm, InviteForm, MandateForm
+from organisation.forms import AddForm, DesignateForm, EndForm, InviteForm, MandateForm
 from organisation.models import Cell, Mandate, Membership, Role
 from organisation.rules import OrganisationRight, grantable_roles, memberships_visible_to
 from organisation.spreadsheets import to_csv, to_xlsx
@@ -27,9 +27,14 @@ def cell_detail(request, code: str):
     manage = policy.can(request.user, OrganisationRight.MANAGE_MEMBERSHIPS, cell)
     roles = [role for role in grantable_roles(request.user, cell) if role in Role.cell_roles()]
     data = request.POST if request.method == "POST" else None
+    today = timezone.localdate()
+    members = memberships_visible_to(request.user).filter(cell=cell)
+    composition = list(members.active(today))
+    endable = [m for m in composition if m.role in roles and m.user_id != request.user.pk]
     forms_ = {"add": AddForm(data if data and "add" in data else None, roles=roles, cell=cell),
               "invite": InviteForm(data if data and "invite" in data else None, roles=roles, cell=cell),
-              "end": EndForm(data if data and "end" in data else None, cell=cell)}
+              "end": EndForm(data if data and "end" in data else None, cell=cell),
+              "designate": DesignateForm(data if data and "designate" in data else None, endable=endable)}
     bound = next((name for name, form in forms_.items() if form.is_bound), None)
     if bound:
         if not manage:
@@ -45,11 +50,7 @@ def cell_detail(request, code: str):
             else:
                 messages.success(request, "Composition mise à jour.")
                 return redirect("cell_detail", code=code)
-    today = timezone.localdate()
-    members = memberships_visible_to(request.user).filter(cell=cell)
     audit.record("cell.view", obj=cell, departement=cell.departement.code)
-    composition = list(members.active(today))
-    endable = [m for m in composition if m.role in roles and m.user_id != request.user.pk]
     held = handover.held(cell, [m.user_id for m in endable]) if manage and roles else {}
     return render(request, "organisation/cell_detail.html", {
         "cell": cell, "composition": composition, "today": today, "manage": manage and roles, "endable": endable,
@@ -63,6 +64,11 @@ def _apply(actor, cell: Cell, action: str, data: dict) -> None:
         organisation.save_membership(actor, Membership(cell=cell, **data))
     elif action == "invite":
         organisation.invite_member(actor, cell, **data)
+    elif action == "designate":
+        membership = data["membership"]
+        membership.radicalisation_referent = data["radicalisation_referent"]
+        membership.contacts_families = data["contacts_families"]
+        organisation.save_membership(actor, membership)
     else:
         membership = get_object_or_404(Membership, pk=data["membership"], cell=cell)
         successor = data["successor"].user if data["successor"] else None

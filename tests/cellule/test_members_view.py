@@ -92,3 +92,38 @@ def test_the_referent_radicalisation_sits_in_a_cellule(personas):
     membership.radicalisation_referent = True
     with pytest.raises(ValidationError, match="siège dans une cellule"):
         membership.full_clean()
+
+
+def test_the_coordinator_designates_an_existing_member_and_the_trail_says_so(client, personas):
+    from audit.models import Event
+
+    membership = personas.member_a.memberships.get()
+    client.force_login(personas.coord_a)
+    url = reverse("cell_detail", args=["93"])
+    response = client.post(url, {"designate": "", "membership": membership.pk, "radicalisation_referent": "on",
+                                 "contacts_families": "on"})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.radicalisation_referent and membership.contacts_families
+    event = Event.objects.filter(action="membership.update").latest("id")
+    assert event.details["changements"]["radicalisation_referent"] == {"avant": False, "après": True}
+    assert client.get(url).content.decode().count("Référent radicalisation</span>") == 1
+    client.post(url, {"designate": "", "membership": membership.pk})  # both unticked: designations withdrawn
+    membership.refresh_from_db()
+    assert not membership.radicalisation_referent and not membership.contacts_families
+
+
+@pytest.mark.parametrize("who, target, status", [
+    ("coord_a", "coord_a", 400),  # not one's own membership
+    ("coord_a", "member_b", 400),  # nor another cellule's
+    ("member_a", "member_a", 403),  # a member designates no one
+    ("coord_b", "member_a", 404),  # nor does another cellule's coordinator see this page
+])
+def test_a_designation_outside_ones_reach_changes_nothing(client, personas, who, target, status):
+    membership = getattr(personas, target).memberships.get()
+    client.force_login(getattr(personas, who))
+    response = client.post(reverse("cell_detail", args=["93"]), {"designate": "", "membership": membership.pk,
+                                                                  "radicalisation_referent": "on"})
+    assert response.status_code == status
+    membership.refresh_from_db()
+    assert not membership.radicalisation_referent
