@@ -1,0 +1,17 @@
+"""gunicorn's own settings, read from the working directory by `make serve`, the web unit and
+tests/project/test_serve.py: its lines (start, stop, a worker killed after a timeout) in the format
+of the product's (project/logs.py), JSON lines when LOG_JSON says so, on the standard error."""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from project.env import env_bool, read_env_file  # noqa: E402 (the clone's packages, from its directory)
+from project.logs import logging_config  # noqa: E402
+
+_env = {**read_env_file(Path(os.environ.get("ENV_FILE") or Path(__file__).resolve().parent / ".env"),
+                        "ENV_FILE" in os.environ), **os.environ}
+logconfig_dict = logging_config(env_bool(_env, "LOG_JSON", not env_bool(_env, "DEMO", False)), "INFO")
+logconfig_dict["loggers"] |= {"gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False}}
