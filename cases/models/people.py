@@ -65,8 +65,9 @@ class Person(models.Model):
         self.phonetic_last, self.phonetic_first = phonetic(self.last_name), phonetic(self.first_name)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "phonetic_last", "phonetic_first"}
+        new = self.pk is None  # a copy too (a transfer's: read from the database, its key cleared)
         super().save(*args, **kwargs)
-        if getattr(self, "_indexed", None) != self._words():
+        if new or getattr(self, "_indexed", None) != self._words():
             self.search_tokens.all().delete()
             SearchToken.objects.bulk_create(SearchToken(person=self, token=token)
                                             for token in sorted(search_tokens(*self._words())))

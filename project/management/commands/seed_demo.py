@@ -18,6 +18,7 @@ from organisation import actions as organisation
 from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
 from organisation.policy import SYSTEM
 from project.demo import create_demo_cases
+from project.demo_teamwork import create_demo_teamwork
 
 # Demo only: this command refuses to run outside DEMO mode.
 DEMO_PASSWORD = "demo-cellule-2026"  # noqa: S105
@@ -85,6 +86,8 @@ class Command(BaseCommand):
                 self.membership(user, role, code, institutions[institution], function)
             self.mandate()
             cases = create_demo_cases()
+            if cases:
+                create_demo_teamwork()  # the cellule working together: after the cases' stories
         if cases:
             self.stdout.write(f"{cases} signalements de démonstration créés.")
         self.print_logins()
