@@ -85,7 +85,8 @@ def submit(request, payload: SignalementIn,
         status, body = submissions.submit(request.auth, payload.model_dump(), idempotency_key or "",
                                           absolute=request.build_absolute_uri)
     request.intake_reference = body["reference"]
-    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    # Keys sorted: a replay (read back from a jsonb, which orders them its way) is the same bytes.
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False, "sort_keys": True})
     response["Location"] = body["url"]
     return response
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -36,7 +38,12 @@ def test_the_schema_in_the_repository_is_the_one_served(client, db):
 @pytest.fixture
 def token(personas, settings):
     settings.INTAKE_API_CALLS_PER_MINUTE = 10_000  # the limit is tested elsewhere
-    return personas.token
+    # As Django's test client does: a request's end must not close the test's connection (and its transaction).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield personas.token
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
