@@ -16,16 +16,16 @@ from workflows.models import TaskType
 TODAY = datetime.date.today()
 
 # action: (who posts it, the state the case is in, the form's data, the largest query count; one of
-# them asks whether a transfer is pending, cases.tasks)
+# them asks whether a transfer is pending, cases.tasks; one INSERT queues the e-mail of a task given, outbox)
 POSTS = {
     "contact": ("coord_a", "received", lambda p: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"},
                 22),
     "attribuer": ("coord_a", "family_contacted",
-                  lambda p: {"referent": p.member_a.memberships.get().pk}, 22),
+                  lambda p: {"referent": p.member_a.memberships.get().pk}, 23),
     "prise-en-charge": ("member_a", "assigned", lambda p: {
         "modality": "social", "beneficiary": "young_person", "starts_on": TODAY.isoformat(), "adhesion": "family",
-        "institution": InstitutionFactory(name="Maison des adolescents").pk}, 25),
-    "revue": ("member_a", "in_care", lambda p: {"note": "Point d'étape."}, 21),
+        "institution": InstitutionFactory(name="Maison des adolescents").pk}, 26),
+    "revue": ("member_a", "in_care", lambda p: {"note": "Point d'étape."}, 22),
 }
 
 
