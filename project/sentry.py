@@ -41,7 +41,8 @@ def scrub(event: dict, hint: dict | None = None) -> dict:
         crumb.pop("message", None)
         crumb.pop("data", None)
     served = current_request.get()
-    if served is not None:
+    if served is not None:  # the request being served: its method, path (no query string) and id
+        event["request"] = {"method": served.method, "url": served.path}
         event.setdefault("tags", {})["request_id"] = served.request_id
     return event
 

@@ -147,3 +147,58 @@ def test_the_scrubber_leaves_no_name_cookie_query_body_or_local_variable():
     assert scrubbed["exception"]["values"][0]["type"] == "IntegrityError" and frame["function"] == "intake"
     assert scrubbed["logentry"] == {"message": "Échec pour %s"}
     assert scrubbed["breadcrumbs"]["values"] == [{"category": "query"}]
+
+
+SENTRY_URLS = """
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+
+
+@login_not_required
+def fails(request):
+    last_name = request.POST["nom"]
+    raise ValueError(f"Impossible pour {last_name}")
+
+
+urlpatterns = [path("echec/", fails)]
+"""
+SENTRY_RUN = """
+import json, sys
+import django
+django.setup()
+import sentry_sdk
+from django.test import Client, override_settings
+from sentry_sdk.transport import Transport
+from project import sentry
+
+sent = []
+
+
+class Capture(Transport):
+    def capture_envelope(self, envelope):
+        sent.append(envelope)
+
+
+sentry_sdk.init(**sentry.options("https://cle@sentry.example.invalid/7", "test"), transport=Capture)
+with override_settings(ROOT_URLCONF="sentry_urls", ALLOWED_HOSTS=["testserver"]):
+    status = Client(raise_request_exception=False).post(
+        "/echec/?q=Durand", {"nom": "Durand Lucas"}, HTTP_COOKIE="sessionid=s3cr3t").status_code
+sentry_sdk.get_client().flush()
+print(json.dumps([status, [item.payload.json for envelope in sent for item in envelope.items if item.type == "event"]]))
+"""
+
+
+def test_a_real_error_reaches_sentry_without_the_names_the_request_carried(tmp_path):
+    (tmp_path / "sentry_urls.py").write_text(SENTRY_URLS, encoding="utf-8")
+    (tmp_path / "run.py").write_text(SENTRY_RUN, encoding="utf-8")
+    result = subprocess.run([sys.executable, str(tmp_path / "run.py")], cwd=ROOT, capture_output=True,  # noqa: S603
+                            text=True, timeout=60,
+                            env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "project.settings", "DEMO": "1",
+                                 "ENV_FILE": "/dev/null", "PYTHONPATH": f"{tmp_path}:{ROOT}",
+                                 "DATABASE_URL": f"sqlite:///{tmp_path / 'vide.sqlite3'}"})
+    assert result.returncode == 0, result.stderr
+    status, (event,) = json.loads(result.stdout)
+    assert status == 500 and event["exception"]["values"][-1]["type"] == "ValueError"
+    assert event["request"] == {"method": "POST", "url": "/echec/"} and event["tags"]["request_id"]
+    text = json.dumps(event, ensure_ascii=False)
+    assert not any(value in text for value in ("Durand", "Lucas", "s3cr3t")), text
