@@ -89,7 +89,7 @@ SHOWN = {
                               "cloturer", "transferer", "demande-entretien", "note"},
     ("member_a", "assigned"): {"prise-en-charge", "contact", "mesure", "jeune", "proche", "adhesion", "note"},
     ("member_a", "in_care"): {"revue", "contact", "mesure", "jeune", "proche", "adhesion", "note"},
-    ("coord_a", "closed"): {"rouvrir"},
+    ("coord_a", "closed"): {"rouvrir", "geler"},
     ("inspector", "in_care"): set(),
 }
 
