@@ -14,4 +14,5 @@ from project.logs import logging_config  # noqa: E402
 _env = {**read_env_file(Path(os.environ.get("ENV_FILE") or Path(__file__).resolve().parent / ".env"),
                         "ENV_FILE" in os.environ), **os.environ}
 logconfig_dict = logging_config(env_bool(_env, "LOG_JSON", not env_bool(_env, "DEMO", False)), "INFO")
-logconfig_dict["loggers"] |= {"gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False}}
+# No level: the one of --log-level (INFO by default) stays.
+logconfig_dict["loggers"] |= {"gunicorn.error": {"handlers": ["console"], "propagate": False}}
