@@ -45,7 +45,8 @@ PARTNER_CATEGORIES = [Institution.Category.ASSOCIATION, Institution.Category.LOC
 # The demo stories per département: how many cases, and how long ago (in days) they were received,
 # so that a case's history has had the time to unfold: newer cases are still at the start.
 STORIES = {"received": (5, 1, 6), "family_contacted": (5, 8, 20), "assigned": (5, 20, 40),
-           "in_care": (6, 60, 170), "mobile_team": (4, 50, 110), "team_done": (3, 60, 120), "closed": (5, 110, 200)}
+           "in_care": (6, 60, 170), "mobile_team": (4, 50, 110), "team_done": (3, 60, 120), "closed": (5, 110, 200),
+           "left_late": (1, 30, 34)}
 # The mobile team's requests: one per status, in each département.
 OPEN_REQUESTS = ["requested", "accepted", "scheduled", "reported"]
 DONE_REQUESTS = ["completed", "declined", "withdrawn"]
@@ -115,6 +116,12 @@ class DemoCases:
     def received(self, case) -> None:
         if self.random.random() < 0.5:
             self.contact(case, FamilyContact.Outcome.UNREACHABLE)
+
+    def left_late(self, case) -> None:
+        """The designated member took the family contact and left it there: overdue by more than its
+        due period again, the daily job escalates it (``project.demo_teamwork``)."""
+        with self.on(self.later(case.received_on, 1, 2)):
+            tasks.claim(self.contact_member, case.tasks.get(flow_task_name="contact_family", status="NEW"))
 
     def family_contacted(self, case) -> datetime.date:
         return self.contact(case, FamilyContact.Outcome.REACHED)

@@ -18,7 +18,7 @@ from organisation import actions as organisation
 from organisation.models import Departement, Institution, Membership, Role
 from organisation.policy import SYSTEM
 from project.demo import DemoCases
-from workflows import escalation, tasks
+from workflows import escalation
 
 
 def pdf(name: str, line: str) -> SimpleUploadedFile:
@@ -49,7 +49,7 @@ def create_demo_teamwork() -> None:
     member_left(here, in_care[1])
     transfers(here, there, in_care[2], in_care[3])
     conversation(here)
-    escalation_story(here)
+    escalation.escalate(SYSTEM)  # the daily job: the contact left late (DemoCases.left_late) among others
 
 
 def orientation(demo: DemoCases, case: Case) -> None:
@@ -124,13 +124,3 @@ def conversation(demo: DemoCases) -> None:
         mobile.mark_read(demo.coordinator, request)
         mobile.send_message(demo.coordinator, request,
                             "Mercredi 14 h confirmé avec la mère ; le référent sera présent.")
-
-
-def escalation_story(demo: DemoCases) -> None:
-    """A signalement whose family contact was taken and then left: a month later, the daily job
-    signals it to the coordinators."""
-    received = demo.later(demo.today - datetime.timedelta(days=32), 0, 1)
-    case = demo.intake(received)
-    with demo.on(demo.later(received, 1, 1)):
-        tasks.claim(demo.contact_member, case.tasks.get(flow_task_name="contact_family", status="NEW"))
-    escalation.escalate(SYSTEM)

@@ -77,3 +77,31 @@ def test_seeding_again_changes_nothing_and_the_trail_verifies(demo, db):
     out = StringIO()
     call_command("verify_audit", stdout=out)
     assert out.getvalue().startswith("Journal d'audit intègre")  # a broken chain raises CommandError
+
+
+def test_the_demo_shows_the_cellule_working_together(demo, db, client):
+    """Issue 14: an orientation the partner works on, notes of each visibility with files, a member who
+    left, transfers accepted, refused and waiting, a thread with the mobile team, an escalation."""
+    from cases.models import CaseNote, CaseTransfer
+    from mobile_team.models import MessageAttachment
+    from organisation.models import Membership
+
+    educator = User.objects.get(username="pjj93")
+    oriented = CareMeasure.objects.get(adhesion="not_needed", institution__name__contains="PJJ").case
+    policy.forget(educator)
+    client.force_login(educator)
+    page = client.get(reverse("cases:detail", args=[oriented.pk])).content.decode()
+    assert "Votre prise en charge" in page and "synthese-pjj.pdf" in page and oriented.facts not in page
+    assert {n.visibility for n in CaseNote.objects.filter(case=oriented)} == {"cellule", "referent", "named"}
+    assert CaseNote.objects.filter(case=oriented, attachments__isnull=False).count() == 2
+    left = Membership.objects.get(user__username="depart93")
+    assert left.ends_on is not None
+    change = Event.objects.filter(action="case.referent_change").latest("id")
+    assert "Garnier" in change.details["référent"]["avant"] and "Leroy" in change.details["référent"]["après"]
+    assert sorted(CaseTransfer.objects.values_list("status", flat=True)) == ["accepted", "pending", "refused"]
+    assert MessageAttachment.objects.exists()
+    coordinator = User.objects.get(username="coord93")
+    policy.forget(coordinator)
+    client.force_login(coordinator)
+    escalated = client.get(reverse("workflows:cellule"), {"signalees": "1"}).content.decode()
+    assert "Signalée le" in escalated
