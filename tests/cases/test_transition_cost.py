@@ -16,7 +16,8 @@ from workflows.models import TaskType
 TODAY = datetime.date.today()
 
 # action: (who posts it, the state the case is in, the form's data, the largest query count; one of
-# them asks whether a transfer is pending, cases.tasks; one INSERT queues the e-mail of a task given, outbox)
+# them asks whether a transfer is pending, cases.tasks; one INSERT queues the e-mail of a task given, outbox;
+# starting the care reads the adhesion on file and records it with its history when it is new, cases.actions.records)
 POSTS = {
     "contact": ("coord_a", "received", lambda p: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"},
                 22),
@@ -24,7 +25,7 @@ POSTS = {
                   lambda p: {"referent": p.member_a.memberships.get().pk}, 23),
     "prise-en-charge": ("member_a", "assigned", lambda p: {
         "modality": "social", "beneficiary": "young_person", "starts_on": TODAY.isoformat(), "adhesion": "family",
-        "institution": InstitutionFactory(name="Maison des adolescents").pk}, 26),
+        "institution": InstitutionFactory(name="Maison des adolescents").pk}, 29),
     "revue": ("member_a", "in_care", lambda p: {"note": "Point d'étape."}, 22),
 }
 
