@@ -5,6 +5,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from cases.models import Source
+from organisation.models import Departement
 from project.forms import BaseForm
 
 TYPES = {".csv": {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"},
@@ -50,3 +52,18 @@ def unsign(value: str, user, cell) -> dict | None:
 
 def _salt(user, cell) -> str:
     return f"intake.import:{user.pk}:{cell.pk}"
+
+
+class AccountForm(BaseForm):
+    """A source's new service account (``intake.actions.create_account`` checks the rest)."""
+
+    name = forms.CharField(label="Nom du compte", max_length=59, help_text="Par exemple « cnapr-93 » ; le journal le "
+                           "nomme « api:cnapr-93 ».")
+    source = forms.ChoiceField(label="Origine des signalements", choices=[("", "— choisir —"), *Source.choices])
+    departement = forms.ModelChoiceField(label="Département", queryset=Departement.objects.filter(cell__isnull=False),
+                                         empty_label="— choisir —")
+    days = forms.IntegerField(label="Validité du jeton, en jours", min_value=1, max_value=3 * 365)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].initial = settings.INTAKE_TOKEN_DAYS

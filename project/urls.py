@@ -33,6 +33,7 @@ urlpatterns = [
     path("groupes-de-parole/", include("cellule.support_groups_urls")),
     path("national/", include("reporting.national_urls")),
     path("api/v1/", intake_api.urls()),  # the sources' intake API (token, no session)
+    path("comptes-de-service/", include("intake.account_urls")),  # the sources' accounts, for the administrator
     path("conservation/", include("retention.urls")),  # legal holds, the answers to the people concerned
     path("mandats/", organisation_views.mandates, name="mandates"),
     path("mandats/<int:pk>/approuver/", organisation_views.approve_mandate, name="mandate_approve"),

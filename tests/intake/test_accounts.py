@@ -144,3 +144,37 @@ def test_the_readmes_curl_example_works_with_the_demo_token(client, personas):
     status = client.get(read[1].removeprefix("http://127.0.0.1:8000"),
                         HTTP_AUTHORIZATION=read[read.index("-H") + 1].split(": ", 1)[1])
     assert status.status_code == 200 and status.json()["reference"] == response.json()["reference"]
+
+
+ACCOUNTS = "/comptes-de-service/"
+
+
+def test_the_administrators_page_creates_shows_the_token_once_and_revokes(client, personas):
+    client.force_login(personas.admin)
+    assert client.get(ACCOUNTS).status_code == 200
+    departement = Departement.objects.get(code="93")
+    created = client.post(ACCOUNTS, {"name": "ems-93b", "source": "ems", "departement": departement.pk, "days": 30})
+    page = created.content.decode()
+    token = re.search(r"cds_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{43}", page)[0]
+    assert created.status_code == 200 and "il ne sera plus affiché" in page
+    assert token not in client.get(ACCOUNTS).content.decode()
+    account = ServiceAccount.objects.get(name="api:ems-93b")
+    assert account.created_by == "admin" and post(client, token, signalement()).status_code == 201
+    assert client.post(f"{ACCOUNTS}{account.pk}/revoquer/").status_code == 302
+    account.refresh_from_db()
+    assert account.revoked_by == "admin" and post(client, token, signalement(source_reference="X2")).status_code == 401
+
+
+def test_the_page_refuses_bad_input_and_other_roles(client, personas):
+    client.force_login(personas.admin)
+    response = client.post(ACCOUNTS, {"name": "CNAPR 93!", "source": "cnapr", "departement": "x", "days": 0})
+    assert response.status_code == 400 and ServiceAccount.objects.count() == 3  # the module's three
+    taken = client.post(ACCOUNTS, {"name": "cnapr-93", "source": "cnapr",
+                                   "departement": Departement.objects.get(code="93").pk, "days": 30})
+    assert taken.status_code == 400 and "Un compte de service porte déjà ce nom." in taken.content.decode()
+    for who in ("coord_a", "national", "inspector", "member_a"):
+        client.force_login(getattr(personas, who))
+        assert client.get(ACCOUNTS).status_code == 403
+        assert client.post(f"{ACCOUNTS}{personas.account.pk}/revoquer/").status_code == 403
+    personas.account.refresh_from_db()
+    assert personas.account.usable

@@ -23,6 +23,7 @@ ARGS = {
     "logout": lambda c: [], "workflows:claim": lambda c: [c.review.pk], "workflows:release": lambda c: [c.review.pk],
     "mobile_team:claim": lambda c: [c.request.pk], "mobile_team:message": lambda c: [c.request.pk],
     "intake:confirm": lambda c: [],
+    "intake_accounts:revoke": lambda c: [0],
     "cases:partner_note": lambda c: [c.case.pk],
     "admin:index": lambda c: [],
 }
@@ -55,6 +56,8 @@ EXPECTED = {
     "intake:import": "200/400 403/403 200/400 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
     "intake:template": "200/405 403/405 200/405 403/405 403/405 403/403 403/405 403/405 403/405 403/405 L/L",
     "intake:confirm": "405/302 405/403 405/302 405/403 405/403 405/403 405/403 405/403 405/403 405/403 L/L",
+    "intake_accounts:list": "403/403 403/403 403/403 403/403 403/403 403/403 403/403 200/400 403/403 403/403 L/L",
+    "intake_accounts:revoke": "405/403 405/403 405/403 405/403 405/403 405/403 405/403 405/404 405/403 405/403 L/L",
     # The intake API: a token, never a session (401 without one); inspectors post nothing anywhere.
     "intake_api:api-root": "404/404 404/404 404/404 404/404 404/404 404/403 404/404 404/404 404/404 404/404 404/404",
     "intake_api:openapi-json": "200/405 200/405 200/405 200/405 200/405 200/403 "

@@ -100,6 +100,7 @@ PAGES = {
     "national:export": ("national", lambda c: [MONTH, "xlsx"], None),
     "intake:import": ("coord_a", lambda c: [], None),  # the upload; its dry run records intake.import_preview
     "intake:template": ("coord_a", lambda c: ["xlsx"], None),
+    "intake_accounts:list": ("admin", lambda c: [], None),  # the sources' accounts, no personal data
     # The intake API: a token, no session; each call is recorded as intake.api_call (tests/intake).
     "intake_api:api-root": (None, lambda c: [], None),
     "intake_api:openapi-json": (None, lambda c: [], None),
@@ -109,7 +110,7 @@ PAGES = {
 MONTH = datetime.date.today().strftime("%Y-%m")
 # Pages that only take a POST, checked with the entry points they call.
 POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim", "mobile_team:message",
-             "cases:partner_note", "intake:confirm"}
+             "cases:partner_note", "intake:confirm", "intake_accounts:revoke"}
 NAMES = sorted({name for _, name in walk() if name})
 
 
