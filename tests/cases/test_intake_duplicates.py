@@ -79,6 +79,8 @@ def test_linking_records_the_signalement_on_the_followed_case_and_tells_its_refe
     assert Event.objects.filter(action="case.signalement_add", object_id=str(followed.pk)).exists()
     (mail,) = [m for m in mailoutbox if followed.reference in m.subject]
     assert mail.to == [personas.member_a.email] and "Diaye" not in mail.body + mail.subject
+    case_page = coordinator.get(response.url).content.decode()
+    assert "Signalements reçus depuis" in case_page and "CNAPR-2026-0042" in case_page
 
 
 def test_a_confirmation_holds_only_for_the_identity_it_was_given_on(coordinator, followed):
