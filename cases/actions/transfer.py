@@ -1,10 +1,11 @@
 """The transfer of a case to another département: requested by the sending coordinators, accepted
 (the case closes here, a received case opens there) or refused with a reason by the receiving ones.
 
-On acceptance the new case gets the young person and the relatives, copied; the rest of the file
-(contacts, measures, notes and attachments, history) stays on the closed case, which the sending
-cellule keeps read-only. The new case records where it came from (``transferred_from``), but the
-receiving cellule does not read the closed case: the policy scopes a case to its département.
+On acceptance the new case gets the young person and the relatives, copied, and records where it
+came from (``transferred_from``); the rest of the file (contacts, adhesions, measures, reviews, notes
+and attachments, the timeline) is read from the new case (``Case.origins``, the case page), so the
+sending département's statistics keep what was done there. The sending cellule keeps a tombstone of
+the closed case (``CaseRight.VIEW_TOMBSTONE``); inspectors under mandate still read it whole.
 """
 
 from django.core.exceptions import ValidationError
