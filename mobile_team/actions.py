@@ -115,7 +115,8 @@ def decline(actor, request: MobileTeamRequest, *, reason: str) -> MobileTeamRequ
         request.handled_by, request.decline_reason, request.answer_unread = actor, reason, True
         _back_to_care(actor, case, request, Outcome.DECLINED, reason, done=TaskType.HANDLE_REQUEST)
         _record("mobile_request.decline", actor, request)  # the reason stays on the request
-        notify_coordinators_of_answer(request, f"L'équipe mobile a décliné la demande : {reason}")
+        notify_coordinators_of_answer(request, "L'équipe mobile a décliné la demande ; son motif est indiqué sur la "
+                                               "page du signalement.")
     return request
 
 
@@ -135,7 +136,8 @@ def schedule(actor, request: MobileTeamRequest, *, scheduled_at: datetime.dateti
         tasks.sync(case, actor, done=TaskType.SCHEDULE_INTERVENTION)
         _record("mobile_request.schedule", actor, request, date=scheduled_at.isoformat())
         notify_coordinators_of_answer(
-            request, f"Intervention prévue le {timezone.localtime(scheduled_at):%d/%m/%Y à %H:%M}, {place}.")
+            request, f"Intervention prévue le {timezone.localtime(scheduled_at):%d/%m/%Y à %H:%M} ; le lieu est "
+                     "indiqué sur la page du signalement.")
     return request
 
 
@@ -225,7 +227,7 @@ def _announce_withdrawal(actor, request: MobileTeamRequest, reason: str) -> None
     """Every withdrawal is recorded and told to the team, whether the coordinators withdrew the
     request or closed the case."""
     _record("mobile_request.withdraw", actor, request)  # the reason stays on the request
-    notify_team_of_withdrawal(request, reason)
+    notify_team_of_withdrawal(request)
 
 
 def acknowledge(actor, case: Case) -> Case:

@@ -24,13 +24,13 @@ def notify_team_of_request(request) -> None:
     )
 
 
-def notify_team_of_withdrawal(request, reason: str) -> None:
+def notify_team_of_withdrawal(request) -> None:
     """The agent handling the request, or every agent while nobody has taken it, learns that the
     cellule withdrew it (by itself, or by closing or transferring the case)."""
     agent = request.handled_by
     queue_mail(
         f"[Cellule de suivi] Demande d'intervention n° {request.pk} retirée ({request.departement})",
-        f"La cellule de suivi a retiré la demande : {reason}"
+        "La cellule de suivi a retiré la demande."  # not its reason: a closure's note is about the young person
         f"\n\n{link(reverse('mobile_team:request', args=[request.pk]))}\n",
         [agent.email] if agent and agent.email and agent.is_active else _team_addresses(),
     )

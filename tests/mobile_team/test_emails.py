@@ -29,7 +29,7 @@ def test_a_new_request_emails_every_active_team_agent(personas, mobile2, django_
 
 
 # answer: what the coordinators read
-ANSWER_MAILS = {"accept": "acceptée", "decline": "Équipe complète.", "schedule": "Intervention prévue le",
+ANSWER_MAILS = {"accept": "acceptée", "decline": "décliné la demande", "schedule": "Intervention prévue le",
                 "report": "compte rendu", "complete": "terminé son intervention"}
 
 
