@@ -238,6 +238,8 @@ STORAGES = {
 MINISTRY_ADDRESSES = ["prevention-radicalisation@interieur.gouv.fr", "cipd.siat@interieur.gouv.fr",
                       "cnapr-alerte@interieur.gouv.fr"]
 REPORT_RECIPIENTS = env_list(ENV, "REPORT_RECIPIENTS", MINISTRY_ADDRESSES if DEMO else [])
+# From this day of a month, the coordinators are reminded each day of last month's report not sent.
+REPORT_REMINDER_DAY = env_int(ENV, "REPORT_REMINDER_DAY", 5)
 
 # Days given to do each task once it is opened (BRIEF §3).
 TASK_DUE_DAYS = {"contact_family": 7, "name_referent": 7, "set_up_care": 15, "review": 30, "decide_closure": 7,

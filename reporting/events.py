@@ -10,6 +10,7 @@ events.register({
     "report.delivered": "Compte rendu mensuel remis au serveur de messagerie",
     "report.delivery_failed": "Échec de l'envoi du compte rendu mensuel",
     "report.correct": "Nouvelle version du compte rendu mensuel",
+    "report.reminder": "Rappel du compte rendu mensuel à envoyer",
     "export.report_csv": "Export CSV du compte rendu mensuel",
     "export.report_xlsx": "Export XLSX du compte rendu mensuel",
     "export.monthly_report_csv": "Export CSV d'un compte rendu mensuel (commande)",
@@ -17,4 +18,4 @@ events.register({
     "export.national_csv": "Export CSV de la consolidation nationale",
     "export.national_xlsx": "Export XLSX de la consolidation nationale",
     "national.view": "Consultation de la consolidation nationale",
-}, render=events.summary({"mois": "mois", "version": "version"}))
+}, render=events.summary({"mois": "mois", "version": "version", "état": "état"}))

@@ -1,0 +1,52 @@
+"""The reminder of the reports due (issue 17, item 3): from ``REPORT_REMINDER_DAY`` of a month, the
+coordinators of a cellule whose report of the month before is not sent yet are told each day, once a
+day however many times the job runs (``manage.py remind_reports``, a daily timer)."""
+
+import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+import audit
+from audit.models import Event
+from organisation.models import Cell, Membership, Role
+from outbox.mail import queue_mail
+from reporting.figures import Month
+from reporting.models import MonthlyReport
+from workflows.notifications import link
+
+
+def due(today: datetime.date) -> list[tuple[Cell, str]]:
+    """The cellules whose report of last month is not sent by ``REPORT_REMINDER_DAY``, with its state."""
+    if today.day < settings.REPORT_REMINDER_DAY:
+        return []
+    month = Month(today.replace(day=1)).previous()
+    states = dict(MonthlyReport.objects.filter(month=month.first).order_by("version")
+                  .values_list("cell_id", "status"))
+    label = dict(MonthlyReport.Status.choices)
+    return [(cell, label[states[cell.pk]].lower() if cell.pk in states else "non commencé")
+            for cell in Cell.objects.select_related("departement").order_by("departement__code")
+            if states.get(cell.pk) != MonthlyReport.Status.SENT]
+
+
+def remind(today: datetime.date | None = None) -> int:
+    """Tell each late cellule's coordinators, unless they were told today; returns how many were."""
+    today = today or timezone.localdate()
+    month = Month(today.replace(day=1)).previous()
+    told = set(Event.objects.filter(action="report.reminder", time__date=today, details__mois=str(month))
+               .values_list("departement", flat=True))
+    sent = 0
+    for cell, state in due(today):
+        code = cell.departement.code
+        if code in told:
+            continue
+        coordinators = [m.user.email for m in Membership.objects.active(today).filter(
+            cell=cell, role=Role.COORDINATOR).select_related("user") if m.user.email and m.user.is_active]
+        queue_mail(f"[Cellule de suivi] Compte rendu de {month.label()} à envoyer",
+                   f"Le compte rendu mensuel de {month.label()} de la {cell} n'est pas encore envoyé au ministère "
+                   f"(état : {state}).\n\n{link(reverse('reports:detail', args=[str(month)]))}\n", coordinators)
+        audit.record("report.reminder", obj=cell, departement=code,
+                     details={"mois": str(month), "état": state, "destinataires": len(coordinators)})
+        sent += 1
+    return sent
