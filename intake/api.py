@@ -21,7 +21,7 @@ import audit
 from intake import ratelimit, tokens
 from intake.actions import submissions
 from intake.models import ServiceAccount
-from intake.problems import Problem, from_pydantic
+from intake.problems import TITLES, Problem, from_pydantic
 from intake.schemas import REFERENCE, ProblemOut, SignalementIn, SignalementOut, StatusOut
 
 MAX_BODY_BYTES = 64 * 1024  # a signalement with ten relatives takes a tenth of it
@@ -51,15 +51,27 @@ def _unauthorised(detail: str) -> Problem:
     return Problem(401, detail, kind="authentification", headers={"WWW-Authenticate": 'Bearer realm="api"'})
 
 
+DESCRIPTIONS = {**TITLES, 200: "L'état du signalement",
+                201: "Signalement enregistré (ou, pour un nouvel envoi, la réponse au premier)"}
+HEADERS = {
+    "401": {"WWW-Authenticate": {"description": "Le schéma d'authentification attendu.", "schema": {"type": "string"}}},
+    "429": {"Retry-After": {"description": "Secondes à attendre avant le prochain appel.",
+                            "schema": {"type": "string", "pattern": "^[0-9]+$"}}},
+}
+
+
 class IntakeApi(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        """Errors are problem details: their media type is ``application/problem+json``."""
+        """Errors are problem details (``application/problem+json``), with their headers."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema["paths"].values():
             for operation in operations.values():
                 for status, response in operation.get("responses", {}).items():
+                    response["description"] = DESCRIPTIONS.get(int(status), response["description"])
                     if int(status) >= 400 and "application/json" in response.get("content", {}):
                         response["content"] = {"application/problem+json": response["content"]["application/json"]}
+                    if str(status) in HEADERS:
+                        response["headers"] = HEADERS[str(status)]
         return schema
 
 
