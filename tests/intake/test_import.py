@@ -171,3 +171,15 @@ def test_only_coordinators_import(client, personas, who):
                      upload(client, as_csv(row())), client.post(CONFIRM, {"rows": "x"})):
         assert response.status_code == 403
     assert not Case.objects.exists()
+
+
+def test_a_young_person_already_followed_or_twice_in_the_file_is_flagged(coordinator, personas):
+    first = upload(coordinator, as_csv(row()))
+    coordinator.post(CONFIRM, {"rows": first.content.decode().split('name="rows" value="')[1].split('"')[0]})
+    followed = Case.objects.get().reference
+    page = upload(coordinator, as_csv(row(**{"Référence à l'origine": "CNAPR-7", "Nom": "DURAND", "Prénom": "Lea"}),
+                                      row(**{"Référence à l'origine": "CNAPR-8", "Nom": "Martin", "Prénom": "Hugo"}),
+                                      row(**{"Référence à l'origine": "CNAPR-9", "Nom": "Martin", "Prénom": "Hugo"})))
+    text = page.content.decode()
+    assert page.status_code == 200 and f"Ce jeune est peut-être déjà suivi : {followed}." in text
+    assert text.count("Ce jeune est peut-être déjà suivi") == 2  # Léa Durand, and Hugo Martin's second line
