@@ -57,6 +57,12 @@ def _table(model, rows, fields: list[str]) -> tuple[list[str], list[tuple]]:
     return headers, table
 
 
+def _attach(out: dict[str, bytes], folder: str, attachment) -> None:
+    content = attachments.read(attachment.stored_name)
+    if content is not None:  # a file missing from the storage is left out, as its download is a 404
+        out[f"{folder}/{attachment.pk}-{attachment.original_name}"] = content
+
+
 def person_label(person) -> str:
     if isinstance(person, Person):
         return f"{person.first_name} {person.last_name} (jeune)"
@@ -95,9 +101,7 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
     add("notes", case.notes.model, notes, ["written_at", "author", "visibility", "text"])
     for note in notes:
         for attachment in note.attachments.all():
-            path = attachments.path_of(attachment.stored_name)
-            if path.is_file():
-                out[f"pieces_jointes/{attachment.pk}-{attachment.original_name}"] = path.read_bytes()
+            _attach(out, "pieces_jointes", attachment)
     requests = MobileTeamRequest.objects.filter(case=case)
     add("equipe_mobile_demandes", MobileTeamRequest, requests,
         ["requested_at", "motive", "expected", "urgency", "first_name", "age", "commune", "summary",
@@ -105,8 +109,11 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
          "scheduled_place", "intervener", "decline_reason", "outcome", "outcome_note"])
     add("equipe_mobile_comptes_rendus", InterventionReport, InterventionReport.objects.filter(request__case=case),
         ["on", "by", "text"])
-    add("equipe_mobile_messages", RequestMessage, RequestMessage.objects.filter(request__case=case),
-        ["sent_at", "author", "from_team", "text"])
+    messages = RequestMessage.objects.filter(request__case=case).prefetch_related("attachments")
+    add("equipe_mobile_messages", RequestMessage, messages, ["sent_at", "author", "from_team", "text"])
+    for message in messages:
+        for attachment in message.attachments.all():
+            _attach(out, "equipe_mobile_pieces_jointes", attachment)
     add("entretiens", InterviewRequest, InterviewRequest.objects.filter(case=case),
         ["requested_on", "with_whom", "requested_by", "channel", "status", "scheduled_at", "held_on", "outcome"])
     add("reunions", MeetingItem, MeetingItem.objects.filter(case=case).select_related("meeting"),

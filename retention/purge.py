@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from cases.models import Case, NoteAttachment, Person
+from cases.models import Case, Person
 
 # Rows deleted whole: they are about people, and no figure counts them.
 DELETE = {"cases.relative", "cases.casenote", "cases.noteattachment", "mobile_team.requestmessage",
-          "cases.searchtoken"}
+          "mobile_team.messageattachment", "cases.searchtoken"}
 # Texts kept: identifiers and codes the reports and the links between cases need.
 KEEP = {"cases.case": {"reference"}, "mobile_team.mobileteamrequest": {"departement"}}
 # Rows of a case with nothing personal in them: the workflow's process and tasks, the purge's mark.
@@ -61,19 +61,29 @@ def _children(model: type[models.Model]) -> list[models.ForeignObjectRel]:
             if (rel.one_to_many or rel.one_to_one) and rel.related_model._meta.label_lower not in NOT_PERSONAL]
 
 
+DEPTH = 3  # a message's file: case → request → message → file
+
+
 def linked() -> list[Erase]:
     """The case, then the models under it, the deeper ones first (what points to a row goes before it)."""
-    first = [Erase(rel.related_model, rel.field.name) for rel in _children(Case)]
-    second = [Erase(rel.related_model, f"{rel.field.name}__{parent.path}")
-              for parent in first for rel in _children(parent.model)]
-    return [Erase(Case, "pk"), *second, *first]
+    levels = [[Erase(rel.related_model, rel.field.name) for rel in _children(Case)]]
+    while len(levels) < DEPTH:
+        levels.append([Erase(rel.related_model, f"{rel.field.name}__{parent.path}")
+                       for parent in levels[-1] for rel in _children(parent.model)])
+    return [Erase(Case, "pk"), *(item for level in reversed(levels) for item in level)]
+
+
+def stored_files(case_id: int) -> list[str]:
+    """The stored names of the files joined to the case's rows (notes, messages: ``StoredFile``)."""
+    return [name for item in linked() if any(f.name == "stored_name" for f in item.model._meta.concrete_fields)
+            for name in item.rows(case_id).values_list("stored_name", flat=True)]
 
 
 def erase_live(case: Case) -> tuple[dict[str, int], list[str]]:
     """Erase the case's live rows; the number of rows erased per model, and the attachments' stored
     names, whose files the caller removes once the transaction has committed."""
     counts: dict[str, int] = {}
-    files = list(NoteAttachment.objects.filter(note__case_id=case.pk).values_list("stored_name", flat=True))
+    files = stored_files(case.pk)
     for item in linked():
         rows = item.rows(case.pk)
         if item.delete:

@@ -72,7 +72,9 @@ def full_case(personas, canary: str, *, through_mobile_team: bool = True, close:
         mobile.accept(personas.mobile, request)
         mobile.schedule(personas.mobile, request, scheduled_at=timezone.now() + datetime.timedelta(days=2),
                         place=f"Salle {canary}-salle", intervener=f"Psychologue {canary}-intervenant")
-        mobile.send_message(personas.mobile, request, f"Question {canary}-question")
+        letter = SimpleUploadedFile(f"{canary}-courrier.pdf", f"%PDF-1.4 {canary}-lettre".encode(),
+                                    content_type="application/pdf")
+        mobile.send_message(personas.mobile, request, f"Question {canary}-question", attachments=[letter])
         mobile.send_message(coord, request, f"Réponse {canary}-reponse")
         mobile.add_report(personas.mobile, request, on=today, text=f"Compte rendu {canary}-compte-rendu")
         mobile.complete(personas.mobile, request)

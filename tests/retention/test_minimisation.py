@@ -25,7 +25,7 @@ from tests.retention.canary import full_case
 CANARY = "Zqxindia"
 # What the mobile team is given of a case, written for it (mobile_team/models.py), and its own work.
 TEAM = {"prenom", "ville", "motif", "situation", "dates", "lieu", "joindre", "salle", "intervenant", "question",
-        "reponse", "compte-rendu"}
+        "reponse", "compte-rendu", "courrier", "lettre"}
 SKIPPED = ("/deconnexion/", "/static/", "/admin/")
 
 

@@ -59,6 +59,8 @@ def test_the_young_persons_export_holds_the_whole_file_and_who_read_it(client, p
             "entretiens.csv", "reunions.csv", "consultations_et_actions.csv"} <= set(files)
     assert [name for name in files if name.startswith("pieces_jointes/")] == [
         f"pieces_jointes/{case.notes.get().attachments.get().pk}-Zqxhotel-fichier.pdf"]
+    (letter,) = [name for name in files if name.startswith("equipe_mobile_pieces_jointes/")]
+    assert letter.endswith("-Zqxhotel-courrier.pdf") and b"Zqxhotel-lettre" in files[letter]
     assert rows(files["jeune.csv"])[2][:2] == ["Zqxhotel-nom", "Zqxhotel-prenom"]
     assert len(rows(files["proches.csv"])) == 2 + 2  # heading, headers, both relatives
     assert "Réponse Zqxhotel-reponse" in files["equipe_mobile_messages.csv"].decode("utf-8-sig")
