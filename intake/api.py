@@ -12,6 +12,7 @@ import functools
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
+from django.urls import re_path
 from django.views.decorators.http import require_safe
 from ninja import Header, NinjaAPI, Path
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -166,7 +167,7 @@ def recorded(view):
             length = MAX_BODY_BYTES + 1
         try:
             response = _too_large().response() if length > MAX_BODY_BYTES else view(request, *args, **kwargs)
-        except Http404:  # the API's root: no page there
+        except Http404:  # the API's root or an unknown address: no page there
             response = Problem(404, "Adresse inconnue de l'API.", kind="introuvable").response()
         if response.status_code == 405:
             allowed = response.get("Allow", "")
@@ -191,8 +192,14 @@ def _record(request, status: int) -> None:
                      departement=account.departement.code if account else "")
 
 
+def _unknown(request, *args, **kwargs):
+    raise Http404
+
+
 def urls():
     patterns, app_name, namespace = api.urls
+    # Any other address under the API's: a problem detail too, not the product's HTML page.
+    patterns.append(re_path(r"^.+$", _unknown, name="unknown"))
     for pattern in patterns:
         # The schema is read, never posted to (ninja's view answers any method).
         view = require_safe(pattern.callback) if pattern.name == "openapi-json" else pattern.callback

@@ -164,3 +164,11 @@ def test_the_same_young_person_sent_again_is_flagged_for_the_cellule(client, per
         last_name="Martin", first_name="Jade", birth_date="2012-01-09")))
     assert [r.json()["possible_duplicate"] for r in (first, again, other)] == [False, True, False]
     assert Case.objects.get(reference=again.json()["reference"]).source_reference == "CNAPR-2026-00043"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/inconnu", "/api/v1/signalements/a/b", "/api/v1/%00"])
+def test_an_unknown_address_of_the_api_is_a_problem_too(client, personas, path):
+    for method in (client.get, client.post, client.delete):
+        response = method(path, HTTP_AUTHORIZATION=f"Bearer {personas.token}")
+        assert response.status_code == 404 and response["Content-Type"] == "application/problem+json"
+        assert response.json()["detail"] == "Adresse inconnue de l'API."

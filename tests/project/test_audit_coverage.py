@@ -106,6 +106,7 @@ PAGES = {
     "intake_api:openapi-json": (None, lambda c: [], None),
     "intake_api:submit": (None, lambda c: [], None),
     "intake_api:status": (None, lambda c: ["CNAPR-1"], None),
+    "intake_api:unknown": (None, lambda c: [], None),
 }
 MONTH = datetime.date.today().strftime("%Y-%m")
 # Pages that only take a POST, checked with the entry points they call.

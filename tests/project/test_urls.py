@@ -11,7 +11,7 @@ from tests.urls import walk
 PUBLIC = {"login", "password_reset_confirm", "password_reset_complete", "legal:sitemap", "legal:accessibility",
           "legal:notice", "legal:personal_data", "legal:cookies", "health", "intake_api:openapi-json"}
 # The intake API: a token, never a session; without one, a problem detail (no login page).
-TOKEN = {"intake_api:api-root", "intake_api:submit", "intake_api:status"}
+TOKEN = {"intake_api:api-root", "intake_api:submit", "intake_api:status", "intake_api:unknown"}
 URLS = sorted(set(walk()))
 
 
