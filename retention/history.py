@@ -58,18 +58,7 @@ def statements(connection, case: str) -> list[str]:
     for item in histories():
         history = item.model.history.model
         table = quote(history._meta.db_table)
-        if item.path == "pk":
-            where = f"id = {case}"
-        elif "__" in item.path:  # through a parent's history (deleted live rows stay there)
-            parent_name, rest = item.path.split("__", 1)
-            parent = history._meta.get_field(parent_name)
-            parent_model = parent.related_model
-            parent_history = parent_model.history.model if hasattr(parent_model, "history") else parent_model
-            parent_table = quote(parent_history._meta.db_table)
-            column = quote(parent_history._meta.get_field(rest).column)
-            where = f"{quote(parent.column)} IN (SELECT id FROM {parent_table} WHERE {column} = {case})"  # noqa: S608
-        else:
-            where = f"{quote(history._meta.get_field(item.path).column)} = {case}"
+        where = _where(connection, history, item.path, case)
         if item.delete:
             result.append(f"DELETE FROM {table} WHERE {where}")  # noqa: S608 (names from the models, quoted)
         elif item.texts(history):
@@ -81,6 +70,26 @@ def statements(connection, case: str) -> list[str]:
                     else "date(birth_date, 'start of year')")
             result.append(f"UPDATE {table} SET birth_date = {year} WHERE {where}")  # noqa: S608
     return result
+
+
+def _history_of(model):
+    # A deleted live row stays in its history: a parent's rows are found there when it keeps one.
+    return model.history.model if hasattr(model, "history") else model
+
+
+def _where(connection, table_model, path: str, case: str) -> str:
+    """The condition on ``table_model``'s rows that belong to the case ``path`` leads to, through the
+    histories of the models on the way (``note__case``: the notes' history holds the deleted notes)."""
+    quote = connection.ops.quote_name
+    if path == "pk":
+        return f"id = {case}"
+    name, _, rest = path.partition("__")
+    column = quote(table_model._meta.get_field(name).column)
+    if not rest:
+        return f"{column} = {case}"
+    parent = _history_of(table_model._meta.get_field(name).related_model)
+    inner = _where(connection, parent, rest, case)
+    return f"{column} IN (SELECT id FROM {quote(parent._meta.db_table)} WHERE {inner})"  # noqa: S608
 
 
 def erase_history(case_id: int, using: str = "default") -> None:
