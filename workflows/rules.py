@@ -9,7 +9,7 @@ import enum
 from django.db.models import Q, QuerySet
 from viewflow.workflow.status import STATUS
 
-from organisation.models import Role
+from organisation.models import Cell, Role
 from organisation.policy import Scope, rule, scope
 from workflows.models import COORDINATOR_TASKS, OPEN_STATUSES, TEAM_TASKS, CaseTask, TaskType
 
@@ -53,8 +53,10 @@ def _escalate(user, right: str, target) -> bool:
 
 
 @rule(TaskRight.VIEW_CELLULE_TASKS)
-def _cellule_tasks(user, right: str, target) -> bool:
-    return bool(scope(user).coordinated_departement_ids)
+def _cellule_tasks(user, right: str, cell) -> bool:
+    """On one cellule, or (no target) on the cellules the user coordinates, if any."""
+    coordinated = scope(user).coordinated_cell_ids
+    return cell.pk in coordinated if isinstance(cell, Cell) else cell is None and bool(coordinated)
 
 
 @rule(TaskRight.CLAIM_TASK, TaskRight.RELEASE_TASK, TaskRight.EXECUTE_TASK)

@@ -13,11 +13,12 @@ from organisation.models import Departement
 from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
 from reporting.rules import ReportRight
 from tests.organisation.factories import MandateFactory, MembershipFactory
+from workflows.rules import TaskRight
 
 A, B = "a", "b"  # the 93 and 69 cellules of the personas
 COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS, CaseRight.INTAKE,
                 ReportRight.MANAGE_REPORT, ReportRight.VIEW_DASHBOARD, CelluleRight.MANAGE_MEETINGS,
-                CelluleRight.VIEW_MEETINGS}
+                CelluleRight.VIEW_MEETINGS, TaskRight.VIEW_CELLULE_TASKS}
 # Members read their cellule's composition and its meetings (issue 14, item 8).
 MEMBERSHIP = {OrganisationRight.VIEW_COMPOSITION, CelluleRight.VIEW_MEETINGS}
 # The technical administrator sees the compositions but gives no role in a cellule (separation of duties).
@@ -26,9 +27,9 @@ ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_R
 NATIONAL = {ReportRight.VIEW_AGGREGATES, OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS}
 # persona: the rights allowed on cell A, on cell B, and without target (None).
 ALLOWED = {
-    "coord_a": {A: COORDINATION, B: set(), None: set()},
+    "coord_a": {A: COORDINATION, B: set(), None: {TaskRight.VIEW_CELLULE_TASKS}},
     "member_a": {A: MEMBERSHIP, B: set(), None: set()},
-    "coord_b": {A: set(), B: COORDINATION, None: set()},
+    "coord_b": {A: set(), B: COORDINATION, None: {TaskRight.VIEW_CELLULE_TASKS}},
     "member_b": {A: set(), B: MEMBERSHIP, None: set()},
     "mobile": {A: set(), B: set(), None: set()},
     "inspector": {A: {OrganisationRight.VIEW_COMPOSITION}, B: set(), None: set()},
