@@ -32,6 +32,7 @@ from cellule import actions as cellule
 from mobile_team import actions as mobile
 from mobile_team.models import MobileTeamRequest
 from organisation.models import Departement
+from retention import actions as retention
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import InstitutionFactory
 from workflows import tasks
@@ -99,6 +100,8 @@ FORMS = {
                                            "note": "Déménagement."}),
     "rouvrir": ("closed", "coord_a", {"reason": "Nouveau signalement."}),
     "note": ("in_care", "member_a", {"text": "Rencontre avec la mère.", "visibility": "cellule"}),
+    "geler": ("closed", "coord_a", {"reason": "Réquisition judiciaire reçue."}),
+    "lever-gel": ("held", "coord_a", {"reason": "Réquisition levée."}),
 }
 TARGETS = {"fin-mesure": "care_measures", "modifier-mesure": "care_measures", "retirer-mesure": "care_measures",
            "modifier-proche": "relatives", "suivi-entretien": "interview_requests"}
@@ -181,6 +184,8 @@ BAD = [
      "Choisissez un autre département que celui du signalement."),
     ("rouvrir", *too_long("reason", 500)),
     ("note", *too_long("text", 2000)),
+    ("geler", *too_long("reason", 500)),
+    ("lever-gel", *too_long("reason", 500)),
 ]
 EMPTY = [(slug, {name: "" for name in FORMS[slug][2]}, REQUIRED) for slug in FORMS if FORMS[slug][2]]
 # The case each special state of FORMS starts from, and how it gets there.
@@ -193,6 +198,8 @@ SETUPS = {
     "team_answered": ("mobile_team_requested", lambda p, case, referent: mobile.accept(
         p.mobile, tasks.claim(p.mobile, case.tasks.get(flow_task_name="handle_request")).case
         .mobile_team_requests.get())),
+    "held": ("closed", lambda p, case, referent: retention.place_hold(
+        p.coord_a if case.departement.code == "93" else p.coord_b, case, reason="Réquisition.")),
     "second_measure": ("in_care", lambda p, case, referent: actions.add_care_measure(
         referent, case, modality="family_support", beneficiary="family", starts_on=case.received_on,
         institution=InstitutionFactory(name="Maison des adolescents"), adhesion="family")),

@@ -8,6 +8,7 @@ import time_machine
 from cases.rules import CaseRight
 from cellule.rules import CelluleRight
 from inspection.rules import InspectionRight
+from intake.rules import IntakeRight
 from organisation import policy
 from organisation.models import Departement
 from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
@@ -21,8 +22,10 @@ COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEM
                 CelluleRight.VIEW_MEETINGS, TaskRight.VIEW_CELLULE_TASKS}
 # Members read their cellule's composition and its meetings (issue 14, item 8).
 MEMBERSHIP = {OrganisationRight.VIEW_COMPOSITION, CelluleRight.VIEW_MEETINGS}
-# The technical administrator sees the compositions but gives no role in a cellule (separation of duties).
-ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_REFERENCE_DATA}
+# The technical administrator sees the compositions but gives no role in a cellule (separation of duties);
+# they manage the sources' service accounts (issue 15).
+ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_REFERENCE_DATA,
+                  IntakeRight.MANAGE_ACCOUNTS}
 # The national level names the cellules' coordinators.
 NATIONAL = {ReportRight.VIEW_AGGREGATES, OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS}
 # persona: the rights allowed on cell A, on cell B, and without target (None).
@@ -34,7 +37,8 @@ ALLOWED = {
     "mobile": {A: set(), B: set(), None: set()},
     "inspector": {A: {OrganisationRight.VIEW_COMPOSITION}, B: set(), None: set()},
     "national": {A: NATIONAL, B: NATIONAL, None: {ReportRight.VIEW_AGGREGATES}},
-    "admin": {A: ADMINISTRATION, B: ADMINISTRATION, None: {OrganisationRight.MANAGE_REFERENCE_DATA}},
+    "admin": {A: ADMINISTRATION, B: ADMINISTRATION,
+              None: {OrganisationRight.MANAGE_REFERENCE_DATA, IntakeRight.MANAGE_ACCOUNTS}},
     "former": {A: set(), B: set(), None: set()},
     "outsider": {A: set(), B: set(), None: set()},
 }
