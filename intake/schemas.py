@@ -73,8 +73,11 @@ class SignalementOut(Schema):
     source_reference: str
     url: str = Field(..., description="L'adresse de son état dans l'API.")
     case_url: str = Field(..., description="L'adresse de sa page pour la cellule (connexion requise).")
-    possible_duplicate: bool = Field(..., description="Vrai si la cellule suit peut-être déjà ce jeune (même nom "
-                                                      "et date de naissance, ou proches) : elle vérifiera.")
+    existing_case: bool = Field(..., description="Vrai si la cellule suit déjà ce jeune (mêmes nom, prénom et "
+                                                 "date de naissance) : le signalement est ajouté à son dossier en "
+                                                 "cours, dont la référence est donnée.")
+    possible_duplicate: bool = Field(..., description="Vrai si la cellule suit peut-être déjà ce jeune (nom proche, "
+                                                      "date de naissance) : elle vérifiera.")
 
 
 class StatusOut(Schema):

@@ -54,7 +54,8 @@ def add_signalement(actor, case: Case, *, source: str, received_on: datetime.dat
     policy.require(actor, CaseRight.INTAKE, case.departement.cell)
     _check_received_on(received_on)
     signalement = CaseSignalement(case=case, source=source, received_on=received_on, facts=facts,
-                                  orientation_note=orientation_note, recorded_by=actor,
+                                  orientation_note=orientation_note,
+                                  recorded_by=None if actor is policy.SYSTEM else actor,
                                   source_reference=(source_reference or "").strip())
     validate(signalement, exclude=["case"])
     with transaction.atomic():

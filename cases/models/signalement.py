@@ -16,8 +16,9 @@ class CaseSignalement(models.Model):
     facts = models.TextField("faits signalés (factuels)", max_length=2000)
     orientation_note = models.TextField(
         "orientation du groupe d'évaluation de l'EMS (factuelle)", max_length=1000, blank=True)
+    # None: received from a source's service account through the API (the trail names the account).
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="enregistré par")
+                                    null=True, blank=True, verbose_name="enregistré par")
     recorded_at = models.DateTimeField("enregistré le", auto_now_add=True)
 
     class Meta:

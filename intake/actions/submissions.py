@@ -5,6 +5,10 @@ cellule); the case's entry point, whose right is the coordinators', then runs as
 the way the operator's commands do, and the trail names the account (``audit.acting(label=...)``,
 set by the API for the whole call).
 
+The same young person already followed in the département (a certain match of ``cases.matching``:
+same names once normalised, same birth date) gets the signalement recorded on their case
+(``add_signalement``), answered with its reference; a possible match is flagged for the cellule.
+
 A retried call makes no second case: the first answer is kept (``Submission``) and given again,
 found by the ``Idempotency-Key`` header or by the source's reference. The submission's row is
 written first, in the transaction that makes the case: a concurrent twin waits on its unique
@@ -20,8 +24,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from cases import matching
-from cases.actions.intake import intake
-from cases.models import Relative
+from cases.actions.intake import add_signalement, intake
+from cases.models import Relative, State
 from intake.models import ServiceAccount, Submission
 from intake.problems import Problem, from_validation_error, pointer
 from intake.rules import IntakeRight
@@ -54,14 +58,22 @@ def submit(account: ServiceAccount, payload: dict, idempotency_key: str = "", *,
             young = payload["young_person"]
             candidates = matching.find_candidates(account.departement, last_name=young["last_name"],
                                                   first_name=young["first_name"], birth_date=young["birth_date"])
-            case = intake(policy.SYSTEM, cell, source=account.source, received_on=payload["received_on"],
-                          facts=payload["facts"], orientation_note=payload["orientation_note"], person=young,
-                          relatives=payload["relatives"], source_reference=payload["source_reference"])
+            followed = next((c.case for c in candidates if c.certain and c.case.state != State.CLOSED), None)
+            if followed is not None:  # the same young person, followed: the signalement goes on that case
+                add_signalement(policy.SYSTEM, followed, source=account.source, received_on=payload["received_on"],
+                                facts=payload["facts"], orientation_note=payload["orientation_note"],
+                                source_reference=payload["source_reference"])
+                case = followed
+            else:
+                case = intake(policy.SYSTEM, cell, source=account.source, received_on=payload["received_on"],
+                              facts=payload["facts"], orientation_note=payload["orientation_note"], person=young,
+                              relatives=payload["relatives"], source_reference=payload["source_reference"])
             body = {
                 "reference": case.reference, "source_reference": submission.source_reference,
                 "url": absolute(reverse("intake_api:status", kwargs={"source_reference": submission.source_reference})),
                 "case_url": absolute(reverse("cases:detail", kwargs={"pk": case.pk})),
-                "possible_duplicate": bool(candidates),
+                "existing_case": followed is not None,
+                "possible_duplicate": followed is None and bool(candidates),
             }
             submission.case, submission.status_code, submission.response = case, 201, body
             submission.save(update_fields=["case", "status_code", "response"])

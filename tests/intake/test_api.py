@@ -67,10 +67,11 @@ def test_a_key_or_a_reference_reused_for_another_signalement_is_refused(client, 
 
 
 def test_the_same_reference_from_another_departement_or_source_is_another_signalement(client, personas):
-    for token in (personas.token, personas.token_b, personas.token_ems):
-        assert post(client, token, signalement()).status_code == 201
-    assert sorted(Case.objects.values_list("departement__code", "source")) == [
-        ("69", "cnapr"), ("93", "cnapr"), ("93", "ems")]
+    answers = [post(client, token, signalement()) for token in (personas.token, personas.token_b, personas.token_ems)]
+    assert [a.status_code for a in answers] == [201, 201, 201]
+    # The 69 opens its own case; the EMS's signalement of the same young person goes on the 93's case.
+    assert sorted(Case.objects.values_list("departement__code", "source")) == [("69", "cnapr"), ("93", "cnapr")]
+    assert answers[2].json()["existing_case"] and answers[2].json()["reference"] == answers[0].json()["reference"]
 
 
 def errors(response) -> dict[str, str]:
@@ -156,14 +157,30 @@ def test_a_wrong_secret_for_a_known_key_is_refused(client, personas):
     assert response.status_code == 401 and response.json()["detail"] == "Jeton inconnu ou mal formé."
 
 
-def test_the_same_young_person_sent_again_is_flagged_for_the_cellule(client, personas):
+def test_the_same_young_person_sent_again_goes_on_the_followed_case_and_a_near_one_is_flagged(
+        client, personas, mailoutbox, django_capture_on_commit_callbacks):
+    from cases.models import CaseSignalement
+
     first = post(client, personas.token, signalement())
-    again = post(client, personas.token, signalement(source_reference="CNAPR-2026-00043", young_person=person(
-        last_name="Ndiaye Lefevre", first_name="Eloise")))
-    other = post(client, personas.token, signalement(source_reference="CNAPR-2026-00044", young_person=person(
+    with django_capture_on_commit_callbacks(execute=True):  # the followed case's coordinators are told
+        again = post(client, personas.token, signalement(source_reference="CNAPR-2026-00043", young_person=person(
+            last_name="Ndiaye Lefevre", first_name="Eloise")))
+    near = post(client, personas.token, signalement(source_reference="CNAPR-2026-00044", young_person=person(
+        last_name="N'Diaye-Lefebvre")))
+    other = post(client, personas.token, signalement(source_reference="CNAPR-2026-00045", young_person=person(
         last_name="Martin", first_name="Jade", birth_date="2012-01-09")))
-    assert [r.json()["possible_duplicate"] for r in (first, again, other)] == [False, True, False]
-    assert Case.objects.get(reference=again.json()["reference"]).source_reference == "CNAPR-2026-00043"
+    answers = [(r.status_code, r.json()["existing_case"], r.json()["possible_duplicate"])
+               for r in (first, again, near, other)]
+    assert answers == [(201, False, False), (201, True, False), (201, False, True), (201, False, False)]
+    assert again.json()["reference"] == first.json()["reference"] and Case.objects.count() == 3
+    added = CaseSignalement.objects.get()
+    assert (added.case.reference, added.source_reference, added.recorded_by) == (
+        first.json()["reference"], "CNAPR-2026-00043", None)
+    assert any(first.json()["reference"] in m.subject for m in mailoutbox)
+    status = client.get("/api/v1/signalements/CNAPR-2026-00043", HTTP_AUTHORIZATION=f"Bearer {personas.token}")
+    assert status.json()["reference"] == first.json()["reference"]
+    assert post(client, personas.token, signalement(source_reference="CNAPR-2026-00043", young_person=person(
+        last_name="Ndiaye Lefevre", first_name="Eloise"))).json() == again.json()  # a retry: the same answer
 
 
 @pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/inconnu", "/api/v1/signalements/a/b", "/api/v1/%00"])
