@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from cases.models import Case, State
 from cases.rules import coordinates
+from organisation.errors import ActionRefused
 from organisation.policy import rule
-from retention.models import LegalHold
+from retention.models import Erasure, LegalHold
 
 MAJORITY = 18
 
@@ -114,3 +116,13 @@ def _coordinators(user, right: str, case) -> bool:
 @rule(RetentionRight.ERASE)
 def _nobody(user, right: str, case) -> bool:
     return False  # ``policy.SYSTEM`` alone passes: the purge command
+
+
+def refuse_reopening(sender, actor, case: Case, **kwargs) -> None:
+    """An erased case stays closed (``cases.signals.case_reopening``): its personal data are gone and
+    the purge would never come back to it; a new signalement is registered as such."""
+    erasure = Erasure.objects.filter(case=case).first()
+    if erasure is not None:
+        raise ActionRefused(f"Les données personnelles du signalement {case.reference} ont été effacées le "
+                            f"{timezone.localtime(erasure.erased_at):%d/%m/%Y} au terme de sa durée de conservation : "
+                            "il ne se rouvre pas. Enregistrez un nouveau signalement.")

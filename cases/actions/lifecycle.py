@@ -25,7 +25,7 @@ from cases.actions.base import (
 from cases.actions.records import create_measure, end_open_measures
 from cases.models import Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, State
 from cases.rules import CaseRight
-from cases.signals import case_closing
+from cases.signals import case_closing, case_reopening
 from organisation import policy
 from organisation.errors import ActionRefused
 from workflows import tasks
@@ -158,6 +158,7 @@ def reopen(actor, case: Case, *, reason: str) -> Case:
         check_transition(actor, case, "reopen")
         if case.closure_reason == ClosureReason.TRANSFERRED:
             raise ActionRefused("Un signalement transféré se suit dans le département qui l'a reçu.")
+        case_reopening.send(sender=Case, actor=actor, case=case)
         before = case.state
         case.reopen()
         case.closure_reason, case.closure_note, case.closed_on = "", "", None

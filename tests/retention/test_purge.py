@@ -118,3 +118,20 @@ def test_a_lifted_hold_lets_the_purge_erase_the_case():
     assert residue("Zqxecho") == {}
     hold.refresh_from_db()
     assert hold.reason == "" and hold.lift_reason == ""
+
+
+@pytest.mark.django_db
+def test_an_erased_case_is_not_reopened():
+    from cases import actions as cases_actions
+    from organisation.errors import ActionRefused
+
+    with at(0):
+        personas = build_personas()
+        case = unfounded_case(personas, "Zqxfoxtrot")
+    with at(3):
+        forget_cached_rights(personas)
+        purge()
+        with pytest.raises(ActionRefused, match="ne se rouvre pas"):
+            cases_actions.reopen(personas.coord_a, case, reason="Nouveau signalement.")
+    case.refresh_from_db()
+    assert case.state == State.CLOSED
