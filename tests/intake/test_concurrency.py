@@ -24,7 +24,8 @@ def personas(transactional_db):  # not the module's shared ones: this test commi
 def test_twin_calls_make_one_case(personas):
     _, token = new_account()
     for n in range(REPETITIONS):
-        body = json.dumps(signalement(source_reference=f"CNAPR-{n}"))
+        young = {**signalement()["young_person"], "birth_date": f"2010-0{n + 1}-17"}  # another young person each time
+        body = json.dumps(signalement(source_reference=f"CNAPR-{n}", young_person=young))
 
         def call(key: str, body=body):
             return Client().post(API, data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
