@@ -47,6 +47,18 @@ CLIENT, PROXY_SAW = "198.51.100.66", "203.0.113.9"  # what the client wrote, wha
 HOST = "cellule.prefecture.example"  # deploy/nginx/cellule.conf's
 
 
+def wait_for(port: int, process: subprocess.Popen, log) -> None:
+    """Until the server listens on ``port`` (its log in the failure if it stopped)."""
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.1)  # the server is starting
+    raise AssertionError(f"Nothing listens on port {port}: {log.read_text()}")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -118,13 +130,7 @@ def production(django_db_setup, tmp_path_factory):
         server = subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=env, stdout=output,  # noqa: S603
                                   stderr=subprocess.STDOUT)
     try:
-        for _ in range(150):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, log.read_text()
-                time.sleep(0.1)  # the server is starting
+        wait_for(port, server, log)
         print(f"collectstatic and gunicorn up in {time.monotonic() - started:.1f} s")  # noqa: T201
         yield SimpleNamespace(port=port, log=log, static=static)
     finally:

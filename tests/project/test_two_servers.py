@@ -6,7 +6,6 @@ runs, whichever worker claims it."""
 
 import base64
 import secrets
-import socket
 import socketserver
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from organisation import second_factor
 from tests.cases.factories import CaseFactory
 from tests.conftest import PASSWORD
 from tests.organisation.factories import MembershipFactory
-from tests.project.test_serve import ROOT, SECOND_FACTOR_KEY, Browser, free_port, gunicorn_command
+from tests.project.test_serve import ROOT, SECOND_FACTOR_KEY, Browser, free_port, gunicorn_command, wait_for
 from workflows.models import CaseTask
 
 pytestmark = pytest.mark.postgresql
@@ -45,16 +44,6 @@ class SmtpSink(socketserver.StreamRequestHandler):
                 self.wfile.write(b"221 bye\r\n")
                 return
             self.wfile.write(b"250 ok\r\n")  # HELO, EHLO, MAIL, RCPT, RSET, NOOP; the DATA's end
-
-
-def wait_for(port: int, process: subprocess.Popen, log) -> None:
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            assert process.poll() is None, log.read_text()
-            time.sleep(0.1)  # the server is starting
 
 
 @pytest.fixture(scope="module")
