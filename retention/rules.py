@@ -87,7 +87,8 @@ def never_past_received() -> Exists:
 
 
 def expired(today: datetime.date, periods: Periods | None = None) -> QuerySet:
-    """The closed cases past their retention period on ``today``, not yet erased, under no hold."""
+    """The closed cases past their retention period on ``today``, not yet erased, under no hold, and
+    not continued by a case not yet erased (a transfer's)."""
     periods = periods or Periods.current()
     closed_before = _years_before(today, periods.closed_years)
     kept = Q(closed_on__lt=closed_before)
@@ -99,6 +100,8 @@ def expired(today: datetime.date, periods: Periods | None = None) -> QuerySet:
             .annotate(not_relevant=never_past_received())
             .filter(kept | not_relevant)
             .exclude(Exists(LegalHold.objects.filter(case=OuterRef("pk"), lifted_at__isnull=True)))
+            # A transferred case's file is read from the case that continues it: it goes with that one.
+            .exclude(Exists(Case.objects.filter(transferred_from=OuterRef("pk"), erasure__isnull=True)))
             .select_related("departement").order_by("closed_on", "pk"))
 
 

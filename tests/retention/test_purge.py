@@ -14,10 +14,13 @@ from django.test import TestCase
 
 from audit import verification
 from audit.models import Event
+from cases import actions as cases_actions
 from cases.models import Case, State
+from organisation.errors import ActionRefused
 from reporting.figures import Month, compute
 from retention import actions
 from retention.models import Erasure
+from tests.cases.factories import CaseFactory, transferred
 from tests.conftest import build_personas, forget_cached_rights
 from tests.retention.canary import full_case, residue, text, unfounded_case
 
@@ -122,9 +125,6 @@ def test_a_lifted_hold_lets_the_purge_erase_the_case():
 
 @pytest.mark.django_db
 def test_an_erased_case_is_not_reopened():
-    from cases import actions as cases_actions
-    from organisation.errors import ActionRefused
-
     with at(0):
         personas = build_personas()
         case = unfounded_case(personas, "Zqxfoxtrot")
@@ -135,3 +135,21 @@ def test_an_erased_case_is_not_reopened():
             cases_actions.reopen(personas.coord_a, case, reason="Nouveau signalement.")
     case.refresh_from_db()
     assert case.state == State.CLOSED
+
+
+@pytest.mark.django_db
+def test_a_transferred_case_goes_with_the_case_that_continues_it():
+    with at(0):
+        personas = build_personas()
+        origin = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
+        continued = transferred(personas, origin)
+    with at(6):  # the origin closed six years ago; the case it became is still followed in the Rhône
+        forget_cached_rights(personas)
+        assert origin.reference not in purge("--dry-run")
+        cases_actions.close(personas.coord_b, continued, reason="unfounded", note="Sans suite.")
+    with at(12):
+        forget_cached_rights(personas)
+        purge()  # the case that continued it first
+        assert Erasure.objects.filter(case=continued).exists() and not Erasure.objects.filter(case=origin).exists()
+        purge()  # then the origin, its file with it
+    assert Erasure.objects.filter(case=origin).exists()
