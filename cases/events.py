@@ -59,6 +59,8 @@ events.register({
     "case.transfer_incoming": "Transfert entrant demandé",
     "case.transfer_refuse": "Transfert entrant refusé",
     "case.transfer_refused": "Transfert refusé par le département de destination",
+    "case.transfer_withdraw": "Demande de transfert retirée",
+    "case.transfer_withdrawn": "Transfert entrant retiré par la cellule d'origine",
     "case.transfer_view": "Consultation d'une demande de transfert",
     "case.review": "Revue de suivi",
     "case.closure_declined": "Clôture refusée, suivi poursuivi",

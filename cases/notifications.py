@@ -38,3 +38,11 @@ def notify_transfer_decided(request) -> None:
         f"{answer}\n\n{link(reverse('cases:detail', args=[request.case_id]))}\n"
     )
     queue_mail(subject, body, _coordinators(request.case.departement_id))
+
+
+def notify_transfer_withdrawn(request) -> None:
+    """The receiving cellule's coordinators need not answer any more."""
+    queue_mail(f"[Cellule de suivi] Transfert retiré — {request.case.reference}",
+               f"Bonjour,\n\nLa cellule du département {request.case.departement} a retiré sa demande de transfert "
+               f"du signalement {request.case.reference} : il n'y a plus de réponse à donner.\n",
+               _coordinators(request.destination_id))

@@ -26,11 +26,12 @@ from cases.actions.records import (
     save_relative,
 )
 from cases.actions.referent import change_referent
-from cases.actions.transfer import accept_transfer, refuse_transfer, transfer
+from cases.actions.transfer import accept_transfer, refuse_transfer, transfer, withdraw_transfer
 
 __all__ = [
     "accept_transfer", "add_care_measure", "add_note", "add_signalement", "assign", "change_referent", "close",
     "complete_review", "decline_closure",
     "edit_care_measure", "edit_person", "end_care_measure", "intake", "record_consent", "record_family_contact",
     "refuse_transfer", "remove_care_measure", "reopen", "save_relative", "start_care", "transfer",
+    "withdraw_transfer",
 ]

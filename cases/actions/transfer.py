@@ -17,7 +17,7 @@ from cases.actions.base import check_transition, lock, record, record_transition
 from cases.actions.intake import create
 from cases.actions.records import end_open_measures
 from cases.models import CareMeasure, Case, CaseTransfer, ClosureReason
-from cases.notifications import notify_transfer_decided, notify_transfer_requested
+from cases.notifications import notify_transfer_decided, notify_transfer_requested, notify_transfer_withdrawn
 from cases.rules import CaseRight
 from cases.signals import case_closing
 from organisation import policy
@@ -80,6 +80,22 @@ def refuse_transfer(actor, request: CaseTransfer, *, reason: str) -> CaseTransfe
         tasks.sync(case, actor, done=TaskType.ACCEPT_TRANSFER)
         _record_both(("case.transfer_refused", "case.transfer_refuse"), actor, request)
         notify_transfer_decided(request)
+    return request
+
+
+def withdraw_transfer(actor, case: Case) -> CaseTransfer:
+    """The sending coordinators take back the transfer the destination has not answered yet."""
+    with transaction.atomic():
+        case = lock(case)
+        policy.require(actor, CaseRight.TRANSFER, case)
+        request = case.transfer_requests.select_for_update().filter(status=CaseTransfer.Status.PENDING).first()
+        if request is None:
+            raise ActionRefused(f"Aucun transfert du signalement {case.reference} n'attend de réponse.")
+        request.status, request.decided_by, request.decided_at = CaseTransfer.Status.WITHDRAWN, actor, timezone.now()
+        request.save()
+        tasks.sync(case, actor)
+        _record_both(("case.transfer_withdraw", "case.transfer_withdrawn"), actor, request)
+        notify_transfer_withdrawn(request)
     return request
 
 

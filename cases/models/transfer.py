@@ -9,12 +9,13 @@ from organisation.models import Departement
 class CaseTransfer(models.Model):
     """Requested by the sending coordinators; the case stays open here until the receiving
     coordinators accept it (the case is then closed here and a received case opened there) or
-    refuse it with a reason (the case goes on here)."""
+    refuse it with a reason (the case goes on here); until then the sending coordinators may withdraw it."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "En attente"
         ACCEPTED = "accepted", "Accepté"
         REFUSED = "refused", "Refusé"
+        WITHDRAWN = "withdrawn", "Retiré par la cellule d'origine"
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="transfer_requests",
                              verbose_name="signalement")

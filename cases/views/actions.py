@@ -20,6 +20,7 @@ from cases.models import CareMeasure, Case, Relative, State
 from cases.rules import CaseRight, needs_motive
 from organisation import policy
 from organisation.errors import ActionRefused
+from project.forms import ConfirmForm
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ ACTIONS = [
     CaseAction("cloturer", "Clôturer", forms.CloseForm, actions.close, CaseRight.CLOSE, transition="close"),
     CaseAction("transferer", "Transférer à un autre département", forms.TransferForm, actions.transfer,
                CaseRight.TRANSFER, transition="transfer"),
+    CaseAction("retirer-transfert", "Retirer la demande de transfert", ConfirmForm, actions.withdraw_transfer,
+               CaseRight.TRANSFER, applies=lambda case: case.transfer_requests.filter(status="pending").exists()),
     CaseAction("rouvrir", "Rouvrir", forms.ReopenForm, actions.reopen, CaseRight.REOPEN, transition="reopen",
                applies=lambda case: True),
 ]

@@ -102,6 +102,7 @@ FORMS = {
     "note": ("in_care", "member_a", {"text": "Rencontre avec la mère.", "visibility": "cellule"}),
     "geler": ("closed", "coord_a", {"reason": "Réquisition judiciaire reçue."}),
     "lever-gel": ("held", "coord_a", {"reason": "Réquisition levée."}),
+    "retirer-transfert": ("transfer_pending", "coord_a", {}),
 }
 TARGETS = {"fin-mesure": "care_measures", "modifier-mesure": "care_measures", "retirer-mesure": "care_measures",
            "modifier-proche": "relatives", "suivi-entretien": "interview_requests"}
@@ -198,6 +199,9 @@ SETUPS = {
     "team_answered": ("mobile_team_requested", lambda p, case, referent: mobile.accept(
         p.mobile, tasks.claim(p.mobile, case.tasks.get(flow_task_name="handle_request")).case
         .mobile_team_requests.get())),
+    "transfer_pending": ("in_care", lambda p, case, referent: actions.transfer(
+        p.coord_a if case.departement.code == "93" else p.coord_b, case, note="Déménagement.",
+        destination=Departement.objects.exclude(pk=case.departement_id).get(code__in=["93", "69"]))),
     "held": ("closed", lambda p, case, referent: retention.place_hold(
         p.coord_a if case.departement.code == "93" else p.coord_b, case, reason="Réquisition.")),
     "second_measure": ("in_care", lambda p, case, referent: actions.add_care_measure(

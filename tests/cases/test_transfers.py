@@ -2,6 +2,8 @@
 open; the receiving coordinator finds the task in their queue and accepts (the case moves) or
 refuses with a reason (the case goes on where it was)."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -157,3 +159,31 @@ def test_the_sending_case_page_shows_a_pending_then_refused_transfer(client, per
     client.force_login(personas.coord_a)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "refusé le" in page and "Pas de domicile ici." in page
+
+
+def test_the_sending_coordinator_withdraws_a_transfer_not_answered_yet(client, personas, requested, mailoutbox,
+                                                                      django_capture_on_commit_callbacks):
+    from audit.models import Event
+
+    case, transfer = requested
+    client.force_login(personas.member_a)  # the référent does not decide the transfers
+    assert client.post(reverse("cases:action", args=[case.pk, "retirer-transfert"])).status_code == 403
+    client.force_login(personas.coord_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cases:action", args=[case.pk, "retirer-transfert"]))
+    assert response.status_code == 302
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.decided_by) == ("withdrawn", personas.coord_a)
+    assert not CaseTask.objects.open().filter(case=case, flow_task_name=TaskType.ACCEPT_TRANSFER).exists()
+    (mail,) = [m for m in mailoutbox if "retiré" in m.subject]
+    assert personas.coord_b.email in mail.to and case.person.last_name not in mail.body
+    assert {e.departement for e in Event.objects.filter(action__in=["case.transfer_withdraw",
+                                                                   "case.transfer_withdrawn"])} == {"93", "69"}
+    page = html.unescape(client.get(reverse("cases:detail", args=[case.pk])).content.decode())
+    assert "retiré par la cellule d'origine" in page and "/retirer-transfert/" not in page
+    # Withdrawn: the destination's answer comes too late, and a second withdrawal finds nothing.
+    assert decide(client, personas.coord_b, transfer, {"decision": "accept"}).status_code == 400
+    client.force_login(personas.coord_a)
+    client.post(reverse("cases:action", args=[case.pk, "retirer-transfert"]))
+    case.refresh_from_db()
+    assert case.state == State.IN_CARE and not Case.objects.filter(transferred_from=case).exists()

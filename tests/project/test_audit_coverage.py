@@ -264,6 +264,7 @@ ENTRY_POINTS = {
     "accept_transfer": (lambda p, c: actions.accept_transfer(p.coord_b, c.transfer), "case.transfer"),
     "refuse_transfer": (lambda p, c: actions.refuse_transfer(p.coord_b, c.transfer, reason="Pas de place."),
                         "case.transfer_refuse"),
+    "withdraw_transfer": (lambda p, c: actions.withdraw_transfer(p.coord_a, c.transfer.case), "case.transfer_withdraw"),
     "add_care_measure": (lambda p, c: actions.add_care_measure(
         p.member_a, c.case, modality="health", beneficiary="family", institution=c.measure.institution,
         starts_on=TODAY, adhesion="family"), "case.care_measure_add"),
