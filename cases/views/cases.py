@@ -23,6 +23,8 @@ from workflows.models import CaseTask
 from workflows.rules import TaskRight, cases_held
 
 PAGE_SIZE = 25
+# What the trail keeps of a search by name or commune (a reference, every word with a digit, is kept).
+NAME_SEARCHED = "(nom ou commune, non conservé au journal)"
 
 
 def motive(request, pk: int):
@@ -62,6 +64,8 @@ def case_list(request):
         case.next_due = due.get(case.pk)
     shown = [case.reference for case in page]
     filters = {k: v for k, v in request.GET.items() if k != "page"}
+    if filters.get("q") and not all(any(c.isdigit() for c in word) for word in filters["q"].split()):
+        filters["q"] = NAME_SEARCHED  # the cases shown are recorded; a name never stands in the trail
     for code in sorted({case.departement.code for case in page}) or [""]:
         audit.record("case.list", departement=code, details={"filtres": filters, "signalements": shown})
     # The people who may be référent in the cellules whose cases the user sees: read from the
