@@ -4,6 +4,7 @@ on the demo, on a generated national set (``project.national``), on a restored b
 Each check returns the cases (or rows) that break it; an empty result everywhere is the proof.
 """
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
@@ -12,18 +13,21 @@ from django.db.models.functions import Cast
 
 from audit import sealer, verification
 from audit.models import Event
+from cases import attachments
 from cases.models import (
     CareMeasure,
     Case,
     CaseCounter,
     CaseTransfer,
     FamilyContact,
+    NoteAttachment,
     Person,
     Relative,
     SearchToken,
     State,
 )
 from cases.names import phonetic, search_tokens
+from mobile_team.models import MessageAttachment
 from workflows.models import CaseProcess, CaseTask, TaskType
 from workflows.tasks import expected
 
@@ -155,6 +159,15 @@ def _person_keys() -> Iterator[str]:
             if keys != (phonetic(person.last_name), phonetic(person.first_name),
                         search_tokens(person.last_name, person.first_name, person.commune)):
                 yield person.case.reference
+
+
+@check("chaque pièce jointe a son fichier, d'empreinte inchangée (après une restauration aussi)")
+def _attachment_files() -> Iterator[str]:
+    for model, label in ((NoteAttachment, "pièce jointe de note"), (MessageAttachment, "pièce jointe de message")):
+        for pk, stored_name, sha256 in model.objects.values_list("pk", "stored_name", "sha256").iterator():
+            content = attachments.read(stored_name)
+            if content is None or hashlib.sha256(content).hexdigest() != sha256:
+                yield f"{label} {pk}"
 
 
 def run(limit: int = 10) -> list[tuple[str, int, list[str]]]:

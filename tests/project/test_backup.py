@@ -1,17 +1,24 @@
-"""Backups that are proved (issue 17, item 5): a `pg_dump` of a database holding cases, tasks, history
-and a sealed trail, restored with `pg_restore` into a new database as docs/deploy.md says, gives back
-every row of every table, and `verify_audit` passes on it."""
+"""Backups that are proved (issue 17, item 5): a `pg_dump` of a database holding cases, tasks, history,
+a sealed trail and a note's attachment, restored with `pg_restore` into a new database and the
+attachments' directory copied back, as docs/deploy.md says, gives back every row of every table;
+`verify_audit` and `check_consistency` (every attachment's file, by its SHA-256) pass on it."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import psycopg
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 import audit
+from cases import actions
+from cases.models import Case, NoteAttachment, State
+from organisation.models import Membership, Role
 from project.national import National
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
@@ -49,9 +56,14 @@ def restored(tmp_path):
 def test_a_dump_restored_into_a_new_database_holds_every_row_and_its_trail_verifies(restored, tmp_path):
     with audit.acting(label="test"):
         National(cases=80, seed=5, reads=(1, 3), batch=40).run()
+    case = Case.objects.filter(state=State.IN_CARE).select_related("departement").first()
+    coordinator = Membership.objects.get(cell__departement=case.departement, role=Role.COORDINATOR).user
+    actions.add_note(coordinator, case, text="Compte rendu joint.", visibility="cellule",
+                     attachments=[SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n%%EOF\n")])
     source = connection.settings_dict["NAME"]
     dump = tmp_path / "cellule.dump"
     subprocess.run(["pg_dump", "--format=custom", "--file", str(dump), *libpq(source)], check=True)  # noqa: S603,S607
+    files = shutil.copytree(settings.ATTACHMENTS_ROOT, tmp_path / "pieces-jointes")  # the files, after the dump
     subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", *libpq(restored), str(dump)],  # noqa: S603,S607
                    check=True)
 
@@ -61,7 +73,19 @@ def test_a_dump_restored_into_a_new_database_holds_every_row_and_its_trail_verif
 
     db = connection.settings_dict
     url = f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{restored}"
-    check = subprocess.run([sys.executable, "manage.py", "verify_audit"], cwd=ROOT, capture_output=True,  # noqa: S603
-                           text=True, env={**os.environ, "DATABASE_URL": url, "DEMO": "1"})
+    env = {**os.environ, "DATABASE_URL": url, "DEMO": "1", "ATTACHMENTS_ROOT": str(files)}
+
+    def manage(*command: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, capture_output=True,  # noqa: S603
+                              text=True, env=env)
+
+    check = manage("verify_audit")
     assert check.returncode == 0, check.stderr
     assert f"{before['audit_event']} événement(s) vérifié(s)" in check.stdout
+    # Every invariant holds on the restored copy but the one file altered after the copy, which is named.
+    stored = NoteAttachment.objects.get().stored_name
+    (files / stored[:2] / stored).write_bytes(b"%PDF-1.4\n(altered)\n%%EOF\n")
+    consistency = manage("check_consistency")
+    broken = [line for line in consistency.stdout.splitlines() if line.startswith("✗")]
+    assert consistency.returncode != 0 and len(broken) == 1, consistency.stdout
+    assert f"pièce jointe de note {NoteAttachment.objects.get().pk}" in broken[0]
