@@ -1,15 +1,17 @@
 """Everything the cellule holds about one person of a case (the young person or a relative), as a
 ZIP of CSV files with the notes' attachments: the coordinators' answer to a request of access.
 
-The file is the case's: its facts, contacts, measures, reviews, notes and attachments, the mobile
-team's requests, reports and messages, the interview requests and meetings' decisions, and from the
-trail who read or changed the case and when. The person asked about comes first; a relative's
-file holds only their own entry among the relatives.
+The file is the case's, and that of the cases it continues after transfers (``Case.origins``): their
+facts, contacts, measures, reviews, notes and attachments, the mobile team's requests, reports and
+messages, the interview requests and meetings' decisions, and from the trail who read or changed
+them and when. The person asked about comes first; a relative's file holds only their own entry
+among the relatives.
 """
 
 import io
 import zipfile
 
+from django.db import models
 from django.utils import timezone
 
 from audit import events
@@ -83,7 +85,8 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
         headers, table = _table(model, rows, fields)
         out[f"{name}.csv"] = to_csv(heading, table, headers)
 
-    add("signalement", Case, [case], ["reference", "departement", "source", "received_on", "facts",
+    chain = [case, *case.origins()]
+    add("signalement", Case, chain, ["reference", "departement", "source", "received_on", "facts",
                                       "orientation_note", "state", "referent", "closure_reason", "closure_note",
                                       "closed_on"])
     add("jeune", Person, [case.person], ["last_name", "first_name", "birth_date", "sex", "commune", "address",
@@ -91,34 +94,38 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
     relatives = [person] if isinstance(person, Relative) else list(case.relatives.all())
     add("proches", Relative, relatives, ["relation", "last_name", "first_name", "phone", "email", "address",
                                          "parental_authority"])
-    add("adhesions", case.consents.model, case.consents.all(), ["party", "status", "on", "recorded_by"])
-    add("contacts_famille", case.family_contacts.model, case.family_contacts.all(),
+    def of(related) -> models.QuerySet:
+        return related.model.objects.filter(case__in=chain)
+
+    add("adhesions", case.consents.model, of(case.consents), ["party", "status", "on", "recorded_by"])
+    add("contacts_famille", case.family_contacts.model, of(case.family_contacts),
         ["on", "channel", "by", "outcome", "not_attempted_reason", "note"])
-    add("prises_en_charge", case.care_measures.model, case.care_measures.select_related("institution"),
+    add("prises_en_charge", case.care_measures.model, of(case.care_measures).select_related("institution"),
         ["modality", "beneficiary", "institution", "starts_on", "ends_on", "outcome"])
-    add("revues", case.followups.model, case.followups.all(), ["on", "by", "note", "propose_closure"])
-    notes = list(case.notes.select_related("author").prefetch_related("attachments"))
+    add("revues", case.followups.model, of(case.followups), ["on", "by", "note", "propose_closure"])
+    notes = list(of(case.notes).select_related("author").prefetch_related("attachments"))
     add("notes", case.notes.model, notes, ["written_at", "author", "visibility", "text"])
     for note in notes:
         for attachment in note.attachments.all():
             _attach(out, "pieces_jointes", attachment)
-    requests = MobileTeamRequest.objects.filter(case=case)
+    requests = MobileTeamRequest.objects.filter(case__in=chain)
     add("equipe_mobile_demandes", MobileTeamRequest, requests,
         ["requested_at", "motive", "expected", "urgency", "first_name", "age", "commune", "summary",
          "preferred_dates", "preferred_place", "family_agrees", "family_contact", "status", "scheduled_at",
          "scheduled_place", "intervener", "decline_reason", "outcome", "outcome_note"])
-    add("equipe_mobile_comptes_rendus", InterventionReport, InterventionReport.objects.filter(request__case=case),
+    add("equipe_mobile_comptes_rendus", InterventionReport, InterventionReport.objects.filter(request__case__in=chain),
         ["on", "by", "text"])
-    messages = RequestMessage.objects.filter(request__case=case).prefetch_related("attachments")
+    messages = RequestMessage.objects.filter(request__case__in=chain).prefetch_related("attachments")
     add("equipe_mobile_messages", RequestMessage, messages, ["sent_at", "author", "from_team", "text"])
     for message in messages:
         for attachment in message.attachments.all():
             _attach(out, "equipe_mobile_pieces_jointes", attachment)
-    add("entretiens", InterviewRequest, InterviewRequest.objects.filter(case=case),
+    add("entretiens", InterviewRequest, InterviewRequest.objects.filter(case__in=chain),
         ["requested_on", "with_whom", "requested_by", "channel", "status", "scheduled_at", "held_on", "outcome"])
-    add("reunions", MeetingItem, MeetingItem.objects.filter(case=case).select_related("meeting"),
+    add("reunions", MeetingItem, MeetingItem.objects.filter(case__in=chain).select_related("meeting"),
         ["meeting", "decision"])
-    trail = Event.objects.filter(object_type=Case._meta.label_lower, object_id=str(case.pk)).order_by("time", "id")
+    trail = Event.objects.filter(object_type=Case._meta.label_lower,
+                                 object_id__in=[str(c.pk) for c in chain]).order_by("time", "id")
     out["consultations_et_actions.csv"] = to_csv(heading, [
         (_when(event.time), event.actor_label, ROLES.get(event.actor_role, event.actor_role),
          events.label(event.action))

@@ -113,6 +113,10 @@ class RetentionRight(enum.StrEnum):
 
 @rule(RetentionRight.HOLD, RetentionRight.ANSWER)
 def _coordinators(user, right: str, case) -> bool:
+    """The case's coordinators; for a transferred case, those of the cellule that continues it answer
+    the people concerned (its export holds the file that came with it)."""
+    if right == RetentionRight.ANSWER and isinstance(case, Case) and case.closure_reason == "transferred":
+        return False
     return isinstance(case, Case) and coordinates(user, case)
 
 

@@ -155,3 +155,20 @@ def test_a_member_may_not_place_a_hold(client, personas, case):
     actions.place_hold(personas.coord_a, case, reason="Réquisition")
     with pytest.raises(ActionRefused, match="déjà sous gel"):
         actions.place_hold(personas.coord_a, case, reason="Deux fois")
+
+
+def test_after_a_transfer_the_receiving_cellule_answers_with_the_file_that_came_along(client, personas, db):
+    from tests.cases.factories import CaseFactory, transferred
+
+    origin = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True,
+                         facts="Faits d'avant le transfert.")
+    continued = transferred(personas, origin)
+    client.force_login(personas.coord_a)  # the sending cellule keeps a tombstone: it answers no more
+    assert client.get(reverse("retention:persons", args=[origin.pk])).status_code == 404
+    client.force_login(personas.coord_b)
+    files = opened(client.get(reverse("retention:export", args=[continued.pk, "jeune", continued.person.pk])))
+    cases = {row[0] for row in rows(files["signalement.csv"])[2:]}
+    assert cases == {origin.reference, continued.reference}
+    assert "Faits d'avant le transfert." in files["signalement.csv"].decode("utf-8-sig")
+    assert len(rows(files["prises_en_charge.csv"])) == 2 + 1  # the measure of the 93, ended at the transfer
+    assert len(rows(files["consultations_et_actions.csv"])) > 2 + 3
