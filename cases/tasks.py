@@ -27,7 +27,7 @@ def lifecycle_tasks(case) -> set[TaskType]:
     tasks = set(EXPECTED[case.state])
     if case.closure_proposed and case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED):
         tasks.add(TaskType.DECIDE_CLOSURE)
-    if case.is_open and case.transfer_requests.filter(status="pending").exists():
+    if case.is_open and case.transfer_requests.pending().exists():
         tasks.add(TaskType.ACCEPT_TRANSFER)
     return tasks
 

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, State
-from cases.rules import coordinates
+from cases.rules import coordinates, transferred
 from organisation.errors import ActionRefused
 from organisation.policy import rule
 from retention.models import Erasure, LegalHold
@@ -115,9 +115,9 @@ class RetentionRight(enum.StrEnum):
 def _coordinators(user, right: str, case) -> bool:
     """The case's coordinators; for a transferred case, those of the cellule that continues it answer
     the people concerned (its export holds the file that came with it)."""
-    if right == RetentionRight.ANSWER and isinstance(case, Case) and case.closure_reason == "transferred":
+    if not isinstance(case, Case) or (right == RetentionRight.ANSWER and transferred(case)):
         return False
-    return isinstance(case, Case) and coordinates(user, case)
+    return coordinates(user, case)
 
 
 @rule(RetentionRight.ERASE)

@@ -102,7 +102,7 @@ class CaseTask(Task):
             self.departement_id = self.case.departement_id
             if self.flow_task is not None and self.flow_task.name == TaskType.ACCEPT_TRANSFER:
                 # The receiving cellule's coordinators decide: the task is in their queue.
-                self.departement_id = self.case.transfer_requests.get(status="pending").destination_id
+                self.departement_id = self.case.transfer_requests.pending().get().destination_id
         self.listed_status, self.listed_owner_id = self.status, self.owner_id
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "listed_status", "listed_owner"}

@@ -47,7 +47,7 @@ def task_detail(request, pk: int, **kwargs):
         messages.info(request, "Prenez d'abord cette tâche dans la file de votre équipe.")
         return redirect("workflows:queue")
     if task.flow_task_name == TaskType.ACCEPT_TRANSFER:
-        return redirect("cases:transfer", pk=task.case.transfer_requests.get(status="pending").pk)
+        return redirect("cases:transfer", pk=task.case.transfer_requests.pending().get().pk)
     if not TASK_ACTION[task.flow_task_name]:
         return redirect("cases:detail", pk=task.case_id)
     return redirect("cases:action", pk=task.case_id, slug=TASK_ACTION[task.flow_task_name])

@@ -37,7 +37,7 @@ def transfer(actor, case: Case, *, destination: Departement, note: str) -> CaseT
             raise ValidationError({"destination": "Choisissez un autre département que celui du signalement."})
         if not Cell.objects.filter(departement=destination).exists():
             raise ActionRefused(f"Le département {destination} n'a pas de cellule de suivi : transfert impossible.")
-        if case.transfer_requests.filter(status=CaseTransfer.Status.PENDING).exists():
+        if case.transfer_requests.pending().exists():
             raise ActionRefused(f"Un transfert du signalement {case.reference} attend déjà la réponse du département "
                                 "de destination.")
         request = CaseTransfer.objects.create(case=case, destination=destination, note=note, requested_by=actor)
@@ -88,7 +88,7 @@ def withdraw_transfer(actor, case: Case) -> CaseTransfer:
     with transaction.atomic():
         case = lock(case)
         policy.require(actor, CaseRight.TRANSFER, case)
-        request = case.transfer_requests.select_for_update().filter(status=CaseTransfer.Status.PENDING).first()
+        request = case.transfer_requests.select_for_update().pending().first()
         if request is None:
             raise ActionRefused(f"Aucun transfert du signalement {case.reference} n'attend de réponse.")
         request.status, request.decided_by, request.decided_at = CaseTransfer.Status.WITHDRAWN, actor, timezone.now()

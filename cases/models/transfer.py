@@ -6,6 +6,12 @@ from django.db import models
 from organisation.models import Departement
 
 
+class CaseTransferQuerySet(models.QuerySet):
+    def pending(self):
+        """The request waiting for the destination's answer (one at most per case)."""
+        return self.filter(status=CaseTransfer.Status.PENDING)
+
+
 class CaseTransfer(models.Model):
     """Requested by the sending coordinators; the case stays open here until the receiving
     coordinators accept it (the case is then closed here and a received case opened there) or
@@ -32,6 +38,8 @@ class CaseTransfer(models.Model):
     refusal_reason = models.CharField("motif du refus", max_length=500, blank=True)
     new_case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name="signalement ouvert à l'arrivée")
+
+    objects = CaseTransferQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

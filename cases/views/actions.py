@@ -88,7 +88,7 @@ ACTIONS = [
     CaseAction("transferer", "Transférer à un autre département", forms.TransferForm, actions.transfer,
                CaseRight.TRANSFER, transition="transfer"),
     CaseAction("retirer-transfert", "Retirer la demande de transfert", ConfirmForm, actions.withdraw_transfer,
-               CaseRight.TRANSFER, applies=lambda case: case.transfer_requests.filter(status="pending").exists()),
+               CaseRight.TRANSFER, applies=lambda case: case.transfer_requests.pending().exists()),
     CaseAction("rouvrir", "Rouvrir", forms.ReopenForm, actions.reopen, CaseRight.REOPEN, transition="reopen",
                applies=lambda case: True),
 ]
