@@ -1,5 +1,16 @@
 """Rights on a case: the transitions of BRIEF §3 carry these names, and the consultation motive.
 
+Need-to-know, stated once (``VIEW_CASE`` and ``needs_motive``; ``Case.objects.visible_to`` and
+``open_without_motive`` are the same rule as queries). Opened without a motive, as one's own work:
+by the coordinators of the case's cellule, its référent, whoever holds one of its open tasks, a
+partner (their part only, below), an inspector whose mandate covers it (the mandate is the motive).
+Opened only with a motive, given once per session and recorded with every read (the page, its
+files, the mobile team's thread): by a member of the cellule who once held one of its tasks and
+holds none now, the past holder, who may need to look back at what they did. Nobody else opens
+it. A membership opens nothing from its end date (``Membership.objects.active``), past tasks
+included. Every view that shows or serves any part of the case asks this same rule
+(``cases.views.cases.motive_for``).
+
 A coordinator acts on every case of the cellule they coordinate; a member works the cases they
 are the referent of or hold a task of; an inspector reads the cases of their mandate. A member whose
 institution runs a care measure under way on the case (the orientation to a partner, on the family's
@@ -105,14 +116,18 @@ def _on_case(user, right: str, case) -> bool:
         case CaseRight.VIEW_CASE:
             return (coordinates(user, case) or is_referent(user, case)
                     or any(case.reviewed_by(mandate) for mandate in s.mandates)
-                    or (case.departement_id in s.cell_departement_ids
-                        and case.tasks.filter(owner_id=user.pk).exists()))
+                    or (case.departement_id in s.cell_departement_ids and held_task(user, case)))
         case CaseRight.CONTACT_FAMILY:  # at any open state by the referent too (issue 14, item 4)
             return (coordinates(user, case) or is_referent(user, case)
                     or holds_task(user, case, TaskType.CONTACT_FAMILY))
         case CaseRight.START_CARE | CaseRight.REVIEW:
             return is_referent(user, case)
     return coordinates(user, case) or is_referent(user, case)  # EDIT_CASE, MANAGE_CARE
+
+
+def held_task(user, case: Case) -> bool:
+    """The user holds or once held one of the case's tasks (``workflows.rules.holds_task``: an open one)."""
+    return case.tasks.filter(listed_owner_id=user.pk).exists()
 
 
 def sees_note(user, note: CaseNote, case: Case, *, partner: bool = False) -> bool:
@@ -130,8 +145,9 @@ def sees_note(user, note: CaseNote, case: Case, *, partner: bool = False) -> boo
 
 
 def needs_motive(user, case: Case, held: frozenset[int] | None = None) -> bool:
-    """Opening a case outside one's own work asks why (the "motif" of French Interior files):
-    not its referent, not holding one of its open tasks, not a coordinator of its cellule.
+    """Opening a case outside one's own work asks why (the "motif" of French Interior files; the
+    rule is the module's docstring): not its referent, not holding one of its open tasks, not a
+    coordinator of its cellule, not its partner; a past holder of its tasks gives one.
     Inspectors give theirs automatically: the reference of their mandate. ``held``: the cases of a
     list whose open tasks the user holds (``workflows.rules.cases_held``) or is a partner on
     (``Case.objects.partnered``), to ask once for them all. A partner's involvement is the orientation."""

@@ -23,6 +23,7 @@ from cases import attachments as files
 from cases.models import Case
 from cases.rules import CaseRight
 from cases.views.actions import submit
+from cases.views.reading import ask_motive, motive_for
 from mobile_team import actions, forms
 from mobile_team.models import MessageAttachment, MobileTeamRequest
 from mobile_team.rules import RequestRight, is_team
@@ -147,17 +148,21 @@ def send_message(request, pk: int):
 
 @require_GET
 def message_attachment(request, pk: int, attachment: int):
-    """A file of the conversation, for the team and for whoever reads the case (as its page shows the
-    thread); each read recorded."""
+    """A file of the conversation, for the team and for whoever reads the case, with the motive the
+    case page asks (its page shows the thread); each read recorded with it."""
     req = get_object_or_404(MobileTeamRequest.objects.select_related("case"), pk=pk)
+    motive = ""
     if is_team(request.user):
         policy.require(request.user, RequestRight.CONVERSE_MOBILE_REQUEST, req)
     else:
-        policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.all(), pk=req.case_id)
+        case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.all(), pk=req.case_id)
+        motive = motive_for(request, case)
+        if motive is None:
+            return ask_motive(request, case)
     file = get_object_or_404(MessageAttachment, pk=attachment, message__request=req)
-    return files.response(file, lambda: audit.record("mobile_request.attachment_read", obj=req,
-                                                     departement=req.departement,
-                                                     details={"demande": req.pk, "pièce": file.pk}))
+    return files.response(file, lambda: audit.record(
+        "mobile_request.attachment_read", obj=req, departement=req.departement,
+        details={"demande": req.pk, "pièce": file.pk, **({"motif": motive} if motive else {})}))
 
 
 @require_POST

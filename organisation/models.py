@@ -110,12 +110,12 @@ class Institution(models.Model):
         return self.departement_id is None or self.departement_id == departement_id
 
 
-class ActiveQuerySet(models.QuerySet):
-    """Rows whose [starts_on, ends_on] period contains a date (today by default)."""
-
+class MembershipQuerySet(models.QuerySet):
     def active(self, at: datetime.date | None = None):
+        """Memberships held on a date (today by default). A membership's end date is the day the
+        person leaves: from that day it opens nothing ("n'aura plus accès à la cellule à cette date")."""
         at = at or timezone.localdate()
-        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=at), starts_on__lte=at)
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=at), starts_on__lte=at)
 
 
 class Membership(models.Model):
@@ -142,7 +142,7 @@ class Membership(models.Model):
     ends_on = models.DateField("fin", null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = ActiveQuerySet.as_manager()
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["cell__departement__code", "role", "user__last_name"]
@@ -179,10 +179,12 @@ class Membership(models.Model):
                                                   "choisissez une institution du département ou nationale."})
 
 
-class MandateQuerySet(ActiveQuerySet):
+class MandateQuerySet(models.QuerySet):
     def active(self, at: datetime.date | None = None):
-        """Mandates valid on a date (today by default) and approved by a second person."""
-        return super().active(at).filter(approved_at__isnull=False)
+        """Mandates valid on a date (today by default: "valide jusqu'au" includes its last day) and
+        approved by a second person."""
+        at = at or timezone.localdate()
+        return self.filter(starts_on__lte=at, ends_on__gte=at, approved_at__isnull=False)
 
 
 class Mandate(models.Model):

@@ -55,7 +55,7 @@ def cell_detail(request, code: str):
     return render(request, "organisation/cell_detail.html", {
         "cell": cell, "composition": composition, "today": today, "manage": manage and roles, "endable": endable,
         "holding": [(m, held[m.user_id]) for m in endable if m.user_id in held],
-        "former": members.filter(ends_on__lt=today), "forms": forms_},
+        "former": members.filter(ends_on__lte=today), "forms": forms_},
         status=400 if bound else 200)
 
 

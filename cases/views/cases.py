@@ -8,15 +8,17 @@ from django.db.models import Min
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 import audit
 from audit.models import Event
 from cases.forms import MotiveForm, NoteForm
 from cases.models import Case, Source, State
-from cases.rules import CaseRight, automatic_motive, needs_motive, sees_note
-from cases.views.actions import MOTIVES_KEY, PANELS, available_actions, record_view, remember_motive
+from cases.rules import CaseRight, needs_motive, sees_note
+from cases.views.actions import PANELS, available_actions, record_view, remember_motive
 from cases.views.limited import limited_page
 from cases.views.notes import visible_notes
+from cases.views.reading import NEXT, ask_motive, motive_for
 from organisation import policy
 from organisation.models import Membership, Role
 from workflows.models import CaseTask
@@ -28,13 +30,17 @@ NAME_SEARCHED = "(nom ou commune, non conservé au journal)"
 
 
 def motive(request, pk: int):
-    """Ask why a case outside the user's own work is opened; the answer goes with the read event."""
+    """Ask why a case outside the user's own work is opened; the answer goes with the read event.
+    Then back to the page or file that asked (``suivant``), the case page by default."""
     case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related("departement"), pk=pk)
     form = MotiveForm(request.POST if request.method == "POST" else None)
+    back = request.POST.get(NEXT) or request.GET.get(NEXT, "")
+    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, {request.get_host()})):
+        back = reverse("cases:detail", args=[case.pk])
     if request.method == "POST" and form.is_valid():
         remember_motive(request, case, form.motive())
-        return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/motive.html", {"case": case, "form": form},
+        return redirect(back)
+    return render(request, "cases/motive.html", {"case": case, "form": form, "next": back},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -95,15 +101,6 @@ def next_due_dates(cases) -> dict[int, datetime.date]:
                 .values("case_id").annotate(due=Min("due_on")).values_list("case_id", "due"))
 
 
-def motive_for(request, case: Case) -> str | None:
-    """Why the user opens this case: automatic for inspectors, asked once per session for a case
-    outside their own work, nothing to ask for their own work."""
-    motive = automatic_motive(request.user, case)
-    if motive or not needs_motive(request.user, case):
-        return motive
-    return request.session.get(MOTIVES_KEY, {}).get(str(case.pk))
-
-
 def case_events(case, count: int = 100):
     """The case page's history: the last events on the case, its reads left out."""
     events = Event.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(action="case.view")
@@ -134,7 +131,7 @@ def case_detail(request, pk: int):
         return limited_page(request, case)
     motive = motive_for(request, case)
     if motive is None:
-        return redirect(f"{reverse('cases:motive', args=[case.pk])}")
+        return ask_motive(request, case)
     record_view(request, case, motive)
     timeline = case_events(case)
     open_tasks = list(case.tasks.open().select_related("owner"))

@@ -1,4 +1,5 @@
-"""A note's attachment, served only to whoever may open the case and see the note; each read recorded."""
+"""A note's attachment, served only to whoever may open the case and see the note, with the motive
+the case page asks; each read recorded with it."""
 
 from django.http import Http404
 from django.views.decorators.http import require_GET
@@ -7,6 +8,7 @@ import audit
 from cases import attachments as files
 from cases.models import Case, CaseNote, NoteAttachment
 from cases.rules import CaseRight, sees_note
+from cases.views.reading import ask_motive, motive_for
 from organisation import policy
 
 
@@ -29,6 +31,9 @@ def attachment(request, pk: int, attachment: int):
         raise Http404("Pièce jointe introuvable.") from None
     if not sees_note(request.user, file.note, case, partner=partner):
         raise Http404("Pièce jointe introuvable.")  # as another département's objects: not even its existence
+    motive = "" if partner else motive_for(request, case)  # the case page's rule, motive included
+    if motive is None:
+        return ask_motive(request, case)
     return files.response(file, lambda: audit.record(
         "case.attachment_read", obj=case, departement=case.departement.code,
-        details={"signalement": case.reference, "pièce": file.pk}))
+        details={"signalement": case.reference, "pièce": file.pk, **({"motif": motive} if motive else {})}))
