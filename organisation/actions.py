@@ -4,21 +4,17 @@ Each one checks the access policy, validates, writes and records its audit event
 transaction. The admin, the views and the commands call these, never ``save()`` directly.
 """
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 import audit
 from audit.changes import diff, snapshot
 from organisation import handover, policy
+from organisation.accounts import password_link
 from organisation.errors import ActionRefused
-from organisation.models import Mandate, Membership, RecoveryCode, Role, SecondFactor
+from organisation.models import Mandate, Membership, Role
 from organisation.rules import OrganisationRight
 from outbox.mail import queue_mail
 
@@ -114,7 +110,9 @@ def end_membership(actor, membership: Membership, ends_on, successor: User | Non
         policy.require(actor, OrganisationRight.GRANT_ROLE, membership)
         if membership.ends_on and membership.ends_on <= ends_on:
             raise ActionRefused("Ce membre a déjà quitté la cellule.")
-        holdings = handover.held(membership.cell, [membership.user_id]).get(membership.user_id)
+        # A national role holds no case of a cellule: nothing to hand over.
+        holdings = handover.held(membership.cell, [membership.user_id]).get(membership.user_id) \
+            if membership.cell_id else None
         if holdings and successor is None:
             raise ActionRefused(f"{membership.user.get_full_name()} suit encore des signalements ou détient des "
                                 "tâches : choisissez le membre de la cellule à qui les confier.")
@@ -145,24 +143,9 @@ def invite_member(actor, cell, *, username: str, first_name: str, last_name: str
         audit.record("user.invite", obj=user, actor=actor, departement=cell.departement.code,
                      details={"changements": diff({}, snapshot(user))})
         membership = save_membership(actor, Membership(user=user, cell=cell, **membership_fields))
-        link = settings.SITE_URL.rstrip("/") + reverse(
-            "password_reset_confirm", args=[urlsafe_base64_encode(force_bytes(user.pk)),
-                                            default_token_generator.make_token(user)])
         queue_mail(
             "[Cellule de suivi] Invitation à rejoindre la cellule de suivi",
             f"Bonjour {first_name} {last_name},\n\nVous êtes invité(e) à rejoindre la {cell} "
-            f"({membership.get_role_display().lower()}). Choisissez votre mot de passe :\n\n{link}\n\n"
+            f"({membership.get_role_display().lower()}). Choisissez votre mot de passe :\n\n{password_link(user)}\n\n"
             f"Votre identifiant : {username}\n", [email])
     return membership
-
-
-def reset_second_factor(actor, user: User) -> None:
-    """The admin removes a person's authenticator and recovery codes (a lost phone): they enrol
-    again at their next login. Never one's own."""
-    policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
-    if getattr(actor, "pk", None) == user.pk:
-        raise ActionRefused("Votre propre second facteur se réinitialise par un autre administrateur.")
-    with transaction.atomic():
-        SecondFactor.objects.filter(user=user).delete()
-        RecoveryCode.objects.filter(user=user).delete()
-        audit.record("user.second_factor_reset", obj=user, actor=actor)

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import User
 
 from audit import events
-from organisation.models import Cell, Institution, Mandate, Membership
+from organisation.models import AccountRecovery, Cell, Institution, Mandate, Membership
 
 
 def _changes(*models):
@@ -15,9 +15,14 @@ events.register({"membership.create": "Membre ajouté", "membership.update": "Me
                 render=_changes(Membership))
 events.register({"user.create": "Compte créé", "user.update": "Compte modifié", "user.invite": "Invitation envoyée"},
                 render=_changes(User))
+# The administration set passwords before accounts were recovered by two people: the trail keeps those events.
 events.register({"user.password_change": "Mot de passe changé par l'administration"})
+events.register({"user.recovery_request": "Récupération d'un compte demandée (à approuver)",
+                 "user.recovery_approve": "Récupération d'un compte approuvée",
+                 "user.recovery_refuse": "Récupération d'un compte refusée"},
+                render=events.summary({"demande": "demande"}, {"demande": dict(AccountRecovery.Kind.choices)}))
 events.register({"user.second_factor_enrol": "Second facteur enregistré (application et codes de secours)",
-                 "user.second_factor_reset": "Second facteur réinitialisé par l'administration",
+                 "user.second_factor_reset": "Second facteur réinitialisé (demande approuvée)",
                  "auth.second_factor": "Second facteur vérifié",
                  "auth.second_factor_failed": "Code du second facteur refusé"})
 events.register({"user.recovery_code_used": "Connexion par un code de secours"},
@@ -38,6 +43,8 @@ events.register({"mandate.approve": "Mandat d'inspection approuvé"},
                 render=events.summary({"inspecteur": "inspecteur"}))
 events.register({
     "mandate.list": "Consultation des mandats d'inspection",
+    "membership.national_list": "Consultation des rôles nationaux",
+    "user.recovery_list": "Consultation des demandes de récupération de comptes",
     "cell.view": "Consultation de la composition de la cellule",
     "export.composition_csv": "Export CSV de la composition",
     "export.composition_xlsx": "Export XLSX de la composition",

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from organisation.models import Departement, Institution, Mandate, Membership, Role
+from organisation.models import AccountRecovery, Departement, Institution, Mandate, Membership, Role
 from project.forms import DATE, BaseForm
 
 
@@ -121,3 +121,36 @@ class MandateForm(BaseForm):
         if Mandate.objects.filter(reference__iexact=reference).exists():
             raise forms.ValidationError("Un mandat porte déjà cette référence.")
         return reference
+
+
+class NationalRoleForm(AddForm):
+    """A national officer names a national officer, a mobile-team agent or an inspector, by the exact
+    address of their account."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["contacts_families"], self.fields["radicalisation_referent"]
+        self.fields["institution"].queryset = Institution.objects.filter(departement__isnull=True)
+
+
+class EndNationalRoleForm(BaseForm):
+    membership = forms.IntegerField(widget=forms.HiddenInput)
+    ends_on = forms.DateField(label="Fin", widget=DATE, initial=timezone.localdate)
+    confirm = forms.BooleanField(
+        label="Je confirme la fin de ce rôle : la personne n'y aura plus accès à cette date.",
+        error_messages={"required": "Cochez la case pour confirmer la fin du rôle."})
+
+
+class RecoveryRequestForm(BaseForm):
+    """The technical administrator's request: a new password link, or a second-factor reset."""
+
+    account = forms.CharField(label="Identifiant du compte", max_length=150)
+    kind = forms.ChoiceField(label="Demande", widget=forms.RadioSelect, choices=AccountRecovery.Kind.choices)
+    reason = forms.CharField(label="Motif", max_length=200,
+                             help_text="Par exemple : téléphone perdu, signalé par la personne le 3 mars.")
+
+    def clean_account(self):
+        user = User.objects.filter(username=self.cleaned_data["account"].strip()).first()
+        if user is None:
+            raise forms.ValidationError("Aucun compte n'a cet identifiant.")
+        return user

@@ -25,6 +25,16 @@ class Role(models.TextChoices):
         A tuple, not a set: its order is written in a migration and must not vary."""
         return (cls.COORDINATOR, cls.MEMBER)
 
+    @classmethod
+    def steering_roles(cls) -> frozenset["Role"]:
+        """Roles that administer the accounts or steer the country: never with one that reads cases."""
+        return frozenset({cls.ADMIN, cls.NATIONAL})
+
+    @classmethod
+    def case_roles(cls) -> frozenset["Role"]:
+        """Roles that read young people's names: the cellule's, the mobile team's, the inspection's."""
+        return frozenset(cls) - cls.steering_roles()
+
 
 class Departement(models.Model):
     code = models.CharField("code", max_length=3, unique=True)
@@ -177,6 +187,22 @@ class Membership(models.Model):
         if self.cell_id and self.institution_id and not self.institution.serves(self.cell.departement_id):
             raise ValidationError({"institution": "Cette institution travaille dans un autre département : "
                                                   "choisissez une institution du département ou nationale."})
+        if self.user_id and self.role:
+            self._check_separation_of_duties()
+
+    def _check_separation_of_duties(self) -> None:
+        """No account ever holds both a role that administers accounts or the country and one that
+        reads cases, at once or one after the other: otherwise whoever holds the first could give
+        themselves (or an account they hold) the second."""
+        other = Role.case_roles() if self.role in Role.steering_roles() else Role.steering_roles()
+        held = Membership.objects.filter(user_id=self.user_id, role__in=other).exclude(pk=self.pk)
+        if held.exists():
+            raise ValidationError({"role": (
+                "Ce compte administre les comptes ou relève du niveau national : il ne peut recevoir un rôle qui "
+                "ouvre les signalements. Une même personne a un compte distinct pour chacun."
+                if self.role in Role.case_roles() else
+                "Ce compte a eu un rôle qui ouvre les signalements : il ne peut administrer les comptes ni relever "
+                "du niveau national. Une même personne a un compte distinct pour chacun.")})
 
 
 class MandateQuerySet(models.QuerySet):
@@ -261,3 +287,46 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"code de secours de {self.user}" + (" (utilisé)" if self.used_at else "")
+
+
+class AccountRecovery(models.Model):
+    """Getting an existing account back: a new password link or a new second factor (a lost phone).
+
+    Never one person's act (separation of duties): the technical administrator asks, a second person
+    approves — a coordinator of a cellule the holder belongs to, or a national officer; never the
+    one who asked, never the holder — and only then is the link sent or the factor removed. The
+    holder is told at both steps, at the account's address."""
+
+    class Kind(models.TextChoices):
+        PASSWORD = "password", "Nouveau lien pour choisir le mot de passe"
+        SECOND_FACTOR = "second_factor", "Réinitialisation du second facteur (téléphone perdu)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente d'approbation"
+        APPROVED = "approved", "Approuvée et exécutée"
+        REFUSED = "refused", "Refusée"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recoveries",
+                             verbose_name="compte")
+    kind = models.CharField("demande", max_length=16, choices=Kind.choices)
+    reason = models.CharField("motif", max_length=200)
+    status = models.CharField("état", max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name="demandée par")
+    requested_at = models.DateTimeField("demandée le", default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="décidée par")
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = "demande de récupération d'un compte"
+        verbose_name_plural = "demandes de récupération de comptes"
+        constraints = [
+            # One request of each kind waits at a time for an account: a second would be approved twice.
+            models.UniqueConstraint(fields=["user", "kind"], condition=Q(status="pending"),
+                                    name="one_pending_recovery_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.user}"

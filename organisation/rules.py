@@ -2,9 +2,10 @@
 
 import enum
 
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
-from organisation.models import Cell, Mandate, Membership, Role
+from organisation.models import AccountRecovery, Cell, Mandate, Membership, Role
 from organisation.policy import Scope, rule, scope
 
 
@@ -15,14 +16,22 @@ class OrganisationRight(enum.StrEnum):
     MANAGE_REFERENCE_DATA = "manage_reference_data"  # accounts, cellules, institutions: the admin
     REQUEST_MANDATE = "request_mandate"  # on a mandate: propose it (national level)
     APPROVE_MANDATE = "approve_mandate"  # on a mandate: a second national officer
+    NAME_NATIONAL_ROLES = "name_national_roles"  # the national officers, the mobile team, the inspection
+    VIEW_RECOVERIES = "view_recoveries"  # the page of the requests to get an account back
+    REQUEST_RECOVERY = "request_recovery"  # on an account: ask for a password link or a second-factor reset
+    DECIDE_RECOVERY = "decide_recovery"  # on an account recovery: the second person approves or refuses it
 
 
 # Separation of duties: who may give each role. The technical administrator manages accounts and
-# other administrators, never a role that opens cases; the national level names the coordinators,
-# the mobile team and the inspection; a cellule's coordinators name its members. Never oneself.
+# other administrators, never a role that opens cases nor the national one (an account it made and
+# named national could name it, or another account it holds, coordinator); the national level names
+# its officers, the coordinators, the mobile team and the inspection (the first officer by the
+# operator: ``manage.py create_national``); a cellule's coordinators name its members. Never
+# oneself; and no account holds both a steering role and one that reads cases
+# (``Membership._check_separation_of_duties``).
 GRANTED_BY = {
     Role.ADMIN: {Role.ADMIN},
-    Role.NATIONAL: {Role.ADMIN},
+    Role.NATIONAL: {Role.NATIONAL},
     Role.INSPECTOR: {Role.NATIONAL},
     Role.MOBILE_TEAM: {Role.NATIONAL},
     Role.COORDINATOR: {Role.NATIONAL, Role.COORDINATOR},
@@ -79,6 +88,48 @@ def _on_mandate(user, right: str, mandate) -> bool:
 @rule(OrganisationRight.MANAGE_REFERENCE_DATA)
 def _administers(user, right: str, target) -> bool:
     return Role.ADMIN in scope(user).roles
+
+
+@rule(OrganisationRight.NAME_NATIONAL_ROLES)
+def _names_national_roles(user, right: str, target) -> bool:
+    return target is None and Role.NATIONAL in scope(user).roles
+
+
+@rule(OrganisationRight.VIEW_RECOVERIES)
+def _views_recoveries(user, right: str, target) -> bool:
+    """Who asks (the administrators) and who decides (the national level, the coordinators)."""
+    s = scope(user)
+    return target is None and (bool({Role.ADMIN, Role.NATIONAL} & s.roles) or bool(s.coordinated_cell_ids))
+
+
+@rule(OrganisationRight.REQUEST_RECOVERY)
+def _requests_recovery(user, right: str, account) -> bool:
+    """The technical administrator asks, for someone else's account."""
+    return isinstance(account, User) and account.pk != user.pk and Role.ADMIN in scope(user).roles
+
+
+@rule(OrganisationRight.DECIDE_RECOVERY)
+def _decides_recovery(user, right: str, recovery) -> bool:
+    """The second person: a national officer, or a coordinator of a cellule the holder belongs to;
+    never the one who asked, never the holder; while the request waits."""
+    if not isinstance(recovery, AccountRecovery) or recovery.status != AccountRecovery.Status.PENDING:
+        return False
+    if user.pk in (recovery.user_id, recovery.requested_by_id):
+        return False
+    s = scope(user)
+    return Role.NATIONAL in s.roles or recovery.user.memberships.active().filter(
+        cell_id__in=s.coordinated_cell_ids).exists()
+
+
+def recoveries_visible_to(user) -> QuerySet[AccountRecovery]:
+    """The requests a person may decide or made: every one for the national level and the
+    administrators, those of their cellules' members for coordinators."""
+    s = scope(user)
+    recoveries = AccountRecovery.objects.select_related("user", "requested_by", "decided_by")
+    if {Role.ADMIN, Role.NATIONAL} & s.roles:
+        return recoveries
+    return recoveries.filter(user__memberships__in=Membership.objects.active().filter(
+        cell_id__in=s.coordinated_cell_ids)).distinct()
 
 
 def cells_visible_to(user) -> QuerySet[Cell]:

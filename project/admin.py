@@ -3,25 +3,23 @@
 Entry is decided by the access policy (admin role only), never by ``is_staff``; every save goes
 through the entry points of ``organisation.actions`` so it is audited; nothing is ever deleted
 (a membership ends, an account is deactivated). Case content is never registered here, nor the
-roles that open cases: the national level names coordinators, the mobile team and the inspection,
-and requests inspection mandates (``organisation.views``); coordinators name their members. The
-memberships listed here are the administrators' and the national officers', which an administrator
-gives (never to itself).
+roles that open cases: the national level names its officers, coordinators, the mobile team and
+the inspection, and requests inspection mandates (``organisation.views``); coordinators name their
+members. The memberships listed here are the administrators', which an administrator gives (never
+to itself). No password is ever typed here (``organisation.accounts``).
 """
 
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 
-import audit
 from audit.changes import snapshot
+from organisation import accounts, policy
 from organisation import actions as organisation
-from organisation import policy
-from organisation.errors import ActionRefused
 from organisation.models import Cell, Institution, Membership
 from organisation.rules import OrganisationRight, grantable_roles
 
@@ -80,36 +78,56 @@ class AuditedAdmin(admin.ModelAdmin):
         organisation.save_reference(request.user, obj, getattr(request, "_audit_before", None))
 
 
+class AccountForm(forms.ModelForm):
+    """An account's identity and address, never its password: the holder chooses it from the link
+    sent to this address. One active account per address (the composition pages find a person by it)."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email, is_active=True).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Un autre compte actif a déjà cette adresse.")
+        return email
+
+
 @admin.register(User, site=admin_site)
 class AuditedUserAdmin(AuditedAdmin, UserAdmin):
-    # Rights come from roles: no superuser or staff flag, no Django group or permission.
+    # Rights come from roles: no superuser or staff flag, no Django group or permission. No password
+    # either: the administrator never sets one (organisation.accounts).
+    form = add_form = AccountForm
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
-        ("Identité", {"fields": ["first_name", "last_name", "email"]}),
-        ("Accès", {"fields": ["is_active", "last_login", "date_joined"]}),
+        ("Identité", {"fields": ["username", "first_name", "last_name", "email"]}),
+        ("Accès", {"fields": ["is_active", "last_login", "date_joined", "recovery"]}),
     ]
-    readonly_fields = ["last_login"]
+    add_fieldsets = [(None, {"fields": ["username", "first_name", "last_name", "email"],
+                             "description": "Le compte reçoit à cette adresse le lien pour choisir son mot de passe ; "
+                                            "son rôle lui est donné par qui le nomme."})]
+    readonly_fields = ["last_login", "recovery"]
     list_display = ["username", "email", "first_name", "last_name", "is_active"]
     list_filter = ["is_active"]
-    actions = ["reset_second_factor"]
 
-    @admin.action(description="Réinitialiser le second facteur (téléphone perdu)")
-    def reset_second_factor(self, request, queryset) -> None:
-        for user in queryset:
-            try:
-                organisation.reset_second_factor(request.user, user)
-            except ActionRefused as refusal:
-                self.message_user(request, refusal.message, messages.ERROR)
-            else:
-                self.message_user(request, f"Second facteur de {user} réinitialisé : il en enregistre un nouveau "
-                                           "à sa prochaine connexion.")
+    def get_urls(self):
+        """Without the page where Django's admin sets another person's password."""
+        return [url for url in super().get_urls() if url.name != "auth_user_password_change"]
 
-    def user_change_password(self, request, id, form_url=""):
-        with transaction.atomic():
-            response = super().user_change_password(request, id, form_url)
-            if request.method == "POST" and isinstance(response, HttpResponseRedirect):
-                audit.record("user.password_change", object_type="auth.user", object_id=id)
-        return response
+    @admin.display(description="Mot de passe et second facteur")
+    def recovery(self, user: User) -> str:
+        return format_html('<a href="{}?compte={}">Demander un nouveau lien ou la réinitialisation du second facteur '
+                           "(approuvée par une seconde personne)</a>", reverse("account_recoveries"), user.username)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            accounts.save_account(request.user, obj, getattr(request, "_audit_before", {}))
+        else:
+            accounts.create_user_account(request.user, obj)
 
 
 @admin.register(Institution, site=admin_site)

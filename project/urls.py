@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from intake import api as intake_api
+from organisation import account_views
 from organisation import views as organisation_views
 from project import health, second_factor, views
 from project.admin import admin_site
@@ -36,6 +37,9 @@ urlpatterns = [
     path("comptes-de-service/", include("intake.account_urls")),  # the sources' accounts, for the administrator
     path("conservation/", include("retention.urls")),  # legal holds, the answers to the people concerned
     path("mandats/", organisation_views.mandates, name="mandates"),
+    path("roles-nationaux/", account_views.national_roles, name="national_roles"),
+    path("comptes/recuperation/", account_views.account_recoveries, name="account_recoveries"),
+    path("comptes/recuperation/<int:pk>/decision/", account_views.decide_recovery, name="decide_recovery"),
     path("mandats/<int:pk>/approuver/", organisation_views.approve_mandate, name="mandate_approve"),
     path("", include(legal_urls)),
     path("health/", health.health, name="health"),  # for the reverse proxy and the monitoring, no login

@@ -53,3 +53,16 @@ def test_no_account_is_ever_saved_as_superuser(db):
     with pytest.raises(PermissionDenied):
         call_command("createsuperuser", "--noinput", "--username=racine", "--email=racine@example.invalid")
     assert not User.objects.filter(username="racine").exists()
+
+
+def test_the_first_national_officer_comes_from_the_operator_the_next_from_them(db):
+    """The technical administrator never gives the national role: the operator makes the first officer."""
+    out = StringIO()
+    call_command("create_national", "--username=h.roux", "--email=helene.roux@interieur.gouv.fr",
+                 "--first-name=Hélène", "--last-name=Roux", stdout=out)
+    assert "Membre du niveau national « h.roux » créé" in out.getvalue() and "/mot-de-passe/" in out.getvalue()
+    assert Membership.objects.get(user__username="h.roux").role == Role.NATIONAL
+    with pytest.raises(CommandError, match="Un membre du niveau national existe déjà"):
+        call_command("create_national", "--username=second", "--email=second@interieur.gouv.fr",
+                     "--first-name=A", "--last-name=B", stdout=StringIO())
+    assert not User.objects.filter(username="second").exists()

@@ -35,10 +35,10 @@ def test_others_cannot_add_members_to_the_cell(personas, name):
 
 
 # Separation of duties: who may give each role (the rest may not). The technical administrator
-# never gives a role that opens cases, and nobody gives a role to themselves.
+# never gives a role that opens cases nor the national one, and nobody gives a role to themselves.
 GIVERS = {
     Role.ADMIN: {"admin"},
-    Role.NATIONAL: {"admin"},
+    Role.NATIONAL: {"national"},
     Role.INSPECTOR: {"national"},
     Role.MOBILE_TEAM: {"national"},
     Role.COORDINATOR: {"national", "coord_a"},
@@ -96,7 +96,7 @@ def test_a_role_changed_to_one_the_giver_may_give_must_have_been_theirs_to_give(
     ],
 )
 def test_invalid_memberships_are_refused_with_a_french_message(personas, changes, field):
-    giver = personas.admin if changes.get("role") == Role.NATIONAL else personas.coord_a
+    giver = personas.national if changes.get("role") == Role.NATIONAL else personas.coord_a
     with pytest.raises(ValidationError) as error:
         organisation.save_membership(giver, new_membership(personas.cell_a, **changes))
     assert field in error.value.message_dict

@@ -30,15 +30,19 @@ ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_R
 NATIONAL = {ReportRight.VIEW_AGGREGATES, OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS}
 # persona: the rights allowed on cell A, on cell B, and without target (None).
 ALLOWED = {
-    "coord_a": {A: COORDINATION, B: set(), None: {TaskRight.VIEW_CELLULE_TASKS}},
+    "coord_a": {A: COORDINATION, B: set(), None: {TaskRight.VIEW_CELLULE_TASKS, OrganisationRight.VIEW_RECOVERIES}},
     "member_a": {A: MEMBERSHIP, B: set(), None: set()},
-    "coord_b": {A: set(), B: COORDINATION, None: {TaskRight.VIEW_CELLULE_TASKS}},
+    "coord_b": {A: set(), B: COORDINATION, None: {TaskRight.VIEW_CELLULE_TASKS, OrganisationRight.VIEW_RECOVERIES}},
     "member_b": {A: set(), B: MEMBERSHIP, None: set()},
     "mobile": {A: set(), B: set(), None: set()},
     "inspector": {A: {OrganisationRight.VIEW_COMPOSITION}, B: set(), None: set()},
-    "national": {A: NATIONAL, B: NATIONAL, None: {ReportRight.VIEW_AGGREGATES}},
+    # The national level names its officers, the mobile team and the inspection; the coordinators and
+    # the national level decide on the administrators' requests to get an account back.
+    "national": {A: NATIONAL, B: NATIONAL, None: {ReportRight.VIEW_AGGREGATES, OrganisationRight.NAME_NATIONAL_ROLES,
+                                                  OrganisationRight.VIEW_RECOVERIES}},
     "admin": {A: ADMINISTRATION, B: ADMINISTRATION,
-              None: {OrganisationRight.MANAGE_REFERENCE_DATA, IntakeRight.MANAGE_ACCOUNTS}},
+              None: {OrganisationRight.MANAGE_REFERENCE_DATA, IntakeRight.MANAGE_ACCOUNTS,
+                     OrganisationRight.VIEW_RECOVERIES}},
     "former": {A: set(), B: set(), None: set()},
     "outsider": {A: set(), B: set(), None: set()},
 }

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.project.test_audit_coverage import NAMES, PAGES, context, personas, shared  # noqa: F401
+from tests.project.test_file_reads import FILES
 
 PEOPLE = ["coord_a", "member_a", "coord_b", "member_b", "mobile", "inspector", "national", "admin", "former",
           "outsider", None]
@@ -26,6 +27,7 @@ ARGS = {
     "intake_accounts:revoke": lambda c: [0],
     "cases:partner_note": lambda c: [c.case.pk],
     "admin:index": lambda c: [],
+    "decide_recovery": lambda c: [0],
 }
 # URL name: "GET/POST" for each of PEOPLE, in that order (the last one without a session).
 EXPECTED = {
@@ -70,6 +72,11 @@ EXPECTED = {
     "logout": "405/L 405/L 405/L 405/L 405/L 405/L 405/L 405/L 405/L 405/L L/L",
     "mandate_approve": "403/403 403/403 403/403 403/403 403/403 403/403 302/403 403/403 403/403 403/403 L/L",
     "mandates": "403/403 403/403 403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 L/L",
+    # The national level names the national roles; the administrators ask to get an account back, the
+    # coordinators and the national level decide (tests/organisation/test_separation_of_duties.py).
+    "national_roles": "403/403 403/403 403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 L/L",
+    "account_recoveries": "200/403 403/403 200/403 403/403 403/403 403/403 200/403 200/200 403/403 403/403 L/L",
+    "decide_recovery": "405/404 405/404 405/404 405/404 405/404 405/403 405/404 405/404 405/404 405/404 L/L",
     "meetings:detail": "200/200 200/403 404/404 404/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
     "meetings:list": "200/400 200/403 200/400 200/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
     "meetings:minutes": "200/200 200/403 200/200 200/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
@@ -118,7 +125,7 @@ def outcome(response) -> str:
 def test_every_url_pattern_answers_each_role_as_the_table_says(personas, context):  # noqa: F811
     names = sorted({name for name in NAMES if not name.startswith("admin:")} | {"admin:index"})
     assert [name for name in names if name not in EXPECTED] == []  # an unlisted view fails here
-    found, requests = {}, 0
+    found, requests, downloads = {}, 0, set()
     for name in names:
         args = (ARGS.get(name) or PAGES[name][1])(context)
         url, row = reverse(name, args=args), []
@@ -126,11 +133,16 @@ def test_every_url_pattern_answers_each_role_as_the_table_says(personas, context
             client = Client(raise_request_exception=False)
             if person:
                 client.force_login(getattr(personas, person))
-            row.append(f"{outcome(client.get(url))}/{outcome(client.post(url, {}))}")
+            got = client.get(url)
+            if got.get("Content-Disposition", "").startswith("attachment"):
+                downloads.add(name)
+            row.append(f"{outcome(got)}/{outcome(client.post(url, {}))}")
             requests += 2
         found[name] = " ".join(row)
     assert found == {name: EXPECTED[name] for name in names}
     assert requests > 900  # every pattern, every role, both methods
+    # Every file served answers as the page that lists it (tests/project/test_file_reads.py walks them).
+    assert downloads == set(FILES)
 
 
 # A partner (issue 14, item 1): a member of the 93 cellule whose institution runs the case's care measure,

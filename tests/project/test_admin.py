@@ -16,7 +16,7 @@ def admin_pages(personas) -> list[str]:
     for model in admin_site._registry:
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         urls += [reverse(f"{name}_changelist"), reverse(f"{name}_add")]
-        listed = model.objects.filter(role__in=[Role.ADMIN, Role.NATIONAL]) if model is Membership else model.objects
+        listed = model.objects.filter(role=Role.ADMIN) if model is Membership else model.objects
         instance = listed.order_by("pk").first()
         assert instance is not None, model
         urls.append(reverse(f"{name}_change", args=[instance.pk]))
@@ -50,15 +50,17 @@ def test_the_admin_deactivates_an_account_through_the_audited_entry_point(client
     assert ("is_active" in event.details["changements"]) is (not is_active)
 
 
-def test_the_admin_lists_and_gives_only_the_administrators_and_national_roles(client, personas):
+def test_the_admin_lists_and_gives_only_the_administrators_role(client, personas):
+    """The national role is the national level's to give (organisation.rules.GRANTED_BY)."""
     client.force_login(personas.admin)
     listing = client.get(reverse("admin:organisation_membership_changelist")).content.decode()
-    assert ">national<" in listing and "coord_a" not in listing
+    assert ">admin<" in listing and ">national<" not in listing and "coord_a" not in listing
     form = client.get(reverse("admin:organisation_membership_add")).content.decode()
-    assert 'value="national"' in form and 'value="admin"' in form
-    assert 'value="coordinator"' not in form and 'value="inspector"' not in form
-    coordinator = personas.coord_a.memberships.get()
-    assert client.get(reverse("admin:organisation_membership_change", args=[coordinator.pk])).status_code == 302
+    assert 'value="admin"' in form
+    assert 'value="national"' not in form and 'value="coordinator"' not in form and 'value="inspector"' not in form
+    for other in (personas.coord_a, personas.national):
+        membership = other.memberships.get()
+        assert client.get(reverse("admin:organisation_membership_change", args=[membership.pk])).status_code == 302
 
 
 def test_no_account_is_made_superuser_or_staff_through_the_admin(client, personas):

@@ -9,6 +9,7 @@ import inspect
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from intake.actions import submissions as intake_submissions
 from intake.demo import signalement as api_signalement
 from intake.schemas import SignalementIn
 from mobile_team import actions as mobile
+from organisation import accounts
 from organisation import actions as organisation
 from organisation.models import Departement, Institution, Mandate, Membership
 from organisation.policy import SYSTEM
@@ -96,6 +98,8 @@ PAGES = {
     "second_factor_verify": ("coord_a", lambda c: [], None),  # redirects to the enrolment without a device
     "second_factor_enrol": ("coord_a", lambda c: [], None),
     "mandates": ("national", lambda c: [], None),  # staff names only; recorded all the same (mandate.list)
+    "national_roles": ("national", lambda c: [], None),  # staff names only; recorded (membership.national_list)
+    "account_recoveries": ("admin", lambda c: [], None),  # staff names only; recorded (user.recovery_list)
     "mandate_approve": ("national", lambda c: [Mandate.objects.order_by("pk").first().pk], None),
     "national:export": ("national", lambda c: [MONTH, "xlsx"], None),
     "intake:import": ("coord_a", lambda c: [], None),  # the upload; its dry run records intake.import_preview
@@ -111,7 +115,7 @@ PAGES = {
 MONTH = datetime.date.today().strftime("%Y-%m")
 # Pages that only take a POST, checked with the entry points they call.
 POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim", "mobile_team:message",
-             "cases:partner_note", "intake:confirm", "intake_accounts:revoke"}
+             "cases:partner_note", "intake:confirm", "intake_accounts:revoke", "decide_recovery"}
 NAMES = sorted({name for _, name in walk() if name})
 
 
@@ -286,8 +290,15 @@ ENTRY_POINTS = {
     "save_reference": (lambda p, c: organisation.save_reference(
         p.admin, Institution(name="Mission locale", category="association")), "institution.create"),
     "request_mandate": (lambda p, c: requested_mandate(p), "mandate.request"),
-    "reset_second_factor": (lambda p, c: organisation.reset_second_factor(p.admin, p.member_a),
-                            "user.second_factor_reset"),
+    "create_user_account": (lambda p, c: accounts.create_user_account(p.admin, User(
+        username="nouveau", first_name="Inès", last_name="Roy", email="ines.roy@example.invalid")), "user.create"),
+    "save_account": (lambda p, c: accounts.save_account(p.admin, p.member_a, {"email": "avant@example.invalid"}),
+                     "user.update"),
+    "request_recovery": (lambda p, c: accounts.request_recovery(p.admin, p.member_a, kind="password",
+                                                                reason="Oubli."), "user.recovery_request"),
+    "decide_recovery": (lambda p, c: accounts.decide_recovery(p.coord_a, accounts.request_recovery(
+        p.admin, p.member_a, kind="second_factor", reason="Téléphone perdu."), approve=True),
+        "user.recovery_approve"),
     "approve_mandate": (lambda p, c: organisation.approve_mandate(
         MembershipFactory(national=True).user, requested_mandate(p)), "mandate.approve"),
     "schedule_meeting": (lambda p, c: cellule.schedule_meeting(p.coord_a, p.cell_a, held_at=timezone.now(),
@@ -352,6 +363,7 @@ def test_every_entry_point_is_in_the_table():
     public |= public_functions(reports) - {"current"}  # current() reads, or returns an unsaved draft
     public |= public_functions(inspection) | {"escalate"}  # workflows.escalation.due() only reads
     public |= public_functions(retention)
+    public |= public_functions(accounts) - {"password_link", "deciders", "address_changed_on"}  # these read
     assert public | {"claim", "release"} == set(ENTRY_POINTS)
 
 

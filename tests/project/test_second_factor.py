@@ -111,19 +111,6 @@ def test_only_the_demos_own_accounts_go_without_it_and_only_in_demo_mode(persona
     assert (client.get(reverse("home")).status_code == 302) is asked
 
 
-def test_the_admin_resets_a_lost_second_factor_but_never_its_own(personas, settings):
-    settings.SECOND_FACTOR_REQUIRED = False  # this test is about the admin's action, not its own login
-    enrolled(signed_in_with_password())
-    admin = Client()
-    admin.force_login(personas.admin)
-    changelist = reverse("admin:auth_user_changelist")
-    admin.post(changelist, {"action": "reset_second_factor", "_selected_action": [personas.member_a.pk,
-                                                                                    personas.admin.pk]})
-    assert not SecondFactor.objects.filter(user=personas.member_a).exists()
-    assert not RecoveryCode.objects.filter(user=personas.member_a).exists()
-    assert Event.objects.filter(action="user.second_factor_reset", actor=personas.admin).count() == 1
-
-
 def test_a_read_only_inspector_gives_a_second_factor_too(personas):
     client = signed_in_with_password("inspector")
     enrolled(client)
