@@ -42,7 +42,8 @@ def account_recoveries(request):
         if recovery.decidable:
             recovery.address_changed = accounts.address_changed_on(recovery.user)
     audit.record("user.recovery_list", details={"demandes": [r.pk for r in listed]})
-    return render(request, "organisation/account_recoveries.html", {"form": form, "recoveries": listed},
+    return render(request, "organisation/account_recoveries.html", {
+        "form": form, "recoveries": listed, "decidable": any(r.decidable for r in listed)},
                   status=400 if form is not None and form.is_bound else 200)
 
 

@@ -22,8 +22,8 @@ MAIN_PAGES = {
     "member_a": ["home", "workflows:inbox"],
     "mobile": ["home", "mobile_team:queue"],
     "inspector": ["home", "inspection:search"],
-    "national": ["home", "national:view"],
-    "admin": ["home", "admin:index"],
+    "national": ["home", "national:view", "national_roles", "account_recoveries"],
+    "admin": ["home", "admin:index", "account_recoveries"],
     None: ["login", "legal:sitemap", "legal:accessibility", "legal:notice", "legal:personal_data", "legal:cookies"],
 }
 BLOCKING = {"serious", "critical"}
