@@ -1,5 +1,5 @@
 """The invariants the entry points keep, checked on a whole database (``manage.py check_consistency``):
-on the demo, on a generated national set (``project.national``), on a restored backup.
+on the demo, on a generated national set (``demo.national``), on a restored backup.
 
 Each check returns the cases (or rows) that break it; an empty result everywhere is the proof.
 """

@@ -96,7 +96,8 @@ INSTALLED_APPS = [
     "intake",
     "reporting",
     "retention",
-    "project",  # base templates, home pages, the demo
+    "project",  # base templates, home pages
+    "demo",  # the demonstration and national data sets, by command (seed_demo, seed_national)
 ]
 
 MIDDLEWARE = [

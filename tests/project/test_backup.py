@@ -19,8 +19,8 @@ import audit
 from audit import sealer
 from cases import actions
 from cases.models import Case, NoteAttachment, State
+from demo.national import National
 from organisation.models import Membership, Role
-from project.national import National
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]

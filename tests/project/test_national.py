@@ -15,9 +15,9 @@ from django.utils import timezone
 import audit
 from cases import actions
 from cases.models import CareMeasure, Case, CaseCounter, ClosureReason, FamilyContact, Person, State
+from demo.national import GOALS, National
 from organisation.models import Institution, Membership, Role
 from project import consistency
-from project.national import GOALS, National
 from workflows import tasks
 from workflows.models import CaseTask, TaskType
 

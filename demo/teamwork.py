@@ -12,12 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import actions
 from cases.models import CareMeasure, Case, State, Visibility
+from demo.cases import DemoCases
 from mobile_team import actions as mobile
 from mobile_team.models import MobileTeamRequest
 from organisation import actions as organisation
 from organisation.models import Departement, Institution, Membership, Role
 from organisation.policy import SYSTEM
-from project.demo import DemoCases
 from workflows import escalation
 
 

@@ -3,7 +3,7 @@ every state of the lifecycle, with their tasks, history and audit trail, as the 
 them. ``manage.py seed_national --cases N``; ``manage.py check_consistency`` proves the invariants.
 
 The entry points take about a second per case; 200,000 cases are written in bulk instead
-(``project.bulk``: COPY on PostgreSQL). The cellules and their people are few and made through the
+(``demo.bulk``: COPY on PostgreSQL). The cellules and their people are few and made through the
 organisation's entry points. Each case's story (intake, claims, family contacts, the referent, care,
 reviews, the closure, the reads) is played here into the rows each entry point would write: the case
 and its history rows, the young person and relatives, contacts, measures, reviews, viewflow's
@@ -39,10 +39,10 @@ from cases.models import (
     State,
 )
 from cases.names import phonetic, search_tokens
+from demo.bulk import Table, Writer
+from demo.cases import FACTS, FIRST_NAMES, LAST_NAMES
+from demo.cellules import Cellule, cellules
 from organisation.policy import audit_actor
-from project.bulk import Table, Writer
-from project.cellules import Cellule, cellules
-from project.demo import FACTS, FIRST_NAMES, LAST_NAMES
 from workflows.models import CaseProcess, CaseTask, TaskType
 
 DAY = datetime.timedelta(days=1)

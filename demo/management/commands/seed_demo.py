@@ -14,11 +14,11 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 import audit
+from demo.cases import create_demo_cases
+from demo.teamwork import create_demo_teamwork
 from organisation import actions as organisation
 from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
 from organisation.policy import SYSTEM
-from project.demo import create_demo_cases
-from project.demo_teamwork import create_demo_teamwork
 
 # Demo only: this command refuses to run outside DEMO mode.
 DEMO_PASSWORD = "demo-cellule-2026"  # noqa: S105

@@ -1,4 +1,4 @@
-"""Writing many rows at once, as the national data set needs (``project.national``): COPY on
+"""Writing many rows at once, as the national data set needs (``demo.national``): COPY on
 PostgreSQL, one ``executemany`` per table on SQLite, ids given by the writer so that rows can point at
 each other before they are written, and the tables' sequences moved past them at the end.
 

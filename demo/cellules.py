@@ -1,4 +1,4 @@
-"""The cellules of the national data set (``project.national``): one in every département, with a
+"""The cellules of the national data set (``demo.national``): one in every département, with a
 coordinator and members, made through the organisation's entry points; the existing ones (the
 demo's) are taken as they are."""
 
@@ -10,11 +10,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from cases.models import Sex
+from demo.cases import FIRST_NAMES, LAST_NAMES
 from organisation import actions as organisation
 from organisation.departements import DEPARTEMENTS
 from organisation.models import Cell, Departement, Institution, Membership, Role
 from organisation.policy import SYSTEM
-from project.demo import FIRST_NAMES, LAST_NAMES
 
 MEMBERS_PER_CELL = 4  # and one coordinator; the first two members contact families
 

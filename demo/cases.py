@@ -119,7 +119,7 @@ class DemoCases:
 
     def left_late(self, case) -> None:
         """The designated member took the family contact and left it there: overdue by more than its
-        due period again, the daily job escalates it (``project.demo_teamwork``)."""
+        due period again, the daily job escalates it (``demo.teamwork``)."""
         with self.on(self.later(case.received_on, 1, 2)):
             tasks.claim(self.contact_member, case.tasks.get(flow_task_name="contact_family", status="NEW"))
 

@@ -1,11 +1,11 @@
-"""``manage.py seed_national --cases N``: a national data set for the benchmarks (``project.national``)."""
+"""``manage.py seed_national --cases N``: a national data set for the benchmarks (``demo.national``)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 import audit
-from project.national import National
+from demo.national import National
 
 
 class Command(BaseCommand):
