@@ -11,6 +11,7 @@ from django.utils import timezone
 
 import audit
 from audit.models import Event
+from cases import event_texts
 from cases.forms import MotiveForm, NoteForm
 from cases.models import Case, Source, State
 from cases.rules import CaseRight, automatic_motive, needs_motive, sees_note
@@ -32,7 +33,7 @@ def motive(request, pk: int):
     case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related("departement"), pk=pk)
     form = MotiveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        remember_motive(request, case, form.motive())
+        remember_motive(request, case, *form.motive())
         return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/motive.html", {"case": case, "form": form},
                   status=400 if request.method == "POST" else 200)
@@ -95,19 +96,24 @@ def next_due_dates(cases) -> dict[int, datetime.date]:
                 .values("case_id").annotate(due=Min("due_on")).values_list("case_id", "due"))
 
 
-def motive_for(request, case: Case) -> str | None:
-    """Why the user opens this case: automatic for inspectors, asked once per session for a case
-    outside their own work, nothing to ask for their own work."""
+def motive_for(request, case: Case) -> dict | None:
+    """Why the user opens this case, as its reads record it (``remember_motive``): automatic for
+    inspectors, asked once per session for a case outside their own work (None: not given yet),
+    nothing to ask for their own work (empty)."""
     motive = automatic_motive(request.user, case)
     if motive or not needs_motive(request.user, case):
-        return motive
-    return request.session.get(MOTIVES_KEY, {}).get(str(case.pk))
+        return {"motif": motive} if motive else {}
+    given = request.session.get(MOTIVES_KEY, {}).get(str(case.pk))
+    return given if isinstance(given, dict) else None  # a motive kept as text before is asked again
 
 
-def case_events(case, count: int = 100):
-    """The case page's history: the last events on the case, its reads left out."""
+def case_events(case, count: int = 100) -> list:
+    """The case page's history: the last events on the case, its reads left out, with the texts
+    they refer to (``cases.event_texts``)."""
     events = Event.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(action="case.view")
-    return events.order_by("-time", "-id")[:count]
+    events = list(events.order_by("-time", "-id")[:count])
+    event_texts.resolve(events)
+    return events
 
 
 def before_transfer(user, case: Case) -> list[dict]:
