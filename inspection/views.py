@@ -136,7 +136,11 @@ def integrity(request):
 
 def inspection_reads(request):
     """For coordinators: what the inspection consulted in their département."""
-    if not any(m.role == Role.COORDINATOR for m in policy.scope(request.user).memberships):
+    coordinated = sorted({m.cell.departement.code for m in policy.scope(request.user).memberships
+                          if m.role == Role.COORDINATOR})
+    if not coordinated:
         raise policy.AccessDenied(request.user, InspectionRight.VIEW_AUDIT)
     page = Paginator(queries.inspection_reads(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    for code in coordinated:  # the page names the inspectors and what they read: a read of the trail
+        audit.record("audit.inspection_reads", departement=code, details={"événements": len(page)})
     return render(request, "inspection/inspection_reads.html", {"page": page, "query": request.GET})
