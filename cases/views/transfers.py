@@ -40,7 +40,7 @@ def _decided(request, transfer: CaseTransfer):
     opened here, a refused or withdrawn one is another département's case, which this one keeps nothing of."""
     if transfer.new_case_id:
         return redirect("cases:detail", pk=transfer.new_case_id)
-    messages.info(request, f"Cette demande de transfert a été {transfer.get_status_display().lower()} : le "
+    messages.info(request, f"Ce transfert a été {transfer.get_status_display().lower()} : le "
                            "signalement est resté dans son département, il n'y a plus rien à décider.")
     return redirect("workflows:done")
 
