@@ -1,8 +1,7 @@
 """The intake API (django-ninja): sources send signalements and read their state.
 
-``POST /api/v1/signalements`` registers one through the intake form's entry point, answered with
-what the source sent; ``GET /api/v1/signalements/{source_reference}`` gives its state (received or
-closed) and dates, nothing of the care nor of the cellule's file it went on. A
+``POST /api/v1/signalements`` registers one through the intake form's entry point;
+``GET /api/v1/signalements/{source_reference}`` gives its state and dates, nothing of the care. A
 bearer token authenticates a service account (``intake.tokens``), limited in calls per minute
 (``intake.ratelimit``); every call is recorded in the trail under the account's name. Every error is
 a problem detail in French (``intake.problems``); the schema is served at ``/api/v1/openapi.json``
