@@ -26,12 +26,18 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
+def _hidden(value) -> str:
+    return "(vide)" if value in (None, "") else "(renseigné)"
+
+
 def masked(changes: dict, fields: set[str]) -> dict:
     """``changes`` with the values of ``fields`` replaced by whether they were given: the trail
     says that a name or an address changed, never what it is (it outlives the data it is about)."""
-
-    def hidden(value) -> str:
-        return "(vide)" if value in (None, "") else "(renseigné)"
-
-    return {name: {"avant": hidden(change["avant"]), "après": hidden(change["après"])} if name in fields else change
+    return {name: {"avant": _hidden(change["avant"]), "après": _hidden(change["après"])} if name in fields else change
             for name, change in changes.items()}
+
+
+def concealed(values: dict, fields: set[str]) -> dict:
+    """A ``snapshot`` with the values of ``fields`` replaced by whether they were given (``masked``'s
+    rule for a whole object)."""
+    return {name: _hidden(value) if name in fields else value for name, value in values.items()}

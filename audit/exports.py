@@ -8,7 +8,9 @@ so changing one byte of an event, a digest or the signature makes it fail.
 
 import csv
 import datetime
+import itertools
 import json
+from collections.abc import Callable
 
 from django.db.models import F
 from django.utils import timezone
@@ -39,21 +41,29 @@ def csv_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def write_csv(events, stream, role_labels: dict[str, str] | None = None) -> int:
+CHUNK = 2000
+
+
+def write_csv(events, stream, role_labels: dict[str, str] | None = None,
+              prepare: Callable[[list[dict]], None] | None = None) -> int:
     """The events for reading in a spreadsheet: in French (the event described, the author's role by
-    its label from ``role_labels``, times in Paris), the details as JSON, the seal's rank and hash."""
+    its label from ``role_labels``, times in Paris), the details as JSON, the seal's rank and hash.
+    ``prepare`` may change each batch of rows before it is written (what its reader may not see)."""
     writer = csv.writer(stream, delimiter=";")
     writer.writerow([label for _, label in CSV_COLUMNS])
     count, role_labels = 0, role_labels or {}
     columns = [name for name, _ in CSV_COLUMNS if name not in ("seq", "hash", "description")]
-    rows = events.order_by("id").values(*columns, seq=F("seal__seq"), hash=F("seal__hash"))
-    for row in rows.iterator(chunk_size=2000):
-        row["description"] = event_types.describe(row["action"], row["details"])
-        row["time"] = timezone.localtime(row["time"]).isoformat(sep=" ", timespec="seconds")
-        row["actor_role"] = role_labels.get(row["actor_role"], row["actor_role"])
-        row["details"] = json.dumps(row["details"], ensure_ascii=False, sort_keys=True) if row["details"] else ""
-        writer.writerow([csv_cell(row[name]) for name, _ in CSV_COLUMNS])
-        count += 1
+    rows = events.order_by("id").values(*columns, seq=F("seal__seq"), hash=F("seal__hash")).iterator(chunk_size=CHUNK)
+    while batch := list(itertools.islice(rows, CHUNK)):
+        if prepare is not None:
+            prepare(batch)
+        for row in batch:
+            row["description"] = event_types.describe(row["action"], row["details"])
+            row["time"] = timezone.localtime(row["time"]).isoformat(sep=" ", timespec="seconds")
+            row["actor_role"] = role_labels.get(row["actor_role"], row["actor_role"])
+            row["details"] = json.dumps(row["details"], ensure_ascii=False, sort_keys=True) if row["details"] else ""
+            writer.writerow([csv_cell(row[name]) for name, _ in CSV_COLUMNS])
+        count += len(batch)
     return count
 
 
@@ -62,11 +72,13 @@ def _jsonable(row: dict) -> dict:
     return {**row, "time": row["time"].astimezone(datetime.UTC).isoformat(timespec="microseconds")}
 
 
-def build_bundle(events) -> dict:
+def build_bundle(events, keep: Callable[[dict], bool] | None = None) -> dict:
     """The bundle of the sealed events among ``events`` (those still in the unsealed window are not
-    in it: they have no rank yet)."""
+    in it: they have no rank yet). ``keep`` may leave some out (what their reader may not see): the
+    digests of those still link the chain, as those of the events not selected do."""
     sealer.seal()
-    selected = [_jsonable(row) for row in chain.rows(Seal.objects.filter(event__in=events))]
+    selected = [_jsonable(row) for row in chain.rows(Seal.objects.filter(event__in=events))
+                if keep is None or keep(row)]
     if not selected:
         first = last = 0
         previous, links = chain.GENESIS, []

@@ -21,20 +21,23 @@ def _state(value: str) -> str:
     return State(value).label if value in State.values else value
 
 
-def _reason(value: str) -> str:
-    """A closure or no-contact reason's label; a free-text reason as it was typed."""
+def _reason(value) -> str:
+    """A closure or no-contact reason's label; a free-text reason as it was typed (``cases.event_texts``
+    puts it back in the details read for a page)."""
     for choices in (ClosureReason, NoContactReason):
-        if value in choices.values:
+        if isinstance(value, str) and value in choices.values:
             return choices(value).label
-    return value
+    return events.value(value)
 
 
 def render(details: dict) -> str:
-    """A transition from → to, its reason, the referent before → after (and the tasks that followed), the
-    fields changed."""
+    """A transition from → to, its reason or note, the referent before → after (and the tasks that
+    followed), the fields changed."""
     text = f" : {_state(details['de'])} → {_state(details.get('vers', ''))}" if details.get("de") else ""
     if details.get("motif"):
         text += f" ({_reason(details['motif'])})"
+    if details.get("note"):  # why the follow-up goes on (``decline_closure``)
+        text += f" — {events.value(details['note'])}"
     if details.get("référent"):
         referent = details["référent"]
         text += f" — Référent : {events.value(referent.get('avant'))} → {events.value(referent.get('après'))}"
@@ -82,8 +85,9 @@ events.register({"case.signalement_add": "Nouveau signalement enregistré sur ce
                                       choices={"origine": dict(Source.choices)}))
 events.register({"case.duplicate_check": "Recherche des signalements du même jeune à la saisie"},
                 render=events.summary({"signalements": "signalements affichés"}))
-# The motive of a consultation is shown on its own by the inspectors' pages.
-events.register({"case.view": "Consultation du signalement"})
+# Why the case was opened: the reason chosen, its précision (kept apart: ``cases.event_texts``).
+events.register({"case.view": "Consultation du signalement"},
+                render=events.summary({"motif": "motif", "précision": "précision"}))
 events.register({"case.list": "Consultation de la liste des signalements"},
                 render=events.summary({"signalements": "signalements affichés"}))
 # Notes and their attachments: identifiers only, never a file's name (it may name someone).

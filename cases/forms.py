@@ -259,10 +259,10 @@ class MotiveForm(BaseForm):
             self.add_error("text", "Précisez le motif de la consultation.")
         return data
 
-    def motive(self) -> str:
-        label = dict(self.REASONS)[self.cleaned_data["reason"]]
-        text = self.cleaned_data["text"].strip()
-        return f"{label} — {text}" if text else label
+    def motive(self) -> tuple[str, str]:
+        """The reason as chosen (a fixed label, which the trail keeps) and its précision (free text,
+        which it does not: ``cases.views.actions.remember_motive``)."""
+        return dict(self.REASONS)[self.cleaned_data["reason"]], self.cleaned_data["text"].strip()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

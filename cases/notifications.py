@@ -1,7 +1,8 @@
 """E-mails about transfers, to the coordinators of each side. Like every e-mail, they carry no
-name of the young person: the reference and a link."""
+name of the young person: the reference and a link; to the receiving side, the link only."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from organisation.models import Membership, Role
 from outbox.mail import queue_mail
@@ -15,12 +16,13 @@ def _coordinators(departement_id: int) -> list[str]:
 
 
 def notify_transfer_requested(request) -> None:
-    """The receiving cellule's coordinators are asked to accept or refuse."""
-    subject = f"[Cellule de suivi] Transfert entrant à accepter — {request.case.reference}"
+    """The receiving cellule's coordinators are asked to accept or refuse. Not even the reference: a
+    mailbox keeps what a refusal or a withdrawal must leave nothing of; the page shows it."""
+    subject = f"[Cellule de suivi] Transfert entrant à accepter — département {request.case.departement.code}"
     body = (
         "Bonjour,\n\n"
-        f"La cellule du département {request.case.departement} demande le transfert du signalement "
-        f"{request.case.reference} vers votre département. Acceptez-le ou refusez-le :\n\n"
+        f"La cellule du département {request.case.departement} demande le transfert d'un signalement vers "
+        "votre département. Acceptez-le ou refusez-le :\n\n"
         f"{link(reverse('cases:transfer', args=[request.pk]))}\n"
     )
     queue_mail(subject, body, _coordinators(request.destination_id))
@@ -41,8 +43,8 @@ def notify_transfer_decided(request) -> None:
 
 
 def notify_transfer_withdrawn(request) -> None:
-    """The receiving cellule's coordinators need not answer any more."""
-    queue_mail(f"[Cellule de suivi] Transfert retiré — {request.case.reference}",
+    """The receiving cellule's coordinators need not answer any more (named by its date, as asked)."""
+    queue_mail(f"[Cellule de suivi] Transfert retiré — département {request.case.departement.code}",
                f"Bonjour,\n\nLa cellule du département {request.case.departement} a retiré sa demande de transfert "
-               f"du signalement {request.case.reference} : il n'y a plus de réponse à donner.\n",
+               f"du {timezone.localtime(request.requested_at):%d/%m/%Y} : il n'y a plus de réponse à donner.\n",
                _coordinators(request.destination_id))

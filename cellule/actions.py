@@ -147,7 +147,7 @@ def create_support_group(actor, cell: Cell, *, name: str, institution) -> Suppor
         group = SupportGroup(cell=cell, name=name, institution=institution)
         group.full_clean()
         group.save()
-        _record("support_group.create", actor, group, cell, nom=name)
+        _record("support_group.create", actor, group, cell)  # its name, typed, stays on the group
     return group
 
 

@@ -9,4 +9,5 @@ events.register({
     "audit.integrity": "État d'intégrité consulté",
     "export.audit_csv": "Export CSV du journal",
     "export.audit_bundle": "Export d'un paquet vérifiable du journal",
+    "audit.inspection_reads": "Consultations de l'inspection lues par un coordonnateur",
 }, render=events.summary({"utilisateur": "utilisateur", "événements": "événements"}))

@@ -20,7 +20,7 @@ from audit.models import Event
 from cases.models import Case
 from cases.rules import CaseRight
 from inspection import actions as inspection
-from inspection import queries
+from inspection import display, queries
 from inspection.forms import EventSearchForm
 from inspection.rules import InspectionRight
 from organisation import policy
@@ -43,6 +43,11 @@ def _departements(request) -> list[tuple[str, str]]:
     return sorted(seen.items())
 
 
+def _codes(request) -> frozenset[str]:
+    """The départements whose cases the reader may see named: those of their mandates."""
+    return frozenset(code for code, _ in _departements(request))
+
+
 def _read(action: str, request, departement: str = "", **details) -> None:
     """Record the inspector's read, once per département it covers."""
     codes = [departement] if departement else [code for code, _ in _departements(request)]
@@ -55,6 +60,7 @@ def search(request):
     form = EventSearchForm(request.GET or None, departements=_departements(request))
     events = queries.search(request.user, form) if not form.is_bound or form.is_valid() else Event.objects.none()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = display.for_page(page.object_list, _codes(request))
     _read("audit.search", request, request.GET.get("departement", ""),
           critères={k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "inspection/search.html", {"form": form, "page": page, "query": request.GET,
@@ -70,12 +76,15 @@ def export(request, kind: str):
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     if kind == "csv":
         buffer = io.StringIO()
-        count = write_csv(events, buffer, role_labels=dict(Role.choices))
+        codes = _codes(request)
+        count = write_csv(events, buffer, role_labels=dict(Role.choices),
+                          prepare=lambda rows: display.for_export(rows, codes))
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="journal-audit-{stamp}.csv"'
     else:
         try:
-            bundle = build_bundle(events)
+            codes = _codes(request)
+            bundle = build_bundle(events, keep=lambda row: not display.names_elsewhere(row["details"], codes))
         except ExportTooLarge as error:
             return render(request, "inspection/search.html", {"form": form, "page": None, "query": request.GET,
                                                               "error": str(error)}, status=400)
@@ -91,7 +100,7 @@ def case_timeline(request, reference: str):
     _require_mandate(request)
     case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related("departement"),
                              reference=reference)
-    timeline = queries.case_timeline(request.user, case.reference)
+    timeline = display.for_page(queries.case_timeline(request.user, case.reference), _codes(request))
     _read("audit.case_timeline", request, case.departement.code, signalement=case.reference)
     return render(request, "inspection/case_timeline.html", {"case": case, "timeline": timeline})
 
@@ -100,6 +109,7 @@ def user_activity(request, username: str):
     _require_mandate(request)
     person = get_object_or_404(get_user_model(), username=username)
     page = Paginator(queries.user_activity(request.user, person), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = display.for_page(page.object_list, _codes(request))
     _read("audit.user_activity", request, utilisateur=username)
     return render(request, "inspection/user_activity.html", {"person": person, "page": page, "query": request.GET})
 
@@ -126,7 +136,11 @@ def integrity(request):
 
 def inspection_reads(request):
     """For coordinators: what the inspection consulted in their département."""
-    if not any(m.role == Role.COORDINATOR for m in policy.scope(request.user).memberships):
+    coordinated = sorted({m.cell.departement.code for m in policy.scope(request.user).memberships
+                          if m.role == Role.COORDINATOR})
+    if not coordinated:
         raise policy.AccessDenied(request.user, InspectionRight.VIEW_AUDIT)
     page = Paginator(queries.inspection_reads(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    for code in coordinated:  # the page names the inspectors and what they read: a read of the trail
+        audit.record("audit.inspection_reads", departement=code, details={"événements": len(page)})
     return render(request, "inspection/inspection_reads.html", {"page": page, "query": request.GET})

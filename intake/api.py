@@ -93,11 +93,12 @@ def submit(request, payload: SignalementIn,
     """Enregistre le signalement dans la cellule du département du compte (201). Un nouvel envoi du même
     signalement (même `Idempotency-Key`, ou même `source_reference`) renvoie la première réponse au lieu de
     créer un second signalement ; la même clé avec un autre contenu est refusée (422), la même référence
-    avec un autre contenu aussi (409)."""
+    avec un autre contenu aussi (409). La réponse redonne ce que la source a transmis : rien du dossier de la
+    cellule, ni sa référence, ni si le jeune y était déjà suivi (la cellule fait ce rapprochement)."""
     with _as_account(request):
-        status, body = submissions.submit(request.auth, payload.model_dump(), idempotency_key or "",
-                                          absolute=request.build_absolute_uri)
-    request.intake_reference = body["reference"]
+        status, body, submission = submissions.submit(request.auth, payload.model_dump(), idempotency_key or "",
+                                                      absolute=request.build_absolute_uri)
+    request.intake_reference = submission.case.reference  # for the trail, never for the source
     # Keys sorted: a replay (read back from a jsonb, which orders them its way) is the same bytes.
     response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False, "sort_keys": True})
     response["Location"] = body["url"]
@@ -107,14 +108,12 @@ def submit(request, payload: SignalementIn,
 @api.get("/signalements/{source_reference}", response={200: StatusOut, 404: ProblemOut, **ERRORS},
          url_name="status", summary="Lire l'état d'un signalement transmis")
 def status(request, source_reference: str = Path(..., max_length=50, pattern=REFERENCE)):
-    """L'état du signalement dans la cellule et ses dates, rien du suivi. Un signalement d'une autre source ou
-    d'un autre département répond 404, comme une référence inconnue."""
+    """L'état du signalement transmis : reçu par la cellule, ou son suivi clôturé, et ses dates ; rien du
+    suivi. Un signalement d'une autre source ou d'un autre département répond 404, comme une référence
+    inconnue."""
     submission = submissions.status_of(request.auth, source_reference)
-    case = submission.case
-    request.intake_reference = case.reference
-    return {"reference": case.reference, "source_reference": submission.source_reference,
-                 "state": case.state, "state_label": case.get_state_display(), "received_on": case.received_on,
-                 "registered_at": case.created_at, "closed_on": case.closed_on}
+    request.intake_reference = submission.case.reference  # for the trail, never for the source
+    return submissions.state_of(submission)
 
 
 def _as_account(request):

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import Case, Source
+from cases.models import Case, Source, State
 from organisation.models import Departement
 
 
@@ -51,6 +51,14 @@ class ServiceAccount(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
+# What a source reads of a signalement it sent: held by the cellule, or its follow-up closed; never
+# the follow-up's steps, nor whether it went on the file of a young person already followed (another
+# source's, maybe): that link is the cellule's to know. (No docstring: the API's schema would show it.)
+class SignalementState(models.TextChoices):
+    RECEIVED = "received", "Reçu par la cellule"
+    CLOSED = "closed", "Suivi clôturé par la cellule"
+
+
 class Submission(models.Model):
     """A signalement a source sent: the case it made (or found), and the first answer, given again to
     a retried call. Its unique constraints make two concurrent sends of the same one make one case:
@@ -83,6 +91,10 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} : {self.source_reference}"
+
+    @property
+    def state(self) -> SignalementState:
+        return SignalementState.CLOSED if self.case.state == State.CLOSED else SignalementState.RECEIVED
 
 
 class RateWindow(models.Model):

@@ -12,8 +12,9 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, StrictBool, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from cases.models import Relative, Situation, State
+from cases.models import Relative, Situation
 from cases.models.people import Sex
+from intake.models import SignalementState
 
 REFERENCE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"  # a path segment of the status's URL
 NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # tabs and line breaks allowed
@@ -68,26 +69,20 @@ class SignalementIn(Strict):
     relatives: list[RelativeIn] = Field(default_factory=list, max_length=10)
 
 
+# What the source sent, and where to read its state: nothing of the cellule's file it went on (a young
+# person already followed, maybe on another source's signalement, is the cellule's to know).
 class SignalementOut(Schema):
-    reference: str = Field(..., description="La référence du signalement dans la cellule.")
-    source_reference: str
+    source_reference: str = Field(..., description="La référence du signalement chez la source.")
     url: str = Field(..., description="L'adresse de son état dans l'API.")
-    case_url: str = Field(..., description="L'adresse de sa page pour la cellule (connexion requise).")
-    existing_case: bool = Field(..., description="Vrai si la cellule suit déjà ce jeune (mêmes nom, prénom et "
-                                                 "date de naissance) : le signalement est ajouté à son dossier en "
-                                                 "cours, dont la référence est donnée.")
-    possible_duplicate: bool = Field(..., description="Vrai si la cellule suit peut-être déjà ce jeune (nom proche, "
-                                                      "date de naissance) : elle vérifiera.")
 
 
 class StatusOut(Schema):
-    reference: str
     source_reference: str
-    state: State
+    state: SignalementState = Field(..., description="Reçu par la cellule, ou suivi clôturé : rien des étapes "
+                                                     "du suivi.")
     state_label: str
-    received_on: datetime.date
-    registered_at: datetime.datetime
-    closed_on: datetime.date | None
+    registered_at: datetime.datetime = Field(..., description="Quand la cellule l'a reçu par l'API.")
+    closed_on: datetime.date | None = Field(..., description="La date de clôture du suivi, s'il est clôturé.")
 
 
 class ProblemError(Schema):

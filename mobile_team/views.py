@@ -151,7 +151,7 @@ def message_attachment(request, pk: int, attachment: int):
     """A file of the conversation, for the team and for whoever reads the case, with the motive the
     case page asks (its page shows the thread); each read recorded with it."""
     req = get_object_or_404(MobileTeamRequest.objects.select_related("case"), pk=pk)
-    motive = ""
+    motive: dict | None = {}
     if is_team(request.user):
         policy.require(request.user, RequestRight.CONVERSE_MOBILE_REQUEST, req)
     else:
@@ -162,7 +162,7 @@ def message_attachment(request, pk: int, attachment: int):
     file = get_object_or_404(MessageAttachment, pk=attachment, message__request=req)
     return files.response(file, lambda: audit.record(
         "mobile_request.attachment_read", obj=req, departement=req.departement,
-        details={"demande": req.pk, "pièce": file.pk, **({"motif": motive} if motive else {})}))
+        details={"demande": req.pk, "pièce": file.pk, **motive}))
 
 
 @require_POST

@@ -37,6 +37,9 @@ def home(request):
     if primary.role in Role.cell_roles():
         context["composition"] = memberships_visible_to(request.user).filter(cell=primary.cell).active()
         context["counts"] = _work_counts(request.user)
+        # The composition card names the cellule's people: a read, as on the composition's page.
+        audit.record("cell.view", obj=primary.cell, departement=primary.cell.departement.code,
+                     details={"page": "accueil"})
     elif primary.role == Role.MOBILE_TEAM:
         context["team_counts"] = _team_counts()
     elif primary.role == Role.INSPECTOR:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import audit
-from audit.changes import diff
+from audit.changes import diff, masked
 from audit.recorder import acting
 from organisation import policy
 from organisation.errors import ActionRefused
@@ -25,6 +25,7 @@ from reporting.models import MonthlyReport
 from reporting.rules import ReportRight
 
 Status = MonthlyReport.Status
+TEXTS = {"results", "difficulties"}  # written by the coordinators: free text
 FROZEN = "Ce compte rendu a été envoyé : il est figé. Créez une nouvelle version pour le corriger."
 SENDING = "Ce compte rendu est en cours d'envoi : il est figé jusqu'à la réponse du serveur de messagerie."
 LOCKED = {Status.SENT: FROZEN, Status.SENDING: SENDING,
@@ -63,8 +64,9 @@ def edit(actor, report: MonthlyReport, *, results: str, difficulties: str) -> Mo
         report.status = Status.DRAFT  # a validated report that changes must be validated again
         report.full_clean()
         report.save()
-        _record("report.edit", actor, report, changements=diff(before, {"results": results,
-                                                                        "difficulties": difficulties}))
+        # The texts stay on the report; the trail, which outlives it, says which changed.
+        _record("report.edit", actor, report, changements=masked(diff(before, {"results": results,
+                                                                               "difficulties": difficulties}), TEXTS))
     return report
 
 

@@ -2,7 +2,8 @@
 
 Every figure is an aggregate over the cellule's département, in three queries whatever the number of
 cases and tasks: the caseload per référent (one ``GROUP BY``), the open tasks (one ``aggregate`` of
-filtered counts) and the mobile team's requests (another). No case is named: nothing to record as a read.
+filtered counts) and the mobile team's requests (another). No case is named; the agents' names are, and
+the view records the read (``dashboard.view``).
 """
 
 import datetime

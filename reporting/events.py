@@ -19,3 +19,5 @@ events.register({
     "export.national_xlsx": "Export XLSX de la consolidation nationale",
     "national.view": "Consultation de la consolidation nationale",
 }, render=events.summary({"mois": "mois", "version": "version", "état": "état"}))
+events.register({"dashboard.view": "Consultation du tableau de bord de la cellule"},
+               render=events.summary({"référents": "référents nommés"}))

@@ -96,11 +96,14 @@ def report_detail(request, month: str):
 
 
 def dashboard(request):
-    """The cellule's figures of the day for its coordinators: counts and agents' names, no case named."""
+    """The cellule's figures of the day for its coordinators: counts and agents' names, no case named;
+    the names with their caseloads are a read, recorded."""
     cell = policy.coordinated_cell(request.user, ReportRight.VIEW_DASHBOARD)
+    caseloads = board.caseloads(cell)
+    audit.record("dashboard.view", obj=cell, departement=cell.departement.code,
+                 details={"référents": sum(load.referent_id is not None for load in caseloads)})
     return render(request, "reports/dashboard.html", {
-        "cell": cell, "caseloads": board.caseloads(cell), "tasks": board.task_counts(cell),
-        "requests": board.team_requests(cell)})
+        "cell": cell, "caseloads": caseloads, "tasks": board.task_counts(cell), "requests": board.team_requests(cell)})
 
 
 def _texts_changed(report: MonthlyReport, form: TextsForm) -> bool:

@@ -12,7 +12,9 @@ outcomes of contacts, reviews, interviews and mobile team requests stay: what th
 (``reporting.figures``) and the statistics count. Every name, address, phone, e-mail and free text
 goes, with the relatives, the notes and their attachments (files too), the messages with the
 mobile team, and the same in the history tables (``retention.history``). The trail is never
-touched: its events name cases by reference and id; the purge adds one per case.
+touched: its events name cases by reference and id, and the free texts they refer to (a
+consultation motive's précision, a reopening's reason: ``cases.event_texts``) are rows of the case,
+deleted here; the purge adds one event per case.
 """
 
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from cases.models import Case, Person
 
 # Rows deleted whole: they are about people, and no figure counts them.
 DELETE = {"cases.relative", "cases.casenote", "cases.noteattachment", "mobile_team.requestmessage",
-          "mobile_team.messageattachment", "cases.searchtoken"}
+          "mobile_team.messageattachment", "cases.searchtoken", "cases.eventtext"}
 # Texts kept: identifiers and codes the reports and the links between cases need.
 KEEP = {"cases.case": {"reference"}, "mobile_team.mobileteamrequest": {"departement"}}
 # Rows of a case with nothing personal in them: the workflow's process and tasks, the purge's mark.

@@ -3,6 +3,7 @@ those the cellule's members hold (late, escalated, to put back in the queue)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,7 +13,7 @@ import audit
 from organisation import policy
 from organisation.errors import ActionRefused
 from workflows import tasks
-from workflows.models import OPEN_STATUSES, TEAM_TASKS, TaskType
+from workflows.models import OPEN_STATUSES, TEAM_TASKS, CaseTask, TaskType
 from workflows.rules import TaskRight, tasks_held_in_cellule, tasks_releasable_by, tasks_visible_to
 from workflows.task_view import TASK_ACTION, finished_message, visible_task
 
@@ -50,13 +51,31 @@ def _tasks(request, tab: str):
     elif due == "a-venir":
         found = found.filter(due_on__gte=today)
     order = "-due_on" if request.GET.get("tri") == "-echeance" else "due_on"
-    return found.select_related("case__person", "case__departement", "owner").order_by(order, "pk")
+    return found.select_related("case__person", "case__departement", "departement", "owner").order_by(order, "pk")
+
+
+def _decided_elsewhere(page) -> None:
+    """A transfer's task in the receiving département, once done, names the case only if it was
+    accepted (by the case opened here); a refused one was another département's case, of which the
+    list keeps nothing (issue 23). Each task of the page gets ``reference``, what the list shows."""
+    decided = [task for task in page if task.departement_id != task.case.departement_id
+               and task.status not in OPEN_STATUSES]
+    continued = dict(CaseTask.objects.filter(
+        pk__in=[task.pk for task in decided], case__transfer_requests__destination_id=F("departement_id"),
+        case__transfer_requests__new_case__isnull=False,
+    ).values_list("pk", "case__transfer_requests__new_case__reference")) if decided else {}
+    for task in page:
+        task.elsewhere = task in decided
+        task.reference = continued.get(task.pk, "") if task.elsewhere else task.case.reference
 
 
 def task_list(request, tab: str = "mine"):
     page = Paginator(_tasks(request, tab), PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = [task.case.reference for task in page]
-    for code in sorted({task.case.departement.code for task in page}):
+    _decided_elsewhere(page)
+    shown = [task.reference for task in page if task.reference]
+    # The read in the trail of each département whose cases it named (an accepted transfer's: the one here).
+    for code in sorted({(task.departement if task.elsewhere else task.case.departement).code
+                        for task in page if task.reference}):
         audit.record("task.list", departement=code, details={"liste": tab, "signalements": shown})
     coordinator = policy.can(request.user, TaskRight.VIEW_CELLULE_TASKS)
     return render(request, "workflows/task_list.html", {

@@ -23,6 +23,7 @@ from cases.actions.base import (
     validate,
 )
 from cases.actions.records import create_measure, end_open_measures
+from cases.event_texts import keep
 from cases.models import Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, State
 from cases.rules import CaseRight
 from cases.signals import case_closing, case_reopening
@@ -126,7 +127,7 @@ def decline_closure(actor, case: Case, *, note: str) -> Case:
         case.closure_proposed = False
         case.save()
         tasks.sync(case, actor, done=TaskType.DECIDE_CLOSURE)
-        record("case.closure_declined", actor, case, note=note)
+        record("case.closure_declined", actor, case, note=keep(case, note))
     return case
 
 
@@ -164,5 +165,5 @@ def reopen(actor, case: Case, *, reason: str) -> Case:
         case.closure_reason, case.closure_note, case.closed_on = "", "", None
         case.save()
         tasks.sync(case, actor)
-        record_transition("reopen", actor, case, before, motif=reason)
+        record_transition("reopen", actor, case, before, motif=keep(case, reason))
     return case

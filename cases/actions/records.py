@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audit.changes import diff, masked, snapshot
+from audit.changes import concealed, diff, masked, snapshot
 from cases.actions.base import check_open, lock, record, validate
+from cases.event_texts import keep
 from cases.models import CareMeasure, Case, Consent, Person, Relative, State
 from cases.rules import CaseRight
 from organisation.errors import ActionRefused
@@ -15,6 +16,8 @@ from organisation.errors import ActionRefused
 # What identifies a young person or a relative: the trail names the field changed, the history keeps
 # the value, which the purge erases (retention.purge) while the trail outlives the case.
 IDENTIFYING = {"last_name", "first_name", "birth_date", "commune", "address", "phone", "email"}
+# What a writer typed on a measure: the trail says whether it was given, the measure keeps it.
+TYPED = {"adhesion_note"}
 # What a mistyped measure may have corrected; its end goes through ``end_care_measure``.
 CORRECTABLE = {"modality", "beneficiary", "institution", "starts_on"}
 
@@ -53,7 +56,7 @@ def create_measure(actor, case: Case, fields: dict) -> CareMeasure:
             Consent.objects.create(case=case, party=party, status=Consent.Status.GIVEN, on=timezone.localdate(),
                                    recorded_by=actor)
     measure.save()
-    record("case.care_measure_add", actor, case, mesure=snapshot(measure))
+    record("case.care_measure_add", actor, case, mesure=concealed(snapshot(measure), TYPED))
     return measure
 
 
@@ -85,8 +88,8 @@ def edit_care_measure(actor, measure: CareMeasure, **fields) -> CareMeasure:
 def remove_care_measure(actor, measure: CareMeasure, *, reason: str) -> None:
     """Remove a care measure entered by mistake (a measure that took place is ended, not removed).
 
-    The row goes; its history (``simple_history``) and the trail's event, with the reason and the
-    measure as it was, stay."""
+    The row goes; its history (``simple_history``) stays, and the trail's event with the measure as
+    it was, its typed text and the reason kept apart (``cases.event_texts``), erased with the case."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Indiquez pourquoi cette prise en charge a été saisie par erreur."})
@@ -98,9 +101,9 @@ def remove_care_measure(actor, measure: CareMeasure, *, reason: str) -> None:
         if case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED) and measure.is_active and not others.exists():
             raise ActionRefused("C'est la seule prise en charge en cours d'un suivi démarré : ajoutez d'abord "
                                 "la bonne, puis retirez celle-ci.")
-        removed = snapshot(measure)
+        removed = concealed(snapshot(measure), TYPED)
         measure.delete()
-        record("case.care_measure_remove", actor, case, mesure=removed, motif=reason)
+        record("case.care_measure_remove", actor, case, mesure=removed, motif=keep(case, reason))
 
 
 def end_open_measures(actor, case: Case, *, outcome: str, on: datetime.date) -> None:

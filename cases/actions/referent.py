@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from cases.actions.base import lock, person, record, require_cell_member, require_text
+from cases.event_texts import keep
 from cases.models import Case, State
 from cases.rules import CaseRight
 from organisation import handover, policy
@@ -44,7 +45,7 @@ def _change(actor, case: Case, referent, reason: str) -> None:
     case.save()
     moved = tasks.hand_over(case, previous, referent)
     record("case.referent_change", actor, case, référent={"avant": person(previous), "après": person(referent)},
-           motif=reason, tâches=moved)
+           motif=keep(case, reason), tâches=moved)
 
 
 def _held(cell, user_ids: list[int]) -> dict[int, list[Holding]]:

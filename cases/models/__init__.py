@@ -10,10 +10,11 @@ from cases.models.followup import CareMeasure, FamilyContact, FollowUpNote
 from cases.models.notes import CaseNote, NoteAttachment, StoredFile, Visibility
 from cases.models.people import Consent, Person, Relative, SearchToken, Sex, Situation
 from cases.models.signalement import CaseSignalement
+from cases.models.trail import EventText
 from cases.models.transfer import CaseTransfer
 
 __all__ = [
     "CareMeasure", "Case", "CaseCounter", "CaseNote", "CaseSignalement", "CaseTransfer", "ClosureReason", "Consent",
-    "FamilyContact", "FollowUpNote", "NoContactReason", "NoteAttachment", "Person", "Relative", "SearchToken", "Sex",
-    "Situation", "Source", "State", "StoredFile", "Visibility",
+    "EventText", "FamilyContact", "FollowUpNote", "NoContactReason", "NoteAttachment", "Person", "Relative",
+    "SearchToken", "Sex", "Situation", "Source", "State", "StoredFile", "Visibility",
 ]

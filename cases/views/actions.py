@@ -16,6 +16,7 @@ from django_fsm import can_proceed
 import audit
 from cases import actions, forms
 from cases.actions.referent import WITH_REFERENT
+from cases.event_texts import keep
 from cases.models import CareMeasure, Case, Relative, State
 from cases.rules import CaseRight, needs_motive
 from organisation import policy
@@ -124,16 +125,19 @@ def register_panel(template: str, context: Callable[[object, Case], dict]) -> No
 MOTIVES_KEY = "consultation_motives"
 
 
-def remember_motive(request, case: Case, motive: str) -> None:
-    """Keep for the session why the user consults this case (the first motive given stands)."""
+def remember_motive(request, case: Case, reason: str, precision: str = "") -> None:
+    """Keep for the session why the user consults this case (the first motive given stands): the
+    details its reads record, the reason as chosen and its précision by reference, the text itself
+    kept beside the trail and erased with the case (``cases.event_texts``)."""
     motives = request.session.get(MOTIVES_KEY, {})
     if str(case.pk) not in motives:  # the session is written only when it changes
+        motive = {"motif": reason, **({"précision": keep(case, precision)} if precision.strip() else {})}
         request.session[MOTIVES_KEY] = {**motives, str(case.pk): motive}
 
 
-def record_view(request, case: Case, motive: str = "", **details) -> None:
-    """A page showing the case's personal data was read."""
-    details = {"signalement": case.reference, **({"motif": motive} if motive else {}), **details}
+def record_view(request, case: Case, motive: dict | None = None, **details) -> None:
+    """A page showing the case's personal data was read (``motive``: as ``remember_motive`` keeps it)."""
+    details = {"signalement": case.reference, **(motive or {}), **details}
     audit.record("case.view", obj=case, departement=case.departement.code, details=details)
 
 

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 import audit
 from audit.models import Event
+from cases import event_texts
 from cases.forms import MotiveForm, NoteForm
 from cases.models import Case, Source, State
 from cases.rules import CaseRight, needs_motive, sees_note
@@ -38,7 +39,7 @@ def motive(request, pk: int):
     if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, {request.get_host()})):
         back = reverse("cases:detail", args=[case.pk])
     if request.method == "POST" and form.is_valid():
-        remember_motive(request, case, form.motive())
+        remember_motive(request, case, *form.motive())
         return redirect(back)
     return render(request, "cases/motive.html", {"case": case, "form": form, "next": back},
                   status=400 if request.method == "POST" else 200)
@@ -101,10 +102,13 @@ def next_due_dates(cases) -> dict[int, datetime.date]:
                 .values("case_id").annotate(due=Min("due_on")).values_list("case_id", "due"))
 
 
-def case_events(case, count: int = 100):
-    """The case page's history: the last events on the case, its reads left out."""
+def case_events(case, count: int = 100) -> list:
+    """The case page's history: the last events on the case, its reads left out, with the texts
+    they refer to (``cases.event_texts``)."""
     events = Event.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(action="case.view")
-    return events.order_by("-time", "-id")[:count]
+    events = list(events.order_by("-time", "-id")[:count])
+    event_texts.resolve(events)
+    return events
 
 
 def before_transfer(user, case: Case) -> list[dict]:

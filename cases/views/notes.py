@@ -31,9 +31,9 @@ def attachment(request, pk: int, attachment: int):
         raise Http404("Pièce jointe introuvable.") from None
     if not sees_note(request.user, file.note, case, partner=partner):
         raise Http404("Pièce jointe introuvable.")  # as another département's objects: not even its existence
-    motive = "" if partner else motive_for(request, case)  # the case page's rule, motive included
+    motive = {} if partner else motive_for(request, case)  # the case page's rule, motive included
     if motive is None:
         return ask_motive(request, case)
     return files.response(file, lambda: audit.record(
         "case.attachment_read", obj=case, departement=case.departement.code,
-        details={"signalement": case.reference, "pièce": file.pk, **({"motif": motive} if motive else {})}))
+        details={"signalement": case.reference, "pièce": file.pk, **motive}))

@@ -16,14 +16,16 @@ from cases.views.actions import MOTIVES_KEY
 NEXT = "suivant"  # the motive page's way back to the page or file that asked for it
 
 
-def motive_for(request, case: Case) -> str | None:
-    """Why the user opens this case (``VIEW_CASE``, checked by the caller): automatic for inspectors,
-    asked once per session for a case outside their own work (None: ask it, ``ask_motive``), nothing
-    to ask for their own work. Every page and file of the case asks here (``cases.rules``)."""
+def motive_for(request, case: Case) -> dict | None:
+    """Why the user opens this case (``VIEW_CASE``, checked by the caller), as its reads record it
+    (``remember_motive``): automatic for inspectors, asked once per session for a case outside their
+    own work (None: ask it, ``ask_motive``), nothing to ask for their own work (empty). Every page
+    and file of the case asks here (``cases.rules``)."""
     motive = automatic_motive(request.user, case)
     if motive or not needs_motive(request.user, case):
-        return motive
-    return request.session.get(MOTIVES_KEY, {}).get(str(case.pk))
+        return {"motif": motive} if motive else {}
+    given = request.session.get(MOTIVES_KEY, {}).get(str(case.pk))
+    return given if isinstance(given, dict) else None  # a motive kept as text before is asked again
 
 
 def ask_motive(request, case: Case) -> HttpResponseRedirect:

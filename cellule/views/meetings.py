@@ -69,6 +69,10 @@ def meeting_list(request):
         messages.success(request, f"{meeting} programmée.")
         return redirect("meetings:detail", pk=meeting.pk)
     meetings = Meeting.objects.filter(cell=cell).prefetch_related("items")
+    if form is not None:  # the agenda's choices name the open cases: a read of the list they make
+        shown = list(form.fields["cases"].queryset.values_list("reference", flat=True))
+        audit.record("case.list", departement=cell.departement.code,
+                     details={"page": "réunions", "signalements": shown})
     return render(request, "meetings/meeting_list.html", {"cell": cell, "meetings": meetings, "form": form,
                                                           "now": timezone.now()},
                   status=400 if form is not None and form.errors else 200)

@@ -7,7 +7,10 @@ set by the API for the whole call).
 
 The same young person already followed in the département (a certain match of ``cases.matching``:
 same names once normalised, same birth date) gets the signalement recorded on their case
-(``add_signalement``), answered with its reference; a possible match is flagged for the cellule.
+(``add_signalement``), whose référent is told. The source is answered what it sent and its own
+signalement's state (``SignalementState``), the same whether the young person was followed or not:
+whether a named minor is followed, by whom, under which reference, is not a source's to learn
+(issue 23).
 
 A retried call makes no second case: the first answer is kept (``Submission``) and given again,
 found by the ``Idempotency-Key`` header or by the source's reference. The submission's row is
@@ -26,7 +29,7 @@ from django.urls import reverse
 from cases import matching
 from cases.actions.intake import add_signalement, intake
 from cases.models import Relative, State
-from intake.models import ServiceAccount, Submission
+from intake.models import ServiceAccount, SignalementState, Submission
 from intake.problems import Problem, from_validation_error, pointer
 from intake.rules import IntakeRight
 from organisation import policy
@@ -38,10 +41,15 @@ def _digest(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+# The answer to a send: the source's own reference, and where to read its signalement's state.
+ANSWER = ("source_reference", "url")
+
+
 def submit(account: ServiceAccount, payload: dict, idempotency_key: str = "", *,
-           absolute: Callable[[str], str]) -> tuple[int, dict]:
+           absolute: Callable[[str], str]) -> tuple[int, dict, Submission]:
     """Register the signalement (``payload``: ``schemas.SignalementIn`` as a dict), or give the answer
-    already given to the same one. Returns the status and the body; raises ``Problem`` otherwise."""
+    already given to the same one. Returns the status, the body and the submission (whose case the
+    trail names); raises ``Problem`` otherwise."""
     cell = account.departement.cell
     policy.require(account, IntakeRight.SUBMIT, cell)
     fingerprint = _digest(payload)
@@ -68,13 +76,8 @@ def submit(account: ServiceAccount, payload: dict, idempotency_key: str = "", *,
                 case = intake(policy.SYSTEM, cell, source=account.source, received_on=payload["received_on"],
                               facts=payload["facts"], orientation_note=payload["orientation_note"], person=young,
                               relatives=payload["relatives"], source_reference=payload["source_reference"])
-            body = {
-                "reference": case.reference, "source_reference": submission.source_reference,
-                "url": absolute(reverse("intake_api:status", kwargs={"source_reference": submission.source_reference})),
-                "case_url": absolute(reverse("cases:detail", kwargs={"pk": case.pk})),
-                "existing_case": followed is not None,
-                "possible_duplicate": followed is None and bool(candidates),
-            }
+            body = {"source_reference": submission.source_reference, "url": absolute(
+                reverse("intake_api:status", kwargs={"source_reference": submission.source_reference}))}
             submission.case, submission.status_code, submission.response = case, 201, body
             submission.save(update_fields=["case", "status_code", "response"])
     except ValidationError as error:
@@ -84,7 +87,7 @@ def submit(account: ServiceAccount, payload: dict, idempotency_key: str = "", *,
         if previous is None:
             raise
         return _replay(previous, fingerprint, idempotency_key)
-    return 201, body
+    return 201, body, submission
 
 
 def status_of(account: ServiceAccount, source_reference: str) -> Submission:
@@ -96,6 +99,14 @@ def status_of(account: ServiceAccount, source_reference: str) -> Submission:
     return submission
 
 
+def state_of(submission: Submission) -> dict:
+    """What the source reads of its signalement (``schemas.StatusOut``)."""
+    state = submission.state
+    return {"source_reference": submission.source_reference, "state": state, "state_label": state.label,
+            "registered_at": submission.created_at,
+            "closed_on": submission.case.closed_on if state == SignalementState.CLOSED else None}
+
+
 def _previous(account: ServiceAccount, source_reference: str, key: str) -> Submission | None:
     """The first send of this signalement: by the key first (a key reused for another signalement is
     the caller's mistake to name), then by the source's reference."""
@@ -105,15 +116,15 @@ def _previous(account: ServiceAccount, source_reference: str, key: str) -> Submi
                                      source_reference=source_reference).first()
 
 
-def _replay(previous: Submission, fingerprint: str, key: str) -> tuple[int, dict]:
+def _replay(previous: Submission, fingerprint: str, key: str) -> tuple[int, dict, Submission]:
+    """The first answer again (of it, what an answer holds now: one kept before said more)."""
     if previous.payload_digest == fingerprint:
-        return previous.status_code, previous.response
+        return previous.status_code, {name: previous.response[name] for name in ANSWER}, previous
     if key and previous.idempotency_key == key:
         raise Problem(422, "Cette clé d'idempotence a déjà servi pour une autre requête : une nouvelle requête "
                            "prend une nouvelle clé.", kind="idempotence")
     raise Problem(409, f"Le signalement de référence {previous.source_reference} a déjà été reçu, avec un autre "
-                       f"contenu (signalement {previous.case.reference}). Un complément passe par la cellule.",
-                  kind="deja-recu")
+                       "contenu. Un complément passe par la cellule.", kind="deja-recu")
 
 
 def _validate_relatives(relatives: list[dict]) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases import actions
-from cases.models import CareMeasure
+from cases.models import CareMeasure, EventText
 from organisation.errors import ActionRefused
 from organisation.models import Departement
 from tests.cases.factories import CaseFactory, transferred
@@ -59,7 +59,7 @@ def test_a_measure_entered_by_mistake_is_removed_with_its_reason_and_its_history
     assert response.status_code == 302
     assert list(case.care_measures.all()) == [kept]
     event = Event.objects.get(action="case.care_measure_remove")
-    assert event.details["motif"] == "Saisie sur le mauvais signalement."
+    assert EventText.objects.get(pk=event.details["motif"]["texte"]).text == "Saisie sur le mauvais signalement."
     assert event.details["mesure"]["modality"] == "health"
     assert CareMeasure.history.filter(id=wrong.pk, history_type="-").exists()
     assert "Prise en charge retirée (saisie par erreur)" in text(client.get(reverse("cases:detail", args=[case.pk])))

@@ -67,7 +67,7 @@ def test_each_reader_sees_the_notes_their_visibility_allows(client, personas, ca
     user = {"holder": holder, "other": other}.get(who) or getattr(personas, who)
     client.force_login(user)
     session = client.session
-    session["consultation_motives"] = {str(case.pk): "Vérification"}
+    session["consultation_motives"] = {str(case.pk): {"motif": "Vérification d'une information transmise"}}
     session.save()
     response = client.get(reverse("cases:detail", args=[case.pk]))
     if seen is None:

@@ -8,7 +8,7 @@ from viewflow.workflow.status import STATUS
 
 from audit.models import Event
 from cases import actions
-from cases.models import State
+from cases.models import EventText, State
 from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory
@@ -42,7 +42,7 @@ def test_a_coordinator_changes_the_referent_and_the_tasks_follow(client, persona
         TaskType.SET_UP_CARE, colleague, colleague, STATUS.ASSIGNED)
     assert [m.to for m in mailoutbox] == [["colleague@example.org"]]
     event = Event.objects.get(action="case.referent_change", object_id=str(case.pk))
-    assert event.details["motif"] == "Congé longue durée."
+    assert EventText.objects.get(pk=event.details["motif"]["texte"]).text == "Congé longue durée."
     assert event.details["référent"]["après"].endswith("(colleague)")
     assert event.details["tâches"] == ["Démarrer la prise en charge"]
     # The new referent's inbox shows the task, the former one's does not; the new one does it.

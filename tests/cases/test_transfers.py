@@ -38,7 +38,7 @@ def test_the_case_stays_open_and_the_receiving_coordinators_get_a_task_and_an_em
     case.refresh_from_db()
     assert (case.state, transfer.status) == (State.IN_CARE, "pending")
     (mail,) = [m for m in mailoutbox if "Transfert entrant" in m.subject]
-    assert case.reference in mail.subject and case.person.last_name not in mail.body + mail.subject
+    assert "département 93" in mail.subject and case.person.last_name not in mail.body + mail.subject
     assert reverse("cases:transfer", args=[transfer.pk]) in mail.body
     task = CaseTask.objects.open().get(case=case, flow_task_name=TaskType.ACCEPT_TRANSFER)
     assert task.departement == personas.cell_b.departement
@@ -61,6 +61,8 @@ def test_the_receiving_coordinator_accepts_and_the_case_moves(client, personas, 
                                                                                      "accepted", new)
     assert not CaseTask.objects.open().filter(case=case).exists()
     assert client.get(reverse("cases:detail", args=[new.pk])).status_code == 200
+    done = client.get(reverse("workflows:done")).content.decode()  # the task names the case opened here
+    assert "Transfert accepté" in done and new.reference in done and case.reference not in done
 
 
 def test_the_receiving_coordinator_refuses_with_a_reason_and_the_case_goes_on(client, personas, requested,
@@ -81,7 +83,7 @@ def test_the_receiving_coordinator_refuses_with_a_reason_and_the_case_goes_on(cl
     assert "motif est indiqué sur la page" in mail.body and personas.coord_a.email in mail.to
     assert "Pas de domicile ici." not in mail.body  # on the case page only (issue 16, minimisation)
     # Decided: a second answer changes nothing.
-    assert decide(client, personas.coord_b, transfer, {"decision": "accept"}).status_code == 400
+    assert decide(client, personas.coord_b, transfer, {"decision": "accept"}).url == reverse("workflows:done")
     assert not Case.objects.filter(transferred_from=case).exists()
 
 
@@ -182,8 +184,39 @@ def test_the_sending_coordinator_withdraws_a_transfer_not_answered_yet(client, p
     page = html.unescape(client.get(reverse("cases:detail", args=[case.pk])).content.decode())
     assert "retiré par la cellule d'origine" in page and "/retirer-transfert/" not in page
     # Withdrawn: the destination's answer comes too late, and a second withdrawal finds nothing.
-    assert decide(client, personas.coord_b, transfer, {"decision": "accept"}).status_code == 400
+    assert decide(client, personas.coord_b, transfer, {"decision": "accept"}).url == reverse("workflows:done")
     client.force_login(personas.coord_a)
     client.post(reverse("cases:action", args=[case.pk, "retirer-transfert"]))
     case.refresh_from_db()
     assert case.state == State.IN_CARE and not Case.objects.filter(transferred_from=case).exists()
+
+
+def refuse(client, personas, case, transfer):
+    decide(client, personas.coord_b, transfer, {"decision": "refuse", "reason": "Pas de domicile ici."})
+
+
+def withdraw(client, personas, case, transfer):
+    client.force_login(personas.coord_a)
+    client.post(reverse("cases:action", args=[case.pk, "retirer-transfert"]))
+
+
+@pytest.mark.parametrize("end", [refuse, withdraw])
+def test_a_transfer_not_taken_leaves_nothing_of_the_case_in_the_other_departement(
+        client, personas, requested, mailoutbox, django_capture_on_commit_callbacks, end):
+    """Its done tasks, the request's page, its coordinators' e-mails: no reference, no initials, no age,
+    no first name, no note (issue 23)."""
+    case, transfer = requested
+    with django_capture_on_commit_callbacks(execute=True):
+        end(client, personas, case, transfer)
+    person = case.person
+    traces = [case.reference, person.first_name, person.initials, f"{person.age()} ans", NOTE]
+    client.force_login(personas.coord_b)
+    pages = {url: html.unescape(client.get(url, follow=True).content.decode())
+             for url in (reverse("workflows:done"), reverse("workflows:inbox"), reverse("workflows:queue"),
+                         reverse("cases:transfer", args=[transfer.pk]))}
+    mails = [f"{m.subject} {m.body}" for m in mailoutbox if personas.coord_b.email in m.to]
+    assert mails and {where: [t for t in traces if t in text] for where, text in {**pages, "mails": " ".join(mails)}
+                      .items()} == dict.fromkeys([*pages, "mails"], [])
+    if end is refuse:
+        assert "Transfert refusé (dossier d'un autre département)" in pages[reverse("workflows:done")]
+    assert "il n'y a plus rien à décider" in pages[reverse("cases:transfer", args=[transfer.pk])]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from cases.actions import refuse_transfer
 from tests.cases.factories import CaseFactory
 from tests.conftest import build_personas
 from tests.e2e.browser import browser_page
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Each role's home page and its main list.
 MAIN_PAGES = {
     "coord_a": ["home", "cases:list", "workflows:queue"],
+    "coord_b": ["workflows:done"],  # with a transfer refused: a task that names nothing of the case
     "member_a": ["home", "workflows:inbox"],
     "mobile": ["home", "mobile_team:queue"],
     "inspector": ["home", "inspection:search"],
@@ -47,7 +49,8 @@ def blocking_violations(page) -> list[str]:
 
 def test_axe_finds_no_serious_violation_on_the_main_page_of_each_role(live_server):
     people = build_personas()
-    build_context(people)
+    context = build_context(people)
+    refuse_transfer(people.coord_b, context.transfer, reason="Pas de domicile ici.")
     cookies = {name: session_cookie(getattr(people, name), live_server.url) for name in MAIN_PAGES if name}
     found, answered = {}, {}
 

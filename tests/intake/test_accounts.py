@@ -116,7 +116,7 @@ def test_the_demo_has_the_cnapr_account_and_a_signalement_received_through_it(cl
     assert demo.create_demo_intake() is None  # once
     assert (account.name, account.source, account.departement.code) == ("api:cnapr-93", "cnapr", "93")
     response = client.get(f"{API}/CNAPR-DEMO-0001", HTTP_AUTHORIZATION=f"Bearer {demo.DEMO_TOKEN}")
-    assert response.status_code == 200 and response.json()["state_label"] == "Reçu"
+    assert response.status_code == 200 and response.json()["state_label"] == "Reçu par la cellule"
     assert Event.objects.get(action="case.intake").actor_label == "api:cnapr-93"
 
 
@@ -143,7 +143,7 @@ def test_the_readmes_curl_example_works_with_the_demo_token(client, personas):
     assert response.status_code == 201, response.content
     status = client.get(read[1].removeprefix("http://127.0.0.1:8000"),
                         HTTP_AUTHORIZATION=read[read.index("-H") + 1].split(": ", 1)[1])
-    assert status.status_code == 200 and status.json()["reference"] == response.json()["reference"]
+    assert status.status_code == 200 and status.json()["source_reference"] == response.json()["source_reference"]
 
 
 ACCOUNTS = "/comptes-de-service/"

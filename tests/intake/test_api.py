@@ -17,11 +17,12 @@ def test_a_signalement_is_registered_in_the_accounts_departement(client, persona
     response = post(client, personas.token, signalement())
     assert response.status_code == 201, response.content
     body = response.json()
-    case = Case.objects.get(reference=body["reference"])
+    case = Case.objects.get(source_reference="CNAPR-2026-00042")
     assert case.departement.code == "93" and case.source == "cnapr" and case.state == "received"
     assert case.person.last_name == "N'Diaye-Lefèvre" and case.relatives.get().phone == "06 12 34 56 78"
-    assert body["url"] == f"http://testserver{API}/CNAPR-2026-00042" == response["Location"]
-    assert body["case_url"] == f"http://testserver/signalements/{case.pk}/"
+    # What the source sent, and where to read its state: nothing of the cellule's file.
+    assert body == {"source_reference": "CNAPR-2026-00042", "url": f"http://testserver{API}/CNAPR-2026-00042"}
+    assert body["url"] == response["Location"]
     # The trail: the case's intake and the call, both under the account's name.
     intake = Event.objects.get(action="case.intake", object_id=str(case.pk))
     call = Event.objects.get(action="intake.api_call", request_id=intake.request_id)
@@ -31,12 +32,11 @@ def test_a_signalement_is_registered_in_the_accounts_departement(client, persona
 
 
 def test_its_state_is_read_by_the_source_only(client, personas):
-    reference = post(client, personas.token, signalement()).json()["reference"]
+    post(client, personas.token, signalement())
     response = client.get(f"{API}/CNAPR-2026-00042", HTTP_AUTHORIZATION=f"Bearer {personas.token}")
     assert response.status_code == 200
     assert response.json() == {
-        "reference": reference, "source_reference": "CNAPR-2026-00042", "state": "received", "state_label": "Reçu",
-        "received_on": (datetime.date.today() - datetime.timedelta(days=2)).isoformat(),
+        "source_reference": "CNAPR-2026-00042", "state": "received", "state_label": "Reçu par la cellule",
         "registered_at": response.json()["registered_at"], "closed_on": None}
     # Another département's account, another source's, and an unknown reference: the same 404.
     for token, path in [(personas.token_b, "CNAPR-2026-00042"), (personas.token_ems, "CNAPR-2026-00042"),
@@ -71,7 +71,7 @@ def test_the_same_reference_from_another_departement_or_source_is_another_signal
     assert [a.status_code for a in answers] == [201, 201, 201]
     # The 69 opens its own case; the EMS's signalement of the same young person goes on the 93's case.
     assert sorted(Case.objects.values_list("departement__code", "source")) == [("69", "cnapr"), ("93", "cnapr")]
-    assert answers[2].json()["existing_case"] and answers[2].json()["reference"] == answers[0].json()["reference"]
+    assert Case.objects.get(departement__code="93").signalements.get().source == "ems"
 
 
 def errors(response) -> dict[str, str]:
@@ -157,30 +157,62 @@ def test_a_wrong_secret_for_a_known_key_is_refused(client, personas):
     assert response.status_code == 401 and response.json()["detail"] == "Jeton inconnu ou mal formé."
 
 
-def test_the_same_young_person_sent_again_goes_on_the_followed_case_and_a_near_one_is_flagged(
+def test_the_same_young_person_sent_again_goes_on_the_followed_case_told_to_the_cellule_not_to_the_source(
         client, personas, mailoutbox, django_capture_on_commit_callbacks):
+    """Another source sends a signalement of a young person the cellule follows (on the CNAPR's): the
+    signalement goes on the followed case and its coordinators are told; the source is answered as
+    for any signalement, its state is its own (issue 23: it learns neither that the minor is followed,
+    nor the case's reference or state)."""
+    from cases import actions
     from cases.models import CaseSignalement
 
     first = post(client, personas.token, signalement())
-    with django_capture_on_commit_callbacks(execute=True):  # the followed case's coordinators are told
-        again = post(client, personas.token, signalement(source_reference="CNAPR-2026-00043", young_person=person(
+    followed = Case.objects.get()
+    actions.record_family_contact(personas.coord_a, followed, on=followed.received_on, channel="phone",
+                                  outcome="reached")  # the follow-up has moved on: nothing of it is told
+    with django_capture_on_commit_callbacks(execute=True):
+        again = post(client, personas.token_ems, signalement(source_reference="EMS-7", young_person=person(
             last_name="Ndiaye Lefevre", first_name="Eloise")))
-    near = post(client, personas.token, signalement(source_reference="CNAPR-2026-00044", young_person=person(
+    near = post(client, personas.token_ems, signalement(source_reference="EMS-8", young_person=person(
         last_name="N'Diaye-Lefebvre")))
-    other = post(client, personas.token, signalement(source_reference="CNAPR-2026-00045", young_person=person(
+    other = post(client, personas.token_ems, signalement(source_reference="EMS-9", young_person=person(
         last_name="Martin", first_name="Jade", birth_date="2012-01-09")))
-    answers = [(r.status_code, r.json()["existing_case"], r.json()["possible_duplicate"])
-               for r in (first, again, near, other)]
-    assert answers == [(201, False, False), (201, True, False), (201, False, True), (201, False, False)]
-    assert again.json()["reference"] == first.json()["reference"] and Case.objects.count() == 3
+    assert [r.status_code for r in (first, again, near, other)] == [201] * 4
+    assert {tuple(r.json()) for r in (first, again, near, other)} == {("source_reference", "url")}
     added = CaseSignalement.objects.get()
-    assert (added.case.reference, added.source_reference, added.recorded_by) == (
-        first.json()["reference"], "CNAPR-2026-00043", None)
-    assert any(first.json()["reference"] in m.subject for m in mailoutbox)
-    status = client.get("/api/v1/signalements/CNAPR-2026-00043", HTTP_AUTHORIZATION=f"Bearer {personas.token}")
-    assert status.json()["reference"] == first.json()["reference"]
-    assert post(client, personas.token, signalement(source_reference="CNAPR-2026-00043", young_person=person(
+    assert (added.case, added.source_reference, added.recorded_by) == (followed, "EMS-7", None)
+    assert Case.objects.count() == 3 and any(followed.reference in m.subject for m in mailoutbox)
+    states = [client.get(f"{API}/{ref}", HTTP_AUTHORIZATION=f"Bearer {personas.token_ems}").json()
+              for ref in ("EMS-7", "EMS-8")]
+    assert [{k: v for k, v in s.items() if k != "registered_at"} for s in states] == [
+        {"source_reference": ref, "state": "received", "state_label": "Reçu par la cellule", "closed_on": None}
+        for ref in ("EMS-7", "EMS-8")]
+    assert all(followed.reference not in text for text in (again.content.decode(), *map(json.dumps, states)))
+    assert post(client, personas.token_ems, signalement(source_reference="EMS-7", young_person=person(
         last_name="Ndiaye Lefevre", first_name="Eloise"))).json() == again.json()  # a retry: the same answer
+    # The trail, inside the cellule, names the case the signalement went on.
+    call = Event.objects.filter(action="intake.api_call", actor_label="api:ems-93").order_by("id").first()
+    assert call.details["signalement"] == followed.reference
+
+
+def test_a_closed_follow_up_is_all_the_source_reads_of_it(client, personas):
+    from cases import actions
+
+    post(client, personas.token, signalement())
+    case = Case.objects.get()
+    actions.close(personas.coord_a, case, reason="unfounded", note="Sans suite.")
+    state = client.get(f"{API}/CNAPR-2026-00042", HTTP_AUTHORIZATION=f"Bearer {personas.token}").json()
+    assert (state["state"], state["state_label"], state["closed_on"]) == (
+        "closed", "Suivi clôturé par la cellule", datetime.date.today().isoformat())
+
+
+def test_a_first_answer_kept_before_says_no_more_when_given_again(client, personas):
+    """A retried call replays the first answer: one kept with the case's reference and the match
+    (before issue 23) is given again without them."""
+    first = post(client, personas.token, signalement())
+    Submission.objects.update(response={**first.json(), "reference": "93-2026-0001", "existing_case": True,
+                                        "possible_duplicate": False, "case_url": "http://testserver/signalements/1/"})
+    assert post(client, personas.token, signalement()).json() == first.json()
 
 
 @pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/inconnu", "/api/v1/signalements/a/b", "/api/v1/%00"])

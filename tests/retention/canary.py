@@ -6,6 +6,8 @@ import datetime
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import actions
@@ -26,9 +28,11 @@ def phone(canary: str) -> str:
 
 
 def full_case(personas, canary: str, *, through_mobile_team: bool = True, close: bool = True) -> Case:
-    """Intake, relatives, contact, referent, care, review, note with a PDF, interview request, meeting
-    decision, mobile team (request, schedule, report, messages both ways), a refused transfer, closure:
-    ``canary`` in every text a person could be named or described in, as ``{canary}-{what}``."""
+    """Intake, relatives, contact, referent, care, review and its proposal declined, a change of referent,
+    a measure removed, a member's consultation with a motive, note with a PDF, interview request, meeting
+    decision, mobile team (request, schedule, report, messages both ways), a refused transfer, closure,
+    reopening and closure again: ``canary`` in every text a person could be named or described in, as
+    ``{canary}-{what}``, the reasons and motives that the trail refers to included."""
     coord, referent = personas.coord_a, personas.member_a
     today = timezone.localdate()
     relative = {"relation": "mother", "last_name": f"{canary}-mere-nom", "first_name": f"{canary}-mere-prenom",
@@ -50,7 +54,15 @@ def full_case(personas, canary: str, *, through_mobile_team: bool = True, close:
     actions.start_care(referent, case, measure={"modality": "social", "beneficiary": "young_person",
                                                 "starts_on": today, "institution": institution,
                                                 "adhesion": "young_person"})
-    actions.complete_review(referent, case, note=f"Revue {canary}-revue")
+    actions.complete_review(referent, case, note=f"Revue {canary}-revue", propose_closure=True)
+    actions.decline_closure(coord, case, note=f"Suivi poursuivi {canary}-poursuite")
+    actions.change_referent(coord, case, referent=coord, reason=f"Congé {canary}-changement")
+    consult(referent, case, f"Dossier de {canary}-precision")  # no longer its référent: a motive is asked
+    actions.change_referent(coord, case, referent=referent, reason="Retour de congé.")
+    mistyped = actions.add_care_measure(coord, case, modality="health", beneficiary="young_person", starts_on=today,
+                                        institution=institution, adhesion="not_needed",
+                                        adhesion_note=f"Ordonnée {canary}-adhesion")
+    actions.remove_care_measure(coord, mistyped, reason=f"Doublon {canary}-retrait")
     pdf = SimpleUploadedFile(f"{canary}-fichier.pdf", f"%PDF-1.4 {canary}-contenu".encode(),
                              content_type="application/pdf")
     actions.add_note(coord, case, text=f"Note {canary}-note", visibility="cellule", attachments=[pdf])
@@ -82,8 +94,21 @@ def full_case(personas, canary: str, *, through_mobile_team: bool = True, close:
     actions.refuse_transfer(personas.coord_b, transfer, reason=f"Refus {canary}-refus")
     if close:
         actions.close(coord, case, reason="completed", note=f"Clôture {canary}-cloture", measures_outcome="completed")
+        actions.reopen(coord, case, reason=f"Nouveaux faits {canary}-reouverture")
+        actions.close(coord, case, reason="completed", note=f"Clôture {canary}-cloture")
     case.refresh_from_db()
     return case
+
+
+def consult(reader, case: Case, precision: str) -> None:
+    """``reader`` opens the case with the motive "Autre" and its précision, as on the motive page."""
+    client = Client()
+    client.force_login(reader)
+    with override_settings(SECOND_FACTOR_REQUIRED=False):  # also when built once for a module, before the fixtures
+        asked = client.get(reverse("cases:detail", args=[case.pk])).url
+        assert asked.split("?")[0] == reverse("cases:motive", args=[case.pk])
+        client.post(reverse("cases:motive", args=[case.pk]), {"reason": "other", "text": precision})
+        assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
 
 
 def unfounded_case(personas, canary: str) -> Case:

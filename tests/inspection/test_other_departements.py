@@ -1,0 +1,71 @@
+"""An inspector reviews the trail of their mandate's départements and sees no reference of another's
+(issue 23, point 9): a transfer names the case on both sides, a case continued after a transfer names
+the one it continues; the pages and the CSV show "(signalement d'un autre département)" instead, a
+verifiable bundle leaves those events out and still verifies."""
+
+import html
+import json
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from cases import actions
+from inspection.display import ELSEWHERE
+from tests.cases.factories import CaseFactory
+
+REFERENCE_69 = re.compile(r"69-\d{4}-\d{4}")
+
+
+@pytest.fixture
+def transfers(personas):
+    """Two cases of the Rhône sent to Seine-Saint-Denis (the mandate's): one refused, one accepted; and
+    a case of Seine-Saint-Denis's own."""
+    CaseFactory(coordinator=personas.coord_a)
+    refused, accepted = (CaseFactory(coordinator=personas.coord_b, referent=personas.member_b, in_care=True)
+                         for _ in range(2))
+    for case in (refused, accepted):
+        actions.transfer(personas.coord_b, case, destination=personas.cell_a.departement, note="Déménagement.")
+    actions.refuse_transfer(personas.coord_a, refused.transfer_requests.get(), reason="Pas de domicile ici.")
+    continued = actions.accept_transfer(personas.coord_a, accepted.transfer_requests.get())
+    return refused, accepted, continued
+
+
+def get(client, user, url: str, **query) -> str:
+    client.force_login(user)
+    response = client.get(url, query)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_the_pages_name_no_case_of_another_departement(client, personas, transfers):
+    refused, accepted, continued = transfers
+    pages = {
+        "search": get(client, personas.inspector, reverse("inspection:search")),
+        "transfers": get(client, personas.inspector, reverse("inspection:search"), action="case.transfer_incoming"),
+        "timeline": get(client, personas.inspector, reverse("inspection:case_timeline", args=[continued.reference])),
+        "activity": get(client, personas.inspector, reverse("inspection:user_activity", args=["coord_a"])),
+    }
+    assert {name: REFERENCE_69.findall(page) for name, page in pages.items()} == dict.fromkeys(pages, [])
+    assert f"Transfert entrant demandé — {ELSEWHERE}" in html.unescape(pages["transfers"])
+    assert continued.reference in pages["timeline"]  # the mandate's own references stay
+
+
+def test_the_exports_name_no_case_of_another_departement(client, personas, transfers, tmp_path):
+    client.force_login(personas.inspector)
+    csv = client.get(reverse("inspection:export_csv")).content.decode()
+    assert "Transfert entrant refusé" in csv and REFERENCE_69.findall(csv) == [] and ELSEWHERE in csv
+    assert "93-" in csv  # the mandate's own references stay
+    bundle = client.get(reverse("inspection:export_bundle")).content
+    assert REFERENCE_69.findall(bundle.decode()) == []
+    # The events naming them are left out (their digests link the chain), the others are there.
+    actions_ = [e["action"] for e in json.loads(bundle)["events"]]
+    assert "case.intake" in actions_ and "case.transfer_incoming" not in actions_
+    path = tmp_path / "paquet.json"
+    path.write_bytes(bundle)
+    out, key = StringIO(), StringIO()
+    call_command("audit_public_key", stdout=key)
+    call_command("verify_audit", "--file", str(path), "--public-key", key.getvalue().strip(), stdout=out)
+    assert "Paquet d'audit intègre" in out.getvalue()
