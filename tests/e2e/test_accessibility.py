@@ -21,7 +21,7 @@ MAIN_PAGES = {
     "coord_a": ["home", "cases:list", "workflows:queue"],
     "member_a": ["home", "workflows:inbox"],
     "mobile": ["home", "mobile_team:queue"],
-    "inspector": ["home", "inspection:search"],
+    "inspector": ["home", "inspection:search", "inspection:integrity"],
     "national": ["home", "national:view"],
     "admin": ["home", "admin:index"],
     None: ["login", "legal:sitemap", "legal:accessibility", "legal:notice", "legal:personal_data", "legal:cookies"],
