@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AuditConfig(AppConfig):
@@ -6,4 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Journal d'audit"
 
     def ready(self) -> None:
-        from audit import jobs, signals  # noqa: F401  (registers job.run; connects the login/logout receivers)
+        from audit import jobs, sealer, signals  # noqa: F401  (registers job.run; connects the login/logout receivers)
+
+        # On PostgreSQL, the sealing function as the code has it, after each migrate.
+        post_migrate.connect(sealer.after_migrate, dispatch_uid="audit.install_sealer")

@@ -41,13 +41,25 @@ def label(action: str) -> str:
     return event_type.label if event_type else action
 
 
+UNREADABLE = " — détails illisibles"
+
+
 def describe(action: str, details: dict) -> str:
-    """The event in words: its label, then its details as its registration renders them."""
+    """The event in words: its label, then its details as its registration renders them.
+
+    The recorder writes the details a renderer expects; a row written around it (whoever may append to
+    the trail can) may hold any JSON: its details are said to be unreadable, the page still answers."""
     event_type = _TYPES.get(action)
     if event_type is None:
         return action
-    rendered = event_type.render(details or {}) if event_type.render else ""
-    return event_type.label + rendered
+    if not event_type.render:
+        return event_type.label
+    if not isinstance(details, dict):
+        return event_type.label + UNREADABLE
+    try:
+        return event_type.label + event_type.render(details)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return event_type.label + UNREADABLE
 
 
 EMPTY = "(vide)"

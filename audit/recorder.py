@@ -18,7 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from audit import canonical, events, sealer
+from audit import attestation, canonical, events, sealer
 from audit.models import Event
 
 
@@ -71,8 +71,10 @@ def record(
     details: dict | None = None,
     actor=None,
     using: str = DEFAULT_DB_ALIAS,
+    proven: bool = False,
 ) -> None:
-    """Record one event in the current transaction (see the module docstring)."""
+    """Record one event in the current transaction (see the module docstring); ``proven``: with the
+    application's proof of it (``audit.attestation``), for the records of the trail's own checks."""
     if not events.is_registered(action):
         raise ImproperlyConfigured(f"Type d'événement non enregistré : « {action} » (audit.events.register).")
     ctx = current()
@@ -101,6 +103,8 @@ def record(
         "departement": departement,
         "details": canonical.details(details),
     }
+    if proven:
+        event["details"] = attestation.prove(event)
     _insert(event, using)
     sealer.seal_after_commit(using)
 

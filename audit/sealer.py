@@ -4,19 +4,26 @@ Why: every page that shows personal data records a read, so the trail is written
 request. Chaining at insert time needs the previous event's hash, hence one lock for everyone held
 through the COMMIT: it serialised the product. Now a request only inserts its events (no lock, no
 read of the chain), and a *seal* (``Seal``: rank and hash) is added afterwards by the sealer, in one
-transaction that never waits (``pg_try_advisory_xact_lock``): after a commit, by
-``manage.py seal_audit --every 1`` run as a service, and by ``verify_audit`` and
-``audit_checkpoint`` before they read the head.
+transaction that never waits: after a commit, by ``manage.py seal_audit --every 1`` run as a
+service, and by ``verify_audit`` and ``audit_checkpoint`` before they read the head.
 
 Sealing must never skip an event whose transaction commits late with a lower id. Each event holds
-its inserting transaction's id (``Event.txid``); the sealer seals only events of transactions that
-have ended, in (transaction, id) order. The *horizon* (``HORIZON``) is taken from the statement's
-snapshot: every id below it belongs to a transaction that has ended, or that runs in another
-database of the cluster (whose sessions never write here, and must not hold sealing back). Each
-seal records the horizon it reached, so the next sealer looks only at events at or above it (an
-index on ``txid``); the batches thus follow each other in (transaction, id) order. A transaction
-that is the oldest of its database may seal its own events, as the tests' single transaction does;
-the horizon it records then stays at its own id, for the events it may write later.
+its inserting transaction's id (``Event.txid``, written by the database whatever the inserter gave);
+the sealer seals only events of transactions that have ended, in (transaction, id) order. The
+*horizon* is taken from the statement's snapshot: every id below it belongs to a transaction that
+has ended, or that runs in another database of the cluster (whose sessions never write here, and
+must not hold sealing back). Each seal records the horizon it reached, so the next sealer looks only
+at events at or above it (an index on ``txid``); the batches thus follow each other in (transaction,
+id) order. A transaction that is the oldest of its database may seal its own events, as the tests'
+single transaction does; the horizon it records then stays at its own id, for the events it may
+write later.
+
+On PostgreSQL the sealer is the database's function ``audit_seal_events()``, owned by the tables'
+owner (``SECURITY DEFINER``) and written after each ``migrate`` (``install``). The application's role
+may call it, but writes no seal itself and has no right on the sealers' turn, the one row the
+function locks (``FOR UPDATE SKIP LOCKED``: a second sealer returns at once): so nothing that role
+inserts or locks can stop the sealing or bend the chain (docs/security.md), as a forged seal or an
+advisory lock on the sealer's key could.
 
 On SQLite a single writer holds the database's lock, so ids follow the commits: the events are
 sealed after each commit, in id order.
@@ -36,39 +43,89 @@ from django.utils import timezone
 from audit import chain
 from audit.models import Event, Seal
 
-# Any 64-bit constant: the key of the PostgreSQL advisory lock that one sealer at a time holds.
-CHAIN_LOCK_KEY = 0x617564697400
 BATCH = 5000
-XID_SPACE = 2**32
+# The one row whose lock is the sealer's turn (audit/migrations/0006); the application's role has no right on it.
+TURN_TABLE = "audit_sealer_turn"
 
-# The horizon, in the 64-bit ids of pg_current_xact_id(): every id below it belongs to a transaction
-# that has ended, or that runs in another database (whose sessions never write here). From the
-# statement's snapshot: transactions from its xmax on had not ended; those of its running list count
-# unless pg_stat_activity, read after the snapshot, shows them in another database. And the current
-# transaction's own id when no other session of this database holds an older one (age() > 0).
-HORIZON = """
-WITH activity AS (
-    SELECT backend_xid, datname = current_database() AS here FROM pg_stat_activity
-    WHERE pid <> pg_backend_pid() AND backend_xid IS NOT NULL
-)
-SELECT least(pg_snapshot_xmax(s)::text::bigint,
-             (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s) AS x
-              WHERE mod(x::text::bigint, %(space)s)::text::xid NOT IN (SELECT backend_xid FROM activity
-                                                                   WHERE NOT here))),
-       CASE WHEN NOT EXISTS (SELECT 1 FROM activity WHERE here AND age(backend_xid) > 0)
-            THEN pg_current_xact_id_if_assigned()::text::bigint END
-FROM (SELECT pg_current_snapshot() AS s) AS snapshot
-"""
-
-CANDIDATES = f"""
-SELECT e.id, {chain.DIGEST_SQL}, e.txid
-FROM audit_event e
-WHERE e.txid >= %(since)s AND (e.txid < %(horizon)s OR e.txid = %(own)s)
-  AND (e.txid, e.id) > (%(after_txid)s, %(after_id)s)
-  AND NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.event_id = e.id)
-ORDER BY e.txid, e.id
-LIMIT %(batch)s
-"""  # noqa: S608 (a constant of audit.chain)
+# The horizon (``horizon``), in the 64-bit ids of pg_current_xact_id(): every id below it belongs to a
+# transaction that has ended, or that runs in another database (whose sessions never write here). From
+# the statement's snapshot: transactions from its xmax on had not ended; those of its running list count
+# unless pg_stat_activity, read after the snapshot, shows them in another database (2^32: an xid8 seen
+# as an xid). And the current transaction's own id (``own``) when no other session of this database
+# holds an older one (age() > 0). Then each batch, in (transaction, id) order after the last one sealed:
+# the horizon is fixed and every transaction below it has ended, so no event can appear behind a batch
+# (a backlog is sealed in linear time), and ``since`` stays, the batch before may have ended inside a
+# transaction. The search path puts the session's temporary tables last: none stands for the trail.
+SEAL_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION audit_seal_events(batch integer) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    horizon bigint;
+    own bigint;
+    recorded bigint;
+    since bigint;
+    last_seq bigint;
+    last_hash text;
+    after_txid bigint := -1;
+    after_id bigint := 0;
+    sealed bigint := 0;
+    ids bigint[];
+    ranks bigint[];
+    hashes text[];
+    candidate record;
+BEGIN
+    PERFORM 1 FROM {TURN_TABLE} FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+        RETURN 0;  -- another sealer works: what it leaves, the next one seals
+    END IF;
+    PERFORM pg_stat_clear_snapshot();  -- pg_stat_activity as of now, not as cached by this transaction
+    WITH activity AS (
+        SELECT backend_xid, datname = current_database() AS here FROM pg_stat_activity
+        WHERE pid <> pg_backend_pid() AND backend_xid IS NOT NULL
+    )
+    SELECT least(pg_snapshot_xmax(snap)::text::bigint,
+                 (SELECT min(x::text::bigint) FROM pg_snapshot_xip(snap) AS x
+                  WHERE mod(x::text::bigint, 4294967296)::text::xid NOT IN (SELECT backend_xid FROM activity
+                                                                            WHERE NOT here))),
+           CASE WHEN NOT EXISTS (SELECT 1 FROM activity WHERE here AND age(backend_xid) > 0)
+                THEN pg_current_xact_id_if_assigned()::text::bigint END
+    INTO horizon, own
+    FROM (SELECT pg_current_snapshot() AS snap) AS snapshot;
+    recorded := CASE WHEN own IS NULL THEN horizon ELSE least(horizon, own) END;
+    SELECT s.seq, s.hash, coalesce(s.horizon, 0) INTO last_seq, last_hash, since
+    FROM audit_seal s ORDER BY s.seq DESC LIMIT 1;
+    IF NOT FOUND THEN
+        last_seq := 0; last_hash := '{chain.GENESIS}'; since := 0;
+    END IF;
+    LOOP
+        ids := '{{}}'; ranks := '{{}}'; hashes := '{{}}';
+        FOR candidate IN
+            SELECT e.id, {chain.DIGEST_SQL} AS digest, e.txid
+            FROM audit_event e
+            WHERE e.txid >= since AND (e.txid < horizon OR e.txid = own)
+              AND (e.txid, e.id) > (after_txid, after_id)
+              AND NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.event_id = e.id)
+            ORDER BY e.txid, e.id
+            LIMIT batch
+        LOOP
+            last_seq := last_seq + 1;
+            last_hash := encode(sha256(convert_to(last_hash || E'\\n' || candidate.digest, 'UTF8')), 'hex');
+            ids := ids || candidate.id;
+            ranks := ranks || last_seq;
+            hashes := hashes || last_hash;
+            after_txid := candidate.txid;
+            after_id := candidate.id;
+        END LOOP;
+        INSERT INTO audit_seal (event_id, seq, hash, horizon)
+        SELECT u.event_id, u.seq, u.hash, recorded FROM unnest(ids, ranks, hashes) AS u(event_id, seq, hash);
+        sealed := sealed + cardinality(ids);
+        IF cardinality(ids) < batch THEN
+            RETURN sealed;
+        END IF;
+    END LOOP;
+END;
+$$
+"""  # noqa: S608 (constants of audit.chain)
 
 
 @dataclass
@@ -92,47 +149,22 @@ def seal(using: str = DEFAULT_DB_ALIAS) -> int:
         if conn.vendor != "postgresql":
             return _seal_in_id_order(using)
         with conn.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-            if not cursor.fetchone()[0]:
-                return 0
             if not nested:
                 # A seal lost with the last instants before a crash is made again, the same: no fsync wait.
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            cursor.execute("SELECT pg_stat_clear_snapshot()")  # pg_stat_activity as of now, not cached
-            cursor.execute(HORIZON, {"space": XID_SPACE})
-            horizon, own = cursor.fetchone()
-            last = head(using)
-            since, recorded = last.horizon, min(horizon, own) if own is not None else horizon
-            sealed, after = 0, (-1, 0)
-            # By batches. ``since`` stays (the batch before may have ended inside a transaction), and
-            # each batch starts after the last one sealed: the horizon is fixed, every transaction
-            # below it has ended, so no event can appear behind it (a backlog is sealed in linear time).
-            while True:
-                cursor.execute(CANDIDATES, {"since": since, "horizon": horizon, "own": own, "batch": BATCH,
-                                            "after_txid": after[0], "after_id": after[1]})
-                found = cursor.fetchall()
-                last = _append(last, [(event_id, digest) for event_id, digest, _ in found], recorded, using)
-                sealed += len(found)
-                if len(found) < BATCH:
-                    return sealed
-                after = (found[-1][2], found[-1][0])
+            cursor.execute("SELECT audit_seal_events(%s)", [BATCH])
+            return cursor.fetchone()[0]
 
 
 def _seal_in_id_order(using: str) -> int:
     last = head(using)
     events = Event.objects.using(using).filter(pk__gt=last.event_id).order_by("pk").values("id", *chain.FIELDS)
-    found = [(values["id"], chain.digest(values)) for values in events]
-    _append(last, found, None, using)
-    return len(found)
-
-
-def _append(last: Head, found: list[tuple[int, str]], horizon: int | None, using: str) -> Head:
-    seals = []
-    for event_id, digest in found:
-        last = Head(last.seq + 1, chain.chain(last.hash, digest), event_id, horizon or 0)
-        seals.append(Seal(event_id=event_id, seq=last.seq, hash=last.hash, horizon=horizon))
+    seals, seq, previous = [], last.seq, last.hash
+    for values in events:
+        seq, previous = seq + 1, chain.chain(previous, chain.digest(values))
+        seals.append(Seal(event_id=values["id"], seq=seq, hash=previous))
     Seal.objects.using(using).bulk_create(seals)
-    return last
+    return len(seals)
 
 
 _next_attempt = 0.0  # in this process, by time.monotonic()
@@ -173,3 +205,20 @@ def unsealed(using: str = DEFAULT_DB_ALIAS) -> Window:
         events = events.filter(pk__gt=last.event_id)
     found = events.order_by().aggregate(count=Count("pk"), oldest=Min("time"))
     return Window(found["count"], found["oldest"])
+
+
+def install(connection) -> None:
+    """Write the sealing function, callable by the application's role only; idempotent."""
+    role = settings.DATABASE_RUNTIME_ROLE
+    with connection.cursor() as cursor:
+        cursor.execute(SEAL_FUNCTION)
+        cursor.execute("REVOKE ALL ON FUNCTION audit_seal_events(integer) FROM PUBLIC")
+        if role and role != connection.settings_dict["USER"]:
+            cursor.execute(f"GRANT EXECUTE ON FUNCTION audit_seal_events(integer) TO {connection.ops.quote_name(role)}")
+
+
+def after_migrate(sender, using: str, **kwargs) -> None:
+    """After ``migrate`` on PostgreSQL, by the tables' owner: the sealing function, as the code has it."""
+    connection = connections[using]
+    if sender.label == "audit" and connection.vendor == "postgresql":
+        install(connection)

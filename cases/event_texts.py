@@ -27,10 +27,13 @@ def _reference(value) -> int | None:
 
 
 def _columns(event) -> tuple[str, str, dict]:
-    """An event as a model instance or as a row of ``values()`` (the CSV export's)."""
+    """An event as a model instance or as a row of ``values()`` (the CSV export's). Details of another
+    shape than a mapping (a row written around the recorder) refer to no text."""
     if isinstance(event, dict):
-        return event.get("object_type") or "", str(event.get("object_id") or ""), event.get("details") or {}
-    return event.object_type or "", str(event.object_id or ""), event.details or {}
+        object_type, object_id, details = event.get("object_type"), event.get("object_id"), event.get("details")
+    else:
+        object_type, object_id, details = event.object_type, event.object_id, event.details
+    return object_type or "", str(object_id or ""), details if isinstance(details, dict) else {}
 
 
 def resolve(events: Iterable) -> None:

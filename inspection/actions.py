@@ -17,7 +17,8 @@ RECENT = 100_000
 
 def verify_now(actor) -> dict:
     """Seal what can be, re-compute the last ``RECENT`` links of the chain from the stored hash before
-    them, and record the check (``audit.verify``) with its result and duration; its details."""
+    them, and record the check (``audit.verify``, proven: ``audit.attestation``) with its result and
+    duration; its details."""
     if not policy.scope(actor).mandates:
         raise policy.AccessDenied(actor, InspectionRight.VIEW_AUDIT)
     started = time.monotonic()
@@ -35,5 +36,5 @@ def verify_now(actor) -> dict:
                "intègre": result.ok, "durée_ms": round((time.monotonic() - started) * 1000),
                "message": message[:500], "mode": "à la demande"}
     with transaction.atomic():
-        audit.record("audit.verify", actor=actor, details=details)
+        audit.record("audit.verify", actor=actor, details=details, proven=True)
     return details

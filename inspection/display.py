@@ -41,7 +41,7 @@ def for_page(events: Iterable, codes: frozenset[str]) -> list:
     event_texts.resolve(events)
     for event in events:
         event.details = redacted(event.details or {}, codes)
-        reference = event.details.get("signalement")
+        reference = event.details.get("signalement") if isinstance(event.details, dict) else None
         event.case_reference = reference if isinstance(reference, str) and REFERENCE.fullmatch(reference) else ""
     return events
 

@@ -8,6 +8,7 @@ are in reverse time order, as the indexes hold them.
 
 from django.db.models import QuerySet
 
+from audit import attestation
 from audit.models import Event
 from inspection.rules import events_visible_to, inspection_reads_visible_to
 
@@ -32,9 +33,10 @@ def user_activity(user, person) -> QuerySet[Event]:
     return events_visible_to(user).filter(actor=person).select_related("seal").order_by(*NEWEST_FIRST)
 
 
-def integrity_checks(count: int = 20) -> QuerySet[Event]:
-    """The last runs of ``verify_audit`` (events of the trail itself)."""
-    return Event.objects.filter(action="audit.verify").order_by(*NEWEST_FIRST)[:count]
+def integrity_checks() -> list[attestation.Check]:
+    """The last checks of the trail (``verify_audit``, an inspector's), events of the trail itself, newest
+    first, each with whether the application's proof of it holds (``audit.attestation``)."""
+    return attestation.recent("audit.verify")
 
 
 def inspection_reads(user) -> QuerySet[Event]:

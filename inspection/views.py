@@ -122,16 +122,18 @@ def integrity(request):
         level = messages.SUCCESS if result["intègre"] else messages.ERROR
         messages.add_message(request, level, f"{result['message']} Durée : {result['durée_ms']} ms.")
         return redirect("inspection:integrity")
-    # Each check (verify_audit, or an inspector's on demand) is an event of the trail itself: chained,
-    # protected like the others.
-    checks = [{"ran_at": e.time, "by": e.actor_label, "verified": e.details.get("vérifiés", 0),
-               "ok": e.details.get("intègre", False), "message": e.details.get("message", ""),
-               "duration_ms": e.details.get("durée_ms")}
-              for e in queries.integrity_checks()]
+    # Each check (verify_audit, or an inspector's on demand) is an event of the trail itself, chained,
+    # and proven by the application: the status is the last proven one's, never a row anyone inserted.
+    checks = [{"ran_at": c.event.time, "by": c.event.actor_label, "verified": c.details.get("vérifiés", 0),
+               "ok": c.details.get("intègre", False), "message": c.details.get("message", ""),
+               "duration_ms": c.details.get("durée_ms"), "proven": c.proven}
+              for c in queries.integrity_checks()]
+    last = next((check for check in checks if check["proven"]), None)
     window, head = sealer.unsealed(), sealer.head()  # as they were before this page's own read
     _read("audit.integrity", request)
-    return render(request, "inspection/integrity.html", {"checks": checks, "last": checks[0] if checks else None,
-                                                         "window": window, "head": head, "recent": inspection.RECENT})
+    return render(request, "inspection/integrity.html", {
+        "checks": checks, "last": last, "unproven": sum(not check["proven"] for check in checks),
+        "window": window, "head": head, "recent": inspection.RECENT})
 
 
 def inspection_reads(request):

@@ -12,6 +12,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections
 
+from audit import sealer
+
 
 def append_only_tables() -> list[str]:
     """The audit trail (events and seals) and every history table (django-simple-history's
@@ -23,7 +25,8 @@ def append_only_tables() -> list[str]:
 
 def grant_runtime_privileges(connection, role: str) -> None:
     """Give ``role`` the application's rights on every table of the schema, the trail's and the
-    histories' reduced to SELECT and INSERT. Idempotent; run as the owner of the tables."""
+    histories' reduced to SELECT and INSERT, the seals' to SELECT, the sealers' turn's to none.
+    Idempotent; run as the owner of the tables."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(f"GRANT USAGE ON SCHEMA public TO {quote(role)}")
@@ -32,6 +35,8 @@ def grant_runtime_privileges(connection, role: str) -> None:
         cursor.execute(f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM {quote(role)}")
         for table in append_only_tables():
             cursor.execute(f"REVOKE UPDATE, DELETE ON {quote(table)} FROM {quote(role)}")
+        cursor.execute(f"REVOKE INSERT ON {quote(apps.get_model('audit', 'Seal')._meta.db_table)} FROM {quote(role)}")
+        cursor.execute(f"REVOKE ALL ON {quote(sealer.TURN_TABLE)} FROM {quote(role)}")
 
 
 def after_migrate(sender, using: str, **kwargs) -> None:

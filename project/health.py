@@ -1,7 +1,8 @@
 """``/health/`` (issue 17, item 4): what the reverse proxy and the monitoring ask, without a login and
 without a single personal value: the database answers, every migration is applied, the audit trail is
 sealed (the unsealed window's size and age), the e-mail queue (messages waiting, how long the oldest
-due one has waited, failed ones), and the age of the last checkpoint and verification.
+due one has waited, failed ones), and the age of the last checkpoint and verification (those the
+application proves, ``audit.attestation``).
 
 It answers 200 when the product can serve, 503 otherwise (the database unreachable, migrations
 pending, events left unsealed longer than ``HEALTH_UNSEALED_SECONDS``, or an e-mail due for longer
@@ -17,8 +18,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from audit import sealer
-from audit.models import Event
+from audit import attestation, sealer
 from outbox.queue import backlog
 
 _migrated = False  # once every migration is applied, it stays so until the next deployment restarts us
@@ -33,8 +33,10 @@ def _migrations_applied() -> bool:
 
 
 def _age(action: str) -> float | None:
-    last = Event.objects.filter(action=action).order_by("-time").values_list("time", flat=True).first()
-    return round((timezone.now() - last).total_seconds()) if last else None
+    """Since when the last check of this kind that the application proves (``audit.attestation``): a
+    record anyone could insert into the trail, dated now, does not make an old check look fresh."""
+    last = attestation.last_proven(attestation.recent(action))
+    return round((timezone.now() - last.time).total_seconds()) if last else None
 
 
 @login_not_required

@@ -6,18 +6,24 @@ triggers refuse UPDATE, DELETE and TRUNCATE to everybody, as on the trail. The p
 history rows through one function, ``retention_erase_history(case)``, owned by the tables' owner
 (``SECURITY DEFINER``) and the only one allowed through the triggers: it lifts them for its own
 transaction (a transaction-local setting, which the application's role could set too, but it has no
-right to UPDATE or DELETE these tables anyway), and it refuses a case whose erasure is not already
-in the trail (``retention.erase``, recorded first in the same transaction). So the history of a case
-can only be erased together with a permanent, chained event that says so. The function's body is
-written from ``retention.purge.histories()`` after each ``migrate``, with the triggers of every
-history table, new ones included. On SQLite the same statements run directly.
+right to UPDATE or DELETE these tables anyway). It erases only the history of a case the purge has
+just erased, as the database itself sees it, not as a row anyone could insert says: the case bears
+its erasure mark (``retention.Erasure``), its live rows hold nothing the purge erases any more
+(``remnants``), and its ``retention.erase`` event was written by the current transaction (whose id
+the database writes into each event, ``audit/migrations/0006``). So the history of a live case is
+never erased, and a history is only ever erased together with its case's data and a permanent,
+chained event that says so. Its search path puts the session's temporary tables last, so that none
+stands for the trail or the case. The function's body is written from ``retention.purge.linked()``
+after each ``migrate``, with the triggers of every history table, new ones included. On SQLite, which
+has no roles, the same statements run directly.
 """
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connections
 
-from retention.purge import histories
+from retention.models import Erasure
+from retention.purge import histories, linked
 
 SETTING = "cellule.erasing_history"
 
@@ -36,10 +42,12 @@ $$ LANGUAGE plpgsql
 
 ERASE_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION retention_erase_history(target bigint) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM audit_event WHERE action = 'retention.erase' AND object_type = 'cases.case'
-                   AND object_id = target::text) THEN
+    IF NOT EXISTS ({{erased}})
+       OR NOT EXISTS (SELECT 1 FROM audit_event WHERE action = 'retention.erase' AND object_type = 'cases.case'
+                      AND object_id = target::text AND txid = pg_current_xact_id()::text::bigint)
+       OR {{remnants}} THEN
         RAISE EXCEPTION 'Historique du signalement % : effacement refusé hors de la purge.', target
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -48,7 +56,7 @@ BEGIN
     PERFORM set_config('{SETTING}', 'off', true);
 END;
 $$
-"""  # noqa: S608 (the statements come from the models' metadata, quoted)
+"""  # noqa: S608 (the statements and conditions come from the models' metadata, quoted)
 
 
 def statements(connection, case: str) -> list[str]:
@@ -66,10 +74,30 @@ def statements(connection, case: str) -> list[str]:
                                     for name in item.texts(history))
             result.append(f"UPDATE {table} SET {assignments} WHERE {where}")  # noqa: S608
         if item.model._meta.label_lower == "cases.person":  # the year of birth stays, as on the live row
-            year = ("date_trunc('year', birth_date)::date" if connection.vendor == "postgresql"
-                    else "date(birth_date, 'start of year')")
-            result.append(f"UPDATE {table} SET birth_date = {year} WHERE {where}")  # noqa: S608
+            result.append(f"UPDATE {table} SET birth_date = {_year_of_birth(connection)} WHERE {where}")  # noqa: S608
     return result
+
+
+def remnants(connection, case: str) -> str:
+    """A condition true while the live rows of the case ``case`` stands for still hold something that
+    ``retention.purge.erase_live`` erases: a row it deletes, a text it empties, a full date of birth."""
+    quote = connection.ops.quote_name
+    found = []
+    for item in linked():
+        where = _where(connection, item.model, item.path, case, through=lambda model: model)
+        kept = [f"coalesce({quote(item.model._meta.get_field(name).column)}, '') <> ''" for name in item.texts()]
+        if item.model._meta.label_lower == "cases.person":
+            kept.append(f"birth_date <> {_year_of_birth(connection)}")
+        if item.delete or kept:
+            condition = "" if item.delete else f" AND ({' OR '.join(kept)})"
+            found.append(f"EXISTS (SELECT 1 FROM {quote(item.model._meta.db_table)} "  # noqa: S608 (the models')
+                         f"WHERE {where}{condition})")
+    return "(" + " OR ".join(found) + ")"
+
+
+def _year_of_birth(connection) -> str:
+    return ("date_trunc('year', birth_date)::date" if connection.vendor == "postgresql"
+            else "date(birth_date, 'start of year')")
 
 
 def _history_of(model):
@@ -77,9 +105,10 @@ def _history_of(model):
     return model.history.model if hasattr(model, "history") else model
 
 
-def _where(connection, table_model, path: str, case: str) -> str:
+def _where(connection, table_model, path: str, case: str, through=_history_of) -> str:
     """The condition on ``table_model``'s rows that belong to the case ``path`` leads to, through the
-    histories of the models on the way (``note__case``: the notes' history holds the deleted notes)."""
+    tables ``through`` gives for the models on the way: their histories by default (``note__case``:
+    the notes' history holds the deleted notes), the live tables themselves for ``remnants``."""
     quote = connection.ops.quote_name
     if path == "pk":
         return f"id = {case}"
@@ -87,13 +116,14 @@ def _where(connection, table_model, path: str, case: str) -> str:
     column = quote(table_model._meta.get_field(name).column)
     if not rest:
         return f"{column} = {case}"
-    parent = _history_of(table_model._meta.get_field(name).related_model)
-    inner = _where(connection, parent, rest, case)
+    parent = through(table_model._meta.get_field(name).related_model)
+    inner = _where(connection, parent, rest, case, through)
     return f"{column} IN (SELECT id FROM {quote(parent._meta.db_table)} WHERE {inner})"  # noqa: S608
 
 
 def erase_history(case_id: int, using: str = "default") -> None:
-    """Erase the case's history rows, in the caller's transaction, after its ``retention.erase`` event."""
+    """Erase the case's history rows, in the caller's transaction, after its live rows, its erasure mark
+    and its ``retention.erase`` event."""
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -113,6 +143,9 @@ def protect(connection) -> None:
     """Install the triggers on every history table and the purge's function; idempotent."""
     quote = connection.ops.quote_name
     body = ";\n    ".join(statements(connection, "target")) + ";"
+    erasure = Erasure._meta
+    erased = (f"SELECT 1 FROM {quote(erasure.db_table)} "  # noqa: S608 (the model's names, quoted)
+              f"WHERE {quote(erasure.get_field('case').column)} = target")
     with connection.cursor() as cursor:
         cursor.execute(TRIGGER_FUNCTION)
         for table in history_tables():
@@ -121,7 +154,8 @@ def protect(connection) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {quote(table)}")
                 cursor.execute(f"CREATE TRIGGER {name} {when.format(t=quote(table))} "
                                f"EXECUTE FUNCTION history_append_only()")
-        cursor.execute(ERASE_FUNCTION.replace("{statements}", body))
+        cursor.execute(ERASE_FUNCTION.replace("{statements}", body).replace("{erased}", erased)
+                       .replace("{remnants}", remnants(connection, "target")))
         cursor.execute("REVOKE ALL ON FUNCTION retention_erase_history(bigint) FROM PUBLIC")
         role = settings.DATABASE_RUNTIME_ROLE
         if role and role != connection.settings_dict["USER"]:

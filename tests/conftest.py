@@ -1,11 +1,15 @@
-"""Shared fixtures: fast passwords, personas per role, PostgreSQL-only tests, the audit trigger."""
+"""Shared fixtures: fast passwords, personas per role, PostgreSQL-only tests, the audit trigger, the
+application's database role."""
 
-from contextlib import contextmanager
+import uuid
+from contextlib import contextmanager, nullcontext
 from types import SimpleNamespace
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, transaction
 from django.test import TransactionTestCase, override_settings
 
@@ -123,3 +127,52 @@ def forget_cached_rights(people: SimpleNamespace) -> None:
     for value in vars(people).values():
         if isinstance(value, User):
             policy.forget(value)
+
+
+class RuntimeRole:
+    """The application's PostgreSQL role as a deployment makes it (docs/security.md): it logs in, owns
+    nothing, and receives its rights when ``migrate`` ends. ``with role:`` runs the block's queries of
+    the test's own connection as that role (``SET ROLE``); ``connect()`` opens a second session as it,
+    for the tests that need two (``transaction=True``: the role must be committed to be seen)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self) -> "RuntimeRole":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET ROLE {self.name}")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+
+    def connect(self, **kwargs) -> psycopg.Connection:
+        params = connection.settings_dict
+        return psycopg.connect(host=params["HOST"], port=params["PORT"] or 5432, dbname=params["NAME"],
+                               user=self.name, autocommit=True, **kwargs)
+
+
+@pytest.fixture
+def runtime_role(db, settings) -> RuntimeRole:
+    """A fresh runtime role (``DATABASE_RUNTIME_ROLE``), its rights given as after each ``migrate``. In an
+    ordinary test it goes with the test's transaction; in a transactional one it is dropped at the end."""
+    role = RuntimeRole(f"cellule_runtime_{uuid.uuid4().hex[:8]}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role.name} LOGIN")
+    settings.DATABASE_RUNTIME_ROLE = role.name
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # what migrate sends at its end
+    yield role
+    with connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role.name])
+        if cursor.fetchone():
+            cursor.execute(f"DROP OWNED BY {role.name}")
+            cursor.execute(f"DROP ROLE {role.name}")
+
+
+@pytest.fixture
+def intruder(request):
+    """Whoever may append to the trail without holding the application's keys: on PostgreSQL the
+    application's role (``with intruder:``), on SQLite, which has no roles, anyone with the file."""
+    return request.getfixturevalue("runtime_role") if ON_POSTGRESQL else nullcontext()

@@ -1,10 +1,14 @@
 """Every event type recorded anywhere has a French label: inspectors never read a raw code."""
 
+import json
 import pathlib
 import re
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 
 import audit
 from audit import events
@@ -69,3 +73,31 @@ def test_details_are_rendered_in_french():
         == "Fiche du jeune modifiée — Commune de résidence : Bobigny → Pantin"
     assert events.describe("mobile_request.decline", {"demande": 4, "motif": "Équipe complète."}) == (
         "Demande déclinée par l'équipe mobile — demande n° : 4 ; motif : Équipe complète.")
+
+
+@pytest.mark.parametrize("details", ['"un message"', "[1, 2]", '{"de": 5, "tâches": 7}', '{"référent": "x"}'])
+def test_a_row_written_by_hand_never_breaks_the_inspectors_pages(client, personas, intruder, details):
+    """Whoever may append to the trail may write any JSON into an event of any registered type: the
+    search page still answers, and says the details cannot be read."""
+    with intruder, connection.cursor() as cursor:
+        cursor.execute("INSERT INTO audit_event (time, actor_label, actor_role, actor_cell, request_id, action, "
+                       "object_type, object_id, departement, details) VALUES (%s, 'intrus', '', '', '', "
+                       "'case.assign', 'cases.case', '1', '93', %s)",
+                       [connection.ops.adapt_datetimefield_value(timezone.now()), details])
+    client.force_login(personas.inspector)
+    response = client.get(reverse("inspection:search"), {"action": "case.assign"})
+    assert response.status_code == 200
+    assert "Référent désigné — détails illisibles" in response.content.decode()
+
+
+def test_a_reference_written_by_hand_links_nowhere_and_breaks_nothing(client, personas, intruder):
+    with intruder, connection.cursor() as cursor:
+        for reference in ("93/2026", '{"a": 1}'):
+            cursor.execute("INSERT INTO audit_event (time, actor_label, actor_role, actor_cell, request_id, action, "
+                           "object_type, object_id, departement, details) VALUES (%s, 'intrus', '', '', '', "
+                           "'case.view', 'cases.case', '1', '93', %s)",
+                           [connection.ops.adapt_datetimefield_value(timezone.now()),
+                            json.dumps({"signalement": json.loads(reference) if reference[0] == "{" else reference})])
+    client.force_login(personas.inspector)
+    response = client.get(reverse("inspection:search"), {"action": "case.view"})
+    assert response.status_code == 200 and "93/2026" in response.content.decode()

@@ -50,3 +50,14 @@ def run(*args) -> str:
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
+
+
+def copy_event(event: Event, time=None) -> None:
+    """Insert a copy of ``event`` (at ``time``, or at its own), as whoever may append to the trail
+    could: the application's database role, or anyone with the SQLite file."""
+    columns = ", ".join(field.column for field in Event._meta.concrete_fields if field.attname not in ("id", "txid",
+                                                                                                        "time"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO audit_event (time, {columns}) SELECT %s, {columns} "  # noqa: S608 (the model's)
+                       "FROM audit_event WHERE id = %s",
+                       [connection.ops.adapt_datetimefield_value(time or event.time), event.pk])

@@ -23,7 +23,7 @@ MAIN_PAGES = {
     "coord_b": ["workflows:done"],  # with a transfer refused: a task that names nothing of the case
     "member_a": ["home", "workflows:inbox"],
     "mobile": ["home", "mobile_team:queue"],
-    "inspector": ["home", "inspection:search"],
+    "inspector": ["home", "inspection:search", "inspection:integrity"],
     "national": ["home", "national:view", "national_roles", "account_recoveries"],
     "admin": ["home", "admin:index", "account_recoveries"],
     None: ["login", "legal:sitemap", "legal:accessibility", "legal:notice", "legal:personal_data", "legal:cookies"],

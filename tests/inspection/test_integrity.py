@@ -2,17 +2,20 @@
 check is recorded with its result and duration; the time and result of the last check are shown
 (issue 13, item 11)."""
 
+import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 import audit
-from audit import events, sealer
+from audit import attestation, events, sealer
 from audit.models import Event
 from inspection import actions as inspection
 from organisation.policy import AccessDenied
-from tests.audit.trail import tamper
+from tests.audit.trail import copy_event, tamper
 
 
 def sealed_events(count: int) -> list[Event]:
@@ -30,7 +33,8 @@ def test_a_check_on_demand_is_bounded_and_recorded_with_its_result_and_duration(
     result = inspection.verify_now(personas.inspector)
     assert result["intègre"] and result["vérifiés"] == 5 and result["durée_ms"] >= 0
     check = Event.objects.filter(action="audit.verify").latest("id")
-    assert check.actor == personas.inspector and check.details == result
+    assert check.actor == personas.inspector and {**check.details, "preuve": ""} == {**result, "preuve": ""}
+    assert attestation.proven(check)
     assert "durée (ms)" in events.describe(check.action, check.details)
     # A recent one rewritten: named.
     tamper("UPDATE audit_event SET departement = %s WHERE id = %s", ["69", trail[-1].pk])
@@ -61,3 +65,36 @@ def test_an_inspector_checks_now_through_the_page(client, personas):
     response = client.post(reverse("inspection:integrity"), follow=True)
     assert "Journal d&#x27;audit intègre sur ses" in response.content.decode()
     assert Event.objects.filter(action="audit.verify", actor=personas.inspector).count() == 1
+
+
+def page_of(client, user) -> str:
+    client.force_login(user)
+    return " ".join(client.get(reverse("inspection:integrity")).content.decode().split())
+
+
+def test_a_copy_of_a_successful_check_does_not_hide_a_failure(client, personas, intruder):
+    trail = sealed_events(3)
+    inspection.verify_now(personas.inspector)
+    success = Event.objects.get(action="audit.verify")
+    tamper("UPDATE audit_event SET departement = %s WHERE id = %s", ["69", trail[-1].pk])
+    assert not inspection.verify_now(personas.inspector)["intègre"]
+    with intruder:
+        copy_event(success, timezone.now() + datetime.timedelta(minutes=1))  # as if checked after the failure
+        copy_event(success)  # or exactly as it was
+    page = page_of(client, personas.inspector)
+    assert "Chaîne altérée" in page and "Chaîne intègre" not in page
+    assert "1 vérification sans preuve" in page  # the copy dated after the failure is named as such
+
+
+def test_a_made_up_check_of_any_shape_is_named_and_never_believed(client, personas, intruder):
+    sealed_events(2)
+    inspection.verify_now(personas.inspector)
+    with intruder, connection.cursor() as cursor:
+        for details in ('{"intègre": true, "vérifiés": 2, "preuve": "abc"}', '[1, 2]', '"intègre"'):
+            cursor.execute("INSERT INTO audit_event (time, actor_label, actor_role, actor_cell, request_id, action, "
+                           "object_type, object_id, departement, details) VALUES (%s, 'verify_audit', '', '', '', "
+                           "'audit.verify', '', '', '', %s)",
+                           [connection.ops.adapt_datetimefield_value(timezone.now()), details])
+    page = page_of(client, personas.inspector)
+    assert "3 vérifications sans preuve" in page and "Chaîne intègre" in page
+    assert f"par {personas.inspector.username}" in page

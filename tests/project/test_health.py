@@ -2,14 +2,18 @@
 value, and 503 when the product cannot serve."""
 
 import datetime
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import DatabaseError
 from django.utils import timezone
 
 import audit
+from audit.models import Event
 from project import health
+from tests.audit.trail import copy_event
 from tests.cases.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +57,18 @@ def test_an_unreachable_database_is_unhealthy(client, monkeypatch):
     monkeypatch.setattr(health.connection, "cursor", down)
     response = client.get("/health/")
     assert response.status_code == 503 and response.json() == {"etat": "indisponible", "base_de_donnees": False}
+
+
+def test_the_ages_of_the_last_check_and_checkpoint_are_those_the_application_proves(client, personas, intruder,
+                                                                                    tmp_path):
+    """A copy of an earlier check, or a check made up, dated now, does not make an old check look fresh."""
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=3)):
+        call_command("verify_audit", stdout=StringIO())
+        call_command("audit_checkpoint", "--output", str(tmp_path / "points.jsonl"), stdout=StringIO())
+    with intruder:
+        for check in Event.objects.filter(action__in=["audit.verify", "audit.checkpoint"]):
+            copy_event(check, timezone.now())
+    state = client.get("/health/").json()
+    three_days = 3 * 24 * 3600
+    assert state["derniere_verification_age_s"] >= three_days
+    assert state["dernier_point_de_controle_age_s"] >= three_days

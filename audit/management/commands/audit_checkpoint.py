@@ -21,6 +21,6 @@ class Command(BaseCommand):
         head = signed["payload"]
         with audit.acting(label="audit_checkpoint"):
             audit.record("audit.checkpoint", details={"rang": head["seq"], "empreinte": head["hash"],
-                                                      "clé": head["key_id"]})
+                                                      "clé": head["key_id"]}, proven=True)
         self.stdout.write(f"Point de contrôle signé : rang {head['seq']}, empreinte {head['hash']}.")
         self.stdout.write(line)

@@ -4,7 +4,7 @@ Also verifies offline an exported bundle (``--file``) and proves that the trail 
 signed checkpoint of a file unchanged (``--checkpoint``); with ``--incremental``, the checkpoints
 vouch for the events up to the last of them and only the events after it are re-computed, so a
 daily check costs only the day's events. Each run on the database is itself an event of the trail
-(``audit.verify``), which the inspectors' integrity page reads.
+(``audit.verify``), proven (``audit.attestation``), which the inspectors' integrity page reads.
 """
 
 import json
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         if since is None:
             with audit.acting(label="verify_audit"):
                 audit.record("audit.verify", details={"vérifiés": verified, "dernier_rang": last_seq, "intègre": ok,
-                                                      "message": message[:500]})
+                                                      "message": message[:500]}, proven=True)
         if not ok:
             raise CommandError(message)
         self.stdout.write(message)
