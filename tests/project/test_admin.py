@@ -74,3 +74,20 @@ def test_no_account_is_made_superuser_or_staff_through_the_admin(client, persona
         "date_joined_0": f"{joined:%d/%m/%Y}", "date_joined_1": f"{joined:%H:%M:%S}"})
     member.refresh_from_db()
     assert not member.is_superuser and not member.is_staff
+
+
+@pytest.mark.parametrize("data", [
+    {"action": "delete_selected", "index": "0"},  # no selection
+    {"action": "reset_second_factor", "index": "0", "_selected_action": "abc"},  # a selection that is no key
+    {"action": "reset_second_factor", "index": "x", "_selected_action": ["1", "2"], "select_across": "1"},
+    {"action": "", "index": "0"},
+])
+def test_no_admin_list_answers_a_server_error_to_a_crafted_action(client, personas, data):
+    """The admin site offers no bulk action (nothing is deleted; an account is got back by two people):
+    whatever a changelist is posted, it answers without a server error and changes nothing."""
+    client.force_login(personas.admin)
+    users = list(User.objects.values_list("pk", "is_active", "email"))
+    for model in admin_site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert client.post(url, data).status_code < 500, url
+    assert list(User.objects.values_list("pk", "is_active", "email")) == users
