@@ -169,11 +169,16 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher",
 # secrets are encrypted with SECOND_FACTOR_KEY (a Fernet key; derived from SECRET_KEY by default).
 SECOND_FACTOR_REQUIRED = True  # never turned off outside the tests of other concerns
 SECOND_FACTOR_KEY = ENV.get("SECOND_FACTOR_KEY", "")
-# Lockout (django-axes): after AXES_FAILURE_LIMIT failures for an account, or from an address, the
-# login is refused for AXES_COOLOFF_TIME, with the same page whether the account exists or not.
+# Lockout (django-axes, organisation.lockout): after AXES_FAILURE_LIMIT failures for an account, or
+# LOGIN_ADDRESS_FAILURE_LIMIT from one address spread over several accounts (a préfecture's agents share
+# one), the login is refused for AXES_COOLOFF_TIME, with the same page whether the account exists or not.
 AXES_FAILURE_LIMIT = env_int(ENV, "LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int(ENV, "LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "organisation.lockout.AddressThrottlingHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int(ENV, "LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+if LOGIN_ADDRESS_FAILURE_LIMIT <= AXES_FAILURE_LIMIT:  # one person's typos would lock the address again
+    raise ImproperlyConfigured("LOGIN_ADDRESS_FAILURE_LIMIT : un nombre supérieur à LOGIN_FAILURE_LIMIT est attendu.")
 AXES_RESET_ON_SUCCESS = True
 # The address the trail records (proxies counted, canonical): a crafted one counts as none.
 AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_address"

@@ -2,6 +2,10 @@
 access cut at the next request when an account is deactivated or a membership ends."""
 
 import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -16,6 +20,7 @@ from project import settings as project_settings
 from tests.conftest import PASSWORD
 
 LOGIN = reverse("login")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def attempt(client, username: str, password: str, address: str = "203.0.113.5"):
@@ -37,11 +42,39 @@ def test_five_failures_lock_the_account_whether_it_exists_or_not(client, persona
         assert after.status_code == (302 if username == "coord_a" else 200)
 
 
-def test_failures_from_one_address_lock_it_for_every_account(client, personas):
-    for n in range(5):
-        attempt(client, f"compte-{n}", "mauvais-mot-de-passe", address="198.51.100.9")
-    assert attempt(client, "coord_a", PASSWORD, address="198.51.100.9").status_code == 429
-    assert attempt(Client(), "coord_a", PASSWORD, address="198.51.100.10").status_code == 302
+PREFECTURE = "198.51.100.9"  # the egress address every agent of one préfecture shares
+
+
+def test_one_colleagues_typos_lock_their_account_never_the_colleague_behind_the_same_address(client, personas):
+    for _ in range(4):
+        assert attempt(client, "member_a", "mauvais-mot-de-passe", address=PREFECTURE).status_code == 200
+    assert attempt(client, "member_a", "mauvais-mot-de-passe", address=PREFECTURE).status_code == 429
+    assert attempt(client, "member_a", PASSWORD, address=PREFECTURE).status_code == 429  # their account is locked
+    for _ in range(40):  # and they keep trying, as a person locked out does
+        attempt(client, "member_a", "encore-une-faute", address=PREFECTURE)
+    colleague = Client()
+    assert attempt(colleague, "coord_a", PASSWORD, address=PREFECTURE).status_code == 302
+    assert "_auth_user_id" in colleague.session
+
+
+def test_a_spray_of_usernames_from_one_address_throttles_it(client, personas, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 30
+    for n in range(29):  # one try for each of many accounts: no account reaches its own limit
+        assert attempt(client, f"agent-{n}", "Printemps2024!", address=PREFECTURE).status_code == 200
+    assert attempt(Client(), "coord_a", PASSWORD, address=PREFECTURE).status_code == 302  # not yet
+    assert attempt(client, "agent-29", "Printemps2024!", address=PREFECTURE).status_code == 429  # the 30th
+    for who, password in (("coord_a", PASSWORD), ("member_a", PASSWORD), ("agent-30", "Printemps2024!")):
+        assert attempt(Client(), who, password, address=PREFECTURE).status_code == 429
+    assert attempt(Client(), "coord_a", PASSWORD, address="198.51.100.10").status_code == 302  # elsewhere
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
+        assert attempt(Client(), "coord_a", PASSWORD, address=PREFECTURE).status_code == 302
+
+
+def test_an_address_limit_one_persons_typos_could_reach_is_refused_at_start_up():
+    env = {"PATH": os.environ["PATH"], "DEMO": "1", "LOGIN_FAILURE_LIMIT": "5", "LOGIN_ADDRESS_FAILURE_LIMIT": "5"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,  # noqa: S603
+                            text=True, timeout=60)
+    assert result.returncode != 0 and "LOGIN_ADDRESS_FAILURE_LIMIT" in result.stderr
 
 
 def test_a_success_before_the_limit_starts_the_count_again(client, personas):
