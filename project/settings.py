@@ -176,6 +176,9 @@ AXES_FAILURE_LIMIT = env_int(ENV, "LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int(ENV, "LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_HANDLER = "organisation.lockout.AddressThrottlingHandler"
+# django-axes warns when no lockout parameter names the address: the handler above throttles it, with
+# its own limit (tests/project/test_authentication.py).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int(ENV, "LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 if LOGIN_ADDRESS_FAILURE_LIMIT <= AXES_FAILURE_LIMIT:  # one person's typos would lock the address again
     raise ImproperlyConfigured("LOGIN_ADDRESS_FAILURE_LIMIT : un nombre supérieur à LOGIN_FAILURE_LIMIT est attendu.")
