@@ -1,9 +1,12 @@
 """Helpers of the audit tests: recording, sealing, reading back and rewriting the trail."""
 
+import datetime
 from io import StringIO
 
+import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 import audit
 from audit import chain, sealer, verification
@@ -50,3 +53,9 @@ def run(*args) -> str:
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
+
+
+def minute_over() -> None:
+    """The counts of this minute (``audit.tallies``) written, as the sealer's service does once it is over."""
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        run("seal_audit")
