@@ -16,7 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 
 import audit
 from audit.changes import diff, snapshot
-from organisation import handover, policy
+from organisation import handover, policy, sessions
 from organisation.errors import ActionRefused
 from organisation.models import Mandate, Membership, RecoveryCode, Role, SecondFactor
 from organisation.rules import OrganisationRight
@@ -68,6 +68,8 @@ def save_reference(actor, instance: models.Model, before: dict | None = None) ->
             departement=_departement_of(instance) or getattr(getattr(instance, "departement", None), "code", ""),
             details={"changements": diff(before or {}, snapshot(instance))},
         )
+        if isinstance(instance, User) and not instance.is_active:  # a deactivated account's sessions end now
+            sessions.end_sessions(actor, instance, reason=sessions.EndReason.DEACTIVATED)
     return instance
 
 
@@ -166,3 +168,4 @@ def reset_second_factor(actor, user: User) -> None:
         SecondFactor.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
         audit.record("user.second_factor_reset", obj=user, actor=actor)
+        sessions.end_sessions(actor, user, reason=sessions.EndReason.SECOND_FACTOR)

@@ -2,6 +2,7 @@
 
 import enum
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from organisation.models import Cell, Mandate, Membership, Role
@@ -15,6 +16,7 @@ class OrganisationRight(enum.StrEnum):
     MANAGE_REFERENCE_DATA = "manage_reference_data"  # accounts, cellules, institutions: the admin
     REQUEST_MANDATE = "request_mandate"  # on a mandate: propose it (national level)
     APPROVE_MANDATE = "approve_mandate"  # on a mandate: a second national officer
+    MANAGE_SESSIONS = "manage_sessions"  # on an account: see its open sessions and end them
 
 
 # Separation of duties: who may give each role. The technical administrator manages accounts and
@@ -74,6 +76,26 @@ def _on_mandate(user, right: str, mandate) -> bool:
     if right == OrganisationRight.APPROVE_MANDATE:  # a second person: never the one who asked
         return mandate.approved_at is None and mandate.requested_by_id not in (None, user.pk)
     return True
+
+
+@rule(OrganisationRight.MANAGE_SESSIONS)
+def _sessions(user, right: str, person) -> bool:
+    """One's own sessions; a coordinator, those of the members of the cellules they coordinate; the
+    technical administrator, anyone's. On an account, or on a membership (its member's, in its
+    cellule: the composition page asks for each without a query)."""
+    if isinstance(person, Membership):
+        in_coordinated = person.cell_id in scope(user).coordinated_cell_ids and person.is_current
+        member = person.user_id
+    elif isinstance(person, get_user_model()):
+        member, in_coordinated = person.pk, None
+    else:
+        return False
+    if member == user.pk or Role.ADMIN in scope(user).roles:
+        return True
+    if in_coordinated is not None:
+        return in_coordinated
+    coordinated = scope(user).coordinated_cell_ids
+    return bool(coordinated) and Membership.objects.active().filter(user=person, cell_id__in=coordinated).exists()
 
 
 @rule(OrganisationRight.MANAGE_REFERENCE_DATA)

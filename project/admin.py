@@ -16,11 +16,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 
 import audit
 from audit.changes import snapshot
 from organisation import actions as organisation
-from organisation import policy
+from organisation import policy, sessions
 from organisation.errors import ActionRefused
 from organisation.models import Cell, Institution, Membership
 from organisation.rules import OrganisationRight, grantable_roles
@@ -86,9 +87,9 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Identité", {"fields": ["first_name", "last_name", "email"]}),
-        ("Accès", {"fields": ["is_active", "last_login", "date_joined"]}),
+        ("Accès", {"fields": ["is_active", "last_login", "date_joined", "open_sessions"]}),
     ]
-    readonly_fields = ["last_login"]
+    readonly_fields = ["last_login", "open_sessions"]
     list_display = ["username", "email", "first_name", "last_name", "is_active"]
     list_filter = ["is_active"]
     actions = ["reset_second_factor"]
@@ -104,11 +105,19 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
                 self.message_user(request, f"Second facteur de {user} réinitialisé : il en enregistre un nouveau "
                                            "à sa prochaine connexion.")
 
+    @admin.display(description="Sessions ouvertes")
+    def open_sessions(self, user) -> str:
+        count = sessions.open_counts([user.pk]).get(user.pk, 0) if user.pk else 0
+        return format_html('{} — <a href="{}">les voir et y mettre fin</a>', count,
+                           reverse("account_sessions", args=[user.pk])) if count else "aucune"
+
     def user_change_password(self, request, id, form_url=""):
         with transaction.atomic():
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and isinstance(response, HttpResponseRedirect):
                 audit.record("user.password_change", object_type="auth.user", object_id=id)
+                sessions.end_sessions(request.user, User.objects.get(pk=id), keep=request.session.session_key,
+                                      reason=sessions.EndReason.PASSWORD)
         return response
 
 

@@ -201,6 +201,8 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_IDLE_MINUTES = env_int(ENV, "SESSION_IDLE_MINUTES", 30)
 SESSION_MAX_HOURS = env_int(ENV, "SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# The database store, whose rows also say whose session it is: listed and ended per person (ASVS V7).
+SESSION_ENGINE = "organisation.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not LOCAL_HTTP
 X_FRAME_OPTIONS = "DENY"

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from intake.demo import signalement as api_signalement
 from intake.schemas import SignalementIn
 from mobile_team import actions as mobile
 from organisation import actions as organisation
+from organisation import sessions
 from organisation.models import Departement, Institution, Mandate, Membership
 from organisation.policy import SYSTEM
 from outbox.queue import run_due
@@ -95,6 +97,8 @@ PAGES = {
     "national:view": ("national", lambda c: [], None),
     "second_factor_verify": ("coord_a", lambda c: [], None),  # redirects to the enrolment without a device
     "second_factor_enrol": ("coord_a", lambda c: [], None),
+    "sessions": ("member_a", lambda c: [], None),  # one's own sessions
+    "account_sessions": ("coord_a", lambda c: [c.case.referent_id], "user.sessions_view"),  # member_a's
     "mandates": ("national", lambda c: [], None),  # staff names only; recorded all the same (mandate.list)
     "mandate_approve": ("national", lambda c: [Mandate.objects.order_by("pk").first().pk], None),
     "national:export": ("national", lambda c: [MONTH, "xlsx"], None),
@@ -288,6 +292,8 @@ ENTRY_POINTS = {
     "request_mandate": (lambda p, c: requested_mandate(p), "mandate.request"),
     "reset_second_factor": (lambda p, c: organisation.reset_second_factor(p.admin, p.member_a),
                             "user.second_factor_reset"),
+    "end_sessions": (lambda p, c: (Client().force_login(p.member_a), sessions.end_sessions(p.coord_a, p.member_a)),
+                     "user.sessions_end"),
     "approve_mandate": (lambda p, c: organisation.approve_mandate(
         MembershipFactory(national=True).user, requested_mandate(p)), "mandate.approve"),
     "schedule_meeting": (lambda p, c: cellule.schedule_meeting(p.coord_a, p.cell_a, held_at=timezone.now(),
@@ -352,6 +358,7 @@ def test_every_entry_point_is_in_the_table():
     public |= public_functions(reports) - {"current"}  # current() reads, or returns an unsaved draft
     public |= public_functions(inspection) | {"escalate"}  # workflows.escalation.due() only reads
     public |= public_functions(retention)
+    public |= public_functions(sessions) - {"open_sessions", "open_counts"}  # they read
     assert public | {"claim", "release"} == set(ENTRY_POINTS)
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.contrib.auth.hashers import identify_hasher, make_password
-from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Event
+from organisation.models import AccountSession
 from project import settings as project_settings
 from tests.audit.trail import minute_over
 from tests.conftest import PASSWORD
@@ -111,7 +111,7 @@ def test_a_session_ends_after_thirty_minutes_without_a_request(personas, pause, 
     with time_machine.travel(timezone.now() + pause):
         response = client.get(reverse("home"))
     assert (response.status_code == 200) is still_in
-    assert Session.objects.filter(session_key=key).exists() is still_in
+    assert AccountSession.objects.filter(session_key=key).exists() is still_in
     if not still_in:
         assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
@@ -130,7 +130,7 @@ def test_signing_out_deletes_the_session_on_the_server(personas):
     client = signed_in(personas)
     key = client.session.session_key
     client.post(reverse("logout"))
-    assert not Session.objects.filter(session_key=key).exists()
+    assert not AccountSession.objects.filter(session_key=key).exists()
     thief = Client()
     thief.cookies["sessionid"] = key  # the cookie copied before the logout opens nothing
     assert thief.get(reverse("home")).status_code == 302
