@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 import audit
 from organisation import policy, sessions
@@ -27,10 +28,12 @@ class EndForm(BaseForm):
         self.fields["session"].choices = [(ALL_OTHERS, "toutes les autres"), *((d, d) for d in digests)]
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def mine(request):
     return _sessions_page(request, request.user)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def of_account(request, pk: int):
     person = policy.get_or_404(request.user, OrganisationRight.MANAGE_SESSIONS, get_user_model().objects.all(), pk=pk)
     return _sessions_page(request, person)

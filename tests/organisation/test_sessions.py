@@ -210,3 +210,11 @@ def test_a_session_ended_by_its_limits_is_erased_with_what_it_said_of_its_owner(
         signed_in("coord_a")  # anyone's next login
     assert not AccountSession.objects.filter(user=personas.member_a).exists()
     assert not is_in(forgotten)
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_other_methods_are_refused(personas, method):
+    office, phone = signed_in("member_a"), signed_in("member_a", PHONE)
+    assert getattr(office, method)(MINE).status_code == 405
+    assert getattr(office, method)(reverse("account_sessions", args=[personas.member_a.pk])).status_code == 405
+    assert is_in(phone)
