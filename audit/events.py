@@ -132,9 +132,15 @@ register({
     "access.denied": "Accès refusé",
     "auth.login": "Connexion",
     "auth.logout": "Déconnexion",
+    # One event per try, until the tries were counted per minute (audit.tallies): the trail keeps them.
     "auth.login_failed": "Échec de connexion",
     "auth.locked_out": "Connexion bloquée après des échecs répétés",
 })
+# The counts of a minute from one address (audit.tallies, audit.signals).
+TALLY = summary({"nombre": "nombre", "adresse": "adresse", "premier": "premier", "dernier": "dernier",
+                 "identifiants_inconnus": "identifiants inconnus distincts"})
+register({"auth.login_failures": "Échecs de connexion (décompte de la minute)",
+          "auth.lockouts": "Connexions refusées pendant un blocage (décompte de la minute)"}, render=TALLY)
 register({"audit.verify": "Vérification de l'intégrité du journal"},
          render=summary({"vérifiés": "événements vérifiés", "intègre": "intègre", "durée_ms": "durée (ms)",
                          "message": "résultat"}))

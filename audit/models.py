@@ -107,3 +107,31 @@ class Seal(AppendOnly):
 
     def __str__(self) -> str:
         return f"rang {self.seq} : événement #{self.event_id}"
+
+
+class Tally(models.Model):
+    """The failures of one minute from one source (``audit.tallies``): counted here, one row per
+    minute, type, source and subject, then turned into one event of the trail once the minute is over
+    and deleted. Not part of the trail: a working table, which the flush empties."""
+
+    minute = models.DateTimeField("minute")
+    action = models.CharField("type de l'événement à écrire", max_length=64)
+    source = models.CharField("adresse d'origine", max_length=45, blank=True)  # canonical, "" when none
+    # What was aimed at: "" for none, an account ("compte:<id>"), or an unknown name ("?<keyed digest>").
+    subject = models.CharField("cible", max_length=32, blank=True)
+    label = models.CharField("auteur (libellé)", max_length=150, blank=True)
+    object_type = models.CharField("type d'objet", max_length=64, blank=True)
+    object_id = models.CharField("identifiant d'objet", max_length=64, blank=True)
+    departement = models.CharField("département", max_length=3, blank=True)
+    occurrences = models.PositiveIntegerField("nombre", default=1)
+    first_at = models.DateTimeField("premier")
+    last_at = models.DateTimeField("dernier")
+
+    class Meta:
+        verbose_name = "décompte en cours"
+        verbose_name_plural = "décomptes en cours"
+        constraints = [models.UniqueConstraint(fields=["minute", "action", "source", "subject"],
+                                               name="audit_tally_one_row_per_minute_and_source")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.minute:%Y-%m-%d %H:%M} {self.source or '—'} : {self.occurrences}"

@@ -1,10 +1,18 @@
-"""Login, failed login, lockout and logout go to the audit trail."""
+"""Login and logout go to the audit trail; failed logins and logins refused during a lockout are
+counted per minute and address (``audit.tallies``): one event per minute, address and account aimed
+at, never one per try, so a flood of tries writes the trail at the product's pace."""
 
 from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from audit.recorder import record
+from audit import tallies
+from audit.recorder import current, record
+
+LOGIN_FAILURES, LOCKOUTS = "auth.login_failures", "auth.lockouts"
+ACCOUNT_FAILURES = (LOGIN_FAILURES, LOCKOUTS)  # the events that name the account aimed at
+ANONYMOUS = "connexion non authentifiée"
 
 
 @receiver(user_logged_in, dispatch_uid="audit.login")
@@ -20,10 +28,21 @@ def on_logout(sender, request, user, **kwargs) -> None:
 
 @receiver(user_login_failed, dispatch_uid="audit.login_failed")
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    # Only the name that was typed: never the password (Django masks it, we don't even copy it).
-    record("auth.login_failed", details={"username": str(credentials.get("username", ""))[:150]})
+    # Only the name that was typed, and only to find the account: never the password (Django masks
+    # it, we don't even copy it), never the name itself when it is no account.
+    _count(LOGIN_FAILURES, credentials.get("username"))
 
 
 @receiver(user_locked_out, dispatch_uid="audit.locked_out")
 def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
-    record("auth.locked_out", details={"username": str(username or "")[:150]})
+    _count(LOCKOUTS, username)
+
+
+def _count(action: str, typed) -> None:
+    typed = str(typed or "")
+    user_model = get_user_model()
+    limit = user_model._meta.get_field(user_model.USERNAME_FIELD).max_length
+    account = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: typed}).first() \
+        if 0 < len(typed) <= limit else None
+    tallies.count(action, ip=current().ip, label=ANONYMOUS, account=account,
+                  subject="" if account or not typed else tallies.unknown_name(typed))

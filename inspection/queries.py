@@ -6,10 +6,11 @@ ranges of ``time`` (``inspection.rules.within_days``), which an index on time ca
 are in reverse time order, as the indexes hold them.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from audit import attestation
 from audit.models import Event
+from audit.signals import ACCOUNT_FAILURES
 from inspection.rules import events_visible_to, inspection_reads_visible_to
 
 NEWEST_FIRST = ("-time", "-id")
@@ -30,7 +31,10 @@ def case_timeline(user, reference: str) -> QuerySet[Event]:
 
 
 def user_activity(user, person) -> QuerySet[Event]:
-    return events_visible_to(user).filter(actor=person).select_related("seal").order_by(*NEWEST_FIRST)
+    """What the person did, and the failed logins aimed at their account (``audit.signals``: counted per
+    minute and address, recorded with no actor, the account as their object)."""
+    aimed_at = Q(object_type=person._meta.label_lower, object_id=str(person.pk), action__in=ACCOUNT_FAILURES)
+    return events_visible_to(user).filter(Q(actor=person) | aimed_at).select_related("seal").order_by(*NEWEST_FIRST)
 
 
 def integrity_checks() -> list[attestation.Check]:

@@ -3,7 +3,8 @@
 ``POST /api/v1/signalements`` registers one through the intake form's entry point;
 ``GET /api/v1/signalements/{source_reference}`` gives its state and dates, nothing of the care. A
 bearer token authenticates a service account (``intake.tokens``), limited in calls per minute
-(``intake.ratelimit``); every call is recorded in the trail under the account's name. Every error is
+(``intake.ratelimit``); every call is recorded in the trail under the account's name, and the calls
+without a valid token are counted per minute and address (``audit.tallies``). Every error is
 a problem detail in French (``intake.problems``); the schema is served at ``/api/v1/openapi.json``
 and kept in ``docs/openapi.json``.
 """
@@ -19,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 import audit
+from audit import tallies
 from intake import ratelimit, tokens
 from intake.actions import submissions
 from intake.models import ServiceAccount
@@ -155,8 +157,8 @@ def _too_large() -> Problem:
 
 
 def recorded(view):
-    """Each call in the trail under its account (or as refused, with no valid token), with its
-    method, path and answer; the body's size is checked before it is read."""
+    """Each call in the trail under its account, with its method, path and answer (or counted, with no
+    valid token); the body's size is checked before it is read."""
 
     @functools.wraps(view)
     def call(request, *args, **kwargs):
@@ -182,13 +184,15 @@ def _record(request, status: int) -> None:
     account = getattr(request, "service_account", None)
     if account is None and status < 400:
         return  # the schema, fetched without a token: nothing personal, no account
+    ctx = request.audit
+    if account is None:  # no valid token: counted per minute and address, one event for each (audit.tallies)
+        tallies.count("intake.api_refusals", ip=ctx.ip, label=ANONYMOUS)
+        return
     details = {"méthode": request.method, "chemin": request.path, "statut": status}
     if reference := getattr(request, "intake_reference", None):
         details["signalement"] = reference
-    ctx = request.audit
-    with audit.acting(label=account.name if account else ANONYMOUS, ip=ctx.ip, request_id=ctx.request_id):
-        audit.record("intake.api_call" if account else "intake.api_refused", details=details,
-                     departement=account.departement.code if account else "")
+    with audit.acting(label=account.name, ip=ctx.ip, request_id=ctx.request_id):
+        audit.record("intake.api_call", details=details, departement=account.departement.code)
 
 
 def _unknown(request, *args, **kwargs):

@@ -20,7 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 import audit
 from audit.changes import diff, snapshot
 from audit.models import Event
-from organisation import policy
+from organisation import policy, sessions
 from organisation.errors import ActionRefused
 from organisation.models import AccountRecovery, Membership, RecoveryCode, Role, SecondFactor
 from organisation.rules import OrganisationRight
@@ -64,6 +64,8 @@ def save_account(actor, user: User, before: dict) -> User:
     with transaction.atomic():
         user.save()
         audit.record("user.update", obj=user, actor=actor, details={"changements": diff(before, snapshot(user))})
+        if not user.is_active:  # a deactivated account's sessions end now
+            sessions.end_sessions(actor, user, reason=sessions.EndReason.DEACTIVATED)
         previous = before.get("email") or ""
         if previous and previous.lower() != user.email.lower():
             queue_mail(f"{SUBJECT} Adresse de votre compte modifiée", (
@@ -135,6 +137,7 @@ def decide_recovery(actor, recovery: AccountRecovery, *, approve: bool) -> Accou
             SecondFactor.objects.filter(user=user).delete()
             RecoveryCode.objects.filter(user=user).delete()
             audit.record("user.second_factor_reset", obj=user, actor=actor)
+            sessions.end_sessions(actor, user, reason=sessions.EndReason.SECOND_FACTOR)
             body = ("Votre second facteur a été réinitialisé : à votre prochaine connexion, enregistrez votre "
                     "application d'authentification.")
         queue_mail(f"{SUBJECT} Demande sur votre compte : décision", (

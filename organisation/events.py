@@ -49,3 +49,6 @@ events.register({
     "export.composition_csv": "Export CSV de la composition",
     "export.composition_xlsx": "Export XLSX de la composition",
 })
+events.register({"user.sessions_end": "Sessions fermées"},
+                render=events.summary({"nombre": "nombre", "motif": "motif"}))
+events.register({"user.sessions_view": "Consultation des sessions ouvertes d'un compte"})

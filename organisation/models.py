@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -175,6 +176,12 @@ class Membership(models.Model):
         where = f" — {self.cell}" if self.cell_id else ""
         return f"{self.user.get_full_name() or self.user.username} ({self.get_role_display()}{where})"
 
+    @property
+    def is_current(self) -> bool:
+        """Whether it holds today, as ``Membership.objects.active()`` selects."""
+        today = timezone.localdate()
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
     def clean(self) -> None:
         if self.role in Role.cell_roles() and not self.cell_id:
             raise ValidationError({"cell": "Un coordonnateur ou un membre appartient à une cellule."})
@@ -330,3 +337,34 @@ class AccountRecovery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.user}"
+
+
+class AccountSession(AbstractBaseSession):
+    """A session of Django's database store, extended as its documentation shows, with whose it is and
+    what its owner recognises it by: a person lists their open sessions and ends any of them, and the
+    changes that must end them (deactivation, a new password, a second factor changed) find them all
+    (``organisation.sessions``). Filled from the session's data at each save (``organisation.session_store``).
+
+    Pages name a session by ``digest`` (SHA-256 of its key), never by its key, which opens it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="+", verbose_name="utilisateur")
+    digest = models.CharField("empreinte de la clé", max_length=64, unique=True)
+    started_at = models.DateTimeField("ouverte le", null=True, blank=True)
+    seen_at = models.DateTimeField("dernière activité", null=True, blank=True)
+    device = models.CharField("navigateur et système", max_length=64, blank=True)
+    address = models.GenericIPAddressField("adresse", null=True, blank=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = "session"
+        verbose_name_plural = "sessions"
+        indexes = [models.Index(fields=["user", "expire_date"], name="organisation_session_user")]
+
+    def __str__(self) -> str:
+        return f"session {self.digest[:8]} de {self.user}"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from organisation.session_store import SessionStore
+
+        return SessionStore

@@ -2,7 +2,7 @@
 
 import enum
 
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from organisation.models import AccountRecovery, Cell, Mandate, Membership, Role
@@ -20,6 +20,7 @@ class OrganisationRight(enum.StrEnum):
     VIEW_RECOVERIES = "view_recoveries"  # the page of the requests to get an account back
     REQUEST_RECOVERY = "request_recovery"  # on an account: ask for a password link or a second-factor reset
     DECIDE_RECOVERY = "decide_recovery"  # on an account recovery: the second person approves or refuses it
+    MANAGE_SESSIONS = "manage_sessions"  # on an account: see its open sessions and end them
 
 
 # Separation of duties: who may give each role. The technical administrator manages accounts and
@@ -85,6 +86,26 @@ def _on_mandate(user, right: str, mandate) -> bool:
     return True
 
 
+@rule(OrganisationRight.MANAGE_SESSIONS)
+def _sessions(user, right: str, person) -> bool:
+    """One's own sessions; a coordinator, those of the members of the cellules they coordinate; the
+    technical administrator, anyone's. On an account, or on a membership (its member's, in its
+    cellule: the composition page asks for each without a query)."""
+    if isinstance(person, Membership):
+        in_coordinated = person.cell_id in scope(user).coordinated_cell_ids and person.is_current
+        member = person.user_id
+    elif isinstance(person, get_user_model()):
+        member, in_coordinated = person.pk, None
+    else:
+        return False
+    if member == user.pk or Role.ADMIN in scope(user).roles:
+        return True
+    if in_coordinated is not None:
+        return in_coordinated
+    coordinated = scope(user).coordinated_cell_ids
+    return bool(coordinated) and Membership.objects.active().filter(user=person, cell_id__in=coordinated).exists()
+
+
 @rule(OrganisationRight.MANAGE_REFERENCE_DATA)
 def _administers(user, right: str, target) -> bool:
     return Role.ADMIN in scope(user).roles
@@ -105,7 +126,7 @@ def _views_recoveries(user, right: str, target) -> bool:
 @rule(OrganisationRight.REQUEST_RECOVERY)
 def _requests_recovery(user, right: str, account) -> bool:
     """The technical administrator asks, for someone else's account."""
-    return isinstance(account, User) and account.pk != user.pk and Role.ADMIN in scope(user).roles
+    return isinstance(account, get_user_model()) and account.pk != user.pk and Role.ADMIN in scope(user).roles
 
 
 @rule(OrganisationRight.DECIDE_RECOVERY)

@@ -66,24 +66,33 @@ def code_matches(secret: str, code: str) -> int | None:
 
 
 def verify_totp(device: SecondFactor, code) -> bool:
-    """A code of the user's authenticator, each time step accepted once, tries slowed after failures."""
-    allowed, _ = device.verify_is_allowed()
-    if not allowed:
-        return False
+    """A code of the user's authenticator, each time step accepted once, tries slowed after failures.
+
+    The device is read again under a row lock: two sessions giving the same code at the same instant
+    (or many wrong codes at once) each wait for the other's verdict, so the step spent by one is
+    refused to the other, and each failure counts toward the delay of the next try."""
     code = str(code).strip()
-    try:
-        key = _fernet().decrypt(device.secret.encode())
-    except InvalidToken:  # encrypted under another key (SECRET_KEY or SECOND_FACTOR_KEY changed)
-        logger.warning("Second facteur de %s illisible avec la clé actuelle : à réinitialiser.", device.user_id)
+    with transaction.atomic():
+        device = SecondFactor.objects.select_for_update().filter(pk=device.pk).first()
+        if device is None:  # reset meanwhile
+            return False
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            key = _fernet().decrypt(device.secret.encode())
+        except InvalidToken:  # encrypted under another key (SECRET_KEY or SECOND_FACTOR_KEY changed)
+            logger.warning("Second facteur de %s illisible avec la clé actuelle : à réinitialiser.", device.user_id)
+            return False
+        totp = _totp(key)
+        if code.isdigit() and totp.verify(int(code), TOLERANCE, device.last_t + 1):
+            device.last_t = totp.t()
+            device.throttle_reset(commit=False)
+            device.save(update_fields=["last_t", "throttling_failure_timestamp", "throttling_failure_count"])
+            return True
+        device.throttle_increment(commit=False)
+        device.save(update_fields=["throttling_failure_timestamp", "throttling_failure_count"])
         return False
-    totp = _totp(key)
-    if code.isdigit() and totp.verify(int(code), TOLERANCE, device.last_t + 1):
-        device.last_t = totp.t()
-        device.throttle_reset(commit=False)
-        device.save()
-        return True
-    device.throttle_increment(commit=True)
-    return False
 
 
 def _digest(code: str) -> str:

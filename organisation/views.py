@@ -9,7 +9,7 @@ from django.utils import timezone
 
 import audit
 from organisation import actions as organisation
-from organisation import handover, policy
+from organisation import handover, policy, sessions
 from organisation.errors import ActionRefused
 from organisation.forms import AddForm, DesignateForm, EndForm, InviteForm, MandateForm
 from organisation.models import Cell, Mandate, Membership, Role
@@ -55,8 +55,18 @@ def cell_detail(request, code: str):
     return render(request, "organisation/cell_detail.html", {
         "cell": cell, "composition": composition, "today": today, "manage": manage and roles, "endable": endable,
         "holding": [(m, held[m.user_id]) for m in endable if m.user_id in held],
-        "former": members.filter(ends_on__lte=today), "forms": forms_},
+        "former": members.filter(ends_on__lte=today), "forms": forms_,
+        "sessions": _sessions(request.user, composition)},
         status=400 if bound else 200)
+
+
+def _sessions(user, composition: list[Membership]) -> list[tuple[Membership, int]]:
+    """The members whose open sessions the user may see and end (their coordinator, the administrator),
+    with how many open."""
+    members = {m.user_id: m for m in composition
+               if m.user_id != user.pk and policy.can(user, OrganisationRight.MANAGE_SESSIONS, m)}
+    counts = sessions.open_counts(list(members)) if members else {}
+    return [(m, counts.get(user_id, 0)) for user_id, m in members.items()]
 
 
 def _apply(actor, cell: Cell, action: str, data: dict) -> None:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from audit.changes import snapshot
-from organisation import accounts, policy
+from organisation import accounts, policy, sessions
 from organisation import actions as organisation
 from organisation.models import Cell, Institution, Membership
 from organisation.rules import OrganisationRight, grantable_roles
@@ -105,12 +105,12 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
     form = add_form = AccountForm
     fieldsets = [
         ("Identité", {"fields": ["username", "first_name", "last_name", "email"]}),
-        ("Accès", {"fields": ["is_active", "last_login", "date_joined", "recovery"]}),
+        ("Accès", {"fields": ["is_active", "last_login", "date_joined", "open_sessions", "recovery"]}),
     ]
     add_fieldsets = [(None, {"fields": ["username", "first_name", "last_name", "email"],
                              "description": "Le compte reçoit à cette adresse le lien pour choisir son mot de passe ; "
                                             "son rôle lui est donné par qui le nomme."})]
-    readonly_fields = ["last_login", "recovery"]
+    readonly_fields = ["last_login", "open_sessions", "recovery"]
     list_display = ["username", "email", "first_name", "last_name", "is_active"]
     list_filter = ["is_active"]
 
@@ -128,6 +128,12 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
             accounts.save_account(request.user, obj, getattr(request, "_audit_before", {}))
         else:
             accounts.create_user_account(request.user, obj)
+
+    @admin.display(description="Sessions ouvertes")
+    def open_sessions(self, user) -> str:
+        count = sessions.open_counts([user.pk]).get(user.pk, 0) if user.pk else 0
+        return format_html('{} — <a href="{}">les voir et y mettre fin</a>', count,
+                           reverse("account_sessions", args=[user.pk])) if count else "aucune"
 
 
 @admin.register(Institution, site=admin_site)

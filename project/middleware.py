@@ -14,9 +14,11 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 import audit
 from organisation import policy
+from organisation.session_store import SEEN, STARTED
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-SIGNING_IN = ("logout", "second_factor_enrol", "second_factor_verify")  # what read-only roles post too
+# What read-only roles post too: signing in and out, and ending their own sessions.
+SIGNING_IN = ("logout", "second_factor_enrol", "second_factor_verify", "sessions")
 READ_ONLY_POSTS = ("inspection:integrity",)  # and "Vérifier maintenant": a check of the trail, recorded
 
 
@@ -51,9 +53,6 @@ class ReadOnlyRolesMiddleware:
 
 def _static(request: HttpRequest) -> bool:
     return request.path.startswith(f"/{settings.STATIC_URL.strip('/')}/")
-
-
-STARTED, SEEN = "session_started", "session_seen"
 
 
 @receiver(user_logged_in, dispatch_uid="project.session_started")

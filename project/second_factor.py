@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 
 import audit
-from organisation import second_factor
+from organisation import second_factor, sessions
 from project.forms import BaseForm
 
 PENDING = "second_factor_pending"  # the secret being enrolled, in the session until confirmed
@@ -36,6 +36,8 @@ def enrol(request):
         step = second_factor.code_matches(secret, form.cleaned_data["code"])
         if step is not None:
             device, codes = second_factor.enrol(request.user, secret, step)
+            sessions.end_sessions(request.user, request.user, keep=request.session.session_key,
+                                  reason=sessions.EndReason.SECOND_FACTOR)
             del request.session[PENDING]
             otp_login(request, device)
             return render(request, "registration/recovery_codes.html", {"codes": codes, "next": _next(request)})

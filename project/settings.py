@@ -170,11 +170,19 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher",
 # secrets are encrypted with SECOND_FACTOR_KEY (a Fernet key; derived from SECRET_KEY by default).
 SECOND_FACTOR_REQUIRED = True  # never turned off outside the tests of other concerns
 SECOND_FACTOR_KEY = ENV.get("SECOND_FACTOR_KEY", "")
-# Lockout (django-axes): after AXES_FAILURE_LIMIT failures for an account, or from an address, the
-# login is refused for AXES_COOLOFF_TIME, with the same page whether the account exists or not.
+# Lockout (django-axes, organisation.lockout): after AXES_FAILURE_LIMIT failures for an account, or
+# LOGIN_ADDRESS_FAILURE_LIMIT from one address spread over several accounts (a préfecture's agents share
+# one), the login is refused for AXES_COOLOFF_TIME, with the same page whether the account exists or not.
 AXES_FAILURE_LIMIT = env_int(ENV, "LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int(ENV, "LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "organisation.lockout.AddressThrottlingHandler"
+# django-axes warns when no lockout parameter names the address: the handler above throttles it, with
+# its own limit (tests/project/test_authentication.py).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int(ENV, "LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+if LOGIN_ADDRESS_FAILURE_LIMIT <= AXES_FAILURE_LIMIT:  # one person's typos would lock the address again
+    raise ImproperlyConfigured("LOGIN_ADDRESS_FAILURE_LIMIT : un nombre supérieur à LOGIN_FAILURE_LIMIT est attendu.")
 AXES_RESET_ON_SUCCESS = True
 # The address the trail records (proxies counted, canonical): a crafted one counts as none.
 AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_address"
@@ -194,6 +202,8 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_IDLE_MINUTES = env_int(ENV, "SESSION_IDLE_MINUTES", 30)
 SESSION_MAX_HOURS = env_int(ENV, "SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# The database store, whose rows also say whose session it is: listed and ended per person (ASVS V7).
+SESSION_ENGINE = "organisation.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not LOCAL_HTTP
 X_FRAME_OPTIONS = "DENY"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 import audit
 from cases.models import Case
 from mobile_team.models import MobileTeamRequest
-from organisation import policy
+from organisation import policy, sessions
 from organisation.models import Departement, Role
 from organisation.rules import cells_visible_to, memberships_visible_to
 from workflows.rules import tasks_visible_to
@@ -106,6 +106,8 @@ class InvitationPasswordView(auth_views.PasswordResetConfirmView):
         with transaction.atomic():
             response = super().form_valid(form)
             audit.record("user.password_set", obj=form.user, actor=form.user, details={"par": "lien d'invitation"})
+            sessions.end_sessions(form.user, form.user, keep=self.request.session.session_key,
+                                  reason=sessions.EndReason.PASSWORD)
         return response
 
 

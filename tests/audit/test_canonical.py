@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 import audit
 from audit import canonical, chain
 from audit.models import Event
-from tests.audit.trail import sealed_rows, verified
+from tests.audit.trail import minute_over, sealed_rows, verified
+from tests.organisation.factories import UserFactory
 
 
 def chain_verifies() -> chain.Verification:
@@ -60,26 +61,44 @@ def test_text_loses_only_what_postgresql_refuses():
 def test_the_client_address_is_the_one_the_nearest_trusted_proxy_saw(client, db, settings, remote, forwarded,
                                                                      hops, expected):
     settings.AUDIT_TRUSTED_PROXIES = hops
+    client.force_login(UserFactory())  # no role: the page it asks for is refused, the refusal recorded
+    client.get(reverse("mandates"), REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    event = Event.objects.get(action="access.denied")
+    assert event.ip == expected and "adresse_refusée" not in event.details
+    client.logout()
     client.post(reverse("login"), {"username": "personne", "password": "x"}, REMOTE_ADDR=remote,
                 HTTP_X_FORWARDED_FOR=forwarded)
-    event = Event.objects.get(action="auth.login_failed")
-    assert event.ip == expected and "adresse_refusée" not in event.details
+    minute_over()  # failed logins are counted per address, the same address
+    assert Event.objects.get(action="auth.login_failures").ip == expected
     chain_verifies()
+
+
+CRAFTED = ["'; SELECT 1; --", "2001:DB8::1::1", "999.1.1.1", "\x00"]
 
 
 def test_a_crafted_address_is_dropped_noted_and_the_chain_still_verifies(client, db, settings):
     settings.AUDIT_TRUSTED_PROXIES = 1
-    for crafted in ["'; SELECT 1; --", "2001:DB8::1::1", "999.1.1.1", "\x00"]:
-        client.post(reverse("login"), {"username": "personne", "password": "x"}, REMOTE_ADDR="10.0.0.2",
-                    HTTP_X_FORWARDED_FOR=f"1.1.1.1, {crafted}")
-    client.post(reverse("login"), {"username": "personne", "password": "x"}, REMOTE_ADDR="10.0.0.2",
-                HTTP_X_FORWARDED_FOR="2001:DB8:0:0:0:0:0:1")
-    events = list(Event.objects.filter(action="auth.login_failed"))
+    client.force_login(UserFactory())  # no role: each page it asks for is refused, the refusal recorded
+    for crafted in CRAFTED:
+        client.get(reverse("mandates"), REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"1.1.1.1, {crafted}")
+    client.get(reverse("mandates"), REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="2001:DB8:0:0:0:0:0:1")
+    events = list(Event.objects.filter(action="access.denied"))
     assert [e.ip for e in events] == [None, None, None, None, "2001:db8::1"]
     assert events[0].details["adresse_refusée"] == "'; SELECT 1; --"
     assert events[3].details["adresse_refusée"] == "\ufffd"
-    assert Event.objects.filter(action="auth.locked_out").count() == 1  # the fifth failure locks the account
-    assert chain_verifies().verified == 6
+    assert chain_verifies().verified == 6  # and the login's event
+
+
+def test_failed_logins_from_crafted_addresses_are_counted_as_from_none(client, db, settings):
+    settings.AUDIT_TRUSTED_PROXIES = 1
+    for crafted in CRAFTED:
+        client.post(reverse("login"), {"username": "personne", "password": "x"}, REMOTE_ADDR="10.0.0.2",
+                    HTTP_X_FORWARDED_FOR=f"1.1.1.1, {crafted}")
+    minute_over()
+    counted = Event.objects.get(action="auth.login_failures")  # what a client writes is never a key
+    assert (counted.ip, counted.details["nombre"], counted.details["adresse"]) == (None, 4, "aucune")
+    assert "SELECT" not in json.dumps(list(Event.objects.values("details")))
+    chain_verifies()
 
 
 ADDRESSES = st.one_of(st.ip_addresses().map(str), st.ip_addresses(v=6).map(lambda a: a.exploded.upper()),

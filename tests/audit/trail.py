@@ -1,9 +1,12 @@
 """Helpers of the audit tests: recording, sealing, reading back and rewriting the trail."""
 
+import datetime
 from io import StringIO
 
+import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 import audit
 from audit import chain, sealer, verification
@@ -61,3 +64,9 @@ def copy_event(event: Event, time=None) -> None:
         cursor.execute(f"INSERT INTO audit_event (time, {columns}) SELECT %s, {columns} "  # noqa: S608 (the model's)
                        "FROM audit_event WHERE id = %s",
                        [connection.ops.adapt_datetimefield_value(time or event.time), event.pk])
+
+
+def minute_over() -> None:
+    """The counts of this minute (``audit.tallies``) written, as the sealer's service does once it is over."""
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        run("seal_audit")

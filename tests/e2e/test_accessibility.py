@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 MAIN_PAGES = {
     "coord_a": ["home", "cases:list", "workflows:queue"],
     "coord_b": ["workflows:done"],  # with a transfer refused: a task that names nothing of the case
-    "member_a": ["home", "workflows:inbox"],
+    "member_a": ["home", "workflows:inbox", "sessions"],
     "mobile": ["home", "mobile_team:queue"],
     "inspector": ["home", "inspection:search", "inspection:integrity"],
     "national": ["home", "national:view", "national_roles", "account_recoveries"],
@@ -98,7 +98,7 @@ def test_at_a_phones_width_the_main_lists_are_cards(live_server):
 
     with browser_page(viewport={"width": 375, "height": 740}) as page:
         page.context.add_cookies(cookies)
-        for view in ("cases:list", "workflows:queue"):
+        for view in ("cases:list", "workflows:queue", "sessions"):
             page.goto(live_server.url + reverse(view))
             measured[view] = page.evaluate("""() => {
                 const table = document.querySelector(".fr-table--no-caption > table");

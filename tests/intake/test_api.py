@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.models import Event
 from cases.models import Case
 from intake.models import Submission
+from tests.audit.trail import minute_over
 from tests.intake.conftest import API, post, signalement
 
 
@@ -147,7 +148,9 @@ def test_no_valid_token_is_a_401_recorded(client, personas, authorization):
     response = client.post(API, data=json.dumps(signalement()), content_type="application/json", **headers)
     assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
     errors(response)
-    assert Event.objects.filter(action="intake.api_refused", actor_label="api (sans jeton valide)").count() == 1
+    minute_over()
+    refused = Event.objects.get(action="intake.api_refusals")
+    assert (refused.actor_label, refused.details["nombre"]) == ("api (sans jeton valide)", 1)
     assert not Case.objects.exists()
 
 

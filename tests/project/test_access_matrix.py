@@ -95,6 +95,9 @@ EXPECTED = {
     "password_reset_complete": "200/405 200/405 200/405 200/405 200/405 200/403 "
         "200/405 200/405 200/405 200/405 200/405",
     "password_reset_confirm": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 200/200 200/200 200/200",
+    # One's own sessions (inspectors too end theirs); a member's, for their coordinator and the administrator.
+    "sessions": "200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400 L/L",
+    "account_sessions": "200/400 200/400 404/404 404/404 404/404 404/403 404/404 200/400 404/404 404/404 L/L",
     "second_factor_enrol": "200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200 L/L",
     "second_factor_verify": "302/302 302/302 302/302 302/302 302/302 302/302 302/302 302/302 302/302 302/302 L/L",
     "reports:dashboard": "200/200 403/403 200/200 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
@@ -154,6 +157,7 @@ PARTNER = {
     "cases:partner_note": "405/400",  # the form is read and answered
     "cases:action": "404/404", "cases:record_action": "404/404", "cases:motive": "404/404",
     "workflows:task": "404/404", "workflows:claim": "405/404", "workflows:release": "405/404",
+    "account_sessions": "404/404",  # member_a's own sessions: the table's member_a is their owner
 }
 
 

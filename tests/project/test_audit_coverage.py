@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ from intake.actions import submissions as intake_submissions
 from intake.demo import signalement as api_signalement
 from intake.schemas import SignalementIn
 from mobile_team import actions as mobile
-from organisation import accounts
+from organisation import accounts, sessions
 from organisation import actions as organisation
 from organisation.models import Departement, Institution, Mandate, Membership
 from organisation.policy import SYSTEM
@@ -100,6 +101,8 @@ PAGES = {
     "mandates": ("national", lambda c: [], "mandate.list"),  # staff names
     "national_roles": ("national", lambda c: [], "membership.national_list"),  # staff names
     "account_recoveries": ("admin", lambda c: [], "user.recovery_list"),  # staff names
+    "sessions": ("member_a", lambda c: [], None),  # one's own sessions
+    "account_sessions": ("coord_a", lambda c: [c.case.referent_id], "user.sessions_view"),  # member_a's
     "mandate_approve": ("national", lambda c: [Mandate.objects.order_by("pk").first().pk], None),
     "national:export": ("national", lambda c: [MONTH, "xlsx"], "export.national_xlsx"),
     "intake:import": ("coord_a", lambda c: [], None),  # the upload; its dry run records intake.import_preview
@@ -302,6 +305,8 @@ ENTRY_POINTS = {
     "decide_recovery": (lambda p, c: accounts.decide_recovery(p.coord_a, accounts.request_recovery(
         p.admin, p.member_a, kind="second_factor", reason="Téléphone perdu."), approve=True),
         "user.recovery_approve"),
+    "end_sessions": (lambda p, c: (Client().force_login(p.member_a), sessions.end_sessions(p.coord_a, p.member_a)),
+                     "user.sessions_end"),
     "approve_mandate": (lambda p, c: organisation.approve_mandate(
         MembershipFactory(national=True).user, requested_mandate(p)), "mandate.approve"),
     "schedule_meeting": (lambda p, c: cellule.schedule_meeting(p.coord_a, p.cell_a, held_at=timezone.now(),
@@ -367,6 +372,7 @@ def test_every_entry_point_is_in_the_table():
     public |= public_functions(inspection) | {"escalate"}  # workflows.escalation.due() only reads
     public |= public_functions(retention)
     public |= public_functions(accounts) - {"password_link", "deciders", "address_changed_on"}  # these read
+    public |= public_functions(sessions) - {"open_sessions", "open_counts"}  # they read
     assert public | {"claim", "release"} == set(ENTRY_POINTS)
 
 

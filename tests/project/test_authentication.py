@@ -2,20 +2,27 @@
 access cut at the next request when an account is deactivated or a membership ends."""
 
 import datetime
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.contrib.auth.hashers import identify_hasher, make_password
-from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Event
+from organisation.models import AccountSession
 from project import settings as project_settings
+from tests.audit.trail import minute_over
 from tests.conftest import PASSWORD
 
 LOGIN = reverse("login")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def attempt(client, username: str, password: str, address: str = "203.0.113.5"):
@@ -31,17 +38,49 @@ def test_five_failures_lock_the_account_whether_it_exists_or_not(client, persona
     assert "15 minutes" in locked.content.decode()
     right = attempt(client, username, PASSWORD)  # even the right password, for coord_a
     assert right.status_code == 429 and "_auth_user_id" not in client.session
-    assert Event.objects.filter(action="auth.locked_out", details__username=username).count() == 2  # each try
+    minute_over()
+    refused = Event.objects.get(action="auth.lockouts")  # the locking try and the next one, counted
+    assert refused.details["nombre"] == 2
+    assert refused.object_id == (str(personas.coord_a.pk) if username == "coord_a" else "")
+    assert username not in json.dumps(refused.details)
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
         after = attempt(client, username, PASSWORD)
         assert after.status_code == (302 if username == "coord_a" else 200)
 
 
-def test_failures_from_one_address_lock_it_for_every_account(client, personas):
-    for n in range(5):
-        attempt(client, f"compte-{n}", "mauvais-mot-de-passe", address="198.51.100.9")
-    assert attempt(client, "coord_a", PASSWORD, address="198.51.100.9").status_code == 429
-    assert attempt(Client(), "coord_a", PASSWORD, address="198.51.100.10").status_code == 302
+PREFECTURE = "198.51.100.9"  # the egress address every agent of one préfecture shares
+
+
+def test_one_colleagues_typos_lock_their_account_never_the_colleague_behind_the_same_address(client, personas):
+    for _ in range(4):
+        assert attempt(client, "member_a", "mauvais-mot-de-passe", address=PREFECTURE).status_code == 200
+    assert attempt(client, "member_a", "mauvais-mot-de-passe", address=PREFECTURE).status_code == 429
+    assert attempt(client, "member_a", PASSWORD, address=PREFECTURE).status_code == 429  # their account is locked
+    for _ in range(40):  # and they keep trying, as a person locked out does
+        attempt(client, "member_a", "encore-une-faute", address=PREFECTURE)
+    colleague = Client()
+    assert attempt(colleague, "coord_a", PASSWORD, address=PREFECTURE).status_code == 302
+    assert "_auth_user_id" in colleague.session
+
+
+def test_a_spray_of_usernames_from_one_address_throttles_it(client, personas, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 30
+    for n in range(29):  # one try for each of many accounts: no account reaches its own limit
+        assert attempt(client, f"agent-{n}", "Printemps2024!", address=PREFECTURE).status_code == 200
+    assert attempt(Client(), "coord_a", PASSWORD, address=PREFECTURE).status_code == 302  # not yet
+    assert attempt(client, "agent-29", "Printemps2024!", address=PREFECTURE).status_code == 429  # the 30th
+    for who, password in (("coord_a", PASSWORD), ("member_a", PASSWORD), ("agent-30", "Printemps2024!")):
+        assert attempt(Client(), who, password, address=PREFECTURE).status_code == 429
+    assert attempt(Client(), "coord_a", PASSWORD, address="198.51.100.10").status_code == 302  # elsewhere
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
+        assert attempt(Client(), "coord_a", PASSWORD, address=PREFECTURE).status_code == 302
+
+
+def test_an_address_limit_one_persons_typos_could_reach_is_refused_at_start_up():
+    env = {"PATH": os.environ["PATH"], "DEMO": "1", "LOGIN_FAILURE_LIMIT": "5", "LOGIN_ADDRESS_FAILURE_LIMIT": "5"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,  # noqa: S603
+                            text=True, timeout=60)
+    assert result.returncode != 0 and "LOGIN_ADDRESS_FAILURE_LIMIT" in result.stderr
 
 
 def test_a_success_before_the_limit_starts_the_count_again(client, personas):
@@ -72,7 +111,7 @@ def test_a_session_ends_after_thirty_minutes_without_a_request(personas, pause, 
     with time_machine.travel(timezone.now() + pause):
         response = client.get(reverse("home"))
     assert (response.status_code == 200) is still_in
-    assert Session.objects.filter(session_key=key).exists() is still_in
+    assert AccountSession.objects.filter(session_key=key).exists() is still_in
     if not still_in:
         assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
@@ -91,7 +130,7 @@ def test_signing_out_deletes_the_session_on_the_server(personas):
     client = signed_in(personas)
     key = client.session.session_key
     client.post(reverse("logout"))
-    assert not Session.objects.filter(session_key=key).exists()
+    assert not AccountSession.objects.filter(session_key=key).exists()
     thief = Client()
     thief.cookies["sessionid"] = key  # the cookie copied before the logout opens nothing
     assert thief.get(reverse("home")).status_code == 302

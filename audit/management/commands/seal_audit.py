@@ -1,14 +1,16 @@
-"""Seal the events written since the last seal: once (a timer every minute), or as a service."""
+"""Seal the events written since the last seal: once (a timer every minute), or as a service. Before
+sealing, the counts of the minutes that are over become their events (``audit.tallies``)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit import sealer
+from audit import sealer, tallies
 
 
 class Command(BaseCommand):
-    help = ("Scelle les événements d'audit écrits depuis le dernier scellement et affiche ce qui reste à sceller ; "
+    help = ("Écrit les décomptes des minutes passées (échecs de connexion, appels refusés), scelle les événements "
+            "d'audit écrits depuis le dernier scellement et affiche ce qui reste à sceller ; "
             "avec --every, recommence sans fin (service).")
 
     def add_arguments(self, parser) -> None:
@@ -19,6 +21,7 @@ class Command(BaseCommand):
         if every is not None and every <= 0:
             raise CommandError("--every : un nombre de secondes positif est attendu.")
         while True:
+            tallies.flush()
             sealed = sealer.seal()
             if every is None:
                 window = sealer.unsealed()
