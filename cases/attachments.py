@@ -4,10 +4,20 @@ random name, removed again if the transaction that wrote them rolls back.
 They lie in the directory ``ATTACHMENTS_ROOT``, or, when several application servers share them, in
 the private bucket of ``STORAGES["attachments"]`` (django-storages, S3-compatible: settings
 ``ATTACHMENTS_S3_*``). Either way they are read only through the view that checks the policy.
+
+A file appears whole or not at all. In the directory it is written under a temporary name beside
+its own, flushed to the disk, then renamed (``AtomicFileSystemStorage``); a bucket stores an
+object only once its upload completed (a failed multipart upload is aborted by boto3). A write that
+fails, a full disk above all, is the form's French error: nothing of the note or message is kept.
+``manage.py check_consistency`` names any file that no attachment names, a leftover temporary one
+included.
 """
 
 import hashlib
+import logging
+import os
 import secrets
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +29,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.http import Http404, HttpResponse
+from django.utils._os import safe_makedirs
 from django.utils.http import content_disposition_header
+
+logger = logging.getLogger(__name__)
 
 ZIP = b"PK\x03\x04"
 # Extension: (content type, the signature the file's first bytes must carry).
@@ -34,6 +47,7 @@ ALLOWED = {
     ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP),
 }
 ALLOWED_TEXT = "PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX"
+PARTIAL = ".part"  # the suffix of a file being written (``AtomicFileSystemStorage``)
 
 
 @dataclass(frozen=True)
@@ -83,11 +97,50 @@ def path_of(stored_name: str) -> Path:
     return root() / stored_name[:2] / stored_name
 
 
+class AtomicFileSystemStorage(FileSystemStorage):
+    """A directory where a file is whole or absent: Django's own writes it in place, and a write
+    that fails half-way (ENOSPC, at a write or only at the flush) left its first part there, under
+    the name a row would point to. Here it goes to ``.<name>.<random>.part`` in the same directory
+    (so the rename never crosses file systems), is flushed with fsync, then renamed; on any failure
+    the temporary file is removed. Modes are the owner's only (mkstemp's 0600, directories 0700)."""
+
+    def _save(self, name: str, content) -> str:
+        final = self.path(name)
+        directory = os.path.dirname(final)
+        safe_makedirs(directory, self.directory_permissions_mode, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(final)}.", suffix=PARTIAL, dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                for chunk in content.chunks():
+                    file.write(chunk)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, final)
+        except BaseException:
+            try:
+                os.unlink(temporary)
+            except OSError:  # left for check_consistency to name
+                logger.exception("Fichier temporaire de pièce jointe non supprimé")
+            raise
+        return name
+
+
 def storage() -> Storage:
     """The shared bucket if the settings name one, else the local directory (owner-only modes)."""
     if "attachments" in settings.STORAGES:
         return storages["attachments"]
-    return FileSystemStorage(location=root(), file_permissions_mode=0o600, directory_permissions_mode=0o700)
+    return AtomicFileSystemStorage(location=root(), file_permissions_mode=0o600, directory_permissions_mode=0o700)
+
+
+def _write_errors() -> tuple[type[BaseException], ...]:
+    """What a failed write raises: OSError from the directory; from a bucket, boto's errors (imported
+    only then: boto3 is heavy, and loaded by django-storages anyway)."""
+    if "attachments" not in settings.STORAGES:
+        return (OSError,)
+    from boto3.exceptions import Boto3Error
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (OSError, Boto3Error, BotoCoreError, ClientError)
 
 
 def _key(stored_name: str) -> str:
@@ -98,7 +151,14 @@ def store(checked: CheckedFile) -> dict:
     """Write a checked file under a random name; returns the attachment's fields. The caller removes
     what it wrote (``remove``) if its transaction fails: Django has no hook on a rollback."""
     stored_name = secrets.token_hex(32)
-    storage().save(_key(stored_name), ContentFile(checked.content))
+    try:
+        storage().save(_key(stored_name), ContentFile(checked.content))
+    except _write_errors():
+        logger.exception("Pièce jointe non enregistrée : stockage plein ou indisponible")  # for the operator
+        raise ValidationError({"attachments": (
+            f"« {checked.name} » n'a pas pu être enregistré : l'espace de stockage des pièces jointes est plein ou "
+            "indisponible. Rien n'a été enregistré. Réessayez plus tard ; si cela se reproduit, prévenez "
+            "l'administrateur technique.")}) from None
     return {"original_name": checked.name, "content_type": checked.content_type, "size": len(checked.content),
             "sha256": hashlib.sha256(checked.content).hexdigest(), "stored_name": stored_name}
 
@@ -110,6 +170,20 @@ def read(stored_name: str) -> bytes | None:
         return None
     with files.open(_key(stored_name), "rb") as file:
         return file.read()
+
+
+def stored_keys(directory: str = "") -> Iterator[str]:
+    """Every file the storage holds, as its key (``ab/abcd…``), temporary ones included: what
+    ``check_consistency`` compares with the attachments' rows."""
+    files = storage()
+    try:
+        directories, names = files.listdir(directory)
+    except FileNotFoundError:  # no attachment was ever written here
+        return
+    prefix = f"{directory}/" if directory else ""
+    yield from (prefix + name for name in names)
+    for inner in directories:
+        yield from stored_keys(prefix + inner)
 
 
 def remove(stored_names: list[str]) -> None:

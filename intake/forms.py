@@ -1,5 +1,8 @@
 """The spreadsheet import's forms: the upload, size-limited and of the template's two types only,
-and the confirmation, which carries the rows of the dry run signed (nothing stored in between)."""
+and the confirmation, which carries the rows of the dry run signed (nothing stored in between),
+with the dry run's random id, which imports once (``intake.models.ConfirmedPreview``)."""
+
+import secrets
 
 from django import forms
 from django.conf import settings
@@ -39,15 +42,17 @@ class UploadForm(BaseForm):
 
 
 def sign(rows: list[dict], file_name: str, user, cell) -> str:
-    return signing.dumps({"rows": rows, "file": file_name}, salt=_salt(user, cell), compress=True)
+    return signing.dumps({"rows": rows, "file": file_name, "preview": secrets.token_hex(16)}, salt=_salt(user, cell),
+                         compress=True)
 
 
 def unsign(value: str, user, cell) -> dict | None:
-    """The dry run's rows, if this user signed them for this cellule within the hour; None otherwise."""
+    """The dry run's rows and id, if this user signed them for this cellule within the hour; None otherwise."""
     try:
-        return signing.loads(value, salt=_salt(user, cell), max_age=SIGNED_FOR)
+        signed = signing.loads(value, salt=_salt(user, cell), max_age=SIGNED_FOR)
     except signing.BadSignature:
         return None
+    return signed if "preview" in signed else None  # signed before previews had an id: it would import again
 
 
 def _salt(user, cell) -> str:

@@ -1,6 +1,6 @@
 """What the intake of signalements by machine keeps: the sources' service accounts (their tokens as
 digests only), each signalement an account sent (for its status and for replaying a retried call),
-and the counters of the rate limit."""
+the counters of the rate limit, and the spreadsheet previews already imported."""
 
 from django.db import models
 from django.db.models import Q
@@ -110,3 +110,21 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.starts_at:%H:%M} : {self.calls}"
+
+
+class ConfirmedPreview(models.Model):
+    """A spreadsheet's dry run that was imported. The preview travels signed in the confirmation
+    form (nothing is stored before), so a replayed or double-clicked confirmation would import its
+    rows again: its id is unique here, inserted first in the import's transaction, so the second
+    confirmation waits for the first's commit and fails on the constraint (or goes on if the first
+    rolled back)."""
+
+    preview = models.CharField("aperçu", max_length=32, unique=True)
+    imported_at = models.DateTimeField("importé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "aperçu importé"
+        verbose_name_plural = "aperçus importés"
+
+    def __str__(self) -> str:
+        return self.preview

@@ -13,6 +13,7 @@ from cases.rules import CaseRight
 from intake import forms, spreadsheet
 from intake.actions.imports import Report, import_rows
 from organisation import policy
+from organisation.errors import ActionRefused
 
 TEMPLATES = {"csv": ("text/csv; charset=utf-8", spreadsheet.template_csv),
              "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", spreadsheet.template_xlsx)}
@@ -59,9 +60,15 @@ def confirm(request):
     if signed is None:
         messages.error(request, "Cet aperçu a expiré ou n'est pas valable : déposez le fichier à nouveau.")
         return redirect("intake:import")
-    report = import_rows(request.user, cell, signed["rows"], dry_run=False, file_name=signed["file"])
+    try:
+        report = import_rows(request.user, cell, signed["rows"], dry_run=False, file_name=signed["file"],
+                             preview=signed["preview"])
+    except ActionRefused as refusal:  # confirmed already (a second click, a replay)
+        messages.error(request, refusal.message)
+        return redirect("cases:list")
     if report.imported:
-        messages.success(request, f"{len(report.rows)} signalements importés.")
+        count = len(report.rows)
+        messages.success(request, f"{count} signalement importé." if count == 1 else f"{count} signalements importés.")
         return redirect("cases:list")
     # Something changed since the dry run (another intake, the date): nothing was imported.
     return render(request, "intake/report.html", {"form": forms.UploadForm(), "cell": cell, "report": report,

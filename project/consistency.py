@@ -170,6 +170,21 @@ def _attachment_files() -> Iterator[str]:
                 yield f"{label} {pk}"
 
 
+@check("chaque fichier du stockage des pièces jointes est celui d'une pièce jointe (aucun orphelin, aucun "
+       "fichier temporaire laissé par une écriture interrompue)")
+def _stored_files() -> Iterator[str]:
+    """By name, in the directory or the bucket. On a live server a file being written shows for an
+    instant (temporary, or not yet committed): a second run tells."""
+    named = set(NoteAttachment.objects.values_list("stored_name", flat=True))
+    named |= set(MessageAttachment.objects.values_list("stored_name", flat=True))
+    for key in attachments.stored_keys():
+        name = key.rsplit("/", 1)[-1]
+        if name.endswith(attachments.PARTIAL):
+            yield f"fichier temporaire {key}"
+        elif name not in named or key != f"{name[:2]}/{name}":
+            yield f"fichier orphelin {key}"
+
+
 def run(limit: int = 10) -> list[tuple[str, int, list[str]]]:
     """Each check: its label, how many break it, the first ``limit`` of them."""
     results = []

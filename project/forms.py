@@ -5,6 +5,7 @@ The one module of ``project`` that the apps import, as their templates extend it
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.forms.models import fields_for_model
 from dsfr.forms import DsfrBaseForm
 
@@ -67,9 +68,17 @@ ConfirmForm = form_class("ConfirmForm", {})
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, whose empty fields say what is missing in the words of the page."""
+    """Django's login form, whose empty fields say what is missing in the words of the page.
+
+    Django gives the username field the model's ``max_length`` for the browser only, without its
+    validator: a longer one reached ``authenticate()``, and django-axes' record of the failure (a
+    column of 255 characters) answered 500 on PostgreSQL. It is refused first now, before any
+    password is checked; no account has such a name, so no attempt is lost to the lockout."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].error_messages["required"] = "Saisissez votre identifiant."
+        username = self.fields["username"]
+        username.error_messages["required"] = "Saisissez votre identifiant."
+        username.validators.append(MaxLengthValidator(username.max_length, message=(
+            f"Un identifiant compte au plus {username.max_length} caractères.")))
         self.fields["password"].error_messages["required"] = "Saisissez votre mot de passe."

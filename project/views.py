@@ -100,10 +100,21 @@ def _words(count: int, singular: str, plural: str) -> str:
 
 
 class InvitationPasswordView(auth_views.PasswordResetConfirmView):
-    """The link of an invitation e-mail: the person chooses a password, and the trail records it."""
+    """The link of an invitation e-mail: the person chooses a password, and the trail records it.
+
+    Its token dies once the password is set (Django's tokens hash the password), but it is checked
+    when the request starts: two submissions at once (the invited person and whoever else holds the
+    link) both passed and both set a password. The account's row is locked and the token checked
+    again on it, so the second one finds it dead."""
 
     def form_valid(self, form):
         with transaction.atomic():
+            user = type(form.user).objects.select_for_update().get(pk=form.user.pk)
+            token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
+            if not self.token_generator.check_token(user, token):
+                self.validlink = False
+                return self.render_to_response(self.get_context_data(form=form))  # as Django answers a dead link
+            form.user = user
             response = super().form_valid(form)
             audit.record("user.password_set", obj=form.user, actor=form.user, details={"par": "lien d'invitation"})
             sessions.end_sessions(form.user, form.user, keep=self.request.session.session_key,

@@ -2,14 +2,17 @@
 before anything is saved, and the coordinator links the signalement to that case or confirms a new
 person (``cases.matching``)."""
 
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.shortcuts import redirect, render
 
 import audit
 from cases import actions, matching
 from cases.forms import IntakeForm
-from cases.models import Case, State
+from cases.models import Case, CaseSignalement, State
 from cases.rules import CaseRight
 from cases.views.actions import add_errors
 from organisation import policy
@@ -25,8 +28,8 @@ def intake(request):
     if request.method == "POST" and form.is_valid():
         candidates, elsewhere = _candidates(request, cell, form)
         decision = request.POST.get("decision", "")
-        # A decision holds for the identity it was given on: changed names or birth date are checked again.
-        if not (decision and request.POST.get("checked") == form.fingerprint()):
+        # A decision holds for what it was given on: changed names or birth date are checked again.
+        if not (decision and request.POST.get("checked") == _seen(form, candidates, elsewhere)):
             if candidates or elsewhere:
                 audit.record("case.duplicate_check", departement=cell.departement.code,
                              details={"signalements": [c.case.reference for c in candidates], "ailleurs": elsewhere})
@@ -51,7 +54,19 @@ def _candidates(request, cell, form: IntakeForm) -> tuple[list, bool]:
 
 
 def _asked(form: IntakeForm, candidates: list, elsewhere: bool) -> dict:
-    return {"candidates": candidates, "elsewhere": elsewhere, "checked": form.fingerprint(), "closed": State.CLOSED}
+    return {"candidates": candidates, "elsewhere": elsewhere, "checked": _seen(form, candidates, elsewhere),
+            "closed": State.CLOSED}
+
+
+def _seen(form: IntakeForm, candidates: list, elsewhere: bool) -> str:
+    """What a decision is given on: the young person's identity and the cases shown, each with its
+    count of signalements. The same form sent again (the back button, a replayed request) after it
+    opened a case or added a signalement finds one more, and asks again rather than recording the
+    signalement twice."""
+    received = dict(CaseSignalement.objects.filter(case__in=[c.case for c in candidates]).values("case")
+                    .annotate(count=Count("pk")).values_list("case", "count"))
+    shown = [f"{c.case.pk}:{received.get(c.case.pk, 0)}" for c in candidates]
+    return hashlib.sha256("|".join([form.fingerprint(), str(elsewhere), *shown]).encode()).hexdigest()[:16]
 
 
 def _decided(request, cell, form: IntakeForm, decision: str, dismissed: list[str]):

@@ -3,12 +3,13 @@
 The dry run and the import are the same path: every row goes through ``cases.actions.intake`` in
 one transaction, which the dry run (or any row in error) rolls back, so the dry run reports exactly
 what the import would do, with the same rules. Each created case is recorded by the entry point
-(``case.intake``), and the import itself once (``intake.import``)."""
+(``case.intake``), and the import itself once (``intake.import``). A preview imports once
+(``ConfirmedPreview``)."""
 
 import dataclasses
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 import audit
 from cases import matching
@@ -16,7 +17,9 @@ from cases.actions.intake import intake
 from cases.models import Case, Relative
 from cases.rules import CaseRight
 from intake import spreadsheet
+from intake.models import ConfirmedPreview
 from organisation import policy
+from organisation.errors import ActionRefused
 from organisation.models import Cell
 
 
@@ -44,11 +47,15 @@ class Report:
         return sum(bool(row.errors) for row in self.rows)
 
 
-def import_rows(actor, cell: Cell, rows: list[dict], *, dry_run: bool, file_name: str = "") -> Report:
-    """Run every row through the entry point; keep them only if none fails and this is no dry run."""
+def import_rows(actor, cell: Cell, rows: list[dict], *, dry_run: bool, file_name: str = "",
+                preview: str = "") -> Report:
+    """Run every row through the entry point; keep them only if none fails and this is no dry run.
+    ``preview``, the id of the dry run being confirmed, imports once: ``ActionRefused`` the next time."""
     policy.require(actor, CaseRight.INTAKE, cell)
     report = Report(rows=[])
     with transaction.atomic():
+        if preview and not dry_run:
+            _confirm_once(preview)
         references: dict[str, int] = {}
         for line, values in enumerate(rows, start=2):
             report.rows.append(_row(actor, cell, line, values, references))
@@ -59,6 +66,15 @@ def import_rows(actor, cell: Cell, rows: list[dict], *, dry_run: bool, file_name
                          details={"fichier": file_name[:200], "signalements": [row.reference for row in report.rows]})
             report.imported = True
     return report
+
+
+def _confirm_once(preview: str) -> None:
+    try:
+        with transaction.atomic():
+            ConfirmedPreview.objects.create(preview=preview)
+    except IntegrityError:
+        raise ActionRefused("Cet aperçu a déjà été importé : ses signalements sont dans la liste. Pour en importer "
+                            "d'autres, déposez un nouveau fichier.") from None
 
 
 def _row(actor, cell: Cell, line: int, values: dict, references: dict[str, int]) -> Row:

@@ -157,3 +157,16 @@ def test_the_entry_point_refuses_a_member(personas, followed):
     with pytest.raises(AccessDenied):
         actions.add_signalement(personas.member_a, followed, source="cnapr", received_on=datetime.date.today(),
                                 facts="Nouveau fait.")
+
+
+@pytest.mark.parametrize("decision", ["new", "followed"])
+def test_a_decision_sent_again_asks_again_rather_than_recording_twice(coordinator, followed, decision):
+    """The back button, or a replayed request: the case opened, or the signalement added, by the
+    first one is now among what the coordinator must look at (issue 23, point 6)."""
+    page = asked(coordinator.post(URL, form(source_reference="")))
+    sent = form(source_reference="", decision=str(followed.pk) if decision == "followed" else "new",
+                checked=checked(page))
+    assert coordinator.post(URL, sent).status_code == 302
+    again = asked(coordinator.post(URL, sent))
+    assert (Case.objects.count(), CaseSignalement.objects.count()) == ((2, 0) if decision == "new" else (1, 1))
+    assert checked(again) != checked(page)

@@ -78,10 +78,23 @@ def test_the_dry_run_saves_nothing_and_the_import_saves_every_row(coordinator, p
     intakes = Event.objects.filter(action="case.intake")
     assert intakes.count() == 2 and {e.actor for e in intakes} == {personas.coord_a}
     assert Event.objects.get(action="intake.import").details["signalements"] == [c.reference for c in cases]
-    # The same confirmation again: its references are taken now, nothing is imported twice.
-    again = coordinator.post(CONFIRM, {"rows": signed})
-    assert again.status_code == 400 and "cette ligne a-t-elle déjà été importée" in again.content.decode()
-    assert Case.objects.count() == 2
+    # The same confirmation again: refused, nothing is imported twice.
+    again = coordinator.post(CONFIRM, {"rows": signed}, follow=True)
+    assert "Cet aperçu a déjà été importé" in again.content.decode() and Case.objects.count() == 2
+
+
+def test_a_preview_imports_once_even_without_references(coordinator):
+    """Without a reference at the source nothing in the rows tells an import from its replay: the
+    preview's own id does."""
+    page = upload(coordinator, as_csv(row(**{"Référence à l'origine": ""}))).content.decode()
+    signed = page.split('name="rows" value="')[1].split('"')[0]
+    answers = [coordinator.post(CONFIRM, {"rows": signed}, follow=True).content.decode() for _ in range(3)]
+    assert Case.objects.count() == 1 and Event.objects.filter(action="intake.import").count() == 1
+    assert "1 signalement importé." in answers[0]
+    assert all("Cet aperçu a déjà été importé" in answer for answer in answers[1:])
+    # Uploading the file again makes a new preview: the dry run now names the young person already followed.
+    again = upload(coordinator, as_csv(row(**{"Référence à l'origine": ""}))).content.decode()
+    assert f"Ce jeune est peut-être déjà suivi : {Case.objects.get().reference}." in again
 
 
 def test_an_xlsx_with_date_and_number_cells_is_read(coordinator):

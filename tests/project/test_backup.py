@@ -11,7 +11,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
@@ -54,7 +53,8 @@ def restored(tmp_path):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_a_dump_restored_into_a_new_database_holds_every_row_and_its_trail_verifies(restored, tmp_path):
+def test_a_dump_restored_into_a_new_database_holds_every_row_and_its_trail_verifies(restored, tmp_path, settings):
+    settings.ATTACHMENTS_ROOT = tmp_path / "attachments"  # not the session's, which holds other tests' files
     with audit.acting(label="test"):
         National(cases=80, seed=5, reads=(1, 3), batch=40).run()
     case = Case.objects.filter(state=State.IN_CARE).select_related("departement").first()

@@ -3,8 +3,10 @@ technologies with a message that exists; a summary on top links to each field an
 (tests/e2e/test_accessibility.py checks the focus in a browser); the empty login form says what is missing."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
+from audit.models import Event
 from tests.cases.factories import CaseFactory
 from tests.project.html import elements, missing_references
 
@@ -59,6 +61,7 @@ def test_a_valid_page_has_no_error_summary(client, personas):
 @pytest.mark.parametrize("data,errors", [
     ({}, {"username": "Saisissez votre identifiant.", "password": "Saisissez votre mot de passe."}),
     ({"username": "claire"}, {"password": "Saisissez votre mot de passe."}),
+    ({"username": "c" * 256, "password": "x"}, {"username": "Un identifiant compte au plus 150 caractères."}),
 ])
 def test_an_incomplete_login_form_says_what_is_missing(client, db, data, errors):
     response = client.post(reverse("login"), data)
@@ -76,3 +79,12 @@ def test_a_wrong_password_is_told_in_the_summary(client, personas):
     page = client.post(reverse("login"), {"username": "coord_a", "password": "pas-le-bon"}).content.decode()
     assert len(elements(page, data_error_summary="")) == 1 and "mot de passe valides" in page
     assert elements(page, aria_invalid="true") == []
+
+
+def test_an_overlong_username_is_refused_before_any_password_is_checked(client, personas):
+    """It answered 500 on PostgreSQL: django-axes recorded the failure in a column of 255 characters."""
+    for username in ("coord_a" + "x" * 249, "é" * 100_000):
+        response = client.post(reverse("login"), {"username": username, "password": "pas-le-bon"})
+        assert response.status_code == 200 and "Un identifiant compte au plus 150 caractères." in (
+            response.content.decode())
+    assert not AccessAttempt.objects.exists() and not Event.objects.filter(action="auth.login_failed").exists()

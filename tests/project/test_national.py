@@ -25,7 +25,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def national():
+def national(settings, tmp_path):
+    # The session's directory of attachments holds the files of other tests' notes, rolled back with
+    # them: check_consistency would rightly name them.
+    settings.ATTACHMENTS_ROOT = tmp_path
     with audit.acting(label="test"):
         return National(cases=120, seed=3, reads=(1, 2), batch=50).run()
 
