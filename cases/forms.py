@@ -21,7 +21,7 @@ from cases.models import (
 )
 from cases.names import name_key
 from organisation.models import Cell, Departement, Institution, Role
-from project.forms import DATE, BaseForm, form_class, model_fields
+from ui.forms import DATE, BaseForm, model_fields, with_fields
 
 CHOOSE = [("", "— choisir —")]  # a select starts empty: no choice is recorded that nobody made
 
@@ -139,11 +139,15 @@ class ChangeReferentForm(BaseForm):
 
 
 CARE_MEASURE_FIELDS = ["modality", "beneficiary", "institution", "starts_on"]
-ContactForm = form_class("ContactForm", choose(model_fields(
-    FamilyContact, ["on", "channel", "outcome", "not_attempted_reason", "note"])))
 
 
-class CorrectCareMeasureForm(form_class("BaseCareMeasureForm", choose(model_fields(CareMeasure, CARE_MEASURE_FIELDS)))):
+@with_fields(choose(model_fields(FamilyContact, ["on", "channel", "outcome", "not_attempted_reason", "note"])))
+class ContactForm(BaseForm):
+    """A contact with the family, or why none was attempted."""
+
+
+@with_fields(choose(model_fields(CareMeasure, CARE_MEASURE_FIELDS)))
+class CorrectCareMeasureForm(BaseForm):
     """A care measure, run by an institution of the case's département or a national body."""
 
     needs_case = True
@@ -179,17 +183,17 @@ class StartCareForm(CareMeasureForm):
         return {"measure": data if data.get("modality") else None}
 
 
-EndCareMeasureForm = form_class("EndCareMeasureForm", {
-    "ends_on": forms.DateField(label="Fin", widget=DATE),
-    "outcome": forms.ChoiceField(label="Issue", choices=CHOOSE + CareMeasure.Outcome.choices),
-})
-RemoveCareMeasureForm = form_class("RemoveCareMeasureForm", {
-    "reason": forms.CharField(label="Pourquoi cette prise en charge a été saisie par erreur", max_length=500,
-                              widget=forms.Textarea,
-                              help_text="Une prise en charge qui a eu lieu se termine, elle ne se retire pas. "
-                                        "Le retrait et son motif restent dans l'historique."),
-    "confirm": forms.BooleanField(label="Je confirme le retrait de cette prise en charge"),
-})
+class EndCareMeasureForm(BaseForm):
+    ends_on = forms.DateField(label="Fin", widget=DATE)
+    outcome = forms.ChoiceField(label="Issue", choices=CHOOSE + CareMeasure.Outcome.choices)
+
+
+class RemoveCareMeasureForm(BaseForm):
+    reason = forms.CharField(label="Pourquoi cette prise en charge a été saisie par erreur", max_length=500,
+                             widget=forms.Textarea,
+                             help_text="Une prise en charge qui a eu lieu se termine, elle ne se retire pas. "
+                                       "Le retrait et son motif restent dans l'historique.")
+    confirm = forms.BooleanField(label="Je confirme le retrait de cette prise en charge")
 
 
 class CloseForm(BaseForm):
@@ -215,29 +219,43 @@ class CloseForm(BaseForm):
         return {"reason": data["reason"], "note": data["note"], "measures_outcome": data.get("measures_outcome", "")}
 
 
-ReopenForm = form_class("ReopenForm", {
-    "reason": forms.CharField(label="Motif de la réouverture", max_length=500, widget=forms.Textarea),
-})
-TransferForm = form_class("TransferForm", {
-    "destination": forms.ModelChoiceField(
+class ReopenForm(BaseForm):
+    reason = forms.CharField(label="Motif de la réouverture", max_length=500, widget=forms.Textarea)
+
+
+class TransferForm(BaseForm):
+    destination = forms.ModelChoiceField(
         label="Département de destination", empty_label=CHOOSE[0][1],
         queryset=Departement.objects.filter(pk__in=Cell.objects.values("departement")),
         help_text="Les coordonnateurs du département de destination acceptent ou refusent le transfert. "
                   "Accepté, le signalement est clôturé ici ; ses prises en charge en cours se terminent à la "
-                  "date de l'acceptation avec l'issue « Réorientée »."),
-    "note": forms.CharField(label="Motif du transfert", max_length=500, widget=forms.Textarea),
-})
-ReviewForm = form_class("ReviewForm", {
-    "note": forms.CharField(label="Point de situation (factuel)", max_length=1000, widget=forms.Textarea),
-    "propose_closure": forms.BooleanField(label="Proposer la clôture aux coordonnateurs", required=False),
-})
-DeclineClosureForm = form_class("DeclineClosureForm", {
-    "note": forms.CharField(label="Pourquoi le suivi continue", max_length=500, widget=forms.Textarea),
-})
-PersonForm = form_class("PersonForm", choose(model_fields(
+                  "date de l'acceptation avec l'issue « Réorientée ».")
+    note = forms.CharField(label="Motif du transfert", max_length=500, widget=forms.Textarea)
+
+
+class ReviewForm(BaseForm):
+    note = forms.CharField(label="Point de situation (factuel)", max_length=1000, widget=forms.Textarea)
+    propose_closure = forms.BooleanField(label="Proposer la clôture aux coordonnateurs", required=False)
+
+
+class DeclineClosureForm(BaseForm):
+    note = forms.CharField(label="Pourquoi le suivi continue", max_length=500, widget=forms.Textarea)
+
+
+@with_fields(choose(model_fields(
     Person, ["last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"])))
-RelativeForm = form_class("RelativeForm", choose(model_fields(Relative, IntakeForm.RELATIVE_FIELDS)))
-ConsentForm = form_class("ConsentForm", choose(model_fields(Consent, ["party", "status", "on"])))
+class PersonForm(BaseForm):
+    """The young person, on the fields of the intake form (their rectification)."""
+
+
+@with_fields(choose(model_fields(Relative, IntakeForm.RELATIVE_FIELDS)))
+class RelativeForm(BaseForm):
+    """A relative, on the fields of the intake form."""
+
+
+@with_fields(choose(model_fields(Consent, ["party", "status", "on"])))
+class ConsentForm(BaseForm):
+    """A party's consent or refusal, and its date."""
 
 
 class MotiveForm(BaseForm):

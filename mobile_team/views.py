@@ -22,7 +22,6 @@ import audit
 from cases import attachments as files
 from cases.models import Case
 from cases.rules import CaseRight
-from cases.views.actions import submit
 from cases.views.reading import ask_motive, motive_for
 from mobile_team import actions, forms
 from mobile_team.models import MessageAttachment, MobileTeamRequest
@@ -30,7 +29,7 @@ from mobile_team.rules import RequestRight, is_team
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Role
-from project.forms import ConfirmForm
+from ui.forms import ConfirmForm, submit
 from workflows import tasks
 from workflows.models import OPEN_STATUSES, TEAM_TASKS, CaseTask, TaskType
 

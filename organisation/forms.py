@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from organisation.models import AccountRecovery, Departement, Institution, Mandate, Membership, Role
-from project.forms import DATE, BaseForm
+from ui.forms import DATE, BaseForm
 
 
 class MemberFields(BaseForm):

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     # The product's apps, from the leaf up (docs/architecture.md): each imports only those listed before it.
+    "ui",  # the base form, its templates and script
     "outbox",
     "audit",
     "organisation",

@@ -9,13 +9,14 @@ from django.views.decorators.http import require_GET
 
 import audit
 from cases.models import Case, Person, Relative
-from cases.views.actions import fields_of, submit
+from cases.views.actions import fields_of
 from organisation import policy
 from organisation.errors import ActionRefused
 from retention import access, actions
 from retention.forms import rectify_form
 from retention.models import Erasure
 from retention.rules import RetentionRight
+from ui.forms import submit
 
 QUERYSET = Case.objects.select_related("departement", "person")
 

@@ -11,8 +11,8 @@ from cases import actions
 from cases.forms import TransferDecisionForm
 from cases.models import CaseTransfer
 from cases.rules import CaseRight
-from cases.views.actions import submit
 from organisation import policy
+from ui.forms import submit
 
 QUERYSET = CaseTransfer.objects.select_related("case__departement", "case__person", "destination", "requested_by")
 
