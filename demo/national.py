@@ -1,4 +1,4 @@
-"""A national data set for the benchmarks (issue 12): a cellule in every département and cases in
+"""A national data set for the benchmarks: a cellule in every département and cases in
 every state of the lifecycle, with their tasks, history and audit trail, as the entry points leave
 them. ``manage.py seed_national --cases N``; ``manage.py check_consistency`` proves the invariants.
 

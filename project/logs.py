@@ -1,4 +1,4 @@
-"""Structured logs (issue 17, item 4): one JSON line per record, one line per request with its id.
+"""Structured logs: one JSON line per record, one line per request with its id.
 
 Every record carries the request id and the user id of the request being served. The request's line
 gives its method, path (never its query string: a search by name lives there), status and duration.

@@ -1,6 +1,6 @@
 """The case (signalement) and its state machine.
 
-The transitions below are the lifecycle table of BRIEF §3, in one place. They only move the
+The transitions below are the case's lifecycle, in one place (drawn in docs/case-lifecycle.md). They only move the
 state: who may do each is the access policy's (``cases.rules``), asked by the entry points of
 ``cases.actions``, which also check the preconditions, write the records that go with a
 transition, keep the tasks in step and record the audit event.
@@ -197,7 +197,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
             origin = origin.transferred_from
         return chain
 
-    # --- the lifecycle (BRIEF §3) -------------------------------------------------------------
+    # --- the lifecycle -------------------------------------------------------------------------
 
     @transition(field=state, source=State.RECEIVED, target=State.FAMILY_CONTACTED)
     def contact_family(self) -> None:

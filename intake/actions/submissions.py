@@ -9,8 +9,7 @@ The same young person already followed in the département (a certain match of `
 same names once normalised, same birth date) gets the signalement recorded on their case
 (``add_signalement``), whose référent is told. The source is answered what it sent and its own
 signalement's state (``SignalementState``), the same whether the young person was followed or not:
-whether a named minor is followed, by whom, under which reference, is not a source's to learn
-(issue 23).
+whether a named minor is followed, by whom, under which reference, is not a source's to learn.
 
 A retried call makes no second case: the first answer is kept (``Submission``) and given again,
 found by the ``Idempotency-Key`` header or by the source's reference. The submission's row is

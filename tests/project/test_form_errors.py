@@ -1,4 +1,4 @@
-"""A form with errors (issue 13, items 8 and 13): each field in error, and only it, says so to assistive
+"""A form with errors: each field in error, and only it, says so to assistive
 technologies with a message that exists; a summary on top links to each field and takes the focus
 (tests/e2e/test_accessibility.py checks the focus in a browser); the empty login form says what is missing."""
 
