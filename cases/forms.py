@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -31,8 +32,10 @@ def choose(fields: dict) -> dict:
     for field in fields.values():
         if isinstance(field, forms.ModelChoiceField):
             field.empty_label = CHOOSE[0][1]
-        elif isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
-            field.choices = CHOOSE + list(field.choices)[1:]
+        elif isinstance(field, forms.TypedChoiceField):
+            choices = cast(list, field.choices)  # a list once the field is made
+            if choices and choices[0][0] == "":
+                field.choices = CHOOSE + choices[1:]
     return fields
 
 
@@ -103,12 +106,13 @@ def offer_referents(field: forms.ModelChoiceField, case: Case, but: int | None =
     """The members and coordinators of the case's cellule (all but the user ``but``), by name."""
     field.queryset = (case.departement.cell.memberships.active().filter(role__in=Role.cell_roles())
                       .exclude(user_id=but).select_related("user").order_by("user__last_name"))
-    field.label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"
+    field.label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"  # type: ignore[method-assign,assignment]
 
 
 class AssignForm(BaseForm):
     needs_case = True  # the referent is chosen among the members of the case's cellule
-    referent = forms.ModelChoiceField(queryset=None, label="Référent", empty_label="— choisir —")
+    referent: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Référent",
+                                                              empty_label="— choisir —")
     no_contact_reason = choose(model_fields(Case, ["no_contact_reason"]))["no_contact_reason"]
 
     def __init__(self, *args, case: Case, **kwargs):
@@ -126,7 +130,8 @@ class ChangeReferentForm(BaseForm):
     """A coordinator gives the case to another member of the cellule; its referent's tasks follow."""
 
     needs_case = True
-    referent = forms.ModelChoiceField(queryset=None, label="Nouveau référent", empty_label="— choisir —")
+    referent: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Nouveau référent",
+                                                              empty_label="— choisir —")
     reason = forms.CharField(label="Motif du changement", max_length=500, widget=forms.Textarea,
                              help_text="Les tâches en cours du référent actuel sur ce signalement passent au nouveau.")
 
@@ -300,7 +305,7 @@ class NoteForm(BaseForm):
     """A note on the case, its visibility, the members named on it and its attachments."""
 
     needs_case = True
-    named = forms.ModelMultipleChoiceField(
+    named: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Membres désignés",
         help_text="Pour une note « membres désignés » : ils la voient là où ils peuvent ouvrir le signalement.")
     attachments = FilesField(required=False, label="Pièces jointes",
@@ -308,7 +313,7 @@ class NoteForm(BaseForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {**choose(model_fields(CaseNote, ["text", "visibility"])), **self.fields}
+        self.fields = {**choose(model_fields(CaseNote, ["text", "visibility"])), **self.fields}  # type: ignore[has-type]
         self.fields["named"].queryset = (
             get_user_model().objects.filter(memberships__in=case.departement.cell.memberships.active()
                                             .filter(role__in=Role.cell_roles())).distinct().order_by("last_name"))

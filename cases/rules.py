@@ -68,7 +68,7 @@ def is_referent(user, case: Case) -> bool:
 def partner_institutions(user, case: Case) -> set[int]:
     """The institutions the user represents as a member of the cellule of the case's département."""
     return {m.institution_id for m in scope(user).memberships
-            if m.role == Role.MEMBER and m.cell.departement_id == case.departement_id}
+            if m.role == Role.MEMBER and m.cell is not None and m.cell.departement_id == case.departement_id}
 
 
 def is_partner(user, case: Case) -> bool:

@@ -1,6 +1,7 @@
 """The cellule's life: meetings, family interview requests, support groups (coordinators)."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
 from workflows import tasks
+from workflows.models import TaskType
 
 # How far from now a meeting may be: scheduled up to a year ahead, recorded up to two months after.
 SCHEDULED_AHEAD, RECORDED_AFTER = datetime.timedelta(days=366), datetime.timedelta(days=62)
@@ -23,7 +25,7 @@ def _record(action: str, actor, obj, cell: Cell, **details) -> None:
     audit.record(action, obj=obj, actor=actor, departement=cell.departement.code, details=details)
 
 
-def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: list[Case] = ()) -> Meeting:
+def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: Sequence[Case] = ()) -> Meeting:
     """A meeting of the cellule, with the open cases on its agenda."""
     policy.require(actor, CelluleRight.MANAGE_MEETINGS, cell)
     if any(case.departement_id != cell.departement_id for case in cases):
@@ -37,7 +39,8 @@ def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: li
         for case in cases:
             meeting.items.create(case=case)
             # The case's follow-up review is due before the meeting that will discuss it.
-            case.tasks.open().of_type("review").filter(due_on__gt=held_at.date()).update(due_on=held_at.date())
+            reviews = case.tasks.open().of_type("review")  # type: ignore[attr-defined]  # CaseTask's queryset
+            reviews.filter(due_on__gt=held_at.date()).update(due_on=held_at.date())
         _record("meeting.schedule", actor, meeting, cell, date=held_at.isoformat(),
                 ordre_du_jour=[case.reference for case in cases])
     return meeting
@@ -118,7 +121,7 @@ def update_interview_request(actor, case: Case, request: InterviewRequest, *, st
         request.full_clean()
         _check_dates(request)
         request.save()
-        done = None if status == InterviewRequest.Status.REQUESTED else "answer_interview"
+        done = None if status == InterviewRequest.Status.REQUESTED else TaskType.ANSWER_INTERVIEW
         tasks.sync(case, actor, done=done)
         _record("interview_request.update", actor, request, case.departement.cell, signalement=case.reference,
                 état=status)

@@ -50,5 +50,6 @@ def events_visible_to(user) -> QuerySet[Event]:
 
 def inspection_reads_visible_to(user) -> QuerySet[Event]:
     """What the inspection consulted in the départements the user coordinates."""
-    codes = [m.cell.departement.code for m in scope(user).memberships if m.role == Role.COORDINATOR]
+    codes = [m.cell.departement.code for m in scope(user).memberships
+             if m.role == Role.COORDINATOR and m.cell is not None]
     return Event.objects.filter(actor_role=Role.INSPECTOR, departement__in=codes)

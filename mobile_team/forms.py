@@ -14,7 +14,7 @@ class _RequestFields(BaseForm):
         label="Situation, résumée pour l'équipe (factuelle)", max_length=1000, widget=forms.Textarea,
         help_text="L'équipe reçoit le prénom, l'âge, la commune et ce résumé, rien d'autre du dossier : "
                   "ni nom de famille, ni proches, ni autre mesure.")
-    contact = forms.ModelChoiceField(
+    contact: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, required=False, label="Contact de l'équipe à la préfecture", empty_label="— moi-même —")
     family_agrees = forms.BooleanField(required=False, label="La famille accepte d'être contactée par l'équipe mobile")
     family_contact = forms.CharField(

@@ -117,7 +117,9 @@ def request_detail(request, pk: int):
         "req": req, "reports": req.reports.select_related("by"), "actions": _available(request.user, req),
         "thread": req.messages.select_related("author", "read_by").prefetch_related("attachments"),
         "message_form": forms.MessageForm(),
-        "can_claim": req.task_type == TaskType.HANDLE_REQUEST and req.task_owner is None,
+        # the team task's type and holder, annotated by _with_team_task
+        "can_claim": getattr(req, "task_type", None) == TaskType.HANDLE_REQUEST
+        and getattr(req, "task_owner", None) is None,
         "today": timezone.localdate()})
 
 
@@ -161,13 +163,13 @@ def message_attachment(request, pk: int, attachment: int):
     file = get_object_or_404(MessageAttachment, pk=attachment, message__request=req)
     return files.response(file, lambda: audit.record(
         "mobile_request.attachment_read", obj=req, departement=req.departement,
-        details={"demande": req.pk, "pièce": file.pk, **motive}))
+        details={"demande": req.pk, "pièce": file.pk, **(motive or {})}))
 
 
 @require_POST
 def claim(request, pk: int):
     req = _get(request, pk)
-    task = CaseTask.objects.filter(pk=req.task_id, flow_task_name=TaskType.HANDLE_REQUEST).first()
+    task = CaseTask.objects.filter(pk=getattr(req, "task_id", None), flow_task_name=TaskType.HANDLE_REQUEST).first()
     if task is None:
         messages.error(request, "Cette demande n'attend plus d'être prise.")
         return redirect("mobile_team:request", pk=req.pk)

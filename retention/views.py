@@ -56,7 +56,7 @@ def export(request, pk: int, kind: str, person: int):
         return redirect("retention:persons", pk=case.pk)
     response = HttpResponse(content, content_type="application/zip")
     name = f"{case.reference}-{kind}-{person}.zip"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     return response
 
 

@@ -3,6 +3,7 @@ helpers that build a form from a model's own fields (labels, choices, lengths), 
 hands a form's data to an entry point (``submit``)."""
 
 from collections.abc import Callable
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -91,7 +92,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        username = self.fields["username"]
+        username = cast(forms.CharField, self.fields["username"])
         username.error_messages["required"] = "Saisissez votre identifiant."
         username.validators.append(MaxLengthValidator(username.max_length, message=(
             f"Un identifiant compte au plus {username.max_length} caractères.")))

@@ -39,7 +39,7 @@ def _agenda(user, meeting: Meeting) -> list:
     readable = set(Case.objects.visible_to(user).filter(pk__in={item.case_id for item in items})
                    .values_list("pk", flat=True))
     for item in items:
-        item.readable = item.case_id in readable
+        item.readable = item.case_id in readable  # type: ignore[attr-defined]  # for the template
     return items
 
 
@@ -57,7 +57,7 @@ def _attendances(cell: Cell, meeting: Meeting) -> list:
     members = cell.memberships.active(meeting.held_at.date()).select_related("user", "institution")
     presence = dict(meeting.attendances.values_list("membership_id", "presence"))
     labels = dict(Attendance.Presence.choices)
-    return [(m, labels.get(presence.get(m.pk), "présence non renseignée").lower()) for m in members]
+    return [(m, labels.get(presence.get(m.pk) or "", "présence non renseignée").lower()) for m in members]
 
 
 def meeting_list(request):
