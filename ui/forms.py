@@ -3,7 +3,7 @@ helpers that build a form from a model's own fields (labels, choices, lengths), 
 hands a form's data to an entry point (``submit``)."""
 
 from collections.abc import Callable
-from typing import cast
+from typing import TypeVar, cast
 
 from django import forms
 from django.contrib import messages
@@ -14,6 +14,8 @@ from django.forms.models import fields_for_model
 from dsfr.forms import DsfrBaseForm
 
 from ui.errors import Refusal
+
+F = TypeVar("F", bound=type[forms.Form])
 
 
 class BaseForm(DsfrBaseForm):
@@ -66,12 +68,12 @@ def model_fields(model, names: list[str], **overrides) -> dict:
     return fields
 
 
-def with_fields(fields: dict[str, forms.Field]):
+def with_fields(fields: dict[str, forms.Field]) -> Callable[[F], F]:
     """Declare ``fields`` (a model's, from ``model_fields``) on the form class it decorates, as if they
-    were written first in its body: the fields the class declares follow them, and one of the same
-    name takes its place."""
+    were written first in its body: the fields the class declares or inherits follow them, and one of
+    the same name takes its place."""
 
-    def declare(form: type[forms.Form]) -> type[forms.Form]:
+    def declare(form: F) -> F:
         form.base_fields = form.declared_fields = {**fields, **form.declared_fields}
         return form
 
