@@ -24,9 +24,9 @@ the case opened there; the sending one keeps a tombstone (``VIEW_TOMBSTONE``); i
 import enum
 
 from cases.models import Case, CaseNote, CaseTransfer, ClosureReason, Visibility
+from cases.task_kinds import CONTACT_FAMILY
 from organisation.models import Cell, Role
 from organisation.policy import rule, scope
-from workflows.models import TaskType
 from workflows.rules import holds_task
 
 
@@ -119,7 +119,7 @@ def _on_case(user, right: str, case) -> bool:
                     or (case.departement_id in s.cell_departement_ids and held_task(user, case)))
         case CaseRight.CONTACT_FAMILY:  # at any open state by the referent too (issue 14, item 4)
             return (coordinates(user, case) or is_referent(user, case)
-                    or holds_task(user, case, TaskType.CONTACT_FAMILY))
+                    or holds_task(user, case, CONTACT_FAMILY))
         case CaseRight.START_CARE | CaseRight.REVIEW:
             return is_referent(user, case)
     return coordinates(user, case) or is_referent(user, case)  # EDIT_CASE, MANAGE_CARE

@@ -10,9 +10,9 @@ import enum
 from cases.models import Case
 from cases.rules import coordinates
 from mobile_team.models import MobileTeamRequest
+from mobile_team.task_kinds import HANDLE_REQUEST
 from organisation.models import Role
 from organisation.policy import rule, scope
-from workflows.models import TaskType
 from workflows.rules import holds_task
 
 
@@ -43,7 +43,7 @@ def _on_request(user, right: str, request) -> bool:
         case RequestRight.VIEW_MOBILE_REQUEST:
             return True
         case RequestRight.HANDLE_MOBILE_REQUEST:
-            return holds_task(user, request.case, TaskType.HANDLE_REQUEST)
+            return holds_task(user, request.case, HANDLE_REQUEST)
     return request.handled_by_id == user.pk  # WORK_MOBILE_REQUEST
 
 

@@ -27,12 +27,13 @@ from cases.views.reading import ask_motive, motive_for
 from mobile_team import actions, forms
 from mobile_team.models import MessageAttachment, MobileTeamRequest
 from mobile_team.rules import RequestRight, is_team
+from mobile_team.task_kinds import HANDLE_REQUEST
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Role
 from project.forms import ConfirmForm
-from workflows import tasks
-from workflows.models import OPEN_STATUSES, TEAM_TASKS, CaseTask, TaskType
+from workflows import kinds, tasks
+from workflows.models import OPEN_STATUSES, CaseTask
 
 Status = MobileTeamRequest.Status
 TABS = {"a-prendre": "À prendre", "mes-demandes": "Mes demandes", "toutes": "Toutes"}
@@ -45,7 +46,8 @@ def _team_only(request, *, also: frozenset = frozenset()) -> None:
 
 def _with_team_task(requests):
     """Each request with its open team task (id, holder, due date), in the same query."""
-    task = CaseTask.objects.filter(case=OuterRef("case"), status__in=OPEN_STATUSES, flow_task_name__in=TEAM_TASKS)
+    task = CaseTask.objects.filter(case=OuterRef("case"), status__in=OPEN_STATUSES,
+                                   flow_task_name__in=kinds.in_portal())
     return requests.annotate(
         task_id=Subquery(task.values("pk")[:1]), task_owner=Subquery(task.values("owner")[:1]),
         task_due=Subquery(task.values("due_on")[:1]), task_type=Subquery(task.values("flow_task_name")[:1]),
@@ -118,7 +120,7 @@ def request_detail(request, pk: int):
         "req": req, "reports": req.reports.select_related("by"), "actions": _available(request.user, req),
         "thread": req.messages.select_related("author", "read_by").prefetch_related("attachments"),
         "message_form": forms.MessageForm(),
-        "can_claim": req.task_type == TaskType.HANDLE_REQUEST and req.task_owner is None,
+        "can_claim": req.task_type == HANDLE_REQUEST and req.task_owner is None,
         "today": timezone.localdate()})
 
 
@@ -168,7 +170,7 @@ def message_attachment(request, pk: int, attachment: int):
 @require_POST
 def claim(request, pk: int):
     req = _get(request, pk)
-    task = CaseTask.objects.filter(pk=req.task_id, flow_task_name=TaskType.HANDLE_REQUEST).first()
+    task = CaseTask.objects.filter(pk=req.task_id, flow_task_name=HANDLE_REQUEST).first()
     if task is None:
         messages.error(request, "Cette demande n'attend plus d'être prise.")
         return redirect("mobile_team:request", pk=req.pk)

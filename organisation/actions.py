@@ -49,7 +49,7 @@ def save_membership(actor, membership: Membership) -> Membership:
 
 def save_reference(actor, instance: models.Model, before: dict | None = None) -> models.Model:
     """Create or change reference data (accounts, cellules, institutions): admin only. No account is
-    ever saved as superuser (``organisation.signals``): rights come from roles.
+    ever saved as superuser (``organisation.receivers``): rights come from roles.
 
     ``before`` is the snapshot taken before a form changed the instance in place.
     """

@@ -253,6 +253,8 @@ REPORT_RECIPIENTS = env_list(ENV, "REPORT_RECIPIENTS", MINISTRY_ADDRESSES if DEM
 REPORT_REMINDER_DAY = env_int(ENV, "REPORT_REMINDER_DAY", 5)
 
 # Days given to do each task once it is opened (BRIEF §3).
+# The subject of the workflows' processes and tasks (workflows knows no concern: it is told here).
+WORKFLOWS_SUBJECT_MODEL = "cases.Case"
 TASK_DUE_DAYS = {"contact_family": 7, "name_referent": 7, "set_up_care": 15, "review": 30, "decide_closure": 7,
                  "read_team_answer": 3, "answer_interview": 8, "accept_transfer": 7}
 # The mobile team's service level: acceptance in working days (French public holidays excluded),

@@ -16,6 +16,7 @@ from mobile_team.models import MobileTeamRequest
 from organisation import policy, sessions
 from organisation.models import Departement, Role
 from organisation.rules import cells_visible_to, memberships_visible_to
+from workflows import kinds
 from workflows.rules import tasks_visible_to
 
 HOME_TEMPLATES = {
@@ -62,10 +63,10 @@ def _work_counts(user) -> dict[str, str]:
     """What waits for a member or a coordinator, in words, for the home page's cards."""
     from viewflow.workflow.status import STATUS
 
-    from workflows.models import TEAM_TASKS, CaseTask
+    from workflows.models import CaseTask
 
     today = timezone.localdate()
-    tasks = tasks_visible_to(user).exclude(flow_task_name__in=TEAM_TASKS).open()
+    tasks = tasks_visible_to(user).exclude(flow_task_name__in=kinds.in_portal()).open()
     mine = tasks.filter(listed_owner=user)
     queue = tasks.filter(listed_owner__isnull=True, listed_status=STATUS.NEW).count()
     late = mine.filter(due_on__lt=today).count()
@@ -77,7 +78,7 @@ def _work_counts(user) -> dict[str, str]:
     coordinated = policy.scope(user).coordinated_departement_ids
     if coordinated:  # escalations go up to the coordinators (workflows.escalation), whoever holds the task
         escalated = (CaseTask.objects.open().filter(departement_id__in=coordinated, escalated_on__isnull=False)
-                     .exclude(flow_task_name__in=TEAM_TASKS).count())
+                     .exclude(flow_task_name__in=kinds.in_portal()).count())
         counts["escalated"] = (f"{_words(escalated, 'tâche signalée', 'tâches signalées')} aux coordonnateurs pour "
                                "retard prolongé ; la charge par référent, les tâches par ancienneté, l'équipe mobile.")
     return counts

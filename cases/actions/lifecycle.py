@@ -27,10 +27,10 @@ from cases.event_texts import keep
 from cases.models import Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, State
 from cases.rules import CaseRight
 from cases.signals import case_closing, case_reopening
+from cases.task_kinds import CONTACT_FAMILY, DECIDE_CLOSURE, NAME_REFERENT, REVIEW, SET_UP_CARE
 from organisation import policy
 from organisation.errors import ActionRefused
 from workflows import tasks
-from workflows.models import TaskType
 
 
 def record_family_contact(actor, case: Case, *, on: datetime.date, channel: str, outcome: str,
@@ -50,7 +50,7 @@ def record_family_contact(actor, case: Case, *, on: datetime.date, channel: str,
         if outcome == FamilyContact.Outcome.REACHED and case.state == State.RECEIVED:
             case.contact_family()
             case.save()
-            tasks.sync(case, actor, done=TaskType.CONTACT_FAMILY)
+            tasks.sync(case, actor, done=CONTACT_FAMILY)
             record_transition("contact_family", actor, case, before, moyen=channel)
         else:
             record("case.family_contact", actor, case, résultat=outcome, moyen=channel)
@@ -74,7 +74,7 @@ def assign(actor, case: Case, *, referent, no_contact_reason: str = "") -> Case:
         case.referent = referent
         case.no_contact_reason = no_contact_reason if before == State.RECEIVED else ""
         case.save()
-        tasks.sync(case, actor, done=TaskType.NAME_REFERENT)
+        tasks.sync(case, actor, done=NAME_REFERENT)
         record_transition("assign", actor, case, before,
                           référent={"avant": person(previous), "après": person(referent)},
                           motif=case.no_contact_reason)
@@ -94,7 +94,7 @@ def start_care(actor, case: Case, *, measure: dict | None = None) -> Case:
         before = case.state
         case.start_care()
         case.save()
-        tasks.sync(case, actor, done=TaskType.SET_UP_CARE)
+        tasks.sync(case, actor, done=SET_UP_CARE)
         record_transition("start_care", actor, case, before)
     return case
 
@@ -111,7 +111,7 @@ def complete_review(actor, case: Case, *, note: str, propose_closure: bool = Fal
         review.save()
         case.closure_proposed = case.closure_proposed or propose_closure
         case.save()
-        tasks.sync(case, actor, done=TaskType.REVIEW)
+        tasks.sync(case, actor, done=REVIEW)
         record("case.review", actor, case, clôture_proposée=propose_closure)
     return review
 
@@ -126,7 +126,7 @@ def decline_closure(actor, case: Case, *, note: str) -> Case:
             raise ActionRefused("Aucune proposition de clôture n'est en attente pour ce signalement.")
         case.closure_proposed = False
         case.save()
-        tasks.sync(case, actor, done=TaskType.DECIDE_CLOSURE)
+        tasks.sync(case, actor, done=DECIDE_CLOSURE)
         record("case.closure_declined", actor, case, note=keep(case, note))
     return case
 
@@ -147,7 +147,7 @@ def close(actor, case: Case, *, reason: str, note: str, measures_outcome: str = 
         case.closure_reason, case.closure_note, case.closed_on = reason, note, today
         case.closure_proposed = False
         case.save()
-        tasks.sync(case, actor, done=TaskType.DECIDE_CLOSURE)
+        tasks.sync(case, actor, done=DECIDE_CLOSURE)
         record_transition("close", actor, case, before, motif=reason)  # the note stays on the case
     return case
 

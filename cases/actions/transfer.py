@@ -20,11 +20,11 @@ from cases.models import CareMeasure, Case, CaseTransfer, ClosureReason
 from cases.notifications import notify_transfer_decided, notify_transfer_requested, notify_transfer_withdrawn
 from cases.rules import CaseRight
 from cases.signals import case_closing
+from cases.task_kinds import ACCEPT_TRANSFER
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell, Departement
 from workflows import tasks
-from workflows.models import TaskType
 
 
 def transfer(actor, case: Case, *, destination: Departement, note: str) -> CaseTransfer:
@@ -62,7 +62,7 @@ def accept_transfer(actor, request: CaseTransfer) -> Case:
         case.save()
         request.status, request.new_case = CaseTransfer.Status.ACCEPTED, _open_copy(case, request.destination)
         request.save()
-        tasks.sync(case, actor, done=TaskType.ACCEPT_TRANSFER)
+        tasks.sync(case, actor, done=ACCEPT_TRANSFER)
         record_transition("transfer", actor, case, before, destination=request.destination.code,
                           nouveau=request.new_case.reference)
         record("case.intake", actor, request.new_case, origine=case.source, transféré_depuis=case.reference)
@@ -77,7 +77,7 @@ def refuse_transfer(actor, request: CaseTransfer, *, reason: str) -> CaseTransfe
         case, request = _decide(actor, request)
         request.status, request.refusal_reason = CaseTransfer.Status.REFUSED, reason
         request.save()
-        tasks.sync(case, actor, done=TaskType.ACCEPT_TRANSFER)
+        tasks.sync(case, actor, done=ACCEPT_TRANSFER)
         _record_both(("case.transfer_refused", "case.transfer_refuse"), actor, request)
         notify_transfer_decided(request)
     return request

@@ -23,6 +23,7 @@ from organisation import actions as organisation
 from organisation.models import AccountRecovery, Membership, Role, SecondFactor
 from organisation.policy import AccessDenied
 from organisation.second_factor import enrol, new_secret
+from project import consistency
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import InstitutionFactory
 
@@ -238,3 +239,13 @@ def test_the_administrator_alone_reaches_no_case_by_any_chain_of_accounts(
     # Whatever it tried, neither the administrator nor its puppet opens the case.
     for user in (personas.admin, puppet):
         assert signed_in(user).get(reverse("cases:detail", args=[case.pk])).status_code == 404
+
+
+def test_check_consistency_names_an_account_that_held_both_before_the_rule(personas):
+    """An instance upgraded from a version without the rule may hold such an account: the operator is
+    told which (docs/releases.md)."""
+    Membership.objects.create(user=personas.admin, cell=personas.cell_a, institution=InstitutionFactory(),
+                              function="Ancien membre", role=Role.MEMBER, starts_on=datetime.date(2025, 1, 1))
+    found = {label: examples for label, count, examples in consistency.run() if count}
+    assert found["aucun compte n'a à la fois un rôle d'administration ou national et un rôle qui ouvre les "
+                 "signalements"] == ["admin"]
