@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import audit
-from cases.actions.base import check_open, lock
+from cases.actions.base import Check, lock, runs
 from cases.models import Case
 from cellule.models import Attendance, InterviewRequest, Meeting, SupportGroup, SupportGroupSession
 from cellule.rules import CelluleRight
@@ -87,12 +87,17 @@ def close_meeting(actor, meeting: Meeting, *, minutes: str) -> Meeting:
     return meeting
 
 
+RECORD_INTERVIEW = Check("Enregistrer une demande d'entretien de la famille", CelluleRight.MANAGE_INTERVIEWS)
+UPDATE_INTERVIEW = Check("Programmer ou clore une demande d'entretien", CelluleRight.MANAGE_INTERVIEWS)
+
+
+@runs(RECORD_INTERVIEW)
 def record_interview_request(actor, case: Case, **fields) -> InterviewRequest:
     """A family asks to meet the préfet, the directeur de cabinet or the référent; the coordinators
     get a task to answer it."""
     with transaction.atomic():
         case = lock(case)
-        check_open(actor, CelluleRight.MANAGE_INTERVIEWS, case)
+        RECORD_INTERVIEW.require(actor, case)
         request = InterviewRequest(case=case, **fields)
         request.full_clean()
         _check_dates(request)
@@ -102,13 +107,14 @@ def record_interview_request(actor, case: Case, **fields) -> InterviewRequest:
     return request
 
 
+@runs(UPDATE_INTERVIEW)
 def update_interview_request(actor, case: Case, request: InterviewRequest, *, status: str,
                              scheduled_at: datetime.datetime | None = None, held_on: datetime.date | None = None,
                              outcome: str = "") -> InterviewRequest:
     """The interview is scheduled, then held, with what came of it."""
     with transaction.atomic():
         case = lock(case)
-        check_open(actor, CelluleRight.MANAGE_INTERVIEWS, case)
+        UPDATE_INTERVIEW.require(actor, case)
         request = InterviewRequest.objects.select_for_update().get(pk=request.pk, case=case)
         if status == InterviewRequest.Status.SCHEDULED and not scheduled_at:
             raise ValidationError({"scheduled_at": "Indiquez quand l'entretien aura lieu."})

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 import audit
 from cases import attachments as files
-from cases.actions.base import check_transition, lock, record, record_transition, require_text, validate
+from cases.actions.base import Check, lock, record, record_transition, require_text, runs, validate
 from cases.models import Case
 from mobile_team.models import InterventionReport, MessageAttachment, MobileTeamRequest, RequestMessage
 from mobile_team.notifications import (
@@ -32,6 +32,15 @@ Status = MobileTeamRequest.Status
 Outcome = MobileTeamRequest.Outcome
 
 
+CALL = Check("Solliciter l'équipe mobile", RequestRight.REQUEST_MOBILE_TEAM, transition="request_mobile_team")
+ACKNOWLEDGE = Check("J'ai pris connaissance de la réponse de l'équipe mobile", RequestRight.MANAGE_MOBILE_REQUEST,
+                    closed=True, when=lambda case: "" if case.mobile_team_requests.filter(
+                        answer_unread=True).exists() else "aucune réponse de l'équipe mobile n'attend d'être lue")
+WITHDRAW = Check("Retirer la demande à l'équipe mobile", RequestRight.MANAGE_MOBILE_REQUEST,
+                 transition="mobile_team_done")
+
+
+@runs(CALL)
 def request_mobile_team(actor, case: Case, *, motive: str, expected: str, urgency: str, summary: str,
                         preferred_dates: str = "", preferred_place: str = "", contact=None,
                         family_agrees: bool = False, family_contact: str = "") -> MobileTeamRequest:
@@ -40,7 +49,7 @@ def request_mobile_team(actor, case: Case, *, motive: str, expected: str, urgenc
     family is passed on only if the family agreed."""
     with transaction.atomic():
         case = lock(case)
-        check_transition(actor, case, "request_mobile_team")
+        CALL.require(actor, case)
         contact = contact or actor
         if not case.departement.cell.memberships.active().filter(user=contact, user__is_active=True).exists():
             raise ValidationError({"contact": "Le contact doit être une personne de la cellule du signalement."})
@@ -176,12 +185,13 @@ def complete(actor, request: MobileTeamRequest) -> MobileTeamRequest:
     return request
 
 
+@runs(WITHDRAW)
 def withdraw(actor, case: Case, *, reason: str) -> MobileTeamRequest:
     """The coordinators withdraw the case's open request."""
     reason = require_text(reason, "reason", "Indiquez pourquoi la demande est retirée.")
     with transaction.atomic():
         case = lock(case)
-        check_transition(actor, case, "mobile_team_done", RequestRight.MANAGE_MOBILE_REQUEST)
+        WITHDRAW.require(actor, case)
         request = case.mobile_team_requests.select_for_update().filter(status__in=MobileTeamRequest.OPEN).last()
         if request is None:
             raise ActionRefused("Aucune demande à l'équipe mobile n'est en cours pour ce signalement.")
@@ -228,14 +238,13 @@ def _announce_withdrawal(actor, request: MobileTeamRequest, reason: str) -> None
     notify_team_of_withdrawal(request)
 
 
+@runs(ACKNOWLEDGE)
 def acknowledge(actor, case: Case) -> Case:
     """The coordinators have read the team's answer: their task is done."""
     with transaction.atomic():
         case = lock(case)
-        policy.require(actor, RequestRight.MANAGE_MOBILE_REQUEST, case)
+        ACKNOWLEDGE.require(actor, case)
         unread = list(case.mobile_team_requests.select_for_update().filter(answer_unread=True))
-        if not unread:
-            raise ActionRefused("Aucune réponse de l'équipe mobile n'attend d'être lue.")
         for request in unread:
             request.answer_unread = False
             request.save(update_fields=["answer_unread"])

@@ -30,7 +30,6 @@ from mobile_team.rules import RequestRight, is_team
 from mobile_team.task_kinds import HANDLE_REQUEST
 from organisation import policy
 from organisation.errors import ActionRefused
-from organisation.models import Role
 from project.forms import ConfirmForm
 from workflows import kinds, tasks
 from workflows.models import OPEN_STATUSES, CaseTask
@@ -38,10 +37,6 @@ from workflows.models import OPEN_STATUSES, CaseTask
 Status = MobileTeamRequest.Status
 TABS = {"a-prendre": "À prendre", "mes-demandes": "Mes demandes", "toutes": "Toutes"}
 
-
-def _team_only(request, *, also: frozenset = frozenset()) -> None:
-    if not policy.scope(request.user).roles & ({Role.MOBILE_TEAM} | also):
-        raise policy.AccessDenied(request.user, RequestRight.VIEW_MOBILE_REQUEST)
 
 
 def _with_team_task(requests):
@@ -55,7 +50,7 @@ def _with_team_task(requests):
 
 
 def request_list(request, tab: str = "a-prendre"):
-    _team_only(request)
+    policy.require(request.user, RequestRight.USE_PORTAL)
     if tab not in TABS:
         raise Http404("Onglet inconnu.")
     requests = _with_team_task(MobileTeamRequest.objects.select_related("handled_by"))
@@ -108,7 +103,7 @@ def _available(user, req: MobileTeamRequest) -> list[TeamAction]:
 
 
 def _get(request, pk: int) -> MobileTeamRequest:
-    _team_only(request)
+    policy.require(request.user, RequestRight.USE_PORTAL)
     return get_object_or_404(_with_team_task(MobileTeamRequest.objects.select_related("handled_by", "contact")), pk=pk)
 
 
@@ -209,7 +204,7 @@ AGE_BUCKETS = [(2, "2 jours ou moins"), (7, "3 à 7 jours"), (15, "8 à 15 jours
 def dashboard(request):
     """Open requests by département and by age; median delays over the last 90 days. Counts and
     delays only, no request's content: the national level, which pilots the team, sees it too."""
-    _team_only(request, also=frozenset({Role.NATIONAL}))
+    policy.require(request.user, RequestRight.VIEW_TEAM_DASHBOARD)
     now = timezone.now()
     open_requests = MobileTeamRequest.objects.filter(status__in=MobileTeamRequest.OPEN)
     by_departement = open_requests.values("departement").annotate(count=Count("pk")).order_by("departement")

@@ -19,39 +19,38 @@ from organisation.rules import cells_visible_to, memberships_visible_to
 from workflows import kinds
 from workflows.rules import tasks_visible_to
 
-HOME_TEMPLATES = {
-    Role.COORDINATOR: "home/coordinator.html",
-    Role.MEMBER: "home/member.html",
-    Role.MOBILE_TEAM: "home/mobile_team.html",
-    Role.INSPECTOR: "home/inspector.html",
-    Role.NATIONAL: "home/national.html",
-    Role.ADMIN: "home/admin.html",
-}
-
 
 def home(request):
-    scope = policy.scope(request.user)
-    primary = scope.primary
+    """Each role's home page (the role that speaks for the user, ``policy.Scope.primary``), with what
+    it shows of their work."""
+    primary = policy.scope(request.user).primary
     if primary is None:
         return render(request, "home/no_role.html", status=403)
-    context = {"membership": primary, "today": timezone.localdate()}
-    if primary.role in Role.cell_roles():
-        context["composition"] = memberships_visible_to(request.user).filter(cell=primary.cell).active()
-        context["counts"] = _work_counts(request.user)
-        # The composition card names the cellule's people: a read, as on the composition's page.
-        audit.record("cell.view", obj=primary.cell, departement=primary.cell.departement.code,
-                     details={"page": "accueil"})
-    elif primary.role == Role.MOBILE_TEAM:
-        context["team_counts"] = _team_counts()
-    elif primary.role == Role.INSPECTOR:
-        context["mandates"] = scope.mandates
-    elif primary.role == Role.NATIONAL:
-        cells = cells_visible_to(request.user)
-        context["installed"] = cells.filter(installed_on__isnull=False).count()
-        context["departements"] = Departement.objects.count()
-    elif primary.role == Role.ADMIN:
-        context["cells"] = cells_visible_to(request.user).count()
-    return render(request, HOME_TEMPLATES[primary.role], context)
+    template, extra = HOMES[primary.role]
+    return render(request, f"home/{template}.html", {"membership": primary, "today": timezone.localdate(),
+                                                     **extra(request, primary)})
+
+
+def _cellule_home(request, primary) -> dict:
+    # The composition card names the cellule's people: a read, as on the composition's page.
+    audit.record("cell.view", obj=primary.cell, departement=primary.cell.departement.code, details={"page": "accueil"})
+    return {"composition": memberships_visible_to(request.user).filter(cell=primary.cell).active(),
+            "counts": _work_counts(request.user)}
+
+
+def _national_home(request, primary) -> dict:
+    cells = cells_visible_to(request.user)
+    return {"installed": cells.filter(installed_on__isnull=False).count(), "departements": Departement.objects.count()}
+
+
+HOMES = {
+    Role.COORDINATOR: ("coordinator", _cellule_home),
+    Role.MEMBER: ("member", _cellule_home),
+    Role.MOBILE_TEAM: ("mobile_team", lambda request, primary: {"team_counts": _team_counts()}),
+    Role.INSPECTOR: ("inspector", lambda request, primary: {"mandates": policy.scope(request.user).mandates}),
+    Role.NATIONAL: ("national", _national_home),
+    Role.ADMIN: ("admin", lambda request, primary: {"cells": cells_visible_to(request.user).count()}),
+}
 
 
 def _count(number: int, noun: str) -> str:

@@ -7,24 +7,27 @@ on it) move with the case, so that nobody is left holding the work of a case the
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.actions.base import lock, person, record, require_cell_member, require_text
+from cases.actions.base import Check, lock, person, record, require_cell_member, require_text, runs
 from cases.event_texts import keep
 from cases.models import Case, State
 from cases.rules import CaseRight
-from organisation import policy
-from organisation.errors import ActionRefused
 from workflows import tasks
 
 # The open states in which a case has a referent.
 WITH_REFERENT = (State.ASSIGNED, State.IN_CARE, State.MOBILE_TEAM_REQUESTED)
+CHANGE_REFERENT = Check("Changer de référent", CaseRight.CHANGE_REFERENT, when=lambda case: "" if (
+    case.state in WITH_REFERENT and case.referent_id is not None) else (
+    f"le signalement {case.reference} est à l'état « {case.get_state_display()} » : "
+    "il n'a pas de référent à remplacer"))
 
 
+@runs(CHANGE_REFERENT)
 def change_referent(actor, case: Case, *, referent, reason: str) -> Case:
     """A coordinator gives the case to another member of the cellule, saying why."""
     reason = require_text(reason, "reason", "Indiquez le motif du changement de référent.")
     with transaction.atomic():
         case = lock(case)
-        policy.require(actor, CaseRight.CHANGE_REFERENT, case)
+        CHANGE_REFERENT.require(actor, case)
         replace_referent(actor, case, referent, reason)
     return case
 
@@ -32,9 +35,8 @@ def change_referent(actor, case: Case, *, referent, reason: str) -> Case:
 def replace_referent(actor, case: Case, referent, reason: str) -> None:
     """The change itself, on the locked case, once the right is checked (a coordinator's, or a
     leaving member's hand-over: ``cases.handover``)."""
-    if case.state not in WITH_REFERENT or case.referent is None:
-        raise ActionRefused(f"Le signalement {case.reference} est à l'état « {case.get_state_display()} » : "
-                            "il n'a pas de référent à remplacer.")
+    if (refused := CHANGE_REFERENT.state_refusal(actor, case)) is not None:
+        raise refused
     if referent is None or referent.pk == case.referent_id:
         raise ValidationError({"referent": "Choisissez un autre référent que le référent actuel."})
     require_cell_member(case, referent)

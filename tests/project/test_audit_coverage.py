@@ -336,10 +336,11 @@ ENTRY_POINTS = {
     "correct": (lambda p, c: reports.correct(p.coord_a, delivered(p)), "report.correct"),
     # The queue's answer once the mail server accepted the report's e-mail, recorded as the system's.
     "delivered": (lambda p, c: delivered(p), "report.delivered"),
-    "place_hold": (lambda p, c: retention.place_hold(p.coord_a, c.case, reason="Réquisition."),
-                   "retention.hold_place"),
+    "place_hold": (lambda p, c: retention.place_hold(p.coord_a, CaseFactory(coordinator=p.coord_a, closed=True),
+                                                     reason="Réquisition."), "retention.hold_place"),
     "lift_hold": (lambda p, c: retention.lift_hold(p.coord_a, retention.place_hold(
-        p.coord_a, c.case, reason="Réquisition.").case, reason="Classement."), "retention.hold_lift"),
+        p.coord_a, CaseFactory(coordinator=p.coord_a, closed=True), reason="Réquisition.").case,
+        reason="Classement."), "retention.hold_lift"),
     "erase": (lambda p, c: retention.erase(SYSTEM, CaseFactory(coordinator=p.coord_a, closed=True),
                                            TODAY.replace(year=TODAY.year + 6)), "retention.erase"),
     "export_person": (lambda p, c: retention.export_person(p.coord_a, c.case, c.case.person), "retention.export"),
