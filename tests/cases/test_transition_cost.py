@@ -16,7 +16,7 @@ from tests.organisation.factories import InstitutionFactory, MembershipFactory
 TODAY = datetime.date.today()
 
 # action: (who posts it, the state the case is in, the form's data, the largest query count; one of
-# them asks whether a transfer is pending, cases.tasks; one INSERT queues the e-mail of a task given, outbox;
+# them asks whether a transfer is pending, cases.task_kinds; one INSERT queues the e-mail of a task given, outbox;
 # starting the care reads the adhesion on file and records it with its history when it is new, cases.actions.records)
 POSTS = {
     "contact": ("coord_a", "received", lambda p: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"},
