@@ -301,7 +301,7 @@ INTAKE_API_CALLS_PER_MINUTE = env_int(ENV, "INTAKE_API_CALLS_PER_MINUTE", 60)
 INTAKE_TOKEN_DAYS = env_int(ENV, "INTAKE_TOKEN_DAYS", 365)
 INTAKE_IMPORT_MAX_BYTES = env_int(ENV, "INTAKE_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
-# How long the cellule keeps what it holds (retention/rules.py, shown on the personal-data notice):
+# How long the cellule keeps what it holds (retention/periods.py, shown on the personal-data notice):
 # a closed case RETENTION_CLOSED_YEARS after its closure, or after the young person's majority if
 # RETENTION_CLOSED_FROM=majority (whichever comes later, closure included); a case closed without
 # ever going past "Reçu" RETENTION_NOT_RELEVANT_YEARS after its closure; the trail's events

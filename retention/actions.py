@@ -18,7 +18,8 @@ from organisation import policy
 from organisation.errors import ActionRefused
 from retention import access, history, purge
 from retention.models import Erasure, LegalHold
-from retention.rules import RetentionRight, expired
+from retention.periods import expired
+from retention.rules import RetentionRight
 
 ERASED_MESSAGE = "Les données personnelles du signalement {reference} ont été effacées le {on:%d/%m/%Y}."
 

@@ -6,7 +6,8 @@ from cases.views.actions import CaseAction, register, register_panel
 from organisation import policy
 from retention import actions, forms
 from retention.models import Erasure, LegalHold
-from retention.rules import RetentionRight, kept_until
+from retention.periods import kept_until
+from retention.rules import RetentionRight
 
 
 def _active_hold(case: Case) -> LegalHold | None:
