@@ -127,7 +127,7 @@ def field_labels(*models) -> FieldLabels:
                        {f.name: {str(k): str(v) for k, v in f.flatchoices} for f in fields if f.choices})
 
 
-# The trail's own types: refusals of access, signing in and out (``audit.signals``), its checks.
+# The trail's own types: refusals of access, signing in and out (``audit.receivers``), its checks.
 register({
     "access.denied": "Accès refusé",
     "auth.login": "Connexion",
@@ -136,11 +136,13 @@ register({
     "auth.login_failed": "Échec de connexion",
     "auth.locked_out": "Connexion bloquée après des échecs répétés",
 })
-# The counts of a minute from one address (audit.tallies, audit.signals).
+# The counts of a minute from one address (audit.tallies, audit.receivers).
 TALLY = summary({"nombre": "nombre", "adresse": "adresse", "premier": "premier", "dernier": "dernier",
                  "identifiants_inconnus": "identifiants inconnus distincts"})
 register({"auth.login_failures": "Échecs de connexion (décompte de la minute)",
           "auth.lockouts": "Connexions refusées pendant un blocage (décompte de la minute)"}, render=TALLY)
+register({"job.run": "Tâche planifiée exécutée"},  # audit.jobs
+         render=summary({"tâche": "tâche", "résultat": "résultat", "durée_s": "durée (s)"}))
 register({"audit.verify": "Vérification de l'intégrité du journal"},
          render=summary({"vérifiés": "événements vérifiés", "intègre": "intègre", "durée_ms": "durée (ms)",
                          "message": "résultat"}))

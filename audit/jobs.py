@@ -13,15 +13,10 @@ from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from audit import events
 from audit.recorder import acting, record
 
 # The advisory locks of jobs live in their own space, apart from the sealer's (``sealer.CHAIN_LOCK_KEY``).
 JOB_LOCK_SPACE = 0x6A6F62
-
-events.register({"job.run": "Tâche planifiée exécutée"},
-                render=events.summary({"tâche": "tâche", "résultat": "résultat", "durée_s": "durée (s)"}))
-
 
 def _key(name: str) -> int:
     return (JOB_LOCK_SPACE << 32) | zlib.crc32(name.encode())

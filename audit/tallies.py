@@ -30,6 +30,9 @@ from audit.models import Tally
 from audit.recorder import _actor_role_and_cell, acting, record
 
 UNKNOWN = "?"  # the prefix of an unknown name's subject
+LOGIN_FAILURES, LOCKOUTS = "auth.login_failures", "auth.lockouts"
+ACCOUNT_FAILURES = (LOGIN_FAILURES, LOCKOUTS)  # the events that name the account aimed at
+ANONYMOUS = "connexion non authentifiée"
 
 
 def _minute(moment: datetime.datetime) -> datetime.datetime:

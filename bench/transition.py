@@ -40,9 +40,9 @@ from django.urls import reverse  # noqa: E402
 from timing import measure  # noqa: E402
 
 from cases import actions  # noqa: E402
+from cases.task_kinds import CONTACT_FAMILY  # noqa: E402
 from organisation import policy  # noqa: E402
 from organisation.models import Institution, Role  # noqa: E402
-from workflows.models import TaskType  # noqa: E402
 
 # The request measured: the bare stack's name for it, the state our case is brought to first.
 STEPS = {
@@ -95,7 +95,7 @@ class Ours:
         """Build the case ``name`` needs, and return the POST to time."""
         case = self.case_in(STEPS[name])
         if name == "claim":
-            task = case.tasks.get(flow_task_name=TaskType.CONTACT_FAMILY)
+            task = case.tasks.get(flow_task_name=CONTACT_FAMILY)
             return self.post(self.coordinator, reverse("workflows:claim", args=[task.pk]), {})
         slug, user, data = {
             "contact_family": ("contact", self.coordinator,

@@ -25,21 +25,23 @@ the case opened there; the sending one keeps a tombstone (``VIEW_TOMBSTONE``); i
 import enum
 
 from cases.models import Case, CaseNote, CaseTransfer, ClosureReason, Visibility
+from cases.task_kinds import CONTACT_FAMILY
 from organisation.models import Cell, Role
 from organisation.policy import rule, scope
-from workflows.models import TaskType
 from workflows.rules import holds_task
 
 
 class CaseRight(enum.StrEnum):
     INTAKE = "intake"  # on a cellule
     VIEW_CASE = "view_case"
-    CONTACT_FAMILY = "contact_family"
-    ASSIGN = "assign"
-    START_CARE = "start_care"
-    CLOSE = "close"
-    REOPEN = "reopen"
-    TRANSFER = "transfer"
+    # Named apart from the transitions they allow (the state machine's ``assign``, ``close``…): a right
+    # says who, a transition what the state allows (``cases.actions.base.Check`` asks both).
+    CONTACT_FAMILY = "record_family_contact"
+    ASSIGN = "name_referent"
+    START_CARE = "start_the_care"
+    CLOSE = "close_case"
+    REOPEN = "reopen_case"
+    TRANSFER = "transfer_case"
     EDIT_CASE = "edit_case"
     MANAGE_CARE = "manage_care"
     REVIEW = "review"
@@ -69,6 +71,15 @@ def partner_institutions(user, case: Case) -> set[int]:
     """The institutions the user represents as a member of the cellule of the case's département."""
     return {m.institution_id for m in scope(user).memberships
             if m.role == Role.MEMBER and m.cell is not None and m.cell.departement_id == case.departement_id}
+
+
+def partnered_cases(user, cases) -> frozenset[int]:
+    """Which of ``cases`` the user is a partner on (``is_partner`` for a list), in one query, none for
+    who is no member of a cellule."""
+    if not any(m.role == Role.MEMBER for m in scope(user).memberships):
+        return frozenset()
+    return frozenset(Case.objects.filter(Case.objects.partnered(user), pk__in=[c.pk for c in cases])
+                     .values_list("pk", flat=True))
 
 
 def is_partner(user, case: Case) -> bool:
@@ -120,7 +131,7 @@ def _on_case(user, right: str, case) -> bool:
                     or (case.departement_id in s.cell_departement_ids and held_task(user, case)))
         case CaseRight.CONTACT_FAMILY:  # at any open state, by the referent too
             return (coordinates(user, case) or is_referent(user, case)
-                    or holds_task(user, case, TaskType.CONTACT_FAMILY))
+                    or holds_task(user, case, CONTACT_FAMILY))
         case CaseRight.START_CARE | CaseRight.REVIEW:
             return is_referent(user, case)
     return coordinates(user, case) or is_referent(user, case)  # EDIT_CASE, MANAGE_CARE

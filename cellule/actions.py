@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import audit
-from cases.actions.base import check_open, lock
+from cases.actions.base import Check, lock, runs
 from cases.models import Case
 from cellule.models import Attendance, InterviewRequest, Meeting, SupportGroup, SupportGroupSession
 from cellule.rules import CelluleRight
@@ -16,7 +16,6 @@ from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
 from workflows import tasks
-from workflows.models import TaskType
 
 # How far from now a meeting may be: scheduled up to a year ahead, recorded up to two months after.
 SCHEDULED_AHEAD, RECORDED_AFTER = datetime.timedelta(days=366), datetime.timedelta(days=62)
@@ -90,12 +89,17 @@ def close_meeting(actor, meeting: Meeting, *, minutes: str) -> Meeting:
     return meeting
 
 
+RECORD_INTERVIEW = Check("Enregistrer une demande d'entretien de la famille", CelluleRight.MANAGE_INTERVIEWS)
+UPDATE_INTERVIEW = Check("Programmer ou clore une demande d'entretien", CelluleRight.MANAGE_INTERVIEWS)
+
+
+@runs(RECORD_INTERVIEW)
 def record_interview_request(actor, case: Case, **fields) -> InterviewRequest:
     """A family asks to meet the préfet, the directeur de cabinet or the référent; the coordinators
     get a task to answer it."""
     with transaction.atomic():
         case = lock(case)
-        check_open(actor, CelluleRight.MANAGE_INTERVIEWS, case)
+        RECORD_INTERVIEW.require(actor, case)
         request = InterviewRequest(case=case, **fields)
         request.full_clean()
         _check_dates(request)
@@ -105,13 +109,14 @@ def record_interview_request(actor, case: Case, **fields) -> InterviewRequest:
     return request
 
 
+@runs(UPDATE_INTERVIEW)
 def update_interview_request(actor, case: Case, request: InterviewRequest, *, status: str,
                              scheduled_at: datetime.datetime | None = None, held_on: datetime.date | None = None,
                              outcome: str = "") -> InterviewRequest:
     """The interview is scheduled, then held, with what came of it."""
     with transaction.atomic():
         case = lock(case)
-        check_open(actor, CelluleRight.MANAGE_INTERVIEWS, case)
+        UPDATE_INTERVIEW.require(actor, case)
         request = InterviewRequest.objects.select_for_update().get(pk=request.pk, case=case)
         if status == InterviewRequest.Status.SCHEDULED and not scheduled_at:
             raise ValidationError({"scheduled_at": "Indiquez quand l'entretien aura lieu."})
@@ -121,7 +126,7 @@ def update_interview_request(actor, case: Case, request: InterviewRequest, *, st
         request.full_clean()
         _check_dates(request)
         request.save()
-        done = None if status == InterviewRequest.Status.REQUESTED else TaskType.ANSWER_INTERVIEW
+        done = None if status == InterviewRequest.Status.REQUESTED else "answer_interview"
         tasks.sync(case, actor, done=done)
         _record("interview_request.update", actor, request, case.departement.cell, signalement=case.reference,
                 état=status)

@@ -8,11 +8,9 @@ from cellule.rules import CelluleRight
 from organisation import policy
 
 register(
-    CaseAction("demande-entretien", "Enregistrer une demande d'entretien de la famille", forms.InterviewRequestForm,
-               actions.record_interview_request, CelluleRight.MANAGE_INTERVIEWS),
-    CaseAction("suivi-entretien", "Programmer ou clore une demande d'entretien", forms.InterviewUpdateForm,
-               actions.update_interview_request, CelluleRight.MANAGE_INTERVIEWS, target_model=InterviewRequest,
-               initial=lambda case, target: fields_of(target)),
+    CaseAction("demande-entretien", forms.InterviewRequestForm, actions.record_interview_request),
+    CaseAction("suivi-entretien", forms.InterviewUpdateForm, actions.update_interview_request,
+               target_model=InterviewRequest, initial=lambda case, target: fields_of(target)),
     after="adhesion",
 )
 register_panel("cellule/_case_panel.html", lambda user, case: {

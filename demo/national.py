@@ -40,11 +40,13 @@ from cases.models import (
     State,
 )
 from cases.names import phonetic, search_tokens
+from cases.task_kinds import CONTACT_FAMILY, DECIDE_CLOSURE, NAME_REFERENT, REVIEW, SET_UP_CARE
 from demo.bulk import Table, Writer
 from demo.cases import FACTS, FIRST_NAMES, LAST_NAMES
 from demo.cellules import Cellule, cellules
 from organisation.policy import audit_actor
-from workflows.models import CaseProcess, CaseTask, TaskType
+from workflows import kinds
+from workflows.models import CaseProcess, CaseTask
 
 DAY = datetime.timedelta(days=1)
 FLOW = "workflows/flows.CaseFlow"
@@ -144,7 +146,8 @@ class Story:
     def claim(self, task_type: str, user) -> None:
         task = self.open_tasks[task_type]
         task.update(status="ASSIGNED", owner_id=user.pk, assigned=self.at)
-        label = TaskType(task_type).label
+        kind = kinds.get(task_type)
+        label = kind.label if kind else task_type
         self.event("task.claim", user, {"tâche": label}, obj=("workflows.casetask", task["id"]))
 
     def complete(self, task_type: str, user) -> None:
@@ -197,8 +200,8 @@ class Story:
         self.start_task = start["id"]
         self._write_task(start)
         self.event("case.intake", coordinator, {"origine": case["source"], "proches": relatives})
-        self.open_task(TaskType.CONTACT_FAMILY, due=min(received, self.at.date()) + DAY * settings.TASK_DUE_DAYS[
-            TaskType.CONTACT_FAMILY])
+        self.open_task(CONTACT_FAMILY, due=min(received, self.at.date()) + DAY * settings.TASK_DUE_DAYS[
+            CONTACT_FAMILY])
         return case
 
     def _with_history(self, table: Table, history: Table, row: dict, user) -> None:
@@ -228,7 +231,7 @@ class Story:
         member = self.cellule.members[self.rng.randrange(min(2, len(self.cellule.members)))]
         if not self.later(0, 3):
             return False
-        self.claim(TaskType.CONTACT_FAMILY, member)
+        self.claim(CONTACT_FAMILY, member)
         if self.rng.random() < 0.3 and self.later(1, 4):
             self._contact(member, FamilyContact.Outcome.UNREACHABLE)
             self.event("case.family_contact", member, {"résultat": "unreachable", "moyen": "phone"})
@@ -236,8 +239,8 @@ class Story:
             return False
         self._contact(member, FamilyContact.Outcome.REACHED)
         self.case["state"] = State.FAMILY_CONTACTED
-        self.complete(TaskType.CONTACT_FAMILY, member)
-        self.open_task(TaskType.NAME_REFERENT)
+        self.complete(CONTACT_FAMILY, member)
+        self.open_task(NAME_REFERENT)
         self.transition("contact_family", member, State.RECEIVED, moyen="phone")
         return True
 
@@ -250,13 +253,13 @@ class Story:
         coordinator = self.cellule.coordinator
         if not self.later(1, 10):
             return False
-        self.claim(TaskType.NAME_REFERENT, coordinator)
+        self.claim(NAME_REFERENT, coordinator)
         if not self.later(0, 5):
             return False
         referent = self.rng.choice(self.cellule.members)
         self.case.update(state=State.ASSIGNED, referent_id=referent.pk)
-        self.complete(TaskType.NAME_REFERENT, coordinator)
-        self.open_task(TaskType.SET_UP_CARE, owner=referent)
+        self.complete(NAME_REFERENT, coordinator)
+        self.open_task(SET_UP_CARE, owner=referent)
         self.referent = referent
         self.transition("assign", coordinator, State.FAMILY_CONTACTED, motif="",
                         référent={"avant": None, "après": f"{referent.get_full_name()} ({referent.username})"})
@@ -273,8 +276,8 @@ class Story:
         self.measure_row(measure, "+", self.referent)
         self.event("case.care_measure_add", self.referent, {"mesure": snapshot(measure)})
         self.case["state"] = State.IN_CARE
-        self.complete(TaskType.SET_UP_CARE, self.referent)
-        self.open_task(TaskType.REVIEW, owner=self.referent)
+        self.complete(SET_UP_CARE, self.referent)
+        self.open_task(REVIEW, owner=self.referent)
         self.transition("start_care", self.referent, State.ASSIGNED)
         return True
 
@@ -298,10 +301,10 @@ class Story:
                                    "propose_closure": propose})
         self.case["closure_proposed"] = self.case["closure_proposed"] or propose
         self.save_case(self.referent)
-        self.complete(TaskType.REVIEW, self.referent)
-        self.open_task(TaskType.REVIEW, owner=self.referent)
+        self.complete(REVIEW, self.referent)
+        self.open_task(REVIEW, owner=self.referent)
         if propose:
-            self.open_task(TaskType.DECIDE_CLOSURE)
+            self.open_task(DECIDE_CLOSURE)
         self.event("case.review", self.referent, {"clôture_proposée": propose})
 
     def close(self) -> bool:
@@ -316,8 +319,8 @@ class Story:
         self.case.update(state=State.CLOSED, closure_reason=reason, closure_note=note, closed_on=self.at.date(),
                          closure_proposed=False)
         if proposed:
-            self.claim(TaskType.DECIDE_CLOSURE, coordinator)
-            self.complete(TaskType.DECIDE_CLOSURE, coordinator)
+            self.claim(DECIDE_CLOSURE, coordinator)
+            self.complete(DECIDE_CLOSURE, coordinator)
         if self.measure is not None:  # the closure ends the measure under way (cases.actions.end_open_measures)
             before = snapshot(self.measure)
             self.measure.ends_on = self.at.date()

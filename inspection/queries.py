@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from audit import attestation
 from audit.models import Event
-from audit.signals import ACCOUNT_FAILURES
+from audit.tallies import ACCOUNT_FAILURES
 from inspection.rules import events_visible_to, inspection_reads_visible_to
 
 NEWEST_FIRST = ("-time", "-id")
@@ -31,7 +31,7 @@ def case_timeline(user, reference: str) -> QuerySet[Event]:
 
 
 def user_activity(user, person) -> QuerySet[Event]:
-    """What the person did, and the failed logins aimed at their account (``audit.signals``: counted per
+    """What the person did, and the failed logins aimed at their account (``audit.tallies``: counted per
     minute and address, recorded with no actor, the account as their object)."""
     aimed_at = Q(object_type=person._meta.label_lower, object_id=str(person.pk), action__in=ACCOUNT_FAILURES)
     return events_visible_to(user).filter(Q(actor=person) | aimed_at).select_related("seal").order_by(*NEWEST_FIRST)

@@ -13,11 +13,17 @@ from organisation.policy import rule, scope
 
 class InspectionRight(enum.StrEnum):
     VIEW_AUDIT = "view_audit"  # on a département
+    VIEW_INSPECTION_READS = "view_inspection_reads"  # what the inspection read in the départements one coordinates
 
 
 @rule(InspectionRight.VIEW_AUDIT)
 def _on_departement(user, right: str, departement) -> bool:
     return isinstance(departement, Departement) and departement.pk in scope(user).mandate_departement_ids
+
+
+@rule(InspectionRight.VIEW_INSPECTION_READS)
+def _coordinators(user, right: str, target) -> bool:
+    return target is None and bool(scope(user).coordinated_departement_ids)
 
 
 def within_days(first: datetime.date | None = None, last: datetime.date | None = None) -> Q:
@@ -50,6 +56,10 @@ def events_visible_to(user) -> QuerySet[Event]:
 
 def inspection_reads_visible_to(user) -> QuerySet[Event]:
     """What the inspection consulted in the départements the user coordinates."""
-    codes = [m.cell.departement.code for m in scope(user).memberships
-             if m.role == Role.COORDINATOR and m.cell is not None]
-    return Event.objects.filter(actor_role=Role.INSPECTOR, departement__in=codes)
+    return Event.objects.filter(actor_role=Role.INSPECTOR, departement__in=coordinated_codes(user))
+
+
+def coordinated_codes(user) -> list[str]:
+    """The codes of the départements whose cellule the user coordinates."""
+    return sorted({m.cell.departement.code for m in scope(user).memberships
+                   if m.cell is not None and m.cell_id in scope(user).coordinated_cell_ids})

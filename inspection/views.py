@@ -22,7 +22,7 @@ from cases.rules import CaseRight
 from inspection import actions as inspection
 from inspection import display, queries
 from inspection.forms import EventSearchForm
-from inspection.rules import InspectionRight
+from inspection.rules import InspectionRight, coordinated_codes
 from organisation import policy
 from organisation.models import Role
 from ui.forms import ConfirmForm
@@ -138,10 +138,8 @@ def integrity(request):
 
 def inspection_reads(request):
     """For coordinators: what the inspection consulted in their département."""
-    coordinated = sorted({m.cell.departement.code for m in policy.scope(request.user).memberships
-                          if m.role == Role.COORDINATOR})
-    if not coordinated:
-        raise policy.AccessDenied(request.user, InspectionRight.VIEW_AUDIT)
+    policy.require(request.user, InspectionRight.VIEW_INSPECTION_READS)
+    coordinated = coordinated_codes(request.user)
     page = Paginator(queries.inspection_reads(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for code in coordinated:  # the page names the inspectors and what they read: a read of the trail
         audit.record("audit.inspection_reads", departement=code, details={"événements": len(page)})

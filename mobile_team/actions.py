@@ -9,14 +9,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils import timezone
 
 import audit
 from cases import attachments as files
-from cases.actions.base import check_transition, lock, record, record_transition, require_text, validate
+from cases.actions.base import Check, lock, record, record_transition, require_text, runs, validate
 from cases.models import Case
-from cases.signals import case_closing
 from mobile_team.models import InterventionReport, MessageAttachment, MobileTeamRequest, RequestMessage
 from mobile_team.notifications import (
     notify_coordinators_of_answer,
@@ -25,15 +23,24 @@ from mobile_team.notifications import (
     notify_team_of_withdrawal,
 )
 from mobile_team.rules import RequestRight, is_team
+from mobile_team.task_kinds import HANDLE_REQUEST, READ_TEAM_ANSWER, REPORT_INTERVENTION, SCHEDULE_INTERVENTION
 from organisation import policy
 from organisation.errors import ActionRefused
 from workflows import tasks
-from workflows.models import TaskType
 
 Status = MobileTeamRequest.Status
 Outcome = MobileTeamRequest.Outcome
 
 
+CALL = Check("Solliciter l'équipe mobile", RequestRight.REQUEST_MOBILE_TEAM, transition="request_mobile_team")
+ACKNOWLEDGE = Check("J'ai pris connaissance de la réponse de l'équipe mobile", RequestRight.MANAGE_MOBILE_REQUEST,
+                    closed=True, when=lambda case: "" if case.mobile_team_requests.filter(
+                        answer_unread=True).exists() else "aucune réponse de l'équipe mobile n'attend d'être lue")
+WITHDRAW = Check("Retirer la demande à l'équipe mobile", RequestRight.MANAGE_MOBILE_REQUEST,
+                 transition="mobile_team_done")
+
+
+@runs(CALL)
 def request_mobile_team(actor, case: Case, *, motive: str, expected: str, urgency: str, summary: str,
                         preferred_dates: str = "", preferred_place: str = "", contact=None,
                         family_agrees: bool = False, family_contact: str = "") -> MobileTeamRequest:
@@ -42,7 +49,7 @@ def request_mobile_team(actor, case: Case, *, motive: str, expected: str, urgenc
     family is passed on only if the family agreed."""
     with transaction.atomic():
         case = lock(case)
-        check_transition(actor, case, "request_mobile_team")
+        CALL.require(actor, case)
         contact = contact or actor
         if not case.departement.cell.memberships.active().filter(user=contact, user__is_active=True).exists():
             raise ValidationError({"contact": "Le contact doit être une personne de la cellule du signalement."})
@@ -99,7 +106,7 @@ def accept(actor, request: MobileTeamRequest) -> MobileTeamRequest:
         request.accept()
         request.handled_by, request.accepted_at, request.answer_unread = actor, timezone.now(), True
         request.save()
-        tasks.sync(case, actor, done=TaskType.HANDLE_REQUEST)
+        tasks.sync(case, actor, done=HANDLE_REQUEST)
         _record("mobile_request.accept", actor, request)
         notify_coordinators_of_answer(request, "La demande a été acceptée par l'équipe mobile.")
     return request
@@ -113,7 +120,7 @@ def decline(actor, request: MobileTeamRequest, *, reason: str) -> MobileTeamRequ
         _check_status(request, "decline")
         request.decline()
         request.handled_by, request.decline_reason, request.answer_unread = actor, reason, True
-        _back_to_care(actor, case, request, Outcome.DECLINED, reason, done=TaskType.HANDLE_REQUEST)
+        _back_to_care(actor, case, request, Outcome.DECLINED, reason, done=HANDLE_REQUEST)
         _record("mobile_request.decline", actor, request)  # the reason stays on the request
         notify_coordinators_of_answer(request, "L'équipe mobile a décliné la demande ; son motif est indiqué sur la "
                                                "page du signalement.")
@@ -133,7 +140,7 @@ def schedule(actor, request: MobileTeamRequest, *, scheduled_at: datetime.dateti
         request.answer_unread = True
         validate(request)
         request.save()
-        tasks.sync(case, actor, done=TaskType.SCHEDULE_INTERVENTION)
+        tasks.sync(case, actor, done=SCHEDULE_INTERVENTION)
         _record("mobile_request.schedule", actor, request, date=scheduled_at.isoformat())
         notify_coordinators_of_answer(
             request, f"Intervention prévue le {timezone.localtime(scheduled_at):%d/%m/%Y à %H:%M} ; le lieu est "
@@ -172,18 +179,19 @@ def complete(actor, request: MobileTeamRequest) -> MobileTeamRequest:
             raise ActionRefused("Joignez au moins un compte rendu d'intervention avant de clore la demande.")
         request.complete()
         request.answer_unread = True
-        _back_to_care(actor, case, request, Outcome.REPORTED, last.text[:1000], done=TaskType.REPORT_INTERVENTION)
+        _back_to_care(actor, case, request, Outcome.REPORTED, last.text[:1000], done=REPORT_INTERVENTION)
         _record("mobile_request.complete", actor, request, comptes_rendus=request.reports.count())
         notify_coordinators_of_answer(request, "L'équipe mobile a terminé son intervention.")
     return request
 
 
+@runs(WITHDRAW)
 def withdraw(actor, case: Case, *, reason: str) -> MobileTeamRequest:
     """The coordinators withdraw the case's open request."""
     reason = require_text(reason, "reason", "Indiquez pourquoi la demande est retirée.")
     with transaction.atomic():
         case = lock(case)
-        check_transition(actor, case, "mobile_team_done", RequestRight.MANAGE_MOBILE_REQUEST)
+        WITHDRAW.require(actor, case)
         request = case.mobile_team_requests.select_for_update().filter(status__in=MobileTeamRequest.OPEN).last()
         if request is None:
             raise ActionRefused("Aucune demande à l'équipe mobile n'est en cours pour ce signalement.")
@@ -230,25 +238,24 @@ def _announce_withdrawal(actor, request: MobileTeamRequest, reason: str) -> None
     notify_team_of_withdrawal(request)
 
 
+@runs(ACKNOWLEDGE)
 def acknowledge(actor, case: Case) -> Case:
     """The coordinators have read the team's answer: their task is done."""
     with transaction.atomic():
         case = lock(case)
-        policy.require(actor, RequestRight.MANAGE_MOBILE_REQUEST, case)
+        ACKNOWLEDGE.require(actor, case)
         unread = list(case.mobile_team_requests.select_for_update().filter(answer_unread=True))
-        if not unread:
-            raise ActionRefused("Aucune réponse de l'équipe mobile n'attend d'être lue.")
         for request in unread:
             request.answer_unread = False
             request.save(update_fields=["answer_unread"])
-        tasks.sync(case, actor, done=TaskType.READ_TEAM_ANSWER)
+        tasks.sync(case, actor, done=READ_TEAM_ANSWER)
         record("case.team_answer_read", actor, case, demandes=[r.pk for r in unread])
     return case
 
 
-@receiver(case_closing, dispatch_uid="mobile_team.withdraw_on_closure")
-def _withdraw_on_closure(sender, actor, case: Case, note: str, **kwargs) -> None:
-    """A case closed or transferred while the team was called: its open request is withdrawn."""
+def withdraw_on_closure(actor, case: Case, note: str) -> None:
+    """A case closed or transferred while the team was called: its open request is withdrawn. Not an
+    entry point of its own: the closure's, in its transaction (``mobile_team.receivers``)."""
     for request in case.mobile_team_requests.select_for_update().filter(status__in=MobileTeamRequest.OPEN):
         request.withdraw()
         request.outcome, request.outcome_note, request.closed_at = Outcome.WITHDRAWN, note, timezone.now()

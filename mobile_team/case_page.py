@@ -11,13 +11,9 @@ from organisation import policy
 from ui.forms import ConfirmForm
 
 register(
-    CaseAction("equipe-mobile", "Solliciter l'équipe mobile", forms.MobileTeamRequestForm,
-               actions.request_mobile_team, RequestRight.REQUEST_MOBILE_TEAM, transition="request_mobile_team"),
-    CaseAction("lire-reponse-equipe-mobile", "J'ai pris connaissance de la réponse de l'équipe mobile",
-               ConfirmForm, actions.acknowledge, RequestRight.MANAGE_MOBILE_REQUEST,
-               applies=lambda case: case.mobile_team_requests.filter(answer_unread=True).exists(), primary=True),
-    CaseAction("retirer-equipe-mobile", "Retirer la demande à l'équipe mobile", forms.WithdrawForm,
-               actions.withdraw, RequestRight.MANAGE_MOBILE_REQUEST, transition="mobile_team_done"),
+    CaseAction("equipe-mobile", forms.MobileTeamRequestForm, actions.request_mobile_team),
+    CaseAction("lire-reponse-equipe-mobile", ConfirmForm, actions.acknowledge, primary=True),
+    CaseAction("retirer-equipe-mobile", forms.WithdrawForm, actions.withdraw),
     after="poursuivre",
 )
 

@@ -10,19 +10,21 @@ import enum
 from cases.models import Case
 from cases.rules import coordinates
 from mobile_team.models import MobileTeamRequest
+from mobile_team.task_kinds import HANDLE_REQUEST
 from organisation.models import Role
 from organisation.policy import rule, scope
-from workflows.models import TaskType
 from workflows.rules import holds_task
 
 
 class RequestRight(enum.StrEnum):
-    REQUEST_MOBILE_TEAM = "request_mobile_team"  # on a case
+    REQUEST_MOBILE_TEAM = "call_mobile_team"  # on a case (the transition it allows: request_mobile_team)
     MANAGE_MOBILE_REQUEST = "manage_mobile_request"  # on a case: withdraw, read the team's answer
     VIEW_MOBILE_REQUEST = "view_mobile_request"
     HANDLE_MOBILE_REQUEST = "handle_mobile_request"  # accept or decline: whoever holds the request's task
     WORK_MOBILE_REQUEST = "work_mobile_request"  # schedule, report, complete: the agent who accepted it
     CONVERSE_MOBILE_REQUEST = "converse_mobile_request"  # write and read the request's messages
+    USE_PORTAL = "use_mobile_team_portal"  # the team's lists and request pages
+    VIEW_TEAM_DASHBOARD = "view_mobile_team_dashboard"  # counts and delays: the team, and the national level
 
 
 def is_team(user) -> bool:
@@ -43,8 +45,15 @@ def _on_request(user, right: str, request) -> bool:
         case RequestRight.VIEW_MOBILE_REQUEST:
             return True
         case RequestRight.HANDLE_MOBILE_REQUEST:
-            return holds_task(user, request.case, TaskType.HANDLE_REQUEST)
+            return holds_task(user, request.case, HANDLE_REQUEST)
     return request.handled_by_id == user.pk  # WORK_MOBILE_REQUEST
+
+
+@rule(RequestRight.USE_PORTAL, RequestRight.VIEW_TEAM_DASHBOARD)
+def _portal(user, right: str, target) -> bool:
+    roles = scope(user).roles
+    return target is None and (Role.MOBILE_TEAM in roles or (
+        right == RequestRight.VIEW_TEAM_DASHBOARD and Role.NATIONAL in roles))
 
 
 @rule(RequestRight.CONVERSE_MOBILE_REQUEST)

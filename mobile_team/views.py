@@ -26,25 +26,22 @@ from cases.views.reading import ask_motive, motive_for
 from mobile_team import actions, forms
 from mobile_team.models import MessageAttachment, MobileTeamRequest
 from mobile_team.rules import RequestRight, is_team
+from mobile_team.task_kinds import HANDLE_REQUEST
 from organisation import policy
 from organisation.errors import ActionRefused
-from organisation.models import Role
 from ui.forms import ConfirmForm, submit
-from workflows import tasks
-from workflows.models import OPEN_STATUSES, TEAM_TASKS, CaseTask, TaskType
+from workflows import kinds, tasks
+from workflows.models import OPEN_STATUSES, CaseTask
 
 Status = MobileTeamRequest.Status
 TABS = {"a-prendre": "À prendre", "mes-demandes": "Mes demandes", "toutes": "Toutes"}
 
 
-def _team_only(request, *, also: frozenset = frozenset()) -> None:
-    if not policy.scope(request.user).roles & ({Role.MOBILE_TEAM} | also):
-        raise policy.AccessDenied(request.user, RequestRight.VIEW_MOBILE_REQUEST)
-
 
 def _with_team_task(requests):
     """Each request with its open team task (id, holder, due date), in the same query."""
-    task = CaseTask.objects.filter(case=OuterRef("case"), status__in=OPEN_STATUSES, flow_task_name__in=TEAM_TASKS)
+    task = CaseTask.objects.filter(case=OuterRef("case"), status__in=OPEN_STATUSES,
+                                   flow_task_name__in=kinds.in_portal())
     return requests.annotate(
         task_id=Subquery(task.values("pk")[:1]), task_owner=Subquery(task.values("owner")[:1]),
         task_due=Subquery(task.values("due_on")[:1]), task_type=Subquery(task.values("flow_task_name")[:1]),
@@ -52,7 +49,7 @@ def _with_team_task(requests):
 
 
 def request_list(request, tab: str = "a-prendre"):
-    _team_only(request)
+    policy.require(request.user, RequestRight.USE_PORTAL)
     if tab not in TABS:
         raise Http404("Onglet inconnu.")
     requests = _with_team_task(MobileTeamRequest.objects.select_related("handled_by"))
@@ -105,7 +102,7 @@ def _available(user, req: MobileTeamRequest) -> list[TeamAction]:
 
 
 def _get(request, pk: int) -> MobileTeamRequest:
-    _team_only(request)
+    policy.require(request.user, RequestRight.USE_PORTAL)
     return get_object_or_404(_with_team_task(MobileTeamRequest.objects.select_related("handled_by", "contact")), pk=pk)
 
 
@@ -117,9 +114,8 @@ def request_detail(request, pk: int):
         "req": req, "reports": req.reports.select_related("by"), "actions": _available(request.user, req),
         "thread": req.messages.select_related("author", "read_by").prefetch_related("attachments"),
         "message_form": forms.MessageForm(),
-        # the team task's type and holder, annotated by _with_team_task
-        "can_claim": getattr(req, "task_type", None) == TaskType.HANDLE_REQUEST
-        and getattr(req, "task_owner", None) is None,
+        # the team task's kind and holder, annotated by _with_team_task
+        "can_claim": getattr(req, "task_type", None) == HANDLE_REQUEST and getattr(req, "task_owner", None) is None,
         "today": timezone.localdate()})
 
 
@@ -169,7 +165,7 @@ def message_attachment(request, pk: int, attachment: int):
 @require_POST
 def claim(request, pk: int):
     req = _get(request, pk)
-    task = CaseTask.objects.filter(pk=getattr(req, "task_id", None), flow_task_name=TaskType.HANDLE_REQUEST).first()
+    task = CaseTask.objects.filter(pk=getattr(req, "task_id", None), flow_task_name=HANDLE_REQUEST).first()
     if task is None:
         messages.error(request, "Cette demande n'attend plus d'être prise.")
         return redirect("mobile_team:request", pk=req.pk)
@@ -208,7 +204,7 @@ AGE_BUCKETS = [(2, "2 jours ou moins"), (7, "3 à 7 jours"), (15, "8 à 15 jours
 def dashboard(request):
     """Open requests by département and by age; median delays over the last 90 days. Counts and
     delays only, no request's content: the national level, which pilots the team, sees it too."""
-    _team_only(request, also=frozenset({Role.NATIONAL}))
+    policy.require(request.user, RequestRight.VIEW_TEAM_DASHBOARD)
     now = timezone.now()
     open_requests = MobileTeamRequest.objects.filter(status__in=MobileTeamRequest.OPEN)
     by_departement = open_requests.values("departement").annotate(count=Count("pk")).order_by("departement")

@@ -12,8 +12,8 @@ from organisation import accounts, policy
 from organisation import actions as organisation
 from organisation.errors import ActionRefused
 from organisation.forms import EndNationalRoleForm, NationalRoleForm, RecoveryRequestForm
-from organisation.models import Membership, Role
-from organisation.rules import OrganisationRight, grantable_roles, recoveries_visible_to
+from organisation.models import Membership
+from organisation.rules import OrganisationRight, grantable_national_roles, recoveries_visible_to
 from ui.forms import submit
 
 
@@ -59,7 +59,7 @@ def national_roles(request):
     """The national officers, the mobile team's agents and the inspectors: named and ended here by
     the national level."""
     policy.require(request.user, OrganisationRight.NAME_NATIONAL_ROLES)
-    roles = [role for role in grantable_roles(request.user) if role not in Role.cell_roles()]
+    roles = grantable_national_roles(request.user)
     data = request.POST if request.method == "POST" else None
     add = NationalRoleForm(data if data and "add" in data else None, roles=roles)
     end = EndNationalRoleForm(data if data and "end" in data else None)
@@ -78,7 +78,7 @@ def national_roles(request):
         status=400 if bound is not None else 200)
 
 
-def _national_role(actor, roles: list[Role], data: dict, *, ending: bool) -> None:
+def _national_role(actor, roles: list[str], data: dict, *, ending: bool) -> None:
     """Give a national role, or end one still held (one that ended meanwhile is refused)."""
     if not ending:
         organisation.save_membership(actor, Membership(**data))

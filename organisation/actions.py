@@ -53,7 +53,7 @@ def save_membership(actor, membership: Membership) -> Membership:
 
 def save_reference(actor, instance: M, before: dict | None = None) -> M:
     """Create or change reference data (accounts, cellules, institutions): admin only. No account is
-    ever saved as superuser (``organisation.signals``): rights come from roles.
+    ever saved as superuser (``organisation.receivers``): rights come from roles.
 
     ``before`` is the snapshot taken before a form changed the instance in place.
     """

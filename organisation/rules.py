@@ -14,6 +14,7 @@ class OrganisationRight(enum.StrEnum):
     MANAGE_MEMBERSHIPS = "manage_memberships"  # on a cellule: its composition page's forms
     GRANT_ROLE = "grant_role"  # on a membership: create it, change it or end it
     MANAGE_REFERENCE_DATA = "manage_reference_data"  # accounts, cellules, institutions: the admin
+    VIEW_MANDATES = "view_mandates"  # the national level's page of the inspection mandates
     REQUEST_MANDATE = "request_mandate"  # on a mandate: propose it (national level)
     APPROVE_MANDATE = "approve_mandate"  # on a mandate: a second national officer
     NAME_NATIONAL_ROLES = "name_national_roles"  # the national officers, the mobile team, the inspection
@@ -45,6 +46,16 @@ def grantable_roles(user, cell: Cell | None = None) -> list[Role]:
     s = scope(user)
     return [role for role, granters in GRANTED_BY.items()
             if any(_grants_as(s, granter, cell) for granter in granters)]
+
+
+def grantable_cell_roles(user, cell: Cell) -> list[Role]:
+    """The roles of a cellule the user may give there (its composition page's forms)."""
+    return [role for role in grantable_roles(user, cell) if role in Role.cell_roles()]
+
+
+def grantable_national_roles(user) -> list[Role]:
+    """The national roles the user may give (the national roles' page)."""
+    return [role for role in grantable_roles(user) if role not in Role.cell_roles()]
 
 
 def _grants_as(s: Scope, granter: Role, cell: Cell | None) -> bool:
@@ -111,8 +122,8 @@ def _administers(user, right: str, target) -> bool:
     return Role.ADMIN in scope(user).roles
 
 
-@rule(OrganisationRight.NAME_NATIONAL_ROLES)
-def _names_national_roles(user, right: str, target) -> bool:
+@rule(OrganisationRight.NAME_NATIONAL_ROLES, OrganisationRight.VIEW_MANDATES)
+def _national_pages(user, right: str, target) -> bool:
     return target is None and Role.NATIONAL in scope(user).roles
 
 

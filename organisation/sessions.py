@@ -8,18 +8,14 @@ next request. The sessions are the rows of the session engine (``organisation.se
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
-from django.dispatch import receiver
 from django.utils import timezone
 
 import audit
-from audit.middleware import client_address
 from organisation import policy
 from organisation.models import AccountSession
 from organisation.rules import OrganisationRight
-from organisation.session_store import ADDRESS, DEVICE, device
 
 
 class EndReason(models.TextChoices):
@@ -29,32 +25,22 @@ class EndReason(models.TextChoices):
     SECOND_FACTOR = "second_factor", "second facteur changé"
 
 
-@receiver(user_logged_in, dispatch_uid="organisation.session_device")
-def _describe(sender, request, user, **kwargs) -> None:
-    """What its owner will recognise the session by: the browser and system, the address. And the
-    sessions that have ended by their limits go, with what they said of their owner (no timer runs
-    ``clearsessions``; a login is frequent enough, and the table small)."""
-    if request is not None and hasattr(request, "session"):
-        request.session[DEVICE] = device(request.META.get("HTTP_USER_AGENT", ""))
-        request.session[ADDRESS] = client_address(request)
-    AccountSession.objects.exclude(_open()).delete()
-
-
 def open_sessions(user) -> QuerySet[AccountSession]:
     """The user's sessions still open: not expired, used within ``SESSION_IDLE_MINUTES``, begun less
     than ``SESSION_MAX_HOURS`` ago (``project.middleware.SessionLimitsMiddleware`` ends the others at
     their next request); the most recently used first."""
-    return AccountSession.objects.filter(_open(), user=user).order_by("-seen_at", "-started_at")
+    return AccountSession.objects.filter(still_open(), user=user).order_by("-seen_at", "-started_at")
 
 
 def open_counts(users) -> dict[int, int]:
     """How many sessions each of ``users`` has open, in one query."""
-    counted = (AccountSession.objects.filter(_open(), user__in=users).values("user")
+    counted = (AccountSession.objects.filter(still_open(), user__in=users).values("user")
                .annotate(open=Count("pk")).values_list("user", "open"))
     return dict(counted)
 
 
-def _open() -> Q:
+def still_open() -> Q:
+    """A session its limits have not ended: not expired, used lately, begun not too long ago."""
     now = timezone.now()
     idle, oldest = (now - datetime.timedelta(minutes=settings.SESSION_IDLE_MINUTES),
                     now - datetime.timedelta(hours=settings.SESSION_MAX_HOURS))

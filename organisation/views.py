@@ -10,8 +10,8 @@ import audit
 from organisation import actions as organisation
 from organisation import handover, policy, sessions
 from organisation.forms import AddForm, DesignateForm, EndForm, InviteForm, MandateForm
-from organisation.models import Cell, Mandate, Membership, Role
-from organisation.rules import OrganisationRight, grantable_roles, memberships_visible_to
+from organisation.models import Cell, Mandate, Membership
+from organisation.rules import OrganisationRight, grantable_cell_roles, memberships_visible_to
 from organisation.spreadsheets import to_csv, to_xlsx
 from ui.forms import submit
 
@@ -24,12 +24,12 @@ def _cell(request, code: str) -> Cell:
 def cell_detail(request, code: str):
     cell = _cell(request, code)
     manage = policy.can(request.user, OrganisationRight.MANAGE_MEMBERSHIPS, cell)
-    roles = [role for role in grantable_roles(request.user, cell) if role in Role.cell_roles()]
+    roles = grantable_cell_roles(request.user, cell)
     data = request.POST if request.method == "POST" else None
     today = timezone.localdate()
     members = memberships_visible_to(request.user).filter(cell=cell)
     composition = list(members.active(today))
-    endable = [m for m in composition if m.role in roles and m.user_id != request.user.pk]
+    endable = [m for m in composition if policy.can(request.user, OrganisationRight.GRANT_ROLE, m)]
     forms_ = {"add": AddForm(data if data and "add" in data else None, roles=roles, cell=cell),
               "invite": InviteForm(data if data and "invite" in data else None, roles=roles, cell=cell),
               "end": EndForm(data if data and "end" in data else None, cell=cell),
@@ -94,14 +94,9 @@ def composition_export(request, code: str, fmt: str):
     return response
 
 
-def _national(request) -> None:
-    if Role.NATIONAL not in policy.scope(request.user).roles:
-        raise policy.AccessDenied(request.user, OrganisationRight.REQUEST_MANDATE)
-
-
 def mandates(request):
     """The national level's inspection mandates: requested by one officer, approved by another."""
-    _national(request)
+    policy.require(request.user, OrganisationRight.VIEW_MANDATES)
     form = MandateForm(request.POST or None)
     if submit(request, form, "Mandat", lambda data: organisation.request_mandate(
             request.user, Mandate(**{k: v for k, v in data.items() if k != "departements"}), data["departements"]),
@@ -117,7 +112,8 @@ def mandates(request):
 
 
 def approve_mandate(request, pk: int):
-    _national(request)  # before the lookup: which mandates exist is the national level's to know
+    # Before the lookup: which mandates exist is the national level's to know.
+    policy.require(request.user, OrganisationRight.VIEW_MANDATES)
     if request.method != "POST":
         return redirect("mandates")
     mandate = get_object_or_404(Mandate, pk=pk)

@@ -27,9 +27,11 @@ from cases.models import (
     State,
 )
 from cases.names import phonetic, search_tokens
+from cases.task_kinds import ACCEPT_TRANSFER
 from mobile_team.models import MessageAttachment
-from workflows.models import CaseProcess, CaseTask, TaskType
-from workflows.tasks import expected
+from organisation.models import Membership, Role
+from workflows.kinds import expected
+from workflows.models import CaseProcess, CaseTask
 
 # The case's fields its history must end with: what the state machine and the entry points set.
 TRACKED = ["state", "referent_id", "closure_reason", "closed_on", "closure_proposed", "departement_id"]
@@ -43,6 +45,13 @@ def check(label: str):
         CHECKS.append((label, function))
         return function
     return register
+
+
+@check("aucun compte n'a à la fois un rôle d'administration ou national et un rôle qui ouvre les signalements")
+def _separation_of_duties() -> Iterator[str]:
+    steering = Membership.objects.filter(role__in=Role.steering_roles()).values("user")
+    crossed = Membership.objects.filter(role__in=Role.case_roles(), user__in=steering)
+    yield from sorted(set(crossed.values_list("user__username", flat=True)))
 
 
 @check("chaque signalement a son jeune, son processus, et une référence qui suit son numéro")
@@ -105,7 +114,7 @@ def _task_copies() -> Iterator[str]:
     one_null = Q(listed_owner__isnull=True, owner__isnull=False) | Q(listed_owner__isnull=False, owner__isnull=True)
     owner_differs = one_null | (Q(listed_owner__isnull=False, owner__isnull=False) & ~Q(listed_owner_id=F("owner_id")))
     # A transfer to accept is in the receiving département's queue.
-    received = Q(flow_task_name=TaskType.ACCEPT_TRANSFER) & Exists(CaseTransfer.objects.filter(
+    received = Q(flow_task_name=ACCEPT_TRANSFER) & Exists(CaseTransfer.objects.filter(
         case_id=OuterRef("case_id"), destination_id=OuterRef("departement_id")))
     elsewhere = ~Q(departement_id=F("case__departement_id")) & ~received
     wrong = CaseTask.objects.filter(~Q(listed_status=F("status")) | elsewhere | owner_differs)

@@ -5,9 +5,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -53,12 +51,6 @@ class ReadOnlyRolesMiddleware:
 
 def _static(request: HttpRequest) -> bool:
     return request.path.startswith(f"/{settings.STATIC_URL.strip('/')}/")
-
-
-@receiver(user_logged_in, dispatch_uid="project.session_started")
-def _mark_start(sender, request, user, **kwargs) -> None:
-    if request is not None and hasattr(request, "session"):
-        request.session[STARTED] = request.session[SEEN] = time.time()
 
 
 class SessionLimitsMiddleware:

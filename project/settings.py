@@ -254,6 +254,8 @@ REPORT_RECIPIENTS = env_list(ENV, "REPORT_RECIPIENTS", MINISTRY_ADDRESSES if DEM
 REPORT_REMINDER_DAY = env_int(ENV, "REPORT_REMINDER_DAY", 5)
 
 # Days given to do each task once it is opened.
+# The subject of the workflows' processes and tasks (workflows knows no concern: it is told here).
+WORKFLOWS_SUBJECT_MODEL = "cases.Case"
 TASK_DUE_DAYS = {"contact_family": 7, "name_referent": 7, "set_up_care": 15, "review": 30, "decide_closure": 7,
                  "read_team_answer": 3, "answer_interview": 8, "accept_transfer": 7}
 # The mobile team's service level: acceptance in working days (French public holidays excluded),
@@ -300,7 +302,7 @@ INTAKE_API_CALLS_PER_MINUTE = env_int(ENV, "INTAKE_API_CALLS_PER_MINUTE", 60)
 INTAKE_TOKEN_DAYS = env_int(ENV, "INTAKE_TOKEN_DAYS", 365)
 INTAKE_IMPORT_MAX_BYTES = env_int(ENV, "INTAKE_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
-# How long the cellule keeps what it holds (retention/rules.py, shown on the personal-data notice):
+# How long the cellule keeps what it holds (retention/periods.py, shown on the personal-data notice):
 # a closed case RETENTION_CLOSED_YEARS after its closure, or after the young person's majority if
 # RETENTION_CLOSED_FROM=majority (whichever comes later, closure included); a case closed without
 # ever going past "Reçu" RETENTION_NOT_RELEVANT_YEARS after its closure; the trail's events

@@ -16,41 +16,41 @@ from mobile_team.models import MobileTeamRequest
 from organisation import policy, sessions
 from organisation.models import Departement, Role
 from organisation.rules import cells_visible_to, memberships_visible_to
+from workflows import kinds
 from workflows.rules import tasks_visible_to
-
-HOME_TEMPLATES = {
-    Role.COORDINATOR: "home/coordinator.html",
-    Role.MEMBER: "home/member.html",
-    Role.MOBILE_TEAM: "home/mobile_team.html",
-    Role.INSPECTOR: "home/inspector.html",
-    Role.NATIONAL: "home/national.html",
-    Role.ADMIN: "home/admin.html",
-}
 
 
 def home(request):
-    scope = policy.scope(request.user)
-    primary = scope.primary
+    """Each role's home page (the role that speaks for the user, ``policy.Scope.primary``), with what
+    it shows of their work."""
+    primary = policy.scope(request.user).primary
     if primary is None:
         return render(request, "home/no_role.html", status=403)
-    context = {"membership": primary, "today": timezone.localdate()}
-    if primary.role in Role.cell_roles():
-        context["composition"] = memberships_visible_to(request.user).filter(cell=primary.cell).active()
-        context["counts"] = _work_counts(request.user)
-        # The composition card names the cellule's people: a read, as on the composition's page.
-        audit.record("cell.view", obj=primary.cell, departement=primary.cell.departement.code,
-                     details={"page": "accueil"})
-    elif primary.role == Role.MOBILE_TEAM:
-        context["team_counts"] = _team_counts()
-    elif primary.role == Role.INSPECTOR:
-        context["mandates"] = scope.mandates
-    elif primary.role == Role.NATIONAL:
-        cells = cells_visible_to(request.user)
-        context["installed"] = cells.filter(installed_on__isnull=False).count()
-        context["departements"] = Departement.objects.count()
-    elif primary.role == Role.ADMIN:
-        context["cells"] = cells_visible_to(request.user).count()
-    return render(request, HOME_TEMPLATES[primary.role], context)
+    template, extra = HOMES[primary.role]
+    return render(request, f"home/{template}.html", {"membership": primary, "today": timezone.localdate(),
+                                                     **extra(request, primary)})
+
+
+def _cellule_home(request, primary) -> dict:
+    # The composition card names the cellule's people: a read, as on the composition's page.
+    audit.record("cell.view", obj=primary.cell, departement=primary.cell.departement.code, details={"page": "accueil"})
+    return {"composition": memberships_visible_to(request.user).filter(cell=primary.cell).active(),
+            "counts": _work_counts(request.user)}
+
+
+def _national_home(request, primary) -> dict:
+    cells = cells_visible_to(request.user)
+    return {"installed": cells.filter(installed_on__isnull=False).count(), "departements": Departement.objects.count()}
+
+
+HOMES = {
+    Role.COORDINATOR: ("coordinator", _cellule_home),
+    Role.MEMBER: ("member", _cellule_home),
+    Role.MOBILE_TEAM: ("mobile_team", lambda request, primary: {"team_counts": _team_counts()}),
+    Role.INSPECTOR: ("inspector", lambda request, primary: {"mandates": policy.scope(request.user).mandates}),
+    Role.NATIONAL: ("national", _national_home),
+    Role.ADMIN: ("admin", lambda request, primary: {"cells": cells_visible_to(request.user).count()}),
+}
 
 
 def _count(number: int, noun: str) -> str:
@@ -62,10 +62,10 @@ def _work_counts(user) -> dict[str, str]:
     """What waits for a member or a coordinator, in words, for the home page's cards."""
     from viewflow.workflow.status import STATUS
 
-    from workflows.models import TEAM_TASKS, CaseTask
+    from workflows.models import CaseTask
 
     today = timezone.localdate()
-    tasks = tasks_visible_to(user).exclude(flow_task_name__in=TEAM_TASKS).open()  # type: ignore[attr-defined]
+    tasks = tasks_visible_to(user).exclude(flow_task_name__in=kinds.in_portal()).open()  # type: ignore[attr-defined]
     mine = tasks.filter(listed_owner=user)
     queue = tasks.filter(listed_owner__isnull=True, listed_status=STATUS.NEW).count()
     late = mine.filter(due_on__lt=today).count()
@@ -77,7 +77,7 @@ def _work_counts(user) -> dict[str, str]:
     coordinated = policy.scope(user).coordinated_departement_ids
     if coordinated:  # escalations go up to the coordinators (workflows.escalation), whoever holds the task
         escalated = (CaseTask.objects.open().filter(departement_id__in=coordinated, escalated_on__isnull=False)
-                     .exclude(flow_task_name__in=TEAM_TASKS).count())
+                     .exclude(flow_task_name__in=kinds.in_portal()).count())
         counts["escalated"] = (f"{_words(escalated, 'tâche signalée', 'tâches signalées')} aux coordonnateurs pour "
                                "retard prolongé ; la charge par référent, les tâches par ancienneté, l'équipe mobile.")
     return counts

@@ -13,9 +13,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cases.models import Case, State
+from cases.task_kinds import CONTACT_FAMILY
 from mobile_team.models import MobileTeamRequest
 from organisation.models import Cell
-from workflows.models import TEAM_TASKS, CaseTask, TaskType
+from workflows import kinds
+from workflows.models import CaseTask
 
 # The ages of open tasks, in days since they were opened: (label, from, to excluded).
 AGES = (("Moins de 7 jours", 0, 7), ("De 7 à 30 jours", 7, 31), ("Plus de 30 jours", 31, None))
@@ -49,12 +51,13 @@ def task_counts(cell: Cell, now: datetime.datetime | None = None) -> dict:
         since = Q(created__lte=now - datetime.timedelta(days=low))
         return since & Q(created__gt=now - datetime.timedelta(days=high)) if high else since
 
-    tasks = CaseTask.objects.filter(departement_id=cell.departement_id).exclude(flow_task_name__in=TEAM_TASKS).open()
+    tasks = (CaseTask.objects.filter(departement_id=cell.departement_id)
+             .exclude(flow_task_name__in=kinds.in_portal()).open())
     counts = tasks.aggregate(
         total=Count("pk"),
         overdue=Count("pk", filter=Q(due_on__lt=today)),
         escalated=Count("pk", filter=Q(escalated_on__isnull=False)),
-        uncontacted=Count("case", distinct=True, filter=Q(flow_task_name=TaskType.CONTACT_FAMILY, due_on__lt=today,
+        uncontacted=Count("case", distinct=True, filter=Q(flow_task_name=CONTACT_FAMILY, due_on__lt=today,
                                                           case__state=State.RECEIVED)),
         **{f"age_{index}": Count("pk", filter=opened(low, high)) for index, (_, low, high) in enumerate(AGES)},
     )

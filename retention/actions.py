@@ -12,15 +12,34 @@ from django.utils import timezone
 
 from cases import actions as cases_actions
 from cases import attachments
-from cases.actions.base import lock, record, require_text, validate
-from cases.models import Case, Person, Relative
+from cases.actions.base import Check, lock, record, require_text, runs, validate
+from cases.models import Case, Person, Relative, State
 from organisation import policy
 from organisation.errors import ActionRefused
 from retention import access, history, purge
 from retention.models import Erasure, LegalHold
-from retention.rules import RetentionRight, expired
+from retention.periods import expired
+from retention.rules import RetentionRight
 
 ERASED_MESSAGE = "Les données personnelles du signalement {reference} ont été effacées le {on:%d/%m/%Y}."
+
+
+def _holdable(case: Case) -> str:
+    """A hold keeps a case past its retention period, which runs from its closure: it is placed on a
+    closed case whose data the purge has not erased, one at a time."""
+    if case.state != State.CLOSED:
+        return f"le signalement {case.reference} est en cours : un gel se pose sur un signalement clôturé"
+    if Erasure.objects.filter(case=case).exists():
+        return f"les données personnelles du signalement {case.reference} ont été effacées"
+    if case.legal_holds.filter(lifted_at__isnull=True).exists():
+        return f"le signalement {case.reference} est déjà sous gel de conservation"
+    return ""
+
+
+PLACE_HOLD = Check("Poser un gel de conservation", RetentionRight.HOLD, closed=True, when=_holdable)
+LIFT_HOLD = Check("Lever le gel de conservation", RetentionRight.HOLD, closed=True, when=lambda case: "" if (
+    case.legal_holds.filter(lifted_at__isnull=True).exists()) else (
+    f"le signalement {case.reference} n'est sous aucun gel de conservation"))
 
 
 def _check_not_erased(case: Case) -> None:
@@ -29,29 +48,26 @@ def _check_not_erased(case: Case) -> None:
         raise ActionRefused(ERASED_MESSAGE.format(reference=case.reference, on=timezone.localtime(erasure.erased_at)))
 
 
+@runs(PLACE_HOLD)
 def place_hold(actor, case: Case, *, reason: str) -> LegalHold:
     """Keep the case past its retention period until the hold is lifted (one hold at a time)."""
     reason = require_text(reason, "reason", "Indiquez le motif du gel (par exemple la réquisition reçue).")
     with transaction.atomic():
         case = lock(case)
-        policy.require(actor, RetentionRight.HOLD, case)
-        _check_not_erased(case)
-        if case.legal_holds.filter(lifted_at__isnull=True).exists():
-            raise ActionRefused(f"Le signalement {case.reference} est déjà sous gel de conservation.")
+        PLACE_HOLD.require(actor, case)
         hold = LegalHold.objects.create(case=case, reason=reason[:500], placed_by=actor)
         record("retention.hold_place", actor, case, gel=hold.pk)
     return hold
 
 
+@runs(LIFT_HOLD)
 def lift_hold(actor, case: Case, *, reason: str) -> LegalHold:
     """End the case's hold: the purge treats it again by its retention period."""
     reason = require_text(reason, "lift_reason", "Indiquez le motif de la levée du gel.")
     with transaction.atomic():
         case = lock(case)
-        policy.require(actor, RetentionRight.HOLD, case)
-        hold = case.legal_holds.select_for_update().filter(lifted_at__isnull=True).first()
-        if hold is None:
-            raise ActionRefused(f"Le signalement {case.reference} n'est sous aucun gel de conservation.")
+        LIFT_HOLD.require(actor, case)
+        hold = case.legal_holds.select_for_update().filter(lifted_at__isnull=True).get()
         hold.lifted_by, hold.lifted_at, hold.lift_reason = actor, timezone.now(), reason[:500]
         hold.save()
         record("retention.hold_lift", actor, case, gel=hold.pk)

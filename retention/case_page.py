@@ -1,28 +1,23 @@
 """What retention adds to a case page: for its coordinators, how long the case is kept, its legal
 hold (placed or lifted there), and the link to the answers to the people concerned."""
 
-from cases.models import Case, State
+from cases.models import Case
 from cases.views.actions import CaseAction, register, register_panel
 from organisation import policy
 from retention import actions, forms
 from retention.models import Erasure, LegalHold
-from retention.rules import RetentionRight, kept_until
+from retention.periods import kept_until
+from retention.rules import RetentionRight
 
 
 def _active_hold(case: Case) -> LegalHold | None:
     return case.legal_holds.filter(lifted_at__isnull=True).first()
 
 
-def _erased(case: Case) -> bool:
-    return Erasure.objects.filter(case=case).exists()
-
-
 # Offered on closed cases, the only ones the purge erases (and no query for the open ones' pages).
 register(
-    CaseAction("geler", "Poser un gel de conservation", forms.HoldForm, actions.place_hold, RetentionRight.HOLD,
-               applies=lambda case: case.state == State.CLOSED and _active_hold(case) is None and not _erased(case)),
-    CaseAction("lever-gel", "Lever le gel de conservation", forms.LiftHoldForm, actions.lift_hold,
-               RetentionRight.HOLD, applies=lambda case: case.state == State.CLOSED and _active_hold(case) is not None),
+    CaseAction("geler", forms.HoldForm, actions.place_hold),
+    CaseAction("lever-gel", forms.LiftHoldForm, actions.lift_hold),
     after="rouvrir",
 )
 

@@ -8,14 +8,14 @@ escalated once. The mobile team's tasks are national, followed by its own delays
 import datetime
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 import audit
 from organisation import policy
 from organisation.models import Membership, Role
 from outbox.mail import queue_mail
-from workflows.models import TEAM_TASKS, CaseTask
+from workflows import kinds
+from workflows.models import CaseTask
 from workflows.notifications import link
 from workflows.rules import TaskRight
 
@@ -23,7 +23,7 @@ from workflows.rules import TaskRight
 def due(today: datetime.date):
     """The open tasks of the cellules overdue by more than their own due period, not yet escalated."""
     overdue = (CaseTask.objects.overdue(today).filter(escalated_on__isnull=True)
-               .exclude(flow_task_name__in=TEAM_TASKS))
+               .exclude(flow_task_name__in=kinds.in_portal()))
     return [task for task in overdue if today - task.due_on > task.due_period]
 
 
@@ -42,7 +42,7 @@ def escalate(actor, today: datetime.date | None = None) -> list[CaseTask]:
             task.save(update_fields=["escalated_on"])
             holder = task.owner.get_full_name() if task.owner_id else "personne (dans la file)"
             audit.record("task.escalate", obj=task, departement=task.case.departement.code, details={
-                "signalement": task.case.reference, "tâche": task.get_flow_task_name_display(),
+                "signalement": task.case.reference, "tâche": task.label,
                 "échéance": task.due_on.isoformat(), "détenteur": holder})
             _tell_coordinators(task, holder)
         escalated.append(task)
@@ -52,10 +52,10 @@ def escalate(actor, today: datetime.date | None = None) -> list[CaseTask]:
 def _tell_coordinators(task: CaseTask, holder: str) -> None:
     coordinators = Membership.objects.active().filter(role=Role.COORDINATOR, cell__departement=task.departement_id)
     emails = sorted({m.user.email for m in coordinators.select_related("user") if m.user.email and m.user.is_active})
-    label = task.get_flow_task_name_display()
+    label = task.label
     queue_mail(
         f"[Cellule de suivi] Tâche en retard signalée : {label} — {task.case.reference}",
         f"Bonjour,\n\nLa tâche « {label} » du signalement {task.case.reference}, échue le "
         f"{task.due_on:%d/%m/%Y}, est toujours ouverte (détenteur : {holder}). Elle est signalée aux "
-        f"coordonnateurs de la cellule.\n\n{link(reverse('cases:detail', args=[task.case_id]))}\n",
+        f"coordonnateurs de la cellule.\n\n{link(task.case.get_absolute_url())}\n",
         emails)

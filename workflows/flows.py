@@ -1,18 +1,26 @@
 """The flow of a case's human tasks.
 
-The case's state machine (``cases.models.Case``) decides what happens; the flow holds the tasks
-that each state gives to the people who must act. Its task nodes are therefore not chained to
-each other: ``workflows.tasks.sync`` opens and closes them after every transition so that the open
-tasks always match what the case needs (``workflows.tasks.expected``). Completing a task never moves the
-case by itself; the action the task asks for does, through its entry point.
+The case's state machine decides what happens; the flow holds the tasks that each state gives to
+the people who must act. Its task nodes are therefore not chained to each other:
+``workflows.tasks.sync`` opens and closes them after every transition so that the open tasks always
+match what the case needs (``workflows.kinds.expected``). Completing a task never moves the case by
+itself; the action the task asks for does, through its entry point.
+
+Its nodes are the kinds the concerns declare (``workflows.kinds``), known once every app is ready:
+the class is built then, on first use (``CaseFlow``, a module attribute made on demand), at the
+address viewflow keeps in the database (``workflows/flows.CaseFlow``).
 """
 
 from contextlib import contextmanager
+from functools import cache
 
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from viewflow import this
 from viewflow.workflow import flow
 
+from workflows import kinds
 from workflows.models import CaseProcess, CaseTask
 from workflows.task_view import task_detail
 
@@ -35,37 +43,29 @@ class ProcessRowLock:
             yield
 
 
-class CaseFlow(flow.Flow):
-    process_class = CaseProcess
-    task_class = CaseTask
-    lock_impl = ProcessRowLock()
-    process_title = "Suivi d'un signalement"
-
-    start = flow.StartHandle(this.start_case)
-
-    # Who may take a task from a queue is the access policy's (``workflows.rules``): the nodes carry
-    # no viewflow permission.
-    contact_family = flow.View(task_detail)
-    name_referent = flow.View(task_detail)
-    set_up_care = flow.View(task_detail).Assign(this.referent)
-    review = flow.View(task_detail).Assign(this.referent)
-    decide_closure = flow.View(task_detail)
-    read_team_answer = flow.View(task_detail)
-    answer_interview = flow.View(task_detail)
-    # The receiving cellule's coordinators' (the task row carries their département).
-    accept_transfer = flow.View(task_detail)
-    # The mobile team's: the one who accepted a request schedules and reports.
-    handle_request = flow.View(task_detail)
-    schedule_intervention = flow.View(task_detail).Assign(this.handler)
-    report_intervention = flow.View(task_detail).Assign(this.handler)
+@cache
+def _build() -> type:
+    if not apps.ready:  # built before every app declared its kinds, the flow would miss some for good
+        raise ImproperlyConfigured("Le flux des tâches est demandé avant que les applications soient prêtes.")
+    nodes = {}
+    for kind in kinds.every():
+        # Who may take a task from a queue is the access policy's (``workflows.rules``): the nodes
+        # carry no viewflow permission.
+        node = flow.View(task_detail)
+        nodes[str(kind)] = node.Assign(lambda activation, kind=kind: kind.assignee(activation.process.case)) \
+            if kind.assignee else node
 
     def start_case(self, activation, case):
         activation.process.case = case
         return activation.process
 
-    def referent(self, activation):
-        return activation.process.case.referent
+    return type("CaseFlow", (flow.Flow,), {
+        "__module__": __name__, "__doc__": "Suivi d'un signalement.", "process_class": CaseProcess,
+        "task_class": CaseTask, "lock_impl": ProcessRowLock(), "process_title": "Suivi d'un signalement",
+        "start": flow.StartHandle(this.start_case), "start_case": start_case, **nodes})
 
-    def handler(self, activation):
-        request = activation.process.case.mobile_team_requests.exclude(handled_by=None).last()
-        return request.handled_by if request else None
+
+def __getattr__(name: str):
+    if name == "CaseFlow":
+        return _build()
+    raise AttributeError(name)

@@ -19,10 +19,10 @@ def notify_assigned(task) -> None:
     owner = task.owner
     if owner is None or not owner.email:
         return
-    subject = f"[Cellule de suivi] Nouvelle tâche : {task.get_flow_task_name_display()} — {task.case.reference}"
+    subject = f"[Cellule de suivi] Nouvelle tâche : {task.label} — {task.case.reference}"
     body = (
         f"Bonjour {owner.get_full_name() or owner.get_username()},\n\n"
-        f"La tâche « {task.get_flow_task_name_display()} » du signalement {task.case.reference} "
+        f"La tâche « {task.label} » du signalement {task.case.reference} "
         f"vous est attribuée, à traiter avant le {task.due_on:%d/%m/%Y}.\n\n"
         f"{link(reverse('workflows:task', args=[task.pk]))}\n"
     )
@@ -32,7 +32,7 @@ def notify_assigned(task) -> None:
 def overdue_digest(user, tasks) -> tuple[str, str]:
     """Subject and body of one user's digest of overdue tasks."""
     lines = [
-        f"- {task.case.reference} : {task.get_flow_task_name_display()}, échue le {task.due_on:%d/%m/%Y}"
+        f"- {task.case.reference} : {task.label}, échue le {task.due_on:%d/%m/%Y}"
         + (" — signalée aux coordonnateurs" if task.escalated_on else "")
         for task in sorted(tasks, key=lambda task: (task.escalated_on is None, task.due_on))
     ]

@@ -11,7 +11,9 @@ from viewflow.workflow.status import STATUS
 
 from organisation.models import Cell, Role
 from organisation.policy import Scope, rule, scope
-from workflows.models import COORDINATOR_TASKS, OPEN_STATUSES, TEAM_TASKS, CaseTask, TaskType
+from workflows import kinds
+from workflows.kinds import Queue
+from workflows.models import OPEN_STATUSES, CaseTask
 
 
 class TaskRight(enum.StrEnum):
@@ -23,9 +25,15 @@ class TaskRight(enum.StrEnum):
 
 
 def holds_task(user, case, task_type: str | None = None) -> bool:
-    """The user holds an open task of the case (of one type, if given)."""
+    """The user holds an open task of the case (of one kind, if given): "holding" a task is always an
+    open one; ``held_task`` says whether they ever held one."""
     tasks = case.tasks.filter(listed_owner_id=user.pk, listed_status__in=OPEN_STATUSES)
     return (tasks.filter(flow_task_name=task_type) if task_type else tasks).exists()
+
+
+def held_task(user, case) -> bool:
+    """The user holds or once held one of the case's tasks, open or done."""
+    return case.tasks.filter(listed_owner_id=user.pk).exists()
 
 
 def cases_held(user, cases) -> frozenset[int]:
@@ -35,15 +43,23 @@ def cases_held(user, cases) -> frozenset[int]:
 
 
 def _may_claim(s: Scope, task: CaseTask) -> bool:
-    """Who may take each kind of task from a queue; the others are given to someone directly."""
-    departement = task.departement_id
-    if task.flow_task_name == TaskType.CONTACT_FAMILY:
-        return departement in s.family_contact_departement_ids
-    if task.flow_task_name in COORDINATOR_TASKS:
-        return departement in s.coordinated_departement_ids
-    if task.flow_task_name == TaskType.HANDLE_REQUEST:
-        return Role.MOBILE_TEAM in s.roles
+    """Who may take each kind of task from a queue (``TaskKind.queue``); the others are given to
+    someone directly."""
+    queue = task.kind.queue if task.kind is not None else Queue.NONE
+    match queue:
+        case Queue.FAMILY_CONTACTS:
+            return task.departement_id in s.family_contact_departement_ids
+        case Queue.COORDINATORS:
+            return task.departement_id in s.coordinated_departement_ids
+        case Queue.MOBILE_TEAM:
+            return Role.MOBILE_TEAM in s.roles
     return False
+
+
+def _given_to(user, task: CaseTask) -> bool:
+    """The task's kind gives it to this user (a case's référent sets up the care)."""
+    kind = task.kind
+    return kind is not None and kind.assignee is not None and getattr(kind.assignee(task.case), "pk", None) == user.pk
 
 
 @rule(TaskRight.ESCALATE_TASK)
@@ -64,14 +80,13 @@ def _on_task(user, right: str, task) -> bool:
     if not isinstance(task, CaseTask):
         return False
     s = scope(user)
-    team_task = task.flow_task_name in TEAM_TASKS
+    team_task = task.flow_task_name in kinds.in_portal()
     departement = task.departement_id  # the case's, or the receiving one's for a transfer to accept
     if (Role.MOBILE_TEAM not in s.roles) if team_task else (departement not in s.cell_departement_ids):
         return False
     match right:
         case TaskRight.CLAIM_TASK:
-            given = task.flow_task_name in (TaskType.SET_UP_CARE, TaskType.REVIEW) and task.case.referent_id == user.pk
-            return task.status == STATUS.NEW and (_may_claim(s, task) or given)
+            return task.status == STATUS.NEW and (_may_claim(s, task) or _given_to(user, task))
         case TaskRight.RELEASE_TASK:
             mine = task.owner_id == user.pk
             coordinated = not team_task and departement in s.coordinated_departement_ids
@@ -82,22 +97,25 @@ def _on_task(user, right: str, task) -> bool:
 def tasks_visible_to(user) -> QuerySet[CaseTask]:
     """Tasks that are the user's, or that they may claim: in their cellules, or the mobile team's."""
     s = scope(user)
+    portal = kinds.in_portal()
     claimable = (
-        Q(flow_task_name=TaskType.CONTACT_FAMILY, departement_id__in=s.family_contact_departement_ids)
-        | Q(flow_task_name__in=COORDINATOR_TASKS, departement_id__in=s.coordinated_departement_ids)
+        Q(flow_task_name__in=kinds.in_queue(Queue.FAMILY_CONTACTS), departement_id__in=s.family_contact_departement_ids)
+        | Q(flow_task_name__in=kinds.in_queue(Queue.COORDINATORS), departement_id__in=s.coordinated_departement_ids)
     )
-    visible = Q(departement_id__in=s.cell_departement_ids) & ~Q(flow_task_name__in=TEAM_TASKS) & (
+    visible = Q(departement_id__in=s.cell_departement_ids) & ~Q(flow_task_name__in=portal) & (
         Q(listed_owner_id=user.pk) | (Q(listed_owner__isnull=True) & claimable))
     if Role.MOBILE_TEAM in s.roles:
-        visible |= Q(flow_task_name__in=TEAM_TASKS) & (
-            Q(listed_owner_id=user.pk) | Q(listed_owner__isnull=True, flow_task_name=TaskType.HANDLE_REQUEST))
+        visible |= Q(flow_task_name__in=portal) & (
+            Q(listed_owner_id=user.pk)
+            | Q(listed_owner__isnull=True, flow_task_name__in=kinds.in_queue(Queue.MOBILE_TEAM)))
     return CaseTask.objects.filter(visible)
 
 
 def tasks_releasable_by(user) -> QuerySet[CaseTask]:
     """Where a release is looked for: the user's own tasks, and for a coordinator the tasks their
     cellule's members hold (the policy then says which may go back to the queue)."""
-    held_in_cellule = Q(departement_id__in=scope(user).coordinated_departement_ids) & ~Q(flow_task_name__in=TEAM_TASKS)
+    held_in_cellule = (Q(departement_id__in=scope(user).coordinated_departement_ids)
+                       & ~Q(flow_task_name__in=kinds.in_portal()))
     return tasks_visible_to(user) | CaseTask.objects.filter(held_in_cellule)
 
 
@@ -107,4 +125,4 @@ def tasks_held_in_cellule(user) -> QuerySet[CaseTask]:
     return CaseTask.objects.filter(departement_id__in=scope(user).coordinated_departement_ids,
                                    listed_owner__isnull=False,
                                    listed_status__in=[STATUS.ASSIGNED, STATUS.STARTED]).exclude(
-        flow_task_name__in=TEAM_TASKS)
+        flow_task_name__in=kinds.in_portal())

@@ -2,11 +2,10 @@
 
 ``sync()`` runs inside every entry point, after the transition: the task the action fulfilled is
 completed by its actor, tasks the new state no longer needs are cancelled, and the tasks it needs
-are opened. So the open tasks of a case always match ``expected(case)``: what the concerns that
-registered with ``@expects`` ask of it (``cases.tasks``, ``mobile_team.tasks``, ``cellule.tasks``).
+are opened. So the open tasks of a case always match ``kinds.expected(case)``: what the concerns
+that declared kinds (their ``task_kinds.py``) ask of it.
 """
 
-from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.db import transaction
@@ -18,42 +17,28 @@ from viewflow.workflow.token import Token
 import audit
 from organisation import policy
 from organisation.errors import ActionRefused
-from workflows.flows import CaseFlow
-from workflows.models import OPEN_STATUSES, TEAM_TASKS, CaseTask, TaskType
+from workflows import flows, kinds
+from workflows.models import OPEN_STATUSES, CaseTask
 from workflows.notifications import notify_assigned
 from workflows.rules import TaskRight
-
-# What each concern expects of a case's open tasks (registered by cases, the mobile team and the
-# cellule when their app is ready): each function returns the task types the case needs now.
-_EXPECTATIONS: list[Callable[[object], set[TaskType]]] = []
-
-
-def expects(function: Callable[[object], set[TaskType]]) -> Callable[[object], set[TaskType]]:
-    """Register ``function(case)``: the tasks one concern expects the case to have open now."""
-    _EXPECTATIONS.append(function)
-    return function
-
-
-def expected(case) -> set[TaskType]:
-    """The tasks a case in its current state gives to the people who must act."""
-    return set().union(*(function(case) for function in _EXPECTATIONS))
 
 
 def start(case) -> None:
     """Open the case's process and its first tasks (called by the intake)."""
-    CaseFlow.start.run(case=case)
+    flows.CaseFlow.start.run(case=case)
     sync(case, actor=None)
 
 
-def sync(case, actor, done: TaskType | None = None) -> None:
+def sync(case, actor, done: str | None = None) -> None:
     """Complete ``done`` as ``actor``'s work, cancel what the state no longer needs, open the rest.
 
     ``case`` is the entry point's, read under its lock with its process (``select_related``): the
     tasks read here are given that process, so that viewflow reads neither it nor the case again.
     """
     process = case.process
-    wanted = expected(case)
-    with CaseFlow.lock(process.pk):
+    wanted = kinds.expected(case)
+    flow = flows.CaseFlow
+    with flow.lock(process.pk):
         still_open, start_task = set(), None
         # The open tasks and the START task the new ones follow, in one query.
         for task in CaseTask.objects.filter(Q(status__in=OPEN_STATUSES) | Q(flow_task_type="START"), process=process):
@@ -67,8 +52,8 @@ def sync(case, actor, done: TaskType | None = None) -> None:
             else:
                 task.flow_task.activation_class(task).cancel()
         for task_type in sorted(wanted - still_open):
-            node = getattr(CaseFlow, task_type)
-            activation = node.activation_class.create(node, CaseFlow.start.activation_class(start_task), Token("start"))
+            node = getattr(flow, task_type)
+            activation = node.activation_class.create(node, flow.start.activation_class(start_task), Token("start"))
             if activation.task.owner_id:
                 notify_assigned(activation.task)
         _follow(process, case.is_open)
@@ -102,7 +87,7 @@ def _activation(task: CaseTask):
     """viewflow's ``task.activation()``: the task re-read under the process's lock, here with its
     case, département and process in the same query, so that neither viewflow nor the policy nor
     the trail reads them again."""
-    with CaseFlow.lock(task.process_id):
+    with flows.CaseFlow.lock(task.process_id):
         task = CaseTask.objects.select_related("case__departement", "case__process", "owner").get(pk=task.pk)
         task.process = task.case.process
         yield task.flow_task.activation_class(task)
@@ -149,13 +134,13 @@ def hand_over(case, holder, new_owner) -> list[str]:
     when it is completed, ``_complete``), the one state viewflow's ``reassign`` moves from.
     """
     moved = []
-    with CaseFlow.lock(case.process.pk):
+    with flows.CaseFlow.lock(case.process.pk):
         for task in CaseTask.objects.filter(case=case, listed_owner=holder, listed_status=STATUS.ASSIGNED).exclude(
-                flow_task_name__in=TEAM_TASKS):
+                flow_task_name__in=kinds.in_portal()):
             task.process, task.case = case.process, case
             task.flow_task.activation_class(task).reassign(new_owner)
             notify_assigned(task)
-            moved.append(task.get_flow_task_name_display())
+            moved.append(task.label)
     return moved
 
 
@@ -164,12 +149,12 @@ def release_held(actor, holder, departement_id: int) -> None:
     cellule (``organisation.actions.end_membership``, which checked the actor's right). Run after
     their cases changed referent, so what is left are tasks taken from the queue."""
     held = CaseTask.objects.filter(listed_owner=holder, listed_status=STATUS.ASSIGNED, departement_id=departement_id)
-    for task in held.exclude(flow_task_name__in=TEAM_TASKS):
+    for task in held.exclude(flow_task_name__in=kinds.in_portal()):
         with _activation(task) as activation:
             _unassign(actor, activation)
 
 
 def _record(action: str, actor, task: CaseTask, details: dict | None = None) -> None:
     audit.record(action, obj=task, actor=actor, departement=task.case.departement.code,
-                 details={"signalement": task.case.reference, "tâche": task.get_flow_task_name_display(),
+                 details={"signalement": task.case.reference, "tâche": task.label,
                           **(details or {})})

@@ -3,7 +3,6 @@ those the cellule's members hold (late, escalated, to put back in the queue)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,10 +11,10 @@ from viewflow.workflow.status import STATUS
 import audit
 from organisation import policy
 from organisation.errors import ActionRefused
-from workflows import tasks
-from workflows.models import OPEN_STATUSES, TEAM_TASKS, CaseTask, TaskType
+from workflows import kinds, tasks
+from workflows.models import OPEN_STATUSES
 from workflows.rules import TaskRight, tasks_held_in_cellule, tasks_releasable_by, tasks_visible_to
-from workflows.task_view import TASK_ACTION, finished_message, visible_task
+from workflows.task_view import finished_message, visible_task
 
 PAGE_SIZE = 25
 TABS = {
@@ -28,7 +27,7 @@ TABS = {
 
 def _tasks(request, tab: str):
     # The mobile team's tasks are worked in its own portal, which shows the request, never the case.
-    found = tasks_visible_to(request.user).exclude(flow_task_name__in=TEAM_TASKS)
+    found = tasks_visible_to(request.user).exclude(flow_task_name__in=kinds.in_portal())
     if tab == "cellule":
         policy.require(request.user, TaskRight.VIEW_CELLULE_TASKS)
         found = tasks_held_in_cellule(request.user)
@@ -42,7 +41,7 @@ def _tasks(request, tab: str):
     else:
         found = found.filter(listed_owner=request.user, listed_status=STATUS.DONE)
     task_type = request.GET.get("type", "")
-    if task_type in TASK_ACTION:
+    if kinds.get(task_type) is not None:
         found = found.filter(flow_task_name=task_type)
     today = timezone.localdate()
     due = request.GET.get("echeance", "")
@@ -55,18 +54,21 @@ def _tasks(request, tab: str):
 
 
 def _decided_elsewhere(page) -> None:
-    """A transfer's task in the receiving département, once done, names the case only if it was
-    accepted (by the case opened here); a refused one was another département's case, of which the
-    list keeps nothing (issue 23). Each task of the page gets ``reference``, what the list shows."""
+    """A task listed in another département than its case's (``TaskKind.listed_in``: a transfer to
+    accept), once done, names of the case only what its kind says (``TaskKind.named_after``): a case
+    of another département leaves nothing here. Each task of the page gets ``reference`` and
+    ``text``, what the list shows of it."""
     decided = [task for task in page if task.departement_id != task.case.departement_id
                and task.status not in OPEN_STATUSES]
-    continued = dict(CaseTask.objects.filter(
-        pk__in=[task.pk for task in decided], case__transfer_requests__destination_id=F("departement_id"),
-        case__transfer_requests__new_case__isnull=False,
-    ).values_list("pk", "case__transfer_requests__new_case__reference")) if decided else {}
+    named: dict[int, tuple[str, str]] = {}
+    for kind in {task.kind for task in decided if task.kind is not None and task.kind.named_after}:
+        named.update(kind.named_after([task for task in decided if task.kind == kind]))
     for task in page:
         task.elsewhere = task in decided
-        task.reference = continued.get(task.pk, "") if task.elsewhere else task.case.reference
+        if task.elsewhere:
+            task.reference, task.text = named.get(task.pk, ("", f"{task.label} (dossier d'un autre département)"))
+        else:
+            task.reference, task.text = task.case.reference, task.label
 
 
 def task_list(request, tab: str = "mine"):
@@ -79,7 +81,7 @@ def task_list(request, tab: str = "mine"):
         audit.record("task.list", departement=code, details={"liste": tab, "signalements": shown})
     coordinator = policy.can(request.user, TaskRight.VIEW_CELLULE_TASKS)
     return render(request, "workflows/task_list.html", {
-        "page": page, "tab": tab, "title": TABS[tab], "task_types": TaskType.choices,
+        "page": page, "tab": tab, "title": TABS[tab], "task_types": kinds.choices(),
         "tabs": {key: label for key, label in TABS.items() if key != "cellule" or coordinator},
         "releasable": {t.pk for t in page if tab == "cellule" and policy.can(request.user, TaskRight.RELEASE_TASK, t)},
         "query": request.GET, "today": timezone.localdate(),
@@ -97,7 +99,7 @@ def claim(request, pk: int):
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("workflows:queue")
-    messages.success(request, f"Tâche « {task.get_flow_task_name_display()} » prise : elle est dans vos tâches.")
+    messages.success(request, f"Tâche « {task.label} » prise : elle est dans vos tâches.")
     return redirect("workflows:inbox")
 
 
@@ -112,5 +114,5 @@ def release(request, pk: int):
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, f"Tâche « {task.get_flow_task_name_display()} » remise dans la file de l'équipe.")
-    return redirect("workflows:inbox") if own else redirect("cases:detail", pk=task.case_id)
+        messages.success(request, f"Tâche « {task.label} » remise dans la file de l'équipe.")
+    return redirect("workflows:inbox") if own else redirect(task.case.get_absolute_url())

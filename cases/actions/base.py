@@ -1,4 +1,7 @@
-"""What every case entry point does: lock the case, check the policy and the state, record."""
+"""What every case entry point does: lock the case, run its one check (policy and state), record."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django_fsm import can_proceed
@@ -8,6 +11,7 @@ from cases.models import Case, State
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Role
+from organisation.policy import AccessDenied
 
 CLOSED_MESSAGE = "Le signalement {reference} est clôturé : rouvrez-le d'abord."
 
@@ -26,20 +30,57 @@ def lock(case: Case) -> Case:
     )
 
 
-def check_transition(actor, case: Case, name: str, permission: str | None = None) -> None:
-    """The policy first (no right, no information), then the state. ``permission`` narrows who
-    may do it here when the transition has several doers (BRIEF §3: "mobile team done")."""
-    policy.require(actor, permission or name, case)
-    if not can_proceed(getattr(case, name)):
-        raise ActionRefused(
-            f"Action impossible : le signalement {case.reference} est à l'état « {case.get_state_display()} »."
-        )
+@dataclass(frozen=True)
+class Check:
+    """The one precondition of an action on a case (wagtail's ``check()``): may this person do it to
+    this case now, and if not, why, in French. The entry point runs it under the case's lock
+    (``require``); the case page's button, the action's page and the task that leads there ask the
+    same (``refusal``), so that what is offered is what will be done.
+
+    ``right`` is the access policy's (named apart from the transition); ``transition`` the state
+    machine's, whose source states the action needs; ``when(case)`` says why else the case's state
+    refuses it ("" when it does not); an action without a transition is refused on a closed case
+    unless ``closed``."""
+
+    title: str
+    right: str
+    transition: str = ""
+    when: Callable[[Case], str] | None = None
+    closed: bool = False
+
+    def refusal(self, user, case: Case, *, reads_case: bool = False) -> AccessDenied | ActionRefused | None:
+        """What refuses the action, or None. The right first (no right, no information), unless the
+        caller knows the person reads the case: then the state, the real cause, first."""
+        first, then = (self.state_refusal, self.right_refusal) if reads_case else (self.right_refusal,
+                                                                                      self.state_refusal)
+        return first(user, case) or then(user, case)
+
+    def require(self, user, case: Case) -> None:
+        if (refused := self.refusal(user, case)) is not None:
+            raise refused
+
+    def right_refusal(self, user, case: Case) -> AccessDenied | None:
+        return None if policy.can(user, self.right, case) else AccessDenied(user, self.right, case)
+
+    def state_refusal(self, user, case: Case) -> ActionRefused | None:
+        why = ""
+        if self.transition and not can_proceed(getattr(case, self.transition)):
+            why = f"le signalement {case.reference} est à l'état « {case.get_state_display()} »"
+        elif not self.transition and not self.closed and case.state == State.CLOSED:
+            why = f"le signalement {case.reference} est clôturé : rouvrez-le d'abord"
+        elif self.when is not None:
+            why = self.when(case)
+        return ActionRefused(f"« {self.title} » n'est pas possible : {why}.") if why else None
 
 
-def check_open(actor, action: str, case: Case) -> None:
-    policy.require(actor, action, case)
-    if case.state == State.CLOSED:
-        raise ActionRefused(CLOSED_MESSAGE.format(reference=case.reference))
+def runs(check: Check):
+    """Expose the check an entry point runs (``entry_point.check``), for the pages that offer it."""
+
+    def expose(entry_point):
+        entry_point.check = check
+        return entry_point
+
+    return expose
 
 
 def validate(instance, exclude: list[str] | None = None) -> None:

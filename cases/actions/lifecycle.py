@@ -11,15 +11,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases import task_kinds
 from cases.actions.base import (
-    check_open,
-    check_transition,
+    Check,
     lock,
     person,
     record,
     record_transition,
     require_cell_member,
     require_text,
+    runs,
     validate,
 )
 from cases.actions.records import create_measure, end_open_measures
@@ -27,19 +28,31 @@ from cases.event_texts import keep
 from cases.models import Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, State
 from cases.rules import CaseRight
 from cases.signals import case_closing, case_reopening
-from organisation import policy
 from organisation.errors import ActionRefused
 from workflows import tasks
-from workflows.models import TaskType
+
+IN_CARE = (State.IN_CARE, State.MOBILE_TEAM_REQUESTED)
+CONTACT = Check("Enregistrer un contact avec la famille", CaseRight.CONTACT_FAMILY)
+ASSIGN = Check("Désigner le référent", CaseRight.ASSIGN, transition="assign")
+START_CARE = Check("Démarrer la prise en charge", CaseRight.START_CARE, transition="start_care")
+REVIEW = Check("Faire la revue de suivi", CaseRight.REVIEW, when=lambda case: "" if case.state in IN_CARE else (
+    "la revue de suivi porte sur un signalement pris en charge"))
+DECLINE_CLOSURE = Check("Poursuivre le suivi", CaseRight.DECIDE_CLOSURE, when=lambda case: "" if case.closure_proposed
+                        else "aucune proposition de clôture n'est en attente pour ce signalement")
+CLOSE = Check("Clôturer", CaseRight.CLOSE, transition="close")
+REOPEN = Check("Rouvrir", CaseRight.REOPEN, transition="reopen", when=lambda case: (
+    "un signalement transféré se suit dans le département qui l'a reçu"
+    if case.closure_reason == ClosureReason.TRANSFERRED else ""))
 
 
+@runs(CONTACT)
 def record_family_contact(actor, case: Case, *, on: datetime.date, channel: str, outcome: str,
                           not_attempted_reason: str = "", note: str = "") -> FamilyContact:
     """A contact with the family; reached from ``received``, the case moves to ``family_contacted``.
     Failed attempts are recorded and keep the state."""
     with transaction.atomic():
         case = lock(case)
-        check_open(actor, CaseRight.CONTACT_FAMILY, case)
+        CONTACT.require(actor, case)
         contact = FamilyContact(case=case, on=on, channel=channel, by=actor, outcome=outcome,
                                 not_attempted_reason=not_attempted_reason, note=note)
         validate(contact)
@@ -50,18 +63,19 @@ def record_family_contact(actor, case: Case, *, on: datetime.date, channel: str,
         if outcome == FamilyContact.Outcome.REACHED and case.state == State.RECEIVED:
             case.contact_family()
             case.save()
-            tasks.sync(case, actor, done=TaskType.CONTACT_FAMILY)
+            tasks.sync(case, actor, done=task_kinds.CONTACT_FAMILY)
             record_transition("contact_family", actor, case, before, moyen=channel)
         else:
             record("case.family_contact", actor, case, résultat=outcome, moyen=channel)
     return contact
 
 
+@runs(ASSIGN)
 def assign(actor, case: Case, *, referent, no_contact_reason: str = "") -> Case:
     """Name the referent, a member of the cellule; from ``received``, say why the family was not contacted."""
     with transaction.atomic():
         case = lock(case)
-        check_transition(actor, case, "assign")
+        ASSIGN.require(actor, case)
         require_cell_member(case, referent)
         if case.state == State.RECEIVED and not no_contact_reason:
             raise ValidationError({"no_contact_reason": "Indiquez pourquoi la famille n'a pas été contactée."})
@@ -74,18 +88,19 @@ def assign(actor, case: Case, *, referent, no_contact_reason: str = "") -> Case:
         case.referent = referent
         case.no_contact_reason = no_contact_reason if before == State.RECEIVED else ""
         case.save()
-        tasks.sync(case, actor, done=TaskType.NAME_REFERENT)
+        tasks.sync(case, actor, done=task_kinds.NAME_REFERENT)
         record_transition("assign", actor, case, before,
                           référent={"avant": person(previous), "après": person(referent)},
                           motif=case.no_contact_reason)
     return case
 
 
+@runs(START_CARE)
 def start_care(actor, case: Case, *, measure: dict | None = None) -> Case:
     """The referent starts the care: at least one care measure, given here or added before."""
     with transaction.atomic():
         case = lock(case)
-        check_transition(actor, case, "start_care")
+        START_CARE.require(actor, case)
         new = create_measure(actor, case, measure) if measure else None
         under_way = new is not None and new.ends_on is None
         if not under_way and not case.care_measures.filter(ends_on__isnull=True).exists():
@@ -94,43 +109,42 @@ def start_care(actor, case: Case, *, measure: dict | None = None) -> Case:
         before = case.state
         case.start_care()
         case.save()
-        tasks.sync(case, actor, done=TaskType.SET_UP_CARE)
+        tasks.sync(case, actor, done=task_kinds.SET_UP_CARE)
         record_transition("start_care", actor, case, before)
     return case
 
 
+@runs(REVIEW)
 def complete_review(actor, case: Case, *, note: str, propose_closure: bool = False) -> FollowUpNote:
     """The referent's periodic review; a proposal to close gives the coordinators a decision task."""
     with transaction.atomic():
         case = lock(case)
-        policy.require(actor, CaseRight.REVIEW, case)
-        if case.state not in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED):
-            raise ActionRefused("La revue de suivi porte sur un signalement pris en charge.")
+        REVIEW.require(actor, case)
         review = FollowUpNote(case=case, on=timezone.localdate(), by=actor, note=note, propose_closure=propose_closure)
         validate(review)
         review.save()
         case.closure_proposed = case.closure_proposed or propose_closure
         case.save()
-        tasks.sync(case, actor, done=TaskType.REVIEW)
+        tasks.sync(case, actor, done=task_kinds.REVIEW)
         record("case.review", actor, case, clôture_proposée=propose_closure)
     return review
 
 
+@runs(DECLINE_CLOSURE)
 def decline_closure(actor, case: Case, *, note: str) -> Case:
     """The coordinators decide to go on with the care the referent proposed to close."""
     note = require_text(note, "note", "Indiquez pourquoi le suivi continue.")
     with transaction.atomic():
         case = lock(case)
-        policy.require(actor, CaseRight.DECIDE_CLOSURE, case)
-        if not case.closure_proposed or case.state == State.CLOSED:
-            raise ActionRefused("Aucune proposition de clôture n'est en attente pour ce signalement.")
+        DECLINE_CLOSURE.require(actor, case)
         case.closure_proposed = False
         case.save()
-        tasks.sync(case, actor, done=TaskType.DECIDE_CLOSURE)
+        tasks.sync(case, actor, done=task_kinds.DECIDE_CLOSURE)
         record("case.closure_declined", actor, case, note=keep(case, note))
     return case
 
 
+@runs(CLOSE)
 def close(actor, case: Case, *, reason: str, note: str, measures_outcome: str = "") -> Case:
     """Close the case; its care measures still under way end on the closure date with
     ``measures_outcome``, required when there are some: none is left open without a word."""
@@ -139,7 +153,7 @@ def close(actor, case: Case, *, reason: str, note: str, measures_outcome: str = 
         raise ValidationError({"reason": "Choisissez un motif de clôture (le transfert a sa propre action)."})
     with transaction.atomic():
         case = lock(case)
-        check_transition(actor, case, "close")
+        CLOSE.require(actor, case)
         before, today = case.state, timezone.localdate()
         end_open_measures(actor, case, outcome=measures_outcome, on=today)
         case_closing.send(sender=Case, actor=actor, case=case, note=f"Signalement clôturé : {note}")
@@ -147,18 +161,17 @@ def close(actor, case: Case, *, reason: str, note: str, measures_outcome: str = 
         case.closure_reason, case.closure_note, case.closed_on = reason, note, today
         case.closure_proposed = False
         case.save()
-        tasks.sync(case, actor, done=TaskType.DECIDE_CLOSURE)
+        tasks.sync(case, actor, done=task_kinds.DECIDE_CLOSURE)
         record_transition("close", actor, case, before, motif=reason)  # the note stays on the case
     return case
 
 
+@runs(REOPEN)
 def reopen(actor, case: Case, *, reason: str) -> Case:
     reason = require_text(reason, "reason", "Indiquez le motif de la réouverture.")
     with transaction.atomic():
         case = lock(case)
-        check_transition(actor, case, "reopen")
-        if case.closure_reason == ClosureReason.TRANSFERRED:
-            raise ActionRefused("Un signalement transféré se suit dans le département qui l'a reçu.")
+        REOPEN.require(actor, case)
         case_reopening.send(sender=Case, actor=actor, case=case)
         before = case.state
         case.reopen()

@@ -4,15 +4,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases import attachments as files
-from cases.actions.base import check_open, lock, record, require_text, validate
+from cases.actions.base import Check, lock, record, require_text, runs, validate
 from cases.models import Case, CaseNote, NoteAttachment, Visibility
 from cases.rules import CaseRight
 from organisation import policy
 from organisation.models import Membership, Role
 
 MAX_ATTACHMENTS = 5
+NOTE = Check("Ajouter une note", CaseRight.EDIT_CASE)
+PARTNER_NOTE = Check("Écrire une note de partenaire", CaseRight.PARTNER_NOTE)
 
 
+@runs(NOTE)
 def add_note(actor, case: Case, *, text: str, visibility: str, named=(), attachments=()) -> CaseNote:
     """Write a note shown as ``visibility`` says, ``named`` the members of the cellule it is also shown
     to (``Visibility.NAMED``), with up to five files. Every file is checked before anything is written;
@@ -36,9 +39,9 @@ def _check_writer(actor, case: Case, visibility: str) -> None:
     """Those who edit the case write any note; a partner (``CaseRight.PARTNER_NOTE``) writes to the
     référent and the coordinators, or to the members they name: never to the whole cellule."""
     if policy.can(actor, CaseRight.EDIT_CASE, case):
-        check_open(actor, CaseRight.EDIT_CASE, case)
+        NOTE.require(actor, case)
         return
-    check_open(actor, CaseRight.PARTNER_NOTE, case)
+    PARTNER_NOTE.require(actor, case)
     if visibility == Visibility.CELLULE:
         raise ValidationError({"visibility": "Une note de partenaire est lue par le référent et les coordonnateurs, "
                                              "ou par les membres que vous désignez."})

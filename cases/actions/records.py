@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.changes import concealed, diff, masked, snapshot
-from cases.actions.base import check_open, lock, record, validate
+from cases.actions.base import Check, lock, record, runs, validate
 from cases.event_texts import keep
 from cases.models import CareMeasure, Case, Consent, Person, Relative, State
 from cases.rules import CaseRight
@@ -18,15 +18,24 @@ from organisation.errors import ActionRefused
 IDENTIFYING = {"last_name", "first_name", "birth_date", "commune", "address", "phone", "email"}
 # What a writer typed on a measure: the trail says whether it was given, the measure keeps it.
 TYPED = {"adhesion_note"}
+ORIENT = Check("Orienter vers un partenaire (prise en charge)", CaseRight.MANAGE_CARE)
+END_MEASURE = Check("Terminer une prise en charge", CaseRight.MANAGE_CARE)
+CORRECT_MEASURE = Check("Corriger une prise en charge", CaseRight.MANAGE_CARE)
+REMOVE_MEASURE = Check("Retirer une prise en charge saisie par erreur", CaseRight.MANAGE_CARE)
+EDIT_PERSON = Check("Modifier la fiche du jeune", CaseRight.EDIT_CASE)
+ADD_RELATIVE = Check("Ajouter un proche", CaseRight.EDIT_CASE)
+EDIT_RELATIVE = Check("Modifier un proche", CaseRight.EDIT_CASE)
+CONSENT = Check("Enregistrer l'adhésion", CaseRight.EDIT_CASE)
 # What a mistyped measure may have corrected; its end goes through ``end_care_measure``.
 CORRECTABLE = {"modality", "beneficiary", "institution", "starts_on"}
 
 
+@runs(ORIENT)
 def add_care_measure(actor, case: Case, **fields) -> CareMeasure:
     """Orient the case to a partner for a care measure (``create_measure``)."""
     with transaction.atomic():
         case = lock(case)
-        check_open(actor, CaseRight.MANAGE_CARE, case)
+        ORIENT.require(actor, case)
         return create_measure(actor, case, fields)
 
 
@@ -60,10 +69,11 @@ def create_measure(actor, case: Case, fields: dict) -> CareMeasure:
     return measure
 
 
+@runs(END_MEASURE)
 def end_care_measure(actor, measure: CareMeasure, *, ends_on: datetime.date, outcome: str) -> CareMeasure:
     with transaction.atomic():
         case = lock(measure.case)
-        check_open(actor, CaseRight.MANAGE_CARE, case)
+        END_MEASURE.require(actor, case)
         measure = CareMeasure.objects.select_for_update().get(pk=measure.pk)
         if measure.ends_on is not None:
             raise ActionRefused("Cette prise en charge est déjà terminée.")
@@ -77,14 +87,16 @@ def end_care_measure(actor, measure: CareMeasure, *, ends_on: datetime.date, out
     return measure
 
 
+@runs(CORRECT_MEASURE)
 def edit_care_measure(actor, measure: CareMeasure, **fields) -> CareMeasure:
     """Correct a mistyped care measure; the trail keeps each changed field before and after."""
     unknown = set(fields) - CORRECTABLE
     if unknown:
         raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
-    return _edit(actor, measure.case, measure, "case.care_measure_edit", fields, right=CaseRight.MANAGE_CARE)
+    return _edit(actor, measure.case, measure, "case.care_measure_edit", fields, CORRECT_MEASURE)
 
 
+@runs(REMOVE_MEASURE)
 def remove_care_measure(actor, measure: CareMeasure, *, reason: str) -> None:
     """Remove a care measure entered by mistake (a measure that took place is ended, not removed).
 
@@ -95,7 +107,7 @@ def remove_care_measure(actor, measure: CareMeasure, *, reason: str) -> None:
         raise ValidationError({"reason": "Indiquez pourquoi cette prise en charge a été saisie par erreur."})
     with transaction.atomic():
         case = lock(measure.case)
-        check_open(actor, CaseRight.MANAGE_CARE, case)
+        REMOVE_MEASURE.require(actor, case)
         measure = CareMeasure.objects.select_for_update().get(pk=measure.pk, case=case)
         others = case.care_measures.exclude(pk=measure.pk).filter(ends_on__isnull=True)
         if case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED) and measure.is_active and not others.exists():
@@ -124,17 +136,19 @@ def end_open_measures(actor, case: Case, *, outcome: str, on: datetime.date) -> 
         record("case.care_measure_end", actor, case, mesure=measure.pk, changements=diff(before, snapshot(measure)))
 
 
+@runs(EDIT_PERSON)
 def edit_person(actor, case: Case, **fields) -> Person:
     """Change the young person's details; the trail keeps each changed field before and after."""
-    return _edit(actor, case, case.person, "case.person_edit", fields)
+    return _edit(actor, case, case.person, "case.person_edit", fields, EDIT_PERSON)
 
 
+@runs(ADD_RELATIVE)
 def save_relative(actor, case: Case, relative: Relative | None = None, **fields) -> Relative:
     """Add a relative (``relative`` is None) or change one of the case's relatives."""
     if relative is None:
         with transaction.atomic():
             case = lock(case)
-            check_open(actor, CaseRight.EDIT_CASE, case)
+            ADD_RELATIVE.require(actor, case)
             relative = Relative(case=case, **fields)
             validate(relative)
             relative.save()
@@ -143,13 +157,13 @@ def save_relative(actor, case: Case, relative: Relative | None = None, **fields)
         return relative
     if relative.case_id != case.pk:
         raise ActionRefused("Ce proche n'appartient pas à ce signalement.")
-    return _edit(actor, case, relative, "case.relative_edit", fields)
+    return _edit(actor, case, relative, "case.relative_edit", fields, EDIT_RELATIVE)
 
 
-def _edit(actor, case: Case, instance, action: str, fields: dict, right: str = CaseRight.EDIT_CASE):
+def _edit(actor, case: Case, instance, action: str, fields: dict, check: Check):
     with transaction.atomic():
         case = lock(case)
-        check_open(actor, right, case)
+        check.require(actor, case)
         instance = type(instance).objects.select_for_update().get(pk=instance.pk)
         before = snapshot(instance)
         for name, value in fields.items():
@@ -162,11 +176,12 @@ def _edit(actor, case: Case, instance, action: str, fields: dict, right: str = C
     return instance
 
 
+@runs(CONSENT)
 def record_consent(actor, case: Case, *, party: str, status: str, on: datetime.date) -> Consent:
     """The young person's or the family's free consent (libre adhésion), as of a date."""
     with transaction.atomic():
         case = lock(case)
-        check_open(actor, CaseRight.EDIT_CASE, case)
+        CONSENT.require(actor, case)
         if on and on > timezone.localdate():
             raise ValidationError({"on": "La date ne peut pas être dans le futur."})
         consent = Consent(case=case, party=party, status=status, on=on, recorded_by=actor)

@@ -13,26 +13,32 @@ from django.db import transaction
 from django.utils import timezone
 
 import audit
-from cases.actions.base import check_transition, lock, record, record_transition, require_text
+from cases.actions.base import Check, lock, record, record_transition, require_text, runs
 from cases.actions.intake import create
 from cases.actions.records import end_open_measures
 from cases.models import CareMeasure, Case, CaseTransfer, ClosureReason
 from cases.notifications import notify_transfer_decided, notify_transfer_requested, notify_transfer_withdrawn
 from cases.rules import CaseRight
 from cases.signals import case_closing
+from cases.task_kinds import ACCEPT_TRANSFER
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell, Departement
 from workflows import tasks
-from workflows.models import TaskType
+
+TRANSFER = Check("Transférer à un autre département", CaseRight.TRANSFER, transition="transfer")
+WITHDRAW = Check("Retirer la demande de transfert", CaseRight.TRANSFER, when=lambda case: "" if (
+    case.transfer_requests.pending().exists()) else (
+    f"aucun transfert du signalement {case.reference} n'attend de réponse"))
 
 
+@runs(TRANSFER)
 def transfer(actor, case: Case, *, destination: Departement, note: str) -> CaseTransfer:
     """Ask the destination département's cellule to take the case over; it stays open here meanwhile."""
     note = require_text(note, "note", "Indiquez le motif du transfert.")
     with transaction.atomic():
         case = lock(case)
-        check_transition(actor, case, "transfer")
+        TRANSFER.require(actor, case)
         if destination.pk == case.departement_id:
             raise ValidationError({"destination": "Choisissez un autre département que celui du signalement."})
         if not Cell.objects.filter(departement=destination).exists():
@@ -62,7 +68,7 @@ def accept_transfer(actor, request: CaseTransfer) -> Case:
         case.save()
         request.status, request.new_case = CaseTransfer.Status.ACCEPTED, _open_copy(case, request.destination)
         request.save()
-        tasks.sync(case, actor, done=TaskType.ACCEPT_TRANSFER)
+        tasks.sync(case, actor, done=ACCEPT_TRANSFER)
         record_transition("transfer", actor, case, before, destination=request.destination.code,
                           nouveau=request.new_case.reference)
         record("case.intake", actor, request.new_case, origine=case.source, transféré_depuis=case.reference)
@@ -77,20 +83,19 @@ def refuse_transfer(actor, request: CaseTransfer, *, reason: str) -> CaseTransfe
         case, request = _decide(actor, request)
         request.status, request.refusal_reason = CaseTransfer.Status.REFUSED, reason
         request.save()
-        tasks.sync(case, actor, done=TaskType.ACCEPT_TRANSFER)
+        tasks.sync(case, actor, done=ACCEPT_TRANSFER)
         _record_both(("case.transfer_refused", "case.transfer_refuse"), actor, request)
         notify_transfer_decided(request)
     return request
 
 
+@runs(WITHDRAW)
 def withdraw_transfer(actor, case: Case) -> CaseTransfer:
     """The sending coordinators take back the transfer the destination has not answered yet."""
     with transaction.atomic():
         case = lock(case)
-        policy.require(actor, CaseRight.TRANSFER, case)
-        request = case.transfer_requests.select_for_update().pending().first()
-        if request is None:
-            raise ActionRefused(f"Aucun transfert du signalement {case.reference} n'attend de réponse.")
+        WITHDRAW.require(actor, case)
+        request = case.transfer_requests.select_for_update().pending().get()
         request.status, request.decided_by, request.decided_at = CaseTransfer.Status.WITHDRAWN, actor, timezone.now()
         request.save()
         tasks.sync(case, actor)

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -177,9 +178,17 @@ class Case(ConcurrentTransitionMixin, models.Model):  # type: ignore[django-mana
     def __str__(self) -> str:
         return self.reference
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.pk])
+
     @property
     def is_open(self) -> bool:
         return self.state != State.CLOSED
+
+    @property
+    def inbox_summary(self) -> str:
+        """What the task lists show of the young person: initials and age, never the name."""
+        return f"{self.person.initials}, {self.person.age()} ans"
 
     @property
     def cell(self) -> Cell:

@@ -11,86 +11,81 @@ from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django_fsm import can_proceed
 
 import audit
 from cases import actions, forms
-from cases.actions.referent import WITH_REFERENT
+from cases.actions import records
+from cases.actions.base import Check
 from cases.event_texts import keep
-from cases.models import CareMeasure, Case, Relative, State
+from cases.models import CareMeasure, Case, Relative
 from cases.rules import CaseRight, needs_motive
 from organisation import policy
+from organisation.errors import ActionRefused
 from ui.forms import ConfirmForm, submit
 
 
 @dataclass(frozen=True)
 class CaseAction:
+    """A button of the case page (or a form on it) and the page of its form: the entry point it calls,
+    and that entry point's one check (``entry_point.check``, ``cases.actions.base.Check``), which
+    says whether it is offered, and why not."""
+
     slug: str
-    title: str
     form: type
     entry_point: Callable
-    permission: str  # a right of the access policy
-    transition: str = ""  # the FSM transition whose source states the action needs
-    applies: Callable[[Case], bool] = lambda case: case.state != State.CLOSED
+    check: Check | None = None  # the entry point's own, unless it is called through a wrapper
     target_model: type | None = None  # the record an action on one record (a measure, a relative) is about
     initial: Callable[[Case, object], dict] = field(default=lambda case, target: {})
     primary: bool = False
     button: bool = True  # offered as a button on the case page; False: its form is on the page itself
 
-    def state_allows(self, case: Case) -> bool:
-        if self.transition and not can_proceed(getattr(case, self.transition)):
-            return False
-        return self.applies(case)
+    def __post_init__(self) -> None:
+        if self.check is None:
+            object.__setattr__(self, "check", self.entry_point.check)
+
+    @property
+    def title(self) -> str:
+        return self.check.title
 
     def available(self, user, case: Case) -> bool:
-        return self.state_allows(case) and policy.can(user, self.permission, case)
+        return self.check.refusal(user, case, reads_case=True) is None
 
 
 def fields_of(instance) -> dict:
     return {f.name: getattr(instance, f.name) for f in instance._meta.concrete_fields}
 
 
+def on_record(entry_point: Callable) -> Callable:
+    """An entry point on one record of the case (a measure), called as the page calls the others."""
+    return lambda actor, case, target, **data: entry_point(actor, target, **data)
+
+
 ACTIONS = [
-    CaseAction("contact", "Enregistrer un contact avec la famille", forms.ContactForm, actions.record_family_contact,
-               CaseRight.CONTACT_FAMILY, primary=True),
-    CaseAction("attribuer", "Désigner le référent", forms.AssignForm, actions.assign, CaseRight.ASSIGN,
-               transition="assign", primary=True),
-    CaseAction("changer-referent", "Changer de référent", forms.ChangeReferentForm, actions.change_referent,
-               CaseRight.CHANGE_REFERENT,
-               applies=lambda case: case.state in WITH_REFERENT and case.referent_id is not None),
-    CaseAction("prise-en-charge", "Démarrer la prise en charge", forms.StartCareForm, actions.start_care,
-               CaseRight.START_CARE, transition="start_care", primary=True),
-    CaseAction("revue", "Faire la revue de suivi", forms.ReviewForm, actions.complete_review, CaseRight.REVIEW,
-               applies=lambda case: case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED), primary=True),
-    CaseAction("poursuivre", "Poursuivre le suivi", forms.DeclineClosureForm, actions.decline_closure,
-               CaseRight.DECIDE_CLOSURE, applies=lambda case: case.closure_proposed and case.state != State.CLOSED),
-    CaseAction("mesure", "Orienter vers un partenaire (prise en charge)", forms.CareMeasureForm,
-               actions.add_care_measure, CaseRight.MANAGE_CARE),
-    CaseAction("fin-mesure", "Terminer une prise en charge", forms.EndCareMeasureForm,
-               lambda actor, case, target, **data: actions.end_care_measure(actor, target, **data),
-               CaseRight.MANAGE_CARE, target_model=CareMeasure),
-    CaseAction("modifier-mesure", "Corriger une prise en charge", forms.CorrectCareMeasureForm,
-               lambda actor, case, target, **data: actions.edit_care_measure(actor, target, **data),
-               CaseRight.MANAGE_CARE, target_model=CareMeasure, initial=lambda case, target: fields_of(target)),
-    CaseAction("retirer-mesure", "Retirer une prise en charge saisie par erreur", forms.RemoveCareMeasureForm,
+    CaseAction("contact", forms.ContactForm, actions.record_family_contact, primary=True),
+    CaseAction("attribuer", forms.AssignForm, actions.assign, primary=True),
+    CaseAction("changer-referent", forms.ChangeReferentForm, actions.change_referent),
+    CaseAction("prise-en-charge", forms.StartCareForm, actions.start_care, primary=True),
+    CaseAction("revue", forms.ReviewForm, actions.complete_review, primary=True),
+    CaseAction("poursuivre", forms.DeclineClosureForm, actions.decline_closure),
+    CaseAction("mesure", forms.CareMeasureForm, actions.add_care_measure),
+    CaseAction("fin-mesure", forms.EndCareMeasureForm, on_record(actions.end_care_measure), records.END_MEASURE,
+               target_model=CareMeasure),
+    CaseAction("modifier-mesure", forms.CorrectCareMeasureForm, on_record(actions.edit_care_measure),
+               records.CORRECT_MEASURE, target_model=CareMeasure, initial=lambda case, target: fields_of(target)),
+    CaseAction("retirer-mesure", forms.RemoveCareMeasureForm,
                lambda actor, case, target, reason, confirm: actions.remove_care_measure(actor, target, reason=reason),
-               CaseRight.MANAGE_CARE, target_model=CareMeasure),
-    CaseAction("jeune", "Modifier la fiche du jeune", forms.PersonForm, actions.edit_person, CaseRight.EDIT_CASE,
-               initial=lambda case, target: fields_of(case.person)),
-    CaseAction("proche", "Ajouter un proche", forms.RelativeForm, actions.save_relative, CaseRight.EDIT_CASE),
-    CaseAction("modifier-proche", "Modifier un proche", forms.RelativeForm,
+               records.REMOVE_MEASURE, target_model=CareMeasure),
+    CaseAction("jeune", forms.PersonForm, actions.edit_person, initial=lambda case, target: fields_of(case.person)),
+    CaseAction("proche", forms.RelativeForm, actions.save_relative),
+    CaseAction("modifier-proche", forms.RelativeForm,
                lambda actor, case, target, **data: actions.save_relative(actor, case, target, **data),
-               CaseRight.EDIT_CASE, target_model=Relative, initial=lambda case, target: fields_of(target)),
-    CaseAction("adhesion", "Enregistrer l'adhésion", forms.ConsentForm, actions.record_consent, CaseRight.EDIT_CASE),
-    CaseAction("note", "Ajouter une note", forms.NoteForm, actions.add_note, CaseRight.EDIT_CASE,
-               button=False),
-    CaseAction("cloturer", "Clôturer", forms.CloseForm, actions.close, CaseRight.CLOSE, transition="close"),
-    CaseAction("transferer", "Transférer à un autre département", forms.TransferForm, actions.transfer,
-               CaseRight.TRANSFER, transition="transfer"),
-    CaseAction("retirer-transfert", "Retirer la demande de transfert", ConfirmForm, actions.withdraw_transfer,
-               CaseRight.TRANSFER, applies=lambda case: case.transfer_requests.pending().exists()),
-    CaseAction("rouvrir", "Rouvrir", forms.ReopenForm, actions.reopen, CaseRight.REOPEN, transition="reopen",
-               applies=lambda case: True),
+               records.EDIT_RELATIVE, target_model=Relative, initial=lambda case, target: fields_of(target)),
+    CaseAction("adhesion", forms.ConsentForm, actions.record_consent),
+    CaseAction("note", forms.NoteForm, actions.add_note, button=False),
+    CaseAction("cloturer", forms.CloseForm, actions.close),
+    CaseAction("transferer", forms.TransferForm, actions.transfer),
+    CaseAction("retirer-transfert", ConfirmForm, actions.withdraw_transfer),
+    CaseAction("rouvrir", forms.ReopenForm, actions.reopen),
 ]
 BY_SLUG = {action.slug: action for action in ACTIONS}
 
@@ -158,19 +153,19 @@ def case_action(request, pk: int, slug: str, target: int | None = None):
     case = policy.get_or_404(request.user, CaseRight.VIEW_CASE,
                              Case.objects.select_related("departement__cell", "person"), pk=pk)
     obj = get_object_or_404(action.target_model, pk=target, case=case) if action.target_model else None
-    # The real cause first: an action the case's state does not allow is not a missing right
-    # (whoever reaches here may read the case, so its state tells them nothing new).
-    if not action.state_allows(case):
-        messages.error(request, f"« {action.title} » n'est pas possible : le signalement est à l'état "
-                                f"« {case.get_state_display()} ».")
+    # The entry point's own check. The real cause first: an action the case's state does not allow
+    # is not a missing right (whoever reaches here may read the case: its state tells them nothing new).
+    refused = action.check.refusal(request.user, case, reads_case=True)
+    if isinstance(refused, ActionRefused):
+        messages.error(request, refused.message)
         return redirect("cases:detail", pk=case.pk)
-    if not policy.can(request.user, action.permission, case):
-        raise policy.AccessDenied(request.user, action.permission, case)
+    if refused is not None:
+        raise refused
     posted = request.method == "POST"
     form = _make_form(action, case, request.POST if posted else None, request.FILES if posted else None,
                       initial=action.initial(case, obj))
-    records = (obj,) if action.target_model else ()
-    if submit(request, form, action.title, lambda data: action.entry_point(request.user, case, *records, **data)):
+    target = (obj,) if action.target_model else ()
+    if submit(request, form, action.title, lambda data: action.entry_point(request.user, case, *target, **data)):
         # Whoever just acted on the case (a member finishing their task) sees its result: the
         # action is the motive of that consultation. Those never asked for one (its coordinators,
         # its referent) are not given one: their session is not written for nothing.

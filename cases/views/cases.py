@@ -15,7 +15,7 @@ from audit.models import Event
 from cases import event_texts
 from cases.forms import MotiveForm, NoteForm
 from cases.models import Case, Source, State
-from cases.rules import CaseRight, needs_motive, sees_note
+from cases.rules import CaseRight, needs_motive, partnered_cases, sees_note
 from cases.views.actions import PANELS, available_actions, record_view, remember_motive
 from cases.views.limited import limited_page
 from cases.views.notes import visible_notes
@@ -64,7 +64,7 @@ def case_list(request):
     page = Paginator(cases.order_by("-received_on", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
     # A young person's name only where the user may open the case without giving a motive: the list
     # must not reveal what the motive protects (the others are listed by reference).
-    held = cases_held(request.user, list(page)) | partnered(request.user, list(page))
+    held = cases_held(request.user, list(page)) | partnered_cases(request.user, list(page))
     due = next_due_dates(page)
     for case in page:
         case.named = not needs_motive(request.user, case, held)
@@ -86,14 +86,6 @@ def case_list(request):
         "can_intake": bool(policy.scope(request.user).coordinated_cell_ids), "query": request.GET,
         "today": timezone.localdate(),
     })
-
-
-def partnered(user, cases) -> frozenset[int]:
-    """Which of ``cases`` the user is a partner on, in one query."""
-    if not any(m.role == Role.MEMBER for m in policy.scope(user).memberships):
-        return frozenset()
-    return frozenset(Case.objects.filter(Case.objects.partnered(user), pk__in=[c.pk for c in cases])
-                     .values_list("pk", flat=True))
 
 
 def next_due_dates(cases) -> dict[int, datetime.date]:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from retention.rules import Periods
+from retention.periods import Periods
 
 register = template.Library()
 

@@ -154,4 +154,5 @@ def test_an_ended_case_measure_cannot_be_corrected_once_the_case_is_closed(clien
     client.force_login(personas.coord_a)
     response = client.get(reverse("cases:record_action", args=[case.pk, "modifier-mesure", measure.pk]))
     assert response.status_code == 302
-    assert "n'est pas possible : le signalement est à l'état « Clôturé »" in text(client.get(response.url))
+    assert (f"« Corriger une prise en charge » n'est pas possible : le signalement {case.reference} est clôturé : "
+            "rouvrez-le d'abord.") in text(client.get(response.url))

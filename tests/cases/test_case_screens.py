@@ -77,8 +77,8 @@ def test_an_action_the_state_does_not_allow_says_so_rather_than_refusing_a_right
     response = client.get(reverse("cases:action", args=[case.pk, "contact"]), follow=True)
     page = text(response)
     assert response.status_code == 200 and "droits" not in page
-    assert ("« Enregistrer un contact avec la famille » n'est pas possible : le signalement est à l'état "
-            "« Clôturé ».") in page
+    assert (f"« Enregistrer un contact avec la famille » n'est pas possible : le signalement {case.reference} est "
+            "clôturé : rouvrez-le d'abord.") in page
 
 
 def test_a_cancelled_task_is_not_said_to_be_taken_by_someone_else(client, personas):

@@ -9,12 +9,12 @@ from viewflow.workflow.status import STATUS
 from audit.models import Event
 from cases import actions
 from cases.models import EventText, State
+from cases.task_kinds import CONTACT_FAMILY, SET_UP_CARE
 from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import MembershipFactory
 from workflows import tasks
-from workflows.models import TaskType
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_a_coordinator_changes_the_referent_and_the_tasks_follow(client, persona
     assert (case.state, case.referent) == (State.ASSIGNED, colleague)
     task = case.tasks.open().get()
     assert (task.flow_task_name, task.owner, task.listed_owner, task.status) == (
-        TaskType.SET_UP_CARE, colleague, colleague, STATUS.ASSIGNED)
+        SET_UP_CARE, colleague, colleague, STATUS.ASSIGNED)
     assert [m.to for m in mailoutbox] == [["colleague@example.org"]]
     event = Event.objects.get(action="case.referent_change", object_id=str(case.pk))
     assert EventText.objects.get(pk=event.details["motif"]["texte"]).text == "Congé longue durée."
@@ -118,7 +118,7 @@ def test_the_form_shows_the_refusal_in_french(client, personas):
 def test_a_coordinator_puts_a_members_task_back_in_the_queue(client, personas):
     member = MembershipFactory(cell=personas.cell_a, contacts_families=True, user__username="contact").user
     case = CaseFactory(coordinator=personas.coord_a)
-    task = case.tasks.open().get(flow_task_name=TaskType.CONTACT_FAMILY)
+    task = case.tasks.open().get(flow_task_name=CONTACT_FAMILY)
     tasks.claim(member, task)
     client.force_login(personas.coord_a)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()

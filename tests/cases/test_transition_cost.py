@@ -8,15 +8,15 @@ import pytest
 from django.urls import reverse
 
 from audit.models import Event
+from cases.task_kinds import CONTACT_FAMILY
 from organisation import policy
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
-from workflows.models import TaskType
 
 TODAY = datetime.date.today()
 
 # action: (who posts it, the state the case is in, the form's data, the largest query count; one of
-# them asks whether a transfer is pending, cases.tasks; one INSERT queues the e-mail of a task given, outbox;
+# them asks whether a transfer is pending, cases.task_kinds; one INSERT queues the e-mail of a task given, outbox;
 # starting the care reads the adhesion on file and records it with its history when it is new, cases.actions.records)
 POSTS = {
     "contact": ("coord_a", "received", lambda p: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"},
@@ -54,7 +54,7 @@ def test_a_transition_post_stays_within_its_query_budget(personas, client, djang
 
 def test_a_claim_stays_within_its_query_budget(personas, client, django_assert_max_num_queries):
     case = CaseFactory(coordinator=personas.coord_a)
-    task = case.tasks.get(flow_task_name=TaskType.CONTACT_FAMILY)
+    task = case.tasks.get(flow_task_name=CONTACT_FAMILY)
     signed_in(client, personas.coord_a)
     with django_assert_max_num_queries(11):
         response = client.post(reverse("workflows:claim", args=[task.pk]))
@@ -69,7 +69,7 @@ def test_a_member_who_just_did_their_task_sees_the_case_without_being_asked_why(
     designated = MembershipFactory(cell=personas.cell_a, contacts_families=True, user__username="designee").user
     case = CaseFactory(coordinator=personas.coord_a)
     signed_in(client, designated)
-    task = case.tasks.get(flow_task_name=TaskType.CONTACT_FAMILY)
+    task = case.tasks.get(flow_task_name=CONTACT_FAMILY)
     assert client.post(reverse("workflows:claim", args=[task.pk])).status_code == 302
     response = client.post(reverse("cases:action", args=[case.pk, "contact"]),
                            {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"})

@@ -35,6 +35,8 @@ def test_a_coordinator_logs_in_and_reaches_the_home_page(live_server):
     assert "mot de passe valides" in error
     assert heading == "Bonjour Claire Martin"
     assert "Coordonnateur de la cellule, cellule 93" in header
-    assert list(Event.objects.filter(actor=coordinator).values_list("action", flat=True)) == ["auth.login"]
+    # Signed in, then the home page, whose composition card is a read of the cellule's staff.
+    assert list(Event.objects.filter(actor=coordinator).values_list("action", flat=True)) == ["auth.login",
+                                                                                                "cell.view"]
     minute_over()  # failed logins are counted per minute, and written once it is over
     assert Event.objects.get(action="auth.login_failures").object_id == str(coordinator.pk)

@@ -20,7 +20,7 @@ from cases.models import Case
 from cases.views.actions import ACTIONS as CASE_ACTIONS
 from mobile_team import actions as mobile
 from mobile_team.models import InterventionReport, MobileTeamRequest
-from mobile_team.tasks import add_working_days
+from mobile_team.task_kinds import add_working_days
 from mobile_team.views import BY_SLUG
 from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied

@@ -10,12 +10,12 @@ from viewflow.workflow.status import STATUS
 
 from audit.models import Event
 from cases import event_texts
+from cases.task_kinds import CONTACT_FAMILY
 from organisation import actions
 from organisation.errors import ActionRefused
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import MembershipFactory
 from workflows import tasks
-from workflows.models import TaskType
 
 YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
 
@@ -27,7 +27,7 @@ def leaving(personas):
                                user__first_name="Prénom-Leaving", user__last_name="Nom-Leaving")
     followed = CaseFactory(coordinator=personas.coord_a, referent=member.user, assigned=True)
     received = CaseFactory(coordinator=personas.coord_a)
-    tasks.claim(member.user, received.tasks.get(flow_task_name=TaskType.CONTACT_FAMILY))
+    tasks.claim(member.user, received.tasks.get(flow_task_name=CONTACT_FAMILY))
     return member, followed, received
 
 
@@ -56,7 +56,7 @@ def test_the_end_is_refused_then_done_with_one_successor(client, personas, leavi
     assert membership.ends_on == YESTERDAY
     assert followed.referent == personas.member_a
     assert followed.tasks.open().get().owner == personas.member_a  # the care to set up followed the case
-    contact = received.tasks.get(flow_task_name=TaskType.CONTACT_FAMILY)
+    contact = received.tasks.get(flow_task_name=CONTACT_FAMILY)
     assert (contact.status, contact.listed_owner) == (STATUS.NEW, None)  # back in the team's queue
     change = Event.objects.get(action="case.referent_change", object_id=str(followed.pk))
     event_texts.resolve([change])  # the reason is kept beside the trail, erased with the case

@@ -9,6 +9,7 @@ from cases.rules import CaseRight
 from cellule.rules import CelluleRight
 from inspection.rules import InspectionRight
 from intake.rules import IntakeRight
+from mobile_team.rules import RequestRight
 from organisation import policy
 from organisation.models import Departement
 from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
@@ -28,18 +29,22 @@ ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_R
                   IntakeRight.MANAGE_ACCOUNTS}
 # The national level names the cellules' coordinators.
 NATIONAL = {ReportRight.VIEW_AGGREGATES, OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS}
+# The coordinators' rights without a target: their cellule's tasks, the account recoveries to decide, the
+# inspection's reads of their département.
+COORDINATING = {TaskRight.VIEW_CELLULE_TASKS, OrganisationRight.VIEW_RECOVERIES, InspectionRight.VIEW_INSPECTION_READS}
 # persona: the rights allowed on cell A, on cell B, and without target (None).
 ALLOWED = {
-    "coord_a": {A: COORDINATION, B: set(), None: {TaskRight.VIEW_CELLULE_TASKS, OrganisationRight.VIEW_RECOVERIES}},
+    "coord_a": {A: COORDINATION, B: set(), None: COORDINATING},
     "member_a": {A: MEMBERSHIP, B: set(), None: set()},
-    "coord_b": {A: set(), B: COORDINATION, None: {TaskRight.VIEW_CELLULE_TASKS, OrganisationRight.VIEW_RECOVERIES}},
+    "coord_b": {A: set(), B: COORDINATION, None: COORDINATING},
     "member_b": {A: set(), B: MEMBERSHIP, None: set()},
-    "mobile": {A: set(), B: set(), None: set()},
+    "mobile": {A: set(), B: set(), None: {RequestRight.USE_PORTAL, RequestRight.VIEW_TEAM_DASHBOARD}},
     "inspector": {A: {OrganisationRight.VIEW_COMPOSITION}, B: set(), None: set()},
     # The national level names its officers, the mobile team and the inspection; the coordinators and
     # the national level decide on the administrators' requests to get an account back.
     "national": {A: NATIONAL, B: NATIONAL, None: {ReportRight.VIEW_AGGREGATES, OrganisationRight.NAME_NATIONAL_ROLES,
-                                                  OrganisationRight.VIEW_RECOVERIES}},
+                                                  OrganisationRight.VIEW_RECOVERIES, OrganisationRight.VIEW_MANDATES,
+                                                  RequestRight.VIEW_TEAM_DASHBOARD}},
     "admin": {A: ADMINISTRATION, B: ADMINISTRATION,
               None: {OrganisationRight.MANAGE_REFERENCE_DATA, IntakeRight.MANAGE_ACCOUNTS,
                      OrganisationRight.VIEW_RECOVERIES}},

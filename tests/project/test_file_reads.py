@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases import actions
+from cases.task_kinds import CONTACT_FAMILY
 from mobile_team import actions as mobile
+from mobile_team.task_kinds import HANDLE_REQUEST
 from organisation import actions as organisation
 from organisation.models import Membership
 from tests.cases.factories import CaseFactory
@@ -27,7 +29,6 @@ from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.organisation.factories import MembershipFactory
 from tests.project.test_audit_coverage import PAGES, build_context
 from workflows import tasks
-from workflows.models import TaskType
 
 # File-serving URL: the pages that list its files (a person may fetch a file if one of them shows it).
 FILES = {
@@ -49,7 +50,7 @@ def worked_on(p, member):
     """A case of the 93 whose family ``member`` contacted (a task taken from the queue and done), then
     given to the coordinator as référent, with a note's file and a file of the mobile team's thread."""
     case = CaseFactory(coordinator=p.coord_a)
-    tasks.claim(member, case.tasks.get(flow_task_name=TaskType.CONTACT_FAMILY))
+    tasks.claim(member, case.tasks.get(flow_task_name=CONTACT_FAMILY))
     actions.record_family_contact(member, case, on=case.received_on, channel="phone", outcome="reached")
     actions.assign(p.coord_a, case, referent=p.coord_a)
     note = actions.add_note(p.coord_a, case, text="Bilan.", visibility="cellule",
@@ -57,7 +58,7 @@ def worked_on(p, member):
     mobile.request_mobile_team(p.coord_a, case, motive="Regard clinique", expected="individual_care",
                                urgency="normal", summary="Isolement.")
     request = case.mobile_team_requests.get()
-    tasks.claim(p.mobile, case.tasks.get(flow_task_name=TaskType.HANDLE_REQUEST))
+    tasks.claim(p.mobile, case.tasks.get(flow_task_name=HANDLE_REQUEST))
     message = mobile.send_message(p.mobile, request, "Compte rendu joint.",
                                   [SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n")])
     return SimpleNamespace(case=case, attachment=note.attachments.get(), request=request,

@@ -32,6 +32,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from cellule import actions as cellule
 from intake.actions import accounts as intake_accounts
+from organisation import accounts
 from organisation import actions as organisation
 from organisation.models import Departement, Mandate
 from tests.cases.factories import CaseFactory
@@ -231,6 +232,11 @@ def _mandate_to_approve(p, c):
     return "national", reverse("mandates")
 
 
+def _recovery_to_decide(p, c):
+    accounts.request_recovery(p.admin, p.member_a, kind="second_factor", reason="Téléphone perdu.")
+    return "coord_a", reverse("account_recoveries")
+
+
 def _support_group(p, c):
     cellule.create_support_group(p.coord_a, p.cell_a, name="Groupe des parents", institution=c.measure.institution)
     return "coord_a", reverse("support_groups:list")  # a session is recorded for an existing group
@@ -252,6 +258,7 @@ SOURCES: dict[str, Callable] = {
     "account-to-revoke": _account,
     "support-group": _support_group,
     "mandate-to-approve": _mandate_to_approve,
+    "recovery-to-decide": _recovery_to_decide,
     "task-to-release": _claimed_task,
     "request-to-claim": lambda p, c: ("mobile", reverse("mobile_team:request", args=[mobile_request(
         p.coord_a, p.mobile).pk])),

@@ -69,7 +69,7 @@ def test_the_personal_data_notice_describes_the_processing(client, db, settings)
                     "Vos droits", "Délégué à la protection des données"):
         assert f"<h2>{heading}</h2>" in page
     assert "note aux préfets du 19 février 2015" in page
-    assert "Signalement clôturé : 5 ans après la clôture." in page  # retention/rules.py, from the settings
+    assert "Signalement clôturé : 5 ans après la clôture." in page  # retention/periods.py, from the settings
     settings.RETENTION_CLOSED_FROM, settings.RETENTION_CLOSED_YEARS = "majority", 3
     assert "3 ans après la clôture ou, si elle est plus tardive, la majorité du jeune" in client.get(
         reverse("legal:personal_data")).content.decode()

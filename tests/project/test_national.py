@@ -15,11 +15,12 @@ from django.utils import timezone
 import audit
 from cases import actions
 from cases.models import CareMeasure, Case, CaseCounter, ClosureReason, FamilyContact, Person, State
+from cases.task_kinds import CONTACT_FAMILY, NAME_REFERENT, REVIEW
 from demo.national import GOALS, National
 from organisation.models import Institution, Membership, Role
 from project import consistency
 from workflows import tasks
-from workflows.models import CaseTask, TaskType
+from workflows.models import CaseTask
 
 pytestmark = pytest.mark.django_db
 
@@ -43,22 +44,22 @@ def test_the_generated_set_keeps_every_invariant(national):
     states = set(Case.objects.values_list("state", flat=True))
     assert states == set(GOALS)  # every state of the lifecycle the generator plays
     open_tasks = CaseTask.objects.open()
-    assert open_tasks.filter(flow_task_name=TaskType.REVIEW).exists()
-    assert open_tasks.filter(flow_task_name=TaskType.CONTACT_FAMILY, listed_owner__isnull=True).exists()
+    assert open_tasks.filter(flow_task_name=REVIEW).exists()
+    assert open_tasks.filter(flow_task_name=CONTACT_FAMILY, listed_owner__isnull=True).exists()
     assert national["sealed"] > 120 * 5  # every event written, sealed: the chain verifies (above)
 
 
 def test_the_entry_points_work_on_the_generated_cases(national):
-    case = Case.objects.filter(state=State.RECEIVED, tasks__flow_task_name=TaskType.CONTACT_FAMILY,
+    case = Case.objects.filter(state=State.RECEIVED, tasks__flow_task_name=CONTACT_FAMILY,
                                tasks__listed_owner__isnull=True).first()
     cell = case.departement.cell
     coordinator = Membership.objects.get(cell=cell, role=Role.COORDINATOR).user
     member = Membership.objects.filter(cell=cell, role=Role.MEMBER, contacts_families=True).first().user
     today = timezone.localdate()
-    tasks.claim(member, case.tasks.get(flow_task_name=TaskType.CONTACT_FAMILY))
+    tasks.claim(member, case.tasks.get(flow_task_name=CONTACT_FAMILY))
     actions.record_family_contact(member, case, on=today, channel=FamilyContact.Channel.PHONE,
                                   outcome=FamilyContact.Outcome.REACHED)
-    tasks.claim(coordinator, case.tasks.get(flow_task_name=TaskType.NAME_REFERENT))
+    tasks.claim(coordinator, case.tasks.get(flow_task_name=NAME_REFERENT))
     actions.assign(coordinator, case, referent=member)
     actions.start_care(member, case, measure={
         "modality": CareMeasure.Modality.SOCIAL, "beneficiary": CareMeasure.Beneficiary.FAMILY,

@@ -7,7 +7,7 @@ import pytest
 
 from cases import actions as cases_actions
 from retention import actions
-from retention.rules import Periods, expired, kept_until
+from retention.periods import Periods, expired, kept_until
 from tests.cases.factories import CaseFactory, person_data
 
 CLOSURE = Periods(closed_years=5, closed_from="closure", not_relevant_years=1, audit_years=6)

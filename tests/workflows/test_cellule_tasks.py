@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases.task_kinds import CONTACT_FAMILY
 from tests.cases.factories import CaseFactory
 from workflows import tasks
-from workflows.models import CaseTask, TaskType
+from workflows.models import CaseTask
 
 TODAY = datetime.date.today()
 
@@ -18,7 +19,7 @@ TODAY = datetime.date.today()
 def held_contact(personas):
     """A family contact taken from the queue by the coordinator, then given to no one else: held."""
     case = CaseFactory(coordinator=personas.coord_a)
-    return tasks.claim(personas.coord_a, case.tasks.get(flow_task_name=TaskType.CONTACT_FAMILY))
+    return tasks.claim(personas.coord_a, case.tasks.get(flow_task_name=CONTACT_FAMILY))
 
 
 def test_the_coordinator_sees_late_and_escalated_tasks_held_and_puts_one_back(client, personas):

@@ -7,10 +7,16 @@ from django.db import migrations, models
 
 FILL = """
 UPDATE workflows_casetask SET
-    departement_id = (SELECT departement_id FROM cases_case WHERE cases_case.id = workflows_casetask.case_id),
+    departement_id = (SELECT departement_id FROM {subject} WHERE {subject}.id = workflows_casetask.case_id),
     listed_status = (SELECT status FROM viewflow_task WHERE viewflow_task.id = workflows_casetask.task_ptr_id),
     listed_owner_id = (SELECT owner_id FROM viewflow_task WHERE viewflow_task.id = workflows_casetask.task_ptr_id)
 """
+
+
+def fill(apps, schema_editor) -> None:
+    """The tasks that existed then take their département from their subject (the case)."""
+    subject = apps.get_model(settings.WORKFLOWS_SUBJECT_MODEL)
+    schema_editor.execute(FILL.format(subject=schema_editor.quote_name(subject._meta.db_table)))
 
 
 class Migration(migrations.Migration):
@@ -41,7 +47,7 @@ class Migration(migrations.Migration):
                                     on_delete=django.db.models.deletion.PROTECT, related_name='+',
                                     to=settings.AUTH_USER_MODEL, verbose_name='détenteur (copie)'),
         ),
-        migrations.RunSQL(FILL, migrations.RunSQL.noop),
+        migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='casetask',
             name='departement',

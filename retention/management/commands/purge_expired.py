@@ -1,4 +1,4 @@
-"""Daily: erase the personal data of the cases past their retention period (retention/rules.py)."""
+"""Daily: erase the personal data of the cases past their retention period (retention/periods.py)."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -6,7 +6,7 @@ from django.utils import timezone
 from audit import jobs
 from organisation.policy import SYSTEM
 from retention import actions
-from retention.rules import Periods, expired
+from retention.periods import Periods, expired
 
 
 class Command(BaseCommand):

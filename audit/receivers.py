@@ -1,6 +1,7 @@
-"""Login and logout go to the audit trail; failed logins and logins refused during a lockout are
-counted per minute and address (``audit.tallies``): one event per minute, address and account aimed
-at, never one per try, so a flood of tries writes the trail at the product's pace."""
+"""The trail's receivers. Login and logout go to the audit trail; failed logins and logins refused
+during a lockout are counted per minute and address (``audit.tallies``): one event per minute,
+address and account aimed at, never one per try, so a flood of tries writes the trail at the
+product's pace. After each migrate, on PostgreSQL, the sealing function as the code has it."""
 
 from typing import cast
 
@@ -8,14 +9,14 @@ from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Field
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
-from audit import tallies
+from audit import sealer, tallies
 from audit.recorder import current, record
+from audit.tallies import ANONYMOUS, LOCKOUTS, LOGIN_FAILURES
 
-LOGIN_FAILURES, LOCKOUTS = "auth.login_failures", "auth.lockouts"
-ACCOUNT_FAILURES = (LOGIN_FAILURES, LOCKOUTS)  # the events that name the account aimed at
-ANONYMOUS = "connexion non authentifiée"
+post_migrate.connect(sealer.after_migrate, dispatch_uid="audit.install_sealer")
 
 
 @receiver(user_logged_in, dispatch_uid="audit.login")

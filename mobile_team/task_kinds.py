@@ -1,0 +1,84 @@
+"""The mobile team's kinds of task (``workflows.kinds``), and their service level.
+
+The team accepts a request within working days (French public holidays excluded) and intervenes
+within days of the request; it works its tasks in its own portal, never with the case. The
+coordinators read each answer of the team.
+"""
+
+import datetime
+
+import holidays
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import State
+from mobile_team.models import MobileTeamRequest
+from workflows.kinds import Queue, TaskKind, register
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """``days`` working days after ``start``: no weekend, no French public holiday."""
+    public = holidays.France(years=range(start.year, start.year + 2))
+    current = start
+    while days > 0:
+        current += datetime.timedelta(days=1)
+        if current.weekday() < 5 and current not in public:
+            days -= 1
+    return current
+
+
+def _requested_on(task) -> datetime.date:
+    request = task.process.case.mobile_team_requests.filter(status__in=MobileTeamRequest.OPEN).last()
+    return timezone.localdate(request.requested_at) if request else timezone.localdate()
+
+
+def _acceptance_due_on(task) -> datetime.date:
+    return add_working_days(_requested_on(task), settings.MOBILE_TEAM_ACCEPTANCE_WORKING_DAYS)
+
+
+def _intervention_due_on(task) -> datetime.date:
+    return _requested_on(task) + datetime.timedelta(days=settings.MOBILE_TEAM_FIRST_INTERVENTION_DAYS)
+
+
+def _request_page(task) -> str:
+    """The team's tasks are done on the request's page of its portal."""
+    pk = task.case.mobile_team_requests.order_by("-pk").values_list("pk", flat=True).first()
+    return reverse("mobile_team:request", args=[pk])
+
+
+def _handler(case):
+    """The agent who accepted the request schedules and reports."""
+    request = case.mobile_team_requests.exclude(handled_by=None).last()
+    return request.handled_by if request else None
+
+
+HANDLE_REQUEST = TaskKind("handle_request", label="Accepter ou décliner une demande d'intervention",
+                          queue=Queue.MOBILE_TEAM, portal=True, due_on=_acceptance_due_on, page=_request_page)
+SCHEDULE_INTERVENTION = TaskKind("schedule_intervention", label="Planifier l'intervention", assignee=_handler,
+                                 portal=True, due_on=_intervention_due_on, page=_request_page)
+REPORT_INTERVENTION = TaskKind("report_intervention", label="Rendre compte de l'intervention", assignee=_handler,
+                               portal=True, due_on=_intervention_due_on, page=_request_page)
+READ_TEAM_ANSWER = TaskKind(
+    "read_team_answer", label="Prendre connaissance de la réponse de l'équipe mobile", queue=Queue.COORDINATORS,
+    page=lambda task: reverse("cases:action", args=[task.case_id, "lire-reponse-equipe-mobile"]))
+
+# The mobile team's task for each open state of a request.
+TEAM_EXPECTED = {
+    MobileTeamRequest.Status.REQUESTED: HANDLE_REQUEST,
+    MobileTeamRequest.Status.ACCEPTED: SCHEDULE_INTERVENTION,
+    MobileTeamRequest.Status.SCHEDULED: REPORT_INTERVENTION,
+}
+
+
+def team_tasks(case) -> set[str]:
+    if case.state == State.CLOSED:
+        return set()
+    requests = list(case.mobile_team_requests.values_list("status", "answer_unread"))  # one query, a few rows
+    tasks = {TEAM_EXPECTED[status] for status, _ in requests if status in TEAM_EXPECTED}
+    if any(unread for _, unread in requests):
+        tasks.add(READ_TEAM_ANSWER)
+    return tasks
+
+
+register(HANDLE_REQUEST, SCHEDULE_INTERVENTION, REPORT_INTERVENTION, READ_TEAM_ANSWER, expects=team_tasks)

@@ -1,0 +1,21 @@
+"""The project's receivers: a session's start is marked at login, for its limits
+(``project.middleware.SessionLimitsMiddleware``); after the whole migrate, the application's database
+role gets its rights (``project.database``)."""
+
+import time
+
+from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+from project.database import after_migrate
+from project.middleware import SEEN, STARTED
+
+# Sent after the whole migrate, once per app that has models (so never for this one).
+post_migrate.connect(after_migrate, dispatch_uid="project.grant_runtime_privileges")
+
+
+@receiver(user_logged_in, dispatch_uid="project.session_started")
+def mark_start(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[STARTED] = request.session[SEEN] = time.time()

@@ -1,0 +1,95 @@
+"""The kinds of task, each declared in one place by the concern that owns it (its ``task_kinds.py``).
+
+``workflows`` knows no concern: a kind says everything the engine, the inbox and the policy need of
+it. Its name (the flow's node and ``CaseTask.flow_task_name``), its label, who takes it from a queue
+(``Queue``) or to whom it is given (``assignee``), when it is due, the département whose lists
+show it, whether the mobile team's portal works it rather than the case's pages, and the page that
+does it. A concern also says which of its kinds a case needs now (``register(..., expects=...)``).
+A kind is its name (a ``str``), so that it is written, filtered and compared as one.
+"""
+
+import datetime
+import enum
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+class Queue(enum.StrEnum):
+    """Who takes a task of this kind from their team's queue; a kind with none is given directly."""
+
+    NONE = ""
+    COORDINATORS = "coordinators"  # the coordinators of the département whose lists show it
+    FAMILY_CONTACTS = "family_contacts"  # its coordinators and the members designated to contact families
+    MOBILE_TEAM = "mobile_team"  # any agent of the national mobile team
+
+
+class TaskKind(str):
+    """A kind of task: its name, and what it takes to open, list, give and do it."""
+
+    label: str
+    queue: Queue
+    assignee: Callable[[Any], Any] | None
+    due_on: Callable[[Any], datetime.date] | None
+    page: Callable[[Any], str]
+    listed_in: Callable[[Any], int] | None
+    named_after: Callable[[list], dict[int, tuple[str, str]]] | None
+    portal: bool
+
+    def __new__(cls, name: str, *, label: str, page: Callable[[Any], str], queue: Queue = Queue.NONE,
+                assignee: Callable[[Any], Any] | None = None,
+                due_on: Callable[[Any], datetime.date] | None = None,
+                listed_in: Callable[[Any], int] | None = None,
+                named_after: Callable[[list], dict[int, tuple[str, str]]] | None = None,
+                portal: bool = False) -> "TaskKind":
+        """``page(task)``: the address where the task is done. ``assignee(case)``: the person (a user) it
+        is given to when it opens (None: nobody, it waits in a queue). ``due_on(task)``: its due date, by
+        default ``TASK_DUE_DAYS`` after it opens. ``listed_in(case)``: the département whose queue and
+        lists show it, by default the case's; ``named_after(tasks)``: what the lists there show of these
+        done tasks, ``{pk: (reference, text)}`` (by default nothing of a case of another département).
+        ``portal``: the mobile team's, worked in its own portal, never with the case."""
+        kind = super().__new__(cls, name)
+        kind.label, kind.queue, kind.page, kind.portal = label, queue, page, portal
+        kind.assignee, kind.due_on, kind.listed_in, kind.named_after = assignee, due_on, listed_in, named_after
+        return kind
+
+
+_KINDS: dict[str, TaskKind] = {}
+_EXPECTATIONS: list[Callable[[Any], set[str]]] = []
+
+
+def register(*kinds: TaskKind, expects: Callable[[Any], set[str]]) -> None:
+    """Declare a concern's kinds, and ``expects(case)``: which of them the case needs open now."""
+    for kind in kinds:
+        if kind in _KINDS:
+            raise ImproperlyConfigured(f"La tâche « {kind} » est déjà déclarée.")
+        _KINDS[str(kind)] = kind
+    _EXPECTATIONS.append(expects)
+
+
+def get(name: str) -> TaskKind | None:
+    return _KINDS.get(name)
+
+
+def every() -> Iterable[TaskKind]:
+    return _KINDS.values()
+
+
+def expected(case) -> set[str]:
+    """The kinds a case in its current state gives to the people who must act."""
+    return set().union(*(expects(case) for expects in _EXPECTATIONS))
+
+
+def choices() -> list[tuple[str, str]]:
+    """(name, label) of every kind, for the inbox's filter."""
+    return [(str(kind), kind.label) for kind in _KINDS.values()]
+
+
+def in_queue(*queues: Queue) -> list[str]:
+    return [str(kind) for kind in _KINDS.values() if kind.queue in queues]
+
+
+def in_portal() -> list[str]:
+    """The mobile team's kinds: worked in its portal, listed nowhere with the case."""
+    return [str(kind) for kind in _KINDS.values() if kind.portal]
