@@ -1,4 +1,4 @@
-# The two commands of the README: `make demo` and `make test`.
+# The two commands of the README: `make demo` and `make test`; `make check` runs the static gates of CI.
 # Only Python 3.11+ and make are needed: the virtualenv is built here from pyproject.toml.
 
 PYTHON ?= python3
@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test serve install clean
+.PHONY: demo test check serve install clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,21 @@ demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 # One worker per core (pytest-xdist), a test module per worker: its shared fixtures are built once.
+# Locally the test databases are kept from one run to the next (--reuse-db: migrate still applies a new
+# migration; PYTEST_ARGS=--create-db rebuilds them); CI (CI=true) always makes fresh ones.
+REUSE_DB := $(if $(CI),,--reuse-db)
 test: install
-	DEMO=1 $(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
+	DEMO=1 $(BIN)/pytest -n auto --dist loadfile $(REUSE_DB) $(PYTEST_ARGS)
+
+# The static gates, exactly as CI runs them (.ci/run calls this target): the code's style and bugs, the
+# templates, the layers of the house, Django's checks, no migration missing, the types.
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/djlint .
+	$(BIN)/lint-imports
+	DEMO=1 $(BIN)/python manage.py check
+	DEMO=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	DEMO=1 $(BIN)/mypy
 
 # The product as in production (docs/deploy.md gives the whole set-up): gunicorn, static files by
 # whitenoise, the settings from the environment (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS...). No access

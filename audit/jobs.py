@@ -1,4 +1,4 @@
-"""Scheduled jobs (issue 17, item 3): run by timers on every application server, each runs on one
+"""Scheduled jobs: run by timers on every application server, each runs on one
 machine at a time and each run is recorded in the trail.
 
 ``exclusive(name)`` takes a PostgreSQL advisory lock named after the job, without waiting: a second

@@ -3,9 +3,12 @@ during a lockout are counted per minute and address (``audit.tallies``): one eve
 address and account aimed at, never one per try, so a flood of tries writes the trail at the
 product's pace. After each migrate, on PostgreSQL, the sealing function as the code has it."""
 
+from typing import cast
+
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Field
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
@@ -42,7 +45,7 @@ def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
 def _count(action: str, typed) -> None:
     typed = str(typed or "")
     user_model = get_user_model()
-    limit = user_model._meta.get_field(user_model.USERNAME_FIELD).max_length
+    limit = cast(Field, user_model._meta.get_field(user_model.USERNAME_FIELD)).max_length or 0
     account = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: typed}).first() \
         if 0 < len(typed) <= limit else None
     tallies.count(action, ip=current().ip, label=ANONYMOUS, account=account,

@@ -32,6 +32,7 @@ A seal lost in a crash (the seal's commit does not wait for the disk) is made ag
 from the durable events: the order depends only on them.
 """
 
+import datetime
 import time
 from dataclasses import dataclass
 
@@ -189,7 +190,7 @@ class Window:
     """What is written but not sealed yet: how many events, and since when."""
 
     count: int
-    oldest: object = None
+    oldest: datetime.datetime | None = None
 
     @property
     def age_seconds(self) -> float:

@@ -62,7 +62,8 @@ def count(action: str, *, ip: str | None, label: str, account=None, subject: str
 def _upsert(row: dict, using: str) -> None:
     conn = connections[using]
     quote = conn.ops.quote_name
-    fields = [Tally._meta.get_field(name) for name in row]
+    by_name = {field.name: field for field in Tally._meta.concrete_fields}
+    fields = [by_name[name] for name in row]
     table, occurrences, last = quote(Tally._meta.db_table), quote("occurrences"), quote("last_at")
     key = ", ".join(quote(name) for name in ("minute", "action", "source", "subject"))
     sql = (f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 (names only)

@@ -1,4 +1,4 @@
-"""A transition and a claim against the bare stack's, measured in the same run (issue 12, item 3).
+"""A transition and a claim against the bare stack's, measured in the same run.
 
 Run by hand, never by the test suite, on a throwaway PostgreSQL database of ours and one for the bare
 stack (``bench/bare``: Django, viewflow, django-fsm-2 and simple-history, nothing of ours):

@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.http import Http404, HttpResponse
-from django.utils._os import safe_makedirs
+from django.utils._os import safe_makedirs  # type: ignore[attr-defined]  # Django's own, not in its stubs
 from django.utils.http import content_disposition_header
 
 logger = logging.getLogger(__name__)
@@ -223,6 +223,6 @@ def response(file, record: Callable[[], None]) -> HttpResponse:
         raise Http404("Pièce jointe introuvable.")
     record()
     answer = HttpResponse(content, content_type=file.content_type)
-    answer["Content-Disposition"] = content_disposition_header(True, file.original_name)
+    answer["Content-Disposition"] = content_disposition_header(True, file.original_name) or "attachment"
     answer["X-Content-Type-Options"] = "nosniff"
     return answer

@@ -40,7 +40,7 @@ def resolve(events: Iterable) -> None:
     """Replace, in the details of ``events`` (in memory, for display), each text reference by its
     text, or by ``ERASED``. A text is given only to an event of its own case: a reference that
     points elsewhere (an event written around the recorder) shows nothing of another case."""
-    wanted = []
+    wanted: list[tuple[dict, str, int, str | None]] = []
     for event in events:
         object_type, object_id, details = _columns(event)
         for key, value in details.items():
@@ -48,7 +48,8 @@ def resolve(events: Iterable) -> None:
                 wanted.append((details, key, pk, object_id if object_type == "cases.case" else None))
     if not wanted:
         return
-    texts = {(pk, str(case_id)): text for pk, case_id, text in EventText.objects.filter(
-        pk__in={pk for _, _, pk, _ in wanted}).values_list("pk", "case_id", "text")}
+    texts: dict[tuple[int, str | None], str] = {
+        (pk, str(case_id)): text for pk, case_id, text in EventText.objects.filter(
+            pk__in={pk for _, _, pk, _ in wanted}).values_list("pk", "case_id", "text")}
     for details, key, pk, case_id in wanted:
         details[key] = texts.get((pk, case_id), ERASED)

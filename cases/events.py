@@ -26,7 +26,7 @@ def _reason(value) -> str:
     puts it back in the details read for a page)."""
     for choices in (ClosureReason, NoContactReason):
         if isinstance(value, str) and value in choices.values:
-            return choices(value).label
+            return str(choices(value).label)
     return events.value(value)
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -21,7 +22,7 @@ from cases.models import (
 )
 from cases.names import name_key
 from organisation.models import Cell, Departement, Institution, Role
-from project.forms import DATE, BaseForm, form_class, model_fields
+from ui.forms import DATE, BaseForm, model_fields, with_fields
 
 CHOOSE = [("", "— choisir —")]  # a select starts empty: no choice is recorded that nobody made
 
@@ -31,8 +32,10 @@ def choose(fields: dict) -> dict:
     for field in fields.values():
         if isinstance(field, forms.ModelChoiceField):
             field.empty_label = CHOOSE[0][1]
-        elif isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
-            field.choices = CHOOSE + list(field.choices)[1:]
+        elif isinstance(field, forms.TypedChoiceField):
+            choices = cast(list, field.choices)  # a list once the field is made
+            if choices and choices[0][0] == "":
+                field.choices = CHOOSE + choices[1:]
     return fields
 
 
@@ -103,12 +106,13 @@ def offer_referents(field: forms.ModelChoiceField, case: Case, but: int | None =
     """The members and coordinators of the case's cellule (all but the user ``but``), by name."""
     field.queryset = (case.departement.cell.memberships.active().filter(role__in=Role.cell_roles())
                       .exclude(user_id=but).select_related("user").order_by("user__last_name"))
-    field.label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"
+    field.label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"  # type: ignore[method-assign,assignment]
 
 
 class AssignForm(BaseForm):
     needs_case = True  # the referent is chosen among the members of the case's cellule
-    referent = forms.ModelChoiceField(queryset=None, label="Référent", empty_label="— choisir —")
+    referent: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Référent",
+                                                              empty_label="— choisir —")
     no_contact_reason = choose(model_fields(Case, ["no_contact_reason"]))["no_contact_reason"]
 
     def __init__(self, *args, case: Case, **kwargs):
@@ -126,7 +130,8 @@ class ChangeReferentForm(BaseForm):
     """A coordinator gives the case to another member of the cellule; its referent's tasks follow."""
 
     needs_case = True
-    referent = forms.ModelChoiceField(queryset=None, label="Nouveau référent", empty_label="— choisir —")
+    referent: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Nouveau référent",
+                                                              empty_label="— choisir —")
     reason = forms.CharField(label="Motif du changement", max_length=500, widget=forms.Textarea,
                              help_text="Les tâches en cours du référent actuel sur ce signalement passent au nouveau.")
 
@@ -139,11 +144,15 @@ class ChangeReferentForm(BaseForm):
 
 
 CARE_MEASURE_FIELDS = ["modality", "beneficiary", "institution", "starts_on"]
-ContactForm = form_class("ContactForm", choose(model_fields(
-    FamilyContact, ["on", "channel", "outcome", "not_attempted_reason", "note"])))
 
 
-class CorrectCareMeasureForm(form_class("BaseCareMeasureForm", choose(model_fields(CareMeasure, CARE_MEASURE_FIELDS)))):
+@with_fields(choose(model_fields(FamilyContact, ["on", "channel", "outcome", "not_attempted_reason", "note"])))
+class ContactForm(BaseForm):
+    """A contact with the family, or why none was attempted."""
+
+
+@with_fields(choose(model_fields(CareMeasure, CARE_MEASURE_FIELDS)))
+class CorrectCareMeasureForm(BaseForm):
     """A care measure, run by an institution of the case's département or a national body."""
 
     needs_case = True
@@ -179,17 +188,17 @@ class StartCareForm(CareMeasureForm):
         return {"measure": data if data.get("modality") else None}
 
 
-EndCareMeasureForm = form_class("EndCareMeasureForm", {
-    "ends_on": forms.DateField(label="Fin", widget=DATE),
-    "outcome": forms.ChoiceField(label="Issue", choices=CHOOSE + CareMeasure.Outcome.choices),
-})
-RemoveCareMeasureForm = form_class("RemoveCareMeasureForm", {
-    "reason": forms.CharField(label="Pourquoi cette prise en charge a été saisie par erreur", max_length=500,
-                              widget=forms.Textarea,
-                              help_text="Une prise en charge qui a eu lieu se termine, elle ne se retire pas. "
-                                        "Le retrait et son motif restent dans l'historique."),
-    "confirm": forms.BooleanField(label="Je confirme le retrait de cette prise en charge"),
-})
+class EndCareMeasureForm(BaseForm):
+    ends_on = forms.DateField(label="Fin", widget=DATE)
+    outcome = forms.ChoiceField(label="Issue", choices=CHOOSE + CareMeasure.Outcome.choices)
+
+
+class RemoveCareMeasureForm(BaseForm):
+    reason = forms.CharField(label="Pourquoi cette prise en charge a été saisie par erreur", max_length=500,
+                             widget=forms.Textarea,
+                             help_text="Une prise en charge qui a eu lieu se termine, elle ne se retire pas. "
+                                       "Le retrait et son motif restent dans l'historique.")
+    confirm = forms.BooleanField(label="Je confirme le retrait de cette prise en charge")
 
 
 class CloseForm(BaseForm):
@@ -215,29 +224,43 @@ class CloseForm(BaseForm):
         return {"reason": data["reason"], "note": data["note"], "measures_outcome": data.get("measures_outcome", "")}
 
 
-ReopenForm = form_class("ReopenForm", {
-    "reason": forms.CharField(label="Motif de la réouverture", max_length=500, widget=forms.Textarea),
-})
-TransferForm = form_class("TransferForm", {
-    "destination": forms.ModelChoiceField(
+class ReopenForm(BaseForm):
+    reason = forms.CharField(label="Motif de la réouverture", max_length=500, widget=forms.Textarea)
+
+
+class TransferForm(BaseForm):
+    destination = forms.ModelChoiceField(
         label="Département de destination", empty_label=CHOOSE[0][1],
         queryset=Departement.objects.filter(pk__in=Cell.objects.values("departement")),
         help_text="Les coordonnateurs du département de destination acceptent ou refusent le transfert. "
                   "Accepté, le signalement est clôturé ici ; ses prises en charge en cours se terminent à la "
-                  "date de l'acceptation avec l'issue « Réorientée »."),
-    "note": forms.CharField(label="Motif du transfert", max_length=500, widget=forms.Textarea),
-})
-ReviewForm = form_class("ReviewForm", {
-    "note": forms.CharField(label="Point de situation (factuel)", max_length=1000, widget=forms.Textarea),
-    "propose_closure": forms.BooleanField(label="Proposer la clôture aux coordonnateurs", required=False),
-})
-DeclineClosureForm = form_class("DeclineClosureForm", {
-    "note": forms.CharField(label="Pourquoi le suivi continue", max_length=500, widget=forms.Textarea),
-})
-PersonForm = form_class("PersonForm", choose(model_fields(
+                  "date de l'acceptation avec l'issue « Réorientée ».")
+    note = forms.CharField(label="Motif du transfert", max_length=500, widget=forms.Textarea)
+
+
+class ReviewForm(BaseForm):
+    note = forms.CharField(label="Point de situation (factuel)", max_length=1000, widget=forms.Textarea)
+    propose_closure = forms.BooleanField(label="Proposer la clôture aux coordonnateurs", required=False)
+
+
+class DeclineClosureForm(BaseForm):
+    note = forms.CharField(label="Pourquoi le suivi continue", max_length=500, widget=forms.Textarea)
+
+
+@with_fields(choose(model_fields(
     Person, ["last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"])))
-RelativeForm = form_class("RelativeForm", choose(model_fields(Relative, IntakeForm.RELATIVE_FIELDS)))
-ConsentForm = form_class("ConsentForm", choose(model_fields(Consent, ["party", "status", "on"])))
+class PersonForm(BaseForm):
+    """The young person, on the fields of the intake form (their rectification)."""
+
+
+@with_fields(choose(model_fields(Relative, IntakeForm.RELATIVE_FIELDS)))
+class RelativeForm(BaseForm):
+    """A relative, on the fields of the intake form."""
+
+
+@with_fields(choose(model_fields(Consent, ["party", "status", "on"])))
+class ConsentForm(BaseForm):
+    """A party's consent or refusal, and its date."""
 
 
 class MotiveForm(BaseForm):
@@ -282,7 +305,7 @@ class NoteForm(BaseForm):
     """A note on the case, its visibility, the members named on it and its attachments."""
 
     needs_case = True
-    named = forms.ModelMultipleChoiceField(
+    named: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Membres désignés",
         help_text="Pour une note « membres désignés » : ils la voient là où ils peuvent ouvrir le signalement.")
     attachments = FilesField(required=False, label="Pièces jointes",
@@ -290,7 +313,7 @@ class NoteForm(BaseForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {**choose(model_fields(CaseNote, ["text", "visibility"])), **self.fields}
+        self.fields = {**choose(model_fields(CaseNote, ["text", "visibility"])), **self.fields}  # type: ignore[has-type]
         self.fields["named"].queryset = (
             get_user_model().objects.filter(memberships__in=case.departement.cell.memberships.active()
                                             .filter(role__in=Role.cell_roles())).distinct().order_by("last_name"))

@@ -51,6 +51,8 @@ class Candidate:
 def find_candidates(departement, *, last_name: str, first_name: str,
                     birth_date: datetime.date | None) -> list[Candidate]:
     """The cases of ``departement`` whose young person may be this one, best first (see the module)."""
+    if birth_date is None:
+        return []
     people = _pool(Q(case__departement_id=_pk(departement)), last_name, birth_date)
     found = [Candidate(person.case, person, *match) for person in people.select_related("case")
              if (match := compare(last_name, first_name, birth_date, person))]
@@ -59,6 +61,8 @@ def find_candidates(departement, *, last_name: str, first_name: str,
 
 def exists_elsewhere(departement, *, last_name: str, first_name: str, birth_date: datetime.date | None) -> bool:
     """Whether a case of another département than ``departement`` may be about this young person."""
+    if birth_date is None:
+        return False
     people = _pool(~Q(case__departement_id=_pk(departement)), last_name, birth_date)
     return any(compare(last_name, first_name, birth_date, person)
                for person in people.only("last_name", "first_name", "birth_date", "case_id"))

@@ -59,14 +59,14 @@ def core_words(text: str) -> frozenset[str]:
 
 
 # Spelling → sound, in order, on the folded letters; upper case is a sound already decided.
-SOUNDS = [
+SPELLINGS = [
     (r"eau|au", "O"), (r"ou|oo", "U"), (r"ph", "F"), (r"s?ch|sh", "C"), (r"qu|q|ck|k", "K"),
     (r"c(?=[eiy])", "S"), (r"c", "K"), (r"gu(?=[eiy])", "G"), (r"g(?=[eiy])", "J"), (r"gn", "N"), (r"g", "G"),
     (r"bv", "V"), (r"([ae])[nm](?=[^aeiouy]|$)", "A"), (r"[aeiy][nm](?=[^aeiouy]|$)|ain|ein", "E"),
     (r"o[nm](?=[^aeiouy]|$)", "O"), (r"ai|ei|e(?=[rz]$)", "E"), (r"(?<=[aeiouy])s(?=[aeiouy])", "Z"),
     (r"z", "Z"), (r"w", "V"), (r"x", "KS"), (r"y", "I"), (r"h", ""),
 ]
-SOUNDS = [(re.compile(pattern), sound) for pattern, sound in SOUNDS]
+SOUNDS = [(re.compile(pattern), sound) for pattern, sound in SPELLINGS]
 VOWELS = set("AEIOU")
 
 

@@ -1,4 +1,5 @@
-"""Rights on a case: the transitions of BRIEF §3 carry these names, and the consultation motive.
+"""Rights on a case: the transitions of the lifecycle (docs/case-lifecycle.md) carry these names, and
+the consultation motive.
 
 Need-to-know, stated once (``VIEW_CASE`` and ``needs_motive``; ``Case.objects.visible_to`` and
 ``open_without_motive`` are the same rule as queries). Opened without a motive, as one's own work:
@@ -69,7 +70,7 @@ def is_referent(user, case: Case) -> bool:
 def partner_institutions(user, case: Case) -> set[int]:
     """The institutions the user represents as a member of the cellule of the case's département."""
     return {m.institution_id for m in scope(user).memberships
-            if m.role == Role.MEMBER and m.cell.departement_id == case.departement_id}
+            if m.role == Role.MEMBER and m.cell is not None and m.cell.departement_id == case.departement_id}
 
 
 def partnered_cases(user, cases) -> frozenset[int]:
@@ -128,7 +129,7 @@ def _on_case(user, right: str, case) -> bool:
             return (coordinates(user, case) or is_referent(user, case)
                     or any(case.reviewed_by(mandate) for mandate in s.mandates)
                     or (case.departement_id in s.cell_departement_ids and held_task(user, case)))
-        case CaseRight.CONTACT_FAMILY:  # at any open state by the referent too (issue 14, item 4)
+        case CaseRight.CONTACT_FAMILY:  # at any open state, by the referent too
             return (coordinates(user, case) or is_referent(user, case)
                     or holds_task(user, case, CONTACT_FAMILY))
         case CaseRight.START_CARE | CaseRight.REVIEW:

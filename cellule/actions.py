@@ -1,6 +1,7 @@
 """The cellule's life: meetings, family interview requests, support groups (coordinators)."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +24,7 @@ def _record(action: str, actor, obj, cell: Cell, **details) -> None:
     audit.record(action, obj=obj, actor=actor, departement=cell.departement.code, details=details)
 
 
-def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: list[Case] = ()) -> Meeting:
+def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: Sequence[Case] = ()) -> Meeting:
     """A meeting of the cellule, with the open cases on its agenda."""
     policy.require(actor, CelluleRight.MANAGE_MEETINGS, cell)
     if any(case.departement_id != cell.departement_id for case in cases):
@@ -37,7 +38,8 @@ def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: li
         for case in cases:
             meeting.items.create(case=case)
             # The case's follow-up review is due before the meeting that will discuss it.
-            case.tasks.open().of_type("review").filter(due_on__gt=held_at.date()).update(due_on=held_at.date())
+            reviews = case.tasks.open().of_type("review")  # type: ignore[attr-defined]  # CaseTask's queryset
+            reviews.filter(due_on__gt=held_at.date()).update(due_on=held_at.date())
         _record("meeting.schedule", actor, meeting, cell, date=held_at.isoformat(),
                 ordre_du_jour=[case.reference for case in cases])
     return meeting

@@ -7,7 +7,7 @@ from dsfr.widgets import InlineRadioSelect
 from cases.models import Case
 from cellule.models import Attendance, InterviewRequest, Meeting, MeetingItem, SupportGroup
 from organisation.models import Cell, Institution
-from project.forms import BaseForm, form_class, model_fields
+from ui.forms import BaseForm, model_fields, with_fields
 
 # The largest id a database's integer column holds: beyond it SQLite fails and PostgreSQL refuses the query.
 LARGEST_ID = 2**63 - 1
@@ -26,12 +26,17 @@ class CasesField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-InterviewRequestForm = form_class("InterviewRequestForm", model_fields(
-    InterviewRequest, ["with_whom", "requested_by", "channel", "requested_on"]))
-InterviewUpdateForm = form_class("InterviewUpdateForm", model_fields(
-    InterviewRequest, ["status", "scheduled_at", "held_on", "outcome"],
-    scheduled_at=forms.DateTimeField(label="Programmé le", required=False,
-                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))))
+@with_fields(model_fields(InterviewRequest, ["with_whom", "requested_by", "channel", "requested_on"]))
+class InterviewRequestForm(BaseForm):
+    """A family's request to meet the préfet, the directeur de cabinet or the référent."""
+
+
+@with_fields(model_fields(InterviewRequest, ["status", "scheduled_at", "held_on", "outcome"]))
+class InterviewUpdateForm(BaseForm):
+    """The interview scheduled, held or ended."""
+
+    scheduled_at = forms.DateTimeField(label="Programmé le", required=False,
+                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
 
 class ScheduleForm(BaseForm):

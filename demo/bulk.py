@@ -10,6 +10,7 @@ JSON text, times are aware on PostgreSQL and naive UTC on SQLite, as Django stor
 import datetime
 import json
 from collections import defaultdict
+from typing import cast
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -65,9 +66,9 @@ class Writer:
 
     def new_id(self, model: type[models.Model]) -> int:
         """A fresh primary key for ``model`` (for a child model, its parent's: they share it)."""
-        root = model._meta.pk.related_model if model._meta.pk.is_relation else model
+        root = model
         while root._meta.pk.is_relation:
-            root = root._meta.pk.related_model
+            root = cast(type[models.Model], root._meta.pk.related_model)
         if root not in self.next_ids:
             self.next_ids[root] = (root._default_manager.aggregate(top=models.Max("pk"))["top"] or 0) + 1
         self.models.add(root)

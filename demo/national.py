@@ -1,4 +1,4 @@
-"""A national data set for the benchmarks (issue 12): a cellule in every département and cases in
+"""A national data set for the benchmarks: a cellule in every département and cases in
 every state of the lifecycle, with their tasks, history and audit trail, as the entry points leave
 them. ``manage.py seed_national --cases N``; ``manage.py check_consistency`` proves the invariants.
 
@@ -14,6 +14,7 @@ Deterministic: the same ``--seed`` gives the same stories.
 
 import datetime
 import random
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -52,7 +53,8 @@ FLOW = "workflows/flows.CaseFlow"
 # The state each story stops at (when its steps do not run past today first).
 GOALS = {State.RECEIVED: 8, State.FAMILY_CONTACTED: 6, State.ASSIGNED: 6, State.IN_CARE: 25, State.CLOSED: 55}
 # How many of the steps (contact, assign, start care, reviews, close) lead to each goal.
-STEPS = {State.RECEIVED: 0, State.FAMILY_CONTACTED: 1, State.ASSIGNED: 2, State.IN_CARE: 4, State.CLOSED: 5}
+STEPS: dict[str, int] = {State.RECEIVED: 0, State.FAMILY_CONTACTED: 1, State.ASSIGNED: 2, State.IN_CARE: 4,
+                         State.CLOSED: 5}
 CLOSURES = [ClosureReason.COMPLETED, ClosureReason.UNFOUNDED, ClosureReason.JUSTICE, ClosureReason.LEFT,
             ClosureReason.CONSENT_LOST]
 
@@ -144,7 +146,8 @@ class Story:
     def claim(self, task_type: str, user) -> None:
         task = self.open_tasks[task_type]
         task.update(status="ASSIGNED", owner_id=user.pk, assigned=self.at)
-        label = kinds.get(task_type).label
+        kind = kinds.get(task_type)
+        label = kind.label if kind else task_type
         self.event("task.claim", user, {"tâche": label}, obj=("workflows.casetask", task["id"]))
 
     def complete(self, task_type: str, user) -> None:
@@ -174,8 +177,9 @@ class Story:
         self.case = case
         self.save_case(coordinator, first=True)
         sex = rng.choice(Sex.values)
-        last_name, first_name = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES[sex])
-        person = {"id": self.w.new_id(Person), "case_id": case["id"], "last_name": last_name, "first_name": first_name,
+        last_name, first_name = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES[Sex(sex)])
+        person: dict[str, Any] = {
+                  "id": self.w.new_id(Person), "case_id": case["id"], "last_name": last_name, "first_name": first_name,
                   "birth_date": received - DAY * (365 * rng.randint(12, 20) + rng.randint(0, 364)), "sex": sex,
                   "commune": cellule.departement.name, "situation": rng.choice(Situation.values),
                   "phonetic_last": phonetic(last_name), "phonetic_first": phonetic(first_name)}

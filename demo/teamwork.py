@@ -1,4 +1,4 @@
-"""The demo's cellule working together (issue 14), acted out through the entry points on the days it
+"""The demo's cellule working together, acted out through the entry points on the days it
 happened: an orientation to the PJJ whose educator reads his part of the case and answers, notes of
 several visibilities with their files, a member who left and whose cases went to a colleague, a
 transfer accepted, one refused and one waiting, a conversation with the mobile team with a file,

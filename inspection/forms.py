@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from audit import events as event_types
 from inspection.rules import within_days
-from project.forms import DATE, BaseForm
+from ui.forms import DATE, BaseForm
 
 
 class EventSearchForm(BaseForm):

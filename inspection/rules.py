@@ -62,4 +62,4 @@ def inspection_reads_visible_to(user) -> QuerySet[Event]:
 def coordinated_codes(user) -> list[str]:
     """The codes of the départements whose cellule the user coordinates."""
     return sorted({m.cell.departement.code for m in scope(user).memberships
-                   if m.cell_id in scope(user).coordinated_cell_ids})
+                   if m.cell is not None and m.cell_id in scope(user).coordinated_cell_ids})

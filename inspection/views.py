@@ -25,7 +25,7 @@ from inspection.forms import EventSearchForm
 from inspection.rules import InspectionRight, coordinated_codes
 from organisation import policy
 from organisation.models import Role
-from project.forms import ConfirmForm
+from ui.forms import ConfirmForm
 
 PAGE_SIZE = 50
 

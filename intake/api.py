@@ -37,7 +37,7 @@ class TokenAuth(HttpBearer):
         account = None
         if parsed is not None:
             account = ServiceAccount.objects.select_related("departement__cell").filter(key_id=parsed[0]).first()
-        if account is None or not tokens.matches(parsed[1], account.digest):
+        if account is None or parsed is None or not tokens.matches(parsed[1], account.digest):
             raise _unauthorised("Jeton inconnu ou mal formé.")
         request.service_account = account  # the trail names it, even when it is refused below
         if account.revoked_at is not None:
@@ -100,7 +100,7 @@ def submit(request, payload: SignalementIn,
     with _as_account(request):
         status, body, submission = submissions.submit(request.auth, payload.model_dump(), idempotency_key or "",
                                                       absolute=request.build_absolute_uri)
-    request.intake_reference = submission.case.reference  # for the trail, never for the source
+    request.intake_reference = submission.case.reference if submission.case else ""  # the trail's, never the source's
     # Keys sorted: a replay (read back from a jsonb, which orders them its way) is the same bytes.
     response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False, "sort_keys": True})
     response["Location"] = body["url"]
@@ -114,7 +114,7 @@ def status(request, source_reference: str = Path(..., max_length=50, pattern=REF
     suivi. Un signalement d'une autre source ou d'un autre département répond 404, comme une référence
     inconnue."""
     submission = submissions.status_of(request.auth, source_reference)
-    request.intake_reference = submission.case.reference  # for the trail, never for the source
+    request.intake_reference = submission.case.reference if submission.case else ""  # the trail's, never the source's
     return submissions.state_of(submission)
 
 

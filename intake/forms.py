@@ -10,7 +10,7 @@ from django.core import signing
 
 from cases.models import Source
 from organisation.models import Departement
-from project.forms import BaseForm
+from ui.forms import BaseForm
 
 TYPES = {".csv": {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"},
          ".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream",

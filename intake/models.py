@@ -94,7 +94,8 @@ class Submission(models.Model):
 
     @property
     def state(self) -> SignalementState:
-        return SignalementState.CLOSED if self.case.state == State.CLOSED else SignalementState.RECEIVED
+        closed = self.case is not None and self.case.state == State.CLOSED
+        return SignalementState.CLOSED if closed else SignalementState.RECEIVED
 
 
 class RateWindow(models.Model):

@@ -20,9 +20,9 @@ REFERENCE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"  # a path segment of the status's UR
 NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # tabs and line breaks allowed
 
 
-def text(max_length: int, *, required: bool = True):
-    return Annotated[str, StringConstraints(min_length=1 if required else 0, max_length=max_length,
-                                            pattern=NO_CONTROL)]
+def text(max_length: int, *, required: bool = True) -> StringConstraints:
+    """A text's bounds, for ``Annotated[str, text(...)]``."""
+    return StringConstraints(min_length=1 if required else 0, max_length=max_length, pattern=NO_CONTROL)
 
 
 def _iso_date(value):
@@ -41,21 +41,21 @@ class Strict(Schema):
 
 class RelativeIn(Strict):
     relation: Relative.Relation = Field(..., description="Lien avec le jeune.")
-    last_name: text(100)
-    first_name: text(100)
-    phone: text(20, required=False) = ""
-    email: text(254, required=False) = ""
-    address: text(200, required=False) = ""
+    last_name: Annotated[str, text(100)]
+    first_name: Annotated[str, text(100)]
+    phone: Annotated[str, text(20, required=False)] = ""
+    email: Annotated[str, text(254, required=False)] = ""
+    address: Annotated[str, text(200, required=False)] = ""
     parental_authority: StrictBool = False
 
 
 class YoungPersonIn(Strict):
-    last_name: text(100)
-    first_name: text(100)
+    last_name: Annotated[str, text(100)]
+    first_name: Annotated[str, text(100)]
     birth_date: Date
     sex: Sex
-    commune: text(100)
-    address: text(200, required=False) = ""
+    commune: Annotated[str, text(100)]
+    address: Annotated[str, text(200, required=False)] = ""
     situation: Situation = Situation.UNKNOWN
 
 
@@ -63,8 +63,8 @@ class SignalementIn(Strict):
     source_reference: Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=REFERENCE)] \
         = Field(..., description="La référence du signalement chez la source (numéro de fiche du CNAPR…).")
     received_on: Date = Field(..., description="Date de réception par la source.")
-    facts: text(2000) = Field(..., description="Les faits signalés, factuels.")
-    orientation_note: text(1000, required=False) = ""
+    facts: Annotated[str, text(2000)] = Field(..., description="Les faits signalés, factuels.")
+    orientation_note: Annotated[str, text(1000, required=False)] = ""
     young_person: YoungPersonIn
     relatives: list[RelativeIn] = Field(default_factory=list, max_length=10)
 

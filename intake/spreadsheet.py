@@ -18,7 +18,8 @@ import io
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import cast
 from xml.etree.ElementTree import ParseError
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
@@ -27,6 +28,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db.models import Field
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -91,7 +93,7 @@ def template_xlsx() -> bytes:
     allowed.append(["Colonne", "Valeurs"])
     for key, choices in CHOICES.items():
         title = dict(CASE + PERSON + RELATIVE)[key]
-        allowed.append([csv_cell(title), csv_cell(", ".join(choices.labels))])
+        allowed.append([csv_cell(title), csv_cell(", ".join(str(label) for label in choices.labels))])
     allowed.append(["Dates", "JJ/MM/AAAA"])
     allowed.append(["Autorité parentale", "oui ou non"])
     out = io.BytesIO()
@@ -120,7 +122,7 @@ def read(name: str, content: bytes) -> list[dict[str, object]]:
     return [{title: text(value) for title, value in zip(headings, row, strict=False) if title} for row in table[1:]]
 
 
-def _bounded(rows: Iterable[list]) -> list[list]:
+def _bounded(rows: Iterable[Sequence]) -> list[list]:
     """The rows that hold something, cut to ``MAX_COLUMNS``: the headings and at most ``MAX_ROWS``
     signalements, read through to the end (a row past the limit is refused, never dropped)."""
     table = []
@@ -300,7 +302,7 @@ def _value(place: str, key: str, raw):
         return _yes(said)
     model = Relative if place.startswith("relative") else Person if place.startswith("person.") else Case
     try:  # as the intake form does: a TextField's length is the form's rule, not the model's
-        MaxLengthValidator(model._meta.get_field(key).max_length)(said)
+        MaxLengthValidator(cast(Field, model._meta.get_field(key)).max_length)(said)
     except ValidationError as error:
         raise ValueError(error.messages[0]) from None
     return said

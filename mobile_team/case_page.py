@@ -8,7 +8,7 @@ from mobile_team import actions, forms
 from mobile_team.models import RequestMessage
 from mobile_team.rules import RequestRight
 from organisation import policy
-from project.forms import ConfirmForm
+from ui.forms import ConfirmForm
 
 register(
     CaseAction("equipe-mobile", forms.MobileTeamRequestForm, actions.request_mobile_team),

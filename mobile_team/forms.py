@@ -4,21 +4,22 @@ from django import forms
 
 from cases.forms import FilesField
 from mobile_team.models import InterventionReport, MobileTeamRequest
-from project.forms import form_class, model_fields
+from ui.forms import BaseForm, model_fields, with_fields
 
-_RequestFields = form_class("_RequestFields", model_fields(
-    MobileTeamRequest, ["motive", "expected", "urgency", "preferred_dates", "preferred_place", "summary"],
-    summary=forms.CharField(
+
+@with_fields(model_fields(
+    MobileTeamRequest, ["motive", "expected", "urgency", "preferred_dates", "preferred_place", "summary"]))
+class _RequestFields(BaseForm):
+    summary = forms.CharField(
         label="Situation, résumée pour l'équipe (factuelle)", max_length=1000, widget=forms.Textarea,
         help_text="L'équipe reçoit le prénom, l'âge, la commune et ce résumé, rien d'autre du dossier : "
-                  "ni nom de famille, ni proches, ni autre mesure."),
-    contact=forms.ModelChoiceField(
-        queryset=None, required=False, label="Contact de l'équipe à la préfecture", empty_label="— moi-même —"),
-    family_agrees=forms.BooleanField(required=False, label="La famille accepte d'être contactée par l'équipe mobile"),
-    family_contact=forms.CharField(
+                  "ni nom de famille, ni proches, ni autre mesure.")
+    contact: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, required=False, label="Contact de l'équipe à la préfecture", empty_label="— moi-même —")
+    family_agrees = forms.BooleanField(required=False, label="La famille accepte d'être contactée par l'équipe mobile")
+    family_contact = forms.CharField(
         required=False, max_length=300, label="Comment joindre la famille",
-        help_text="Seulement si la famille l'accepte : téléphone, adresse électronique, moments où l'appeler."),
-))
+        help_text="Seulement si la famille l'accepte : téléphone, adresse électronique, moments où l'appeler.")
 
 
 class MobileTeamRequestForm(_RequestFields):
@@ -35,24 +36,30 @@ class MobileTeamRequestForm(_RequestFields):
         membership = self.cleaned_data["contact"]
         return {**self.cleaned_data, "contact": membership.user if membership else None}
 
-WithdrawForm = form_class("WithdrawForm", {
-    "reason": forms.CharField(label="Motif du retrait", max_length=500, widget=forms.Textarea),
-})
-DeclineRequestForm = form_class("DeclineRequestForm", {
-    "reason": forms.CharField(label="Pourquoi l'équipe ne peut pas intervenir", max_length=500,
-                              widget=forms.Textarea),
-})
-ScheduleForm = form_class("ScheduleForm", {
-    "scheduled_at": forms.DateTimeField(label="Date et heure de l'intervention",
-                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"})),
-    "place": forms.CharField(label="Lieu", max_length=200),
-    "intervener": forms.CharField(label="Qui intervient", max_length=150),
-})
-ReportForm = form_class("ReportForm", model_fields(InterventionReport, ["on", "text"], text=forms.CharField(
-    label="Compte rendu pour la cellule (factuel)", max_length=2000, widget=forms.Textarea)))
-MessageForm = form_class("MessageForm", {
-    "text": forms.CharField(label="Message", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="Pas de nom de famille : l'équipe ne connaît que le prénom."),
-    "attachments": FilesField(required=False, label="Pièces jointes",
-                              help_text="PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX ; cinq au plus."),
-})
+
+
+class WithdrawForm(BaseForm):
+    reason = forms.CharField(label="Motif du retrait", max_length=500, widget=forms.Textarea)
+
+
+class DeclineRequestForm(BaseForm):
+    reason = forms.CharField(label="Pourquoi l'équipe ne peut pas intervenir", max_length=500, widget=forms.Textarea)
+
+
+class ScheduleForm(BaseForm):
+    scheduled_at = forms.DateTimeField(label="Date et heure de l'intervention",
+                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    place = forms.CharField(label="Lieu", max_length=200)
+    intervener = forms.CharField(label="Qui intervient", max_length=150)
+
+
+@with_fields(model_fields(InterventionReport, ["on", "text"]))
+class ReportForm(BaseForm):
+    text = forms.CharField(label="Compte rendu pour la cellule (factuel)", max_length=2000, widget=forms.Textarea)
+
+
+class MessageForm(BaseForm):
+    text = forms.CharField(label="Message", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="Pas de nom de famille : l'équipe ne connaît que le prénom.")
+    attachments = FilesField(required=False, label="Pièces jointes",
+                             help_text="PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX ; cinq au plus.")

@@ -22,7 +22,6 @@ import audit
 from cases import attachments as files
 from cases.models import Case
 from cases.rules import CaseRight
-from cases.views.actions import submit
 from cases.views.reading import ask_motive, motive_for
 from mobile_team import actions, forms
 from mobile_team.models import MessageAttachment, MobileTeamRequest
@@ -30,7 +29,7 @@ from mobile_team.rules import RequestRight, is_team
 from mobile_team.task_kinds import HANDLE_REQUEST
 from organisation import policy
 from organisation.errors import ActionRefused
-from project.forms import ConfirmForm
+from ui.forms import ConfirmForm, submit
 from workflows import kinds, tasks
 from workflows.models import OPEN_STATUSES, CaseTask
 
@@ -115,7 +114,8 @@ def request_detail(request, pk: int):
         "req": req, "reports": req.reports.select_related("by"), "actions": _available(request.user, req),
         "thread": req.messages.select_related("author", "read_by").prefetch_related("attachments"),
         "message_form": forms.MessageForm(),
-        "can_claim": req.task_type == HANDLE_REQUEST and req.task_owner is None,
+        # the team task's kind and holder, annotated by _with_team_task
+        "can_claim": getattr(req, "task_type", None) == HANDLE_REQUEST and getattr(req, "task_owner", None) is None,
         "today": timezone.localdate()})
 
 
@@ -159,13 +159,13 @@ def message_attachment(request, pk: int, attachment: int):
     file = get_object_or_404(MessageAttachment, pk=attachment, message__request=req)
     return files.response(file, lambda: audit.record(
         "mobile_request.attachment_read", obj=req, departement=req.departement,
-        details={"demande": req.pk, "pièce": file.pk, **motive}))
+        details={"demande": req.pk, "pièce": file.pk, **(motive or {})}))
 
 
 @require_POST
 def claim(request, pk: int):
     req = _get(request, pk)
-    task = CaseTask.objects.filter(pk=req.task_id, flow_task_name=HANDLE_REQUEST).first()
+    task = CaseTask.objects.filter(pk=getattr(req, "task_id", None), flow_task_name=HANDLE_REQUEST).first()
     if task is None:
         messages.error(request, "Cette demande n'attend plus d'être prise.")
         return redirect("mobile_team:request", pk=req.pk)

@@ -3,7 +3,6 @@ technical administrator, decided by a second person), and the national roles, wh
 level gives (never the technical administrator)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from organisation.errors import ActionRefused
 from organisation.forms import EndNationalRoleForm, NationalRoleForm, RecoveryRequestForm
 from organisation.models import Membership
 from organisation.rules import OrganisationRight, grantable_national_roles, recoveries_visible_to
+from ui.forms import submit
 
 
 def account_recoveries(request):
@@ -23,17 +23,10 @@ def account_recoveries(request):
     asks = policy.can(request.user, OrganisationRight.MANAGE_REFERENCE_DATA)
     form = RecoveryRequestForm(request.POST or None, initial={"account": request.GET.get("compte", "")[:150]}) \
         if asks else None
-    if form is not None and form.is_bound and form.is_valid():
-        try:
-            accounts.request_recovery(request.user, form.cleaned_data["account"], kind=form.cleaned_data["kind"],
-                                      reason=form.cleaned_data["reason"])
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Demande enregistrée : elle attend la décision d'une seconde personne.")
-            return redirect("account_recoveries")
+    if form is not None and submit(request, form, "Demande", lambda data: accounts.request_recovery(
+            request.user, data["account"], kind=data["kind"], reason=data["reason"]),
+            done="Demande enregistrée : elle attend la décision d'une seconde personne.", refusal_on_form=True):
+        return redirect("account_recoveries")
     if request.method == "POST" and form is None:
         raise policy.AccessDenied(request.user, OrganisationRight.REQUEST_RECOVERY)
     listed = list(recoveries_visible_to(request.user)[:100])
@@ -71,22 +64,10 @@ def national_roles(request):
     add = NationalRoleForm(data if data and "add" in data else None, roles=roles)
     end = EndNationalRoleForm(data if data and "end" in data else None)
     bound = add if add.is_bound else end if end.is_bound else None
-    if bound is not None and bound.is_valid():
-        try:
-            if bound is add:
-                organisation.save_membership(request.user, Membership(**add.cleaned_data))
-            else:
-                membership = Membership.objects.active().filter(role__in=roles).get(pk=end.cleaned_data["membership"])
-                organisation.end_membership(request.user, membership, end.cleaned_data["ends_on"])
-        except Membership.DoesNotExist:
-            bound.add_error(None, "Ce rôle n'est plus en cours.")
-        except ActionRefused as refusal:
-            bound.add_error(None, refusal.message)
-        except ValidationError as error:
-            bound.add_error(None, error)
-        else:
-            messages.success(request, "Rôles nationaux mis à jour.")
-            return redirect("national_roles")
+    if bound is not None and submit(request, bound, "Rôles nationaux",
+                                    lambda data: _national_role(request.user, roles, data, ending=bound is end),
+                                    done="Rôles nationaux mis à jour.", refusal_on_form=True):
+        return redirect("national_roles")
     held = list(Membership.objects.active().filter(role__in=roles).select_related("user", "institution")
                 .order_by("role", "user__last_name"))
     for membership in held:
@@ -95,3 +76,14 @@ def national_roles(request):
     return render(request, "organisation/national_roles.html", {
         "memberships": held, "add": add, "end": end, "today": timezone.localdate()},
         status=400 if bound is not None else 200)
+
+
+def _national_role(actor, roles: list[str], data: dict, *, ending: bool) -> None:
+    """Give a national role, or end one still held (one that ended meanwhile is refused)."""
+    if not ending:
+        organisation.save_membership(actor, Membership(**data))
+        return
+    membership = Membership.objects.active().filter(role__in=roles, pk=data["membership"]).first()
+    if membership is None:
+        raise ActionRefused("Ce rôle n'est plus en cours.")
+    organisation.end_membership(actor, membership, data["ends_on"])

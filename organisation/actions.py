@@ -4,6 +4,8 @@ Each one checks the access policy, validates, writes and records its audit event
 transaction. The admin, the views and the commands call these, never ``save()`` directly.
 """
 
+from typing import TypeVar
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -17,6 +19,8 @@ from organisation.errors import ActionRefused
 from organisation.models import Mandate, Membership, Role
 from organisation.rules import OrganisationRight
 from outbox.mail import queue_mail
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _departement_of(instance) -> str:
@@ -47,7 +51,7 @@ def save_membership(actor, membership: Membership) -> Membership:
     return membership
 
 
-def save_reference(actor, instance: models.Model, before: dict | None = None) -> models.Model:
+def save_reference(actor, instance: M, before: dict | None = None) -> M:
     """Create or change reference data (accounts, cellules, institutions): admin only. No account is
     ever saved as superuser (``organisation.receivers``): rights come from roles.
 
@@ -116,7 +120,7 @@ def end_membership(actor, membership: Membership, ends_on, successor: User | Non
         if holdings and successor is None:
             raise ActionRefused(f"{membership.user.get_full_name()} suit encore des signalements ou détient des "
                                 "tâches : choisissez le membre de la cellule à qui les confier.")
-        if holdings:
+        if holdings and successor is not None:  # none was refused above
             _check_successor(membership, successor)
             handover.hand_over(actor, membership, successor)
         membership.ends_on = ends_on
@@ -124,7 +128,8 @@ def end_membership(actor, membership: Membership, ends_on, successor: User | Non
 
 
 def _check_successor(membership: Membership, successor: User) -> None:
-    if successor.pk == membership.user_id or not membership.cell.memberships.active().filter(
+    cell = membership.cell  # a membership that holds cases sits in a cellule
+    if cell is None or successor.pk == membership.user_id or not cell.memberships.active().filter(
             user=successor, role__in=[Role.COORDINATOR, Role.MEMBER]).exists():
         raise ValidationError({"successor": "Confiez les signalements et les tâches à un autre membre actif de la "
                                             "cellule."})

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from organisation.models import AccountRecovery, Departement, Institution, Mandate, Membership, Role
-from project.forms import DATE, BaseForm
+from ui.forms import DATE, BaseForm
 
 
 class MemberFields(BaseForm):
@@ -63,7 +63,7 @@ class EndForm(BaseForm):
 
     membership = forms.IntegerField(widget=forms.HiddenInput)
     ends_on = forms.DateField(label="Fin", widget=DATE)
-    successor = forms.ModelChoiceField(
+    successor: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Confier ses signalements et ses tâches à", queryset=None, required=False, empty_label="— choisir —",
         help_text="Obligatoire si le membre suit encore des signalements ou détient des tâches : il devient le "
                   "référent de ses signalements ; les tâches prises dans la file y retournent.")
@@ -82,7 +82,8 @@ class DesignateForm(BaseForm):
     """What the coordinator designates a member for: the préfet's référent radicalisation, the
     contacts with the families."""
 
-    membership = forms.ModelChoiceField(label="Membre", queryset=None, empty_label="— choisir —")
+    membership: forms.ModelChoiceField = forms.ModelChoiceField(label="Membre", queryset=None,
+                                                                empty_label="— choisir —")
     radicalisation_referent = forms.BooleanField(label="Référent radicalisation (désigné par le préfet)",
                                                  required=False)
     contacts_families = forms.BooleanField(label="Désigné pour contacter les familles", required=False)

@@ -191,7 +191,7 @@ class Membership(models.Model):
             raise ValidationError({"ends_on": "La fin ne peut précéder le début."})
         if self.radicalisation_referent and not self.cell_id:
             raise ValidationError({"radicalisation_referent": "Le référent radicalisation siège dans une cellule."})
-        if self.cell_id and self.institution_id and not self.institution.serves(self.cell.departement_id):
+        if self.cell is not None and self.institution_id and not self.institution.serves(self.cell.departement_id):
             raise ValidationError({"institution": "Cette institution travaille dans un autre département : "
                                                   "choisissez une institution du département ou nationale."})
         if self.user_id and self.role:
@@ -270,8 +270,9 @@ class SecondFactor(ThrottlingMixin, Device):
     are checked by ``organisation.second_factor.verify_totp``. Failed codes slow down the next tries
     (``ThrottlingMixin``)."""
 
-    secret = models.TextField("secret chiffré")
-    last_t = models.BigIntegerField("dernier pas de temps accepté", default=-1)
+    # Annotated: django-otp's Device, untyped, hides the fields' types from the type checker.
+    secret: models.TextField = models.TextField("secret chiffré")
+    last_t: models.BigIntegerField = models.BigIntegerField("dernier pas de temps accepté", default=-1)
 
     class Meta(Device.Meta):
         verbose_name = "second facteur"
@@ -355,7 +356,7 @@ class AccountSession(AbstractBaseSession):
     device = models.CharField("navigateur et système", max_length=64, blank=True)
     address = models.GenericIPAddressField("adresse", null=True, blank=True)
 
-    class Meta(AbstractBaseSession.Meta):
+    class Meta(AbstractBaseSession.Meta):  # type: ignore[name-defined]  # Django's, which its stubs leave out
         verbose_name = "session"
         verbose_name_plural = "sessions"
         indexes = [models.Index(fields=["user", "expire_date"], name="organisation_session_user")]

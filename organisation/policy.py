@@ -24,7 +24,8 @@ from organisation.models import Cell, Mandate, Membership, Role
 
 # When a user holds several memberships, the first role in this order speaks for them in the
 # header and in the audit trail.
-ROLE_PRECEDENCE = [Role.ADMIN, Role.NATIONAL, Role.INSPECTOR, Role.MOBILE_TEAM, Role.COORDINATOR, Role.MEMBER]
+ROLE_PRECEDENCE: list[str] = [Role.ADMIN, Role.NATIONAL, Role.INSPECTOR, Role.MOBILE_TEAM, Role.COORDINATOR,
+                              Role.MEMBER]
 
 
 class AccessDenied(RecordedDenial):
@@ -75,16 +76,17 @@ class Scope:
     @property
     def cell_departement_ids(self) -> frozenset[int]:
         """Départements of the cellules the user works in (coordinator or member)."""
-        return frozenset(m.cell.departement_id for m in self.memberships if m.cell_id)
+        return frozenset(m.cell.departement_id for m in self.memberships if m.cell is not None)
 
     @property
     def coordinated_departement_ids(self) -> frozenset[int]:
-        return frozenset(m.cell.departement_id for m in self.memberships if m.role == Role.COORDINATOR)
+        return frozenset(m.cell.departement_id for m in self.memberships
+                         if m.role == Role.COORDINATOR and m.cell is not None)
 
     @property
     def family_contact_departement_ids(self) -> frozenset[int]:
         """Where the user may take family-contact tasks: coordinators, and the members designated."""
-        designated = {m.cell.departement_id for m in self.memberships if m.cell_id and m.contacts_families}
+        designated = {m.cell.departement_id for m in self.memberships if m.cell is not None and m.contacts_families}
         return self.coordinated_departement_ids | designated
 
 
@@ -100,7 +102,7 @@ def scope(user, at: datetime.date | None = None) -> Scope:
         Membership.objects.active(at).filter(user=user).select_related("cell__departement", "institution")
     )
     roles = frozenset(m.role for m in memberships)
-    mandates = ()
+    mandates: tuple[Mandate, ...] = ()
     if Role.INSPECTOR in roles:
         mandates = tuple(Mandate.objects.active(at).filter(inspector=user).prefetch_related("departements"))
     result = Scope(
@@ -122,7 +124,7 @@ def audit_actor(user) -> tuple[str, str]:
     primary = scope(user).primary
     if primary is None:
         return "", ""
-    return primary.role, primary.cell.departement.code if primary.cell_id else ""
+    return primary.role, primary.cell.departement.code if primary.cell is not None else ""
 
 
 def coordinated_cell(user, action: str) -> Cell:

@@ -5,7 +5,7 @@ import enum
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from organisation.models import AccountRecovery, Cell, Mandate, Membership, Role
+from organisation.models import AccountRecovery, Cell, Mandate, Membership, MembershipQuerySet, Role
 from organisation.policy import Scope, rule, scope
 
 
@@ -172,7 +172,7 @@ def cells_visible_to(user) -> QuerySet[Cell]:
     return cells.filter(Q(pk__in=s.cell_ids) | Q(departement_id__in=s.mandate_departement_ids))
 
 
-def memberships_visible_to(user) -> QuerySet[Membership]:
+def memberships_visible_to(user) -> MembershipQuerySet:
     """The composition of the cellules the user may see (admin and national level: every membership)."""
     s = scope(user)
     memberships = Membership.objects.select_related("user", "institution", "cell__departement")

@@ -13,7 +13,7 @@ import audit
 from organisation import policy, sessions
 from organisation.rules import OrganisationRight
 from organisation.session_store import digest
-from project.forms import BaseForm
+from ui.forms import BaseForm
 
 ALL_OTHERS = "toutes"
 

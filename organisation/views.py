@@ -2,7 +2,6 @@
 national level's inspection mandates."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,11 +9,11 @@ from django.utils import timezone
 import audit
 from organisation import actions as organisation
 from organisation import handover, policy, sessions
-from organisation.errors import ActionRefused
 from organisation.forms import AddForm, DesignateForm, EndForm, InviteForm, MandateForm
 from organisation.models import Cell, Mandate, Membership
 from organisation.rules import OrganisationRight, grantable_cell_roles, memberships_visible_to
 from organisation.spreadsheets import to_csv, to_xlsx
+from ui.forms import submit
 
 
 def _cell(request, code: str) -> Cell:
@@ -39,17 +38,9 @@ def cell_detail(request, code: str):
     if bound:
         if not manage:
             raise policy.AccessDenied(request.user, OrganisationRight.MANAGE_MEMBERSHIPS, cell)
-        form = forms_[bound]
-        if form.is_valid():
-            try:
-                _apply(request.user, cell, bound, form.cleaned_data)
-            except ActionRefused as refusal:
-                messages.error(request, refusal.message)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, "Composition mise à jour.")
-                return redirect("cell_detail", code=code)
+        if submit(request, forms_[bound], "Composition", lambda data: _apply(request.user, cell, bound, data),
+                  done="Composition mise à jour."):
+            return redirect("cell_detail", code=code)
     audit.record("cell.view", obj=cell, departement=cell.departement.code)
     held = handover.held(cell, [m.user_id for m in endable]) if manage and roles else {}
     return render(request, "organisation/cell_detail.html", {
@@ -107,18 +98,10 @@ def mandates(request):
     """The national level's inspection mandates: requested by one officer, approved by another."""
     policy.require(request.user, OrganisationRight.VIEW_MANDATES)
     form = MandateForm(request.POST or None)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        departements = data.pop("departements")
-        try:
-            organisation.request_mandate(request.user, Mandate(**data), departements)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Mandat demandé : un autre membre du niveau national doit l'approuver.")
-            return redirect("mandates")
+    if submit(request, form, "Mandat", lambda data: organisation.request_mandate(
+            request.user, Mandate(**{k: v for k, v in data.items() if k != "departements"}), data["departements"]),
+              done="Mandat demandé : un autre membre du niveau national doit l'approuver.", refusal_on_form=True):
+        return redirect("mandates")
     listed = list(Mandate.objects.select_related("inspector", "requested_by", "approved_by")
                   .prefetch_related("departements"))
     for mandate in listed:

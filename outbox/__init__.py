@@ -1,4 +1,4 @@
-"""The e-mails to send, kept in the database and sent by a worker, with retries (issue 17, item 2).
+"""The e-mails to send, kept in the database and sent by a worker, with retries.
 
 ``enqueue(message)`` writes the message in the caller's transaction, as a task of django-tasks'
 database backend (``django_tasks_db``): a change that rolls back sends nothing, one that commits

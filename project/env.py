@@ -76,7 +76,7 @@ def env_database(env: Mapping[str, str], default: str) -> dict:
         # probe priced as a cached page read, not a disk seek (at the default 4, the case list read
         # the whole country's young people to join 25 of them).
         config["OPTIONS"] = {"options": "-c jit=off -c random_page_cost=1.1"}
-    return config
+    return dict(config)
 
 
 EMAIL_SCHEMES = {

@@ -1,4 +1,4 @@
-"""``/health/`` (issue 17, item 4): what the reverse proxy and the monitoring ask, without a login and
+"""``/health/``: what the reverse proxy and the monitoring ask, without a login and
 without a single personal value: the database answers, every migration is applied, the audit trail is
 sealed (the unsealed window's size and age), the e-mail queue (messages waiting, how long the oldest
 due one has waited, failed ones), and the age of the last checkpoint and verification (those the

@@ -1,4 +1,4 @@
-"""Structured logs (issue 17, item 4): one JSON line per record, one line per request with its id.
+"""Structured logs: one JSON line per record, one line per request with its id.
 
 Every record carries the request id and the user id of the request being served. The request's line
 gives its method, path (never its query string: a search by name lives there), status and duration.
@@ -74,7 +74,7 @@ class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         text = f"{self.formatTime(record, '%H:%M:%S')} {record.levelname} {record.name} {record.getMessage()}"
         if getattr(record, "request_id", ""):
-            text += f" [requête {record.request_id}, utilisateur {record.user_id}]"
+            text += f" [requête {record.__dict__['request_id']}, utilisateur {record.__dict__.get('user_id')}]"
         if record.exc_info and record.exc_info[0] is not None:
             text += f"\n{record.exc_info[0].__qualname__}\n" + "".join(traceback.format_tb(record.exc_info[2]))
         return text

@@ -102,7 +102,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest):
         user = request.user
-        if (settings.SECOND_FACTOR_REQUIRED and user.is_authenticated and not user.is_verified()
+        if (settings.SECOND_FACTOR_REQUIRED and user.is_authenticated and not user.is_verified()  # type: ignore[attr-defined]  # django-otp's
                 and not (settings.DEMO and user.email.endswith("@demo.invalid"))
                 and not _static(request) and request.path not in _paths(self.OPEN)):
             return redirect_to_login(request.get_full_path(), reverse("second_factor_verify"))

@@ -11,7 +11,7 @@ from django_otp import login as otp_login
 
 import audit
 from organisation import second_factor, sessions
-from project.forms import BaseForm
+from ui.forms import BaseForm
 
 PENDING = "second_factor_pending"  # the secret being enrolled, in the session until confirmed
 

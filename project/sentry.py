@@ -1,4 +1,4 @@
-"""Error reports to Sentry (issue 17, item 4): off unless ``SENTRY_DSN`` is given, and then nothing
+"""Error reports to Sentry: off unless ``SENTRY_DSN`` is given, and then nothing
 personal leaves the server.
 
 The SDK is told to send no personal data, no request body and no local variables; ``scrub`` then

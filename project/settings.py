@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     # The product's apps, from the leaf up (docs/architecture.md): each imports only those listed before it.
+    "ui",  # the base form, its templates and script
     "outbox",
     "audit",
     "organisation",
@@ -238,7 +239,7 @@ STATIC_ROOT = Path(ENV.get("STATIC_ROOT", BASE_DIR / "staticfiles"))  # filled b
 if not LOCAL_HTTP:
     MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
                       "whitenoise.middleware.WhiteNoiseMiddleware")
-STORAGES = {
+STORAGES: dict[str, dict] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if LOCAL_HTTP
                     else "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -252,7 +253,7 @@ REPORT_RECIPIENTS = env_list(ENV, "REPORT_RECIPIENTS", MINISTRY_ADDRESSES if DEM
 # From this day of a month, the coordinators are reminded each day of last month's report not sent.
 REPORT_REMINDER_DAY = env_int(ENV, "REPORT_REMINDER_DAY", 5)
 
-# Days given to do each task once it is opened (BRIEF §3).
+# Days given to do each task once it is opened.
 # The subject of the workflows' processes and tasks (workflows knows no concern: it is told here).
 WORKFLOWS_SUBJECT_MODEL = "cases.Case"
 TASK_DUE_DAYS = {"contact_family": 7, "name_referent": 7, "set_up_care": 15, "review": 30, "decide_closure": 7,

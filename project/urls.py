@@ -7,7 +7,7 @@ from organisation import account_views, session_views
 from organisation import views as organisation_views
 from project import health, second_factor, views
 from project.admin import admin_site
-from project.forms import LoginForm
+from ui.forms import LoginForm
 
 # The footer's pages, open without a session like the login page (project.middleware lets them through).
 LEGAL_PAGES = [("plan-du-site/", "sitemap"), ("accessibilite/", "accessibility"), ("mentions-legales/", "notice"),

@@ -65,7 +65,7 @@ def _work_counts(user) -> dict[str, str]:
     from workflows.models import CaseTask
 
     today = timezone.localdate()
-    tasks = tasks_visible_to(user).exclude(flow_task_name__in=kinds.in_portal()).open()
+    tasks = tasks_visible_to(user).exclude(flow_task_name__in=kinds.in_portal()).open()  # type: ignore[attr-defined]
     mine = tasks.filter(listed_owner=user)
     queue = tasks.filter(listed_owner__isnull=True, listed_status=STATUS.NEW).count()
     late = mine.filter(due_on__lt=today).count()

@@ -6,6 +6,8 @@ report is "Envoi en cours" until the mail server accepts it, then "Envoyé"; giv
 attempt, it is "Échec de l'envoi" and its coordinators send it again.
 """
 
+from typing import cast
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -28,7 +30,7 @@ Status = MonthlyReport.Status
 TEXTS = {"results", "difficulties"}  # written by the coordinators: free text
 FROZEN = "Ce compte rendu a été envoyé : il est figé. Créez une nouvelle version pour le corriger."
 SENDING = "Ce compte rendu est en cours d'envoi : il est figé jusqu'à la réponse du serveur de messagerie."
-LOCKED = {Status.SENT: FROZEN, Status.SENDING: SENDING,
+LOCKED: dict[str, str] = {Status.SENT: FROZEN, Status.SENDING: SENDING,
           Status.SEND_FAILED: "L'envoi de ce compte rendu a échoué : ses chiffres sont figés, renvoyez-le."}
 
 
@@ -103,7 +105,8 @@ def send(actor, report: MonthlyReport) -> MonthlyReport:
         report.status = Status.SENDING
         report.save()
         _record("report.send", actor, report, destinataires=settings.REPORT_RECIPIENTS)
-        heading, table = title(report.figures), rows(report.figures, report.results, report.difficulties)
+        figures = cast(dict, report.figures)  # computed above, or frozen by the failed sending
+        heading, table = title(figures), rows(figures, report.results, report.difficulties)
         name = f"compte-rendu-{report.cell.departement.code}-{report.month:%Y-%m}-v{report.version}"
         message = EmailMessage(heading, f"{heading}\n\nVoir les pièces jointes (CSV et XLSX).\n", None,
                                settings.REPORT_RECIPIENTS)
@@ -136,7 +139,7 @@ def correct(actor, report: MonthlyReport) -> MonthlyReport:
         if report.status != Status.SENT:
             raise ActionRefused("Seul un compte rendu envoyé se corrige par une nouvelle version.")
         latest = MonthlyReport.objects.filter(cell=report.cell, month=report.month).order_by("-version").first()
-        if latest.pk != report.pk:
+        if latest is not None and latest.pk != report.pk:
             raise ActionRefused(f"Une version {latest.version} existe déjà pour ce mois.")
         new = MonthlyReport.objects.create(cell=report.cell, month=report.month, version=report.version + 1,
                                            results=report.results, difficulties=report.difficulties)

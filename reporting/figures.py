@@ -84,8 +84,8 @@ def _labelled(counter: Counter, choices) -> dict[str, int]:
 def _fact(queryset: QuerySet, fact: str, value=None, subject=None) -> QuerySet:
     """One branch of the month's facts: a row of (fact, value, subject) per object of ``queryset``."""
     return queryset.order_by().annotate(
-        fact=Value(fact), value=Cast(None, CharField()) if value is None else value,
-        subject=Cast(None, BigIntegerField()) if subject is None else subject,  # a typed NULL for PostgreSQL
+        fact=Value(fact), value=Cast(Value(None), CharField()) if value is None else value,
+        subject=Cast(Value(None), BigIntegerField()) if subject is None else subject,  # a typed NULL for PostgreSQL
     ).values_list("fact", "value", "subject")
 
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from project.forms import BaseForm
+from ui.forms import BaseForm
 
 
 class TextsForm(BaseForm):

@@ -52,7 +52,8 @@ def consolidated(month: Month) -> dict:
     cells = {cell.departement_id: cell for cell in Cell.objects.all()}
     met = set(Meeting.objects.filter(held_at__gte=month.start, held_at__lt=month.end).values_list("cell_id", flat=True))
     figures = _sent([month])
-    rows, counts = [], {"young": [], "families": []}
+    rows: list = []
+    counts: dict[str, list] = {"young": [], "families": []}
     for departement in Departement.objects.all():
         cell = cells.get(departement.pk)
         installed = bool(cell and cell.installed_on and cell.installed_on <= month.last)

@@ -1,4 +1,4 @@
-"""The reminder of the reports due (issue 17, item 3): from ``REPORT_REMINDER_DAY`` of a month, the
+"""The reminder of the reports due: from ``REPORT_REMINDER_DAY`` of a month, the
 coordinators of a cellule whose report of the month before is not sent yet are told each day, once a
 day however many times the job runs (``manage.py remind_reports``, a daily timer)."""
 

@@ -52,8 +52,8 @@ SENDING = ("Compte rendu mis en file d'envoi : il sera « Envoyé » dès que le
 
 
 def report_detail(request, month: str):
-    cell, month = _cell(request), _month(month)
-    report = report_actions.current(request.user, cell, month)
+    cell, period = _cell(request), _month(month)
+    report = report_actions.current(request.user, cell, period)
     form = TextsForm(request.POST if request.method == "POST" else None,
                      initial={"results": report.results, "difficulties": report.difficulties})
     send_form = SendForm(request.POST if request.method == "POST" and {"send", "resend"} & request.POST.keys()
@@ -81,15 +81,15 @@ def report_detail(request, month: str):
                 report_actions.correct(request.user, report)
                 messages.success(request, "Nouvelle version créée : corrigez-la puis validez-la.")
             if not form.errors and not send_form.errors:
-                return redirect("reports:detail", month=str(month))
+                return redirect("reports:detail", month=str(period))
         except ActionRefused as refusal:
             messages.error(request, refusal.message)
         except ValidationError as error:
             form.add_error(None, error)
-    figures = report.figures or compute(cell, month)
-    versions = MonthlyReport.objects.filter(cell=cell, month=month.first).order_by("-version")
+    figures = report.figures or compute(cell, period)
+    versions = MonthlyReport.objects.filter(cell=cell, month=period.first).order_by("-version")
     return render(request, "reports/report_detail.html", {
-        "cell": cell, "month": month, "report": report, "form": form, "send_form": send_form, "versions": versions,
+        "cell": cell, "month": period, "report": report, "form": form, "send_form": send_form, "versions": versions,
         "recipients": settings.REPORT_RECIPIENTS, "title": title(figures),
         "rows": rows(figures, report.results, report.difficulties)},
         status=400 if form.errors or send_form.errors else 200)
@@ -116,14 +116,14 @@ FORMATS = ("csv", "xlsx")
 def report_export(request, month: str, fmt: str):
     if fmt not in FORMATS:
         raise Http404("Format inconnu.")
-    cell, month = _cell(request), _month(month)
-    report = report_actions.current(request.user, cell, month)
-    figures = report.figures or compute(cell, month)
+    cell, period = _cell(request), _month(month)
+    report = report_actions.current(request.user, cell, period)
+    figures = report.figures or compute(cell, period)
     heading, table = title(figures), rows(figures, report.results, report.difficulties)
     audit.record(f"export.report_{fmt}", object_type="reporting.monthlyreport", object_id=report.pk or "",
                  departement=cell.departement.code,
-                 details={"mois": str(month), "version": report.version})
-    return _download(heading, table, f"compte-rendu-{cell.departement.code}-{month}", fmt)
+                 details={"mois": str(period), "version": report.version})
+    return _download(heading, table, f"compte-rendu-{cell.departement.code}-{period}", fmt)
 
 
 def _download(heading: str, table: list, name: str, fmt: str, headers=None) -> HttpResponse:
@@ -154,7 +154,7 @@ def national_export(request, month: str, fmt: str):
     _national(request)
     if fmt not in FORMATS:
         raise Http404("Format inconnu.")
-    month = _month(month)
-    heading, headers, table = consolidated_rows(month)
-    audit.record(f"export.national_{fmt}", details={"mois": str(month)})
-    return _download(heading, table, f"consolidation-nationale-{month}", fmt, headers)
+    period = _month(month)
+    heading, headers, table = consolidated_rows(period)
+    audit.record(f"export.national_{fmt}", details={"mois": str(period)})
+    return _download(heading, table, f"consolidation-nationale-{period}", fmt, headers)

@@ -3,19 +3,20 @@
 from django import forms
 
 from cases.forms import PersonForm, RelativeForm
-from project.forms import form_class
+from ui.forms import BaseForm
 
-HoldForm = form_class("HoldForm", {
-    "reason": forms.CharField(
+
+class HoldForm(BaseForm):
+    reason = forms.CharField(
         label="Motif du gel de conservation", max_length=500, widget=forms.Textarea,
         help_text="Par exemple la réquisition ou le contentieux qui impose de conserver le dossier au-delà de sa "
-                  "durée de conservation. Tant que le gel n'est pas levé, la purge ne l'efface pas."),
-})
-LiftHoldForm = form_class("LiftHoldForm", {
-    "reason": forms.CharField(label="Motif de la levée du gel", max_length=500, widget=forms.Textarea,
-                              help_text="Levé, le gel ne protège plus le dossier : la purge l'efface dès que sa "
-                                        "durée de conservation est écoulée."),
-})
+                  "durée de conservation. Tant que le gel n'est pas levé, la purge ne l'efface pas.")
+
+
+class LiftHoldForm(BaseForm):
+    reason = forms.CharField(label="Motif de la levée du gel", max_length=500, widget=forms.Textarea,
+                             help_text="Levé, le gel ne protège plus le dossier : la purge l'efface dès que sa "
+                                       "durée de conservation est écoulée.")
 
 
 def rectify_form(kind: str) -> type[forms.Form]:

@@ -18,9 +18,12 @@ after each ``migrate``, with the triggers of every history table, new ones inclu
 has no roles, the same statements run directly.
 """
 
+from typing import cast
+
 from django.apps import apps
 from django.conf import settings
 from django.db import connections
+from django.db.models import Field
 
 from retention.models import Erasure
 from retention.purge import histories, linked
@@ -64,7 +67,7 @@ def statements(connection, case: str) -> list[str]:
     quote = connection.ops.quote_name
     result = []
     for item in histories():
-        history = item.model.history.model
+        history = item.model.history.model  # type: ignore[attr-defined]  # simple_history's manager
         table = quote(history._meta.db_table)
         where = _where(connection, history, item.path, case)
         if item.delete:
@@ -85,7 +88,8 @@ def remnants(connection, case: str) -> str:
     found = []
     for item in linked():
         where = _where(connection, item.model, item.path, case, through=lambda model: model)
-        kept = [f"coalesce({quote(item.model._meta.get_field(name).column)}, '') <> ''" for name in item.texts()]
+        kept = [f"coalesce({quote(cast(Field, item.model._meta.get_field(name)).column)}, '') <> ''"
+                for name in item.texts()]
         if item.model._meta.label_lower == "cases.person":
             kept.append(f"birth_date <> {_year_of_birth(connection)}")
         if item.delete or kept:

@@ -9,6 +9,7 @@ hold, nor one already erased. Who may act on it is ``retention.rules``.
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -74,7 +75,9 @@ def kept_until(case: Case, periods: Periods | None = None) -> datetime.date | No
 
 def never_past_received() -> Exists:
     """The outer case's history holds no state beyond "Reçu" (and its closure)."""
-    return ~Exists(Case.history.filter(id=OuterRef("pk")).exclude(state__in=[State.RECEIVED, State.CLOSED]))
+    # ~Exists is an Exists, negated (its stubs say a NegatedExpression)
+    return cast(Exists, ~Exists(Case.history.filter(id=OuterRef("pk"))
+                                .exclude(state__in=[State.RECEIVED, State.CLOSED])))
 
 
 def expired(today: datetime.date, periods: Periods | None = None) -> QuerySet:

@@ -18,6 +18,7 @@ deleted here; the purge adds one event per case.
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import models
 
@@ -60,7 +61,12 @@ class Erase:
 
 def _children(model: type[models.Model]) -> list[models.ForeignObjectRel]:
     return [rel for rel in model._meta.related_objects
-            if (rel.one_to_many or rel.one_to_one) and rel.related_model._meta.label_lower not in NOT_PERSONAL]
+            if (rel.one_to_many or rel.one_to_one) and _model(rel)._meta.label_lower not in NOT_PERSONAL]
+
+
+def _model(rel: models.ForeignObjectRel) -> type[models.Model]:
+    """The model on the other side of a reverse relation (never "self" there: Django resolved it)."""
+    return cast(type[models.Model], rel.related_model)
 
 
 DEPTH = 3  # a message's file: case → request → message → file
@@ -68,9 +74,9 @@ DEPTH = 3  # a message's file: case → request → message → file
 
 def linked() -> list[Erase]:
     """The case, then the models under it, the deeper ones first (what points to a row goes before it)."""
-    levels = [[Erase(rel.related_model, rel.field.name) for rel in _children(Case)]]
+    levels = [[Erase(_model(rel), rel.field.name) for rel in _children(Case)]]
     while len(levels) < DEPTH:
-        levels.append([Erase(rel.related_model, f"{rel.field.name}__{parent.path}")
+        levels.append([Erase(_model(rel), f"{rel.field.name}__{parent.path}")
                        for parent in levels[-1] for rel in _children(parent.model)])
     return [Erase(Case, "pk"), *(item for level in reversed(levels) for item in level)]
 

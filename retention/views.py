@@ -9,13 +9,14 @@ from django.views.decorators.http import require_GET
 
 import audit
 from cases.models import Case, Person, Relative
-from cases.views.actions import fields_of, submit
+from cases.views.actions import fields_of
 from organisation import policy
 from organisation.errors import ActionRefused
 from retention import access, actions
 from retention.forms import rectify_form
 from retention.models import Erasure
 from retention.rules import RetentionRight
+from ui.forms import submit
 
 QUERYSET = Case.objects.select_related("departement", "person")
 
@@ -55,7 +56,7 @@ def export(request, pk: int, kind: str, person: int):
         return redirect("retention:persons", pk=case.pk)
     response = HttpResponse(content, content_type="application/zip")
     name = f"{case.reference}-{kind}-{person}.zip"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     return response
 
 

@@ -1,10 +1,12 @@
 """The case (signalement) and its state machine.
 
-The transitions below are the lifecycle table of BRIEF §3, in one place. They only move the
+The transitions below are the case's lifecycle, in one place (drawn in docs/case-lifecycle.md). They only move the
 state: who may do each is the access policy's (``cases.rules``), asked by the entry points of
 ``cases.actions``, which also check the preconditions, write the records that go with a
 transition, keep the tasks in step and record the audit event.
 """
+
+from typing import cast
 
 from django.apps import apps
 from django.conf import settings
@@ -88,9 +90,10 @@ class CaseQuerySet(models.QuerySet):
             case=OuterRef("pk"), ends_on__isnull=True).exclude(adhesion="")
         partnered = Q(pk__in=[])
         for membership in scope(user).memberships:
-            if membership.role == Role.MEMBER:
-                partnered |= Q(departement_id=membership.cell.departement_id) & Exists(
-                    measures.filter(institution_id=membership.institution_id))
+            if membership.role == Role.MEMBER and membership.cell is not None:
+                # Q & Exists is a Q (django-stubs says a Combinable)
+                partnered |= cast(Q, Q(departement_id=membership.cell.departement_id) & Exists(
+                    measures.filter(institution_id=membership.institution_id)))
         return partnered
 
     @staticmethod
@@ -129,7 +132,7 @@ def _prefix(field: str, prefix: str) -> dict:
     return {f"{field}__gte": prefix, **({f"{field}__lt": upper} if upper else {})}
 
 
-class Case(ConcurrentTransitionMixin, models.Model):
+class Case(ConcurrentTransitionMixin, models.Model):  # type: ignore[django-manager-missing]  # its tasks: the task model is not checked yet
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, verbose_name="département")
     reference = models.CharField("référence", max_length=20, unique=True)
     year = models.PositiveSmallIntegerField("année")
@@ -206,7 +209,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
             origin = origin.transferred_from
         return chain
 
-    # --- the lifecycle (BRIEF §3) -------------------------------------------------------------
+    # --- the lifecycle -------------------------------------------------------------------------
 
     @transition(field=state, source=State.RECEIVED, target=State.FAMILY_CONTACTED)
     def contact_family(self) -> None:

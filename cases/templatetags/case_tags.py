@@ -11,7 +11,7 @@ from cases.models import Sex, State
 register = template.Library()
 
 # DSFR badges by meaning: new, waiting for the cellule, care under way, the mobile team called, closed.
-STATE_BADGES = {
+STATE_BADGES: dict[str, str] = {
     State.RECEIVED: "fr-badge--new",
     State.FAMILY_CONTACTED: "fr-badge--info",
     State.ASSIGNED: "fr-badge--info",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -21,7 +21,7 @@ from cases.models import CareMeasure, Case, Relative
 from cases.rules import CaseRight, needs_motive
 from organisation import policy
 from organisation.errors import ActionRefused
-from project.forms import ConfirmForm
+from ui.forms import ConfirmForm, submit
 
 
 @dataclass(frozen=True)
@@ -175,30 +175,3 @@ def case_action(request, pk: int, slug: str, target: int | None = None):
     record_view(request, case, page=action.slug)
     return render(request, "cases/case_action.html", {"case": case, "action": action, "form": form, "target": obj},
                   status=400 if request.method == "POST" else 200)
-
-
-def submit(request, form, title: str, call: Callable[[dict], object]) -> bool:
-    """Call an entry point with a posted, valid form's data. Its refusal becomes a message and its
-    field errors the form's; True when it was done."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    data = form.entry_point_arguments() if hasattr(form, "entry_point_arguments") else form.cleaned_data
-    try:
-        call(data)
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-        return False
-    except ValidationError as error:
-        add_errors(form, error)
-        return False
-    messages.success(request, f"{title} : c'est enregistré.")
-    return True
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Put the entry point's field errors on the form's fields when it has them, else on the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)

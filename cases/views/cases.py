@@ -98,9 +98,9 @@ def case_events(case, count: int = 100) -> list:
     """The case page's history: the last events on the case, its reads left out, with the texts
     they refer to (``cases.event_texts``)."""
     events = Event.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(action="case.view")
-    events = list(events.order_by("-time", "-id")[:count])
-    event_texts.resolve(events)
-    return events
+    listed = list(events.order_by("-time", "-id")[:count])
+    event_texts.resolve(listed)
+    return listed
 
 
 def before_transfer(user, case: Case) -> list[dict]:

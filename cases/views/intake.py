@@ -14,9 +14,9 @@ from cases import actions, matching
 from cases.forms import IntakeForm
 from cases.models import Case, CaseSignalement, State
 from cases.rules import CaseRight
-from cases.views.actions import add_errors
 from organisation import policy
 from organisation.errors import ActionRefused
+from ui.forms import add_errors
 
 NEW = "new"  # the decision "another person: open a new case"
 

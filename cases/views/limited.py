@@ -11,9 +11,10 @@ from cases import actions
 from cases.forms import PartnerNoteForm
 from cases.models import Case, State
 from cases.rules import CaseRight, partner_institutions
-from cases.views.actions import record_view, submit
+from cases.views.actions import record_view
 from cases.views.notes import visible_notes
 from organisation import policy
+from ui.forms import submit
 
 
 def limited_page(request, case: Case):

@@ -1,6 +1,6 @@
 """A transfer request, for the receiving cellule's coordinators: what they need to decide (the
 reference, the note, the young person's first name and age, not the file), and their answer; once
-answered, nothing of it (issue 23: the other département keeps nothing of a case it did not take)."""
+answered, nothing of it (the other département keeps nothing of a case it did not take)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -11,8 +11,8 @@ from cases import actions
 from cases.forms import TransferDecisionForm
 from cases.models import CaseTransfer
 from cases.rules import CaseRight
-from cases.views.actions import submit
 from organisation import policy
+from ui.forms import submit
 
 QUERYSET = CaseTransfer.objects.select_related("case__departement", "case__person", "destination", "requested_by")
 

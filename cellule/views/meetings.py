@@ -17,8 +17,8 @@ from cellule.forms import MeetingForm, ScheduleForm
 from cellule.models import Attendance, Meeting
 from cellule.rules import CelluleRight
 from organisation import policy
-from organisation.errors import ActionRefused
 from organisation.models import Cell
+from ui.forms import add_errors, submit
 
 
 def _cell(request) -> Cell:
@@ -39,7 +39,7 @@ def _agenda(user, meeting: Meeting) -> list:
     readable = set(Case.objects.visible_to(user).filter(pk__in={item.case_id for item in items})
                    .values_list("pk", flat=True))
     for item in items:
-        item.readable = item.case_id in readable
+        item.readable = item.case_id in readable  # type: ignore[attr-defined]  # for the template
     return items
 
 
@@ -57,7 +57,7 @@ def _attendances(cell: Cell, meeting: Meeting) -> list:
     members = cell.memberships.active(meeting.held_at.date()).select_related("user", "institution")
     presence = dict(meeting.attendances.values_list("membership_id", "presence"))
     labels = dict(Attendance.Presence.choices)
-    return [(m, labels.get(presence.get(m.pk), "présence non renseignée").lower()) for m in members]
+    return [(m, labels.get(presence.get(m.pk) or "", "présence non renseignée").lower()) for m in members]
 
 
 def meeting_list(request):
@@ -65,9 +65,13 @@ def meeting_list(request):
     manage = policy.can(request.user, CelluleRight.MANAGE_MEETINGS, cell)
     form = ScheduleForm(request.POST if request.method == "POST" else None, cell=cell) if manage else None
     if form is not None and form.is_bound and form.is_valid():
-        meeting = cellule.schedule_meeting(request.user, cell, **form.cleaned_data)
-        messages.success(request, f"{meeting} programmée.")
-        return redirect("meetings:detail", pk=meeting.pk)
+        try:  # not submit(): the page goes on to the meeting the entry point made
+            meeting = cellule.schedule_meeting(request.user, cell, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{meeting} programmée.")
+            return redirect("meetings:detail", pk=meeting.pk)
     meetings = Meeting.objects.filter(cell=cell).prefetch_related("items")
     if form is not None:  # the agenda's choices name the open cases: a read of the list they make
         shown = list(form.fields["cases"].queryset.values_list("reference", flat=True))
@@ -93,21 +97,19 @@ def meeting_detail(request, pk: int):
     closing = request.method == "POST" and "close" in request.POST
     form = MeetingForm(request.POST if request.method == "POST" else None, meeting=meeting, items=items,
                        members=members, presence=presence, closing=closing)
-    if form.is_bound and form.is_valid():
-        try:
-            with transaction.atomic():  # the minutes recorded and the closing that freezes them, or neither
-                cellule.record_meeting(request.user, meeting, **form.record())
-                if closing:
-                    cellule.close_meeting(request.user, meeting, minutes=form.cleaned_data["minutes"])
-            messages.success(request, "Réunion close." if closing else "Réunion enregistrée.")
-            return redirect("meetings:detail", pk=meeting.pk)
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
-        except ValidationError as error:  # on the models' fields, not the form's: shown above the form
-            form.add_error(None, error.messages)
+    if submit(request, form, "Réunion", lambda data: _record(request.user, meeting, form, closing),
+              done="Réunion close." if closing else "Réunion enregistrée."):
+        return redirect("meetings:detail", pk=meeting.pk)
     _record_view(meeting, cell, items)
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "form": form, "closed": closed}, status=400 if form.errors else 200)
+
+
+def _record(actor, meeting: Meeting, form: MeetingForm, closing: bool) -> None:
+    with transaction.atomic():  # the minutes recorded and the closing that freezes them, or neither
+        cellule.record_meeting(actor, meeting, **form.record())
+        if closing:
+            cellule.close_meeting(actor, meeting, minutes=form.cleaned_data["minutes"])
 
 
 def last_minutes(request):

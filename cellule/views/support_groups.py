@@ -1,6 +1,5 @@
 """Support groups (groupes de parole) run by associations, their sessions and participating families."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 
 import audit
@@ -9,6 +8,7 @@ from cellule.forms import GroupForm, SessionForm
 from cellule.models import SupportGroup
 from cellule.rules import CelluleRight
 from organisation import policy
+from ui.forms import submit
 
 
 def support_groups(request):
@@ -16,14 +16,11 @@ def support_groups(request):
     data = request.POST if request.method == "POST" else None
     group_form = GroupForm(data if data and "create_group" in data else None, cell=cell)
     session_form = SessionForm(data if data and "add_session" in data else None, cell=cell)
-    if group_form.is_bound and group_form.is_valid():
-        cellule.create_support_group(request.user, cell, **group_form.cleaned_data)
-        messages.success(request, "Groupe de parole créé.")
+    if submit(request, group_form, "Groupe de parole",
+              lambda data: cellule.create_support_group(request.user, cell, **data), done="Groupe de parole créé."):
         return redirect("support_groups:list")
-    if session_form.is_bound and session_form.is_valid():
-        data = session_form.cleaned_data
-        cellule.record_support_session(request.user, data["group"], on=data["on"], families=list(data["families"]))
-        messages.success(request, "Séance enregistrée.")
+    if submit(request, session_form, "Séance", lambda data: cellule.record_support_session(
+            request.user, data["group"], on=data["on"], families=list(data["families"])), done="Séance enregistrée."):
         return redirect("support_groups:list")
     groups = SupportGroup.objects.filter(cell=cell).select_related("institution").prefetch_related(
         "sessions__families__person")

@@ -9,8 +9,7 @@ The same young person already followed in the département (a certain match of `
 same names once normalised, same birth date) gets the signalement recorded on their case
 (``add_signalement``), whose référent is told. The source is answered what it sent and its own
 signalement's state (``SignalementState``), the same whether the young person was followed or not:
-whether a named minor is followed, by whom, under which reference, is not a source's to learn
-(issue 23).
+whether a named minor is followed, by whom, under which reference, is not a source's to learn.
 
 A retried call makes no second case: the first answer is kept (``Submission``) and given again,
 found by the ``Idempotency-Key`` header or by the source's reference. The submission's row is
@@ -21,6 +20,7 @@ constraint until this one commits, fails on it, and replays this answer.
 import hashlib
 import json
 from collections.abc import Callable
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -104,7 +104,7 @@ def state_of(submission: Submission) -> dict:
     state = submission.state
     return {"source_reference": submission.source_reference, "state": state, "state_label": state.label,
             "registered_at": submission.created_at,
-            "closed_on": submission.case.closed_on if state == SignalementState.CLOSED else None}
+            "closed_on": submission.case.closed_on if submission.case and state == SignalementState.CLOSED else None}
 
 
 def _previous(account: ServiceAccount, source_reference: str, key: str) -> Submission | None:
@@ -119,7 +119,8 @@ def _previous(account: ServiceAccount, source_reference: str, key: str) -> Submi
 def _replay(previous: Submission, fingerprint: str, key: str) -> tuple[int, dict, Submission]:
     """The first answer again (of it, what an answer holds now: one kept before said more)."""
     if previous.payload_digest == fingerprint:
-        return previous.status_code, {name: previous.response[name] for name in ANSWER}, previous
+        answer = cast(dict, previous.response)  # kept with the first answer, in its transaction
+        return cast(int, previous.status_code), {name: answer[name] for name in ANSWER}, previous
     if key and previous.idempotency_key == key:
         raise Problem(422, "Cette clé d'idempotence a déjà servi pour une autre requête : une nouvelle requête "
                            "prend une nouvelle clé.", kind="idempotence")

@@ -1,4 +1,4 @@
-"""An anonymous flood writes the trail at the product's pace (issue 23, item 4): refused API calls and
+"""An anonymous flood writes the trail at the product's pace: refused API calls and
 failed logins are counted per minute and address, one event per count, still naming the account aimed
 at for the inspectors, never what was typed otherwise."""
 
@@ -20,7 +20,7 @@ from tests.intake.conftest import API
 
 FLOOD = "203.0.113.66"
 # What a person may type in the username field: a name (of a young person, say), a password, an attack
-# (longer than 150 characters, the login form refuses it: issue 23, item 3).
+# (longer than 150 characters, the login form refuses it).
 TYPED = ["Inès Dupont", "Printemps2024!", "'; DROP TABLE audit_event; --", "<script>alert(1)</script>", "é" * 150]
 
 

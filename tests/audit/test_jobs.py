@@ -1,4 +1,4 @@
-"""Scheduled jobs (issue 17, item 3): one machine at a time, each run recorded."""
+"""Scheduled jobs: one machine at a time, each run recorded."""
 
 from io import StringIO
 

@@ -1,5 +1,5 @@
 """The application's PostgreSQL role appends to the trail, and must not make the trail or its sealing lie
-by what it appends (issue 23, point 8): the transaction of an event is the database's, a seal is made
+by what it appends: the transaction of an event is the database's, a seal is made
 by the database's sealing function only, and no lock that role can take halts the sealing. Each
 attack is made as that role (``tests.conftest.RuntimeRole``)."""
 

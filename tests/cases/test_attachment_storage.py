@@ -1,7 +1,7 @@
-"""Attachments on shared storage (issue 17, item 6): with STORAGES["attachments"] (an S3-compatible
+"""Attachments on shared storage: with STORAGES["attachments"] (an S3-compatible
 bucket in production) every application server writes and reads the same files, through the same
 checks; without it, the local directory ATTACHMENTS_ROOT. A write that fails (a full disk) keeps no
-file nor row and says so in French; check_consistency names the files no row names (issue 23, point 11)."""
+file nor row and says so in French; check_consistency names the files no row names."""
 
 import errno
 import html
@@ -69,7 +69,7 @@ def test_the_bucket_is_chosen_by_the_settings():
         result.stderr)
 
 
-# --- A full disk (issue 23, point 11) -----------------------------------------------------------
+# --- A full disk ---------------------------------------------------------------------------------
 
 class _Filling:
     """A file on a disk that fills up: a write puts half of its bytes down, then fails with ENOSPC."""

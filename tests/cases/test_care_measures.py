@@ -1,6 +1,6 @@
 """A care measure can be corrected or removed (entered by mistake), closing or transferring a case
 ends its measures under way, and a case's measures are run by institutions of its département or
-national bodies (issue 13, items 4 and 5)."""
+national bodies."""
 
 import datetime
 import html

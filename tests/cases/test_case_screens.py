@@ -1,6 +1,5 @@
-"""What a careful user reads on the case screens (issue 13): no choice recorded that nobody made
-(item 12), refusals that name their cause (item 13), the next deadline and states coloured by
-meaning (item 14), French typography (item 15)."""
+"""What a careful user reads on the case screens: no choice recorded that nobody made, refusals that
+name their cause, the next deadline and states coloured by meaning, French typography."""
 
 import datetime
 import html
@@ -29,7 +28,7 @@ def selected_options(page: str, name: str) -> list[str]:
     return re.findall(r'<option value="([^"]*)"[^>]*selected', select)
 
 
-# --- item 12: selects start empty ------------------------------------------------------------------
+# --- selects start empty --------------------------------------------------------------------------
 
 def test_the_consultation_motive_starts_empty_and_must_be_chosen(client, personas):
     case = CaseFactory(coordinator=personas.coord_a)
@@ -62,7 +61,7 @@ def test_closing_without_the_confirmation_changes_nothing(client, personas):
     assert case.state == "received"
 
 
-# --- item 13: refusals name their cause ------------------------------------------------------------
+# --- refusals name their cause --------------------------------------------------------------------
 
 def test_an_action_the_state_does_not_allow_says_so_rather_than_refusing_a_right(client, personas):
     """A member follows the link of their family-contact task after the case was closed: the cause
@@ -102,7 +101,7 @@ def test_a_task_already_done_is_said_done(client, personas):
     assert "Prenez d'abord cette tâche" not in page
 
 
-# --- item 14: next deadline, states coloured by meaning ---------------------------------------------
+# --- next deadline, states coloured by meaning -----------------------------------------------------
 
 def test_the_list_shows_each_cases_next_deadline_and_coloured_states(client, personas):
     received = CaseFactory(coordinator=personas.coord_a)
@@ -119,7 +118,7 @@ def test_the_list_shows_each_cases_next_deadline_and_coloured_states(client, per
     assert re.search(r'class="fr-badge[^"]*fr-badge--success[^"]*" id="case-state"', detail)
 
 
-# --- item 15: French typography ---------------------------------------------------------------------
+# --- French typography -----------------------------------------------------------------------------
 
 def test_long_dates_write_the_first_of_the_month_as_1er():
     assert long_date(datetime.date(2026, 1, 1)) == "1er janvier 2026"

@@ -1,4 +1,4 @@
-"""No name in the trail, ever (issue 23, point 7): what a person types with an action or a
+"""No name in the trail, ever: what a person types with an action or a
 consultation (a motive's précision, a reason, a note) is kept beside the append-only trail, referred
 to by its number, shown with its event to whoever reads it while the case lives, and erased with the
 case by the purge, which the trail outlives."""

@@ -1,4 +1,4 @@
-"""Family contacts at any open state (issue 14, item 4): by the referent too, and the note's rule kept:
+"""Family contacts at any open state: by the referent too, and the note's rule kept:
 "no contact details" is refused when a relative with a phone or an e-mail is on file."""
 
 import datetime

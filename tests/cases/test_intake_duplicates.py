@@ -162,7 +162,7 @@ def test_the_entry_point_refuses_a_member(personas, followed):
 @pytest.mark.parametrize("decision", ["new", "followed"])
 def test_a_decision_sent_again_asks_again_rather_than_recording_twice(coordinator, followed, decision):
     """The back button, or a replayed request: the case opened, or the signalement added, by the
-    first one is now among what the coordinator must look at (issue 23, point 6)."""
+    first one is now among what the coordinator must look at."""
     page = asked(coordinator.post(URL, form(source_reference="")))
     sent = form(source_reference="", decision=str(followed.pk) if decision == "followed" else "new",
                 checked=checked(page))

@@ -1,4 +1,4 @@
-"""The whole path of BRIEF §3 through HTTP, as its users take it: intake, family contact, referent,
+"""The whole lifecycle (docs/case-lifecycle.md) through HTTP, as its users take it: intake, family contact, referent,
 care, mobile team and its answer, review proposing closure, closure. At each step, each actor's
 inbox and the audit trail are checked."""
 

@@ -1,4 +1,4 @@
-"""Changing a case's referent (issue 14, item 3): coordinators only, with a reason; the referent's
+"""Changing a case's referent: coordinators only, with a reason; the referent's
 open tasks of the case follow, and a coordinator can put a member's task back in the queue."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""The orientation of a case to a partner (issue 14, item 1): recorded with the adhesion it rests on,
+"""The orientation of a case to a partner: recorded with the adhesion it rests on,
 it opens the partner's part of the case to their members of the cellule until the measure ends."""
 
 import pytest

@@ -56,7 +56,7 @@ def test_the_search_is_recorded_as_a_read(client, personas, eloise):
     client.force_login(personas.coord_a)
     found(client, "ndiaye eloise")
     event = Event.objects.get(action="case.list")
-    # The cases shown, not the name typed: a name never stands in the trail (issue 16); a reference does.
+    # The cases shown, not the name typed: a name never stands in the trail; a reference does.
     assert event.details == {"filtres": {"q": "(nom ou commune, non conservé au journal)"},
                              "signalements": [eloise.reference]}
     found(client, eloise.reference)

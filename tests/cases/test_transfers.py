@@ -82,7 +82,7 @@ def test_the_receiving_coordinator_refuses_with_a_reason_and_the_case_goes_on(cl
     assert not CaseTask.objects.open().filter(case=case, flow_task_name=ACCEPT_TRANSFER).exists()
     (mail,) = [m for m in mailoutbox if "refusé" in m.subject]
     assert "motif est indiqué sur la page" in mail.body and personas.coord_a.email in mail.to
-    assert "Pas de domicile ici." not in mail.body  # on the case page only (issue 16, minimisation)
+    assert "Pas de domicile ici." not in mail.body  # on the case page only: an e-mail carries the least
     # Decided: a second answer changes nothing.
     assert decide(client, personas.coord_b, transfer, {"decision": "accept"}).url == reverse("workflows:done")
     assert not Case.objects.filter(transferred_from=case).exists()
@@ -207,7 +207,7 @@ def withdraw(client, personas, case, transfer):
 def test_a_transfer_not_taken_leaves_nothing_of_the_case_in_the_other_departement(
         client, personas, requested, mailoutbox, django_capture_on_commit_callbacks, end):
     """Its done tasks, the request's page, its coordinators' e-mails: no reference, no initials, no age,
-    no first name, no note (issue 23)."""
+    no first name, no note."""
     case, transfer = requested
     with django_capture_on_commit_callbacks(execute=True):
         end(client, personas, case, transfer)

@@ -1,5 +1,6 @@
-"""Every transition of BRIEF §3: allowed from its states, refused otherwise with a French message,
-refused to the wrong role and to another département, and refused when a precondition is missing."""
+"""Every transition of the lifecycle (docs/case-lifecycle.md): allowed from its states, refused otherwise
+with a French message, refused to the wrong role and to another département, and refused when a
+precondition is missing."""
 
 import datetime
 

@@ -1,6 +1,6 @@
 """The meeting pages read every value through a form: odd input, a NUL byte above all (which
 PostgreSQL refuses in a text), gets a French message and changes nothing, never a server error;
-closing a meeting asks for a confirmation the server checks (issue 13, items 12 and 17)."""
+closing a meeting asks for a confirmation the server checks."""
 
 import datetime
 

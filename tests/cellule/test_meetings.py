@@ -130,6 +130,16 @@ def test_a_meeting_is_scheduled_neither_years_before_nor_years_ahead(personas, d
     assert not Meeting.objects.exists()
 
 
+def test_a_meeting_years_ahead_is_refused_on_its_page_with_the_reason(client, personas):
+    """The page's form takes any date: the entry point's refusal of one a year away is shown on its field."""
+    client.force_login(personas.coord_a)
+    held_at = timezone.localtime() + datetime.timedelta(days=400)
+    response = client.post(reverse("meetings:list"), {"held_at": held_at.strftime("%Y-%m-%dT%H:%M")})
+    assert response.status_code == 400
+    assert "au plus un an à l&#x27;avance" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
 def test_a_support_group_is_run_by_an_association_of_the_departement(client, personas):
     lyon = InstitutionFactory(name="Association lyonnaise", category="association",
                               departement=Departement.objects.get(code="69"))

@@ -1,4 +1,4 @@
-"""The product in Chromium as assistive technologies and phones meet it (issue 13): axe-core finds no
+"""The product in Chromium as assistive technologies and phones meet it: axe-core finds no
 serious or critical violation on the main pages of every role and on the pages open without a session;
 a form's error summary takes the focus; at 375 px the main lists are cards, with nothing to scroll sideways.
 

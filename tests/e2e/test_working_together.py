@@ -1,4 +1,4 @@
-"""Working together, in Chromium (issue 14): the référent orients a young person to the PJJ on a
+"""Working together, in Chromium: the référent orients a young person to the PJJ on a
 judge's order; the PJJ's educator, a member of the cellule, finds the case, reads his part of it and
 writes back; then the coordinator transfers the case to the Rhône, whose coordinator takes the task
 from the queue, accepts it and reads the file that came with it."""

@@ -1,4 +1,4 @@
-"""The audit pages in French (issue 13, item 9): every event the demo records has a French label and
+"""The audit pages in French: every event the demo records has a French label and
 details in words, the pages show no code, the action filter lists labels, the CSV export is read
 in French, in Paris time, with its details as JSON."""
 

@@ -1,6 +1,5 @@
 """The integrity page: "Vérifier maintenant" re-computes the last links of the chain, bounded, and the
-check is recorded with its result and duration; the time and result of the last check are shown
-(issue 13, item 11)."""
+check is recorded with its result and duration; the time and result of the last check are shown."""
 
 import datetime
 import re

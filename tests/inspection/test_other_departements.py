@@ -1,5 +1,5 @@
-"""An inspector reviews the trail of their mandate's départements and sees no reference of another's
-(issue 23, point 9): a transfer names the case on both sides, a case continued after a transfer names
+"""An inspector reviews the trail of their mandate's départements and sees no reference of another's:
+a transfer names the case on both sides, a case continued after a transfer names
 the one it continues; the pages and the CSV show "(signalement d'un autre département)" instead, a
 verifiable bundle leaves those events out and still verifies."""
 

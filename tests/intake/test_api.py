@@ -164,8 +164,8 @@ def test_the_same_young_person_sent_again_goes_on_the_followed_case_told_to_the_
         client, personas, mailoutbox, django_capture_on_commit_callbacks):
     """Another source sends a signalement of a young person the cellule follows (on the CNAPR's): the
     signalement goes on the followed case and its coordinators are told; the source is answered as
-    for any signalement, its state is its own (issue 23: it learns neither that the minor is followed,
-    nor the case's reference or state)."""
+    for any signalement, its state is its own: it learns neither that the minor is followed,
+    nor the case's reference or state."""
     from cases import actions
     from cases.models import CaseSignalement
 
@@ -211,7 +211,7 @@ def test_a_closed_follow_up_is_all_the_source_reads_of_it(client, personas):
 
 def test_a_first_answer_kept_before_says_no_more_when_given_again(client, personas):
     """A retried call replays the first answer: one kept with the case's reference and the match
-    (before issue 23) is given again without them."""
+    (as earlier versions kept them) is given again without them."""
     first = post(client, personas.token, signalement())
     Submission.objects.update(response={**first.json(), "reference": "93-2026-0001", "existing_case": True,
                                         "possible_duplicate": False, "case_url": "http://testserver/signalements/1/"})

@@ -1,4 +1,4 @@
-"""A spreadsheet is bounded in what it expands to before anything parses it (issue 23, point 3): a
+"""A spreadsheet is bounded in what it expands to before anything parses it: a
 200 KB XLSX whose shared strings inflate to 200 MB is refused before the worker grows by 50 MB,
 DOCTYPEs and entities are refused in any part, and each refusal is a French message on the import
 page that imports nothing."""

@@ -1,4 +1,4 @@
-"""The mobile team's conversation with the cellule (issue 14, item 6): the request's contact at the
+"""The mobile team's conversation with the cellule: the request's contact at the
 préfecture and, if the family agreed, how to reach it; the message thread with its read receipts and
 e-mail notices; the national level's view of the team's dashboard, aggregates only."""
 

@@ -1,5 +1,5 @@
 """The mobile team plans an intervention once; afterwards it changes its date or place, under that
-name: "Planifier" is no longer offered (issue 13, item 15)."""
+name: "Planifier" is no longer offered."""
 
 import html
 

@@ -1,4 +1,4 @@
-"""Ending a membership hands over what the member holds (issue 14, item 3): the composition page
+"""Ending a membership hands over what the member holds: the composition page
 lists it, the end is refused until a successor is named, then each case changes referent and the
 tasks taken from the queue go back to it, in the same transaction as the end."""
 

@@ -1,4 +1,4 @@
-"""Partner institutions belong to a département, national bodies to none (issue 13, item 5)."""
+"""Partner institutions belong to a département, national bodies to none."""
 
 import importlib
 from types import SimpleNamespace

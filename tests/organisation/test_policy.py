@@ -21,10 +21,10 @@ A, B = "a", "b"  # the 93 and 69 cellules of the personas
 COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS, CaseRight.INTAKE,
                 ReportRight.MANAGE_REPORT, ReportRight.VIEW_DASHBOARD, CelluleRight.MANAGE_MEETINGS,
                 CelluleRight.VIEW_MEETINGS, TaskRight.VIEW_CELLULE_TASKS}
-# Members read their cellule's composition and its meetings (issue 14, item 8).
+# Members read their cellule's composition and its meetings.
 MEMBERSHIP = {OrganisationRight.VIEW_COMPOSITION, CelluleRight.VIEW_MEETINGS}
 # The technical administrator sees the compositions but gives no role in a cellule (separation of duties);
-# they manage the sources' service accounts (issue 15).
+# they manage the sources' service accounts.
 ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_REFERENCE_DATA,
                   IntakeRight.MANAGE_ACCOUNTS}
 # The national level names the cellules' coordinators.

@@ -1,4 +1,4 @@
-"""The e-mail queue (issue 17, item 2): queued in the caller's transaction, retried with backoff when
+"""The e-mail queue: queued in the caller's transaction, retried with backoff when
 the mail server fails, failed after the last attempt without holding the others, sent once."""
 
 import datetime

@@ -148,7 +148,7 @@ def test_every_url_pattern_answers_each_role_as_the_table_says(personas, context
     assert downloads == set(FILES)
 
 
-# A partner (issue 14, item 1): a member of the 93 cellule whose institution runs the case's care measure,
+# A partner: a member of the 93 cellule whose institution runs the case's care measure,
 # oriented on the young person's adhesion. They answer as a member who is not the case's référent (the
 # table's member_a is), but for the partner's part of the case.
 PARTNER = {

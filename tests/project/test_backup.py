@@ -1,4 +1,4 @@
-"""Backups that are proved (issue 17, item 5): a `pg_dump` of a database holding cases, tasks, history,
+"""Backups that are proved: a `pg_dump` of a database holding cases, tasks, history,
 a sealed trail and a note's attachment, restored with `pg_restore` into a new database and the
 attachments' directory copied back, as docs/deploy.md says, gives back every row of every table;
 `verify_audit` and `check_consistency` (every attachment's file, by its SHA-256) pass on it."""

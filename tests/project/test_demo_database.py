@@ -1,4 +1,4 @@
-"""`make demo` rebuilds a demo database left by the layout before the apps were split (issue 9)."""
+"""`make demo` rebuilds a demo database left by the layout before the apps were split (one initial migration each)."""
 
 import sqlite3
 

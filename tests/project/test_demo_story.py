@@ -1,6 +1,6 @@
-"""The demo tells a believable story (issue 13, item 16): a history spread over the last months,
+"""The demo tells a believable story: a history spread over the last months,
 tasks done on different days, last month's report sent with real figures, non-zero medians on the
-mobile team's dashboard; each département's cases work with its own partners (item 5)."""
+mobile team's dashboard; each département's cases work with its own partners."""
 
 import datetime
 from io import StringIO
@@ -80,7 +80,7 @@ def test_seeding_again_changes_nothing_and_the_trail_verifies(demo, db):
 
 
 def test_the_demo_shows_the_cellule_working_together(demo, db, client):
-    """Issue 14: an orientation the partner works on, notes of each visibility with files, a member who
+    """Working together: an orientation the partner works on, notes of each visibility with files, a member who
     left, transfers accepted, refused and waiting, a thread with the mobile team, an escalation."""
     from cases.models import CaseNote, CaseTransfer
     from mobile_team.models import MessageAttachment

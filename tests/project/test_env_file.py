@@ -1,5 +1,5 @@
 """The environment file (`.env`, or ENV_FILE) read by the settings, and the README's table of
-variables, which names every variable the settings read and nothing they do not (issue 17, item 1)."""
+variables, which names every variable the settings read and nothing they do not."""
 
 import os
 import re

@@ -1,4 +1,4 @@
-"""A form with errors (issue 13, items 8 and 13): each field in error, and only it, says so to assistive
+"""A form with errors: each field in error, and only it, says so to assistive
 technologies with a message that exists; a summary on top links to each field and takes the focus
 (tests/e2e/test_accessibility.py checks the focus in a browser); the empty login form says what is missing."""
 
@@ -48,7 +48,7 @@ def test_the_error_summary_links_to_each_field_in_error(client, personas):
     assert summary["tabindex"] == "-1" and summary["role"] == "alert"
     assert invalid and links == {f"#{field}" for field in invalid}
     assert missing_references(page) == []
-    assert elements(page, "script", src="/static/project/forms.js")  # what gives the summary the focus
+    assert elements(page, "script", src="/static/ui/forms.js")  # what gives the summary the focus
 
 
 def test_a_valid_page_has_no_error_summary(client, personas):

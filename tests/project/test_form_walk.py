@@ -1,5 +1,5 @@
 """Every form of the product, posted by the role that may post it, with an over-long value in each
-text field and then nothing chosen in each choice (issue 23, point 3): a French error, a refusal or
+text field and then nothing chosen in each choice: a French error, a refusal or
 the change itself, never a 5xx.
 
 The forms are read from the pages themselves: the pages of the URL walk (``tests/urls.py`` through

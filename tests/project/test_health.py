@@ -1,4 +1,4 @@
-"""/health/ (issue 17, item 4): open to the proxy and the monitoring without a login, never a personal
+"""/health/: open to the proxy and the monitoring without a login, never a personal
 value, and 503 when the product cannot serve."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The footer's legal pages (issue 13, item 10): each link leads to the product's own page, open without
+"""The footer's legal pages: each link leads to the product's own page, open without
 a session and before the second factor, saying what the law asks and what this instance's settings give."""
 
 import pytest

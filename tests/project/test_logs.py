@@ -1,4 +1,4 @@
-"""Structured logs and error reports (issue 17, item 4): a JSON line per request with its id, user
+"""Structured logs and error reports: a JSON line per request with its id, user
 id, path, status and duration, and never a personal value (a case's names searched, posted, or in an
 exception's message); the request id a trusted proxy gives, only well-formed; Sentry's scrubber."""
 

@@ -1,4 +1,4 @@
-"""`make demo` (issue 13, item 18): after the demo's accounts it prints the login page's address, and the
+"""`make demo`: after the demo's accounts it prints the login page's address, and the
 links of the e-mails it prints lead to the port it serves on. Read from make's dry run: nothing is run."""
 
 import shutil

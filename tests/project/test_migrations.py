@@ -1,4 +1,4 @@
-"""Upgrades while the service runs (issue 17, item 7; docs/releases.md): no migration after the
+"""Upgrades while the service runs (docs/releases.md): no migration after the
 first release locks a large table for a scan or a rewrite, or breaks the previous release still
 serving during `migrate`, unless listed below with the reason. The checker itself is tested on
 crafted operations."""

@@ -1,4 +1,4 @@
-"""The national data set (issue 12): what ``seed_national`` writes in bulk keeps the invariants the
+"""The national data set: what ``seed_national`` writes in bulk keeps the invariants the
 entry points keep, the entry points work on it afterwards, and ``check_consistency`` names each
 kind of breakage."""
 

@@ -38,7 +38,7 @@ def test_the_header_names_the_user_role_and_cellule(client, personas):
     client.force_login(personas.coord_a)
     page = client.get(reverse("home")).content.decode()
     assert f"{personas.coord_a.get_full_name()} — Coordonnateur de la cellule, cellule 93 — Seine-Saint-Denis" in page
-    assert "Disponible prochainement" not in page  # every panel of issue 2 is filled by now
+    assert "Disponible prochainement" not in page  # no panel is a placeholder
 
 
 def test_the_composition_shows_the_active_members_of_the_cell_only(client, personas):

@@ -1,6 +1,6 @@
 """The reverse proxy's example (deploy/nginx/cellule.conf) agrees with the environment file's example
 (deploy/cellule.env.example), the web server's unit and the settings: TLS, the forwarded headers of
-one trusted hop, the body size of an attachment, the static files (issue 17, item 1)."""
+one trusted hop, the body size of an attachment, the static files."""
 
 import os
 import re

@@ -1,5 +1,5 @@
 """A second-factor code is accepted once, whatever the concurrency: two sessions giving the same code
-at the same instant, with real threads on PostgreSQL (issue 23, item 6)."""
+at the same instant, with real threads on PostgreSQL."""
 
 import base64
 import threading

@@ -1,4 +1,4 @@
-"""The product served as docs/deploy.md says (issue 17, item 1): `collectstatic`, then gunicorn as
+"""The product served as docs/deploy.md says: `collectstatic`, then gunicorn as
 the web server's unit starts it, with production settings on PostgreSQL (DEBUG off, no DEMO, a
 SECRET_KEY, ALLOWED_HOSTS), behind what the reverse proxy of deploy/nginx/cellule.conf sends (one
 trusted hop, HTTPS). Over HTTP: a login with its second factor, a case's transition with its CSRF

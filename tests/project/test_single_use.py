@@ -1,4 +1,4 @@
-"""Once means once (issue 23, point 6): an invitation's link sets one password, even when the
+"""Once means once: an invitation's link sets one password, even when the
 invited person and whoever else holds the link submit at the same instant (threads, PostgreSQL).
 The import's preview is tested in tests/intake/test_concurrency.py."""
 

@@ -1,4 +1,4 @@
-"""Beyond one machine (issue 17, item 6): two application servers (gunicorn, production settings)
+"""Beyond one machine: two application servers (gunicorn, production settings)
 on two ports and two queue workers, all on the one PostgreSQL database of the run. A session opened
 on one server is valid on the other (sessions in the database); a task claimed through one server
 is seen claimed through the other; an e-mail queued by one is sent once, to a mail server this test

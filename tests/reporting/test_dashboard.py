@@ -58,7 +58,7 @@ def test_the_figures_are_the_cellules(client, cellule):
     assert "Tâches en retard : 1" in text and "retard prolongé) : 1" in text
     assert "sans contact avec la famille dans le délai : 1" in text
     assert "en attente de réponse de l'équipe : 1" in text and "à planifier : 0" in text
-    # No case named; the agents' names with their caseloads are a read, recorded (issue 23).
+    # No case named; the agents' names with their caseloads are a read, recorded.
     (read,) = Event.objects.filter(actor=cellule.coord_a, action__endswith=".view")
     assert (read.action, read.departement, read.details) == ("dashboard.view", "93", {"référents": 2})
 

@@ -1,4 +1,4 @@
-"""The reminder of the reports due (issue 17, item 3): from REPORT_REMINDER_DAY, the coordinators of a
+"""The reminder of the reports due: from REPORT_REMINDER_DAY, the coordinators of a
 cellule whose last month's report is not sent are told, once a day however often the job runs; a
 cellule that sent it, or a day before the reminder's, is left alone; each run is recorded."""
 

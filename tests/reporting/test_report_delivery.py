@@ -1,4 +1,4 @@
-"""The monthly report is sent when the mail server accepts it (issue 17, item 2): 'Envoi en cours'
+"""The monthly report is sent when the mail server accepts it: 'Envoi en cours'
 until then, 'Échec de l'envoi' after the last attempt, sent again from its page, once."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The cellule's tasks held by its members, for its coordinators (issue 14, items 7 and 9): who is late,
+"""The cellule's tasks held by its members, for its coordinators: who is late,
 what was escalated, put back in the queue; the same queries however many tasks; nobody else's list."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Escalation (issue 14, item 7): a task overdue by more than its own due period again goes up to the
+"""Escalation: a task overdue by more than its own due period again goes up to the
 cellule's coordinators, once, recorded, by e-mail and first in their digest."""
 
 import datetime

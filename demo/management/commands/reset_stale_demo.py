@@ -1,6 +1,6 @@
 """Delete a demo SQLite database left by an older layout of the apps, so that `migrate` rebuilds it.
 
-The apps were split (issue 9) and each got one new initial migration: a demo database made before
+The apps were split and each got one new initial migration: a demo database made before
 records migrations that no longer exist and would fail to migrate. No deployment holds real data
 yet, so the demo is rebuilt rather than migrated; any other database is never touched.
 """

@@ -79,8 +79,8 @@ class Command(BaseCommand):
         quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
         with quiet, audit.acting(label="commande seed_demo"), transaction.atomic():
             institutions = [self.institution(*row) for row in INSTITUTIONS]
-            for code, chair, periodicity, installed_on in CELLS:
-                self.cell(code, chair, periodicity, installed_on)
+            for cell_code, chair, periodicity, installed_on in CELLS:
+                self.cell(cell_code, chair, periodicity, installed_on)
             for username, first, last, role, code, institution, function in ACCOUNTS:
                 user = self.user(username, first, last)
                 self.membership(user, role, code, institutions[institution], function)

@@ -2,6 +2,7 @@
 
 import sys
 from pathlib import Path
+from typing import cast
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -25,24 +26,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, month: str, departement: str | None, format: str, output: str | None, **options):
         try:
-            month = Month.parse(month)
+            period = Month.parse(month)
         except ValueError as error:
             raise CommandError(str(error), returncode=2) from None
         if departement:
             cell = Cell.objects.select_related("departement").filter(departement__code=departement).first()
             if cell is None:
                 raise CommandError(f"Département inconnu ou sans cellule : « {departement} ».", returncode=2)
-            sent = (MonthlyReport.objects.filter(cell=cell, month=month.first, status=MonthlyReport.Status.SENT)
+            sent = (MonthlyReport.objects.filter(cell=cell, month=period.first, status=MonthlyReport.Status.SENT)
                     .order_by("-version").first())
-            figures = sent.figures if sent else compute(cell, month)
+            figures = cast(dict, sent.figures) if sent else compute(cell, period)  # a sent report's, frozen
             heading, headers, table = title(figures), HEADERS, rows(figures, *(
                 (sent.results, sent.difficulties) if sent else ("", "")))
         else:
-            heading, headers, table = consolidated_rows(month)
+            heading, headers, table = consolidated_rows(period)
         data = (to_xlsx if format == "xlsx" else to_csv)(heading, table, headers)
         with audit.acting(label="commande monthly_report"):
             audit.record(f"export.monthly_report_{format}", departement=departement or "",
-                         details={"mois": str(month)})
+                         details={"mois": str(period)})
         if output:
             Path(output).write_bytes(data)
             self.stdout.write(f"Tableau écrit dans {output}.")

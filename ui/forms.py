@@ -1,13 +1,21 @@
-"""The base of every form (django-dsfr's, marking optional fields as the État design system asks) and the
-helpers that build a form from a model's own fields (labels, choices, lengths).
+"""The base of every form (django-dsfr's, marking optional fields as the État design system asks), the
+helpers that build a form from a model's own fields (labels, choices, lengths), and the one way a view
+hands a form's data to an entry point (``submit``)."""
 
-The one module of ``project`` that the apps import, as their templates extend its base templates."""
+from collections.abc import Callable
+from typing import TypeVar, cast
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.models import fields_for_model
 from dsfr.forms import DsfrBaseForm
+
+from ui.errors import Refusal
+
+F = TypeVar("F", bound=type[forms.Form])
 
 
 class BaseForm(DsfrBaseForm):
@@ -19,7 +27,7 @@ class BaseForm(DsfrBaseForm):
     its length here.
 
     Rendered with an error summary on top (``forms/error_summary.html``): one link per field in
-    error, and the page's focus on it (``project/static/project/forms.js``)."""
+    error, and the page's focus on it (``ui/static/ui/forms.js``)."""
 
     template_name = "forms/form.html"
 
@@ -60,11 +68,20 @@ def model_fields(model, names: list[str], **overrides) -> dict:
     return fields
 
 
-def form_class(name: str, fields: dict, base=BaseForm) -> type[forms.Form]:
-    return type(name, (base,), dict(fields))
+def with_fields(fields: dict[str, forms.Field]) -> Callable[[F], F]:
+    """Declare ``fields`` (a model's, from ``model_fields``) on the form class it decorates, as if they
+    were written first in its body: the fields the class declares or inherits follow them, and one of
+    the same name takes its place."""
+
+    def declare(form: F) -> F:
+        form.base_fields = form.declared_fields = {**fields, **form.declared_fields}
+        return form
+
+    return declare
 
 
-ConfirmForm = form_class("ConfirmForm", {})
+class ConfirmForm(BaseForm):
+    """An action that asks nothing but the click on its button."""
 
 
 class LoginForm(AuthenticationForm):
@@ -77,8 +94,42 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        username = self.fields["username"]
+        username = cast(forms.CharField, self.fields["username"])
         username.error_messages["required"] = "Saisissez votre identifiant."
         username.validators.append(MaxLengthValidator(username.max_length, message=(
             f"Un identifiant compte au plus {username.max_length} caractères.")))
         self.fields["password"].error_messages["required"] = "Saisissez votre mot de passe."
+
+
+def submit(request, form, title: str, call: Callable[[dict], object], *, done: str = "",
+           refusal_on_form: bool = False) -> bool:
+    """Call an entry point with a posted, valid form's data; True when it was done, and the page says
+    so (``done``, or "<title> : c'est enregistré.").
+
+    Its refusal becomes a message on the page (or the form's own error, ``refusal_on_form``, where the
+    form stays on the page after it), and its field errors the form's."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    data = form.entry_point_arguments() if hasattr(form, "entry_point_arguments") else form.cleaned_data
+    try:
+        call(data)
+    except Refusal as refusal:
+        if refusal_on_form:
+            form.add_error(None, refusal.message)
+        else:
+            messages.error(request, refusal.message)
+        return False
+    except ValidationError as error:
+        add_errors(form, error)
+        return False
+    messages.success(request, done or f"{title} : c'est enregistré.")
+    return True
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Put the entry point's field errors on the form's fields when it has them, else on the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
