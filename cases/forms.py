@@ -284,7 +284,7 @@ class MotiveForm(BaseForm):
 
     def motive(self) -> tuple[str, str]:
         """The reason as chosen (a fixed label, which the trail keeps) and its précision (free text,
-        which it does not: ``cases.views.actions.remember_motive``)."""
+        which it does not: ``cases.views.case_page.remember_motive``)."""
         return dict(self.REASONS)[self.cleaned_data["reason"]], self.cleaned_data["text"].strip()
 
 

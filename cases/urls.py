@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import actions, cases, intake, limited, notes, transfers
+from cases.views import case_page, cases, intake, limited, notes, transfers
 
 app_name = "cases"
 
@@ -12,6 +12,6 @@ urlpatterns = [
     path("<int:pk>/motif/", cases.motive, name="motive"),
     path("<int:pk>/note-partenaire/", limited.partner_note, name="partner_note"),
     path("<int:pk>/pieces-jointes/<int:attachment>/", notes.attachment, name="attachment"),
-    path("<int:pk>/<slug:slug>/", actions.case_action, name="action"),
-    path("<int:pk>/<slug:slug>/<int:target>/", actions.case_action, name="record_action"),
+    path("<int:pk>/<slug:slug>/", case_page.case_action, name="action"),
+    path("<int:pk>/<slug:slug>/<int:target>/", case_page.case_action, name="record_action"),
 ]

@@ -1,7 +1,7 @@
 """What the cellule's life adds to a case page: the family's interview requests and their actions."""
 
 from cases.models import State
-from cases.views.actions import CaseAction, fields_of, register, register_panel
+from cases.views.case_page import CaseAction, fields_of, register, register_panel
 from cellule import actions, forms
 from cellule.models import InterviewRequest
 from cellule.rules import CelluleRight

@@ -3,7 +3,7 @@ the team, read its answer and withdraw a request."""
 
 from django.db.models import Prefetch
 
-from cases.views.actions import CaseAction, register, register_panel
+from cases.views.case_page import CaseAction, register, register_panel
 from mobile_team import actions, forms
 from mobile_team.models import RequestMessage
 from mobile_team.rules import RequestRight

@@ -14,7 +14,7 @@ EXTENSION_MODULES = (
     "rules",  # its rights and the rule that decides each (organisation.policy.rule)
     "events",  # its event types, in French (audit.events.register)
     "task_kinds",  # its kinds of task and what it expects of a case (workflows.kinds.register)
-    "case_page",  # its buttons and sections on a case's page (cases.views.actions.register, register_panel)
+    "case_page",  # its buttons and sections on a case's page (cases.views.case_page.register, register_panel)
     "handover",  # what a leaving member holds of it, and to whom it goes (organisation.handover.register)
     "receivers",  # its receivers of signals: Django's, the case's lifecycle, the e-mail queue's deliveries
 )

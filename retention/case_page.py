@@ -2,7 +2,7 @@
 hold (placed or lifted there), and the link to the answers to the people concerned."""
 
 from cases.models import Case
-from cases.views.actions import CaseAction, register, register_panel
+from cases.views.case_page import CaseAction, register, register_panel
 from organisation import policy
 from retention import actions, forms
 from retention.models import Erasure, LegalHold

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 import audit
 from cases.models import Case, Person, Relative
-from cases.views.actions import fields_of
+from cases.views.case_page import fields_of
 from organisation import policy
 from organisation.errors import ActionRefused
 from retention import access, actions

@@ -1,4 +1,4 @@
-"""Escalation (issue 14, item 7): a task still open after its due date by more than the time it was
+"""Escalation: a task still open after its due date by more than the time it was
 given (a family contact due in 7 days, still open 7 days after that) goes up to the coordinators of
 its cellule: the task is marked, each coordinator gets an e-mail, and the daily digest lists it
 first. ``send_overdue_digest`` escalates before it writes the digests, every day; a task is

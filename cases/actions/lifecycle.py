@@ -1,4 +1,4 @@
-"""The transitions of BRIEF §3 after intake: one entry point each.
+"""The transitions of the case's lifecycle after intake (docs/case-lifecycle.md): one entry point each.
 
 Each one locks the case, checks the policy and the state, validates, writes the record that goes
 with the transition, moves the state, keeps the tasks in step and records the audit event, all in

@@ -16,7 +16,7 @@ from cases import event_texts
 from cases.forms import MotiveForm, NoteForm
 from cases.models import Case, Source, State
 from cases.rules import CaseRight, needs_motive, partnered_cases, sees_note
-from cases.views.actions import PANELS, available_actions, record_view, remember_motive
+from cases.views.case_page import PANELS, available_actions, record_view, remember_motive
 from cases.views.limited import limited_page
 from cases.views.notes import visible_notes
 from cases.views.reading import NEXT, ask_motive, motive_for

@@ -11,7 +11,7 @@ from cases import actions
 from cases.forms import PartnerNoteForm
 from cases.models import Case, State
 from cases.rules import CaseRight, partner_institutions
-from cases.views.actions import record_view
+from cases.views.case_page import record_view
 from cases.views.notes import visible_notes
 from organisation import policy
 from ui.forms import submit

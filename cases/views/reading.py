@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 
 from cases.models import Case
 from cases.rules import automatic_motive, needs_motive
-from cases.views.actions import MOTIVES_KEY
+from cases.views.case_page import MOTIVES_KEY
 
 NEXT = "suivant"  # the motive page's way back to the page or file that asked for it
 

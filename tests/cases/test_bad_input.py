@@ -1,6 +1,6 @@
 """Bad input on every case form gives a French field error (or a 404) and changes nothing.
 
-One table (``FORMS``) says, for the intake and each action of ``cases.views.actions.ACTIONS``, who
+One table (``FORMS``) says, for the intake and each action of ``cases.views.case_page.ACTIONS``, who
 acts, on a case in which state, and what a valid submission looks like; ``BAD`` lists the wrong
 values, each with the French message the user must read. "Nothing changed" means: the same rows
 in every case table, and no audit event other than reads.
@@ -27,7 +27,7 @@ from cases.models import (
     Person,
     Relative,
 )
-from cases.views.actions import ACTIONS
+from cases.views.case_page import ACTIONS
 from cellule import actions as cellule
 from mobile_team import actions as mobile
 from mobile_team.models import MobileTeamRequest

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from audit.models import Event
 from cases.models import Case
-from cases.views.actions import ACTIONS
+from cases.views.case_page import ACTIONS
 from tests.cases.factories import CaseFactory, person_data
 
 

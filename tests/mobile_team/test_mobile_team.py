@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases.models import Case
-from cases.views.actions import ACTIONS as CASE_ACTIONS
+from cases.views.case_page import ACTIONS as CASE_ACTIONS
 from mobile_team import actions as mobile
 from mobile_team.models import InterventionReport, MobileTeamRequest
 from mobile_team.task_kinds import add_working_days
