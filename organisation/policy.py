@@ -11,8 +11,10 @@ active membership sees nothing.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.http import Http404
@@ -49,6 +51,10 @@ class _System:
 
 
 SYSTEM = _System()
+
+Actor: TypeAlias = User | AnonymousUser | _System
+"""Who acts: a signed-in user, an anonymous visitor (refused everything), or the operator's command (SYSTEM).
+A function that needs a person (an assignment, a membership) takes ``User`` instead."""
 
 
 @dataclass(frozen=True)
