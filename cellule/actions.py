@@ -2,9 +2,10 @@
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 import audit
@@ -14,17 +15,18 @@ from cellule.models import Attendance, InterviewRequest, Meeting, SupportGroup, 
 from cellule.rules import CelluleRight
 from organisation import policy
 from organisation.errors import ActionRefused
-from organisation.models import Cell
+from organisation.models import Cell, Institution
+from organisation.policy import Actor
 from workflows import tasks
 
 # How far from now a meeting may be: scheduled up to a year ahead, recorded up to two months after.
 SCHEDULED_AHEAD, RECORDED_AFTER = datetime.timedelta(days=366), datetime.timedelta(days=62)
 
-def _record(action: str, actor, obj, cell: Cell, **details) -> None:
+def _record(action: str, actor: Actor, obj: models.Model, cell: Cell, **details: object) -> None:
     audit.record(action, obj=obj, actor=actor, departement=cell.departement.code, details=details)
 
 
-def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: Sequence[Case] = ()) -> Meeting:
+def schedule_meeting(actor: Actor, cell: Cell, *, held_at: datetime.datetime, cases: Sequence[Case] = ()) -> Meeting:
     """A meeting of the cellule, with the open cases on its agenda."""
     policy.require(actor, CelluleRight.MANAGE_MEETINGS, cell)
     if any(case.departement_id != cell.departement_id for case in cases):
@@ -45,7 +47,7 @@ def schedule_meeting(actor, cell: Cell, *, held_at: datetime.datetime, cases: Se
     return meeting
 
 
-def record_meeting(actor, meeting: Meeting, *, minutes: str, decisions: dict[int, str],
+def record_meeting(actor: Actor, meeting: Meeting, *, minutes: str, decisions: dict[int, str],
                    attendance: dict[int, str]) -> Meeting:
     """The meeting's minutes, a decision per agenda item, who was present or excused."""
     with transaction.atomic():
@@ -72,7 +74,7 @@ def record_meeting(actor, meeting: Meeting, *, minutes: str, decisions: dict[int
     return meeting
 
 
-def close_meeting(actor, meeting: Meeting, *, minutes: str) -> Meeting:
+def close_meeting(actor: Actor, meeting: Meeting, *, minutes: str) -> Meeting:
     """Closing a meeting freezes it, minutes and decisions."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("cell__departement").get(pk=meeting.pk)
@@ -94,7 +96,7 @@ UPDATE_INTERVIEW = Check("Programmer ou clore une demande d'entretien", CelluleR
 
 
 @runs(RECORD_INTERVIEW)
-def record_interview_request(actor, case: Case, **fields) -> InterviewRequest:
+def record_interview_request(actor: Actor, case: Case, **fields: Any) -> InterviewRequest:
     """A family asks to meet the préfet, the directeur de cabinet or the référent; the coordinators
     get a task to answer it."""
     with transaction.atomic():
@@ -110,7 +112,7 @@ def record_interview_request(actor, case: Case, **fields) -> InterviewRequest:
 
 
 @runs(UPDATE_INTERVIEW)
-def update_interview_request(actor, case: Case, request: InterviewRequest, *, status: str,
+def update_interview_request(actor: Actor, case: Case, request: InterviewRequest, *, status: str,
                              scheduled_at: datetime.datetime | None = None, held_on: datetime.date | None = None,
                              outcome: str = "") -> InterviewRequest:
     """The interview is scheduled, then held, with what came of it."""
@@ -147,7 +149,7 @@ def _check_dates(request: InterviewRequest) -> None:
         raise ValidationError({"held_on": "L'entretien ne peut avoir eu lieu avant la date où il était prévu."})
 
 
-def create_support_group(actor, cell: Cell, *, name: str, institution) -> SupportGroup:
+def create_support_group(actor: Actor, cell: Cell, *, name: str, institution: Institution | None) -> SupportGroup:
     policy.require(actor, CelluleRight.MANAGE_MEETINGS, cell)
     if institution is not None and not institution.serves(cell.departement_id):
         raise ValidationError({"institution": "Cette association travaille dans un autre département."})
@@ -159,7 +161,7 @@ def create_support_group(actor, cell: Cell, *, name: str, institution) -> Suppor
     return group
 
 
-def record_support_session(actor, group: SupportGroup, *, on: datetime.date,
+def record_support_session(actor: Actor, group: SupportGroup, *, on: datetime.date,
                            families: list[Case]) -> SupportGroupSession:
     """A session of a support group, with the families who took part (linked to their cases)."""
     policy.require(actor, CelluleRight.MANAGE_MEETINGS, group.cell)

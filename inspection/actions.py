@@ -9,13 +9,14 @@ from audit import chain, sealer, verification
 from audit.models import Seal
 from inspection.rules import InspectionRight
 from organisation import policy
+from organisation.policy import Actor
 
 # A check on demand re-computes the last RECENT links of the chain: on PostgreSQL about a second at
 # national size; the whole chain is re-computed each night by ``verify_audit`` (docs/security.md).
 RECENT = 100_000
 
 
-def verify_now(actor) -> dict:
+def verify_now(actor: Actor) -> dict:
     """Seal what can be, re-compute the last ``RECENT`` links of the chain from the stored hash before
     them, and record the check (``audit.verify``, proven: ``audit.attestation``) with its result and
     duration; its details."""

@@ -6,8 +6,11 @@ with the team's answer attached to it.
 """
 
 import datetime
+from collections.abc import Sequence
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +29,7 @@ from mobile_team.rules import RequestRight, is_team
 from mobile_team.task_kinds import HANDLE_REQUEST, READ_TEAM_ANSWER, REPORT_INTERVENTION, SCHEDULE_INTERVENTION
 from organisation import policy
 from organisation.errors import ActionRefused
+from organisation.policy import Actor
 from workflows import tasks
 
 Status = MobileTeamRequest.Status
@@ -41,8 +45,8 @@ WITHDRAW = Check("Retirer la demande à l'équipe mobile", RequestRight.MANAGE_M
 
 
 @runs(CALL)
-def request_mobile_team(actor, case: Case, *, motive: str, expected: str, urgency: str, summary: str,
-                        preferred_dates: str = "", preferred_place: str = "", contact=None,
+def request_mobile_team(actor: User, case: Case, *, motive: str, expected: str, urgency: str, summary: str,
+                        preferred_dates: str = "", preferred_place: str = "", contact: User | None = None,
                         family_agrees: bool = False, family_contact: str = "") -> MobileTeamRequest:
     """The préfet calls the team: what it needs to know, written for it, and nothing else of the case.
     ``contact`` is whom the team calls at the préfecture (the requester by default); how to reach the
@@ -54,7 +58,7 @@ def request_mobile_team(actor, case: Case, *, motive: str, expected: str, urgenc
         if not case.departement.cell.memberships.active().filter(user=contact, user__is_active=True).exists():
             raise ValidationError({"contact": "Le contact doit être une personne de la cellule du signalement."})
         person = case.person
-        request = MobileTeamRequest(
+        request: MobileTeamRequest = MobileTeamRequest(  # its untyped base (django_fsm) hides the type
             case=case, departement=case.departement.code, motive=motive, expected=expected, urgency=urgency,
             preferred_dates=preferred_dates, preferred_place=preferred_place, first_name=person.first_name,
             age=person.age(timezone.localdate()), commune=person.commune, summary=summary, requested_by=actor,
@@ -83,12 +87,13 @@ def _check_status(request: MobileTeamRequest, name: str) -> None:
         raise ActionRefused(f"Action impossible : la demande est à l'état « {request.get_status_display()} ».")
 
 
-def _record(action: str, actor, request: MobileTeamRequest, **details) -> None:
+def _record(action: str, actor: Actor, request: MobileTeamRequest, **details: object) -> None:
     audit.record(action, obj=request, actor=actor, departement=request.departement,
                  details={"signalement": request.case.reference, "demande": request.pk, **details})
 
 
-def _back_to_care(actor, case: Case, request: MobileTeamRequest, outcome: str, note: str, done=None) -> None:
+def _back_to_care(actor: Actor, case: Case, request: MobileTeamRequest, outcome: str, note: str,
+                  done: str | None = None) -> None:
     request.outcome, request.outcome_note, request.closed_at = outcome, note, timezone.now()
     request.save()
     before = case.state
@@ -98,7 +103,7 @@ def _back_to_care(actor, case: Case, request: MobileTeamRequest, outcome: str, n
     record_transition("mobile_team_done", actor, case, before, demande=request.pk, issue=outcome)
 
 
-def accept(actor, request: MobileTeamRequest) -> MobileTeamRequest:
+def accept(actor: User, request: MobileTeamRequest) -> MobileTeamRequest:
     with transaction.atomic():
         case, request = _locked(request)
         policy.require(actor, RequestRight.HANDLE_MOBILE_REQUEST, request)
@@ -112,7 +117,7 @@ def accept(actor, request: MobileTeamRequest) -> MobileTeamRequest:
     return request
 
 
-def decline(actor, request: MobileTeamRequest, *, reason: str) -> MobileTeamRequest:
+def decline(actor: User, request: MobileTeamRequest, *, reason: str) -> MobileTeamRequest:
     reason = require_text(reason, "reason", "Indiquez pourquoi l'équipe ne peut pas intervenir.")
     with transaction.atomic():
         case, request = _locked(request)
@@ -127,7 +132,7 @@ def decline(actor, request: MobileTeamRequest, *, reason: str) -> MobileTeamRequ
     return request
 
 
-def schedule(actor, request: MobileTeamRequest, *, scheduled_at: datetime.datetime, place: str,
+def schedule(actor: Actor, request: MobileTeamRequest, *, scheduled_at: datetime.datetime, place: str,
              intervener: str) -> MobileTeamRequest:
     with transaction.atomic():
         case, request = _locked(request)
@@ -148,7 +153,7 @@ def schedule(actor, request: MobileTeamRequest, *, scheduled_at: datetime.dateti
     return request
 
 
-def add_report(actor, request: MobileTeamRequest, *, on: datetime.date, text: str) -> InterventionReport:
+def add_report(actor: User, request: MobileTeamRequest, *, on: datetime.date, text: str) -> InterventionReport:
     with transaction.atomic():
         case, request = _locked(request)
         policy.require(actor, RequestRight.WORK_MOBILE_REQUEST, request)
@@ -169,7 +174,7 @@ def add_report(actor, request: MobileTeamRequest, *, on: datetime.date, text: st
     return report
 
 
-def complete(actor, request: MobileTeamRequest) -> MobileTeamRequest:
+def complete(actor: Actor, request: MobileTeamRequest) -> MobileTeamRequest:
     with transaction.atomic():
         case, request = _locked(request)
         policy.require(actor, RequestRight.WORK_MOBILE_REQUEST, request)
@@ -186,7 +191,7 @@ def complete(actor, request: MobileTeamRequest) -> MobileTeamRequest:
 
 
 @runs(WITHDRAW)
-def withdraw(actor, case: Case, *, reason: str) -> MobileTeamRequest:
+def withdraw(actor: Actor, case: Case, *, reason: str) -> MobileTeamRequest:
     """The coordinators withdraw the case's open request."""
     reason = require_text(reason, "reason", "Indiquez pourquoi la demande est retirée.")
     with transaction.atomic():
@@ -201,7 +206,8 @@ def withdraw(actor, case: Case, *, reason: str) -> MobileTeamRequest:
     return request
 
 
-def send_message(actor, request: MobileTeamRequest, text: str, attachments=()) -> RequestMessage:
+def send_message(actor: User, request: MobileTeamRequest, text: str,
+                 attachments: Sequence[UploadedFile] = ()) -> RequestMessage:
     """A message from the team to the cellule's coordinators, or back, with up to five files; the
     other side gets an e-mail."""
     policy.require(actor, RequestRight.CONVERSE_MOBILE_REQUEST, request)
@@ -218,7 +224,7 @@ def send_message(actor, request: MobileTeamRequest, text: str, attachments=()) -
     return message
 
 
-def mark_read(actor, request: MobileTeamRequest) -> list[int]:
+def mark_read(actor: Actor, request: MobileTeamRequest) -> list[int]:
     """The actor's side has read the other side's messages: the first reading is their receipt,
     recorded as a read."""
     policy.require(actor, RequestRight.CONVERSE_MOBILE_REQUEST, request)
@@ -231,7 +237,7 @@ def mark_read(actor, request: MobileTeamRequest) -> list[int]:
     return read
 
 
-def _announce_withdrawal(actor, request: MobileTeamRequest, reason: str) -> None:
+def _announce_withdrawal(actor: Actor, request: MobileTeamRequest, reason: str) -> None:
     """Every withdrawal is recorded and told to the team, whether the coordinators withdrew the
     request or closed the case."""
     _record("mobile_request.withdraw", actor, request)  # the reason stays on the request
@@ -239,7 +245,7 @@ def _announce_withdrawal(actor, request: MobileTeamRequest, reason: str) -> None
 
 
 @runs(ACKNOWLEDGE)
-def acknowledge(actor, case: Case) -> Case:
+def acknowledge(actor: Actor, case: Case) -> Case:
     """The coordinators have read the team's answer: their task is done."""
     with transaction.atomic():
         case = lock(case)
@@ -253,7 +259,7 @@ def acknowledge(actor, case: Case) -> Case:
     return case
 
 
-def withdraw_on_closure(actor, case: Case, note: str) -> None:
+def withdraw_on_closure(actor: Actor, case: Case, note: str) -> None:
     """A case closed or transferred while the team was called: its open request is withdrawn. Not an
     entry point of its own: the closure's, in its transaction (``mobile_team.receivers``)."""
     for request in case.mobile_team_requests.select_for_update().filter(status__in=MobileTeamRequest.OPEN):

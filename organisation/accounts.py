@@ -8,6 +8,9 @@ at each step. A changed address is told to the previous one. Each entry point ch
 writes and records its event in one transaction; the e-mails leave only if it commits.
 """
 
+import datetime
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
@@ -23,6 +26,7 @@ from audit.models import Event
 from organisation import policy, sessions
 from organisation.errors import ActionRefused
 from organisation.models import AccountRecovery, Membership, RecoveryCode, Role, SecondFactor
+from organisation.policy import Actor
 from organisation.rules import OrganisationRight
 from outbox.mail import queue_mail
 
@@ -38,7 +42,7 @@ def password_link(user: User) -> str:
         urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)])
 
 
-def create_user_account(actor, user: User) -> User:
+def create_user_account(actor: Actor, user: User) -> User:
     """The technical administrator creates an account, without a password and without a role: its
     holder receives at its address the link to choose a password."""
     policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
@@ -54,7 +58,7 @@ def create_user_account(actor, user: User) -> User:
     return user
 
 
-def save_account(actor, user: User, before: dict) -> User:
+def save_account(actor: Actor, user: User, before: dict[str, Any]) -> User:
     """The technical administrator changes an account (names, address, deactivation); ``before`` is
     the snapshot taken before the form wrote into ``user``. A changed address is told to the previous
     one: a link later sent to the new address could otherwise reach someone else unnoticed."""
@@ -76,7 +80,7 @@ def save_account(actor, user: User, before: dict) -> User:
     return user
 
 
-def request_recovery(actor, user: User, *, kind: str, reason: str) -> AccountRecovery:
+def request_recovery(actor: User, user: User, *, kind: str, reason: str) -> AccountRecovery:
     """The technical administrator asks for a new password link or a second-factor reset; nothing
     happens until a second person approves. The holder and those who may approve are told."""
     if user.pk == getattr(actor, "pk", None):
@@ -117,7 +121,7 @@ def deciders(recovery: AccountRecovery) -> list[str]:
     return sorted(set(chosen.values_list("user__email", flat=True)))
 
 
-def decide_recovery(actor, recovery: AccountRecovery, *, approve: bool) -> AccountRecovery:
+def decide_recovery(actor: User, recovery: AccountRecovery, *, approve: bool) -> AccountRecovery:
     """The second person approves (the link is sent, or the second factor removed) or refuses."""
     with transaction.atomic():
         recovery = AccountRecovery.objects.select_for_update().select_related("user").get(pk=recovery.pk)
@@ -146,7 +150,7 @@ def decide_recovery(actor, recovery: AccountRecovery, *, approve: bool) -> Accou
 
 
 
-def address_changed_on(user: User):
+def address_changed_on(user: User) -> datetime.datetime | None:
     """When the account's address was last changed, for the one who decides on getting it back: a
     recent change is the first step of taking an account over."""
     for event in Event.objects.filter(action="user.update", object_type="auth.user",

@@ -4,7 +4,9 @@ Each one checks the access policy, validates, writes and records its audit event
 transaction. The admin, the views and the commands call these, never ``save()`` directly.
 """
 
-from typing import TypeVar
+import datetime
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -16,19 +18,20 @@ from audit.changes import diff, snapshot
 from organisation import handover, policy
 from organisation.accounts import password_link
 from organisation.errors import ActionRefused
-from organisation.models import Mandate, Membership, Role
+from organisation.models import Cell, Departement, Mandate, Membership, Role
+from organisation.policy import Actor
 from organisation.rules import OrganisationRight
 from outbox.mail import queue_mail
 
 M = TypeVar("M", bound=models.Model)
 
 
-def _departement_of(instance) -> str:
+def _departement_of(instance: models.Model) -> str:
     cell = getattr(instance, "cell", None)
     return cell.departement.code if cell is not None else ""
 
 
-def save_membership(actor, membership: Membership) -> Membership:
+def save_membership(actor: Actor, membership: Membership) -> Membership:
     """Create, change or end a membership, if the actor may give that role there and it is not their
     own (``OrganisationRight.GRANT_ROLE``): a changed role must have been the actor's to give too."""
     policy.require(actor, OrganisationRight.GRANT_ROLE, membership)
@@ -51,7 +54,7 @@ def save_membership(actor, membership: Membership) -> Membership:
     return membership
 
 
-def save_reference(actor, instance: M, before: dict | None = None) -> M:
+def save_reference(actor: Actor, instance: M, before: dict[str, Any] | None = None) -> M:
     """Create or change reference data (accounts, cellules, institutions): admin only. No account is
     ever saved as superuser (``organisation.receivers``): rights come from roles.
 
@@ -71,7 +74,7 @@ def save_reference(actor, instance: M, before: dict | None = None) -> M:
     return instance
 
 
-def request_mandate(actor, mandate: Mandate, departements) -> Mandate:
+def request_mandate(actor: Actor, mandate: Mandate, departements: Iterable[Departement]) -> Mandate:
     """A national officer proposes an inspection mandate; it opens nothing until another approves it."""
     mandate.requested_by_id = getattr(actor, "pk", None)
     policy.require(actor, OrganisationRight.REQUEST_MANDATE, mandate)
@@ -88,7 +91,7 @@ def request_mandate(actor, mandate: Mandate, departements) -> Mandate:
     return mandate
 
 
-def approve_mandate(actor, mandate: Mandate) -> Mandate:
+def approve_mandate(actor: Actor, mandate: Mandate) -> Mandate:
     """A second national officer approves a mandate; from then on it opens what it covers."""
     with transaction.atomic():
         mandate = Mandate.objects.select_for_update().select_related("inspector").get(pk=mandate.pk)
@@ -100,7 +103,8 @@ def approve_mandate(actor, mandate: Mandate) -> Mandate:
     return mandate
 
 
-def end_membership(actor, membership: Membership, ends_on, successor: User | None = None) -> Membership:
+def end_membership(actor: Actor, membership: Membership, ends_on: datetime.date,
+                   successor: User | None = None) -> Membership:
     """A member leaves the cellule on a date; the membership is kept, with its history.
 
     Nobody is left holding a case or a task in a cellule they have left: what the member still holds
@@ -135,8 +139,8 @@ def _check_successor(membership: Membership, successor: User) -> None:
                                             "cellule."})
 
 
-def invite_member(actor, cell, *, username: str, first_name: str, last_name: str, email: str,
-                  **membership_fields) -> Membership:
+def invite_member(actor: Actor, cell: Cell, *, username: str, first_name: str, last_name: str, email: str,
+                  **membership_fields: Any) -> Membership:
     """A coordinator invites someone who has no account yet: the account is created without a
     password, and the invitation e-mail carries the link to choose one."""
     policy.require(actor, OrganisationRight.MANAGE_MEMBERSHIPS, cell)

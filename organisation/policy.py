@@ -11,12 +11,12 @@ active membership sees nothing.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,7 +33,7 @@ ROLE_PRECEDENCE: list[str] = [Role.ADMIN, Role.NATIONAL, Role.INSPECTOR, Role.MO
 class AccessDenied(RecordedDenial):
     """A user asked for something the policy refuses; recorded as ``access.denied``."""
 
-    def __init__(self, user, action: str, target=None) -> None:
+    def __init__(self, user: "Principal", action: str, target: object = None) -> None:
         super().__init__(user, action, target, "Vous n'avez pas les droits nécessaires pour cette action.")
 
 
@@ -55,6 +55,11 @@ SYSTEM = _System()
 Actor: TypeAlias = User | AnonymousUser | _System
 """Who acts: a signed-in user, an anonymous visitor (refused everything), or the operator's command (SYSTEM).
 A function that needs a person (an assignment, a membership) takes ``User`` instead."""
+Principal: TypeAlias = Actor | Model
+"""Whom the policy is asked about: an actor, or a kind of principal a higher app declares with its rules
+(the intake API's service accounts)."""
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -96,13 +101,14 @@ class Scope:
         return self.coordinated_departement_ids | designated
 
 
-def scope(user, at: datetime.date | None = None) -> Scope:
+def scope(user: Actor, at: datetime.date | None = None) -> Scope:
     """The user's scope on a day (today by default), cached on the user object for today."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
     cacheable = at is None
-    if cacheable and hasattr(user, "_policy_scope"):
-        return user._policy_scope
+    cached = user.__dict__.get("_policy_scope")
+    if cacheable and isinstance(cached, Scope):
+        return cached
     at = at or timezone.localdate()
     memberships = tuple(
         Membership.objects.active(at).filter(user=user).select_related("cell__departement", "institution")
@@ -120,11 +126,11 @@ def scope(user, at: datetime.date | None = None) -> Scope:
         mandate_departement_ids=frozenset(d.pk for mandate in mandates for d in mandate.departements.all()),
     )
     if cacheable:
-        user._policy_scope = result
+        user.__dict__["_policy_scope"] = result
     return result
 
 
-def audit_actor(user) -> tuple[str, str]:
+def audit_actor(user: Actor) -> tuple[str, str]:
     """The role and the cellule (département code) the trail records for an actor
     (``settings.AUDIT_ACTOR``): those of the membership that speaks for them."""
     primary = scope(user).primary
@@ -133,7 +139,7 @@ def audit_actor(user) -> tuple[str, str]:
     return primary.role, primary.cell.departement.code if primary.cell is not None else ""
 
 
-def coordinated_cell(user, action: str) -> Cell:
+def coordinated_cell(user: Actor, action: str) -> Cell:
     """The cellule the user coordinates, for pages that work on "my cellule"; refused otherwise."""
     s = scope(user)
     cell = next((m.cell for m in s.memberships if m.cell_id in s.coordinated_cell_ids), None)
@@ -142,13 +148,13 @@ def coordinated_cell(user, action: str) -> Cell:
     return cell
 
 
-def forget(user) -> None:
+def forget(user: Actor) -> None:
     """Drop what was cached on the user object after their memberships changed."""
     for name in ("_policy_scope", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(name, None)
 
 
-def read_only(user) -> bool:
+def read_only(user: Actor) -> bool:
     """Inspectors only ever read: every unsafe HTTP method is refused to them (but signing out)."""
     roles = scope(user).roles
     return Role.INSPECTOR in roles and not roles & {Role.COORDINATOR, Role.MEMBER, Role.ADMIN}
@@ -156,7 +162,7 @@ def read_only(user) -> bool:
 
 # --- the rules registry -----------------------------------------------------------------------
 
-Rule = Callable[[object, str, object], bool]
+Rule = Callable[[Principal, str, Any], bool]
 _RULES: dict[str, Rule] = {}
 
 
@@ -181,7 +187,7 @@ def rights() -> set[str]:
     return set(_RULES)
 
 
-def can(user, action: str, target=None) -> bool:
+def can(user: Principal, action: str, target: object = None) -> bool:
     if user is SYSTEM:
         return True
     try:
@@ -191,13 +197,13 @@ def can(user, action: str, target=None) -> bool:
     return predicate(user, action, target)
 
 
-def require(user, action: str, target=None) -> None:
+def require(user: Principal, action: str, target: object = None) -> None:
     """Raise ``AccessDenied`` unless ``can(user, action, target)``."""
     if not can(user, action, target):
         raise AccessDenied(user, action, target)
 
 
-def get_or_404(user, action: str | tuple[str, ...], queryset: QuerySet, **lookup):
+def get_or_404(user: Actor, action: str | tuple[str, ...], queryset: QuerySet[M], **lookup: Any) -> M:
     """The object of ``queryset`` matching ``lookup`` if the user may ``action`` it (one of them,
     for a tuple), else 404.
 
@@ -222,8 +228,8 @@ class PolicyBackend(ModelBackend):
     open anything a membership does not.
     """
 
-    def get_user_permissions(self, user_obj, obj=None) -> set[str]:
+    def get_user_permissions(self, user_obj: Any, obj: object = None) -> set[str]:
         return set()
 
-    def get_group_permissions(self, user_obj, obj=None) -> set[str]:
+    def get_group_permissions(self, user_obj: Any, obj: object = None) -> set[str]:
         return set()

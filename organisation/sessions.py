@@ -6,8 +6,10 @@ next request. The sessions are the rows of the session engine (``organisation.se
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -15,6 +17,7 @@ from django.utils import timezone
 import audit
 from organisation import policy
 from organisation.models import AccountSession
+from organisation.policy import Actor
 from organisation.rules import OrganisationRight
 
 
@@ -25,15 +28,15 @@ class EndReason(models.TextChoices):
     SECOND_FACTOR = "second_factor", "second facteur changé"
 
 
-def open_sessions(user) -> QuerySet[AccountSession]:
+def open_sessions(user: User) -> QuerySet[AccountSession]:
     """The user's sessions still open: not expired, used within ``SESSION_IDLE_MINUTES``, begun less
     than ``SESSION_MAX_HOURS`` ago (``project.middleware.SessionLimitsMiddleware`` ends the others at
     their next request); the most recently used first."""
     return AccountSession.objects.filter(still_open(), user=user).order_by("-seen_at", "-started_at")
 
 
-def open_counts(users) -> dict[int, int]:
-    """How many sessions each of ``users`` has open, in one query."""
+def open_counts(users: Iterable[int]) -> dict[int, int]:
+    """How many sessions each of ``users`` (their ids) has open, in one query."""
     counted = (AccountSession.objects.filter(still_open(), user__in=users).values("user")
                .annotate(open=Count("pk")).values_list("user", "open"))
     return dict(counted)
@@ -48,7 +51,7 @@ def still_open() -> Q:
             & (Q(started_at__isnull=True) | Q(started_at__gt=oldest)))
 
 
-def end_sessions(actor, user, *, keep: str | None = None, session: str | None = None,
+def end_sessions(actor: Actor, user: User, *, keep: str | None = None, session: str | None = None,
                  reason: EndReason = EndReason.ASKED) -> int:
     """End ``user``'s sessions: the one whose digest is ``session``, or all of them but the one whose
     key is ``keep`` (the session in use). Returns how many, recorded as ``user.sessions_end`` when any.

@@ -9,6 +9,7 @@ attempt, it is "Échec de l'envoi" and its coordinators send it again.
 from typing import cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from audit.recorder import acting
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
+from organisation.policy import Actor
 from organisation.spreadsheets import to_csv, to_xlsx
 from outbox import mail
 from reporting.exports import HEADERS, rows, title
@@ -34,12 +36,12 @@ LOCKED: dict[str, str] = {Status.SENT: FROZEN, Status.SENDING: SENDING,
           Status.SEND_FAILED: "L'envoi de ce compte rendu a échoué : ses chiffres sont figés, renvoyez-le."}
 
 
-def _record(action: str, actor, report: MonthlyReport, **details) -> None:
+def _record(action: str, actor: Actor | None, report: MonthlyReport, **details: object) -> None:
     audit.record(action, obj=report, actor=actor, departement=report.cell.departement.code,
                  details={"mois": f"{report.month:%Y-%m}", "version": report.version, **details})
 
 
-def _locked(actor, report: MonthlyReport) -> MonthlyReport:
+def _locked(actor: Actor, report: MonthlyReport) -> MonthlyReport:
     """The report re-read under a row lock; a month's first draft is stored on its first change."""
     policy.require(actor, ReportRight.MANAGE_REPORT, report.cell)
     if report.pk is None:
@@ -49,14 +51,14 @@ def _locked(actor, report: MonthlyReport) -> MonthlyReport:
     return MonthlyReport.objects.select_for_update().select_related("cell__departement").get(pk=report.pk)
 
 
-def current(actor, cell: Cell, month: Month) -> MonthlyReport:
+def current(actor: Actor, cell: Cell, month: Month) -> MonthlyReport:
     """The month's latest version; an unsaved draft if the month has none yet (reading writes nothing)."""
     policy.require(actor, ReportRight.MANAGE_REPORT, cell)
     report = MonthlyReport.objects.filter(cell=cell, month=month.first).order_by("-version").first()
     return report or MonthlyReport(cell=cell, month=month.first, version=1)
 
 
-def edit(actor, report: MonthlyReport, *, results: str, difficulties: str) -> MonthlyReport:
+def edit(actor: Actor, report: MonthlyReport, *, results: str, difficulties: str) -> MonthlyReport:
     with transaction.atomic():
         report = _locked(actor, report)
         if report.status in LOCKED:
@@ -79,7 +81,7 @@ def _month_ended(report: MonthlyReport) -> None:
                             "à partir du premier jour du mois suivant.")
 
 
-def validate(actor, report: MonthlyReport) -> MonthlyReport:
+def validate(actor: User, report: MonthlyReport) -> MonthlyReport:
     _month_ended(report)
     with transaction.atomic():
         report = _locked(actor, report)
@@ -91,7 +93,7 @@ def validate(actor, report: MonthlyReport) -> MonthlyReport:
     return report
 
 
-def send(actor, report: MonthlyReport) -> MonthlyReport:
+def send(actor: Actor, report: MonthlyReport) -> MonthlyReport:
     """Freeze the figures and queue the table for the ministry's addresses (again, after a failure)."""
     if not settings.REPORT_RECIPIENTS:
         raise ActionRefused("Aucune adresse de destination : le réglage REPORT_RECIPIENTS est vide.")
@@ -132,7 +134,7 @@ def delivered(report_id: int, accepted: bool) -> None:
         _record("report.delivered" if accepted else "report.delivery_failed", None, report)
 
 
-def correct(actor, report: MonthlyReport) -> MonthlyReport:
+def correct(actor: Actor, report: MonthlyReport) -> MonthlyReport:
     """A new draft version of a sent report; the sent one stays as it was."""
     with transaction.atomic():
         report = _locked(actor, report)

@@ -6,7 +6,9 @@ locked (``cases.actions.base.lock``) so that a hold and the purge of the same ca
 """
 
 import datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from cases.actions.base import Check, lock, record, require_text, runs, validate
 from cases.models import Case, Person, Relative, State
 from organisation import policy
 from organisation.errors import ActionRefused
+from organisation.policy import Actor
 from retention import access, history, purge
 from retention.models import Erasure, LegalHold
 from retention.periods import expired
@@ -49,7 +52,7 @@ def _check_not_erased(case: Case) -> None:
 
 
 @runs(PLACE_HOLD)
-def place_hold(actor, case: Case, *, reason: str) -> LegalHold:
+def place_hold(actor: User, case: Case, *, reason: str) -> LegalHold:
     """Keep the case past its retention period until the hold is lifted (one hold at a time)."""
     reason = require_text(reason, "reason", "Indiquez le motif du gel (par exemple la réquisition reçue).")
     with transaction.atomic():
@@ -61,7 +64,7 @@ def place_hold(actor, case: Case, *, reason: str) -> LegalHold:
 
 
 @runs(LIFT_HOLD)
-def lift_hold(actor, case: Case, *, reason: str) -> LegalHold:
+def lift_hold(actor: User, case: Case, *, reason: str) -> LegalHold:
     """End the case's hold: the purge treats it again by its retention period."""
     reason = require_text(reason, "lift_reason", "Indiquez le motif de la levée du gel.")
     with transaction.atomic():
@@ -74,7 +77,7 @@ def lift_hold(actor, case: Case, *, reason: str) -> LegalHold:
     return hold
 
 
-def erase(actor, case: Case, today: datetime.date) -> dict[str, int] | None:
+def erase(actor: Actor, case: Case, today: datetime.date) -> dict[str, int] | None:
     """Erase the personal data of an expired case (``retention.purge``) and of its history
     (``retention.history``), and record it: one event per case. ``None`` if the case is not (or no
     longer) expired on ``today``: erased meanwhile, put under a hold, reopened."""
@@ -99,7 +102,7 @@ RECTIFIABLE = {
 }
 
 
-def export_person(actor, case: Case, person: Person | Relative) -> bytes:
+def export_person(actor: Actor, case: Case, person: Person | Relative) -> bytes:
     """The ZIP of everything held about ``person`` (``retention.access``), its making recorded."""
     with transaction.atomic():
         policy.require(actor, RetentionRight.ANSWER, case)
@@ -109,7 +112,7 @@ def export_person(actor, case: Case, person: Person | Relative) -> bytes:
     return content
 
 
-def rectify(actor, case: Case, person: Person | Relative, **fields) -> Person | Relative:
+def rectify(actor: Actor, case: Case, person: Person | Relative, **fields: Any) -> Person | Relative:
     """Correct what is held about a person at their request. An open case goes through the case's own
     entry points (``edit_person``, ``save_relative``); a closed one, not yet erased, through this one,
     for its coordinators: the trail names the fields changed, the history keeps the values."""

@@ -5,6 +5,7 @@ import datetime
 import re
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,18 +18,19 @@ from intake.models import ServiceAccount
 from intake.rules import IntakeRight
 from organisation import policy
 from organisation.models import Departement
+from organisation.policy import Actor
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,58}$")
 
 
-def _actor_label(actor) -> str:
+def _actor_label(actor: Actor) -> str:
     """Who created or revoked an account, as the account keeps it."""
-    if actor is policy.SYSTEM:
-        return current().actor_label or "opérateur"
-    return actor.get_username()
+    if isinstance(actor, User):
+        return actor.get_username()
+    return current().actor_label or "opérateur"  # the operator's command (the policy refuses anyone else)
 
 
-def create_account(actor, *, name: str, source: str, departement: Departement,
+def create_account(actor: Actor, *, name: str, source: str, departement: Departement,
                    days: int | None = None, token: str | None = None) -> tuple[ServiceAccount, str]:
     """A new account and its token, returned here only: it is never shown again.
 
@@ -67,7 +69,7 @@ def create_account(actor, *, name: str, source: str, departement: Departement,
     return account, token
 
 
-def revoke_account(actor, account: ServiceAccount) -> ServiceAccount:
+def revoke_account(actor: Actor, account: ServiceAccount) -> ServiceAccount:
     """The account's token stops working at once; the account stays, with what it sent."""
     policy.require(actor, IntakeRight.MANAGE_ACCOUNTS, account.departement)
     with transaction.atomic():

@@ -21,6 +21,7 @@ from intake.models import ConfirmedPreview
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
+from organisation.policy import Actor
 
 
 @dataclasses.dataclass
@@ -47,7 +48,7 @@ class Report:
         return sum(bool(row.errors) for row in self.rows)
 
 
-def import_rows(actor, cell: Cell, rows: list[dict], *, dry_run: bool, file_name: str = "",
+def import_rows(actor: Actor, cell: Cell, rows: list[dict], *, dry_run: bool, file_name: str = "",
                 preview: str = "") -> Report:
     """Run every row through the entry point; keep them only if none fails and this is no dry run.
     ``preview``, the id of the dry run being confirmed, imports once: ``ActionRefused`` the next time."""
@@ -77,7 +78,7 @@ def _confirm_once(preview: str) -> None:
                             "d'autres, déposez un nouveau fichier.") from None
 
 
-def _row(actor, cell: Cell, line: int, values: dict, references: dict[str, int]) -> Row:
+def _row(actor: Actor, cell: Cell, line: int, values: dict, references: dict[str, int]) -> Row:
     arguments, errors = spreadsheet.arguments(values)
     person = arguments["person"]
     who = " ".join(str(person.get(key, "")) for key in ("first_name", "last_name")).strip() or "(sans nom)"
