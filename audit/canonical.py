@@ -11,6 +11,7 @@ tuples as lists, no NaN, whole floats as integers: jsonb keeps numbers as decima
 import ipaddress
 import json
 import math
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -53,13 +54,14 @@ def _ipv6(parsed: ipaddress.IPv6Address) -> str:
     return str(ipaddress.IPv6Address(packed))
 
 
-def details(value: dict | None) -> dict:
+def details(value: dict[str, Any] | None) -> dict[str, Any]:
     """The details as plain JSON values, as both databases return them."""
     # The JSON round trip turns dates, decimals and UUIDs into the strings the database returns.
-    return json.loads(json.dumps(_plain(value or {}), cls=DjangoJSONEncoder, allow_nan=False))
+    plain: dict[str, Any] = json.loads(json.dumps(_plain(value or {}), cls=DjangoJSONEncoder, allow_nan=False))
+    return plain
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if isinstance(value, dict):
         return {text(str(key)): _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

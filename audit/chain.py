@@ -19,10 +19,14 @@ import datetime
 import decimal
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import F
+from django.db.models import F, QuerySet
+
+if TYPE_CHECKING:  # the chain's text and hashes need no model: only rows() reads the database
+    from audit.models import Seal
 
 GENESIS = "0" * 64
 FIELDS = (
@@ -43,7 +47,7 @@ DIGEST_SQL = """encode(sha256(convert_to('['
     || ',' || e.details::text || ']', 'UTF8')), 'hex')"""
 
 
-def canonical(values: dict) -> str:
+def canonical(values: Mapping[str, Any]) -> str:
     """The canonical text of an event read back from the database (or from an export)."""
     time = values["time"]
     if isinstance(time, datetime.datetime):
@@ -61,7 +65,7 @@ def _string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def jsonb_text(value) -> str:
+def jsonb_text(value: object) -> str:
     """A JSON value written as PostgreSQL writes a ``jsonb``."""
     if isinstance(value, dict):
         keys = sorted(value, key=lambda key: (len(key.encode()), key.encode()))
@@ -81,7 +85,7 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def digest(values: dict) -> str:
+def digest(values: Mapping[str, Any]) -> str:
     return sha256(canonical(values))
 
 
@@ -124,7 +128,7 @@ def changed(stored: str, computed: str) -> str:
     return f"contenu modifié : empreinte enregistrée {stored[:16]}…, recalculée {computed[:16]}…"
 
 
-def verify(rows: Iterable[dict], previous_seq: int = 0, previous_hash: str = GENESIS) -> Verification:
+def verify(rows: Iterable[Mapping[str, Any]], previous_seq: int = 0, previous_hash: str = GENESIS) -> Verification:
     """Re-compute the chain over sealed rows in rank order, stopping at the first broken link."""
     result = Verification(verified=0, last_seq=previous_seq, last_hash=previous_hash)
     for row in rows:
@@ -140,7 +144,7 @@ def verify(rows: Iterable[dict], previous_seq: int = 0, previous_hash: str = GEN
     return result
 
 
-def rows(seals, chunk_size: int = 5000) -> Iterator[dict]:
+def rows(seals: "QuerySet[Seal]", chunk_size: int = 5000) -> Iterator[Mapping[str, Any]]:
     """The sealed events of a queryset of seals as plain dicts in rank order, streamed. A seal whose
     event was deleted is left out (the join drops it), which leaves a gap in the ranks."""
     events = {name: F(f"event__{name}") for name in ("id", *FIELDS)}

@@ -26,7 +26,7 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
-def _hidden(value) -> str:
+def _hidden(value: object) -> str:
     return "(vide)" if value in (None, "") else "(renseigné)"
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def describe(action: str, details: dict) -> str:
 EMPTY = "(vide)"
 
 
-def value(raw, choices: dict[str, str] | None = None) -> str:
+def value(raw: object, choices: dict[str, str] | None = None) -> str:
     """A detail's value in words: a choice by its label, a list or a mapping item by item, an absent
     value as ``EMPTY``."""
     if raw in (None, "", [], {}):
@@ -79,11 +80,11 @@ def value(raw, choices: dict[str, str] | None = None) -> str:
     return _item(raw, choices)
 
 
-def _item(item, choices: dict[str, str] | None) -> str:
+def _item(item: object, choices: dict[str, str] | None) -> str:
     return str(choices.get(item, item)) if choices and isinstance(item, str) else str(item)
 
 
-class FieldLabels(dict):
+class FieldLabels(dict[str, str]):
     """The French name of each field (``{name: label}``), and the label of each value of the fields
     that have choices (``.choices``: ``{name: {value: label}}``)."""
 
@@ -119,7 +120,7 @@ def changes(details: dict, field_labels: dict[str, str]) -> str:
     return " — " + " ; ".join(parts)
 
 
-def field_labels(*models) -> FieldLabels:
+def field_labels(*models: type[Model]) -> FieldLabels:
     """The French name of each field of ``models``, and the labels of their choices (a later model's
     name wins)."""
     fields = [f for model in models for f in model._meta.concrete_fields]

@@ -10,14 +10,18 @@ import csv
 import datetime
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from audit import chain, sealer, signing
 from audit import events as event_types
-from audit.models import Seal
+from audit.models import Event, Seal
+
+if TYPE_CHECKING:  # typeshed's protocol of what csv.writer writes to, which exists only for type checkers
+    from _typeshed import SupportsWrite
 
 FORMAT = "cellule-de-suivi/audit-bundle/1"
 MAX_LINKS = 500_000
@@ -36,7 +40,7 @@ class ExportTooLarge(Exception):
     pass
 
 
-def csv_cell(value) -> str:
+def csv_cell(value: object) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
@@ -44,8 +48,8 @@ def csv_cell(value) -> str:
 CHUNK = 2000
 
 
-def write_csv(events, stream, role_labels: dict[str, str] | None = None,
-              prepare: Callable[[list[dict]], None] | None = None) -> int:
+def write_csv(events: QuerySet[Event], stream: "SupportsWrite[str]", role_labels: dict[str, str] | None = None,
+              prepare: Callable[[list[dict[str, Any]]], None] | None = None) -> int:
     """The events for reading in a spreadsheet: in French (the event described, the author's role by
     its label from ``role_labels``, times in Paris), the details as JSON, the seal's rank and hash.
     ``prepare`` may change each batch of rows before it is written (what its reader may not see)."""
@@ -67,12 +71,12 @@ def write_csv(events, stream, role_labels: dict[str, str] | None = None,
     return count
 
 
-def _jsonable(row: dict) -> dict:
+def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
     """An event of the bundle: its columns, from which the verifier re-computes its canonical text."""
     return {**row, "time": row["time"].astimezone(datetime.UTC).isoformat(timespec="microseconds")}
 
 
-def build_bundle(events, keep: Callable[[dict], bool] | None = None) -> dict:
+def build_bundle(events: QuerySet[Event], keep: Callable[[Mapping[str, Any]], bool] | None = None) -> dict[str, Any]:
     """The bundle of the sealed events among ``events`` (those still in the unsealed window are not
     in it: they have no rank yet). ``keep`` may leave some out (what their reader may not see): the
     digests of those still link the chain, as those of the events not selected do."""

@@ -87,8 +87,10 @@ def check_checkpoints(checkpoints: list[dict], public_keys: dict[str, str]) -> C
     return CheckpointsReport(len(checkpoints))
 
 
-def _problem(signed, public_keys: dict[str, str], head_seq: int, previous_seq: int) -> str:
-    payload = signed.get("payload") if isinstance(signed, dict) else None
+def _problem(signed: object, public_keys: dict[str, str], head_seq: int, previous_seq: int) -> str:
+    if not isinstance(signed, dict):
+        return "illisible"
+    payload = signed.get("payload")
     if not isinstance(payload, dict) or not {"seq", "hash", "last_id", "time"} <= payload.keys():
         return "illisible"
     # A checkpoint names the key that signed it; one from before key ids is tried with each trusted key.

@@ -9,6 +9,7 @@ PostgreSQL if the process dies. On SQLite a single host runs the product: nothin
 
 import time
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -23,7 +24,7 @@ def _key(name: str) -> int:
 
 
 @contextmanager
-def exclusive(name: str, using: str = DEFAULT_DB_ALIAS):
+def exclusive(name: str, using: str = DEFAULT_DB_ALIAS) -> Iterator["Run | None"]:
     """Yield a ``Run`` when this process holds the job ``name``, ``None`` when another one runs it
     now. The run is recorded (``job.run``) with the result the caller sets on it."""
     conn = connections[using]

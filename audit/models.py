@@ -1,7 +1,13 @@
 """The append-only audit trail: events, written by the requests, and their seals, that chain them."""
 
+from typing import TYPE_CHECKING, Any, NoReturn
+
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:  # the models module imports no more than it did for the sake of types
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 
 class ImmutableEvent(Exception):
@@ -9,10 +15,10 @@ class ImmutableEvent(Exception):
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise ImmutableEvent("Le journal d'audit est en ajout seul : modification refusée.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise ImmutableEvent("Le journal d'audit est en ajout seul : suppression refusée.")
 
 
@@ -22,10 +28,10 @@ class AppendOnly(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ImmutableEvent("Le journal d'audit s'écrit par audit.record(), jamais directement.")
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ImmutableEvent("Le journal d'audit est en ajout seul : suppression refusée.")
 
 
@@ -34,10 +40,14 @@ class TransactionId(models.Func):
 
     output_field = models.BigIntegerField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    # Func's signature: Django may pass ``function``, ``template`` or ``arg_joiner``; neither SQL uses them.
+    def as_sql(self, compiler: "SQLCompiler", connection: "BaseDatabaseWrapper", function: str | None = None,
+               template: str | None = None, arg_joiner: str | None = None,
+               **extra_context: Any) -> tuple[str, list[str | int]]:
         return "NULL", []
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(self, compiler: "SQLCompiler", connection: "BaseDatabaseWrapper",
+                      **extra_context: Any) -> tuple[str, list[str | int]]:
         return "(pg_current_xact_id()::text::bigint)", []
 
 

@@ -9,17 +9,43 @@ committed. Entry points therefore wrap a change and its events in ``transaction.
 import contextvars
 import functools
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeGuard
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from audit import attestation, canonical, events, sealer
 from audit.models import Event
+
+
+class Actor(Protocol):
+    """Who acts, as the trail sees them: a Django user, an anonymous visitor, the operator's command
+    (``organisation.policy.Actor``, whose SYSTEM is no user). The trail knows nothing of the domain: it
+    asks only whether the actor is signed in, and records a signed-in one by its id and name."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+
+class SignedIn(Actor, Protocol):
+    """A signed-in actor (a Django user): what the trail records of them."""
+
+    @property
+    def pk(self) -> int: ...
+
+    def get_username(self) -> str: ...
+
+
+def _signed_in(actor: Actor | None) -> TypeGuard[SignedIn]:
+    # getattr, as before the types: an untyped caller may hand anything, and what has no such attribute is no user.
+    return actor is not None and bool(getattr(actor, "is_authenticated", False))
 
 
 class RecordedDenial(PermissionDenied):
@@ -28,7 +54,7 @@ class RecordedDenial(PermissionDenied):
     The access policy raises its own subclass; the trail only needs these three attributes.
     """
 
-    def __init__(self, user, action: str, target=None, message: str = "") -> None:
+    def __init__(self, user: Actor | None, action: str, target: object = None, message: str = "") -> None:
         self.user, self.action, self.target = user, action, target
         super().__init__(message)
 
@@ -37,7 +63,7 @@ class RecordedDenial(PermissionDenied):
 class Context:
     """Who is acting, from where, within which user action (set by the middleware or a command)."""
 
-    actor: object = None
+    actor: Actor | None = None
     actor_label: str = ""
     ip: str | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -47,7 +73,8 @@ _context: contextvars.ContextVar[Context | None] = contextvars.ContextVar("audit
 
 
 @contextmanager
-def acting(actor=None, *, label: str = "", ip: str | None = None, request_id: str | None = None):
+def acting(actor: Actor | None = None, *, label: str = "", ip: str | None = None,
+           request_id: str | None = None) -> Iterator[Context]:
     """Run a block on behalf of ``actor`` (a user, or None for the system with a ``label``)."""
     ctx = Context(actor=actor, actor_label=label, ip=ip, request_id=request_id or uuid.uuid4().hex)
     token = _context.set(ctx)
@@ -64,12 +91,12 @@ def current() -> Context:
 def record(
     action: str,
     *,
-    obj=None,
+    obj: Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
     departement: str = "",
-    details: dict | None = None,
-    actor=None,
+    details: dict[str, Any] | None = None,
+    actor: Actor | None = None,
     using: str = DEFAULT_DB_ALIAS,
     proven: bool = False,
 ) -> None:
@@ -78,10 +105,9 @@ def record(
     if not events.is_registered(action):
         raise ImproperlyConfigured(f"Type d'événement non enregistré : « {action} » (audit.events.register).")
     ctx = current()
-    actor = actor if actor is not None else ctx.actor
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
-    role, cell = _actor_role_and_cell(actor) if actor is not None else ("", "")
+    acting_actor = actor if actor is not None else ctx.actor
+    person = acting_actor if _signed_in(acting_actor) else None
+    role, cell = _actor_role_and_cell(person) if person is not None else ("", "")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -89,10 +115,10 @@ def record(
     details = dict(details or {})
     if rejected_address:
         details["adresse_refusée"] = rejected_address  # kept as text: it is no address
-    event = {
+    event: dict[str, Any] = {
         "time": timezone.now(),
-        "actor_id": actor.pk if actor is not None else None,
-        "actor_label": canonical.text(actor.get_username() if actor is not None else ctx.actor_label),
+        "actor_id": person.pk if person is not None else None,
+        "actor_label": canonical.text(person.get_username() if person is not None else ctx.actor_label),
         "actor_role": role,
         "actor_cell": cell,
         "ip": ip,
@@ -109,14 +135,17 @@ def record(
     sealer.seal_after_commit(using)
 
 
-def _actor_role_and_cell(actor) -> tuple[str, str]:
+def _actor_role_and_cell(actor: Actor) -> tuple[str, str]:
     """The actor's role and cellule as the domain sees them: ``settings.AUDIT_ACTOR`` names the
     function that tells (the trail itself knows nothing of roles), ("", "") when none is set."""
     provider = getattr(settings, "AUDIT_ACTOR", "")
-    return import_string(provider)(actor) if provider else ("", "")
+    if not provider:
+        return "", ""
+    role_and_cell: Callable[[Actor], tuple[str, str]] = import_string(provider)
+    return role_and_cell(actor)
 
 
-def _insert(event: dict, using: str) -> None:
+def _insert(event: dict[str, Any], using: str) -> None:
     """One INSERT, by the connection's cursor: the hot path of every page, kept short."""
     conn = connections[using]
     fields, sql = _insert_statement(using)
@@ -125,7 +154,7 @@ def _insert(event: dict, using: str) -> None:
 
 
 @functools.cache
-def _insert_statement(using: str) -> tuple[list, str]:
+def _insert_statement(using: str) -> tuple[list[Field[Any, Any]], str]:
     """The columns the recorder writes, all but the id and the transaction's (the database's
     defaults), and the INSERT statement."""
     fields = [field for field in Event._meta.concrete_fields if field.attname not in ("id", "txid")]
@@ -135,7 +164,7 @@ def _insert_statement(using: str) -> tuple[list, str]:
     return fields, f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
 
 
-def record_denied(exc, *, path: str = "") -> None:
+def record_denied(exc: RecordedDenial, *, path: str = "") -> None:
     """Record a refusal (a ``RecordedDenial``), after its rollback."""
     target = exc.target
     departement = ""
@@ -146,7 +175,7 @@ def record_denied(exc, *, path: str = "") -> None:
         details["path"] = path
     record(
         "access.denied",
-        obj=target if hasattr(target, "_meta") else None,
+        obj=target if isinstance(target, Model) else None,
         departement=departement,
         details=details,
         actor=exc.user,

@@ -35,9 +35,12 @@ from the durable events: the order depends only on them.
 import datetime
 import time
 from dataclasses import dataclass
+from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Min
 from django.utils import timezone
 
@@ -154,7 +157,8 @@ def seal(using: str = DEFAULT_DB_ALIAS) -> int:
                 # A seal lost with the last instants before a crash is made again, the same: no fsync wait.
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.execute("SELECT audit_seal_events(%s)", [BATCH])
-            return cursor.fetchone()[0]
+            sealed: int = cursor.fetchone()[0]
+            return sealed
 
 
 def _seal_in_id_order(using: str) -> int:
@@ -208,7 +212,7 @@ def unsealed(using: str = DEFAULT_DB_ALIAS) -> Window:
     return Window(found["count"], found["oldest"])
 
 
-def install(connection) -> None:
+def install(connection: BaseDatabaseWrapper) -> None:
     """Write the sealing function, callable by the application's role only; idempotent."""
     role = settings.DATABASE_RUNTIME_ROLE
     with connection.cursor() as cursor:
@@ -218,7 +222,7 @@ def install(connection) -> None:
             cursor.execute(f"GRANT EXECUTE ON FUNCTION audit_seal_events(integer) TO {connection.ops.quote_name(role)}")
 
 
-def after_migrate(sender, using: str, **kwargs) -> None:
+def after_migrate(sender: AppConfig, using: str, **kwargs: Any) -> None:
     """After ``migrate`` on PostgreSQL, by the tables' owner: the sealing function, as the code has it."""
     connection = connections[using]
     if sender.label == "audit" and connection.vendor == "postgresql":

@@ -20,7 +20,9 @@ one per account aimed at.
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -44,22 +46,22 @@ def unknown_name(typed: str) -> str:
     return UNKNOWN + salted_hmac("audit.tallies", typed, algorithm="sha256").hexdigest()[:16]
 
 
-def count(action: str, *, ip: str | None, label: str, account=None, subject: str = "",
+def count(action: str, *, ip: str | None, label: str, account: AbstractBaseUser | None = None, subject: str = "",
           using: str = DEFAULT_DB_ALIAS) -> None:
     """One more ``action`` this minute from ``ip`` (as received; kept canonical, "" when no address),
     aimed at ``account`` (a user) or at ``subject`` (``unknown_name()``, or "" for none)."""
     now = timezone.now()
     flush(before=_minute(now), using=using)
-    row = {"minute": _minute(now), "action": action, "source": canonical.address(ip)[0] or "", "subject": subject,
-           "label": label, "object_type": "", "object_id": "", "departement": "", "occurrences": 1,
-           "first_at": now, "last_at": now}
+    row: dict[str, Any] = {"minute": _minute(now), "action": action, "source": canonical.address(ip)[0] or "",
+                           "subject": subject, "label": label, "object_type": "", "object_id": "", "departement": "",
+                           "occurrences": 1, "first_at": now, "last_at": now}
     if account is not None:
         row.update(subject=f"compte:{account.pk}", object_type=account._meta.label_lower, object_id=str(account.pk),
                    departement=_actor_role_and_cell(account)[1])
     _upsert(row, using)
 
 
-def _upsert(row: dict, using: str) -> None:
+def _upsert(row: dict[str, Any], using: str) -> None:
     conn = connections[using]
     quote = conn.ops.quote_name
     by_name = {field.name: field for field in Tally._meta.concrete_fields}

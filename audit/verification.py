@@ -86,7 +86,7 @@ def _seal_before(seq: int) -> tuple[int, str]:
     return found or (0, chain.GENESIS)
 
 
-def _first_problem_on_own_connection(job) -> chain.Break | None:
+def _first_problem_on_own_connection(job: tuple[int, int, int, str]) -> chain.Break | None:
     try:
         return _first_problem(*job)
     finally:

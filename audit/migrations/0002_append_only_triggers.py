@@ -5,7 +5,11 @@ owner can drop a trigger. Tests that must tamper with the trail disable a trigge
 own transaction, as an attacker with the owner's rights would.
 """
 
+from collections.abc import Callable
+
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 INSTALL = """
 CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
@@ -27,8 +31,8 @@ DROP FUNCTION IF EXISTS audit_event_append_only();
 """
 
 
-def run(sql):
-    def operation(apps, schema_editor):
+def run(sql: str) -> Callable[[Apps, BaseDatabaseSchemaEditor], None]:
+    def operation(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             with schema_editor.connection.cursor() as cursor:
                 cursor.execute(sql)  # no parameters: the % of RAISE are not placeholders

@@ -7,9 +7,13 @@ Checkpoints signed before this migration name hashes that no longer exist: take 
 (``manage.py audit_checkpoint``) and keep the older ones with the trail they attest.
 """
 
+from collections.abc import Callable
+
 import django.db.models.deletion
+from django.apps.registry import Apps
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 import audit.models
 
@@ -26,8 +30,8 @@ DROP TRIGGER IF EXISTS audit_seal_no_update_delete ON audit_seal;
 """
 
 
-def run(sql):
-    def operation(apps, schema_editor):
+def run(sql: str) -> Callable[[Apps, BaseDatabaseSchemaEditor], None]:
+    def operation(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             with schema_editor.connection.cursor() as cursor:
                 cursor.execute(sql)

@@ -9,7 +9,11 @@
   it can never hold the turn, where any role could take the advisory lock used before.
 """
 
+from collections.abc import Callable
+
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 INSTALL = """
 CREATE OR REPLACE FUNCTION audit_event_own_transaction() RETURNS trigger
@@ -32,8 +36,8 @@ DROP FUNCTION IF EXISTS audit_event_own_transaction();
 """
 
 
-def run(sql):
-    def operation(apps, schema_editor):
+def run(sql: str) -> Callable[[Apps, BaseDatabaseSchemaEditor], None]:
+    def operation(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             with schema_editor.connection.cursor() as cursor:
                 cursor.execute(sql)

@@ -1,7 +1,9 @@
 """Sign the head of the audit chain and keep it outside the database (file, e-mail), then print it."""
 
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 import audit
 from audit.heads import NoDestination, take_checkpoint
@@ -10,10 +12,10 @@ from audit.heads import NoDestination, take_checkpoint
 class Command(BaseCommand):
     help = "Signe la tête de la chaîne d'audit, l'écrit dans le fichier ou aux adresses configurés et l'affiche."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", metavar="FICHIER", help="Écrire dans ce fichier (ajout d'une ligne).")
 
-    def handle(self, *args, output: str | None = None, **options) -> None:
+    def handle(self, *args: Any, output: str | None = None, **options: Any) -> None:
         try:
             signed, line = take_checkpoint(output)
         except (NoDestination, ImproperlyConfigured, OSError) as error:

@@ -2,8 +2,9 @@
 sealing, the counts of the minutes that are over become their events (``audit.tallies``)."""
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit import sealer, tallies
 
@@ -13,11 +14,11 @@ class Command(BaseCommand):
             "d'audit écrits depuis le dernier scellement et affiche ce qui reste à sceller ; "
             "avec --every, recommence sans fin (service).")
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--every", type=float, metavar="SECONDES",
                             help="Recommencer toutes les SECONDES secondes, jusqu'à l'arrêt du service.")
 
-    def handle(self, *args, every: float | None = None, **options) -> None:
+    def handle(self, *args: Any, every: float | None = None, **options: Any) -> None:
         if every is not None and every <= 0:
             raise CommandError("--every : un nombre de secondes positif est attendu.")
         while True:

@@ -8,9 +8,10 @@ daily check costs only the day's events. Each run on the database is itself an e
 """
 
 import json
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 import audit
 from audit import chain, sealer, signing, verification
@@ -22,7 +23,7 @@ from audit.models import Seal
 class Command(BaseCommand):
     help = "Vérifie l'intégrité du journal d'audit (chaîne d'empreintes SHA-256, têtes signées Ed25519)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--since", type=int, metavar="ID",
                             help="Vérifier à partir de cet événement, en partant de l'empreinte du précédent.")
         parser.add_argument("--file", metavar="PAQUET", help="Vérifier hors ligne un paquet exporté (JSON).")
@@ -34,8 +35,8 @@ class Command(BaseCommand):
                             help="Clé publique (base64), à répéter pour plusieurs ; par défaut la clé configurée "
                                  "et celles d'AUDIT_TRUSTED_PUBLIC_KEYS.")
 
-    def handle(self, *args, since=None, file=None, checkpoint=None, incremental=False, public_key=None,
-               **options) -> None:
+    def handle(self, *args: Any, since: int | None = None, file: str | None = None, checkpoint: str | None = None,
+               incremental: bool = False, public_key: list[str] | None = None, **options: Any) -> None:
         if file:
             return self.verify_file(file, public_key[0] if public_key else self.configured_public_key())
         if incremental and (not checkpoint or since is not None):
