@@ -46,6 +46,10 @@ class ServiceAccount(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Whom the policy is asked about (``organisation.policy.Principal``): an account is no signed-in user;
+    # the trail records it by its name (``audit.acting(label=...)``).
+    is_authenticated = False
+
     @property
     def usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()

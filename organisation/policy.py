@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 import audit
+from audit import recorder
 from audit.recorder import RecordedDenial
 from organisation.models import Cell, Mandate, Membership, Role
 
@@ -55,9 +56,9 @@ SYSTEM = _System()
 Actor: TypeAlias = User | AnonymousUser | _System
 """Who acts: a signed-in user, an anonymous visitor (refused everything), or the operator's command (SYSTEM).
 A function that needs a person (an assignment, a membership) takes ``User`` instead."""
-Principal: TypeAlias = Actor | Model
+Principal: TypeAlias = recorder.Actor
 """Whom the policy is asked about: an actor, or a kind of principal a higher app declares with its rules
-(the intake API's service accounts)."""
+(the intake API's service accounts); the trail records any of them."""
 
 M = TypeVar("M", bound=Model)
 
