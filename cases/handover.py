@@ -2,6 +2,8 @@
 the cases they are the référent of go to their successor, with their tasks; the tasks they took from
 the queue go back to it."""
 
+from typing import cast
+
 from cases.actions.base import lock, person
 from cases.actions.referent import replace_referent
 from cases.models import Case, State
@@ -21,7 +23,7 @@ def held(cell, user_ids: list[int]) -> dict[int, list[Holding]]:
     for task in (CaseTask.objects.filter(departement_id=cell.departement_id, listed_owner_id__in=user_ids,
                                          listed_status__in=OPEN_STATUSES)
                  .exclude(flow_task_name__in=kinds.in_portal()).select_related("case").order_by("due_on", "pk")):
-        found.setdefault(task.listed_owner_id, []).append(
+        found.setdefault(cast(int, task.listed_owner_id), []).append(  # held: it has an owner
             Holding(f"Tâche « {task.label} » du signalement {task.case.reference}",
                     task.case.get_absolute_url()))
     return found

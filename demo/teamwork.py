@@ -6,6 +6,7 @@ and a task so late that it went up to the coordinators.
 """
 
 import datetime
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -58,12 +59,13 @@ def orientation(demo: DemoCases, case: Case) -> None:
     educator = User.objects.get(username="pjj93")
     pjj = Membership.objects.get(user=educator, cell=demo.cell).institution
     day = demo.later(demo.today - datetime.timedelta(days=20), 0, 2)
+    referent = cast(User, case.referent)  # a case in care has one
     with demo.on(day):
-        actions.add_care_measure(case.referent, case, modality=CareMeasure.Modality.EDUCATIONAL,
+        actions.add_care_measure(referent, case, modality=CareMeasure.Modality.EDUCATIONAL,
                                  beneficiary=CareMeasure.Beneficiary.YOUNG_PERSON, institution=pjj, starts_on=day,
                                  adhesion=CareMeasure.Adhesion.NOT_NEEDED,
                                  adhesion_note="Mesure éducative judiciaire ordonnée par le juge des enfants.")
-        actions.add_note(case.referent, case, visibility=Visibility.NAMED, named=[educator],
+        actions.add_note(referent, case, visibility=Visibility.NAMED, named=[educator],
                          text="Synthèse de la situation pour l'éducateur PJJ : scolarité, famille, rendez-vous pris.",
                          attachments=[pdf("synthese-pjj.pdf", "Synthese de situation pour la PJJ")])
         actions.add_note(demo.coordinator, case, visibility=Visibility.CELLULE,

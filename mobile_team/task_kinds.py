@@ -9,12 +9,14 @@ import datetime
 
 import holidays
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import State
+from cases.models import Case, State
 from mobile_team.models import MobileTeamRequest
 from workflows.kinds import Queue, TaskKind, register
+from workflows.models import CaseTask
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
@@ -28,26 +30,26 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
     return current
 
 
-def _requested_on(task) -> datetime.date:
+def _requested_on(task: CaseTask) -> datetime.date:
     request = task.process.case.mobile_team_requests.filter(status__in=MobileTeamRequest.OPEN).last()
     return timezone.localdate(request.requested_at) if request else timezone.localdate()
 
 
-def _acceptance_due_on(task) -> datetime.date:
+def _acceptance_due_on(task: CaseTask) -> datetime.date:
     return add_working_days(_requested_on(task), settings.MOBILE_TEAM_ACCEPTANCE_WORKING_DAYS)
 
 
-def _intervention_due_on(task) -> datetime.date:
+def _intervention_due_on(task: CaseTask) -> datetime.date:
     return _requested_on(task) + datetime.timedelta(days=settings.MOBILE_TEAM_FIRST_INTERVENTION_DAYS)
 
 
-def _request_page(task) -> str:
+def _request_page(task: CaseTask) -> str:
     """The team's tasks are done on the request's page of its portal."""
     pk = task.case.mobile_team_requests.order_by("-pk").values_list("pk", flat=True).first()
     return reverse("mobile_team:request", args=[pk])
 
 
-def _handler(case):
+def _handler(case: Case) -> User | None:
     """The agent who accepted the request schedules and reports."""
     request = case.mobile_team_requests.exclude(handled_by=None).last()
     return request.handled_by if request else None
@@ -64,18 +66,18 @@ READ_TEAM_ANSWER = TaskKind(
     page=lambda task: reverse("cases:action", args=[task.case_id, "lire-reponse-equipe-mobile"]))
 
 # The mobile team's task for each open state of a request.
-TEAM_EXPECTED = {
+TEAM_EXPECTED: dict[str, TaskKind] = {
     MobileTeamRequest.Status.REQUESTED: HANDLE_REQUEST,
     MobileTeamRequest.Status.ACCEPTED: SCHEDULE_INTERVENTION,
     MobileTeamRequest.Status.SCHEDULED: REPORT_INTERVENTION,
 }
 
 
-def team_tasks(case) -> set[str]:
+def team_tasks(case: Case) -> set[str]:
     if case.state == State.CLOSED:
         return set()
     requests = list(case.mobile_team_requests.values_list("status", "answer_unread"))  # one query, a few rows
-    tasks = {TEAM_EXPECTED[status] for status, _ in requests if status in TEAM_EXPECTED}
+    tasks: set[str] = {TEAM_EXPECTED[status] for status, _ in requests if status in TEAM_EXPECTED}
     if any(unread for _, unread in requests):
         tasks.add(READ_TEAM_ANSWER)
     return tasks

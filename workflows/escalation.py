@@ -6,6 +6,7 @@ escalated once. The mobile team's tasks are national, followed by its own delays
 """
 
 import datetime
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 import audit
 from organisation import policy
 from organisation.models import Membership, Role
+from organisation.policy import Actor
 from outbox.mail import queue_mail
 from workflows import kinds
 from workflows.models import CaseTask
@@ -20,14 +22,16 @@ from workflows.notifications import link
 from workflows.rules import TaskRight
 
 
-def due(today: datetime.date):
+def due(today: datetime.date) -> list[CaseTask]:
     """The open tasks of the cellules overdue by more than their own due period, not yet escalated."""
     overdue = (CaseTask.objects.overdue(today).filter(escalated_on__isnull=True)
                .exclude(flow_task_name__in=kinds.in_portal()))
-    return [task for task in overdue if today - task.due_on > task.due_period]
+    # Overdue, each has a due date, hence a due period.
+    return [task for task in overdue
+            if today - cast(datetime.date, task.due_on) > cast(datetime.timedelta, task.due_period)]
 
 
-def escalate(actor, today: datetime.date | None = None) -> list[CaseTask]:
+def escalate(actor: Actor, today: datetime.date | None = None) -> list[CaseTask]:
     """Escalate what is due: one transaction per task, each recorded, its coordinators told."""
     today = today or timezone.localdate()
     policy.require(actor, TaskRight.ESCALATE_TASK)
@@ -43,7 +47,7 @@ def escalate(actor, today: datetime.date | None = None) -> list[CaseTask]:
             holder = task.owner.get_full_name() if task.owner_id else "personne (dans la file)"
             audit.record("task.escalate", obj=task, departement=task.case.departement.code, details={
                 "signalement": task.case.reference, "tâche": task.label,
-                "échéance": task.due_on.isoformat(), "détenteur": holder})
+                "échéance": cast(datetime.date, task.due_on).isoformat(), "détenteur": holder})  # due: it has one
             _tell_coordinators(task, holder)
         escalated.append(task)
     return escalated

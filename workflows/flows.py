@@ -11,8 +11,10 @@ the class is built then, on first use (``CaseFlow``, a module attribute made on 
 address viewflow keeps in the database (``workflows/flows.CaseFlow``).
 """
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
@@ -21,6 +23,7 @@ from viewflow import this
 from viewflow.workflow import flow
 
 from workflows import kinds
+from workflows.kinds import Subject
 from workflows.models import CaseProcess, CaseTask
 from workflows.task_view import task_detail
 
@@ -37,17 +40,17 @@ class ProcessRowLock:
     """
 
     @contextmanager
-    def __call__(self, flow_class, process_pk):
+    def __call__(self, flow_class: Any, process_pk: int) -> Iterator[None]:
         with transaction.atomic(savepoint=False):
             flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update().exists()
             yield
 
 
 @cache
-def _build() -> type:
+def _build() -> type[flow.Flow]:
     if not apps.ready:  # built before every app declared its kinds, the flow would miss some for good
         raise ImproperlyConfigured("Le flux des tâches est demandé avant que les applications soient prêtes.")
-    nodes = {}
+    nodes: dict[str, Any] = {}  # viewflow's nodes
     for kind in kinds.every():
         # Who may take a task from a queue is the access policy's (``workflows.rules``): the nodes
         # carry no viewflow permission.
@@ -55,7 +58,7 @@ def _build() -> type:
         nodes[str(kind)] = node.Assign(lambda activation, kind=kind: kind.assignee(activation.process.case)) \
             if kind.assignee else node
 
-    def start_case(self, activation, case):
+    def start_case(self: Any, activation: Any, case: Subject) -> Any:
         activation.process.case = case
         return activation.process
 
@@ -65,7 +68,7 @@ def _build() -> type:
         "start": flow.StartHandle(this.start_case), "start_case": start_case, **nodes})
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> type[flow.Flow]:
     if name == "CaseFlow":
         return _build()
     raise AttributeError(name)

@@ -11,9 +11,16 @@ A kind is its name (a ``str``), so that it is written, filtered and compared as 
 import datetime
 import enum
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+Subject: TypeAlias = Any
+"""The subject of a process, the case: the model ``settings.WORKFLOWS_SUBJECT_MODEL`` names, which ``workflows``
+neither imports nor types."""
 
 
 class Queue(enum.StrEnum):
@@ -30,17 +37,17 @@ class TaskKind(str):
 
     label: str
     queue: Queue
-    assignee: Callable[[Any], Any] | None
+    assignee: "Callable[[Subject], User | None] | None"
     due_on: Callable[[Any], datetime.date] | None
     page: Callable[[Any], str]
-    listed_in: Callable[[Any], int] | None
+    listed_in: Callable[[Subject], int] | None
     named_after: Callable[[list], dict[int, tuple[str, str]]] | None
     portal: bool
 
     def __new__(cls, name: str, *, label: str, page: Callable[[Any], str], queue: Queue = Queue.NONE,
-                assignee: Callable[[Any], Any] | None = None,
+                assignee: "Callable[[Subject], User | None] | None" = None,
                 due_on: Callable[[Any], datetime.date] | None = None,
-                listed_in: Callable[[Any], int] | None = None,
+                listed_in: Callable[[Subject], int] | None = None,
                 named_after: Callable[[list], dict[int, tuple[str, str]]] | None = None,
                 portal: bool = False) -> "TaskKind":
         """``page(task)``: the address where the task is done. ``assignee(case)``: the person (a user) it
@@ -56,10 +63,10 @@ class TaskKind(str):
 
 
 _KINDS: dict[str, TaskKind] = {}
-_EXPECTATIONS: list[Callable[[Any], set[str]]] = []
+_EXPECTATIONS: list[Callable[[Subject], set[str]]] = []
 
 
-def register(*kinds: TaskKind, expects: Callable[[Any], set[str]]) -> None:
+def register(*kinds: TaskKind, expects: Callable[[Subject], set[str]]) -> None:
     """Declare a concern's kinds, and ``expects(case)``: which of them the case needs open now."""
     for kind in kinds:
         if kind in _KINDS:
@@ -76,7 +83,7 @@ def every() -> Iterable[TaskKind]:
     return _KINDS.values()
 
 
-def expected(case) -> set[str]:
+def expected(case: Subject) -> set[str]:
     """The kinds a case in its current state gives to the people who must act."""
     return set().union(*(expects(case) for expects in _EXPECTATIONS))
 

@@ -7,6 +7,7 @@ task are declared by the concerns (``workflows.kinds``). Of the subject it reads
 """
 
 import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,12 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from workflows import kinds
+from workflows.kinds import Subject
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from organisation.models import Departement
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
@@ -22,23 +29,28 @@ OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 class CaseProcess(Process):
     """The process of one case, with a real foreign key so that task lists join instead of looping."""
 
-    case = models.OneToOneField(settings.WORKFLOWS_SUBJECT_MODEL, on_delete=models.PROTECT, related_name="process",
-                                verbose_name="signalement")
+    # viewflow's Process is untyped, so django-stubs types no field of this model: each says its own.
+    case: "models.OneToOneField[Subject, Subject]" = models.OneToOneField(
+        settings.WORKFLOWS_SUBJECT_MODEL, on_delete=models.PROTECT, related_name="process", verbose_name="signalement")
 
     class Meta:
         ordering = ["-created"]
         verbose_name = "processus d'un signalement"
 
 
-class CaseTaskQuerySet(models.QuerySet):
-    def open(self):
+class CaseTaskQuerySet(models.QuerySet["CaseTask"]):
+    def open(self) -> "CaseTaskQuerySet":
         return self.filter(listed_status__in=OPEN_STATUSES)
 
-    def overdue(self, today: datetime.date | None = None):
+    def overdue(self, today: datetime.date | None = None) -> "CaseTaskQuerySet":
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
-    def of_type(self, task_type: str):
+    def of_type(self, task_type: str) -> "CaseTaskQuerySet":
         return self.filter(flow_task_name=task_type)
+
+
+if TYPE_CHECKING:  # the manager's type, which django-stubs cannot infer on a model whose base is untyped
+    CaseTaskManager = models.Manager.from_queryset(CaseTaskQuerySet)
 
 
 class CaseTask(Task):
@@ -52,20 +64,28 @@ class CaseTask(Task):
     lists read this table only, through its two indexes.
     """
 
-    case = models.ForeignKey(settings.WORKFLOWS_SUBJECT_MODEL, on_delete=models.PROTECT, related_name="tasks",
-                             verbose_name="signalement")
-    departement = models.ForeignKey("organisation.Departement", on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="département", db_index=False)
+    # viewflow's Task is untyped, so django-stubs types no field of this model: each says its own.
+    case: "models.ForeignKey[Subject, Subject]" = models.ForeignKey(
+        settings.WORKFLOWS_SUBJECT_MODEL, on_delete=models.PROTECT, related_name="tasks", verbose_name="signalement")
+    departement: "models.ForeignKey[Departement, Departement]" = models.ForeignKey(
+        "organisation.Departement", on_delete=models.PROTECT, related_name="+", verbose_name="département",
+        db_index=False)
+    departement_id: int
     # The kind's name (``workflows.kinds``): its label and rules are the declaring concern's.
-    flow_task_name = models.CharField("tâche", max_length=32, blank=True, db_index=True)
-    due_on = models.DateField("échéance", null=True, blank=True)
-    listed_status = models.CharField("état (copie)", max_length=50, db_index=False)
-    listed_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name="détenteur (copie)", db_index=False)
+    flow_task_name: "models.CharField[str, str]" = models.CharField("tâche", max_length=32, blank=True,
+                                                                    db_index=True)
+    due_on: "models.DateField[datetime.date | None, datetime.date | None]" = models.DateField(
+        "échéance", null=True, blank=True)
+    listed_status: "models.CharField[str, str]" = models.CharField("état (copie)", max_length=50, db_index=False)
+    listed_owner: "models.ForeignKey[User | None, User | None]" = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="détenteur (copie)", db_index=False)
+    listed_owner_id: int | None
     # Overdue by more than its own due period again, the task went up to the coordinators (workflows.escalation).
-    escalated_on = models.DateField("signalée aux coordonnateurs le", null=True, blank=True)
+    escalated_on: "models.DateField[datetime.date | None, datetime.date | None]" = models.DateField(
+        "signalée aux coordonnateurs le", null=True, blank=True)
 
-    objects = CaseTaskQuerySet.as_manager()
+    objects: "ClassVar[CaseTaskManager[CaseTask]]" = CaseTaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -81,7 +101,7 @@ class CaseTask(Task):
                          name="casetask_open_due"),
         ]
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # viewflow creates tasks with only their process and node: derive the rest from them.
         if not self.case_id:
             self.case = self.process.case

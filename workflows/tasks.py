@@ -6,8 +6,11 @@ are opened. So the open tasks of a case always match ``kinds.expected(case)``: w
 that declared kinds (their ``task_kinds.py``) ask of it.
 """
 
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,19 +20,21 @@ from viewflow.workflow.token import Token
 import audit
 from organisation import policy
 from organisation.errors import ActionRefused
+from organisation.policy import Actor
 from workflows import flows, kinds
+from workflows.kinds import Subject
 from workflows.models import OPEN_STATUSES, CaseTask
 from workflows.notifications import notify_assigned
 from workflows.rules import TaskRight
 
 
-def start(case) -> None:
+def start(case: Subject) -> None:
     """Open the case's process and its first tasks (called by the intake)."""
     flows.CaseFlow.start.run(case=case)
     sync(case, actor=None)
 
 
-def sync(case, actor, done: str | None = None) -> None:
+def sync(case: Subject, actor: Actor | None, done: str | None = None) -> None:
     """Complete ``done`` as ``actor``'s work, cancel what the state no longer needs, open the rest.
 
     ``case`` is the entry point's, read under its lock with its process (``select_related``): the
@@ -39,7 +44,8 @@ def sync(case, actor, done: str | None = None) -> None:
     wanted = kinds.expected(case)
     flow = flows.CaseFlow
     with flow.lock(process.pk):
-        still_open, start_task = set(), None
+        still_open: set[str] = set()
+        start_task: CaseTask | None = None
         # The open tasks and the START task the new ones follow, in one query.
         for task in CaseTask.objects.filter(Q(status__in=OPEN_STATUSES) | Q(flow_task_type="START"), process=process):
             task.process = process
@@ -59,7 +65,7 @@ def sync(case, actor, done: str | None = None) -> None:
         _follow(process, case.is_open)
 
 
-def _follow(process, is_open: bool) -> None:
+def _follow(process: Any, is_open: bool) -> None:
     """The process follows the case, so that viewflow's own queries read the truth: it is done
     when the case is closed, and revived when the case reopens."""
     if not is_open and process.status != STATUS.DONE:
@@ -71,7 +77,7 @@ def _follow(process, is_open: bool) -> None:
     process.save(update_fields=["status", "finished"])
 
 
-def _complete(task: CaseTask, actor) -> None:
+def _complete(task: CaseTask, actor: Actor | None) -> None:
     activation = task.flow_task.activation_class(task)
     if task.owner_id != getattr(actor, "pk", None):
         # Done by someone else than its holder (a coordinator acting from the case page): the task
@@ -83,7 +89,7 @@ def _complete(task: CaseTask, actor) -> None:
 
 
 @contextmanager
-def _activation(task: CaseTask):
+def _activation(task: CaseTask) -> Iterator[Any]:
     """viewflow's ``task.activation()``: the task re-read under the process's lock, here with its
     case, département and process in the same query, so that neither viewflow nor the policy nor
     the trail reads them again."""
@@ -93,7 +99,7 @@ def _activation(task: CaseTask):
         yield task.flow_task.activation_class(task)
 
 
-def claim(actor, task: CaseTask) -> CaseTask:
+def claim(actor: User, task: CaseTask) -> CaseTask:
     """Take a task from the team's queue. Two people claiming at once: one gets it."""
     with transaction.atomic(), _activation(task) as activation:
         task = activation.task
@@ -108,7 +114,7 @@ def claim(actor, task: CaseTask) -> CaseTask:
     return task
 
 
-def release(actor, task: CaseTask) -> CaseTask:
+def release(actor: Actor, task: CaseTask) -> CaseTask:
     """Put a claimed task back in the team's queue."""
     with transaction.atomic(), _activation(task) as activation:
         task = activation.task
@@ -119,14 +125,14 @@ def release(actor, task: CaseTask) -> CaseTask:
     return task
 
 
-def _unassign(actor, activation) -> None:
+def _unassign(actor: Actor, activation: Any) -> None:
     task = activation.task
     previous = task.owner
     activation.unassign()
     _record("task.release", actor, task, {"détenteur": previous.get_username()})
 
 
-def hand_over(case, holder, new_owner) -> list[str]:
+def hand_over(case: Subject, holder: User, new_owner: User) -> list[str]:
     """Give ``holder``'s open tasks of ``case`` to ``new_owner`` and tell them (a change of referent).
 
     The caller is the entry point that checked the right and holds the case's lock; the tasks' names
@@ -144,7 +150,7 @@ def hand_over(case, holder, new_owner) -> list[str]:
     return moved
 
 
-def release_held(actor, holder, departement_id: int) -> None:
+def release_held(actor: Actor, holder: User, departement_id: int) -> None:
     """Put back in the queue every task ``holder`` still holds in a département: they leave its
     cellule (``organisation.actions.end_membership``, which checked the actor's right). Run after
     their cases changed referent, so what is left are tasks taken from the queue."""
@@ -154,7 +160,7 @@ def release_held(actor, holder, departement_id: int) -> None:
             _unassign(actor, activation)
 
 
-def _record(action: str, actor, task: CaseTask, details: dict | None = None) -> None:
+def _record(action: str, actor: Actor, task: CaseTask, details: dict[str, object] | None = None) -> None:
     audit.record(action, obj=task, actor=actor, departement=task.case.departement.code,
                  details={"signalement": task.case.reference, "tâche": task.label,
                           **(details or {})})

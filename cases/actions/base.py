@@ -2,8 +2,12 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.fields.related import RelatedField
 from django_fsm import can_proceed
 
 import audit
@@ -11,7 +15,7 @@ from cases.models import Case, State
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Role
-from organisation.policy import AccessDenied
+from organisation.policy import AccessDenied, Actor
 
 CLOSED_MESSAGE = "Le signalement {reference} est clôturé : rouvrez-le d'abord."
 
@@ -23,11 +27,13 @@ def lock(case: Case) -> Case:
     bypassed this would still fail on save (``ConcurrentTransitionMixin``). The process comes with it
     for ``workflows.tasks.sync``: only the case's row is locked, the process has viewflow's own lock.
     """
-    return (
+    # Typed here: the case's model stands on django_fsm's untyped mixin, which mypy reads as Any.
+    locked: Case = (
         Case.objects.select_related("departement__cell", "referent", "process")
         .select_for_update(of=("self",))
         .get(pk=case.pk)
     )
+    return locked
 
 
 @dataclass(frozen=True)
@@ -48,21 +54,21 @@ class Check:
     when: Callable[[Case], str] | None = None
     closed: bool = False
 
-    def refusal(self, user, case: Case, *, reads_case: bool = False) -> AccessDenied | ActionRefused | None:
+    def refusal(self, user: Actor, case: Case, *, reads_case: bool = False) -> AccessDenied | ActionRefused | None:
         """What refuses the action, or None. The right first (no right, no information), unless the
         caller knows the person reads the case: then the state, the real cause, first."""
         first, then = (self.state_refusal, self.right_refusal) if reads_case else (self.right_refusal,
                                                                                       self.state_refusal)
         return first(user, case) or then(user, case)
 
-    def require(self, user, case: Case) -> None:
+    def require(self, user: Actor, case: Case) -> None:
         if (refused := self.refusal(user, case)) is not None:
             raise refused
 
-    def right_refusal(self, user, case: Case) -> AccessDenied | None:
+    def right_refusal(self, user: Actor, case: Case) -> AccessDenied | None:
         return None if policy.can(user, self.right, case) else AccessDenied(user, self.right, case)
 
-    def state_refusal(self, user, case: Case) -> ActionRefused | None:
+    def state_refusal(self, user: Actor, case: Case) -> ActionRefused | None:
         why = ""
         if self.transition and not can_proceed(getattr(case, self.transition)):
             why = f"le signalement {case.reference} est à l'état « {case.get_state_display()} »"
@@ -73,17 +79,30 @@ class Check:
         return ActionRefused(f"« {self.title} » n'est pas possible : {why}.") if why else None
 
 
-def runs(check: Check):
+P = ParamSpec("P")
+R_co = TypeVar("R_co", covariant=True)
+
+
+class EntryPoint(Protocol[P, R_co]):
+    """An entry point that says which check it runs (``runs``)."""
+
+    check: Check
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+
+
+def runs(check: Check) -> Callable[[Callable[P, R_co]], EntryPoint[P, R_co]]:
     """Expose the check an entry point runs (``entry_point.check``), for the pages that offer it."""
 
-    def expose(entry_point):
-        entry_point.check = check
-        return entry_point
+    def expose(entry_point: Callable[P, R_co]) -> EntryPoint[P, R_co]:
+        exposed = cast(EntryPoint[P, R_co], entry_point)  # a function: it takes the attribute
+        exposed.check = check
+        return exposed
 
     return expose
 
 
-def validate(instance, exclude: list[str] | None = None) -> None:
+def validate(instance: models.Model, exclude: list[str] | None = None) -> None:
     """Model validation; a ``ValidationError`` carries the French message per field.
 
     A protected state field is never cleaned: only its transitions may set it. A foreign key given as
@@ -96,8 +115,9 @@ def validate(instance, exclude: list[str] | None = None) -> None:
     instance.full_clean(exclude=[*(exclude or []), *protected, *known])
 
 
-def _read_from_database(instance, field) -> bool:
-    related = field.get_cached_value(instance, default=None)
+def _read_from_database(instance: models.Model, field: "models.Field[Any, Any]") -> bool:
+    # ``validate`` asks of relations only.
+    related = cast("RelatedField[Any, Any]", field).get_cached_value(instance, default=None)
     return related is not None and related.pk is not None and not related._state.adding
 
 
@@ -108,22 +128,22 @@ def require_text(value: str, field: str, message: str) -> str:
     return value
 
 
-def record(action: str, actor, case: Case, **details) -> None:
+def record(action: str, actor: Actor, case: Case, **details: object) -> None:
     audit.record(action, obj=case, actor=actor, departement=case.departement.code,
                  details={"signalement": case.reference, **details})
 
 
-def record_transition(name: str, actor, case: Case, before: str, **details) -> None:
+def record_transition(name: str, actor: Actor, case: Case, before: str, **details: object) -> None:
     record(f"case.{name}", actor, case, **{"de": before, "vers": case.state}, **details)
 
 
-def require_cell_member(case: Case, user) -> None:
+def require_cell_member(case: Case, user: User | None) -> None:
     """A referent is an active member or coordinator of the case's cellule."""
     if user is None or not case.departement.cell.memberships.active().filter(
             user=user, role__in=Role.cell_roles()).exists():
         raise ValidationError({"referent": "Le référent doit être membre de la cellule du département."})
 
 
-def person(user) -> str | None:
+def person(user: User | None) -> str | None:
     """How the trail names a user: full name and login, readable and unambiguous."""
     return f"{user.get_full_name()} ({user.get_username()})" if user else None

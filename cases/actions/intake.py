@@ -6,7 +6,10 @@ the form shows the candidates, the API links a certain match.
 """
 
 import datetime
+from collections.abc import Sequence
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -18,21 +21,24 @@ from cases.rules import CaseRight
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell, Departement, Membership, Role
+from organisation.policy import Actor
 from outbox.mail import queue_mail
 from workflows import tasks
 from workflows.notifications import link
 
 
-def intake(actor, cell: Cell, *, source: str, received_on: datetime.date, facts: str, orientation_note: str = "",
-           person: dict, relatives: list[dict] = (), source_reference: str = "", dismissed: list[str] = ()) -> Case:
+def intake(actor: Actor, cell: Cell, *, source: str, received_on: datetime.date, facts: str,
+           orientation_note: str = "", person: dict[str, Any], relatives: Sequence[dict[str, Any]] = (),
+           source_reference: str = "", dismissed: Sequence[str] = ()) -> Case:
     """Register a signalement in the cellule's département: the case, its young person, relatives.
     ``source_reference``: the source's own file number (the CNAPR's), by which a retried call is known.
     ``dismissed``: the references of the cases the user was shown as possibly the same young person
     and judged another person (``cases.matching``), kept in the trail with the intake."""
     policy.require(actor, CaseRight.INTAKE, cell)
     _check_received_on(received_on)
-    case = Case(departement=cell.departement, source=source, received_on=received_on, facts=facts,
-                orientation_note=orientation_note, source_reference=(source_reference or "").strip())
+    # Typed here: the case's model stands on django_fsm's untyped mixin, which mypy reads as Any.
+    case: Case = Case(departement=cell.departement, source=source, received_on=received_on, facts=facts,
+                      orientation_note=orientation_note, source_reference=(source_reference or "").strip())
     validate(case, exclude=["reference", "year", "number", "departement"])
     young = Person(case=case, **person)
     validate(young, exclude=["case"])
@@ -46,7 +52,7 @@ def intake(actor, cell: Cell, *, source: str, received_on: datetime.date, facts:
     return case
 
 
-def add_signalement(actor, case: Case, *, source: str, received_on: datetime.date, facts: str,
+def add_signalement(actor: Actor, case: Case, *, source: str, received_on: datetime.date, facts: str,
                     orientation_note: str = "", source_reference: str = "") -> CaseSignalement:
     """Record a further signalement on a case already followed, for the same young person: who may
     intake in the case's cellule may; a closed case is reopened first. Its référent (the
@@ -55,7 +61,8 @@ def add_signalement(actor, case: Case, *, source: str, received_on: datetime.dat
     _check_received_on(received_on)
     signalement = CaseSignalement(case=case, source=source, received_on=received_on, facts=facts,
                                   orientation_note=orientation_note,
-                                  recorded_by=None if actor is policy.SYSTEM else actor,
+                                  # a user, the anonymous being refused above
+                                  recorded_by=None if actor is policy.SYSTEM else cast(User, actor),
                                   source_reference=(source_reference or "").strip())
     validate(signalement, exclude=["case"])
     with transaction.atomic():

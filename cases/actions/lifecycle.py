@@ -6,7 +6,9 @@ one ``transaction.atomic()`` block.
 """
 
 import datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +31,7 @@ from cases.models import Case, ClosureReason, FamilyContact, FollowUpNote, NoCon
 from cases.rules import CaseRight
 from cases.signals import case_closing, case_reopening
 from organisation.errors import ActionRefused
+from organisation.policy import Actor
 from workflows import tasks
 
 IN_CARE = (State.IN_CARE, State.MOBILE_TEAM_REQUESTED)
@@ -46,7 +49,7 @@ REOPEN = Check("Rouvrir", CaseRight.REOPEN, transition="reopen", when=lambda cas
 
 
 @runs(CONTACT)
-def record_family_contact(actor, case: Case, *, on: datetime.date, channel: str, outcome: str,
+def record_family_contact(actor: User, case: Case, *, on: datetime.date, channel: str, outcome: str,
                           not_attempted_reason: str = "", note: str = "") -> FamilyContact:
     """A contact with the family; reached from ``received``, the case moves to ``family_contacted``.
     Failed attempts are recorded and keep the state."""
@@ -71,7 +74,7 @@ def record_family_contact(actor, case: Case, *, on: datetime.date, channel: str,
 
 
 @runs(ASSIGN)
-def assign(actor, case: Case, *, referent, no_contact_reason: str = "") -> Case:
+def assign(actor: User, case: Case, *, referent: User | None, no_contact_reason: str = "") -> Case:
     """Name the referent, a member of the cellule; from ``received``, say why the family was not contacted."""
     with transaction.atomic():
         case = lock(case)
@@ -96,7 +99,7 @@ def assign(actor, case: Case, *, referent, no_contact_reason: str = "") -> Case:
 
 
 @runs(START_CARE)
-def start_care(actor, case: Case, *, measure: dict | None = None) -> Case:
+def start_care(actor: User, case: Case, *, measure: dict[str, Any] | None = None) -> Case:
     """The referent starts the care: at least one care measure, given here or added before."""
     with transaction.atomic():
         case = lock(case)
@@ -115,7 +118,7 @@ def start_care(actor, case: Case, *, measure: dict | None = None) -> Case:
 
 
 @runs(REVIEW)
-def complete_review(actor, case: Case, *, note: str, propose_closure: bool = False) -> FollowUpNote:
+def complete_review(actor: User, case: Case, *, note: str, propose_closure: bool = False) -> FollowUpNote:
     """The referent's periodic review; a proposal to close gives the coordinators a decision task."""
     with transaction.atomic():
         case = lock(case)
@@ -131,7 +134,7 @@ def complete_review(actor, case: Case, *, note: str, propose_closure: bool = Fal
 
 
 @runs(DECLINE_CLOSURE)
-def decline_closure(actor, case: Case, *, note: str) -> Case:
+def decline_closure(actor: User, case: Case, *, note: str) -> Case:
     """The coordinators decide to go on with the care the referent proposed to close."""
     note = require_text(note, "note", "Indiquez pourquoi le suivi continue.")
     with transaction.atomic():
@@ -145,7 +148,7 @@ def decline_closure(actor, case: Case, *, note: str) -> Case:
 
 
 @runs(CLOSE)
-def close(actor, case: Case, *, reason: str, note: str, measures_outcome: str = "") -> Case:
+def close(actor: User, case: Case, *, reason: str, note: str, measures_outcome: str = "") -> Case:
     """Close the case; its care measures still under way end on the closure date with
     ``measures_outcome``, required when there are some: none is left open without a word."""
     note = require_text(note, "note", "Une note de clôture est obligatoire.")
@@ -167,7 +170,7 @@ def close(actor, case: Case, *, reason: str, note: str, measures_outcome: str = 
 
 
 @runs(REOPEN)
-def reopen(actor, case: Case, *, reason: str) -> Case:
+def reopen(actor: Actor, case: Case, *, reason: str) -> Case:
     reason = require_text(reason, "reason", "Indiquez le motif de la réouverture.")
     with transaction.atomic():
         case = lock(case)

@@ -1,6 +1,10 @@
 """The entry point of a case note and its attachments."""
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from cases import attachments as files
@@ -9,6 +13,7 @@ from cases.models import Case, CaseNote, NoteAttachment, Visibility
 from cases.rules import CaseRight
 from organisation import policy
 from organisation.models import Membership, Role
+from organisation.policy import Actor
 
 MAX_ATTACHMENTS = 5
 NOTE = Check("Ajouter une note", CaseRight.EDIT_CASE)
@@ -16,7 +21,8 @@ PARTNER_NOTE = Check("Écrire une note de partenaire", CaseRight.PARTNER_NOTE)
 
 
 @runs(NOTE)
-def add_note(actor, case: Case, *, text: str, visibility: str, named=(), attachments=()) -> CaseNote:
+def add_note(actor: User, case: Case, *, text: str, visibility: str, named: Iterable[User] = (),
+             attachments: Iterable[UploadedFile] = ()) -> CaseNote:
     """Write a note shown as ``visibility`` says, ``named`` the members of the cellule it is also shown
     to (``Visibility.NAMED``), with up to five files. Every file is checked before anything is written;
     a file written for a transaction that fails is removed."""
@@ -35,7 +41,7 @@ def add_note(actor, case: Case, *, text: str, visibility: str, named=(), attachm
     return note
 
 
-def _check_writer(actor, case: Case, visibility: str) -> None:
+def _check_writer(actor: Actor, case: Case, visibility: str) -> None:
     """Those who edit the case write any note; a partner (``CaseRight.PARTNER_NOTE``) writes to the
     référent and the coordinators, or to the members they name: never to the whole cellule."""
     if policy.can(actor, CaseRight.EDIT_CASE, case):
@@ -47,8 +53,8 @@ def _check_writer(actor, case: Case, visibility: str) -> None:
                                              "ou par les membres que vous désignez."})
 
 
-def _named_members(case: Case, visibility: str, named) -> list:
-    named = list(named)
+def _named_members(case: Case, visibility: str, given: Iterable[User]) -> list[User]:
+    named = list(given)
     if visibility != Visibility.NAMED:
         if named:
             raise ValidationError({"named": "Les membres ne se désignent que pour une note « membres désignés »."})

@@ -1,9 +1,11 @@
 """Entry points that change a case's records without moving its state."""
 
 import datetime
+from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from audit.changes import concealed, diff, masked, snapshot
@@ -12,6 +14,7 @@ from cases.event_texts import keep
 from cases.models import CareMeasure, Case, Consent, Person, Relative, State
 from cases.rules import CaseRight
 from organisation.errors import ActionRefused
+from organisation.policy import Actor
 
 # What identifies a young person or a relative: the trail names the field changed, the history keeps
 # the value, which the purge erases (retention.purge) while the trail outlives the case.
@@ -31,7 +34,7 @@ CORRECTABLE = {"modality", "beneficiary", "institution", "starts_on"}
 
 
 @runs(ORIENT)
-def add_care_measure(actor, case: Case, **fields) -> CareMeasure:
+def add_care_measure(actor: User, case: Case, **fields: Any) -> CareMeasure:
     """Orient the case to a partner for a care measure (``create_measure``)."""
     with transaction.atomic():
         case = lock(case)
@@ -40,11 +43,11 @@ def add_care_measure(actor, case: Case, **fields) -> CareMeasure:
 
 
 # The party whose adhesion an orientation rests on, as ``Consent`` records it.
-ADHESION_PARTY = {CareMeasure.Adhesion.FAMILY: Consent.Party.FAMILY,
-                  CareMeasure.Adhesion.YOUNG_PERSON: Consent.Party.YOUNG_PERSON}
+ADHESION_PARTY: dict[str, str] = {CareMeasure.Adhesion.FAMILY: Consent.Party.FAMILY,
+                                   CareMeasure.Adhesion.YOUNG_PERSON: Consent.Party.YOUNG_PERSON}
 
 
-def create_measure(actor, case: Case, fields: dict) -> CareMeasure:
+def create_measure(actor: User, case: Case, fields: dict[str, Any]) -> CareMeasure:
     """A new care measure on the locked case, checked by the caller: the orientation of the case to
     the partner that runs it, whose members of the cellule then see what it needs of the case
     (``cases.rules.is_partner``). What it rests on is required: an adhesion said given must not
@@ -70,7 +73,7 @@ def create_measure(actor, case: Case, fields: dict) -> CareMeasure:
 
 
 @runs(END_MEASURE)
-def end_care_measure(actor, measure: CareMeasure, *, ends_on: datetime.date, outcome: str) -> CareMeasure:
+def end_care_measure(actor: Actor, measure: CareMeasure, *, ends_on: datetime.date, outcome: str) -> CareMeasure:
     with transaction.atomic():
         case = lock(measure.case)
         END_MEASURE.require(actor, case)
@@ -88,7 +91,7 @@ def end_care_measure(actor, measure: CareMeasure, *, ends_on: datetime.date, out
 
 
 @runs(CORRECT_MEASURE)
-def edit_care_measure(actor, measure: CareMeasure, **fields) -> CareMeasure:
+def edit_care_measure(actor: Actor, measure: CareMeasure, **fields: Any) -> CareMeasure:
     """Correct a mistyped care measure; the trail keeps each changed field before and after."""
     unknown = set(fields) - CORRECTABLE
     if unknown:
@@ -97,7 +100,7 @@ def edit_care_measure(actor, measure: CareMeasure, **fields) -> CareMeasure:
 
 
 @runs(REMOVE_MEASURE)
-def remove_care_measure(actor, measure: CareMeasure, *, reason: str) -> None:
+def remove_care_measure(actor: Actor, measure: CareMeasure, *, reason: str) -> None:
     """Remove a care measure entered by mistake (a measure that took place is ended, not removed).
 
     The row goes; its history (``simple_history``) stays, and the trail's event with the measure as
@@ -118,7 +121,7 @@ def remove_care_measure(actor, measure: CareMeasure, *, reason: str) -> None:
         record("case.care_measure_remove", actor, case, mesure=removed, motif=keep(case, reason))
 
 
-def end_open_measures(actor, case: Case, *, outcome: str, on: datetime.date) -> None:
+def end_open_measures(actor: Actor, case: Case, *, outcome: str, on: datetime.date) -> None:
     """End the case's measures under way on ``on`` with ``outcome``, required when there are some:
     a case closed or transferred leaves none open. The caller holds the case's lock."""
     measures = list(case.care_measures.select_for_update(of=("self",)).filter(ends_on__isnull=True)
@@ -137,13 +140,14 @@ def end_open_measures(actor, case: Case, *, outcome: str, on: datetime.date) -> 
 
 
 @runs(EDIT_PERSON)
-def edit_person(actor, case: Case, **fields) -> Person:
+def edit_person(actor: Actor, case: Case, **fields: Any) -> Person:
     """Change the young person's details; the trail keeps each changed field before and after."""
-    return _edit(actor, case, case.person, "case.person_edit", fields, EDIT_PERSON)
+    young: Person = case.person  # typed here: the case's model stands on django_fsm's untyped mixin
+    return _edit(actor, case, young, "case.person_edit", fields, EDIT_PERSON)
 
 
 @runs(ADD_RELATIVE)
-def save_relative(actor, case: Case, relative: Relative | None = None, **fields) -> Relative:
+def save_relative(actor: Actor, case: Case, relative: Relative | None = None, **fields: Any) -> Relative:
     """Add a relative (``relative`` is None) or change one of the case's relatives."""
     if relative is None:
         with transaction.atomic():
@@ -160,11 +164,14 @@ def save_relative(actor, case: Case, relative: Relative | None = None, **fields)
     return _edit(actor, case, relative, "case.relative_edit", fields, EDIT_RELATIVE)
 
 
-def _edit(actor, case: Case, instance, action: str, fields: dict, check: Check):
+Record = TypeVar("Record", bound=models.Model)  # the young person, a relative, a measure
+
+
+def _edit(actor: Actor, case: Case, instance: Record, action: str, fields: dict[str, Any], check: Check) -> Record:
     with transaction.atomic():
         case = lock(case)
         check.require(actor, case)
-        instance = type(instance).objects.select_for_update().get(pk=instance.pk)
+        instance = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
         before = snapshot(instance)
         for name, value in fields.items():
             setattr(instance, name, value)
@@ -177,7 +184,7 @@ def _edit(actor, case: Case, instance, action: str, fields: dict, check: Check):
 
 
 @runs(CONSENT)
-def record_consent(actor, case: Case, *, party: str, status: str, on: datetime.date) -> Consent:
+def record_consent(actor: User, case: Case, *, party: str, status: str, on: datetime.date) -> Consent:
     """The young person's or the family's free consent (libre adhésion), as of a date."""
     with transaction.atomic():
         case = lock(case)

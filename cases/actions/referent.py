@@ -4,6 +4,9 @@ The referent's open tasks of the case (the care to set up, the reviews, anything
 on it) move with the case, so that nobody is left holding the work of a case they no longer follow.
 """
 
+from typing import cast
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -11,6 +14,7 @@ from cases.actions.base import Check, lock, person, record, require_cell_member,
 from cases.event_texts import keep
 from cases.models import Case, State
 from cases.rules import CaseRight
+from organisation.policy import Actor
 from workflows import tasks
 
 # The open states in which a case has a referent.
@@ -22,7 +26,7 @@ CHANGE_REFERENT = Check("Changer de référent", CaseRight.CHANGE_REFERENT, when
 
 
 @runs(CHANGE_REFERENT)
-def change_referent(actor, case: Case, *, referent, reason: str) -> Case:
+def change_referent(actor: Actor, case: Case, *, referent: User | None, reason: str) -> Case:
     """A coordinator gives the case to another member of the cellule, saying why."""
     reason = require_text(reason, "reason", "Indiquez le motif du changement de référent.")
     with transaction.atomic():
@@ -32,7 +36,7 @@ def change_referent(actor, case: Case, *, referent, reason: str) -> Case:
     return case
 
 
-def replace_referent(actor, case: Case, referent, reason: str) -> None:
+def replace_referent(actor: Actor, case: Case, referent: User | None, reason: str) -> None:
     """The change itself, on the locked case, once the right is checked (a coordinator's, or a
     leaving member's hand-over: ``cases.handover``)."""
     if (refused := CHANGE_REFERENT.state_refusal(actor, case)) is not None:
@@ -40,7 +44,7 @@ def replace_referent(actor, case: Case, referent, reason: str) -> None:
     if referent is None or referent.pk == case.referent_id:
         raise ValidationError({"referent": "Choisissez un autre référent que le référent actuel."})
     require_cell_member(case, referent)
-    previous = case.referent
+    previous = cast(User, case.referent)  # the state's check above: the case has one
     case.referent = referent
     case.save()
     moved = tasks.hand_over(case, previous, referent)

@@ -8,6 +8,7 @@ sending département's statistics keep what was done there. The sending cellule 
 the closed case (``CaseRight.VIEW_TOMBSTONE``); inspectors under mandate still read it whole.
 """
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,7 @@ from cases.task_kinds import ACCEPT_TRANSFER
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell, Departement
+from organisation.policy import Actor
 from workflows import tasks
 
 TRANSFER = Check("Transférer à un autre département", CaseRight.TRANSFER, transition="transfer")
@@ -33,7 +35,7 @@ WITHDRAW = Check("Retirer la demande de transfert", CaseRight.TRANSFER, when=lam
 
 
 @runs(TRANSFER)
-def transfer(actor, case: Case, *, destination: Departement, note: str) -> CaseTransfer:
+def transfer(actor: User, case: Case, *, destination: Departement, note: str) -> CaseTransfer:
     """Ask the destination département's cellule to take the case over; it stays open here meanwhile."""
     note = require_text(note, "note", "Indiquez le motif du transfert.")
     with transaction.atomic():
@@ -53,7 +55,7 @@ def transfer(actor, case: Case, *, destination: Departement, note: str) -> CaseT
     return request
 
 
-def accept_transfer(actor, request: CaseTransfer) -> Case:
+def accept_transfer(actor: User, request: CaseTransfer) -> Case:
     """The receiving coordinators take the case over: closed here, received there."""
     with transaction.atomic():
         case, request = _decide(actor, request)
@@ -76,7 +78,7 @@ def accept_transfer(actor, request: CaseTransfer) -> Case:
     return request.new_case
 
 
-def refuse_transfer(actor, request: CaseTransfer, *, reason: str) -> CaseTransfer:
+def refuse_transfer(actor: User, request: CaseTransfer, *, reason: str) -> CaseTransfer:
     """The receiving coordinators decline: the case goes on here, its coordinators are told why."""
     reason = require_text(reason, "reason", "Indiquez le motif du refus.")
     with transaction.atomic():
@@ -90,12 +92,13 @@ def refuse_transfer(actor, request: CaseTransfer, *, reason: str) -> CaseTransfe
 
 
 @runs(WITHDRAW)
-def withdraw_transfer(actor, case: Case) -> CaseTransfer:
+def withdraw_transfer(actor: User, case: Case) -> CaseTransfer:
     """The sending coordinators take back the transfer the destination has not answered yet."""
     with transaction.atomic():
         case = lock(case)
         WITHDRAW.require(actor, case)
-        request = case.transfer_requests.select_for_update().pending().get()
+        # Typed here: the case's model stands on django_fsm's untyped mixin, which mypy reads as Any.
+        request: CaseTransfer = case.transfer_requests.select_for_update().pending().get()
         request.status, request.decided_by, request.decided_at = CaseTransfer.Status.WITHDRAWN, actor, timezone.now()
         request.save()
         tasks.sync(case, actor)
@@ -104,7 +107,7 @@ def withdraw_transfer(actor, case: Case) -> CaseTransfer:
     return request
 
 
-def _decide(actor, request: CaseTransfer) -> tuple[Case, CaseTransfer]:
+def _decide(actor: User, request: CaseTransfer) -> tuple[Case, CaseTransfer]:
     """The case and the request, locked; the right; the request still waiting."""
     case = lock(request.case)
     request = CaseTransfer.objects.select_for_update().select_related("destination").get(pk=request.pk)
@@ -126,7 +129,7 @@ def _open_copy(case: Case, destination: Departement) -> Case:
     return create(copy, person, relatives)
 
 
-def _record_both(actions: tuple[str, str], actor, request: CaseTransfer, **details) -> None:
+def _record_both(actions: tuple[str, str], actor: Actor, request: CaseTransfer, **details: object) -> None:
     """In the trail of both départements, each with its own event: the sending one's (the case's)
     and the receiving one's."""
     here, there = actions

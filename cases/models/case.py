@@ -132,7 +132,7 @@ def _prefix(field: str, prefix: str) -> dict:
     return {f"{field}__gte": prefix, **({f"{field}__lt": upper} if upper else {})}
 
 
-class Case(ConcurrentTransitionMixin, models.Model):  # type: ignore[django-manager-missing]  # its tasks: the task model is not checked yet
+class Case(ConcurrentTransitionMixin, models.Model):  # type: ignore[django-manager-missing]  # its tasks' model stands on viewflow's, untyped
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, verbose_name="département")
     reference = models.CharField("référence", max_length=20, unique=True)
     year = models.PositiveSmallIntegerField("année")

@@ -6,21 +6,27 @@ the case's state allow now, and each form calls the entry point, never the model
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
-from django.http import Http404
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.datastructures import MultiValueDict
 
 import audit
 from cases import actions, forms
 from cases.actions import records
-from cases.actions.base import Check
+from cases.actions.base import Check, EntryPoint
 from cases.event_texts import keep
 from cases.models import CareMeasure, Case, Relative
 from cases.rules import CaseRight, needs_motive
 from organisation import policy
 from organisation.errors import ActionRefused
+from organisation.policy import AccessDenied, Actor
 from ui.forms import ConfirmForm, submit
 
 
@@ -31,31 +37,40 @@ class CaseAction:
     says whether it is offered, and why not."""
 
     slug: str
-    form: type
-    entry_point: Callable
+    form: type[BaseForm]
+    entry_point: Callable[..., Any]
     check: Check | None = None  # the entry point's own, unless it is called through a wrapper
-    target_model: type | None = None  # the record an action on one record (a measure, a relative) is about
-    initial: Callable[[Case, object], dict] = field(default=lambda case, target: {})
+    # The model of the record an action on one record (a measure, a relative) is about.
+    target_model: type[models.Model] | None = None
+    initial: Callable[[Case, Any], dict[str, Any]] = field(default=lambda case, target: {})
     primary: bool = False
     button: bool = True  # offered as a button on the case page; False: its form is on the page itself
 
     def __post_init__(self) -> None:
         if self.check is None:
-            object.__setattr__(self, "check", self.entry_point.check)
+            object.__setattr__(self, "check", cast(EntryPoint[..., Any], self.entry_point).check)
 
     @property
     def title(self) -> str:
-        return self.check.title
+        return self._check.title
 
-    def available(self, user, case: Case) -> bool:
-        return self.check.refusal(user, case, reads_case=True) is None
+    def refusal(self, user: Actor, case: Case) -> AccessDenied | ActionRefused | None:
+        """What refuses the action now; the user reads the case, so its state first (``Check.refusal``)."""
+        return self._check.refusal(user, case, reads_case=True)
+
+    def available(self, user: Actor, case: Case) -> bool:
+        return self.refusal(user, case) is None
+
+    @property
+    def _check(self) -> Check:
+        return cast(Check, self.check)  # set once built (``__post_init__``)
 
 
-def fields_of(instance) -> dict:
+def fields_of(instance: models.Model) -> dict[str, Any]:
     return {f.name: getattr(instance, f.name) for f in instance._meta.concrete_fields}
 
 
-def on_record(entry_point: Callable) -> Callable:
+def on_record(entry_point: Callable[..., Any]) -> Callable[..., Any]:
     """An entry point on one record of the case (a measure), called as the page calls the others."""
     return lambda actor, case, target, **data: entry_point(actor, target, **data)
 
@@ -119,7 +134,7 @@ def register_panel(template: str, context: Callable[[object, Case], dict]) -> No
 MOTIVES_KEY = "consultation_motives"
 
 
-def remember_motive(request, case: Case, reason: str, precision: str = "") -> None:
+def remember_motive(request: HttpRequest, case: Case, reason: str, precision: str = "") -> None:
     """Keep for the session why the user consults this case (the first motive given stands): the
     details its reads record, the reason as chosen and its précision by reference, the text itself
     kept beside the trail and erased with the case (``cases.event_texts``)."""
@@ -129,24 +144,26 @@ def remember_motive(request, case: Case, reason: str, precision: str = "") -> No
         request.session[MOTIVES_KEY] = {**motives, str(case.pk): motive}
 
 
-def record_view(request, case: Case, motive: dict | None = None, **details) -> None:
+def record_view(request: HttpRequest, case: Case, motive: dict[str, Any] | None = None, **details: object) -> None:
     """A page showing the case's personal data was read (``motive``: as ``remember_motive`` keeps it)."""
     details = {"signalement": case.reference, **(motive or {}), **details}
     audit.record("case.view", obj=case, departement=case.departement.code, details=details)
 
 
-def available_actions(user, case: Case) -> list[CaseAction]:
+def available_actions(user: Actor, case: Case) -> list[CaseAction]:
     """The buttons of the case page: what the user may do on the case now (records-level actions
     excluded: they sit by their record, and so does the note form)."""
     return [a for a in ACTIONS if a.target_model is None and a.button and a.available(user, case)]
 
 
-def _make_form(action: CaseAction, case: Case, data=None, files=None, initial=None):
-    kwargs = {"case": case} if getattr(action.form, "needs_case", False) else {}
+def _make_form(action: CaseAction, case: Case, data: QueryDict | None = None,
+               files: MultiValueDict[str, UploadedFile] | None = None,
+               initial: dict[str, Any] | None = None) -> BaseForm:
+    kwargs: dict[str, Any] = {"case": case} if getattr(action.form, "needs_case", False) else {}  # the form's own
     return action.form(data, files, initial=initial, **kwargs)
 
 
-def case_action(request, pk: int, slug: str, target: int | None = None):
+def case_action(request: HttpRequest, pk: int, slug: str, target: int | None = None) -> HttpResponse:
     action = BY_SLUG.get(slug)
     if action is None or (action.target_model is None) != (target is None):
         raise Http404("Action inconnue.")
@@ -155,7 +172,7 @@ def case_action(request, pk: int, slug: str, target: int | None = None):
     obj = get_object_or_404(action.target_model, pk=target, case=case) if action.target_model else None
     # The entry point's own check. The real cause first: an action the case's state does not allow
     # is not a missing right (whoever reaches here may read the case: its state tells them nothing new).
-    refused = action.check.refusal(request.user, case, reads_case=True)
+    refused = action.refusal(request.user, case)
     if isinstance(refused, ActionRefused):
         messages.error(request, refused.message)
         return redirect("cases:detail", pk=case.pk)
@@ -164,8 +181,8 @@ def case_action(request, pk: int, slug: str, target: int | None = None):
     posted = request.method == "POST"
     form = _make_form(action, case, request.POST if posted else None, request.FILES if posted else None,
                       initial=action.initial(case, obj))
-    target = (obj,) if action.target_model else ()
-    if submit(request, form, action.title, lambda data: action.entry_point(request.user, case, *target, **data)):
+    about = (obj,) if action.target_model else ()
+    if submit(request, form, action.title, lambda data: action.entry_point(request.user, case, *about, **data)):
         # Whoever just acted on the case (a member finishing their task) sees its result: the
         # action is the motive of that consultation. Those never asked for one (its coordinators,
         # its referent) are not given one: their session is not written for nothing.
