@@ -121,13 +121,13 @@ class Panel:
     """A section another concern adds to the case page: its template, given ``panel`` = ``context(user, case)``."""
 
     template: str
-    context: Callable[[object, Case], dict]
+    context: Callable[[Actor, Case], dict[str, Any]]
 
 
 PANELS: list[Panel] = []
 
 
-def register_panel(template: str, context: Callable[[object, Case], dict]) -> None:
+def register_panel(template: str, context: Callable[[Actor, Case], dict[str, Any]]) -> None:
     PANELS.append(Panel(template, context))
 
 
