@@ -197,14 +197,14 @@ def on_database(samples: int) -> None:
     from organisation.models import Membership, Role
 
     size = {"cases": Case.objects.count()}
-    people = list(Person.objects.select_related("case__departement").order_by("?")[:samples])
+    people = list(Person.objects.select_related("departement").order_by("?")[:samples])
     for name, call in (("find_candidates", matching.find_candidates), ("exists_elsewhere", matching.exists_elsewhere)):
         start = time.perf_counter()
         for who in people:
-            call(who.case.departement, last_name=who.last_name, first_name=who.first_name, birth_date=who.birth_date)
+            call(who.departement, last_name=who.last_name, first_name=who.first_name, birth_date=who.birth_date)
         print(json.dumps({"name": name, "value": round((time.perf_counter() - start) / len(people) * 1000, 2),
                           "unit": "ms", **size}), flush=True)
-    coordinator = Membership.objects.filter(role=Role.COORDINATOR, cell__departement=people[0].case.departement)[0].user
+    coordinator = Membership.objects.filter(role=Role.COORDINATOR, cell__departement=people[0].departement)[0].user
     query = Case.objects.visible_to(coordinator).search(f"{people[0].last_name} {people[0].first_name[:3]}",
                                                          user=coordinator)
     start = time.perf_counter()

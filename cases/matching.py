@@ -3,14 +3,15 @@
 Public API (stable; the intake API and the spreadsheet import call it):
 
 ``find_candidates(departement, *, last_name, first_name, birth_date) -> list[Candidate]``
-    The cases of the département (a ``Departement`` or its id) whose young person may be this one,
-    best first. A ``Candidate`` has ``case``, ``person``, ``score`` (0 to 1) and ``certain``: the same
-    names once normalised (``cases.names.name_key``: accents, case, hyphens, apostrophes and the order
-    of particles do not count) and the same birth date. ``certain`` is what an automatic caller may act
-    on alone (link the new signalement to that case); the others are for a person to decide.
+    The young people of the département (a ``Departement`` or its id) who may be this one, best first.
+    A ``Candidate`` has ``person``, ``case`` (their open case, else their latest), ``score`` (0 to 1)
+    and ``certain``: the same names once normalised (``cases.names.name_key``: accents, case, hyphens,
+    apostrophes and the order of particles do not count) and the same birth date. ``certain`` is what an
+    automatic caller may act on alone (link the new signalement to that person's open case, or open a
+    new case on that person); the others are for a person to decide.
 
 ``exists_elsewhere(departement, *, last_name, first_name, birth_date) -> bool``
-    Whether such a case exists in *another* département: the only thing said across the country (a
+    Whether such a young person is known in *another* département: the only thing said across the country (a
     cellule then contacts the other one); never which case, where, or anything of it.
 
 Neither checks rights nor records anything: the caller shows a candidate only to who may see its case.
@@ -32,7 +33,7 @@ import datetime
 from django.db.models import Q
 from rapidfuzz.distance import JaroWinkler
 
-from cases.models import Case, Person
+from cases.models import Case, Person, State
 from cases.names import core_words, name_key, phonetic, swapped
 
 NAME_THRESHOLD = 0.86
@@ -42,20 +43,24 @@ MOST = 10  # candidates shown at most
 
 @dataclasses.dataclass(frozen=True)
 class Candidate:
-    case: Case
     person: Person
+    case: Case  # the person's open case, else their latest
     score: float
     certain: bool
 
 
 def find_candidates(departement, *, last_name: str, first_name: str,
                     birth_date: datetime.date | None) -> list[Candidate]:
-    """The cases of ``departement`` whose young person may be this one, best first (see the module)."""
+    """The young people of ``departement`` who may be this one, best first (see the module)."""
     if birth_date is None:
         return []
-    people = _pool(Q(case__departement_id=_pk(departement)), last_name, birth_date)
-    found = [Candidate(person.case, person, *match) for person in people.select_related("case")
-             if (match := compare(last_name, first_name, birth_date, person))]
+    people = _pool(Q(departement_id=_pk(departement)), last_name, birth_date)
+    scored = [(person, match) for person in people if (match := compare(last_name, first_name, birth_date, person))]
+    shown: dict[int, Case] = {}  # each person's open case, else their latest, from one query
+    for case in sorted(Case.objects.filter(person__in=[person for person, _ in scored]),
+                       key=lambda case: (case.state == State.CLOSED, -case.received_on.toordinal(), -case.number)):
+        shown.setdefault(case.person_id, case)
+    found = [Candidate(person, shown[person.pk], *match) for person, match in scored if person.pk in shown]
     return sorted(found, key=lambda c: (-c.certain, -c.score, -c.case.received_on.toordinal()))[:MOST]
 
 
@@ -63,9 +68,9 @@ def exists_elsewhere(departement, *, last_name: str, first_name: str, birth_date
     """Whether a case of another département than ``departement`` may be about this young person."""
     if birth_date is None:
         return False
-    people = _pool(~Q(case__departement_id=_pk(departement)), last_name, birth_date)
+    people = _pool(~Q(departement_id=_pk(departement)), last_name, birth_date)
     return any(compare(last_name, first_name, birth_date, person)
-               for person in people.only("last_name", "first_name", "birth_date", "case_id"))
+               for person in people.only("last_name", "first_name", "birth_date"))
 
 
 def _pk(departement) -> int:

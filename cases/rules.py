@@ -24,10 +24,10 @@ the case opened there; the sending one keeps a tombstone (``VIEW_TOMBSTONE``); i
 
 import enum
 
-from cases.models import Case, CaseNote, CaseTransfer, ClosureReason, Visibility
+from cases.models import Case, CaseNote, CaseTransfer, ClosureReason, Person, Visibility
 from cases.task_kinds import CONTACT_FAMILY
 from organisation.models import Cell, Role
-from organisation.policy import rule, scope
+from organisation.policy import can, rule, scope
 from workflows.rules import holds_task
 
 
@@ -51,6 +51,7 @@ class CaseRight(enum.StrEnum):
     VIEW_REFERRAL = "view_referral"  # the partner's part of the case
     PARTNER_NOTE = "partner_note"  # a note of the partner to the referent and coordinators, or named members
     VIEW_TOMBSTONE = "view_tombstone"  # what the sending cellule keeps of a case it transferred
+    VIEW_PERSON = "view_person"  # a young person's page: who reads one of their cases reads it
 
 
 # Case rights for the coordinators of the case's cellule only.
@@ -114,8 +115,14 @@ def transferred(case: Case) -> bool:
     return case.closure_reason == ClosureReason.TRANSFERRED
 
 
+@rule(CaseRight.VIEW_PERSON)
+def _person(user, right: str, person) -> bool:
+    """A young person's page shows what their cases show (the page lists those the user reads)."""
+    return isinstance(person, Person) and any(can(user, CaseRight.VIEW_CASE, case) for case in person.cases.all())
+
+
 @rule(*(set(CaseRight) - {CaseRight.INTAKE, CaseRight.DECIDE_TRANSFER, CaseRight.VIEW_REFERRAL,
-                          CaseRight.PARTNER_NOTE, CaseRight.VIEW_TOMBSTONE}))
+                          CaseRight.PARTNER_NOTE, CaseRight.VIEW_TOMBSTONE, CaseRight.VIEW_PERSON}))
 def _on_case(user, right: str, case) -> bool:
     if not isinstance(case, Case):
         return False

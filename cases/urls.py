@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import case_page, cases, intake, limited, notes, transfers
+from cases.views import case_page, cases, intake, limited, notes, people, transfers
 
 app_name = "cases"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", cases.case_list, name="list"),
     path("nouveau/", intake.intake, name="intake"),
     path("transferts/<int:pk>/", transfers.transfer, name="transfer"),
+    path("jeunes/<int:pk>/", people.person_detail, name="person"),
     path("<int:pk>/", cases.case_detail, name="detail"),
     path("<int:pk>/motif/", cases.motive, name="motive"),
     path("<int:pk>/note-partenaire/", limited.partner_note, name="partner_note"),

@@ -168,8 +168,9 @@ class Story:
         rng, cellule, coordinator = self.rng, self.cellule, self.cellule.coordinator
         year = self.at.year
         number = cellule.numbers[year] = cellule.numbers.get(year, 0) + 1
-        case_id, source = self.w.new_id(Case), rng.choice(Source.values)
-        case = {"id": case_id, "departement_id": cellule.departement.pk, "year": year, "number": number,
+        case_id, source, person_id = self.w.new_id(Case), rng.choice(Source.values), self.w.new_id(Person)
+        case = {"id": case_id, "departement_id": cellule.departement.pk, "person_id": person_id, "year": year,
+                "number": number,
                 "reference": f"{cellule.departement.code}-{year}-{number:04d}", "source": source,
                 "source_reference": f"CNAPR-{year}-{case_id:07d}" if source == Source.CNAPR else "",
                 "received_on": received, "facts": rng.choice(FACTS), "state": State.RECEIVED,
@@ -179,7 +180,8 @@ class Story:
         sex = rng.choice(Sex.values)
         last_name, first_name = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES[Sex(sex)])
         person: dict[str, Any] = {
-                  "id": self.w.new_id(Person), "case_id": case["id"], "last_name": last_name, "first_name": first_name,
+                  "id": person_id, "departement_id": cellule.departement.pk, "last_name": last_name,
+                  "first_name": first_name,
                   "birth_date": received - DAY * (365 * rng.randint(12, 20) + rng.randint(0, 364)), "sex": sex,
                   "commune": cellule.departement.name, "situation": rng.choice(Situation.values),
                   "phonetic_last": phonetic(last_name), "phonetic_first": phonetic(first_name)}

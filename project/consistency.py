@@ -54,9 +54,10 @@ def _separation_of_duties() -> Iterator[str]:
     yield from sorted(set(crossed.values_list("user__username", flat=True)))
 
 
-@check("chaque signalement a son jeune, son processus, et une référence qui suit son numéro")
+@check("chaque signalement a son jeune, de son département, son processus, et une référence qui suit son numéro")
 def _case_records() -> Iterator[str]:
-    without = Case.objects.filter(Q(person__isnull=True) | Q(process__isnull=True))
+    without = Case.objects.filter(Q(person__isnull=True) | Q(process__isnull=True)
+                                  | ~Q(person__departement_id=F("departement_id")))
     yield from without.values_list("reference", flat=True)
     for case in Case.objects.select_related("departement").only("reference", "year", "number", "departement__code"):
         if case.reference != f"{case.departement.code}-{case.year}-{case.number:04d}":
@@ -161,13 +162,13 @@ def _person_keys() -> Iterator[str]:
         batch = SearchToken.objects.filter(person_id__gte=first, person_id__lt=first + BATCH)
         for person_id, token in batch.values_list("person_id", "token"):
             tokens[person_id].add(token)
-        people = Person.objects.filter(pk__gte=first, pk__lt=first + BATCH).select_related("case").only(
-            "last_name", "first_name", "commune", "phonetic_last", "phonetic_first", "case__reference")
+        people = Person.objects.filter(pk__gte=first, pk__lt=first + BATCH).only(
+            "last_name", "first_name", "commune", "phonetic_last", "phonetic_first")
         for person in people:
             keys = (person.phonetic_last, person.phonetic_first, tokens[person.pk])
             if keys != (phonetic(person.last_name), phonetic(person.first_name),
                         search_tokens(person.last_name, person.first_name, person.commune)):
-                yield person.case.reference
+                yield f"jeune n° {person.pk}"
 
 
 @check("chaque pièce jointe a son fichier, d'empreinte inchangée (après une restauration aussi)")

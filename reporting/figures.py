@@ -1,9 +1,10 @@
 """The monthly report's figures, computed from the live data of one cellule and one month.
 
-Months are counted in Europe/Paris. A case counts as a young person followed when it was open at
-any time in the month (read from its history, so a case closed then reopened is counted only in
-the months it was open); a family counts when a family-beneficiary care measure or a support group
-participation was active in the month.
+Months are counted in Europe/Paris. A young person counts as followed when one of their cases was
+open at any time in the month (read from its history, so a case closed then reopened is counted only
+in the months it was open), once however many of their cases were; a family counts, once, when a
+family-beneficiary care measure or a support group participation of one of its young person's cases
+was active in the month.
 
 The computation is incremental: it never replays a case's whole history. A case's state at an
 instant is its last history row before it, one probe of the history's index on the case; what
@@ -112,7 +113,7 @@ def _case_facts(departement_id: int, month: Month) -> list[QuerySet]:
     closures = in_month.filter(state=State.CLOSED).annotate(previous=_last_state(earlier)).filter(
         Q(previous__isnull=True) | Q(previous__in=OPEN))
     return [
-        _fact(followed, "followed"),
+        _fact(followed, "followed", subject=F("person_id")),
         _fact(cases, "at_end", _state_at(departement_id, month.end)),  # None: not known yet, and not counted
         _fact(closures, "closure", F("closure_reason")),
         _fact(cases.filter(received_on__range=(month.first, month.last)), "new_case", F("source")),
@@ -136,8 +137,8 @@ def _cell_facts(cell: Cell, month: Month) -> list[QuerySet]:
                              institution__name__icontains="parquet"), "parquet"),
         _fact(Meeting.objects.filter(cell=cell, held_at__gte=month.start, held_at__lt=month.end), "meeting"),
         _fact(measures, "measure", F("modality")),
-        _fact(measures.filter(beneficiary=CareMeasure.Beneficiary.FAMILY), "family", subject=F("case_id")),
-        _fact(participations, "family", subject=F("case_id")),
+        _fact(measures.filter(beneficiary=CareMeasure.Beneficiary.FAMILY), "family", subject=F("case__person_id")),
+        _fact(participations, "family", subject=F("case__person_id")),
         _fact(MobileTeamRequest.objects.filter(departement=cell.departement.code, requested_at__gte=month.start,
                                                requested_at__lt=month.end), "request", F("status")),
         _fact(interviews.filter(requested_on__range=days), "interview_requested"),
@@ -145,14 +146,17 @@ def _cell_facts(cell: Cell, month: Month) -> list[QuerySet]:
     ]
 
 
+PER_PERSON = {"followed", "family"}
+
+
 def compute(cell: Cell, month: Month) -> dict:
     """Every figure of the monthly table, as plain JSON-able values, from one query."""
     first, *others = _case_facts(cell.departement_id, month) + _cell_facts(cell, month)
     counts: defaultdict[str, Counter] = defaultdict(Counter)
-    families = set()
+    people: defaultdict[str, set[int]] = defaultdict(set)  # the facts counted once per young person
     for fact, value, subject in first.union(*others, all=True):
-        if fact == "family":
-            families.add(subject)
+        if fact in PER_PERSON:
+            people[fact].add(subject)
         else:
             counts[fact][value] += 1
 
@@ -171,8 +175,8 @@ def compute(cell: Cell, month: Month) -> dict:
         },
         "meeting_periodicity": cell.get_meeting_periodicity_display(),
         "meetings_held": total("meeting"),
-        "young_people_followed": total("followed"),
-        "families_followed": len(families),
+        "young_people_followed": len(people["followed"]),
+        "families_followed": len(people["family"]),
         "new_cases_by_source": _labelled(counts["new_case"], Source),
         "cases_by_state_at_month_end": _labelled(counts["at_end"], State),
         "measures_by_modality": _labelled(counts["measure"], CareMeasure.Modality),

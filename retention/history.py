@@ -25,8 +25,9 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import Field
 
+from cases.models import Case, Person, SearchToken
 from retention.models import Erasure
-from retention.purge import histories, linked
+from retention.purge import PERSON, histories, linked
 
 SETTING = "cellule.erasing_history"
 
@@ -76,9 +77,23 @@ def statements(connection, case: str) -> list[str]:
             assignments = ", ".join(f"{quote(history._meta.get_field(name).column)} = ''"
                                     for name in item.texts(history))
             result.append(f"UPDATE {table} SET {assignments} WHERE {where}")  # noqa: S608
-        if item.model._meta.label_lower == "cases.person":  # the year of birth stays, as on the live row
-            result.append(f"UPDATE {table} SET birth_date = {_year_of_birth(connection)} WHERE {where}")  # noqa: S608
+    # The young person's history goes with their last case; the year of birth stays, as on the live row.
+    history = Person.history.model  # type: ignore[attr-defined]  # simple_history's manager
+    assignments = ", ".join([f"{quote(history._meta.get_field(name).column)} = ''" for name in PERSON.texts(history)]
+                            + [f"birth_date = {_year_of_birth(connection)}"])
+    result.append(f"UPDATE {quote(history._meta.db_table)} SET {assignments} "  # noqa: S608 (the models' names)
+                  f"WHERE {_person_going(connection, case)}")
     return result
+
+
+def _person_going(connection, case: str) -> str:
+    """A condition on a person table's ``id``: the young person of the case ``case`` stands for, when
+    every other case about them is erased (``retention.purge.last_case``)."""
+    quote = connection.ops.quote_name
+    cases, erasures = quote(Case._meta.db_table), quote(Erasure._meta.db_table)
+    person = f"(SELECT person_id FROM {cases} WHERE id = {case})"  # noqa: S608 (the models' names, quoted)
+    return (f"id = {person} AND NOT EXISTS (SELECT 1 FROM {cases} other WHERE other.person_id = {person} "  # noqa: S608
+            f"AND other.id <> {case} AND NOT EXISTS (SELECT 1 FROM {erasures} e WHERE e.case_id = other.id))")
 
 
 def remnants(connection, case: str) -> str:
@@ -90,12 +105,15 @@ def remnants(connection, case: str) -> str:
         where = _where(connection, item.model, item.path, case, through=lambda model: model)
         kept = [f"coalesce({quote(cast(Field, item.model._meta.get_field(name)).column)}, '') <> ''"
                 for name in item.texts()]
-        if item.model._meta.label_lower == "cases.person":
-            kept.append(f"birth_date <> {_year_of_birth(connection)}")
         if item.delete or kept:
             condition = "" if item.delete else f" AND ({' OR '.join(kept)})"
             found.append(f"EXISTS (SELECT 1 FROM {quote(item.model._meta.db_table)} "  # noqa: S608 (the models')
                          f"WHERE {where}{condition})")
+    kept = [f"{quote(name)} <> ''" for name in PERSON.texts()] + [f"birth_date <> {_year_of_birth(connection)}"]
+    found.append(f"EXISTS (SELECT 1 FROM {quote(Person._meta.db_table)} "  # noqa: S608 (the models' names)
+                 f"WHERE {_person_going(connection, case)} AND ({' OR '.join(kept)}))")
+    found.append(f"EXISTS (SELECT 1 FROM {quote(SearchToken._meta.db_table)} WHERE person_id IN "  # noqa: S608
+                 f"(SELECT id FROM {quote(Person._meta.db_table)} WHERE {_person_going(connection, case)}))")
     return "(" + " OR ".join(found) + ")"
 
 

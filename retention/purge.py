@@ -7,7 +7,8 @@ few models that hold nothing personal are ``NOT_PERSONAL``. ``tests/retention/te
 puts a canary in every personal field and looks for it in every table and file after the purge.
 
 So the case's row keeps its reference, département, dates, states, source and reasons; the young
-person their sex, situation and year of birth; the consents, the care measures, the dates and
+person, once the last of their cases is erased (``PERSON``: until then another case still follows
+them), their sex, situation and year of birth; the consents, the care measures, the dates and
 outcomes of contacts, reviews, interviews and mobile team requests stay: what the monthly reports
 (``reporting.figures``) and the statistics count. Every name, address, phone, e-mail and free text
 goes, with the relatives, the notes and their attachments (files too), the messages with the
@@ -22,11 +23,11 @@ from typing import cast
 
 from django.db import models
 
-from cases.models import Case, Person
+from cases.models import Case, Person, SearchToken
 
 # Rows deleted whole: they are about people, and no figure counts them.
 DELETE = {"cases.relative", "cases.casenote", "cases.noteattachment", "mobile_team.requestmessage",
-          "mobile_team.messageattachment", "cases.searchtoken", "cases.eventtext"}
+          "mobile_team.messageattachment", "cases.eventtext"}
 # Texts kept: identifiers and codes the reports and the links between cases need.
 KEEP = {"cases.case": {"reference"}, "mobile_team.mobileteamrequest": {"departement"}}
 # Rows of a case with nothing personal in them: the workflow's process and tasks, the purge's mark.
@@ -100,10 +101,25 @@ def erase_live(case: Case) -> tuple[dict[str, int], list[str]]:
             erased = rows.update(**{name: "" for name in item.texts()}) if item.texts() else 0
         if erased:
             counts[item.label] = erased
-    person = Person.objects.filter(case_id=case.pk).first()
-    if person is not None:  # the year of birth stays, for the statistics by age
-        Person.objects.filter(pk=person.pk).update(birth_date=person.birth_date.replace(month=1, day=1))
+    if last_case(case):
+        person = Person.objects.get(pk=case.person_id)
+        # The year of birth stays, for the statistics by age; the words they were found by go.
+        Person.objects.filter(pk=person.pk).update(birth_date=person.birth_date.replace(month=1, day=1),
+                                                   **{name: "" for name in PERSON.texts()})
+        counts[PERSON.label] = 1
+        erased = SearchToken.objects.filter(person=person).delete()[0]
+        if erased:
+            counts["cases.searchtoken"] = erased
     return counts, files
+
+
+# The young person: erased with the last of their cases (``last_case``), their texts as the other rows'.
+PERSON = Erase(Person, "cases")
+
+
+def last_case(case: Case) -> bool:
+    """Whether every other case about the case's young person is erased already: the person goes now."""
+    return not Case.objects.filter(person_id=case.person_id, erasure__isnull=True).exclude(pk=case.pk).exists()
 
 
 def histories() -> list[Erase]:

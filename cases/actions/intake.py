@@ -28,9 +28,11 @@ from workflows.notifications import link
 
 
 def intake(actor: Actor, cell: Cell, *, source: str, received_on: datetime.date, facts: str,
-           orientation_note: str = "", person: dict[str, Any], relatives: Sequence[dict[str, Any]] = (),
+           orientation_note: str = "", person: dict[str, Any] | Person, relatives: Sequence[dict[str, Any]] = (),
            source_reference: str = "", dismissed: Sequence[str] = ()) -> Case:
     """Register a signalement in the cellule's département: the case, its young person, relatives.
+    ``person``: the young person's details, or the record of a young person the département already
+    follows (a new case on the same person, their earlier cases kept apart).
     ``source_reference``: the source's own file number (the CNAPR's), by which a retried call is known.
     ``dismissed``: the references of the cases the user was shown as possibly the same young person
     and judged another person (``cases.matching``), kept in the trail with the intake."""
@@ -39,17 +41,33 @@ def intake(actor: Actor, cell: Cell, *, source: str, received_on: datetime.date,
     # Typed here: the case's model stands on django_fsm's untyped mixin, which mypy reads as Any.
     case: Case = Case(departement=cell.departement, source=source, received_on=received_on, facts=facts,
                       orientation_note=orientation_note, source_reference=(source_reference or "").strip())
-    validate(case, exclude=["reference", "year", "number", "departement"])
-    young = Person(case=case, **person)
-    validate(young, exclude=["case"])
+    validate(case, exclude=["reference", "year", "number", "departement", "person"])
+    young = _young(actor, cell, person, received_on)
     proches = [Relative(**values) for values in relatives]
     for relative in proches:
         validate(relative, exclude=["case"])
     with transaction.atomic():
+        known = young.pk is not None
         create(case, young, proches)
         record("case.intake", actor, case, origine=case.source, proches=len(proches),
+               **({"jeune_déjà_suivi": young.pk} if known else {}),
                **({"doublons_écartés": list(dismissed)} if dismissed else {}))
     return case
+
+
+def _young(actor: Actor, cell: Cell, person: dict[str, Any] | Person, received_on: datetime.date) -> Person:
+    """The new case's young person: a new record, checked; or one the actor may see in the cellule's
+    département (a young person of another one is refused as if unknown)."""
+    if isinstance(person, Person):
+        if person.departement_id != cell.departement_id or not any(
+                policy.can(actor, CaseRight.VIEW_CASE, case) for case in person.cases.all()):
+            raise ValidationError({"person": "Ce jeune n'est pas suivi par votre cellule."})
+        young = person
+    else:
+        young = Person(departement=cell.departement, **person)
+        validate(young)
+    young.check_age_at(received_on)
+    return young
 
 
 def add_signalement(actor: Actor, case: Case, *, source: str, received_on: datetime.date, facts: str,
@@ -103,9 +121,10 @@ def create(case: Case, person: Person, relatives: list[Relative]) -> Case:
     case.year = timezone.localdate().year
     case.number = _next_number(case.departement, case.year)
     case.reference = f"{case.departement.code}-{case.year}-{case.number:04d}"
+    if person.pk is None:
+        person.save()
+    case.person = person
     case.save()
-    person.case = case
-    person.save()
     for relative in relatives:
         relative.case = case
         relative.save()

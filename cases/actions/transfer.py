@@ -17,7 +17,7 @@ import audit
 from cases.actions.base import Check, lock, record, record_transition, require_text, runs
 from cases.actions.intake import create
 from cases.actions.records import end_open_measures
-from cases.models import CareMeasure, Case, CaseTransfer, ClosureReason
+from cases.models import CareMeasure, Case, CaseTransfer, ClosureReason, Person
 from cases.notifications import notify_transfer_decided, notify_transfer_requested, notify_transfer_withdrawn
 from cases.rules import CaseRight
 from cases.signals import case_closing
@@ -121,8 +121,10 @@ def _decide(actor: User, request: CaseTransfer) -> tuple[Case, CaseTransfer]:
 def _open_copy(case: Case, destination: Departement) -> Case:
     copy = Case(departement=destination, source=case.source, received_on=timezone.localdate(), facts=case.facts,
                 orientation_note=case.orientation_note, transferred_from=case)
-    person = case.person
+    # The receiving département's own record of the young person, copied (the sending side keeps its own).
+    person = Person.objects.get(pk=case.person_id)
     person.pk = person.id = None
+    person.departement = destination
     relatives = list(case.relatives.all())
     for relative in relatives:
         relative.pk = relative.id = None

@@ -120,7 +120,8 @@ class CaseQuerySet(models.QuerySet):
             return self
         tokens = apps.get_model("cases", "SearchToken").objects
         by_person = Q(pk__in=[]) if not words(text) else Q(*[
-            Exists(tokens.filter(person__case=OuterRef("pk"), **_prefix("token", word))) for word in words(text)[:5]])
+            Exists(tokens.filter(person_id=OuterRef("person_id"), **_prefix("token", word)))
+            for word in words(text)[:5]])
         if user is not None:
             by_person &= self.open_without_motive(user)
         return self.filter(Q(**_prefix("reference", text.upper())) | Q(source_reference=text) | by_person)
@@ -134,6 +135,8 @@ def _prefix(field: str, prefix: str) -> dict:
 
 class Case(ConcurrentTransitionMixin, models.Model):  # type: ignore[django-manager-missing]  # its tasks' model stands on viewflow's, untyped
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, verbose_name="département")
+    # The young person the case is about; the same record for every case about them in the département.
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="cases", verbose_name="jeune")
     reference = models.CharField("référence", max_length=20, unique=True)
     year = models.PositiveSmallIntegerField("année")
     number = models.PositiveIntegerField("numéro")

@@ -1,4 +1,4 @@
-"""The young person a case is about, their relatives (proches), and their consent."""
+"""The young people the cellule follows, each across their cases; their relatives (proches), and their consent."""
 
 import datetime
 
@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.models.case import Case
 from cases.names import phonetic, search_tokens
+from organisation.models import Departement
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 .-]{6,20}$", "Numéro de téléphone invalide (chiffres, espaces, points, tirets)."
@@ -36,9 +37,11 @@ class Situation(models.TextChoices):
 
 
 class Person(models.Model):
-    """The young person (jeune) a case is about."""
+    """A young person (jeune) of a département, with every case about them (``cases``): a new signalement
+    about someone already followed joins their open case or opens another case on the same record."""
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="person", verbose_name="signalement")
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="département")
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100)
     birth_date = models.DateField("date de naissance")
@@ -87,12 +90,17 @@ class Person(models.Model):
             return
         if self.birth_date > datetime.date.today():
             raise ValidationError({"birth_date": "La date de naissance ne peut pas être dans le futur."})
-        # The case may be assigned but not saved yet (intake): read it from the cache, not the database.
-        case = self._state.fields_cache.get("case") or (self.case if self.case_id else None)
-        if case is not None and case.received_on and self.birth_date > case.received_on:
+        # A known person against their first case; a new one is checked by the intake against its case.
+        first = self.cases.aggregate(first=models.Min("received_on"))["first"] if self.pk else None
+        if first is not None:
+            self.check_age_at(first)
+
+    def check_age_at(self, received_on: datetime.date) -> None:
+        """Born before a signalement received that day, and young enough then to be followed."""
+        if self.birth_date > received_on:
             raise ValidationError({"birth_date": "La date de naissance doit précéder la date de réception."})
-        if case is not None and case.received_on and self.age(case.received_on) > OLDEST:
-            raise ValidationError({"birth_date": f"Le dispositif suit des jeunes : {self.age(case.received_on)} ans "
+        if self.age(received_on) > OLDEST:
+            raise ValidationError({"birth_date": f"Le dispositif suit des jeunes : {self.age(received_on)} ans "
                                                  f"à la réception du signalement, c'est au-delà de {OLDEST} ans. "
                                                  "Vérifiez l'année de naissance."})
 

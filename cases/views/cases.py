@@ -136,6 +136,7 @@ def case_detail(request, pk: int):
         "case": case,
         "person": case.person,
         "age": case.person.age(timezone.localdate()),
+        "other_cases": case.person.cases.exclude(pk=case.pk).count(),
         "relatives": case.relatives.all(),
         "contacts": case.family_contacts.select_related("by"),
         "consents": case.consents.select_related("recorded_by"),

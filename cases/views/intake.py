@@ -1,6 +1,6 @@
 """The intake form, with the duplicate check: a young person who may already be followed is shown
-before anything is saved, and the coordinator links the signalement to that case or confirms a new
-person (``cases.matching``)."""
+before anything is saved, with their cases, and the coordinator adds the signalement to their open
+case, opens a new case on the same young person, or confirms another person (``cases.matching``)."""
 
 import hashlib
 
@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 import audit
 from cases import actions, matching
 from cases.forms import IntakeForm
-from cases.models import Case, CaseSignalement, State
+from cases.models import Case, CaseSignalement, Person, State
 from cases.rules import CaseRight
 from organisation import policy
 from organisation.errors import ActionRefused
 from ui.forms import add_errors
 
 NEW = "new"  # the decision "another person: open a new case"
+SAME_PERSON = "person-"  # the decision "a new case on this young person", before their id
 
 
 def intake(request):
@@ -44,8 +45,8 @@ def intake(request):
 
 
 def _candidates(request, cell, form: IntakeForm) -> tuple[list, bool]:
-    """The cases of the cellule the user may see whose young person may be this one, and whether one
-    exists elsewhere (only that)."""
+    """The young people of the cellule who may be this one, whose case shown the user may see, and
+    whether one exists elsewhere (only that)."""
     person = {name: form.cleaned_data[f"person_{name}"] for name in ("last_name", "first_name", "birth_date")}
     found = matching.find_candidates(cell.departement, **person)
     visible = set(Case.objects.visible_to(request.user).filter(pk__in=[c.case.pk for c in found])
@@ -59,23 +60,30 @@ def _asked(form: IntakeForm, candidates: list, elsewhere: bool) -> dict:
 
 
 def _seen(form: IntakeForm, candidates: list, elsewhere: bool) -> str:
-    """What a decision is given on: the young person's identity and the cases shown, each with its
-    count of signalements. The same form sent again (the back button, a replayed request) after it
-    opened a case or added a signalement finds one more, and asks again rather than recording the
-    signalement twice."""
+    """What a decision is given on: the young person's identity and the people shown, each with their
+    cases and the count of signalements of the case shown. The same form sent again (the back button, a
+    replayed request) after it opened a case or added a signalement finds one more, and asks again
+    rather than recording the signalement twice."""
     received = dict(CaseSignalement.objects.filter(case__in=[c.case for c in candidates]).values("case")
                     .annotate(count=Count("pk")).values_list("case", "count"))
-    shown = [f"{c.case.pk}:{received.get(c.case.pk, 0)}" for c in candidates]
+    cases = dict(Case.objects.filter(person__in=[c.person for c in candidates]).values("person")
+                 .annotate(count=Count("pk")).values_list("person", "count"))
+    shown = [f"{c.person.pk}:{cases.get(c.person.pk, 0)}:{c.case.pk}:{received.get(c.case.pk, 0)}"
+             for c in candidates]
     return hashlib.sha256("|".join([form.fingerprint(), str(elsewhere), *shown]).encode()).hexdigest()[:16]
 
 
 def _decided(request, cell, form: IntakeForm, decision: str, dismissed: list[str]):
-    """Open a new case (another young person than those of the cases ``dismissed``), or record the
-    signalement on the case chosen; the redirect, or None when the input was refused (the errors are
-    on the form)."""
+    """Open a new case (another young person than those of the cases ``dismissed``, or on the young
+    person chosen), or record the signalement on the case chosen; the redirect, or None when the input
+    was refused (the errors are on the form)."""
     try:
-        if decision == NEW:
-            case = actions.intake(request.user, cell, **form.entry_point_arguments(), dismissed=dismissed)
+        if decision == NEW or decision.startswith(SAME_PERSON):
+            arguments = form.entry_point_arguments()
+            if decision != NEW:
+                arguments["person"] = _known_person(request, cell, decision.removeprefix(SAME_PERSON))
+            case = actions.intake(request.user, cell, **arguments,
+                                  dismissed=dismissed if decision == NEW else ())
             messages.success(request, f"Signalement {case.reference} enregistré.")
             return redirect("cases:detail", pk=case.pk)
         if not decision.isdigit():
@@ -93,6 +101,12 @@ def _decided(request, cell, form: IntakeForm, decision: str, dismissed: list[str
     messages.success(request, f"Nouveau signalement enregistré sur le dossier {case.reference} ; son référent est "
                               "prévenu.")
     return redirect("cases:detail", pk=case.pk)
+
+
+def _known_person(request, cell, pk: str) -> Person:
+    """The young person chosen, of the cellule's département and one the user follows; 404 otherwise."""
+    return policy.get_or_404(request.user, CaseRight.VIEW_PERSON, Person.objects.filter(
+        departement=cell.departement), pk=int(pk) if pk.isdigit() else 0)
 
 
 def _prefixed(error: ValidationError) -> ValidationError:

@@ -6,10 +6,11 @@ the way the operator's commands do, and the trail names the account (``audit.act
 set by the API for the whole call).
 
 The same young person already followed in the département (a certain match of ``cases.matching``:
-same names once normalised, same birth date) gets the signalement recorded on their case
-(``add_signalement``), whose référent is told. The source is answered what it sent and its own
-signalement's state (``SignalementState``), the same whether the young person was followed or not:
-whether a named minor is followed, by whom, under which reference, is not a source's to learn.
+same names once normalised, same birth date) gets the signalement recorded on their open case
+(``add_signalement``), whose référent is told, or, their cases closed, a new case on the same person.
+The source is answered what it sent and its own signalement's state (``SignalementState``), the same
+whether the young person was followed or not: whether a named minor is followed, by whom, under which
+reference, is not a source's to learn.
 
 A retried call makes no second case: the first answer is kept (``Submission``) and given again,
 found by the ``Idempotency-Key`` header or by the source's reference. The submission's row is
@@ -66,15 +67,17 @@ def submit(account: ServiceAccount, payload: dict, idempotency_key: str = "", *,
             young = payload["young_person"]
             candidates = matching.find_candidates(account.departement, last_name=young["last_name"],
                                                   first_name=young["first_name"], birth_date=young["birth_date"])
-            followed = next((c.case for c in candidates if c.certain and c.case.state != State.CLOSED), None)
-            if followed is not None:  # the same young person, followed: the signalement goes on that case
-                add_signalement(policy.SYSTEM, followed, source=account.source, received_on=payload["received_on"],
+            known = next((c for c in candidates if c.certain), None)
+            if known is not None and known.case.state != State.CLOSED:
+                # the same young person, followed: the signalement goes on their open case
+                add_signalement(policy.SYSTEM, known.case, source=account.source, received_on=payload["received_on"],
                                 facts=payload["facts"], orientation_note=payload["orientation_note"],
                                 source_reference=payload["source_reference"])
-                case = followed
-            else:
+                case = known.case
+            else:  # a new case: on the same young person when already known, their earlier cases closed
                 case = intake(policy.SYSTEM, cell, source=account.source, received_on=payload["received_on"],
-                              facts=payload["facts"], orientation_note=payload["orientation_note"], person=young,
+                              facts=payload["facts"], orientation_note=payload["orientation_note"],
+                              person=known.person if known is not None else young,
                               relatives=payload["relatives"], source_reference=payload["source_reference"])
             body = {"source_reference": submission.source_reference, "url": absolute(
                 reverse("intake_api:status", kwargs={"source_reference": submission.source_reference}))}

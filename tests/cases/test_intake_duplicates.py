@@ -119,7 +119,7 @@ def test_a_crafted_case_of_another_departement_is_not_found(coordinator, persona
 def test_a_closed_case_cannot_take_the_signalement(coordinator, personas, followed):
     actions.close(personas.coord_a, followed, reason="completed", note="Fin du suivi.")
     page = asked(coordinator.post(URL, form()))
-    assert f'value="{followed.pk}" disabled' in page
+    assert f'value="{followed.pk}"' not in page and f'value="person-{followed.person_id}"' in page
     response = coordinator.post(URL, form(decision=str(followed.pk), checked=checked(page)))
     assert response.status_code == 400 and "est clôturé" in response.content.decode()
     assert not CaseSignalement.objects.exists()

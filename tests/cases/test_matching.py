@@ -95,7 +95,7 @@ def test_across_the_country_only_the_fact_that_a_case_exists(personas, followed)
 
 
 def test_the_keys_follow_a_change_of_name(personas, followed):
-    person = Person.objects.get(case=followed)
+    person = Person.objects.get(cases=followed)
     person.last_name, person.commune = "Lefèvre", "Montreuil"
     person.save()
     assert person.phonetic_last == phonetic("Lefèvre")

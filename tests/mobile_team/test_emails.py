@@ -39,7 +39,7 @@ def test_each_answer_emails_the_departements_coordinators(personas, django_captu
     MembershipFactory(cell=personas.cell_a, coordinator=True, ended=True, user__username="coord_a_former")
     state, call = ANSWERS[answer]
     request = mobile_request(personas.coord_a, personas.mobile, state)
-    Person.objects.filter(case=request.case).update(last_name="Kerbrat-Vasseur")
+    Person.objects.filter(cases=request.case).update(last_name="Kerbrat-Vasseur")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         call(personas.mobile, request)

@@ -32,6 +32,10 @@ FIRST_RELEASE = release_heads("0.1.0")
 ALLOWED: dict[tuple[str, str, int], str] = {
     ("audit", "0006_transaction_set_by_the_database_and_sealer_turn", 0):
         "creates a trigger on audit_event (a brief lock, no scan) and a one-row table (docs/releases.md)",
+    # The young person across their cases: the case points to its person instead of the reverse, which the
+    # running version cannot follow; docs/releases.md runs it in a maintenance window (the service stopped).
+    **{("cases", "0011_person_across_cases", index): "a maintenance window (docs/releases.md)"
+       for index in range(1, 10)},
 }
 
 

@@ -93,7 +93,7 @@ def test_check_consistency_names_each_broken_invariant(national):
     Case.objects.filter(pk=closed_by_hand.pk).update(state=State.CLOSED)  # around the entry point
     task = CaseTask.objects.open().exclude(case=closed_by_hand).first()
     CaseTask.objects.filter(pk=task.pk).update(listed_status="DONE")
-    person = Person.objects.exclude(case=closed_by_hand).first()
+    person = Person.objects.exclude(cases=closed_by_hand).first()
     with connection.cursor() as cursor:  # the history's trigger lifted, as the tables' owner could (retention.history)
         cursor.execute("SET LOCAL cellule.erasing_history = 'on'" if connection.vendor == "postgresql" else "SELECT 1")
         Person.history.filter(id=person.pk).delete()
@@ -103,6 +103,8 @@ def test_check_consistency_names_each_broken_invariant(national):
     elsewhere = CareMeasure.objects.exclude(case=closed_by_hand).select_related("case").first()
     foreign = Institution.objects.exclude(departement=elsewhere.case.departement).filter(departement__isnull=False)[0]
     CareMeasure.objects.filter(pk=elsewhere.pk).update(institution=foreign)
+    moved = Case.objects.exclude(pk=closed_by_hand.pk).exclude(person=person).first()  # its young person, elsewhere
+    Person.objects.filter(pk=moved.person_id).update(departement=foreign.departement)
 
     found = broken()
 
@@ -113,8 +115,8 @@ def test_check_consistency_names_each_broken_invariant(national):
     assert found["les copies de la ligne de tâche (département, état, détenteur) sont celles de viewflow et du "
                  "signalement"] == [f"tâche {task.pk}"]
     assert found["chaque jeune, proche, contact et prise en charge a son historique"] == [f"jeune {person.pk}"]
-    assert found["chaque signalement a son jeune, son processus, et une référence qui suit son numéro"] == [
-        f"compteur {counter.departement_id}/{counter.year}"]
+    assert found["chaque signalement a son jeune, de son département, son processus, et une référence qui suit son "
+                 "numéro"] == [moved.reference, f"compteur {counter.departement_id}/{counter.year}"]
     assert set(found["un signalement clôturé n'a plus de prise en charge en cours, et chacune est d'une institution "
                      "de son département ou nationale"]) == {
         f"prise en charge {closed_by_hand.care_measures.get().pk}", f"prise en charge {elsewhere.pk}"}

@@ -104,10 +104,10 @@ def test_a_closed_case_is_rectified_the_trail_naming_the_fields_only(client, per
             "sex": case.person.sex, "commune": case.person.commune, "address": case.person.address,
             "situation": case.person.situation}
     assert client.post(url, data).status_code == 302
-    assert Person.objects.get(case=case).last_name == "Rectifié"
+    assert Person.objects.get(cases=case).last_name == "Rectifié"
     event = Event.objects.filter(action="retention.rectify").latest("id")
     assert event.details == {"signalement": case.reference, "personne": "jeune", "champs": ["last_name"]}
-    assert Person.history.filter(case_id=case.pk).first().last_name == "Rectifié"
+    assert Person.history.filter(id=case.person_id).first().last_name == "Rectifié"
 
 
 @pytest.mark.parametrize("field,value", [("last_name", ""), ("birth_date", "31/02/2010"), ("sex", "x"),
@@ -128,7 +128,7 @@ def test_an_open_case_is_rectified_through_the_cases_own_entry_point(personas, d
     case = CaseFactory(coordinator=personas.coord_a)
     actions.rectify(personas.coord_a, case, case.person, commune="Pantin", search_name="ignored")
     assert Event.objects.filter(action="case.person_edit").latest("id").object_id == str(case.pk)
-    assert Person.objects.get(case=case).commune == "Pantin"
+    assert Person.objects.get(cases=case).commune == "Pantin"
 
 
 def test_a_coordinator_places_and_lifts_a_hold_from_the_case_page(client, personas, case):
