@@ -33,6 +33,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -107,7 +108,7 @@ class Ours:
         }[name]
         return self.post(user, reverse("cases:action", args=[case.pk, slug]), data)
 
-    def post(self, user, url: str, data: dict):
+    def post(self, user: User, url: str, data: dict):
         return lambda: self.clients[user].post(url, data)
 
 

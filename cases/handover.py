@@ -4,11 +4,15 @@ the queue go back to it."""
 
 from typing import cast
 
+from django.contrib.auth.models import User
+
 from cases.actions.base import lock, person
 from cases.actions.referent import replace_referent
 from cases.models import Case, State
 from organisation import handover
 from organisation.handover import Holding
+from organisation.models import Cell, Membership
+from organisation.policy import Actor
 from workflows import kinds, tasks
 from workflows.models import OPEN_STATUSES, CaseTask
 
@@ -29,15 +33,16 @@ def held(cell, user_ids: list[int]) -> dict[int, list[Holding]]:
     return found
 
 
-def hand_over(actor, membership, successor) -> None:
+def hand_over(actor: Actor, membership: Membership, successor: User) -> None:
     """A leaving member's cases go to ``successor`` (their tasks with them); the tasks they took from
     the queue go back to it, where whoever may do them takes them: the successor may not be allowed
     to (a member cannot take a coordinator's task)."""
     reason = f"Fin de participation de {person(membership.user)} à la cellule"
-    for case in Case.objects.filter(departement_id=membership.cell.departement_id,
+    cell = cast(Cell, membership.cell)  # who holds cases sits in a cellule (``end_membership`` checked it)
+    for case in Case.objects.filter(departement_id=cell.departement_id,
                                     referent_id=membership.user_id).exclude(state=State.CLOSED).order_by("pk"):
         replace_referent(actor, lock(case), successor, reason)  # in end_membership's transaction
-    tasks.release_held(actor, membership.user, membership.cell.departement_id)
+    tasks.release_held(actor, membership.user, cell.departement_id)
 
 
 handover.register(held, hand_over)

@@ -23,11 +23,12 @@ the case opened there; the sending one keeps a tombstone (``VIEW_TOMBSTONE``); i
 """
 
 import enum
+from collections.abc import Iterable
 
 from cases.models import Case, CaseNote, CaseTransfer, ClosureReason, Person, Visibility
 from cases.task_kinds import CONTACT_FAMILY
 from organisation.models import Cell, Role
-from organisation.policy import can, rule, scope
+from organisation.policy import Actor, Principal, can, rule, scope, user_id
 from workflows.rules import holds_task
 
 
@@ -59,22 +60,22 @@ COORDINATORS_ONLY = {CaseRight.ASSIGN, CaseRight.CLOSE, CaseRight.REOPEN, CaseRi
                      CaseRight.CHANGE_REFERENT}
 
 
-def coordinates(user, case: Case) -> bool:
+def coordinates(user: Principal, case: Case) -> bool:
     """The user coordinates the cellule of the case's département."""
     return case.departement_id in scope(user).coordinated_departement_ids
 
 
-def is_referent(user, case: Case) -> bool:
-    return case.referent_id == user.pk and case.departement_id in scope(user).cell_departement_ids
+def is_referent(user: Principal, case: Case) -> bool:
+    return case.referent_id == user_id(user) and case.departement_id in scope(user).cell_departement_ids
 
 
-def partner_institutions(user, case: Case) -> set[int]:
+def partner_institutions(user: Principal, case: Case) -> set[int]:
     """The institutions the user represents as a member of the cellule of the case's département."""
     return {m.institution_id for m in scope(user).memberships
             if m.role == Role.MEMBER and m.cell is not None and m.cell.departement_id == case.departement_id}
 
 
-def partnered_cases(user, cases) -> frozenset[int]:
+def partnered_cases(user: Actor, cases: Iterable[Case]) -> frozenset[int]:
     """Which of ``cases`` the user is a partner on (``is_partner`` for a list), in one query, none for
     who is no member of a cellule."""
     if not any(m.role == Role.MEMBER for m in scope(user).memberships):
@@ -83,7 +84,7 @@ def partnered_cases(user, cases) -> frozenset[int]:
                      .values_list("pk", flat=True))
 
 
-def is_partner(user, case: Case) -> bool:
+def is_partner(user: Principal, case: Case) -> bool:
     """The user's institution runs a care measure under way on the case, oriented on an adhesion
     (or on why none is needed): measures recorded before orientations were (no adhesion) open nothing."""
     institutions = partner_institutions(user, case)
@@ -92,22 +93,22 @@ def is_partner(user, case: Case) -> bool:
 
 
 @rule(CaseRight.INTAKE)
-def _intake(user, right: str, cell) -> bool:
+def _intake(user: Principal, right: str, cell: object) -> bool:
     return isinstance(cell, Cell) and cell.pk in scope(user).coordinated_cell_ids
 
 
 @rule(CaseRight.DECIDE_TRANSFER)
-def _decide_transfer(user, right: str, request) -> bool:
+def _decide_transfer(user: Principal, right: str, request: object) -> bool:
     return isinstance(request, CaseTransfer) and request.destination_id in scope(user).coordinated_departement_ids
 
 
 @rule(CaseRight.VIEW_REFERRAL, CaseRight.PARTNER_NOTE)
-def _partner(user, right: str, case) -> bool:
+def _partner(user: Principal, right: str, case: object) -> bool:
     return isinstance(case, Case) and is_partner(user, case)
 
 
 @rule(CaseRight.VIEW_TOMBSTONE)
-def _tombstone(user, right: str, case) -> bool:
+def _tombstone(user: Principal, right: str, case: object) -> bool:
     return isinstance(case, Case) and transferred(case) and (coordinates(user, case) or is_referent(user, case))
 
 
@@ -116,14 +117,14 @@ def transferred(case: Case) -> bool:
 
 
 @rule(CaseRight.VIEW_PERSON)
-def _person(user, right: str, person) -> bool:
+def _person(user: Principal, right: str, person: object) -> bool:
     """A young person's page shows what their cases show (the page lists those the user reads)."""
     return isinstance(person, Person) and any(can(user, CaseRight.VIEW_CASE, case) for case in person.cases.all())
 
 
 @rule(*(set(CaseRight) - {CaseRight.INTAKE, CaseRight.DECIDE_TRANSFER, CaseRight.VIEW_REFERRAL,
                           CaseRight.PARTNER_NOTE, CaseRight.VIEW_TOMBSTONE, CaseRight.VIEW_PERSON}))
-def _on_case(user, right: str, case) -> bool:
+def _on_case(user: Principal, right: str, case: object) -> bool:
     if not isinstance(case, Case):
         return False
     if right in COORDINATORS_ONLY:
@@ -144,26 +145,26 @@ def _on_case(user, right: str, case) -> bool:
     return coordinates(user, case) or is_referent(user, case)  # EDIT_CASE, MANAGE_CARE
 
 
-def held_task(user, case: Case) -> bool:
+def held_task(user: Principal, case: Case) -> bool:
     """The user holds or once held one of the case's tasks (``workflows.rules.holds_task``: an open one)."""
-    return case.tasks.filter(listed_owner_id=user.pk).exists()
+    return case.tasks.filter(listed_owner_id=user_id(user)).exists()
 
 
-def sees_note(user, note: CaseNote, case: Case, *, partner: bool = False) -> bool:
+def sees_note(user: Actor, note: CaseNote, case: Case, *, partner: bool = False) -> bool:
     """Whether a reader of the case (``VIEW_CASE``, or ``VIEW_REFERRAL`` with ``partner``: checked by
     the caller) sees this note: its author, the coordinators, the référent and the inspectors
     reviewing the case see every note; the others of the cellule the "cellule" notes, and those they
     are named on; a partner only the latter."""
-    if note.author_id == user.pk or coordinates(user, case) or is_referent(user, case):
+    if note.author_id == user_id(user) or coordinates(user, case) or is_referent(user, case):
         return True
     if any(case.reviewed_by(mandate) for mandate in scope(user).mandates):
         return True
     if note.visibility == Visibility.CELLULE and not partner:
         return True
-    return note.visibility == Visibility.NAMED and any(u.pk == user.pk for u in note.named.all())
+    return note.visibility == Visibility.NAMED and any(u.pk == user_id(user) for u in note.named.all())
 
 
-def needs_motive(user, case: Case, held: frozenset[int] | None = None) -> bool:
+def needs_motive(user: Actor, case: Case, held: frozenset[int] | None = None) -> bool:
     """Opening a case outside one's own work asks why (the "motif" of French Interior files; the
     rule is the module's docstring): not its referent, not holding one of its open tasks, not a
     coordinator of its cellule, not its partner; a past holder of its tasks gives one.
@@ -171,14 +172,14 @@ def needs_motive(user, case: Case, held: frozenset[int] | None = None) -> bool:
     list whose open tasks the user holds (``workflows.rules.cases_held``) or is a partner on
     (``Case.objects.partnered``), to ask once for them all. A partner's involvement is the orientation."""
     s = scope(user)
-    if case.departement_id in s.coordinated_departement_ids or case.referent_id == user.pk:
+    if case.departement_id in s.coordinated_departement_ids or case.referent_id == user_id(user):
         return False
     if any(case.reviewed_by(mandate) for mandate in s.mandates):
         return False
     return case.pk not in held if held is not None else not (holds_task(user, case) or is_partner(user, case))
 
 
-def automatic_motive(user, case: Case) -> str:
+def automatic_motive(user: Actor, case: Case) -> str:
     """The motive recorded without asking: an inspector's mandate covering the case."""
     for mandate in scope(user).mandates:
         if case.reviewed_by(mandate):

@@ -5,7 +5,7 @@ import enum
 from cases.models import Case
 from cases.rules import coordinates
 from organisation.models import Cell
-from organisation.policy import rule, scope
+from organisation.policy import Principal, rule, scope
 
 
 class CelluleRight(enum.StrEnum):
@@ -15,16 +15,16 @@ class CelluleRight(enum.StrEnum):
 
 
 @rule(CelluleRight.MANAGE_MEETINGS)
-def _on_cell(user, right: str, cell) -> bool:
+def _on_cell(user: Principal, right: str, cell: object) -> bool:
     return isinstance(cell, Cell) and cell.pk in scope(user).coordinated_cell_ids
 
 
 @rule(CelluleRight.VIEW_MEETINGS)
-def _in_cell(user, right: str, cell) -> bool:
+def _in_cell(user: Principal, right: str, cell: object) -> bool:
     """Every member of the cellule reads its meetings; which cases an agenda names depends on each case."""
     return isinstance(cell, Cell) and cell.pk in scope(user).cell_ids
 
 
 @rule(CelluleRight.MANAGE_INTERVIEWS)
-def _on_case(user, right: str, case) -> bool:
+def _on_case(user: Principal, right: str, case: object) -> bool:
     return isinstance(case, Case) and coordinates(user, case)

@@ -17,6 +17,7 @@ import random
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
@@ -100,11 +101,11 @@ class Story:
         self.at = at
         return True
 
-    def save_case(self, user, first: bool = False) -> None:
+    def save_case(self, user: User, first: bool = False) -> None:
         self.w.add(self.t.case_history, {**self.case, "history_date": self.at, "history_type": "+" if first else "~",
                                          "history_user_id": user.pk, "history_change_reason": None})
 
-    def event(self, action: str, user, details: dict, obj: tuple[str, int] | None = None) -> None:
+    def event(self, action: str, user: User, details: dict, obj: tuple[str, int] | None = None) -> None:
         role, cell = self.n.actor(user)
         object_type, object_id = obj or ("cases.case", self.case["id"])
         self.w.add(self.t.event, {
@@ -114,7 +115,7 @@ class Story:
             "departement": self.cellule.departement.code,
             "details": canonical.details({"signalement": self.case["reference"], **details})})
 
-    def transition(self, name: str, user, before: str, **details) -> None:
+    def transition(self, name: str, user: User, before: str, **details: Any) -> None:
         self.save_case(user)
         self.event(f"case.{name}", user, {"de": before, "vers": self.case["state"], **details})
 
@@ -143,14 +144,14 @@ class Story:
         due = due or self.at.date() + DAY * settings.TASK_DUE_DAYS[task_type]
         self.open_tasks[task_type] = self._task(task_type, "HUMAN", "ASSIGNED" if owner else "NEW", owner, due)
 
-    def claim(self, task_type: str, user) -> None:
+    def claim(self, task_type: str, user: User) -> None:
         task = self.open_tasks[task_type]
         task.update(status="ASSIGNED", owner_id=user.pk, assigned=self.at)
         kind = kinds.get(task_type)
         label = kind.label if kind else task_type
         self.event("task.claim", user, {"tâche": label}, obj=("workflows.casetask", task["id"]))
 
-    def complete(self, task_type: str, user) -> None:
+    def complete(self, task_type: str, user: User) -> None:
         task = self.open_tasks.pop(task_type)
         if task["owner_id"] != user.pk:
             task.update(owner_id=user.pk, assigned=task.get("assigned") or self.at)
@@ -206,7 +207,7 @@ class Story:
             CONTACT_FAMILY])
         return case
 
-    def _with_history(self, table: Table, history: Table, row: dict, user) -> None:
+    def _with_history(self, table: Table, history: Table, row: dict, user: User) -> None:
         self.w.add(table, row)
         self.w.add(history, {**row, "history_date": self.at, "history_type": "+", "history_user_id": user.pk,
                              "history_change_reason": None})
@@ -283,7 +284,7 @@ class Story:
         self.transition("start_care", self.referent, State.ASSIGNED)
         return True
 
-    def measure_row(self, measure: CareMeasure, kind: str, user) -> None:
+    def measure_row(self, measure: CareMeasure, kind: str, user: User) -> None:
         """The measure's history row as it is now (its own row is written when the story ends)."""
         values = {f.attname: getattr(measure, f.attname) for f in measure._meta.concrete_fields}
         self.w.add(self.t.measure_history, {**values, "history_date": self.at, "history_type": kind,
@@ -357,12 +358,12 @@ class National:
         self.actors: dict[int, tuple[str, str]] = {}
         self.addresses: dict[int, str] = {}
 
-    def actor(self, user) -> tuple[str, str]:
+    def actor(self, user: User) -> tuple[str, str]:
         if user.pk not in self.actors:
             self.actors[user.pk] = audit_actor(user)
         return self.actors[user.pk]
 
-    def address(self, user) -> str:
+    def address(self, user: User) -> str:
         return self.addresses.setdefault(user.pk, f"10.{user.pk // 65536 % 256}.{user.pk // 256 % 256}.{user.pk % 256}")
 
     def run(self, progress=None) -> dict:

@@ -6,17 +6,20 @@ ranges of ``time`` (``inspection.rules.within_days``), which an index on time ca
 are in reverse time order, as the indexes hold them.
 """
 
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from audit import attestation
 from audit.models import Event
 from audit.tallies import ACCOUNT_FAILURES
+from inspection.forms import EventSearchForm
 from inspection.rules import events_visible_to, inspection_reads_visible_to
+from organisation.policy import Actor
 
 NEWEST_FIRST = ("-time", "-id")
 
 
-def search(user, form) -> QuerySet[Event]:
+def search(user: Actor, form: EventSearchForm) -> QuerySet[Event]:
     """The search page and its exports: the mandate's events matching the form (valid, or not filled
     in), newest first."""
     events = events_visible_to(user)
@@ -25,12 +28,12 @@ def search(user, form) -> QuerySet[Event]:
     return events.select_related("seal").order_by(*NEWEST_FIRST)
 
 
-def case_timeline(user, reference: str) -> QuerySet[Event]:
+def case_timeline(user: Actor, reference: str) -> QuerySet[Event]:
     """Every event that names the case, in the order they happened."""
     return events_visible_to(user).filter(details__signalement=reference).select_related("seal").order_by("time", "id")
 
 
-def user_activity(user, person) -> QuerySet[Event]:
+def user_activity(user: Actor, person: User) -> QuerySet[Event]:
     """What the person did, and the failed logins aimed at their account (``audit.tallies``: counted per
     minute and address, recorded with no actor, the account as their object)."""
     aimed_at = Q(object_type=person._meta.label_lower, object_id=str(person.pk), action__in=ACCOUNT_FAILURES)
@@ -43,6 +46,6 @@ def integrity_checks() -> list[attestation.Check]:
     return attestation.recent("audit.verify")
 
 
-def inspection_reads(user) -> QuerySet[Event]:
+def inspection_reads(user: Actor) -> QuerySet[Event]:
     """For coordinators: what the inspection consulted in the départements they coordinate."""
     return inspection_reads_visible_to(user).select_related("seal").order_by(*NEWEST_FIRST)

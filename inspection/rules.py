@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from organisation.models import Departement, Role
-from organisation.policy import rule, scope
+from organisation.policy import Actor, Principal, rule, scope
 
 
 class InspectionRight(enum.StrEnum):
@@ -17,12 +17,12 @@ class InspectionRight(enum.StrEnum):
 
 
 @rule(InspectionRight.VIEW_AUDIT)
-def _on_departement(user, right: str, departement) -> bool:
+def _on_departement(user: Principal, right: str, departement: object) -> bool:
     return isinstance(departement, Departement) and departement.pk in scope(user).mandate_departement_ids
 
 
 @rule(InspectionRight.VIEW_INSPECTION_READS)
-def _coordinators(user, right: str, target) -> bool:
+def _coordinators(user: Principal, right: str, target: object) -> bool:
     return target is None and bool(scope(user).coordinated_departement_ids)
 
 
@@ -41,7 +41,7 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def events_visible_to(user) -> QuerySet[Event]:
+def events_visible_to(user: Actor) -> QuerySet[Event]:
     """Audit events an inspector may review: the départements and the period reviewed of each mandate
     valid today."""
     mandates = scope(user).mandates
@@ -54,12 +54,12 @@ def events_visible_to(user) -> QuerySet[Event]:
     return Event.objects.filter(allowed)
 
 
-def inspection_reads_visible_to(user) -> QuerySet[Event]:
+def inspection_reads_visible_to(user: Actor) -> QuerySet[Event]:
     """What the inspection consulted in the départements the user coordinates."""
     return Event.objects.filter(actor_role=Role.INSPECTOR, departement__in=coordinated_codes(user))
 
 
-def coordinated_codes(user) -> list[str]:
+def coordinated_codes(user: Actor) -> list[str]:
     """The codes of the départements whose cellule the user coordinates."""
     return sorted({m.cell.departement.code for m in scope(user).memberships
                    if m.cell is not None and m.cell_id in scope(user).coordinated_cell_ids})

@@ -6,10 +6,11 @@ import secrets
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core import signing
 
 from cases.models import Source
-from organisation.models import Departement
+from organisation.models import Cell, Departement
 from ui.forms import BaseForm
 
 TYPES = {".csv": {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"},
@@ -41,12 +42,12 @@ class UploadForm(BaseForm):
         return upload
 
 
-def sign(rows: list[dict], file_name: str, user, cell) -> str:
+def sign(rows: list[dict], file_name: str, user: User, cell: Cell) -> str:
     return signing.dumps({"rows": rows, "file": file_name, "preview": secrets.token_hex(16)}, salt=_salt(user, cell),
                          compress=True)
 
 
-def unsign(value: str, user, cell) -> dict | None:
+def unsign(value: str, user: User, cell: Cell) -> dict | None:
     """The dry run's rows and id, if this user signed them for this cellule within the hour; None otherwise."""
     try:
         signed = signing.loads(value, salt=_salt(user, cell), max_age=SIGNED_FOR)
@@ -55,7 +56,7 @@ def unsign(value: str, user, cell) -> dict | None:
     return signed if "preview" in signed else None  # signed before previews had an id: it would import again
 
 
-def _salt(user, cell) -> str:
+def _salt(user: User, cell: Cell) -> str:
     return f"intake.import:{user.pk}:{cell.pk}"
 
 

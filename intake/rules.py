@@ -9,7 +9,7 @@ import enum
 
 from intake.models import ServiceAccount
 from organisation.models import Cell, Role
-from organisation.policy import rule, scope
+from organisation.policy import Principal, rule, scope
 
 
 class IntakeRight(enum.StrEnum):
@@ -18,11 +18,11 @@ class IntakeRight(enum.StrEnum):
 
 
 @rule(IntakeRight.MANAGE_ACCOUNTS)
-def _manages(user, right: str, target) -> bool:
+def _manages(user: Principal, right: str, target: object) -> bool:
     return Role.ADMIN in scope(user).roles
 
 
 @rule(IntakeRight.SUBMIT)
-def _submits(account, right: str, cell) -> bool:
+def _submits(account: Principal, right: str, cell: object) -> bool:
     return (isinstance(account, ServiceAccount) and isinstance(cell, Cell) and account.usable
             and account.departement_id == cell.departement_id)

@@ -1,13 +1,17 @@
 """What the mobile team adds to a case page: its requests with their messages, and the actions to call
 the team, read its answer and withdraw a request."""
 
+from typing import Any
+
 from django.db.models import Prefetch
 
+from cases.models import Case
 from cases.views.case_page import CaseAction, register, register_panel
 from mobile_team import actions, forms
 from mobile_team.models import RequestMessage
 from mobile_team.rules import RequestRight
 from organisation import policy
+from organisation.policy import Actor
 from ui.forms import ConfirmForm
 
 register(
@@ -18,17 +22,17 @@ register(
 )
 
 
-def _panel(user, case) -> dict:
+def _panel(user: Actor, case: Case) -> dict[str, Any]:
     """The case's requests; the coordinators who may converse read the team's messages, which marks them read."""
     requests = list(case.mobile_team_requests.all())
     may_write = any(policy.can(user, RequestRight.CONVERSE_MOBILE_REQUEST, r) for r in requests)
     if may_write:
         for request in requests:
             actions.mark_read(user, request)
-    requests = case.mobile_team_requests.select_related("contact").prefetch_related(
+    shown = case.mobile_team_requests.select_related("contact").prefetch_related(  # read after the marking
         "reports", Prefetch("messages", queryset=RequestMessage.objects.select_related("author", "read_by")
                             .prefetch_related("attachments")))
-    return {"requests": requests, "message_form": forms.MessageForm() if may_write else None}
+    return {"requests": shown, "message_form": forms.MessageForm() if may_write else None}
 
 
 register_panel("mobile_team/_case_panel.html", _panel)

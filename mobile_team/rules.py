@@ -12,7 +12,7 @@ from cases.rules import coordinates
 from mobile_team.models import MobileTeamRequest
 from mobile_team.task_kinds import HANDLE_REQUEST
 from organisation.models import Role
-from organisation.policy import rule, scope
+from organisation.policy import Principal, rule, scope, user_id
 from workflows.rules import holds_task
 
 
@@ -27,18 +27,18 @@ class RequestRight(enum.StrEnum):
     VIEW_TEAM_DASHBOARD = "view_mobile_team_dashboard"  # counts and delays: the team, and the national level
 
 
-def is_team(user) -> bool:
+def is_team(user: Principal) -> bool:
     """The user is an agent of the mobile team (the team's side of a conversation)."""
     return Role.MOBILE_TEAM in scope(user).roles
 
 
 @rule(RequestRight.REQUEST_MOBILE_TEAM, RequestRight.MANAGE_MOBILE_REQUEST)
-def _on_case(user, right: str, case) -> bool:
+def _on_case(user: Principal, right: str, case: object) -> bool:
     return isinstance(case, Case) and coordinates(user, case)
 
 
 @rule(RequestRight.VIEW_MOBILE_REQUEST, RequestRight.HANDLE_MOBILE_REQUEST, RequestRight.WORK_MOBILE_REQUEST)
-def _on_request(user, right: str, request) -> bool:
+def _on_request(user: Principal, right: str, request: object) -> bool:
     if not isinstance(request, MobileTeamRequest) or Role.MOBILE_TEAM not in scope(user).roles:
         return False
     match right:
@@ -46,16 +46,16 @@ def _on_request(user, right: str, request) -> bool:
             return True
         case RequestRight.HANDLE_MOBILE_REQUEST:
             return holds_task(user, request.case, HANDLE_REQUEST)
-    return request.handled_by_id == user.pk  # WORK_MOBILE_REQUEST
+    return request.handled_by_id == user_id(user)  # WORK_MOBILE_REQUEST
 
 
 @rule(RequestRight.USE_PORTAL, RequestRight.VIEW_TEAM_DASHBOARD)
-def _portal(user, right: str, target) -> bool:
+def _portal(user: Principal, right: str, target: object) -> bool:
     roles = scope(user).roles
     return target is None and (Role.MOBILE_TEAM in roles or (
         right == RequestRight.VIEW_TEAM_DASHBOARD and Role.NATIONAL in roles))
 
 
 @rule(RequestRight.CONVERSE_MOBILE_REQUEST)
-def _converse(user, right: str, request) -> bool:
+def _converse(user: Principal, right: str, request: object) -> bool:
     return isinstance(request, MobileTeamRequest) and (is_team(user) or coordinates(user, request.case))

@@ -29,6 +29,7 @@ from mobile_team.rules import RequestRight, is_team
 from mobile_team.task_kinds import HANDLE_REQUEST
 from organisation import policy
 from organisation.errors import ActionRefused
+from organisation.policy import Actor
 from ui.forms import ConfirmForm, submit
 from workflows import kinds, tasks
 from workflows.models import OPEN_STATUSES, CaseTask
@@ -94,7 +95,7 @@ TEAM_ACTIONS = [
 BY_SLUG = {a.slug: a for a in TEAM_ACTIONS}
 
 
-def _available(user, req: MobileTeamRequest) -> list[TeamAction]:
+def _available(user: Actor, req: MobileTeamRequest) -> list[TeamAction]:
     from django_fsm import can_proceed
 
     return [a for a in TEAM_ACTIONS if can_proceed(getattr(req, a.transition))

@@ -13,6 +13,7 @@ from organisation import actions as organisation
 from organisation.errors import ActionRefused
 from organisation.forms import EndNationalRoleForm, NationalRoleForm, RecoveryRequestForm
 from organisation.models import Membership
+from organisation.policy import Actor
 from organisation.rules import OrganisationRight, grantable_national_roles, recoveries_visible_to
 from ui.forms import submit
 
@@ -78,7 +79,7 @@ def national_roles(request):
         status=400 if bound is not None else 200)
 
 
-def _national_role(actor, roles: list[str], data: dict, *, ending: bool) -> None:
+def _national_role(actor: Actor, roles: list[str], data: dict, *, ending: bool) -> None:
     """Give a national role, or end one still held (one that ended meanwhile is refused)."""
     if not ending:
         organisation.save_membership(actor, Membership(**data))

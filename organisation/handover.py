@@ -9,6 +9,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
+
+from organisation.models import Membership
+from organisation.policy import Actor
+
 
 @dataclass(frozen=True)
 class Holding:
@@ -23,13 +28,14 @@ class Holder:
     # held(cell, user_ids) -> {user_id: [Holding, ...]}: in a few queries for the whole page.
     held: Callable[[object, list[int]], dict[int, list[Holding]]]
     # hand_over(actor, membership, successor): inside the transaction that ends the membership.
-    hand_over: Callable[[object, object, object], None]
+    hand_over: Callable[[Actor, Membership, User], None]
 
 
 _HOLDERS: list[Holder] = []
 
 
-def register(held: Callable, hand_over: Callable) -> None:
+def register(held: Callable[[object, list[int]], dict[int, list[Holding]]],
+             hand_over: Callable[[Actor, Membership, User], None]) -> None:
     _HOLDERS.append(Holder(held, hand_over))
 
 
@@ -42,6 +48,6 @@ def held(cell, user_ids: list[int]) -> dict[int, list[Holding]]:
     return dict(found)
 
 
-def hand_over(actor, membership, successor) -> None:
+def hand_over(actor: Actor, membership: Membership, successor: User) -> None:
     for holder in _HOLDERS:
         holder.hand_over(actor, membership, successor)

@@ -102,9 +102,11 @@ class Scope:
         return self.coordinated_departement_ids | designated
 
 
-def scope(user: Actor, at: datetime.date | None = None) -> Scope:
-    """The user's scope on a day (today by default), cached on the user object for today."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def scope(user: Principal, at: datetime.date | None = None) -> Scope:
+    """The user's scope on a day (today by default), cached on the user object for today. Whoever is
+    no signed-in user (an anonymous visitor, the system, a service account) reaches nothing by it."""
+    # Only a user says it is signed in (``is_authenticated``): the isinstance is that test, typed.
+    if not isinstance(user, User) or not user.is_active:
         return Scope()
     cacheable = at is None
     cached = user.__dict__.get("_policy_scope")
@@ -129,6 +131,12 @@ def scope(user: Actor, at: datetime.date | None = None) -> Scope:
     if cacheable:
         user.__dict__["_policy_scope"] = result
     return result
+
+
+def user_id(user: Principal) -> int | None:
+    """The id of the signed-in user asked about, None for anyone else (an anonymous visitor, the system, a
+    service account): what a rule compares with an author, an owner, a référent."""
+    return user.pk if isinstance(user, User) else None
 
 
 def audit_actor(user: Actor) -> tuple[str, str]:

@@ -7,7 +7,10 @@ from memberships), and an address shared by two accounts signs in none. The seco
 asked all the same. mozilla-django-oidc runs the OpenID Connect flow.
 """
 
+from typing import Any
+
 import requests
+from django.contrib.auth.models import User
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from organisation.policy import PolicyBackend
@@ -23,7 +26,7 @@ class ProConnectBackend(OIDCAuthenticationBackend, PolicyBackend):
     def create_user(self, claims):
         return None  # never an account made from the provider's claims
 
-    def update_user(self, user, claims):
+    def update_user(self, user: User, claims: dict[str, Any]) -> User:
         return user  # nor changed: the account stays as the administration made it
 
     def get_userinfo(self, access_token, id_token, payload):

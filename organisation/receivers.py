@@ -7,11 +7,14 @@ reaches the database. The first administrator is made by ``manage.py create_admi
 At each login, the session is described for the list of one's sessions (``organisation.sessions``).
 """
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from audit.middleware import client_address
 from organisation.models import AccountSession
@@ -27,7 +30,7 @@ def refuse_superuser_and_staff(sender, instance: User, **kwargs) -> None:
 
 
 @receiver(user_logged_in, dispatch_uid="organisation.session_device")
-def describe_session(sender, request, user, **kwargs) -> None:
+def describe_session(sender: object, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """What its owner will recognise the session by: the browser and system, the address. And the
     sessions that have ended by their limits go, with what they said of their owner (no timer runs
     ``clearsessions``; a login is frequent enough, and the table small)."""

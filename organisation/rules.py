@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from organisation.models import AccountRecovery, Cell, Mandate, Membership, MembershipQuerySet, Role
-from organisation.policy import Scope, rule, scope
+from organisation.policy import Actor, Principal, Scope, rule, scope, user_id
 
 
 class OrganisationRight(enum.StrEnum):
@@ -41,19 +41,19 @@ GRANTED_BY = {
 }
 
 
-def grantable_roles(user, cell: Cell | None = None) -> list[Role]:
+def grantable_roles(user: Principal, cell: Cell | None = None) -> list[Role]:
     """The roles the user may give, in a cellule (its coordinator) or nationally."""
     s = scope(user)
     return [role for role, granters in GRANTED_BY.items()
             if any(_grants_as(s, granter, cell) for granter in granters)]
 
 
-def grantable_cell_roles(user, cell: Cell) -> list[Role]:
+def grantable_cell_roles(user: Actor, cell: Cell) -> list[Role]:
     """The roles of a cellule the user may give there (its composition page's forms)."""
     return [role for role in grantable_roles(user, cell) if role in Role.cell_roles()]
 
 
-def grantable_national_roles(user) -> list[Role]:
+def grantable_national_roles(user: Actor) -> list[Role]:
     """The national roles the user may give (the national roles' page)."""
     return [role for role in grantable_roles(user) if role not in Role.cell_roles()]
 
@@ -72,7 +72,7 @@ def in_cell_scope(s: Scope, cell: Cell) -> bool:
 
 
 @rule(OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS)
-def _on_cell(user, right: str, cell) -> bool:
+def _on_cell(user: Principal, right: str, cell: object) -> bool:
     if not isinstance(cell, Cell):
         return False
     s = scope(user)
@@ -82,23 +82,24 @@ def _on_cell(user, right: str, cell) -> bool:
 
 
 @rule(OrganisationRight.GRANT_ROLE)
-def _grants(user, right: str, membership) -> bool:
-    if not isinstance(membership, Membership) or membership.user_id == user.pk:
+def _grants(user: Principal, right: str, membership: object) -> bool:
+    if not isinstance(membership, Membership) or membership.user_id == user_id(user):
         return False  # nobody gives, changes or ends a role of their own
     return membership.role in grantable_roles(user, membership.cell if membership.cell_id else None)
 
 
 @rule(OrganisationRight.REQUEST_MANDATE, OrganisationRight.APPROVE_MANDATE)
-def _on_mandate(user, right: str, mandate) -> bool:
-    if not isinstance(mandate, Mandate) or Role.NATIONAL not in scope(user).roles or mandate.inspector_id == user.pk:
+def _on_mandate(user: Principal, right: str, mandate: object) -> bool:
+    if (not isinstance(mandate, Mandate) or Role.NATIONAL not in scope(user).roles
+            or mandate.inspector_id == user_id(user)):
         return False
     if right == OrganisationRight.APPROVE_MANDATE:  # a second person: never the one who asked
-        return mandate.approved_at is None and mandate.requested_by_id not in (None, user.pk)
+        return mandate.approved_at is None and mandate.requested_by_id not in (None, user_id(user))
     return True
 
 
 @rule(OrganisationRight.MANAGE_SESSIONS)
-def _sessions(user, right: str, person) -> bool:
+def _sessions(user: Principal, right: str, person: object) -> bool:
     """One's own sessions; a coordinator, those of the members of the cellules they coordinate; the
     technical administrator, anyone's. On an account, or on a membership (its member's, in its
     cellule: the composition page asks for each without a query)."""
@@ -109,7 +110,7 @@ def _sessions(user, right: str, person) -> bool:
         member, in_coordinated = person.pk, None
     else:
         return False
-    if member == user.pk or Role.ADMIN in scope(user).roles:
+    if member == user_id(user) or Role.ADMIN in scope(user).roles:
         return True
     if in_coordinated is not None:
         return in_coordinated
@@ -118,42 +119,42 @@ def _sessions(user, right: str, person) -> bool:
 
 
 @rule(OrganisationRight.MANAGE_REFERENCE_DATA)
-def _administers(user, right: str, target) -> bool:
+def _administers(user: Principal, right: str, target: object) -> bool:
     return Role.ADMIN in scope(user).roles
 
 
 @rule(OrganisationRight.NAME_NATIONAL_ROLES, OrganisationRight.VIEW_MANDATES)
-def _national_pages(user, right: str, target) -> bool:
+def _national_pages(user: Principal, right: str, target: object) -> bool:
     return target is None and Role.NATIONAL in scope(user).roles
 
 
 @rule(OrganisationRight.VIEW_RECOVERIES)
-def _views_recoveries(user, right: str, target) -> bool:
+def _views_recoveries(user: Principal, right: str, target: object) -> bool:
     """Who asks (the administrators) and who decides (the national level, the coordinators)."""
     s = scope(user)
     return target is None and (bool({Role.ADMIN, Role.NATIONAL} & s.roles) or bool(s.coordinated_cell_ids))
 
 
 @rule(OrganisationRight.REQUEST_RECOVERY)
-def _requests_recovery(user, right: str, account) -> bool:
+def _requests_recovery(user: Principal, right: str, account: object) -> bool:
     """The technical administrator asks, for someone else's account."""
-    return isinstance(account, get_user_model()) and account.pk != user.pk and Role.ADMIN in scope(user).roles
+    return isinstance(account, get_user_model()) and account.pk != user_id(user) and Role.ADMIN in scope(user).roles
 
 
 @rule(OrganisationRight.DECIDE_RECOVERY)
-def _decides_recovery(user, right: str, recovery) -> bool:
+def _decides_recovery(user: Principal, right: str, recovery: object) -> bool:
     """The second person: a national officer, or a coordinator of a cellule the holder belongs to;
     never the one who asked, never the holder; while the request waits."""
     if not isinstance(recovery, AccountRecovery) or recovery.status != AccountRecovery.Status.PENDING:
         return False
-    if user.pk in (recovery.user_id, recovery.requested_by_id):
+    if user_id(user) in (recovery.user_id, recovery.requested_by_id):
         return False
     s = scope(user)
     return Role.NATIONAL in s.roles or recovery.user.memberships.active().filter(
         cell_id__in=s.coordinated_cell_ids).exists()
 
 
-def recoveries_visible_to(user) -> QuerySet[AccountRecovery]:
+def recoveries_visible_to(user: Actor) -> QuerySet[AccountRecovery]:
     """The requests a person may decide or made: every one for the national level and the
     administrators, those of their cellules' members for coordinators."""
     s = scope(user)
@@ -164,7 +165,7 @@ def recoveries_visible_to(user) -> QuerySet[AccountRecovery]:
         cell_id__in=s.coordinated_cell_ids)).distinct()
 
 
-def cells_visible_to(user) -> QuerySet[Cell]:
+def cells_visible_to(user: Actor) -> QuerySet[Cell]:
     s = scope(user)
     cells = Cell.objects.select_related("departement")
     if {Role.ADMIN, Role.NATIONAL} & s.roles:
@@ -172,7 +173,7 @@ def cells_visible_to(user) -> QuerySet[Cell]:
     return cells.filter(Q(pk__in=s.cell_ids) | Q(departement_id__in=s.mandate_departement_ids))
 
 
-def memberships_visible_to(user) -> MembershipQuerySet:
+def memberships_visible_to(user: Actor) -> MembershipQuerySet:
     """The composition of the cellules the user may see (admin and national level: every membership)."""
     s = scope(user)
     memberships = Membership.objects.select_related("user", "institution", "cell__departement")

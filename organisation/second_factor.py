@@ -17,6 +17,7 @@ import qrcode
 import qrcode.image.svg
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -42,7 +43,7 @@ def new_secret() -> str:
     return base64.b32encode(secrets.token_bytes(20)).decode()
 
 
-def provisioning_uri(user, secret: str) -> str:
+def provisioning_uri(user: User, secret: str) -> str:
     label = f"{ISSUER}:{user.get_username()}"
     return f"otpauth://totp/{label}?secret={secret}&issuer={ISSUER}&digits={DIGITS}&period={STEP}".replace(" ", "%20")
 
@@ -99,7 +100,7 @@ def _digest(code: str) -> str:
     return salted_hmac("recovery-code", code.replace("-", "").strip().upper(), algorithm="sha256").hexdigest()
 
 
-def enrol(user, secret: str, step: int) -> tuple[SecondFactor, list[str]]:
+def enrol(user: User, secret: str, step: int) -> tuple[SecondFactor, list[str]]:
     """Save the confirmed authenticator and make new recovery codes, shown to the user once. The
     code that confirmed it (its time ``step``) is spent."""
     codes = [f"{secrets.token_hex(3).upper()}-{secrets.token_hex(3).upper()}" for _ in range(RECOVERY_CODES)]
@@ -114,7 +115,7 @@ def enrol(user, secret: str, step: int) -> tuple[SecondFactor, list[str]]:
     return device, codes
 
 
-def use_recovery_code(user, code: str) -> bool:
+def use_recovery_code(user: User, code: str) -> bool:
     """Sign in with a recovery code, which can never serve again."""
     digest = _digest(code)
     with transaction.atomic():
@@ -128,5 +129,5 @@ def use_recovery_code(user, code: str) -> bool:
     return False
 
 
-def device_of(user) -> SecondFactor | None:
+def device_of(user: User) -> SecondFactor | None:
     return SecondFactor.objects.filter(user=user, confirmed=True).first()

@@ -11,6 +11,7 @@ from organisation import actions as organisation
 from organisation import handover, policy, sessions
 from organisation.forms import AddForm, DesignateForm, EndForm, InviteForm, MandateForm
 from organisation.models import Cell, Mandate, Membership
+from organisation.policy import Actor
 from organisation.rules import OrganisationRight, grantable_cell_roles, memberships_visible_to
 from organisation.spreadsheets import to_csv, to_xlsx
 from ui.forms import submit
@@ -51,16 +52,16 @@ def cell_detail(request, code: str):
         status=400 if bound else 200)
 
 
-def _sessions(user, composition: list[Membership]) -> list[tuple[Membership, int]]:
+def _sessions(user: Actor, composition: list[Membership]) -> list[tuple[Membership, int]]:
     """The members whose open sessions the user may see and end (their coordinator, the administrator),
     with how many open."""
     members = {m.user_id: m for m in composition
-               if m.user_id != user.pk and policy.can(user, OrganisationRight.MANAGE_SESSIONS, m)}
+               if m.user_id != policy.user_id(user) and policy.can(user, OrganisationRight.MANAGE_SESSIONS, m)}
     counts = sessions.open_counts(list(members)) if members else {}
     return [(m, counts.get(user_id, 0)) for user_id, m in members.items()]
 
 
-def _apply(actor, cell: Cell, action: str, data: dict) -> None:
+def _apply(actor: Actor, cell: Cell, action: str, data: dict) -> None:
     if action == "add":
         organisation.save_membership(actor, Membership(cell=cell, **data))
     elif action == "invite":

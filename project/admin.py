@@ -130,7 +130,7 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
             accounts.create_user_account(request.user, obj)
 
     @admin.display(description="Sessions ouvertes")
-    def open_sessions(self, user) -> str:
+    def open_sessions(self, user: User) -> str:
         count = sessions.open_counts([user.pk]).get(user.pk, 0) if user.pk else 0
         return format_html('{} — <a href="{}">les voir et y mettre fin</a>', count,
                            reverse("account_sessions", args=[user.pk])) if count else "aucune"

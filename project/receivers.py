@@ -3,10 +3,13 @@
 role gets its rights (``project.database``)."""
 
 import time
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from project.database import after_migrate
 from project.middleware import SEEN, STARTED
@@ -16,6 +19,6 @@ post_migrate.connect(after_migrate, dispatch_uid="project.grant_runtime_privileg
 
 
 @receiver(user_logged_in, dispatch_uid="project.session_started")
-def mark_start(sender, request, user, **kwargs) -> None:
+def mark_start(sender: object, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[STARTED] = request.session[SEEN] = time.time()

@@ -15,6 +15,7 @@ from cases.models import Case
 from mobile_team.models import MobileTeamRequest
 from organisation import policy, sessions
 from organisation.models import Departement, Role
+from organisation.policy import Actor
 from organisation.rules import cells_visible_to, memberships_visible_to
 from workflows import kinds
 from workflows.rules import tasks_visible_to
@@ -58,7 +59,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' if number > 1 else ''}"
 
 
-def _work_counts(user) -> dict[str, str]:
+def _work_counts(user: Actor) -> dict[str, str]:
     """What waits for a member or a coordinator, in words, for the home page's cards."""
     from viewflow.workflow.status import STATUS
 

@@ -4,7 +4,7 @@ read its dashboard, the national level reads the consolidation (aggregates only)
 import enum
 
 from organisation.models import Cell, Role
-from organisation.policy import rule, scope
+from organisation.policy import Principal, rule, scope
 
 
 class ReportRight(enum.StrEnum):
@@ -14,10 +14,10 @@ class ReportRight(enum.StrEnum):
 
 
 @rule(ReportRight.MANAGE_REPORT, ReportRight.VIEW_DASHBOARD)
-def _on_cell(user, right: str, cell) -> bool:
+def _on_cell(user: Principal, right: str, cell: object) -> bool:
     return isinstance(cell, Cell) and cell.pk in scope(user).coordinated_cell_ids
 
 
 @rule(ReportRight.VIEW_AGGREGATES)
-def _national(user, right: str, target) -> bool:
+def _national(user: Principal, right: str, target: object) -> bool:
     return Role.NATIONAL in scope(user).roles

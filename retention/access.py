@@ -11,6 +11,7 @@ among the relatives.
 import io
 import zipfile
 
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ def _when(value) -> str:
     return f"{value:%d/%m/%Y}"
 
 
-def _user(user) -> str:
+def _user(user: User | None) -> str:
     return f"{user.get_full_name()} ({user.get_username()})" if user else ""
 
 

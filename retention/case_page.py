@@ -4,6 +4,7 @@ hold (placed or lifted there), and the link to the answers to the people concern
 from cases.models import Case
 from cases.views.case_page import CaseAction, register, register_panel
 from organisation import policy
+from organisation.policy import Actor
 from retention import actions, forms
 from retention.models import Erasure, LegalHold
 from retention.periods import kept_until
@@ -22,7 +23,7 @@ register(
 )
 
 
-def _panel(user, case: Case) -> dict:
+def _panel(user: Actor, case: Case) -> dict:
     if not policy.can(user, RetentionRight.ANSWER, case):
         return {}
     return {"shown": True, "hold": _active_hold(case), "erasure": Erasure.objects.filter(case=case).first(),

@@ -1,17 +1,20 @@
 """Retention's receivers: an erased case refuses its reopening (``cases.signals.case_reopening``);
 on PostgreSQL, the histories' protection is installed after each migrate."""
 
+from typing import Any
+
 from django.db.models.signals import post_migrate
 from django.utils import timezone
 
 from cases.models import Case
 from cases.signals import case_reopening
 from organisation.errors import ActionRefused
+from organisation.policy import Actor
 from retention import history
 from retention.models import Erasure
 
 
-def refuse_reopening(sender, actor, case: Case, **kwargs) -> None:
+def refuse_reopening(sender: object, actor: Actor, case: Case, **kwargs: Any) -> None:
     """An erased case stays closed (``cases.signals.case_reopening``): its personal data are gone and
     the purge would never come back to it; a new signalement is registered as such."""
     erasure = Erasure.objects.filter(case=case).first()

@@ -6,7 +6,7 @@ import enum
 
 from cases.models import Case
 from cases.rules import coordinates, transferred
-from organisation.policy import rule
+from organisation.policy import Principal, rule
 
 
 class RetentionRight(enum.StrEnum):
@@ -16,7 +16,7 @@ class RetentionRight(enum.StrEnum):
 
 
 @rule(RetentionRight.HOLD, RetentionRight.ANSWER)
-def _coordinators(user, right: str, case) -> bool:
+def _coordinators(user: Principal, right: str, case: object) -> bool:
     """The case's coordinators; for a transferred case, those of the cellule that continues it answer
     the people concerned (its export holds the file that came with it)."""
     if not isinstance(case, Case) or (right == RetentionRight.ANSWER and transferred(case)):
@@ -25,5 +25,5 @@ def _coordinators(user, right: str, case) -> bool:
 
 
 @rule(RetentionRight.ERASE)
-def _nobody(user, right: str, case) -> bool:
+def _nobody(user: Principal, right: str, case: object) -> bool:
     return False  # ``policy.SYSTEM`` alone passes: the purge command

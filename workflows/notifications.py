@@ -4,10 +4,14 @@ E-mails never carry the young person's name: the reference and a link are enough
 read in the application, where the read is traced.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from outbox.mail import queue_mail
+from workflows.models import CaseTask
 
 
 def link(path: str) -> str:
@@ -29,7 +33,7 @@ def notify_assigned(task) -> None:
     queue_mail(subject, body, [owner.email])
 
 
-def overdue_digest(user, tasks) -> tuple[str, str]:
+def overdue_digest(user: User, tasks: Iterable[CaseTask]) -> tuple[str, str]:
     """Subject and body of one user's digest of overdue tasks."""
     lines = [
         f"- {task.case.reference} : {task.label}, échue le {task.due_on:%d/%m/%Y}"

@@ -5,14 +5,15 @@ the task still free, is it assigned to the user), never instead of them.
 """
 
 import enum
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 from viewflow.workflow.status import STATUS
 
 from organisation.models import Cell, Role
-from organisation.policy import Scope, rule, scope
+from organisation.policy import Actor, Principal, Scope, rule, scope, user_id
 from workflows import kinds
-from workflows.kinds import Queue
+from workflows.kinds import Queue, Subject
 from workflows.models import OPEN_STATUSES, CaseTask
 
 
@@ -24,22 +25,22 @@ class TaskRight(enum.StrEnum):
     VIEW_CELLULE_TASKS = "view_cellule_tasks"  # the tasks the cellule's members hold, for its coordinators
 
 
-def holds_task(user, case, task_type: str | None = None) -> bool:
+def holds_task(user: Principal, case: Subject, task_type: str | None = None) -> bool:
     """The user holds an open task of the case (of one kind, if given): "holding" a task is always an
     open one; ``held_task`` says whether they ever held one."""
-    tasks = case.tasks.filter(listed_owner_id=user.pk, listed_status__in=OPEN_STATUSES)
+    tasks = case.tasks.filter(listed_owner_id=user_id(user), listed_status__in=OPEN_STATUSES)
     return (tasks.filter(flow_task_name=task_type) if task_type else tasks).exists()
 
 
-def held_task(user, case) -> bool:
+def held_task(user: Principal, case: Subject) -> bool:
     """The user holds or once held one of the case's tasks, open or done."""
-    return case.tasks.filter(listed_owner_id=user.pk).exists()
+    return case.tasks.filter(listed_owner_id=user_id(user)).exists()
 
 
-def cases_held(user, cases) -> frozenset[int]:
+def cases_held(user: Actor, cases: Iterable[Subject]) -> frozenset[int]:
     """Which of ``cases`` the user holds an open task of, in one query (``holds_task`` for a list)."""
-    return frozenset(CaseTask.objects.filter(case__in=cases, listed_owner_id=user.pk, listed_status__in=OPEN_STATUSES)
-                     .values_list("case_id", flat=True))
+    return frozenset(CaseTask.objects.filter(case__in=cases, listed_owner_id=user_id(user),
+                                             listed_status__in=OPEN_STATUSES).values_list("case_id", flat=True))
 
 
 def _may_claim(s: Scope, task: CaseTask) -> bool:
@@ -56,27 +57,28 @@ def _may_claim(s: Scope, task: CaseTask) -> bool:
     return False
 
 
-def _given_to(user, task: CaseTask) -> bool:
+def _given_to(user: Principal, task: CaseTask) -> bool:
     """The task's kind gives it to this user (a case's référent sets up the care)."""
     kind = task.kind
-    return kind is not None and kind.assignee is not None and getattr(kind.assignee(task.case), "pk", None) == user.pk
+    return (kind is not None and kind.assignee is not None
+            and getattr(kind.assignee(task.case), "pk", None) == user_id(user))
 
 
 @rule(TaskRight.ESCALATE_TASK)
-def _escalate(user, right: str, target) -> bool:
+def _escalate(user: Principal, right: str, target: object) -> bool:
     """The daily job's (``workflows.escalation``), run as the system; never a person's."""
     return False
 
 
 @rule(TaskRight.VIEW_CELLULE_TASKS)
-def _cellule_tasks(user, right: str, cell) -> bool:
+def _cellule_tasks(user: Principal, right: str, cell: object) -> bool:
     """On one cellule, or (no target) on the cellules the user coordinates, if any."""
     coordinated = scope(user).coordinated_cell_ids
     return cell.pk in coordinated if isinstance(cell, Cell) else cell is None and bool(coordinated)
 
 
 @rule(TaskRight.CLAIM_TASK, TaskRight.RELEASE_TASK, TaskRight.EXECUTE_TASK)
-def _on_task(user, right: str, task) -> bool:
+def _on_task(user: Principal, right: str, task: object) -> bool:
     if not isinstance(task, CaseTask):
         return False
     s = scope(user)
@@ -88,13 +90,13 @@ def _on_task(user, right: str, task) -> bool:
         case TaskRight.CLAIM_TASK:
             return task.status == STATUS.NEW and (_may_claim(s, task) or _given_to(user, task))
         case TaskRight.RELEASE_TASK:
-            mine = task.owner_id == user.pk
+            mine = task.owner_id == user_id(user)
             coordinated = not team_task and departement in s.coordinated_departement_ids
             return task.status == STATUS.ASSIGNED and _may_claim(s, task) and (mine or coordinated)
-    return task.status in (STATUS.ASSIGNED, STATUS.STARTED) and task.owner_id == user.pk  # EXECUTE_TASK
+    return task.status in (STATUS.ASSIGNED, STATUS.STARTED) and task.owner_id == user_id(user)  # EXECUTE_TASK
 
 
-def tasks_visible_to(user) -> QuerySet[CaseTask]:
+def tasks_visible_to(user: Actor) -> QuerySet[CaseTask]:
     """Tasks that are the user's, or that they may claim: in their cellules, or the mobile team's."""
     s = scope(user)
     portal = kinds.in_portal()
@@ -103,15 +105,15 @@ def tasks_visible_to(user) -> QuerySet[CaseTask]:
         | Q(flow_task_name__in=kinds.in_queue(Queue.COORDINATORS), departement_id__in=s.coordinated_departement_ids)
     )
     visible = Q(departement_id__in=s.cell_departement_ids) & ~Q(flow_task_name__in=portal) & (
-        Q(listed_owner_id=user.pk) | (Q(listed_owner__isnull=True) & claimable))
+        Q(listed_owner_id=user_id(user)) | (Q(listed_owner__isnull=True) & claimable))
     if Role.MOBILE_TEAM in s.roles:
         visible |= Q(flow_task_name__in=portal) & (
-            Q(listed_owner_id=user.pk)
+            Q(listed_owner_id=user_id(user))
             | Q(listed_owner__isnull=True, flow_task_name__in=kinds.in_queue(Queue.MOBILE_TEAM)))
     return CaseTask.objects.filter(visible)
 
 
-def tasks_releasable_by(user) -> QuerySet[CaseTask]:
+def tasks_releasable_by(user: Actor) -> QuerySet[CaseTask]:
     """Where a release is looked for: the user's own tasks, and for a coordinator the tasks their
     cellule's members hold (the policy then says which may go back to the queue)."""
     held_in_cellule = (Q(departement_id__in=scope(user).coordinated_departement_ids)
@@ -119,7 +121,7 @@ def tasks_releasable_by(user) -> QuerySet[CaseTask]:
     return tasks_visible_to(user) | CaseTask.objects.filter(held_in_cellule)
 
 
-def tasks_held_in_cellule(user) -> QuerySet[CaseTask]:
+def tasks_held_in_cellule(user: Actor) -> QuerySet[CaseTask]:
     """The open tasks someone holds in the cellules the user coordinates (``VIEW_CELLULE_TASKS``):
     who is late, what was escalated, what a coordinator may put back in the queue."""
     return CaseTask.objects.filter(departement_id__in=scope(user).coordinated_departement_ids,

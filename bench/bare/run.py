@@ -19,6 +19,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -31,7 +32,7 @@ from viewflow.workflow.status import STATUS  # noqa: E402
 STEPS = ["contact_family", "assign", "start_care", "review"]
 
 
-def ticket_at(step: str, user, client):
+def ticket_at(step: str, user: User, client: Client):
     """A new ticket whose task ``step`` is the user's to complete, the steps before it done."""
     process = TicketFlow.start.run(ticket=Ticket.objects.create(referent=user))
     for name in STEPS[:STEPS.index(step) + 1]:

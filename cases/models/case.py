@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.names import after, words
 from organisation.models import Cell, Departement, Role
-from organisation.policy import scope
+from organisation.policy import Actor, scope, user_id
 from workflows.models import OPEN_STATUSES, CaseTask
 
 
@@ -70,19 +70,19 @@ def _reviewed(s) -> Q:
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Actor) -> "CaseQuerySet":
         """The cases the user may open: their cellule's as coordinator, those they work on (referent,
         or holding one of its tasks) as member, their mandate's as inspector; none for the others."""
         s = scope(user)
-        holding = Exists(CaseTask.objects.filter(case=OuterRef("pk"), listed_owner_id=user.pk))
-        involved = Q(referent_id=user.pk) | holding
+        holding = Exists(CaseTask.objects.filter(case=OuterRef("pk"), listed_owner_id=user_id(user)))
+        involved = Q(referent_id=user_id(user)) | holding
         return self.filter(
             Q(departement_id__in=s.coordinated_departement_ids) | _reviewed(s)
             | (Q(departement_id__in=s.cell_departement_ids) & involved) | self.partnered(user)
         )
 
     @staticmethod
-    def partnered(user) -> Q:
+    def partnered(user: Actor) -> Q:
         """The cases a partner sees their part of (``cases.rules.is_partner``, as a query): a care
         measure under way, oriented on an adhesion, run by an institution the user represents as a
         member of the case's cellule."""
@@ -97,19 +97,19 @@ class CaseQuerySet(models.QuerySet):
         return partnered
 
     @staticmethod
-    def open_without_motive(user) -> Q:
+    def open_without_motive(user: Actor) -> Q:
         """The cases the user opens without giving a motive (``cases.rules.needs_motive``, as a query):
         their cellule's as coordinator, as referent, holding one of its open tasks, under a mandate."""
         s = scope(user)
-        holding = Exists(CaseTask.objects.filter(case=OuterRef("pk"), listed_owner_id=user.pk,
+        holding = Exists(CaseTask.objects.filter(case=OuterRef("pk"), listed_owner_id=user_id(user),
                                                 listed_status__in=OPEN_STATUSES))
-        return (Q(departement_id__in=s.coordinated_departement_ids) | Q(referent_id=user.pk) | holding | _reviewed(s)
-                | CaseQuerySet.partnered(user))
+        return (Q(departement_id__in=s.coordinated_departement_ids) | Q(referent_id=user_id(user)) | holding
+                | _reviewed(s) | CaseQuerySet.partnered(user))
 
     def open(self):
         return self.exclude(state=State.CLOSED)
 
-    def search(self, text: str, user=None):
+    def search(self, text: str, user: Actor | None = None) -> "CaseQuerySet":
         """By reference (its beginning), by the source's own file number, or by the young person's
         names and commune: each word, in any order, begins one of them, without accents or punctuation
         (``ndiaye eloise`` finds "N'Diaye-Lefèvre Éloïse"), looked up by prefix on the index of

@@ -22,6 +22,7 @@ from cases.views.notes import visible_notes
 from cases.views.reading import NEXT, ask_motive, motive_for
 from organisation import policy
 from organisation.models import Membership, Role
+from organisation.policy import Actor
 from workflows.models import CaseTask
 from workflows.rules import TaskRight, cases_held
 
@@ -103,7 +104,7 @@ def case_events(case, count: int = 100) -> list:
     return listed
 
 
-def before_transfer(user, case: Case) -> list[dict]:
+def before_transfer(user: Actor, case: Case) -> list[dict]:
     """The file of the cases this one continues (``Case.origins``): what came with the transfer, as
     the reader of this case sees it (``VIEW_CASE`` on it, checked by the caller)."""
     return [{

@@ -10,9 +10,10 @@ from cases.models import Case, CaseNote, NoteAttachment
 from cases.rules import CaseRight, sees_note
 from cases.views.reading import ask_motive, motive_for
 from organisation import policy
+from organisation.policy import Actor
 
 
-def visible_notes(user, case: Case, *, partner: bool = False) -> list[CaseNote]:
+def visible_notes(user: Actor, case: Case, *, partner: bool = False) -> list[CaseNote]:
     """The case's notes the user sees, with their attachments (the caller checked ``VIEW_CASE``, or
     ``VIEW_REFERRAL`` for a ``partner``)."""
     notes = case.notes.select_related("author").prefetch_related("named", "attachments")

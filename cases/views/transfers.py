@@ -3,13 +3,14 @@ reference, the note, the young person's first name and age, not the file), and t
 answered, nothing of it (the other département keeps nothing of a case it did not take)."""
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 import audit
 from cases import actions
 from cases.forms import TransferDecisionForm
-from cases.models import CaseTransfer
+from cases.models import Case, CaseTransfer
 from cases.rules import CaseRight
 from organisation import policy
 from ui.forms import submit
@@ -45,7 +46,7 @@ def _decided(request, transfer: CaseTransfer):
     return redirect("workflows:done")
 
 
-def _decide(user, transfer: CaseTransfer, data: dict):
+def _decide(user: User, transfer: CaseTransfer, data: dict) -> Case | CaseTransfer:
     if data["decision"] == "accept":
         return actions.accept_transfer(user, transfer)
     return actions.refuse_transfer(user, transfer, reason=data["reason"])

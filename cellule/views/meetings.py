@@ -18,6 +18,7 @@ from cellule.models import Attendance, Meeting
 from cellule.rules import CelluleRight
 from organisation import policy
 from organisation.models import Cell
+from organisation.policy import Actor
 from ui.forms import add_errors, submit
 
 
@@ -33,7 +34,7 @@ def _cell(request) -> Cell:
     return cell
 
 
-def _agenda(user, meeting: Meeting) -> list:
+def _agenda(user: Actor, meeting: Meeting) -> list:
     """The meeting's items, each marked ``readable`` when the user may open its case (one query)."""
     items = list(meeting.items.select_related("case__person"))
     readable = set(Case.objects.visible_to(user).filter(pk__in={item.case_id for item in items})
@@ -105,7 +106,7 @@ def meeting_detail(request, pk: int):
         "meeting": meeting, "form": form, "closed": closed}, status=400 if form.errors else 200)
 
 
-def _record(actor, meeting: Meeting, form: MeetingForm, closing: bool) -> None:
+def _record(actor: Actor, meeting: Meeting, form: MeetingForm, closing: bool) -> None:
     with transaction.atomic():  # the minutes recorded and the closing that freezes them, or neither
         cellule.record_meeting(actor, meeting, **form.record())
         if closing:
