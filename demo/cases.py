@@ -14,7 +14,7 @@ import time_machine
 from django.utils import timezone
 
 from cases import actions
-from cases.models import CareMeasure, Case, FamilyContact, NoContactReason, Sex, Situation, Source
+from cases.models import CareMeasure, Case, FamilyContact, NoContactReason, Person, Sex, Situation, Source
 from intake.demo import create_demo_intake
 from mobile_team import actions as mobile
 from mobile_team.models import MobileTeamRequest
@@ -95,6 +95,14 @@ class DemoCases:
         for case, story in received:
             getattr(self, story)(case)
         return len(received)
+
+    def signalled_again(self) -> None:
+        """A young person whose case was closed is signalé again this morning (the demo's last signalement):
+        the coordinator opens a new case on the same record, their earlier follow-up in view."""
+        closed = Case.objects.filter(departement=self.cell.departement, state="closed").order_by("number").first()
+        actions.intake(self.coordinator, self.cell, source=Source.EMS, received_on=self.today,
+                       facts="De nouveau signalé par l'établissement scolaire : absences répétées, propos de rupture.",
+                       person=Person.objects.get(pk=closed.person_id))
 
     def intake(self, day: datetime.date):
         sex = self.random.choice([Sex.MALE, Sex.FEMALE])
@@ -268,5 +276,9 @@ def create_demo_cases() -> int:
         create_demo_cellule_life()
         create_demo_retention()  # a case under a legal hold, another past its retention period
     create_demo_intake()  # the CNAPR's service account and a signalement received through the API
+    if created:
+        for code in COMMUNES:
+            DemoCases(code).signalled_again()
+            created += 1
     return created
 

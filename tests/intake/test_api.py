@@ -198,6 +198,29 @@ def test_the_same_young_person_sent_again_goes_on_the_followed_case_told_to_the_
     assert call.details["signalement"] == followed.reference
 
 
+def test_the_same_young_person_sent_after_their_case_closed_gets_a_new_case_on_the_same_record(client, personas):
+    """Their case closed, the young person signalé again by another source is the same record: a new
+    case opens on them, the earlier one stays closed; a near match opens a new person, for the cellule
+    to look at."""
+    from cases import actions
+    from cases.models import CaseSignalement, Person
+
+    post(client, personas.token, signalement())
+    closed = Case.objects.get()
+    actions.close(personas.coord_a, closed, reason="unfounded", note="Sans suite.")
+    again = post(client, personas.token_ems, signalement(source_reference="EMS-7", young_person=person(
+        last_name="Ndiaye Lefevre", first_name="Eloise")))
+    near = post(client, personas.token_ems, signalement(source_reference="EMS-8", young_person=person(
+        last_name="N'Diaye-Lefebvre")))
+    assert [again.status_code, near.status_code] == [201, 201]
+    reopened = Case.objects.get(source_reference="EMS-7")
+    assert reopened.person_id == closed.person_id and reopened.state == "received"
+    assert Case.objects.get(source_reference="EMS-8").person_id != closed.person_id
+    assert Person.objects.count() == 2 and not CaseSignalement.objects.exists()
+    closed.refresh_from_db()
+    assert closed.state == "closed"
+
+
 def test_a_closed_follow_up_is_all_the_source_reads_of_it(client, personas):
     from cases import actions
 

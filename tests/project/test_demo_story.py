@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db.models import Count
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -105,3 +106,13 @@ def test_the_demo_shows_the_cellule_working_together(demo, db, client):
     client.force_login(coordinator)
     escalated = client.get(reverse("workflows:cellule"), {"signalees": "1"}).content.decode()
     assert "Signalée le" in escalated
+
+
+def test_a_young_person_is_signalled_again_after_their_case_closed(demo, db):
+    """In each département, one young person has a closed case and a new one on the same record."""
+    for code in ("93", "69"):
+        twice = Case.objects.filter(departement__code=code).values("person").annotate(
+            cases=Count("pk")).filter(cases=2)
+        assert len(twice) == 1
+        states = set(Case.objects.filter(person=twice[0]["person"]).values_list("state", flat=True))
+        assert states == {"closed", "received"}
