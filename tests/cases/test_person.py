@@ -6,7 +6,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,3 +107,19 @@ def test_a_young_person_of_another_departement_cannot_be_chosen(client, personas
     with pytest.raises(ValidationError, match="pas suivi par votre cellule"):
         actions.intake(personas.coord_b, personas.cell_b, source="cnapr", received_on=timezone.localdate(),
                        facts="Signalement.", person=closed.person)
+
+
+def test_the_page_costs_the_same_queries_for_one_case_or_three(client, personas, closed):
+    client.force_login(personas.coord_a)
+    url = reverse("cases:person", args=[closed.person_id])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for _ in range(2):
+        case = actions.intake(personas.coord_a, personas.cell_a, source="ems", received_on=timezone.localdate(),
+                              facts="Nouveau signalement.", person=closed.person)
+        actions.close(personas.coord_a, case, reason="unfounded", note="Sans suite.")
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url).content.decode()
+    assert page.count("Clôturé le") == 3
+    assert len(three) == len(one), [q["sql"] for q in three.captured_queries]
