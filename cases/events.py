@@ -70,6 +70,7 @@ events.register({
     "case.care_measure_add": "Prise en charge ajoutée",
     "case.care_measure_end": "Prise en charge terminée",
     "case.care_measure_edit": "Prise en charge corrigée",
+    "case.care_measure_rebase": "Prise en charge refondée après un retrait d'adhésion",
     "case.care_measure_remove": "Prise en charge retirée (saisie par erreur)",
     "case.person_edit": "Fiche du jeune modifiée",
     "case.relative_add": "Proche ajouté",
@@ -77,7 +78,8 @@ events.register({
 }, render=render)
 # Whose consent ("de" is a party here, not a state), its status and its date.
 events.register({"case.consent": "Adhésion enregistrée"},
-                render=events.summary({"de": "de", "adhésion": "adhésion", "date": "date"},
+                render=events.summary({"de": "de", "adhésion": "adhésion", "date": "date",
+                                       "mesures": "prises en charge concernées"},
                                       choices={"de": dict(Consent.Party.choices),
                                                "adhésion": dict(Consent.Status.choices)}))
 events.register({"case.signalement_add": "Nouveau signalement enregistré sur ce dossier"},

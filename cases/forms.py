@@ -188,6 +188,16 @@ class StartCareForm(CareMeasureForm):
         return {"measure": data if data.get("modality") else None}
 
 
+class RebaseCareMeasureForm(BaseForm):
+    """What a measure whose adhesion was withdrawn rests on from now on."""
+
+    adhesion = forms.ChoiceField(label="La prise en charge repose désormais sur", widget=forms.RadioSelect,
+                                 choices=CareMeasure.Adhesion.choices,
+                                 help_text="L'adhésion de l'autre partie, si elle est recueillie, ou pourquoi "
+                                           "aucune n'est requise. Sinon, terminez la prise en charge.")
+    adhesion_note = forms.CharField(label="Pourquoi l'adhésion n'est pas requise", max_length=300, required=False)
+
+
 class EndCareMeasureForm(BaseForm):
     ends_on = forms.DateField(label="Fin", widget=DATE)
     outcome = forms.ChoiceField(label="Issue", choices=CHOOSE + CareMeasure.Outcome.choices)

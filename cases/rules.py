@@ -85,11 +85,13 @@ def partnered_cases(user: Actor, cases: Iterable[Case]) -> frozenset[int]:
 
 
 def is_partner(user: Principal, case: Case) -> bool:
-    """The user's institution runs a care measure under way on the case, oriented on an adhesion
-    (or on why none is needed): measures recorded before orientations were (no adhesion) open nothing."""
+    """The user's institution runs a care measure under way on the case, oriented on an adhesion still
+    given (or on why none is needed): measures recorded before orientations were (no adhesion), and those
+    whose adhesion was withdrawn (``cases.actions.consent``), open nothing."""
     institutions = partner_institutions(user, case)
     return bool(institutions) and case.care_measures.filter(
-        institution_id__in=institutions, ends_on__isnull=True).exclude(adhesion="").exists()
+        institution_id__in=institutions, ends_on__isnull=True, consent_lost_on__isnull=True).exclude(
+        adhesion="").exists()
 
 
 @rule(CaseRight.INTAKE)

@@ -5,11 +5,11 @@ the receiving coordinators' answer to a transfer."""
 import datetime
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import State
+from cases.models import CareMeasure, Case, CaseTransfer, State
 from workflows.kinds import Queue, TaskKind, register
 from workflows.models import CaseTask
 
@@ -63,6 +63,9 @@ SET_UP_CARE = TaskKind("set_up_care", label="Démarrer la prise en charge", assi
 REVIEW = TaskKind("review", label="Revue de suivi", assignee=_referent, page=_action("revue"))
 DECIDE_CLOSURE = TaskKind("decide_closure", label="Décider de la clôture", queue=Queue.COORDINATORS,
                           page=_action("cloturer"))
+REBASE_MEASURE = TaskKind("rebase_measure", label="Adhésion retirée : terminer ou refonder la prise en charge",
+                          assignee=_referent,
+                          page=lambda task: reverse("cases:detail", args=[task.case_id]) + "#prises-en-charge")
 ACCEPT_TRANSFER = TaskKind("accept_transfer", label="Accepter ou refuser un transfert entrant",
                            queue=Queue.COORDINATORS, page=_transfer, listed_in=_destination,
                            named_after=_continued_here)
@@ -78,15 +81,21 @@ EXPECTED: dict[str, set[str]] = {
 
 
 def lifecycle_tasks(case) -> set[str]:
-    """The state's tasks, the coordinators' decision when the referent proposed to close, and a
-    pending transfer's acceptance by the receiving coordinators."""
+    """The state's tasks, the coordinators' decision when the referent proposed to close, a pending
+    transfer's acceptance by the receiving coordinators, and the référent's decision on a measure whose
+    adhesion was withdrawn."""
     tasks = set(EXPECTED[case.state])
     if case.closure_proposed and case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED):
         tasks.add(DECIDE_CLOSURE)
-    if case.is_open and case.transfer_requests.pending().exists():
-        tasks.add(ACCEPT_TRANSFER)
+    if case.is_open:  # both asked in one query
+        pending, lost = Case.objects.filter(pk=case.pk).values_list(
+            Exists(CaseTransfer.objects.pending().filter(case=OuterRef("pk"))),
+            Exists(CareMeasure.objects.filter(case=OuterRef("pk"), ends_on__isnull=True,
+                                              consent_lost_on__isnull=False))).get()
+        tasks |= {ACCEPT_TRANSFER} if pending else set()
+        tasks |= {REBASE_MEASURE} if lost else set()
     return tasks
 
 
-register(CONTACT_FAMILY, NAME_REFERENT, SET_UP_CARE, REVIEW, DECIDE_CLOSURE, ACCEPT_TRANSFER,
+register(CONTACT_FAMILY, NAME_REFERENT, SET_UP_CARE, REVIEW, DECIDE_CLOSURE, ACCEPT_TRANSFER, REBASE_MEASURE,
          expects=lifecycle_tasks)

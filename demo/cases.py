@@ -96,6 +96,15 @@ class DemoCases:
             getattr(self, story)(case)
         return len(received)
 
+    def withdrawal(self) -> None:
+        """A young person in care withdraws the adhesion their orientation rested on, two days ago: the
+        partner no longer sees the case, and the référent has the measure to end or re-base."""
+        case = Case.objects.filter(departement=self.cell.departement, state="in_care", care_measures__ends_on=None,
+                                   care_measures__adhesion="young_person").select_related("referent").first()
+        day = self.today - datetime.timedelta(days=2)
+        with self.on(day):
+            actions.record_consent(case.referent, case, party="young_person", status="withdrawn", on=day)
+
     def signalled_again(self) -> None:
         """A young person whose case was closed is signalé again this morning (the demo's last signalement):
         the coordinator opens a new case on the same record, their earlier follow-up in view."""
@@ -280,5 +289,6 @@ def create_demo_cases() -> int:
         for code in COMMUNES:
             DemoCases(code).signalled_again()
             created += 1
+        DemoCases("93").withdrawal()
     return created
 

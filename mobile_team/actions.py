@@ -16,8 +16,9 @@ from django.utils import timezone
 
 import audit
 from cases import attachments as files
+from cases.actions import consent
 from cases.actions.base import Check, lock, record, record_transition, require_text, runs, validate
-from cases.models import Case
+from cases.models import Case, Consent
 from mobile_team.models import InterventionReport, MessageAttachment, MobileTeamRequest, RequestMessage
 from mobile_team.notifications import (
     notify_coordinators_of_answer,
@@ -55,6 +56,11 @@ def request_mobile_team(actor: User, case: Case, *, motive: str, expected: str, 
         case = lock(case)
         CALL.require(actor, case)
         contact = contact or actor
+        family = consent.current(case, Consent.Party.FAMILY)
+        if family_agrees and family is not None and family.status != Consent.Status.GIVEN:
+            raise ValidationError({"family_agrees": (
+                f"L'adhésion de la famille est enregistrée « {family.get_status_display().lower()} » le "
+                f"{family.on:%d/%m/%Y} : ses coordonnées ne peuvent pas être transmises à l'équipe mobile.")})
         if not case.departement.cell.memberships.active().filter(user=contact, user__is_active=True).exists():
             raise ValidationError({"contact": "Le contact doit être une personne de la cellule du signalement."})
         person = case.person

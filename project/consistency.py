@@ -14,11 +14,13 @@ from django.db.models.functions import Cast
 from audit import sealer, verification
 from audit.models import Event
 from cases import attachments
+from cases.actions.consent import ADHESION_PARTY
 from cases.models import (
     CareMeasure,
     Case,
     CaseCounter,
     CaseTransfer,
+    Consent,
     FamilyContact,
     NoteAttachment,
     Person,
@@ -101,6 +103,19 @@ def _measures() -> Iterator[str]:
         institution__departement=F("case__departement"))
     for measures in (open_on_closed, elsewhere):
         yield from (f"prise en charge {pk}" for pk in measures.values_list("pk", flat=True))
+
+
+@check("une prise en charge en cours perd son adhésion quand la partie sur laquelle elle repose la retire, "
+       "et seulement alors")
+def _consents() -> Iterator[str]:
+    latest = Consent.objects.filter(case=OuterRef("case"), party=OuterRef("party")).order_by("-on", "-pk")
+    current = {(case, party): status for case, party, status in Consent.objects.annotate(
+        top=Subquery(latest.values("pk")[:1])).filter(top=F("pk")).values_list("case", "party", "status")}
+    for measure in CareMeasure.objects.filter(ends_on__isnull=True, adhesion__in=list(ADHESION_PARTY)).only(
+            "case", "adhesion", "consent_lost_on"):
+        given = current.get((measure.case_id, ADHESION_PARTY[measure.adhesion])) in (None, Consent.Status.GIVEN)
+        if given == (measure.consent_lost_on is not None):
+            yield f"prise en charge {measure.pk}"
 
 
 @check("chaque processus a une tâche de départ terminée")

@@ -253,11 +253,11 @@ REPORT_RECIPIENTS = env_list(ENV, "REPORT_RECIPIENTS", MINISTRY_ADDRESSES if DEM
 # From this day of a month, the coordinators are reminded each day of last month's report not sent.
 REPORT_REMINDER_DAY = env_int(ENV, "REPORT_REMINDER_DAY", 5)
 
-# Days given to do each task once it is opened.
 # The subject of the workflows' processes and tasks (workflows knows no concern: it is told here).
 WORKFLOWS_SUBJECT_MODEL = "cases.Case"
+# Days given to do each task once it is opened.
 TASK_DUE_DAYS = {"contact_family": 7, "name_referent": 7, "set_up_care": 15, "review": 30, "decide_closure": 7,
-                 "read_team_answer": 3, "answer_interview": 8, "accept_transfer": 7}
+                 "read_team_answer": 3, "answer_interview": 8, "accept_transfer": 7, "rebase_measure": 15}
 # The mobile team's service level: acceptance in working days (French public holidays excluded),
 # first intervention in days, both counted from the request.
 MOBILE_TEAM_ACCEPTANCE_WORKING_DAYS = env_int(ENV, "MOBILE_TEAM_ACCEPTANCE_WORKING_DAYS", 2)

@@ -5,6 +5,7 @@ They raise ``organisation.policy.AccessDenied`` (no right), ``organisation.error
 a French message) or ``django.core.exceptions.ValidationError`` (a field is wrong).
 """
 
+from cases.actions.consent import rebase_measure, record_consent
 from cases.actions.intake import add_signalement, intake
 from cases.actions.lifecycle import (
     assign,
@@ -21,7 +22,6 @@ from cases.actions.records import (
     edit_care_measure,
     edit_person,
     end_care_measure,
-    record_consent,
     remove_care_measure,
     save_relative,
 )
@@ -30,8 +30,7 @@ from cases.actions.transfer import accept_transfer, refuse_transfer, transfer, w
 
 __all__ = [
     "accept_transfer", "add_care_measure", "add_note", "add_signalement", "assign", "change_referent", "close",
-    "complete_review", "decline_closure",
-    "edit_care_measure", "edit_person", "end_care_measure", "intake", "record_consent", "record_family_contact",
-    "refuse_transfer", "remove_care_measure", "reopen", "save_relative", "start_care", "transfer",
-    "withdraw_transfer",
+    "complete_review", "decline_closure", "edit_care_measure", "edit_person", "end_care_measure", "intake",
+    "rebase_measure", "record_consent", "record_family_contact", "refuse_transfer", "remove_care_measure",
+    "reopen", "save_relative", "start_care", "transfer", "withdraw_transfer",
 ]

@@ -9,12 +9,14 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from audit.changes import concealed, diff, masked, snapshot
+from cases.actions import consent
 from cases.actions.base import Check, lock, record, runs, validate
 from cases.event_texts import keep
-from cases.models import CareMeasure, Case, Consent, Person, Relative, State
+from cases.models import CareMeasure, Case, Person, Relative, State
 from cases.rules import CaseRight
 from organisation.errors import ActionRefused
 from organisation.policy import Actor
+from workflows import tasks
 
 # What identifies a young person or a relative: the trail names the field changed, the history keeps
 # the value, which the purge erases (retention.purge) while the trail outlives the case.
@@ -28,7 +30,6 @@ REMOVE_MEASURE = Check("Retirer une prise en charge saisie par erreur", CaseRigh
 EDIT_PERSON = Check("Modifier la fiche du jeune", CaseRight.EDIT_CASE)
 ADD_RELATIVE = Check("Ajouter un proche", CaseRight.EDIT_CASE)
 EDIT_RELATIVE = Check("Modifier un proche", CaseRight.EDIT_CASE)
-CONSENT = Check("Enregistrer l'adhésion", CaseRight.EDIT_CASE)
 # What a mistyped measure may have corrected; its end goes through ``end_care_measure``.
 CORRECTABLE = {"modality", "beneficiary", "institution", "starts_on"}
 
@@ -42,11 +43,6 @@ def add_care_measure(actor: User, case: Case, **fields: Any) -> CareMeasure:
         return create_measure(actor, case, fields)
 
 
-# The party whose adhesion an orientation rests on, as ``Consent`` records it.
-ADHESION_PARTY: dict[str, str] = {CareMeasure.Adhesion.FAMILY: Consent.Party.FAMILY,
-                                   CareMeasure.Adhesion.YOUNG_PERSON: Consent.Party.YOUNG_PERSON}
-
-
 def create_measure(actor: User, case: Case, fields: dict[str, Any]) -> CareMeasure:
     """A new care measure on the locked case, checked by the caller: the orientation of the case to
     the partner that runs it, whose members of the cellule then see what it needs of the case
@@ -57,16 +53,7 @@ def create_measure(actor: User, case: Case, fields: dict[str, Any]) -> CareMeasu
         raise ValidationError({"adhesion": "Indiquez sur quoi repose l'orientation : l'adhésion de la famille, "
                                            "celle du jeune, ou pourquoi elle n'est pas requise."})
     validate(measure)
-    party = ADHESION_PARTY.get(measure.adhesion)
-    if party:
-        last = case.consents.filter(party=party).order_by("on", "pk").last()
-        if last is not None and last.status != Consent.Status.GIVEN:
-            raise ValidationError({"adhesion": f"L'adhésion ({last.get_party_display().lower()}) est enregistrée "
-                                               f"« {last.get_status_display().lower()} » le {last.on:%d/%m/%Y} : "
-                                               "enregistrez d'abord l'adhésion recueillie depuis."})
-        if last is None:
-            Consent.objects.create(case=case, party=party, status=Consent.Status.GIVEN, on=timezone.localdate(),
-                                   recorded_by=actor)
+    consent.require_basis(actor, case, measure.adhesion, "adhesion")
     measure.save()
     record("case.care_measure_add", actor, case, mesure=concealed(snapshot(measure), TYPED))
     return measure
@@ -87,6 +74,7 @@ def end_care_measure(actor: Actor, measure: CareMeasure, *, ends_on: datetime.da
         validate(measure)
         measure.save()
         record("case.care_measure_end", actor, case, mesure=measure.pk, changements=diff(before, snapshot(measure)))
+        tasks.sync(case, actor)  # a measure whose adhesion was withdrawn, ended: the référent's task goes
     return measure
 
 
@@ -181,18 +169,3 @@ def _edit(actor: Actor, case: Case, instance: Record, action: str, fields: dict[
             instance.save()
             record(action, actor, case, objet=instance.pk, changements=masked(changes, IDENTIFYING))
     return instance
-
-
-@runs(CONSENT)
-def record_consent(actor: User, case: Case, *, party: str, status: str, on: datetime.date) -> Consent:
-    """The young person's or the family's free consent (libre adhésion), as of a date."""
-    with transaction.atomic():
-        case = lock(case)
-        CONSENT.require(actor, case)
-        if on and on > timezone.localdate():
-            raise ValidationError({"on": "La date ne peut pas être dans le futur."})
-        consent = Consent(case=case, party=party, status=status, on=on, recorded_by=actor)
-        validate(consent)
-        consent.save()
-        record("case.consent", actor, case, de=party, adhésion=status, date=on)
-    return consent

@@ -87,7 +87,7 @@ class CaseQuerySet(models.QuerySet):
         measure under way, oriented on an adhesion, run by an institution the user represents as a
         member of the case's cellule."""
         measures = apps.get_model("cases", "CareMeasure").objects.filter(
-            case=OuterRef("pk"), ends_on__isnull=True).exclude(adhesion="")
+            case=OuterRef("pk"), ends_on__isnull=True, consent_lost_on__isnull=True).exclude(adhesion="")
         partnered = Q(pk__in=[])
         for membership in scope(user).memberships:
             if membership.role == Role.MEMBER and membership.cell is not None:

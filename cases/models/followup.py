@@ -90,6 +90,9 @@ class CareMeasure(models.Model):
     # what it needs of the case (``cases.rules.is_partner``). Blank on measures recorded before it.
     adhesion = models.CharField("adhésion à l'orientation", max_length=16, choices=Adhesion.choices, blank=True)
     adhesion_note = models.CharField("pourquoi l'adhésion n'est pas requise", max_length=300, blank=True)
+    # The adhesion it rested on was withdrawn or refused that day: the partner no longer sees the case, and
+    # the référent ends the measure or re-bases it (``cases.actions.records``).
+    consent_lost_on = models.DateField("adhésion retirée le", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -19,7 +19,7 @@ from django.utils.datastructures import MultiValueDict
 
 import audit
 from cases import actions, forms
-from cases.actions import records
+from cases.actions import consent, records
 from cases.actions.base import Check, EntryPoint
 from cases.event_texts import keep
 from cases.models import CareMeasure, Case, Relative
@@ -85,6 +85,8 @@ ACTIONS = [
     CaseAction("mesure", forms.CareMeasureForm, actions.add_care_measure),
     CaseAction("fin-mesure", forms.EndCareMeasureForm, on_record(actions.end_care_measure), records.END_MEASURE,
                target_model=CareMeasure),
+    CaseAction("refonder-mesure", forms.RebaseCareMeasureForm, on_record(actions.rebase_measure),
+               consent.REBASE_MEASURE, target_model=CareMeasure),
     CaseAction("modifier-mesure", forms.CorrectCareMeasureForm, on_record(actions.edit_care_measure),
                records.CORRECT_MEASURE, target_model=CareMeasure, initial=lambda case, target: fields_of(target)),
     CaseAction("retirer-mesure", forms.RemoveCareMeasureForm,

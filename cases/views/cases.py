@@ -131,6 +131,7 @@ def case_detail(request, pk: int):
         return ask_motive(request, case)
     record_view(request, case, motive)
     timeline = case_events(case)
+    consents = list(case.consents.order_by("on", "pk"))
     open_tasks = list(case.tasks.open().select_related("owner"))
     can_edit = policy.can(request.user, CaseRight.EDIT_CASE, case) and case.state != State.CLOSED
     return render(request, "cases/case_detail.html", {
@@ -140,7 +141,8 @@ def case_detail(request, pk: int):
         "other_cases": case.person.cases.exclude(pk=case.pk).count(),
         "relatives": case.relatives.all(),
         "contacts": case.family_contacts.select_related("by"),
-        "consents": case.consents.select_related("recorded_by"),
+        "consents": consents,
+        "current_consents": list({consent.party: consent for consent in consents}.values()),  # each party's latest
         "measures": case.care_measures.select_related("institution"),
         "followups": case.followups.select_related("by"),
         "open_tasks": open_tasks,

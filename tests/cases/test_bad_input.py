@@ -89,6 +89,8 @@ FORMS = {
     "mesure": ("in_care", "coord_a", MEASURE),
     "fin-mesure": ("in_care", "coord_a", {"ends_on": YESTERDAY, "outcome": "completed"}),
     "modifier-mesure": ("in_care", "coord_a", MEASURE),
+    "refonder-mesure": ("consent_lost", "member_a", {"adhesion": "not_needed",
+                                                     "adhesion_note": "Mesure ordonnée par le juge."}),
     "retirer-mesure": ("second_measure", "coord_a", {"reason": "Saisie en double.", "confirm": "on"}),
     "jeune": ("received", "coord_a", PERSON),
     "proche": ("received", "coord_a", RELATIVE),
@@ -105,6 +107,7 @@ FORMS = {
     "retirer-transfert": ("transfer_pending", "coord_a", {}),
 }
 TARGETS = {"fin-mesure": "care_measures", "modifier-mesure": "care_measures", "retirer-mesure": "care_measures",
+           "refonder-mesure": "care_measures",
            "modifier-proche": "relatives", "suivi-entretien": "interview_requests"}
 LYON = {"institution": lambda ctx: InstitutionFactory(name="Parquet de Lyon", departement=Departement.objects.get(
     code="69")).pk}
@@ -175,6 +178,9 @@ BAD = [
     ("mesure", LYON, INVALID_CHOICE),  # another département's institution is not offered
     ("prise-en-charge", LYON, INVALID_CHOICE),
     ("modifier-mesure", LYON, INVALID_CHOICE),
+    ("refonder-mesure", {"adhesion": "young_person", "adhesion_note": ""}, "enregistrez d'abord l'adhésion recueillie depuis"),
+    ("refonder-mesure", {"adhesion_note": ""}, "Indiquez pourquoi l'adhésion n'est pas requise"),
+    ("refonder-mesure", {"adhesion": "always"}, INVALID_CHOICE),
     ("modifier-mesure", {"starts_on": "2031-01-06"}, "Une prise en charge se prévoit au plus six mois à l'avance."),
     ("retirer-mesure", {"confirm": ""}, REQUIRED),
     ("retirer-mesure", {"reason": "  "}, REQUIRED),
@@ -204,6 +210,8 @@ SETUPS = {
         destination=Departement.objects.exclude(pk=case.departement_id).get(code__in=["93", "69"]))),
     "held": ("closed", lambda p, case, referent: retention.place_hold(
         p.coord_a if case.departement.code == "93" else p.coord_b, case, reason="Réquisition.")),
+    "consent_lost": ("in_care", lambda p, case, referent: actions.record_consent(
+        referent, case, party="young_person", status="withdrawn", on=TODAY)),
     "second_measure": ("in_care", lambda p, case, referent: actions.add_care_measure(
         referent, case, modality="family_support", beneficiary="family", starts_on=case.received_on,
         institution=InstitutionFactory(name="Maison des adolescents"), adhesion="family")),

@@ -52,9 +52,10 @@ def test_a_young_person_signalled_again_after_closure_is_one_person(client, pers
     page = client.get(reverse("cases:detail", args=[again.pk])).content.decode()
     assert "Son suivi sur 2 signalements" in page and reverse("cases:person", args=[closed.person_id]) in page
 
+    actions.record_consent(personas.coord_a, again, party="family", status="refused", on=timezone.localdate())
     response = client.get(reverse("cases:person", args=[closed.person_id]))
     page = response.content.decode()
-    assert response.status_code == 200 and "Éloïse" in page
+    assert response.status_code == 200 and "Éloïse" in page and "Famille : refusée" in page  # the current state
     assert closed.reference in page and again.reference in page and "Fin du suivi" not in page  # no free text
     timeline = page.split("Chronologie de ses signalements")[1]
     assert f"{closed.reference} —" in timeline and f"{again.reference} —" in timeline and "Clôture" in timeline

@@ -286,6 +286,11 @@ ENTRY_POINTS = {
         p.member_a, c.case, relation="father", last_name="Durand", first_name="Paul"), "case.relative_add"),
     "record_consent": (lambda p, c: actions.record_consent(p.member_a, c.case, party="young_person",
                                                            status="given", on=TODAY), "case.consent"),
+    "rebase_measure": (lambda p, c: (actions.record_consent(p.member_a, c.case, party="young_person",
+                                                            status="withdrawn", on=TODAY),
+                                     actions.rebase_measure(p.member_a, c.measure, adhesion="not_needed",
+                                                            adhesion_note="Mesure ordonnée par le juge.")),
+                       "case.care_measure_rebase"),
     "save_membership": (lambda p, c: organisation.save_membership(p.coord_a, Membership(
         user=UserFactory(), cell=p.cell_a, institution=c.measure.institution, function="Éducateur",
         role="member", starts_on=TODAY)), "membership.create"),

@@ -116,3 +116,10 @@ def test_a_young_person_is_signalled_again_after_their_case_closed(demo, db):
         assert len(twice) == 1
         states = set(Case.objects.filter(person=twice[0]["person"]).values_list("state", flat=True))
         assert states == {"closed", "received"}
+
+
+def test_a_young_person_withdrew_their_adhesion_and_the_referent_has_the_measure_to_decide(demo, db):
+    measure = CareMeasure.objects.get(consent_lost_on__isnull=False)
+    assert measure.case.departement.code == "93" and measure.ends_on is None
+    task = measure.case.tasks.open().get(flow_task_name="rebase_measure")
+    assert task.owner == measure.case.referent
