@@ -178,7 +178,8 @@ BAD = [
     ("mesure", LYON, INVALID_CHOICE),  # another département's institution is not offered
     ("prise-en-charge", LYON, INVALID_CHOICE),
     ("modifier-mesure", LYON, INVALID_CHOICE),
-    ("refonder-mesure", {"adhesion": "young_person", "adhesion_note": ""}, "enregistrez d'abord l'adhésion recueillie depuis"),
+    ("refonder-mesure", {"adhesion": "young_person", "adhesion_note": ""},
+     "enregistrez d'abord l'adhésion recueillie depuis"),
     ("refonder-mesure", {"adhesion_note": ""}, "Indiquez pourquoi l'adhésion n'est pas requise"),
     ("refonder-mesure", {"adhesion": "always"}, INVALID_CHOICE),
     ("modifier-mesure", {"starts_on": "2031-01-06"}, "Une prise en charge se prévoit au plus six mois à l'avance."),
