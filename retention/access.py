@@ -1,11 +1,13 @@
-"""Everything the cellule holds about one person of a case (the young person or a relative), as a
-ZIP of CSV files with the notes' attachments: the coordinators' answer to a request of access.
+"""Everything the cellule holds about one person (the young person or a relative), as a ZIP of CSV
+files with the notes' attachments: the coordinators' answer to a request of access.
 
-The file is the case's, and that of the cases it continues after transfers (``Case.origins``): their
-facts, contacts, measures, reviews, notes and attachments, the mobile team's requests, reports and
-messages, the interview requests and meetings' decisions, and from the trail who read or changed
-them and when. The person asked about comes first; a relative's file holds only their own entry
-among the relatives.
+A young person's file covers every case about them in the département (``Case.person``) and the cases
+those continue after transfers (``Case.origins``); a relative's, the case they are a relative of and
+its origins. For those cases: their signalements, facts, consents, contacts, measures, reviews, notes
+and attachments, the mobile team's requests, reports and messages, the interview requests, the
+meetings' decisions and the support-group sessions the family attended, and from the trail who read
+or changed them (and the young person's page) and when. The person asked about comes first; a
+relative's file holds only their own entry among the relatives.
 """
 
 import io
@@ -13,13 +15,14 @@ import zipfile
 
 from django.contrib.auth.models import User
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from audit import events
 from audit.models import Event
 from cases import attachments
-from cases.models import Case, Person, Relative
-from cellule.models import InterviewRequest, MeetingItem
+from cases.models import Case, CaseSignalement, Person, Relative
+from cellule.models import InterviewRequest, MeetingItem, SupportGroupSession
 from mobile_team.models import InterventionReport, MobileTeamRequest, RequestMessage
 from organisation.models import Role
 from organisation.spreadsheets import to_csv
@@ -86,13 +89,15 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
         headers, table = _table(model, rows, fields)
         out[f"{name}.csv"] = to_csv(heading, table, headers)
 
-    chain = [case, *case.origins()]
+    chain = _cases(case, person)
     add("signalement", Case, chain, ["reference", "departement", "source", "received_on", "facts",
                                       "orientation_note", "state", "referent", "closure_reason", "closure_note",
                                       "closed_on"])
+    add("signalements_suivants", CaseSignalement, CaseSignalement.objects.filter(case__in=chain).select_related(
+        "case"), ["case", "source", "source_reference", "received_on", "facts", "orientation_note"])
     add("jeune", Person, [case.person], ["last_name", "first_name", "birth_date", "sex", "commune", "address",
                                          "situation"])
-    relatives = [person] if isinstance(person, Relative) else list(case.relatives.all())
+    relatives = [person] if isinstance(person, Relative) else list(Relative.objects.filter(case__in=chain))
     add("proches", Relative, relatives, ["relation", "last_name", "first_name", "phone", "email", "address",
                                          "parental_authority"])
     def of(related) -> models.QuerySet:
@@ -125,13 +130,27 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
         ["requested_on", "with_whom", "requested_by", "channel", "status", "scheduled_at", "held_on", "outcome"])
     add("reunions", MeetingItem, MeetingItem.objects.filter(case__in=chain).select_related("meeting"),
         ["meeting", "decision"])
-    trail = Event.objects.filter(object_type=Case._meta.label_lower,
-                                 object_id__in=[str(c.pk) for c in chain]).order_by("time", "id")
+    sessions = SupportGroupSession.objects.filter(families__in=chain).select_related("group").distinct()
+    add("groupes_de_parole", SupportGroupSession, sessions, ["group", "on"])
+    about = Q(object_type=Case._meta.label_lower, object_id__in=[str(c.pk) for c in chain])
+    if isinstance(person, Person):
+        about |= Q(object_type=Person._meta.label_lower, object_id=str(person.pk))
+    trail = Event.objects.filter(about).order_by("time", "id")
     out["consultations_et_actions.csv"] = to_csv(heading, [
         (_when(event.time), event.actor_label, ROLES.get(event.actor_role, event.actor_role),
          events.label(event.action))
         for event in trail], ["date", "qui", "rôle", "action"])
     return out
+
+
+def _cases(case: Case, person: Person | Relative) -> list[Case]:
+    """The cases whose file is the person's: every case about the young person, or the relative's case;
+    each with the cases it continues after transfers."""
+    cases = list(person.cases.order_by("received_on", "number")) if isinstance(person, Person) else [case]
+    chain: list[Case] = []
+    for one in cases:
+        chain += [c for c in (one, *one.origins()) if c not in chain]
+    return chain
 
 
 def archive(case: Case, person: Person | Relative) -> bytes:

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Event
 from cases.models import Person
@@ -69,6 +70,37 @@ def test_the_young_persons_export_holds_the_whole_file_and_who_read_it(client, p
     assert any(row[1:] == read for row in reads), reads[-3:]
     event = Event.objects.filter(action="retention.export").latest("id")
     assert event.details == {"signalement": case.reference, "personne": "jeune"}  # no name in the trail
+
+
+def test_the_young_persons_export_covers_every_case_about_them(client, personas, case):
+    """Signalé again, with a further signalement on the new case and a support group their family
+    attended: the export from either case holds both cases, the signalement, the sessions and the reads
+    of the young person's page."""
+    from cases import actions as cases_actions
+    from cellule import actions as cellule
+    from tests.organisation.factories import InstitutionFactory
+
+    today = timezone.localdate()
+    again = cases_actions.intake(personas.coord_a, personas.cell_a, source="ems", received_on=today,
+                                 facts="Zqxhotel-nouveaux-faits", person=case.person)
+    cases_actions.add_signalement(personas.coord_a, again, source="cnapr", received_on=today,
+                                  facts="Zqxhotel-troisieme")
+    group = cellule.create_support_group(personas.coord_a, personas.cell_a, name="Groupe Zqxhotel",
+                                         institution=InstitutionFactory(name="Association Zqxhotel"))
+    cellule.record_support_session(personas.coord_a, group, on=today, families=[again])
+    client.force_login(personas.coord_a)
+    assert client.get(reverse("cases:person", args=[case.person_id])).status_code == 200
+    for one in (case, again):
+        files = opened(client.get(reverse("retention:export", args=[one.pk, "jeune", case.person_id])))
+        references = [row[0] for row in rows(files["signalement.csv"])[2:]]
+        assert sorted(references) == sorted([case.reference, again.reference])
+        assert "Zqxhotel-troisieme" in files["signalements_suivants.csv"].decode("utf-8-sig")
+        assert rows(files["groupes_de_parole.csv"])[2][0] == "Groupe Zqxhotel"
+        reads = [row[3] for row in rows(files["consultations_et_actions.csv"])[2:]]
+        assert "Consultation du suivi d'un jeune (tous ses signalements)" in reads
+    relative = case.relatives.first()  # a relative's file stays their case's
+    files = opened(client.get(reverse("retention:export", args=[case.pk, "proche", relative.pk])))
+    assert [row[0] for row in rows(files["signalement.csv"])[2:]] == [case.reference]
 
 
 def test_a_relatives_export_holds_only_their_own_entry_among_the_relatives(client, personas, case):
