@@ -118,7 +118,9 @@ def _notify_signalement(signalement: CaseSignalement) -> None:
 
 
 def create(case: Case, person: Person, relatives: list[Relative]) -> Case:
-    case.year = timezone.localdate().year
+    """Number the case in its reception year (a signalement received last year and entered now keeps
+    that year's reference), save it with its young person and relatives, and open its tasks."""
+    case.year = case.received_on.year
     case.number = _next_number(case.departement, case.year)
     case.reference = f"{case.departement.code}-{case.year}-{case.number:04d}"
     if person.pk is None:

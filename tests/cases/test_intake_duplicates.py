@@ -170,3 +170,13 @@ def test_a_decision_sent_again_asks_again_rather_than_recording_twice(coordinato
     again = asked(coordinator.post(URL, sent))
     assert (Case.objects.count(), CaseSignalement.objects.count()) == ((2, 0) if decision == "new" else (1, 1))
     assert checked(again) != checked(page)
+
+
+def test_a_signalement_received_last_year_keeps_that_years_reference(coordinator):
+    last_year = datetime.date(datetime.date.today().year - 1, 12, 30)
+    this_year = coordinator.post(URL, form(received_on=datetime.date.today().isoformat()))
+    earlier = coordinator.post(URL, form(received_on=last_year.isoformat(), person_first_name="Inès",
+                                         source_reference="CNAPR-2025-0007"))
+    assert this_year.status_code == earlier.status_code == 302
+    references = sorted(Case.objects.values_list("reference", flat=True))
+    assert references == [f"93-{last_year.year}-0001", f"93-{last_year.year + 1}-0001"]
