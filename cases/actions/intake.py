@@ -61,7 +61,7 @@ def _young(actor: Actor, cell: Cell, person: dict[str, Any] | Person, received_o
     if isinstance(person, Person):
         if person.departement_id != cell.departement_id or not any(
                 policy.can(actor, CaseRight.VIEW_CASE, case) for case in person.cases.all()):
-            raise ValidationError({"person": "Ce jeune n'est pas suivi par votre cellule."})
+            raise ValidationError("Ce jeune n'est pas suivi par votre cellule.")
         young = person
     else:
         young = Person(departement=cell.departement, **person)

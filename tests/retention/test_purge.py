@@ -11,6 +11,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
+from django.utils import timezone
 
 from audit import verification
 from audit.models import Event
@@ -153,3 +154,29 @@ def test_a_transferred_case_goes_with_the_case_that_continues_it():
         assert Erasure.objects.filter(case=continued).exists() and not Erasure.objects.filter(case=origin).exists()
         purge()  # then the origin, its file with it
     assert Erasure.objects.filter(case=origin).exists()
+
+
+@pytest.mark.django_db
+def test_the_young_person_goes_with_the_last_of_their_cases():
+    """Signalé again a year after an unfounded case: the first case's purge erases its own rows but not
+    the young person, whom the second case still follows; the second's erases them, history included."""
+    with at(0):
+        personas = build_personas()
+        first = unfounded_case(personas, "Zqxecho")
+    with at(0, days=300):
+        forget_cached_rights(personas)
+        second = cases_actions.intake(personas.coord_a, personas.cell_a, source="cnapr",
+                                      received_on=timezone.localdate(), facts="Faits Zqxfoxtrot",
+                                      person=first.person)
+        cases_actions.close(personas.coord_a, second, reason="unfounded", note="Infondé Zqxfoxtrot")
+    with at(1, days=1):
+        assert "1 signalement(s) effacé(s)" in purge()
+        assert residue("Zqxfoxtrot")  # the second case, not expired yet
+        names = residue("Zqxecho")
+        assert set(names) == {"cases_person", "cases_historicalperson", "cases_searchtoken"}, names
+    with at(2):
+        assert "1 signalement(s) effacé(s)" in purge()
+    assert residue("Zqxecho") == {} and residue("Zqxfoxtrot") == {}
+    person = Case.objects.get(pk=second.pk).person
+    assert person.birth_date.month == person.birth_date.day == 1 and person.sex == "m"
+    assert verification.verify().ok
