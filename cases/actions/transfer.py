@@ -1,11 +1,12 @@
 """The transfer of a case to another département: requested by the sending coordinators, accepted
 (the case closes here, a received case opens there) or refused with a reason by the receiving ones.
 
-On acceptance the new case gets the young person and the relatives, copied, and records where it
-came from (``transferred_from``); the rest of the file (contacts, adhesions, measures, reviews, notes
-and attachments, the timeline) is read from the new case (``Case.origins``, the case page), so the
-sending département's statistics keep what was done there. The sending cellule keeps a tombstone of
-the closed case (``CaseRight.VIEW_TOMBSTONE``); inspectors under mandate still read it whole.
+On acceptance the new case gets the young person (the receiving département's record of them when it
+already follows them, else a copy) and the relatives, copied, and records where it came from
+(``transferred_from``); the rest of the file (contacts, adhesions, measures, reviews, notes and
+attachments, the timeline) is read from the new case (``Case.origins``, the case page), so the sending
+département's statistics keep what was done there. The sending cellule keeps a tombstone of the closed
+case (``CaseRight.VIEW_TOMBSTONE``); inspectors under mandate still read it whole.
 """
 
 from django.contrib.auth.models import User
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import audit
+from cases import matching
 from cases.actions.base import Check, lock, record, record_transition, require_text, runs
 from cases.actions.intake import create
 from cases.actions.records import end_open_measures
@@ -121,10 +123,7 @@ def _decide(actor: User, request: CaseTransfer) -> tuple[Case, CaseTransfer]:
 def _open_copy(case: Case, destination: Departement) -> Case:
     copy = Case(departement=destination, source=case.source, received_on=timezone.localdate(), facts=case.facts,
                 orientation_note=case.orientation_note, transferred_from=case)
-    # The receiving département's own record of the young person, copied (the sending side keeps its own).
-    person = Person.objects.get(pk=case.person_id)
-    person.pk = person.id = None
-    person.departement = destination
+    person = _receiving_person(case, destination)
     relatives = list(case.relatives.all())
     for relative in relatives:
         relative.pk = relative.id = None
@@ -138,3 +137,18 @@ def _record_both(actions: tuple[str, str], actor: Actor, request: CaseTransfer, 
     record(here, actor, request.case, destination=request.destination.code, **details)
     audit.record(there, obj=request.case, actor=actor, departement=request.destination.code,
                  details={"signalement": request.case.reference, "destination": request.destination.code, **details})
+
+
+def _receiving_person(case: Case, destination: Departement) -> Person:
+    """The receiving département's record of the young person: the one it already follows when the
+    duplicate detection is certain of it (the same names and birth date: their cases there are theirs),
+    else a copy of the sending side's, which keeps its own."""
+    sent: Person = Person.objects.get(pk=case.person_id)
+    known = next((candidate.person for candidate in matching.find_candidates(
+        destination, last_name=sent.last_name, first_name=sent.first_name, birth_date=sent.birth_date)
+        if candidate.certain), None)
+    if known is not None:
+        return known
+    sent.pk = sent.id = None
+    sent.departement = destination
+    return sent

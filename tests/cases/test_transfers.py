@@ -223,3 +223,26 @@ def test_a_transfer_not_taken_leaves_nothing_of_the_case_in_the_other_departemen
     if end is refuse:
         assert "Transfert refusé (dossier d'un autre département)" in pages[reverse("workflows:done")]
     assert "il n'y a plus rien à décider" in pages[reverse("cases:transfer", args=[transfer.pk])]
+
+
+def test_the_receiving_cellule_gets_the_young_person_it_already_follows(client, personas, requested):
+    """The Rhône followed the same young person before (a case closed there): the received case is on
+    that record, with both cases on the person's page; a young person it does not know is a copy, and
+    the sending side's record stays as it was."""
+    from cases import actions
+    from cases.models import Person
+
+    case, transfer = requested
+    sent = case.person
+    earlier = CaseFactory(coordinator=personas.coord_b, person={
+        "last_name": sent.last_name, "first_name": sent.first_name, "birth_date": sent.birth_date,
+        "sex": sent.sex, "commune": "Lyon"})
+    actions.close(personas.coord_b, earlier, reason="unfounded", note="Sans suite.")
+    response = decide(client, personas.coord_b, transfer, {"decision": "accept"})
+    assert response.status_code == 302
+    received = Case.objects.get(transferred_from=case)
+    assert received.person_id == earlier.person_id and received.person.commune == "Lyon"
+    assert Case.objects.get(pk=case.pk).person_id == sent.pk and Person.objects.get(pk=sent.pk).departement_id == \
+        personas.cell_a.departement_id
+    page = client.get(reverse("cases:person", args=[received.person_id])).content.decode()
+    assert received.reference in page and earlier.reference in page and case.reference not in page
