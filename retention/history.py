@@ -91,9 +91,11 @@ def _person_going(connection, case: str) -> str:
     every other case about them is erased (``retention.purge.last_case``)."""
     quote = connection.ops.quote_name
     cases, erasures = quote(Case._meta.db_table), quote(Erasure._meta.db_table)
-    person = f"(SELECT person_id FROM {cases} WHERE id = {case})"  # noqa: S608 (the models' names, quoted)
-    return (f"id = {person} AND NOT EXISTS (SELECT 1 FROM {cases} other WHERE other.person_id = {person} "  # noqa: S608
-            f"AND other.id <> {case} AND NOT EXISTS (SELECT 1 FROM {erasures} e WHERE e.case_id = other.id))")
+    person_of = quote(cast(Field, Case._meta.get_field("person")).column)
+    erased = quote(cast(Field, Erasure._meta.get_field("case")).column)
+    person = f"(SELECT {person_of} FROM {cases} WHERE id = {case})"  # noqa: S608 (the models' names, quoted)
+    return (f"id = {person} AND NOT EXISTS (SELECT 1 FROM {cases} other WHERE other.{person_of} = {person} "  # noqa: S608
+            f"AND other.id <> {case} AND NOT EXISTS (SELECT 1 FROM {erasures} e WHERE e.{erased} = other.id))")
 
 
 def remnants(connection, case: str) -> str:
@@ -112,7 +114,8 @@ def remnants(connection, case: str) -> str:
     kept = [f"{quote(name)} <> ''" for name in PERSON.texts()] + [f"birth_date <> {_year_of_birth(connection)}"]
     found.append(f"EXISTS (SELECT 1 FROM {quote(Person._meta.db_table)} "  # noqa: S608 (the models' names)
                  f"WHERE {_person_going(connection, case)} AND ({' OR '.join(kept)}))")
-    found.append(f"EXISTS (SELECT 1 FROM {quote(SearchToken._meta.db_table)} WHERE person_id IN "  # noqa: S608
+    found.append(f"EXISTS (SELECT 1 FROM {quote(SearchToken._meta.db_table)} WHERE "  # noqa: S608 (the models')
+                 f"{quote(cast(Field, SearchToken._meta.get_field('person')).column)} IN "
                  f"(SELECT id FROM {quote(Person._meta.db_table)} WHERE {_person_going(connection, case)}))")
     return "(" + " OR ".join(found) + ")"
 

@@ -1,6 +1,7 @@
 """The young people the cellule follows, each across their cases; their relatives (proches), and their consent."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -191,3 +192,9 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_party_display()} : {self.get_status_display().lower()} le {self.on:%d/%m/%Y}"
+
+    @staticmethod
+    def current(consents: Iterable["Consent"]) -> dict[tuple[int, str], "Consent"]:
+        """Each (case, party)'s current consent among ``consents``: the latest recorded, by date then
+        order of entry (a consent is a state: its latest event)."""
+        return {(consent.case_id, consent.party): consent for consent in sorted(consents, key=lambda c: (c.on, c.pk))}

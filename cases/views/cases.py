@@ -14,7 +14,7 @@ import audit
 from audit.models import Event
 from cases import event_texts
 from cases.forms import MotiveForm, NoteForm
-from cases.models import Case, Source, State
+from cases.models import Case, Consent, Source, State
 from cases.rules import CaseRight, needs_motive, partnered_cases, sees_note
 from cases.views.case_page import PANELS, available_actions, record_view, remember_motive
 from cases.views.limited import limited_page
@@ -132,6 +132,7 @@ def case_detail(request, pk: int):
     record_view(request, case, motive)
     timeline = case_events(case)
     consents = list(case.consents.order_by("on", "pk"))
+    current_consents = Consent.current(consents)
     open_tasks = list(case.tasks.open().select_related("owner"))
     can_edit = policy.can(request.user, CaseRight.EDIT_CASE, case) and case.state != State.CLOSED
     return render(request, "cases/case_detail.html", {
@@ -142,7 +143,7 @@ def case_detail(request, pk: int):
         "relatives": case.relatives.all(),
         "contacts": case.family_contacts.select_related("by"),
         "consents": consents,
-        "current_consents": list({consent.party: consent for consent in consents}.values()),  # each party's latest
+        "current_consents": list(current_consents.values()),
         "measures": case.care_measures.select_related("institution"),
         "followups": case.followups.select_related("by"),
         "open_tasks": open_tasks,

@@ -35,13 +35,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     timeline = list(Event.objects.filter(object_type="cases.case", object_id__in=list(references))
                     .exclude(action="case.view").order_by("-time", "-id")[:TIMELINE])
     event_texts.resolve(timeline)
-    consents: dict[int, dict[str, Consent]] = {case.pk: {} for case in shown}  # each party's latest, per case
-    for consent in Consent.objects.filter(case__in=shown).order_by("on", "pk"):
-        consents[consent.case_id][consent.party] = consent
+    current = Consent.current(Consent.objects.filter(case__in=shown))
     return render(request, "cases/person_detail.html", {
         "person": person,
         "age": person.age(timezone.localdate()),
-        "cases": [(case, list(consents[case.pk].values())) for case in shown],
+        "cases": [(case, [consent for (of, _), consent in sorted(current.items()) if of == case.pk])
+                  for case in shown],
         "others": len(cases) - len(shown),
         "timeline": [(references[event.object_id], event) for event in timeline],
         "relatives": Relative.objects.filter(case__in=shown).select_related("case"),
