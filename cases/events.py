@@ -90,7 +90,8 @@ events.register({"case.duplicate_check": "Recherche des signalements du même je
 # Why the case was opened: the reason chosen, its précision (kept apart: ``cases.event_texts``).
 events.register({"case.view": "Consultation du signalement"},
                 render=events.summary({"motif": "motif", "précision": "précision"}))
-events.register({"person.view": "Consultation du suivi d'un jeune (tous ses signalements)"},
+events.register({"person.view": "Consultation du suivi d'un jeune (tous ses signalements)",
+                 "family.view": "Consultation d'une famille (ses jeunes et leurs signalements)"},
                 render=events.summary({"signalements": "signalements affichés", "motif": "motif"}))
 events.register({"case.list": "Consultation de la liste des signalements"},
                 render=events.summary({"signalements": "signalements affichés"}))

@@ -14,7 +14,13 @@ Public API (stable; the intake API and the spreadsheet import call it):
     Whether such a young person is known in *another* département: the only thing said across the country (a
     cellule then contacts the other one); never which case, where, or anything of it.
 
-Neither checks rights nor records anything: the caller shows a candidate only to who may see its case.
+``find_families(departement, *, last_name, address, relatives) -> list[FamilyCandidate]``
+    The families of the département this young person may belong to, a brother or sister being
+    followed: a relative typed who is one of the family's (``Relative.same_as``), or a young person of
+    the same surname (``name_key``) at the same address (``cases.names.words``). A ``FamilyCandidate`` has
+    ``family``, its ``young_people`` and ``why`` it is proposed. Never certain: a person decides.
+
+None checks rights nor records anything: the caller shows a candidate only to who may see its case.
 
 How: the people of the département born on that date or on its day/month swap, and those whose
 surname has the same French phonetic key (``cases.names.phonetic``) born the same year or the same
@@ -33,8 +39,8 @@ import datetime
 from django.db.models import Q
 from rapidfuzz.distance import JaroWinkler
 
-from cases.models import Case, Person, State
-from cases.names import core_words, name_key, phonetic, swapped
+from cases.models import Case, Family, Person, Relative, State
+from cases.names import core_words, name_key, phonetic, swapped, words
 
 NAME_THRESHOLD = 0.86
 CLOSE_NAME_THRESHOLD = 0.95
@@ -62,6 +68,31 @@ def find_candidates(departement, *, last_name: str, first_name: str,
         shown.setdefault(case.person_id, case)
     found = [Candidate(person, shown[person.pk], *match) for person, match in scored if person.pk in shown]
     return sorted(found, key=lambda c: (-c.certain, -c.score, -c.case.received_on.toordinal()))[:MOST]
+
+
+@dataclasses.dataclass(frozen=True)
+class FamilyCandidate:
+    family: Family
+    young_people: list[Person]
+    why: str
+
+
+def find_families(departement, *, last_name: str, address: str, relatives: list[dict]) -> list[FamilyCandidate]:
+    """The families of ``departement`` a new young person may belong to (see the module), at most ``MOST``."""
+    why: dict[int, str] = {}
+    same_name = Person.objects.filter(departement_id=_pk(departement), phonetic_last=phonetic(last_name))
+    for person in same_name.only("family_id", "last_name", "address") if words(address) else ():
+        if name_key(person.last_name) == name_key(last_name) and words(person.address) == words(address):
+            why.setdefault(person.family_id, "même nom, même adresse")
+    typed = [Relative(**values) for values in relatives if values.get("last_name") and values.get("first_name")]
+    for relative in typed:
+        known = Relative.objects.filter(family__departement_id=_pk(departement),
+                                        phonetic_last=phonetic(relative.last_name))
+        for member in known:
+            if member.same_as(relative):
+                why[member.family_id] = f"même proche : {member}"
+    families = Family.objects.filter(pk__in=list(why)[:MOST]).prefetch_related("young_people").order_by("pk")
+    return [FamilyCandidate(family, list(family.young_people.all()), why[family.pk]) for family in families]
 
 
 def exists_elsewhere(departement, *, last_name: str, first_name: str, birth_date: datetime.date | None) -> bool:

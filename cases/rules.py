@@ -25,7 +25,7 @@ the case opened there; the sending one keeps a tombstone (``VIEW_TOMBSTONE``); i
 import enum
 from collections.abc import Iterable
 
-from cases.models import Case, CaseNote, CaseTransfer, ClosureReason, Person, Visibility
+from cases.models import Case, CaseNote, CaseTransfer, ClosureReason, Family, Person, Visibility
 from cases.task_kinds import CONTACT_FAMILY
 from organisation.models import Cell, Role
 from organisation.policy import Actor, Principal, can, rule, scope, user_id
@@ -53,6 +53,7 @@ class CaseRight(enum.StrEnum):
     PARTNER_NOTE = "partner_note"  # a note of the partner to the referent and coordinators, or named members
     VIEW_TOMBSTONE = "view_tombstone"  # what the sending cellule keeps of a case it transferred
     VIEW_PERSON = "view_person"  # a young person's page: who reads one of their cases reads it
+    VIEW_FAMILY = "view_family"  # a family's page: who reads a case of one of its young people reads it
 
 
 # Case rights for the coordinators of the case's cellule only.
@@ -124,8 +125,16 @@ def _person(user: Principal, right: str, person: object) -> bool:
     return isinstance(person, Person) and any(can(user, CaseRight.VIEW_CASE, case) for case in person.cases.all())
 
 
+@rule(CaseRight.VIEW_FAMILY)
+def _family(user: Principal, right: str, family: object) -> bool:
+    """A family's page shows what its young people's cases show (the page lists those the user reads)."""
+    return isinstance(family, Family) and any(can(user, CaseRight.VIEW_CASE, case)
+                                              for case in Case.objects.filter(person__family=family))
+
+
 @rule(*(set(CaseRight) - {CaseRight.INTAKE, CaseRight.DECIDE_TRANSFER, CaseRight.VIEW_REFERRAL,
-                          CaseRight.PARTNER_NOTE, CaseRight.VIEW_TOMBSTONE, CaseRight.VIEW_PERSON}))
+                          CaseRight.PARTNER_NOTE, CaseRight.VIEW_TOMBSTONE, CaseRight.VIEW_PERSON,
+                          CaseRight.VIEW_FAMILY}))
 def _on_case(user: Principal, right: str, case: object) -> bool:
     if not isinstance(case, Case):
         return False

@@ -9,6 +9,7 @@ urlpatterns = [
     path("nouveau/", intake.intake, name="intake"),
     path("transferts/<int:pk>/", transfers.transfer, name="transfer"),
     path("jeunes/<int:pk>/", people.person_detail, name="person"),
+    path("familles/<int:pk>/", people.family_detail, name="family"),
     path("<int:pk>/", cases.case_detail, name="detail"),
     path("<int:pk>/motif/", cases.motive, name="motive"),
     path("<int:pk>/note-partenaire/", limited.partner_note, name="partner_note"),

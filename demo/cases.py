@@ -113,6 +113,26 @@ class DemoCases:
                        facts="De nouveau signalé par l'établissement scolaire : absences répétées, propos de rupture.",
                        person=Person.objects.get(pk=closed.person_id))
 
+    def sibling(self) -> None:
+        """The younger brother or sister of a young person in care is signalé yesterday: the coordinator
+        opens their case in the same family, and the mother, typed again with her e-mail, stays one record
+        (her e-mail added to it)."""
+        elder = Case.objects.filter(departement=self.cell.departement, state="in_care").order_by("number").first()
+        person = Person.objects.get(pk=elder.person_id)
+        mother = elder.relatives.filter(relation="mother").first()
+        day = self.today - datetime.timedelta(days=1)
+        sex = self.random.choice([Sex.MALE, Sex.FEMALE])
+        with self.on(day):
+            actions.intake(
+                self.coordinator, self.cell, source=Source.EMS, received_on=day, family=person.family,
+                facts="Le frère ou la sœur d'un jeune déjà suivi : propos inquiétants relevés au collège.",
+                person={"last_name": person.last_name, "first_name": self.random.choice(FIRST_NAMES[sex]),
+                        "birth_date": person.birth_date + datetime.timedelta(days=2 * 365 + 41), "sex": sex,
+                        "commune": person.commune, "situation": Situation.SCHOOL},
+                relatives=[{"relation": "mother", "last_name": mother.last_name, "first_name": mother.first_name,
+                            "email": f"{mother.first_name.lower()}.{person.pk}@exemple.fr",
+                            "parental_authority": True}])
+
     def intake(self, day: datetime.date):
         sex = self.random.choice([Sex.MALE, Sex.FEMALE])
         last_name = self.random.choice(LAST_NAMES)
@@ -287,8 +307,9 @@ def create_demo_cases() -> int:
     create_demo_intake()  # the CNAPR's service account and a signalement received through the API
     if created:
         for code in COMMUNES:
+            DemoCases(code).sibling()
             DemoCases(code).signalled_again()
-            created += 1
+            created += 2
         DemoCases("93").withdrawal()
     return created
 

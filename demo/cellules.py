@@ -26,6 +26,7 @@ class Cellule:
     members: list[User]
     institutions: list[Institution]
     numbers: dict[int, int] = field(default_factory=dict)  # the last case number given, per year
+    families: list[tuple[int, str]] = field(default_factory=list)  # (id, surname): a brother may join one
 
 
 def cellules() -> list[Cellule]:

@@ -30,6 +30,7 @@ from cases.models import (
     Case,
     CaseCounter,
     ClosureReason,
+    Family,
     FamilyContact,
     FollowUpNote,
     Person,
@@ -50,6 +51,7 @@ from workflows import kinds
 from workflows.models import CaseProcess, CaseTask
 
 DAY = datetime.timedelta(days=1)
+SIBLINGS = 0.1  # the share of young people signalés after a brother or sister, in the same family
 FLOW = "workflows/flows.CaseFlow"
 # The state each story stops at (when its steps do not run past today first).
 GOALS = {State.RECEIVED: 8, State.FAMILY_CONTACTED: 6, State.ASSIGNED: 6, State.IN_CARE: 25, State.CLOSED: 55}
@@ -66,6 +68,7 @@ class Tables:
     def __init__(self) -> None:
         history = ("history_id",)
         self.case, self.case_history = Table(Case), Table(Case.history.model, history)
+        self.family = Table(Family)
         self.person, self.person_history = Table(Person), Table(Person.history.model, history)
         self.token = Table(SearchToken, ("id",))
         self.relative, self.relative_history = Table(Relative), Table(Relative.history.model, history)
@@ -179,9 +182,17 @@ class Story:
         self.case = case
         self.save_case(coordinator, first=True)
         sex = rng.choice(Sex.values)
-        last_name, first_name = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES[Sex(sex)])
+        sibling = bool(cellule.families) and rng.random() < SIBLINGS
+        if sibling:  # the brother or sister of a young person signalé before: their family, their mother
+            family_id, last_name = rng.choice(cellule.families[-20:])
+        else:
+            family_id, last_name = self.w.new_id(Family), rng.choice(LAST_NAMES)
+            self.w.add(self.t.family, {"id": family_id, "departement_id": cellule.departement.pk})
+            cellule.families.append((family_id, last_name))
+        first_name = rng.choice(FIRST_NAMES[Sex(sex)])
         person: dict[str, Any] = {
-                  "id": person_id, "departement_id": cellule.departement.pk, "last_name": last_name,
+                  "id": person_id, "departement_id": cellule.departement.pk, "family_id": family_id,
+                  "last_name": last_name,
                   "first_name": first_name,
                   "birth_date": received - DAY * (365 * rng.randint(12, 20) + rng.randint(0, 364)), "sex": sex,
                   "commune": cellule.departement.name, "situation": rng.choice(Situation.values),
@@ -189,10 +200,11 @@ class Story:
         self._with_history(self.t.person, self.t.person_history, person, coordinator)
         for token in sorted(search_tokens(last_name, first_name, person["commune"])):
             self.w.add(self.t.token, {"person_id": person["id"], "token": token})
-        relatives = 1 + (rng.random() < 0.4)
+        relatives = 0 if sibling else 1 + (rng.random() < 0.4)
         for relation in ["mother", "father"][:relatives]:
             self._with_history(self.t.relative, self.t.relative_history, {
-                "id": self.w.new_id(Relative), "case_id": case["id"], "relation": relation, "last_name": last_name,
+                "id": self.w.new_id(Relative), "family_id": family_id, "relation": relation, "last_name": last_name,
+                "phonetic_last": phonetic(last_name),
                 "first_name": rng.choice(FIRST_NAMES[Sex.FEMALE if relation == "mother" else Sex.MALE]),
                 "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
                 "parental_authority": True}, coordinator)

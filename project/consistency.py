@@ -70,6 +70,19 @@ def _case_records() -> Iterator[str]:
                 if row["counter"] is None or row["counter"] < row["top"])
 
 
+@check("chaque jeune est d'une famille de son département, dont aucun proche n'est saisi deux fois")
+def _families() -> Iterator[str]:
+    elsewhere = Person.objects.exclude(family__departement_id=F("departement_id"))
+    yield from (f"jeune n° {pk}" for pk in elsewhere.values_list("pk", flat=True))
+    family: list[Relative] = []  # the relatives of one family, read family by family
+    for relative in (Relative.objects.only("family_id", "relation", "last_name", "first_name")
+                     .order_by("family_id", "pk").iterator(chunk_size=BATCH)):
+        family = [other for other in family if other.family_id == relative.family_id]
+        if any(relative.same_as(other) for other in family):
+            yield f"famille n° {relative.family_id} (proche n° {relative.pk})"
+        family.append(relative)
+
+
 @check("l'état d'un signalement va avec ses champs (référent, clôture) et son processus")
 def _state_fields() -> Iterator[str]:
     closed = Q(state=State.CLOSED)

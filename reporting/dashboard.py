@@ -29,17 +29,19 @@ class Caseload:
     name: str
     cases: int
     young_people: int  # a young person with two open cases counts once
+    families: int  # and a family with two children followed
 
 
 def caseloads(cell: Cell) -> list[Caseload]:
-    """Open cases and the young people they are about, per référent, the largest first; the cases with
+    """Open cases, the young people they are about and their families, per référent, the largest first; the cases with
     no référent yet last."""
     rows = (Case.objects.filter(departement_id=cell.departement_id).open().order_by()
             .values("referent_id", "referent__first_name", "referent__last_name", "referent__username")
-            .annotate(cases=Count("pk"), young_people=Count("person", distinct=True)))
+            .annotate(cases=Count("pk"), young_people=Count("person", distinct=True),
+                      families=Count("person__family", distinct=True)))
     loads = [Caseload(row["referent_id"], (f"{row['referent__first_name']} {row['referent__last_name']}".strip()
                                            or row["referent__username"]) if row["referent_id"] else "Sans référent",
-                      row["cases"], row["young_people"]) for row in rows]
+                      row["cases"], row["young_people"], row["families"]) for row in rows]
     return sorted(loads, key=lambda load: (load.referent_id is None, -load.cases, load.name))
 
 

@@ -2,9 +2,9 @@
 
 Months are counted in Europe/Paris. A young person counts as followed when one of their cases was
 open at any time in the month (read from its history, so a case closed then reopened is counted only
-in the months it was open), once however many of their cases were; a family counts, once, when a
-family-beneficiary care measure or a support group participation of one of its young person's cases
-was active in the month.
+in the months it was open), once however many of their cases were; a family (``Family``) counts, once,
+when a family-beneficiary care measure or a support group participation of a case about one of its
+young people was active in the month, however many of its children are followed.
 
 The computation is incremental: it never replays a case's whole history. A case's state at an
 instant is its last history row before it, one probe of the history's index on the case; what
@@ -137,8 +137,9 @@ def _cell_facts(cell: Cell, month: Month) -> list[QuerySet]:
                              institution__name__icontains="parquet"), "parquet"),
         _fact(Meeting.objects.filter(cell=cell, held_at__gte=month.start, held_at__lt=month.end), "meeting"),
         _fact(measures, "measure", F("modality")),
-        _fact(measures.filter(beneficiary=CareMeasure.Beneficiary.FAMILY), "family", subject=F("case__person_id")),
-        _fact(participations, "family", subject=F("case__person_id")),
+        _fact(measures.filter(beneficiary=CareMeasure.Beneficiary.FAMILY), "family",
+              subject=F("case__person__family_id")),
+        _fact(participations, "family", subject=F("case__person__family_id")),
         _fact(MobileTeamRequest.objects.filter(departement=cell.departement.code, requested_at__gte=month.start,
                                                requested_at__lt=month.end), "request", F("status")),
         _fact(interviews.filter(requested_on__range=days), "interview_requested"),
@@ -153,7 +154,7 @@ def compute(cell: Cell, month: Month) -> dict:
     """Every figure of the monthly table, as plain JSON-able values, from one query."""
     first, *others = _case_facts(cell.departement_id, month) + _cell_facts(cell, month)
     counts: defaultdict[str, Counter] = defaultdict(Counter)
-    people: defaultdict[str, set[int]] = defaultdict(set)  # the facts counted once per young person
+    people: defaultdict[str, set[int]] = defaultdict(set)  # the facts counted once per young person or family
     for fact, value, subject in first.union(*others, all=True):
         if fact in PER_PERSON:
             people[fact].add(subject)

@@ -2,12 +2,12 @@
 files with the notes' attachments: the coordinators' answer to a request of access.
 
 A young person's file covers every case about them in the département (``Case.person``) and the cases
-those continue after transfers (``Case.origins``); a relative's, the case they are a relative of and
-its origins. For those cases: their signalements, facts, consents, contacts, measures, reviews, notes
-and attachments, the mobile team's requests, reports and messages, the interview requests, the
-meetings' decisions and the support-group sessions the family attended, and from the trail who read
-or changed them (and the young person's page) and when. The person asked about comes first; a
-relative's file holds only their own entry among the relatives.
+those continue after transfers (``Case.origins``); a relative's, every case about the young people of
+their family (``Relative.family``) and their origins. For those cases: their signalements, facts,
+consents, contacts, measures, reviews, notes and attachments, the mobile team's requests, reports and
+messages, the interview requests, the meetings' decisions and the support-group sessions the family
+attended, and from the trail who read or changed them (and the young person's page) and when. The
+person asked about comes first; a relative's file holds only their own entry among the relatives.
 """
 
 import io
@@ -95,9 +95,10 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
                                       "closed_on"])
     add("signalements_suivants", CaseSignalement, CaseSignalement.objects.filter(case__in=chain).select_related(
         "case"), ["case", "source", "source_reference", "received_on", "facts", "orientation_note"])
-    add("jeune", Person, [case.person], ["last_name", "first_name", "birth_date", "sex", "commune", "address",
-                                         "situation"])
-    relatives = [person] if isinstance(person, Relative) else list(Relative.objects.filter(case__in=chain))
+    young = [person] if isinstance(person, Person) else list(Person.objects.filter(cases__in=chain).distinct())
+    add("jeune", Person, young, ["last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"])
+    relatives = [person] if isinstance(person, Relative) else list(
+        Relative.objects.filter(family__young_people__cases__in=chain).distinct())
     add("proches", Relative, relatives, ["relation", "last_name", "first_name", "phone", "email", "address",
                                          "parental_authority"])
     def of(related) -> models.QuerySet:
@@ -144,9 +145,10 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
 
 
 def _cases(case: Case, person: Person | Relative) -> list[Case]:
-    """The cases whose file is the person's: every case about the young person, or the relative's case;
-    each with the cases it continues after transfers."""
-    cases = list(person.cases.order_by("received_on", "number")) if isinstance(person, Person) else [case]
+    """The cases whose file is the person's: every case about the young person, or about the young people
+    of the relative's family; each with the cases it continues after transfers."""
+    cases = list((person.cases if isinstance(person, Person) else Case.objects.filter(
+        person__family_id=person.family_id)).order_by("received_on", "number"))
     chain: list[Case] = []
     for one in cases:
         chain += [c for c in (one, *one.origins()) if c not in chain]

@@ -125,7 +125,7 @@ def rectify(actor: Actor, case: Case, person: Person | Relative, **fields: Any) 
         case = lock(case)
         policy.require(actor, RetentionRight.ANSWER, case)
         _check_not_erased(case)
-        about = {"cases": case} if isinstance(person, Person) else {"case": case}
+        about = {"cases": case} if isinstance(person, Person) else {"family__young_people__cases": case}
         person = type(person).objects.select_for_update().get(pk=person.pk, **about)
         changed = sorted(name for name, value in fields.items() if getattr(person, name) != value)
         for name in changed:

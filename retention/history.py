@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import Field
 
-from cases.models import Case, Person, SearchToken
+from cases.models import Case, Person, Relative, SearchToken
 from retention.models import Erasure
 from retention.purge import PERSON, histories, linked
 
@@ -83,6 +83,10 @@ def statements(connection, case: str) -> list[str]:
                             + [f"birth_date = {_year_of_birth(connection)}"])
     result.append(f"UPDATE {quote(history._meta.db_table)} SET {assignments} "  # noqa: S608 (the models' names)
                   f"WHERE {_person_going(connection, case)}")
+    # The family's relatives' history goes with the last case about its young people.
+    history = Relative.history.model  # type: ignore[attr-defined]  # simple_history's manager
+    result.append(f"DELETE FROM {quote(history._meta.db_table)} "  # noqa: S608 (the models' names)
+                  f"WHERE {_family_going(connection, case)}")
     return result
 
 
@@ -96,6 +100,22 @@ def _person_going(connection, case: str) -> str:
     person = f"(SELECT {person_of} FROM {cases} WHERE id = {case})"  # noqa: S608 (the models' names, quoted)
     return (f"id = {person} AND NOT EXISTS (SELECT 1 FROM {cases} other WHERE other.{person_of} = {person} "  # noqa: S608
             f"AND other.id <> {case} AND NOT EXISTS (SELECT 1 FROM {erasures} e WHERE e.{erased} = other.id))")
+
+
+def _family_going(connection, case: str) -> str:
+    """A condition on a relative table's family: the family of the young person of the case ``case``
+    stands for, when every other case about its young people is erased
+    (``retention.purge.last_of_family``)."""
+    quote = connection.ops.quote_name
+    cases, people, erasures = quote(Case._meta.db_table), quote(Person._meta.db_table), quote(Erasure._meta.db_table)
+    person_of = quote(cast(Field, Case._meta.get_field("person")).column)
+    family_of = quote(cast(Field, Person._meta.get_field("family")).column)
+    erased = quote(cast(Field, Erasure._meta.get_field("case")).column)
+    family = (f"(SELECT p.{family_of} FROM {people} p JOIN {cases} c ON c.{person_of} = p.id "  # noqa: S608 (the models')
+              f"WHERE c.id = {case})")
+    return (f"{quote(cast(Field, Relative._meta.get_field('family')).column)} = {family} AND NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {cases} other JOIN {people} op ON op.id = other.{person_of} WHERE op.{family_of} = "
+            f"{family} AND other.id <> {case} AND NOT EXISTS (SELECT 1 FROM {erasures} e WHERE e.{erased} = other.id))")
 
 
 def remnants(connection, case: str) -> str:
@@ -117,6 +137,8 @@ def remnants(connection, case: str) -> str:
     found.append(f"EXISTS (SELECT 1 FROM {quote(SearchToken._meta.db_table)} WHERE "  # noqa: S608 (the models')
                  f"{quote(cast(Field, SearchToken._meta.get_field('person')).column)} IN "
                  f"(SELECT id FROM {quote(Person._meta.db_table)} WHERE {_person_going(connection, case)}))")
+    found.append(f"EXISTS (SELECT 1 FROM {quote(Relative._meta.db_table)} "  # noqa: S608 (the models' names)
+                 f"WHERE {_family_going(connection, case)})")
     return "(" + " OR ".join(found) + ")"
 
 

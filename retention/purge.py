@@ -11,8 +11,9 @@ person, once the last of their cases is erased (``PERSON``: until then another c
 them), their sex, situation and year of birth; the consents, the care measures, the dates and
 outcomes of contacts, reviews, interviews and mobile team requests stay: what the monthly reports
 (``reporting.figures``) and the statistics count. Every name, address, phone, e-mail and free text
-goes, with the relatives, the notes and their attachments (files too), the messages with the
-mobile team, and the same in the history tables (``retention.history``). The trail is never
+goes, with the notes and their attachments (files too), the messages with the mobile team, the
+relatives of the young person's family once the last case about its young people is erased
+(``RELATIVES``), and the same in the history tables (``retention.history``). The trail is never
 touched: its events name cases by reference and id, and the free texts they refer to (a
 consultation motive's précision, a reopening's reason: ``cases.event_texts``) are rows of the case,
 deleted here; the purge adds one event per case.
@@ -23,10 +24,10 @@ from typing import cast
 
 from django.db import models
 
-from cases.models import Case, Person, SearchToken
+from cases.models import Case, Person, Relative, SearchToken
 
 # Rows deleted whole: they are about people, and no figure counts them.
-DELETE = {"cases.relative", "cases.casenote", "cases.noteattachment", "mobile_team.requestmessage",
+DELETE = {"cases.casenote", "cases.noteattachment", "mobile_team.requestmessage",
           "mobile_team.messageattachment", "cases.eventtext"}
 # Texts kept: identifiers and codes the reports and the links between cases need.
 KEEP = {"cases.case": {"reference"}, "mobile_team.mobileteamrequest": {"departement"}}
@@ -110,6 +111,10 @@ def erase_live(case: Case) -> tuple[dict[str, int], list[str]]:
         erased = SearchToken.objects.filter(person=person).delete()[0]
         if erased:
             counts["cases.searchtoken"] = erased
+    if last_of_family(case):
+        erased = RELATIVES.rows(case.pk).delete()[0]
+        if erased:
+            counts[RELATIVES.label] = erased
     return counts, files
 
 
@@ -120,6 +125,17 @@ PERSON = Erase(Person, "cases")
 def last_case(case: Case) -> bool:
     """Whether every other case about the case's young person is erased already: the person goes now."""
     return not Case.objects.filter(person_id=case.person_id, erasure__isnull=True).exclude(pk=case.pk).exists()
+
+
+# The relatives: deleted with the last case about the young people of their family (``last_of_family``).
+RELATIVES = Erase(Relative, "family__young_people__cases")
+
+
+def last_of_family(case: Case) -> bool:
+    """Whether every other case about the young people of the case's family is erased already: the
+    family's relatives go now."""
+    return not Case.objects.filter(person__family__young_people=case.person_id, erasure__isnull=True).exclude(
+        pk=case.pk).exists()
 
 
 def histories() -> list[Erase]:

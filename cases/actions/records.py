@@ -136,19 +136,20 @@ def edit_person(actor: Actor, case: Case, **fields: Any) -> Person:
 
 @runs(ADD_RELATIVE)
 def save_relative(actor: Actor, case: Case, relative: Relative | None = None, **fields: Any) -> Relative:
-    """Add a relative (``relative`` is None) or change one of the case's relatives."""
+    """Add a relative to the young person's family (``relative`` is None) or change one of its relatives:
+    the same record on the cases of their siblings."""
     if relative is None:
         with transaction.atomic():
             case = lock(case)
             ADD_RELATIVE.require(actor, case)
-            relative = Relative(case=case, **fields)
+            relative = Relative(family_id=case.person.family_id, **fields)
             validate(relative)
             relative.save()
             record("case.relative_add", actor, case, proche=relative.pk,
                    changements=masked(diff({}, snapshot(relative)), IDENTIFYING))
         return relative
-    if relative.case_id != case.pk:
-        raise ActionRefused("Ce proche n'appartient pas à ce signalement.")
+    if relative.family_id != case.person.family_id:
+        raise ActionRefused("Ce proche n'appartient pas à la famille de ce jeune.")
     return _edit(actor, case, relative, "case.relative_edit", fields, EDIT_RELATIVE)
 
 

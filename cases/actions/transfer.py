@@ -2,7 +2,9 @@
 (the case closes here, a received case opens there) or refused with a reason by the receiving ones.
 
 On acceptance the new case gets the young person (the receiving département's record of them when it
-already follows them, else a copy) and the relatives, copied, and records where it came from
+already follows them, else a copy) and their family: the family that record belongs to, or the one a
+brother or sister transferred earlier brought (``Family.copied_from``), else a copy; the relatives join
+it once each (``cases.actions.intake.create``). The new case records where it came from
 (``transferred_from``); the rest of the file (contacts, adhesions, measures, reviews, notes and
 attachments, the timeline) is read from the new case (``Case.origins``, the case page), so the sending
 département's statistics keep what was done there. The sending cellule keeps a tombstone of the closed
@@ -19,7 +21,7 @@ from cases import matching
 from cases.actions.base import Check, lock, record, record_transition, require_text, runs
 from cases.actions.intake import create
 from cases.actions.records import end_open_measures
-from cases.models import CareMeasure, Case, CaseTransfer, ClosureReason, Person
+from cases.models import CareMeasure, Case, CaseTransfer, ClosureReason, Family, Person
 from cases.notifications import notify_transfer_decided, notify_transfer_requested, notify_transfer_withdrawn
 from cases.rules import CaseRight
 from cases.signals import case_closing
@@ -127,7 +129,8 @@ def _open_copy(case: Case, destination: Departement) -> Case:
     relatives = list(case.relatives.all())
     for relative in relatives:
         relative.pk = relative.id = None
-    return create(copy, person, relatives)
+    create(copy, person, relatives)
+    return copy
 
 
 def _record_both(actions: tuple[str, str], actor: Actor, request: CaseTransfer, **details: object) -> None:
@@ -149,6 +152,9 @@ def _receiving_person(case: Case, destination: Departement) -> Person:
         if candidate.certain), None)
     if known is not None:
         return known
+    family = sent.family
     sent.pk = sent.id = None
     sent.departement = destination
+    sent.family = (Family.objects.filter(departement=destination, copied_from=family).first()
+                   or Family(departement=destination, copied_from=family))
     return sent

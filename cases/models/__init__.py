@@ -8,13 +8,13 @@ from cases.models.case import (
 )
 from cases.models.followup import CareMeasure, FamilyContact, FollowUpNote
 from cases.models.notes import CaseNote, NoteAttachment, StoredFile, Visibility
-from cases.models.people import Consent, Person, Relative, SearchToken, Sex, Situation
+from cases.models.people import Consent, Family, Person, Relative, SearchToken, Sex, Situation
 from cases.models.signalement import CaseSignalement
 from cases.models.trail import EventText
 from cases.models.transfer import CaseTransfer
 
 __all__ = [
     "CareMeasure", "Case", "CaseCounter", "CaseNote", "CaseSignalement", "CaseTransfer", "ClosureReason", "Consent",
-    "EventText", "FamilyContact", "FollowUpNote", "NoContactReason", "NoteAttachment", "Person", "Relative",
+    "EventText", "Family", "FamilyContact", "FollowUpNote", "NoContactReason", "NoteAttachment", "Person", "Relative",
     "SearchToken", "Sex", "Situation", "Source", "State", "StoredFile", "Visibility",
 ]

@@ -197,6 +197,12 @@ class Case(ConcurrentTransitionMixin, models.Model):  # type: ignore[django-mana
     def cell(self) -> Cell:
         return self.departement.cell
 
+    @property
+    def relatives(self) -> models.QuerySet:
+        """The relatives of the young person's family (``Relative.family``): the same records on their
+        siblings' cases."""
+        return apps.get_model("cases", "Relative").objects.filter(family__young_people=self.person_id)
+
     def reviewed_by(self, mandate) -> bool:
         """Whether an inspection mandate covers the case: its département, and the case was active
         during the period the mandate reviews (received by its end, not closed before its start)."""

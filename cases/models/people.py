@@ -1,4 +1,5 @@
-"""The young people the cellule follows, each across their cases; their relatives (proches), and their consent."""
+"""The young people the cellule follows, each across their cases; their families, whose relatives (proches)
+are shared by the cases of its children; and the consent given on each case."""
 
 import datetime
 from collections.abc import Iterable
@@ -10,7 +11,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from cases.models.case import Case
-from cases.names import phonetic, search_tokens
+from cases.names import name_key, phonetic, search_tokens
 from organisation.models import Departement
 
 phone_validator = RegexValidator(
@@ -37,12 +38,31 @@ class Situation(models.TextChoices):
     UNKNOWN = "unknown", "Inconnue"
 
 
+class Family(models.Model):
+    """A family of the département: its young people (``Person.family``) and its relatives, one record
+    each, shared by every case of its children. Each case keeps its own consents and contacts."""
+
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="département")
+    # The family of the sending cellule a transfer brought it from: a sibling transferred later joins
+    # this one instead of bringing another copy (``cases.actions.transfer``).
+    copied_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name="transférée depuis")
+
+    class Meta:
+        verbose_name = "famille"
+
+    def __str__(self) -> str:
+        return f"Famille n° {self.pk}"
+
+
 class Person(models.Model):
     """A young person (jeune) of a département, with every case about them (``cases``): a new signalement
     about someone already followed joins their open case or opens another case on the same record."""
 
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="département")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="young_people", verbose_name="famille")
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100)
     birth_date = models.DateField("date de naissance")
@@ -134,7 +154,8 @@ class SearchToken(models.Model):
 
 
 class Relative(models.Model):
-    """A relative (proche) of the young person."""
+    """A relative (proche) of a family's young people: one record, whichever of its children's cases
+    names them, their contact details in one place."""
 
     class Relation(models.TextChoices):
         MOTHER = "mother", "Mère"
@@ -144,7 +165,7 @@ class Relative(models.Model):
         GRANDPARENT = "grandparent", "Grand-parent"
         OTHER = "other", "Autre proche"
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="relatives", verbose_name="signalement")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="relatives", verbose_name="famille")
     relation = models.CharField("lien", max_length=16, choices=Relation.choices)
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100)
@@ -152,18 +173,38 @@ class Relative(models.Model):
     email = models.EmailField("courriel", blank=True)
     address = models.CharField("adresse", max_length=200, blank=True)
     parental_authority = models.BooleanField("titulaire de l'autorité parentale", default=False)
-    history = HistoricalRecords()
+    # The key a brother or sister's intake finds the family by (``cases.matching.find_families``).
+    phonetic_last = models.CharField("clé phonétique du nom", max_length=100, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["phonetic_last"])
 
     class Meta:
         ordering = ["pk"]
         verbose_name = "proche"
+        indexes = [models.Index(fields=["phonetic_last"], name="relative_phonetic_last")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name.upper()} ({self.get_relation_display().lower()})"
 
+    def save(self, *args, **kwargs) -> None:
+        self.phonetic_last = phonetic(self.last_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "phonetic_last"}
+        super().save(*args, **kwargs)
+
     @property
     def has_contact_details(self) -> bool:
         return bool(self.phone or self.email or self.address)
+
+    def same_as(self, other: "Relative") -> bool:
+        """The same member of a family: the same relation and names once normalised (``name_key``)."""
+        return (self.relation == other.relation and name_key(self.last_name) == name_key(other.last_name)
+                and name_key(self.first_name) == name_key(other.first_name))
+
+    def clean(self) -> None:
+        if self.family_id and any(self.same_as(other) for other in
+                                  Relative.objects.filter(family_id=self.family_id).exclude(pk=self.pk)):
+            raise ValidationError(f"{self} est déjà parmi les proches de cette famille : modifiez sa fiche plutôt "
+                                  "que d'en créer une seconde.")
 
 
 class Consent(models.Model):

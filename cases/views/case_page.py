@@ -165,13 +165,18 @@ def _make_form(action: CaseAction, case: Case, data: QueryDict | None = None,
     return action.form(data, files, initial=initial, **kwargs)
 
 
+def _targets(model: type[models.Model], case: Case) -> models.QuerySet:
+    """The rows of the case an action may be done on: its measures, its young person's family's relatives."""
+    return case.relatives if model is Relative else model._default_manager.filter(case=case)
+
+
 def case_action(request: HttpRequest, pk: int, slug: str, target: int | None = None) -> HttpResponse:
     action = BY_SLUG.get(slug)
     if action is None or (action.target_model is None) != (target is None):
         raise Http404("Action inconnue.")
     case = policy.get_or_404(request.user, CaseRight.VIEW_CASE,
                              Case.objects.select_related("departement__cell", "person"), pk=pk)
-    obj = get_object_or_404(action.target_model, pk=target, case=case) if action.target_model else None
+    obj = get_object_or_404(_targets(action.target_model, case), pk=target) if action.target_model else None
     # The entry point's own check. The real cause first: an action the case's state does not allow
     # is not a missing right (whoever reaches here may read the case: its state tells them nothing new).
     refused = action.refusal(request.user, case)

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Min
+from django.db.models import Count, Min, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -119,6 +119,13 @@ def before_transfer(user: Actor, case: Case) -> list[dict]:
     } for origin in case.origins()]
 
 
+def _family_cases(case: Case) -> dict[str, int]:
+    """How many other cases the young person has, and how many brothers and sisters have cases, in one query."""
+    mine = Q(person_id=case.person_id)
+    return Case.objects.filter(person__family_id=case.person.family_id).exclude(pk=case.pk).aggregate(
+        other_cases=Count("pk", filter=mine), siblings=Count("person", distinct=True, filter=~mine))
+
+
 def case_detail(request, pk: int):
     case = policy.get_or_404(
         request.user, (CaseRight.VIEW_CASE, CaseRight.VIEW_REFERRAL, CaseRight.VIEW_TOMBSTONE),
@@ -139,7 +146,7 @@ def case_detail(request, pk: int):
         "case": case,
         "person": case.person,
         "age": case.person.age(timezone.localdate()),
-        "other_cases": case.person.cases.exclude(pk=case.pk).count(),
+        **_family_cases(case),
         "relatives": case.relatives.all(),
         "contacts": case.family_contacts.select_related("by"),
         "consents": consents,

@@ -114,7 +114,7 @@ def _check_relatives(relatives: list[dict], errors: dict) -> None:
     which checks them again, does not say which relative)."""
     for n, values in enumerate(relatives, start=1):
         try:
-            Relative(**values).full_clean(exclude=["case"])
+            Relative(**values).full_clean(exclude=["family"])
         except ValidationError as error:
             for field, said in error.message_dict.items():
                 errors.setdefault(spreadsheet.heading(field, relative=n), []).extend(said)

@@ -137,7 +137,7 @@ def _validate_relatives(relatives: list[dict]) -> None:
     errors = []
     for index, values in enumerate(relatives):
         try:
-            Relative(**values).full_clean(exclude=["case"])
+            Relative(**values).full_clean(exclude=["family"])
         except ValidationError as error:
             errors += [{"pointer": pointer("relatives", index, field), "detail": message}
                        for field, messages in error.message_dict.items() for message in messages]

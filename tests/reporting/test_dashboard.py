@@ -52,7 +52,7 @@ def test_the_figures_are_the_cellules(client, cellule):
     assert response.status_code == 200
     text = _text(response)
     member, coordinator = cellule.member_a.get_full_name(), cellule.coord_a.get_full_name()
-    assert f"{member} 2 2 {coordinator} 1 1 Sans référent 1 1" in text
+    assert f"{member} 2 2 2 {coordinator} 1 1 1 Sans référent 1 1 1" in text  # cases, young people, families
     assert f'?referent={cellule.member_a.pk}">2</a>' in response.content.decode()
     # Four open tasks (the team's own left out): the contact, three reviews; one per age band but two recent.
     assert "4 au total" in text and "Moins de 7 jours 2 De 7 à 30 jours 1 Plus de 30 jours 1" in text
@@ -64,16 +64,22 @@ def test_the_figures_are_the_cellules(client, cellule):
     assert (read.action, read.departement, read.details) == ("dashboard.view", "93", {"référents": 2})
 
 
-def test_a_young_person_with_two_open_cases_counts_once_in_a_caseload(client, cellule):
+def test_a_young_person_with_two_open_cases_and_a_sibling_count_once_in_a_caseload(client, cellule):
     from cases import actions
+    from tests.cases.factories import person_data
 
     first = Case.objects.filter(referent=cellule.member_a).first()
     second = actions.intake(cellule.coord_a, cellule.cell_a, source="ems", received_on=timezone.localdate(),
                             facts="Nouveau signalement.", person=first.person)
-    actions.record_family_contact(cellule.coord_a, second, on=second.received_on, channel="phone", outcome="reached")
-    actions.assign(cellule.coord_a, second, referent=cellule.member_a)
+    sister = actions.intake(cellule.coord_a, cellule.cell_a, source="ems", received_on=timezone.localdate(),
+                            facts="Sa sœur.", person=person_data(first_name="Inès", sex="f"),
+                            family=first.person.family)
+    for case in (second, sister):
+        actions.record_family_contact(cellule.coord_a, case, on=case.received_on, channel="phone", outcome="reached")
+        actions.assign(cellule.coord_a, case, referent=cellule.member_a)
     client.force_login(cellule.coord_a)
-    assert f"{cellule.member_a.get_full_name()} 3 2 " in _text(client.get(URL))
+    # Four cases, three young people, two families (the other case in care is another family's).
+    assert f"{cellule.member_a.get_full_name()} 4 3 2 " in _text(client.get(URL))
 
 
 def test_another_cellules_coordinator_sees_their_own(client, cellule):
