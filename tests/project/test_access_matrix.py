@@ -34,6 +34,7 @@ EXPECTED = {
     "admin:index": "L/L L/L L/L L/L L/L L/403 L/L 200/200 L/L L/L L/L",
     "cases:action": "200/400 200/400 404/404 404/404 404/404 403/403 404/404 404/404 404/404 404/404 L/L",
     "cases:person": "200/405 200/405 404/405 404/405 404/405 200/403 404/405 404/405 404/405 404/405 L/L",
+    "cases:family": "200/405 200/405 404/405 404/405 404/405 200/403 404/405 404/405 404/405 404/405 L/L",
     "cases:attachment": "200/405 200/405 404/405 404/405 404/405 200/403 404/405 404/405 404/405 404/405 L/L",
     "cases:detail": "200/200 200/200 404/404 404/404 404/404 200/403 404/404 404/404 404/404 404/404 L/L",
     "cases:intake": "200/400 403/403 200/400 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
@@ -155,6 +156,7 @@ def test_every_url_pattern_answers_each_role_as_the_table_says(personas, context
 PARTNER = {
     "cases:detail": "200/200",  # the partner's page
     "cases:person": "404/405",  # the young person's page is the cellule's: the partner has their part of one case
+    "cases:family": "404/405",  # and so is the family's
     "cases:attachment": "404/405",  # the note is the cellule's: not shared with the partner
     "cases:partner_note": "405/400",  # the form is read and answered
     "cases:action": "404/404", "cases:record_action": "404/404", "cases:motive": "404/404",

@@ -59,6 +59,7 @@ PAGES = {
     "cases:intake": ("coord_a", lambda c: [], None),
     "cases:detail": ("coord_a", lambda c: [c.case.pk], "case.view"),
     "cases:person": ("member_a", lambda c: [c.case.person_id], "person.view"),
+    "cases:family": ("member_a", lambda c: [c.case.person.family_id], "family.view"),
     "cases:motive": ("member_a", lambda c: [c.case.pk], None),  # the reference only
     "cases:action": ("coord_a", lambda c: [c.case.pk, "contact"], "case.view"),
     "cases:record_action": ("member_a", lambda c: [c.case.pk, "fin-mesure", c.measure.pk], "case.view"),

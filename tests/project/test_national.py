@@ -120,7 +120,10 @@ def test_check_consistency_names_each_broken_invariant(national):
     assert set(found["un signalement clôturé n'a plus de prise en charge en cours, et chacune est d'une institution "
                      "de son département ou nationale"]) == {
         f"prise en charge {closed_by_hand.care_measures.get().pk}", f"prise en charge {elsewhere.pk}"}
-    with pytest.raises(CommandError, match="7 invariant"):
+    # Its family stays in the département it left: named too.
+    assert found["chaque jeune est d'une famille de son département, dont aucun proche n'est saisi deux fois"] == [
+        f"jeune n° {moved.person_id}"]
+    with pytest.raises(CommandError, match="8 invariant"):
         call_command("check_consistency", stdout=io.StringIO())
 
 

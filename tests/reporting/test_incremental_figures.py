@@ -1,6 +1,7 @@
 """The monthly figures read from each case's state at two instants and the month's own history rows give
-what a replay of the département's whole history gives, month after month; and the report page costs
-the same few queries whatever the number of cases."""
+what a replay of the département's whole history gives, month after month, young people and families
+counted once however many cases they have; and the report page costs the same few queries whatever the
+number of cases."""
 
 import datetime
 import random
@@ -14,9 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import actions
-from cases.models import Case, ClosureReason, State
+from cases.models import CareMeasure, Case, ClosureReason, Person, State
 from reporting.figures import Month, compute
 from tests.cases.factories import CaseFactory, transferred
+from tests.organisation.factories import InstitutionFactory
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 MONTHS = [Month(datetime.date(2026, number, 1)) for number in range(1, 8)]
@@ -25,7 +27,8 @@ REASONS = [reason for reason in ClosureReason.values if reason != ClosureReason.
 
 def replayed(departement_id: int, month: Month) -> dict:
     """The case figures as the report first computed them: every history row of the département, from
-    its first, replayed in order."""
+    its first, replayed in order; each case's young person and family, and every family measure, read
+    one by one."""
     cases: dict[int, tuple[str, bool, list]] = {}
     rows = Case.history.filter(departement_id=departement_id, history_date__lt=month.end)
     for row in rows.order_by("history_date", "history_id"):
@@ -36,8 +39,15 @@ def replayed(departement_id: int, month: Month) -> dict:
                 closures = [*closures, row.closure_reason]
         cases[row.id] = (row.state, was_open, closures)
     at_end = Counter(state for state, _, _ in cases.values())
+    person = dict(Case.objects.values_list("pk", "person_id"))
+    family = dict(Person.objects.values_list("pk", "family_id"))
+    families = {family[person[measure.case_id]] for measure in CareMeasure.objects.filter(
+        case__departement_id=departement_id, beneficiary=CareMeasure.Beneficiary.FAMILY)
+        if measure.starts_on <= month.last and (measure.ends_on is None or measure.ends_on >= month.first)}
     return {
-        "young_people_followed": sum(was_open or state != State.CLOSED for state, was_open, _ in cases.values()),
+        "young_people_followed": len({person[case] for case, (state, was_open, _) in cases.items()
+                                      if was_open or state != State.CLOSED}),
+        "families_followed": len(families),
         "cases_by_state_at_month_end": {label: at_end[value] for value, label in State.choices},
         "closures_by_reason": {label: Counter(r for _, _, rs in cases.values() for r in rs)[value]
                                for value, label in ClosureReason.choices},
@@ -45,8 +55,8 @@ def replayed(departement_id: int, month: Month) -> dict:
 
 
 def case_figures(figures: dict) -> dict:
-    return {key: figures[key] for key in ("young_people_followed", "cases_by_state_at_month_end",
-                                          "closures_by_reason")}
+    return {key: figures[key] for key in ("young_people_followed", "families_followed",
+                                          "cases_by_state_at_month_end", "closures_by_reason")}
 
 
 def at(moment: datetime.datetime):
@@ -57,7 +67,8 @@ def at(moment: datetime.datetime):
 def seven_months(personas):
     """Sixteen cases received from January to June 2026, each closed and reopened at random instants (some
     twice in a month, some at the very instant of another change, one across the turn of a month), one
-    transferred to the Rhône."""
+    transferred to the Rhône; one in four about a young person signalé before, one in five about the
+    brother or sister of one; a family measure on one in three, ended with its case."""
     draw = random.Random(12)
     events = []
     for number in range(16):
@@ -69,16 +80,25 @@ def seven_months(personas):
             events.append((moment, number, "toggle"))
     events.append((datetime.datetime(2026, 3, 31, 23, 59, tzinfo=PARIS), 0, "toggle"))
     events.append((datetime.datetime(2026, 4, 1, 0, 0, tzinfo=PARIS), 0, "toggle"))
-    cases = {}
+    cases: dict[int, Case] = {}
+    institution = InstitutionFactory(name="Maison des familles", category="association")
     for moment, number, event in sorted(events, key=lambda event: (event[0], event[1], event[2] != "intake")):
         with at(moment):
             if event == "intake":
-                cases[number] = CaseFactory(coordinator=personas.coord_a, received_on=moment.date())
+                earlier = list(cases.values())
+                known = {"person": earlier[-2].person} if len(earlier) % 4 == 3 else {
+                    "family": earlier[-1].person.family} if len(earlier) % 5 == 4 else {}
+                cases[number] = CaseFactory(coordinator=personas.coord_a, received_on=moment.date(), **known,
+                                            **({} if "person" in known else {"relatives": []}))
+                if number % 3 == 0:
+                    actions.add_care_measure(personas.coord_a, cases[number], modality="family_support",
+                                             beneficiary="family", starts_on=moment.date(), institution=institution,
+                                             adhesion="not_needed", adhesion_note="Mesure ordonnée.")
             elif cases[number].state == State.CLOSED:
                 cases[number] = actions.reopen(personas.coord_a, cases[number], reason="Nouveaux éléments.")
             else:
                 cases[number] = actions.close(personas.coord_a, cases[number], reason=draw.choice(REASONS),
-                                              note="Note.")
+                                              note="Note.", measures_outcome="completed")
     with at(datetime.datetime(2026, 5, 20, 10, tzinfo=PARIS)):
         open_case = next(case for case in cases.values() if case.state != State.CLOSED)
         transferred(personas, open_case, note="Départ.")
@@ -86,15 +106,22 @@ def seven_months(personas):
 
 
 def test_month_after_month_the_figures_are_those_of_a_full_replay(personas, seven_months):
-    closures, reopened = 0, 0
+    closures, reopened, counted_once, family_once = 0, 0, 0, 0
     for month in MONTHS:
         for cell in (personas.cell_a, personas.cell_b):
             figures = case_figures(compute(cell, month))
             assert figures == replayed(cell.departement_id, month), (cell, month)
             closures += sum(figures["closures_by_reason"].values())
+            open_cases = sum(figures["cases_by_state_at_month_end"].values()) - figures[
+                "cases_by_state_at_month_end"]["Clôturé"]
+            counted_once += figures["young_people_followed"] < open_cases
+            measures = CareMeasure.objects.filter(case__departement_id=cell.departement_id, beneficiary="family",
+                                                  starts_on__lte=month.last).exclude(ends_on__lt=month.first)
+            family_once += figures["families_followed"] < measures.count()
         reopened += Case.history.filter(history_date__gte=month.start, history_date__lt=month.end,
                                         history_type="~", state=State.RECEIVED).count()
     assert closures and reopened  # the data set does close and reopen cases
+    assert counted_once and family_once  # and a young person with two open cases, a family with two measures, once
 
 
 def test_a_case_closed_then_reopened_counts_only_in_the_months_it_was_open(personas):

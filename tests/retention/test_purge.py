@@ -189,29 +189,29 @@ def test_the_familys_relatives_go_with_the_last_case_about_its_young_people():
     with at(0):
         personas = build_personas()
         elder = cases_actions.intake(personas.coord_a, personas.cell_a, source="ems", received_on=timezone.localdate(),
-                                     facts="Faits Zqxgolf", person={
-                                         "last_name": "Zqxgolf-Nom", "first_name": "Aîné", "sex": "m",
+                                     facts="Faits Zqxjuliet", person={
+                                         "last_name": "Zqxjuliet-Nom", "first_name": "Aîné", "sex": "m",
                                          "birth_date": timezone.localdate().replace(year=2009), "commune": "Bobigny"},
-                                     relatives=[{"relation": "mother", "last_name": "Zqxgolf-mere",
+                                     relatives=[{"relation": "mother", "last_name": "Zqxjuliet-mere",
                                                  "first_name": "Nadia", "phone": "06 11 22 33 44"}])
-        cases_actions.close(personas.coord_a, elder, reason="unfounded", note="Infondé Zqxgolf")
+        cases_actions.close(personas.coord_a, elder, reason="unfounded", note="Infondé Zqxjuliet")
     with at(0, days=300):
         forget_cached_rights(personas)
         younger = cases_actions.intake(personas.coord_a, personas.cell_a, source="cnapr",
-                                       received_on=timezone.localdate(), facts="Faits Zqxhotel",
-                                       person={"last_name": "Zqxhotel-Nom", "first_name": "Cadet", "sex": "m",
+                                       received_on=timezone.localdate(), facts="Faits Zqxkilo",
+                                       person={"last_name": "Zqxkilo-Nom", "first_name": "Cadet", "sex": "m",
                                                "birth_date": timezone.localdate().replace(year=2012),
                                                "commune": "Bobigny"},
-                                       relatives=[{"relation": "mother", "last_name": "Zqxgolf-mere",
-                                                   "first_name": "Nadia", "email": "zqxgolf@example.org"}],
+                                       relatives=[{"relation": "mother", "last_name": "Zqxjuliet-mere",
+                                                   "first_name": "Nadia", "email": "zqxjuliet@example.org"}],
                                        family=elder.person.family)
-        cases_actions.close(personas.coord_a, younger, reason="unfounded", note="Infondé Zqxhotel")
-    assert younger.relatives.get().email == "zqxgolf@example.org"  # one record, completed
+        cases_actions.close(personas.coord_a, younger, reason="unfounded", note="Infondé Zqxkilo")
+    assert younger.relatives.get().email == "zqxjuliet@example.org"  # one record, completed
     with at(1, days=1):
         assert "1 signalement(s) effacé(s)" in purge()
-        names = residue("Zqxgolf")
+        names = residue("Zqxjuliet")
         assert set(names) == {"cases_relative", "cases_historicalrelative"}, names  # the mother stays
     with at(2):
         assert "1 signalement(s) effacé(s)" in purge()
-    assert residue("Zqxgolf") == {} and residue("Zqxhotel") == {}
+    assert residue("Zqxjuliet") == {} and residue("Zqxkilo") == {}
     assert verification.verify().ok
