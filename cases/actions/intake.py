@@ -29,13 +29,14 @@ from workflows.notifications import link
 
 def intake(actor: Actor, cell: Cell, *, source: str, received_on: datetime.date, facts: str,
            orientation_note: str = "", person: dict[str, Any] | Person, relatives: Sequence[dict[str, Any]] = (),
-           source_reference: str = "", dismissed: Sequence[str] = ()) -> Case:
+           source_reference: str = "", dismissed: Sequence[str] = (), tasks_from: datetime.date | None = None) -> Case:
     """Register a signalement in the cellule's département: the case, its young person, relatives.
     ``person``: the young person's details, or the record of a young person the département already
     follows (a new case on the same person, their earlier cases kept apart).
     ``source_reference``: the source's own file number (the CNAPR's), by which a retried call is known.
     ``dismissed``: the references of the cases the user was shown as possibly the same young person
-    and judged another person (``cases.matching``), kept in the trail with the intake."""
+    and judged another person (``cases.matching``), kept in the trail with the intake.
+    ``tasks_from``: the day its tasks are due from, when not its receipt (an import's: today)."""
     policy.require(actor, CaseRight.INTAKE, cell)
     _check_received_on(received_on)
     # Typed here: the case's model stands on django_fsm's untyped mixin, which mypy reads as Any.
@@ -48,7 +49,7 @@ def intake(actor: Actor, cell: Cell, *, source: str, received_on: datetime.date,
         validate(relative, exclude=["case"])
     with transaction.atomic():
         known = young.pk is not None
-        create(case, young, proches)
+        create(case, young, proches, tasks_from=tasks_from)
         record("case.intake", actor, case, origine=case.source, proches=len(proches),
                **({"jeune_déjà_suivi": young.pk} if known else {}),
                **({"doublons_écartés": list(dismissed)} if dismissed else {}))
@@ -117,7 +118,7 @@ def _notify_signalement(signalement: CaseSignalement) -> None:
     queue_mail(subject, body, recipients)
 
 
-def create(case: Case, person: Person, relatives: list[Relative]) -> Case:
+def create(case: Case, person: Person, relatives: list[Relative], *, tasks_from: datetime.date | None = None) -> Case:
     """Number the case in its reception year (a signalement received last year and entered now keeps
     that year's reference), save it with its young person and relatives, and open its tasks."""
     case.year = case.received_on.year
@@ -130,7 +131,7 @@ def create(case: Case, person: Person, relatives: list[Relative]) -> Case:
     for relative in relatives:
         relative.case = case
         relative.save()
-    tasks.start(case)
+    tasks.start(case, counted_from=tasks_from)
     return case
 
 
