@@ -10,6 +10,13 @@ Public API (stable; the intake API and the spreadsheet import call it):
     automatic caller may act on alone (link the new signalement to that person's open case, or open a
     new case on that person); the others are for a person to decide.
 
+``identity(last_name, first_name, birth_date) -> tuple``
+    What two records that match for certain share: two rows of one spreadsheet about one young person.
+
+``NEW``, ``SAME_PERSON``: the decisions on a candidate, as the intake form and the import send them: the
+digits of the candidate's open case (join it), ``SAME_PERSON`` and the person's id (a new case on them),
+or ``NEW`` (another young person).
+
 ``exists_elsewhere(departement, *, last_name, first_name, birth_date) -> bool``
     Whether such a young person is known in *another* département: the only thing said across the country (a
     cellule then contacts the other one); never which case, where, or anything of it.
@@ -45,6 +52,8 @@ from cases.names import core_words, name_key, phonetic, swapped, words
 NAME_THRESHOLD = 0.86
 CLOSE_NAME_THRESHOLD = 0.95
 MOST = 10  # candidates shown at most
+NEW = "new"  # the decision "another person: open a new case"
+SAME_PERSON = "person-"  # the decision "a new case on this young person", before their id
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,8 +133,8 @@ def compare(last_name: str, first_name: str, birth_date: datetime.date, person) 
     """The score and certainty of ``person`` (anything with ``last_name``, ``first_name`` and
     ``birth_date``) for the names and birth date given; None if not a candidate. Only people of the
     pool can be candidates (``bench/matching.py`` evaluates it without a database)."""
-    if (person.birth_date == birth_date and name_key(person.last_name) == name_key(last_name)
-            and name_key(person.first_name) == name_key(first_name)):
+    if identity(last_name, first_name, birth_date) == identity(person.last_name, person.first_name,
+                                                              person.birth_date):
         return 1.0, True
     names = name_score(last_name, first_name, person.last_name, person.first_name)
     dates = date_score(birth_date, person.birth_date)
@@ -134,6 +143,12 @@ def compare(last_name: str, first_name: str, birth_date: datetime.date, person) 
     if dates > 0 and names >= CLOSE_NAME_THRESHOLD and phonetic(last_name) == phonetic(person.last_name):
         return round(names * dates, 3), False
     return None
+
+
+def identity(last_name: str, first_name: str, birth_date: datetime.date | None
+             ) -> tuple[str, str, datetime.date | None]:
+    """What a certain match shares: the names normalised (``cases.names.name_key``) and the birth date."""
+    return name_key(last_name), name_key(first_name), birth_date
 
 
 def date_score(given: datetime.date, known: datetime.date) -> float:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CareMeasure, Case, CaseTransfer, State
-from workflows.kinds import Queue, TaskKind, register
+from workflows.kinds import Queue, TaskKind, counted_from, register
 from workflows.models import CaseTask
 
 
@@ -25,11 +25,13 @@ def _referent(case):
 
 def _family_contact_due_on(task) -> datetime.date:
     """The family is contacted within days of the signalement's receipt; a later contact task
-    (after a reopening) counts from the day it is opened."""
-    today = timezone.localdate()
-    start = today
-    if not CaseTask.objects.filter(case_id=task.case_id, flow_task_name=CONTACT_FAMILY).exists():
-        start = min(task.process.case.received_on, today)
+    (after a reopening) counts from the day it is opened, and a first one from the day its opener
+    says (``kinds.counted_from``: an import's)."""
+    start = counted_from()
+    if start is None:
+        today = timezone.localdate()
+        first = not CaseTask.objects.filter(case_id=task.case_id, flow_task_name=CONTACT_FAMILY).exists()
+        start = min(task.process.case.received_on, today) if first else today
     return start + datetime.timedelta(days=settings.TASK_DUE_DAYS[CONTACT_FAMILY])
 
 

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 import audit
 from cases.rules import CaseRight
 from intake import forms, spreadsheet
-from intake.actions.imports import Report, import_rows
+from intake.actions.imports import DECISION, Report, import_rows
 from organisation import policy
 from organisation.errors import ActionRefused
 
 TEMPLATES = {"csv": ("text/csv; charset=utf-8", spreadsheet.template_csv),
              "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", spreadsheet.template_xlsx)}
+CHOICE = "choix-"  # the preview's field of a line's decision, before the line's number
 
 
 @require_GET
@@ -61,8 +62,8 @@ def confirm(request):
         messages.error(request, "Cet aperçu a expiré ou n'est pas valable : déposez le fichier à nouveau.")
         return redirect("intake:import")
     try:
-        report = import_rows(request.user, cell, signed["rows"], dry_run=False, file_name=signed["file"],
-                             preview=signed["preview"])
+        report = import_rows(request.user, cell, signed["rows"], dry_run=False, decisions=_decisions(request),
+                             file_name=signed["file"], preview=signed["preview"])
     except ActionRefused as refusal:  # confirmed already (a second click, a replay)
         messages.error(request, refusal.message)
         return redirect("cases:list")
@@ -70,9 +71,18 @@ def confirm(request):
         count = len(report.rows)
         messages.success(request, f"{count} signalement importé." if count == 1 else f"{count} signalements importés.")
         return redirect("cases:list")
-    # Something changed since the dry run (another intake, the date): nothing was imported.
+    # A decision missing or refused: the same preview, to decide again. Something else changed since the
+    # dry run (another intake, the date): the file is to be uploaded again. Nothing was imported.
+    undecided = all(set(row.errors) <= {DECISION} for row in report.rows)
     return render(request, "intake/report.html", {"form": forms.UploadForm(), "cell": cell, "report": report,
-                                                  "file_name": signed["file"], "signed": ""}, status=400)
+                                                  "file_name": signed["file"],
+                                                  "signed": request.POST["rows"] if undecided else ""}, status=400)
+
+
+def _decisions(request) -> dict[int, str]:
+    """The decision posted for each line whose young person may already be followed."""
+    return {int(name.removeprefix(CHOICE)): value for name, value in request.POST.items()
+            if name.startswith(CHOICE) and name.removeprefix(CHOICE).isdigit()}
 
 
 def _record_preview(report: Report, file_name: str, cell) -> None:

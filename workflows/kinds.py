@@ -10,7 +10,9 @@ A kind is its name (a ``str``), so that it is written, filtered and compared as 
 
 import datetime
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.core.exceptions import ImproperlyConfigured
@@ -64,6 +66,23 @@ class TaskKind(str):
 
 _KINDS: dict[str, TaskKind] = {}
 _EXPECTATIONS: list[Callable[[Subject], set[str]]] = []
+_COUNTED_FROM: ContextVar[datetime.date | None] = ContextVar("workflows_counted_from", default=None)
+
+
+@contextmanager
+def counting_from(day: datetime.date | None) -> Iterator[None]:
+    """The tasks opened within are due counted from ``day`` (None: by each kind's own rule)."""
+    token = _COUNTED_FROM.set(day)
+    try:
+        yield
+    finally:
+        _COUNTED_FROM.reset(token)
+
+
+def counted_from() -> datetime.date | None:
+    """The day the tasks opening now are due from, when their opener said (``tasks.start``); None
+    otherwise. A ``due_on`` of a kind that counts from another day than today follows it."""
+    return _COUNTED_FROM.get()
 
 
 def register(*kinds: TaskKind, expects: Callable[[Subject], set[str]]) -> None:

@@ -116,7 +116,7 @@ class CaseTask(Task):
             kwargs["update_fields"] = {*kwargs["update_fields"], "listed_status", "listed_owner"}
         if self.due_on is None and kind is not None:
             self.due_on = kind.due_on(self) if kind.due_on else (
-                timezone.localdate() + datetime.timedelta(days=settings.TASK_DUE_DAYS[kind]))
+                (kinds.counted_from() or timezone.localdate()) + datetime.timedelta(days=settings.TASK_DUE_DAYS[kind]))
         super().save(*args, **kwargs)
 
     @property

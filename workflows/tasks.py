@@ -6,6 +6,7 @@ are opened. So the open tasks of a case always match ``kinds.expected(case)``: w
 that declared kinds (their ``task_kinds.py``) ask of it.
 """
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -28,10 +29,13 @@ from workflows.notifications import notify_assigned
 from workflows.rules import TaskRight
 
 
-def start(case: Subject) -> None:
-    """Open the case's process and its first tasks (called by the intake)."""
+def start(case: Subject, counted_from: datetime.date | None = None) -> None:
+    """Open the case's process and its first tasks (called by the intake). ``counted_from``: the day
+    they are due from, whatever their kinds count from (``kinds.counted_from``): a signalement of last
+    year imported today is worked from today, not overdue and escalated the moment it exists."""
     flows.CaseFlow.start.run(case=case)
-    sync(case, actor=None)
+    with kinds.counting_from(counted_from):
+        sync(case, actor=None)
 
 
 def sync(case: Subject, actor: Actor | None, done: str | None = None) -> None:

@@ -29,7 +29,8 @@ from workflows.notifications import link
 
 def intake(actor: Actor, cell: Cell, *, source: str, received_on: datetime.date, facts: str,
            orientation_note: str = "", person: dict[str, Any] | Person, relatives: Sequence[dict[str, Any]] = (),
-           family: Family | None = None, source_reference: str = "", dismissed: Sequence[str] = ()) -> Case:
+           family: Family | None = None, source_reference: str = "", dismissed: Sequence[str] = (),
+           tasks_from: datetime.date | None = None) -> Case:
     """Register a signalement in the cellule's département: the case, its young person, relatives.
     ``person``: the young person's details, or the record of a young person the département already
     follows (a new case on the same person, their earlier cases kept apart).
@@ -38,7 +39,8 @@ def intake(actor: Actor, cell: Cell, *, source: str, received_on: datetime.date,
     family's (``Relative.same_as``) is not recorded twice: the blanks of their record are filled in.
     ``source_reference``: the source's own file number (the CNAPR's), by which a retried call is known.
     ``dismissed``: the references of the cases the user was shown as possibly the same young person
-    and judged another person (``cases.matching``), kept in the trail with the intake."""
+    and judged another person (``cases.matching``), kept in the trail with the intake.
+    ``tasks_from``: the day its tasks are due from, when not its receipt (an import's: today)."""
     policy.require(actor, CaseRight.INTAKE, cell)
     _check_received_on(received_on)
     # Typed here: the case's model stands on django_fsm's untyped mixin, which mypy reads as Any.
@@ -51,7 +53,7 @@ def intake(actor: Actor, cell: Cell, *, source: str, received_on: datetime.date,
         validate(relative, exclude=["family"])
     with transaction.atomic():
         known, sibling = young.pk is not None, young.family.pk is not None
-        completed = create(case, young, proches)
+        completed = create(case, young, proches, tasks_from=tasks_from)
         record("case.intake", actor, case, origine=case.source, proches=len(proches),
                **({"proches_complétés": completed} if completed else {}),
                **({"jeune_déjà_suivi": young.pk} if known else {"famille": young.family_id} if sibling else {}),
@@ -131,7 +133,8 @@ def _notify_signalement(signalement: CaseSignalement) -> None:
     queue_mail(subject, body, recipients)
 
 
-def create(case: Case, person: Person, relatives: list[Relative]) -> list[int]:
+def create(case: Case, person: Person, relatives: list[Relative], *,
+           tasks_from: datetime.date | None = None) -> list[int]:
     """Number the case in its reception year (a signalement received last year and entered now keeps
     that year's reference), save it with its young person, their family and its relatives, and open
     its tasks. The relatives already in the family whose record was completed (``_join``)."""
@@ -145,7 +148,7 @@ def create(case: Case, person: Person, relatives: list[Relative]) -> list[int]:
     case.person = person
     case.save()
     completed = _join(person.family, relatives)
-    tasks.start(case)
+    tasks.start(case, counted_from=tasks_from)
     return completed
 
 

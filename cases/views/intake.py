@@ -14,14 +14,13 @@ from django.shortcuts import redirect, render
 import audit
 from cases import actions, matching
 from cases.forms import IntakeForm
+from cases.matching import NEW, SAME_PERSON
 from cases.models import Case, CaseSignalement, Family, Person, State
 from cases.rules import CaseRight
 from organisation import policy
 from organisation.errors import ActionRefused
 from ui.forms import add_errors
 
-NEW = "new"  # the decision "another person: open a new case"
-SAME_PERSON = "person-"  # the decision "a new case on this young person", before their id
 OWN_FAMILY = "none"  # the family decision "none of these: a family of their own"
 
 

@@ -186,7 +186,7 @@ def test_only_coordinators_import(client, personas, who):
     assert not Case.objects.exists()
 
 
-def test_a_young_person_already_followed_or_twice_in_the_file_is_flagged(coordinator, personas):
+def test_a_young_person_already_followed_or_twice_in_the_file_is_shown(coordinator, personas):
     first = upload(coordinator, as_csv(row()))
     coordinator.post(CONFIRM, {"rows": first.content.decode().split('name="rows" value="')[1].split('"')[0]})
     followed = Case.objects.get().reference
@@ -195,4 +195,5 @@ def test_a_young_person_already_followed_or_twice_in_the_file_is_flagged(coordin
                                       row(**{"Référence à l'origine": "CNAPR-9", "Nom": "Martin", "Prénom": "Hugo"})))
     text = page.content.decode()
     assert page.status_code == 200 and f"Ce jeune est peut-être déjà suivi : {followed}." in text
-    assert text.count("Ce jeune est peut-être déjà suivi") == 2  # Léa Durand, and Hugo Martin's second line
+    assert text.count("Ce jeune est peut-être déjà suivi") == 1  # Léa Durand
+    assert "Même jeune que la ligne 3" in text  # Hugo Martin's second line (tests/intake/test_import_decisions.py)
