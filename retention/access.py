@@ -89,7 +89,7 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
         headers, table = _table(model, rows, fields)
         out[f"{name}.csv"] = to_csv(heading, table, headers)
 
-    chain = _cases(case, person)
+    chain = _cases(person)
     add("signalement", Case, chain, ["reference", "departement", "source", "received_on", "facts",
                                       "orientation_note", "state", "referent", "closure_reason", "closure_note",
                                       "closed_on"])
@@ -144,11 +144,11 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
     return out
 
 
-def _cases(case: Case, person: Person | Relative) -> list[Case]:
+def _cases(person: Person | Relative) -> list[Case]:
     """The cases whose file is the person's: every case about the young person, or about the young people
     of the relative's family; each with the cases it continues after transfers."""
-    cases = list((person.cases if isinstance(person, Person) else Case.objects.filter(
-        person__family_id=person.family_id)).order_by("received_on", "number"))
+    about = Q(person=person) if isinstance(person, Person) else Q(person__family_id=person.family_id)
+    cases = list(Case.objects.filter(about).order_by("received_on", "number"))
     chain: list[Case] = []
     for one in cases:
         chain += [c for c in (one, *one.origins()) if c not in chain]

@@ -123,8 +123,9 @@ def _decide(actor: User, request: CaseTransfer) -> tuple[Case, CaseTransfer]:
 
 
 def _open_copy(case: Case, destination: Departement) -> Case:
-    copy = Case(departement=destination, source=case.source, received_on=timezone.localdate(), facts=case.facts,
-                orientation_note=case.orientation_note, transferred_from=case)
+    # Typed here: the case's model stands on django_fsm's untyped mixin, which mypy reads as Any.
+    copy: Case = Case(departement=destination, source=case.source, received_on=timezone.localdate(),
+                      facts=case.facts, orientation_note=case.orientation_note, transferred_from=case)
     person = _receiving_person(case, destination)
     relatives = list(case.relatives.all())
     for relative in relatives:

@@ -74,9 +74,11 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return ask_motive(request, reading.readable[0])
     reading.record("family.view", family, family.departement.code)
     shown = {case.person_id for case in reading.shown}
+    young_people = _young_people(reading.shown)
     return render(request, "cases/family_detail.html", {
         "family": family,
-        "young_people": _young_people(reading.shown),
+        "name": " / ".join(sorted({person.last_name.upper() for person, _ in young_people})),
+        "young_people": young_people,
         "others": len({case.person_id for case in reading.cases} - shown),
         "relatives": family.relatives.all(),
     })
