@@ -76,9 +76,9 @@ events.register({
     "case.relative_add": "Proche ajouté",
     "case.relative_edit": "Proche modifié",
 }, render=render)
-# Whose consent ("de" is a party here, not a state), its status and its date.
+# Whose consent ("de" is a party here, not a state), its status, its date, why it is not needed.
 events.register({"case.consent": "Adhésion enregistrée"},
-                render=events.summary({"de": "de", "adhésion": "adhésion", "date": "date",
+                render=events.summary({"de": "de", "adhésion": "adhésion", "date": "date", "motif": "motif",
                                        "mesures": "prises en charge concernées"},
                                       choices={"de": dict(Consent.Party.choices),
                                                "adhésion": dict(Consent.Status.choices)}))

@@ -268,9 +268,9 @@ class RelativeForm(BaseForm):
     """A relative, on the fields of the intake form."""
 
 
-@with_fields(choose(model_fields(Consent, ["party", "status", "on"])))
+@with_fields(choose(model_fields(Consent, ["party", "status", "reason", "on"])))
 class ConsentForm(BaseForm):
-    """A party's consent or refusal, and its date."""
+    """A party's consent or refusal, or why none is needed, and its date."""
 
 
 class MotiveForm(BaseForm):

@@ -106,10 +106,11 @@ def _measures() -> Iterator[str]:
 
 
 @check("une prise en charge en cours perd son adhésion quand la partie sur laquelle elle repose la retire, "
-       "et seulement alors")
+       "et seulement alors (une adhésion « non requise » n'y change rien)")
 def _consents() -> Iterator[str]:
-    latest = Consent.objects.filter(case=OuterRef("case"), party=OuterRef("party")).order_by("-on", "-pk")
-    current = {(case, party): status for case, party, status in Consent.objects.annotate(
+    deciding = Consent.objects.exclude(status=Consent.Status.NOT_NEEDED)  # ``cases.actions.consent.deciding``
+    latest = deciding.filter(case=OuterRef("case"), party=OuterRef("party")).order_by("-on", "-pk")
+    current = {(case, party): status for case, party, status in deciding.annotate(
         top=Subquery(latest.values("pk")[:1])).filter(top=F("pk")).values_list("case", "party", "status")}
     for measure in CareMeasure.objects.filter(ends_on__isnull=True, adhesion__in=list(ADHESION_PARTY)).only(
             "case", "adhesion", "consent_lost_on"):

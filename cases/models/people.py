@@ -177,10 +177,15 @@ class Consent(models.Model):
         GIVEN = "given", "Donnée"
         REFUSED = "refused", "Refusée"
         WITHDRAWN = "withdrawn", "Retirée"
+        # The follow-up does not rest on this party's consent (a measure ordered by a judge…): no
+        # withdrawal, the measures keep what the consent before it decided (``cases.actions.consent``).
+        NOT_NEEDED = "not_needed", "Non requise"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents", verbose_name="signalement")
     party = models.CharField("de qui", max_length=16, choices=Party.choices)
     status = models.CharField("adhésion", max_length=16, choices=Status.choices)
+    reason = models.CharField("pourquoi l'adhésion n'est pas requise", max_length=300, blank=True,
+                              help_text="Seulement si elle n'est pas requise : mesure ordonnée par le juge…")
     on = models.DateField("date")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="enregistrée par")
@@ -191,7 +196,16 @@ class Consent(models.Model):
         verbose_name = "adhésion"
 
     def __str__(self) -> str:
-        return f"{self.get_party_display()} : {self.get_status_display().lower()} le {self.on:%d/%m/%Y}"
+        why = f" : {self.reason}" if self.reason else ""
+        return f"{self.get_party_display()} : {self.get_status_display().lower()} le {self.on:%d/%m/%Y}{why}"
+
+    def clean(self) -> None:
+        self.reason = self.reason.strip()
+        if self.status == self.Status.NOT_NEEDED and not self.reason:
+            raise ValidationError({"reason": "Indiquez pourquoi l'adhésion n'est pas requise (par exemple : "
+                                             "mesure ordonnée par le juge)."})
+        if self.status != self.Status.NOT_NEEDED and self.reason:
+            raise ValidationError({"reason": "Le motif ne s'indique que lorsque l'adhésion n'est pas requise."})
 
     @staticmethod
     def current(consents: Iterable["Consent"]) -> dict[tuple[int, str], "Consent"]:
