@@ -100,3 +100,12 @@ events.register({"case.note_add": "Note ajoutée"},
                                       choices={"visibilité": dict(Visibility.choices)}))
 events.register({"case.attachment_read": "Pièce jointe téléchargée"},
                 render=events.summary({"pièce": "pièce jointe"}))
+# Two records of one young person (``cases.actions.merges``): by their numbers, the cases moved by reference.
+events.register({"person.merge": "Fiches d'un même jeune fusionnées",
+                 "person.merge_undo": "Fusion de fiches annulée"},
+                render=events.summary({"fiche_conservée": "fiche conservée", "fiche_fusionnée": "fiche fusionnée",
+                                       "signalements": "signalements déplacés"}))
+events.register({"person.duplicate_dismiss": "Doublon écarté : deux jeunes différents"},
+                render=events.summary({"fiche": "fiche", "autre_fiche": "autre fiche"}))
+events.register({"person.duplicates_view": "Consultation des fiches en double proposées à la fusion"},
+                render=events.summary({"fiches": "fiches affichées"}))

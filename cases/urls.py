@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import case_page, cases, intake, limited, notes, people, transfers
+from cases.views import case_page, cases, intake, limited, merges, notes, people, transfers
 
 app_name = "cases"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("nouveau/", intake.intake, name="intake"),
     path("transferts/<int:pk>/", transfers.transfer, name="transfer"),
     path("jeunes/<int:pk>/", people.person_detail, name="person"),
+    path("jeunes/doublons/", merges.duplicates, name="duplicates"),
+    path("jeunes/doublons/<int:pk>/<int:other>/", merges.duplicate, name="duplicate"),
+    path("jeunes/fusions/<int:pk>/annuler/", merges.undo, name="undo_merge"),
     path("<int:pk>/", cases.case_detail, name="detail"),
     path("<int:pk>/motif/", cases.motive, name="motive"),
     path("<int:pk>/note-partenaire/", limited.partner_note, name="partner_note"),

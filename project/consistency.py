@@ -24,6 +24,7 @@ from cases.models import (
     FamilyContact,
     NoteAttachment,
     Person,
+    PersonMerge,
     Relative,
     SearchToken,
     State,
@@ -117,6 +118,16 @@ def _consents() -> Iterator[str]:
         given = current.get((measure.case_id, ADHESION_PARTY[measure.adhesion])) in (None, Consent.Status.GIVEN)
         if given == (measure.consent_lost_on is not None):
             yield f"prise en charge {measure.pk}"
+
+
+@check("un jeune fusionné dans une autre fiche n'a plus de signalement, et sa fusion est enregistrée (ouverte)")
+def _merged_people() -> Iterator[str]:
+    yield from Case.objects.filter(person__merged_into__isnull=False).values_list("reference", flat=True)
+    merge = PersonMerge.objects.filter(merged=OuterRef("pk"), kept=OuterRef("merged_into"), undone_at__isnull=True)
+    unrecorded = Person.objects.filter(merged_into__isnull=False).exclude(Exists(merge))
+    unmarked = PersonMerge.objects.filter(undone_at__isnull=True).exclude(merged__merged_into=F("kept"))
+    yield from (f"jeune n° {pk}" for pk in unrecorded.values_list("pk", flat=True))
+    yield from (f"fusion n° {pk}" for pk in unmarked.values_list("pk", flat=True))
 
 
 @check("chaque processus a une tâche de départ terminée")

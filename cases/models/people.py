@@ -54,6 +54,9 @@ class Person(models.Model):
     # The keys the duplicate detection looks people up by (cases.matching), kept by save().
     phonetic_last = models.CharField("clé phonétique du nom", max_length=100, blank=True, editable=False)
     phonetic_first = models.CharField("clé phonétique du prénom", max_length=100, blank=True, editable=False)
+    # A duplicate record merged into another one (``cases.models.merges``): it holds no case any more.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    editable=False, verbose_name="fusionnée dans")
     history = HistoricalRecords(excluded_fields=["phonetic_last", "phonetic_first"])
 
     class Meta:
