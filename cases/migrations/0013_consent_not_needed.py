@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='consent',
             name='reason',
-            field=models.CharField(blank=True, help_text="Seulement si elle n'est pas requise : mesure ordonnée par le juge…", max_length=300, verbose_name="pourquoi l'adhésion n'est pas requise"),
+            field=models.CharField(blank=True, db_default='', default='', help_text="Seulement si elle n'est pas requise : mesure ordonnée par le juge…", max_length=300, verbose_name="pourquoi l'adhésion n'est pas requise"),
         ),
         migrations.AddField(
             model_name='historicalconsent',
             name='reason',
-            field=models.CharField(blank=True, help_text="Seulement si elle n'est pas requise : mesure ordonnée par le juge…", max_length=300, verbose_name="pourquoi l'adhésion n'est pas requise"),
+            field=models.CharField(blank=True, db_default='', default='', help_text="Seulement si elle n'est pas requise : mesure ordonnée par le juge…", max_length=300, verbose_name="pourquoi l'adhésion n'est pas requise"),
         ),
         migrations.AlterField(
             model_name='consent',

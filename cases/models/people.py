@@ -55,9 +55,11 @@ class Person(models.Model):
     phonetic_last = models.CharField("clé phonétique du nom", max_length=100, blank=True, editable=False)
     phonetic_first = models.CharField("clé phonétique du prénom", max_length=100, blank=True, editable=False)
     # A duplicate record merged into another one (``cases.models.merges``): it holds no case any more.
+    # Not indexed: no page looks records up by it, and an index built on a table in service would lock it;
+    # its history is the merges' own (``PersonMerge``, and the trail).
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                    editable=False, verbose_name="fusionnée dans")
-    history = HistoricalRecords(excluded_fields=["phonetic_last", "phonetic_first"])
+                                    editable=False, db_index=False, verbose_name="fusionnée dans")
+    history = HistoricalRecords(excluded_fields=["phonetic_last", "phonetic_first", "merged_into"])
 
     class Meta:
         verbose_name = "jeune"
@@ -187,7 +189,8 @@ class Consent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents", verbose_name="signalement")
     party = models.CharField("de qui", max_length=16, choices=Party.choices)
     status = models.CharField("adhésion", max_length=16, choices=Status.choices)
-    reason = models.CharField("pourquoi l'adhésion n'est pas requise", max_length=300, blank=True,
+    reason = models.CharField("pourquoi l'adhésion n'est pas requise", max_length=300, blank=True, default="",
+                              db_default="",  # the running version's inserts, during the upgrade
                               help_text="Seulement si elle n'est pas requise : mesure ordonnée par le juge…")
     on = models.DateField("date")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
