@@ -76,9 +76,9 @@ events.register({
     "case.relative_add": "Proche ajouté",
     "case.relative_edit": "Proche modifié",
 }, render=render)
-# Whose consent ("de" is a party here, not a state), its status and its date.
+# Whose consent ("de" is a party here, not a state), its status, its date, why it is not needed.
 events.register({"case.consent": "Adhésion enregistrée"},
-                render=events.summary({"de": "de", "adhésion": "adhésion", "date": "date",
+                render=events.summary({"de": "de", "adhésion": "adhésion", "date": "date", "motif": "motif",
                                        "mesures": "prises en charge concernées"},
                                       choices={"de": dict(Consent.Party.choices),
                                                "adhésion": dict(Consent.Status.choices)}))
@@ -101,3 +101,12 @@ events.register({"case.note_add": "Note ajoutée"},
                                       choices={"visibilité": dict(Visibility.choices)}))
 events.register({"case.attachment_read": "Pièce jointe téléchargée"},
                 render=events.summary({"pièce": "pièce jointe"}))
+# Two records of one young person (``cases.actions.merges``): by their numbers, the cases moved by reference.
+events.register({"person.merge": "Fiches d'un même jeune fusionnées",
+                 "person.merge_undo": "Fusion de fiches annulée"},
+                render=events.summary({"fiche_conservée": "fiche conservée", "fiche_fusionnée": "fiche fusionnée",
+                                       "signalements": "signalements déplacés"}))
+events.register({"person.duplicate_dismiss": "Doublon écarté : deux jeunes différents"},
+                render=events.summary({"fiche": "fiche", "autre_fiche": "autre fiche"}))
+events.register({"person.duplicates_view": "Consultation des fiches en double proposées à la fusion"},
+                render=events.summary({"fiches": "fiches affichées"}))

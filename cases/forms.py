@@ -268,9 +268,9 @@ class RelativeForm(BaseForm):
     """A relative, on the fields of the intake form."""
 
 
-@with_fields(choose(model_fields(Consent, ["party", "status", "on"])))
+@with_fields(choose(model_fields(Consent, ["party", "status", "reason", "on"])))
 class ConsentForm(BaseForm):
-    """A party's consent or refusal, and its date."""
+    """A party's consent or refusal, or why none is needed, and its date."""
 
 
 class MotiveForm(BaseForm):
@@ -347,3 +347,26 @@ class TransferDecisionForm(forms.Form):
                                  choices=[("accept", "Accepter le transfert"), ("refuse", "Refuser le transfert")])
     reason = forms.CharField(label="Motif du refus", max_length=500, required=False, widget=forms.Textarea,
                              help_text="Obligatoire pour un refus ; il est communiqué à la cellule d'origine.")
+
+
+class MergeForm(BaseForm):
+    """Two records the duplicate detection finds certainly one young person: merged, the one kept
+    chosen (the button ``merge``), or kept apart (the button ``dismiss``)."""
+
+    keep = forms.TypedChoiceField(label="Fiche à conserver", coerce=int, required=False, widget=forms.RadioSelect,
+                                  help_text="Les signalements de l'autre fiche y sont rattachés ; l'autre fiche est "
+                                            "gardée, marquée fusionnée, tant que la fusion peut être annulée.")
+
+    def __init__(self, *args, people: list[Person], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [(person.pk, f"Fiche n° {person.pk} : {person}") for person in people]
+
+    @property
+    def dismissed(self) -> bool:
+        return "dismiss" in self.data
+
+    def clean(self):
+        data = super().clean()
+        if not self.dismissed and not data.get("keep"):
+            self.add_error("keep", "Choisissez la fiche à conserver.")
+        return data

@@ -10,8 +10,9 @@ Public API (stable; the intake API and the spreadsheet import call it):
     automatic caller may act on alone (link the new signalement to that person's open case, or open a
     new case on that person); the others are for a person to decide.
 
-``identity(last_name, first_name, birth_date) -> tuple``
-    What two records that match for certain share: two rows of one spreadsheet about one young person.
+``identity(last_name, first_name, birth_date) -> tuple``, ``identity_of(person)``
+    What two records that match for certain share: two rows of one spreadsheet about one young person,
+    two records of a young person to merge.
 
 ``NEW``, ``SAME_PERSON``: the decisions on a candidate, as the intake form and the import send them: the
 digits of the candidate's open case (join it), ``SAME_PERSON`` and the person's id (a new case on them),
@@ -27,9 +28,14 @@ or ``NEW`` (another young person).
     the same surname (``name_key``) at the same address (``cases.names.words``). A ``FamilyCandidate`` has
     ``family``, its ``young_people`` and ``why`` it is proposed. Never certain: a person decides.
 
-None checks rights nor records anything: the caller shows a candidate only to who may see its case.
+``certain_duplicates(departement, *, most) -> list[list[Person]]``
+    The département's records that are certainly one young person each, in groups (each by id), the
+    groups by name: what the coordinators are proposed to merge (``cases.views.merges``).
 
-How: the people of the département born on that date or on its day/month swap, and those whose
+None of them checks rights nor records anything: the caller shows a candidate only to who may see its
+case. A record merged into another (``Person.merged_into``) is never a candidate, nor a duplicate.
+
+How (``find_candidates``): the people of the département born on that date or on its day/month swap, and those whose
 surname has the same French phonetic key (``cases.names.phonetic``) born the same year or the same
 day and month, come from two indexes (``Person.birth_date``, ``Person.phonetic_last``); each is
 then scored in Python. A name scores the Jaro-Winkler similarity (rapidfuzz) of the normalised
@@ -42,8 +48,9 @@ A candidate has a name score of at least ``NAME_THRESHOLD`` with the birth date 
 
 import dataclasses
 import datetime
+import itertools
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from rapidfuzz.distance import JaroWinkler
 
 from cases.models import Case, Family, Person, Relative, State
@@ -113,6 +120,25 @@ def exists_elsewhere(departement, *, last_name: str, first_name: str, birth_date
                for person in people.only("last_name", "first_name", "birth_date"))
 
 
+def certain_duplicates(departement, *, most: int) -> list[list[Person]]:
+    """The groups of records of ``departement`` that are certainly one young person each (``certain``),
+    at most ``most`` records read. Such records share their phonetic keys and birth date: one query
+    finds those that share them with another (the index of ``Person.phonetic_last`` answers each
+    lookup), then the groups are told apart in Python, from the few records found."""
+    people = Person.objects.filter(departement_id=_pk(departement), merged_into__isnull=True)
+    twin = people.filter(phonetic_last=OuterRef("phonetic_last"), birth_date=OuterRef("birth_date"),
+                         phonetic_first=OuterRef("phonetic_first")).exclude(pk=OuterRef("pk"))
+    found = people.filter(Exists(twin)).order_by("phonetic_last", "birth_date", "phonetic_first", "pk")[:most]
+    groups = [list(group) for _, group in itertools.groupby(
+        sorted(found, key=lambda person: (identity_of(person), person.pk)), key=identity_of)]
+    return [group for group in groups if len(group) > 1]
+
+
+def identity_of(person: Person) -> tuple[str, str, datetime.date | None]:
+    """A record's ``identity``."""
+    return identity(person.last_name, person.first_name, person.birth_date)
+
+
 def _pk(departement) -> int:
     return departement if isinstance(departement, int) else departement.pk
 
@@ -126,15 +152,14 @@ def _pool(where: Q, last_name: str, birth_date: datetime.date | None):
     key = phonetic(last_name)
     close = Q(birth_date__year=birth_date.year) | Q(birth_date__month=birth_date.month, birth_date__day=birth_date.day)
     same_sound = Q(phonetic_last=key) & close if key else Q(pk__in=[])
-    return Person.objects.filter(where).filter(Q(birth_date__in=dates) | same_sound)
+    return Person.objects.filter(where, merged_into__isnull=True).filter(Q(birth_date__in=dates) | same_sound)
 
 
 def compare(last_name: str, first_name: str, birth_date: datetime.date, person) -> tuple[float, bool] | None:
     """The score and certainty of ``person`` (anything with ``last_name``, ``first_name`` and
     ``birth_date``) for the names and birth date given; None if not a candidate. Only people of the
     pool can be candidates (``bench/matching.py`` evaluates it without a database)."""
-    if identity(last_name, first_name, birth_date) == identity(person.last_name, person.first_name,
-                                                              person.birth_date):
+    if identity(last_name, first_name, birth_date) == identity_of(person):
         return 1.0, True
     names = name_score(last_name, first_name, person.last_name, person.first_name)
     dates = date_score(birth_date, person.birth_date)

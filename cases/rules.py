@@ -25,7 +25,7 @@ the case opened there; the sending one keeps a tombstone (``VIEW_TOMBSTONE``); i
 import enum
 from collections.abc import Iterable
 
-from cases.models import Case, CaseNote, CaseTransfer, ClosureReason, Family, Person, Visibility
+from cases.models import Case, CaseNote, CaseTransfer, ClosureReason, Family, Person, PersonMerge, Visibility
 from cases.task_kinds import CONTACT_FAMILY
 from organisation.models import Cell, Role
 from organisation.policy import Actor, Principal, can, rule, scope, user_id
@@ -54,6 +54,7 @@ class CaseRight(enum.StrEnum):
     VIEW_TOMBSTONE = "view_tombstone"  # what the sending cellule keeps of a case it transferred
     VIEW_PERSON = "view_person"  # a young person's page: who reads one of their cases reads it
     VIEW_FAMILY = "view_family"  # a family's page: who reads a case of one of its young people reads it
+    MERGE_PEOPLE = "merge_people"  # two records of one young person: the coordinators of their département
 
 
 # Case rights for the coordinators of the case's cellule only.
@@ -132,9 +133,17 @@ def _family(user: Principal, right: str, family: object) -> bool:
                                               for case in Case.objects.filter(person__family=family))
 
 
+@rule(CaseRight.MERGE_PEOPLE)
+def _merge(user: Principal, right: str, target: object) -> bool:
+    """The duplicate records of the département's young people are its coordinators' to merge or keep
+    apart, and their merges to undo."""
+    person = target.kept if isinstance(target, PersonMerge) else target
+    return isinstance(person, Person) and person.departement_id in scope(user).coordinated_departement_ids
+
+
 @rule(*(set(CaseRight) - {CaseRight.INTAKE, CaseRight.DECIDE_TRANSFER, CaseRight.VIEW_REFERRAL,
                           CaseRight.PARTNER_NOTE, CaseRight.VIEW_TOMBSTONE, CaseRight.VIEW_PERSON,
-                          CaseRight.VIEW_FAMILY}))
+                          CaseRight.VIEW_FAMILY, CaseRight.MERGE_PEOPLE}))
 def _on_case(user: Principal, right: str, case: object) -> bool:
     if not isinstance(case, Case):
         return False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import case_page, cases, intake, limited, notes, people, transfers
+from cases.views import case_page, cases, intake, limited, merges, notes, people, transfers
 
 app_name = "cases"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("transferts/<int:pk>/", transfers.transfer, name="transfer"),
     path("jeunes/<int:pk>/", people.person_detail, name="person"),
     path("familles/<int:pk>/", people.family_detail, name="family"),
+    path("jeunes/doublons/", merges.duplicates, name="duplicates"),
+    path("jeunes/doublons/<int:pk>/<int:other>/", merges.duplicate, name="duplicate"),
+    path("jeunes/fusions/<int:pk>/annuler/", merges.undo, name="undo_merge"),
     path("<int:pk>/", cases.case_detail, name="detail"),
     path("<int:pk>/motif/", cases.motive, name="motive"),
     path("<int:pk>/note-partenaire/", limited.partner_note, name="partner_note"),

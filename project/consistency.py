@@ -24,6 +24,7 @@ from cases.models import (
     FamilyContact,
     NoteAttachment,
     Person,
+    PersonMerge,
     Relative,
     SearchToken,
     State,
@@ -119,16 +120,27 @@ def _measures() -> Iterator[str]:
 
 
 @check("une prise en charge en cours perd son adhésion quand la partie sur laquelle elle repose la retire, "
-       "et seulement alors")
+       "et seulement alors (une adhésion « non requise » n'y change rien)")
 def _consents() -> Iterator[str]:
-    latest = Consent.objects.filter(case=OuterRef("case"), party=OuterRef("party")).order_by("-on", "-pk")
-    current = {(case, party): status for case, party, status in Consent.objects.annotate(
+    deciding = Consent.objects.exclude(status=Consent.Status.NOT_NEEDED)  # ``cases.actions.consent.deciding``
+    latest = deciding.filter(case=OuterRef("case"), party=OuterRef("party")).order_by("-on", "-pk")
+    current = {(case, party): status for case, party, status in deciding.annotate(
         top=Subquery(latest.values("pk")[:1])).filter(top=F("pk")).values_list("case", "party", "status")}
     for measure in CareMeasure.objects.filter(ends_on__isnull=True, adhesion__in=list(ADHESION_PARTY)).only(
             "case", "adhesion", "consent_lost_on"):
         given = current.get((measure.case_id, ADHESION_PARTY[measure.adhesion])) in (None, Consent.Status.GIVEN)
         if given == (measure.consent_lost_on is not None):
             yield f"prise en charge {measure.pk}"
+
+
+@check("un jeune fusionné dans une autre fiche n'a plus de signalement, et sa fusion est enregistrée (ouverte)")
+def _merged_people() -> Iterator[str]:
+    yield from Case.objects.filter(person__merged_into__isnull=False).values_list("reference", flat=True)
+    merge = PersonMerge.objects.filter(merged=OuterRef("pk"), kept=OuterRef("merged_into"), undone_at__isnull=True)
+    unrecorded = Person.objects.filter(merged_into__isnull=False).exclude(Exists(merge))
+    unmarked = PersonMerge.objects.filter(undone_at__isnull=True).exclude(merged__merged_into=F("kept"))
+    yield from (f"jeune n° {pk}" for pk in unrecorded.values_list("pk", flat=True))
+    yield from (f"fusion n° {pk}" for pk in unmarked.values_list("pk", flat=True))
 
 
 @check("chaque processus a une tâche de départ terminée")

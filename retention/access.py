@@ -104,7 +104,7 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
     def of(related) -> models.QuerySet:
         return related.model.objects.filter(case__in=chain)
 
-    add("adhesions", case.consents.model, of(case.consents), ["party", "status", "on", "recorded_by"])
+    add("adhesions", case.consents.model, of(case.consents), ["party", "status", "reason", "on", "recorded_by"])
     add("contacts_famille", case.family_contacts.model, of(case.family_contacts),
         ["on", "channel", "by", "outcome", "not_attempted_reason", "note"])
     add("prises_en_charge", case.care_measures.model, of(case.care_measures).select_related("institution"),

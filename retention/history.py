@@ -86,36 +86,47 @@ def statements(connection, case: str) -> list[str]:
     # The family's relatives' history goes with the last case about its young people.
     history = Relative.history.model  # type: ignore[attr-defined]  # simple_history's manager
     result.append(f"DELETE FROM {quote(history._meta.db_table)} "  # noqa: S608 (the models' names)
-                  f"WHERE {_family_going(connection, case)}")
+                  f"WHERE {_family_going(connection, case, history._meta.db_table)}")
     return result
 
 
 def _person_going(connection, case: str) -> str:
-    """A condition on a person table's ``id``: the young person of the case ``case`` stands for, when
-    every other case about them is erased (``retention.purge.last_case``)."""
+    """A condition on a person table's ``id``: the young person of the case ``case`` stands for and the
+    records merged into theirs, when every other case about them is erased (``retention.purge.last_case``)."""
     quote = connection.ops.quote_name
     cases, erasures = quote(Case._meta.db_table), quote(Erasure._meta.db_table)
     person_of = quote(cast(Field, Case._meta.get_field("person")).column)
     erased = quote(cast(Field, Erasure._meta.get_field("case")).column)
     person = f"(SELECT {person_of} FROM {cases} WHERE id = {case})"  # noqa: S608 (the models' names, quoted)
-    return (f"id = {person} AND NOT EXISTS (SELECT 1 FROM {cases} other WHERE other.{person_of} = {person} "  # noqa: S608
-            f"AND other.id <> {case} AND NOT EXISTS (SELECT 1 FROM {erasures} e WHERE e.{erased} = other.id))")
+    return (f"id IN {_records(connection, person, 'id')} AND NOT EXISTS (SELECT 1 FROM {cases} other "  # noqa: S608
+            f"WHERE other.{person_of} = {person} AND other.id <> {case} "
+            f"AND NOT EXISTS (SELECT 1 FROM {erasures} e WHERE e.{erased} = other.id))")
 
 
-def _family_going(connection, case: str) -> str:
-    """A condition on a relative table's family: the family of the young person of the case ``case``
-    stands for, when every other case about its young people is erased
-    (``retention.purge.last_of_family``)."""
+def _records(connection, person: str, column: str) -> str:
+    """The ``column`` of the record ``person`` stands for and of those merged into it, as a subquery."""
+    quote = connection.ops.quote_name
+    merged = quote(cast(Field, Person._meta.get_field("merged_into")).column)
+    return (f"(SELECT p.{quote(column)} FROM {quote(Person._meta.db_table)} p "  # noqa: S608 (the models' names)
+            f"WHERE p.id = {person} OR p.{merged} = {person})")
+
+
+def _family_going(connection, case: str, table: str) -> str:
+    """A condition on the rows of ``table``, a relative table: the family of the young person of the case
+    ``case`` stands for (or of a record merged into theirs), when every other case about the family's
+    young people is erased (``retention.purge.families_going``)."""
     quote = connection.ops.quote_name
     cases, people, erasures = quote(Case._meta.db_table), quote(Person._meta.db_table), quote(Erasure._meta.db_table)
     person_of = quote(cast(Field, Case._meta.get_field("person")).column)
     family_of = quote(cast(Field, Person._meta.get_field("family")).column)
     erased = quote(cast(Field, Erasure._meta.get_field("case")).column)
-    family = (f"(SELECT p.{family_of} FROM {people} p JOIN {cases} c ON c.{person_of} = p.id "  # noqa: S608 (the models')
-              f"WHERE c.id = {case})")
-    return (f"{quote(cast(Field, Relative._meta.get_field('family')).column)} = {family} AND NOT EXISTS "  # noqa: S608
-            f"(SELECT 1 FROM {cases} other JOIN {people} op ON op.id = other.{person_of} WHERE op.{family_of} = "
-            f"{family} AND other.id <> {case} AND NOT EXISTS (SELECT 1 FROM {erasures} e WHERE e.{erased} = other.id))")
+    family = f"{quote(table)}.{quote(cast(Field, Relative._meta.get_field('family')).column)}"
+    person = f"(SELECT {person_of} FROM {cases} WHERE id = {case})"  # noqa: S608 (the models' names, quoted)
+    families = _records(connection, person, cast(Field, Person._meta.get_field("family")).column)
+    return (f"{family} IN {families} AND NOT EXISTS (SELECT 1 FROM {cases} other "  # noqa: S608 (the models')
+            f"JOIN {people} op ON op.id = other.{person_of} "
+            f"WHERE op.{family_of} = {family} AND other.id <> {case} "
+            f"AND NOT EXISTS (SELECT 1 FROM {erasures} e WHERE e.{erased} = other.id))")
 
 
 def remnants(connection, case: str) -> str:
@@ -138,7 +149,7 @@ def remnants(connection, case: str) -> str:
                  f"{quote(cast(Field, SearchToken._meta.get_field('person')).column)} IN "
                  f"(SELECT id FROM {quote(Person._meta.db_table)} WHERE {_person_going(connection, case)}))")
     found.append(f"EXISTS (SELECT 1 FROM {quote(Relative._meta.db_table)} "  # noqa: S608 (the models' names)
-                 f"WHERE {_family_going(connection, case)})")
+                 f"WHERE {_family_going(connection, case, Relative._meta.db_table)})")
     return "(" + " OR ".join(found) + ")"
 
 

@@ -13,7 +13,7 @@ outcomes of contacts, reviews, interviews and mobile team requests stay: what th
 (``reporting.figures``) and the statistics count. Every name, address, phone, e-mail and free text
 goes, with the notes and their attachments (files too), the messages with the mobile team, the
 relatives of the young person's family once the last case about its young people is erased
-(``RELATIVES``), and the same in the history tables (``retention.history``). The trail is never
+(``families_going``), and the same in the history tables (``retention.history``). The trail is never
 touched: its events name cases by reference and id, and the free texts they refer to (a
 consultation motive's précision, a reopening's reason: ``cases.event_texts``) are rows of the case,
 deleted here; the purge adds one event per case.
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.db import models
+from django.db.models import Q
 
 from cases.models import Case, Person, Relative, SearchToken
 
@@ -103,23 +104,28 @@ def erase_live(case: Case) -> tuple[dict[str, int], list[str]]:
         if erased:
             counts[item.label] = erased
     if last_case(case):
-        person = Person.objects.get(pk=case.person_id)
-        # The year of birth stays, for the statistics by age; the words they were found by go.
-        Person.objects.filter(pk=person.pk).update(birth_date=person.birth_date.replace(month=1, day=1),
-                                                   **{name: "" for name in PERSON.texts()})
-        counts[PERSON.label] = 1
-        erased = SearchToken.objects.filter(person=person).delete()[0]
+        people = list(Person.objects.filter(_records(case)))
+        for person in people:  # the year of birth stays, for the statistics by age; the words they were found by go
+            Person.objects.filter(pk=person.pk).update(birth_date=person.birth_date.replace(month=1, day=1),
+                                                       **{name: "" for name in PERSON.texts()})
+        counts[PERSON.label] = len(people)
+        erased = SearchToken.objects.filter(person__in=people).delete()[0]
         if erased:
             counts["cases.searchtoken"] = erased
-    if last_of_family(case):
-        erased = RELATIVES.rows(case.pk).delete()[0]
-        if erased:
-            counts[RELATIVES.label] = erased
+    erased = Relative.objects.filter(family_id__in=families_going(case)).delete()[0]
+    if erased:
+        counts[Relative._meta.label_lower] = erased
     return counts, files
 
 
-# The young person: erased with the last of their cases (``last_case``), their texts as the other rows'.
+# The young person: erased with the last of their cases (``last_case``), their texts as the other rows',
+# and so are the records merged into theirs (``cases.actions.merges``), which hold no case of their own.
 PERSON = Erase(Person, "cases")
+
+
+def _records(case: Case) -> Q:
+    """The case's young person's record and those merged into it."""
+    return Q(pk=case.person_id) | Q(merged_into=case.person_id)
 
 
 def last_case(case: Case) -> bool:
@@ -127,15 +133,13 @@ def last_case(case: Case) -> bool:
     return not Case.objects.filter(person_id=case.person_id, erasure__isnull=True).exclude(pk=case.pk).exists()
 
 
-# The relatives: deleted with the last case about the young people of their family (``last_of_family``).
-RELATIVES = Erase(Relative, "family__young_people__cases")
-
-
-def last_of_family(case: Case) -> bool:
-    """Whether every other case about the young people of the case's family is erased already: the
-    family's relatives go now."""
-    return not Case.objects.filter(person__family__young_people=case.person_id, erasure__isnull=True).exclude(
-        pk=case.pk).exists()
+def families_going(case: Case) -> list[int]:
+    """The families whose relatives go with the case: its young person's (and those of the records merged
+    into theirs), once every other case about the young people of the family is erased."""
+    families = Person.objects.filter(_records(case)).values_list("family_id", flat=True)
+    kept = (Case.objects.filter(person__family_id__in=families, erasure__isnull=True).exclude(pk=case.pk)
+            .values_list("person__family_id", flat=True))
+    return sorted(set(families) - set(kept))
 
 
 def histories() -> list[Erase]:

@@ -4,7 +4,12 @@ recorded one (``current``). A care measure's orientation to a partner rests on o
 same transaction: the measure is marked (``consent_lost_on``), so that the partner no longer sees the
 case (``cases.rules.is_partner``), and the référent gets a task to end it or re-base it
 (``cases.task_kinds.REBASE_MEASURE``). A consent withdrawn or refused is no basis for a new orientation
-(``require_basis``) nor for the mobile team's contact with the family."""
+(``require_basis``) nor for the mobile team's contact with the family.
+
+A consent "not needed" (with its reason: a measure ordered by a judge…) is no withdrawal: the measures
+resting on the party keep what their consent before it decided (``deciding``), so no partner loses the
+case by it. It is no basis for an orientation on that party's adhesion either: such an orientation rests
+on "adhésion non requise" and its reason."""
 
 import datetime
 
@@ -15,6 +20,7 @@ from django.utils import timezone
 
 from audit.changes import diff, masked, snapshot
 from cases.actions.base import Check, lock, record, runs, validate
+from cases.event_texts import keep
 from cases.models import CareMeasure, Case, Consent
 from cases.rules import CaseRight
 from organisation.errors import ActionRefused
@@ -32,14 +38,25 @@ def current(case: Case, party: str) -> Consent | None:
     return Consent.current(case.consents.filter(party=party)).get((case.pk, party))
 
 
+def deciding(case: Case, party: str) -> Consent | None:
+    """The party's latest consent that decides on the measures resting on their adhesion: given, refused
+    or withdrawn, a consent "not needed" since changing nothing of them."""
+    return Consent.current(case.consents.filter(party=party).exclude(status=Consent.Status.NOT_NEEDED)).get(
+        (case.pk, party))
+
+
 def require_basis(actor: User, case: Case, adhesion: str, field: str) -> None:
     """An orientation resting on ``adhesion`` may start: the party's consent is given, or, none recorded
     yet, it is recorded as given today (the orientation says it was collected). Refused while the
-    party's current consent is withdrawn or refused. The case is locked by the caller."""
+    party's current consent is withdrawn, refused or not needed. The case is locked by the caller."""
     party = ADHESION_PARTY.get(adhesion)
     if not party:
         return
     last = current(case, party)
+    if last is not None and last.status == Consent.Status.NOT_NEEDED:
+        raise ValidationError({field: f"L'adhésion ({last.get_party_display().lower()}) est enregistrée « non "
+                                      f"requise » le {last.on:%d/%m/%Y} : l'orientation repose alors sur "
+                                      "« Adhésion non requise » et son motif."})
     if last is not None and last.status != Consent.Status.GIVEN:
         raise ValidationError({field: f"L'adhésion ({last.get_party_display().lower()}) est enregistrée "
                                       f"« {last.get_status_display().lower()} » le {last.on:%d/%m/%Y} : "
@@ -50,22 +67,24 @@ def require_basis(actor: User, case: Case, adhesion: str, field: str) -> None:
 
 
 @runs(CONSENT)
-def record_consent(actor: User, case: Case, *, party: str, status: str, on: datetime.date) -> Consent:
+def record_consent(actor: User, case: Case, *, party: str, status: str, on: datetime.date,
+                   reason: str = "") -> Consent:
     """The young person's or the family's free consent, as of a date. Withdrawn or refused, the
     measures that rested on it lose it at once (their partner's access with it) and the référent is
-    given a task; given again, the measures it had left are based on it again."""
+    given a task; given again, the measures it had left are based on it again. Not needed (and
+    ``reason`` why), it changes none of them."""
     with transaction.atomic():
         case = lock(case)
         CONSENT.require(actor, case)
         if on and on > timezone.localdate():
             raise ValidationError({"on": "La date ne peut pas être dans le futur."})
-        consent = Consent(case=case, party=party, status=status, on=on, recorded_by=actor)
+        consent = Consent(case=case, party=party, status=status, on=on, reason=reason or "", recorded_by=actor)
         validate(consent)
         consent.save()
         resting = case.care_measures.filter(ends_on__isnull=True, adhesion__in=[
             adhesion for adhesion, whose in ADHESION_PARTY.items() if whose == party])
-        if current(case, party) != consent:
-            affected: list[int] = []  # an older consent entered late: the current one still holds
+        if deciding(case, party) != consent:
+            affected: list[int] = []  # not needed, or an older consent entered late: the one after still holds
         elif status == Consent.Status.GIVEN:
             affected = list(resting.filter(consent_lost_on__isnull=False).values_list("pk", flat=True))
             resting.filter(pk__in=affected).update(consent_lost_on=None)
@@ -73,6 +92,7 @@ def record_consent(actor: User, case: Case, *, party: str, status: str, on: date
             affected = list(resting.filter(consent_lost_on__isnull=True).values_list("pk", flat=True))
             resting.filter(pk__in=affected).update(consent_lost_on=on)
         record("case.consent", actor, case, de=party, adhésion=status, date=on,
+               **({"motif": keep(case, consent.reason)} if consent.reason else {}),
                **({"mesures": affected} if affected else {}))
         tasks.sync(case, actor)
     return consent

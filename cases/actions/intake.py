@@ -145,6 +145,9 @@ def create(case: Case, person: Person, relatives: list[Relative], *,
         person.family.save()
     if person.pk is None:
         person.save()
+    # A known record, locked until the case is saved: a merge of it at once waits, then moves this case too.
+    elif Person.objects.select_for_update().values_list("merged_into", flat=True).get(pk=person.pk) is not None:
+        raise ActionRefused("Ce jeune a été fusionné avec une autre fiche : ouvrez le signalement sur celle-ci.")
     case.person = person
     case.save()
     completed = _join(person.family, relatives)

@@ -7,6 +7,7 @@ from cases.models.case import (
     State,
 )
 from cases.models.followup import CareMeasure, FamilyContact, FollowUpNote
+from cases.models.merges import DistinctPeople, PersonMerge
 from cases.models.notes import CaseNote, NoteAttachment, StoredFile, Visibility
 from cases.models.people import Consent, Family, Person, Relative, SearchToken, Sex, Situation
 from cases.models.signalement import CaseSignalement
@@ -15,6 +16,7 @@ from cases.models.transfer import CaseTransfer
 
 __all__ = [
     "CareMeasure", "Case", "CaseCounter", "CaseNote", "CaseSignalement", "CaseTransfer", "ClosureReason", "Consent",
-    "EventText", "Family", "FamilyContact", "FollowUpNote", "NoContactReason", "NoteAttachment", "Person", "Relative",
-    "SearchToken", "Sex", "Situation", "Source", "State", "StoredFile", "Visibility",
+    "DistinctPeople", "EventText", "Family", "FamilyContact", "FollowUpNote", "NoContactReason", "NoteAttachment",
+    "Person", "PersonMerge", "Relative", "SearchToken", "Sex", "Situation", "Source", "State", "StoredFile",
+    "Visibility",
 ]

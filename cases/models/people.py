@@ -74,7 +74,12 @@ class Person(models.Model):
     # The keys the duplicate detection looks people up by (cases.matching), kept by save().
     phonetic_last = models.CharField("clé phonétique du nom", max_length=100, blank=True, editable=False)
     phonetic_first = models.CharField("clé phonétique du prénom", max_length=100, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["phonetic_last", "phonetic_first"])
+    # A duplicate record merged into another one (``cases.models.merges``): it holds no case any more.
+    # Not indexed: no page looks records up by it, and an index built on a table in service would lock it;
+    # its history is the merges' own (``PersonMerge``, and the trail).
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    editable=False, db_index=False, verbose_name="fusionnée dans")
+    history = HistoricalRecords(excluded_fields=["phonetic_last", "phonetic_first", "merged_into"])
 
     class Meta:
         verbose_name = "jeune"
@@ -218,10 +223,16 @@ class Consent(models.Model):
         GIVEN = "given", "Donnée"
         REFUSED = "refused", "Refusée"
         WITHDRAWN = "withdrawn", "Retirée"
+        # The follow-up does not rest on this party's consent (a measure ordered by a judge…): no
+        # withdrawal, the measures keep what the consent before it decided (``cases.actions.consent``).
+        NOT_NEEDED = "not_needed", "Non requise"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents", verbose_name="signalement")
     party = models.CharField("de qui", max_length=16, choices=Party.choices)
     status = models.CharField("adhésion", max_length=16, choices=Status.choices)
+    reason = models.CharField("pourquoi l'adhésion n'est pas requise", max_length=300, blank=True, default="",
+                              db_default="",  # the running version's inserts, during the upgrade
+                              help_text="Seulement si elle n'est pas requise : mesure ordonnée par le juge…")
     on = models.DateField("date")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="enregistrée par")
@@ -232,7 +243,16 @@ class Consent(models.Model):
         verbose_name = "adhésion"
 
     def __str__(self) -> str:
-        return f"{self.get_party_display()} : {self.get_status_display().lower()} le {self.on:%d/%m/%Y}"
+        why = f" : {self.reason}" if self.reason else ""
+        return f"{self.get_party_display()} : {self.get_status_display().lower()} le {self.on:%d/%m/%Y}{why}"
+
+    def clean(self) -> None:
+        self.reason = self.reason.strip()
+        if self.status == self.Status.NOT_NEEDED and not self.reason:
+            raise ValidationError({"reason": "Indiquez pourquoi l'adhésion n'est pas requise (par exemple : "
+                                             "mesure ordonnée par le juge)."})
+        if self.status != self.Status.NOT_NEEDED and self.reason:
+            raise ValidationError({"reason": "Le motif ne s'indique que lorsque l'adhésion n'est pas requise."})
 
     @staticmethod
     def current(consents: Iterable["Consent"]) -> dict[tuple[int, str], "Consent"]:

@@ -17,6 +17,7 @@ from cases import actions
 from cases.models import CareMeasure, Consent
 from cases.task_kinds import REBASE_MEASURE
 from mobile_team import actions as mobile
+from project import consistency
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import MembershipFactory
 
@@ -44,6 +45,14 @@ def withdraw(client, personas, case, party="young_person"):
 
 def rebase_tasks(case):
     return case.tasks.open().filter(flow_task_name=REBASE_MEASURE)
+
+
+def broken(word: str) -> list[str]:
+    """What the invariants of ``check_consistency`` whose label holds ``word`` find broken (the others, on
+    the files of attachments, see those the other tests of the process left)."""
+    checks = [check for label, check in consistency.CHECKS if word in label]
+    assert checks
+    return [found for check in checks for found in check()]
 
 
 def test_a_withdrawal_ends_the_partners_access_at_once_and_gives_the_referent_a_task(client, personas, oriented):
@@ -131,3 +140,67 @@ def test_check_consistency_names_a_measure_whose_consent_disagrees(personas, ori
     with pytest.raises(CommandError):
         call_command("check_consistency", stdout=(out := io.StringIO()))
     assert f"prise en charge {measure.pk}" in out.getvalue()
+
+
+def test_a_consent_not_needed_is_shown_with_its_reason_and_cuts_no_access(client, personas, oriented):
+    case, measure, partner = oriented
+    client.force_login(personas.member_a)
+    response = client.post(reverse("cases:action", args=[case.pk, "adhesion"]), {
+        "party": "young_person", "status": "not_needed", "reason": "Mesure ordonnée par le juge des enfants.",
+        "on": TODAY.isoformat()})
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.consent_lost_on is None and not rebase_tasks(case).exists()
+    partner_client = type(client)()
+    partner_client.force_login(partner)
+    assert partner_client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    for page in (reverse("cases:detail", args=[case.pk]), reverse("cases:person", args=[case.person.pk])):
+        content = client.get(page).content.decode()
+        assert "Jeune : non requise" in content and "Mesure ordonnée par le juge des enfants." in content
+    event = Event.objects.filter(action="case.consent").last()
+    assert event.details["adhésion"] == "not_needed" and "mesures" not in event.details
+    timeline = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "motif : Mesure ordonnée par le juge des enfants." in timeline
+
+
+@pytest.mark.parametrize(("status", "reason", "message"), [
+    ("not_needed", "  ", "Indiquez pourquoi l&#x27;adhésion n&#x27;est pas requise"),
+    ("given", "Ordonnée par le juge.", "Le motif ne s&#x27;indique que lorsque l&#x27;adhésion n&#x27;est pas requise"),
+])
+def test_the_reason_goes_with_a_consent_not_needed_only(client, personas, oriented, status, reason, message):
+    case, _, _ = oriented
+    before = Consent.objects.count()
+    client.force_login(personas.member_a)
+    response = client.post(reverse("cases:action", args=[case.pk, "adhesion"]), {
+        "party": "family", "status": status, "reason": reason, "on": TODAY.isoformat()})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert Consent.objects.count() == before and not Event.objects.filter(action="case.consent").exists()
+
+
+def test_a_consent_not_needed_after_a_withdrawal_leaves_the_measure_to_be_rebased(client, personas, oriented):
+    case, measure, _ = oriented
+    withdraw(client, personas, case)
+    actions.record_consent(personas.member_a, case, party="young_person", status="not_needed", on=TODAY,
+                           reason="Placement ordonné par le juge.")
+    measure.refresh_from_db()
+    assert measure.consent_lost_on == TODAY and rebase_tasks(case).exists()
+    url = reverse("cases:record_action", args=[case.pk, "refonder-mesure", measure.pk])
+    refused = client.post(url, {"adhesion": "young_person"})  # no basis: the consent is not needed
+    assert refused.status_code == 400 and "« non requise »" in refused.content.decode()
+    assert client.post(url, {"adhesion": "not_needed", "adhesion_note": "Placement ordonné par le juge."}
+                       ).status_code == 302
+    measure.refresh_from_db()
+    assert (measure.adhesion, measure.consent_lost_on) == ("not_needed", None) and not rebase_tasks(case).exists()
+    assert broken("adhésion") == []
+
+
+def test_a_consent_given_entered_late_before_a_not_needed_one_decides_on_the_measures(personas, oriented):
+    case, measure, _ = oriented
+    last_week, yesterday = TODAY - timezone.timedelta(days=7), TODAY - timezone.timedelta(days=1)
+    actions.record_consent(personas.member_a, case, party="young_person", status="withdrawn", on=last_week)
+    actions.record_consent(personas.member_a, case, party="young_person", status="not_needed", on=TODAY,
+                           reason="Mesure ordonnée.")
+    actions.record_consent(personas.member_a, case, party="young_person", status="given", on=yesterday)
+    measure.refresh_from_db()
+    assert measure.consent_lost_on is None
+    assert broken("adhésion") == []

@@ -26,6 +26,7 @@ ARGS = {
     "intake:confirm": lambda c: [],
     "intake_accounts:revoke": lambda c: [0],
     "cases:partner_note": lambda c: [c.case.pk],
+    "cases:undo_merge": lambda c: [c.merge.pk],
     "admin:index": lambda c: [],
     "decide_recovery": lambda c: [0],
 }
@@ -37,6 +38,11 @@ EXPECTED = {
     "cases:family": "200/405 200/405 404/405 404/405 404/405 200/403 404/405 404/405 404/405 404/405 L/L",
     "cases:attachment": "200/405 200/405 404/405 404/405 404/405 200/403 404/405 404/405 404/405 404/405 L/L",
     "cases:detail": "200/200 200/200 404/404 404/404 404/404 200/403 404/404 404/404 404/404 404/404 L/L",
+    # Duplicate records: their département's coordinators only (the others are refused the list, and
+    # find no record of the pair nor the merge).
+    "cases:duplicates": "200/405 403/405 200/405 403/405 403/405 403/403 403/405 403/405 403/405 403/405 L/L",
+    "cases:duplicate": "200/400 404/404 404/404 404/404 404/404 404/403 404/404 404/404 404/404 404/404 L/L",
+    "cases:undo_merge": "405/302 405/404 405/404 405/404 405/404 405/403 405/404 405/404 405/404 405/404 L/L",
     "cases:intake": "200/400 403/403 200/400 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
     "cases:list": "200/200 200/200 200/200 200/200 403/403 200/403 403/403 403/403 403/403 403/403 L/L",
     # A partner's note: none of these is a partner of the case (tests/cases/test_referral.py).

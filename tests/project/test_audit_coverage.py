@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases import actions
+from cases.models import Person
 from cases.rules import CaseRight
 from cellule import actions as cellule
 from cellule.models import SupportGroup
@@ -35,7 +36,7 @@ from outbox.queue import run_due
 from reporting import actions as reports
 from reporting.figures import Month
 from retention import actions as retention
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, person_data
 from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.mobile_team.factories import mobile_request
 from tests.organisation.factories import MembershipFactory, UserFactory
@@ -58,6 +59,8 @@ PAGES = {
     "cases:list": ("coord_a", lambda c: [], "case.list"),
     "cases:intake": ("coord_a", lambda c: [], None),
     "cases:detail": ("coord_a", lambda c: [c.case.pk], "case.view"),
+    "cases:duplicates": ("coord_a", lambda c: [], "person.duplicates_view"),
+    "cases:duplicate": ("coord_a", lambda c: list(c.pair), "person.duplicates_view"),
     "cases:person": ("member_a", lambda c: [c.case.person_id], "person.view"),
     "cases:family": ("member_a", lambda c: [c.case.person.family_id], "family.view"),
     "cases:motive": ("member_a", lambda c: [c.case.pk], None),  # the reference only
@@ -123,7 +126,7 @@ NATIONAL_READS = {"national:view", "national:export", "mandates", "mobile_team:d
                   "account_recoveries"}
 # Pages that only take a POST, checked with the entry points they call.
 POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim", "mobile_team:message",
-             "cases:partner_note", "intake:confirm", "intake_accounts:revoke", "decide_recovery"}
+             "cases:partner_note", "intake:confirm", "intake_accounts:revoke", "decide_recovery", "cases:undo_merge"}
 NAMES = sorted({name for _, name in walk() if name})
 
 
@@ -153,7 +156,12 @@ def context(shared, db):
 
 def build_context(personas):
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
-    CaseFactory(coordinator=personas.coord_a)  # a family contact waiting in the team's queue
+    waiting = CaseFactory(coordinator=personas.coord_a)  # a family contact waiting in the team's queue
+    # Two records of Adam merged (the merge to undo); the case's and the waiting one's, of one name and
+    # birth date, a pair proposed for a merge.
+    adam = [CaseFactory(coordinator=personas.coord_a, person=person_data(last_name="Roux", first_name="Adam"))
+            for _ in range(2)]
+    merge = actions.merge_people(personas.coord_a, adam[0].person, adam[1].person)
     mobile_request(personas.coord_a, personas.mobile)  # a request waiting for the mobile team
     meeting = cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=timezone.now(), cases=[case])
     cellule.close_meeting(personas.coord_a, meeting, minutes="Situation revue.")
@@ -166,7 +174,7 @@ def build_context(personas):
         SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n")])
     return SimpleNamespace(case=case, attachment=note.attachments.get(), measure=case.care_measures.get(),
                            review=case.tasks.open().get(), request=request, message_file=message.attachments.get(),
-                           meeting=meeting, transfer=transfer)
+                           meeting=meeting, transfer=transfer, pair=(case.person_id, waiting.person_id), merge=merge)
 
 
 @pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2]])
@@ -285,6 +293,11 @@ ENTRY_POINTS = {
     "edit_person": (lambda p, c: actions.edit_person(p.member_a, c.case, commune="Pantin"), "case.person_edit"),
     "save_relative": (lambda p, c: actions.save_relative(
         p.member_a, c.case, relation="father", last_name="Durand", first_name="Paul"), "case.relative_add"),
+    "merge_people": (lambda p, c: actions.merge_people(p.coord_a, *Person.objects.filter(pk__in=c.pair)),
+                     "person.merge"),
+    "undo_merge": (lambda p, c: actions.undo_merge(p.coord_a, c.merge), "person.merge_undo"),
+    "dismiss_duplicate": (lambda p, c: actions.dismiss_duplicate(p.coord_a, *Person.objects.filter(pk__in=c.pair)),
+                          "person.duplicate_dismiss"),
     "record_consent": (lambda p, c: actions.record_consent(p.member_a, c.case, party="young_person",
                                                            status="given", on=TODAY), "case.consent"),
     "rebase_measure": (lambda p, c: (actions.record_consent(p.member_a, c.case, party="young_person",

@@ -365,4 +365,5 @@ WITHOUT_FORM = {
     "mobile_team:mine", "mobile_team:queue", "mobile_team:request", "national:export", "national:view",
     "password_reset_complete", "reports:dashboard", "reports:export", "reports:list", "retention:export",
     "retention:persons", "workflows:cellule", "workflows:done", "workflows:inbox", "workflows:queue", "workflows:task",
+    "cases:duplicates",  # the coordinators' list of duplicate records: its forms post to cases:undo_merge
 }

@@ -37,8 +37,8 @@ ALLOWED: dict[tuple[str, str, int], str] = {
     **{("cases", "0011_person_across_cases", index): "a maintenance window (docs/releases.md)"
        for index in range(1, 10)},
     # The family: relatives move from the case to the family of its young person, in the same window.
-    **{("cases", "0013_family", index): "a maintenance window (docs/releases.md)"
-       for index in (*range(1, 5), *range(6, 13))},
+    **{("cases", "0015_family", index): "a maintenance window (docs/releases.md)"
+       for index in (*range(1, 5), *range(6, 14))},
 }
 
 

@@ -215,3 +215,25 @@ def test_the_familys_relatives_go_with_the_last_case_about_its_young_people():
         assert "1 signalement(s) effacé(s)" in purge()
     assert residue("Zqxjuliet") == {} and residue("Zqxkilo") == {}
     assert verification.verify().ok
+
+
+@pytest.mark.django_db
+def test_a_record_merged_into_another_goes_with_the_last_case_of_the_record_kept():
+    """Typed twice, merged: the merged record keeps no case of its own, and goes, with its family's
+    relatives the kept one already had, when the kept record's last case is erased."""
+    with at(0):
+        personas = build_personas()
+        cases = [cases_actions.intake(
+            personas.coord_a, personas.cell_a, source="ems", received_on=timezone.localdate(), facts="Faits Zqxlima",
+            person={"last_name": "Zqxlima-Nom", "first_name": first, "sex": "f",
+                    "birth_date": timezone.localdate().replace(year=2010), "commune": "Bobigny"},
+            relatives=[{"relation": "mother", "last_name": "Zqxlima-mere", "first_name": "Nadia"}])
+            for first in ("Inès", "INES")]
+        cases_actions.merge_people(personas.coord_a, Case.objects.get(pk=cases[1].pk).person,
+                                   Case.objects.get(pk=cases[0].pk).person)
+        for case in cases:
+            cases_actions.close(personas.coord_a, Case.objects.get(pk=case.pk), reason="unfounded", note="Infondé.")
+    with at(1, days=1):
+        assert "2 signalement(s) effacé(s)" in purge()
+    assert residue("Zqxlima") == {}
+    assert verification.verify().ok

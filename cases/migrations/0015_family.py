@@ -46,7 +46,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0012_measure_consent_lost"),
+        ("cases", "0014_person_merges"),
         ("organisation", "0001_initial"),
     ]
 
@@ -82,6 +82,7 @@ class Migration(migrations.Migration):
         migrations.AddField("relative", "phonetic_last", models.CharField(
             blank=True, editable=False, max_length=100, verbose_name="clé phonétique du nom")),
         migrations.AddIndex("relative", models.Index(fields=["phonetic_last"], name="relative_phonetic_last")),
+        migrations.AddField("personmerge", "relatives", models.JSONField(default=list, verbose_name="proches déplacés")),
         migrations.RunPython(forwards, backwards),
         migrations.RemoveField("historicalrelative", "case"),
         migrations.RemoveField("relative", "case"),
