@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases import actions
 from cases.models import CareMeasure, Case, FamilyContact, NoContactReason, Person, Sex, Situation, Source
+from cases.names import fold
 from intake.demo import create_demo_intake
 from mobile_team import actions as mobile
 from mobile_team.models import MobileTeamRequest
@@ -112,6 +113,19 @@ class DemoCases:
         actions.intake(self.coordinator, self.cell, source=Source.EMS, received_on=self.today,
                        facts="De nouveau signalé par l'établissement scolaire : absences répétées, propos de rupture.",
                        person=Person.objects.get(pk=closed.person_id))
+
+    def typed_twice(self) -> None:
+        """A young person whose case was closed, typed again as someone new (the accents and the case of the
+        names lost) by a signalement received this morning: the coordinators find both records on their
+        « Fiches en double » page, and merge them or keep them apart."""
+        closed = Case.objects.filter(departement=self.cell.departement, state="closed", erasure__isnull=True).order_by(
+            "-number").first()
+        person = Person.objects.get(pk=closed.person_id)
+        actions.intake(self.coordinator, self.cell, source=Source.CNAPR, received_on=self.today,
+                       facts="Signalé par la plateforme nationale : propos de rupture sur un réseau social.",
+                       person={"last_name": person.last_name.upper(), "first_name": fold(person.first_name).title(),
+                               "birth_date": person.birth_date, "sex": person.sex, "commune": person.commune,
+                               "situation": person.situation})
 
     def sibling(self) -> None:
         """The younger brother or sister of a young person in care is signalé yesterday: the coordinator
@@ -311,5 +325,7 @@ def create_demo_cases() -> int:
             DemoCases(code).signalled_again()
             created += 2
         DemoCases("93").withdrawal()
+        DemoCases("69").typed_twice()
+        created += 1
     return created
 

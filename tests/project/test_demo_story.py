@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Event
-from cases.models import CareMeasure, Case
+from cases import matching
+from cases.models import CareMeasure, Case, Family, PersonMerge
 from organisation import policy
+from organisation.models import Departement
 from outbox.queue import run_due
 from reporting.models import MonthlyReport
 from tests.conftest import built_once
@@ -123,3 +125,20 @@ def test_a_young_person_withdrew_their_adhesion_and_the_referent_has_the_measure
     assert measure.case.departement.code == "93" and measure.ends_on is None
     task = measure.case.tasks.open().get(flow_task_name="rebase_measure")
     assert task.owner == measure.case.referent
+
+
+def test_two_brothers_or_sisters_share_one_family_and_one_mother(demo, db):
+    """In each département, a younger brother or sister joined an elder's family; their mother, typed
+    again, is one record, completed with her e-mail."""
+    for code in ("93", "69"):
+        (family,) = Family.objects.filter(departement__code=code).annotate(young=Count("young_people")).filter(
+            young=2)
+        (mother,) = family.relatives.all()
+        assert mother.relation == "mother" and mother.phone and mother.email
+        assert Event.objects.filter(action="case.intake", details__famille=family.pk).count() == 1
+
+
+def test_a_young_person_typed_twice_is_proposed_to_the_coordinators_for_a_merge(demo, db):
+    (group,) = matching.certain_duplicates(Departement.objects.get(code="69"), most=50)
+    assert len(group) == 2 and not PersonMerge.objects.exists()  # proposed, never merged by the demo
+    assert matching.certain_duplicates(Departement.objects.get(code="93"), most=50) == []
