@@ -110,17 +110,20 @@ def test_a_young_person_of_another_departement_cannot_be_chosen(client, personas
                        facts="Signalement.", person=closed.person)
 
 
-def test_the_page_costs_the_same_queries_for_one_case_or_three(client, personas, closed):
+def test_the_page_costs_the_same_queries_for_one_case_or_three_and_siblings(client, personas, closed):
     client.force_login(personas.coord_a)
     url = reverse("cases:person", args=[closed.person_id])
     client.get(url)
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
-    for _ in range(2):
+    for first_name in ("Inès", "Adam"):
         case = actions.intake(personas.coord_a, personas.cell_a, source="ems", received_on=timezone.localdate(),
                               facts="Nouveau signalement.", person=closed.person)
         actions.close(personas.coord_a, case, reason="unfounded", note="Sans suite.")
-    with CaptureQueriesContext(connection) as three:
+        actions.intake(personas.coord_a, personas.cell_a, source="ems", received_on=timezone.localdate(),
+                       facts="Son frère ou sa sœur.", family=closed.person.family,
+                       person=person_data(last_name="N'Diaye-Lefèvre", first_name=first_name))
+    with CaptureQueriesContext(connection) as more:
         page = client.get(url).content.decode()
-    assert page.count("Clôturé le") == 3
-    assert len(three) == len(one), [q["sql"] for q in three.captured_queries]
+    assert page.count("Clôturé le") == 3 and "Inès" in page and "Adam" in page
+    assert len(more) == len(one), [q["sql"] for q in more.captured_queries]

@@ -18,6 +18,7 @@ from tests.intake.test_import import as_csv, row
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 REPETITIONS = 5
+SURNAMES = ["Durand", "Okafor", "Lemaire", "Zhang", "Fofana"]
 
 
 @pytest.fixture
@@ -49,7 +50,8 @@ def test_a_preview_confirmed_twice_at_once_imports_once(personas):
         first.force_login(personas.coord_a)
         second = Client()
         second.force_login(personas.coord_a)  # the same coordinator in another tab, or a replay of the form
-        rows = as_csv(row(**{"Référence à l'origine": "", "Nom": f"Durand-{n}"}))
+        # Another young person each time: a row like an earlier one would wait for the coordinator's choice.
+        rows = as_csv(row(**{"Référence à l'origine": "", "Nom": SURNAMES[n]}))
         page = first.post(reverse("intake:import"), {"spreadsheet": SimpleUploadedFile("c.csv", rows, "text/csv")})
         signed = page.content.decode().split('name="rows" value="')[1].split('"')[0]
         answers = at_once(*(lambda client=client, signed=signed: client.post(reverse("intake:confirm"),
