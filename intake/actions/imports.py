@@ -196,8 +196,14 @@ def _candidates(run: _Run, row: Row, names: dict[str, Any]) -> list[matching.Can
         row.choices.append((f"{matching.SAME_PERSON}{candidate.person.pk}", f"Nouveau dossier sur {who} (dossier "
                             f"{'en cours' if candidate.case.is_open else 'clôturé'} {candidate.case.reference})"))
     if followed:
-        row.choices.append((matching.NEW, "Un autre jeune : nouveau dossier sur une nouvelle personne"))
+        row.choices.append((_new(followed), "Un autre jeune : nouveau dossier sur une nouvelle personne"))
     return followed
+
+
+def _new(followed: list[matching.Candidate]) -> str:
+    """The decision "another young person", given on the young people shown: the preview's holds only
+    while the same are found (one followed since is shown before the import goes on)."""
+    return "-".join([matching.NEW, *sorted(str(candidate.person.pk) for candidate in followed)])
 
 
 def _decision(run: _Run, row: Row, candidates: list[matching.Candidate]) -> str | None:
@@ -212,7 +218,7 @@ def _decision(run: _Run, row: Row, candidates: list[matching.Candidate]) -> str 
     if not offered and row.chosen in ("", matching.NEW):
         return matching.NEW
     if row.chosen in offered:
-        return row.chosen
+        return matching.NEW if row.chosen == _new(candidates) else row.chosen
     row.errors.setdefault(DECISION, []).append(
         "Ce choix ne fait pas partie de ceux proposés pour ce jeune : reprenez l'aperçu." if row.chosen else
         "Ce jeune est peut-être déjà suivi : choisissez de rattacher ce signalement à son dossier en cours, "

@@ -44,7 +44,7 @@ def test_the_preview_offers_the_followed_young_persons_open_case_by_default(coor
     assert "Jeune déjà suivi : à décider" in page
     assert f"Ce jeune est peut-être déjà suivi : {followed.reference}" in page
     choices, chosen = offered(page, 2)
-    assert choices == [str(followed.pk), f"person-{followed.person_id}", "new"]
+    assert choices == [str(followed.pk), f"person-{followed.person_id}", f"new-{followed.person_id}"]
     assert chosen == str(followed.pk)  # a certain match: its open case, shown and changeable
     assert f"Rattacher au dossier en cours {followed.reference} de Léa DURAND" in page
     assert Case.objects.count() == 1 and not CaseSignalement.objects.exists()
@@ -68,7 +68,8 @@ def test_a_new_case_on_the_followed_young_person(coordinator, personas):
     followed = CaseFactory(coordinator=personas.coord_a, person=LEA, closed=True)
     page = upload(coordinator, as_csv(row())).content.decode()
     choices, chosen = offered(page, 2)
-    assert choices == [f"person-{followed.person_id}", "new"] and chosen == f"person-{followed.person_id}"
+    assert choices == [f"person-{followed.person_id}", f"new-{followed.person_id}"]
+    assert chosen == f"person-{followed.person_id}"
     coordinator.post(CONFIRM, {"rows": signed(page), "choix-2": chosen})
     new = Case.objects.exclude(pk=followed.pk).get()
     assert new.person_id == followed.person_id and Person.objects.count() == 1
@@ -81,12 +82,12 @@ def test_another_young_person_is_a_decision_too(coordinator, personas):
     young person" opens a new person's case and records the cases the coordinator set aside."""
     followed = CaseFactory(coordinator=personas.coord_a, person={**LEA, "first_name": "Léna"})
     page = upload(coordinator, as_csv(row())).content.decode()
-    assert offered(page, 2) == ([str(followed.pk), f"person-{followed.person_id}", "new"], "")
+    assert offered(page, 2) == ([str(followed.pk), f"person-{followed.person_id}", f"new-{followed.person_id}"], "")
     refused = coordinator.post(CONFIRM, {"rows": signed(page)})  # no decision: nothing imported, asked again
     text = refused.content.decode()
     assert refused.status_code == 400 and "choisissez de rattacher ce signalement" in text
     assert Case.objects.count() == 1 and 'name="choix-2"' in text and signed(text) == signed(page)
-    coordinator.post(CONFIRM, {"rows": signed(text), "choix-2": "new"})
+    coordinator.post(CONFIRM, {"rows": signed(text), "choix-2": f"new-{followed.person_id}"})
     new = Case.objects.exclude(pk=followed.pk).get()
     assert new.person_id != followed.person_id
     assert Event.objects.get(action="case.intake", details__signalement=new.reference).details[
@@ -143,3 +144,15 @@ def test_a_historical_line_keeps_its_year_and_is_not_overdue(coordinator):
     assert escalation.escalate(SYSTEM) == []
     with time_machine.travel(TODAY + datetime.timedelta(days=14)):  # overdue by its own period: not yet
         assert escalation.escalate(SYSTEM) == []
+
+
+def test_another_young_person_holds_only_for_the_young_people_shown(coordinator, personas):
+    """Between the preview and the import, a young person alike is followed: "another young person",
+    decided on the first alone, is asked again with both in view; nothing is imported meanwhile."""
+    followed = CaseFactory(coordinator=personas.coord_a, person={**LEA, "first_name": "Léna"})
+    page = upload(coordinator, as_csv(row())).content.decode()
+    since = CaseFactory(coordinator=personas.coord_a, person={**LEA, "first_name": "Léana"})
+    refused = coordinator.post(CONFIRM, {"rows": signed(page), "choix-2": f"new-{followed.person_id}"})
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "reprenez l&#x27;aperçu" in text and since.reference in text
+    assert Case.objects.count() == 2
