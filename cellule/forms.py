@@ -2,9 +2,12 @@
 a family's interview requests (on the case page)."""
 
 from django import forms
+from django.contrib.auth.models import User
+from django.utils import timezone
 from dsfr.widgets import InlineRadioSelect
 
 from cases.models import Case
+from cellule import agenda
 from cellule.models import Attendance, InterviewRequest, Meeting, MeetingItem, SupportGroup
 from organisation.models import Cell, Institution
 from ui.forms import BaseForm, model_fields, with_fields
@@ -41,8 +44,11 @@ class InterviewUpdateForm(BaseForm):
 
 class ScheduleForm(BaseForm):
     held_at = forms.DateTimeField(label="Date et heure", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    cases = CasesField(label="Signalements à revoir", queryset=Case.objects.none(), required=False,
-                       widget=forms.CheckboxSelectMultiple)
+    cases = CasesField(label="Autres signalements à inscrire", queryset=Case.objects.none(), required=False,
+                       widget=forms.CheckboxSelectMultiple,
+                       help_text="L'ordre du jour est proposé : revues dues avant la réunion, nouveaux signalements "
+                                 "depuis la dernière, propositions de clôture, transferts en attente, réponses de "
+                                 "l'équipe mobile. Vous le modifiez ensuite sur la page de la réunion.")
 
     def __init__(self, *args, cell: Cell, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,24 +57,57 @@ class ScheduleForm(BaseForm):
         self.fields["cases"].label_from_instance = lambda case: f"{case.reference} — {case.get_state_display()}"
 
 
+class AgendaForm(BaseForm):
+    """A planned meeting's date and agenda, which the coordinator edits: each open case of the cellule
+    as its agenda line (initials, référent, state, last review, why it is proposed)."""
+
+    held_at = forms.DateTimeField(label="Date et heure", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    cases = CasesField(label="Signalements à l'ordre du jour", queryset=Case.objects.none(), required=False,
+                       widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, meeting: Meeting, proposed: dict[int, list[str]], **kwargs):
+        on_agenda = list(meeting.items.values_list("case_id", flat=True))
+        super().__init__(*args, initial={"held_at": timezone.localtime(meeting.held_at).strftime("%Y-%m-%dT%H:%M"),
+                                         "cases": on_agenda}, **kwargs)
+        open_cases = Case.objects.open().filter(departement_id=meeting.cell.departement_id)
+        queryset = (open_cases | Case.objects.filter(pk__in=on_agenda)).distinct()
+        reasons = {**proposed, **{item.case_id: item.reasons for item in meeting.items.all()}}
+        lines = {line.case.pk: line for line in agenda.lines(queryset, reasons)}
+        self.fields["cases"].queryset = queryset.order_by("reference")
+        self.fields["cases"].label_from_instance = lambda case: str(lines[case.pk]) if case.pk in lines else str(case)
+
+
 class MeetingForm(BaseForm):
-    """The record of a meeting: a decision per agenda item, each member's presence (none until someone
-    records one), the minutes; and, to close the meeting, the confirmation that it freezes them."""
+    """The record of a meeting: a decision per agenda item (outcome, who follows it up, by when, a factual
+    note), each member's presence (none until someone records one), the minutes; and, to close the
+    meeting, the confirmation that it freezes them."""
 
     minutes = forms.CharField(label="Compte rendu", max_length=10000, required=False,
                               widget=forms.Textarea(attrs={"rows": 8}))
     confirm_close = forms.BooleanField(
-        label="Je confirme la clôture : le compte rendu, les décisions et les présences seront figés.",
+        label="Je confirme la clôture : le compte rendu, les décisions et les présences seront figés ; chaque "
+              "décision devient la tâche de la personne chargée de la suite.",
         required=False)
 
     def __init__(self, *args, meeting: Meeting, items: list[MeetingItem], members: list, presence: dict[int, str],
                  closing: bool = False, **kwargs):
         super().__init__(*args, initial={"minutes": meeting.minutes}, **kwargs)
         self.items, self.members, self.closing = items, members, closing
+        owners = User.objects.filter(pk__in=[member.user_id for member in members]).order_by("last_name", "first_name")
         for item in items:
+            case = item.case
+            self.fields[f"outcome-{item.pk}"] = forms.ChoiceField(
+                label=f"Décision — {case.reference}", required=False, initial=item.outcome,
+                choices=[("", "— pas de décision —"), *MeetingItem.Outcome.choices])
+            self.fields[f"owner-{item.pk}"] = forms.ModelChoiceField(
+                label=f"Chargé de la suite — {case.reference}", queryset=owners, required=False,
+                initial=item.owner_id, empty_label="— choisir —")
+            self.fields[f"owner-{item.pk}"].label_from_instance = lambda user: user.get_full_name()
+            self.fields[f"due_on-{item.pk}"] = forms.DateField(
+                label=f"Pour le — {case.reference}", required=False, initial=item.due_on,
+                widget=forms.DateInput(attrs={"type": "date"}))
             self.fields[f"decision-{item.pk}"] = forms.CharField(
-                label=f"{item.case.reference} — {item.case.person} ({item.case.get_state_display()})",
-                max_length=1000, required=False, initial=item.decision)
+                label=f"Note (factuelle) — {case.reference}", max_length=1000, required=False, initial=item.decision)
         for member in members:
             self.fields[f"presence-{member.pk}"] = forms.ChoiceField(
                 label=f"{member.user.get_full_name()} — {member.institution}", choices=Attendance.Presence.choices,
@@ -78,7 +117,9 @@ class MeetingForm(BaseForm):
                 field.disabled = True
 
     def decisions(self) -> list:
-        return [(item, self[f"decision-{item.pk}"]) for item in self.items]
+        """Each item with its four fields."""
+        return [(item, [self[f"{name}-{item.pk}"] for name in ("outcome", "owner", "due_on", "decision")])
+                for item in self.items]
 
     def presences(self) -> list:
         return [self[f"presence-{member.pk}"] for member in self.members]
@@ -93,8 +134,15 @@ class MeetingForm(BaseForm):
         """The arguments of ``cellule.actions.record_meeting`` (the form must be valid)."""
         data = self.cleaned_data
         return {"minutes": data["minutes"],
-                "decisions": {item.pk: data[f"decision-{item.pk}"] for item in self.items},
+                "decisions": {item.pk: {"outcome": data[f"outcome-{item.pk}"], "owner": data[f"owner-{item.pk}"],
+                                        "due_on": data[f"due_on-{item.pk}"], "note": data[f"decision-{item.pk}"]}
+                              for item in self.items},
                 "attendance": {m.pk: data[f"presence-{m.pk}"] for m in self.members if data[f"presence-{m.pk}"]}}
+
+
+class DecisionDoneForm(BaseForm):
+    note = forms.CharField(label="Ce qui a été fait (factuel)", max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class GroupForm(BaseForm):

@@ -1,5 +1,6 @@
 """The cellule's life: meetings, family interview requests and support groups."""
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -11,11 +12,14 @@ class Meeting(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "Prévue"
         CLOSED = "closed", "Clôturée"
+        CANCELLED = "cancelled", "Annulée"
 
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="meetings", verbose_name="cellule")
     held_at = models.DateTimeField("date et heure")
-    status = models.CharField("état", max_length=8, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField("état", max_length=9, choices=Status.choices, default=Status.PLANNED)
     minutes = models.TextField("compte rendu", max_length=10000, blank=True)
+    # The invitation's revision (iCalendar SEQUENCE): each change of date or agenda, and the cancellation, raise it.
+    sequence = models.PositiveIntegerField("révision de l'invitation", default=0)
     history = HistoricalRecords()
 
     class Meta:
@@ -27,11 +31,35 @@ class Meeting(models.Model):
 
 
 class MeetingItem(models.Model):
-    """A case on a meeting's agenda, with the decision taken on it."""
+    """A case on a meeting's agenda, why it is there, and the decision taken on it: an outcome with an
+    owner and a date becomes the owner's task once the meeting is closed (``cellule.task_kinds``)."""
+
+    class Reason(models.TextChoices):
+        REVIEW_DUE = "review_due", "Revue due avant la réunion"
+        NEW = "new", "Nouveau depuis la dernière réunion"
+        CLOSURE_PROPOSED = "closure_proposed", "Clôture proposée"
+        TRANSFER_PENDING = "transfer_pending", "Transfert en attente"
+        TEAM_ANSWER = "team_answer", "Réponse de l'équipe mobile"
+        ADDED = "added", "Inscrit par le coordonnateur"
+
+    class Outcome(models.TextChoices):
+        CONTINUE = "continue", "Poursuivre l'accompagnement"
+        ADJUST_PLAN = "adjust_plan", "Ajuster le plan d'accompagnement"
+        ORIENT = "orient", "Orienter vers un partenaire"
+        MOBILE_TEAM = "mobile_team", "Solliciter l'équipe mobile"
+        PROPOSE_CLOSURE = "propose_closure", "Proposer la clôture"
+        TRANSFER = "transfer", "Transférer à un autre département"
+        OTHER = "other", "Autre suite"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items", verbose_name="réunion")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meeting_items", verbose_name="signalement")
+    reasons = models.JSONField("motifs d'inscription", default=list, blank=True)  # ``Reason`` values
+    outcome = models.CharField("décision", max_length=16, choices=Outcome.choices, blank=True)
     decision = models.CharField("décision (factuelle)", max_length=1000, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="meeting_decisions", verbose_name="chargé de la suite")
+    due_on = models.DateField("pour le", null=True, blank=True)
+    done_on = models.DateField("fait le", null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -40,6 +68,10 @@ class MeetingItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} — {self.case}"
+
+    def reason_labels(self) -> list[str]:
+        labels = dict(self.Reason.choices)
+        return [str(labels.get(reason, reason)) for reason in self.reasons]
 
 
 class Attendance(models.Model):

@@ -4,14 +4,16 @@ import enum
 
 from cases.models import Case
 from cases.rules import coordinates
+from cellule.models import MeetingItem
 from organisation.models import Cell
-from organisation.policy import Principal, rule, scope
+from organisation.policy import Principal, rule, scope, user_id
 
 
 class CelluleRight(enum.StrEnum):
     MANAGE_MEETINGS = "manage_meetings"  # on a cellule: meetings and support groups
     VIEW_MEETINGS = "view_meetings"  # on a cellule: its calendar, agendas and minutes, read only
     MANAGE_INTERVIEWS = "manage_interviews"  # on a case: the family's requests for an interview
+    COMPLETE_DECISION = "complete_decision"  # on a meeting's decision: its follow-up done
 
 
 @rule(CelluleRight.MANAGE_MEETINGS)
@@ -28,3 +30,12 @@ def _in_cell(user: Principal, right: str, cell: object) -> bool:
 @rule(CelluleRight.MANAGE_INTERVIEWS)
 def _on_case(user: Principal, right: str, case: object) -> bool:
     return isinstance(case, Case) and coordinates(user, case)
+
+
+@rule(CelluleRight.COMPLETE_DECISION)
+def _owns_decision(user: Principal, right: str, item: object) -> bool:
+    """A meeting's decision is followed up by its owner, or by a coordinator of its case."""
+    if not isinstance(item, MeetingItem):
+        return False
+    mine = item.owner_id == user_id(user) and item.case.departement_id in scope(user).cell_departement_ids
+    return mine or coordinates(user, item.case)

@@ -13,16 +13,17 @@ from django.utils import timezone
 import audit
 from cases.models import Case
 from cellule import actions as cellule
-from cellule.forms import MeetingForm, ScheduleForm
+from cellule import agenda
+from cellule.forms import AgendaForm, MeetingForm, ScheduleForm
 from cellule.models import Attendance, Meeting
 from cellule.rules import CelluleRight
 from organisation import policy
 from organisation.models import Cell
 from organisation.policy import Actor
-from ui.forms import add_errors, submit
+from ui.forms import BaseForm, add_errors, submit
 
 
-def _cell(request) -> Cell:
+def cell_of(request) -> Cell:
     """The cellule whose meetings are shown: the one the user coordinates, else the one they sit in.
     Any change (a POST) is the coordinators' alone."""
     if request.method == "POST" or policy.scope(request.user).coordinated_cell_ids:
@@ -34,25 +35,29 @@ def _cell(request) -> Cell:
     return cell
 
 
-def _agenda(user: Actor, meeting: Meeting) -> list:
-    """The meeting's items, each marked ``readable`` when the user may open its case (one query)."""
-    items = list(meeting.items.select_related("case__person"))
+def agenda_items(user: Actor, meeting: Meeting) -> list:
+    """The meeting's items, each marked ``readable`` when the user may open its case and given its agenda
+    ``line`` (initials, référent, state, last review, why) (three queries)."""
+    items = list(meeting.items.select_related("case__person", "owner"))
     readable = set(Case.objects.visible_to(user).filter(pk__in={item.case_id for item in items})
                    .values_list("pk", flat=True))
+    lines = {line.case.pk: line for line in agenda.lines(Case.objects.filter(pk__in=readable),
+                                                         {item.case_id: item.reasons for item in items})}
     for item in items:
         item.readable = item.case_id in readable  # type: ignore[attr-defined]  # for the template
+        item.line = lines.get(item.case_id)  # type: ignore[attr-defined]
     return items
 
 
-def _record_view(meeting: Meeting, cell: Cell, items: list, **details) -> None:
-    """The read, with the references the reader was shown; the cases they may not open are counted."""
+def record_view(meeting: Meeting, cell: Cell, items: list, action: str = "meeting.view", **details) -> None:
+    """The read (or export), with the references the reader was shown; the cases they may not open are counted."""
     hidden = sum(not item.readable for item in items)
-    audit.record("meeting.view", obj=meeting, departement=cell.departement.code, details={
+    audit.record(action, obj=meeting, departement=cell.departement.code, details={
         **details, "signalements": [item.case.reference for item in items if item.readable],
         **({"non consultables": hidden} if hidden else {})})
 
 
-def _attendances(cell: Cell, meeting: Meeting) -> list:
+def attendances(cell: Cell, meeting: Meeting) -> list:
     """Every member of the cellule on the day, with their presence, "non renseignée" where none was
     recorded: nobody disappears from the minutes."""
     members = cell.memberships.active(meeting.held_at.date()).select_related("user", "institution")
@@ -62,7 +67,7 @@ def _attendances(cell: Cell, meeting: Meeting) -> list:
 
 
 def meeting_list(request):
-    cell = _cell(request)
+    cell = cell_of(request)
     manage = policy.can(request.user, CelluleRight.MANAGE_MEETINGS, cell)
     form = ScheduleForm(request.POST if request.method == "POST" else None, cell=cell) if manage else None
     if form is not None and form.is_bound and form.is_valid():
@@ -84,26 +89,40 @@ def meeting_list(request):
 
 
 def meeting_detail(request, pk: int):
-    cell = _cell(request)
+    cell = cell_of(request)
     meeting = get_object_or_404(Meeting.objects.filter(cell=cell), pk=pk)
-    items = _agenda(request.user, meeting)
+    items = agenda_items(request.user, meeting)
     closed = meeting.status == Meeting.Status.CLOSED
     if not policy.can(request.user, CelluleRight.MANAGE_MEETINGS, cell):
-        _record_view(meeting, cell, items)
+        record_view(meeting, cell, items)
         return render(request, "meetings/meeting_read.html", {
             "cell": cell, "meeting": meeting, "items": items, "closed": closed,
-            "attendances": _attendances(cell, meeting)})
+            "attendances": attendances(cell, meeting)})
+    if request.method == "POST" and "cancel" in request.POST:  # done or refused, the page says it
+        submit(request, BaseForm(request.POST), "Réunion", lambda data: cellule.cancel_meeting(request.user, meeting),
+               done="Réunion annulée : les membres en sont avertis.")
+        return redirect("meetings:detail", pk=meeting.pk)
+    planned = meeting.status == Meeting.Status.PLANNED
+    editing = request.method == "POST" and "agenda" in request.POST
+    agenda_form = AgendaForm(request.POST if editing else None, meeting=meeting,
+                             proposed=agenda.propose(cell, meeting.held_at, exclude=meeting)) if planned else None
+    if editing and submit(request, agenda_form, "Ordre du jour",
+                          lambda data: cellule.update_meeting(request.user, meeting, **data),
+                          done="Réunion mise à jour : les membres ont reçu l'invitation modifiée."):
+        return redirect("meetings:detail", pk=meeting.pk)
     members = list(cell.memberships.active(meeting.held_at.date()).select_related("user", "institution"))
     presence = dict(meeting.attendances.values_list("membership_id", "presence"))
     closing = request.method == "POST" and "close" in request.POST
-    form = MeetingForm(request.POST if request.method == "POST" else None, meeting=meeting, items=items,
-                       members=members, presence=presence, closing=closing)
+    form = MeetingForm(request.POST if request.method == "POST" and not editing else None, meeting=meeting,
+                       items=items, members=members, presence=presence, closing=closing)
     if submit(request, form, "Réunion", lambda data: _record(request.user, meeting, form, closing),
               done="Réunion close." if closing else "Réunion enregistrée."):
         return redirect("meetings:detail", pk=meeting.pk)
-    _record_view(meeting, cell, items)
+    record_view(meeting, cell, items)
+    errors = form.errors or (agenda_form is not None and agenda_form.errors)
     return render(request, "meetings/meeting_detail.html", {
-        "meeting": meeting, "form": form, "closed": closed}, status=400 if form.errors else 200)
+        "meeting": meeting, "form": form, "agenda_form": agenda_form, "closed": closed, "planned": planned},
+        status=400 if errors else 200)
 
 
 def _record(actor: Actor, meeting: Meeting, form: MeetingForm, closing: bool) -> None:
@@ -111,15 +130,3 @@ def _record(actor: Actor, meeting: Meeting, form: MeetingForm, closing: bool) ->
         cellule.record_meeting(actor, meeting, **form.record())
         if closing:
             cellule.close_meeting(actor, meeting, minutes=form.cleaned_data["minutes"])
-
-
-def last_minutes(request):
-    """The printable minutes of the last closed meeting."""
-    cell = _cell(request)
-    meeting = Meeting.objects.filter(cell=cell, status=Meeting.Status.CLOSED).order_by("-held_at").first()
-    items = _agenda(request.user, meeting) if meeting else []
-    if meeting:
-        _record_view(meeting, cell, items, page="compte rendu")
-    return render(request, "meetings/minutes.html", {
-        "cell": cell, "meeting": meeting, "items": items,
-        "attendances": _attendances(cell, meeting) if meeting else []})

@@ -3,6 +3,7 @@ PostgreSQL refuses in a text), gets a French message and changes nothing, never 
 closing a meeting asks for a confirmation the server checks."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -33,9 +34,12 @@ def snapshot(meeting: Meeting) -> tuple:
 
 
 def valid_post(personas, meeting: Meeting) -> dict:
-    item, member = meeting.items.get(), personas.member_a.memberships.get()
-    return {f"decision-{item.pk}": "Poursuite.", f"presence-{member.pk}": "present", "minutes": "Revue.",
-            "save": ""}
+    """A decision on the one item (its referent follows it up) and every member's presence."""
+    item = meeting.items.get()
+    presences = {f"presence-{member.pk}": "present" for member in personas.cell_a.memberships.active()}
+    return {f"outcome-{item.pk}": "continue", f"owner-{item.pk}": personas.member_a.pk,
+            f"due_on-{item.pk}": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
+            f"decision-{item.pk}": "Poursuite.", **presences, "minutes": "Revue.", "save": ""}
 
 
 def test_odd_input_in_every_field_of_the_meeting_page_changes_nothing(personas, meeting):
@@ -45,13 +49,14 @@ def test_odd_input_in_every_field_of_the_meeting_page_changes_nothing(personas, 
     base = valid_post(personas, meeting)
     for name in base:
         # Any value but the two choices is odd for a presence; a text takes anything but NUL and excess.
-        odd = ODD if name.startswith("presence") else [v for v in ODD if "\x00" in v or len(v) > 10000]
+        choice = name.startswith(("presence", "outcome", "owner", "due_on"))
+        odd = ODD if choice else [v for v in ODD if "\x00" in v or len(v) > 10000]
         for value in odd if name != "save" else []:
             response = client.post(url, {**base, name: value, "close": "", "confirm_close": "on"})
             assert response.status_code == 400, (name, value)
             page = response.content.decode()
             assert "Le caractère nul n’est pas autorisé" in page or "au plus" in page \
-                or "Sélectionnez un choix valide" in page, (name, value)
+                or "Sélectionnez un choix valide" in page or "Saisissez une date valide" in page, (name, value)
             assert snapshot(meeting) == before, (name, value)
     # The buttons and the confirmation are read for their presence only: any value of them is harmless.
     response = client.post(url, {**base, "save": "\x00", "confirm_close": "\x00"})
@@ -80,7 +85,8 @@ def test_closing_a_meeting_asks_for_a_confirmation_checked_by_the_server(client,
     client.force_login(personas.coord_a)
     url = reverse("meetings:detail", args=[meeting.pk])
     page = client.get(url).content.decode()
-    assert 'name="confirm_close"' in page and "checked" not in page  # nobody's presence recorded, nothing ticked
+    # Nobody's presence recorded, the confirmation not ticked (only the agenda's cases are).
+    assert 'name="confirm_close"' in page and not re.search(r'name="(confirm_close|presence-\d+)"[^>]*checked', page)
     unconfirmed = client.post(url, {**valid_post(personas, meeting), "close": ""})
     assert unconfirmed.status_code == 400 and "Cochez la case pour confirmer la clôture" in unconfirmed.content.decode()
     meeting.refresh_from_db()

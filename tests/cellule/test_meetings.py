@@ -32,10 +32,17 @@ def test_a_meeting_is_scheduled_recorded_and_closed_through_its_pages(client, pe
     assert response["Location"] == reverse("meetings:detail", args=[meeting.pk])
     # The referent's review is now due by the meeting that will discuss the case.
     assert case.tasks.open().get(flow_task_name="review").due_on == held_at.date()
-    member = personas.member_a.memberships.get()
+    member, coordinator = personas.member_a.memberships.get(), personas.coord_a.memberships.get()
     item = meeting.items.get()
     closing = {f"decision-{item.pk}": "Poursuite de la prise en charge.", f"presence-{member.pk}": "excused",
                "minutes": "Une situation revue.", "close": "", "confirm_close": "on"}
+    with time_machine.travel(held_at + datetime.timedelta(hours=2)):
+        client.force_login(personas.coord_a)
+        # Every member's presence is recorded before the meeting closes.
+        refused = client.post(reverse("meetings:detail", args=[meeting.pk]), closing, follow=True).content.decode()
+        assert "Indiquez la présence de chaque membre" in refused and personas.coord_a.get_full_name() in refused
+        assert Meeting.objects.get().status == "planned"
+    closing[f"presence-{coordinator.pk}"] = "present"
     early = client.post(reverse("meetings:detail", args=[meeting.pk]), closing, follow=True)
     assert "n&#x27;a pas encore eu lieu" in early.content.decode()
     assert Meeting.objects.get().status != "closed"
@@ -46,16 +53,16 @@ def test_a_meeting_is_scheduled_recorded_and_closed_through_its_pages(client, pe
     item.refresh_from_db()
     assert (meeting.status, meeting.minutes, item.decision) == ("closed", "Une situation revue.",
                                                                  "Poursuite de la prise en charge.")
-    assert Attendance.objects.get().presence == "excused"
+    assert Attendance.objects.get(membership=member).presence == "excused"
     minutes = client.get(reverse("meetings:minutes")).content.decode()
     assert "Poursuite de la prise en charge." in minutes and "excusé" in minutes
-    # The coordinator's presence was not recorded: they are in the minutes all the same.
-    assert f"{personas.coord_a.get_full_name()} ({personas.coord_a.memberships.get().institution}) — présence non " \
-           "renseignée" in minutes
+    assert f"{personas.coord_a.get_full_name()} ({coordinator.institution}) — présent" in minutes
 
 
 def test_a_closed_meeting_is_frozen(personas, case):
     meeting = cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=timezone.now(), cases=[case])
+    cellule.record_meeting(personas.coord_a, meeting, minutes="", decisions={}, attendance={
+        member.pk: "present" for member in personas.cell_a.memberships.active()})
     cellule.close_meeting(personas.coord_a, meeting, minutes="Fin.")
     with pytest.raises(ActionRefused, match="figé"):
         cellule.record_meeting(personas.coord_a, meeting, minutes="Autre chose", decisions={}, attendance={})

@@ -13,6 +13,7 @@ from cellule import actions as cellule
 from cellule.models import Meeting
 from organisation.models import Institution
 from tests.cases.factories import CaseFactory
+from tests.cellule.factories import decision, everyone
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 
 
@@ -25,8 +26,9 @@ def meeting(personas):
     with time_machine.travel(held_at - datetime.timedelta(days=1)):
         meeting = cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=held_at, cases=[seen, hidden])
     items = {item.case_id: item for item in meeting.items.all()}
-    cellule.record_meeting(personas.coord_a, meeting, minutes="Deux situations revues.", attendance={},
-                           decisions={items[seen.pk].pk: "Poursuite.", items[hidden.pk].pk: "Orientation PJJ."})
+    cellule.record_meeting(personas.coord_a, meeting, minutes="Deux situations revues.", attendance=everyone(meeting),
+                           decisions={items[seen.pk].pk: decision("Poursuite."),
+                                      items[hidden.pk].pk: decision("Orientation PJJ.")})
     cellule.close_meeting(personas.coord_a, meeting, minutes="Deux situations revues.")
     meeting.seen, meeting.hidden = seen, hidden
     return meeting

@@ -87,6 +87,11 @@ EXPECTED = {
     "decide_recovery": "405/404 405/404 405/404 405/404 405/404 405/403 405/404 405/404 405/404 405/404 L/L",
     "meetings:detail": "200/200 200/403 404/404 404/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
     "meetings:list": "200/400 200/403 200/400 200/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
+    # A meeting's PDF: read as its page is, by the cellule's members; nothing is posted to it.
+    "meetings:pdf": "200/405 200/405 404/405 404/405 403/405 403/403 403/405 403/405 403/405 403/405 L/L",
+    # A meeting's decision: its owner (member_a) and the case's coordinators; coord_a's POST gives its follow-up,
+    # after which member_a's is told it is done.
+    "meetings:decision": "200/302 200/200 404/404 404/404 404/404 404/403 404/404 404/404 404/404 404/404 L/L",
     "meetings:minutes": "200/200 200/403 200/200 200/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
     "mobile_team:action": "403/403 403/403 403/403 403/403 200/302 403/403 403/403 403/403 403/403 403/403 L/L",
     "mobile_team:message_attachment": "200/405 404/405 404/405 404/405 200/405 200/403 404/405 404/405 404/405 "
@@ -168,6 +173,7 @@ PARTNER = {
     "cases:action": "404/404", "cases:record_action": "404/404", "cases:motive": "404/404",
     "workflows:task": "404/404", "workflows:claim": "405/404", "workflows:release": "405/404",
     "account_sessions": "404/404",  # member_a's own sessions: the table's member_a is their owner
+    "meetings:decision": "404/404",  # member_a's decision: the table's member_a is its owner
 }
 
 

@@ -37,6 +37,7 @@ from reporting import actions as reports
 from reporting.figures import Month
 from retention import actions as retention
 from tests.cases.factories import CaseFactory, person_data
+from tests.cellule.factories import decision, everyone
 from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.mobile_team.factories import mobile_request
 from tests.organisation.factories import MembershipFactory, UserFactory
@@ -100,6 +101,8 @@ PAGES = {
     "support_groups:list": ("coord_a", lambda c: [], "support_group.view"),
     "meetings:detail": ("coord_a", lambda c: [c.meeting.pk], "meeting.view"),
     "meetings:minutes": ("coord_a", lambda c: [], "meeting.view"),
+    "meetings:pdf": ("coord_a", lambda c: [c.meeting.pk, "compte-rendu"], "meeting.export"),
+    "meetings:decision": ("member_a", lambda c: [c.decision.pk], "case.meeting_decision_view"),
     "national:view": ("national", lambda c: [], "national.view"),
     "second_factor_verify": ("coord_a", lambda c: [], None),  # redirects to the enrolment without a device
     "second_factor_enrol": ("coord_a", lambda c: [], None),
@@ -164,6 +167,8 @@ def build_context(personas):
     merge = actions.merge_people(personas.coord_a, adam[0].person, adam[1].person)
     mobile_request(personas.coord_a, personas.mobile)  # a request waiting for the mobile team
     meeting = cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=timezone.now(), cases=[case])
+    cellule.record_meeting(personas.coord_a, meeting, minutes="", attendance=everyone(meeting), decisions={
+        meeting.items.get(case=case).pk: decision("Poursuite.", "continue", personas.member_a, TODAY)})
     cellule.close_meeting(personas.coord_a, meeting, minutes="Situation revue.")
     note = actions.add_note(personas.coord_a, case, text="Bilan.", visibility="cellule", attachments=[
         SimpleUploadedFile("bilan.pdf", b"%PDF-1.4\n")])
@@ -173,8 +178,10 @@ def build_context(personas):
     message = mobile.send_message(personas.mobile, request, "Compte rendu joint.", [
         SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n")])
     return SimpleNamespace(case=case, attachment=note.attachments.get(), measure=case.care_measures.get(),
-                           review=case.tasks.open().get(), request=request, message_file=message.attachments.get(),
-                           meeting=meeting, transfer=transfer, pair=(case.person_id, waiting.person_id), merge=merge)
+                           review=case.tasks.open().get(flow_task_name="review"), request=request,
+                           message_file=message.attachments.get(), meeting=meeting,
+                           decision=meeting.items.get(case=case), transfer=transfer,
+                           pair=(case.person_id, waiting.person_id), merge=merge)
 
 
 @pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2]])
@@ -333,8 +340,14 @@ ENTRY_POINTS = {
                                                                cases=[c.case]), "meeting.schedule"),
     "record_meeting": (lambda p, c: cellule.record_meeting(p.coord_a, cellule.schedule_meeting(
         p.coord_a, p.cell_a, held_at=timezone.now()), minutes="M", decisions={}, attendance={}), "meeting.record"),
-    "close_meeting": (lambda p, c: cellule.close_meeting(p.coord_a, cellule.schedule_meeting(
-        p.coord_a, p.cell_a, held_at=timezone.now()), minutes="Trois situations revues."), "meeting.close"),
+    "close_meeting": (lambda p, c: cellule.close_meeting(p.coord_a, attended(p), minutes="Trois situations revues."),
+                      "meeting.close"),
+    "update_meeting": (lambda p, c: cellule.update_meeting(p.coord_a, cellule.schedule_meeting(
+        p.coord_a, p.cell_a, held_at=timezone.now()), held_at=timezone.now(), cases=[c.case]), "meeting.update"),
+    "cancel_meeting": (lambda p, c: cellule.cancel_meeting(p.coord_a, cellule.schedule_meeting(
+        p.coord_a, p.cell_a, held_at=timezone.now())), "meeting.cancel"),
+    "complete_decision": (lambda p, c: cellule.complete_decision(p.member_a, c.decision, note="Fait."),
+                          "case.meeting_decision_done"),
     "record_interview_request": (lambda p, c: cellule.record_interview_request(
         p.coord_a, c.case, with_whom="referent", requested_by="Père", channel="phone", requested_on=TODAY),
         "interview_request.create"),
@@ -379,13 +392,19 @@ def escalate_only(task):
     return escalation.escalate(SYSTEM, TODAY + datetime.timedelta(days=90))
 
 
+def attended(p):
+    """A meeting of now whose members' presence is recorded: it may close."""
+    meeting = cellule.schedule_meeting(p.coord_a, p.cell_a, held_at=timezone.now())
+    return cellule.record_meeting(p.coord_a, meeting, minutes="", decisions={}, attendance=everyone(meeting))
+
+
 def public_functions(module) -> set[str]:
     return {name for name, value in vars(module).items()
             if inspect.isfunction(value) and value.__module__ == module.__name__ and not name.startswith("_")}
 
 
 def test_every_entry_point_is_in_the_table():
-    public = set(actions.__all__) | public_functions(organisation) | public_functions(cellule)
+    public = set(actions.__all__) | public_functions(organisation) | (set(cellule.__all__) - {"Decision"})
     public |= public_functions(mobile) - {"withdraw_on_closure"}  # the closure's, in its transaction
     public |= public_functions(intake_accounts) | public_functions(intake_imports)
     public |= public_functions(intake_submissions) - {"status_of", "state_of"}  # they read

@@ -41,6 +41,7 @@ FILES = {
     "inspection:export_bundle": ("inspection:search",),
     "retention:export": ("retention:persons",),
     "intake:template": ("intake:import",),
+    "meetings:pdf": ("meetings:detail",),
 }
 PEOPLE = ["coord_a", "member_a", "past_a", "leaving_a", "coord_b", "member_b", "mobile", "inspector", "national",
           "admin", "former", "outsider", None]

@@ -361,7 +361,7 @@ WITHOUT_FORM = {
     "inspection:inspection_reads", "inspection:search", "inspection:user_activity", "intake:template",
     "intake_api:api-root", "intake_api:openapi-json", "intake_api:status", "intake_api:submit", "intake_api:unknown",
     "legal:accessibility", "legal:cookies", "legal:notice", "legal:personal_data", "legal:sitemap", "logout",
-    "meetings:minutes", "mobile_team:all", "mobile_team:dashboard", "mobile_team:message_attachment",
+    "meetings:minutes", "meetings:pdf", "mobile_team:all", "mobile_team:dashboard", "mobile_team:message_attachment",
     "mobile_team:mine", "mobile_team:queue", "mobile_team:request", "national:export", "national:view",
     "password_reset_complete", "reports:dashboard", "reports:export", "reports:list", "retention:export",
     "retention:persons", "workflows:cellule", "workflows:done", "workflows:inbox", "workflows:queue", "workflows:task",

@@ -14,6 +14,7 @@ from cases import actions
 from cases.models import Case
 from cellule import actions as cellule
 from mobile_team import actions as mobile
+from tests.cellule.factories import decision
 from tests.organisation.factories import InstitutionFactory
 from workflows import tasks
 
@@ -72,7 +73,7 @@ def full_case(personas, canary: str, *, through_mobile_team: bool = True, close:
                                      outcome=f"Entretien {canary}-entretien-suite")
     meeting = cellule.schedule_meeting(coord, personas.cell_a, held_at=timezone.now(), cases=[case])
     cellule.record_meeting(coord, meeting, minutes="Réunion ordinaire.",
-                           decisions={item.pk: f"Décision {canary}-decision" for item in meeting.items.all()},
+                           decisions={item.pk: decision(f"Décision {canary}-decision") for item in meeting.items.all()},
                            attendance={})
     if through_mobile_team:
         request = mobile.request_mobile_team(
