@@ -270,6 +270,25 @@ class DemoCases:
         return day
 
 
+# What the demo's held meeting decides on the cases it reviews, in turn: each becomes its owner's task.
+DEMO_DECISIONS = [("continue", "Poursuivre l'accompagnement social ; point au prochain comité."),
+                  ("adjust_plan", "Ajouter un objectif de remobilisation scolaire avec le lycée."),
+                  ("propose_closure", "Objectifs atteints : préparer le bilan de fin d'accompagnement.")]
+
+
+def record_decisions(demo, meeting, held: datetime.date) -> None:
+    """Everyone present; on the cases of the held meeting that have a référent, a decision for the référent,
+    due within two or three weeks."""
+    from cellule import actions as cellule
+
+    items = [item for item in meeting.items.select_related("case__referent") if item.case.referent_id]
+    decisions = {item.pk: {"outcome": outcome, "note": note, "owner": item.case.referent,
+                           "due_on": held + datetime.timedelta(days=14 + 7 * (index % 2))}
+                 for index, (item, (outcome, note)) in enumerate(zip(items, DEMO_DECISIONS, strict=False))}
+    attendance = {member.pk: "present" for member in meeting.cell.memberships.active(held)}
+    cellule.record_meeting(demo.coordinator, meeting, minutes="", decisions=decisions, attendance=attendance)
+
+
 def create_demo_cellule_life() -> None:
     """Meetings, an interview request, a support group; last month's report sent (93), a draft (69)."""
     from cellule import actions as cellule
@@ -292,7 +311,8 @@ def create_demo_cellule_life() -> None:
                     demo.coordinator, demo.cell, cases=list(on_agenda[:3]),
                     held_at=datetime.datetime.combine(held, datetime.time(10), tzinfo=PARIS))
             with demo.on(held, hour=16):
-                cellule.close_meeting(demo.coordinator, meeting, minutes="Trois situations revues ; suivis poursuivis.")
+                record_decisions(demo, meeting, held)
+                cellule.close_meeting(demo.coordinator, meeting, minutes="Situations revues ; suivis poursuivis.")
         cellule.schedule_meeting(demo.coordinator, demo.cell, held_at=now + datetime.timedelta(days=14),
                                  cases=open_cases[:2])
         cellule.record_interview_request(demo.coordinator, open_cases[0], with_whom="directeur_cabinet",

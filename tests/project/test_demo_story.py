@@ -142,3 +142,27 @@ def test_a_young_person_typed_twice_is_proposed_to_the_coordinators_for_a_merge(
     (group,) = matching.certain_duplicates(Departement.objects.get(code="69"), most=50)
     assert len(group) == 2 and not PersonMerge.objects.exists()  # proposed, never merged by the demo
     assert matching.certain_duplicates(Departement.objects.get(code="93"), most=50) == []
+
+
+def test_a_held_meeting_decided_and_its_decisions_became_tasks(demo, db, client):
+    """The 93's held meeting: its decisions, each with an owner and a date, are their owners' open tasks and lines
+    on their cases' timelines; its minutes export as a PDF."""
+    from cellule.models import Meeting
+
+    meeting = Meeting.objects.get(cell__departement__code="93", status=Meeting.Status.CLOSED)
+    decided = list(meeting.items.exclude(outcome="").select_related("owner"))
+    assert len(decided) >= 2 and len({item.outcome for item in decided}) >= 2
+    for item in decided:
+        assert Event.objects.filter(action="case.meeting_decision", object_id=str(item.case_id)).exists()
+    # A decision on a case closed since (here transferred) is nobody's task any more.
+    still_open = [item for item in decided if item.case.is_open]
+    assert len(still_open) >= 2
+    for item in still_open:
+        task = CaseTask.objects.open().get(case=item.case, flow_task_name="meeting_decision")
+        assert (task.owner, task.due_on) == (item.owner, item.due_on)
+    assert meeting.attendances.filter(presence="present").count() >= 2
+    coordinator = User.objects.get(username="coord93")
+    policy.forget(coordinator)
+    client.force_login(coordinator)
+    pdf = client.get(reverse("meetings:pdf", args=[meeting.pk, "compte-rendu"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
