@@ -282,8 +282,8 @@ def record_decisions(demo, meeting, held: datetime.date) -> None:
     from cellule import actions as cellule
 
     items = [item for item in meeting.items.select_related("case__referent") if item.case.referent_id]
-    decisions = {item.pk: {"outcome": outcome, "note": note, "owner": item.case.referent,
-                           "due_on": held + datetime.timedelta(days=14 + 7 * (index % 2))}
+    decisions = {item.pk: cellule.Decision(outcome=outcome, note=note, owner=item.case.referent,
+                                           due_on=held + datetime.timedelta(days=14 + 7 * (index % 2)))
                  for index, (item, (outcome, note)) in enumerate(zip(items, DEMO_DECISIONS, strict=False))}
     attendance = {member.pk: "present" for member in meeting.cell.memberships.active(held)}
     cellule.record_meeting(demo.coordinator, meeting, minutes="", decisions=decisions, attendance=attendance)
