@@ -51,7 +51,7 @@ def send(meeting: Meeting, method: str) -> None:
     """Queue the invitation (or its cancellation) to the members of the cellule on the meeting's day, in
     the current transaction."""
     recipients = _recipients(meeting)
-    if not recipients:
+    if not recipients or meeting.held_at <= timezone.now():  # a meeting recorded once held: no invitation
         return
     when = f"{timezone.localtime(meeting.held_at):%d/%m/%Y à %H:%M}"
     if method == "CANCEL":

@@ -19,7 +19,7 @@ class Meeting(models.Model):
     status = models.CharField("état", max_length=9, choices=Status.choices, default=Status.PLANNED)
     minutes = models.TextField("compte rendu", max_length=10000, blank=True)
     # The invitation's revision (iCalendar SEQUENCE): each change of date or agenda, and the cancellation, raise it.
-    sequence = models.PositiveIntegerField("révision de l'invitation", default=0)
+    sequence = models.PositiveIntegerField("révision de l'invitation", default=0, db_default=0)
     history = HistoricalRecords()
 
     class Meta:
@@ -53,8 +53,8 @@ class MeetingItem(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items", verbose_name="réunion")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meeting_items", verbose_name="signalement")
-    reasons = models.JSONField("motifs d'inscription", default=list, blank=True)  # ``Reason`` values
-    outcome = models.CharField("décision", max_length=16, choices=Outcome.choices, blank=True)
+    reasons = models.JSONField("motifs d'inscription", default=list, db_default=[], blank=True)  # ``Reason`` values
+    outcome = models.CharField("décision", max_length=16, choices=Outcome.choices, blank=True, db_default="")
     decision = models.CharField("décision (factuelle)", max_length=1000, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="meeting_decisions", verbose_name="chargé de la suite")

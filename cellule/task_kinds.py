@@ -4,9 +4,11 @@ gives it its follow-up, on the decision's page."""
 
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import State
+from cases.models import Case
 from cellule.models import InterviewRequest, Meeting, MeetingItem
 from workflows.kinds import Queue, TaskKind, register
 
@@ -14,21 +16,15 @@ ANSWER_INTERVIEW = TaskKind("answer_interview", label="Répondre à une demande 
                             queue=Queue.COORDINATORS, page=lambda task: task.case.get_absolute_url())
 
 
-def interview_tasks(case) -> set[str]:
-    if case.state != State.CLOSED and case.interview_requests.filter(
-            status=InterviewRequest.Status.REQUESTED).exists():
-        return {ANSWER_INTERVIEW}
-    return set()
-
-
-register(ANSWER_INTERVIEW, expects=interview_tasks)
+def _open_decisions():
+    """The decisions to follow up: taken at a closed meeting, not yet done."""
+    return MeetingItem.objects.filter(meeting__status=Meeting.Status.CLOSED, done_on__isnull=True).exclude(outcome="")
 
 
 def open_decision(case) -> MeetingItem | None:
-    """The case's decision to follow up first: decided at a closed meeting, not yet done, the earliest due.
-    A case has one such task at a time; once done, the next decision's owner gets theirs."""
-    return (MeetingItem.objects.filter(case=case, meeting__status=Meeting.Status.CLOSED, done_on__isnull=True)
-            .exclude(outcome="").select_related("owner").order_by("due_on", "pk").first())
+    """The case's decision to follow up first, the earliest due. A case has one such task at a time; once it is
+    done, the next decision's owner gets theirs."""
+    return _open_decisions().filter(case=case).select_related("owner").order_by("due_on", "pk").first()
 
 
 def _decision_owner(case):
@@ -38,8 +34,7 @@ def _decision_owner(case):
 
 def _decision_due_on(task) -> datetime.date:
     decision = open_decision(task.case)
-    assert decision is not None and decision.due_on is not None  # noqa: S101 (the task opens for one)
-    return decision.due_on
+    return decision.due_on if decision and decision.due_on else timezone.localdate()
 
 
 def _decision_page(task) -> str:
@@ -51,8 +46,14 @@ MEETING_DECISION = TaskKind("meeting_decision", label="Donner suite à une déci
                             assignee=_decision_owner, due_on=_decision_due_on, page=_decision_page)
 
 
-def decision_tasks(case) -> set[str]:
-    return {MEETING_DECISION} if case.is_open and open_decision(case) else set()
+def cellule_tasks(case) -> set[str]:
+    """An interview request to answer, a meeting's decision to follow up: both asked in one query."""
+    if not case.is_open:
+        return set()
+    interview, decision = Case.objects.filter(pk=case.pk).values_list(
+        Exists(InterviewRequest.objects.filter(case=OuterRef("pk"), status=InterviewRequest.Status.REQUESTED)),
+        Exists(_open_decisions().filter(case=OuterRef("pk")))).get()
+    return {kind for kind, wanted in ((ANSWER_INTERVIEW, interview), (MEETING_DECISION, decision)) if wanted}
 
 
-register(MEETING_DECISION, expects=decision_tasks)
+register(ANSWER_INTERVIEW, MEETING_DECISION, expects=cellule_tasks)

@@ -56,10 +56,10 @@ def apply_decisions(actor: Actor, meeting: Meeting) -> None:
         if not case.is_open:
             continue
         tasks.sync(case, actor)
-        assert item.owner is not None and item.due_on is not None  # noqa: S101 (check_decision's)
+        owner, due_on = item.owner, item.due_on  # both set with the outcome (check_decision)
         record_on_case("case.meeting_decision", actor, case, décision=item.get_outcome_display(),
-                       note=item.decision, chargé=item.owner.get_full_name(), échéance=item.due_on.isoformat(),
-                       réunion=meeting.held_at.date().isoformat())
+                       note=item.decision, chargé=owner.get_full_name() if owner else "",
+                       échéance=due_on.isoformat() if due_on else "", réunion=meeting.held_at.date().isoformat())
 
 
 def complete_decision(actor: Actor, item: MeetingItem, *, note: str = "") -> MeetingItem:

@@ -119,6 +119,9 @@ def meeting_detail(request, pk: int):
               done="Réunion close." if closing else "Réunion enregistrée."):
         return redirect("meetings:detail", pk=meeting.pk)
     record_view(meeting, cell, items)
+    if agenda_form is not None:  # the agenda's choices name the open cases: a read of the list they make
+        audit.record("case.list", departement=cell.departement.code, details={
+            "page": "réunion", "signalements": [case.reference for case in agenda_form.fields["cases"].queryset]})
     errors = form.errors or (agenda_form is not None and agenda_form.errors)
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "form": form, "agenda_form": agenda_form, "closed": closed, "planned": planned},
