@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from cases.actions.lifecycle import next_review
 from cases.models import (
     CareMeasure,
     Case,
@@ -249,8 +250,16 @@ class TransferForm(BaseForm):
 
 
 class ReviewForm(BaseForm):
+    needs_case = True  # the next review is offered at the case's cellule's rhythm
     note = forms.CharField(label="Point de situation (factuel)", max_length=1000, widget=forms.Textarea)
     propose_closure = forms.BooleanField(label="Proposer la clôture aux coordonnateurs", required=False)
+    next_review_on = forms.DateField(label="Prochaine revue le", widget=DATE, required=False,
+                                     help_text="La tâche de revue suivante vient à échéance ce jour-là (laissée "
+                                               "vide : au rythme de la cellule).")
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_review_on"].initial = next_review(case, datetime.date.today())
 
 
 class DeclineClosureForm(BaseForm):

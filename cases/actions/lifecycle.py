@@ -35,6 +35,7 @@ from organisation.policy import Actor
 from workflows import tasks
 
 IN_CARE = (State.IN_CARE, State.MOBILE_TEAM_REQUESTED)
+REVIEWS_AHEAD = datetime.timedelta(days=183)  # the next review is planned at most six months ahead
 CONTACT = Check("Enregistrer un contact avec la famille", CaseRight.CONTACT_FAMILY)
 ASSIGN = Check("Désigner le référent", CaseRight.ASSIGN, transition="assign")
 START_CARE = Check("Démarrer la prise en charge", CaseRight.START_CARE, transition="start_care")
@@ -111,25 +112,42 @@ def start_care(actor: User, case: Case, *, measure: dict[str, Any] | None = None
                                 "ajoutez-la.")
         before = case.state
         case.start_care()
+        case.next_review_on = next_review(case, timezone.localdate())
         case.save()
         tasks.sync(case, actor, done=task_kinds.SET_UP_CARE)
-        record_transition("start_care", actor, case, before)
+        record_transition("start_care", actor, case, before, prochaine_revue=case.next_review_on.isoformat())
     return case
 
 
+def next_review(case: Case, today: datetime.date) -> datetime.date:
+    """The next review offered: the case's cellule's rhythm for its state (``Cell.review_days_*``)."""
+    cell = case.departement.cell
+    days = cell.review_days_mobile_team if case.state == State.MOBILE_TEAM_REQUESTED else cell.review_days_in_care
+    return today + datetime.timedelta(days=days)
+
+
 @runs(REVIEW)
-def complete_review(actor: User, case: Case, *, note: str, propose_closure: bool = False) -> FollowUpNote:
-    """The referent's periodic review; a proposal to close gives the coordinators a decision task."""
+def complete_review(actor: User, case: Case, *, note: str, propose_closure: bool = False,
+                    next_review_on: datetime.date | None = None) -> FollowUpNote:
+    """The referent's periodic review, and the date of the next one (by default the cellule's rhythm:
+    ``next_review``), when the next review task falls due; a proposal to close gives the coordinators a
+    decision task."""
     with transaction.atomic():
         case = lock(case)
         REVIEW.require(actor, case)
-        review = FollowUpNote(case=case, on=timezone.localdate(), by=actor, note=note, propose_closure=propose_closure)
+        today = timezone.localdate()
+        review = FollowUpNote(case=case, on=today, by=actor, note=note, propose_closure=propose_closure)
         validate(review)
+        next_review_on = next_review_on or next_review(case, today)
+        if not today < next_review_on <= today + REVIEWS_AHEAD:
+            raise ValidationError({"next_review_on": "La prochaine revue se prévoit après aujourd'hui et au plus six "
+                                                     "mois à l'avance."})
         review.save()
         case.closure_proposed = case.closure_proposed or propose_closure
+        case.next_review_on = next_review_on
         case.save()
         tasks.sync(case, actor, done=task_kinds.REVIEW)
-        record("case.review", actor, case, clôture_proposée=propose_closure)
+        record("case.review", actor, case, clôture_proposée=propose_closure, prochaine_revue=next_review_on.isoformat())
     return review
 
 
