@@ -24,6 +24,7 @@ from cases.actions.base import Check, EntryPoint
 from cases.event_texts import keep
 from cases.models import CareMeasure, Case, Relative
 from cases.rules import CaseRight, needs_motive
+from cases.views.brief import after_task, brief
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied, Actor
@@ -195,7 +196,8 @@ def case_action(request: HttpRequest, pk: int, slug: str, target: int | None = N
         # its referent) are not given one: their session is not written for nothing.
         if needs_motive(request.user, case):
             remember_motive(request, case, f"Suite de l'action « {action.title} »")
-        return redirect("cases:detail", pk=case.pk)
+        return redirect(after_task(case))
     record_view(request, case, page=action.slug)
-    return render(request, "cases/case_action.html", {"case": case, "action": action, "form": form, "target": obj},
+    return render(request, "cases/case_action.html", {"case": case, "action": action, "form": form, "target": obj,
+                                                      "brief": brief(case)},
                   status=400 if request.method == "POST" else 200)

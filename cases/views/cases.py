@@ -16,6 +16,7 @@ from cases import event_texts
 from cases.forms import MotiveForm, NoteForm
 from cases.models import Case, Consent, Source, State
 from cases.rules import CaseRight, needs_motive, partnered_cases, sees_note
+from cases.views.brief import offered_task
 from cases.views.case_page import PANELS, available_actions, record_view, remember_motive
 from cases.views.limited import limited_page
 from cases.views.notes import visible_notes
@@ -147,6 +148,7 @@ def case_detail(request, pk: int):
         "person": case.person,
         "age": case.person.age(timezone.localdate()),
         **_family_cases(case),
+        "next_task": offered_task(request),
         "relatives": case.relatives.all(),
         "contacts": case.family_contacts.select_related("by"),
         "consents": consents,

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 
 from audit import jobs
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             if not task.owner_id or task.escalated_on:
                 for_coordinators[task.departement_id].append(task)
         sections: dict[int, list[str]] = {}  # per cellule, what the other apps add (workflows.digest)
-        more = defaultdict(list)
+        more: defaultdict[User, list[str]] = defaultdict(list)
         for membership in Membership.objects.active().filter(role=Role.COORDINATOR).select_related("user", "cell"):
             mine = by_user[membership.user]
             mine.extend(t for t in for_coordinators[membership.cell.departement_id] if t not in mine)
