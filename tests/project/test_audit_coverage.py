@@ -127,7 +127,8 @@ NATIONAL_READS = {"national:view", "national:export", "mandates", "mobile_team:d
                   "account_recoveries"}
 # Pages that only take a POST, checked with the entry points they call.
 POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim", "mobile_team:message",
-             "cases:partner_note", "cases:partner_action", "intake:confirm", "intake_accounts:revoke", "decide_recovery",
+             "cases:partner_note", "cases:partner_action", "intake:confirm", "intake_accounts:revoke",
+             "decide_recovery",
              "cases:undo_merge"}
 NAMES = sorted({name for _, name in walk() if name})
 
