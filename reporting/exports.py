@@ -15,9 +15,9 @@ SECTIONS = [
 ]
 
 
-def result_rows(results: dict) -> list[tuple[str, object]]:
+def result_rows(results: dict) -> list[tuple[str, int]]:
     """The results section's (item, value) rows, computed from the month's bilans and reviews."""
-    out: list[tuple[str, object]] = [("Revues de suivi", results["reviews"]),
+    out: list[tuple[str, int]] = [("Revues de suivi", results["reviews"]),
                                      ("Clôtures avec bilan", results["bilans"])]
     out += [(f"Clôtures — {outcome}", count) for outcome, count in results["closures_by_outcome"].items()]
     out += [(f"Objectifs « {domain} » — {result.lower()}", count)

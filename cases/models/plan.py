@@ -82,9 +82,10 @@ class PlanAction(models.Model):
         if case and self.due_on and self.due_on < case.received_on:
             raise ValidationError({"due_on": f"L'échéance ne peut précéder la réception du signalement "
                                              f"(le {case.received_on:%d/%m/%Y})."})
-        if case and self.measure_id and self.measure.case_id != case.pk:
+        measure = self.measure if self.measure_id else None
+        if case and measure is not None and measure.case_id != case.pk:
             raise ValidationError({"measure": "Cette prise en charge n'est pas celle de ce signalement."})
-        if self.measure_id and self.institution_id and self.institution_id != self.measure.institution_id:
+        if measure is not None and self.institution_id and self.institution_id != measure.institution_id:
             raise ValidationError({"institution": "Une action portée par une prise en charge est menée par "
                                                   "l'institution qui l'assure."})
 

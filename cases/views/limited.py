@@ -43,10 +43,9 @@ def partner_page(request, case: Case, form: PartnerNoteForm | None = None, statu
     """``action_form``: the update of one of the plan's actions, refused, shown with its errors."""
     record_view(request, case, accès="partenaire")
     may_write = case.state != State.CLOSED
-    plan_actions = plan.partner_actions(request.user, case)
-    for action in plan_actions:
-        action.form = (action_form if action_form is not None and action_form.prefix == f"action-{action.pk}"
-                       else _action_form(action)) if may_write else None
+    plan_actions = [(action, (action_form if action_form is not None and action_form.prefix == f"action-{action.pk}"
+                              else _action_form(action)) if may_write else None)
+                    for action in plan.partner_actions(request.user, case)]
     return render(request, "cases/case_partner.html", {
         "case": case,
         "person": case.person,
