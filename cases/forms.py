@@ -13,7 +13,6 @@ from cases.models import (
     CareMeasure,
     Case,
     CaseNote,
-    ClosureReason,
     Consent,
     FamilyContact,
     Person,
@@ -210,29 +209,6 @@ class RemoveCareMeasureForm(BaseForm):
                              help_text="Une prise en charge qui a eu lieu se termine, elle ne se retire pas. "
                                        "Le retrait et son motif restent dans l'historique.")
     confirm = forms.BooleanField(label="Je confirme le retrait de cette prise en charge")
-
-
-class CloseForm(BaseForm):
-    """Closing is final for the tasks: asked with a confirmation, and with the outcome of the care
-    measures still under way, which end on the closure date."""
-
-    needs_case = True
-    reason = forms.ChoiceField(label="Motif de clôture", choices=CHOOSE + [
-        c for c in ClosureReason.choices if c[0] != ClosureReason.TRANSFERRED])
-    note = forms.CharField(label="Note de clôture (factuelle)", max_length=500, widget=forms.Textarea)
-    measures_outcome = forms.ChoiceField(
-        label="Issue des prises en charge en cours", choices=CHOOSE + CareMeasure.Outcome.choices,
-        help_text="Les prises en charge encore en cours se terminent à la date de clôture avec cette issue.")
-    confirm = forms.BooleanField(label="Je confirme la clôture : les tâches en cours du signalement sont annulées")
-
-    def __init__(self, *args, case: Case, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not case.care_measures.filter(ends_on__isnull=True).exists():
-            del self.fields["measures_outcome"]
-
-    def entry_point_arguments(self) -> dict:
-        data = self.cleaned_data
-        return {"reason": data["reason"], "note": data["note"], "measures_outcome": data.get("measures_outcome", "")}
 
 
 class ReopenForm(BaseForm):

@@ -25,6 +25,7 @@ from cases.actions.base import (
     runs,
     validate,
 )
+from cases.actions.plan import write_bilan
 from cases.actions.records import create_measure, end_open_measures
 from cases.event_texts import keep
 from cases.models import Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, State
@@ -166,9 +167,12 @@ def decline_closure(actor: User, case: Case, *, note: str) -> Case:
 
 
 @runs(CLOSE)
-def close(actor: User, case: Case, *, reason: str, note: str, measures_outcome: str = "") -> Case:
+def close(actor: User, case: Case, *, reason: str, note: str, measures_outcome: str = "",
+          bilan: dict[str, Any] | None = None) -> Case:
     """Close the case; its care measures still under way end on the closure date with
-    ``measures_outcome``, required when there are some: none is left open without a word."""
+    ``measures_outcome``, required when there are some: none is left open without a word. A case in
+    care ends its care: the end-of-support ``bilan`` is required then (``cases.actions.plan.write_bilan``),
+    and not taken otherwise."""
     note = require_text(note, "note", "Une note de clôture est obligatoire.")
     if reason not in ClosureReason.values or reason == ClosureReason.TRANSFERRED:
         raise ValidationError({"reason": "Choisissez un motif de clôture (le transfert a sa propre action)."})
@@ -177,6 +181,11 @@ def close(actor: User, case: Case, *, reason: str, note: str, measures_outcome: 
         CLOSE.require(actor, case)
         before, today = case.state, timezone.localdate()
         end_open_measures(actor, case, outcome=measures_outcome, on=today)
+        if before in IN_CARE:
+            write_bilan(actor, case, bilan, today)
+        elif bilan:
+            raise ValidationError({"exit_situation": "Le bilan de fin d'accompagnement se fait à la clôture d'un "
+                                                     "signalement pris en charge."})
         case_closing.send(sender=Case, actor=actor, case=case, note=f"Signalement clôturé : {note}")
         case.close()
         case.closure_reason, case.closure_note, case.closed_on = reason, note, today

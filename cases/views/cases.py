@@ -155,6 +155,8 @@ def case_detail(request, pk: int):
         "current_consents": list(current_consents.values()),
         "measures": case.care_measures.select_related("institution"),
         "followups": case.followups.select_related("by"),
+        "objectives": case.objectives.prefetch_related("actions__owner", "actions__institution", "actions__measure"),
+        "bilans": case.bilans.select_related("written_by").prefetch_related("results__objective"),
         "open_tasks": open_tasks,
         # A coordinator may put back in the queue a task a member took from it (workflows.rules).
         "releasable": {t.pk for t in open_tasks if policy.can(request.user, TaskRight.RELEASE_TASK, t)},
