@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0015_family'),
+        ('cases', '0016_plan_bilan'),
     ]
 
     operations = [
