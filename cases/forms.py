@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from cases.actions.lifecycle import next_review
+from cases.actions.care import next_review
 from cases.models import (
     CareMeasure,
     Case,

@@ -25,6 +25,7 @@ from cases.actions.base import (
     runs,
     validate,
 )
+from cases.actions.care import begin, next_review
 from cases.actions.plan import write_bilan
 from cases.actions.records import create_measure, end_open_measures
 from cases.event_texts import keep
@@ -111,20 +112,8 @@ def start_care(actor: User, case: Case, *, measure: dict[str, Any] | None = None
         if not under_way and not case.care_measures.filter(ends_on__isnull=True).exists():
             raise ActionRefused("« Démarrer la prise en charge » demande au moins une prise en charge en cours : "
                                 "ajoutez-la.")
-        before = case.state
-        case.start_care()
-        case.next_review_on = next_review(case, timezone.localdate())
-        case.save()
-        tasks.sync(case, actor, done=task_kinds.SET_UP_CARE)
-        record_transition("start_care", actor, case, before, prochaine_revue=case.next_review_on.isoformat())
+        begin(actor, case)
     return case
-
-
-def next_review(case: Case, today: datetime.date) -> datetime.date:
-    """The next review offered: the case's cellule's rhythm for its state (``Cell.review_days_*``)."""
-    cell = case.departement.cell
-    days = cell.review_days_mobile_team if case.state == State.MOBILE_TEAM_REQUESTED else cell.review_days_in_care
-    return today + datetime.timedelta(days=days)
 
 
 @runs(REVIEW)

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from audit.changes import diff, masked, snapshot
 from cases.actions.base import Check, lock, record, runs, validate
+from cases.actions.care import care_set_up
 from cases.event_texts import keep
 from cases.models import Bilan, Case, Objective, ObjectiveResult, PlanAction
 from cases.rules import CaseRight, partner_measures
@@ -40,6 +41,7 @@ def add_objective(actor: Actor, case: Case, *, domain: str, text: str) -> Object
         objective.save()
         record("case.objective_add", actor, case, objectif=objective.pk, domaine=domain,
                texte_objectif=keep(case, objective.text))
+        care_set_up(actor, case)  # with a measure under way, an assigned case is in care
     return objective
 
 

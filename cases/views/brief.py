@@ -1,7 +1,7 @@
 """What a task page shows of its case (``case_page.case_action``): enough to act without opening the
-file — the young person, the care under way, the last review and family contact, each party's consent
-and the mobile team's latest request — in a fixed number of queries; and, once the task is done, the
-user's next task, offered on the case page they land on (``NEXT_TASK``)."""
+file — the young person, the care under way and its plan's objectives, the last review and family
+contact, each party's consent and the mobile team's latest request — in a fixed number of queries; and,
+once the task is done, the user's next task, offered on the case page they land on (``NEXT_TASK``)."""
 
 from typing import Any
 
@@ -21,6 +21,7 @@ def brief(case: Case) -> dict[str, Any]:
     return {
         "age": case.person.age(timezone.localdate()),
         "measures": list(case.care_measures.filter(ends_on__isnull=True).select_related("institution")),
+        "objectives": list(case.objectives.all()),
         "last_review": case.followups.select_related("by").order_by("-on", "-pk").first(),
         "last_contact": case.family_contacts.order_by("-on", "-pk").first(),
         "consents": list(Consent.current(case.consents.all()).values()),

@@ -41,3 +41,29 @@ def test_only_the_users_own_task_is_offered(client, personas):
     for value in ("1", "abc", "9" * 30, ""):
         page = client.get(url, {"tache-suivante": value})
         assert page.status_code == 200 and 'id="next-task"' not in page.content.decode()
+
+
+def test_an_orientation_and_a_plan_start_the_care_once(client, personas):
+    """The coordinator orients the assigned case to a partner, then writes the plan's first objective: the
+    case is « Prise en charge », the référent's start-of-care task done with it, one measure on file."""
+    from cases.models import Case
+    from tests.organisation.factories import InstitutionFactory
+
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, assigned=True)
+    institution = InstitutionFactory(name="Maison des adolescents", category="health")
+    client.force_login(personas.coord_a)
+    response = client.post(reverse("cases:action", args=[case.pk, "mesure"]), {
+        "modality": "psychological", "beneficiary": "young_person", "institution": institution.pk,
+        "starts_on": timezone.localdate().isoformat(), "adhesion": "young_person"})
+    assert response.status_code == 302 and Case.objects.get(pk=case.pk).state == "assigned"  # no plan yet
+    client.force_login(personas.member_a)
+    page = client.get(reverse("cases:action", args=[case.pk, "prise-en-charge"])).content.decode()
+    assert "Maison des adolescents" in page.split('id="brief-title"')[1]  # what is already set up
+    client.force_login(personas.coord_a)
+    response = client.post(reverse("cases:action", args=[case.pk, "objectif"]),
+                           {"domain": "health", "text": "Reprendre un suivi psychologique régulier."})
+    case = Case.objects.get(pk=case.pk)
+    assert response.status_code == 302 and case.state == "in_care" and case.care_measures.count() == 1
+    assert not CaseTask.objects.open().filter(case=case, flow_task_name="set_up_care").exists()
+    assert CaseTask.objects.open().get(case=case, flow_task_name="review").owner == personas.member_a
+    assert case.next_review_on is not None
