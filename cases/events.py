@@ -2,12 +2,16 @@
 
 from audit import events
 from cases.models import (
+    Bilan,
     CareMeasure,
     Case,
     ClosureReason,
     Consent,
     NoContactReason,
+    Objective,
+    ObjectiveResult,
     Person,
+    PlanAction,
     Relative,
     Source,
     State,
@@ -110,3 +114,28 @@ events.register({"person.duplicate_dismiss": "Doublon écarté : deux jeunes dif
                 render=events.summary({"fiche": "fiche", "autre_fiche": "autre fiche"}))
 events.register({"person.duplicates_view": "Consultation des fiches en double proposées à la fusion"},
                 render=events.summary({"fiches": "fiches affichées"}))
+
+# The accompaniment plan and the bilan (``cases.actions.plan``): what was typed, by reference (``cases.event_texts``).
+PLAN_FIELDS = events.field_labels(Objective, PlanAction)
+PLAN_CHOICES = {"domaine": PLAN_FIELDS.choices["domain"], "état": PLAN_FIELDS.choices["status"],
+                "situation": dict(Bilan._meta.get_field("exit_situation").flatchoices),
+                "résultats": dict(ObjectiveResult.Result.choices)}
+
+
+def _plan(captions: dict[str, str]):
+    """The details named in ``captions``, then the fields changed."""
+    summary = events.summary(captions, choices=PLAN_CHOICES)
+    return lambda details: summary(details) + events.changes(details, PLAN_FIELDS)
+
+
+events.register({"case.objective_add": "Objectif ajouté au plan",
+                 "case.objective_edit": "Objectif du plan modifié"},
+                render=_plan({"domaine": "domaine", "texte_objectif": "objectif"}))
+events.register({"case.plan_action_add": "Action ajoutée au plan",
+                 "case.plan_action_edit": "Action du plan modifiée",
+                 "case.plan_action_update": "Action du plan mise à jour par le partenaire"},
+                render=_plan({"texte_action": "action", "par": "par", "échéance": "échéance", "état": "état",
+                              "point": "point d'avancement"}))
+events.register({"case.bilan": "Bilan de fin d'accompagnement"},
+                render=_plan({"situation": "situation à la sortie", "précisions": "précisions",
+                              "résultats": "objectifs", "suivi_prévu": "contact de suivi prévu"}))

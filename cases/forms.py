@@ -8,11 +8,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from cases.actions.care import next_review
 from cases.models import (
     CareMeasure,
     Case,
     CaseNote,
-    ClosureReason,
     Consent,
     FamilyContact,
     Person,
@@ -211,29 +211,6 @@ class RemoveCareMeasureForm(BaseForm):
     confirm = forms.BooleanField(label="Je confirme le retrait de cette prise en charge")
 
 
-class CloseForm(BaseForm):
-    """Closing is final for the tasks: asked with a confirmation, and with the outcome of the care
-    measures still under way, which end on the closure date."""
-
-    needs_case = True
-    reason = forms.ChoiceField(label="Motif de clôture", choices=CHOOSE + [
-        c for c in ClosureReason.choices if c[0] != ClosureReason.TRANSFERRED])
-    note = forms.CharField(label="Note de clôture (factuelle)", max_length=500, widget=forms.Textarea)
-    measures_outcome = forms.ChoiceField(
-        label="Issue des prises en charge en cours", choices=CHOOSE + CareMeasure.Outcome.choices,
-        help_text="Les prises en charge encore en cours se terminent à la date de clôture avec cette issue.")
-    confirm = forms.BooleanField(label="Je confirme la clôture : les tâches en cours du signalement sont annulées")
-
-    def __init__(self, *args, case: Case, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not case.care_measures.filter(ends_on__isnull=True).exists():
-            del self.fields["measures_outcome"]
-
-    def entry_point_arguments(self) -> dict:
-        data = self.cleaned_data
-        return {"reason": data["reason"], "note": data["note"], "measures_outcome": data.get("measures_outcome", "")}
-
-
 class ReopenForm(BaseForm):
     reason = forms.CharField(label="Motif de la réouverture", max_length=500, widget=forms.Textarea)
 
@@ -249,8 +226,16 @@ class TransferForm(BaseForm):
 
 
 class ReviewForm(BaseForm):
+    needs_case = True  # the next review is offered at the case's cellule's rhythm
     note = forms.CharField(label="Point de situation (factuel)", max_length=1000, widget=forms.Textarea)
     propose_closure = forms.BooleanField(label="Proposer la clôture aux coordonnateurs", required=False)
+    next_review_on = forms.DateField(label="Prochaine revue le", widget=DATE, required=False,
+                                     help_text="La tâche de revue suivante vient à échéance ce jour-là (laissée "
+                                               "vide : au rythme de la cellule).")
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_review_on"].initial = next_review(case, datetime.date.today())
 
 
 class DeclineClosureForm(BaseForm):

@@ -25,7 +25,19 @@ the case opened there; the sending one keeps a tombstone (``VIEW_TOMBSTONE``); i
 import enum
 from collections.abc import Iterable
 
-from cases.models import Case, CaseNote, CaseTransfer, ClosureReason, Family, Person, PersonMerge, Visibility
+from django.db import models
+
+from cases.models import (
+    CareMeasure,
+    Case,
+    CaseNote,
+    CaseTransfer,
+    ClosureReason,
+    Family,
+    Person,
+    PersonMerge,
+    Visibility,
+)
 from cases.task_kinds import CONTACT_FAMILY
 from organisation.models import Cell, Role
 from organisation.policy import Actor, Principal, can, rule, scope, user_id
@@ -51,6 +63,7 @@ class CaseRight(enum.StrEnum):
     DECIDE_TRANSFER = "decide_transfer"  # on a transfer, by the receiving coordinators
     VIEW_REFERRAL = "view_referral"  # the partner's part of the case
     PARTNER_NOTE = "partner_note"  # a note of the partner to the referent and coordinators, or named members
+    PARTNER_PLAN = "partner_plan"  # the partner updates the plan's actions their measure carries
     VIEW_TOMBSTONE = "view_tombstone"  # what the sending cellule keeps of a case it transferred
     VIEW_PERSON = "view_person"  # a young person's page: who reads one of their cases reads it
     VIEW_FAMILY = "view_family"  # a family's page: who reads a case of one of its young people reads it
@@ -77,6 +90,13 @@ def partner_institutions(user: Principal, case: Case) -> set[int]:
             if m.role == Role.MEMBER and m.cell is not None and m.cell.departement_id == case.departement_id}
 
 
+def partner_measures(user: Principal, case: Case) -> models.QuerySet[CareMeasure]:
+    """The care measures that make the user a partner of the case (``is_partner``): their institution's,
+    under way, oriented on an adhesion still given or on why none is needed."""
+    return case.care_measures.filter(institution_id__in=partner_institutions(user, case), ends_on__isnull=True,
+                                     consent_lost_on__isnull=True).exclude(adhesion="")
+
+
 def partnered_cases(user: Actor, cases: Iterable[Case]) -> frozenset[int]:
     """Which of ``cases`` the user is a partner on (``is_partner`` for a list), in one query, none for
     who is no member of a cellule."""
@@ -90,10 +110,7 @@ def is_partner(user: Principal, case: Case) -> bool:
     """The user's institution runs a care measure under way on the case, oriented on an adhesion still
     given (or on why none is needed): measures recorded before orientations were (no adhesion), and those
     whose adhesion was withdrawn (``cases.actions.consent``), open nothing."""
-    institutions = partner_institutions(user, case)
-    return bool(institutions) and case.care_measures.filter(
-        institution_id__in=institutions, ends_on__isnull=True, consent_lost_on__isnull=True).exclude(
-        adhesion="").exists()
+    return bool(partner_institutions(user, case)) and partner_measures(user, case).exists()
 
 
 @rule(CaseRight.INTAKE)
@@ -106,7 +123,7 @@ def _decide_transfer(user: Principal, right: str, request: object) -> bool:
     return isinstance(request, CaseTransfer) and request.destination_id in scope(user).coordinated_departement_ids
 
 
-@rule(CaseRight.VIEW_REFERRAL, CaseRight.PARTNER_NOTE)
+@rule(CaseRight.VIEW_REFERRAL, CaseRight.PARTNER_NOTE, CaseRight.PARTNER_PLAN)
 def _partner(user: Principal, right: str, case: object) -> bool:
     return isinstance(case, Case) and is_partner(user, case)
 
@@ -142,8 +159,8 @@ def _merge(user: Principal, right: str, target: object) -> bool:
 
 
 @rule(*(set(CaseRight) - {CaseRight.INTAKE, CaseRight.DECIDE_TRANSFER, CaseRight.VIEW_REFERRAL,
-                          CaseRight.PARTNER_NOTE, CaseRight.VIEW_TOMBSTONE, CaseRight.VIEW_PERSON,
-                          CaseRight.VIEW_FAMILY, CaseRight.MERGE_PEOPLE}))
+                          CaseRight.PARTNER_NOTE, CaseRight.PARTNER_PLAN, CaseRight.VIEW_TOMBSTONE,
+                          CaseRight.VIEW_PERSON, CaseRight.VIEW_FAMILY, CaseRight.MERGE_PEOPLE}))
 def _on_case(user: Principal, right: str, case: object) -> bool:
     if not isinstance(case, Case):
         return False

@@ -35,6 +35,14 @@ def _family_contact_due_on(task) -> datetime.date:
     return start + datetime.timedelta(days=settings.TASK_DUE_DAYS[CONTACT_FAMILY])
 
 
+def _review_due_on(task) -> datetime.date:
+    """The review falls due on the case's next review date, which the référent set at the last review
+    (or the start of care set); a case without one counts the review's own delay."""
+    case = task.process.case
+    return case.next_review_on or (counted_from() or timezone.localdate()) + datetime.timedelta(
+        days=settings.TASK_DUE_DAYS[REVIEW])
+
+
 def _transfer(task) -> str:
     """A transfer is answered on its own page, the case being another département's."""
     return reverse("cases:transfer", args=[task.case.transfer_requests.pending().get().pk])
@@ -62,7 +70,7 @@ NAME_REFERENT = TaskKind("name_referent", label="Désigner un référent", queue
                          page=_action("attribuer"))
 SET_UP_CARE = TaskKind("set_up_care", label="Démarrer la prise en charge", assignee=_referent,
                        page=_action("prise-en-charge"))
-REVIEW = TaskKind("review", label="Revue de suivi", assignee=_referent, page=_action("revue"))
+REVIEW = TaskKind("review", label="Revue de suivi", assignee=_referent, due_on=_review_due_on, page=_action("revue"))
 DECIDE_CLOSURE = TaskKind("decide_closure", label="Décider de la clôture", queue=Queue.COORDINATORS,
                           page=_action("cloturer"))
 REBASE_MEASURE = TaskKind("rebase_measure", label="Adhésion retirée : terminer ou refonder la prise en charge",

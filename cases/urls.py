@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/", cases.case_detail, name="detail"),
     path("<int:pk>/motif/", cases.motive, name="motive"),
     path("<int:pk>/note-partenaire/", limited.partner_note, name="partner_note"),
+    path("<int:pk>/plan/actions/<int:action>/", limited.partner_action, name="partner_action"),
     path("<int:pk>/pieces-jointes/<int:attachment>/", notes.attachment, name="attachment"),
     path("<int:pk>/<slug:slug>/", case_page.case_action, name="action"),
     path("<int:pk>/<slug:slug>/<int:target>/", case_page.case_action, name="record_action"),

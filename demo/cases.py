@@ -14,7 +14,19 @@ import time_machine
 from django.utils import timezone
 
 from cases import actions
-from cases.models import CareMeasure, Case, FamilyContact, NoContactReason, Person, Sex, Situation, Source
+from cases.actions import plan
+from cases.models import (
+    CareMeasure,
+    Case,
+    Domain,
+    FamilyContact,
+    NoContactReason,
+    ObjectiveResult,
+    Person,
+    Sex,
+    Situation,
+    Source,
+)
 from cases.names import fold
 from intake.demo import create_demo_intake
 from mobile_team import actions as mobile
@@ -34,6 +46,13 @@ COMMUNES = {
     "93": ["Bobigny", "Saint-Denis", "Montreuil", "Aubervilliers", "Aulnay-sous-Bois", "Drancy", "Noisy-le-Grand"],
     "69": ["Lyon", "Villeurbanne", "Vénissieux", "Vaulx-en-Velin", "Bron", "Saint-Priest", "Rillieux-la-Pape"],
 }
+# The plan's first objective: (domain, objective, the action the partner's measure carries).
+OBJECTIVES = [
+    (Domain.SCHOOLING, "Reprendre une scolarité régulière.", "Accompagner l'inscription au lycée professionnel."),
+    (Domain.INSERTION, "Construire un projet d'insertion professionnelle.", "Inscription en mission locale."),
+    (Domain.HEALTH, "Engager un suivi psychologique.", "Consultations à la maison des adolescents."),
+    (Domain.FAMILY, "Renouer le dialogue avec la famille.", "Entretiens familiaux mensuels."),
+]
 FACTS = [
     "Propos de rupture avec l'entourage rapportés par l'établissement scolaire.",
     "Consultation répétée de contenus de propagande signalée par un parent au numéro vert.",
@@ -199,11 +218,26 @@ class DemoCases:
                 "beneficiary": self.random.choice(CareMeasure.Beneficiary.values),
                 "institution": self.random.choice(self.institutions), "starts_on": day,
                 "adhesion": self.random.choice([CareMeasure.Adhesion.FAMILY, CareMeasure.Adhesion.YOUNG_PERSON])})
+            self.plan(case, day)
         review = self.later(day, 25, 35)
         if reviewed and review < self.today:
             with self.on(review):
                 actions.complete_review(case.referent, case, note="Adhésion du jeune ; rendez-vous honorés.")
         return day
+
+    def plan(self, case, day: datetime.date) -> None:
+        """The accompaniment plan: an objective with an action of the référent and one the partner's
+        measure carries, and a second objective."""
+        # Cycled, not drawn: the random draws of the other stories stay as they were.
+        domain, text, partner_action = OBJECTIVES[self.counter("plan") % len(OBJECTIVES)]
+        objective = plan.add_objective(case.referent, case, domain=domain, text=text)
+        plan.add_plan_action(case.referent, case, objective=objective, owner=case.referent,
+                             what="Point mensuel avec le jeune et sa famille.",
+                             due_on=day + datetime.timedelta(days=30))
+        plan.add_plan_action(case.referent, case, objective=objective, what=partner_action,
+                             measure=case.care_measures.get(), due_on=day + datetime.timedelta(days=45))
+        plan.add_objective(case.referent, case, domain=Domain.CITIZENSHIP,
+                           text="Participer à une action citoyenne ou associative.")
 
     def mobile_team(self, case, status: str | None = None) -> None:
         day = self.later(self.in_care(case, reviewed=False), 7, 20)
@@ -256,9 +290,18 @@ class DemoCases:
         with self.on(review):
             actions.complete_review(case.referent, case, note="Adhésion constante, situation stabilisée.",
                                     propose_closure=True)
-        with self.on(self.later(review, 3, 10)):
+        closing = self.later(review, 3, 10)
+        with self.on(closing):
+            bilans = self.counter("bilan")
+            results = [ObjectiveResult.Result.REACHED, ObjectiveResult.Result.values[bilans % 3]]
+            situation = [Situation.SCHOOL, Situation.APPRENTICE, Situation.EMPLOYED][bilans % 3]
             actions.close(self.coordinator, case, reason="completed", note="Objectifs de la prise en charge atteints.",
-                          measures_outcome=CareMeasure.Outcome.COMPLETED)
+                          measures_outcome=CareMeasure.Outcome.COMPLETED, bilan={
+                              "exit_situation": situation,
+                              "situation_note": "Situation stabilisée, lien familial renoué.",
+                              "follow_up_planned": True, "follow_up_on": closing + datetime.timedelta(days=90),
+                              "results": dict(zip(case.objectives.values_list("pk", flat=True), results,
+                                                  strict=True))})
 
     def contact(self, case, outcome: str) -> datetime.date:
         """The designated member takes the contact task and calls the family a few days after receipt."""

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -68,6 +69,18 @@ class Cell(models.Model):
     chair_function = models.CharField("présidence", max_length=32, choices=ChairFunction.choices)
     meeting_periodicity = models.CharField("périodicité des réunions", max_length=16, choices=Periodicity.choices)
     installed_on = models.DateField("installée le", null=True, blank=True)
+    # The follow-up's rhythm: the next review of a case in care (or with the mobile team) is offered
+    # that many days after the last (``cases.actions.lifecycle``); a case with no action recorded for
+    # ``stagnant_days`` is flagged to the coordinators (``reporting.dashboard.stagnant``).
+    review_days_in_care = models.PositiveSmallIntegerField(
+        "revue des prises en charge tous les (jours)", default=30, db_default=30,
+        validators=[MinValueValidator(7), MaxValueValidator(183)])
+    review_days_mobile_team = models.PositiveSmallIntegerField(
+        "revue pendant l'intervention de l'équipe mobile tous les (jours)", default=15, db_default=15,
+        validators=[MinValueValidator(7), MaxValueValidator(183)])
+    stagnant_days = models.PositiveSmallIntegerField(
+        "signaler un signalement sans action depuis (jours)", default=60, db_default=60,
+        validators=[MinValueValidator(14), MaxValueValidator(365)])
     history = HistoricalRecords()
 
     class Meta:

@@ -17,6 +17,7 @@ EXTENSION_MODULES = (
     "case_page",  # its buttons and sections on a case's page (cases.views.case_page.register, register_panel)
     "handover",  # what a leaving member holds of it, and to whom it goes (organisation.handover.register)
     "receivers",  # its receivers of signals: Django's, the case's lifecycle, the e-mail queue's deliveries
+    "digest",  # its sections of the coordinators' daily digest (workflows.digest.register)
 )
 
 

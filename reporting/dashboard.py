@@ -1,9 +1,11 @@
-"""The coordinator's dashboard: what the cellule has in hand today, as counts and agents' names only.
+"""The coordinator's dashboard: what the cellule has in hand today, as counts and agents' names, and the
+cases that stall by their reference.
 
 Every figure is an aggregate over the cellule's département, in three queries whatever the number of
 cases and tasks: the caseload per référent (one ``GROUP BY``), the open tasks (one ``aggregate`` of
-filtered counts) and the mobile team's requests (another). No case is named; the agents' names are, and
-the view records the read (``dashboard.view``).
+filtered counts) and the mobile team's requests (another); the stalled cases are one more
+(``cases.stagnation``). No young person is named; the agents' names are, and the view records the read
+(``dashboard.view``).
 """
 
 import datetime

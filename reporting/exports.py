@@ -11,7 +11,22 @@ SECTIONS = [
     ("mobile_team_requests", "Demandes à l'équipe mobile faites dans le mois, par état"),
     ("interview_requests", "Demandes d'entretien des familles"),
     ("closures_by_reason", "Clôtures du mois par motif"),
+    ("results", "Résultats : bilans de fin d'accompagnement et revues du mois"),
 ]
+
+
+def result_rows(results: dict) -> list[tuple[str, int]]:
+    """The results section's (item, value) rows, computed from the month's bilans and reviews."""
+    out: list[tuple[str, int]] = [("Revues de suivi", results["reviews"]),
+                                     ("Clôtures avec bilan", results["bilans"])]
+    out += [(f"Clôtures — {outcome}", count) for outcome, count in results["closures_by_outcome"].items()]
+    out += [(f"Objectifs « {domain} » — {result.lower()}", count)
+            for domain, by_result in results["objectives_by_domain"].items() for result, count in by_result.items()
+            if count]
+    out += [(f"Situation à la sortie — {situation}", count)
+            for situation, count in results["exit_situations"].items() if count]
+    out.append(("Contact de suivi prévu après la sortie", results["follow_up_planned"]))
+    return out
 
 
 def rows(figures: dict, results: str = "", difficulties: str = "") -> list[tuple[str, str, object]]:
@@ -38,6 +53,10 @@ def rows(figures: dict, results: str = "", difficulties: str = "") -> list[tuple
     out += [
         (heading["interview_requests"], "Demandées dans le mois", figures["interview_requests"]["requested"]),
         (heading["interview_requests"], "Tenues dans le mois", figures["interview_requests"]["held"]),
+    ]
+    if "results" in figures:  # reports frozen before the bilans were counted lack them
+        out += [(heading["results"], item, value) for item, value in result_rows(figures["results"])]
+    out += [
         ("Résultats obtenus", "", results),
         ("Difficultés rencontrées", "", difficulties),
     ]

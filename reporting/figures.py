@@ -24,10 +24,21 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from cases.models import CareMeasure, Case, ClosureReason, Source, State
+from cases.models import (
+    Bilan,
+    CareMeasure,
+    Case,
+    ClosureReason,
+    Domain,
+    FollowUpNote,
+    ObjectiveResult,
+    Situation,
+    Source,
+    State,
+)
 from cellule.models import InterviewRequest, Meeting, SupportGroupSession
 from mobile_team.models import MobileTeamRequest
 from organisation.models import Cell, Institution, Membership, Role
@@ -147,19 +158,75 @@ def _cell_facts(cell: Cell, month: Month) -> list[QuerySet]:
     ]
 
 
+def _result_facts(departement_id: int, month: Month) -> list[QuerySet]:
+    """The month's end-of-support bilans (closures of cases in care), each objective's result with its
+    domain (per bilan: ``subject``), and the month's follow-up reviews."""
+    bilans = Bilan.objects.filter(case__departement_id=departement_id, closed_on__range=(month.first, month.last))
+    results = ObjectiveResult.objects.filter(bilan__in=bilans)
+    return [
+        _fact(bilans, "bilan", F("exit_situation"), subject=F("pk")),
+        _fact(bilans.filter(follow_up_planned=True), "follow_up"),
+        _fact(results, "result", Concat(F("objective__domain"), Value(":"), F("result"), output_field=CharField()),
+              subject=F("bilan_id")),
+        _fact(FollowUpNote.objects.filter(case__departement_id=departement_id, on__range=(month.first, month.last)),
+              "review"),
+    ]
+
+
+class Outcome:
+    """What a closure's bilan says of the plan, as a whole (the report's "closures by outcome")."""
+
+    REACHED = "Objectifs atteints"
+    PARTLY = "Objectifs en partie atteints"
+    NOT_REACHED = "Objectifs non atteints"
+    NO_PLAN = "Sans objectif au plan"
+    ORDER = (REACHED, PARTLY, NOT_REACHED, NO_PLAN)
+
+    @classmethod
+    def of(cls, results: list[str]) -> str:
+        if not results:
+            return cls.NO_PLAN
+        if all(r == ObjectiveResult.Result.REACHED for r in results):
+            return cls.REACHED
+        if all(r == ObjectiveResult.Result.NOT_REACHED for r in results):
+            return cls.NOT_REACHED
+        return cls.PARTLY
+
+
+def _results(counts: defaultdict[str, Counter], bilans: dict[int, list[str]]) -> dict:
+    """The report's results: the month's bilans (objectives reached by domain, closures by outcome, the
+    situations at exit) and reviews."""
+    outcomes = Counter(Outcome.of(results) for results in bilans.values())
+    return {
+        "bilans": len(bilans),
+        "closures_by_outcome": {outcome: outcomes[outcome] for outcome in Outcome.ORDER},
+        "objectives_by_domain": {domain.label: {result.label: counts["result"][f"{domain.value}:{result.value}"]
+                                                for result in ObjectiveResult.Result} for domain in Domain},
+        "exit_situations": _labelled(counts["bilan"], Situation),
+        "follow_up_planned": sum(counts["follow_up"].values()),
+        "reviews": sum(counts["review"].values()),
+    }
+
+
 PER_PERSON = {"followed", "family"}
 
 
 def compute(cell: Cell, month: Month) -> dict:
     """Every figure of the monthly table, as plain JSON-able values, from one query."""
-    first, *others = _case_facts(cell.departement_id, month) + _cell_facts(cell, month)
+    first, *others = (_case_facts(cell.departement_id, month) + _cell_facts(cell, month)
+                      + _result_facts(cell.departement_id, month))
     counts: defaultdict[str, Counter] = defaultdict(Counter)
     people: defaultdict[str, set[int]] = defaultdict(set)  # the facts counted once per young person or family
+    bilans: dict[int, list[str]] = {}  # each bilan's results (a bilan without objectives counts too)
     for fact, value, subject in first.union(*others, all=True):
         if fact in PER_PERSON:
             people[fact].add(subject)
-        else:
-            counts[fact][value] += 1
+            continue
+        counts[fact][value] += 1
+        if fact in ("bilan", "result"):
+            results = bilans.setdefault(subject, [])
+            if fact == "result":
+                results.append(value.split(":")[1])
 
     def total(fact: str) -> int:
         return sum(counts[fact].values())
@@ -190,5 +257,6 @@ def compute(cell: Cell, month: Month) -> dict:
             "held": total("interview_held"),
         },
         "closures_by_reason": _labelled(counts["closure"], ClosureReason),
+        "results": _results(counts, bilans),
         "computed_at": timezone.now().isoformat(timespec="seconds"),
     }

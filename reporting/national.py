@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from cellule.models import Meeting
 from organisation.models import Cell, Departement
+from reporting.exports import result_rows
 from reporting.figures import Month
 from reporting.models import MonthlyReport
 
@@ -69,12 +70,23 @@ def consolidated(month: Month) -> dict:
         })
     return {
         "rows": rows,
+        "results": results(figures.values()),
         "totals": {"young": total(counts["young"]), "families": total(counts["families"]),
                    "sent": sum(r["sent"] for r in rows), "installed": sum(r["installed"] for r in rows)},
         "not_installed": [r for r in rows if not r["installed"]],
         "not_met": [r for r in rows if r["installed"] and not r["met"]],
         "not_reported": [r for r in rows if r["installed"] and not r["sent"]],
     }
+
+
+def results(sent) -> list[tuple[str, str]]:
+    """The results sections of the reports sent, added up nationally: (item, count as published), each
+    count from 1 to 2 suppressed (reports sent before the bilans were counted add nothing)."""
+    totals: dict[str, int] = {}
+    for figures in sent:
+        for item, count in result_rows(figures["results"]) if "results" in figures else []:
+            totals[item] = totals.get(item, 0) + count
+    return [(item, suppress(count)) for item, count in totals.items()]
 
 
 HEADERS = ("Département", "Nom", "Cellule installée", "Réunion dans le mois", "Compte rendu transmis",

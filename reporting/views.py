@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 import audit
+from cases.stagnation import stagnant
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
@@ -100,10 +101,13 @@ def dashboard(request):
     the names with their caseloads are a read, recorded."""
     cell = policy.coordinated_cell(request.user, ReportRight.VIEW_DASHBOARD)
     caseloads = board.caseloads(cell)
+    stalled = stagnant(cell)
     audit.record("dashboard.view", obj=cell, departement=cell.departement.code,
-                 details={"référents": sum(load.referent_id is not None for load in caseloads)})
+                 details={"référents": sum(load.referent_id is not None for load in caseloads),
+                          **({"signalements": [case.reference for case in stalled]} if stalled else {})})
     return render(request, "reports/dashboard.html", {
-        "cell": cell, "caseloads": caseloads, "tasks": board.task_counts(cell), "requests": board.team_requests(cell)})
+        "cell": cell, "caseloads": caseloads, "tasks": board.task_counts(cell), "requests": board.team_requests(cell),
+        "stalled": stalled})
 
 
 def _texts_changed(report: MonthlyReport, form: TextsForm) -> bool:

@@ -4,7 +4,7 @@ files with the notes' attachments: the coordinators' answer to a request of acce
 A young person's file covers every case about them in the département (``Case.person``) and the cases
 those continue after transfers (``Case.origins``); a relative's, every case about the young people of
 their family (``Relative.family``) and their origins. For those cases: their signalements, facts,
-consents, contacts, measures, reviews, notes and attachments, the mobile team's requests, reports and
+consents, contacts, measures, reviews, plan, bilans, notes and attachments, the mobile team's requests, reports and
 messages, the interview requests, the meetings' decisions and the support-group sessions the family
 attended, and from the trail who read or changed them (and the young person's page) and when. The
 person asked about comes first; a relative's file holds only their own entry among the relatives.
@@ -21,7 +21,7 @@ from django.utils import timezone
 from audit import events
 from audit.models import Event
 from cases import attachments
-from cases.models import Case, CaseSignalement, Person, Relative
+from cases.models import Bilan, Case, CaseSignalement, Objective, ObjectiveResult, Person, PlanAction, Relative
 from cellule.models import InterviewRequest, MeetingItem, SupportGroupSession
 from mobile_team.models import InterventionReport, MobileTeamRequest, RequestMessage
 from organisation.models import Role
@@ -110,6 +110,14 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
     add("prises_en_charge", case.care_measures.model, of(case.care_measures).select_related("institution"),
         ["modality", "beneficiary", "institution", "starts_on", "ends_on", "outcome"])
     add("revues", case.followups.model, of(case.followups), ["on", "by", "note", "propose_closure"])
+    add("plan_objectifs", Objective, of(case.objectives), ["case", "domain", "text"])
+    add("plan_actions", PlanAction, PlanAction.objects.filter(objective__case__in=chain).select_related(
+        "objective", "owner", "institution", "measure"), ["objective", "what", "owner", "institution", "measure",
+                                                          "due_on", "status", "note"])
+    add("bilans", Bilan, of(case.bilans), ["case", "closed_on", "written_by", "exit_situation", "situation_note",
+                                           "follow_up_planned", "follow_up_on"])
+    add("bilans_objectifs", ObjectiveResult, ObjectiveResult.objects.filter(bilan__case__in=chain).select_related(
+        "bilan", "objective"), ["bilan", "objective", "result"])
     notes = list(of(case.notes).select_related("author").prefetch_related("attachments"))
     add("notes", case.notes.model, notes, ["written_at", "author", "visibility", "text"])
     for note in notes:

@@ -33,18 +33,22 @@ def notify_assigned(task) -> None:
     queue_mail(subject, body, [owner.email])
 
 
-def overdue_digest(user: User, tasks: Iterable[CaseTask]) -> tuple[str, str]:
-    """Subject and body of one user's digest of overdue tasks."""
+def overdue_digest(user: User, tasks: Iterable[CaseTask], sections: Iterable[str] = ()) -> tuple[str, str]:
+    """Subject and body of one user's digest of overdue tasks, with the other apps' ``sections`` for the
+    coordinators (``workflows.digest``)."""
     lines = [
         f"- {task.case.reference} : {task.label}, échue le {task.due_on:%d/%m/%Y}"
         + (" — signalée aux coordonnateurs" if task.escalated_on else "")
         for task in sorted(tasks, key=lambda task: (task.escalated_on is None, task.due_on))
     ]
-    subject = f"[Cellule de suivi] {len(lines)} tâche{'s' if len(lines) > 1 else ''} en retard"
+    more = list(sections)
+    subject = (f"[Cellule de suivi] {len(lines)} tâche{'s' if len(lines) > 1 else ''} en retard" if lines
+               else "[Cellule de suivi] Signalements à surveiller")
     body = (
         f"Bonjour {user.get_full_name() or user.get_username()},\n\n"
-        "Les tâches suivantes ont dépassé leur échéance :\n" + "\n".join(lines)
-        + f"\n\nVotre boîte de réception : {link(reverse('workflows:inbox'))}\n"
+        + ("Les tâches suivantes ont dépassé leur échéance :\n" + "\n".join(lines) + "\n\n" if lines else "")
+        + ("\n".join(more) + "\n\n" if more else "")
+        + f"Votre boîte de réception : {link(reverse('workflows:inbox'))}\n"
     )
     return subject, body
 

@@ -25,6 +25,8 @@ from cases.actions.base import (
     runs,
     validate,
 )
+from cases.actions.care import begin, next_review
+from cases.actions.plan import write_bilan
 from cases.actions.records import create_measure, end_open_measures
 from cases.event_texts import keep
 from cases.models import Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, State
@@ -35,6 +37,7 @@ from organisation.policy import Actor
 from workflows import tasks
 
 IN_CARE = (State.IN_CARE, State.MOBILE_TEAM_REQUESTED)
+REVIEWS_AHEAD = datetime.timedelta(days=183)  # the next review is planned at most six months ahead
 CONTACT = Check("Enregistrer un contact avec la famille", CaseRight.CONTACT_FAMILY)
 ASSIGN = Check("Désigner le référent", CaseRight.ASSIGN, transition="assign")
 START_CARE = Check("Démarrer la prise en charge", CaseRight.START_CARE, transition="start_care")
@@ -109,27 +112,32 @@ def start_care(actor: User, case: Case, *, measure: dict[str, Any] | None = None
         if not under_way and not case.care_measures.filter(ends_on__isnull=True).exists():
             raise ActionRefused("« Démarrer la prise en charge » demande au moins une prise en charge en cours : "
                                 "ajoutez-la.")
-        before = case.state
-        case.start_care()
-        case.save()
-        tasks.sync(case, actor, done=task_kinds.SET_UP_CARE)
-        record_transition("start_care", actor, case, before)
+        begin(actor, case)
     return case
 
 
 @runs(REVIEW)
-def complete_review(actor: User, case: Case, *, note: str, propose_closure: bool = False) -> FollowUpNote:
-    """The referent's periodic review; a proposal to close gives the coordinators a decision task."""
+def complete_review(actor: User, case: Case, *, note: str, propose_closure: bool = False,
+                    next_review_on: datetime.date | None = None) -> FollowUpNote:
+    """The referent's periodic review, and the date of the next one (by default the cellule's rhythm:
+    ``next_review``), when the next review task falls due; a proposal to close gives the coordinators a
+    decision task."""
     with transaction.atomic():
         case = lock(case)
         REVIEW.require(actor, case)
-        review = FollowUpNote(case=case, on=timezone.localdate(), by=actor, note=note, propose_closure=propose_closure)
+        today = timezone.localdate()
+        review = FollowUpNote(case=case, on=today, by=actor, note=note, propose_closure=propose_closure)
         validate(review)
+        next_review_on = next_review_on or next_review(case, today)
+        if not today < next_review_on <= today + REVIEWS_AHEAD:
+            raise ValidationError({"next_review_on": "La prochaine revue se prévoit après aujourd'hui et au plus six "
+                                                     "mois à l'avance."})
         review.save()
         case.closure_proposed = case.closure_proposed or propose_closure
+        case.next_review_on = next_review_on
         case.save()
         tasks.sync(case, actor, done=task_kinds.REVIEW)
-        record("case.review", actor, case, clôture_proposée=propose_closure)
+        record("case.review", actor, case, clôture_proposée=propose_closure, prochaine_revue=next_review_on.isoformat())
     return review
 
 
@@ -148,9 +156,12 @@ def decline_closure(actor: User, case: Case, *, note: str) -> Case:
 
 
 @runs(CLOSE)
-def close(actor: User, case: Case, *, reason: str, note: str, measures_outcome: str = "") -> Case:
+def close(actor: User, case: Case, *, reason: str, note: str, measures_outcome: str = "",
+          bilan: dict[str, Any] | None = None) -> Case:
     """Close the case; its care measures still under way end on the closure date with
-    ``measures_outcome``, required when there are some: none is left open without a word."""
+    ``measures_outcome``, required when there are some: none is left open without a word. A case in
+    care ends its care: the end-of-support ``bilan`` is required then (``cases.actions.plan.write_bilan``),
+    and not taken otherwise."""
     note = require_text(note, "note", "Une note de clôture est obligatoire.")
     if reason not in ClosureReason.values or reason == ClosureReason.TRANSFERRED:
         raise ValidationError({"reason": "Choisissez un motif de clôture (le transfert a sa propre action)."})
@@ -159,6 +170,11 @@ def close(actor: User, case: Case, *, reason: str, note: str, measures_outcome: 
         CLOSE.require(actor, case)
         before, today = case.state, timezone.localdate()
         end_open_measures(actor, case, outcome=measures_outcome, on=today)
+        if before in IN_CARE:
+            write_bilan(actor, case, bilan, today)
+        elif bilan:
+            raise ValidationError({"exit_situation": "Le bilan de fin d'accompagnement se fait à la clôture d'un "
+                                                     "signalement pris en charge."})
         case_closing.send(sender=Case, actor=actor, case=case, note=f"Signalement clôturé : {note}")
         case.close()
         case.closure_reason, case.closure_note, case.closed_on = reason, note, today

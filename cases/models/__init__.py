@@ -10,13 +10,14 @@ from cases.models.followup import CareMeasure, FamilyContact, FollowUpNote
 from cases.models.merges import DistinctPeople, PersonMerge
 from cases.models.notes import CaseNote, NoteAttachment, StoredFile, Visibility
 from cases.models.people import Consent, Family, Person, Relative, SearchToken, Sex, Situation
+from cases.models.plan import Bilan, Domain, Objective, ObjectiveResult, PlanAction
 from cases.models.signalement import CaseSignalement
 from cases.models.trail import EventText
 from cases.models.transfer import CaseTransfer
 
 __all__ = [
-    "CareMeasure", "Case", "CaseCounter", "CaseNote", "CaseSignalement", "CaseTransfer", "ClosureReason", "Consent",
-    "DistinctPeople", "EventText", "Family", "FamilyContact", "FollowUpNote", "NoContactReason", "NoteAttachment",
-    "Person", "PersonMerge", "Relative", "SearchToken", "Sex", "Situation", "Source", "State", "StoredFile",
-    "Visibility",
+    "Bilan", "CareMeasure", "Case", "CaseCounter", "CaseNote", "CaseSignalement", "CaseTransfer", "ClosureReason",
+    "Consent", "DistinctPeople", "Domain", "EventText", "Family", "FamilyContact", "FollowUpNote", "NoContactReason",
+    "NoteAttachment", "Objective", "ObjectiveResult", "Person", "PersonMerge", "PlanAction", "Relative", "SearchToken",
+    "Sex", "Situation", "Source", "State", "StoredFile", "Visibility",
 ]

@@ -158,6 +158,9 @@ class Case(ConcurrentTransitionMixin, models.Model):  # type: ignore[django-mana
         "motif d'attribution sans contact familial", max_length=16, choices=NoContactReason.choices, blank=True
     )
     closure_proposed = models.BooleanField("clôture proposée par le référent", default=False)
+    # When the référent's next review falls due (set at the start of care and at each review); the review
+    # task is due that day (``cases.task_kinds.REVIEW``).
+    next_review_on = models.DateField("prochaine revue le", null=True, blank=True)
     closure_reason = models.CharField("motif de clôture", max_length=16, choices=ClosureReason.choices, blank=True)
     closure_note = models.CharField("note de clôture (factuelle)", max_length=500, blank=True)
     closed_on = models.DateField("clôturé le", null=True, blank=True)

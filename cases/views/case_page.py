@@ -18,12 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.datastructures import MultiValueDict
 
 import audit
-from cases import actions, forms
-from cases.actions import consent, records
+from cases import actions, forms, plan_forms
+from cases.actions import consent, plan, records
 from cases.actions.base import Check, EntryPoint
 from cases.event_texts import keep
-from cases.models import CareMeasure, Case, Relative
+from cases.models import CareMeasure, Case, Objective, PlanAction, Relative
 from cases.rules import CaseRight, needs_motive
+from cases.views.brief import after_task, brief
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied, Actor
@@ -92,6 +93,12 @@ ACTIONS = [
     CaseAction("retirer-mesure", forms.RemoveCareMeasureForm,
                lambda actor, case, target, reason, confirm: actions.remove_care_measure(actor, target, reason=reason),
                records.REMOVE_MEASURE, target_model=CareMeasure),
+    CaseAction("objectif", plan_forms.ObjectiveForm, plan.add_objective),
+    CaseAction("modifier-objectif", plan_forms.ObjectiveForm, on_record(plan.edit_objective), plan.EDIT_OBJECTIVE,
+               target_model=Objective, initial=lambda case, target: fields_of(target)),
+    CaseAction("action-plan", plan_forms.PlanActionForm, plan.add_plan_action),
+    CaseAction("modifier-action-plan", plan_forms.PlanActionForm, on_record(plan.edit_plan_action), plan.EDIT_ACTION,
+               target_model=PlanAction, initial=lambda case, target: fields_of(target)),
     CaseAction("jeune", forms.PersonForm, actions.edit_person, initial=lambda case, target: fields_of(case.person)),
     CaseAction("proche", forms.RelativeForm, actions.save_relative),
     CaseAction("modifier-proche", forms.RelativeForm,
@@ -99,7 +106,7 @@ ACTIONS = [
                records.EDIT_RELATIVE, target_model=Relative, initial=lambda case, target: fields_of(target)),
     CaseAction("adhesion", forms.ConsentForm, actions.record_consent),
     CaseAction("note", forms.NoteForm, actions.add_note, button=False),
-    CaseAction("cloturer", forms.CloseForm, actions.close),
+    CaseAction("cloturer", plan_forms.CloseForm, actions.close),
     CaseAction("transferer", forms.TransferForm, actions.transfer),
     CaseAction("retirer-transfert", ConfirmForm, actions.withdraw_transfer),
     CaseAction("rouvrir", forms.ReopenForm, actions.reopen),
@@ -166,8 +173,11 @@ def _make_form(action: CaseAction, case: Case, data: QueryDict | None = None,
 
 
 def _targets(model: type[models.Model], case: Case) -> models.QuerySet:
-    """The rows of the case an action may be done on: its measures, its young person's family's relatives."""
-    return case.relatives if model is Relative else model._default_manager.filter(case=case)
+    """The rows of the case an action may be done on: its measures and objectives, its young person's
+    family's relatives, its plan's actions."""
+    if model is Relative:
+        return case.relatives
+    return model._default_manager.filter(**{"objective__case" if model is PlanAction else "case": case})
 
 
 def case_action(request: HttpRequest, pk: int, slug: str, target: int | None = None) -> HttpResponse:
@@ -195,7 +205,8 @@ def case_action(request: HttpRequest, pk: int, slug: str, target: int | None = N
         # its referent) are not given one: their session is not written for nothing.
         if needs_motive(request.user, case):
             remember_motive(request, case, f"Suite de l'action « {action.title} »")
-        return redirect("cases:detail", pk=case.pk)
+        return redirect(after_task(case))
     record_view(request, case, page=action.slug)
-    return render(request, "cases/case_action.html", {"case": case, "action": action, "form": form, "target": obj},
+    return render(request, "cases/case_action.html", {"case": case, "action": action, "form": form, "target": obj,
+                                                      "brief": brief(case)},
                   status=400 if request.method == "POST" else 200)

@@ -16,6 +16,7 @@ from cases import event_texts
 from cases.forms import MotiveForm, NoteForm
 from cases.models import Case, Consent, Source, State
 from cases.rules import CaseRight, needs_motive, partnered_cases, sees_note
+from cases.views.brief import offered_task
 from cases.views.case_page import PANELS, available_actions, record_view, remember_motive
 from cases.views.limited import limited_page
 from cases.views.notes import visible_notes
@@ -147,12 +148,15 @@ def case_detail(request, pk: int):
         "person": case.person,
         "age": case.person.age(timezone.localdate()),
         **_family_cases(case),
+        "next_task": offered_task(request),
         "relatives": case.relatives.all(),
         "contacts": case.family_contacts.select_related("by"),
         "consents": consents,
         "current_consents": list(current_consents.values()),
         "measures": case.care_measures.select_related("institution"),
         "followups": case.followups.select_related("by"),
+        "objectives": case.objectives.prefetch_related("actions__owner", "actions__institution", "actions__measure"),
+        "bilans": case.bilans.select_related("written_by").prefetch_related("results__objective"),
         "open_tasks": open_tasks,
         # A coordinator may put back in the queue a task a member took from it (workflows.rules).
         "releasable": {t.pk for t in open_tasks if policy.can(request.user, TaskRight.RELEASE_TASK, t)},

@@ -3,13 +3,15 @@ measure their institution runs needs and the notes shared with them, never the f
 the tombstone a transfer leaves to the sending cellule (``CaseRight.VIEW_TOMBSTONE``)."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases import actions
+from cases.actions import plan
 from cases.forms import PartnerNoteForm
-from cases.models import Case, State
+from cases.models import Case, PlanAction, State
+from cases.plan_forms import PartnerActionForm
 from cases.rules import CaseRight, partner_institutions
 from cases.views.case_page import record_view
 from cases.views.notes import visible_notes
@@ -32,9 +34,18 @@ def tombstone_page(request, case: Case):
     })
 
 
-def partner_page(request, case: Case, form: PartnerNoteForm | None = None, status: int = 200):
+def _action_form(action: PlanAction, data=None) -> PartnerActionForm:
+    return PartnerActionForm(data, prefix=f"action-{action.pk}", initial={"status": action.status, "note": action.note})
+
+
+def partner_page(request, case: Case, form: PartnerNoteForm | None = None, status: int = 200,
+                 action_form: PartnerActionForm | None = None):
+    """``action_form``: the update of one of the plan's actions, refused, shown with its errors."""
     record_view(request, case, accès="partenaire")
     may_write = case.state != State.CLOSED
+    plan_actions = [(action, (action_form if action_form is not None and action_form.prefix == f"action-{action.pk}"
+                              else _action_form(action)) if may_write else None)
+                    for action in plan.partner_actions(request.user, case)]
     return render(request, "cases/case_partner.html", {
         "case": case,
         "person": case.person,
@@ -43,6 +54,7 @@ def partner_page(request, case: Case, form: PartnerNoteForm | None = None, statu
         "measures": case.care_measures.filter(institution_id__in=partner_institutions(request.user, case))
         .select_related("institution"),
         "notes": visible_notes(request.user, case, partner=True),
+        "plan_actions": plan_actions,
         "note_form": form or (PartnerNoteForm(case=case) if may_write else None),
     }, status=status)
 
@@ -58,3 +70,19 @@ def partner_note(request, pk: int):
         return redirect("cases:detail", pk=case.pk)
     messages.error(request, "La note n'est pas enregistrée : corrigez les champs signalés.")
     return partner_page(request, case, form, status=400)
+
+
+@require_POST
+def partner_action(request, pk: int, action: int):
+    """The partner updates an action of the plan their measure carries; any other action is not found."""
+    case = policy.get_or_404(request.user, CaseRight.PARTNER_PLAN,
+                             Case.objects.select_related("departement__cell", "person"), pk=pk)
+    target = get_object_or_404(PlanAction.objects.filter(pk__in=[a.pk for a in plan.partner_actions(request.user,
+                                                                                                      case)]),
+                               pk=action)
+    form = _action_form(target, request.POST)
+    if submit(request, form, plan.UPDATE_ACTION.title,
+              lambda data: plan.update_plan_action(request.user, target, **data)) or not form.errors:
+        return redirect("cases:detail", pk=case.pk)
+    messages.error(request, "L'action n'est pas mise à jour : corrigez les champs signalés.")
+    return partner_page(request, case, status=400, action_form=form)

@@ -71,3 +71,14 @@ def transferred(personas, case, note: str = "Déménagement."):
 
     request = actions.transfer(personas.coord_a, case, destination=personas.cell_b.departement, note=note)
     return actions.accept_transfer(personas.coord_b, request)
+
+
+def bilan(case, result: str = "reached", **overrides) -> dict | None:
+    """The end-of-support bilan closing a case in care asks for (``cases.actions.close``): ``result`` for
+    each objective of its plan, the young person back at school, no follow-up contact planned; None for a
+    case not in care, whose closure takes none."""
+    case.refresh_from_db(fields=["state"])
+    if case.state not in ("in_care", "mobile_team_requested"):
+        return None
+    return {"exit_situation": "school", "situation_note": "", "follow_up_planned": False, "follow_up_on": None,
+            "results": {objective.pk: result for objective in case.objectives.all()}, **overrides}

@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases import actions
+from cases.actions import plan
 from cases.models import (
+    Bilan,
     CareMeasure,
     Case,
     CaseNote,
@@ -24,7 +26,10 @@ from cases.models import (
     FamilyContact,
     FollowUpNote,
     NoteAttachment,
+    Objective,
+    ObjectiveResult,
     Person,
+    PlanAction,
     Relative,
 )
 from cases.views.case_page import ACTIONS
@@ -45,7 +50,7 @@ RECEIVED = datetime.date.today() - datetime.timedelta(days=3)  # CaseFactory's r
 BEFORE_RECEIVED = (RECEIVED - datetime.timedelta(days=1)).isoformat()
 READS = ["case.view", "case.list", "access.denied"]
 MODELS = [Case, Person, Relative, FamilyContact, CareMeasure, Consent, MobileTeamRequest, FollowUpNote, CaseNote,
-          NoteAttachment]
+          NoteAttachment, Objective, PlanAction, Bilan, ObjectiveResult]
 
 REQUIRED = "Ce champ est obligatoire."
 INVALID_DATE = "Saisissez une date valide."
@@ -63,6 +68,10 @@ RELATIVE = {"relation": "father", "last_name": "Durand", "first_name": "Paul", "
             "email": "", "address": "", "parental_authority": "on"}
 MEASURE = {"modality": "psychological", "beneficiary": "young_person", "starts_on": YESTERDAY, "adhesion": "family",
            "institution": lambda ctx: InstitutionFactory(name="Maison des adolescents").pk}
+
+PLAN_ACTION = {"objective": lambda ctx: ctx.case.objectives.get().pk, "what": "Rencontrer le CIO.",
+               "owner": lambda ctx: ctx.case.referent_id, "institution": "", "measure": "", "status": "planned",
+               "due_on": TOMORROW}
 
 # slug: (case state, who acts, valid data; a callable value is computed from the context)
 FORMS = {
@@ -97,7 +106,12 @@ FORMS = {
     "modifier-proche": ("received", "coord_a", RELATIVE),
     "adhesion": ("received", "coord_a", {"party": "family", "status": "given", "on": YESTERDAY}),
     "cloturer": ("in_care", "coord_a", {"reason": "completed", "note": "Fin du suivi.", "measures_outcome": "completed",
-                                        "confirm": "on"}),
+                                        "confirm": "on", "exit_situation": "school", "situation_note": "",
+                                        "follow_up_on": ""}),
+    "objectif": ("in_care", "member_a", {"domain": "schooling", "text": "Reprendre une scolarité."}),
+    "modifier-objectif": ("planned", "member_a", {"domain": "insertion", "text": "Trouver un apprentissage."}),
+    "action-plan": ("planned", "member_a", PLAN_ACTION),
+    "modifier-action-plan": ("planned", "coord_a", PLAN_ACTION),
     "transferer": ("received", "coord_a", {"destination": lambda ctx: Departement.objects.get(code="69").pk,
                                            "note": "Déménagement."}),
     "rouvrir": ("closed", "coord_a", {"reason": "Nouveau signalement."}),
@@ -108,7 +122,14 @@ FORMS = {
 }
 TARGETS = {"fin-mesure": "care_measures", "modifier-mesure": "care_measures", "retirer-mesure": "care_measures",
            "refonder-mesure": "care_measures",
-           "modifier-proche": "relatives", "suivi-entretien": "interview_requests"}
+           "modifier-proche": "relatives", "suivi-entretien": "interview_requests", "modifier-objectif": "objectives",
+           "modifier-action-plan": lambda case: PlanAction.objects.filter(objective__case=case)}
+
+
+def records(case, slug: str):
+    """The records of the case an action of ``TARGETS`` is about."""
+    target = TARGETS[slug]
+    return target(case) if callable(target) else getattr(case, target)
 LYON = {"institution": lambda ctx: InstitutionFactory(name="Parquet de Lyon", departement=Departement.objects.get(
     code="69")).pk}
 
@@ -175,6 +196,23 @@ BAD = [
     ("cloturer", {"confirm": ""}, REQUIRED),  # the confirmation is checked by the server, not by a script
     ("cloturer", {"measures_outcome": ""}, REQUIRED),
     ("cloturer", {"measures_outcome": "termine"}, INVALID_CHOICE),
+    ("cloturer", {"exit_situation": "prison"}, INVALID_CHOICE),
+    ("cloturer", {"follow_up_on": TOMORROW}, "Une date ne s'indique que si un contact de suivi est prévu."),
+    ("cloturer", {"follow_up_planned": "on", "follow_up_on": TODAY_S},
+     "Le contact de suivi se prévoit après la clôture."),
+    ("cloturer", *too_long("situation_note", 500)),
+    ("objectif", *too_long("text", 300)),
+    ("objectif", {"domain": "sport"}, INVALID_CHOICE),
+    ("modifier-objectif", {"domain": "sport"}, INVALID_CHOICE),
+    ("action-plan", *too_long("what", 300)),
+    ("action-plan", {"due_on": BEFORE_RECEIVED}, "L'échéance ne peut précéder la réception du signalement"),
+    ("action-plan", {"owner": ""}, "Indiquez qui mène l'action"),
+    ("action-plan", {"institution": lambda ctx: InstitutionFactory(name="Mission locale").pk},
+     "Indiquez qui mène l'action"),
+    ("action-plan", {"owner": lambda ctx: ctx.membership("member_b")}, INVALID_CHOICE),
+    ("action-plan", {"measure": "abc"}, INVALID_CHOICE),
+    ("modifier-action-plan", {"status": "fini"}, INVALID_CHOICE),
+    ("modifier-action-plan", {"due_on": "2026-02-30"}, INVALID_DATE),
     ("mesure", LYON, INVALID_CHOICE),  # another département's institution is not offered
     ("prise-en-charge", LYON, INVALID_CHOICE),
     ("modifier-mesure", LYON, INVALID_CHOICE),
@@ -213,6 +251,9 @@ SETUPS = {
         p.coord_a if case.departement.code == "93" else p.coord_b, case, reason="Réquisition.")),
     "consent_lost": ("in_care", lambda p, case, referent: actions.record_consent(
         referent, case, party="young_person", status="withdrawn", on=TODAY)),
+    "planned": ("in_care", lambda p, case, referent: plan.add_plan_action(
+        referent, case, objective=plan.add_objective(referent, case, domain="schooling", text="Reprendre."),
+        what="Rencontrer le CIO.", owner=referent, due_on=TODAY)),
     "second_measure": ("in_care", lambda p, case, referent: actions.add_care_measure(
         referent, case, modality="family_support", beneficiary="family", starts_on=case.received_on,
         institution=InstitutionFactory(name="Maison des adolescents"), adhesion="family")),
@@ -231,7 +272,7 @@ def prepare(personas, slug: str, coordinator: str = "coord_a", referent: str = "
     if setup:
         setup(personas, ctx.case, referent)
     if slug in TARGETS:
-        ctx.target = getattr(ctx.case, TARGETS[slug]).first()
+        ctx.target = records(ctx.case, slug).first()
         return ctx, reverse("cases:record_action", args=[ctx.case.pk, slug, ctx.target.pk])
     return ctx, reverse("cases:action", args=[ctx.case.pk, slug])
 
@@ -291,7 +332,7 @@ def test_a_record_of_another_case_is_not_found(client, personas, slug):
     other, _ = prepare(personas, slug)
     client.force_login(personas.coord_a)
     before = snapshot()
-    foreign = getattr(other.case, TARGETS[slug]).first()
+    foreign = records(other.case, slug).first()
     response = client.post(reverse("cases:record_action", args=[ctx.case.pk, slug, foreign.pk]),
                            resolve(FORMS[slug][2], ctx))
     assert response.status_code == 404

@@ -15,7 +15,7 @@ from cases import actions
 from cases.models import CareMeasure, EventText
 from organisation.errors import ActionRefused
 from organisation.models import Departement
-from tests.cases.factories import CaseFactory, transferred
+from tests.cases.factories import CaseFactory, bilan, transferred
 from tests.organisation.factories import InstitutionFactory
 
 TODAY = timezone.localdate()
@@ -85,7 +85,7 @@ def test_closing_ends_the_measures_under_way_with_the_outcome_chosen_in_the_form
     assert "Les prises en charge encore en cours se terminent à la date de clôture avec cette issue." in form
     assert "Je confirme la clôture" in form
     response = client.post(url, {"reason": "completed", "note": "Objectifs atteints.",
-                                 "measures_outcome": "completed", "confirm": "on"})
+                                 "measures_outcome": "completed", "confirm": "on", "exit_situation": "school"})
     assert response.status_code == 302
     measure = case.care_measures.get()
     assert (measure.ends_on, measure.outcome) == (TODAY, "completed")
@@ -115,7 +115,8 @@ def test_a_measure_planned_after_the_closure_must_be_corrected_or_removed_first(
                              institution=case.care_measures.get().institution,
                              starts_on=TODAY + datetime.timedelta(days=10), adhesion="family")
     with pytest.raises(ActionRefused, match="ne commence que le"):
-        actions.close(personas.coord_a, case, reason="completed", note="Fin.", measures_outcome="completed")
+        actions.close(personas.coord_a, case, reason="completed", note="Fin.", measures_outcome="completed",
+                  bilan=bilan(case))
     case.refresh_from_db()
     assert case.state == "in_care"
     assert not case.care_measures.filter(ends_on__isnull=False).exists()
@@ -149,7 +150,8 @@ def test_a_measure_is_run_by_an_institution_of_the_departement_or_a_national_bod
 
 def test_an_ended_case_measure_cannot_be_corrected_once_the_case_is_closed(client, personas):
     case = in_care(personas)
-    actions.close(personas.coord_a, case, reason="completed", note="Fin.", measures_outcome="completed")
+    actions.close(personas.coord_a, case, reason="completed", note="Fin.", measures_outcome="completed",
+                  bilan=bilan(case))
     measure = case.care_measures.get()
     client.force_login(personas.coord_a)
     response = client.get(reverse("cases:record_action", args=[case.pk, "modifier-mesure", measure.pk]))

@@ -84,11 +84,12 @@ def test_the_case_page_shows_the_file_and_records_the_view(client, personas):
 
 SHOWN = {
     ("coord_a", "received"): {"contact", "attribuer", "mesure", "jeune", "proche", "adhesion", "cloturer",
-                              "transferer", "demande-entretien", "note"},
+                              "transferer", "demande-entretien", "note", "objectif"},
     ("coord_a", "assigned"): {"equipe-mobile", "contact", "changer-referent", "mesure", "jeune", "proche", "adhesion",
-                              "cloturer", "transferer", "demande-entretien", "note"},
-    ("member_a", "assigned"): {"prise-en-charge", "contact", "mesure", "jeune", "proche", "adhesion", "note"},
-    ("member_a", "in_care"): {"revue", "contact", "mesure", "jeune", "proche", "adhesion", "note"},
+                              "cloturer", "transferer", "demande-entretien", "note", "objectif"},
+    ("member_a", "assigned"): {"prise-en-charge", "contact", "mesure", "jeune", "proche", "adhesion", "note",
+                               "objectif"},
+    ("member_a", "in_care"): {"revue", "contact", "mesure", "jeune", "proche", "adhesion", "note", "objectif"},
     ("coord_a", "closed"): {"rouvrir", "geler"},
     ("inspector", "in_care"): set(),
 }

@@ -17,7 +17,7 @@ from cases.event_texts import ERASED
 from cases.models import EventText
 from organisation.policy import SYSTEM
 from retention import actions as retention
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, bilan
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 from workflows import tasks
 
@@ -73,7 +73,8 @@ def test_the_purge_erases_the_precision_the_trail_referred_to(client, personas, 
 
 
 def reopen(personas, case, text):
-    actions.close(personas.coord_a, case, reason="left", note="Départ.", measures_outcome="interrupted")
+    actions.close(personas.coord_a, case, reason="left", note="Départ.", measures_outcome="interrupted",
+                  bilan=bilan(case))
     actions.reopen(personas.coord_a, case, reason=text)
 
 

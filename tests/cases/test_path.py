@@ -109,7 +109,7 @@ def test_a_case_from_intake_to_closure(personas):
     post(coordinator, reverse("workflows:claim", args=[decide.pk]), {})
     page = post(coordinator, reverse("cases:action", args=[case.pk, "cloturer"]),
                 {"reason": "completed", "note": "Objectifs atteints.", "measures_outcome": "completed",
-                 "confirm": "on"})
+                 "confirm": "on", "exit_situation": "school"})
     assert "Clôturé" in page
     assert inbox(coordinator) == inbox(referent) == inbox(contact) == set()
     assert inbox(coordinator, "workflows:queue") == set()

@@ -14,7 +14,7 @@ from mobile_team import actions as mobile
 from organisation.errors import ActionRefused
 from organisation.models import Departement
 from organisation.policy import AccessDenied
-from tests.cases.factories import CaseFactory, transferred
+from tests.cases.factories import CaseFactory, bilan, transferred
 from tests.organisation.factories import InstitutionFactory
 
 STATES = [s.value for s in State]
@@ -41,7 +41,7 @@ TRANSITIONS = {
         p.coord_a, c, reason="La famille a trouvé un suivi."),
         {"mobile_team_requested"}, "in_care"),
     "close": ("coord_a", lambda p, c: actions.close(p.coord_a, c, reason="left", note="Départ de la famille.",
-                                                    measures_outcome="interrupted"),
+                                                    measures_outcome="interrupted", bilan=bilan(c)),
               set(STATES) - {"closed"}, "closed"),
     "reopen": ("coord_a", lambda p, c: actions.reopen(p.coord_a, c, reason="Nouveau signalement du lycée."),
                {"closed"}, "received"),

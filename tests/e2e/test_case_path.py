@@ -14,7 +14,7 @@ from tests.e2e.browser import browser_page
 from tests.organisation.factories import CellFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CASE_PAGE = re.compile(r"/signalements/\d+/$")
+CASE_PAGE = re.compile(r"/signalements/\d+/(\?tache-suivante=1)?$")  # after an action: the next task offered
 
 
 # Labels carry django-dsfr's marks (hidden or "facultatif" hints): get_by_role matches the field's

@@ -8,7 +8,7 @@ from audit.models import Event
 from cases import actions
 from cases.models import Person
 from mobile_team import actions as mobile
-from tests.cases.factories import CaseFactory, person_data, transferred
+from tests.cases.factories import CaseFactory, bilan, person_data, transferred
 from tests.mobile_team.factories import mobile_request
 from tests.mobile_team.test_mobile_team import ANSWERS
 from tests.organisation.factories import MembershipFactory
@@ -52,7 +52,7 @@ def test_each_answer_emails_the_departements_coordinators(personas, django_captu
 WITHDRAWALS = {
     "withdrawn": lambda p, case: mobile.withdraw(p.coord_a, case, reason="La famille a trouvé un autre soutien."),
     "closed": lambda p, case: actions.close(p.coord_a, case, reason="left", note="Départ de la famille.",
-                                            measures_outcome="interrupted"),
+                                            measures_outcome="interrupted", bilan=bilan(case)),
     "transferred": lambda p, case: transferred(p, case),
 }
 

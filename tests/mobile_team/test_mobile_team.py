@@ -254,7 +254,7 @@ def test_walking_every_url_the_team_reaches_no_case_page_and_no_name(client, per
             response = client.get(path)
             status, shown = response.status_code, leaks(text(response), case)
             team_pages += namespace == "mobile_team"
-            case_post_only = name in ("cases:partner_note", "cases:undo_merge")
+            case_post_only = name in ("cases:partner_note", "cases:partner_action", "cases:undo_merge")
             if namespace == "cases" and status not in (403, 404, *((405,) if case_post_only else ())):
                 problems[path] = f"{name}: a case page answers {status}"
             post_only = name in ("mobile_team:claim", "mobile_team:message")

@@ -26,6 +26,7 @@ ARGS = {
     "intake:confirm": lambda c: [],
     "intake_accounts:revoke": lambda c: [0],
     "cases:partner_note": lambda c: [c.case.pk],
+    "cases:partner_action": lambda c: [c.case.pk, c.plan_action.pk],
     "cases:undo_merge": lambda c: [c.merge.pk],
     "admin:index": lambda c: [],
     "decide_recovery": lambda c: [0],
@@ -47,6 +48,7 @@ EXPECTED = {
     "cases:list": "200/200 200/200 200/200 200/200 403/403 200/403 403/403 403/403 403/403 403/403 L/L",
     # A partner's note: none of these is a partner of the case (tests/cases/test_referral.py).
     "cases:partner_note": "405/404 405/404 405/404 405/404 405/404 405/403 405/404 405/404 405/404 405/404 L/L",
+    "cases:partner_action": "405/404 405/404 405/404 405/404 405/404 405/403 405/404 405/404 405/404 405/404 L/L",
     "cases:motive": "200/400 200/400 404/404 404/404 404/404 200/403 404/404 404/404 404/404 404/404 L/L",
     "cases:transfer": "404/404 404/404 200/400 404/404 404/404 404/403 404/404 404/404 404/404 404/404 L/L",
     "cases:record_action": "200/400 200/400 404/404 404/404 404/404 403/403 404/404 404/404 404/404 404/404 L/L",
@@ -170,6 +172,7 @@ PARTNER = {
     "cases:family": "404/405",  # and so is the family's
     "cases:attachment": "404/405",  # the note is the cellule's: not shared with the partner
     "cases:partner_note": "405/400",  # the form is read and answered
+    "cases:partner_action": "405/400",  # the action their measure carries: the form is read and answered
     "cases:action": "404/404", "cases:record_action": "404/404", "cases:motive": "404/404",
     "workflows:task": "404/404", "workflows:claim": "405/404", "workflows:release": "405/404",
     "account_sessions": "404/404",  # member_a's own sessions: the table's member_a is their owner

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases import actions
+from cases.actions import plan
 from cases.models import Person
 from cases.rules import CaseRight
 from cellule import actions as cellule
@@ -36,7 +37,7 @@ from outbox.queue import run_due
 from reporting import actions as reports
 from reporting.figures import Month
 from retention import actions as retention
-from tests.cases.factories import CaseFactory, person_data
+from tests.cases.factories import CaseFactory, bilan, person_data
 from tests.cellule.factories import decision, everyone
 from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.mobile_team.factories import mobile_request
@@ -129,7 +130,9 @@ NATIONAL_READS = {"national:view", "national:export", "mandates", "mobile_team:d
                   "account_recoveries"}
 # Pages that only take a POST, checked with the entry points they call.
 POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim", "mobile_team:message",
-             "cases:partner_note", "intake:confirm", "intake_accounts:revoke", "decide_recovery", "cases:undo_merge"}
+             "cases:partner_note", "cases:partner_action", "intake:confirm", "intake_accounts:revoke",
+             "decide_recovery",
+             "cases:undo_merge"}
 NAMES = sorted({name for _, name in walk() if name})
 
 
@@ -177,7 +180,11 @@ def build_context(personas):
     request = mobile_request(personas.coord_a, personas.mobile, "claimed")
     message = mobile.send_message(personas.mobile, request, "Compte rendu joint.", [
         SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n")])
+    objective = plan.add_objective(personas.member_a, case, domain="schooling", text="Reprendre une scolarité.")
+    plan_action = plan.add_plan_action(personas.member_a, case, objective=objective, what="Inscription au lycée.",
+                                       measure=case.care_measures.get(), due_on=TODAY)
     return SimpleNamespace(case=case, attachment=note.attachments.get(), measure=case.care_measures.get(),
+                           plan_action=plan_action,
                            review=case.tasks.open().get(flow_task_name="review"), request=request,
                            message_file=message.attachments.get(), meeting=meeting,
                            decision=meeting.items.get(case=case), transfer=transfer,
@@ -276,7 +283,18 @@ ENTRY_POINTS = {
                                       actions.decline_closure(p.coord_a, c.case, note="On continue.")),
                         "case.closure_declined"),
     "close": (lambda p, c: actions.close(p.coord_a, c.case, reason="left", note="Départ.",
-                                         measures_outcome="interrupted"), "case.close"),
+                                         measures_outcome="interrupted", bilan=bilan(c.case)), "case.close"),
+    "add_objective": (lambda p, c: plan.add_objective(p.member_a, c.case, domain="family", text="Renouer."),
+                      "case.objective_add"),
+    "edit_objective": (lambda p, c: plan.edit_objective(p.coord_a, plan.add_objective(
+        p.member_a, c.case, domain="family", text="Renouer."), domain="family", text="Renouer le dialogue."),
+        "case.objective_edit"),
+    "add_plan_action": (lambda p, c: planned_action(p, c), "case.plan_action_add"),
+    "edit_plan_action": (lambda p, c: plan.edit_plan_action(p.coord_a, planned_action(p, c), status="ongoing"),
+                         "case.plan_action_edit"),
+    "update_plan_action": (lambda p, c: plan.update_plan_action(MembershipFactory(
+        cell=p.cell_a, institution=c.measure.institution).user, planned_action(p, c), status="done"),
+        "case.plan_action_update"),
     "edit_care_measure": (lambda p, c: actions.edit_care_measure(p.member_a, c.measure, modality="health"),
                           "case.care_measure_edit"),
     "remove_care_measure": (lambda p, c: actions.remove_care_measure(p.coord_a, actions.add_care_measure(
@@ -386,6 +404,13 @@ ENTRY_POINTS = {
 }
 
 
+def planned_action(p, c):
+    """An action of the plan the case's measure carries."""
+    objective = plan.add_objective(p.member_a, c.case, domain="schooling", text="Reprendre.")
+    return plan.add_plan_action(p.member_a, c.case, objective=objective, what="Inscription.", measure=c.measure,
+                                due_on=TODAY)
+
+
 def escalate_only(task):
     """The daily escalation, the other open tasks taken as escalated already."""
     CaseTask.objects.exclude(pk=task.pk).update(escalated_on=TODAY)
@@ -411,6 +436,7 @@ def test_every_entry_point_is_in_the_table():
     public |= public_functions(reports) - {"current"}  # current() reads, or returns an unsaved draft
     public |= public_functions(inspection) | {"escalate"}  # workflows.escalation.due() only reads
     public |= public_functions(retention)
+    public |= public_functions(plan) - {"partner_actions", "write_bilan"}  # it reads; the closure's, in its own
     public |= public_functions(accounts) - {"password_link", "deciders", "address_changed_on"}  # these read
     public |= public_functions(sessions) - {"open_sessions", "open_counts", "still_open"}  # they read
     assert public | {"claim", "release"} == set(ENTRY_POINTS)

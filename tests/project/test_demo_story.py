@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases import matching
-from cases.models import CareMeasure, Case, Family, PersonMerge
+from cases.models import Bilan, CareMeasure, Case, Family, PersonMerge, PlanAction
 from organisation import policy
 from organisation.models import Departement
 from outbox.queue import run_due
@@ -142,6 +142,16 @@ def test_a_young_person_typed_twice_is_proposed_to_the_coordinators_for_a_merge(
     (group,) = matching.certain_duplicates(Departement.objects.get(code="69"), most=50)
     assert len(group) == 2 and not PersonMerge.objects.exists()  # proposed, never merged by the demo
     assert matching.certain_duplicates(Departement.objects.get(code="93"), most=50) == []
+
+
+def test_cases_in_care_have_a_plan_and_closed_ones_their_bilan(demo, db):
+    """A plan with the actions of a member and of a partner; a case closed after its care, with its bilan."""
+    in_care = Case.objects.filter(state="in_care", objectives__isnull=False).distinct()
+    assert in_care.exists()
+    actions = PlanAction.objects.filter(objective__case__in=in_care)
+    assert actions.filter(owner__isnull=False).exists() and actions.filter(measure__isnull=False).exists()
+    bilan = Bilan.objects.filter(case__state="closed").first()
+    assert bilan is not None and bilan.results.filter(result="reached").exists()
 
 
 def test_a_held_meeting_decided_and_its_decisions_became_tasks(demo, db, client):

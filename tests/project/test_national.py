@@ -20,6 +20,7 @@ from cases.task_kinds import CONTACT_FAMILY, NAME_REFERENT, REVIEW
 from demo.national import GOALS, National
 from organisation.models import Institution, Membership, Role
 from project import consistency
+from tests.cases.factories import bilan
 from workflows import tasks
 from workflows.models import CaseTask
 
@@ -70,7 +71,7 @@ def test_the_entry_points_work_on_the_generated_cases(national):
     actions.complete_review(in_care.referent, in_care, note="Point de situation.", propose_closure=True)
     in_care_coordinator = Membership.objects.get(cell__departement=in_care.departement, role=Role.COORDINATOR).user
     actions.close(in_care_coordinator, in_care, reason=ClosureReason.COMPLETED, note="Objectifs atteints.",
-                  measures_outcome=CareMeasure.Outcome.COMPLETED)
+                  measures_outcome=CareMeasure.Outcome.COMPLETED, bilan=bilan(in_care))
     case.refresh_from_db()
     in_care.refresh_from_db()
     assert (case.state, in_care.state) == (State.IN_CARE, State.CLOSED)

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import actions
+from cases.actions import plan
 from cases.models import Case
 from cellule import actions as cellule
 from mobile_team import actions as mobile
 from tests.cellule.factories import decision
-from tests.organisation.factories import InstitutionFactory
+from tests.organisation.factories import InstitutionFactory, MembershipFactory
 from workflows import tasks
 
 
@@ -29,10 +30,11 @@ def phone(canary: str) -> str:
 
 
 def full_case(personas, canary: str, *, through_mobile_team: bool = True, close: bool = True) -> Case:
-    """Intake, relatives, contact, referent, care, review and its proposal declined, a change of referent,
-    a measure removed, a member's consultation with a motive, note with a PDF, interview request, meeting
-    decision, mobile team (request, schedule, report, messages both ways), a refused transfer, closure,
-    reopening and closure again: ``canary`` in every text a person could be named or described in, as
+    """Intake, relatives, contact, referent, care, a plan (an objective, an action its partner updates),
+    review and its proposal declined, a change of referent, a measure removed, a member's consultation with a
+    motive, note with a PDF, interview request, meeting decision, mobile team (request, schedule, report,
+    messages both ways), a refused transfer, closure with its bilan, reopening and closure again: ``canary`` in
+    every text a person could be named or described in, as
     ``{canary}-{what}``, the reasons and motives that the trail refers to included."""
     coord, referent = personas.coord_a, personas.member_a
     today = timezone.localdate()
@@ -55,6 +57,11 @@ def full_case(personas, canary: str, *, through_mobile_team: bool = True, close:
     actions.start_care(referent, case, measure={"modality": "social", "beneficiary": "young_person",
                                                 "starts_on": today, "institution": institution,
                                                 "adhesion": "young_person"})
+    objective = plan.add_objective(referent, case, domain="schooling", text=f"Rescolariser {canary}-objectif")
+    plan.add_plan_action(referent, case, objective=objective, what=f"Inscription {canary}-action",
+                         measure=case.care_measures.get(), due_on=today)
+    partner = MembershipFactory(cell=personas.cell_a, institution=institution).user
+    plan.update_plan_action(partner, objective.actions.get(), status="ongoing", note=f"Dossier {canary}-avancement")
     actions.complete_review(referent, case, note=f"Revue {canary}-revue", propose_closure=True)
     actions.decline_closure(coord, case, note=f"Suivi poursuivi {canary}-poursuite")
     actions.change_referent(coord, case, referent=coord, reason=f"Congé {canary}-changement")
@@ -94,7 +101,10 @@ def full_case(personas, canary: str, *, through_mobile_team: bool = True, close:
     transfer = actions.transfer(coord, case, destination=personas.cell_b.departement, note=f"Départ {canary}-transfert")
     actions.refuse_transfer(personas.coord_b, transfer, reason=f"Refus {canary}-refus")
     if close:
-        actions.close(coord, case, reason="completed", note=f"Clôture {canary}-cloture", measures_outcome="completed")
+        actions.close(coord, case, reason="completed", note=f"Clôture {canary}-cloture", measures_outcome="completed",
+                      bilan={"exit_situation": "school", "situation_note": f"Lycée {canary}-sortie",
+                             "follow_up_planned": False, "follow_up_on": None,
+                             "results": {objective.pk: "reached"}})
         actions.reopen(coord, case, reason=f"Nouveaux faits {canary}-reouverture")
         actions.close(coord, case, reason="completed", note=f"Clôture {canary}-cloture")
     case.refresh_from_db()

@@ -19,6 +19,7 @@ from cases import actions as cases_actions
 from mobile_team import actions as mobile
 from mobile_team.models import MobileTeamRequest
 from outbox.queue import run_due
+from tests.cases.factories import bilan
 from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.retention.canary import full_case
 
@@ -68,7 +69,7 @@ def world(django_db_setup, django_db_blocker):
         mobile.request_mobile_team(personas.coord_a, other, motive=f"{CANARY}-motif", expected="advice",
                                    urgency="normal", summary=f"{CANARY}-situation")
         cases_actions.close(personas.coord_a, other, reason="left", note=f"{CANARY}-cloture",
-                            measures_outcome="interrupted")
+                            measures_outcome="interrupted", bilan=bilan(other, "partly"))
         run_due()  # the e-mail queue, as its worker would: inside this transaction nothing is sent at commit
         yield personas, case, list(mail.outbox)
 

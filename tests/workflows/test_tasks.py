@@ -11,7 +11,7 @@ from django.core.management import call_command
 from cases import actions
 from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied
-from tests.cases.factories import CaseFactory, transferred
+from tests.cases.factories import CaseFactory, bilan, transferred
 from tests.organisation.factories import MembershipFactory
 from workflows import tasks
 from workflows.models import CaseProcess, CaseTask
@@ -42,7 +42,8 @@ def test_the_open_tasks_match_the_state(personas, state):
 def test_closing_cancels_and_reopening_starts_again(personas):
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
     review = case.tasks.open().get()
-    actions.close(personas.coord_a, case, reason="left", note="Départ.", measures_outcome="interrupted")
+    actions.close(personas.coord_a, case, reason="left", note="Départ.", measures_outcome="interrupted",
+                  bilan=bilan(case))
     review.refresh_from_db()
     assert review.status == "CANCELED" and open_tasks(case) == set()
     actions.reopen(personas.coord_a, case, reason="Retour de la famille.")
@@ -52,7 +53,8 @@ def test_closing_cancels_and_reopening_starts_again(personas):
 def test_the_process_follows_the_case_so_viewflow_reads_the_truth(personas):
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
     assert (case.process.status, case.process.finished) == ("NEW", None)
-    actions.close(personas.coord_a, case, reason="left", note="Départ.", measures_outcome="interrupted")
+    actions.close(personas.coord_a, case, reason="left", note="Départ.", measures_outcome="interrupted",
+                  bilan=bilan(case))
     case.process.refresh_from_db()
     assert case.process.status == "DONE" and case.process.finished is not None
     assert not CaseProcess.objects.filter(status="NEW", case=case).exists()

@@ -2,13 +2,14 @@
 
 from collections import defaultdict
 
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 
 from audit import jobs
 from organisation.models import Membership, Role
 from organisation.policy import SYSTEM
 from outbox.mail import queue_mail
-from workflows import escalation
+from workflows import digest, escalation
 from workflows.models import CaseTask
 from workflows.notifications import overdue_digest
 
@@ -36,15 +37,18 @@ class Command(BaseCommand):
             # Tasks nobody took, and those escalated: the coordinators of the cellule are told.
             if not task.owner_id or task.escalated_on:
                 for_coordinators[task.departement_id].append(task)
-        for membership in Membership.objects.active().filter(
-            role=Role.COORDINATOR, cell__departement_id__in=for_coordinators
-        ).select_related("user", "cell"):
+        sections: dict[int, list[str]] = {}  # per cellule, what the other apps add (workflows.digest)
+        more: defaultdict[User, list[str]] = defaultdict(list)
+        for membership in Membership.objects.active().filter(role=Role.COORDINATOR).select_related("user", "cell"):
             mine = by_user[membership.user]
             mine.extend(t for t in for_coordinators[membership.cell.departement_id] if t not in mine)
+            if membership.cell_id not in sections:
+                sections[membership.cell_id] = digest.sections(membership.cell)
+            more[membership.user] += sections[membership.cell_id]
         sent = 0
-        for user, user_tasks in by_user.items():
-            if user.email and user.is_active:
-                queue_mail(*overdue_digest(user, user_tasks), [user.email])
+        for user in dict.fromkeys([*by_user, *more]):  # in a stable order
+            if (by_user[user] or more[user]) and user.email and user.is_active:
+                queue_mail(*overdue_digest(user, by_user[user], more[user]), [user.email])
                 sent += 1
         return (f"{len(escalated)} tâche(s) signalée(s) aux coordonnateurs ; {sent} récapitulatif(s) mis en file, "
                 f"{len(tasks)} tâche(s) en retard.")
