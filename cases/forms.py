@@ -17,6 +17,7 @@ from cases.models import (
     FamilyContact,
     Person,
     Relative,
+    ReviewProgress,
     State,
     Visibility,
 )
@@ -225,6 +226,9 @@ class TransferForm(BaseForm):
     note = forms.CharField(label="Motif du transfert", max_length=500, widget=forms.Textarea)
 
 
+PROGRESS = "avancement_"  # a review's field of an objective: its prefix, then the objective's id
+
+
 class ReviewForm(BaseForm):
     needs_case = True  # the next review is offered at the case's cellule's rhythm
     note = forms.CharField(label="Point de situation (factuel)", max_length=1000, widget=forms.Textarea)
@@ -236,6 +240,17 @@ class ReviewForm(BaseForm):
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["next_review_on"].initial = next_review(case, datetime.date.today())
+        for objective in case.objectives.all():  # where each objective of the plan stands
+            self.fields[f"{PROGRESS}{objective.pk}"] = forms.ChoiceField(
+                label=f"Objectif « {objective.text} » ({objective.get_domain_display().lower()})",
+                choices=ReviewProgress.Progress.choices, widget=forms.RadioSelect)
+
+    def entry_point_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"note": data["note"], "propose_closure": data["propose_closure"],
+                "next_review_on": data["next_review_on"],
+                "progress": {int(name.removeprefix(PROGRESS)): value for name, value in data.items()
+                             if name.startswith(PROGRESS)}}
 
 
 class DeclineClosureForm(BaseForm):

@@ -222,8 +222,14 @@ class DemoCases:
         review = self.later(day, 25, 35)
         if reviewed and review < self.today:
             with self.on(review):
-                actions.complete_review(case.referent, case, note="Adhésion du jeune ; rendez-vous honorés.")
+                actions.complete_review(case.referent, case, note="Adhésion du jeune ; rendez-vous honorés.",
+                                        progress=self.progress(case, "advancing"))
         return day
+
+    @staticmethod
+    def progress(case, where: str) -> dict[int, str]:
+        """A review's progress: every objective of the plan where ``where`` says."""
+        return dict.fromkeys(case.objectives.values_list("pk", flat=True), where)
 
     def plan(self, case, day: datetime.date) -> None:
         """The accompaniment plan: an objective with an action of the référent and one the partner's
@@ -289,7 +295,7 @@ class DemoCases:
         case.refresh_from_db()
         with self.on(review):
             actions.complete_review(case.referent, case, note="Adhésion constante, situation stabilisée.",
-                                    propose_closure=True)
+                                    propose_closure=True, progress=self.progress(case, "reached"))
         closing = self.later(review, 3, 10)
         with self.on(closing):
             bilans = self.counter("bilan")

@@ -29,7 +29,7 @@ from cases.actions.care import begin, next_review
 from cases.actions.plan import write_bilan
 from cases.actions.records import create_measure, end_open_measures
 from cases.event_texts import keep
-from cases.models import Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, State
+from cases.models import Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, ReviewProgress, State
 from cases.rules import CaseRight
 from cases.signals import case_closing, case_reopening
 from organisation.errors import ActionRefused
@@ -118,10 +118,11 @@ def start_care(actor: User, case: Case, *, measure: dict[str, Any] | None = None
 
 @runs(REVIEW)
 def complete_review(actor: User, case: Case, *, note: str, propose_closure: bool = False,
-                    next_review_on: datetime.date | None = None) -> FollowUpNote:
-    """The referent's periodic review, and the date of the next one (by default the cellule's rhythm:
-    ``next_review``), when the next review task falls due; a proposal to close gives the coordinators a
-    decision task."""
+                    next_review_on: datetime.date | None = None,
+                    progress: dict[int, str] | None = None) -> FollowUpNote:
+    """The referent's periodic review: where each objective of the plan stands (``progress``, by
+    objective id), and the date of the next review (by default the cellule's rhythm: ``next_review``),
+    when the next review task falls due; a proposal to close gives the coordinators a decision task."""
     with transaction.atomic():
         case = lock(case)
         REVIEW.require(actor, case)
@@ -132,12 +133,19 @@ def complete_review(actor: User, case: Case, *, note: str, propose_closure: bool
         if not today < next_review_on <= today + REVIEWS_AHEAD:
             raise ValidationError({"next_review_on": "La prochaine revue se prévoit après aujourd'hui et au plus six "
                                                      "mois à l'avance."})
+        objectives = set(case.objectives.values_list("pk", flat=True))
+        progress = progress or {}
+        if set(progress) != objectives or not set(progress.values()) <= set(ReviewProgress.Progress.values):
+            raise ValidationError({"progress": "Indiquez où en est chaque objectif du plan."})
         review.save()
+        ReviewProgress.objects.bulk_create(ReviewProgress(review=review, objective_id=objective, progress=where)
+                                           for objective, where in sorted(progress.items()))
         case.closure_proposed = case.closure_proposed or propose_closure
         case.next_review_on = next_review_on
         case.save()
         tasks.sync(case, actor, done=task_kinds.REVIEW)
-        record("case.review", actor, case, clôture_proposée=propose_closure, prochaine_revue=next_review_on.isoformat())
+        record("case.review", actor, case, clôture_proposée=propose_closure, prochaine_revue=next_review_on.isoformat(),
+               **({"avancement": {str(key): value for key, value in sorted(progress.items())}} if progress else {}))
     return review
 
 

@@ -10,7 +10,7 @@ from cases.models.followup import CareMeasure, FamilyContact, FollowUpNote
 from cases.models.merges import DistinctPeople, PersonMerge
 from cases.models.notes import CaseNote, NoteAttachment, StoredFile, Visibility
 from cases.models.people import Consent, Family, Person, Relative, SearchToken, Sex, Situation
-from cases.models.plan import Bilan, Domain, Objective, ObjectiveResult, PlanAction
+from cases.models.plan import Bilan, Domain, Objective, ObjectiveResult, PlanAction, ReviewProgress
 from cases.models.signalement import CaseSignalement
 from cases.models.trail import EventText
 from cases.models.transfer import CaseTransfer
@@ -18,6 +18,6 @@ from cases.models.transfer import CaseTransfer
 __all__ = [
     "Bilan", "CareMeasure", "Case", "CaseCounter", "CaseNote", "CaseSignalement", "CaseTransfer", "ClosureReason",
     "Consent", "DistinctPeople", "Domain", "EventText", "Family", "FamilyContact", "FollowUpNote", "NoContactReason",
-    "NoteAttachment", "Objective", "ObjectiveResult", "Person", "PersonMerge", "PlanAction", "Relative", "SearchToken",
-    "Sex", "Situation", "Source", "State", "StoredFile", "Visibility",
+    "NoteAttachment", "Objective", "ObjectiveResult", "Person", "PersonMerge", "PlanAction", "Relative",
+    "ReviewProgress", "SearchToken", "Sex", "Situation", "Source", "State", "StoredFile", "Visibility",
 ]

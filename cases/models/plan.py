@@ -141,3 +141,27 @@ class ObjectiveResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.objective} — {self.get_result_display()}"
+
+
+class ReviewProgress(models.Model):
+    """Where one objective of the plan stands at a follow-up review (``complete_review``)."""
+
+    class Progress(models.TextChoices):
+        ADVANCING = "advancing", "En progrès"
+        UNCHANGED = "unchanged", "Sans évolution"
+        SETBACK = "setback", "En recul"
+        REACHED = "reached", "Atteint"
+
+    review = models.ForeignKey("cases.FollowUpNote", on_delete=models.PROTECT, related_name="progress",
+                               verbose_name="revue")
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="progress",
+                                  verbose_name="objectif")
+    progress = models.CharField("avancement", max_length=16, choices=Progress.choices)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["review", "objective"], name="one_progress_per_objective")]
+        verbose_name = "avancement d'un objectif"
+
+    def __str__(self) -> str:
+        return f"{self.objective} — {self.get_progress_display()}"

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ import audit
 from audit.models import Event
 from cases import event_texts
 from cases.forms import MotiveForm, NoteForm
-from cases.models import Case, Consent, Source, State
+from cases.models import Case, Consent, ObjectiveResult, PlanAction, ReviewProgress, Source, State
 from cases.rules import CaseRight, needs_motive, partnered_cases, sees_note
 from cases.views.brief import offered_task
 from cases.views.case_page import PANELS, available_actions, record_view, remember_motive
@@ -154,9 +154,12 @@ def case_detail(request, pk: int):
         "consents": consents,
         "current_consents": list(current_consents.values()),
         "measures": case.care_measures.select_related("institution"),
-        "followups": case.followups.select_related("by"),
-        "objectives": case.objectives.prefetch_related("actions__owner", "actions__institution", "actions__measure"),
-        "bilans": case.bilans.select_related("written_by").prefetch_related("results__objective"),
+        "followups": case.followups.select_related("by").prefetch_related(
+            Prefetch("progress", queryset=ReviewProgress.objects.select_related("objective"))),
+        "objectives": case.objectives.prefetch_related(Prefetch("actions", queryset=PlanAction.objects.select_related(
+            "owner", "institution", "measure__institution"))),
+        "bilans": case.bilans.select_related("written_by").prefetch_related(
+            Prefetch("results", queryset=ObjectiveResult.objects.select_related("objective"))),
         "open_tasks": open_tasks,
         # A coordinator may put back in the queue a task a member took from it (workflows.rules).
         "releasable": {t.pk for t in open_tasks if policy.can(request.user, TaskRight.RELEASE_TASK, t)},

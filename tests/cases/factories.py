@@ -82,3 +82,8 @@ def bilan(case, result: str = "reached", **overrides) -> dict | None:
         return None
     return {"exit_situation": "school", "situation_note": "", "follow_up_planned": False, "follow_up_on": None,
             "results": {objective.pk: result for objective in case.objectives.all()}, **overrides}
+
+
+def progress(case, where: str = "advancing") -> dict[int, str]:
+    """A review's progress: every objective of the case's plan where ``where`` says."""
+    return dict.fromkeys(case.objectives.values_list("pk", flat=True), where)

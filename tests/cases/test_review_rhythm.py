@@ -83,3 +83,23 @@ def test_a_case_with_no_action_for_the_cellules_days_is_flagged_with_its_referen
     (mail,) = [m for m in mailoutbox if personas.coord_a.email in m.to]
     assert "Signalements sans action depuis plus de 30 jours" in mail.body and still.reference in mail.body
     assert moving.reference not in mail.body and personas.member_a.get_full_name() in mail.body
+
+
+def test_a_review_records_where_each_objective_stands(client, personas, in_care):
+    from cases.actions import plan
+
+    first = plan.add_objective(personas.member_a, in_care, domain="schooling", text="Retour en classe")
+    second = plan.add_objective(personas.member_a, in_care, domain="family", text="Apaiser les relations")
+    client.force_login(personas.member_a)
+    url = reverse("cases:action", args=[in_care.pk, "revue"])
+    refused = client.post(url, {"note": "Point.", f"avancement_{first.pk}": "advancing"})
+    assert refused.status_code == 400 and not in_care.followups.exists()
+    response = client.post(url, {"note": "Point.", f"avancement_{first.pk}": "reached",
+                                 f"avancement_{second.pk}": "setback"})
+    assert response.status_code == 302
+    review = in_care.followups.get()
+    assert dict(review.progress.values_list("objective_id", "progress")) == {first.pk: "reached", second.pk: "setback"}
+    assert Event.objects.filter(action="case.review").latest("id").details["avancement"] == {
+        str(first.pk): "reached", str(second.pk): "setback"}
+    page = client.get(reverse("cases:detail", args=[in_care.pk])).content.decode()
+    assert "Retour en classe : atteint" in page and "Apaiser les relations : en recul" in page

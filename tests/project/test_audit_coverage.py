@@ -37,7 +37,7 @@ from outbox.queue import run_due
 from reporting import actions as reports
 from reporting.figures import Month
 from retention import actions as retention
-from tests.cases.factories import CaseFactory, bilan, person_data
+from tests.cases.factories import CaseFactory, bilan, person_data, progress
 from tests.cellule.factories import decision, everyone
 from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.mobile_team.factories import mobile_request
@@ -278,8 +278,10 @@ ENTRY_POINTS = {
                                                      .case), "case.team_answer_read"),
     "add_note": (lambda p, c: actions.add_note(p.member_a, c.case, text="RAS", visibility="referent"),
                  "case.note_add"),
-    "complete_review": (lambda p, c: actions.complete_review(p.member_a, c.case, note="RAS"), "case.review"),
-    "decline_closure": (lambda p, c: (actions.complete_review(p.member_a, c.case, note="RAS", propose_closure=True),
+    "complete_review": (lambda p, c: actions.complete_review(p.member_a, c.case, note="RAS", progress=progress(c.case)),
+                        "case.review"),
+    "decline_closure": (lambda p, c: (actions.complete_review(p.member_a, c.case, note="RAS", propose_closure=True,
+                                                              progress=progress(c.case)),
                                       actions.decline_closure(p.coord_a, c.case, note="On continue.")),
                         "case.closure_declined"),
     "close": (lambda p, c: actions.close(p.coord_a, c.case, reason="left", note="Départ.",

@@ -15,6 +15,7 @@ from cases.actions import plan
 from cases.models import Case
 from cellule import actions as cellule
 from mobile_team import actions as mobile
+from tests.cases.factories import progress
 from tests.cellule.factories import decision
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 from workflows import tasks
@@ -62,7 +63,7 @@ def full_case(personas, canary: str, *, through_mobile_team: bool = True, close:
                          measure=case.care_measures.get(), due_on=today)
     partner = MembershipFactory(cell=personas.cell_a, institution=institution).user
     plan.update_plan_action(partner, objective.actions.get(), status="ongoing", note=f"Dossier {canary}-avancement")
-    actions.complete_review(referent, case, note=f"Revue {canary}-revue", propose_closure=True)
+    actions.complete_review(referent, case, note=f"Revue {canary}-revue", propose_closure=True, progress=progress(case))
     actions.decline_closure(coord, case, note=f"Suivi poursuivi {canary}-poursuite")
     actions.change_referent(coord, case, referent=coord, reason=f"Congé {canary}-changement")
     consult(referent, case, f"Dossier de {canary}-precision")  # no longer its référent: a motive is asked
