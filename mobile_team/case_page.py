@@ -36,3 +36,7 @@ def _panel(user: Actor, case: Case) -> dict[str, Any]:
 
 
 register_panel("mobile_team/_case_panel.html", _panel)
+
+
+register_panel("mobile_team/_brief.html", lambda user, case: {
+    "request": case.mobile_team_requests.order_by("-requested_at", "-pk").first()}, brief=True)

@@ -1,6 +1,7 @@
 """What a task page shows of its case (``case_page.case_action``): enough to act without opening the
 file — the young person, the care under way and its plan's objectives, the last review and family
-contact, each party's consent and the mobile team's latest request — in a fixed number of queries; and,
+contact, each party's consent, and the lines the apps above add (``case_page.register_panel(...,
+brief=True)``: the mobile team's latest request) — in a fixed number of queries; and,
 once the task is done, the user's next task, offered on the case page they land on (``NEXT_TASK``)."""
 
 from typing import Any
@@ -25,8 +26,6 @@ def brief(case: Case) -> dict[str, Any]:
         "last_review": case.followups.select_related("by").order_by("-on", "-pk").first(),
         "last_contact": case.family_contacts.order_by("-on", "-pk").first(),
         "consents": list(Consent.current(case.consents.all()).values()),
-        # The mobile team's requests, read through the case (the team's app stands above this one).
-        "team_request": case.mobile_team_requests.order_by("-requested_at", "-pk").first(),
     }
 
 

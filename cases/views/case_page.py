@@ -136,8 +136,12 @@ class Panel:
 PANELS: list[Panel] = []
 
 
-def register_panel(template: str, context: Callable[[Actor, Case], dict[str, Any]]) -> None:
-    PANELS.append(Panel(template, context))
+def register_panel(template: str, context: Callable[[Actor, Case], dict[str, Any]], *, brief: bool = False) -> None:
+    """A section of the case page; ``brief``: a line of the task pages' « dossier en bref » (``views.brief``)."""
+    (BRIEF_LINES if brief else PANELS).append(Panel(template, context))
+
+
+BRIEF_LINES: list[Panel] = []
 
 
 MOTIVES_KEY = "consultation_motives"
@@ -208,5 +212,7 @@ def case_action(request: HttpRequest, pk: int, slug: str, target: int | None = N
         return redirect(after_task(case))
     record_view(request, case, page=action.slug)
     return render(request, "cases/case_action.html", {"case": case, "action": action, "form": form, "target": obj,
-                                                      "brief": brief(case)},
+                                                      "brief": brief(case), "brief_lines": [
+                                                          (line.template, line.context(request.user, case))
+                                                          for line in BRIEF_LINES]},
                   status=400 if request.method == "POST" else 200)

@@ -17,7 +17,8 @@ TODAY = datetime.date.today()
 
 # action: (who posts it, the state the case is in, the form's data, the largest query count; one of
 # them asks whether a transfer is pending, cases.task_kinds; one INSERT queues the e-mail of a task given, outbox;
-# starting the care reads the adhesion on file and records it with its history when it is new, cases.actions.records)
+# starting the care reads the adhesion on file and records it with its history when it is new, cases.actions.records;
+# a review reads the plan's objectives, whose progress it records, and the cellule's rhythm for the next one)
 POSTS = {
     "contact": ("coord_a", "received", lambda p: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"},
                 22),
@@ -26,7 +27,7 @@ POSTS = {
     "prise-en-charge": ("member_a", "assigned", lambda p: {
         "modality": "social", "beneficiary": "young_person", "starts_on": TODAY.isoformat(), "adhesion": "family",
         "institution": InstitutionFactory(name="Maison des adolescents").pk}, 29),
-    "revue": ("member_a", "in_care", lambda p: {"note": "Point d'étape."}, 22),
+    "revue": ("member_a", "in_care", lambda p: {"note": "Point d'étape."}, 24),
 }
 
 
