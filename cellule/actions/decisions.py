@@ -66,7 +66,7 @@ def complete_decision(actor: Actor, item: MeetingItem, *, note: str = "") -> Mee
     """The owner (or a coordinator) says the decision's follow-up is done: their task completes."""
     with transaction.atomic():
         case = lock(item.case)
-        item = MeetingItem.objects.select_for_update().select_related("meeting", "owner").get(pk=item.pk)
+        item = MeetingItem.objects.select_for_update(of=("self",)).select_related("meeting", "owner").get(pk=item.pk)
         policy.require(actor, CelluleRight.COMPLETE_DECISION, item)
         if item.meeting.status != Meeting.Status.CLOSED or not item.outcome:
             raise ActionRefused("Cette décision n'est pas encore arrêtée : la réunion n'est pas close.")

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.utils import InternalError, ProgrammingError
 
 import audit
-from cases.models import Person, SearchToken
+from cases.models import Person, Relative, SearchToken
 from retention import history, purge
 from retention.models import Erasure
 from tests.conftest import build_personas
@@ -93,8 +93,8 @@ def test_a_trace_of_an_earlier_transaction_opens_nothing(case, runtime_role):
 def test_tables_of_the_session_do_not_stand_for_the_trail_or_the_case(case, runtime_role):
     """Temporary tables come first in a function's search path unless it says otherwise: copies of the
     trail, of the erasure marks and of the case's tables, made to say "erased", must not be read."""
-    tables = ["audit_event", "retention_erasure", *(item.model._meta.db_table for item in purge.linked()),
-              Person._meta.db_table, SearchToken._meta.db_table]
+    tables = dict.fromkeys(["audit_event", "retention_erasure", *(item.model._meta.db_table for item in purge.linked()),
+                            Person._meta.db_table, SearchToken._meta.db_table, Relative._meta.db_table])  # each once
     with runtime_role:
         with connection.cursor() as cursor:
             for table in tables:
