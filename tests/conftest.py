@@ -23,10 +23,16 @@ PASSWORD = "mot-de-passe-de-test"
 
 
 def pytest_collection_modifyitems(config, items):
+    """PostgreSQL's own tests skip on SQLite; the real browser's run once, on SQLite (the embedded default
+    the demo runs on): what a page shows in Chromium does not depend on the database, which the HTTP tests
+    of the same pages exercise on both, and CI's run stays short."""
     skip = pytest.mark.skip(reason="nécessite PostgreSQL (DATABASE_URL=postgresql://…)")
+    once = pytest.mark.skip(reason="navigateur : lancé une fois, sur SQLite")
     for item in items:
         if "postgresql" in item.keywords and not ON_POSTGRESQL:
             item.add_marker(skip)
+        elif "browser" in item.keywords and ON_POSTGRESQL:
+            item.add_marker(once)
 
 
 @pytest.fixture(autouse=True)
