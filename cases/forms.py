@@ -175,20 +175,6 @@ class CareMeasureForm(CorrectCareMeasureForm):
                       "eux ; jamais les faits signalés.")))
 
 
-class StartCareForm(CareMeasureForm):
-    """Starting the care: the first care measure, unless one is already under way."""
-
-    def __init__(self, *args, case: Case, **kwargs):
-        super().__init__(*args, case=case, **kwargs)
-        if case.care_measures.filter(ends_on__isnull=True).exists():
-            for field in self.fields.values():
-                field.required = False
-
-    def entry_point_arguments(self) -> dict:
-        data = self.cleaned_data
-        return {"measure": data if data.get("modality") else None}
-
-
 class RebaseCareMeasureForm(BaseForm):
     """What a measure whose adhesion was withdrawn rests on from now on."""
 

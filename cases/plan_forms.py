@@ -4,7 +4,7 @@ its end-of-support bilan."""
 from django import forms
 from django.contrib.auth import get_user_model
 
-from cases.forms import CHOOSE, choose
+from cases.forms import CHOOSE, CareMeasureForm, choose
 from cases.models import Bilan, CareMeasure, Case, ClosureReason, Objective, ObjectiveResult, PlanAction, State
 from organisation.models import Institution, Role
 from ui.forms import BaseForm, model_fields, with_fields
@@ -16,6 +16,26 @@ RESULT = "resultat_"  # the bilan's field of an objective: its prefix, then the 
 @with_fields(choose(model_fields(Objective, ["domain", "text"])))
 class ObjectiveForm(BaseForm):
     """An objective of the plan, in one domain."""
+
+
+class StartCareForm(CareMeasureForm):
+    """Starting the care completes what is set up already: the first care measure unless one is under
+    way (a coordinator's orientation), the plan's first objective unless it has one."""
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        if case.care_measures.filter(ends_on__isnull=True).exists():
+            self.fields.clear()
+        if not case.objectives.exists():
+            self.fields.update(choose(model_fields(Objective, ["domain", "text"])))
+            self.fields["domain"].label = "Domaine du premier objectif du plan"
+            self.fields["text"].label = "Premier objectif du plan"
+
+    def entry_point_arguments(self) -> dict:
+        data = self.cleaned_data
+        objective = {"domain": data["domain"], "text": data["text"]} if "domain" in data else None
+        return {"measure": {name: data[name] for name in data if name not in ("domain", "text")} or None,
+                "objective": objective}
 
 
 class PlanActionForm(BaseForm):

@@ -1,17 +1,19 @@
 """A meeting's proposed agenda: the cases the cellule should discuss, each with why.
 
 The cases due for review before the meeting, the new ones since the last meeting, the référents'
-closure proposals, the transfers waiting for the other département, and the mobile team's answers
-received since the last meeting. ``lines`` gives what an agenda shows of each case: initials,
-référent, state, last review and why it is there.
+closure proposals, the transfers waiting for the other département, and what the apps above the cases
+register (``cases.agenda_reasons``: the mobile team's answers received since the last meeting).
+``lines`` gives what an agenda shows of each case: initials, référent, state, last review and why it
+is there.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from cases import agenda_reasons
 from cases.models import Case, CaseTransfer
 from cases.task_kinds import REVIEW
 from cellule.models import Meeting, MeetingItem
@@ -43,16 +45,12 @@ def propose(cell: Cell, held_at: datetime.datetime, exclude: Meeting | None = No
     cases = Case.objects.open().filter(departement_id=cell.departement_id)
     last = previous_meeting(cell, held_at, exclude)
     since = last.held_at if last else held_at - FIRST_MEETING_LOOKBACK
-    # The mobile team's answers, read by the ORM's relation (cellule does not import mobile_team): an
-    # acceptance, or a request closed by the team (declined or completed, not withdrawn by the cellule).
-    answered = Q(mobile_team_requests__accepted_at__gt=since) | (
-        Q(mobile_team_requests__closed_at__gt=since) & ~Q(mobile_team_requests__status="withdrawn"))
-    found: dict[Reason, QuerySet[Case]] = {
+    found: dict[str, QuerySet[Case]] = {
         Reason.REVIEW_DUE: due_for_review(cases, timezone.localdate(held_at)),
         Reason.NEW: cases.filter(created_at__gt=since),
         Reason.CLOSURE_PROPOSED: cases.filter(closure_proposed=True),
         Reason.TRANSFER_PENDING: cases.filter(pk__in=CaseTransfer.objects.pending().values("case_id")),
-        Reason.TEAM_ANSWER: cases.filter(answered),
+        **agenda_reasons.found(cases, since),  # what the apps above know: the mobile team's answers
     }
     proposed: dict[int, list[str]] = {}
     for reason, queryset in found.items():

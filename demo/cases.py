@@ -212,13 +212,16 @@ class DemoCases:
     def in_care(self, case, reviewed: bool = True) -> datetime.date:
         day = self.later(self.assigned(case), 5, 15)
         case.refresh_from_db()
+        # Cycled, not drawn: the random draws of the other stories stay as they were.
+        domain, text, partner_action = OBJECTIVES[self.counter("plan") % len(OBJECTIVES)]
         with self.on(day):
             actions.start_care(case.referent, case, measure={
                 "modality": self.random.choice(CareMeasure.Modality.values),
                 "beneficiary": self.random.choice(CareMeasure.Beneficiary.values),
                 "institution": self.random.choice(self.institutions), "starts_on": day,
-                "adhesion": self.random.choice([CareMeasure.Adhesion.FAMILY, CareMeasure.Adhesion.YOUNG_PERSON])})
-            self.plan(case, day)
+                "adhesion": self.random.choice([CareMeasure.Adhesion.FAMILY, CareMeasure.Adhesion.YOUNG_PERSON])},
+                objective={"domain": domain, "text": text})
+            self.plan(case, day, partner_action)
         review = self.later(day, 25, 35)
         if reviewed and review < self.today:
             with self.on(review):
@@ -231,12 +234,10 @@ class DemoCases:
         """A review's progress: every objective of the plan where ``where`` says."""
         return dict.fromkeys(case.objectives.values_list("pk", flat=True), where)
 
-    def plan(self, case, day: datetime.date) -> None:
-        """The accompaniment plan: an objective with an action of the référent and one the partner's
-        measure carries, and a second objective."""
-        # Cycled, not drawn: the random draws of the other stories stay as they were.
-        domain, text, partner_action = OBJECTIVES[self.counter("plan") % len(OBJECTIVES)]
-        objective = plan.add_objective(case.referent, case, domain=domain, text=text)
+    def plan(self, case, day: datetime.date, partner_action: str) -> None:
+        """The rest of the accompaniment plan the référent started the care with: an action of theirs and
+        one the partner's measure carries towards its first objective, and a second objective."""
+        objective = case.objectives.get()
         plan.add_plan_action(case.referent, case, objective=objective, owner=case.referent,
                              what="Point mensuel avec le jeune et sa famille.",
                              due_on=day + datetime.timedelta(days=30))

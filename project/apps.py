@@ -18,6 +18,7 @@ EXTENSION_MODULES = (
     "handover",  # what a leaving member holds of it, and to whom it goes (organisation.handover.register)
     "receivers",  # its receivers of signals: Django's, the case's lifecycle, the e-mail queue's deliveries
     "digest",  # its sections of the coordinators' daily digest (workflows.digest.register)
+    "agenda_reasons",  # why a meeting should discuss a case (cases.agenda_reasons.register)
 )
 
 

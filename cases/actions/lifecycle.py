@@ -26,7 +26,7 @@ from cases.actions.base import (
     validate,
 )
 from cases.actions.care import begin, next_review
-from cases.actions.plan import write_bilan
+from cases.actions.plan import create_objective, write_bilan
 from cases.actions.records import create_measure, end_open_measures
 from cases.event_texts import keep
 from cases.models import Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, ReviewProgress, State
@@ -102,16 +102,21 @@ def assign(actor: User, case: Case, *, referent: User | None, no_contact_reason:
 
 
 @runs(START_CARE)
-def start_care(actor: User, case: Case, *, measure: dict[str, Any] | None = None) -> Case:
-    """The referent starts the care: at least one care measure, given here or added before."""
+def start_care(actor: User, case: Case, *, measure: dict[str, Any] | None = None,
+               objective: dict[str, str] | None = None) -> Case:
+    """The referent starts the care: a care measure under way and a plan with an objective, each given
+    here or set up before (a coordinator's orientation to a partner, an objective added to the plan)."""
     with transaction.atomic():
         case = lock(case)
         START_CARE.require(actor, case)
         new = create_measure(actor, case, measure) if measure else None
-        under_way = new is not None and new.ends_on is None
-        if not under_way and not case.care_measures.filter(ends_on__isnull=True).exists():
-            raise ActionRefused("« Démarrer la prise en charge » demande au moins une prise en charge en cours : "
-                                "ajoutez-la.")
+        first = create_objective(actor, case, **objective) if objective else None
+        missing = [what for what, there in (
+            ("une prise en charge en cours", new is not None and new.ends_on is None
+             or case.care_measures.filter(ends_on__isnull=True).exists()),
+            ("un objectif au plan d'accompagnement", first is not None or case.objectives.exists())) if not there]
+        if missing:
+            raise ActionRefused(f"Pour démarrer la prise en charge, il manque {' et '.join(missing)}.")
         begin(actor, case)
     return case
 

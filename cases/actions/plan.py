@@ -36,12 +36,18 @@ def add_objective(actor: Actor, case: Case, *, domain: str, text: str) -> Object
     with transaction.atomic():
         case = lock(case)
         ADD_OBJECTIVE.require(actor, case)
-        objective = Objective(case=case, domain=domain, text=(text or "").strip())
-        validate(objective)
-        objective.save()
-        record("case.objective_add", actor, case, objectif=objective.pk, domaine=domain,
-               texte_objectif=keep(case, objective.text))
+        objective = create_objective(actor, case, domain=domain, text=text)
         care_set_up(actor, case)  # with a measure under way, an assigned case is in care
+    return objective
+
+
+def create_objective(actor: Actor, case: Case, *, domain: str, text: str) -> Objective:
+    """Validate, write and record an objective of the locked case's plan (the caller checked the right)."""
+    objective = Objective(case=case, domain=domain, text=(text or "").strip())
+    validate(objective)
+    objective.save()
+    record("case.objective_add", actor, case, objectif=objective.pk, domaine=domain,
+           texte_objectif=keep(case, objective.text))
     return objective
 
 

@@ -80,7 +80,7 @@ ACTIONS = [
     CaseAction("contact", forms.ContactForm, actions.record_family_contact, primary=True),
     CaseAction("attribuer", forms.AssignForm, actions.assign, primary=True),
     CaseAction("changer-referent", forms.ChangeReferentForm, actions.change_referent),
-    CaseAction("prise-en-charge", forms.StartCareForm, actions.start_care, primary=True),
+    CaseAction("prise-en-charge", plan_forms.StartCareForm, actions.start_care, primary=True),
     CaseAction("revue", forms.ReviewForm, actions.complete_review, primary=True),
     CaseAction("poursuivre", forms.DeclineClosureForm, actions.decline_closure),
     CaseAction("mesure", forms.CareMeasureForm, actions.add_care_measure),

@@ -1,10 +1,15 @@
 """A meeting's documents: the printable minutes of the last closed meeting, and the PDF of any meeting's
 agenda or minutes. Each names a case only to a reader who may open it, and each read is recorded with the
-references it showed."""
+references it showed.
 
-import weasyprint
+WeasyPrint is imported when a PDF is asked for: it needs the system's Pango (docs/releases.md), and the
+rest of the product runs on a machine without it, where the export says what is missing."""
+
+from importlib import import_module
+
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -40,6 +45,13 @@ def meeting_pdf(request, pk: int, document: str):
     minutes = document == "compte-rendu"
     if document not in DOCUMENTS or (minutes and meeting.status != Meeting.Status.CLOSED):
         raise Http404
+    try:
+        weasyprint = import_module("weasyprint")
+    except OSError:  # the system's Pango is missing: WeasyPrint cannot load it
+        messages.error(request, "L'export PDF n'est pas disponible sur ce serveur : la bibliothèque système "
+                                "Pango manque. Signalez-le à l'administrateur technique ; la page se lit et "
+                                "s'imprime depuis le navigateur en attendant.")
+        return redirect("meetings:detail", pk=meeting.pk)
     items = agenda_items(request.user, meeting)
     html = render_to_string("meetings/pdf.html", {
         "cell": cell, "meeting": meeting, "items": items, "minutes": minutes, "title": DOCUMENTS[document],

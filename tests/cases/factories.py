@@ -54,7 +54,8 @@ class CaseFactory(factory.Factory):
             actions.start_care(referent or coordinator, case, measure={
                 "modality": "social", "beneficiary": "young_person", "starts_on": case.received_on,
                 "institution": InstitutionFactory(name="Association Sauvegarde", category="association"),
-                "adhesion": "young_person"})
+                "adhesion": "young_person"},
+                objective={"domain": "schooling", "text": "Reprendre une scolarité régulière."})
         if state == "mobile_team_requested":
             mobile.request_mobile_team(coordinator, case, motive="Regard clinique", expected="individual_care",
                                         urgency="normal", summary="Isolement, propos de rupture.",
@@ -87,3 +88,8 @@ def bilan(case, result: str = "reached", **overrides) -> dict | None:
 def progress(case, where: str = "advancing") -> dict[int, str]:
     """A review's progress: every objective of the case's plan where ``where`` says."""
     return dict.fromkeys(case.objectives.values_list("pk", flat=True), where)
+
+
+def progress_form(case, where: str = "advancing") -> dict[str, str]:
+    """The review form's fields of ``progress``."""
+    return {f"avancement_{pk}": value for pk, value in progress(case, where).items()}

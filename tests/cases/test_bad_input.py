@@ -38,7 +38,7 @@ from mobile_team import actions as mobile
 from mobile_team.models import MobileTeamRequest
 from organisation.models import Departement
 from retention import actions as retention
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, progress
 from tests.organisation.factories import InstitutionFactory
 from workflows import tasks
 
@@ -83,8 +83,9 @@ FORMS = {
                                           "no_contact_reason": "unreachable"}),
     "changer-referent": ("assigned", "coord_a", {"referent": lambda ctx: ctx.membership("coord_a"),
                                                  "reason": "Congé."}),
-    "prise-en-charge": ("assigned", "member_a", MEASURE),
-    "revue": ("in_care", "member_a", {"note": "Suivi régulier.", "propose_closure": ""}),
+    "prise-en-charge": ("assigned", "member_a", {**MEASURE, "domain": "schooling", "text": "Reprendre l'école."}),
+    "revue": ("in_care", "member_a", {"note": "Suivi régulier.", "propose_closure": "",
+                                      "*progress": lambda ctx: per_objective(ctx, "avancement_", "advancing")}),
     "poursuivre": ("closure_proposed", "coord_a", {"note": "Le suivi reste utile."}),
     "equipe-mobile": ("in_care", "coord_a", {"motive": "Regard clinique.", "expected": "advice",
                                              "urgency": "normal", "summary": "Repli sur soi.",
@@ -107,7 +108,8 @@ FORMS = {
     "adhesion": ("received", "coord_a", {"party": "family", "status": "given", "on": YESTERDAY}),
     "cloturer": ("in_care", "coord_a", {"reason": "completed", "note": "Fin du suivi.", "measures_outcome": "completed",
                                         "confirm": "on", "exit_situation": "school", "situation_note": "",
-                                        "follow_up_on": ""}),
+                                        "follow_up_on": "",
+                                        "*results": lambda ctx: per_objective(ctx, "resultat_", "reached")}),
     "objectif": ("in_care", "member_a", {"domain": "schooling", "text": "Reprendre une scolarité."}),
     "modifier-objectif": ("planned", "member_a", {"domain": "insertion", "text": "Trouver un apprentissage."}),
     "action-plan": ("planned", "member_a", PLAN_ACTION),
@@ -156,6 +158,8 @@ BAD = [
     ("changer-referent", *too_long("reason", 500)),
     ("prise-en-charge", {"institution": "abc"}, INVALID_CHOICE),
     ("prise-en-charge", {"starts_on": "2026-02-30"}, INVALID_DATE),
+    ("prise-en-charge", {"domain": "sport"}, INVALID_CHOICE),  # the plan's first objective, with the measure
+    ("prise-en-charge", {"text": ""}, REQUIRED),
     ("revue", *too_long("note", 1000)),
     ("poursuivre", {"note": "   "}, REQUIRED),
     ("equipe-mobile", *too_long("motive", 500)),
@@ -237,7 +241,7 @@ EMPTY = [(slug, {name: "" for name in FORMS[slug][2]}, REQUIRED) for slug in FOR
 # The case each special state of FORMS starts from, and how it gets there.
 SETUPS = {
     "closure_proposed": ("in_care", lambda p, case, referent: actions.complete_review(
-        referent, case, note="Objectifs atteints.", propose_closure=True)),
+        referent, case, note="Objectifs atteints.", propose_closure=True, progress=progress(case))),
     "interview_requested": ("in_care", lambda p, case, referent: cellule.record_interview_request(
         p.coord_a if case.departement.code == "93" else p.coord_b, case, with_whom="referent",
         requested_by="Père", channel="phone", requested_on=datetime.date.today())),
@@ -252,7 +256,7 @@ SETUPS = {
     "consent_lost": ("in_care", lambda p, case, referent: actions.record_consent(
         referent, case, party="young_person", status="withdrawn", on=TODAY)),
     "planned": ("in_care", lambda p, case, referent: plan.add_plan_action(
-        referent, case, objective=plan.add_objective(referent, case, domain="schooling", text="Reprendre."),
+        referent, case, objective=case.objectives.get(),
         what="Rencontrer le CIO.", owner=referent, due_on=TODAY)),
     "second_measure": ("in_care", lambda p, case, referent: actions.add_care_measure(
         referent, case, modality="family_support", beneficiary="family", starts_on=case.received_on,
@@ -278,7 +282,18 @@ def prepare(personas, slug: str, coordinator: str = "coord_a", referent: str = "
 
 
 def resolve(data: dict, ctx) -> dict:
-    return {name: value(ctx) if callable(value) else value for name, value in data.items()}
+    """The data to post: a callable value is computed from the context; one whose name starts with "*" gives
+    several fields (``per_objective``)."""
+    out = {}
+    for name, value in data.items():
+        value = value(ctx) if callable(value) else value
+        out.update(value if name.startswith("*") else {name: value})
+    return out
+
+
+def per_objective(ctx, prefix: str, value: str) -> dict:
+    """A field per objective of the case's plan (a review's progress, a bilan's results)."""
+    return {f"{prefix}{pk}": value for pk in ctx.case.objectives.values_list("pk", flat=True)}
 
 
 def snapshot() -> dict:

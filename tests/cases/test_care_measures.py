@@ -85,7 +85,8 @@ def test_closing_ends_the_measures_under_way_with_the_outcome_chosen_in_the_form
     assert "Les prises en charge encore en cours se terminent à la date de clôture avec cette issue." in form
     assert "Je confirme la clôture" in form
     response = client.post(url, {"reason": "completed", "note": "Objectifs atteints.",
-                                 "measures_outcome": "completed", "confirm": "on", "exit_situation": "school"})
+                                 "measures_outcome": "completed", "confirm": "on", "exit_situation": "school",
+                                 f"resultat_{case.objectives.get().pk}": "reached"})
     assert response.status_code == 302
     measure = case.care_measures.get()
     assert (measure.ends_on, measure.outcome) == (TODAY, "completed")

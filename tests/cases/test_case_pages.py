@@ -89,7 +89,8 @@ SHOWN = {
                               "cloturer", "transferer", "demande-entretien", "note", "objectif"},
     ("member_a", "assigned"): {"prise-en-charge", "contact", "mesure", "jeune", "proche", "adhesion", "note",
                                "objectif"},
-    ("member_a", "in_care"): {"revue", "contact", "mesure", "jeune", "proche", "adhesion", "note", "objectif"},
+    ("member_a", "in_care"): {"revue", "contact", "mesure", "jeune", "proche", "adhesion", "note", "objectif",
+                              "action-plan"},
     ("coord_a", "closed"): {"rouvrir", "geler"},
     ("inspector", "in_care"): set(),
 }

@@ -17,7 +17,7 @@ from cases.event_texts import ERASED
 from cases.models import EventText
 from organisation.policy import SYSTEM
 from retention import actions as retention
-from tests.cases.factories import CaseFactory, bilan
+from tests.cases.factories import CaseFactory, bilan, progress
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 from workflows import tasks
 
@@ -83,7 +83,7 @@ def change_referent(personas, case, text):
 
 
 def decline_closure(personas, case, text):
-    actions.complete_review(personas.member_a, case, note="Point fait.", propose_closure=True)
+    actions.complete_review(personas.member_a, case, note="Point fait.", propose_closure=True, progress=progress(case))
     actions.decline_closure(personas.coord_a, case, note=text)
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from audit.models import Event
 from cases.models import Case
 from organisation.models import Institution
+from tests.cases.factories import progress_form
 from tests.organisation.factories import MembershipFactory
 
 TODAY = datetime.date.today().isoformat()
@@ -68,7 +69,8 @@ def test_a_case_from_intake_to_closure(personas):
     # The referent starts the care with a first measure and records the family's consent.
     post(referent, reverse("cases:action", args=[case.pk, "prise-en-charge"]),
          {"modality": "psychological", "beneficiary": "young_person", "institution": institution.pk,
-          "starts_on": TODAY, "adhesion": "young_person"})
+          "starts_on": TODAY, "adhesion": "young_person", "domain": "schooling",
+          "text": "Retrouver une scolarité régulière."})
     post(referent, reverse("cases:action", args=[case.pk, "adhesion"]),
          {"party": "family", "status": "given", "on": TODAY})
     assert inbox(referent) == {"Revue de suivi"}
@@ -103,13 +105,14 @@ def test_a_case_from_intake_to_closure(personas):
 
     # The referent's review proposes to close; the coordinators decide.
     post(referent, reverse("cases:action", args=[case.pk, "revue"]),
-         {"note": "Situation stabilisée, scolarité reprise.", "propose_closure": "on"})
+         {"note": "Situation stabilisée, scolarité reprise.", "propose_closure": "on",
+          **progress_form(case, "reached")})
     assert inbox(coordinator, "workflows:queue") == {"Décider de la clôture"}
     decide = case.tasks.get(flow_task_name="decide_closure")
     post(coordinator, reverse("workflows:claim", args=[decide.pk]), {})
     page = post(coordinator, reverse("cases:action", args=[case.pk, "cloturer"]),
                 {"reason": "completed", "note": "Objectifs atteints.", "measures_outcome": "completed",
-                 "confirm": "on", "exit_situation": "school"})
+                 "confirm": "on", "exit_situation": "school", f"resultat_{case.objectives.get().pk}": "reached"})
     assert "Clôturé" in page
     assert inbox(coordinator) == inbox(referent) == inbox(contact) == set()
     assert inbox(coordinator, "workflows:queue") == set()

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases.models import Case
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, progress_form
 from workflows.models import CaseTask
 
 
@@ -42,7 +42,8 @@ def test_a_review_sets_the_next_one_and_the_task_falls_due_then(client, personas
     offered = (timezone.localdate() + datetime.timedelta(days=21)).isoformat()
     assert f'value="{offered}"' in page  # the cellule's rhythm, offered
     chosen = timezone.localdate() + datetime.timedelta(days=10)
-    response = client.post(url, {"note": "Scolarité reprise.", "next_review_on": chosen.isoformat()})
+    response = client.post(url, {"note": "Scolarité reprise.", "next_review_on": chosen.isoformat(),
+                                 **progress_form(in_care)})
     assert response.status_code == 302
     assert Case.objects.get(pk=in_care.pk).next_review_on == chosen and review_task(in_care).due_on == chosen
     assert Event.objects.filter(action="case.review").latest("id").details["prochaine_revue"] == chosen.isoformat()
@@ -57,7 +58,7 @@ def test_a_next_review_out_of_bounds_is_refused(client, personas, in_care, days)
     client.force_login(personas.member_a)
     chosen = timezone.localdate() + datetime.timedelta(days=days)
     response = client.post(reverse("cases:action", args=[in_care.pk, "revue"]),
-                           {"note": "Point.", "next_review_on": chosen.isoformat()})
+                           {"note": "Point.", "next_review_on": chosen.isoformat(), **progress_form(in_care)})
     assert response.status_code == 400 and "La prochaine revue se prévoit après aujourd" in response.content.decode()
     assert not in_care.followups.exists() and review_task(in_care).due_on == timezone.localdate() + \
         datetime.timedelta(days=21)
@@ -88,7 +89,8 @@ def test_a_case_with_no_action_for_the_cellules_days_is_flagged_with_its_referen
 def test_a_review_records_where_each_objective_stands(client, personas, in_care):
     from cases.actions import plan
 
-    first = plan.add_objective(personas.member_a, in_care, domain="schooling", text="Retour en classe")
+    first = in_care.objectives.get()  # the care started with it
+    plan.edit_objective(personas.member_a, first, domain="schooling", text="Retour en classe")
     second = plan.add_objective(personas.member_a, in_care, domain="family", text="Apaiser les relations")
     client.force_login(personas.member_a)
     url = reverse("cases:action", args=[in_care.pk, "revue"])

@@ -10,24 +10,26 @@ from django.urls import reverse
 from audit.models import Event
 from cases.task_kinds import CONTACT_FAMILY
 from organisation import policy
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, progress_form
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 
 TODAY = datetime.date.today()
 
 # action: (who posts it, the state the case is in, the form's data, the largest query count; one of
 # them asks whether a transfer is pending, cases.task_kinds; one INSERT queues the e-mail of a task given, outbox;
-# starting the care reads the adhesion on file and records it with its history when it is new, cases.actions.records;
+# starting the care reads the adhesion on file and records it with its history when it is new, cases.actions.records,
+# and writes the plan's first objective (its row, its history, its text kept apart and its event: 4 writes);
 # a review reads the plan's objectives, whose progress it records, and the cellule's rhythm for the next one)
 POSTS = {
-    "contact": ("coord_a", "received", lambda p: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"},
-                22),
+    "contact": ("coord_a", "received",
+                lambda p, case: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"}, 22),
     "attribuer": ("coord_a", "family_contacted",
-                  lambda p: {"referent": p.member_a.memberships.get().pk}, 23),
-    "prise-en-charge": ("member_a", "assigned", lambda p: {
+                  lambda p, case: {"referent": p.member_a.memberships.get().pk}, 23),
+    "prise-en-charge": ("member_a", "assigned", lambda p, case: {
         "modality": "social", "beneficiary": "young_person", "starts_on": TODAY.isoformat(), "adhesion": "family",
-        "institution": InstitutionFactory(name="Maison des adolescents").pk}, 29),
-    "revue": ("member_a", "in_care", lambda p: {"note": "Point d'étape."}, 24),
+        "institution": InstitutionFactory(name="Maison des adolescents").pk, "domain": "family",
+        "text": "Renouer le dialogue."}, 34),
+    "revue": ("member_a", "in_care", lambda p, case: {"note": "Point d'étape.", **progress_form(case)}, 25),
 }
 
 
@@ -44,7 +46,7 @@ def signed_in(client, user):
 def test_a_transition_post_stays_within_its_query_budget(personas, client, django_assert_max_num_queries, slug):
     who, state, data, budget = POSTS[slug]
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, state=state)
-    data = data(personas)
+    data = data(personas, case)
     signed_in(client, getattr(personas, who))
     with django_assert_max_num_queries(budget):
         response = client.post(reverse("cases:action", args=[case.pk, slug]), data)

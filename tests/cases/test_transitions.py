@@ -26,12 +26,15 @@ def measure() -> dict:
             "institution": InstitutionFactory(name="Maison des adolescents")}
 
 
+OBJECTIVE = {"domain": "family", "text": "Renouer le dialogue avec les parents."}
+
+
 # transition: (who does it, the call, the states it leaves from, the state it reaches)
 TRANSITIONS = {
     "assign": ("coord_a",
                lambda p, c: actions.assign(p.coord_a, c, referent=p.member_a, no_contact_reason="unreachable"),
                {"received", "family_contacted"}, "assigned"),
-    "start_care": ("member_a", lambda p, c: actions.start_care(p.member_a, c, measure=measure()),
+    "start_care": ("member_a", lambda p, c: actions.start_care(p.member_a, c, measure=measure(), objective=OBJECTIVE),
                    {"assigned"}, "in_care"),
     "request_mobile_team": ("coord_a", lambda p, c: mobile.request_mobile_team(
         p.coord_a, c, motive="Avis clinique", expected="advice", urgency="urgent", summary="Repli sur soi."),
@@ -127,7 +130,12 @@ PRECONDITIONS = [
     ("family_contacted", lambda p, c: actions.assign(p.coord_a, c, referent=p.member_b), ValidationError,
      "Le référent doit être membre de la cellule du département."),
     ("assigned", lambda p, c: actions.start_care(p.member_a, c), ActionRefused,
-     "« Démarrer la prise en charge » demande au moins une prise en charge en cours : ajoutez-la."),
+     "Pour démarrer la prise en charge, il manque une prise en charge en cours et un objectif au plan "
+     "d'accompagnement."),
+    ("assigned", lambda p, c: actions.start_care(p.member_a, c, measure=measure()), ActionRefused,
+     "Pour démarrer la prise en charge, il manque un objectif au plan d'accompagnement."),
+    ("assigned", lambda p, c: actions.start_care(p.member_a, c, objective=OBJECTIVE), ActionRefused,
+     "Pour démarrer la prise en charge, il manque une prise en charge en cours."),
     ("in_care", lambda p, c: actions.close(p.coord_a, c, reason="completed", note="  "), ValidationError,
      "Une note de clôture est obligatoire."),
     ("in_care", lambda p, c: actions.close(p.coord_a, c, reason="transferred", note="x"), ValidationError,

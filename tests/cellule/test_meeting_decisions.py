@@ -13,7 +13,7 @@ from audit.models import Event
 from cases import actions
 from cellule import actions as cellule
 from cellule.models import Meeting, MeetingItem
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, progress
 from tests.cellule.factories import decision, everyone
 from tests.organisation.factories import MembershipFactory
 from workflows.models import CaseTask
@@ -32,8 +32,9 @@ def cellule_cases(personas):
         due, closing, quiet = (CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
                                for _ in range(3))
     with time_machine.travel(timezone.now() - datetime.timedelta(days=12)):
-        actions.complete_review(personas.member_a, closing, note="Objectifs atteints.", propose_closure=True)
-        actions.complete_review(personas.member_a, quiet, note="Scolarité reprise.")
+        actions.complete_review(personas.member_a, closing, note="Objectifs atteints.", propose_closure=True,
+                                progress=progress(closing))
+        actions.complete_review(personas.member_a, quiet, note="Scolarité reprise.", progress=progress(quiet))
         cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=timezone.now() + datetime.timedelta(days=2))
     new = CaseFactory(coordinator=personas.coord_a)
     return {"due": due, "closing": closing, "quiet": quiet, "new": new}

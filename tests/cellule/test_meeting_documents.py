@@ -1,6 +1,7 @@
 """A meeting's invitation (iCalendar, read back with ``icalendar``) and its PDF documents (their text read
 back with ``pypdf``): each names a case only to whom may open it."""
 
+import ctypes.util
 import datetime
 import io
 
@@ -88,6 +89,11 @@ def closed(personas):
     return meeting
 
 
+needs_pango = pytest.mark.skipif(ctypes.util.find_library("pangoft2-1.0") is None,
+                                 reason="WeasyPrint needs the system's Pango (.ci/run installs it)")
+
+
+@needs_pango
 def test_a_meetings_minutes_pdf_names_only_the_cases_its_reader_may_open(client, personas, closed):
     url = reverse("meetings:pdf", args=[closed.pk, "compte-rendu"])
     client.force_login(personas.member_a)
@@ -106,6 +112,7 @@ def test_a_meetings_minutes_pdf_names_only_the_cases_its_reader_may_open(client,
     assert Event.objects.filter(action="meeting.export").count() == 2
 
 
+@needs_pango
 def test_any_meetings_agenda_exports_and_minutes_wait_for_the_closing(client, personas, closed):
     client.force_login(personas.coord_a)
     later = closed.cell.meetings.exclude(pk=closed.pk).get()
@@ -116,3 +123,15 @@ def test_any_meetings_agenda_exports_and_minutes_wait_for_the_closing(client, pe
     assert client.get(reverse("meetings:pdf", args=[closed.pk, "autre"])).status_code == 404
     client.force_login(personas.coord_b)
     assert client.get(reverse("meetings:pdf", args=[closed.pk, "ordre-du-jour"])).status_code == 404
+
+
+def test_without_pango_the_export_says_what_is_missing_and_records_nothing(client, personas, closed, monkeypatch):
+    def missing(name):
+        raise OSError("cannot load library 'libpangoft2-1.0.so.0'")
+
+    monkeypatch.setattr("cellule.views.meeting_documents.import_module", missing)
+    client.force_login(personas.coord_a)
+    response = client.get(reverse("meetings:pdf", args=[closed.pk, "compte-rendu"]), follow=True)
+    assert response.redirect_chain == [(reverse("meetings:detail", args=[closed.pk]), 302)]
+    assert "la bibliothèque système Pango manque" in response.content.decode()
+    assert not Event.objects.filter(action="meeting.export").exists()

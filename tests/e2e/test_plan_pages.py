@@ -1,10 +1,13 @@
 """The plan's and the bilan's pages in Chromium, at a desktop's and a phone's width: axe-core finds no
 serious or critical violation on the case page with its plan, the forms of an objective, an action and
-the closure with its bilan, a report's results and the partner's page with the action to update."""
+the closure with its bilan, a report's results, the coordinator's dashboard with a stalled case, the
+référent's task pages with their case (the start of care after an orientation, the review) and the
+partner's page with the action to update."""
 
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from cases import actions
@@ -27,16 +30,26 @@ def test_axe_finds_no_serious_violation_on_the_plan_and_bilan_pages(live_server)
     closed = CaseFactory(coordinator=people.coord_a, referent=people.member_a, in_care=True)
     actions.close(people.coord_a, closed, reason="completed", note="Fin.", measures_outcome="completed",
                   bilan=bilan(closed))
+    with time_machine.travel(datetime.datetime.now() - datetime.timedelta(days=90)):
+        CaseFactory(coordinator=people.coord_a, referent=people.member_a, assigned=True)  # stalled since
+    oriented = CaseFactory(coordinator=people.coord_a, referent=people.member_a, assigned=True)
+    actions.add_care_measure(people.coord_a, oriented, modality="social", beneficiary="young_person",
+                             starts_on=datetime.date.today(), institution=context.measure.institution,
+                             adhesion="young_person")  # an orientation: the start of care asks for the plan only
     month = datetime.date.today().strftime("%Y-%m")
     pages = {
         "coord_a": [reverse("cases:detail", args=[case.pk]), reverse("cases:action", args=[case.pk, "objectif"]),
                     reverse("cases:action", args=[case.pk, "action-plan"]),
                     reverse("cases:action", args=[case.pk, "cloturer"]),
-                    reverse("cases:detail", args=[closed.pk]), reverse("reports:detail", args=[month])],
+                    reverse("cases:detail", args=[closed.pk]), reverse("reports:detail", args=[month]),
+                    reverse("reports:dashboard")],
         "partner": [reverse("cases:detail", args=[case.pk])],
+        "member_a": [reverse("cases:action", args=[case.pk, "revue"]),
+                     reverse("cases:action", args=[oriented.pk, "prise-en-charge"])],
     }
     cookies = {"coord_a": session_cookie(people.coord_a, live_server.url),
-               "partner": session_cookie(partner, live_server.url)}
+               "partner": session_cookie(partner, live_server.url),
+               "member_a": session_cookie(people.member_a, live_server.url)}
     found, answered = {}, set()
     for width, height in WIDTHS:
         with browser_page(viewport={"width": width, "height": height}) as page:

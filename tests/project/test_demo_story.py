@@ -154,6 +154,18 @@ def test_cases_in_care_have_a_plan_and_closed_ones_their_bilan(demo, db):
     assert bilan is not None and bilan.results.filter(result="reached").exists()
 
 
+def test_every_case_in_care_started_with_its_plan_and_the_dashboard_flags_a_stalled_one(demo, db, client):
+    from cases.stagnation import stagnant
+
+    assert not Case.objects.filter(state__in=["in_care", "mobile_team_requested"], objectives__isnull=True).exists()
+    coordinator = User.objects.get(username="coord93")
+    stalled = stagnant(coordinator.memberships.get().cell)
+    assert stalled
+    client.force_login(coordinator)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    assert stalled[0].reference in page.split('id="stalled-title"')[1]
+
+
 def test_a_held_meeting_decided_and_its_decisions_became_tasks(demo, db, client):
     """The 93's held meeting: its decisions, each with an owner and a date, are their owners' open tasks and lines
     on their cases' timelines; its minutes export as a PDF."""

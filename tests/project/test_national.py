@@ -20,7 +20,7 @@ from cases.task_kinds import CONTACT_FAMILY, NAME_REFERENT, REVIEW
 from demo.national import GOALS, National
 from organisation.models import Institution, Membership, Role
 from project import consistency
-from tests.cases.factories import bilan
+from tests.cases.factories import bilan, progress
 from workflows import tasks
 from workflows.models import CaseTask
 
@@ -66,9 +66,10 @@ def test_the_entry_points_work_on_the_generated_cases(national):
     actions.start_care(member, case, measure={
         "modality": CareMeasure.Modality.SOCIAL, "beneficiary": CareMeasure.Beneficiary.FAMILY,
         "institution": Institution.objects.filter(membership__cell=cell).first(), "starts_on": today,
-        "adhesion": CareMeasure.Adhesion.FAMILY})
+        "adhesion": CareMeasure.Adhesion.FAMILY}, objective={"domain": "family", "text": "Apaiser les relations."})
     in_care = Case.objects.filter(state=State.IN_CARE).exclude(pk=case.pk).select_related("referent").first()
-    actions.complete_review(in_care.referent, in_care, note="Point de situation.", propose_closure=True)
+    actions.complete_review(in_care.referent, in_care, note="Point de situation.", propose_closure=True,
+                            progress=progress(in_care))
     in_care_coordinator = Membership.objects.get(cell__departement=in_care.departement, role=Role.COORDINATOR).user
     actions.close(in_care_coordinator, in_care, reason=ClosureReason.COMPLETED, note="Objectifs atteints.",
                   measures_outcome=CareMeasure.Outcome.COMPLETED, bilan=bilan(in_care))

@@ -57,8 +57,9 @@ def full_case(personas, canary: str, *, through_mobile_team: bool = True, close:
                                      departement=personas.cell_a.departement)
     actions.start_care(referent, case, measure={"modality": "social", "beneficiary": "young_person",
                                                 "starts_on": today, "institution": institution,
-                                                "adhesion": "young_person"})
-    objective = plan.add_objective(referent, case, domain="schooling", text=f"Rescolariser {canary}-objectif")
+                                                "adhesion": "young_person"},
+                       objective={"domain": "schooling", "text": f"Rescolariser {canary}-objectif"})
+    objective = case.objectives.get()
     plan.add_plan_action(referent, case, objective=objective, what=f"Inscription {canary}-action",
                          measure=case.care_measures.get(), due_on=today)
     partner = MembershipFactory(cell=personas.cell_a, institution=institution).user

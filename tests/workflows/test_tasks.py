@@ -11,7 +11,7 @@ from django.core.management import call_command
 from cases import actions
 from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied
-from tests.cases.factories import CaseFactory, bilan, transferred
+from tests.cases.factories import CaseFactory, bilan, progress, transferred
 from tests.organisation.factories import MembershipFactory
 from workflows import tasks
 from workflows.models import CaseProcess, CaseTask
@@ -76,7 +76,8 @@ def test_transferring_cancels_here_and_starts_there(personas):
 def test_a_review_opens_the_next_one_and_a_closure_proposal_asks_the_coordinators(personas):
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
     first = case.tasks.open().get()
-    actions.complete_review(personas.member_a, case, note="Assiduité au suivi.", propose_closure=True)
+    actions.complete_review(personas.member_a, case, note="Assiduité au suivi.", propose_closure=True,
+                            progress=progress(case))
     first.refresh_from_db()
     assert (first.status, first.owner) == ("DONE", personas.member_a)
     assert open_tasks(case) == {("review", "member_a"), ("decide_closure", None)}
