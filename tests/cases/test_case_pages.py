@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Event
+from cases import actions
 from cases.models import Case
 from cases.views.case_page import ACTIONS
 from tests.cases.factories import CaseFactory, person_data
@@ -178,3 +179,33 @@ def test_a_name_is_found_without_its_accents_and_punctuation(client, personas, q
     client.force_login(personas.coord_a)
     found = listed(client, q=query)
     assert case.reference in found and other.reference not in found
+
+
+def test_the_case_page_costs_the_same_queries_however_long_its_plan_and_reviews(client, personas):
+    """The plan's objectives and actions, the reviews and their progress are shown in a fixed number of queries."""
+    from cases.actions import plan
+    from tests.cases.factories import progress
+
+    case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
+    client.force_login(personas.coord_a)
+    url = reverse("cases:detail", args=[case.pk])
+    client.get(url)  # the first read of the case: the ones after are the same
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    measure = case.care_measures.get()
+    plan.add_plan_action(personas.member_a, case, objective=case.objectives.get(), what="Inscription",
+                         measure=measure, due_on=case.received_on + datetime.timedelta(days=30))
+    actions.complete_review(personas.member_a, case, note="Point.", progress=progress(case))
+    short = queries()  # one objective, one action, one review
+    for domain in ("family", "health", "insertion"):
+        objective = plan.add_objective(personas.member_a, case, domain=domain, text=f"Objectif {domain}")
+        for what in ("Rendez-vous", "Point d'étape"):
+            plan.add_plan_action(personas.member_a, case, objective=objective, what=what, measure=measure,
+                                 due_on=case.received_on + datetime.timedelta(days=30))
+    for _ in range(3):
+        actions.complete_review(personas.member_a, case, note="Point.", progress=progress(case))
+    assert queries() == short

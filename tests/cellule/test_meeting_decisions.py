@@ -142,3 +142,32 @@ def test_a_decision_is_a_task_once_the_meeting_closes_and_another_cellules_membe
     client.force_login(personas.member_b)
     assert client.post(reverse("meetings:decision", args=[item.pk]), {}).status_code == 404
     assert MeetingItem.objects.get(pk=item.pk).done_on is None
+
+
+def test_the_mobile_teams_answers_since_the_last_meeting_are_on_the_agenda(personas):
+    """What mobile_team registers (``cases.agenda_reasons``): a request the team accepted or declined since the
+    last meeting brings its case; one the cellule withdrew, or answered before that meeting, does not."""
+    from cellule import agenda
+    from mobile_team import actions as mobile
+    from workflows import tasks
+
+    def requested(case):
+        return mobile.request_mobile_team(personas.coord_a, case, motive="Regard clinique.", expected="advice",
+                                          urgency="normal", summary="Repli sur soi.")
+
+    def taken(request):
+        tasks.claim(personas.mobile, request.case.tasks.get(flow_task_name="handle_request"))
+        return request
+
+    cases = [CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True) for _ in range(4)]
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=20)):
+        old = requested(cases[0])
+        mobile.accept(personas.mobile, taken(old))  # answered before the last meeting
+        cellule.schedule_meeting(personas.coord_a, personas.cell_a, held_at=timezone.now() + datetime.timedelta(days=1))
+    accepted, declined, withdrawn = (requested(case) for case in cases[1:])
+    mobile.accept(personas.mobile, taken(accepted))
+    mobile.decline(personas.mobile, taken(declined), reason="Pas d'intervenant disponible.")
+    mobile.withdraw(personas.coord_a, withdrawn.case, reason="La famille a trouvé un soutien.")
+    proposed = agenda.propose(personas.cell_a, timezone.now() + datetime.timedelta(days=7))
+    answered = {pk for pk, reasons in proposed.items() if "team_answer" in reasons}
+    assert answered == {accepted.case_id, declined.case_id}
