@@ -35,7 +35,7 @@ def _panel(user: Actor, case: Case) -> dict[str, Any]:
     return {"requests": shown, "message_form": forms.MessageForm() if may_write else None}
 
 
-register_panel("mobile_team/_case_panel.html", _panel)
+register_panel("mobile_team/_case_panel.html", _panel, tab="echanges")
 
 
 register_panel("mobile_team/_brief.html", lambda user, case: {

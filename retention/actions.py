@@ -27,6 +27,15 @@ from retention.rules import RetentionRight
 ERASED_MESSAGE = "Les données personnelles du signalement {reference} ont été effacées le {on:%d/%m/%Y}."
 
 
+def active_hold(case: Case) -> LegalHold | None:
+    """The case's hold in force, read once per case object: the case page's two hold actions and its panel
+    all ask (an entry point locks and reads the case afresh: its object starts with no answer kept)."""
+    if "_active_hold" not in case.__dict__:
+        case.__dict__["_active_hold"] = case.legal_holds.filter(lifted_at__isnull=True).first()
+    hold: LegalHold | None = case.__dict__["_active_hold"]
+    return hold
+
+
 def _holdable(case: Case) -> str:
     """A hold keeps a case past its retention period, which runs from its closure: it is placed on a
     closed case whose data the purge has not erased, one at a time."""
@@ -34,14 +43,14 @@ def _holdable(case: Case) -> str:
         return f"le signalement {case.reference} est en cours : un gel se pose sur un signalement clôturé"
     if Erasure.objects.filter(case=case).exists():
         return f"les données personnelles du signalement {case.reference} ont été effacées"
-    if case.legal_holds.filter(lifted_at__isnull=True).exists():
+    if active_hold(case) is not None:
         return f"le signalement {case.reference} est déjà sous gel de conservation"
     return ""
 
 
 PLACE_HOLD = Check("Poser un gel de conservation", RetentionRight.HOLD, closed=True, when=_holdable)
 LIFT_HOLD = Check("Lever le gel de conservation", RetentionRight.HOLD, closed=True, when=lambda case: "" if (
-    case.legal_holds.filter(lifted_at__isnull=True).exists()) else (
+    active_hold(case) is not None) else (
     f"le signalement {case.reference} n'est sous aucun gel de conservation"))
 
 

@@ -6,14 +6,9 @@ from cases.views.case_page import CaseAction, register, register_panel
 from organisation import policy
 from organisation.policy import Actor
 from retention import actions, forms
-from retention.models import Erasure, LegalHold
+from retention.models import Erasure
 from retention.periods import kept_until
 from retention.rules import RetentionRight
-
-
-def _active_hold(case: Case) -> LegalHold | None:
-    return case.legal_holds.filter(lifted_at__isnull=True).first()
-
 
 # Offered on closed cases, the only ones the purge erases (and no query for the open ones' pages).
 register(
@@ -26,8 +21,8 @@ register(
 def _panel(user: Actor, case: Case) -> dict:
     if not policy.can(user, RetentionRight.ANSWER, case):
         return {}
-    return {"shown": True, "hold": _active_hold(case), "erasure": Erasure.objects.filter(case=case).first(),
+    return {"shown": True, "hold": actions.active_hold(case), "erasure": Erasure.objects.filter(case=case).first(),
             "kept_until": kept_until(case)}
 
 
-register_panel("retention/_case_panel.html", _panel)
+register_panel("retention/_case_panel.html", _panel, tab="chronologie")

@@ -125,20 +125,31 @@ def register(*added: CaseAction, after: str) -> None:
     BY_SLUG.update({action.slug: action for action in added})
 
 
+# The case page's tabs, in order (cases/templates/cases/case_detail.html): (slug, title).
+TABS = [("situation", "Situation"), ("accompagnement", "Accompagnement"), ("echanges", "Notes et échanges"),
+        ("chronologie", "Chronologie")]
+
+
 @dataclass(frozen=True)
 class Panel:
-    """A section another concern adds to the case page: its template, given ``panel`` = ``context(user, case)``."""
+    """A section another concern adds to the case page: its template, given ``panel`` = ``context(user, case)``,
+    in the tab ``tab`` (one of ``TABS``)."""
 
     template: str
     context: Callable[[Actor, Case], dict[str, Any]]
+    tab: str = "accompagnement"
 
 
 PANELS: list[Panel] = []
 
 
-def register_panel(template: str, context: Callable[[Actor, Case], dict[str, Any]], *, brief: bool = False) -> None:
-    """A section of the case page; ``brief``: a line of the task pages' « dossier en bref » (``views.brief``)."""
-    (BRIEF_LINES if brief else PANELS).append(Panel(template, context))
+def register_panel(template: str, context: Callable[[Actor, Case], dict[str, Any]], *, brief: bool = False,
+                   tab: str = "accompagnement") -> None:
+    """A section of the case page, in its tab ``tab``; ``brief``: a line of the task pages' « dossier en bref »
+    (``views.brief``)."""
+    if tab not in dict(TABS):
+        raise ImproperlyConfigured(f"Onglet inconnu de la page d'un signalement : {tab}.")
+    (BRIEF_LINES if brief else PANELS).append(Panel(template, context, tab))
 
 
 BRIEF_LINES: list[Panel] = []

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +14,21 @@ import audit
 from audit.models import Event
 from cases import event_texts
 from cases.forms import MotiveForm, NoteForm
-from cases.models import Case, Consent, ObjectiveResult, PlanAction, ReviewProgress, Source, State
+from cases.models import (
+    Case,
+    CaseTransfer,
+    Consent,
+    Objective,
+    ObjectiveResult,
+    PlanAction,
+    ReviewProgress,
+    Source,
+    State,
+)
 from cases.rules import CaseRight, needs_motive, partnered_cases, sees_note
+from cases.views import lifecycle
 from cases.views.brief import offered_task
-from cases.views.case_page import PANELS, available_actions, record_view, remember_motive
+from cases.views.case_page import PANELS, TABS, available_actions, record_view, remember_motive
 from cases.views.limited import limited_page
 from cases.views.notes import visible_notes
 from cases.views.reading import NEXT, ask_motive, motive_for
@@ -127,6 +138,17 @@ def _family_cases(case: Case) -> dict[str, int]:
         other_cases=Count("pk", filter=mine), siblings=Count("person", distinct=True, filter=~mine))
 
 
+def flags(case: Case, open_tasks: list, measures: list, transfer_pending: bool) -> list[tuple[str, str]]:
+    """What needs attention on the case, for its summary: (DSFR badge level, words)."""
+    found = [("error", "Tâche en retard") if any(task.is_overdue for task in open_tasks) else None,
+             ("warning", "Clôture proposée par le référent") if case.closure_proposed and case.is_open else None,
+             ("info", "Transfert en attente") if transfer_pending else None,
+             ("warning", "Adhésion retirée : prise en charge à refonder") if any(
+                 m.consent_lost_on and not m.ends_on for m in measures) else None,
+             ("info", "Équipe mobile sollicitée") if case.state == State.MOBILE_TEAM_REQUESTED else None]
+    return [flag for flag in found if flag]
+
+
 def case_detail(request, pk: int):
     case = policy.get_or_404(
         request.user, (CaseRight.VIEW_CASE, CaseRight.VIEW_REFERRAL, CaseRight.VIEW_TOMBSTONE),
@@ -140,34 +162,48 @@ def case_detail(request, pk: int):
     record_view(request, case, motive)
     timeline = case_events(case)
     consents = list(case.consents.order_by("on", "pk"))
-    current_consents = Consent.current(consents)
+    current_consents = list(Consent.current(consents).values())
     open_tasks = list(case.tasks.open().select_related("owner"))
+    measures = list(case.care_measures.select_related("institution"))
+    # The plan read once, before the actions are offered: whether it has an objective is read from it.
+    prefetch_related_objects([case], Prefetch("objectives", queryset=Objective.objects.prefetch_related(Prefetch(
+        "actions", queryset=PlanAction.objects.select_related("owner", "institution", "measure__institution")))),
+        Prefetch("transfer_requests", queryset=CaseTransfer.objects.select_related("destination")))
     can_edit = policy.can(request.user, CaseRight.EDIT_CASE, case) and case.state != State.CLOSED
+    actions = available_actions(request.user, case)
+    steps = lifecycle.path(case)
     return render(request, "cases/case_detail.html", {
         "case": case,
         "person": case.person,
         "age": case.person.age(timezone.localdate()),
         **_family_cases(case),
         "next_task": offered_task(request),
+        "next_deadline": min(open_tasks, key=lambda task: (task.due_on, task.pk), default=None),
+        "flags": flags(case, open_tasks, measures, transfer_pending=any(
+            t.status == CaseTransfer.Status.PENDING for t in case.transfer_requests.all())),
+        "path": steps, "path_segments": list(zip(steps, steps[1:], strict=False)),
+        "path_tall_height": steps[-1].y + 20, "path_words": lifecycle.described(steps),
         "relatives": case.relatives.all(),
         "contacts": case.family_contacts.select_related("by"),
         "consents": consents,
-        "current_consents": list(current_consents.values()),
-        "measures": case.care_measures.select_related("institution"),
+        "current_consents": current_consents,
+        "measures": measures,
+        "open_measures": [m for m in measures if m.ends_on is None],
         "followups": case.followups.select_related("by").prefetch_related(
             Prefetch("progress", queryset=ReviewProgress.objects.select_related("objective"))),
-        "objectives": case.objectives.prefetch_related(Prefetch("actions", queryset=PlanAction.objects.select_related(
-            "owner", "institution", "measure__institution"))),
+        "objectives": case.objectives.all(),
         "bilans": case.bilans.select_related("written_by").prefetch_related(
             Prefetch("results", queryset=ObjectiveResult.objects.select_related("objective"))),
         "open_tasks": open_tasks,
         # A coordinator may put back in the queue a task a member took from it (workflows.rules).
         "releasable": {t.pk for t in open_tasks if policy.can(request.user, TaskRight.RELEASE_TASK, t)},
-        "transfer_requests": case.transfer_requests.select_related("destination"),
+        "transfer_requests": case.transfer_requests.all(),
         "before_transfer": before_transfer(request.user, case),
-        "panels": [(panel.template, panel.context(request.user, case)) for panel in PANELS],
+        "tabs": [(slug, title, [(panel.template, panel.context(request.user, case)) for panel in PANELS
+                                if panel.tab == slug]) for slug, title in TABS],
         "timeline": timeline,
-        "actions": available_actions(request.user, case),
+        "actions": actions,
+        "primary_actions": [action for action in actions if action.primary],
         "can_edit": can_edit,
         "notes": visible_notes(request.user, case),
         "note_form": NoteForm(case=case) if can_edit else None,
