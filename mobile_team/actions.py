@@ -138,14 +138,44 @@ def decline(actor: User, request: MobileTeamRequest, *, reason: str) -> MobileTe
     return request
 
 
+SCHEDULE_AHEAD = datetime.timedelta(days=92)  # an intervention is planned at most three months ahead
+TARGET = datetime.timedelta(days=15)  # the team's aim: an intervention within 15 days of the request
+
+
+def target_date(request: MobileTeamRequest) -> datetime.date:
+    """The day the team aims to intervene by: 15 days after the request."""
+    return timezone.localdate(request.requested_at + TARGET)
+
+
+def _check_planned_date(request: MobileTeamRequest, scheduled_at: datetime.datetime | None) -> None:
+    """A planned intervention is still to come (a few minutes' slack for the typing), and at most three
+    months ahead; an intervention that took place is reported, not planned."""
+    now = timezone.now()
+    if scheduled_at is None:
+        return
+    if scheduled_at < now - datetime.timedelta(minutes=15):
+        raise ValidationError({"scheduled_at": "La date d'intervention est passée : planifiez une intervention à "
+                                               "venir (une intervention tenue fait l'objet d'un compte rendu)."})
+    if scheduled_at > now + SCHEDULE_AHEAD:
+        raise ValidationError({"scheduled_at": f"Une intervention se planifie au plus trois mois à l'avance (objectif "
+                                               f": avant le {target_date(request):%d/%m/%Y})."})
+
+
+def _check_took_place(request: MobileTeamRequest, what: str) -> None:
+    """The planned intervention took place before it is reported on, or the request finished."""
+    if request.scheduled_at and request.scheduled_at > timezone.now():
+        planned = timezone.localtime(request.scheduled_at)
+        raise ActionRefused(f"L'intervention est prévue le {planned:%d/%m/%Y à %H:%M} : {what} une fois qu'elle a "
+                            "eu lieu.")
+
+
 def schedule(actor: Actor, request: MobileTeamRequest, *, scheduled_at: datetime.datetime, place: str,
              intervener: str) -> MobileTeamRequest:
     with transaction.atomic():
         case, request = _locked(request)
         policy.require(actor, RequestRight.WORK_MOBILE_REQUEST, request)
         _check_status(request, "schedule")
-        if scheduled_at and scheduled_at < timezone.now() - datetime.timedelta(days=1):
-            raise ValidationError({"scheduled_at": "La date d'intervention est passée."})
+        _check_planned_date(request, scheduled_at)
         request.schedule()
         request.scheduled_at, request.scheduled_place, request.intervener = scheduled_at, place, intervener
         request.answer_unread = True
@@ -165,10 +195,13 @@ def add_report(actor: User, request: MobileTeamRequest, *, on: datetime.date, te
         policy.require(actor, RequestRight.WORK_MOBILE_REQUEST, request)
         if request.status != Status.SCHEDULED:
             raise ActionRefused("Un compte rendu suit une intervention planifiée.")
+        _check_took_place(request, "son compte rendu se rédige")
         if on and on > timezone.localdate():
             raise ValidationError({"on": "La date de l'intervention ne peut pas être dans le futur."})
-        if on and on < timezone.localdate(request.requested_at):
-            raise ValidationError({"on": "La date de l'intervention ne peut pas précéder la demande."})
+        if on and request.scheduled_at and on < timezone.localdate(request.scheduled_at):
+            raise ValidationError({"on": f"L'intervention était prévue le "
+                                         f"{timezone.localdate(request.scheduled_at):%d/%m/%Y} : le compte rendu "
+                                         "porte sur une date à partir de celle-ci."})
         report = InterventionReport(request=request, on=on, by=actor, text=text)
         validate(report)
         report.save()
@@ -185,6 +218,7 @@ def complete(actor: Actor, request: MobileTeamRequest) -> MobileTeamRequest:
         case, request = _locked(request)
         policy.require(actor, RequestRight.WORK_MOBILE_REQUEST, request)
         _check_status(request, "complete")
+        _check_took_place(request, "la demande se termine")
         last = request.reports.last()
         if last is None:
             raise ActionRefused("Joignez au moins un compte rendu d'intervention avant de clore la demande.")

@@ -75,6 +75,18 @@ class TeamAction:
     permission: RequestRight
     transition: str = ""
     statuses: tuple[str, ...] = ()  # narrows the transition's source statuses, when given
+    initial: Callable[[MobileTeamRequest], dict] = lambda req: {}
+
+    def state_allows(self, req: MobileTeamRequest) -> bool:
+        from django_fsm import can_proceed
+
+        return can_proceed(getattr(req, self.transition)) and (not self.statuses or req.status in self.statuses)
+
+
+def _planned(req: MobileTeamRequest) -> dict:
+    """The planned intervention, to change its date or place (the local time, as the field shows it)."""
+    at = timezone.localtime(req.scheduled_at).strftime("%Y-%m-%dT%H:%M") if req.scheduled_at else None
+    return {"scheduled_at": at, "place": req.scheduled_place, "intervener": req.intervener}
 
 
 TEAM_ACTIONS = [
@@ -86,7 +98,8 @@ TEAM_ACTIONS = [
     TeamAction("planifier", "Planifier l'intervention", forms.ScheduleForm, actions.schedule,
                RequestRight.WORK_MOBILE_REQUEST, "schedule", statuses=(Status.ACCEPTED,)),
     TeamAction("modifier-intervention", "Modifier la date ou le lieu de l'intervention", forms.ScheduleForm,
-               actions.schedule, RequestRight.WORK_MOBILE_REQUEST, "schedule", statuses=(Status.SCHEDULED,)),
+               actions.schedule, RequestRight.WORK_MOBILE_REQUEST, "schedule", statuses=(Status.SCHEDULED,),
+               initial=_planned),
     TeamAction("compte-rendu", "Rédiger un compte rendu d'intervention", forms.ReportForm, actions.add_report,
                RequestRight.WORK_MOBILE_REQUEST, "complete"),
     TeamAction("terminer", "Terminer la demande", ConfirmForm,
@@ -96,10 +109,7 @@ BY_SLUG = {a.slug: a for a in TEAM_ACTIONS}
 
 
 def _available(user: Actor, req: MobileTeamRequest) -> list[TeamAction]:
-    from django_fsm import can_proceed
-
-    return [a for a in TEAM_ACTIONS if can_proceed(getattr(req, a.transition))
-            and (not a.statuses or req.status in a.statuses) and policy.can(user, a.permission, req)]
+    return [a for a in TEAM_ACTIONS if a.state_allows(req) and policy.can(user, a.permission, req)]
 
 
 def _get(request, pk: int) -> MobileTeamRequest:
@@ -184,18 +194,20 @@ def request_action(request, pk: int, slug: str):
     if action is None:
         raise Http404("Action inconnue.")
     req = _get(request, pk)
-    if action not in _available(request.user, req):
-        if not policy.can(request.user, action.permission, req):
-            raise policy.AccessDenied(request.user, action.permission, req)
+    # The real cause first, as on a case's page: the request's state (the team reads every request), then the right.
+    if not action.state_allows(req):
         messages.error(request,
                        f"« {action.title} » n'est pas possible : la demande est « {req.get_status_display()} ».")
         return redirect("mobile_team:request", pk=req.pk)
-    form = action.form(request.POST if request.method == "POST" else None)
+    if not policy.can(request.user, action.permission, req):
+        raise policy.AccessDenied(request.user, action.permission, req)
+    form = action.form(request.POST if request.method == "POST" else None, initial=action.initial(req))
     if submit(request, form, action.title, lambda data: action.call(request.user, req, **data)):
         return redirect("mobile_team:request", pk=req.pk)
     audit.record("mobile_request.view", obj=req, departement=req.departement, details={"demande": req.pk,
                                                                                          "page": slug})
-    return render(request, "mobile_team/request_action.html", {"req": req, "action": action, "form": form},
+    return render(request, "mobile_team/request_action.html", {"req": req, "action": action, "form": form,
+                                                                "target": actions.target_date(req)},
                   status=400 if request.method == "POST" else 200)
 
 

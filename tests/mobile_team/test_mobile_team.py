@@ -11,6 +11,8 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -62,9 +64,19 @@ ANSWERS = {
     "decline": ("claimed", lambda user, r: mobile.decline(user, r, reason="Équipe complète.")),
     "schedule": ("accepted", lambda user, r: mobile.schedule(
         user, r, scheduled_at=timezone.now() + 2 * DAY, place="CMP de Bobigny", intervener="Dr Petit")),
-    "report": ("scheduled", lambda user, r: mobile.add_report(user, r, on=timezone.localdate(), text="Entretien.")),
-    "complete": ("reported", lambda user, r: mobile.complete(user, r)),
+    "report": ("scheduled", lambda user, r: after_intervention(r, lambda: mobile.add_report(
+        user, r, on=timezone.localdate(), text="Entretien."))),
+    "complete": ("reported", lambda user, r: after_intervention(r, lambda: mobile.complete(user, r))),
 }
+
+
+def after_intervention(request, call):
+    """``call`` made once the request's planned intervention took place: an hour after it, if it is to come."""
+    planned = MobileTeamRequest.objects.get(pk=request.pk).scheduled_at
+    if planned is None or planned <= timezone.now():
+        return call()
+    with time_machine.travel(planned + datetime.timedelta(hours=1)):
+        return call()
 
 
 ATTEMPTS = {name: call for name, (_, call) in ANSWERS.items()} | {
@@ -135,14 +147,18 @@ BAD = [
     ("planifier", {"scheduled_at": "2026-02-30T10:00"}, "Saisissez une date et une heure valides."),
     ("planifier", {"scheduled_at": "demain matin"}, "Saisissez une date et une heure valides."),
     ("planifier", {"scheduled_at": (timezone.localtime() - 3 * DAY).strftime("%Y-%m-%dT%H:%M")},
-     "La date d'intervention est passée."),
+     "La date d'intervention est passée"),
     ("planifier", {"place": "  "}, REQUIRED),
     ("planifier", *too_long("place", 200)),
     ("planifier", *too_long("intervener", 150)),
     ("compte-rendu", {"on": "2026-02-30"}, "Saisissez une date valide."),
     ("compte-rendu", {"on": (TODAY + DAY).isoformat()}, "La date de l'intervention ne peut pas être dans le futur."),
     ("compte-rendu", *too_long("text", 2000)),
-    ("compte-rendu", {"on": "2020-01-01"}, ""),  # before the request was made; the product has no message yet
+    ("compte-rendu", {"on": "2020-01-01"}, "porte sur une date à partir de celle-ci"),  # before the intervention
+    ("planifier", {"scheduled_at": (timezone.localtime() + 100 * DAY).strftime("%Y-%m-%dT%H:%M")},
+     "Une intervention se planifie au plus trois mois à l'avance"),
+    ("planifier", {"scheduled_at": (timezone.localtime() - DAY / 2).strftime("%Y-%m-%dT%H:%M")},
+     "La date d'intervention est passée"),  # earlier today: no longer a day's slack
 ]
 EMPTY = [(slug, dict.fromkeys(data, ""), REQUIRED) for slug, (_, data) in TEAM_FORMS.items() if data]
 
@@ -347,3 +363,50 @@ def test_dashboard_shows_median_delays_and_open_requests_by_departement(client, 
     assert figure("median-acceptance") == "2,0 j"  # 1, 2 and 6 days
     assert figure("median-first-intervention") == "5,0 j"  # 4, 5 and 12 days
     assert re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td></tr>", page) == [("69", "2"), ("93", "1")]
+
+
+# --- Dates that agree with the request, and the state said rather than a 403 (issue 28, points 2, 3, 7) ----------
+
+def test_an_intervention_to_come_is_neither_reported_nor_finished(personas):
+    request = mobile_request(personas.coord_a, personas.mobile, "accepted")
+    planned = timezone.now() + 2 * DAY
+    mobile.schedule(personas.mobile, request, scheduled_at=planned, place="CMP", intervener="Dr Petit")
+    before = snapshot()
+    with pytest.raises(ActionRefused, match="son compte rendu se rédige une fois qu'elle a eu lieu"):
+        mobile.add_report(personas.mobile, request, on=timezone.localdate(), text="Entretien.")
+    assert snapshot() == before
+    with time_machine.travel(planned + DAY):
+        with pytest.raises(ValidationError, match="porte sur une date à partir de celle-ci"):
+            mobile.add_report(personas.mobile, request, on=timezone.localdate() - 2 * DAY, text="Entretien.")
+        mobile.add_report(personas.mobile, request, on=timezone.localdate(), text="Entretien.")
+    mobile.schedule(personas.mobile, request, scheduled_at=planned + 3 * DAY, place="CMP", intervener="Dr Petit")
+    with pytest.raises(ActionRefused, match="la demande se termine une fois qu'elle a eu lieu"):
+        mobile.complete(personas.mobile, request)  # a second intervention, still to come
+    assert MobileTeamRequest.objects.get(pk=request.pk).status == "scheduled"
+
+
+@pytest.mark.parametrize("state,slug", [("completed", "accepter"), ("claimed", "planifier"),
+                                        ("declined", "terminer"), ("accepted", "compte-rendu")])
+def test_an_action_the_requests_state_refuses_says_the_state(client, personas, state, slug):
+    request = mobile_request(personas.coord_a, personas.mobile, state)
+    client.force_login(personas.mobile)
+    response = client.get(reverse("mobile_team:action", args=[request.pk, slug]), follow=True)
+    assert response.redirect_chain == [(reverse("mobile_team:request", args=[request.pk]), 302)]
+    assert f"n'est pas possible : la demande est « {request.get_status_display()} »" in text(response)
+
+
+def test_changing_the_intervention_starts_from_what_is_planned_and_reports_keep_their_lines(client, personas):
+    request = mobile_request(personas.coord_a, personas.mobile, "scheduled")
+    client.force_login(personas.mobile)
+    page = text(client.get(reverse("mobile_team:action", args=[request.pk, "modifier-intervention"])))
+    assert f'value="{timezone.localtime(request.scheduled_at):%Y-%m-%dT%H:%M}"' in page
+    assert 'value="Centre médico-psychologique de Bobigny"' in page and 'value="Dr Élodie Petit"' in page
+    target = timezone.localdate(request.requested_at) + 15 * DAY
+    assert f"objectif d'intervention\n    avant le {target:%d/%m/%Y}" in page
+    mobile.add_report(personas.mobile, request, on=timezone.localdate(),
+                      text="Premier entretien.\nAdhésion du jeune.")
+    page = text(client.get(reverse("mobile_team:request", args=[request.pk])))
+    assert "Premier entretien.<br>Adhésion du jeune." in page
+    client.force_login(personas.coord_a)
+    assert "Premier entretien.<br>Adhésion du jeune." in text(client.get(reverse("cases:detail",
+                                                                                 args=[request.case_id])))
