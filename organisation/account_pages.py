@@ -5,7 +5,7 @@ requests to get it back, which a second person approves) and its identity's chan
 
 No password is ever typed here, and nothing of a case is shown: accounts and roles only. Every
 page asks ``OrganisationRight.MANAGE_REFERENCE_DATA``; each change goes through its entry point
-(``organisation.actions.create_account``, ``organisation.accounts``), each read is recorded.
+(``organisation.actions.invite_account``, ``organisation.accounts``), each read is recorded.
 """
 
 from django import forms
@@ -62,9 +62,10 @@ def account_list(request):
         if text := form.cleaned_data["q"].strip():
             listed = listed.filter(Q(username__icontains=text) | Q(first_name__icontains=text)
                                    | Q(last_name__icontains=text) | Q(email__icontains=text))
+        invited = listed.filter(is_active=True, last_login__isnull=True,
+                                password__startswith=UNUSABLE_PASSWORD_PREFIX)
         listed = {"active": listed.filter(is_active=True), "inactive": listed.filter(is_active=False),
-                  "invited": listed.filter(is_active=True, last_login__isnull=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
-                  }.get(form.cleaned_data["status"], listed)
+                  "invited": invited}.get(form.cleaned_data["status"], listed)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record("user.list", details={"comptes": [user.pk for user in page]})
     return render(request, "organisation/accounts/list.html", {"form": form, "page": page, "query": request.GET},
@@ -76,7 +77,7 @@ def account_create(request):
     policy.require(request.user, RIGHT)
     form = AccountForm(request.POST or None, roles=grantable_national_roles(request.user))
     created: list[User] = []
-    if submit(request, form, "Compte", lambda data: created.append(organisation.create_account(request.user, **data)),
+    if submit(request, form, "Compte", lambda data: created.append(organisation.invite_account(request.user, **data)),
               done="Compte créé : la personne reçoit à son adresse le lien pour choisir son mot de passe."):
         return redirect("account_detail", pk=created[0].pk)
     return render(request, "organisation/accounts/create.html", {"form": form},
@@ -112,9 +113,9 @@ def account_detail(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def account_edit(request, pk: int):
     account = policy.get_or_404(request.user, RIGHT, User.objects.all(), pk=pk)
-    form = AccountFields(request.POST or None, initial={name: getattr(account, name) for name in AccountFields.base_fields})
-    if submit(request, form, "Compte", lambda data: _save(request.user, account, data),
-              done="Compte modifié."):
+    form = AccountFields(request.POST or None,
+                         initial={name: getattr(account, name) for name in AccountFields.base_fields})
+    if submit(request, form, "Compte", lambda data: _save(request.user, account, data), done="Compte modifié."):
         return redirect("account_detail", pk=pk)
     audit.record("user.view", obj=account, departement=policy.audit_actor(account)[1])
     return render(request, "organisation/accounts/edit.html", {"account": account, "form": form},

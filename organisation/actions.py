@@ -53,7 +53,7 @@ def save_membership(actor: Actor, membership: Membership) -> Membership:
     return membership
 
 
-def create_account(actor: Actor, user: User, membership: Membership | None = None) -> User:
+def invite_account(actor: Actor, user: User, membership: Membership | None = None) -> User:
     """The technical administrator's one way to create an account: the account (its holder receives
     the invitation link to choose a password, ``accounts.create_user_account``) and, in the same
     transaction, the role it gives with it, if any. The roles it may give are the administrator's
@@ -167,6 +167,7 @@ def invite_member(actor: Actor, cell: Cell, *, username: str, first_name: str, l
         queue_mail(
             "[Cellule de suivi] Invitation à rejoindre la cellule de suivi",
             f"Bonjour {first_name} {last_name},\n\nVous êtes invité(e) à rejoindre la {cell} "
-            f"({membership.get_role_display().lower()}). Choisissez votre mot de passe :\n\n{accounts.password_link(user)}\n\n"
+            f"({membership.get_role_display().lower()}). Choisissez votre mot de passe :\n\n"
+            f"{accounts.password_link(user)}\n\n"
             f"Votre identifiant : {username}\n", [email])
     return membership

@@ -16,8 +16,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
 from audit.changes import snapshot
-from organisation import policy
 from organisation import actions as organisation
+from organisation import policy
 from organisation.models import Cell, Institution, Membership
 from organisation.rules import OrganisationRight, grantable_roles
 
