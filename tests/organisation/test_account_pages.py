@@ -10,6 +10,7 @@ import html
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core import mail
 from django.db import connection
@@ -86,6 +87,17 @@ def test_the_admin_creates_an_account_whose_holder_chooses_a_password_then_a_sec
     assert 'name="new_password1"' not in text(page)
     account.refresh_from_db()
     assert account.check_password(NEW_PASSWORD)
+
+
+def test_the_invitation_link_expires(personas, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(personas.admin).post(CREATE, IDENTITY)
+    link = re.search(r"http://[^/]+(/mot-de-passe/\S+/)", mail.outbox[0].body).group(1)
+    later = datetime.datetime.now() + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    with time_machine.travel(later):
+        page = text(Client().get(link, follow=True))
+    assert 'name="new_password1"' not in page and "Ce lien n'est plus valide" in page
+    assert not User.objects.get(username="iroy").has_usable_password()
 
 
 def test_the_admin_gives_only_the_administrators_role_with_the_account(personas, django_capture_on_commit_callbacks):
