@@ -90,15 +90,14 @@ def account_detail(request, pk: int):
     data = request.POST if request.method == "POST" else None
     status = StatusForm(data if data and "active" in data else None)
     recovery = RecoveryFields(data if data and "recovery" in data else None)
-    if submit(request, status, "Compte", lambda data: accounts.set_active(request.user, account, data["active"]),
+    if submit(request, status, "Compte", lambda cleaned: accounts.set_active(request.user, account, cleaned["active"]),
               done="Compte désactivé : ses sessions sont fermées, il ne peut plus se connecter."
               if status.data.get("active") == "0" else "Compte réactivé."):
         return redirect("account_detail", pk=pk)
-    if submit(request, recovery, "Demande", lambda data: accounts.request_recovery(
-            request.user, account, kind=data["kind"], reason=data["reason"]),
+    if submit(request, recovery, "Demande", lambda cleaned: accounts.request_recovery(
+            request.user, account, kind=cleaned["kind"], reason=cleaned["reason"]),
             done="Demande enregistrée : elle attend la décision d'une seconde personne."):
         return redirect("account_detail", pk=pk)
-    account.refresh_from_db(fields=["is_active"])  # a refused change leaves the stored state
     audit.record("user.view", obj=account, departement=policy.audit_actor(account)[1])
     return render(request, "organisation/accounts/detail.html", {
         "account": account, "status": status, "recovery": recovery,

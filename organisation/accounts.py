@@ -86,12 +86,16 @@ def save_account(actor: Actor, user: User, before: dict[str, Any]) -> User:
 
 def set_active(actor: Actor, user: User, active: bool) -> User:
     """The technical administrator deactivates an account (its sessions end, it can no longer sign
-    in; its memberships and history stay) or activates it again."""
-    before = snapshot(user)
-    if user.is_active == active:
-        raise ActionRefused("Ce compte est déjà actif." if active else "Ce compte est déjà désactivé.")
-    user.is_active = active
-    return save_account(actor, user, before)
+    in; its memberships and history stay) or activates it again. The account's row is locked: of two
+    administrators deactivating it at once, the second is told it is done."""
+    policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=user.pk)
+        if stored.is_active == active:
+            raise ActionRefused("Ce compte est déjà actif." if active else "Ce compte est déjà désactivé.")
+        before = snapshot(stored)
+        stored.is_active = active
+        return save_account(actor, stored, before)
 
 
 def _check_address(user: User) -> None:
