@@ -22,6 +22,7 @@ from organisation import accounts, policy, sessions
 from organisation import actions as organisation
 from organisation.forms import AccountFields, AccountForm, RecoveryFields
 from organisation.models import AccountRecovery, Membership, SecondFactor
+from organisation.policy import Actor
 from organisation.rules import OrganisationRight, grantable_national_roles
 from ui.forms import BaseForm, submit
 
@@ -121,7 +122,7 @@ def account_edit(request, pk: int):
                   status=400 if form.is_bound else 200)
 
 
-def _save(actor, account: User, data: dict) -> None:
+def _save(actor: Actor, account: User, data: dict) -> None:
     """The identity typed, written on a fresh copy of the account: a refused change leaves the page's."""
     changed = User.objects.get(pk=account.pk)
     before = snapshot(changed)
