@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +49,7 @@ def create_user_account(actor: Actor, user: User) -> User:
     policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
     user.set_unusable_password()
     user.full_clean()
+    _check_address(user)
     with transaction.atomic():
         user.save()
         audit.record("user.create", obj=user, actor=actor, details={"changements": diff({}, snapshot(user))})
@@ -65,6 +67,8 @@ def save_account(actor: Actor, user: User, before: dict[str, Any]) -> User:
     policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
     if user.pk == getattr(actor, "pk", None) and not user.is_active:
         raise ActionRefused("Votre propre compte se désactive par un autre administrateur.")
+    user.full_clean()
+    _check_address(user)
     with transaction.atomic():
         user.save()
         audit.record("user.update", obj=user, actor=actor, details={"changements": diff(before, snapshot(user))})
@@ -78,6 +82,27 @@ def save_account(actor: Actor, user: User, before: dict[str, Any]) -> User:
                 f"Les prochains messages de la cellule de suivi iront à la nouvelle adresse.\n\n{WHO_TO_WARN}\n"),
                 [previous])
     return user
+
+
+def set_active(actor: Actor, user: User, active: bool) -> User:
+    """The technical administrator deactivates an account (its sessions end, it can no longer sign
+    in; its memberships and history stay) or activates it again. The account's row is locked: of two
+    administrators deactivating it at once, the second is told it is done."""
+    policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=user.pk)
+        if stored.is_active == active:
+            raise ActionRefused("Ce compte est déjà actif." if active else "Ce compte est déjà désactivé.")
+        before = snapshot(stored)
+        stored.is_active = active
+        return save_account(actor, stored, before)
+
+
+def _check_address(user: User) -> None:
+    """One active account per address: the composition pages and the national roles' page find a
+    person by it."""
+    if user.is_active and User.objects.filter(email__iexact=user.email, is_active=True).exclude(pk=user.pk).exists():
+        raise ValidationError({"email": "Un autre compte actif a déjà cette adresse."})
 
 
 def request_recovery(actor: User, user: User, *, kind: str, reason: str) -> AccountRecovery:

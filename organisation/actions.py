@@ -15,8 +15,7 @@ from django.utils import timezone
 
 import audit
 from audit.changes import diff, snapshot
-from organisation import handover, policy
-from organisation.accounts import password_link
+from organisation import accounts, handover, policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell, Departement, Mandate, Membership, Role
 from organisation.policy import Actor
@@ -52,6 +51,19 @@ def save_membership(actor: Actor, membership: Membership) -> Membership:
         )
     policy.forget(membership.user)
     return membership
+
+
+def invite_account(actor: Actor, user: User, membership: Membership | None = None) -> User:
+    """The technical administrator's one way to create an account: the account (its holder receives
+    the invitation link to choose a password, ``accounts.create_user_account``) and, in the same
+    transaction, the role it gives with it, if any. The roles it may give are the administrator's
+    only (``organisation.rules.GRANTED_BY``): the national level and the coordinators name the others."""
+    with transaction.atomic():
+        accounts.create_user_account(actor, user)
+        if membership is not None:
+            membership.user = user
+            save_membership(actor, membership)
+    return user
 
 
 def save_reference(actor: Actor, instance: M, before: dict[str, Any] | None = None) -> M:
@@ -155,6 +167,7 @@ def invite_member(actor: Actor, cell: Cell, *, username: str, first_name: str, l
         queue_mail(
             "[Cellule de suivi] Invitation à rejoindre la cellule de suivi",
             f"Bonjour {first_name} {last_name},\n\nVous êtes invité(e) à rejoindre la {cell} "
-            f"({membership.get_role_display().lower()}). Choisissez votre mot de passe :\n\n{password_link(user)}\n\n"
+            f"({membership.get_role_display().lower()}). Choisissez votre mot de passe :\n\n"
+            f"{accounts.password_link(user)}\n\n"
             f"Votre identifiant : {username}\n", [email])
     return membership

@@ -45,6 +45,8 @@ events.register({
     "mandate.list": "Consultation des mandats d'inspection",
     "membership.national_list": "Consultation des rôles nationaux",
     "user.recovery_list": "Consultation des demandes de récupération de comptes",
+    "user.list": "Consultation de la liste des comptes",
+    "user.view": "Consultation d'un compte",
     "cell.view": "Consultation de la composition de la cellule",
     "export.composition_csv": "Export CSV de la composition",
     "export.composition_xlsx": "Export XLSX de la composition",

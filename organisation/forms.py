@@ -1,5 +1,5 @@
-"""Forms of the composition page (add an existing user, invite a new one, end a membership) and of
-the national level's mandates page."""
+"""Forms of the composition page (add an existing user, invite a new one, end a membership), of the
+national level's mandates and roles pages, and of the technical administrator's account pages."""
 
 from django import forms
 from django.contrib.auth.models import User
@@ -49,12 +49,54 @@ class AddForm(MemberFields):
         return data
 
 
-class InviteForm(MemberFields):
-    username = forms.CharField(label="Identifiant", max_length=150)
+class AccountFields(BaseForm):
+    """An account's identity and address, never a password: its holder chooses it from the link sent
+    to this address."""
+
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
-    email = forms.EmailField(label="Courriel")
+    email = forms.EmailField(label="Courriel", max_length=254)
+    username = forms.CharField(label="Identifiant", max_length=150,
+                               help_text="Lettres, chiffres et les signes @ . + - _ ; la personne s'en sert pour se "
+                                         "connecter.")
     field_order = ["first_name", "last_name", "email", "username"]
+
+
+class InviteForm(MemberFields, AccountFields):
+    field_order = AccountFields.field_order
+
+
+class AccountForm(AccountFields):
+    """The technical administrator creates an account and may give it, with it, the one role it gives
+    (``roles``, from ``grantable_roles``: the administrator's); the others are given by the national
+    level or the cellule's coordinator."""
+
+    role = forms.ChoiceField(label="Rôle donné avec le compte", widget=forms.RadioSelect, required=False)
+    institution = forms.ModelChoiceField(label="Institution", queryset=Institution.objects.filter(
+        departement__isnull=True), empty_label="— choisir —", required=False,
+        help_text="Obligatoire avec un rôle.")
+    function = forms.CharField(label="Fonction", max_length=128, required=False, help_text="Obligatoire avec un rôle.")
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Aucun : le niveau national ou le coordonnateur de la cellule le donnera"),
+                                       *((role.value, role.label) for role in roles)]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role"):
+            for name, message in (("institution", "Choisissez l'institution de la personne."),
+                                  ("function", "Indiquez la fonction de la personne.")):
+                if not data.get(name):
+                    self.add_error(name, message)
+        return data
+
+    def entry_point_arguments(self) -> dict:
+        data = self.cleaned_data
+        user = User(**{name: data[name].strip() for name in AccountFields.base_fields})
+        membership = Membership(role=data["role"], institution=data["institution"], function=data["function"],
+                                starts_on=timezone.localdate()) if data["role"] else None
+        return {"user": user, "membership": membership}
 
 
 class EndForm(BaseForm):
@@ -142,13 +184,20 @@ class EndNationalRoleForm(BaseForm):
         error_messages={"required": "Cochez la case pour confirmer la fin du rôle."})
 
 
-class RecoveryRequestForm(BaseForm):
-    """The technical administrator's request: a new password link, or a second-factor reset."""
+class RecoveryFields(BaseForm):
+    """The technical administrator's request: a new password link, or a second-factor reset (from
+    an account's page, which names the account)."""
 
-    account = forms.CharField(label="Identifiant du compte", max_length=150)
     kind = forms.ChoiceField(label="Demande", widget=forms.RadioSelect, choices=AccountRecovery.Kind.choices)
     reason = forms.CharField(label="Motif", max_length=200,
                              help_text="Par exemple : téléphone perdu, signalé par la personne le 3 mars.")
+
+
+class RecoveryRequestForm(RecoveryFields):
+    """The same request from the recoveries' page, which names the account by its identifier."""
+
+    account = forms.CharField(label="Identifiant du compte", max_length=150)
+    field_order = ["account"]
 
     def clean_account(self):
         user = User.objects.filter(username=self.cleaned_data["account"].strip()).first()

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from intake import api as intake_api
-from organisation import account_views, session_views
+from organisation import account_pages, account_views, session_views
 from organisation import views as organisation_views
 from project import health, second_factor, views
 from project.admin import admin_site
@@ -37,6 +37,10 @@ urlpatterns = [
     path("comptes-de-service/", include("intake.account_urls")),  # the sources' accounts, for the administrator
     path("conservation/", include("retention.urls")),  # legal holds, the answers to the people concerned
     path("compte/sessions/", session_views.mine, name="sessions"),  # one's own open sessions
+    path("comptes/", account_pages.account_list, name="account_list"),  # the technical administrator's
+    path("comptes/nouveau/", account_pages.account_create, name="account_create"),
+    path("comptes/<int:pk>/", account_pages.account_detail, name="account_detail"),
+    path("comptes/<int:pk>/modifier/", account_pages.account_edit, name="account_edit"),
     path("comptes/<int:pk>/sessions/", session_views.of_account, name="account_sessions"),
     path("mandats/", organisation_views.mandates, name="mandates"),
     path("roles-nationaux/", account_views.national_roles, name="national_roles"),

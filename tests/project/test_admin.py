@@ -1,11 +1,10 @@
-"""Every page of the technical admin site opens, and an account can be deactivated through it."""
+"""Every page of the technical admin site (the reference data) opens; accounts are no longer there
+(tests/organisation/test_account_pages.py), and none is ever made superuser or staff."""
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
-from django.utils import timezone
 
-from audit.models import Event
 from organisation.models import Membership, Role
 from project.admin import admin_site
 
@@ -26,28 +25,9 @@ def admin_pages(personas) -> list[str]:
 def test_every_admin_page_opens(client, personas):
     client.force_login(personas.admin)
     pages = admin_pages(personas)
-    assert len(pages) == 1 + 3 * 4  # accounts, cellules, institutions, the administrators' memberships
+    assert len(pages) == 1 + 3 * 3  # cellules, institutions, the administrators' memberships
     for url in pages:
         assert client.get(url).status_code == 200, url
-
-
-@pytest.mark.parametrize("is_active", [False, True])
-def test_the_admin_deactivates_an_account_through_the_audited_entry_point(client, personas, is_active):
-    client.force_login(personas.admin)
-    member = personas.member_a
-    url = reverse("admin:auth_user_change", args=[member.pk])
-    assert client.get(url).status_code == 200
-    joined = timezone.localtime(member.date_joined)
-    data = {"username": member.username, "first_name": member.first_name, "last_name": member.last_name,
-            "email": member.email, "date_joined_0": f"{joined:%d/%m/%Y}", "date_joined_1": f"{joined:%H:%M:%S}"}
-    if is_active:
-        data["is_active"] = "on"
-    response = client.post(url, data)
-    assert response.status_code == 302
-    assert User.objects.get(pk=member.pk).is_active is is_active
-    event = Event.objects.get(action="user.update")
-    assert event.actor == personas.admin
-    assert ("is_active" in event.details["changements"]) is (not is_active)
 
 
 def test_the_admin_lists_and_gives_only_the_administrators_role(client, personas):
@@ -63,17 +43,16 @@ def test_the_admin_lists_and_gives_only_the_administrators_role(client, personas
         assert client.get(reverse("admin:organisation_membership_change", args=[membership.pk])).status_code == 302
 
 
-def test_no_account_is_made_superuser_or_staff_through_the_admin(client, personas):
+def test_no_account_is_made_superuser_or_staff_by_the_administrator(client, personas):
     client.force_login(personas.admin)
-    page = client.get(reverse("admin:auth_user_change", args=[personas.member_a.pk])).content.decode()
-    assert "is_superuser" not in page and "is_staff" not in page and "user_permissions" not in page
     member = personas.member_a
-    joined = timezone.localtime(member.date_joined)
-    client.post(reverse("admin:auth_user_change", args=[member.pk]), {
-        "username": member.username, "email": member.email, "is_active": "on", "is_superuser": "on", "is_staff": "on",
-        "date_joined_0": f"{joined:%d/%m/%Y}", "date_joined_1": f"{joined:%H:%M:%S}"})
+    url = reverse("account_edit", args=[member.pk])
+    page = client.get(url).content.decode()
+    assert "is_superuser" not in page and "is_staff" not in page and "user_permissions" not in page
+    assert client.post(url, {"username": member.username, "first_name": member.first_name, "last_name": "Nouveau",
+                             "email": member.email, "is_superuser": "on", "is_staff": "on"}).status_code == 302
     member.refresh_from_db()
-    assert not member.is_superuser and not member.is_staff
+    assert member.last_name == "Nouveau" and not member.is_superuser and not member.is_staff
 
 
 @pytest.mark.parametrize("data", [

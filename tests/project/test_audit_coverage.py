@@ -110,6 +110,10 @@ PAGES = {
     "mandates": ("national", lambda c: [], "mandate.list"),  # staff names
     "national_roles": ("national", lambda c: [], "membership.national_list"),  # staff names
     "account_recoveries": ("admin", lambda c: [], "user.recovery_list"),  # staff names
+    "account_list": ("admin", lambda c: [], "user.list"),  # staff names, their last login
+    "account_create": ("admin", lambda c: [], None),  # the form only
+    "account_detail": ("admin", lambda c: [c.case.referent_id], "user.view"),  # member_a's: of the 93
+    "account_edit": ("admin", lambda c: [c.case.referent_id], "user.view"),
     "sessions": ("member_a", lambda c: [], None),  # one's own sessions
     "account_sessions": ("coord_a", lambda c: [c.case.referent_id], "user.sessions_view"),  # member_a's
     "mandate_approve": ("national", lambda c: [Mandate.objects.order_by("pk").first().pk], None),
@@ -127,7 +131,7 @@ PAGES = {
 MONTH = datetime.date.today().strftime("%Y-%m")
 # Reads of no département: the national level's and the mobile team's (their trail is the nation's).
 NATIONAL_READS = {"national:view", "national:export", "mandates", "mobile_team:dashboard", "national_roles",
-                  "account_recoveries"}
+                  "account_recoveries", "account_list"}
 # Pages that only take a POST, checked with the entry points they call.
 POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim", "mobile_team:message",
              "cases:partner_note", "cases:partner_action", "intake:confirm", "intake_accounts:revoke",
@@ -345,6 +349,10 @@ ENTRY_POINTS = {
     "request_mandate": (lambda p, c: requested_mandate(p), "mandate.request"),
     "create_user_account": (lambda p, c: accounts.create_user_account(p.admin, User(
         username="nouveau", first_name="Inès", last_name="Roy", email="ines.roy@example.invalid")), "user.create"),
+    "invite_account": (lambda p, c: organisation.invite_account(p.admin, User(
+        username="nouvelle", first_name="Anne", last_name="Roy", email="anne.roy@example.invalid")), "user.create"),
+    "set_active": (lambda p, c: accounts.set_active(p.admin, User.objects.get(pk=p.member_a.pk), False),
+                   "user.update"),  # a copy: the personas are shared by the module
     "save_account": (lambda p, c: accounts.save_account(p.admin, p.member_a, {"email": "avant@example.invalid"}),
                      "user.update"),
     "request_recovery": (lambda p, c: accounts.request_recovery(p.admin, p.member_a, kind="password",

@@ -366,4 +366,5 @@ WITHOUT_FORM = {
     "password_reset_complete", "reports:dashboard", "reports:export", "reports:list", "retention:export",
     "retention:persons", "workflows:cellule", "workflows:done", "workflows:inbox", "workflows:queue", "workflows:task",
     "cases:duplicates",  # the coordinators' list of duplicate records: its forms post to cases:undo_merge
+    "account_list",  # its search is a GET; the accounts' forms post to account_create, _detail, _edit
 }

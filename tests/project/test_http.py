@@ -29,7 +29,7 @@ def pages(personas) -> list[tuple[str, str]]:
         ("coord_a", "/page-qui-n-existe-pas/"),
         ("inspector", reverse("inspection:search")), ("inspector", reverse("inspection:integrity")),
         ("national", reverse("mandates")), ("national", reverse("national:view")),
-        ("admin", reverse("admin:index")), ("admin", reverse("admin:auth_user_change", args=[personas.member_a.pk])),
+        ("admin", reverse("admin:index")), ("admin", reverse("account_detail", args=[personas.member_a.pk])),
     ] + [(None, reverse(f"legal:{page}")) for page in ("sitemap", "accessibility", "notice", "personal_data",
                                                         "cookies")]
 

@@ -85,6 +85,7 @@ class Command(BaseCommand):
                 user = self.user(username, first, last)
                 self.membership(user, role, code, institutions[institution], function)
             self.mandate()
+            self.invitation()
             cases = create_demo_cases()
             if cases:
                 create_demo_teamwork()  # the cellule working together: after the cases' stories
@@ -124,6 +125,13 @@ class Command(BaseCommand):
             Membership(user=user, role=role, cell=cell, institution=institution, function=function,
                        contacts_families=user.username in FAMILY_CONTACTS, starts_on=datetime.date(2024, 1, 1)),
         )
+
+    def invitation(self) -> None:
+        """An account the technical administrator created, whose holder has not yet chosen a password:
+        the accounts' page shows it as an invitation waiting."""
+        if not User.objects.filter(username="c.marchand").exists():
+            organisation.invite_account(User.objects.get(username="admin"), User(
+                username="c.marchand", first_name="Claire", last_name="Marchand", email="c.marchand@demo.invalid"))
 
     def mandate(self) -> None:
         reference = "IGA-DEMO-01"
