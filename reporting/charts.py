@@ -89,7 +89,7 @@ def cellule_charts(departement_id: int, month: Month) -> list[Chart]:
     up to ``month``, for a département's cellule: one query."""
     months = window(month)
     first, last = months[0].first, months[-1].last
-    as_text = CharField()
+    as_text: CharField = CharField()
     contact = FamilyContact.objects.filter(case=OuterRef("pk"), outcome=FamilyContact.Outcome.REACHED)
     care = CareMeasure.objects.filter(case=OuterRef("pk"))
     # received_on|first reached contact|first care measure's start, the last two blank when none yet.

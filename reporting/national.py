@@ -111,7 +111,9 @@ def _national_series(name: str, months: list[Month], sent: dict, count) -> Serie
     for (_, first), figures in sent.items():
         if (value := count(figures)) is not None:
             per_month[first].append(value)
-    values, texts, ranged = [], [], False
+    values: list[int | float | None] = []
+    texts: list[str] = []
+    ranged = False
     for m in months:
         counts = per_month[m.first]
         least, most = bounds(counts)
@@ -133,7 +135,8 @@ def charts(month: Month) -> list[Chart]:
     followed, new signalements, closures by outcome; no count from 1 to 2 can be read back from them."""
     months = window(month)
     sent = _sent(months)
-    note = "Totaux des comptes rendus transmis ; un total comprenant un effectif de 1 à 2 est tracé à sa valeur minimale."
+    note = ("Totaux des comptes rendus transmis ; un total comprenant un effectif de 1 à 2 est tracé à sa "
+            "valeur minimale.")
     return [
         Chart("chart-followed", "Jeunes et familles suivis par mois", "line-chart", months, [
             _national_series("Jeunes suivis", months, sent, lambda f: f["young_people_followed"]),

@@ -32,7 +32,8 @@ def test_the_charts_are_drawn_under_the_csp_with_their_tables(live_server):
     found, answered, refused = {}, set(), []
     for width, height in WIDTHS:
         with browser_page(viewport={"width": width, "height": height}) as page:
-            page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
+            page.on("console", lambda message: "Content Security Policy" in message.text
+                    and refused.append(message.text))
             for who, url in pages.items():
                 page.context.clear_cookies()
                 page.context.add_cookies(cookies[who])
@@ -43,8 +44,6 @@ def test_the_charts_are_drawn_under_the_csp_with_their_tables(live_server):
                 assert page.locator("figure.chart canvas").count() == charts.count() == 3
                 page.locator("figure.chart .fr-accordion__btn").first.click()
                 page.locator("figure.chart table").first.wait_for(state="visible")  # fails if it stays hidden
-                page.wait_for_timeout(1500)  # the charts' animation ends
-                page.screenshot(path=f"/tmp/charts-{who}-{width}.png", full_page=True)
                 if violations := blocking_violations(page):
                     found[f"{who} {url} {width}px"] = violations
     assert found == {}
