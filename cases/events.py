@@ -92,6 +92,8 @@ events.register({"case.signalement_add": "Nouveau signalement enregistré sur ce
 events.register({"case.duplicate_check": "Recherche des signalements du même jeune à la saisie"},
                 render=events.summary({"signalements": "signalements affichés"}))
 # Why the case was opened: the reason chosen, its précision (kept apart: ``cases.event_texts``).
+events.register({"case.export_pdf": "Export PDF du dossier"},
+                render=events.summary({"parties": "parties exportées", "sha256": "empreinte SHA-256 du fichier"}))
 events.register({"case.view": "Consultation du signalement"},
                 render=events.summary({"motif": "motif", "précision": "précision"}))
 events.register({"person.view": "Consultation du suivi d'un jeune (tous ses signalements)",

@@ -356,3 +356,29 @@ class MergeForm(BaseForm):
         if not self.dismissed and not data.get("keep"):
             self.add_error("keep", "Choisissez la fiche à conserver.")
         return data
+
+
+# The parts of a case's file its PDF may hold (``cases.views.export``), in the file's order.
+SECTIONS = {
+    "identite": "Identité du jeune",
+    "famille": "Famille et proches",
+    "faits": "Faits signalés",
+    "accompagnement": "Prise en charge et plan d'accompagnement",
+    "notes": "Notes",
+    "historique": "Historique",
+}
+
+
+class ExportForm(BaseForm):
+    """The parts of the case's file to put in its PDF: all of them unless unticked."""
+
+    sections = forms.MultipleChoiceField(
+        label="Parties du dossier à exporter", widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins une partie du dossier à exporter."},
+        help_text="Le document ne contient que ce que vous pouvez consulter ; chaque page porte votre nom et "
+                  "la date de l'export, enregistré dans le journal avec l'empreinte du fichier.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = list(SECTIONS.items())
+        self.fields["sections"].initial = list(SECTIONS)

@@ -68,11 +68,12 @@ class CaseRight(enum.StrEnum):
     VIEW_PERSON = "view_person"  # a young person's page: who reads one of their cases reads it
     VIEW_FAMILY = "view_family"  # a family's page: who reads a case of one of its young people reads it
     MERGE_PEOPLE = "merge_people"  # two records of one young person: the coordinators of their département
+    EXPORT_CASE = "export_case"  # the file as a PDF, for a transfer or the parquet (``cases.views.export``)
 
 
 # Case rights for the coordinators of the case's cellule only.
 COORDINATORS_ONLY = {CaseRight.ASSIGN, CaseRight.CLOSE, CaseRight.REOPEN, CaseRight.TRANSFER, CaseRight.DECIDE_CLOSURE,
-                     CaseRight.CHANGE_REFERENT}
+                     CaseRight.CHANGE_REFERENT, CaseRight.EXPORT_CASE}
 
 
 def coordinates(user: Principal, case: Case) -> bool:

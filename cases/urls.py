@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import case_page, cases, intake, limited, merges, notes, people, transfers
+from cases.views import case_page, cases, export, intake, limited, merges, notes, people, transfers
 
 app_name = "cases"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("jeunes/fusions/<int:pk>/annuler/", merges.undo, name="undo_merge"),
     path("<int:pk>/", cases.case_detail, name="detail"),
     path("<int:pk>/motif/", cases.motive, name="motive"),
+    path("<int:pk>/export-pdf/", export.case_export, name="export"),
     path("<int:pk>/note-partenaire/", limited.partner_note, name="partner_note"),
     path("<int:pk>/plan/actions/<int:action>/", limited.partner_action, name="partner_action"),
     path("<int:pk>/pieces-jointes/<int:attachment>/", notes.attachment, name="attachment"),

@@ -4,15 +4,15 @@ The ministry never sees a name or a case reference: only the figures the préfec
 any count from 1 to 2 is shown as "< 3" so that nobody can be singled out. A total over suppressed
 counts would give them back (the total less the counts shown): it is published as the range the
 shown counts already imply, each suppressed one being 1 or 2 (``total``), exact only when nothing
-in it is suppressed. The chart's monthly totals follow the same rule.
+in it is suppressed. The charts' monthly totals follow the same rule: each is drawn at the least it
+can be (what the range already publishes) and its table gives the range.
 """
-
-from django.utils.html import escape
 
 from cellule.models import Meeting
 from organisation.models import Cell, Departement
+from reporting.charts import Chart, Series, window
 from reporting.exports import result_rows
-from reporting.figures import Month
+from reporting.figures import Month, Outcome
 from reporting.models import MonthlyReport
 
 SUPPRESSED = "< 3"
@@ -104,26 +104,46 @@ def consolidated_rows(month: Month) -> tuple[str, tuple, list[tuple]]:
     return f"Consolidation nationale des comptes rendus mensuels — {month.label()}", HEADERS, table
 
 
-def chart_svg(month: Month, width: int = 720, height: int = 240) -> str:
-    """Young people followed nationally over the 12 months up to ``month``, as a bar chart (SVG)."""
-    months = [month.previous(n) for n in range(11, -1, -1)]
+def _national_series(name: str, months: list[Month], sent: dict, count) -> Series:
+    """A national total per month over the reports sent, as published: drawn at the least it can be,
+    written as the range it is (``total``); a month no cellule has reported on yet is a gap."""
+    per_month: dict = {m.first: [] for m in months}
+    for (_, first), figures in sent.items():
+        if (value := count(figures)) is not None:
+            per_month[first].append(value)
+    values: list[int | float | None] = []
+    texts: list[str] = []
+    ranged = False
+    for m in months:
+        counts = per_month[m.first]
+        least, most = bounds(counts)
+        values.append(least if counts else None)
+        texts.append(total(counts) if counts else "—")
+        ranged = ranged or least != most
+    # A drawn total over suppressed counts is the least it can be: the name says so, the table gives the range.
+    return Series(f"{name} (au moins)" if ranged else name, values, texts)
+
+
+def _outcome(outcome: str):
+    def count(figures: dict) -> int | None:
+        return figures.get("results", {}).get("closures_by_outcome", {}).get(outcome)
+    return count
+
+
+def charts(month: Month) -> list[Chart]:
+    """The twelve months up to ``month`` from the reports sent (one query): young people and families
+    followed, new signalements, closures by outcome; no count from 1 to 2 can be read back from them."""
+    months = window(month)
     sent = _sent(months)
-    # None where no cellule has sent its report for the month yet: shown "—", not 0.
-    counts = [[f["young_people_followed"] for (_, first), f in sent.items() if first == m.first] for m in months]
-    totals = [bounds(month_counts) if month_counts else None for month_counts in counts]
-    top = max([most for _, most in filter(None, totals)] + [1])
-    bar, chart_height = width // 12, height - 50
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-labelledby="chart-title"><title id="chart-title">Jeunes suivis par mois, '
-             f'{escape(months[0].label())} à {escape(months[-1].label())}</title>']
-    for i, (m, month_counts, range_) in enumerate(zip(months, counts, totals, strict=True)):
-        h = int(chart_height * range_[0] / top) if range_ else 0  # the bar up to the least it can be
-        label = total(month_counts) if range_ else "—"
-        x = i * bar + 6
-        parts.append(f'<rect x="{x}" y="{20 + chart_height - h}" width="{bar - 12}" height="{h}" fill="#000091"/>')
-        parts.append(f'<text x="{x + (bar - 12) // 2}" y="{14 + chart_height - h}" font-size="12" '
-                     f'text-anchor="middle">{escape(label)}</text>')
-        parts.append(f'<text x="{x + (bar - 12) // 2}" y="{height - 12}" font-size="11" '
-                     f'text-anchor="middle">{m.first:%m/%y}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    note = ("Totaux des comptes rendus transmis ; un total comprenant un effectif de 1 à 2 est tracé à sa "
+            "valeur minimale.")
+    return [
+        Chart("chart-followed", "Jeunes et familles suivis par mois", "line-chart", months, [
+            _national_series("Jeunes suivis", months, sent, lambda f: f["young_people_followed"]),
+            _national_series("Familles suivies", months, sent, lambda f: f["families_followed"])], note=note),
+        Chart("chart-intake", "Signalements reçus par mois", "bar-chart", months, [
+            _national_series("Signalements reçus", months, sent,
+                             lambda f: sum(f["new_cases_by_source"].values()))], note=note),
+        Chart("chart-outcomes", "Clôtures après accompagnement, par issue du bilan", "bar-chart", months,
+              [_national_series(outcome, months, sent, _outcome(outcome)) for outcome in Outcome.ORDER], note=note),
+    ]

@@ -16,11 +16,13 @@ from organisation.models import Cell
 from organisation.spreadsheets import to_csv, to_xlsx
 from reporting import actions as report_actions
 from reporting import dashboard as board
+from reporting.charts import cellule_charts
 from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
 from reporting.forms import SendForm, TextsForm
 from reporting.models import MonthlyReport
-from reporting.national import chart_svg, consolidated, consolidated_rows
+from reporting.national import charts as national_charts
+from reporting.national import consolidated, consolidated_rows
 from reporting.rules import ReportRight
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -107,7 +109,8 @@ def dashboard(request):
                           **({"signalements": [case.reference for case in stalled]} if stalled else {})})
     return render(request, "reports/dashboard.html", {
         "cell": cell, "caseloads": caseloads, "tasks": board.task_counts(cell), "requests": board.team_requests(cell),
-        "stalled": stalled})
+        "stalled": stalled,
+        "charts": cellule_charts(cell.departement_id, Month(timezone.localdate().replace(day=1)))})
 
 
 def _texts_changed(report: MonthlyReport, form: TextsForm) -> bool:
@@ -150,7 +153,7 @@ def national(request):
     data = consolidated(month)
     audit.record("national.view", details={"mois": str(month)})
     return render(request, "reports/national.html", {
-        "month": month, "data": data, "chart": chart_svg(month), "previous": month.previous(),
+        "month": month, "data": data, "charts": national_charts(month), "previous": month.previous(),
         "next": Month(month.end.date())})
 
 

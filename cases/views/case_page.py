@@ -46,6 +46,9 @@ class CaseAction:
     initial: Callable[[Case, Any], dict[str, Any]] = field(default=lambda case, target: {})
     primary: bool = False
     button: bool = True  # offered as a button on the case page; False: its form is on the page itself
+    # The URL name of a page of its own (given the case's pk) where its form leads to something other
+    # than a change: the case's file as a PDF (``cases.views.export``).
+    page: str = ""
 
     def __post_init__(self) -> None:
         if self.check is None:
@@ -210,6 +213,8 @@ def case_action(request: HttpRequest, pk: int, slug: str, target: int | None = N
         return redirect("cases:detail", pk=case.pk)
     if refused is not None:
         raise refused
+    if action.page:
+        return redirect(action.page, pk=case.pk)
     posted = request.method == "POST"
     form = _make_form(action, case, request.POST if posted else None, request.FILES if posted else None,
                       initial=action.initial(case, obj))

@@ -38,6 +38,7 @@ EXPECTED = {
     "cases:person": "200/405 200/405 404/405 404/405 404/405 200/403 404/405 404/405 404/405 404/405 L/L",
     "cases:family": "200/405 200/405 404/405 404/405 404/405 200/403 404/405 404/405 404/405 404/405 L/L",
     "cases:attachment": "200/405 200/405 404/405 404/405 404/405 200/403 404/405 404/405 404/405 404/405 L/L",
+    "cases:export": "200/400 403/403 404/404 404/404 404/404 403/403 404/404 404/404 404/404 404/404 L/L",
     "cases:detail": "200/200 200/200 404/404 404/404 404/404 200/403 404/404 404/404 404/404 404/404 L/L",
     # Duplicate records: their département's coordinators only (the others are refused the list, and
     # find no record of the pair nor the merge).
@@ -178,7 +179,7 @@ PARTNER = {
     "cases:attachment": "404/405",  # the note is the cellule's: not shared with the partner
     "cases:partner_note": "405/400",  # the form is read and answered
     "cases:partner_action": "405/400",  # the action their measure carries: the form is read and answered
-    "cases:action": "404/404", "cases:record_action": "404/404", "cases:motive": "404/404",
+    "cases:action": "404/404", "cases:record_action": "404/404", "cases:motive": "404/404", "cases:export": "404/404",
     "workflows:task": "404/404", "workflows:claim": "405/404", "workflows:release": "405/404",
     "account_sessions": "404/404",  # member_a's own sessions: the table's member_a is their owner
     "meetings:decision": "404/404",  # member_a's decision: the table's member_a is its owner

@@ -69,6 +69,7 @@ PAGES = {
     "cases:action": ("coord_a", lambda c: [c.case.pk, "contact"], "case.view"),
     "cases:record_action": ("member_a", lambda c: [c.case.pk, "fin-mesure", c.measure.pk], "case.view"),
     "cases:attachment": ("member_a", lambda c: [c.case.pk, c.attachment.pk], "case.attachment_read"),
+    "cases:export": ("coord_a", lambda c: [c.case.pk], "case.view"),  # the parts to tick; the file: case.export_pdf
     "mobile_team:message_attachment": ("coord_a", lambda c: [c.request.pk, c.message_file.pk],
                                        "mobile_request.attachment_read"),
     "cases:transfer": ("coord_b", lambda c: [c.transfer.pk], "case.transfer_view"),
