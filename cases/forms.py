@@ -15,6 +15,7 @@ from cases.models import (
     CaseNote,
     Consent,
     FamilyContact,
+    NoContactReason,
     Person,
     Relative,
     ReviewProgress,
@@ -147,9 +148,20 @@ class ChangeReferentForm(BaseForm):
 CARE_MEASURE_FIELDS = ["modality", "beneficiary", "institution", "starts_on"]
 
 
+# Why no contact was attempted: the reasons a référent may give (the one of no details is checked against the file).
+NOT_ATTEMPTED = [NoContactReason.NO_DETAILS.label, NoContactReason.INADVISABLE.label]
+
+
 @with_fields(choose(model_fields(FamilyContact, ["on", "channel", "outcome", "not_attempted_reason", "note"])))
 class ContactForm(BaseForm):
-    """A contact with the family, or why none was attempted."""
+    """A contact with the family, or why none was attempted (then without a means of contact)."""
+
+    not_attempted_reason = forms.ChoiceField(
+        label="Motif (si non tenté)", required=False, choices=CHOOSE + [(label, label) for label in NOT_ATTEMPTED])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].help_text = "Laissé vide pour un contact non tenté."
 
 
 @with_fields(choose(model_fields(CareMeasure, CARE_MEASURE_FIELDS)))

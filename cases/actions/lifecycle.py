@@ -51,6 +51,15 @@ REOPEN = Check("Rouvrir", CaseRight.REOPEN, transition="reopen", when=lambda cas
     if case.closure_reason == ClosureReason.TRANSFERRED else ""))
 
 
+DETAILS_ON_FILE = ("Un proche a un téléphone ou un courriel : la famille a des coordonnées. Contactez-la, ou "
+                   "donnez un autre motif.")
+
+
+def has_contact_details(case: Case) -> bool:
+    """A relative of the case's family has a phone or an e-mail on file."""
+    return case.relatives.exclude(phone="", email="").exists()
+
+
 @runs(CONTACT)
 def record_family_contact(actor: User, case: Case, *, on: datetime.date, channel: str, outcome: str,
                           not_attempted_reason: str = "", note: str = "") -> FamilyContact:
@@ -64,6 +73,9 @@ def record_family_contact(actor: User, case: Case, *, on: datetime.date, channel
         validate(contact)
         if on and on > timezone.localdate():
             raise ValidationError({"on": "La date du contact ne peut pas être dans le futur."})
+        if (outcome == FamilyContact.Outcome.NOT_ATTEMPTED and not_attempted_reason == NoContactReason.NO_DETAILS.label
+                and has_contact_details(case)):
+            raise ValidationError({"not_attempted_reason": DETAILS_ON_FILE})
         contact.save()
         before = case.state
         if outcome == FamilyContact.Outcome.REACHED and case.state == State.RECEIVED:
@@ -86,9 +98,8 @@ def assign(actor: User, case: Case, *, referent: User | None, no_contact_reason:
         if case.state == State.RECEIVED and not no_contact_reason:
             raise ValidationError({"no_contact_reason": "Indiquez pourquoi la famille n'a pas été contactée."})
         if (case.state == State.RECEIVED and no_contact_reason == NoContactReason.NO_DETAILS
-                and case.relatives.exclude(phone="", email="").exists()):
-            raise ValidationError({"no_contact_reason": "Un proche a un téléphone ou un courriel : la famille a des "
-                                                        "coordonnées. Contactez-la, ou donnez un autre motif."})
+                and has_contact_details(case)):
+            raise ValidationError({"no_contact_reason": DETAILS_ON_FILE})
         before, previous = case.state, case.referent
         case.assign()
         case.referent = referent

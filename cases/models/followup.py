@@ -29,7 +29,7 @@ class FamilyContact(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="family_contacts", verbose_name="signalement")
     on = models.DateField("date")
-    channel = models.CharField("moyen", max_length=16, choices=Channel.choices)
+    channel = models.CharField("moyen", max_length=16, choices=Channel.choices, blank=True)  # none if not attempted
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
     outcome = models.CharField("résultat", max_length=16, choices=Outcome.choices)
     not_attempted_reason = models.CharField("motif (si non tenté)", max_length=200, blank=True)
@@ -42,11 +42,15 @@ class FamilyContact(models.Model):
         verbose_name_plural = "contacts avec la famille"
 
     def __str__(self) -> str:
-        return f"{self.on:%d/%m/%Y} — {self.get_channel_display()} — {self.get_outcome_display()}"
+        return " — ".join(filter(None, [f"{self.on:%d/%m/%Y}", self.get_channel_display(), self.get_outcome_display()]))
 
     def clean(self) -> None:
         if self.outcome == self.Outcome.NOT_ATTEMPTED and not self.not_attempted_reason.strip():
             raise ValidationError({"not_attempted_reason": "Indiquez pourquoi le contact n'a pas été tenté."})
+        if self.outcome == self.Outcome.NOT_ATTEMPTED and self.channel:
+            raise ValidationError({"channel": "Un contact non tenté n'a pas de moyen : laissez « Moyen » vide."})
+        if self.outcome and self.outcome != self.Outcome.NOT_ATTEMPTED and not self.channel:
+            raise ValidationError({"channel": "Indiquez le moyen du contact."})
         if self.on and self.case_id and self.on < self.case.received_on:
             raise ValidationError({"on": f"Le contact ne peut précéder la réception du signalement "
                                          f"(le {self.case.received_on:%d/%m/%Y})."})

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from audit.models import Event
 from cases import actions
@@ -189,3 +190,23 @@ def test_the_state_is_never_assigned_directly(personas):
     case = case_in(personas, "received")
     with pytest.raises(AttributeError):
         case.state = State.CLOSED
+
+
+def test_no_details_is_not_a_reason_to_skip_the_contact_when_a_relative_has_a_phone(client, personas):
+    """« Non tenté — Pas de coordonnées » holds only when no relative has a phone or an e-mail, as for the
+    assignment without contact; a contact not attempted has no means (issue 28, point 6)."""
+    from cases.models import FamilyContact
+
+    reached = CaseFactory(coordinator=personas.coord_a, relatives=[{
+        "relation": "mother", "last_name": "Durand", "first_name": "Anne", "phone": "06 11 22 33 44"}])
+    unknown = CaseFactory(coordinator=personas.coord_a, relatives=[])
+    client.force_login(personas.coord_a)
+    data = {"on": TODAY.isoformat(), "channel": "", "outcome": "not_attempted",
+            "not_attempted_reason": "Pas de coordonnées de la famille", "note": ""}
+    refused = client.post(reverse("cases:action", args=[reached.pk, "contact"]), data)
+    assert refused.status_code == 400 and "la famille a des coordonnées" in refused.content.decode()
+    assert not FamilyContact.objects.filter(case=reached).exists()
+    assert client.post(reverse("cases:action", args=[unknown.pk, "contact"]), data).status_code == 302
+    contact = FamilyContact.objects.get(case=unknown)
+    assert (contact.channel, contact.not_attempted_reason) == ("", "Pas de coordonnées de la famille")
+    assert str(contact) == f"{TODAY:%d/%m/%Y} — Non tenté"
