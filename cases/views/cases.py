@@ -15,6 +15,7 @@ from audit.models import Event
 from cases import event_texts
 from cases.forms import MotiveForm, NoteForm
 from cases.models import Case, Consent, ObjectiveResult, PlanAction, ReviewProgress, Source, State
+from cases.models.visits import visit, with_changes
 from cases.rules import CaseRight, needs_motive, partnered_cases, sees_note
 from cases.views.brief import offered_task
 from cases.views.case_page import PANELS, available_actions, record_view, remember_motive
@@ -55,6 +56,7 @@ def case_list(request):
         .select_related("person", "referent", "departement")
         .search(request.GET.get("q", ""), user=request.user)
     )
+    cases = with_changes(cases, request.user)
     filters = {"state": State, "source": Source}
     for name, choices in filters.items():
         value = request.GET.get(name)
@@ -138,6 +140,7 @@ def case_detail(request, pk: int):
     if motive is None:
         return ask_motive(request, case)
     record_view(request, case, motive)
+    changed_since_visit = visit(request.user, case)
     timeline = case_events(case)
     consents = list(case.consents.order_by("on", "pk"))
     current_consents = Consent.current(consents)
@@ -172,4 +175,5 @@ def case_detail(request, pk: int):
         "notes": visible_notes(request.user, case),
         "note_form": NoteForm(case=case) if can_edit else None,
         "can_manage_care": policy.can(request.user, CaseRight.MANAGE_CARE, case) and case.state != State.CLOSED,
+        "changed_since_visit": changed_since_visit,
     })
