@@ -1,12 +1,12 @@
 """When each person last opened each case's page: what changed since is marked on the case list and page."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from cases.models.case import Case
-from organisation.policy import Actor, user_id
 
 
 class CaseVisit(models.Model):
@@ -26,20 +26,20 @@ class CaseVisit(models.Model):
         return f"{self.case} — {timezone.localtime(self.seen_at):%d/%m/%Y %H:%M}"
 
 
-def with_changes(cases: QuerySet[Case], user: Actor) -> QuerySet[Case]:
+def with_changes(cases: QuerySet[Case], user: User) -> QuerySet[Case]:
     """Each case with ``changed_since_visit``: the user opened it before and it changed since (one
     subquery of the list's own query, by the unique index)."""
-    changed = CaseVisit.objects.filter(case=OuterRef("pk"), user_id=user_id(user), seen_at__lt=OuterRef("changed_at"))
+    changed = CaseVisit.objects.filter(case=OuterRef("pk"), user_id=user.pk, seen_at__lt=OuterRef("changed_at"))
     return cases.annotate(changed_since_visit=Exists(changed))
 
 
-def visit(user: Actor, case: Case) -> bool:
+def visit(user: User, case: Case) -> bool:
     """Remember that ``user`` opens the case's page now; whether it changed since their last visit."""
     now = timezone.now()
-    previous = CaseVisit.objects.filter(user_id=user_id(user), case=case).values_list("seen_at", flat=True).first()
+    previous = CaseVisit.objects.filter(user_id=user.pk, case=case).values_list("seen_at", flat=True).first()
     if previous is None:
         # Two tabs opening the case at once: the second row is not written, nothing fails.
-        CaseVisit.objects.bulk_create([CaseVisit(user_id=user_id(user), case=case, seen_at=now)], ignore_conflicts=True)
+        CaseVisit.objects.bulk_create([CaseVisit(user_id=user.pk, case=case, seen_at=now)], ignore_conflicts=True)
         return False
-    CaseVisit.objects.filter(user_id=user_id(user), case=case).update(seen_at=now)
+    CaseVisit.objects.filter(user_id=user.pk, case=case).update(seen_at=now)
     return case.changed_at is not None and case.changed_at > previous

@@ -32,8 +32,10 @@ def test_a_new_request_emails_every_active_team_agent(personas, mobile2, django_
 ANSWER_MAILS = {"accept": "acceptée", "decline": "décliné la demande", "schedule": "Intervention prévue le",
                 "report": "compte rendu", "complete": "terminé son intervention"}
 # each answer has its own subject
-ANSWER_SUBJECTS = {"accept": "Demande acceptée par l'équipe mobile", "decline": "Demande déclinée par l'équipe mobile",
-                   "schedule": "Intervention programmée par l'équipe mobile", "report": "Compte rendu d'intervention reçu",
+ANSWER_SUBJECTS = {"accept": "Demande acceptée par l'équipe mobile",
+                   "decline": "Demande déclinée par l'équipe mobile",
+                   "schedule": "Intervention programmée par l'équipe mobile",
+                   "report": "Compte rendu d'intervention reçu",
                    "complete": "Intervention de l'équipe mobile terminée"}
 
 

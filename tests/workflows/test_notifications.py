@@ -73,7 +73,8 @@ def event_escalated(client, p):
 def event_partner_note(client, p):
     case = named(CaseFactory(coordinator=p.coord_a, referent=p.member_a, in_care=True))
     client.force_login(partner_of(p, case))
-    client.post(reverse("cases:partner_note", args=[case.pk]), {"text": "Rendez-vous honoré.", "visibility": "referent"})
+    client.post(reverse("cases:partner_note", args=[case.pk]),
+                {"text": "Rendez-vous honoré.", "visibility": "referent"})
     return p.member_a, case
 
 
