@@ -4,6 +4,7 @@ receiving side of a transfer, the link only."""
 
 import re
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -85,7 +86,7 @@ def notify_note(note, *, by_partner: bool) -> None:
            text=f"Une note du signalement {case.reference} vous mentionne.", path=path, case=case)
 
 
-def mentioned(note) -> list:
+def mentioned(note) -> list[User]:
     """The active members of the case's cellule a note mentions who may read it (``sees_note``)."""
     logins = set(MENTION.findall(note.text))
     if not logins:
@@ -97,7 +98,7 @@ def mentioned(note) -> list:
     return sorted((user for user in users if _reads(user, note)), key=lambda user: user.pk)
 
 
-def _reads(user, note) -> bool:
+def _reads(user: User, note) -> bool:
     case = note.case
     if policy.can(user, CaseRight.VIEW_CASE, case):
         return sees_note(user, note, case)

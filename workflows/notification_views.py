@@ -53,6 +53,7 @@ class EmailForm(BaseForm):
 
 
 def preferences(request):
+    policy.require(request.user, NotificationRight.CHOOSE_NOTIFICATION_EMAIL)
     preference = NotificationPreference.objects.filter(user_id=request.user.pk).first()
     form = EmailForm(request.POST or None, initial={"email": preference.email if preference else EmailChoice.EACH})
     if submit(request, form, "Courriels de notification",

@@ -84,9 +84,10 @@ def _cellule_tasks(user: Principal, right: str, cell: object) -> bool:
 
 @rule(NotificationRight.READ_NOTIFICATION, NotificationRight.CHOOSE_NOTIFICATION_EMAIL)
 def _own_notifications(user: Principal, right: str, target: object) -> bool:
-    """A signed-in person reads and marks their own notifications (no target: their list) and chooses
-    how they are told; nobody reaches another's."""
-    if not getattr(user, "is_authenticated", False):
+    """A person who holds a role reads and marks their own notifications (no target: their list) and
+    chooses how they are told; nobody reaches another's, and an account whose roles ended reads none
+    (they may name cases it no longer opens)."""
+    if not getattr(user, "is_authenticated", False) or not scope(user).roles:
         return False
     return target is None or (isinstance(target, Notification) and target.recipient_id == user_id(user))
 

@@ -131,9 +131,13 @@ def require_text(value: str, field: str, message: str) -> str:
 
 def touch(case: Case) -> None:
     """The case changed now (its own row or one of its records): the case list and page mark it to
-    whoever opened it before (``cases.models.visits``). Every change of a case is recorded, by ``record``."""
+    whoever opened it before (``cases.models.visits``). Every change of a case is recorded, by ``record``;
+    an entry point that records several events on the case it locked writes the time once."""
+    if getattr(case, "_touched", False):
+        return
     case.changed_at = timezone.now()
     Case.objects.filter(pk=case.pk).update(changed_at=case.changed_at)
+    case._touched = True  # type: ignore[attr-defined]  # this copy of the case, for this entry point
 
 
 def record(action: str, actor: Actor, case: Case, **details: object) -> None:

@@ -366,4 +366,5 @@ WITHOUT_FORM = {
     "password_reset_complete", "reports:dashboard", "reports:export", "reports:list", "retention:export",
     "retention:persons", "workflows:cellule", "workflows:done", "workflows:inbox", "workflows:queue", "workflows:task",
     "cases:duplicates",  # the coordinators' list of duplicate records: its forms post to cases:undo_merge
+    "notifications:list", "notifications:open",  # their form posts to notifications:read_all
 }
