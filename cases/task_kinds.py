@@ -70,7 +70,8 @@ NAME_REFERENT = TaskKind("name_referent", label="Désigner un référent", queue
                          page=_action("attribuer"))
 SET_UP_CARE = TaskKind("set_up_care", label="Démarrer la prise en charge", assignee=_referent,
                        page=_action("prise-en-charge"))
-REVIEW = TaskKind("review", label="Revue de suivi", assignee=_referent, due_on=_review_due_on, page=_action("revue"))
+REVIEW = TaskKind("review", label="Revue de suivi", assignee=_referent, due_on=_review_due_on, page=_action("revue"),
+                  told_as="Revue de suivi à faire — {reference}")
 DECIDE_CLOSURE = TaskKind("decide_closure", label="Décider de la clôture", queue=Queue.COORDINATORS,
                           page=_action("cloturer"))
 REBASE_MEASURE = TaskKind("rebase_measure", label="Adhésion retirée : terminer ou refonder la prise en charge",

@@ -2,7 +2,8 @@
 happened: an orientation to the PJJ whose educator reads his part of the case and answers, notes of
 several visibilities with their files, a member who left and whose cases went to a colleague, a
 transfer accepted, one refused and one waiting, a conversation with the mobile team with a file,
-and a task so late that it went up to the coordinators.
+and a task so late that it went up to the coordinators; the notifications all this made, the
+coordinator's older ones read.
 """
 
 import datetime
@@ -10,6 +11,7 @@ from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from cases import actions
 from cases.models import CareMeasure, Case, State, Visibility
@@ -19,7 +21,8 @@ from mobile_team.models import MobileTeamRequest
 from organisation import actions as organisation
 from organisation.models import Departement, Institution, Membership, Role
 from organisation.policy import SYSTEM
-from workflows import escalation
+from workflows import escalation, notices
+from workflows.models import Notification
 
 
 def pdf(name: str, line: str) -> SimpleUploadedFile:
@@ -51,6 +54,15 @@ def create_demo_teamwork() -> None:
     transfers(here, there, in_care[2], in_care[3])
     conversation(here)
     escalation.escalate(SYSTEM)  # the daily job: the contact left late (DemoCases.left_late) among others
+    notifications_read(here)
+
+
+def notifications_read(demo: DemoCases) -> None:
+    """The coordinator has read what they were told until a week ago: the rest shows unread. Every
+    notification of the demo was made by the entry points above, as it would be in service."""
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    older = Notification.objects.of(demo.coordinator).filter(created_at__lt=week_ago).values_list("pk", flat=True)
+    notices.read_notifications(demo.coordinator, list(older))
 
 
 def orientation(demo: DemoCases, case: Case) -> None:
@@ -72,7 +84,8 @@ def orientation(demo: DemoCases, case: Case) -> None:
                          text="Point en réunion de cellule : orientation PJJ confirmée.",
                          attachments=[pdf("releve-reunion.pdf", "Releve de decisions de la cellule")])
         actions.add_note(demo.coordinator, case, visibility=Visibility.REFERENT,
-                         text="Échange avec le parquet : pas d'autre procédure en cours.")
+                         text=f"Échange avec le parquet : pas d'autre procédure en cours. @{referent.username}, "
+                              "pour information avant la prochaine revue.")  # a mention: the référent is told
     with demo.on(demo.later(day, 3, 6)):
         actions.add_note(educator, case, visibility=Visibility.REFERENT,
                          text="Premier entretien éducatif tenu ; le jeune s'est présenté avec sa mère.")

@@ -17,7 +17,7 @@ from django.utils import timezone
 import audit
 from cases import attachments as files
 from cases.actions import consent
-from cases.actions.base import Check, lock, record, record_transition, require_text, runs, validate
+from cases.actions.base import Check, lock, record, record_transition, require_text, runs, touch, validate
 from cases.models import Case, Consent
 from mobile_team.models import InterventionReport, MessageAttachment, MobileTeamRequest, RequestMessage
 from mobile_team.notifications import (
@@ -94,6 +94,7 @@ def _check_status(request: MobileTeamRequest, name: str) -> None:
 
 
 def _record(action: str, actor: Actor, request: MobileTeamRequest, **details: object) -> None:
+    touch(request.case)  # the case's page shows the request: it changed for whoever opened it before
     audit.record(action, obj=request, actor=actor, departement=request.departement,
                  details={"signalement": request.case.reference, "demande": request.pk, **details})
 
@@ -119,7 +120,7 @@ def accept(actor: User, request: MobileTeamRequest) -> MobileTeamRequest:
         request.save()
         tasks.sync(case, actor, done=HANDLE_REQUEST)
         _record("mobile_request.accept", actor, request)
-        notify_coordinators_of_answer(request, "La demande a été acceptée par l'équipe mobile.")
+        notify_coordinators_of_answer(request, "accepted", "La demande a été acceptée par l'équipe mobile.")
     return request
 
 
@@ -133,8 +134,8 @@ def decline(actor: User, request: MobileTeamRequest, *, reason: str) -> MobileTe
         request.handled_by, request.decline_reason, request.answer_unread = actor, reason, True
         _back_to_care(actor, case, request, Outcome.DECLINED, reason, done=HANDLE_REQUEST)
         _record("mobile_request.decline", actor, request)  # the reason stays on the request
-        notify_coordinators_of_answer(request, "L'équipe mobile a décliné la demande ; son motif est indiqué sur la "
-                                               "page du signalement.")
+        notify_coordinators_of_answer(request, "declined", "L'équipe mobile a décliné la demande ; son motif est "
+                                                           "indiqué sur la page du signalement.")
     return request
 
 
@@ -184,8 +185,8 @@ def schedule(actor: Actor, request: MobileTeamRequest, *, scheduled_at: datetime
         tasks.sync(case, actor, done=SCHEDULE_INTERVENTION)
         _record("mobile_request.schedule", actor, request, date=scheduled_at.isoformat())
         notify_coordinators_of_answer(
-            request, f"Intervention prévue le {timezone.localtime(scheduled_at):%d/%m/%Y à %H:%M} ; le lieu est "
-                     "indiqué sur la page du signalement.")
+            request, "scheduled", f"Intervention prévue le {timezone.localtime(scheduled_at):%d/%m/%Y à %H:%M} ; "
+                                  "le lieu est indiqué sur la page du signalement.")
     return request
 
 
@@ -209,7 +210,7 @@ def add_report(actor: User, request: MobileTeamRequest, *, on: datetime.date, te
         request.save()
         tasks.sync(case, actor)
         _record("mobile_request.report", actor, request, compte_rendu=report.pk)
-        notify_coordinators_of_answer(request, "L'équipe mobile a transmis un compte rendu d'intervention.")
+        notify_coordinators_of_answer(request, "reported", "L'équipe mobile a transmis un compte rendu d'intervention.")
     return report
 
 
@@ -226,7 +227,7 @@ def complete(actor: Actor, request: MobileTeamRequest) -> MobileTeamRequest:
         request.answer_unread = True
         _back_to_care(actor, case, request, Outcome.REPORTED, last.text[:1000], done=REPORT_INTERVENTION)
         _record("mobile_request.complete", actor, request, comptes_rendus=request.reports.count())
-        notify_coordinators_of_answer(request, "L'équipe mobile a terminé son intervention.")
+        notify_coordinators_of_answer(request, "completed", "L'équipe mobile a terminé son intervention.")
     return request
 
 

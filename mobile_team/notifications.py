@@ -1,54 +1,58 @@
-"""E-mails between the cellules and the mobile team: a new request to every agent, each answer of
-the team to the cellule's coordinators. Like every e-mail, they carry no name of the young person."""
+"""Notifications between the cellules and the mobile team (``workflows.notify``): a new request to every
+agent, each answer of the team to the cellule's coordinators, each titled after its event. Like every
+notification, they carry no name of the young person, nor a message's text."""
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from organisation.models import Membership, Role
-from outbox.mail import queue_mail
-from workflows.notifications import link
+from workflows.notifications import coordinators, notify
+
+# The team's answers, each with its own title (the reference follows).
+ANSWERS = {
+    "accepted": "Demande acceptée par l'équipe mobile",
+    "declined": "Demande déclinée par l'équipe mobile",
+    "scheduled": "Intervention programmée par l'équipe mobile",
+    "reported": "Compte rendu d'intervention reçu",
+    "completed": "Intervention de l'équipe mobile terminée",
+}
 
 
-def _team_addresses() -> list[str]:
+def _team() -> list[User]:
     agents = Membership.objects.active().filter(role=Role.MOBILE_TEAM).select_related("user")
-    return sorted({m.user.email for m in agents if m.user.email and m.user.is_active})
+    return list({m.user.pk: m.user for m in agents if m.user.is_active}.values())
+
+
+def _handler_or_team(request) -> list[User]:
+    """The agent handling the request, or every agent while nobody has taken it."""
+    agent = request.handled_by
+    return [agent] if agent is not None and agent.is_active else _team()
 
 
 def notify_team_of_request(request) -> None:
     """Every mobile team agent learns of a new request: département, help expected, urgency."""
     urgent = " — URGENTE" if request.urgency == "urgent" else ""
-    queue_mail(
-        f"[Cellule de suivi] Nouvelle demande d'intervention ({request.departement}){urgent}",
-        f"Une cellule de suivi sollicite l'équipe mobile d'intervention : {request.get_expected_display().lower()}."
-        f"\n\n{link(reverse('mobile_team:request', args=[request.pk]))}\n",
-        _team_addresses(),
-    )
+    notify(_team(), kind="mobile_request", title=f"Nouvelle demande d'intervention ({request.departement}){urgent}",
+           text=f"Une cellule de suivi sollicite l'équipe mobile d'intervention : "
+                f"{request.get_expected_display().lower()}.",
+           path=reverse("mobile_team:request", args=[request.pk]))
 
 
 def notify_team_of_withdrawal(request) -> None:
     """The agent handling the request, or every agent while nobody has taken it, learns that the
     cellule withdrew it (by itself, or by closing or transferring the case)."""
-    agent = request.handled_by
-    queue_mail(
-        f"[Cellule de suivi] Demande d'intervention n° {request.pk} retirée ({request.departement})",
-        "La cellule de suivi a retiré la demande."  # not its reason: a closure's note is about the young person
-        f"\n\n{link(reverse('mobile_team:request', args=[request.pk]))}\n",
-        [agent.email] if agent and agent.email and agent.is_active else _team_addresses(),
-    )
+    notify(_handler_or_team(request), kind="mobile_withdrawn",
+           title=f"Demande d'intervention n° {request.pk} retirée ({request.departement})",
+           # not its reason: a closure's note is about the young person
+           text="La cellule de suivi a retiré la demande.",
+           path=reverse("mobile_team:request", args=[request.pk]))
 
 
-def _coordinator_addresses(departement: str) -> list[str]:
-    coordinators = Membership.objects.active().filter(
-        role=Role.COORDINATOR, cell__departement__code=departement).select_related("user")
-    return sorted({m.user.email for m in coordinators if m.user.email and m.user.is_active})
-
-
-def notify_coordinators_of_answer(request, answer: str) -> None:
-    """The cellule's coordinators learn of each answer of the team."""
-    queue_mail(
-        f"[Cellule de suivi] Réponse de l'équipe mobile — {request.case.reference}",
-        f"{answer}\n\n{link(reverse('cases:detail', args=[request.case_id]))}\n",
-        _coordinator_addresses(request.departement),
-    )
+def notify_coordinators_of_answer(request, event: str, answer: str) -> None:
+    """The cellule's coordinators learn of each answer of the team (``event``: one of ``ANSWERS``)."""
+    notify(coordinators(code=request.departement), kind=f"mobile_{event}",
+           title=f"{ANSWERS[event]} — {request.case.reference}", text=answer,
+           path=reverse("cases:detail", args=[request.case_id]), case=request.case)
 
 
 def notify_of_message(message) -> None:
@@ -56,14 +60,12 @@ def notify_of_message(message) -> None:
     may name the young person). The team's messages go to the cellule's coordinators; the cellule's
     to the agent handling the request, or every agent while nobody has taken it."""
     request = message.request
+    title = f"Nouveau message sur la demande d'intervention n° {request.pk} ({request.departement})"
+    text = f"Un message vous attend sur la demande d'intervention n° {request.pk}."
     if message.from_team:
-        url, to = reverse("cases:detail", args=[request.case_id]), _coordinator_addresses(request.departement)
+        notify(coordinators(code=request.departement), kind="mobile_message_to_cellule",
+               title=f"{title} — {request.case.reference}", text=text,
+               path=reverse("cases:detail", args=[request.case_id]), case=request.case)
     else:
-        agent = request.handled_by
-        url = reverse("mobile_team:request", args=[request.pk])
-        to = [agent.email] if agent and agent.email and agent.is_active else _team_addresses()
-    queue_mail(
-        f"[Cellule de suivi] Nouveau message sur la demande d'intervention n° {request.pk} ({request.departement})",
-        f"Un message vous attend sur la demande d'intervention n° {request.pk}.\n\n{link(url)}\n",
-        to,
-    )
+        notify(_handler_or_team(request), kind="mobile_message_to_team", title=title, text=text,
+               path=reverse("mobile_team:request", args=[request.pk]))

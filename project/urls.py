@@ -27,6 +27,7 @@ urlpatterns = [
     path("signalements/import/", include("intake.urls")),  # a cellule's spreadsheet (intake/)
     path("signalements/", include("cases.urls")),
     path("taches/", include("workflows.urls")),
+    path("notifications/", include("workflows.notification_urls")),  # one's own notifications (workflows/)
     path("audit/", include("inspection.urls")),
     path("equipe-mobile/", include("mobile_team.urls")),
     path("comptes-rendus/", include("reporting.urls")),

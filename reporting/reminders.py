@@ -10,11 +10,10 @@ from django.utils import timezone
 
 import audit
 from audit.models import Event
-from organisation.models import Cell, Membership, Role
-from outbox.mail import queue_mail
+from organisation.models import Cell
 from reporting.figures import Month
 from reporting.models import MonthlyReport
-from workflows.notifications import link
+from workflows.notifications import coordinators, notify
 
 
 def due(today: datetime.date) -> list[tuple[Cell, str]]:
@@ -41,12 +40,11 @@ def remind(today: datetime.date | None = None) -> int:
         code = cell.departement.code
         if code in told:
             continue
-        coordinators = [m.user.email for m in Membership.objects.active(today).filter(
-            cell=cell, role=Role.COORDINATOR).select_related("user") if m.user.email and m.user.is_active]
-        queue_mail(f"[Cellule de suivi] Compte rendu de {month.label()} à envoyer",
-                   f"Le compte rendu mensuel de {month.label()} de la {cell} n'est pas encore envoyé au ministère "
-                   f"(état : {state}).\n\n{link(reverse('reports:detail', args=[str(month)]))}\n", coordinators)
+        told_now = notify(coordinators(cell.departement_id), kind="report_due",
+                          title=f"Compte rendu de {month.label()} à envoyer",
+                          text=f"Le compte rendu mensuel de {month.label()} de la {cell} n'est pas encore envoyé au "
+                               f"ministère (état : {state}).", path=reverse("reports:detail", args=[str(month)]))
         audit.record("report.reminder", obj=cell, departement=code,
-                     details={"mois": str(month), "état": state, "destinataires": len(coordinators)})
+                     details={"mois": str(month), "état": state, "destinataires": len(told_now)})
         sent += 1
     return sent

@@ -27,13 +27,16 @@ from django.db.models import Q
 
 from cases.models import Case, Person, Relative, SearchToken
 
-# Rows deleted whole: they are about people, and no figure counts them.
+# Rows deleted whole: they are about people (or, the notifications, told about a case gone), and no figure
+# counts them.
 DELETE = {"cases.casenote", "cases.noteattachment", "mobile_team.requestmessage",
-          "mobile_team.messageattachment", "cases.eventtext"}
+          "mobile_team.messageattachment", "cases.eventtext", "workflows.notification"}
 # Texts kept: identifiers and codes the reports and the links between cases need.
 KEEP = {"cases.case": {"reference"}, "mobile_team.mobileteamrequest": {"departement"}}
-# Rows of a case with nothing personal in them: the workflow's process and tasks, the purge's mark.
-NOT_PERSONAL = {"workflows.caseprocess", "workflows.casetask", "retention.erasure", "cases.case"}
+# Rows of a case with nothing personal in them: the workflow's process and tasks, the purge's mark, when
+# each person last opened it.
+NOT_PERSONAL = {"workflows.caseprocess", "workflows.casetask", "retention.erasure", "cases.case",
+                "cases.casevisit"}
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,10 @@ from django.utils import timezone
 
 import audit
 from organisation import policy
-from organisation.models import Membership, Role
 from organisation.policy import Actor
-from outbox.mail import queue_mail
 from workflows import kinds
 from workflows.models import CaseTask
-from workflows.notifications import link
+from workflows.notifications import coordinators, notify
 from workflows.rules import TaskRight
 
 
@@ -54,12 +52,10 @@ def escalate(actor: Actor, today: datetime.date | None = None) -> list[CaseTask]
 
 
 def _tell_coordinators(task: CaseTask, holder: str) -> None:
-    coordinators = Membership.objects.active().filter(role=Role.COORDINATOR, cell__departement=task.departement_id)
-    emails = sorted({m.user.email for m in coordinators.select_related("user") if m.user.email and m.user.is_active})
     label = task.label
-    queue_mail(
-        f"[Cellule de suivi] Tâche en retard signalée : {label} — {task.case.reference}",
-        f"Bonjour,\n\nLa tâche « {label} » du signalement {task.case.reference}, échue le "
-        f"{task.due_on:%d/%m/%Y}, est toujours ouverte (détenteur : {holder}). Elle est signalée aux "
-        f"coordonnateurs de la cellule.\n\n{link(task.case.get_absolute_url())}\n",
-        emails)
+    own = task.departement_id == task.case.departement_id  # not a transfer to accept, listed where it goes
+    notify(coordinators(task.departement_id), kind="task_escalated", case=task.case if own else None,
+           title=f"Tâche en retard signalée : {label} — {task.case.reference}",
+           text=f"La tâche « {label} » du signalement {task.case.reference}, échue le {task.due_on:%d/%m/%Y}, est "
+                f"toujours ouverte (détenteur : {holder}). Elle est signalée aux coordonnateurs de la cellule.",
+           path=task.case.get_absolute_url())

@@ -1,6 +1,7 @@
 """The events of tasks, in French (``audit.events``)."""
 
 from audit import events
+from workflows.models import EmailChoice
 
 events.register({
     "task.list": "Consultation d'une liste de tâches",
@@ -10,3 +11,8 @@ events.register({
 events.register({
     "task.escalate": "Tâche en retard signalée aux coordonnateurs",
 }, render=events.summary({"tâche": "tâche", "échéance": "échéance", "détenteur": "détenteur"}))
+events.register({"notification.read": "Notifications marquées comme lues"},
+                render=events.summary({"notifications": "notifications"}))
+events.register({"notification.preference": "Choix des courriels de notification"},
+                render=events.summary({"avant": "avant", "après": "après"},
+                                      {"avant": dict(EmailChoice.choices), "après": dict(EmailChoice.choices)}))

@@ -45,21 +45,25 @@ class TaskKind(str):
     listed_in: Callable[[Subject], int] | None
     named_after: Callable[[list], dict[int, tuple[str, str]]] | None
     portal: bool
+    told_as: str
 
     def __new__(cls, name: str, *, label: str, page: Callable[[Any], str], queue: Queue = Queue.NONE,
                 assignee: "Callable[[Subject], User | None] | None" = None,
                 due_on: Callable[[Any], datetime.date] | None = None,
                 listed_in: Callable[[Subject], int] | None = None,
                 named_after: Callable[[list], dict[int, tuple[str, str]]] | None = None,
-                portal: bool = False) -> "TaskKind":
+                portal: bool = False, told_as: str = "") -> "TaskKind":
         """``page(task)``: the address where the task is done. ``assignee(case)``: the person (a user) it
         is given to when it opens (None: nobody, it waits in a queue). ``due_on(task)``: its due date, by
         default ``TASK_DUE_DAYS`` after it opens. ``listed_in(case)``: the département whose queue and
         lists show it, by default the case's; ``named_after(tasks)``: what the lists there show of these
         done tasks, ``{pk: (reference, text)}`` (by default nothing of a case of another département).
-        ``portal``: the mobile team's, worked in its own portal, never with the case."""
+        ``portal``: the mobile team's, worked in its own portal, never with the case. ``told_as``: the
+        title of the notification of its owner, ``{reference}`` the case's (by default « Nouvelle tâche »
+        and its label)."""
         kind = super().__new__(cls, name)
         kind.label, kind.queue, kind.page, kind.portal = label, queue, page, portal
+        kind.told_as = told_as or f"Nouvelle tâche : {label} — {{reference}}"
         kind.assignee, kind.due_on, kind.listed_in, kind.named_after = assignee, due_on, listed_in, named_after
         return kind
 

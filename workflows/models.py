@@ -136,3 +136,79 @@ class CaseTask(Task):
     @property
     def is_overdue(self) -> bool:
         return self.status in OPEN_STATUSES and self.due_on is not None and self.due_on < timezone.localdate()
+
+
+class EmailChoice(models.TextChoices):
+    """What a person receives by e-mail of their notifications (they are always listed in the product)."""
+
+    EACH = "each", "Un courriel à chaque notification"
+    DIGEST = "digest", "Un récapitulatif par jour"
+    NONE = "none", "Aucun courriel : je consulte mes notifications dans l'application"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice of e-mail; without a row, a courriel à chaque notification."""
+
+    user: "models.OneToOneField[User, User]" = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+",
+        verbose_name="personne")
+    email: "models.CharField[str, str]" = models.CharField("courriels", max_length=8, choices=EmailChoice.choices,
+                                                          default=EmailChoice.EACH)
+
+    class Meta:
+        verbose_name = "préférence de notification"
+
+    def __str__(self) -> str:
+        return self.get_email_display()
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def of(self, user: "User") -> "NotificationQuerySet":
+        """A person's own notifications: nobody lists, opens or marks another's."""
+        return self.filter(recipient=user)
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """What happened that a person should know (a task given, an answer, a message…), for them only.
+
+    It carries no personal data: a title and a sentence made of references, labels and dates, the
+    same as its e-mail, and the link to the page where the rest is read (and the read recorded). It
+    names its case, by reference, only to people who may open it; ``case`` links it to the case
+    for the purge (``retention``) and is left empty otherwise. ``kind`` is the declaring concern's code.
+    """
+
+    recipient: "models.ForeignKey[User, User]" = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="destinataire",
+        db_index=False)
+    recipient_id: int
+    kind: "models.CharField[str, str]" = models.CharField("nature", max_length=40)
+    title: "models.CharField[str, str]" = models.CharField("objet", max_length=200)
+    text: "models.TextField[str, str]" = models.TextField("message")
+    path: "models.CharField[str, str]" = models.CharField("lien", max_length=300)
+    case: "models.ForeignKey[Subject | None, Subject | None]" = models.ForeignKey(
+        settings.WORKFLOWS_SUBJECT_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notifications", verbose_name="signalement")
+    created_at: "models.DateTimeField[datetime.datetime, datetime.datetime]" = models.DateTimeField(
+        "reçue le", default=timezone.now)
+    read_at: "models.DateTimeField[datetime.datetime | None, datetime.datetime | None]" = models.DateTimeField(
+        "lue le", null=True, blank=True)
+    # Waiting for the daily digest (the person chose it when it was made): sent once, then cleared.
+    in_digest: "models.BooleanField[bool, bool]" = models.BooleanField("au prochain récapitulatif", default=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "notification"
+        indexes = [
+            # A person's list, newest first; the header's unread count.
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient"),
+            models.Index(fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+            models.Index(fields=["recipient"], condition=models.Q(in_digest=True), name="notification_digest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

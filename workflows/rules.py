@@ -14,7 +14,7 @@ from organisation.models import Cell, Role
 from organisation.policy import Actor, Principal, Scope, rule, scope, user_id
 from workflows import kinds
 from workflows.kinds import Queue, Subject
-from workflows.models import OPEN_STATUSES, CaseTask
+from workflows.models import OPEN_STATUSES, CaseTask, Notification
 
 
 class TaskRight(enum.StrEnum):
@@ -23,6 +23,11 @@ class TaskRight(enum.StrEnum):
     EXECUTE_TASK = "execute_task"
     ESCALATE_TASK = "escalate_task"
     VIEW_CELLULE_TASKS = "view_cellule_tasks"  # the tasks the cellule's members hold, for its coordinators
+
+
+class NotificationRight(enum.StrEnum):
+    READ_NOTIFICATION = "read_notification"  # one's own, and only one's own
+    CHOOSE_NOTIFICATION_EMAIL = "choose_notification_email"
 
 
 def holds_task(user: Principal, case: Subject, task_type: str | None = None) -> bool:
@@ -75,6 +80,16 @@ def _cellule_tasks(user: Principal, right: str, cell: object) -> bool:
     """On one cellule, or (no target) on the cellules the user coordinates, if any."""
     coordinated = scope(user).coordinated_cell_ids
     return cell.pk in coordinated if isinstance(cell, Cell) else cell is None and bool(coordinated)
+
+
+@rule(NotificationRight.READ_NOTIFICATION, NotificationRight.CHOOSE_NOTIFICATION_EMAIL)
+def _own_notifications(user: Principal, right: str, target: object) -> bool:
+    """A person who holds a role reads and marks their own notifications (no target: their list) and
+    chooses how they are told; nobody reaches another's, and an account whose roles ended reads none
+    (they may name cases it no longer opens)."""
+    if not getattr(user, "is_authenticated", False) or not scope(user).roles:
+        return False
+    return target is None or (isinstance(target, Notification) and target.recipient_id == user_id(user))
 
 
 @rule(TaskRight.CLAIM_TASK, TaskRight.RELEASE_TASK, TaskRight.EXECUTE_TASK)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields.related import RelatedField
+from django.utils import timezone
 from django_fsm import can_proceed
 
 import audit
@@ -128,7 +129,19 @@ def require_text(value: str, field: str, message: str) -> str:
     return value
 
 
+def touch(case: Case) -> None:
+    """The case changed now (its own row or one of its records): the case list and page mark it to
+    whoever opened it before (``cases.models.visits``). Every change of a case is recorded, by ``record``;
+    an entry point that records several events on the case it locked writes the time once."""
+    if getattr(case, "_touched", False):
+        return
+    case.changed_at = timezone.now()
+    Case.objects.filter(pk=case.pk).update(changed_at=case.changed_at)
+    case._touched = True  # type: ignore[attr-defined]  # this copy of the case, for this entry point
+
+
 def record(action: str, actor: Actor, case: Case, **details: object) -> None:
+    touch(case)
     audit.record(action, obj=case, actor=actor, departement=case.departement.code,
                  details={"signalement": case.reference, **details})
 

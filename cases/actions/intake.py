@@ -12,19 +12,17 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from cases.actions.base import CLOSED_MESSAGE, lock, record, validate
 from cases.models import Case, CaseCounter, CaseSignalement, Family, Person, Relative, State
+from cases.notifications import notify_signalement
 from cases.rules import CaseRight
 from organisation import policy
 from organisation.errors import ActionRefused
-from organisation.models import Cell, Departement, Membership, Role
+from organisation.models import Cell, Departement
 from organisation.policy import Actor
-from outbox.mail import queue_mail
 from workflows import tasks
-from workflows.notifications import link
 
 
 def intake(actor: Actor, cell: Cell, *, source: str, received_on: datetime.date, facts: str,
@@ -106,31 +104,13 @@ def add_signalement(actor: Actor, case: Case, *, source: str, received_on: datet
         signalement.case = case
         signalement.save()
         record("case.signalement_add", actor, case, origine=source, reçu=received_on.isoformat())
-        _notify_signalement(signalement)
+        notify_signalement(signalement)
     return signalement
 
 
 def _check_received_on(received_on: datetime.date | None) -> None:
     if received_on and received_on > timezone.localdate():
         raise ValidationError({"received_on": "La date de réception ne peut pas être dans le futur."})
-
-
-def _notify_signalement(signalement: CaseSignalement) -> None:
-    case = signalement.case
-    if case.referent is not None and case.referent.is_active and case.referent.email:
-        recipients = [case.referent.email]
-    else:
-        recipients = sorted({m.user.email for m in Membership.objects.active().filter(
-            role=Role.COORDINATOR, cell__departement_id=case.departement_id).select_related("user")
-            if m.user.email and m.user.is_active})
-    subject = f"[Cellule de suivi] Nouveau signalement sur {case.reference}"
-    body = (
-        "Bonjour,\n\n"
-        f"Un nouveau signalement ({signalement.get_source_display()}, reçu le {signalement.received_on:%d/%m/%Y}) "
-        f"concernant le jeune du signalement {case.reference} a été enregistré sur ce dossier :\n\n"
-        f"{link(reverse('cases:detail', args=[case.pk]))}\n"
-    )
-    queue_mail(subject, body, recipients)
 
 
 def create(case: Case, person: Person, relatives: list[Relative], *,

@@ -30,6 +30,7 @@ from cases.actions.plan import create_objective, write_bilan
 from cases.actions.records import create_measure, end_open_measures
 from cases.event_texts import keep
 from cases.models import Case, ClosureReason, FamilyContact, FollowUpNote, NoContactReason, ReviewProgress, State
+from cases.notifications import notify_referent
 from cases.rules import CaseRight
 from cases.signals import case_closing, case_reopening
 from organisation.errors import ActionRefused
@@ -109,6 +110,8 @@ def assign(actor: User, case: Case, *, referent: User | None, no_contact_reason:
         record_transition("assign", actor, case, before,
                           référent={"avant": person(previous), "après": person(referent)},
                           motif=case.no_contact_reason)
+        if referent is not None and referent.pk != actor.pk:  # not one's own naming (a coordinator's)
+            notify_referent(case, referent)
     return case
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from cases import attachments as files
 from cases.actions.base import Check, lock, record, require_text, runs, validate
 from cases.models import Case, CaseNote, NoteAttachment, Visibility
+from cases.notifications import notify_note
 from cases.rules import CaseRight
 from organisation import policy
 from organisation.models import Membership, Role
@@ -29,7 +30,7 @@ def add_note(actor: User, case: Case, *, text: str, visibility: str, named: Iter
     text = require_text(text, "text", "Écrivez la note.")
     with files.storing(list(attachments), most=MAX_ATTACHMENTS) as (checked, write), transaction.atomic():
         case = lock(case)
-        _check_writer(actor, case, visibility)
+        by_partner = _check_writer(actor, case, visibility)
         named = _named_members(case, visibility, named)
         note = CaseNote(case=case, author=actor, text=text, visibility=visibility)
         validate(note)
@@ -38,19 +39,22 @@ def add_note(actor: User, case: Case, *, text: str, visibility: str, named: Iter
         stored = [NoteAttachment.objects.create(note=note, **write(file)) for file in checked]
         record("case.note_add", actor, case, note=note.pk, visibilité=visibility,
                destinataires=sorted(user.pk for user in named), pièces=[a.pk for a in stored])
+        notify_note(note, by_partner=by_partner)
     return note
 
 
-def _check_writer(actor: Actor, case: Case, visibility: str) -> None:
+def _check_writer(actor: Actor, case: Case, visibility: str) -> bool:
     """Those who edit the case write any note; a partner (``CaseRight.PARTNER_NOTE``) writes to the
-    référent and the coordinators, or to the members they name: never to the whole cellule."""
+    référent and the coordinators, or to the members they name: never to the whole cellule. Whether
+    the writer writes as a partner."""
     if policy.can(actor, CaseRight.EDIT_CASE, case):
         NOTE.require(actor, case)
-        return
+        return False
     PARTNER_NOTE.require(actor, case)
     if visibility == Visibility.CELLULE:
         raise ValidationError({"visibility": "Une note de partenaire est lue par le référent et les coordonnateurs, "
                                              "ou par les membres que vous désignez."})
+    return True
 
 
 def _named_members(case: Case, visibility: str, given: Iterable[User]) -> list[User]:

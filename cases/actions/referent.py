@@ -13,6 +13,7 @@ from django.db import transaction
 from cases.actions.base import Check, lock, person, record, require_cell_member, require_text, runs
 from cases.event_texts import keep
 from cases.models import Case, State
+from cases.notifications import notify_referent
 from cases.rules import CaseRight
 from organisation.policy import Actor
 from workflows import tasks
@@ -50,3 +51,5 @@ def replace_referent(actor: Actor, case: Case, referent: User | None, reason: st
     moved = tasks.hand_over(case, previous, referent)
     record("case.referent_change", actor, case, référent={"avant": person(previous), "après": person(referent)},
            motif=keep(case, reason), tâches=moved)
+    if referent.pk != getattr(actor, "pk", None):
+        notify_referent(case, referent)

@@ -14,10 +14,11 @@ from cases.models.plan import Bilan, Domain, Objective, ObjectiveResult, PlanAct
 from cases.models.signalement import CaseSignalement
 from cases.models.trail import EventText
 from cases.models.transfer import CaseTransfer
+from cases.models.visits import CaseVisit
 
 __all__ = [
-    "Bilan", "CareMeasure", "Case", "CaseCounter", "CaseNote", "CaseSignalement", "CaseTransfer", "ClosureReason",
-    "Consent", "DistinctPeople", "Domain", "EventText", "Family", "FamilyContact", "FollowUpNote", "NoContactReason",
-    "NoteAttachment", "Objective", "ObjectiveResult", "Person", "PersonMerge", "PlanAction", "Relative",
-    "ReviewProgress", "SearchToken", "Sex", "Situation", "Source", "State", "StoredFile", "Visibility",
+    "Bilan", "CareMeasure", "Case", "CaseCounter", "CaseNote", "CaseSignalement", "CaseTransfer", "CaseVisit",
+    "ClosureReason", "Consent", "DistinctPeople", "Domain", "EventText", "Family", "FamilyContact", "FollowUpNote",
+    "NoContactReason", "NoteAttachment", "Objective", "ObjectiveResult", "Person", "PersonMerge", "PlanAction",
+    "Relative", "ReviewProgress", "SearchToken", "Sex", "Situation", "Source", "State", "StoredFile", "Visibility",
 ]

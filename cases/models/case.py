@@ -169,7 +169,11 @@ class Case(ConcurrentTransitionMixin, models.Model):  # type: ignore[django-mana
         verbose_name="transféré depuis",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
-    history = HistoricalRecords()
+    # The last change anyone made to the case or to what belongs to it (``cases.actions.base.touch``): the
+    # case list and page mark it to whoever opened the case before (``CaseVisit``). Not in the history:
+    # it is the time of the change the history already keeps.
+    changed_at = models.DateTimeField("modifié le", null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["changed_at"])
 
     objects = CaseQuerySet.as_manager()
 

@@ -25,6 +25,7 @@ from cases.models import (
     Source,
     State,
 )
+from cases.models.visits import visit, with_changes
 from cases.rules import CaseRight, needs_motive, partnered_cases, sees_note
 from cases.views import lifecycle
 from cases.views.brief import offered_task
@@ -66,6 +67,7 @@ def case_list(request):
         .select_related("person", "referent", "departement")
         .search(request.GET.get("q", ""), user=request.user)
     )
+    cases = with_changes(cases, request.user)
     filters = {"state": State, "source": Source}
     for name, choices in filters.items():
         value = request.GET.get(name)
@@ -160,6 +162,7 @@ def case_detail(request, pk: int):
     if motive is None:
         return ask_motive(request, case)
     record_view(request, case, motive)
+    changed_since_visit = visit(request.user, case)
     timeline = case_events(case)
     consents = list(case.consents.order_by("on", "pk"))
     current_consents = list(Consent.current(consents).values())
@@ -208,4 +211,5 @@ def case_detail(request, pk: int):
         "notes": visible_notes(request.user, case),
         "note_form": NoteForm(case=case) if can_edit else None,
         "can_manage_care": policy.can(request.user, CaseRight.MANAGE_CARE, case) and case.state != State.CLOSED,
+        "changed_since_visit": changed_since_visit,
     })

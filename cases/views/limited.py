@@ -11,6 +11,7 @@ from cases import actions
 from cases.actions import plan
 from cases.forms import PartnerNoteForm
 from cases.models import Case, PlanAction, State
+from cases.models.visits import visit
 from cases.plan_forms import PartnerActionForm
 from cases.rules import CaseRight, partner_institutions
 from cases.views.case_page import record_view
@@ -42,6 +43,7 @@ def partner_page(request, case: Case, form: PartnerNoteForm | None = None, statu
                  action_form: PartnerActionForm | None = None):
     """``action_form``: the update of one of the plan's actions, refused, shown with its errors."""
     record_view(request, case, accès="partenaire")
+    changed_since_visit = visit(request.user, case)
     may_write = case.state != State.CLOSED
     plan_actions = [(action, (action_form if action_form is not None and action_form.prefix == f"action-{action.pk}"
                               else _action_form(action)) if may_write else None)
@@ -56,6 +58,7 @@ def partner_page(request, case: Case, form: PartnerNoteForm | None = None, statu
         "notes": visible_notes(request.user, case, partner=True),
         "plan_actions": plan_actions,
         "note_form": form or (PartnerNoteForm(case=case) if may_write else None),
+        "changed_since_visit": changed_since_visit,
     }, status=status)
 
 

@@ -19,17 +19,20 @@ TODAY = datetime.date.today()
 # them asks whether a transfer is pending, cases.task_kinds; one INSERT queues the e-mail of a task given, outbox;
 # starting the care reads the adhesion on file and records it with its history when it is new, cases.actions.records,
 # and writes the plan's first objective (its row, its history, its text kept apart and its event: 4 writes);
-# a review reads the plan's objectives, whose progress it records, and the cellule's rhythm for the next one)
+# a review reads the plan's objectives, whose progress it records, and the cellule's rhythm for the next one;
+# each change writes the case's time of change once, cases.actions.base.touch; each notification reads its
+# recipients' choice of e-mail and inserts their rows, workflows.notifications.notify: a task given is one, the
+# naming of a référent another)
 POSTS = {
     "contact": ("coord_a", "received",
-                lambda p, case: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"}, 22),
+                lambda p, case: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"}, 23),
     "attribuer": ("coord_a", "family_contacted",
-                  lambda p, case: {"referent": p.member_a.memberships.get().pk}, 23),
+                  lambda p, case: {"referent": p.member_a.memberships.get().pk}, 29),
     "prise-en-charge": ("member_a", "assigned", lambda p, case: {
         "modality": "social", "beneficiary": "young_person", "starts_on": TODAY.isoformat(), "adhesion": "family",
         "institution": InstitutionFactory(name="Maison des adolescents").pk, "domain": "family",
-        "text": "Renouer le dialogue."}, 34),
-    "revue": ("member_a", "in_care", lambda p, case: {"note": "Point d'étape.", **progress_form(case)}, 25),
+        "text": "Renouer le dialogue."}, 37),
+    "revue": ("member_a", "in_care", lambda p, case: {"note": "Point d'étape.", **progress_form(case)}, 28),
 }
 
 

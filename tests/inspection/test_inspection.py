@@ -184,7 +184,7 @@ def test_a_members_list_names_only_the_cases_they_may_open_without_a_motive(clie
     tasks.claim(designated, held.tasks.get(flow_task_name="contact_family"))
     client.force_login(designated)
     page = client.get(reverse("cases:list")).content.decode()
-    rows = {case: re.search(rf"<tr>\s*<td[^>]*><a [^>]*>{case.reference}</a></td>.*?</tr>", page, re.S).group(0)
+    rows = {case: re.search(rf"<tr>\s*<td[^>]*><a [^>]*>{case.reference}</a>.*?</tr>", page, re.S).group(0)
             for case in (done, held)}
     assert str(done.person) not in rows[done] and "Nom affiché après le motif" in rows[done]  # motive asked
     assert str(held.person) in rows[held]

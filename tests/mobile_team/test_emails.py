@@ -31,6 +31,12 @@ def test_a_new_request_emails_every_active_team_agent(personas, mobile2, django_
 # answer: what the coordinators read
 ANSWER_MAILS = {"accept": "acceptée", "decline": "décliné la demande", "schedule": "Intervention prévue le",
                 "report": "compte rendu", "complete": "terminé son intervention"}
+# each answer has its own subject
+ANSWER_SUBJECTS = {"accept": "Demande acceptée par l'équipe mobile",
+                   "decline": "Demande déclinée par l'équipe mobile",
+                   "schedule": "Intervention programmée par l'équipe mobile",
+                   "report": "Compte rendu d'intervention reçu",
+                   "complete": "Intervention de l'équipe mobile terminée"}
 
 
 @pytest.mark.parametrize("answer", ANSWERS)
@@ -43,7 +49,7 @@ def test_each_answer_emails_the_departements_coordinators(personas, django_captu
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         call(personas.mobile, request)
-    (sent,) = [m for m in mail.outbox if "Réponse de l'équipe mobile" in m.subject]
+    (sent,) = [m for m in mail.outbox if m.subject.startswith(f"[Cellule de suivi] {ANSWER_SUBJECTS[answer]} — ")]
     assert sent.to == ["coord_a2@example.invalid", "coord_a@example.invalid"]
     assert request.case.reference in sent.subject and ANSWER_MAILS[answer] in sent.body
     assert [m.subject for m in mail.outbox if "kerbrat" in (m.subject + m.body).casefold()] == []

@@ -15,7 +15,7 @@ from organisation.models import Departement
 from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
 from reporting.rules import ReportRight
 from tests.organisation.factories import MandateFactory, MembershipFactory
-from workflows.rules import TaskRight
+from workflows.rules import NotificationRight, TaskRight
 
 A, B = "a", "b"  # the 93 and 69 cellules of the personas
 COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS, CaseRight.INTAKE,
@@ -32,22 +32,24 @@ NATIONAL = {ReportRight.VIEW_AGGREGATES, OrganisationRight.VIEW_COMPOSITION, Org
 # The coordinators' rights without a target: their cellule's tasks, the account recoveries to decide, the
 # inspection's reads of their département.
 COORDINATING = {TaskRight.VIEW_CELLULE_TASKS, OrganisationRight.VIEW_RECOVERIES, InspectionRight.VIEW_INSPECTION_READS}
+# Whoever holds a role reads their own notifications and chooses how they are told.
+OWN = {NotificationRight.READ_NOTIFICATION, NotificationRight.CHOOSE_NOTIFICATION_EMAIL}
 # persona: the rights allowed on cell A, on cell B, and without target (None).
 ALLOWED = {
-    "coord_a": {A: COORDINATION, B: set(), None: COORDINATING},
-    "member_a": {A: MEMBERSHIP, B: set(), None: set()},
-    "coord_b": {A: set(), B: COORDINATION, None: COORDINATING},
-    "member_b": {A: set(), B: MEMBERSHIP, None: set()},
-    "mobile": {A: set(), B: set(), None: {RequestRight.USE_PORTAL, RequestRight.VIEW_TEAM_DASHBOARD}},
-    "inspector": {A: {OrganisationRight.VIEW_COMPOSITION}, B: set(), None: set()},
+    "coord_a": {A: COORDINATION, B: set(), None: COORDINATING | OWN},
+    "member_a": {A: MEMBERSHIP, B: set(), None: OWN},
+    "coord_b": {A: set(), B: COORDINATION, None: COORDINATING | OWN},
+    "member_b": {A: set(), B: MEMBERSHIP, None: OWN},
+    "mobile": {A: set(), B: set(), None: {RequestRight.USE_PORTAL, RequestRight.VIEW_TEAM_DASHBOARD} | OWN},
+    "inspector": {A: {OrganisationRight.VIEW_COMPOSITION}, B: set(), None: OWN},
     # The national level names its officers, the mobile team and the inspection; the coordinators and
     # the national level decide on the administrators' requests to get an account back.
     "national": {A: NATIONAL, B: NATIONAL, None: {ReportRight.VIEW_AGGREGATES, OrganisationRight.NAME_NATIONAL_ROLES,
                                                   OrganisationRight.VIEW_RECOVERIES, OrganisationRight.VIEW_MANDATES,
-                                                  RequestRight.VIEW_TEAM_DASHBOARD}},
+                                                  RequestRight.VIEW_TEAM_DASHBOARD} | OWN},
     "admin": {A: ADMINISTRATION, B: ADMINISTRATION,
               None: {OrganisationRight.MANAGE_REFERENCE_DATA, IntakeRight.MANAGE_ACCOUNTS,
-                     OrganisationRight.VIEW_RECOVERIES}},
+                     OrganisationRight.VIEW_RECOVERIES} | OWN},
     "former": {A: set(), B: set(), None: set()},
     "outsider": {A: set(), B: set(), None: set()},
 }

@@ -30,6 +30,7 @@ ARGS = {
     "cases:undo_merge": lambda c: [c.merge.pk],
     "admin:index": lambda c: [],
     "decide_recovery": lambda c: [0],
+    "notifications:read_all": lambda c: [],
 }
 # URL name: "GET/POST" for each of PEOPLE, in that order (the last one without a session).
 EXPECTED = {
@@ -135,6 +136,11 @@ EXPECTED = {
     "workflows:inbox": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 200/200 200/200 L/L",
     "workflows:queue": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 200/200 200/200 L/L",
     "workflows:release": "405/403 405/403 405/404 405/404 405/404 405/403 405/404 405/404 405/404 405/404 L/L",
+    # One's own notifications, for whoever holds a role; another's answers 404 (member_a's is opened here).
+    "notifications:list": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 403/403 403/403 L/L",
+    "notifications:open": "404/404 302/302 404/404 404/404 404/404 404/403 404/404 404/404 404/404 404/404 L/L",
+    "notifications:read_all": "405/302 405/302 405/302 405/302 405/302 405/403 405/302 405/302 405/403 405/403 L/L",
+    "notifications:preferences": "200/400 200/400 200/400 200/400 200/400 200/403 200/400 200/400 403/403 403/403 L/L",
     "workflows:task": "404/404 302/302 404/404 404/404 404/404 404/403 404/404 404/404 404/404 404/404 L/L",
 }
 
@@ -183,6 +189,7 @@ PARTNER = {
     "workflows:task": "404/404", "workflows:claim": "405/404", "workflows:release": "405/404",
     "account_sessions": "404/404",  # member_a's own sessions: the table's member_a is their owner
     "meetings:decision": "404/404",  # member_a's decision: the table's member_a is its owner
+    "notifications:open": "404/404",  # member_a's notification: the table's member_a is its recipient
 }
 
 

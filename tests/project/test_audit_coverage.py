@@ -43,8 +43,8 @@ from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.mobile_team.factories import mobile_request
 from tests.organisation.factories import MembershipFactory, UserFactory
 from tests.urls import walk
-from workflows import escalation, tasks
-from workflows.models import CaseTask
+from workflows import escalation, notices, tasks
+from workflows.models import CaseTask, Notification
 
 # URL name: (who opens it, its arguments, the read it records — None where no personal data of a
 # case, a family or a young person is shown). The admin shows accounts and reference data only.
@@ -81,6 +81,11 @@ PAGES = {
     "workflows:done": ("member_a", lambda c: [], "task.list"),
     "workflows:cellule": ("coord_a", lambda c: [], "task.list"),
     "workflows:task": ("member_a", lambda c: [c.review.pk], None),  # redirects to the action page
+    # One's own notifications: titles of events and references, no personal data; opening one leads to its page.
+    "notifications:list": ("member_a", lambda c: [], None),
+    "notifications:open": ("member_a", lambda c: [Notification.objects.filter(recipient__username="member_a")
+                                                  .latest("pk").pk], None),
+    "notifications:preferences": ("member_a", lambda c: [], None),
     "inspection:search": ("inspector", lambda c: [], "audit.search"),
     "inspection:export_csv": ("inspector", lambda c: [], "export.audit_csv"),
     "inspection:export_bundle": ("inspector", lambda c: [], "export.audit_bundle"),
@@ -134,7 +139,8 @@ MONTH = datetime.date.today().strftime("%Y-%m")
 NATIONAL_READS = {"national:view", "national:export", "mandates", "mobile_team:dashboard", "national_roles",
                   "account_recoveries", "account_list"}
 # Pages that only take a POST, checked with the entry points they call.
-POST_ONLY = {"logout", "workflows:claim", "workflows:release", "mobile_team:claim", "mobile_team:message",
+POST_ONLY = {"logout", "workflows:claim", "workflows:release", "notifications:read_all", "mobile_team:claim",
+             "mobile_team:message",
              "cases:partner_note", "cases:partner_action", "intake:confirm", "intake_accounts:revoke",
              "decide_recovery",
              "cases:undo_merge"}
@@ -408,6 +414,9 @@ ENTRY_POINTS = {
     "export_person": (lambda p, c: retention.export_person(p.coord_a, c.case, c.case.person), "retention.export"),
     "rectify": (lambda p, c: (lambda case: retention.rectify(p.coord_a, case, case.person, commune="Pantin"))(
         CaseFactory(coordinator=p.coord_a, closed=True)), "retention.rectify"),
+    "read_notifications": (lambda p, c: notices.read_notifications(p.member_a), "notification.read"),
+    "choose_notification_email": (lambda p, c: notices.choose_notification_email(p.member_a, "digest"),
+                                  "notification.preference"),
     "claim": (lambda p, c: tasks.claim(p.coord_a, CaseFactory(coordinator=p.coord_a).tasks.get(
         flow_task_name="contact_family")), "task.claim"),
     "release": (lambda p, c: tasks.release(p.coord_a, tasks.claim(p.coord_a, CaseFactory(
@@ -451,6 +460,7 @@ def test_every_entry_point_is_in_the_table():
     public |= public_functions(plan) - {"partner_actions", "write_bilan", "create_objective"}
     public |= public_functions(accounts) - {"password_link", "deciders", "address_changed_on"}  # these read
     public |= public_functions(sessions) - {"open_sessions", "open_counts", "still_open"}  # they read
+    public |= public_functions(notices)
     assert public | {"claim", "release"} == set(ENTRY_POINTS)
 
 

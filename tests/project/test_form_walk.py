@@ -367,4 +367,5 @@ WITHOUT_FORM = {
     "retention:persons", "workflows:cellule", "workflows:done", "workflows:inbox", "workflows:queue", "workflows:task",
     "cases:duplicates",  # the coordinators' list of duplicate records: its forms post to cases:undo_merge
     "account_list",  # its search is a GET; the accounts' forms post to account_create, _detail, _edit
+    "notifications:list", "notifications:open",  # their form posts to notifications:read_all
 }

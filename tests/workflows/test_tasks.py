@@ -161,9 +161,12 @@ def test_the_referent_is_mailed_the_task_given_to_them(personas, django_capture_
     case = CaseFactory(coordinator=personas.coord_a, family_contacted=True)
     with django_capture_on_commit_callbacks(execute=True):
         actions.assign(personas.coord_a, case, referent=personas.member_a)
-    assert [m.to for m in mail.outbox] == [[personas.member_a.email]]
-    assert case.reference in mail.outbox[0].subject
-    assert case.person.last_name not in mail.outbox[0].body
+    # The task, and the naming as référent: two events, two subjects.
+    assert [m.to for m in mail.outbox] == [[personas.member_a.email]] * 2
+    assert sorted(m.subject for m in mail.outbox) == [
+        f"[Cellule de suivi] Nouvelle tâche : Démarrer la prise en charge — {case.reference}",
+        f"[Cellule de suivi] Vous êtes référent du signalement {case.reference}"]
+    assert all(case.person.last_name not in m.body for m in mail.outbox)
 
 
 def test_the_overdue_digest_goes_to_holders_and_to_coordinators_for_the_queue(personas, run_queue):

@@ -1,4 +1,5 @@
-"""Daily: escalation of the tasks long overdue, then the digest of overdue tasks, one e-mail per person."""
+"""Daily: escalation of the tasks long overdue, then the digest of overdue tasks, one e-mail per person,
+then the digest of the notifications of those who chose one (``workflows.notifications.send_digests``)."""
 
 from collections import defaultdict
 
@@ -11,12 +12,13 @@ from organisation.policy import SYSTEM
 from outbox.mail import queue_mail
 from workflows import digest, escalation
 from workflows.models import CaseTask
-from workflows.notifications import overdue_digest
+from workflows.notifications import overdue_digest, send_digests
 
 
 class Command(BaseCommand):
     help = ("Signale aux coordonnateurs les tâches très en retard, puis envoie à chacun le récapitulatif de "
-            "ses tâches en retard, les tâches signalées en tête (à lancer chaque jour).")
+            "ses tâches en retard, les tâches signalées en tête, et le récapitulatif de leurs notifications à qui l'a "
+            "choisi (à lancer chaque jour).")
 
     def handle(self, *args, **options) -> None:
         with jobs.exclusive("send_overdue_digest") as run:
@@ -50,5 +52,6 @@ class Command(BaseCommand):
             if (by_user[user] or more[user]) and user.email and user.is_active:
                 queue_mail(*overdue_digest(user, by_user[user], more[user]), [user.email])
                 sent += 1
+        digests = send_digests()
         return (f"{len(escalated)} tâche(s) signalée(s) aux coordonnateurs ; {sent} récapitulatif(s) mis en file, "
-                f"{len(tasks)} tâche(s) en retard.")
+                f"{len(tasks)} tâche(s) en retard ; {digests} récapitulatif(s) de notifications.")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0018_review_progress'),
+        ('cases', '0019_case_visits_and_changes'),
     ]
 
     operations = [
