@@ -10,3 +10,10 @@ events.register({
 events.register({
     "task.escalate": "Tâche en retard signalée aux coordonnateurs",
 }, render=events.summary({"tâche": "tâche", "échéance": "échéance", "détenteur": "détenteur"}))
+events.register({
+    "task.give": "Tâche confiée à une personne par un coordonnateur",
+}, render=events.summary({"tâche": "tâche", "confiée à": "confiée à", "détenteur": "détenteur précédent"}))
+events.register({
+    "view.save": "Vue de liste enregistrée",
+    "view.delete": "Vue de liste supprimée",
+}, render=events.summary({"liste": "liste", "partagée": "partagée", "par défaut": "vue par défaut des"}))
