@@ -118,13 +118,15 @@ def _give(user: Principal, right: str, task: object) -> bool:
     by its kind (the référent's) follows the case, never a coordinator's choice."""
     if not isinstance(task, CaseTask) or task.kind is None or task.kind.queue in (Queue.NONE, Queue.MOBILE_TEAM):
         return False
-    return task.status in (STATUS.NEW, STATUS.ASSIGNED) and task.departement_id in scope(user).coordinated_departement_ids
+    coordinated = scope(user).coordinated_departement_ids
+    return task.status in (STATUS.NEW, STATUS.ASSIGNED) and task.departement_id in coordinated
 
 
 @rule(ViewRight.SAVE_VIEW, ViewRight.SET_DEFAULT_VIEW)
 def _views_of_cell(user: Principal, right: str, cell: object) -> bool:
     s = scope(user)
-    return isinstance(cell, Cell) and cell.pk in (s.cell_ids if right == ViewRight.SAVE_VIEW else s.coordinated_cell_ids)
+    cells = s.cell_ids if right == ViewRight.SAVE_VIEW else s.coordinated_cell_ids
+    return isinstance(cell, Cell) and cell.pk in cells
 
 
 @rule(ViewRight.OPEN_VIEW, ViewRight.CHANGE_VIEW)

@@ -11,6 +11,7 @@ whom its author looked for.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
 
@@ -31,7 +32,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     Page.CELLULE: (*_TASK_KEYS, "signalees"),
 }
 NONE = "aucune"  # ``?vue=aucune``: the list without its default view
-DEFAULT_ROLES = {Role.COORDINATOR: "coordonnateurs", Role.MEMBER: "membres"}
+DEFAULT_ROLES: dict[str, str] = {Role.COORDINATOR: "coordonnateurs", Role.MEMBER: "membres"}
 
 
 def clean_query(page: str, data: Mapping[str, str]) -> str:
@@ -57,14 +58,15 @@ def cell_for_views(user: Actor) -> Cell | None:
     return memberships[0].cell if memberships else None
 
 
-def save_view(actor: Actor, page: str, name: str, query: str, shared: bool = False,
+def save_view(actor: User, page: str, name: str, query: str, shared: bool = False,
               default_for: str = "") -> SavedView:
     """Keep a list's filters and sort under a name, in the author's cellule; a role's default is shared
     and replaces the one the cellule had for that role and list."""
     cell = cell_for_views(actor)
     with transaction.atomic():
-        policy.require(actor, ViewRight.SAVE_VIEW, cell)
-        assert cell is not None  # the policy refused anyone without a cellule
+        policy.require(actor, ViewRight.SAVE_VIEW, cell)  # anyone without a cellule is refused here
+        if cell is None:
+            raise policy.AccessDenied(actor, ViewRight.SAVE_VIEW)
         if page not in KEYS:
             raise ActionRefused("Cette liste ne peut pas être enregistrée.")
         name = name.replace("\x00", "").strip()

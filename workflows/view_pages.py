@@ -16,7 +16,9 @@ from workflows.rules import ViewRight
 def back_to(request) -> str:
     """The list the form was on (a path of this site), else the inbox."""
     back = request.POST.get("suivant", "")
-    return back if back.startswith("/") and url_has_allowed_host_and_scheme(back, {request.get_host()}) else reverse("workflows:inbox")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        return back
+    return reverse("workflows:inbox")
 
 
 @require_POST
@@ -29,7 +31,8 @@ def save(request):
     except ActionRefused as refusal:
         messages.error(request, f"La vue n'est pas enregistrée. {refusal.message}")
         return redirect(back)
-    messages.success(request, f"Vue « {view.name} » enregistrée{' et partagée avec la cellule' if view.shared else ''}.")
+    shared = " et partagée avec la cellule" if view.shared else ""
+    messages.success(request, f"Vue « {view.name} » enregistrée{shared}.")
     return redirect(f"{back.split('?')[0]}?vue={view.pk}")
 
 

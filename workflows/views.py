@@ -17,9 +17,9 @@ from organisation.models import Membership, Role
 from workflows import kinds, saved_views, tasks
 from workflows.models import OPEN_STATUSES, SavedView
 from workflows.rules import TaskRight, tasks_held_in_cellule, tasks_releasable_by, tasks_visible_to
+from workflows.task_view import finished_message, visible_task
 from workflows.tasks import Bulk
 from workflows.view_pages import back_to
-from workflows.task_view import finished_message, visible_task
 
 PAGE_SIZE = 25
 TABS = {
@@ -132,7 +132,8 @@ def bulk_action(request):
     person = None
     if action == Bulk.GIVE:
         person_id = request.POST.get("personne", "")
-        person = get_user_model().objects.filter(pk=int(person_id) if person_id.isdigit() else 0, is_active=True).first()
+        person = get_user_model().objects.filter(pk=int(person_id) if person_id.isdigit() else 0,
+                                                 is_active=True).first()
     try:
         done = tasks.bulk(request.user, Bulk(action), found_tasks, person)
     except ActionRefused as refusal:

@@ -64,7 +64,8 @@ def test_a_view_kept_for_oneself_is_a_404_for_a_colleague(client, personas):
 
 def test_a_shared_view_never_carries_a_searched_name(client, personas):
     client.force_login(personas.coord_a)
-    response = save(client, liste="cases", nom="Durand", filtres="q=durand", partagee="1", suivant=reverse("cases:list"))
+    response = save(client, liste="cases", nom="Durand", filtres="q=durand", partagee="1",
+                    suivant=reverse("cases:list"))
     assert response["Location"] == reverse("cases:list")
     assert "ne peut pas chercher un nom" in client.get(response["Location"]).content.decode()
     assert not SavedView.objects.exists()
@@ -80,7 +81,8 @@ def test_a_coordinator_sets_the_members_default_view(client, personas):
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
     CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, assigned=True)
     client.force_login(personas.member_a)
-    assert save(client, liste="tasks-mine", nom="x", filtres="", par_defaut="member").status_code == 403  # members can't
+    # A member may not set a default.
+    assert save(client, liste="tasks-mine", nom="x", filtres="", par_defaut="member").status_code == 403
     client.force_login(personas.coord_a)
     save(client, liste="tasks-mine", nom="Revues", filtres="type=review", par_defaut="member")
     view = SavedView.objects.get()
