@@ -19,7 +19,8 @@ from mobile_team.models import MobileTeamRequest
 from organisation import actions as organisation
 from organisation.models import Departement, Institution, Membership, Role
 from organisation.policy import SYSTEM
-from workflows import escalation
+from workflows import escalation, saved_views
+from workflows.models import SavedView
 
 
 def pdf(name: str, line: str) -> SimpleUploadedFile:
@@ -50,7 +51,17 @@ def create_demo_teamwork() -> None:
     member_left(here, in_care[1])
     transfers(here, there, in_care[2], in_care[3])
     conversation(here)
+    saved_lists(here)
     escalation.escalate(SYSTEM)  # the daily job: the contact left late (DemoCases.left_late) among others
+
+
+def saved_lists(demo: DemoCases) -> None:
+    """The coordinator's views of the lists: the members open their tasks late first, and the cellule
+    shares the signalements waiting for a référent."""
+    saved_views.save_view(demo.coordinator, SavedView.Page.MINE, "En retard d'abord", "echeance=retard",
+                          default_for=Role.MEMBER)
+    saved_views.save_view(demo.coordinator, SavedView.Page.CASES, "Référent à nommer", "state=family_contacted",
+                          shared=True)
 
 
 def orientation(demo: DemoCases, case: Case) -> None:

@@ -53,9 +53,10 @@ def searches_names(text: str) -> bool:
 
 def cell_for_views(user: Actor) -> Cell | None:
     """The cellule whose views the user keeps: the one of the membership that speaks for them."""
-    memberships = sorted((m for m in policy.scope(user).memberships if m.cell is not None),
-                         key=lambda m: (m.role != Role.COORDINATOR, m.pk))
-    return memberships[0].cell if memberships else None
+    s = policy.scope(user)
+    cells = sorted((m for m in s.memberships if m.cell is not None),
+                   key=lambda m: (m.cell_id not in s.coordinated_cell_ids, m.pk))  # the one they coordinate first
+    return cells[0].cell if cells else None
 
 
 def save_view(actor: User, page: str, name: str, query: str, shared: bool = False,
