@@ -14,6 +14,7 @@ import audit
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Membership, Role
+from organisation.policy import Actor
 from workflows import kinds, saved_views, tasks
 from workflows.models import OPEN_STATUSES, SavedView
 from workflows.rules import TaskRight, tasks_held_in_cellule, tasks_releasable_by, tasks_visible_to
@@ -97,6 +98,8 @@ def task_list(request, tab: str = "mine"):
         "releasable": {t.pk for t in page if tab == "cellule" and policy.can(request.user, TaskRight.RELEASE_TASK, t)},
         "query": chosen.query, "today": timezone.localdate(), "views": saved_views.context(request, chosen, PAGES[tab]),
         "bulk": [(action.value, action.label) for action in bulk] if page.object_list else [],
+        # What may be ticked: in one's own and the cellule's lists, the tasks of a queue (not a référent's).
+        "selectable": {t.pk for t in page if tab == "queue" or (t.kind is not None and t.kind.queue)},
         "people": takers(request.user) if Bulk.GIVE in bulk and page.object_list else [],
     })
 
@@ -105,7 +108,7 @@ def task_list(request, tab: str = "mine"):
 BULK = {"queue": (Bulk.CLAIM,), "mine": (Bulk.RELEASE,), "cellule": (Bulk.RELEASE,), "done": ()}
 
 
-def takers(user) -> list:
+def takers(user: Actor) -> list:
     """The people of the cellules the user coordinates, to whom a task may be given (the entry point
     then checks each may take it): one query."""
     return list(get_user_model().objects.filter(
@@ -126,7 +129,7 @@ def bulk_action(request):
     # Where each action looks for its tasks: a task outside it is a 404, and nothing is done.
     found = tasks_releasable_by(request.user) if action == Bulk.RELEASE else (
         tasks_visible_to(request.user) | tasks_held_in_cellule(request.user))
-    found_tasks = list(found.filter(pk__in=chosen).select_related("case"))
+    found_tasks = list(found.filter(pk__in=chosen).select_related("case").order_by("pk"))  # locked in one order
     if len(found_tasks) != len(set(chosen)):
         raise Http404("Page introuvable.")
     person = None

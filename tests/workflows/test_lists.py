@@ -11,7 +11,7 @@ from tests.cases.factories import CaseFactory
 from tests.organisation.factories import MembershipFactory
 from tests.workflows.test_inbox import rows
 from workflows import tasks
-from workflows.models import SavedView
+from workflows.models import CaseTask, SavedView
 
 
 def save(client, **data):
@@ -128,7 +128,7 @@ def test_bulk_is_all_or_nothing(client, personas):
     client.force_login(other)
     response = bulk(client, "prendre", chosen)
     assert "Aucune tâche n&#x27;a été modifiée. Cette tâche a déjà été prise" in response.content.decode()
-    assert [t.owner_id for t in type(chosen[0]).objects.filter(pk__in=[t.pk for t in chosen]).order_by("pk")] == [
+    assert [t.owner_id for t in CaseTask.objects.filter(pk__in=[t.pk for t in chosen]).order_by("pk")] == [
         None, personas.coord_a.pk, None]
     assert Event.objects.filter(action="task.claim", actor=other).count() == 0
 
@@ -150,7 +150,7 @@ def test_bulk_refuses_tasks_the_person_may_not_take_and_changes_nothing(client, 
     tasks.claim(personas.coord_a, chosen[1])
     client.force_login(designated)
     assert bulk(client, "rendre", chosen).status_code == 404
-    assert {t.owner_id for t in type(chosen[0]).objects.filter(pk__in=[t.pk for t in chosen])} == {
+    assert {t.owner_id for t in CaseTask.objects.filter(pk__in=[t.pk for t in chosen])} == {
         designated.pk, personas.coord_a.pk}
     client.force_login(personas.coord_a)
     assert "Cochez au moins une tâche" in bulk(client, "prendre", []).content.decode()
@@ -187,7 +187,7 @@ def test_the_named_assignment_refuses_a_person_of_another_cellule_or_of_the_wron
         assert "Aucune tâche n&#x27;a été modifiée" in response.content.decode()
         assert "ne peut pas prendre la tâche" in response.content.decode()
     assert "Choisissez la personne" in bulk(client, "confier", chosen, personne="").content.decode()
-    assert not type(chosen[0]).objects.filter(pk__in=[*[t.pk for t in chosen], referent_task.pk],
+    assert not CaseTask.objects.filter(pk__in=[*[t.pk for t in chosen], referent_task.pk],
                                               owner__isnull=False).exists()
     assert not Event.objects.filter(action="task.give").exists()
     # Only a coordinator gives: a designated member may take, not give.
@@ -214,3 +214,8 @@ def test_the_lists_with_their_bulk_form_read_the_same_queries_however_many_tasks
     assert {url: queries(url) for url in few} == few
     page = client.get(reverse("workflows:queue")).content.decode()
     assert page.count('name="taches"') == 10 and "Confier à" in page
+    # In one's own list, a référent's task (given by its kind, not taken from a queue) is not ticked.
+    CaseFactory(coordinator=personas.coord_a, referent=personas.coord_a, assigned=True)
+    tasks.claim(personas.coord_a, CaseTask.objects.filter(flow_task_name="contact_family").first())
+    mine = client.get(reverse("workflows:inbox"))
+    assert len(rows(mine)) == 2 and mine.content.decode().count('name="taches"') == 1
