@@ -21,8 +21,8 @@ from mobile_team.models import MobileTeamRequest
 from organisation import actions as organisation
 from organisation.models import Departement, Institution, Membership, Role
 from organisation.policy import SYSTEM
-from workflows import escalation, notices
-from workflows.models import Notification
+from workflows import escalation, notices, saved_views
+from workflows.models import Notification, SavedView
 
 
 def pdf(name: str, line: str) -> SimpleUploadedFile:
@@ -53,6 +53,7 @@ def create_demo_teamwork() -> None:
     member_left(here, in_care[1])
     transfers(here, there, in_care[2], in_care[3])
     conversation(here)
+    saved_lists(here)
     escalation.escalate(SYSTEM)  # the daily job: the contact left late (DemoCases.left_late) among others
     notifications_read(here)
 
@@ -63,6 +64,15 @@ def notifications_read(demo: DemoCases) -> None:
     week_ago = timezone.now() - datetime.timedelta(days=7)
     older = Notification.objects.of(demo.coordinator).filter(created_at__lt=week_ago).values_list("pk", flat=True)
     notices.read_notifications(demo.coordinator, list(older))
+
+
+def saved_lists(demo: DemoCases) -> None:
+    """The coordinator's views of the lists: the members open their tasks late first, and the cellule
+    shares the signalements waiting for a référent."""
+    saved_views.save_view(demo.coordinator, SavedView.Page.MINE, "En retard d'abord", "echeance=retard",
+                          default_for=Role.MEMBER)
+    saved_views.save_view(demo.coordinator, SavedView.Page.CASES, "Référent à nommer", "state=family_contacted",
+                          shared=True)
 
 
 def orientation(demo: DemoCases, case: Case) -> None:

@@ -5,7 +5,7 @@ from django.urls import include, path
 from intake import api as intake_api
 from organisation import account_pages, account_views, session_views
 from organisation import views as organisation_views
-from project import health, second_factor, views
+from project import health, search, second_factor, views
 from project.admin import admin_site
 from ui.forms import LoginForm
 
@@ -23,6 +23,7 @@ urlpatterns = [
     # The link of an invitation e-mail: the one page besides the login page open without a session.
     path("mot-de-passe/<uidb64>/<token>/", views.InvitationPasswordView.as_view(), name="password_reset_confirm"),
     path("mot-de-passe/enregistre/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("recherche/", search.search, name="search"),  # people, cases and meetings, as the policy lets each
     path("cellules/", include("organisation.urls")),
     path("signalements/import/", include("intake.urls")),  # a cellule's spreadsheet (intake/)
     path("signalements/", include("cases.urls")),

@@ -16,3 +16,10 @@ events.register({"notification.read": "Notifications marquées comme lues"},
 events.register({"notification.preference": "Choix des courriels de notification"},
                 render=events.summary({"avant": "avant", "après": "après"},
                                       {"avant": dict(EmailChoice.choices), "après": dict(EmailChoice.choices)}))
+events.register({
+    "task.give": "Tâche confiée à une personne par un coordonnateur",
+}, render=events.summary({"tâche": "tâche", "confiée à": "confiée à", "détenteur": "détenteur précédent"}))
+events.register({
+    "view.save": "Vue de liste enregistrée",
+    "view.delete": "Vue de liste supprimée",
+}, render=events.summary({"liste": "liste", "partagée": "partagée", "par défaut": "vue par défaut des"}))

@@ -21,7 +21,7 @@ from workflows.kinds import Subject
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-    from organisation.models import Departement
+    from organisation.models import Cell, Departement
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
@@ -212,3 +212,36 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+class SavedView(models.Model):
+    """A list's filters and sort kept under a name: a person's own, or shared with their cellule, and
+    possibly the one their cellule's members of a role open the list with (``workflows.saved_views``)."""
+
+    class Page(models.TextChoices):
+        CASES = "cases", "Signalements"
+        MINE = "tasks-mine", "Mes tâches"
+        QUEUE = "tasks-queue", "File de mon équipe"
+        DONE = "tasks-done", "Tâches terminées"
+        CELLULE = "tasks-cellule", "Tâches de la cellule"
+
+    owner: "models.ForeignKey[User, User]" = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="auteur")
+    cell: "models.ForeignKey[Cell, Cell]" = models.ForeignKey(
+        "organisation.Cell", on_delete=models.PROTECT, related_name="+", verbose_name="cellule")
+    page: "models.CharField[str, str]" = models.CharField("liste", max_length=16, choices=Page.choices)
+    name: "models.CharField[str, str]" = models.CharField("nom", max_length=80)
+    query: "models.CharField[str, str]" = models.CharField("filtres et tri", max_length=500, blank=True)
+    shared: "models.BooleanField[bool, bool]" = models.BooleanField("partagée avec la cellule", default=False)
+    # The list's default for the cellule's members of this role (set by a coordinator), or none.
+    default_for: "models.CharField[str, str]" = models.CharField("vue par défaut des", max_length=16, blank=True)
+    created: "models.DateTimeField[datetime.datetime, datetime.datetime]" = models.DateTimeField(
+        "créée le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = "vue enregistrée"
+        indexes = [models.Index(fields=["cell", "page"], name="savedview_cell_page")]
+        constraints = [models.UniqueConstraint(fields=["cell", "page", "default_for"],
+                                               condition=~models.Q(default_for=""), name="savedview_one_default")]
+
+    def __str__(self) -> str:
+        return self.name

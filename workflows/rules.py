@@ -14,7 +14,7 @@ from organisation.models import Cell, Role
 from organisation.policy import Actor, Principal, Scope, rule, scope, user_id
 from workflows import kinds
 from workflows.kinds import Queue, Subject
-from workflows.models import OPEN_STATUSES, CaseTask, Notification
+from workflows.models import OPEN_STATUSES, CaseTask, Notification, SavedView
 
 
 class TaskRight(enum.StrEnum):
@@ -23,6 +23,16 @@ class TaskRight(enum.StrEnum):
     EXECUTE_TASK = "execute_task"
     ESCALATE_TASK = "escalate_task"
     VIEW_CELLULE_TASKS = "view_cellule_tasks"  # the tasks the cellule's members hold, for its coordinators
+    GIVE_TASK = "give_task"  # a queue's task given (or given again) to a named person, by a coordinator
+
+
+class ViewRight(enum.StrEnum):
+    """Rights on the saved views of the lists (``workflows.saved_views``)."""
+
+    SAVE_VIEW = "save_view"  # on a cellule: keep a view of one's own, shared or not
+    OPEN_VIEW = "open_view"  # on a view: one's own, or one shared in one's cellule
+    CHANGE_VIEW = "change_view"  # on a view: its author's, while in its cellule
+    SET_DEFAULT_VIEW = "set_default_view"  # on a cellule: the view a role opens a list with, for its coordinators
 
 
 class NotificationRight(enum.StrEnum):
@@ -109,6 +119,42 @@ def _on_task(user: Principal, right: str, task: object) -> bool:
             coordinated = not team_task and departement in s.coordinated_departement_ids
             return task.status == STATUS.ASSIGNED and _may_claim(s, task) and (mine or coordinated)
     return task.status in (STATUS.ASSIGNED, STATUS.STARTED) and task.owner_id == user_id(user)  # EXECUTE_TASK
+
+
+def may_take(user: Principal, task: CaseTask) -> bool:
+    """The person may hold this task of a queue, whoever holds it now: in its cellule, with the role
+    its queue asks (a coordinator, or a member designated to contact families)."""
+    return task.departement_id in scope(user).cell_departement_ids and _may_claim(scope(user), task)
+
+
+@rule(TaskRight.GIVE_TASK)
+def _give(user: Principal, right: str, task: object) -> bool:
+    """A coordinator gives their cellule's queue tasks, free or held, to a named person; a task given
+    by its kind (the référent's) follows the case, never a coordinator's choice."""
+    if not isinstance(task, CaseTask) or task.kind is None or task.kind.queue in (Queue.NONE, Queue.MOBILE_TEAM):
+        return False
+    coordinated = scope(user).coordinated_departement_ids
+    return task.status in (STATUS.NEW, STATUS.ASSIGNED) and task.departement_id in coordinated
+
+
+@rule(ViewRight.SAVE_VIEW, ViewRight.SET_DEFAULT_VIEW)
+def _views_of_cell(user: Principal, right: str, cell: object) -> bool:
+    s = scope(user)
+    cells = s.cell_ids if right == ViewRight.SAVE_VIEW else s.coordinated_cell_ids
+    return isinstance(cell, Cell) and cell.pk in cells
+
+
+@rule(ViewRight.OPEN_VIEW, ViewRight.CHANGE_VIEW)
+def _on_view(user: Principal, right: str, view: object) -> bool:
+    if not isinstance(view, SavedView) or view.cell_id not in scope(user).cell_ids:
+        return False
+    mine = view.owner_id == user_id(user)
+    return mine or (right == ViewRight.OPEN_VIEW and view.shared)
+
+
+def views_visible_to(user: Actor) -> QuerySet[SavedView]:
+    """The saved views the user may open: theirs and those shared in their cellules (``OPEN_VIEW``)."""
+    return SavedView.objects.filter(Q(owner_id=user_id(user)) | Q(shared=True), cell_id__in=scope(user).cell_ids)
 
 
 def tasks_visible_to(user: Actor) -> QuerySet[CaseTask]:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
@@ -26,7 +26,7 @@ from workflows import flows, kinds
 from workflows.kinds import Subject
 from workflows.models import OPEN_STATUSES, CaseTask
 from workflows.notifications import notify_assigned
-from workflows.rules import TaskRight
+from workflows.rules import TaskRight, may_take
 
 
 def start(case: Subject, counted_from: datetime.date | None = None) -> None:
@@ -127,6 +127,55 @@ def release(actor: Actor, task: CaseTask) -> CaseTask:
         policy.require(actor, TaskRight.RELEASE_TASK, task)
         _unassign(actor, activation)
     return task
+
+
+def give(actor: Actor, task: CaseTask, person: User) -> CaseTask:
+    """A coordinator gives a queue's task, free or held by someone else, to a named person of the
+    cellule who may take that kind of task; it is in their inbox, and they are told."""
+    with transaction.atomic(), _activation(task) as activation:
+        task = activation.task
+        if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            raise ActionRefused(f"La tâche « {task.label} » n'est plus ouverte : elle ne peut pas être confiée.")
+        policy.require(actor, TaskRight.GIVE_TASK, task)
+        name = person.get_full_name() or person.get_username()
+        if task.owner_id == person.pk:
+            raise ActionRefused(f"{name} détient déjà la tâche « {task.label} » ({task.case.reference}).")
+        if not person.is_active or not may_take(person, task):
+            raise ActionRefused(f"{name} ne peut pas prendre la tâche « {task.label} » ({task.case.reference}) : "
+                                "il faut être de la cellule, avec le rôle que demande cette tâche.")
+        previous = task.owner
+        if previous is None:
+            activation.assign(person)
+        else:
+            activation.reassign(person)
+        _record("task.give", actor, task, {"confiée à": person.get_username(),
+                                           **({"détenteur": previous.get_username()} if previous else {})})
+        notify_assigned(task)
+    return task
+
+
+class Bulk(models.TextChoices):
+    """What may be done at once to the tasks ticked in a list."""
+
+    CLAIM = "prendre", "Prendre"
+    RELEASE = "rendre", "Remettre dans la file"
+    GIVE = "confier", "Confier"
+
+
+def bulk(actor: User, action: Bulk, chosen: list[CaseTask], person: User | None = None) -> list[CaseTask]:
+    """Claim, release or give every chosen task, or none: each goes through its own entry point (the
+    policy, the lock, the trail), and the first refusal undoes those already done. viewflow's bulk
+    views (``BulkAssignTasksActionView``) do the same in one transaction, asking viewflow's node
+    permissions, which carry none here."""
+    with transaction.atomic():
+        match action:
+            case Bulk.CLAIM:
+                return [claim(actor, task) for task in chosen]
+            case Bulk.RELEASE:
+                return [release(actor, task) for task in chosen]
+        if person is None:
+            raise ActionRefused("Choisissez la personne à qui confier les tâches.")
+        return [give(actor, task, person) for task in chosen]
 
 
 def _unassign(actor: Actor, activation: Any) -> None:

@@ -2,7 +2,9 @@
 those the cellule's members hold (late, escalated, to put back in the queue)."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -11,10 +13,14 @@ from viewflow.workflow.status import STATUS
 import audit
 from organisation import policy
 from organisation.errors import ActionRefused
-from workflows import kinds, tasks
-from workflows.models import OPEN_STATUSES
+from organisation.models import Membership, Role
+from organisation.policy import Actor
+from workflows import kinds, saved_views, tasks
+from workflows.models import OPEN_STATUSES, SavedView
 from workflows.rules import TaskRight, tasks_held_in_cellule, tasks_releasable_by, tasks_visible_to
 from workflows.task_view import finished_message, visible_task
+from workflows.tasks import Bulk
+from workflows.view_pages import back_to
 
 PAGE_SIZE = 25
 TABS = {
@@ -25,13 +31,17 @@ TABS = {
 }
 
 
-def _tasks(request, tab: str):
+PAGES = {"mine": SavedView.Page.MINE, "queue": SavedView.Page.QUEUE, "done": SavedView.Page.DONE,
+         "cellule": SavedView.Page.CELLULE}
+
+
+def _tasks(request, tab: str, query):
     # The mobile team's tasks are worked in its own portal, which shows the request, never the case.
     found = tasks_visible_to(request.user).exclude(flow_task_name__in=kinds.in_portal())
     if tab == "cellule":
         policy.require(request.user, TaskRight.VIEW_CELLULE_TASKS)
         found = tasks_held_in_cellule(request.user)
-        if request.GET.get("signalees") == "1":
+        if query.get("signalees") == "1":
             found = found.filter(escalated_on__isnull=False)
     elif tab == "mine":
         found = found.filter(listed_owner=request.user, listed_status__in=[STATUS.ASSIGNED, STATUS.STARTED])
@@ -40,16 +50,16 @@ def _tasks(request, tab: str):
         found = found.filter(listed_status=STATUS.NEW, listed_owner__isnull=True)
     else:
         found = found.filter(listed_owner=request.user, listed_status=STATUS.DONE)
-    task_type = request.GET.get("type", "")
+    task_type = query.get("type", "")
     if kinds.get(task_type) is not None:
         found = found.filter(flow_task_name=task_type)
     today = timezone.localdate()
-    due = request.GET.get("echeance", "")
+    due = query.get("echeance", "")
     if due == "retard":
         found = found.filter(due_on__lt=today)
     elif due == "a-venir":
         found = found.filter(due_on__gte=today)
-    order = "-due_on" if request.GET.get("tri") == "-echeance" else "due_on"
+    order = "-due_on" if query.get("tri") == "-echeance" else "due_on"
     return found.select_related("case__person", "case__departement", "departement", "owner").order_by(order, "pk")
 
 
@@ -72,7 +82,8 @@ def _decided_elsewhere(page) -> None:
 
 
 def task_list(request, tab: str = "mine"):
-    page = Paginator(_tasks(request, tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    chosen = saved_views.choose(request, PAGES[tab])
+    page = Paginator(_tasks(request, tab, chosen.query), PAGE_SIZE).get_page(request.GET.get("page"))
     _decided_elsewhere(page)
     shown = [task.reference for task in page if task.reference]
     # The read in the trail of each département whose cases it named (an accepted transfer's: the one here).
@@ -80,12 +91,61 @@ def task_list(request, tab: str = "mine"):
                         for task in page if task.reference}):
         audit.record("task.list", departement=code, details={"liste": tab, "signalements": shown})
     coordinator = policy.can(request.user, TaskRight.VIEW_CELLULE_TASKS)
+    bulk = BULK[tab] + ((Bulk.GIVE,) if tab in ("queue", "cellule") and coordinator else ())
     return render(request, "workflows/task_list.html", {
         "page": page, "tab": tab, "title": TABS[tab], "task_types": kinds.choices(),
         "tabs": {key: label for key, label in TABS.items() if key != "cellule" or coordinator},
         "releasable": {t.pk for t in page if tab == "cellule" and policy.can(request.user, TaskRight.RELEASE_TASK, t)},
-        "query": request.GET, "today": timezone.localdate(),
+        "query": chosen.query, "today": timezone.localdate(), "views": saved_views.context(request, chosen, PAGES[tab]),
+        "bulk": [(action.value, action.label) for action in bulk] if page.object_list else [],
+        # What may be ticked: in one's own and the cellule's lists, the tasks of a queue (not a référent's).
+        "selectable": {t.pk for t in page if tab == "queue" or (t.kind is not None and t.kind.queue)},
+        "people": takers(request.user) if Bulk.GIVE in bulk and page.object_list else [],
     })
+
+
+# What each list's ticked tasks may go through at once (a coordinator may also give them, ``Bulk.GIVE``).
+BULK = {"queue": (Bulk.CLAIM,), "mine": (Bulk.RELEASE,), "cellule": (Bulk.RELEASE,), "done": ()}
+
+
+def takers(user: Actor) -> list:
+    """The people of the cellules the user coordinates, to whom a task may be given (the entry point
+    then checks each may take it): one query."""
+    return list(get_user_model().objects.filter(
+        memberships__in=Membership.objects.active().filter(
+            role__in=Role.cell_roles(), cell_id__in=policy.scope(user).coordinated_cell_ids),
+        is_active=True).distinct().order_by("last_name", "first_name"))
+
+
+@require_POST
+def bulk_action(request):
+    """Take, release or give the ticked tasks of a list: all of them, or none (``tasks.bulk``)."""
+    back = back_to(request)
+    action = request.POST.get("action", "")
+    chosen = [int(pk) for pk in request.POST.getlist("taches") if pk.isdigit()][:PAGE_SIZE]
+    if action not in Bulk.values or not chosen:
+        messages.error(request, "Cochez au moins une tâche et choisissez ce qu'il faut en faire.")
+        return redirect(back)
+    # Where each action looks for its tasks: a task outside it is a 404, and nothing is done.
+    found = tasks_releasable_by(request.user) if action == Bulk.RELEASE else (
+        tasks_visible_to(request.user) | tasks_held_in_cellule(request.user))
+    found_tasks = list(found.filter(pk__in=chosen).select_related("case").order_by("pk"))  # locked in one order
+    if len(found_tasks) != len(set(chosen)):
+        raise Http404("Page introuvable.")
+    person = None
+    if action == Bulk.GIVE:
+        person_id = request.POST.get("personne", "")
+        person = get_user_model().objects.filter(pk=int(person_id) if person_id.isdigit() else 0,
+                                                 is_active=True).first()
+    try:
+        done = tasks.bulk(request.user, Bulk(action), found_tasks, person)
+    except ActionRefused as refusal:
+        messages.error(request, f"Aucune tâche n'a été modifiée. {refusal.message}")
+        return redirect(back)
+    label = {Bulk.CLAIM: "prises", Bulk.RELEASE: "remises dans la file",
+             Bulk.GIVE: f"confiées à {person.get_full_name() if person else ''}"}[Bulk(action)]
+    messages.success(request, f"{len(done)} tâche{'s' if len(done) > 1 else ''} {label}.")
+    return redirect(back)
 
 
 @require_POST

@@ -36,7 +36,8 @@ from cases.views.reading import NEXT, ask_motive, motive_for
 from organisation import policy
 from organisation.models import Membership, Role
 from organisation.policy import Actor
-from workflows.models import CaseTask
+from workflows import saved_views
+from workflows.models import CaseTask, SavedView
 from workflows.rules import TaskRight, cases_held
 
 PAGE_SIZE = 25
@@ -62,18 +63,20 @@ def motive(request, pk: int):
 def case_list(request):
     if not policy.scope(request.user).departement_ids:  # the national roles never list cases
         raise policy.AccessDenied(request.user, CaseRight.VIEW_CASE)
+    chosen = saved_views.choose(request, SavedView.Page.CASES)
+    query = chosen.query
     cases = (
         Case.objects.visible_to(request.user)
         .select_related("person", "referent", "departement")
-        .search(request.GET.get("q", ""), user=request.user)
+        .search(query.get("q", ""), user=request.user)
     )
     cases = with_changes(cases, request.user)
     filters = {"state": State, "source": Source}
     for name, choices in filters.items():
-        value = request.GET.get(name)
+        value = query.get(name)
         if value in choices.values:
             cases = cases.filter(**{name: value})
-    referent = request.GET.get("referent", "")
+    referent = query.get("referent", "")
     if referent.isdigit():
         cases = cases.filter(referent_id=int(referent))
     page = Paginator(cases.order_by("-received_on", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -85,8 +88,8 @@ def case_list(request):
         case.named = not needs_motive(request.user, case, held)
         case.next_due = due.get(case.pk)
     shown = [case.reference for case in page]
-    filters = {k: v for k, v in request.GET.items() if k != "page"}
-    if filters.get("q") and not all(any(c.isdigit() for c in word) for word in filters["q"].split()):
+    filters = {k: v for k, v in query.items() if k != "page"}
+    if filters.get("q") and saved_views.searches_names(filters["q"]):
         filters["q"] = NAME_SEARCHED  # the cases shown are recorded; a name never stands in the trail
     for code in sorted({case.departement.code for case in page}) or [""]:
         audit.record("case.list", departement=code, details={"filtres": filters, "signalements": shown})
@@ -98,8 +101,8 @@ def case_list(request):
     ).distinct().order_by("last_name", "first_name")
     return render(request, "cases/case_list.html", {
         "page": page, "states": State.choices, "sources": Source.choices, "referents": referents,
-        "can_intake": bool(policy.scope(request.user).coordinated_cell_ids), "query": request.GET,
-        "today": timezone.localdate(),
+        "can_intake": bool(policy.scope(request.user).coordinated_cell_ids), "query": query,
+        "today": timezone.localdate(), "views": saved_views.context(request, chosen, SavedView.Page.CASES),
     })
 
 

@@ -15,14 +15,15 @@ from organisation.models import Departement
 from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
 from reporting.rules import ReportRight
 from tests.organisation.factories import MandateFactory, MembershipFactory
-from workflows.rules import NotificationRight, TaskRight
+from workflows.rules import NotificationRight, TaskRight, ViewRight
 
 A, B = "a", "b"  # the 93 and 69 cellules of the personas
 COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS, CaseRight.INTAKE,
                 ReportRight.MANAGE_REPORT, ReportRight.VIEW_DASHBOARD, CelluleRight.MANAGE_MEETINGS,
-                CelluleRight.VIEW_MEETINGS, TaskRight.VIEW_CELLULE_TASKS}
-# Members read their cellule's composition and its meetings.
-MEMBERSHIP = {OrganisationRight.VIEW_COMPOSITION, CelluleRight.VIEW_MEETINGS}
+                CelluleRight.VIEW_MEETINGS, TaskRight.VIEW_CELLULE_TASKS, ViewRight.SAVE_VIEW,
+                ViewRight.SET_DEFAULT_VIEW}
+# Members read their cellule's composition and its meetings, and keep views of its lists.
+MEMBERSHIP = {OrganisationRight.VIEW_COMPOSITION, CelluleRight.VIEW_MEETINGS, ViewRight.SAVE_VIEW}
 # The technical administrator sees the compositions but gives no role in a cellule (separation of duties);
 # they manage the sources' service accounts.
 ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_REFERENCE_DATA,

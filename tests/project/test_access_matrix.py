@@ -31,6 +31,7 @@ ARGS = {
     "admin:index": lambda c: [],
     "decide_recovery": lambda c: [0],
     "notifications:read_all": lambda c: [],
+    "workflows:bulk": lambda c: [], "workflows:save_view": lambda c: [], "workflows:delete_view": lambda c: [0],
 }
 # URL name: "GET/POST" for each of PEOPLE, in that order (the last one without a session).
 EXPECTED = {
@@ -141,6 +142,13 @@ EXPECTED = {
     "notifications:open": "404/404 302/302 404/404 404/404 404/404 404/403 404/404 404/404 404/404 404/404 L/L",
     "notifications:read_all": "405/302 405/302 405/302 405/302 405/302 405/403 405/302 405/302 405/403 405/403 L/L",
     "notifications:preferences": "200/400 200/400 200/400 200/400 200/400 200/403 200/400 200/400 403/403 403/403 L/L",
+    # The search: whoever reads cases (the box alone here; its scope: tests/project/test_search.py).
+    "search": "200/405 200/405 200/405 200/405 403/405 200/403 403/405 403/405 403/405 403/405 L/L",
+    # The ticked tasks, nothing ticked: the list again, with its message (tests/workflows/test_lists.py).
+    "workflows:bulk": "405/302 405/302 405/302 405/302 405/302 405/403 405/302 405/302 405/302 405/302 L/L",
+    # Saving a view (here of no list: refused with a message) needs a cellule; no view 0 to remove.
+    "workflows:save_view": "405/302 405/302 405/302 405/302 405/403 405/403 405/403 405/403 405/403 405/403 L/L",
+    "workflows:delete_view": "405/404 405/404 405/404 405/404 405/404 405/403 405/404 405/404 405/404 405/404 L/L",
     "workflows:task": "404/404 302/302 404/404 404/404 404/404 404/403 404/404 404/404 404/404 404/404 L/L",
 }
 

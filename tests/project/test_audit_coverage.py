@@ -43,7 +43,7 @@ from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.mobile_team.factories import mobile_request
 from tests.organisation.factories import MembershipFactory, UserFactory
 from tests.urls import walk
-from workflows import escalation, notices, tasks
+from workflows import escalation, notices, saved_views, tasks
 from workflows.models import CaseTask, Notification
 
 # URL name: (who opens it, its arguments, the read it records — None where no personal data of a
@@ -57,6 +57,7 @@ PAGES = {
     "password_reset_complete": (None, lambda c: [], None),
     **{f"legal:{page}": (None, lambda c: [], None)
        for page in ("sitemap", "accessibility", "notice", "personal_data", "cookies")},  # the footer's pages
+    "search": ("coord_a", lambda c: [], None),  # the box alone; a search is recorded (tests/project/test_search.py)
     "health": (None, lambda c: [], None),  # for the proxy and the monitoring: no personal data
     "cases:list": ("coord_a", lambda c: [], "case.list"),
     "cases:intake": ("coord_a", lambda c: [], None),
@@ -139,8 +140,8 @@ MONTH = datetime.date.today().strftime("%Y-%m")
 NATIONAL_READS = {"national:view", "national:export", "mandates", "mobile_team:dashboard", "national_roles",
                   "account_recoveries", "account_list"}
 # Pages that only take a POST, checked with the entry points they call.
-POST_ONLY = {"logout", "workflows:claim", "workflows:release", "notifications:read_all", "mobile_team:claim",
-             "mobile_team:message",
+POST_ONLY = {"logout", "workflows:claim", "workflows:release", "workflows:bulk", "workflows:save_view",
+             "workflows:delete_view", "notifications:read_all", "mobile_team:claim", "mobile_team:message",
              "cases:partner_note", "cases:partner_action", "intake:confirm", "intake_accounts:revoke",
              "decide_recovery",
              "cases:undo_merge"}
@@ -421,6 +422,13 @@ ENTRY_POINTS = {
         flow_task_name="contact_family")), "task.claim"),
     "release": (lambda p, c: tasks.release(p.coord_a, tasks.claim(p.coord_a, CaseFactory(
         coordinator=p.coord_a).tasks.get(flow_task_name="contact_family"))), "task.release"),
+    "give": (lambda p, c: tasks.give(p.coord_a, CaseFactory(coordinator=p.coord_a).tasks.get(
+        flow_task_name="contact_family"), p.coord_a), "task.give"),
+    "bulk": (lambda p, c: tasks.bulk(p.coord_a, tasks.Bulk.CLAIM, [CaseFactory(coordinator=p.coord_a).tasks.get(
+        flow_task_name="contact_family")]), "task.claim"),  # each task through its own entry point
+    "save_view": (lambda p, c: saved_views.save_view(p.coord_a, "cases", "Reçus", "state=received"), "view.save"),
+    "delete_view": (lambda p, c: saved_views.delete_view(p.coord_a, saved_views.save_view(
+        p.coord_a, "cases", "Reçus", "")), "view.delete"),
 }
 
 
@@ -461,7 +469,8 @@ def test_every_entry_point_is_in_the_table():
     public |= public_functions(accounts) - {"password_link", "deciders", "address_changed_on"}  # these read
     public |= public_functions(sessions) - {"open_sessions", "open_counts", "still_open"}  # they read
     public |= public_functions(notices)
-    assert public | {"claim", "release"} == set(ENTRY_POINTS)
+    public |= public_functions(saved_views) - {"choose", "context", "clean_query", "searches_names", "cell_for_views"}
+    assert public | {"claim", "release", "give", "bulk"} == set(ENTRY_POINTS)
 
 
 @pytest.mark.parametrize("name", ENTRY_POINTS)

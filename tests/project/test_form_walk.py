@@ -43,7 +43,7 @@ from tests.intake.test_import import as_csv, row
 from tests.mobile_team.factories import mobile_request
 from tests.organisation.factories import MembershipFactory, UserFactory
 from tests.project.test_audit_coverage import NAMES, PAGES, context, personas, shared  # noqa: F401
-from workflows import tasks
+from workflows import saved_views, tasks
 
 TODAY = datetime.date.today().isoformat()
 LONGEST = 10_000  # a text field without a bound of its own: longer than any column of the product
@@ -260,6 +260,8 @@ SOURCES: dict[str, Callable] = {
     "mandate-to-approve": _mandate_to_approve,
     "recovery-to-decide": _recovery_to_decide,
     "task-to-release": _claimed_task,
+    "saved-view": lambda p, c: ("coord_a", reverse("cases:list") + "?vue={}".format(saved_views.save_view(
+        p.coord_a, "cases", "Reçus", "state=received").pk)),  # its author may remove it
     "request-to-claim": lambda p, c: ("mobile", reverse("mobile_team:request", args=[mobile_request(
         p.coord_a, p.mobile).pk])),
     "request-thread": lambda p, c: ("coord_a", reverse("cases:detail", args=[mobile_request(
@@ -365,6 +367,7 @@ WITHOUT_FORM = {
     "mobile_team:mine", "mobile_team:queue", "mobile_team:request", "national:export", "national:view",
     "password_reset_complete", "reports:dashboard", "reports:export", "reports:list", "retention:export",
     "retention:persons", "workflows:cellule", "workflows:done", "workflows:inbox", "workflows:queue", "workflows:task",
+    "search",  # its box is a GET form, like the lists' filters
     "cases:duplicates",  # the coordinators' list of duplicate records: its forms post to cases:undo_merge
     "account_list",  # its search is a GET; the accounts' forms post to account_create, _detail, _edit
     "notifications:list", "notifications:open",  # their form posts to notifications:read_all

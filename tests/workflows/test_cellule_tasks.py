@@ -34,7 +34,7 @@ def test_the_coordinator_sees_late_and_escalated_tasks_held_and_puts_one_back(cl
     escalated = client.get(reverse("workflows:cellule"), {"signalees": "1"}).content.decode()
     assert late.case.reference in escalated and review.case.reference not in escalated
     # The review is the référent's own (its change goes through "Changer de référent"); the contact goes back.
-    assert page.count("Remettre dans la file") == 1
+    assert page.count('/rendre/"') == 1
     response = client.post(reverse("workflows:release", args=[late.pk]))
     assert response.status_code == 302
     late.refresh_from_db()
