@@ -32,9 +32,18 @@ from organisation.models import Cell, Departement
 from organisation.policy import Actor
 from workflows import tasks
 
+
+def pending(case: Case) -> bool:
+    """A transfer of the case waits for the other cellule's answer: read from the case's requests where its
+    page fetched them already (``prefetch_related``), else asked."""
+    fetched: list[CaseTransfer] | None = getattr(case, "_prefetched_objects_cache", {}).get("transfer_requests")
+    if fetched is not None:
+        return any(request.status == CaseTransfer.Status.PENDING for request in fetched)
+    return case.transfer_requests.pending().exists()
+
+
 TRANSFER = Check("Transférer à un autre département", CaseRight.TRANSFER, transition="transfer")
-WITHDRAW = Check("Retirer la demande de transfert", CaseRight.TRANSFER, when=lambda case: "" if (
-    case.transfer_requests.pending().exists()) else (
+WITHDRAW = Check("Retirer la demande de transfert", CaseRight.TRANSFER, when=lambda case: "" if pending(case) else (
     f"aucun transfert du signalement {case.reference} n'attend de réponse"))
 
 

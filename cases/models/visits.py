@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from cases.models.case import Case
@@ -33,10 +33,19 @@ def with_changes(cases: QuerySet[Case], user: User) -> QuerySet[Case]:
     return cases.annotate(changed_since_visit=Exists(changed))
 
 
+def last_visit(user: User) -> Subquery:
+    """When ``user`` last opened the outer case's page, for the page's own query to carry (``visit``)."""
+    return Subquery(CaseVisit.objects.filter(case=OuterRef("pk"), user_id=user.pk).values("seen_at")[:1])
+
+
 def visit(user: User, case: Case) -> bool:
-    """Remember that ``user`` opens the case's page now; whether it changed since their last visit."""
+    """Remember that ``user`` opens the case's page now; whether it changed since their last visit (read
+    with the case where its query carries ``last_visit``)."""
     now = timezone.now()
-    previous = CaseVisit.objects.filter(user_id=user.pk, case=case).values_list("seen_at", flat=True).first()
+    if "last_visit" in case.__dict__:
+        previous = case.__dict__["last_visit"]
+    else:
+        previous = CaseVisit.objects.filter(user_id=user.pk, case=case).values_list("seen_at", flat=True).first()
     if previous is None:
         # Two tabs opening the case at once: the second row is not written, nothing fails.
         CaseVisit.objects.bulk_create([CaseVisit(user_id=user.pk, case=case, seen_at=now)], ignore_conflicts=True)

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 import audit
 from audit.models import Event
 from cases import event_texts
+from cases.actions.transfer import pending as transfer_pending
 from cases.forms import MotiveForm, NoteForm
 from cases.models import (
     Case,
@@ -25,7 +26,7 @@ from cases.models import (
     Source,
     State,
 )
-from cases.models.visits import visit, with_changes
+from cases.models.visits import last_visit, visit, with_changes
 from cases.rules import CaseRight, needs_motive, partnered_cases, sees_note
 from cases.views import lifecycle
 from cases.views.brief import offered_task
@@ -157,7 +158,8 @@ def flags(case: Case, open_tasks: list, measures: list, transfer_pending: bool) 
 def case_detail(request, pk: int):
     case = policy.get_or_404(
         request.user, (CaseRight.VIEW_CASE, CaseRight.VIEW_REFERRAL, CaseRight.VIEW_TOMBSTONE),
-        Case.objects.select_related("departement", "person", "referent", "transferred_from"), pk=pk,
+        Case.objects.select_related("departement", "person", "referent", "transferred_from").annotate(
+            last_visit=last_visit(request.user)), pk=pk,
     )
     if not policy.can(request.user, CaseRight.VIEW_CASE, case):
         return limited_page(request, case)
@@ -185,8 +187,7 @@ def case_detail(request, pk: int):
         **_family_cases(case),
         "next_task": offered_task(request),
         "next_deadline": min(open_tasks, key=lambda task: (task.due_on, task.pk), default=None),
-        "flags": flags(case, open_tasks, measures, transfer_pending=any(
-            t.status == CaseTransfer.Status.PENDING for t in case.transfer_requests.all())),
+        "flags": flags(case, open_tasks, measures, transfer_pending=transfer_pending(case)),
         "path": steps, "path_segments": list(zip(steps, steps[1:], strict=False)),
         "path_tall_height": steps[-1].y + 20, "path_words": lifecycle.described(steps),
         "relatives": case.relatives.all(),
