@@ -39,7 +39,7 @@ def pending(case: Case) -> bool:
     fetched: list[CaseTransfer] | None = getattr(case, "_prefetched_objects_cache", {}).get("transfer_requests")
     if fetched is not None:
         return any(request.status == CaseTransfer.Status.PENDING for request in fetched)
-    return case.transfer_requests.pending().exists()
+    return bool(case.transfer_requests.pending().exists())
 
 
 TRANSFER = Check("Transférer à un autre département", CaseRight.TRANSFER, transition="transfer")
