@@ -4,8 +4,10 @@ inbox and the audit trail are checked."""
 
 import datetime
 
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Event
 from cases.models import Case
@@ -92,11 +94,13 @@ def test_a_case_from_intake_to_closure(personas):
     post(team, reverse("mobile_team:action", args=[request.pk, "accepter"]), {})
     answer = "Prendre connaissance de la réponse de l&#x27;équipe mobile"
     assert inbox(coordinator, "workflows:queue") == {answer}
+    planned = timezone.localtime() + datetime.timedelta(minutes=5)
     post(team, reverse("mobile_team:action", args=[request.pk, "planifier"]),
-         {"scheduled_at": f"{TODAY}T17:00", "place": "CMP de Montreuil", "intervener": "Dr Petit"})
-    post(team, reverse("mobile_team:action", args=[request.pk, "compte-rendu"]),
-         {"on": TODAY, "text": "Trois entretiens ; adhésion de la jeune."})
-    page = post(team, reverse("mobile_team:action", args=[request.pk, "terminer"]), {})
+         {"scheduled_at": f"{planned:%Y-%m-%dT%H:%M}", "place": "CMP de Montreuil", "intervener": "Dr Petit"})
+    with time_machine.travel(planned + datetime.timedelta(minutes=10)):  # once the intervention took place
+        post(team, reverse("mobile_team:action", args=[request.pk, "compte-rendu"]),
+             {"on": timezone.localdate().isoformat(), "text": "Trois entretiens ; adhésion de la jeune."})
+        page = post(team, reverse("mobile_team:action", args=[request.pk, "terminer"]), {})
     assert "Terminée" in page
     read = case.tasks.get(flow_task_name="read_team_answer", status="NEW")
     post(coordinator, reverse("workflows:claim", args=[read.pk]), {})

@@ -37,6 +37,7 @@ def test_an_orientation_to_the_pjj_then_a_transfer(live_server):
         # The référent orients the young person to the PJJ: no adhesion needed, a judge ordered it.
         log_in(page, url, "sophie")
         page.goto(f"{url}/signalements/{case.pk}/")
+        page.get_by_role("button", name="Que voulez-vous faire ?").click()  # the actions' menu
         page.get_by_role("link", name="Orienter vers un partenaire (prise en charge)").click()
         choice(page, "Modalité").select_option(label="Scolaire ou éducatif")
         choice(page, "Bénéficiaire").select_option(label="Jeune")
@@ -64,6 +65,7 @@ def test_an_orientation_to_the_pjj_then_a_transfer(live_server):
         # The coordinator transfers the case; the Rhône's coordinator takes the task and accepts.
         log_in(page, url, "claire")
         page.goto(f"{url}/signalements/{case.pk}/")
+        page.get_by_role("button", name="Que voulez-vous faire ?").click()
         page.get_by_role("link", name="Transférer à un autre département").click()
         page.locator("#id_destination").select_option(value=str(rhone.departement_id))  # its hint is in its label
         textbox(page, "Motif du transfert").fill("La famille s'installe à Villeurbanne.")

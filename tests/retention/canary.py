@@ -3,6 +3,7 @@ would, and the search for that canary in every table of the database and every a
 
 import datetime
 
+import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -92,14 +93,17 @@ def full_case(personas, canary: str, *, through_mobile_team: bool = True, close:
             family_agrees=True, family_contact=f"Joindre {canary}-joindre")
         tasks.claim(personas.mobile, case.tasks.get(flow_task_name="handle_request"))
         mobile.accept(personas.mobile, request)
-        mobile.schedule(personas.mobile, request, scheduled_at=timezone.now() + datetime.timedelta(days=2),
+        planned = timezone.now() + datetime.timedelta(minutes=1)
+        mobile.schedule(personas.mobile, request, scheduled_at=planned,
                         place=f"Salle {canary}-salle", intervener=f"Psychologue {canary}-intervenant")
         letter = SimpleUploadedFile(f"{canary}-courrier.pdf", f"%PDF-1.4 {canary}-lettre".encode(),
                                     content_type="application/pdf")
         mobile.send_message(personas.mobile, request, f"Question {canary}-question", attachments=[letter])
         mobile.send_message(coord, request, f"Réponse {canary}-reponse")
-        mobile.add_report(personas.mobile, request, on=today, text=f"Compte rendu {canary}-compte-rendu")
-        mobile.complete(personas.mobile, request)
+        with time_machine.travel(planned + datetime.timedelta(minutes=1)):  # once the intervention took place
+            mobile.add_report(personas.mobile, request, on=timezone.localdate(),
+                              text=f"Compte rendu {canary}-compte-rendu")
+            mobile.complete(personas.mobile, request)
     transfer = actions.transfer(coord, case, destination=personas.cell_b.departement, note=f"Départ {canary}-transfert")
     actions.refuse_transfer(personas.coord_b, transfer, reason=f"Refus {canary}-refus")
     if close:
