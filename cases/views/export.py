@@ -3,12 +3,10 @@ parts (``forms.SECTIONS``), and the file, as the exporter may read it, each page
 it and when; the export is a read of the case, recorded with the file's SHA-256 so that a copy shown
 later can be matched to it.
 
-WeasyPrint is imported when a PDF is made: it needs the system's Pango (docs/releases.md), and the rest
-of the product runs without it (as ``cellule.views.meeting_documents``)."""
+The PDF is made by ``ui.pdf``, which refuses in French on a machine without Pango (``Unavailable``)."""
 
 import hashlib
 from dataclasses import dataclass
-from importlib import import_module
 
 from django.contrib.auth.models import User
 from django.db.models import Prefetch
@@ -28,6 +26,8 @@ from cases.views.notes import visible_notes
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.policy import Actor
+from ui.errors import Refusal
+from ui.pdf import render_pdf
 
 # Any state, a closed case too: the parquet may ask about a case the cellule has closed.
 EXPORT = Check("Exporter le dossier en PDF", CaseRight.EXPORT_CASE, closed=True)
@@ -38,11 +38,6 @@ class Document:
     content: bytes
     filename: str
     sha256: str
-
-
-def _nothing(url: str, *args, **kwargs):
-    """The document is self-contained: WeasyPrint fetches no address (no file, no network) for it."""
-    raise ValueError(f"Ressource externe refusée : {url}")
 
 
 def _context(actor: Actor, case: Case, sections: list[str]) -> dict:
@@ -71,17 +66,12 @@ def export_pdf(actor: User, case: Case, *, sections: list[str]) -> Document:
     EXPORT.require(actor, case)
     if not sections or any(key not in SECTIONS for key in sections):
         raise ActionRefused("Choisissez au moins une partie du dossier à exporter.")
-    try:
-        weasyprint = import_module("weasyprint")
-    except OSError:  # the system's Pango is missing: WeasyPrint cannot load it
-        raise ActionRefused("L'export PDF n'est pas disponible sur ce serveur : la bibliothèque système Pango "
-                            "manque. Signalez-le à l'administrateur technique.") from None
     sections = [key for key in SECTIONS if key in sections]  # in the file's order
     exported_at = timezone.localtime()
     html = render_to_string("cases/case_pdf.html", {
         **_context(actor, case, sections), "exporter": actor.get_full_name() or actor.get_username(),
         "exported_at": exported_at})
-    content = weasyprint.HTML(string=html, url_fetcher=_nothing).write_pdf()
+    content = render_pdf(html)
     digest = hashlib.sha256(content).hexdigest()
     audit.record("case.export_pdf", obj=case, departement=case.departement.code, details={
         "signalement": case.reference, "parties": [SECTIONS[key] for key in sections], "sha256": digest})
@@ -97,7 +87,7 @@ def case_export(request, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             document = export_pdf(request.user, case, sections=form.cleaned_data["sections"])
-        except ActionRefused as refusal:
+        except Refusal as refusal:  # refused, or no PDF on this server (ui.pdf.Unavailable)
             form.add_error(None, refusal.message)
         else:
             response = HttpResponse(document.content, content_type="application/pdf")

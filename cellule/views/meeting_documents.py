@@ -1,11 +1,6 @@
 """A meeting's documents: the printable minutes of the last closed meeting, and the PDF of any meeting's
 agenda or minutes. Each names a case only to a reader who may open it, and each read is recorded with the
-references it showed.
-
-WeasyPrint is imported when a PDF is asked for: it needs the system's Pango (docs/releases.md), and the
-rest of the product runs on a machine without it, where the export says what is missing."""
-
-from importlib import import_module
+references it showed (the PDF: ``ui.pdf``, which says what is missing on a machine without Pango)."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -16,13 +11,9 @@ from django.views.decorators.http import require_GET
 
 from cellule.models import Meeting
 from cellule.views.meetings import agenda_items, attendances, cell_of, record_view
+from ui.pdf import Unavailable, render_pdf
 
 DOCUMENTS = {"ordre-du-jour": "Ordre du jour", "compte-rendu": "Compte rendu"}
-
-
-def _nothing(url: str, *args, **kwargs):
-    """The document is self-contained: WeasyPrint fetches no address (no file, no network) for it."""
-    raise ValueError(f"Ressource externe refusée : {url}")
 
 
 def last_minutes(request):
@@ -45,19 +36,16 @@ def meeting_pdf(request, pk: int, document: str):
     minutes = document == "compte-rendu"
     if document not in DOCUMENTS or (minutes and meeting.status != Meeting.Status.CLOSED):
         raise Http404
-    try:
-        weasyprint = import_module("weasyprint")
-    except OSError:  # the system's Pango is missing: WeasyPrint cannot load it
-        messages.error(request, "L'export PDF n'est pas disponible sur ce serveur : la bibliothèque système "
-                                "Pango manque. Signalez-le à l'administrateur technique ; la page se lit et "
-                                "s'imprime depuis le navigateur en attendant.")
-        return redirect("meetings:detail", pk=meeting.pk)
     items = agenda_items(request.user, meeting)
     html = render_to_string("meetings/pdf.html", {
         "cell": cell, "meeting": meeting, "items": items, "minutes": minutes, "title": DOCUMENTS[document],
         "attendances": attendances(cell, meeting) if minutes else [], "printed_at": timezone.localtime()},
         request=request)
-    pdf = weasyprint.HTML(string=html, url_fetcher=_nothing).write_pdf()
+    try:
+        pdf = render_pdf(html)
+    except Unavailable as refusal:
+        messages.error(request, refusal.message)
+        return redirect("meetings:detail", pk=meeting.pk)
     record_view(meeting, cell, items, action="meeting.export", document=DOCUMENTS[document].lower())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="reunion-{meeting.held_at:%Y-%m-%d}-{document}.pdf"'

@@ -104,6 +104,17 @@ def test_nothing_chosen_is_a_clear_error_and_no_export(client, personas, case):
     assert not Event.objects.filter(action="case.export_pdf").exists()
 
 
+def test_without_pango_the_export_says_what_is_missing_and_records_nothing(client, personas, case, monkeypatch):
+    def missing(name):
+        raise OSError("cannot load library 'libpangoft2-1.0.so.0'")
+
+    monkeypatch.setattr("ui.pdf.import_module", missing)
+    client.force_login(personas.coord_a)
+    response = client.post(url(case), {"sections": ["identite"]})
+    assert response.status_code == 400 and "la bibliothèque système Pango manque" in response.content.decode()
+    assert not Event.objects.filter(action="case.export_pdf").exists()
+
+
 @pytest.mark.parametrize(("name", "status"), [
     ("coord_b", 404),  # another département: the case does not exist for them
     ("member_a", 403),  # its référent reads it, but the file leaves the cellule by its coordinators

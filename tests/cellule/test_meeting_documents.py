@@ -129,7 +129,7 @@ def test_without_pango_the_export_says_what_is_missing_and_records_nothing(clien
     def missing(name):
         raise OSError("cannot load library 'libpangoft2-1.0.so.0'")
 
-    monkeypatch.setattr("cellule.views.meeting_documents.import_module", missing)
+    monkeypatch.setattr("ui.pdf.import_module", missing)
     client.force_login(personas.coord_a)
     response = client.get(reverse("meetings:pdf", args=[closed.pk, "compte-rendu"]), follow=True)
     assert response.redirect_chain == [(reverse("meetings:detail", args=[closed.pk]), 302)]
