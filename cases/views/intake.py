@@ -132,8 +132,9 @@ def _decided(request, cell, form: IntakeForm, decision: str, found: Found):
     except ActionRefused as refusal:
         form.add_error(None, str(refusal))
         return None
-    messages.success(request, f"Nouveau signalement enregistré sur le dossier {case.reference} ; son référent est "
-                              "prévenu.")
+    told = ("son référent est prévenu" if case.referent is not None and case.referent.is_active  # notify_signalement
+            else "il n'a pas de référent : les coordonnateurs de la cellule sont prévenus")
+    messages.success(request, f"Nouveau signalement enregistré sur le dossier {case.reference} ; {told}.")
     return redirect("cases:detail", pk=case.pk)
 
 

@@ -81,6 +81,19 @@ def test_linking_records_the_signalement_on_the_followed_case_and_tells_its_refe
     assert mail.to == [personas.member_a.email] and "Diaye" not in mail.body + mail.subject
     case_page = coordinator.get(response.url).content.decode()
     assert "Signalements reçus depuis" in case_page and "CNAPR-2026-0042" in case_page
+    assert "; son référent est prévenu." in case_page
+
+
+def test_linking_to_a_case_without_a_referent_says_the_coordinators_are_told(coordinator, personas):
+    """Issue 28, point 16: the message says who is told, as ``notify_signalement`` does."""
+    received = CaseFactory(coordinator=personas.coord_a, person=person_data(
+        last_name="N'Diaye-Lefèvre", first_name="Éloïse", birth_date=BORN, sex="f"))
+    page = asked(coordinator.post(URL, form(person_last_name="Ndiaye")))
+    response = coordinator.post(URL, form(person_last_name="Ndiaye", decision=str(received.pk),
+                                          checked=checked(page)), follow=True)
+    text = response.content.decode()
+    assert "il n&#x27;a pas de référent : les coordonnateurs de la cellule sont prévenus." in text
+    assert "son référent est prévenu" not in text
 
 
 def test_a_confirmation_holds_only_for_the_identity_it_was_given_on(coordinator, followed):
