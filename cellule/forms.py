@@ -112,9 +112,6 @@ class MeetingForm(BaseForm):
             self.fields[f"presence-{member.pk}"] = forms.ChoiceField(
                 label=f"{member.user.get_full_name()} — {member.institution}", choices=Attendance.Presence.choices,
                 required=False, widget=InlineRadioSelect, initial=presence.get(member.pk, ""))
-        if meeting.status == Meeting.Status.CLOSED:
-            for field in self.fields.values():
-                field.disabled = True
 
     def decisions(self) -> list:
         """Each item with its four fields."""

@@ -93,7 +93,8 @@ def meeting_detail(request, pk: int):
     meeting = get_object_or_404(Meeting.objects.filter(cell=cell), pk=pk)
     items = agenda_items(request.user, meeting)
     closed = meeting.status == Meeting.Status.CLOSED
-    if not policy.can(request.user, CelluleRight.MANAGE_MEETINGS, cell):
+    # A closed meeting is read, by its coordinators too: its decisions and presences as text, not frozen fields.
+    if closed or not policy.can(request.user, CelluleRight.MANAGE_MEETINGS, cell):
         record_view(meeting, cell, items)
         return render(request, "meetings/meeting_read.html", {
             "cell": cell, "meeting": meeting, "items": items, "closed": closed,

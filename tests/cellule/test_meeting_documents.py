@@ -135,3 +135,12 @@ def test_without_pango_the_export_says_what_is_missing_and_records_nothing(clien
     assert response.redirect_chain == [(reverse("meetings:detail", args=[closed.pk]), 302)]
     assert "la bibliothèque système Pango manque" in response.content.decode()
     assert not Event.objects.filter(action="meeting.export").exists()
+
+
+def test_a_closed_meeting_reads_as_text_for_its_coordinators_too(client, personas, closed):
+    """Issue 28, point 13: its decisions and presences in words, not fields frozen in low-contrast grey."""
+    client.force_login(personas.coord_a)
+    page = client.get(reverse("meetings:detail", args=[closed.pk])).content.decode()
+    assert "Décision : Poursuivre l&#x27;accompagnement — chargé de la suite" in page
+    assert personas.member_a.get_full_name() in page and "Deux situations revues." in page
+    assert "disabled" not in page and "<select" not in page and "<textarea" not in page
