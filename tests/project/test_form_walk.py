@@ -27,6 +27,7 @@ from django.db.models import CharField
 from django.db.models.signals import pre_save
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -262,6 +263,9 @@ SOURCES: dict[str, Callable] = {
     "task-to-release": _claimed_task,
     "saved-view": lambda p, c: ("coord_a", reverse("cases:list") + "?vue={}".format(saved_views.save_view(
         p.coord_a, "cases", "Reçus", "state=received").pk)),  # its author may remove it
+    # A planned meeting: its decisions and presences are recorded on its page (a closed one is read).
+    "planned-meeting": lambda p, c: ("coord_a", reverse("meetings:detail", args=[cellule.schedule_meeting(
+        p.coord_a, p.cell_a, held_at=timezone.now() + datetime.timedelta(days=3), cases=[c.case]).pk])),
     "request-to-claim": lambda p, c: ("mobile", reverse("mobile_team:request", args=[mobile_request(
         p.coord_a, p.mobile).pk])),
     "request-thread": lambda p, c: ("coord_a", reverse("cases:detail", args=[mobile_request(
