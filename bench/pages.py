@@ -43,7 +43,7 @@ PAGES = [
     ("coord93", "signalements", "/signalements/"),
     ("coord93", "signalements, filtre état", "/signalements/?state=in_care"),
     ("coord93", "signalements, filtre référent", "/signalements/?referent={referent}"),
-    ("coord93", "signalements, recherche d'un nom", "/signalements/?q=martin"),
+    ("coord93", "signalements, recherche d'un nom", "/signalements/?q=durand"),
     ("membre93", "file de l'équipe (membre)", "/taches/file/"),
     ("membre93", "mes tâches (membre)", "/taches/"),
     ("membre93", "tâches terminées (membre)", "/taches/terminees/"),

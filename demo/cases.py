@@ -28,6 +28,7 @@ from cases.models import (
     Source,
 )
 from cases.names import fold
+from demo.names import FIRST_NAMES, LAST_NAMES, about
 from intake.demo import create_demo_intake
 from mobile_team import actions as mobile
 from mobile_team.models import MobileTeamRequest
@@ -35,13 +36,6 @@ from organisation.models import Cell, Departement, Institution, Membership, Role
 from retention.demo import create_demo_retention
 from workflows import tasks
 
-FIRST_NAMES = {
-    Sex.MALE: ["Lucas", "Yanis", "Adam", "Nathan", "Mohamed", "Enzo", "Rayan", "Hugo", "Ilyes", "Théo", "Sofiane"],
-    Sex.FEMALE: ["Inès", "Léa", "Sarah", "Manon", "Aya", "Camille", "Yasmine", "Chloé", "Maëlys", "Lina", "Jade"],
-}
-LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
-              "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
-              "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand"]
 COMMUNES = {
     "93": ["Bobigny", "Saint-Denis", "Montreuil", "Aubervilliers", "Aulnay-sous-Bois", "Drancy", "Noisy-le-Grand"],
     "69": ["Lyon", "Villeurbanne", "Vénissieux", "Vaulx-en-Velin", "Bron", "Saint-Priest", "Rillieux-la-Pape"],
@@ -158,7 +152,8 @@ class DemoCases:
         with self.on(day):
             actions.intake(
                 self.coordinator, self.cell, source=Source.EMS, received_on=day, family=person.family,
-                facts="Le frère ou la sœur d'un jeune déjà suivi : propos inquiétants relevés au collège.",
+                facts=("Son frère aîné est déjà suivi" if person.sex == Sex.MALE else "Sa sœur aînée est déjà suivie")
+                + " par la cellule : propos inquiétants relevés au collège.",
                 person={"last_name": person.last_name, "first_name": self.random.choice(FIRST_NAMES[sex]),
                         "birth_date": person.birth_date + datetime.timedelta(days=2 * 365 + 41), "sex": sex,
                         "commune": person.commune, "situation": Situation.SCHOOL},
@@ -225,9 +220,14 @@ class DemoCases:
         review = self.later(day, 25, 35)
         if reviewed and review < self.today:
             with self.on(review):
-                actions.complete_review(case.referent, case, note="Adhésion du jeune ; rendez-vous honorés.",
-                                        progress=self.progress(case, "advancing"))
+                actions.complete_review(case.referent, case, progress=self.progress(case, "advancing"),
+                                        note=self.about(case, "Adhésion {du} ; rendez-vous honorés."))
         return day
+
+    @staticmethod
+    def about(case, text: str) -> str:
+        """``text`` in agreement with the young person of ``case`` (``demo.names.about``)."""
+        return about(Person.objects.get(pk=case.person_id).sex, text)
 
     @staticmethod
     def progress(case, where: str) -> dict[int, str]:
@@ -239,7 +239,7 @@ class DemoCases:
         one the partner's measure carries towards its first objective, and a second objective."""
         objective = case.objectives.get()
         plan.add_plan_action(case.referent, case, objective=objective, owner=case.referent,
-                             what="Point mensuel avec le jeune et sa famille.",
+                             what=self.about(case, "Point mensuel avec {le} et sa famille."),
                              due_on=day + datetime.timedelta(days=30))
         plan.add_plan_action(case.referent, case, objective=objective, what=partner_action,
                              measure=case.care_measures.get(), due_on=day + datetime.timedelta(days=45))
@@ -278,7 +278,8 @@ class DemoCases:
         if status == "scheduled":
             return
         with self.on(met, hour=17):
-            mobile.add_report(self.agent, request, on=met, text="Premier entretien individuel ; adhésion du jeune.")
+            mobile.add_report(self.agent, request, on=met, text=self.about(
+                case, "Premier entretien individuel ; adhésion {du}."))
         if status == "completed":
             with self.on(self.later(met, 7, 14)):
                 mobile.complete(self.agent, request)

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from cases.models import Sex
-from demo.cases import FIRST_NAMES, LAST_NAMES
+from demo.names import FIRST_NAMES, STAFF_LAST_NAMES
 from organisation import actions as organisation
 from organisation.departements import DEPARTEMENTS
 from organisation.models import Cell, Departement, Institution, Membership, Role
@@ -62,11 +62,11 @@ def _new_cell(departement: Departement, name: str) -> Cell:
         (f"membre{code}.{i}", Role.MEMBER, association, i < 2) for i in range(MEMBERS_PER_CELL)]
     rng = random.Random(code)  # noqa: S311 (fictitious people)
     for username, role, institution, contacts in people:
-        user = User(username=username, first_name=rng.choice(FIRST_NAMES[Sex.FEMALE]),
-                    last_name=rng.choice(LAST_NAMES), email=f"{username}@demo.invalid")  # fictitious, as the demo's
+        user = User(username=username, first_name=rng.choice(FIRST_NAMES[Sex.FEMALE]),  # fictitious, as the demo's
+                    last_name=rng.choice(STAFF_LAST_NAMES), email=f"{username}@demo.invalid")
         user.set_unusable_password()
         organisation.save_membership(SYSTEM, Membership(
             user=organisation.save_reference(SYSTEM, user), cell=cell, role=role, institution=institution,
-            function="Coordination" if role == Role.COORDINATOR else "Éducateur spécialisé",
+            function="Coordination" if role == Role.COORDINATOR else "Éducatrice spécialisée",
             contacts_families=contacts, starts_on=datetime.date(2015, 4, 1)))
     return cell

@@ -44,8 +44,9 @@ from cases.models import (
 from cases.names import phonetic, search_tokens
 from cases.task_kinds import CONTACT_FAMILY, DECIDE_CLOSURE, NAME_REFERENT, REVIEW, SET_UP_CARE
 from demo.bulk import Table, Writer
-from demo.cases import FACTS, FIRST_NAMES, LAST_NAMES
+from demo.cases import FACTS
 from demo.cellules import Cellule, cellules
+from demo.names import FIRST_NAMES, LAST_NAMES
 from organisation.policy import audit_actor
 from workflows import kinds
 from workflows.models import CaseProcess, CaseTask

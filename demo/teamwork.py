@@ -97,8 +97,8 @@ def orientation(demo: DemoCases, case: Case) -> None:
                          text=f"Échange avec le parquet : pas d'autre procédure en cours. @{referent.username}, "
                               "pour information avant la prochaine revue.")  # a mention: the référent is told
     with demo.on(demo.later(day, 3, 6)):
-        actions.add_note(educator, case, visibility=Visibility.REFERENT,
-                         text="Premier entretien éducatif tenu ; le jeune s'est présenté avec sa mère.")
+        actions.add_note(educator, case, visibility=Visibility.REFERENT, text=demo.about(
+            case, "Premier entretien éducatif tenu ; {le} s'est présenté{e} avec sa mère."))
 
 
 def member_left(demo: DemoCases, case: Case) -> None:
@@ -126,11 +126,11 @@ def transfers(here: DemoCases, there: DemoCases, accepted: Case, refused: Case) 
         first = actions.transfer(here.coordinator, accepted, destination=rhone,
                                  note="La famille s'installe à Villeurbanne à la rentrée.")
         second = actions.transfer(here.coordinator, refused, destination=rhone,
-                                  note="Le jeune serait hébergé chez un oncle à Lyon.")
+                                  note=here.about(refused, "{Le} serait hébergé{e} chez un oncle à Lyon."))
     with there.on(there.later(asked, 2, 4)):
         actions.accept_transfer(there.coordinator, first)
-        actions.refuse_transfer(there.coordinator, second, reason="L'oncle confirme que le jeune reste en "
-                                                                  "Seine-Saint-Denis : pas de domicile dans le Rhône.")
+        actions.refuse_transfer(there.coordinator, second, reason=there.about(
+            refused, "L'oncle confirme que {le} reste en Seine-Saint-Denis : pas de domicile dans le Rhône."))
     waiting = Case.objects.filter(departement=rhone, state=State.IN_CARE).order_by("received_on").first()
     with there.on(there.later(there.today - datetime.timedelta(days=3), 0, 1)):
         actions.transfer(there.coordinator, waiting, destination=seine, note="Déménagement de la famille à Montreuil.")

@@ -3,6 +3,7 @@ tasks done on different days, last month's report sent with real figures, non-ze
 mobile team's dashboard; each département's cases work with its own partners."""
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases import matching
-from cases.models import Bilan, CareMeasure, Case, Family, PersonMerge, PlanAction
+from cases.models import Bilan, CareMeasure, Case, Family, Person, PersonMerge, PlanAction, Relative
 from organisation import policy
 from organisation.models import Departement
 from outbox.queue import run_due
@@ -188,3 +189,41 @@ def test_a_held_meeting_decided_and_its_decisions_became_tasks(demo, db, client)
     client.force_login(coordinator)
     pdf = client.get(reverse("meetings:pdf", args=[meeting.pk, "compte-rendu"]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_no_young_person_or_relative_shares_a_staff_surname(demo, db):
+    """Issue 28, point 17: the demo's people and its staff have surnames apart, even by ear (Lefebvre, Lefèvre)."""
+    from cases.names import phonetic
+
+    staff = {phonetic(name) for name in User.objects.values_list("last_name", flat=True) if name}
+    followed = {*Person.objects.values_list("last_name", flat=True),
+                *Relative.objects.values_list("last_name", flat=True)}
+    assert sorted(name for name in followed if phonetic(name) in staff) == []
+
+
+def test_the_generated_names_of_staff_and_young_people_are_apart():
+    """The national data set draws its cellules' staff and its young people from the same module."""
+    from cases.names import phonetic
+    from demo.names import LAST_NAMES, STAFF_LAST_NAMES
+
+    assert {phonetic(name) for name in LAST_NAMES}.isdisjoint(phonetic(name) for name in STAFF_LAST_NAMES)
+
+
+def test_texts_about_a_young_person_agree_with_their_sex(demo, db):
+    """« le jeune s'est présenté » is about a boy; about Jade it is « la jeune s'est présentée »."""
+    from cases.models import CaseNote, CaseTransfer, FollowUpNote
+    from mobile_team.models import InterventionReport
+
+    sources = [(CaseNote, "text", "case"), (FollowUpNote, "note", "case"), (PlanAction, "what", "objective__case"),
+               (CaseTransfer, "note", "case"), (CaseTransfer, "refusal_reason", "case"), (Case, "facts", None),
+               (InterventionReport, "text", "request__case")]
+    told, wrong = set(), []
+    for model, field, path in sources:
+        sex = f"{path}__person__sex" if path else "person__sex"
+        for text, person_sex in model.objects.values_list(field, sex):
+            for article in re.findall(r"\b(le|du|un|la|une) jeune\b", text, re.IGNORECASE):
+                said = "f" if article.lower() in ("la", "une") else "m"
+                told.add(said)
+                if said != person_sex:
+                    wrong.append(text)
+    assert wrong == [] and told == {"f", "m"}

@@ -46,10 +46,11 @@ CELLS = [
     ("69", Cell.ChairFunction.PREFET, Cell.Periodicity.FORTNIGHTLY, datetime.date(2015, 1, 12)),
 ]
 
-# username, first name, last name, role, département of the cellule, institution, function
+# username, first name, last name (from demo.names.STAFF_LAST_NAMES), role, département of the cellule,
+# institution, function.
 ACCOUNTS = [
     ("coord93", "Claire", "Martin", Role.COORDINATOR, "93", 0, "Directrice de cabinet du préfet"),
-    ("ref93", "Karim", "Benali", Role.COORDINATOR, "93", 0, "Référent radicalisation"),
+    ("ref93", "Karim", "Belkacem", Role.COORDINATOR, "93", 0, "Référent radicalisation"),
     ("membre93", "Sophie", "Leroy", Role.MEMBER, "93", 5, "Éducatrice spécialisée"),
     ("pjj93", "Thomas", "Girard", Role.MEMBER, "93", 3, "Éducateur PJJ"),
     ("edu93", "Fatou", "Diallo", Role.MEMBER, "93", 2, "Conseillère technique sociale"),
@@ -60,7 +61,7 @@ ACCOUNTS = [
     ("parquet69", "Anne", "Fontaine", Role.MEMBER, "69", 4, "Substitut du procureur"),
     ("equipe_mobile", "Élodie", "Petit", Role.MOBILE_TEAM, None, 9, "Psychologue clinicienne"),
     ("inspecteur", "Marc", "Dubois", Role.INSPECTOR, None, 10, "Inspecteur général"),
-    ("national", "Hélène", "Roux", Role.NATIONAL, None, 11, "Chargée de mission"),
+    ("national", "Hélène", "Lemoine", Role.NATIONAL, None, 11, "Chargée de mission"),
     ("admin", "Paul", "Lefèvre", Role.ADMIN, None, 12, "Administrateur technique"),
 ]
 
