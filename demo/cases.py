@@ -321,65 +321,6 @@ class DemoCases:
         return day
 
 
-# What the demo's held meeting decides on the cases it reviews, in turn: each becomes its owner's task.
-DEMO_DECISIONS = [("continue", "Poursuivre l'accompagnement social ; point au prochain comité."),
-                  ("adjust_plan", "Ajouter un objectif de remobilisation scolaire avec le lycée."),
-                  ("propose_closure", "Objectifs atteints : préparer le bilan de fin d'accompagnement.")]
-
-
-def record_decisions(demo, meeting, held: datetime.date) -> None:
-    """Everyone present; on the cases of the held meeting that have a référent, a decision for the référent,
-    due within two or three weeks."""
-    from cellule import actions as cellule
-
-    items = [item for item in meeting.items.select_related("case__referent") if item.case.referent_id]
-    decisions = {item.pk: cellule.Decision(outcome=outcome, note=note, owner=item.case.referent,
-                                           due_on=held + datetime.timedelta(days=14 + 7 * (index % 2)))
-                 for index, (item, (outcome, note)) in enumerate(zip(items, DEMO_DECISIONS, strict=False))}
-    attendance = {member.pk: "present" for member in meeting.cell.memberships.active(held)}
-    cellule.record_meeting(demo.coordinator, meeting, minutes="", decisions=decisions, attendance=attendance)
-
-
-def create_demo_cellule_life() -> None:
-    """Meetings, an interview request, a support group; last month's report sent (93), a draft (69)."""
-    from cellule import actions as cellule
-    from cellule.models import InterviewRequest
-    from reporting import actions as reports
-    from reporting.figures import Month
-
-    # The report sent is last month's (a month is reported once it has ended): its figures are the
-    # demo's own, whose history is spread over the last months.
-    now, month = timezone.now(), Month(timezone.localdate().replace(day=1)).previous(1)
-    for code, send in (("93", True), ("69", False)):
-        demo = DemoCases(code)
-        open_cases = list(Case.objects.filter(departement__code=code).exclude(state="closed")[:3])
-        if code == "93":
-            held = timezone.localdate() - datetime.timedelta(days=12)
-            planned = held - datetime.timedelta(days=14)
-            on_agenda = Case.objects.filter(departement__code=code, received_on__lt=planned).exclude(state="closed")
-            with demo.on(planned, hour=10):
-                meeting = cellule.schedule_meeting(
-                    demo.coordinator, demo.cell, cases=list(on_agenda[:3]),
-                    held_at=datetime.datetime.combine(held, datetime.time(10), tzinfo=PARIS))
-            with demo.on(held, hour=16):
-                record_decisions(demo, meeting, held)
-                cellule.close_meeting(demo.coordinator, meeting, minutes="Situations revues ; suivis poursuivis.")
-        cellule.schedule_meeting(demo.coordinator, demo.cell, held_at=now + datetime.timedelta(days=14),
-                                 cases=open_cases[:2])
-        cellule.record_interview_request(demo.coordinator, open_cases[0], with_whom="directeur_cabinet",
-                                         requested_by="Mère", channel="letter", requested_on=demo.today,
-                                         status=InterviewRequest.Status.REQUESTED)
-        group = cellule.create_support_group(demo.coordinator, demo.cell, name="Groupe de parole des parents",
-                                             institution=demo.random.choice(
-                                                 [i for i in demo.institutions if i.category == "association"]))
-        cellule.record_support_session(demo.coordinator, group, on=demo.today, families=open_cases[:2])
-        report = reports.edit(demo.coordinator, reports.current(demo.coordinator, demo.cell, month),
-                              results="Adhésion des familles en hausse ; deux reprises de scolarité.",
-                              difficulties="Délais de rendez-vous en pédopsychiatrie.")
-        if send:
-            reports.send(demo.coordinator, reports.validate(demo.coordinator, report))
-
-
 def create_demo_cases() -> int:
     """Cases for each demo département that has none yet; returns how many were created."""
     created = 0
@@ -387,7 +328,6 @@ def create_demo_cases() -> int:
         if not Departement.objects.get(code=code).case_set.exists():
             created += DemoCases(code).create()
     if created:
-        create_demo_cellule_life()
         create_demo_retention()  # a case under a legal hold, another past its retention period
     create_demo_intake()  # the CNAPR's service account and a signalement received through the API
     if created:

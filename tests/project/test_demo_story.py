@@ -177,7 +177,7 @@ def test_a_held_meeting_decided_and_its_decisions_became_tasks(demo, db, client)
     assert len(decided) >= 2 and len({item.outcome for item in decided}) >= 2
     for item in decided:
         assert Event.objects.filter(action="case.meeting_decision", object_id=str(item.case_id)).exists()
-    # A decision on a case closed since (here transferred) is nobody's task any more.
+    # A decision on a case closed since would be nobody's task any more.
     still_open = [item for item in decided if item.case.is_open]
     assert len(still_open) >= 2
     for item in still_open:
@@ -227,3 +227,37 @@ def test_texts_about_a_young_person_agree_with_their_sex(demo, db):
                 if said != person_sex:
                     wrong.append(text)
     assert wrong == [] and told == {"f", "m"}
+
+
+def test_support_groups_gather_families_of_cases_in_care(demo, db):
+    from cellule.models import SupportGroupSession
+
+    sessions = SupportGroupSession.objects.prefetch_related("families")
+    assert sessions
+    for session in sessions:
+        assert session.families.exists()
+        assert {case.state for case in session.families.all()} <= {"assigned", "in_care", "mobile_team_requested"}
+
+
+def test_meetings_are_held_on_working_days_at_round_times(demo, db):
+    from cellule.models import Meeting
+
+    held = [timezone.localtime(at) for at in Meeting.objects.values_list("held_at", flat=True)]
+    assert len(held) >= 3
+    for at in held:
+        assert at.weekday() < 5 and 8 <= at.hour < 19, at
+        assert at.minute % 15 == 0 and (at.second, at.microsecond) == (0, 0), at
+
+
+def test_the_sent_report_gives_the_figures_of_its_month(demo, db):
+    """The report sent counts what the month holds, the transfer of the 23rd included: its figures are
+    those the product computes from the finished data (its time of computation aside)."""
+    from reporting.figures import Month, compute
+
+    report = MonthlyReport.objects.get(cell__departement__code="93", status="sent")
+    month = Month(report.month)
+    transferred = Case.objects.filter(departement__code="93", closure_reason="transferred",
+                                      closed_on__range=(month.first, month.last)).count()
+    assert report.figures["closures_by_reason"]["Transféré à un autre département"] == transferred
+    now = compute(report.cell, month)
+    assert {**report.figures, "computed_at": None} == {**now, "computed_at": None}

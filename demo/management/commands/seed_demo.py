@@ -15,6 +15,7 @@ from django.utils import timezone
 
 import audit
 from demo.cases import create_demo_cases
+from demo.cellule_life import create_demo_cellule_life
 from demo.teamwork import create_demo_teamwork
 from organisation import actions as organisation
 from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
@@ -88,8 +89,9 @@ class Command(BaseCommand):
             self.mandate()
             self.invitation()
             cases = create_demo_cases()
-            if cases:
-                create_demo_teamwork()  # the cellule working together: after the cases' stories
+            if cases:  # the cellule working together, then its meetings: after the cases' stories
+                create_demo_teamwork()
+                create_demo_cellule_life()
         if cases:
             self.stdout.write(f"{cases} signalements de démonstration créés.")
         self.print_logins()
