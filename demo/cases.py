@@ -64,6 +64,19 @@ STORIES = {"received": (5, 1, 6), "family_contacted": (5, 8, 20), "assigned": (5
 # The mobile team's requests: one per status, in each département.
 OPEN_REQUESTS = ["requested", "accepted", "scheduled", "reported"]
 DONE_REQUESTS = ["completed", "declined", "withdrawn"]
+# What the cellule asks the mobile team for, in turn: the help expected, the motive, the summary the team
+# reads (no name, no address) and the team's first report.
+TEAM_REQUESTS = [
+    (MobileTeamRequest.Expected.INDIVIDUAL_CARE, "Besoin d'un regard clinique spécialisé.",
+     "Repli sur soi depuis la rentrée, propos de rupture avec la famille ; scolarité suivie.",
+     "Premier entretien individuel ; adhésion {du}."),
+    (MobileTeamRequest.Expected.FAMILY_SUPPORT, "Parents démunis face aux propos de rupture de leur enfant.",
+     "Dialogue rompu à la maison, la mère demande de l'aide ; suivi éducatif en place.",
+     "Entretien avec les parents ; un second rendez-vous est convenu."),
+    (MobileTeamRequest.Expected.ADVICE, "Avis sur l'orientation de la prise en charge.",
+     "Discours de rupture persistant malgré le suivi éducatif ; la cellule s'interroge sur la suite.",
+     "Séance de travail avec les professionnels de la cellule ; pistes d'orientation proposées."),
+]
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
@@ -193,8 +206,9 @@ class DemoCases:
 
     def assigned(self, case) -> datetime.date:
         referent = self.random.choice(self.members)
-        if self.random.random() < 0.3:
-            day = self.later(case.received_on, 5, 10)
+        if self.random.random() < 0.3:  # after two calls nobody answered
+            tried = self.contact(case, FamilyContact.Outcome.UNREACHABLE)
+            day = self.later(self.contact(case, FamilyContact.Outcome.UNREACHABLE, since=tried), 2, 5)
             with self.on(day):
                 actions.assign(self.coordinator, case, referent=referent,
                                no_contact_reason=NoContactReason.UNREACHABLE)
@@ -248,12 +262,11 @@ class DemoCases:
 
     def mobile_team(self, case, status: str | None = None) -> None:
         day = self.later(self.in_care(case, reviewed=False), 7, 20)
+        expected, motive, summary, report = TEAM_REQUESTS[self.counter("expected") % len(TEAM_REQUESTS)]
         with self.on(day):
             request = mobile.request_mobile_team(
-                self.coordinator, case, motive="Besoin d'un regard clinique spécialisé.",
-                expected=MobileTeamRequest.Expected.INDIVIDUAL_CARE,
-                urgency=self.random.choice(MobileTeamRequest.Urgency.values),
-                summary="Repli sur soi depuis la rentrée, propos de rupture avec la famille ; scolarité suivie.",
+                self.coordinator, case, motive=motive, expected=expected,
+                urgency=self.random.choice(MobileTeamRequest.Urgency.values), summary=summary,
                 preferred_dates="En semaine après 16 h", preferred_place="Locaux de la cellule")
         status = status or OPEN_REQUESTS[self.counter("open") % len(OPEN_REQUESTS)]
         if status == "requested":
@@ -278,8 +291,7 @@ class DemoCases:
         if status == "scheduled":
             return
         with self.on(met, hour=17):
-            mobile.add_report(self.agent, request, on=met, text=self.about(
-                case, "Premier entretien individuel ; adhésion {du}."))
+            mobile.add_report(self.agent, request, on=met, text=self.about(case, report))
         if status == "completed":
             with self.on(self.later(met, 7, 14)):
                 mobile.complete(self.agent, request)
@@ -311,11 +323,13 @@ class DemoCases:
                               "results": dict(zip(case.objectives.values_list("pk", flat=True), results,
                                                   strict=True))})
 
-    def contact(self, case, outcome: str) -> datetime.date:
-        """The designated member takes the contact task and calls the family a few days after receipt."""
-        day = self.later(case.received_on, 1, 4)
+    def contact(self, case, outcome: str, since: datetime.date | None = None) -> datetime.date:
+        """The designated member takes the contact task and calls the family a few days after receipt (or
+        after the call ``since``, which nobody answered)."""
+        day = self.later(since or case.received_on, 1, 4)
         with self.on(day):
-            tasks.claim(self.contact_member, case.tasks.get(flow_task_name="contact_family", status="NEW"))
+            if since is None:
+                tasks.claim(self.contact_member, case.tasks.get(flow_task_name="contact_family", status="NEW"))
             actions.record_family_contact(self.contact_member, case, on=day, channel=FamilyContact.Channel.PHONE,
                                           outcome=outcome)
         return day

@@ -261,3 +261,22 @@ def test_the_sent_report_gives_the_figures_of_its_month(demo, db):
     assert report.figures["closures_by_reason"]["Transféré à un autre département"] == transferred
     now = compute(report.cell, month)
     assert {**report.figures, "computed_at": None} == {**now, "computed_at": None}
+
+
+def test_the_mobile_team_is_asked_for_different_kinds_of_help(demo, db):
+    from mobile_team.models import MobileTeamRequest
+
+    assert len(set(MobileTeamRequest.objects.values_list("expected", flat=True))) >= 3
+
+
+def test_a_family_said_unreachable_was_tried_before(demo, db):
+    """« Famille injoignable après plusieurs tentatives »: the attempts are logged before the naming."""
+    from cases.models import FamilyContact
+
+    cases = Case.objects.filter(no_contact_reason="unreachable")
+    assert cases
+    for case in cases:
+        named = timezone.localdate(Event.objects.filter(action="case.assign", object_type="cases.case",
+                                                        object_id=str(case.pk)).earliest("time").time)
+        tries = FamilyContact.objects.filter(case=case, outcome=FamilyContact.Outcome.UNREACHABLE, on__lte=named)
+        assert tries.count() >= 2, case.reference
