@@ -280,3 +280,17 @@ def test_a_family_said_unreachable_was_tried_before(demo, db):
                                                         object_id=str(case.pk)).earliest("time").time)
         tries = FamilyContact.objects.filter(case=case, outcome=FamilyContact.Outcome.UNREACHABLE, on__lte=named)
         assert tries.count() >= 2, case.reference
+
+
+def test_ref93_is_a_plain_referent_and_is_listed_as_a_member(demo, db):
+    from organisation.models import Membership, Role
+
+    referent = User.objects.get(username="ref93")
+    (membership,) = Membership.objects.active().filter(user=referent)
+    assert membership.role == Role.MEMBER
+    assert Case.objects.filter(referent=referent).exclude(state="closed").exists()
+    out = StringIO()
+    with override_settings(DEMO=True):
+        call_command("seed_demo", stdout=out)
+    (line,) = [line for line in out.getvalue().splitlines() if line.split()[:1] == ["ref93"]]
+    assert "membre de la cellule" in line.lower() and "coordonn" not in line.lower()

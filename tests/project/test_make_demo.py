@@ -1,5 +1,6 @@
 """`make demo`: after the demo's accounts it prints the login page's address, and the
-links of the e-mails it prints lead to the port it serves on. Read from make's dry run: nothing is run."""
+links of the e-mails it prints lead to the port it serves on. Read from make's dry run: nothing is run.
+The README names the accounts the demo makes."""
 
 import shutil
 import subprocess
@@ -29,3 +30,12 @@ def test_the_demo_serves_prints_and_links_on_one_port(arguments, url):
     assert commands[-1].endswith(f" {url.removeprefix('http://')}")
     shown = lines.index(f'echo "Ouvrez la page de connexion : {url}/connexion/"')
     assert lines[shown - 1] == commands[-2] and lines[shown + 1] == commands[-1]  # after the accounts, last
+
+
+
+def test_the_readme_names_the_demo_accounts_as_seed_demo_makes_them():
+    from demo.management.commands.seed_demo import ACCOUNTS, role_words
+
+    readme = (ROOT / "README.md").read_text()
+    for username, first, last, role, code, _, function in ACCOUNTS:
+        assert f"| `{username}` | {first} {last} ({function}) | {role_words(role, code)} |" in readme

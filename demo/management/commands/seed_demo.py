@@ -14,6 +14,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 import audit
+from cases.models import Case, State
 from demo.cases import create_demo_cases
 from demo.cellule_life import create_demo_cellule_life
 from demo.teamwork import create_demo_teamwork
@@ -48,10 +49,10 @@ CELLS = [
 ]
 
 # username, first name, last name (from demo.names.STAFF_LAST_NAMES), role, département of the cellule,
-# institution, function.
+# institution, function. ``ref93`` is a member the coordinators name référent of cases, as most members are.
 ACCOUNTS = [
     ("coord93", "Claire", "Martin", Role.COORDINATOR, "93", 0, "Directrice de cabinet du préfet"),
-    ("ref93", "Karim", "Belkacem", Role.COORDINATOR, "93", 0, "Référent radicalisation"),
+    ("ref93", "Karim", "Belkacem", Role.MEMBER, "93", 7, "Éducateur spécialisé"),
     ("membre93", "Sophie", "Leroy", Role.MEMBER, "93", 5, "Éducatrice spécialisée"),
     ("pjj93", "Thomas", "Girard", Role.MEMBER, "93", 3, "Éducateur PJJ"),
     ("edu93", "Fatou", "Diallo", Role.MEMBER, "93", 2, "Conseillère technique sociale"),
@@ -59,7 +60,7 @@ ACCOUNTS = [
     ("coord69", "Julien", "Moreau", Role.COORDINATOR, "69", 1, "Directeur de cabinet du préfet"),
     ("membre69", "Camille", "Bernard", Role.MEMBER, "69", 6, "Assistante sociale"),
     ("asso69", "Yanis", "Mercier", Role.MEMBER, "69", 8, "Médiateur"),
-    ("parquet69", "Anne", "Fontaine", Role.MEMBER, "69", 4, "Substitut du procureur"),
+    ("parquet69", "Anne", "Fontaine", Role.MEMBER, "69", 4, "Substitute du procureur"),
     ("equipe_mobile", "Élodie", "Petit", Role.MOBILE_TEAM, None, 9, "Psychologue clinicienne"),
     ("inspecteur", "Marc", "Dubois", Role.INSPECTOR, None, 10, "Inspecteur général"),
     ("national", "Hélène", "Lemoine", Role.NATIONAL, None, 11, "Chargée de mission"),
@@ -69,6 +70,14 @@ ACCOUNTS = [
 
 # Members the coordinators designated to contact the families.
 FAMILY_CONTACTS = {"membre93", "membre69"}
+# What each account does in the demo, in words that fit a woman as well as a man (README.md lists them too).
+ROLE_WORDS = {Role.COORDINATOR: "coordination de la cellule", Role.MEMBER: "membre de la cellule",
+              Role.MOBILE_TEAM: "équipe mobile d'intervention", Role.INSPECTOR: "inspection",
+              Role.NATIONAL: "niveau national (CIPDR)", Role.ADMIN: "administration technique"}
+
+
+def role_words(role: str, code: str | None) -> str:
+    return f"{ROLE_WORDS[Role(role)]} {code}" if code else ROLE_WORDS[Role(role)]
 
 
 class Command(BaseCommand):
@@ -121,7 +130,7 @@ class Command(BaseCommand):
 
     def membership(self, user: User, role: str, code: str | None, institution: Institution, function: str) -> None:
         cell = Cell.objects.get(departement__code=code) if code else None
-        if Membership.objects.filter(user=user, role=role, cell=cell).exists():
+        if Membership.objects.filter(user=user, cell=cell).exists():  # a demo seeded before keeps its accounts
             return
         organisation.save_membership(
             SYSTEM,
@@ -153,7 +162,8 @@ class Command(BaseCommand):
 
     def print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes. Comptes (mot de passe commun) :"))
-        for username, first, last, role, code, _, _ in ACCOUNTS:
-            where = f", cellule {code}" if code else ""
-            self.stdout.write(f"  {username:<14} {first} {last} — {Role(role).label}{where}")
+        for username, first, last, role, code, _, function in ACCOUNTS:
+            followed = Case.objects.filter(referent__username=username).exclude(state=State.CLOSED).count()
+            charge = f", en charge de {followed} signalement{'s' if followed > 1 else ''}" if followed else ""
+            self.stdout.write(f"  {username:<14} {first} {last} ({function}) — {role_words(role, code)}{charge}")
         self.stdout.write(f"Mot de passe : {DEMO_PASSWORD}")
