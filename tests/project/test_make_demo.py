@@ -1,7 +1,8 @@
 """`make demo`: after the demo's accounts it prints the login page's address, and the
 links of the e-mails it prints lead to the port it serves on. Read from make's dry run: nothing is run.
-The README names the accounts the demo makes."""
+The README's examples reach that port, and name the accounts the demo makes."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,6 +32,17 @@ def test_the_demo_serves_prints_and_links_on_one_port(arguments, url):
     shown = lines.index(f'echo "Ouvrez la page de connexion : {url}/connexion/"')
     assert lines[shown - 1] == commands[-2] and lines[shown + 1] == commands[-1]  # after the accounts, last
 
+
+@pytest.mark.parametrize("port", [None, "8080"])
+def test_the_readmes_curl_examples_reach_the_port_the_demo_serves_on(port):
+    """Issue 28, point 17: ``PORT=8080 make demo`` serves on 8080; the API's examples, run in that shell, too."""
+    served = dry_run(*([f"PORT={port}"] if port else []))[-1].split()[-1]  # runserver's address
+    examples = re.findall(r"^curl .*?(\S*https?://\S+)", (ROOT / "README.md").read_text(), re.MULTILINE)
+    assert len(examples) == 2
+    for address in examples:
+        expanded = subprocess.run(["/bin/sh", "-c", f"echo {address}"], check=True, capture_output=True, text=True,  # noqa: S603
+                                  env={"PORT": port} if port else {}).stdout.strip()
+        assert expanded.startswith(f"http://{served}/api/v1/signalements")
 
 
 def test_the_readme_names_the_demo_accounts_as_seed_demo_makes_them():
