@@ -29,10 +29,12 @@ def _panel(user: Actor, case: Case) -> dict[str, Any]:
     if may_write:
         for request in requests:
             actions.mark_read(user, request)
-    shown = case.mobile_team_requests.select_related("contact").prefetch_related(  # read after the marking
+    shown = list(case.mobile_team_requests.select_related("contact").prefetch_related(  # read after the marking
         "reports", Prefetch("messages", queryset=RequestMessage.objects.select_related("author", "read_by")
-                            .prefetch_related("attachments")))
-    return {"requests": shown, "message_form": forms.MessageForm() if may_write else None}
+                            .prefetch_related("attachments"))))
+    for request in shown:
+        request.message_form = forms.MessageForm.of(request) if may_write else None
+    return {"requests": shown}
 
 
 register_panel("mobile_team/_case_panel.html", _panel, tab="echanges")

@@ -63,3 +63,8 @@ class MessageForm(BaseForm):
                            help_text="Pas de nom de famille : l'équipe ne connaît que le prénom.")
     attachments = FilesField(required=False, label="Pièces jointes",
                              help_text="PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX ; cinq au plus.")
+
+    @classmethod
+    def of(cls, request: MobileTeamRequest, *args, **kwargs) -> "MessageForm":
+        """The form of one request's thread: a page may show several (the case's), each its own ids."""
+        return cls(*args, auto_id=f"message-{request.pk}_%s", **kwargs)

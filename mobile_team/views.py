@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -124,7 +123,7 @@ def request_detail(request, pk: int):
     return render(request, "mobile_team/request_detail.html", {
         "req": req, "reports": req.reports.select_related("by"), "actions": _available(request.user, req),
         "thread": req.messages.select_related("author", "read_by").prefetch_related("attachments"),
-        "message_form": forms.MessageForm(),
+        "message_form": forms.MessageForm.of(req),
         # the team task's kind and holder, annotated by _with_team_task
         "can_claim": getattr(req, "task_type", None) == HANDLE_REQUEST and getattr(req, "task_owner", None) is None,
         "today": timezone.localdate()})
@@ -141,17 +140,14 @@ def send_message(request, pk: int):
         policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.all(), pk=req.case_id)
         back = redirect(reverse("cases:detail", args=[req.case_id]) + "#equipe-mobile")
     policy.require(request.user, RequestRight.CONVERSE_MOBILE_REQUEST, req)
-    form = forms.MessageForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    form = forms.MessageForm.of(req, request.POST, request.FILES)
+    if submit(request, form, "Message", lambda data: actions.send_message(request.user, req, data["text"],
+                                                                          data["attachments"]),
+              done="Message envoyé.", refusal_on_form=True):
         return back
-    try:
-        actions.send_message(request.user, req, form.cleaned_data["text"], form.cleaned_data["attachments"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Message envoyé.")
-    return back
+    # Refused or incomplete: the message as typed, with what to correct (the files are chosen again).
+    return render(request, "mobile_team/message_refused.html", {"req": req, "form": form, "back": back.url},
+                  status=400)
 
 
 @require_GET

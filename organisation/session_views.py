@@ -2,17 +2,20 @@
 of their cellule (from the composition page), anyone's for the technical administrator (from the
 account's page of the administration); each can be ended, or all but the one in use."""
 
+import time
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 import audit
 from organisation import policy, sessions
 from organisation.rules import OrganisationRight
-from organisation.session_store import digest
+from organisation.session_store import SEEN, STARTED, digest
 from ui.forms import BaseForm
 
 ALL_OTHERS = "toutes"
@@ -26,6 +29,22 @@ class EndForm(BaseForm):
     def __init__(self, *args, digests: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["session"].choices = [(ALL_OTHERS, "toutes les autres"), *((d, d) for d in digests)]
+
+
+@require_POST
+def extend(request):
+    """« Rester connecté » in the warning before the idle timeout (RGAA 13.1, ui/static/ui/session.js): the
+    session counts from now, without leaving the page and what is typed on it. A session past its limits
+    never reaches here: project.middleware.SessionLimitsMiddleware has signed it out, and the answer is
+    the login page's redirection. Its limit since the login stays."""
+    request.session[SEEN] = now = time.time()
+    return JsonResponse(deadlines(request, now))
+
+
+def deadlines(request, now: float) -> dict[str, int]:
+    """When the session ends without a request (``idle``, seconds from now) and at the latest (``ends_in``)."""
+    ends = request.session.get(STARTED, now) + settings.SESSION_MAX_HOURS * 3600
+    return {"idle": settings.SESSION_IDLE_MINUTES * 60, "ends_in": max(0, int(ends - now))}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -31,10 +31,14 @@ def cell_detail(request, code: str):
     members = memberships_visible_to(request.user).filter(cell=cell)
     composition = list(members.active(today))
     endable = [m for m in composition if policy.can(request.user, OrganisationRight.GRANT_ROLE, m)]
-    forms_ = {"add": AddForm(data if data and "add" in data else None, roles=roles, cell=cell),
-              "invite": InviteForm(data if data and "invite" in data else None, roles=roles, cell=cell),
-              "end": EndForm(data if data and "end" in data else None, cell=cell),
-              "designate": DesignateForm(data if data and "designate" in data else None, endable=endable)}
+    # Four forms on one page: each its own ids (the same field names), so that a label or an error's link
+    # leads to the field of its form.
+    forms_ = {"add": AddForm(data if data and "add" in data else None, roles=roles, cell=cell, auto_id="add_%s"),
+              "invite": InviteForm(data if data and "invite" in data else None, roles=roles, cell=cell,
+                                   auto_id="invite_%s"),
+              "end": EndForm(data if data and "end" in data else None, cell=cell, auto_id="end_%s"),
+              "designate": DesignateForm(data if data and "designate" in data else None, endable=endable,
+                                         auto_id="designate_%s")}
     bound = next((name for name, form in forms_.items() if form.is_bound), None)
     if bound:
         if not manage:

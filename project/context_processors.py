@@ -1,8 +1,10 @@
 """Context for every page: the site's identity (static, no query) and who is signed in."""
 
+import time
+
 from django.conf import settings
 
-from organisation import policy
+from organisation import policy, session_views
 
 SITE_CONFIG = {
     "site_title": "Cellule de suivi",
@@ -23,4 +25,6 @@ def site(request) -> dict:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["current_membership"] = policy.scope(user).primary
+        # For the warning before the session ends (ui/static/ui/session.js): no query, the session is loaded.
+        context["session_limits"] = session_views.deadlines(request, time.time())
     return context

@@ -16,7 +16,7 @@ from organisation.session_store import SEEN, STARTED
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # What read-only roles post too: signing in and out, and ending their own sessions.
-SIGNING_IN = ("logout", "second_factor_enrol", "second_factor_verify", "sessions")
+SIGNING_IN = ("logout", "second_factor_enrol", "second_factor_verify", "sessions", "session_extend")
 READ_ONLY_POSTS = ("inspection:integrity",)  # and "Vérifier maintenant": a check of the trail, recorded
 
 

@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "audit.middleware.AuditContextMiddleware",
     "project.middleware.ReadOnlyRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ui.middleware.RefusalMiddleware",  # an entry point's refusal a view let through: a French page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it answers the lockout

@@ -39,6 +39,7 @@ urlpatterns = [
     path("comptes-de-service/", include("intake.account_urls")),  # the sources' accounts, for the administrator
     path("conservation/", include("retention.urls")),  # legal holds, the answers to the people concerned
     path("compte/sessions/", session_views.mine, name="sessions"),  # one's own open sessions
+    path("compte/sessions/prolonger/", session_views.extend, name="session_extend"),  # before the idle timeout
     path("comptes/", account_pages.account_list, name="account_list"),  # the technical administrator's
     path("comptes/nouveau/", account_pages.account_create, name="account_create"),
     path("comptes/<int:pk>/", account_pages.account_detail, name="account_detail"),

@@ -102,12 +102,13 @@ class LoginForm(AuthenticationForm):
 
 
 def submit(request, form, title: str, call: Callable[[dict], object], *, done: str = "",
-           refusal_on_form: bool = False) -> bool:
+           refusal_on_form: bool = False, redirects: bool = False) -> bool:
     """Call an entry point with a posted, valid form's data; True when it was done, and the page says
     so (``done``, or "<title> : c'est enregistré.").
 
     Its refusal becomes a message on the page (or the form's own error, ``refusal_on_form``, where the
-    form stays on the page after it), and its field errors the form's."""
+    form stays on the page after it), and its field errors the form's; where the view redirects
+    whatever the outcome (``redirects``: a button, no form shown again), every error is a message."""
     if request.method != "POST" or not form.is_valid():
         return False
     data = form.entry_point_arguments() if hasattr(form, "entry_point_arguments") else form.cleaned_data
@@ -120,7 +121,11 @@ def submit(request, form, title: str, call: Callable[[dict], object], *, done: s
             messages.error(request, refusal.message)
         return False
     except ValidationError as error:
-        add_errors(form, error)
+        if redirects:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            add_errors(form, error)
         return False
     messages.success(request, done or f"{title} : c'est enregistré.")
     return True

@@ -67,11 +67,11 @@ def partner_note(request, pk: int):
     case = policy.get_or_404(request.user, CaseRight.PARTNER_NOTE,
                              Case.objects.select_related("departement__cell", "person"), pk=pk)
     form = PartnerNoteForm(request.POST, request.FILES, case=case)
-    if submit(request, form, "Note", lambda data: actions.add_note(request.user, case, **data)):
+    if submit(request, form, "Note", lambda data: actions.add_note(request.user, case, **data),
+              refusal_on_form=True):
         return redirect("cases:detail", pk=case.pk)
-    if not form.errors:  # refused by the entry point: its message says why
-        return redirect("cases:detail", pk=case.pk)
-    messages.error(request, "La note n'est pas enregistrée : corrigez les champs signalés.")
+    if not form.non_field_errors():  # a refusal says why on the form, above the note kept as typed
+        messages.error(request, "La note n'est pas enregistrée : corrigez les champs signalés.")
     return partner_page(request, case, form, status=400)
 
 

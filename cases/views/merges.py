@@ -89,5 +89,5 @@ def undo(request, pk: int) -> HttpResponse:
                               PersonMerge.objects.select_related("kept__departement"), pk=pk)
     submit(request, ConfirmForm(request.POST), "Annuler la fusion",
            lambda data: actions.undo_merge(request.user, merge),
-           done="Fusion annulée : la fiche fusionnée a retrouvé ses signalements.")
+           done="Fusion annulée : la fiche fusionnée a retrouvé ses signalements.", redirects=True)
     return redirect("cases:duplicates")

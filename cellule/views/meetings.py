@@ -101,7 +101,7 @@ def meeting_detail(request, pk: int):
             "attendances": attendances(cell, meeting)})
     if request.method == "POST" and "cancel" in request.POST:  # done or refused, the page says it
         submit(request, BaseForm(request.POST), "Réunion", lambda data: cellule.cancel_meeting(request.user, meeting),
-               done="Réunion annulée : les membres en sont avertis.")
+               done="Réunion annulée : les membres en sont avertis.", redirects=True)
         return redirect("meetings:detail", pk=meeting.pk)
     planned = meeting.status == Meeting.Status.PLANNED
     editing = request.method == "POST" and "agenda" in request.POST

@@ -152,10 +152,14 @@ def test_the_référent_sees_the_thread_but_neither_writes_nor_marks_it_read(cli
     ("Bonjour\x00", "Le caractère nul n’est pas autorisé."),
 ], ids=["empty", "too-long", "nul"])
 def test_a_bad_message_is_refused_in_french_and_changes_nothing(client, personas, case, who, typed, message):
+    """Refused on a page of its own that keeps the message as typed (issue 28, point 1), whichever page it came from."""
     client.force_login(getattr(personas, who))
     response = client.post(reverse("mobile_team:message", args=[case.mobile_team_requests.get().pk]),
-                           {"text": typed}, follow=True)
-    assert response.status_code == 200 and message in text(response)
+                           {"text": typed})
+    page = text(response)
+    assert response.status_code == 400 and message in page and "Message non envoyé" in page
+    if typed.strip() and "\x00" not in typed:
+        assert typed in page
     assert not RequestMessage.objects.exists()
 
 

@@ -30,7 +30,7 @@ ARGS = {
     "cases:undo_merge": lambda c: [c.merge.pk],
     "admin:index": lambda c: [],
     "decide_recovery": lambda c: [0],
-    "notifications:read_all": lambda c: [],
+    "notifications:read_all": lambda c: [], "session_extend": lambda c: [],
     "workflows:bulk": lambda c: [], "workflows:save_view": lambda c: [], "workflows:delete_view": lambda c: [0],
 }
 # URL name: "GET/POST" for each of PEOPLE, in that order (the last one without a session).
@@ -104,7 +104,7 @@ EXPECTED = {
     "mobile_team:all": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
     "mobile_team:claim": "405/403 405/403 405/403 405/403 405/302 405/403 405/403 405/403 405/403 405/403 L/L",
     "mobile_team:dashboard": "403/403 403/403 403/403 403/403 200/200 403/403 200/200 403/403 403/403 403/403 L/L",
-    "mobile_team:message": "405/302 405/404 405/404 405/404 405/302 405/403 405/404 405/404 405/404 405/404 L/L",
+    "mobile_team:message": "405/400 405/404 405/404 405/404 405/400 405/403 405/404 405/404 405/404 405/404 L/L",
     "mobile_team:mine": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
     "mobile_team:queue": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
     "mobile_team:request": "403/403 403/403 403/403 403/403 200/200 403/403 403/403 403/403 403/403 403/403 L/L",
@@ -115,6 +115,8 @@ EXPECTED = {
     "password_reset_confirm": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 200/200 200/200 200/200",
     # One's own sessions (inspectors too end theirs); a member's, for their coordinator and the administrator.
     "sessions": "200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400 L/L",
+    # « Rester connecté » before the idle timeout: any signed-in person, the inspector too (a session, not data).
+    "session_extend": "405/200 405/200 405/200 405/200 405/200 405/200 405/200 405/200 405/200 405/200 L/L",
     "account_sessions": "200/400 200/400 404/404 404/404 404/404 404/403 404/404 200/400 404/404 404/404 L/L",
     # The accounts: the technical administrator's pages (a POST to the list is no action).
     "account_list": "403/405 403/405 403/405 403/405 403/405 403/403 403/405 200/405 403/405 403/405 L/L",

@@ -140,8 +140,9 @@ MONTH = datetime.date.today().strftime("%Y-%m")
 NATIONAL_READS = {"national:view", "national:export", "mandates", "mobile_team:dashboard", "national_roles",
                   "account_recoveries", "account_list"}
 # Pages that only take a POST, checked with the entry points they call.
-POST_ONLY = {"logout", "workflows:claim", "workflows:release", "workflows:bulk", "workflows:save_view",
-             "workflows:delete_view", "notifications:read_all", "mobile_team:claim", "mobile_team:message",
+POST_ONLY = {"logout", "session_extend", "workflows:claim", "workflows:release", "workflows:bulk",
+             "workflows:save_view", "workflows:delete_view", "notifications:read_all", "mobile_team:claim",
+             "mobile_team:message",
              "cases:partner_note", "cases:partner_action", "intake:confirm", "intake_accounts:revoke",
              "decide_recovery",
              "cases:undo_merge"}

@@ -55,6 +55,7 @@ def test_a_connection_killed_in_the_middle_of_a_transition_leaves_nothing_partia
     assert response.status_code == 500
     page = response.content.decode()
     assert "Une erreur est survenue" in page and CANARY not in page
+    assert "dsfr.min.css" in page and 'class="fr-header"' in page  # the État's look, without the database
     assert CANARY not in caplog.text and "Internal Server Error" in caplog.text  # the fault is logged, not the name
     assert written(case) == before  # nothing of the transition: state, tasks, history, trail
     monkeypatch.setattr(lifecycle.tasks, "sync", real_sync)

@@ -375,4 +375,5 @@ WITHOUT_FORM = {
     "cases:duplicates",  # the coordinators' list of duplicate records: its forms post to cases:undo_merge
     "account_list",  # its search is a GET; the accounts' forms post to account_create, _detail, _edit
     "notifications:list", "notifications:open",  # their form posts to notifications:read_all
+    "session_extend",  # posted by the warning before the idle timeout (ui/static/ui/session.js)
 }
