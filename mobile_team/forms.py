@@ -12,8 +12,8 @@ from ui.forms import BaseForm, model_fields, with_fields
 class _RequestFields(BaseForm):
     summary = forms.CharField(
         label="Situation, résumée pour l'équipe (factuelle)", max_length=1000, widget=forms.Textarea,
-        help_text="L'équipe reçoit le prénom, l'âge, la commune et ce résumé, rien d'autre du dossier : "
-                  "ni nom de famille, ni proches, ni autre mesure.")
+        help_text="L'équipe reçoit le prénom, l'âge et la commune du jeune, et les textes de cette demande : ni nom "
+                  "de famille, ni adresse (un texte qui en contient est refusé), ni rien d'autre du dossier.")
     contact: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, required=False, label="Contact de l'équipe à la préfecture", empty_label="— moi-même —")
     family_agrees = forms.BooleanField(required=False, label="La famille accepte d'être contactée par l'équipe mobile")
@@ -60,6 +60,6 @@ class ReportForm(BaseForm):
 
 class MessageForm(BaseForm):
     text = forms.CharField(label="Message", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="Pas de nom de famille : l'équipe ne connaît que le prénom.")
+                           help_text="Ni nom de famille ni adresse : l'équipe ne connaît que le prénom.")
     attachments = FilesField(required=False, label="Pièces jointes",
                              help_text="PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX ; cinq au plus.")
