@@ -31,6 +31,7 @@ from mobile_team.rules import RequestRight, is_team
 from mobile_team.task_kinds import HANDLE_REQUEST, READ_TEAM_ANSWER, REPORT_INTERVENTION, SCHEDULE_INTERVENTION
 from organisation import policy
 from organisation.errors import ActionRefused
+from organisation.models import Membership
 from organisation.policy import Actor
 from workflows import tasks
 
@@ -64,8 +65,9 @@ def request_mobile_team(actor: User, case: Case, *, motive: str, expected: str, 
             raise ValidationError({"family_agrees": (
                 f"L'adhésion de la famille est enregistrée « {family.get_status_display().lower()} » le "
                 f"{family.on:%d/%m/%Y} : ses coordonnées ne peuvent pas être transmises à l'équipe mobile.")})
-        if not case.departement.cell.memberships.active().filter(user=contact, user__is_active=True).exists():
-            raise ValidationError({"contact": "Le contact doit être une personne de la cellule du signalement."})
+        if not Membership.objects.at_prefecture(case.departement.cell).filter(user=contact).exists():
+            raise ValidationError({"contact": "Le contact de l'équipe est une personne de la préfecture qui siège à "
+                                              "la cellule du signalement."})
         person = case.person
         request: MobileTeamRequest = MobileTeamRequest(  # its untyped base (django_fsm) hides the type
             case=case, departement=case.departement.code, motive=motive, expected=expected, urgency=urgency,

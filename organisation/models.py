@@ -157,6 +157,12 @@ class MembershipQuerySet(models.QuerySet):
         at = at or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=at), starts_on__lte=at)
 
+    def at_prefecture(self, cell: "Cell"):
+        """The cellule's people who work at its préfecture, active: those of its coordinators' institution (the
+        préfet, the directeur de cabinet and the référent radicalisation are the préfecture's agents)."""
+        people = self.active().filter(cell=cell, user__is_active=True)
+        return people.filter(institution__in=people.filter(role=Role.COORDINATOR).values("institution"))
+
 
 class Membership(models.Model):
     """A user's role, in a cellule for coordinators and members, national otherwise."""
