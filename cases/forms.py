@@ -166,13 +166,13 @@ class ContactForm(BaseForm):
 
 @with_fields(choose(model_fields(CareMeasure, CARE_MEASURE_FIELDS)))
 class CorrectCareMeasureForm(BaseForm):
-    """A care measure, run by an institution of the case's département or a national body."""
+    """A care measure, run by a partner institution of the case's département."""
 
     needs_case = True
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.serving(case.departement_id)
+        self.fields["institution"].queryset = Institution.objects.partners_in(case.departement_id)
 
 
 class CareMeasureForm(CorrectCareMeasureForm):

@@ -54,7 +54,7 @@ class PlanActionForm(BaseForm):
         ).distinct().order_by("last_name")
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name()
         self.fields["owner"].help_text = "Un membre de la cellule, ou bien une institution partenaire ci-dessous."
-        self.fields["institution"].queryset = Institution.objects.serving(case.departement_id)
+        self.fields["institution"].queryset = Institution.objects.partners_in(case.departement_id)
         self.fields["measure"].queryset = case.care_measures.filter(ends_on__isnull=True).select_related("institution")
         self.fields["measure"].help_text = ("Son institution partenaire voit l'action et la met à jour ; elle mène "
                                             "l'action si personne d'autre n'est choisi.")

@@ -147,9 +147,9 @@ class GroupForm(BaseForm):
     institution = forms.ModelChoiceField(label="Association", empty_label="— choisir —", queryset=Institution.objects)
 
     def __init__(self, *args, cell, **kwargs):
-        """The associations of the cellule's département, and the national ones."""
+        """The associations of the cellule's département (``Institution.objects.partners_in``)."""
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.serving(cell.departement_id).filter(
+        self.fields["institution"].queryset = Institution.objects.partners_in(cell.departement_id).filter(
             category=Institution.Category.ASSOCIATION)
 
 

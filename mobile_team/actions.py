@@ -16,6 +16,7 @@ from django.utils import timezone
 
 import audit
 from cases import attachments as files
+from cases import identifying
 from cases.actions import consent
 from cases.actions.base import Check, lock, record, record_transition, require_text, runs, touch, validate
 from cases.models import Case, Consent
@@ -30,6 +31,7 @@ from mobile_team.rules import RequestRight, is_team
 from mobile_team.task_kinds import HANDLE_REQUEST, READ_TEAM_ANSWER, REPORT_INTERVENTION, SCHEDULE_INTERVENTION
 from organisation import policy
 from organisation.errors import ActionRefused
+from organisation.models import Membership
 from organisation.policy import Actor
 from workflows import tasks
 
@@ -55,14 +57,17 @@ def request_mobile_team(actor: User, case: Case, *, motive: str, expected: str, 
     with transaction.atomic():
         case = lock(case)
         CALL.require(actor, case)
+        _name_nothing_on_file(case, {"motive": motive, "summary": summary, "preferred_dates": preferred_dates,
+                                     "preferred_place": preferred_place}, family_contact if family_agrees else "")
         contact = contact or actor
         family = consent.current(case, Consent.Party.FAMILY)
         if family_agrees and family is not None and family.status != Consent.Status.GIVEN:
             raise ValidationError({"family_agrees": (
                 f"L'adhésion de la famille est enregistrée « {family.get_status_display().lower()} » le "
                 f"{family.on:%d/%m/%Y} : ses coordonnées ne peuvent pas être transmises à l'équipe mobile.")})
-        if not case.departement.cell.memberships.active().filter(user=contact, user__is_active=True).exists():
-            raise ValidationError({"contact": "Le contact doit être une personne de la cellule du signalement."})
+        if not Membership.objects.at_prefecture(case.departement.cell).filter(user=contact).exists():
+            raise ValidationError({"contact": "Le contact de l'équipe est une personne de la préfecture qui siège à "
+                                              "la cellule du signalement."})
         person = case.person
         request: MobileTeamRequest = MobileTeamRequest(  # its untyped base (django_fsm) hides the type
             case=case, departement=case.departement.code, motive=motive, expected=expected, urgency=urgency,
@@ -79,6 +84,20 @@ def request_mobile_team(actor: User, case: Case, *, motive: str, expected: str, 
         record_transition("request_mobile_team", actor, case, before, demande=request.pk, urgence=urgency)
         notify_team_of_request(request)
     return request
+
+
+def _name_nothing_on_file(case: Case, texts: dict[str, str], given: str) -> None:
+    """The texts the team reads name no family name and no address of the case's family: the team is given
+    the young person's first name, age and commune, and how to reach the family only if it agreed
+    (``given``, whose details are not counted again). Refused rather than confirmed: a minor's name or
+    address sent to an outside provider cannot be taken back, and a box ticked out of habit would send it."""
+    on_file = identifying.OnFile(case)
+    errors = {name: f"Ce texte contient {identifying.describe(found)} : l'équipe mobile ne reçoit ni nom de famille "
+                    "ni adresse du dossier. Retirez-les ; si la famille accepte d'être contactée par l'équipe, "
+                    "ses coordonnées vont dans « Comment joindre la famille »."
+              for name, text in texts.items() if (found := on_file.found(text, allowed=given))}
+    if errors:
+        raise ValidationError(errors)
 
 
 def _locked(request: MobileTeamRequest) -> tuple[Case, MobileTeamRequest]:
@@ -255,6 +274,8 @@ def send_message(actor: User, request: MobileTeamRequest, text: str,
     text = require_text(text, "text", "Écrivez le message.")
     if "\x00" in text:
         raise ValidationError({"text": "Le message contient un caractère non autorisé."})
+    if not is_team(actor):  # what the cellule writes to the team, as its request
+        _name_nothing_on_file(request.case, {"text": text}, request.family_contact if request.family_agrees else "")
     with files.storing(list(attachments)) as (checked, write), transaction.atomic():
         message = RequestMessage(request=request, author=actor, from_team=is_team(actor), text=text)
         validate(message)

@@ -1,9 +1,13 @@
 """Forms of the requests to the mobile team: the cellule's request and withdrawal, the team's answers."""
 
 from django import forms
+from django.contrib.auth.models import User
+from django.db import models
+from django.db.models import OuterRef, Subquery
 
 from cases.forms import FilesField
 from mobile_team.models import InterventionReport, MobileTeamRequest
+from organisation.models import Membership
 from ui.forms import BaseForm, model_fields, with_fields
 
 
@@ -12,10 +16,12 @@ from ui.forms import BaseForm, model_fields, with_fields
 class _RequestFields(BaseForm):
     summary = forms.CharField(
         label="Situation, résumée pour l'équipe (factuelle)", max_length=1000, widget=forms.Textarea,
-        help_text="L'équipe reçoit le prénom, l'âge, la commune et ce résumé, rien d'autre du dossier : "
-                  "ni nom de famille, ni proches, ni autre mesure.")
+        help_text="L'équipe reçoit le prénom, l'âge et la commune du jeune, et les textes de cette demande : ni nom "
+                  "de famille, ni adresse (un texte qui en contient est refusé), ni rien d'autre du dossier.")
     contact: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=None, required=False, label="Contact de l'équipe à la préfecture", empty_label="— moi-même —")
+        queryset=None, required=False, label="Contact de l'équipe à la préfecture", empty_label=None,
+        help_text="La personne que l'équipe appelle : vous, ou l'une des personnes de la préfecture qui siègent "
+                  "à la cellule.")
     family_agrees = forms.BooleanField(required=False, label="La famille accepte d'être contactée par l'équipe mobile")
     family_contact = forms.CharField(
         required=False, max_length=300, label="Comment joindre la famille",
@@ -23,19 +29,21 @@ class _RequestFields(BaseForm):
 
 
 class MobileTeamRequestForm(_RequestFields):
-    needs_case = True  # the contact is chosen among the people of the case's cellule
+    # The contact is chosen among the people of the préfecture in the case's cellule, each once, the
+    # person asking first (« (vous) ») and chosen; none sent is the person asking too (the entry point's default).
+    needs_case = needs_actor = True
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        prefecture = Membership.objects.at_prefecture(case.departement.cell)
         self.fields["contact"].queryset = (
-            case.departement.cell.memberships.active().filter(user__is_active=True)
-            .select_related("user").order_by("user__last_name", "user__first_name"))
-        self.fields["contact"].label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.function}"
-
-    def entry_point_arguments(self) -> dict:
-        membership = self.cleaned_data["contact"]
-        return {**self.cleaned_data, "contact": membership.user if membership else None}
-
+            User.objects.filter(memberships__in=prefecture).distinct()
+            .annotate(function=Subquery(prefecture.filter(user=OuterRef("pk")).values("function")[:1]),
+                      other=models.Case(models.When(pk=actor.pk, then=0), default=1))
+            .order_by("other", "last_name", "first_name"))
+        self.fields["contact"].label_from_instance = lambda user: (
+            f"{user.get_full_name()}{' (vous)' if user.pk == actor.pk else ''} — {user.function}")
+        self.fields["contact"].initial = actor.pk
 
 
 class WithdrawForm(BaseForm):
@@ -60,7 +68,7 @@ class ReportForm(BaseForm):
 
 class MessageForm(BaseForm):
     text = forms.CharField(label="Message", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="Pas de nom de famille : l'équipe ne connaît que le prénom.")
+                           help_text="Ni nom de famille ni adresse : l'équipe ne connaît que le prénom.")
     attachments = FilesField(required=False, label="Pièces jointes",
                              help_text="PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX ; cinq au plus.")
 

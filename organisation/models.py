@@ -96,6 +96,12 @@ class InstitutionQuerySet(models.QuerySet):
         """The institutions a département's cellule works with: its own and the national bodies."""
         return self.filter(Q(departement_id=departement_id) | Q(departement__isnull=True))
 
+    def partners_in(self, departement_id: int):
+        """The institutions that take people into care in a département (a care measure, a plan's action, a
+        support group): its own. Never a national body: the inspection, the ministry and the mobile team's
+        provider (called through its own requests) take no one into care."""
+        return self.filter(departement_id=departement_id).exclude(category=Institution.Category.NATIONAL_PROVIDER)
+
 
 class Institution(models.Model):
     class Category(models.TextChoices):
@@ -133,6 +139,16 @@ class Institution(models.Model):
         """Whether a cellule of this département may work with the institution."""
         return self.departement_id is None or self.departement_id == departement_id
 
+    def not_partner_in(self, departement_id: int) -> str:
+        """Why the institution takes no one into care in the département (``partners_in``); "" when it does."""
+        if self.departement_id is None or self.category == self.Category.NATIONAL_PROVIDER:
+            return (f"{self} est un organisme national, qui ne prend personne en charge : choisissez une "
+                    "institution partenaire du département.")
+        if self.departement_id != departement_id:
+            return (f"{self} intervient dans un autre département : choisissez une institution partenaire du "
+                    "département.")
+        return ""
+
 
 class MembershipQuerySet(models.QuerySet):
     def active(self, at: datetime.date | None = None):
@@ -140,6 +156,12 @@ class MembershipQuerySet(models.QuerySet):
         person leaves: from that day it opens nothing ("n'aura plus accès à la cellule à cette date")."""
         at = at or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=at), starts_on__lte=at)
+
+    def at_prefecture(self, cell: "Cell"):
+        """The cellule's people who work at its préfecture, active: those of its coordinators' institution (the
+        préfet, the directeur de cabinet and the référent radicalisation are the préfecture's agents)."""
+        people = self.active().filter(cell=cell, user__is_active=True)
+        return people.filter(institution__in=people.filter(role=Role.COORDINATOR).values("institution"))
 
 
 class Membership(models.Model):

@@ -75,8 +75,8 @@ def _check_action(case: Case, action: PlanAction) -> None:
     if action.owner is not None and not case.departement.cell.memberships.active().filter(
             user=action.owner, role__in=Role.cell_roles()).exists():
         raise ValidationError({"owner": "La personne qui mène l'action doit être membre de la cellule."})
-    if action.institution is not None and not action.institution.serves(case.departement_id):
-        raise ValidationError({"institution": f"{action.institution} n'intervient pas dans le département."})
+    if action.institution is not None and (why := action.institution.not_partner_in(case.departement_id)):
+        raise ValidationError({"institution": why})
     if action.measure is not None and action.institution is None and action.owner is None:
         action.institution = action.measure.institution  # carried by a measure: led by its partner
 

@@ -113,10 +113,9 @@ class CareMeasure(models.Model):
         if self.starts_on and self.case_id and self.starts_on < self.case.received_on:
             raise ValidationError({"starts_on": f"La prise en charge ne peut commencer avant la réception du "
                                                 f"signalement (le {self.case.received_on:%d/%m/%Y})."})
-        if self.institution_id and self.case_id and not self.institution.serves(self.case.departement_id):
-            raise ValidationError({"institution": f"{self.institution} n'intervient pas dans le département du "
-                                                  f"signalement : choisissez une institution du département "
-                                                  f"ou un organisme national."})
+        if self.institution_id and self.case_id and self._institution_chosen() and (
+                why := self.institution.not_partner_in(self.case.departement_id)):
+            raise ValidationError({"institution": why})
         if self.starts_on and self.starts_on > datetime.date.today() + PLANNED_AHEAD:
             raise ValidationError({"starts_on": "Une prise en charge se prévoit au plus six mois à l'avance."})
         if self.ends_on and not self.outcome:
@@ -128,6 +127,12 @@ class CareMeasure(models.Model):
                                                     "mesure ordonnée par le juge)."})
         if self.adhesion != self.Adhesion.NOT_NEEDED and self.adhesion_note.strip():
             raise ValidationError({"adhesion_note": "Le motif ne s'indique que lorsque l'adhésion n'est pas requise."})
+
+    def _institution_chosen(self) -> bool:
+        """Its partner is being chosen (a new measure, or a corrected one): a measure that keeps the partner it
+        was given when national bodies were offered still ends, is re-based and closes."""
+        kept = CareMeasure.objects.filter(pk=self.pk, institution=self.institution_id)
+        return self._state.adding or not kept.exists()
 
     @property
     def is_active(self) -> bool:

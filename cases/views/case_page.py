@@ -183,10 +183,13 @@ def available_actions(user: Actor, case: Case) -> list[CaseAction]:
     return [a for a in ACTIONS if a.target_model is None and a.button and a.available(user, case)]
 
 
-def _make_form(action: CaseAction, case: Case, data: QueryDict | None = None,
+def _make_form(action: CaseAction, case: Case, actor: Actor, data: QueryDict | None = None,
                files: MultiValueDict[str, UploadedFile] | None = None,
                initial: dict[str, Any] | None = None) -> BaseForm:
+    """The action's form; given the case (``needs_case``) or the person acting (``needs_actor``) if it asks."""
     kwargs: dict[str, Any] = {"case": case} if getattr(action.form, "needs_case", False) else {}  # the form's own
+    if getattr(action.form, "needs_actor", False):
+        kwargs["actor"] = actor
     return action.form(data, files, initial=initial, **kwargs)
 
 
@@ -216,7 +219,7 @@ def case_action(request: HttpRequest, pk: int, slug: str, target: int | None = N
     if action.page:
         return redirect(action.page, pk=case.pk)
     posted = request.method == "POST"
-    form = _make_form(action, case, request.POST if posted else None, request.FILES if posted else None,
+    form = _make_form(action, case, request.user, request.POST if posted else None, request.FILES if posted else None,
                       initial=action.initial(case, obj))
     about = (obj,) if action.target_model else ()
     if submit(request, form, action.title, lambda data: action.entry_point(request.user, case, *about, **data)):

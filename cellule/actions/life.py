@@ -77,8 +77,8 @@ def _check_dates(request: InterviewRequest) -> None:
 
 def create_support_group(actor: Actor, cell: Cell, *, name: str, institution: Institution | None) -> SupportGroup:
     policy.require(actor, CelluleRight.MANAGE_MEETINGS, cell)
-    if institution is not None and not institution.serves(cell.departement_id):
-        raise ValidationError({"institution": "Cette association travaille dans un autre département."})
+    if institution is not None and (why := institution.not_partner_in(cell.departement_id)):
+        raise ValidationError({"institution": why})
     with transaction.atomic():
         group = SupportGroup(cell=cell, name=name, institution=institution)
         group.full_clean()

@@ -53,7 +53,8 @@ class CaseFactory(factory.Factory):
         if target >= 3 and state != "closed":
             actions.start_care(referent or coordinator, case, measure={
                 "modality": "social", "beneficiary": "young_person", "starts_on": case.received_on,
-                "institution": InstitutionFactory(name="Association Sauvegarde", category="association"),
+                "institution": InstitutionFactory(name=f"Association Sauvegarde {case.departement.code}",
+                                                  category="association", departement=case.departement),
                 "adhesion": "young_person"},
                 objective={"domain": "schooling", "text": "Reprendre une scolarité régulière."})
         if state == "mobile_team_requested":

@@ -67,7 +67,7 @@ PERSON = {"last_name": "Durand", "first_name": "Lucas", "birth_date": "2010-03-0
 RELATIVE = {"relation": "father", "last_name": "Durand", "first_name": "Paul", "phone": "06 11 22 33 44",
             "email": "", "address": "", "parental_authority": "on"}
 MEASURE = {"modality": "psychological", "beneficiary": "young_person", "starts_on": YESTERDAY, "adhesion": "family",
-           "institution": lambda ctx: InstitutionFactory(name="Maison des adolescents").pk}
+           "institution": lambda ctx: InstitutionFactory(name="Maison des adolescents", partner=True).pk}
 
 PLAN_ACTION = {"objective": lambda ctx: ctx.case.objectives.get().pk, "what": "Rencontrer le CIO.",
                "owner": lambda ctx: ctx.case.referent_id, "institution": "", "measure": "", "status": "planned",
@@ -214,7 +214,7 @@ BAD = [
     ("action-plan", *too_long("what", 300)),
     ("action-plan", {"due_on": BEFORE_RECEIVED}, "L'échéance ne peut précéder la réception du signalement"),
     ("action-plan", {"owner": ""}, "Indiquez qui mène l'action"),
-    ("action-plan", {"institution": lambda ctx: InstitutionFactory(name="Mission locale").pk},
+    ("action-plan", {"institution": lambda ctx: InstitutionFactory(name="Mission locale", partner=True).pk},
      "Indiquez qui mène l'action"),
     ("action-plan", {"owner": lambda ctx: ctx.membership("member_b")}, INVALID_CHOICE),
     ("action-plan", {"measure": "abc"}, INVALID_CHOICE),
@@ -263,7 +263,8 @@ SETUPS = {
         what="Rencontrer le CIO.", owner=referent, due_on=TODAY)),
     "second_measure": ("in_care", lambda p, case, referent: actions.add_care_measure(
         referent, case, modality="family_support", beneficiary="family", starts_on=case.received_on,
-        institution=InstitutionFactory(name="Maison des adolescents"), adhesion="family")),
+        institution=InstitutionFactory(name=f"Maison des adolescents {case.departement.code}",
+                                       departement=case.departement), adhesion="family")),
 }
 
 

@@ -1,9 +1,11 @@
 """A care measure can be corrected or removed (entered by mistake), closing or transferring a case
-ends its measures under way, and a case's measures are run by institutions of its département or
-national bodies."""
+ends its measures under way, and a case's measures (and its plan's actions) are run by partner
+institutions of its département, never by a national body."""
 
 import datetime
 import html
+import re
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -130,23 +132,66 @@ def test_a_transfer_ends_the_measures_under_way_as_redirected(personas):
     assert (measure.ends_on, measure.outcome) == (TODAY, "redirected")
 
 
-def test_a_measure_is_run_by_an_institution_of_the_departement_or_a_national_body(client, personas):
+# The national bodies of the demo: none takes anyone into care (issue 28, point 10).
+NATIONAL_BODIES = [("Inspection générale de l'administration", "state"), ("Ministère de l'Intérieur — DNUM", "state"),
+                   ("CIPDR — Secrétariat général", "state"),
+                   ("Équipe mobile d'intervention (prestataire national)", "national_provider")]
+MEASURE = {"modality": "health", "beneficiary": "family", "starts_on": TODAY.isoformat(), "adhesion": "family"}
+
+
+def offered(page: str, name: str = "institution") -> list[str]:
+    """The labels of a select's options, its empty choice aside."""
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S)
+    assert select, page
+    return [label.strip() for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>',
+                                                          select.group()) if value]
+
+
+@pytest.fixture
+def institutions(personas):
+    """Institutions of the 93 and of the 69, and the national bodies."""
+    return SimpleNamespace(
+        bobigny=InstitutionFactory(name="Parquet de Bobigny", category="justice", partner=True),
+        lyon=InstitutionFactory(name="Parquet de Lyon", category="justice",
+                                departement=Departement.objects.get(code="69")),
+        national=[InstitutionFactory(name=name, category=category) for name, category in NATIONAL_BODIES])
+
+
+@pytest.mark.parametrize("slug", ["mesure", "action-plan"])
+def test_a_measure_or_an_action_is_offered_only_to_the_departements_partners(client, personas, institutions, slug):
     case = in_care(personas)
-    lyon = InstitutionFactory(name="Parquet de Lyon", departement=Departement.objects.get(code="69"))
-    bobigny = InstitutionFactory(name="Parquet de Bobigny", departement=Departement.objects.get(code="93"))
-    national = InstitutionFactory(name="Équipe mobile d'intervention", category="national_provider")
-    client.force_login(personas.coord_a)
-    form = text(client.get(reverse("cases:action", args=[case.pk, "mesure"])))
-    assert "Parquet de Bobigny" in form and "Équipe mobile d'intervention" in form
-    assert "Parquet de Lyon" not in form
-    fields = {"modality": "health", "beneficiary": "family", "starts_on": TODAY, "adhesion": "family"}
-    with pytest.raises(ValidationError) as error:
-        actions.add_care_measure(personas.member_a, case, institution=lyon, **fields)
-    assert "n'intervient pas dans le département du signalement" in str(error.value)
-    with pytest.raises(ValidationError):
-        actions.edit_care_measure(personas.member_a, case.care_measures.get(), institution=lyon)
-    assert actions.add_care_measure(personas.member_a, case, institution=bobigny, **fields).pk
-    assert actions.add_care_measure(personas.member_a, case, institution=national, **fields).pk
+    client.force_login(personas.member_a)
+    choices = offered(text(client.get(reverse("cases:action", args=[case.pk, slug]))))
+    assert set(choices) == {"Association Sauvegarde 93", "Parquet de Bobigny"}
+
+
+def test_a_national_body_or_another_departements_institution_is_refused_by_the_form_and_the_entry_point(
+        client, personas, institutions):
+    case = in_care(personas)
+    client.force_login(personas.member_a)
+    for institution in [institutions.lyon, *institutions.national]:
+        response = client.post(reverse("cases:action", args=[case.pk, "mesure"]), {**MEASURE,
+                                                                                  "institution": institution.pk})
+        assert response.status_code == 400 and "Sélectionnez un choix valide" in text(response)
+        with pytest.raises(ValidationError) as error:
+            actions.add_care_measure(personas.member_a, case, institution=institution,
+                                     **{**MEASURE, "starts_on": TODAY})
+        national = institution != institutions.lyon
+        assert (f"{institution.name} est un organisme national, qui ne prend personne en charge" if national else
+                "Parquet de Lyon intervient dans un autre département") in str(error.value)
+        with pytest.raises(ValidationError):
+            actions.edit_care_measure(personas.member_a, case.care_measures.get(), institution=institution)
+    assert case.care_measures.count() == 1
+    assert actions.add_care_measure(personas.member_a, case, institution=institutions.bobigny,
+                                    **{**MEASURE, "starts_on": TODAY}).pk
+
+
+def test_a_measure_given_a_national_body_before_the_rule_still_ends(personas, institutions):
+    case = in_care(personas)
+    CareMeasure.objects.filter(case=case).update(institution=institutions.national[0])  # as chosen then
+    measure = actions.end_care_measure(personas.member_a, case.care_measures.get(), ends_on=TODAY,
+                                       outcome="completed")
+    assert (measure.ends_on, measure.institution) == (TODAY, institutions.national[0])
 
 
 def test_an_ended_case_measure_cannot_be_corrected_once_the_case_is_closed(client, personas):

@@ -89,8 +89,8 @@ def decline_closure(personas, case, text):
 
 def remove_care_measure(personas, case, text):
     measure = actions.add_care_measure(personas.member_a, case, modality="health", beneficiary="family",
-                                       institution=InstitutionFactory(), starts_on=TODAY, adhesion="not_needed",
-                                       adhesion_note=f"Ordonnance — {text}")
+                                       institution=InstitutionFactory(partner=True), starts_on=TODAY,
+                                       adhesion="not_needed", adhesion_note=f"Ordonnance — {text}")
     actions.remove_care_measure(personas.coord_a, measure, reason=text)
 
 

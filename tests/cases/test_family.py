@@ -89,7 +89,7 @@ def test_two_brothers_share_one_family_and_one_mother(client, personas, elder):
 
 def test_the_month_counts_one_family_for_two_brothers(client, personas, elder):
     younger = younger_brother(client, personas, elder)
-    institution = InstitutionFactory(name="Maison des familles", category="association")
+    institution = InstitutionFactory(name="Maison des familles", category="association", partner=True)
     for case in (elder, younger):
         actions.add_care_measure(personas.coord_a, Case.objects.get(pk=case.pk), modality="family_support",
                                  beneficiary="family", starts_on=timezone.localdate(), institution=institution,

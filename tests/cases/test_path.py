@@ -37,7 +37,8 @@ def test_a_case_from_intake_to_closure(personas):
     coordinator.force_login(personas.coord_a)
     referent.force_login(personas.member_a)
     contact.force_login(designated)
-    institution = Institution.objects.create(name="Maison des adolescents", category="association")
+    institution = Institution.objects.create(name="Maison des adolescents", category="association",
+                                             departement=personas.cell_a.departement)
 
     # The coordinator registers the signalement: the family contact waits in the team's queue.
     post(coordinator, reverse("cases:intake"), {

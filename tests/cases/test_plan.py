@@ -30,7 +30,7 @@ def planned(client, personas):
     by the association's measure, and an objective in health with an action carried by the PJJ's measure."""
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
     association = case.care_measures.get()
-    pjj = InstitutionFactory(name="PJJ Seine-Saint-Denis", category="state")
+    pjj = InstitutionFactory(name="PJJ Seine-Saint-Denis", category="state", partner=True)
     client.force_login(personas.coord_a)
     assert client.post(reverse("cases:action", args=[case.pk, "mesure"]), {
         "modality": "educational", "beneficiary": "young_person", "institution": pjj.pk,

@@ -23,7 +23,7 @@ def referral(personas):
     is a member of the cellule; the association's worker (another partner) is too."""
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True,
                        facts="Propos de rupture rapportés par le collège.")
-    pjj = InstitutionFactory(name="PJJ Seine-Saint-Denis", category="state")
+    pjj = InstitutionFactory(name="PJJ Seine-Saint-Denis", category="state", partner=True)
     educator = MembershipFactory(cell=personas.cell_a, institution=pjj, user__first_name="Éducatrice",
                                  user__last_name="Pjj").user
     association = case.care_measures.get().institution

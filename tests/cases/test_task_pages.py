@@ -54,7 +54,7 @@ def test_an_orientation_and_a_plan_start_the_care_once(client, personas, planner
     from tests.organisation.factories import InstitutionFactory
 
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, assigned=True)
-    institution = InstitutionFactory(name="Maison des adolescents", category="health")
+    institution = InstitutionFactory(name="Maison des adolescents", category="health", partner=True)
     client.force_login(personas.coord_a)
     response = client.post(reverse("cases:action", args=[case.pk, "mesure"]), {
         "modality": "psychological", "beneficiary": "young_person", "institution": institution.pk,

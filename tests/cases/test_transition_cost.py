@@ -30,7 +30,7 @@ POSTS = {
                   lambda p, case: {"referent": p.member_a.memberships.get().pk}, 29),
     "prise-en-charge": ("member_a", "assigned", lambda p, case: {
         "modality": "social", "beneficiary": "young_person", "starts_on": TODAY.isoformat(), "adhesion": "family",
-        "institution": InstitutionFactory(name="Maison des adolescents").pk, "domain": "family",
+        "institution": InstitutionFactory(name="Maison des adolescents", partner=True).pk, "domain": "family",
         "text": "Renouer le dialogue."}, 37),
     "revue": ("member_a", "in_care", lambda p, case: {"note": "Point d'étape.", **progress_form(case)}, 28),
 }

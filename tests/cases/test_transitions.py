@@ -24,7 +24,7 @@ TODAY = datetime.date.today()
 
 def measure() -> dict:
     return {"modality": "psychological", "beneficiary": "family", "starts_on": TODAY, "adhesion": "family",
-            "institution": InstitutionFactory(name="Maison des adolescents")}
+            "institution": InstitutionFactory(name="Maison des adolescents", partner=True)}
 
 
 OBJECTIVE = {"domain": "family", "text": "Renouer le dialogue avec les parents."}

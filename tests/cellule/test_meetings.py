@@ -111,7 +111,7 @@ def test_support_groups_and_their_sessions_through_the_page(client, personas, ca
     from cellule.models import SupportGroup
     from tests.organisation.factories import InstitutionFactory
 
-    association = InstitutionFactory(name="Association Sauvegarde", category="association")
+    association = InstitutionFactory(name="Association Sauvegarde", category="association", partner=True)
     client.force_login(personas.coord_a)
     url = reverse("support_groups:list")
     client.post(url, {"create_group": "", "name": "Parents en lien", "institution": association.pk})

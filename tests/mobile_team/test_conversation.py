@@ -3,6 +3,7 @@ préfecture and, if the family agreed, how to reach it; the message thread with 
 e-mail notices; the national level's view of the team's dashboard, aggregates only."""
 
 import html
+import re
 
 import pytest
 from django.core import mail
@@ -13,6 +14,7 @@ from cases.models import Case
 from mobile_team import actions as mobile
 from mobile_team.models import MobileTeamRequest, RequestMessage
 from tests.cases.factories import CaseFactory, person_data
+from tests.organisation.factories import MembershipFactory
 
 YOUNG = {"first_name": "Yanis", "last_name": "Kerbrat-Vasseur"}
 REQUEST_FORM = {"motive": "Regard clinique", "expected": "family_support", "urgency": "normal",
@@ -38,17 +40,42 @@ def in_care(personas):
 
 # --- The request's contact at the préfecture and the family's --------------------------------------
 
-def test_the_request_names_its_contact_and_how_to_reach_the_family_who_agreed(client, personas, in_care):
-    member = personas.member_a.memberships.get()
+@pytest.fixture
+def colleague(personas):
+    """An agent of the coordinator's préfecture who sits at the cellule as a member."""
+    return MembershipFactory(cell=personas.cell_a, institution=personas.coord_a.memberships.get().institution,
+                             user__username="colleague", user__first_name="Prénom-Collègue",
+                             user__last_name="Nom-Collègue", function="Chargée de mission").user
+
+
+def contacts_offered(page: str) -> list[str]:
+    select = re.search(r'<select name="contact".*?</select>', page, re.S)
+    assert select, page
+    return [label.strip() for label in re.findall(r"<option [^>]*>([^<]*)</option>", select.group())]
+
+
+def test_the_request_names_its_contact_and_how_to_reach_the_family_who_agreed(client, personas, in_care, colleague):
     client.force_login(personas.coord_a)
     response = client.post(reverse("cases:action", args=[in_care.pk, "equipe-mobile"]), {
-        **REQUEST_FORM, "contact": member.pk, "family_agrees": "on", "family_contact": "Mère : 06 11 22 33 44"})
+        **REQUEST_FORM, "contact": colleague.pk, "family_agrees": "on", "family_contact": "Mère : 06 11 22 33 44"})
     assert response.status_code == 302, text(response)
     request = in_care.mobile_team_requests.get()
-    assert (request.contact, request.family_agrees) == (personas.member_a, True)
+    assert (request.contact, request.family_agrees) == (colleague, True)
     client.force_login(personas.mobile)
     page = text(client.get(reverse("mobile_team:request", args=[request.pk])))
-    assert personas.member_a.get_full_name() in page and "Mère : 06 11 22 33 44" in page
+    assert colleague.get_full_name() in page and "Mère : 06 11 22 33 44" in page
+
+
+def test_the_contact_is_chosen_once_among_the_prefectures_people_the_requester_first(
+        client, personas, in_care, colleague):
+    """Issue 28, point 10: not « — moi-même — » and the coordinator's name, nor the other institutions' members."""
+    MembershipFactory(cell=personas.cell_a, user=colleague, institution=colleague.memberships.get().institution,
+                      function="Chargée de mission", coordinator=True)  # a second role: still one choice
+    client.force_login(personas.coord_a)
+    page = text(client.get(reverse("cases:action", args=[in_care.pk, "equipe-mobile"])))
+    assert contacts_offered(page) == [f"{personas.coord_a.get_full_name()} (vous) — Chargé de mission",
+                                      "Prénom-Collègue Nom-Collègue — Chargée de mission"]
+    assert re.search(rf'<option value="{personas.coord_a.pk}" selected>', page)
 
 
 def test_the_contact_is_the_requester_by_default_and_the_family_is_not_reached_without_its_agreement(
@@ -68,10 +95,12 @@ def test_the_contact_is_the_requester_by_default_and_the_family_is_not_reached_w
     ({"family_agrees": "on", "family_contact": "x" * 301}, "comporte au plus 300 caractères"),
     ({"contact": "999999"}, "Sélectionnez un choix valide."),
     ({"contact": "coord_b"}, "Sélectionnez un choix valide."),  # another département's coordinator
-], ids=["contact-without-agreement", "agreement-without-contact", "too-long", "unknown", "other-departement"])
+    ({"contact": "member_a"}, "Sélectionnez un choix valide."),  # a member of another institution
+], ids=["contact-without-agreement", "agreement-without-contact", "too-long", "unknown", "other-departement",
+        "other-institution"])
 def test_a_bad_contact_is_refused_in_french_and_changes_nothing(client, personas, in_care, wrong, message):
-    if wrong.get("contact") == "coord_b":
-        wrong = {"contact": personas.coord_b.memberships.get().pk}
+    if wrong.get("contact") in ("coord_b", "member_a"):
+        wrong = {"contact": getattr(personas, wrong["contact"]).pk}
     client.force_login(personas.coord_a)
     response = client.post(reverse("cases:action", args=[in_care.pk, "equipe-mobile"]), {**REQUEST_FORM, **wrong})
     assert response.status_code == 400 and message in text(response)
@@ -79,12 +108,14 @@ def test_a_bad_contact_is_refused_in_french_and_changes_nothing(client, personas
     assert Case.objects.get(pk=in_care.pk).state == "in_care"
 
 
-def test_the_entry_point_refuses_a_contact_outside_the_cellule(personas, in_care):
+@pytest.mark.parametrize("who", ["coord_b", "member_a", "former"])
+def test_the_entry_point_refuses_a_contact_outside_the_prefecture_of_the_cellule(personas, in_care, who):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as raised:
-        mobile.request_mobile_team(personas.coord_a, in_care, contact=personas.coord_b, **REQUEST_FORM)
-    assert raised.value.message_dict == {"contact": ["Le contact doit être une personne de la cellule du signalement."]}
+        mobile.request_mobile_team(personas.coord_a, in_care, contact=getattr(personas, who), **REQUEST_FORM)
+    assert raised.value.message_dict == {"contact": [
+        "Le contact de l'équipe est une personne de la préfecture qui siège à la cellule du signalement."]}
     assert not MobileTeamRequest.objects.exists()
 
 

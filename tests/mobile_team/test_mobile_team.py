@@ -208,7 +208,7 @@ def case(personas):
     case = CaseFactory(coordinator=personas.coord_a, referent=referent, mobile_team_requested=True, facts=FACTS,
                        person=person_data(last_name="Kerbrat-Vasseur", first_name="Yanis", commune="Montreuil"),
                        relatives=[RELATIVE])
-    assert case.care_measures.get().institution.name == "Association Sauvegarde"
+    assert case.care_measures.get().institution.name == "Association Sauvegarde 93"
     return case
 
 

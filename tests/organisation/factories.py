@@ -39,6 +39,11 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Institution {n}")
     category = Institution.Category.STATE
 
+    class Params:
+        # An institution of the Seine-Saint-Denis (the personas' cellule_a), which takes people into care
+        # there; without it, a national body, which takes no one into care.
+        partner = factory.Trait(departement=factory.SubFactory(DepartementFactory))
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -41,7 +41,7 @@ def followed(personas, received: datetime.date, contacted: int | None = None, ca
     if cared is not None:
         actions.assign(coordinator, case, referent=personas.member_a)
         actions.start_care(personas.member_a, case, measure={
-            "modality": "social", "beneficiary": "young_person", "institution": InstitutionFactory(),
+            "modality": "social", "beneficiary": "young_person", "institution": InstitutionFactory(partner=True),
             "starts_on": received + datetime.timedelta(days=cared), "adhesion": "young_person"},
             objective={"domain": "schooling", "text": "Reprendre une scolarité régulière."})
     if closed:

@@ -81,7 +81,7 @@ def seven_months(personas):
     events.append((datetime.datetime(2026, 3, 31, 23, 59, tzinfo=PARIS), 0, "toggle"))
     events.append((datetime.datetime(2026, 4, 1, 0, 0, tzinfo=PARIS), 0, "toggle"))
     cases: dict[int, Case] = {}
-    institution = InstitutionFactory(name="Maison des familles", category="association")
+    institution = InstitutionFactory(name="Maison des familles", category="association", partner=True)
     for moment, number, event in sorted(events, key=lambda event: (event[0], event[1], event[2] != "intake")):
         with at(moment):
             if event == "intake":

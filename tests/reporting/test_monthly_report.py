@@ -49,7 +49,8 @@ def make_case(personas, day: tuple, **kwargs):
 @pytest.fixture
 def march(personas):
     """The data set; returns the cases by name."""
-    p, institution = personas, InstitutionFactory(name="Association Sauvegarde", category="association")
+    p, institution = personas, InstitutionFactory(name="Association Sauvegarde", category="association",
+                                                             partner=True)
     a = make_case(p, (2026, 2, 10), in_care=True, person=person_data(last_name="Aubry"))  # measure from 10 Feb
     with on(2026, 2, 15, 9):
         actions.add_care_measure(p.member_a, a, modality="family_support", beneficiary="family",

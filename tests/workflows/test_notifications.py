@@ -40,7 +40,7 @@ def kinds_of(user) -> list[str]:
 
 def partner_of(personas, case):
     """A member of the cellule whose institution runs a measure under way on the case (its partner)."""
-    pjj = InstitutionFactory(name="PJJ Seine-Saint-Denis", category="state")
+    pjj = InstitutionFactory(name="PJJ Seine-Saint-Denis", category="state", partner=True)
     educator = MembershipFactory(cell=personas.cell_a, institution=pjj, user__username="educ").user
     actions.add_care_measure(case.referent, case, modality="educational", beneficiary="young_person",
                              institution=pjj, starts_on=TODAY, adhesion="not_needed",
