@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 
 import audit
 from cases.stagnation import stagnant
@@ -16,6 +16,7 @@ from organisation.models import Cell
 from organisation.spreadsheets import to_csv, to_xlsx
 from reporting import actions as report_actions
 from reporting import dashboard as board
+from reporting import periods
 from reporting.charts import cellule_charts
 from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
@@ -40,11 +41,12 @@ def _cell(request) -> Cell:
 
 
 def report_list(request):
+    """The last twelve months of the cellule's life, the current one first."""
     cell = _cell(request)
-    this_month = Month(timezone.localdate().replace(day=1))
-    months = [this_month.previous(n) for n in range(12)]
+    first, this_month = periods.first_month(cell), periods.this_month()
+    months = [month for month in (this_month.previous(n) for n in range(12)) if month >= first]
     # The latest version of each month (ordered by version, the last one wins).
-    latest = {r.month: r for r in MonthlyReport.objects.filter(cell=cell, month__gte=months[-1].first)
+    latest = {r.month: r for r in MonthlyReport.objects.filter(cell=cell, month__gte=this_month.previous(11).first)
               .order_by("month", "version")}
     return render(request, "reports/report_list.html", {
         "cell": cell, "rows": [(month, latest.get(month.first)) for month in months]})
@@ -54,9 +56,19 @@ SENDING = ("Compte rendu mis en file d'envoi : il sera « Envoyé » dès que le
            "accepté.")
 
 
+def _current(request, cell: Cell, period: Month) -> MonthlyReport | None:
+    """The month's report, or None when the month is none of the cellule's (the refusal is on the page)."""
+    try:
+        return report_actions.current(request.user, cell, period)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return None
+
+
 def report_detail(request, month: str):
     cell, period = _cell(request), _month(month)
-    report = report_actions.current(request.user, cell, period)
+    if (report := _current(request, cell, period)) is None:
+        return redirect("reports:list")
     form = TextsForm(request.POST if request.method == "POST" else None,
                      initial={"results": report.results, "difficulties": report.difficulties})
     send_form = SendForm(request.POST if request.method == "POST" and {"send", "resend"} & request.POST.keys()
@@ -110,7 +122,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", {
         "cell": cell, "caseloads": caseloads, "tasks": board.task_counts(cell), "requests": board.team_requests(cell),
         "stalled": stalled,
-        "charts": cellule_charts(cell.departement_id, Month(timezone.localdate().replace(day=1)))})
+        "charts": cellule_charts(cell.departement_id, periods.this_month())})
 
 
 def _texts_changed(report: MonthlyReport, form: TextsForm) -> bool:
@@ -124,7 +136,8 @@ def report_export(request, month: str, fmt: str):
     if fmt not in FORMATS:
         raise Http404("Format inconnu.")
     cell, period = _cell(request), _month(month)
-    report = report_actions.current(request.user, cell, period)
+    if (report := _current(request, cell, period)) is None:
+        return redirect("reports:list")
     figures = report.figures or compute(cell, period)
     heading, table = title(figures), rows(figures, report.results, report.difficulties)
     audit.record(f"export.report_{fmt}", object_type="reporting.monthlyreport", object_id=report.pk or "",
@@ -147,21 +160,47 @@ def _national(request) -> None:
     policy.require(request.user, ReportRight.VIEW_AGGREGATES)
 
 
+def _national_month(text: str) -> tuple[Month, str]:
+    """The month of the national view that ``text`` asks for, within the view's months (``periods``),
+    and why another one is shown instead ("" when it is the one asked)."""
+    first, last = periods.national_months()
+    try:
+        month = Month.parse(text)
+    except ValueError as error:
+        return last, f"{error} Voici le dernier mois terminé, {last.label()}."
+    nearest = min(max(month, first), last)
+    if nearest != month:
+        return nearest, (f"La consolidation nationale couvre les mois {first.of_label()} à {last.label()} "
+                         f"(mois terminés) : voici {nearest.label()}.")
+    return month, ""
+
+
+def _shown_instead(request, month: Month, why: str):
+    messages.error(request, why)
+    return redirect(f"{reverse('national:view')}?mois={month}")
+
+
 def national(request):
+    """The consolidation of a month, the last ended one unless another is asked (``?mois=``)."""
     _national(request)
-    month = _month(request.GET.get("mois") or str(Month(timezone.localdate().replace(day=1))))
+    first, last = periods.national_months()
+    month, why = _national_month(request.GET["mois"]) if request.GET.get("mois") else (last, "")
+    if why:
+        return _shown_instead(request, month, why)
     data = consolidated(month)
     audit.record("national.view", details={"mois": str(month)})
     return render(request, "reports/national.html", {
-        "month": month, "data": data, "charts": national_charts(month), "previous": month.previous(),
-        "next": Month(month.end.date())})
+        "month": month, "data": data, "charts": national_charts(month),
+        "previous": month.previous() if month > first else None, "next": month.next() if month < last else None})
 
 
 def national_export(request, month: str, fmt: str):
     _national(request)
     if fmt not in FORMATS:
         raise Http404("Format inconnu.")
-    period = _month(month)
+    period, why = _national_month(month)
+    if why:
+        return _shown_instead(request, period, why)
     heading, headers, table = consolidated_rows(period)
     audit.record(f"export.national_{fmt}", details={"mois": str(period)})
     return _download(heading, table, f"consolidation-nationale-{period}", fmt, headers)
