@@ -20,11 +20,12 @@ from reporting import periods
 from reporting.charts import cellule_charts
 from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
-from reporting.forms import SendForm, TextsForm
+from reporting.forms import ReportForm
 from reporting.models import MonthlyReport
 from reporting.national import charts as national_charts
 from reporting.national import consolidated, consolidated_rows
 from reporting.rules import ReportRight
+from ui.forms import add_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -52,6 +53,7 @@ def report_list(request):
         "cell": cell, "rows": [(month, latest.get(month.first)) for month in months]})
 
 
+TEXTS = ("results", "difficulties")  # the report's free texts, in the page's order
 SENDING = ("Compte rendu mis en file d'envoi : il sera « Envoyé » dès que le serveur de messagerie l'aura "
            "accepté.")
 
@@ -66,48 +68,67 @@ def _current(request, cell: Cell, period: Month) -> MonthlyReport | None:
 
 
 def report_detail(request, month: str):
+    """The report's table, its texts and its buttons; a refusal or an error is summed up on top of the
+    page, which opens on it, and the texts typed stay on the page."""
     cell, period = _cell(request), _month(month)
     if (report := _current(request, cell, period)) is None:
         return redirect("reports:list")
-    form = TextsForm(request.POST if request.method == "POST" else None,
-                     initial={"results": report.results, "difficulties": report.difficulties})
-    send_form = SendForm(request.POST if request.method == "POST" and {"send", "resend"} & request.POST.keys()
-                         else None)
-    if request.method == "POST":
+    posted = request.POST if request.method == "POST" else None
+    form = ReportForm(posted, sending=bool(posted and {"send", "resend"} & posted.keys()),
+                      initial={"results": report.results, "difficulties": report.difficulties})
+    if posted is not None and form.is_valid():
         try:
-            if "save" in request.POST and form.is_valid():
-                report_actions.edit(request.user, report, **form.cleaned_data)
-                messages.success(request, "Textes enregistrés.")
-            elif "validate" in request.POST and form.is_valid():
-                if _texts_changed(report, form):  # the texts typed are the ones validated, never lost
-                    report = report_actions.edit(request.user, report, **form.cleaned_data)
-                report_actions.validate(request.user, report)
-                messages.success(request, "Compte rendu validé.")
-            elif "send" in request.POST and form.is_valid() and send_form.is_valid():  # else shown, nothing sent
-                if _texts_changed(report, form):
-                    raise ActionRefused("Les textes ont été modifiés depuis la validation : enregistrez-les puis "
-                                        "validez de nouveau avant d'envoyer. Rien n'a été envoyé.")
-                report_actions.send(request.user, report)
-                messages.success(request, SENDING)
-            elif "resend" in request.POST and send_form.is_valid():  # after a failure: the frozen texts
-                report_actions.send(request.user, report)
-                messages.success(request, SENDING)
-            elif "correct" in request.POST:
-                report_actions.correct(request.user, report)
-                messages.success(request, "Nouvelle version créée : corrigez-la puis validez-la.")
-            if not form.errors and not send_form.errors:
-                return redirect("reports:detail", month=str(period))
+            if done := _act(request.user, report, form):
+                messages.success(request, done)
+            return redirect("reports:detail", month=str(period))
         except ActionRefused as refusal:
-            messages.error(request, refusal.message)
+            form.add_error(None, refusal.message)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
+        report = report_actions.current(request.user, cell, period)  # as the refusal left it
     figures = report.figures or compute(cell, period)
     versions = MonthlyReport.objects.filter(cell=cell, month=period.first).order_by("-version")
     return render(request, "reports/report_detail.html", {
-        "cell": cell, "month": period, "report": report, "form": form, "send_form": send_form, "versions": versions,
-        "recipients": settings.REPORT_RECIPIENTS, "title": title(figures),
+        "cell": cell, "month": period, "report": report, "form": form, "versions": versions,
+        "unsaved": _unsaved(report, form), "recipients": settings.REPORT_RECIPIENTS, "title": title(figures),
         "rows": rows(figures, report.results, report.difficulties)},
-        status=400 if form.errors or send_form.errors else 200)
+        status=400 if form.errors else 200)
+
+
+def _act(actor, report: MonthlyReport, form: ReportForm) -> str:
+    """Do what the button posted asks of the entry points; the page's message once done."""
+    texts = {name: form.cleaned_data[name] for name in TEXTS}
+    changed = any(texts[name] != getattr(report, name) for name in TEXTS)
+    if "save" in form.data:
+        report_actions.edit(actor, report, **texts)
+        return "Textes enregistrés."
+    if "validate" in form.data:
+        if changed:  # the texts typed are the ones validated, never lost
+            report = report_actions.edit(actor, report, **texts)
+        report_actions.validate(actor, report)
+        return "Compte rendu validé."
+    if "send" in form.data:
+        if changed:
+            raise ActionRefused("Les textes ont été modifiés depuis la validation : enregistrez-les puis "
+                                "validez de nouveau avant d'envoyer. Rien n'a été envoyé.")
+        report_actions.send(actor, report)
+        return SENDING
+    if "resend" in form.data:  # after a failure: the frozen texts
+        report_actions.send(actor, report)
+        return SENDING
+    if "correct" in form.data:
+        report_actions.correct(actor, report)
+        return "Nouvelle version créée : corrigez-la puis validez-la."
+    return ""
+
+
+def _unsaved(report: MonthlyReport, form: ReportForm) -> list[tuple[str, str]]:
+    """The texts posted that a frozen report did not take (it was sent meanwhile): shown to be copied,
+    as its form, which would keep them, is no longer on the page."""
+    if report.status not in report_actions.LOCKED:
+        return []
+    return [(str(form.fields[name].label), form.data[name]) for name in TEXTS
+            if form.data.get(name, "").strip() and form.data[name] != getattr(report, name)]
 
 
 def dashboard(request):
@@ -123,10 +144,6 @@ def dashboard(request):
         "cell": cell, "caseloads": caseloads, "tasks": board.task_counts(cell), "requests": board.team_requests(cell),
         "stalled": stalled,
         "charts": cellule_charts(cell.departement_id, periods.this_month())})
-
-
-def _texts_changed(report: MonthlyReport, form: TextsForm) -> bool:
-    return any(form.cleaned_data[name] != getattr(report, name) for name in ("results", "difficulties"))
 
 
 FORMATS = ("csv", "xlsx")
