@@ -1,5 +1,8 @@
 """The monthly report's entry points: a coordinator edits its two texts, validates and sends it.
 
+A report is about a month of the cellule's life, up to the current one (``reporting.periods``): any
+other month is refused, to read as to write.
+
 Sending freezes it: the figures sent are stored and later data changes do not alter them; a
 correction is a new version, the sent one is kept. The e-mail goes through the queue (outbox): the
 report is "Envoi en cours" until the mail server accepts it, then "Envoyé"; given up after every
@@ -26,6 +29,7 @@ from outbox import mail
 from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
 from reporting.models import MonthlyReport
+from reporting.periods import refusal
 from reporting.rules import ReportRight
 
 Status = MonthlyReport.Status
@@ -41,9 +45,15 @@ def _record(action: str, actor: Actor | None, report: MonthlyReport, **details: 
                  details={"mois": f"{report.month:%Y-%m}", "version": report.version, **details})
 
 
+def _within_life(cell: Cell, month: Month) -> None:
+    if reason := refusal(cell, month):
+        raise ActionRefused(reason)
+
+
 def _locked(actor: Actor, report: MonthlyReport) -> MonthlyReport:
     """The report re-read under a row lock; a month's first draft is stored on its first change."""
     policy.require(actor, ReportRight.MANAGE_REPORT, report.cell)
+    _within_life(report.cell, Month(report.month))
     if report.pk is None:
         report, created = MonthlyReport.objects.get_or_create(cell=report.cell, month=report.month, version=1)
         if created:
@@ -54,6 +64,7 @@ def _locked(actor: Actor, report: MonthlyReport) -> MonthlyReport:
 def current(actor: Actor, cell: Cell, month: Month) -> MonthlyReport:
     """The month's latest version; an unsaved draft if the month has none yet (reading writes nothing)."""
     policy.require(actor, ReportRight.MANAGE_REPORT, cell)
+    _within_life(cell, month)
     report = MonthlyReport.objects.filter(cell=cell, month=month.first).order_by("-version").first()
     return report or MonthlyReport(cell=cell, month=month.first, version=1)
 
@@ -77,7 +88,7 @@ def edit(actor: Actor, report: MonthlyReport, *, results: str, difficulties: str
 def _month_ended(report: MonthlyReport) -> None:
     month = Month(report.month)
     if month.last >= timezone.localdate():
-        raise ActionRefused(f"Le mois de {month.label()} n'est pas terminé : son compte rendu se valide et s'envoie "
+        raise ActionRefused(f"Le mois {month.of_label()} n'est pas terminé : son compte rendu se valide et s'envoie "
                             "à partir du premier jour du mois suivant.")
 
 

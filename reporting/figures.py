@@ -47,9 +47,14 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 OPEN = State.open_states()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Month:
     first: datetime.date
+
+    @classmethod
+    def of(cls, day: datetime.date) -> "Month":
+        """The month ``day`` falls in."""
+        return cls(day.replace(day=1))
 
     @classmethod
     def parse(cls, text: str) -> "Month":
@@ -79,6 +84,9 @@ class Month:
             first = (first - datetime.timedelta(days=1)).replace(day=1)
         return Month(first)
 
+    def next(self) -> "Month":
+        return Month(self.last + datetime.timedelta(days=1))
+
     def __str__(self) -> str:
         return f"{self.first:%Y-%m}"
 
@@ -86,6 +94,11 @@ class Month:
         names = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                  "novembre", "décembre"]
         return f"{names[self.first.month - 1]} {self.first.year}"
+
+    def of_label(self) -> str:
+        """The label after « de », elided before a vowel: « de mars 2026 », « d'avril 2026 »."""
+        label = self.label()
+        return f"d'{label}" if label[0] in "aeiou" else f"de {label}"
 
 
 def _labelled(counter: Counter, choices) -> dict[str, int]:

@@ -13,20 +13,23 @@ from audit.models import Event
 from organisation.models import Cell
 from reporting.figures import Month
 from reporting.models import MonthlyReport
+from reporting.periods import first_months
 from workflows.notifications import coordinators, notify
 
 
 def due(today: datetime.date) -> list[tuple[Cell, str]]:
-    """The cellules whose report of last month is not sent by ``REPORT_REMINDER_DAY``, with its state."""
+    """The cellules whose report of last month is not sent by ``REPORT_REMINDER_DAY``, with its state;
+    none for a month before a cellule's first (``periods``)."""
     if today.day < settings.REPORT_REMINDER_DAY:
         return []
     month = Month(today.replace(day=1)).previous()
     states = dict(MonthlyReport.objects.filter(month=month.first).order_by("version")
                   .values_list("cell_id", "status"))
     label = dict(MonthlyReport.Status.choices)
+    cells = list(Cell.objects.select_related("departement").order_by("departement__code"))
+    firsts = first_months(cells)
     return [(cell, label[states[cell.pk]].lower() if cell.pk in states else "non commencé")
-            for cell in Cell.objects.select_related("departement").order_by("departement__code")
-            if states.get(cell.pk) != MonthlyReport.Status.SENT]
+            for cell in cells if states.get(cell.pk) != MonthlyReport.Status.SENT and firsts[cell.pk] <= month]
 
 
 def remind(today: datetime.date | None = None) -> int:
@@ -41,8 +44,8 @@ def remind(today: datetime.date | None = None) -> int:
         if code in told:
             continue
         told_now = notify(coordinators(cell.departement_id), kind="report_due",
-                          title=f"Compte rendu de {month.label()} à envoyer",
-                          text=f"Le compte rendu mensuel de {month.label()} de la {cell} n'est pas encore envoyé au "
+                          title=f"Compte rendu {month.of_label()} à envoyer",
+                          text=f"Le compte rendu mensuel {month.of_label()} de la {cell} n'est pas encore envoyé au "
                                f"ministère (état : {state}).", path=reverse("reports:detail", args=[str(month)]))
         audit.record("report.reminder", obj=cell, departement=code,
                      details={"mois": str(month), "état": state, "destinataires": len(told_now)})

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 
 import audit
 from cases.stagnation import stagnant
@@ -16,14 +16,16 @@ from organisation.models import Cell
 from organisation.spreadsheets import to_csv, to_xlsx
 from reporting import actions as report_actions
 from reporting import dashboard as board
+from reporting import periods
 from reporting.charts import cellule_charts
 from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
-from reporting.forms import SendForm, TextsForm
+from reporting.forms import ReportForm
 from reporting.models import MonthlyReport
 from reporting.national import charts as national_charts
 from reporting.national import consolidated, consolidated_rows
 from reporting.rules import ReportRight
+from ui.forms import add_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -40,62 +42,93 @@ def _cell(request) -> Cell:
 
 
 def report_list(request):
+    """The last twelve months of the cellule's life, the current one first."""
     cell = _cell(request)
-    this_month = Month(timezone.localdate().replace(day=1))
-    months = [this_month.previous(n) for n in range(12)]
+    first, this_month = periods.first_month(cell), periods.this_month()
+    months = [month for month in (this_month.previous(n) for n in range(12)) if month >= first]
     # The latest version of each month (ordered by version, the last one wins).
-    latest = {r.month: r for r in MonthlyReport.objects.filter(cell=cell, month__gte=months[-1].first)
+    latest = {r.month: r for r in MonthlyReport.objects.filter(cell=cell, month__gte=this_month.previous(11).first)
               .order_by("month", "version")}
     return render(request, "reports/report_list.html", {
         "cell": cell, "rows": [(month, latest.get(month.first)) for month in months]})
 
 
+TEXTS = ("results", "difficulties")  # the report's free texts, in the page's order
 SENDING = ("Compte rendu mis en file d'envoi : il sera « Envoyé » dès que le serveur de messagerie l'aura "
            "accepté.")
 
 
+def _current(request, cell: Cell, period: Month) -> MonthlyReport | None:
+    """The month's report, or None when the month is none of the cellule's (the refusal is on the page)."""
+    try:
+        return report_actions.current(request.user, cell, period)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return None
+
+
 def report_detail(request, month: str):
+    """The report's table, its texts and its buttons; a refusal or an error is summed up on top of the
+    page, which opens on it, and the texts typed stay on the page."""
     cell, period = _cell(request), _month(month)
-    report = report_actions.current(request.user, cell, period)
-    form = TextsForm(request.POST if request.method == "POST" else None,
-                     initial={"results": report.results, "difficulties": report.difficulties})
-    send_form = SendForm(request.POST if request.method == "POST" and {"send", "resend"} & request.POST.keys()
-                         else None)
-    if request.method == "POST":
+    if (report := _current(request, cell, period)) is None:
+        return redirect("reports:list")
+    posted = request.POST if request.method == "POST" else None
+    form = ReportForm(posted, sending=bool(posted and {"send", "resend"} & posted.keys()),
+                      initial={"results": report.results, "difficulties": report.difficulties})
+    if posted is not None and form.is_valid():
         try:
-            if "save" in request.POST and form.is_valid():
-                report_actions.edit(request.user, report, **form.cleaned_data)
-                messages.success(request, "Textes enregistrés.")
-            elif "validate" in request.POST and form.is_valid():
-                if _texts_changed(report, form):  # the texts typed are the ones validated, never lost
-                    report = report_actions.edit(request.user, report, **form.cleaned_data)
-                report_actions.validate(request.user, report)
-                messages.success(request, "Compte rendu validé.")
-            elif "send" in request.POST and form.is_valid() and send_form.is_valid():  # else shown, nothing sent
-                if _texts_changed(report, form):
-                    raise ActionRefused("Les textes ont été modifiés depuis la validation : enregistrez-les puis "
-                                        "validez de nouveau avant d'envoyer. Rien n'a été envoyé.")
-                report_actions.send(request.user, report)
-                messages.success(request, SENDING)
-            elif "resend" in request.POST and send_form.is_valid():  # after a failure: the frozen texts
-                report_actions.send(request.user, report)
-                messages.success(request, SENDING)
-            elif "correct" in request.POST:
-                report_actions.correct(request.user, report)
-                messages.success(request, "Nouvelle version créée : corrigez-la puis validez-la.")
-            if not form.errors and not send_form.errors:
-                return redirect("reports:detail", month=str(period))
+            if done := _act(request.user, report, form):
+                messages.success(request, done)
+            return redirect("reports:detail", month=str(period))
         except ActionRefused as refusal:
-            messages.error(request, refusal.message)
+            form.add_error(None, refusal.message)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
+        report = report_actions.current(request.user, cell, period)  # as the refusal left it
     figures = report.figures or compute(cell, period)
     versions = MonthlyReport.objects.filter(cell=cell, month=period.first).order_by("-version")
     return render(request, "reports/report_detail.html", {
-        "cell": cell, "month": period, "report": report, "form": form, "send_form": send_form, "versions": versions,
-        "recipients": settings.REPORT_RECIPIENTS, "title": title(figures),
+        "cell": cell, "month": period, "report": report, "form": form, "versions": versions,
+        "unsaved": _unsaved(report, form), "recipients": settings.REPORT_RECIPIENTS, "title": title(figures),
         "rows": rows(figures, report.results, report.difficulties)},
-        status=400 if form.errors or send_form.errors else 200)
+        status=400 if form.errors else 200)
+
+
+def _act(actor, report: MonthlyReport, form: ReportForm) -> str:
+    """Do what the button posted asks of the entry points; the page's message once done."""
+    texts = {name: form.cleaned_data[name] for name in TEXTS}
+    changed = any(texts[name] != getattr(report, name) for name in TEXTS)
+    if "save" in form.data:
+        report_actions.edit(actor, report, **texts)
+        return "Textes enregistrés."
+    if "validate" in form.data:
+        if changed:  # the texts typed are the ones validated, never lost
+            report = report_actions.edit(actor, report, **texts)
+        report_actions.validate(actor, report)
+        return "Compte rendu validé."
+    if "send" in form.data:
+        if changed:
+            raise ActionRefused("Les textes ont été modifiés depuis la validation : enregistrez-les puis "
+                                "validez de nouveau avant d'envoyer. Rien n'a été envoyé.")
+        report_actions.send(actor, report)
+        return SENDING
+    if "resend" in form.data:  # after a failure: the frozen texts
+        report_actions.send(actor, report)
+        return SENDING
+    if "correct" in form.data:
+        report_actions.correct(actor, report)
+        return "Nouvelle version créée : corrigez-la puis validez-la."
+    return ""
+
+
+def _unsaved(report: MonthlyReport, form: ReportForm) -> list[tuple[str, str]]:
+    """The texts posted that a frozen report did not take (it was sent meanwhile): shown to be copied,
+    as its form, which would keep them, is no longer on the page."""
+    if report.status not in report_actions.LOCKED:
+        return []
+    return [(str(form.fields[name].label), form.data[name]) for name in TEXTS
+            if form.data.get(name, "").strip() and form.data[name] != getattr(report, name)]
 
 
 def dashboard(request):
@@ -110,11 +143,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", {
         "cell": cell, "caseloads": caseloads, "tasks": board.task_counts(cell), "requests": board.team_requests(cell),
         "stalled": stalled,
-        "charts": cellule_charts(cell.departement_id, Month(timezone.localdate().replace(day=1)))})
-
-
-def _texts_changed(report: MonthlyReport, form: TextsForm) -> bool:
-    return any(form.cleaned_data[name] != getattr(report, name) for name in ("results", "difficulties"))
+        "charts": cellule_charts(cell.departement_id, periods.this_month())})
 
 
 FORMATS = ("csv", "xlsx")
@@ -124,7 +153,8 @@ def report_export(request, month: str, fmt: str):
     if fmt not in FORMATS:
         raise Http404("Format inconnu.")
     cell, period = _cell(request), _month(month)
-    report = report_actions.current(request.user, cell, period)
+    if (report := _current(request, cell, period)) is None:
+        return redirect("reports:list")
     figures = report.figures or compute(cell, period)
     heading, table = title(figures), rows(figures, report.results, report.difficulties)
     audit.record(f"export.report_{fmt}", object_type="reporting.monthlyreport", object_id=report.pk or "",
@@ -147,21 +177,47 @@ def _national(request) -> None:
     policy.require(request.user, ReportRight.VIEW_AGGREGATES)
 
 
+def _national_month(text: str) -> tuple[Month, str]:
+    """The month of the national view that ``text`` asks for, within the view's months (``periods``),
+    and why another one is shown instead ("" when it is the one asked)."""
+    first, last = periods.national_months()
+    try:
+        month = Month.parse(text)
+    except ValueError as error:
+        return last, f"{error} Voici le dernier mois terminé, {last.label()}."
+    nearest = min(max(month, first), last)
+    if nearest != month:
+        return nearest, (f"La consolidation nationale couvre les mois {first.of_label()} à {last.label()} "
+                         f"(mois terminés) : voici {nearest.label()}.")
+    return month, ""
+
+
+def _shown_instead(request, month: Month, why: str):
+    messages.error(request, why)
+    return redirect(f"{reverse('national:view')}?mois={month}")
+
+
 def national(request):
+    """The consolidation of a month, the last ended one unless another is asked (``?mois=``)."""
     _national(request)
-    month = _month(request.GET.get("mois") or str(Month(timezone.localdate().replace(day=1))))
+    first, last = periods.national_months()
+    month, why = _national_month(request.GET["mois"]) if request.GET.get("mois") else (last, "")
+    if why:
+        return _shown_instead(request, month, why)
     data = consolidated(month)
     audit.record("national.view", details={"mois": str(month)})
     return render(request, "reports/national.html", {
-        "month": month, "data": data, "charts": national_charts(month), "previous": month.previous(),
-        "next": Month(month.end.date())})
+        "month": month, "data": data, "charts": national_charts(month),
+        "previous": month.previous() if month > first else None, "next": month.next() if month < last else None})
 
 
 def national_export(request, month: str, fmt: str):
     _national(request)
     if fmt not in FORMATS:
         raise Http404("Format inconnu.")
-    period = _month(month)
+    period, why = _national_month(month)
+    if why:
+        return _shown_instead(request, period, why)
     heading, headers, table = consolidated_rows(period)
     audit.record(f"export.national_{fmt}", details={"mois": str(period)})
     return _download(heading, table, f"consolidation-nationale-{period}", fmt, headers)

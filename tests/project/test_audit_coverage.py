@@ -124,7 +124,7 @@ PAGES = {
     "sessions": ("member_a", lambda c: [], None),  # one's own sessions
     "account_sessions": ("coord_a", lambda c: [c.case.referent_id], "user.sessions_view"),  # member_a's
     "mandate_approve": ("national", lambda c: [Mandate.objects.order_by("pk").first().pk], None),
-    "national:export": ("national", lambda c: [MONTH, "xlsx"], "export.national_xlsx"),
+    "national:export": ("national", lambda c: [str(MONTH_), "xlsx"], "export.national_xlsx"),  # an ended month
     "intake:import": ("coord_a", lambda c: [], None),  # the upload; its dry run records intake.import_preview
     "intake:template": ("coord_a", lambda c: ["xlsx"], None),
     "intake_accounts:list": ("admin", lambda c: [], None),  # the sources' accounts, no personal data
