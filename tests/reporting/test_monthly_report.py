@@ -57,6 +57,9 @@ def march(personas):
     with on(2026, 3, 15, 9):
         mobile.request_mobile_team(p.coord_a, a, motive="Avis", expected="advice", urgency="normal", summary="x")
     b = make_case(p, (2026, 3, 5), source="ems")
+    with on(2026, 3, 12, 18):
+        group = SupportGroup.objects.create(cell=p.cell_a, name="Groupe de parole des parents", institution=institution)
+        cellule.record_support_session(p.coord_a, group, on=datetime.date(2026, 3, 12), families=[b])
     with on(2026, 3, 20, 9):
         actions.close(p.coord_a, b, reason="unfounded", note="Hors champ.")
     c = make_case(p, (2026, 1, 10))
@@ -75,9 +78,6 @@ def march(personas):
     g = make_case(p, (2026, 1, 5))
     with on(2026, 2, 1, 9):
         actions.close(p.coord_a, g, reason="completed", note="Fin.")
-    with on(2026, 3, 12, 18):
-        group = SupportGroup.objects.create(cell=p.cell_a, name="Groupe de parole des parents", institution=institution)
-        cellule.record_support_session(p.coord_a, group, on=datetime.date(2026, 3, 12), families=[g])
     with on(2026, 3, 25, 9):
         cellule.record_interview_request(p.coord_a, a, with_whom="prefet", requested_by="Mère", channel="letter",
                                          requested_on=datetime.date(2026, 3, 3), status=InterviewRequest.Status.HELD,
@@ -88,7 +88,7 @@ def march(personas):
 def test_every_figure_of_march(personas, march):
     figures = compute(personas.cell_a, MARCH)
     assert figures["young_people_followed"] == 4  # A, B, D, E — not C (closed all March), not G
-    assert figures["families_followed"] == 2  # A (family measure), G (support group)
+    assert figures["families_followed"] == 2  # A (family measure), B (support group, before its closure)
     assert figures["new_cases_by_source"] == {"CNAPR (numéro vert)": 1, "État-major de sécurité (EMS)": 1, "Autre": 0}
     assert {k: v for k, v in figures["cases_by_state_at_month_end"].items() if v} == {
         "Reçu": 1, "Équipe mobile sollicitée": 1, "Clôturé": 4}
