@@ -46,8 +46,9 @@ def test_the_session_offers_the_families_of_the_cases_under_way_each_told_apart(
     client.force_login(personas.coord_a)
     families = offered(client.get(URL).content.decode())
     assert set(families) == {str(cases["lucas"].pk), str(cases["emma"].pk)}
-    assert families[str(cases["lucas"].pk)] == f"Famille Vincent (Lucas, Bobigny) — signalement {cases['lucas'].reference}"
-    assert families[str(cases["emma"].pk)] == f"Famille Vincent (Emma, Montreuil) — signalement {cases['emma'].reference}"
+    lucas, emma = cases["lucas"], cases["emma"]
+    assert families[str(lucas.pk)] == f"Famille Vincent (Lucas, Bobigny) — signalement {lucas.reference}"
+    assert families[str(emma.pk)] == f"Famille Vincent (Emma, Montreuil) — signalement {emma.reference}"
 
 
 @pytest.mark.parametrize("which", ["closed", "moved"])

@@ -137,6 +137,26 @@ def test_a_sent_report_is_frozen_and_a_correction_is_a_new_version(personas, mar
     assert MonthlyReport.objects.filter(month=MARCH.first).count() == 2
 
 
+def test_the_ministrys_email_says_what_it_carries_without_a_name(personas, march, django_capture_on_commit_callbacks):
+    """Issue 28, point 16: the body said only « Voir les pièces jointes »; it says the cellule, the month and
+    version, the key figures (small counts suppressed, as nationally), the files joined and where to read
+    them; a reply reaches the coordinator who sent it. No young person's or relative's name, no reference."""
+    with django_capture_on_commit_callbacks(execute=True):
+        send_march(personas)
+    [report_mail] = [message for message in mail.outbox if message.attachments]
+    assert "Voir les pièces jointes" not in report_mail.body and "Jeunes suivis\u00a0: 4" in report_mail.body
+    body = report_mail.body.replace("\u00a0", " ")
+    for said in ("cellule de suivi du département 93 (Seine-Saint-Denis)",
+                 "compte rendu mensuel de mars 2026 (version 1)",
+                 "Jeunes suivis : 4", "Familles suivies : < 3", "Nouveaux signalements : < 3", "Réunions tenues : 1",
+                 "compte-rendu-93-2026-03-v1.csv", "compte-rendu-93-2026-03-v1.xlsx",
+                 "/national/?mois=2026-03"):
+        assert said in body, said
+    for case in march.values():
+        assert case.reference not in body and case.person.last_name not in body
+    assert personas.coord_a.get_full_name() not in body and report_mail.reply_to == [personas.coord_a.email]
+
+
 def test_reports_belong_to_their_cellules_coordinators(personas, march):
     with pytest.raises(reports.policy.AccessDenied):
         reports.current(personas.member_a, personas.cell_a, MARCH)
