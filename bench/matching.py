@@ -20,7 +20,7 @@ the person. The same for ``certain`` alone. One JSON line per figure; the baseli
 on names folded (accents and case) and the birth date, measured on the same set.
 
 ``--database`` measures on the database instead (filled by ``manage.py seed_national``): the time of
-``find_candidates`` and ``exists_elsewhere`` for people of the file, of a coordinator's name search,
+``find_candidates`` and ``elsewhere`` for people of the file, of a coordinator's name search,
 and prints the search's plan (EXPLAIN ANALYZE on PostgreSQL).
 """
 
@@ -198,7 +198,7 @@ def on_database(samples: int) -> None:
 
     size = {"cases": Case.objects.count()}
     people = list(Person.objects.select_related("departement").order_by("?")[:samples])
-    for name, call in (("find_candidates", matching.find_candidates), ("exists_elsewhere", matching.exists_elsewhere)):
+    for name, call in (("find_candidates", matching.find_candidates), ("elsewhere", matching.elsewhere)):
         start = time.perf_counter()
         for who in people:
             call(who.departement, last_name=who.last_name, first_name=who.first_name, birth_date=who.birth_date)

@@ -90,7 +90,8 @@ events.register({"case.signalement_add": "Nouveau signalement enregistré sur ce
                 render=events.summary({"origine": "origine", "reçu": "reçu le"},
                                       choices={"origine": dict(Source.choices)}))
 events.register({"case.duplicate_check": "Recherche des signalements du même jeune à la saisie"},
-                render=events.summary({"signalements": "signalements affichés"}))
+                render=events.summary({"signalements": "signalements affichés",
+                                       "ailleurs": "autres départements où il est peut-être connu"}))
 # Why the case was opened: the reason chosen, its précision (kept apart: ``cases.event_texts``).
 events.register({"case.export_pdf": "Export PDF du dossier"},
                 render=events.summary({"parties": "parties exportées", "sha256": "empreinte SHA-256 du fichier"}))

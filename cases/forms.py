@@ -215,13 +215,18 @@ class ReopenForm(BaseForm):
 
 
 class TransferForm(BaseForm):
+    needs_case = True  # the destinations are the départements with a cellule, the case's own excepted
     destination = forms.ModelChoiceField(
-        label="Département de destination", empty_label=CHOOSE[0][1],
-        queryset=Departement.objects.filter(pk__in=Cell.objects.values("departement")),
+        label="Département de destination", empty_label=CHOOSE[0][1], queryset=Departement.objects.none(),
         help_text="Les coordonnateurs du département de destination acceptent ou refusent le transfert. "
                   "Accepté, le signalement est clôturé ici ; ses prises en charge en cours se terminent à la "
                   "date de l'acceptation avec l'issue « Réorientée ».")
     note = forms.CharField(label="Motif du transfert", max_length=500, widget=forms.Textarea)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["destination"].queryset = Departement.objects.filter(
+            pk__in=Cell.objects.values("departement")).exclude(pk=case.departement_id)
 
 
 PROGRESS = "avancement_"  # a review's field of an objective: its prefix, then the objective's id

@@ -18,9 +18,10 @@ Public API (stable; the intake API and the spreadsheet import call it):
 digits of the candidate's open case (join it), ``SAME_PERSON`` and the person's id (a new case on them),
 or ``NEW`` (another young person).
 
-``exists_elsewhere(departement, *, last_name, first_name, birth_date) -> bool``
-    Whether such a young person is known in *another* département: the only thing said across the country (a
-    cellule then contacts the other one); never which case, where, or anything of it.
+``elsewhere(departement, *, last_name, first_name, birth_date) -> list[Elsewhere]``
+    The *other* départements where such a young person may be known, each with whom to contact there (its
+    cellule's coordinators: name, function, e-mail): all that is said across the country, so that one
+    cellule calls the other; never which case, nor anything of it.
 
 ``find_families(departement, *, last_name, address, relatives) -> list[FamilyCandidate]``
     The families of the département this young person may belong to, a brother or sister being
@@ -55,6 +56,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from cases.models import Case, Family, Person, Relative, State
 from cases.names import core_words, name_key, phonetic, swapped, words
+from organisation.models import Departement, Membership, Role
 
 NAME_THRESHOLD = 0.86
 CLOSE_NAME_THRESHOLD = 0.95
@@ -111,13 +113,28 @@ def find_families(departement, *, last_name: str, address: str, relatives: list[
     return [FamilyCandidate(family, list(family.young_people.all()), why[family.pk]) for family in families]
 
 
-def exists_elsewhere(departement, *, last_name: str, first_name: str, birth_date: datetime.date | None) -> bool:
-    """Whether a case of another département than ``departement`` may be about this young person."""
+@dataclasses.dataclass(frozen=True)
+class Elsewhere:
+    departement: Departement
+    coordinators: list[Membership]  # active, with their user: whom its cellule answers through
+
+
+def elsewhere(departement, *, last_name: str, first_name: str, birth_date: datetime.date | None) -> list[Elsewhere]:
+    """The départements other than ``departement`` with a young person who may be this one, by code."""
     if birth_date is None:
-        return False
+        return []
     people = _pool(~Q(departement_id=_pk(departement)), last_name, birth_date)
-    return any(compare(last_name, first_name, birth_date, person)
-               for person in people.only("last_name", "first_name", "birth_date"))
+    found = {person.departement_id for person in people.only("departement_id", "last_name", "first_name", "birth_date")
+             if compare(last_name, first_name, birth_date, person)}
+    if not found:
+        return []
+    coordinators = (Membership.objects.active().filter(role=Role.COORDINATOR, cell__departement_id__in=found,
+                                                       user__is_active=True)
+                    .select_related("user", "cell").order_by("user__last_name", "user__first_name"))
+    by_departement: dict[int, list[Membership]] = {pk: [] for pk in found}
+    for membership in coordinators:
+        by_departement[membership.cell.departement_id].append(membership)
+    return [Elsewhere(other, by_departement[other.pk]) for other in Departement.objects.filter(pk__in=found)]
 
 
 def certain_duplicates(departement, *, most: int) -> list[list[Person]]:

@@ -160,8 +160,16 @@ class SessionForm(BaseForm):
                           widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, cell, **kwargs):
+        """The families of the cellule's cases under way (a closed or transferred case's no longer)."""
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = SupportGroup.objects.filter(cell=cell)
-        self.fields["families"].queryset = (Case.objects.filter(departement=cell.departement)
-                                            .select_related("person").order_by("reference"))
-        self.fields["families"].label_from_instance = lambda case: f"{case.reference} — famille {case.person.last_name}"
+        self.fields["families"].queryset = (Case.objects.open().filter(departement=cell.departement)
+                                            .select_related("person").order_by("person__last_name", "reference"))
+        self.fields["families"].label_from_instance = family_label
+
+
+def family_label(case: Case) -> str:
+    """A family as the coordinators recognise it, told apart from a namesake by the young person's first
+    name and commune, and by the case's reference (two brothers followed)."""
+    person = case.person
+    return f"Famille {person.last_name} ({person.first_name}, {person.commune}) — signalement {case.reference}"

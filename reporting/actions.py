@@ -9,12 +9,14 @@ report is "Envoi en cours" until the mail server accepts it, then "Envoyé"; giv
 attempt, it is "Échec de l'envoi" and its coordinators send it again.
 """
 
+import re
 from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 import audit
@@ -29,8 +31,10 @@ from outbox import mail
 from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
 from reporting.models import MonthlyReport
+from reporting.national import suppress
 from reporting.periods import refusal
 from reporting.rules import ReportRight
+from workflows.notifications import link
 
 Status = MonthlyReport.Status
 TEXTS = {"results", "difficulties"}  # written by the coordinators: free text
@@ -121,13 +125,59 @@ def send(actor: Actor, report: MonthlyReport) -> MonthlyReport:
         figures = cast(dict, report.figures)  # computed above, or frozen by the failed sending
         heading, table = title(figures), rows(figures, report.results, report.difficulties)
         name = f"compte-rendu-{report.cell.departement.code}-{report.month:%Y-%m}-v{report.version}"
-        message = EmailMessage(heading, f"{heading}\n\nVoir les pièces jointes (CSV et XLSX).\n", None,
-                               settings.REPORT_RECIPIENTS)
+        reply_to = [email] if (email := getattr(actor, "email", "")) else []  # a reply reaches who sent it
+        message = EmailMessage(heading, _body(report, figures, name, answered=bool(reply_to)), None,
+                               settings.REPORT_RECIPIENTS, reply_to=reply_to)
         message.attach(f"{name}.csv", to_csv(heading, table, HEADERS), "text/csv")
         message.attach(f"{name}.xlsx", to_xlsx(heading, table, HEADERS),
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         mail.enqueue(message, about=("report", report.pk))
     return report
+
+
+# The spaces a line must not break at: before « : ; ? ! » and a closing guillemet, after an opening one.
+BEFORE_PUNCTUATION = re.compile(r" (?=[:;?!»])|(?<=«) ")
+
+
+def _body(report: MonthlyReport, figures: dict, name: str, *, answered: bool) -> str:
+    """The e-mail's text: what it is, the key figures (counts of 1 or 2 suppressed, as in the national
+    view: an e-mail is read and forwarded beyond the table's recipients), the files and where else to
+    read them. Aggregates only: no name, no case reference, nobody's free text."""
+    month = Month(report.month)
+    version = (f"version {report.version}, qui corrige et remplace la version {report.version - 1}"
+               if report.version > 1 else f"version {report.version}")
+    key_figures = [
+        ("Jeunes suivis", suppress(figures["young_people_followed"])),
+        ("Familles suivies", suppress(figures["families_followed"])),
+        ("Nouveaux signalements", suppress(sum(figures["new_cases_by_source"].values()))),
+        ("Clôtures", suppress(sum(figures["closures_by_reason"].values()))),
+        ("Demandes à l'équipe mobile", suppress(figures["mobile_team_requests"]["made"])),
+        ("Réunions tenues", figures["meetings_held"]),
+    ]
+    national = link(f"{reverse('national:view')}?mois={month}")
+    text = "\n".join([
+        "Bonjour,",
+        "",
+        f"La cellule de suivi du département {figures['departement']} ({figures['departement_name']}) vous adresse "
+        f"son compte rendu mensuel de {month.label()} ({version}).",
+        "",
+        "Chiffres clés du mois (un effectif de 1 ou 2 s'écrit « < 3 », comme dans la vue nationale) :",
+        *(f"- {label} : {value}" for label, value in key_figures),
+        "",
+        "Le tableau complet (composition de la cellule, fonctionnement, situations suivies, prises en charge, "
+        "équipe mobile, entretiens, clôtures, résultats et difficultés rencontrées) est joint en deux formats :",
+        f"- {name}.xlsx (classeur Excel) ;",
+        f"- {name}.csv (texte, séparateur point-virgule).",
+        "",
+        f"Ce compte rendu entre dans la consolidation nationale de {month.label()}, que les comptes du niveau "
+        f"national consultent sur : {national}",
+        "",
+        "Ce message ne contient aucune donnée nominative."
+        + (" Pour toute question, répondez-y : la réponse parvient à la coordination de la cellule." if answered
+           else ""),
+        "",
+    ])
+    return BEFORE_PUNCTUATION.sub("\u00a0", text)
 
 
 def delivered(report_id: int, accepted: bool) -> None:

@@ -131,6 +131,13 @@ class Person(models.Model):
                                                  "Vérifiez l'année de naissance."})
 
     @property
+    def situation_text(self) -> str:
+        """The situation as the summaries put it under the name: « Inconnue » alone says not what is unknown."""
+        if self.situation == Situation.UNKNOWN:
+            return "Situation scolaire ou professionnelle inconnue"
+        return self.get_situation_display()
+
+    @property
     def initials(self) -> str:
         return f"{self.first_name[:1]}. {self.last_name[:1]}.".upper()
 

@@ -36,7 +36,8 @@ def intake(request):
             if found:
                 audit.record("case.duplicate_check", departement=cell.departement.code,
                              details={"signalements": [c.case.reference for c in found.candidates],
-                                      "ailleurs": found.elsewhere, **found.families_shown()})
+                                      "ailleurs": [e.departement.code for e in found.elsewhere],
+                                      **found.families_shown()})
                 return render(request, "cases/intake.html", {**context, **found.asked()})
             decision = NEW
         done = _decided(request, cell, form, decision, found)
@@ -49,8 +50,8 @@ def intake(request):
 
 class Found:
     """What the duplicate check shows: the young people of the cellule who may be this one, whose case
-    shown the user may see; whether one exists elsewhere (only that); the families whose young people
-    the user follows that this one may belong to."""
+    shown the user may see; the other départements where one may be known, and whom to contact there
+    (only that); the families whose young people the user follows that this one may belong to."""
 
     def __init__(self, request, cell, form: IntakeForm) -> None:
         self.form = form
@@ -59,7 +60,7 @@ class Found:
         visible = set(Case.objects.visible_to(request.user).filter(pk__in=[c.case.pk for c in found])
                       .values_list("pk", flat=True))
         self.candidates = [c for c in found if c.case.pk in visible]
-        self.elsewhere = matching.exists_elsewhere(cell.departement, **person)
+        self.elsewhere = matching.elsewhere(cell.departement, **person)
         families = matching.find_families(cell.departement, last_name=person["last_name"],
                                           address=form.cleaned_data["person_address"],
                                           relatives=form.entry_point_arguments()["relatives"])
@@ -90,7 +91,8 @@ class Found:
         shown = [f"{c.person.pk}:{cases.get(c.person.pk, 0)}:{c.case.pk}:{received.get(c.case.pk, 0)}"
                  for c in candidates]
         families = [f"famille:{f.family.pk}" for f in self.families]
-        return hashlib.sha256("|".join([self.form.fingerprint(), str(self.elsewhere), *shown, *families])
+        elsewhere = [f"ailleurs:{e.departement.code}" for e in self.elsewhere]
+        return hashlib.sha256("|".join([self.form.fingerprint(), *elsewhere, *shown, *families])
                               .encode()).hexdigest()[:16]
 
     def family(self, request) -> Family | None:

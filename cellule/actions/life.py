@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.actions.base import Check, lock, runs
-from cases.models import Case
+from cases.models import Case, State
 from cellule.actions.base import record
 from cellule.models import InterviewRequest, SupportGroup, SupportGroupSession
 from cellule.rules import CelluleRight
@@ -89,11 +89,17 @@ def create_support_group(actor: Actor, cell: Cell, *, name: str, institution: In
 
 def record_support_session(actor: Actor, group: SupportGroup, *, on: datetime.date,
                            families: list[Case]) -> SupportGroupSession:
-    """A session of a support group, with the families who took part (linked to their cases)."""
+    """A session of a support group, with the families who took part (linked to their cases, under way)."""
     policy.require(actor, CelluleRight.MANAGE_MEETINGS, group.cell)
     if any(case.departement_id != group.cell.departement_id for case in families):
         raise ValidationError({"families": "Les familles participantes sont suivies par la cellule."})
     with transaction.atomic():
+        # Read again under a lock: a case closed (or transferred) meanwhile is no longer followed here.
+        states = Case.objects.select_for_update().filter(pk__in=[case.pk for case in families]).order_by("reference")
+        closed = next((ref for ref, state in states.values_list("reference", "state") if state == State.CLOSED), None)
+        if closed:
+            raise ValidationError({"families": f"Le signalement {closed} est clôturé : sa famille n'est plus suivie "
+                                               "par la cellule et ne peut être inscrite à une séance."})
         session = SupportGroupSession.objects.create(group=group, on=on)
         session.families.set(families)
         record("support_session.create", actor, session, group.cell, familles=len(families))

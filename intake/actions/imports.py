@@ -42,7 +42,7 @@ class Row:
     who: str
     errors: dict[str, list[str]]
     duplicates: list[str] = dataclasses.field(default_factory=list)  # the cases shown as the same young person's
-    elsewhere: bool = False
+    elsewhere: list[matching.Elsewhere] = dataclasses.field(default_factory=list)  # whom to contact there
     reference: str = ""  # the case the row opened, or joined
     choices: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (decision, label), when followed
     chosen: str = ""  # the decision taken, or offered by the preview
@@ -121,7 +121,7 @@ def _row(run: _Run, line: int, values: dict) -> Row:
     if row.errors:
         return row
     names = {"last_name": person["last_name"], "first_name": person["first_name"], "birth_date": person["birth_date"]}
-    row.elsewhere = matching.exists_elsewhere(run.cell.departement, **names)
+    row.elsewhere = matching.elsewhere(run.cell.departement, **names)
     try:
         with transaction.atomic():
             case = _import(run, row, arguments, names)

@@ -233,8 +233,7 @@ BAD = [
     ("retirer-mesure", *too_long("reason", 500)),
     ("transferer", *too_long("note", 500)),
     ("transferer", {"destination": "abc"}, INVALID_CHOICE),
-    ("transferer", {"destination": lambda ctx: ctx.case.departement_id},
-     "Choisissez un autre département que celui du signalement."),
+    ("transferer", {"destination": lambda ctx: ctx.case.departement_id}, INVALID_CHOICE),  # not offered (point 8)
     ("rouvrir", *too_long("reason", 500)),
     ("note", *too_long("text", 2000)),
     ("geler", *too_long("reason", 500)),

@@ -80,3 +80,14 @@ def test_a_partner_still_gets_the_limited_page(client, personas):
     client.force_login(partner)
     page = page_of(client, case)
     assert 'role="tablist"' not in page and "Faits signalés" not in page and case.facts not in page
+
+
+def test_an_unknown_situation_is_said_in_words_under_the_young_person(client, personas):
+    """Issue 28, point 16: « Inconnue » alone under the young person's name said nothing of what is unknown."""
+    case = CaseFactory(coordinator=personas.coord_a)  # the situation was not given at intake
+    client.force_login(personas.coord_a)
+    for url in (reverse("cases:detail", args=[case.pk]), reverse("cases:person", args=[case.person_id]),
+                reverse("cases:action", args=[case.pk, "transferer"])):  # a task page's brief
+        page = " ".join(html.unescape(client.get(url).content.decode()).split())
+        assert "situation scolaire ou professionnelle inconnue" in page.lower(), url
+        assert "— Inconnue" not in page and "<br> Inconnue" not in page and "<br>Inconnue" not in page, url

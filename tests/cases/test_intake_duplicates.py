@@ -112,13 +112,17 @@ def test_no_choice_asks_again_and_a_garbled_choice_is_refused(coordinator, follo
     assert Case.objects.count() == 1 and not CaseSignalement.objects.exists()
 
 
-def test_another_departement_is_only_named_as_a_fact(coordinator, personas):
-    elsewhere = CaseFactory(coordinator=personas.coord_b, person=person_data(
+def test_another_departement_is_named_with_whom_to_contact_and_nothing_of_its_case(coordinator, personas):
+    """Issue 28, point 16: the match named no département to contact; now the département and its cellule's
+    coordination (name, function, e-mail), never the case, its commune or its members."""
+    elsewhere = CaseFactory(coordinator=personas.coord_b, referent=personas.member_b, person=person_data(
         last_name="N'Diaye-Lefèvre", first_name="Éloïse", birth_date=BORN, commune="Villeurbanne"))
     page = asked(coordinator.post(URL, form()))
-    assert "existe dans un autre département" in page
+    assert "existe dans un autre département" in page and "Rhône (69)" in page
+    assert personas.coord_b.get_full_name() in page and f'href="mailto:{personas.coord_b.email}"' in page
     assert elsewhere.reference not in page and "Villeurbanne" not in page and 'value="new"' in page
-    assert f'value="{elsewhere.pk}"' not in page
+    assert f'value="{elsewhere.pk}"' not in page and personas.member_b.get_full_name() not in page
+    assert Event.objects.get(action="case.duplicate_check").details["ailleurs"] == ["69"]
 
 
 def test_a_crafted_case_of_another_departement_is_not_found(coordinator, personas, followed):

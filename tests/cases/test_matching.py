@@ -85,13 +85,15 @@ def test_another_person_is_no_candidate(personas, followed, last_name, first_nam
     assert candidates(personas.cell_a.departement, last_name, first_name, birth_date) == []
 
 
-def test_across_the_country_only_the_fact_that_a_case_exists(personas, followed):
+def test_across_the_country_only_the_departement_and_whom_to_contact_there(personas, followed):
     rhone = personas.cell_b.departement
     assert candidates(rhone) == []
-    assert matching.exists_elsewhere(rhone, last_name="Ndiaye", first_name="Eloise", birth_date=BORN)
-    assert not matching.exists_elsewhere(personas.cell_a.departement, last_name="Ndiaye", first_name="Eloise",
-                                         birth_date=BORN)
-    assert not matching.exists_elsewhere(rhone, last_name="Martin", first_name="Eloise", birth_date=BORN)
+    [there] = matching.elsewhere(rhone, last_name="Ndiaye", first_name="Eloise", birth_date=BORN)
+    assert there.departement == personas.cell_a.departement
+    assert [m.user for m in there.coordinators] == [personas.coord_a]  # not its members, nor a former one
+    assert matching.elsewhere(personas.cell_a.departement, last_name="Ndiaye", first_name="Eloise",
+                              birth_date=BORN) == []
+    assert matching.elsewhere(rhone, last_name="Martin", first_name="Eloise", birth_date=BORN) == []
 
 
 def test_the_keys_follow_a_change_of_name(personas, followed):

@@ -246,3 +246,13 @@ def test_the_receiving_cellule_gets_the_young_person_it_already_follows(client, 
         personas.cell_a.departement_id
     page = client.get(reverse("cases:person", args=[received.person_id])).content.decode()
     assert received.reference in page and earlier.reference in page and case.reference not in page
+
+
+def test_the_transfer_form_offers_only_the_other_departements(client, personas):
+    """Issue 28, point 8: the case's own département is not offered (posted, it is an invalid choice:
+    ``test_bad_input``; the entry point refuses it: ``test_transitions``)."""
+    case = CaseFactory(coordinator=personas.coord_a, in_care=True)
+    client.force_login(personas.coord_a)
+    url = reverse("cases:action", args=[case.pk, "transferer"])
+    select = client.get(url).content.decode().split('name="destination"')[1].split("</select>")[0]
+    assert f'value="{personas.cell_b.departement.pk}"' in select and f'value="{case.departement.pk}"' not in select

@@ -112,6 +112,14 @@ def test_a_crafted_decision_is_refused(coordinator, personas):
     assert not Event.objects.filter(action="intake.import").exists()
 
 
+def test_a_young_person_known_in_another_departement_names_whom_to_contact_there(coordinator, personas):
+    """Issue 28, point 16: the preview said « contactez sa cellule » without saying which."""
+    elsewhere = CaseFactory(coordinator=personas.coord_b, person={**LEA, "commune": "Villeurbanne"})
+    page = upload(coordinator, as_csv(row())).content.decode()
+    assert "Rhône (69)" in page and f'href="mailto:{personas.coord_b.email}"' in page
+    assert elsewhere.reference not in page and "Villeurbanne" not in page
+
+
 def test_a_decision_for_a_line_with_no_followed_young_person_is_refused(coordinator, personas):
     other = CaseFactory(coordinator=personas.coord_a)
     page = upload(coordinator, as_csv(row())).content.decode()

@@ -58,6 +58,9 @@ def march(personas):
     with on(2026, 3, 15, 9):
         mobile.request_mobile_team(p.coord_a, a, motive="Avis", expected="advice", urgency="normal", summary="x")
     b = make_case(p, (2026, 3, 5), source="ems")
+    with on(2026, 3, 12, 18):
+        group = SupportGroup.objects.create(cell=p.cell_a, name="Groupe de parole des parents", institution=institution)
+        cellule.record_support_session(p.coord_a, group, on=datetime.date(2026, 3, 12), families=[b])
     with on(2026, 3, 20, 9):
         actions.close(p.coord_a, b, reason="unfounded", note="Hors champ.")
     c = make_case(p, (2026, 1, 10))
@@ -76,9 +79,6 @@ def march(personas):
     g = make_case(p, (2026, 1, 5))
     with on(2026, 2, 1, 9):
         actions.close(p.coord_a, g, reason="completed", note="Fin.")
-    with on(2026, 3, 12, 18):
-        group = SupportGroup.objects.create(cell=p.cell_a, name="Groupe de parole des parents", institution=institution)
-        cellule.record_support_session(p.coord_a, group, on=datetime.date(2026, 3, 12), families=[g])
     with on(2026, 3, 25, 9):
         cellule.record_interview_request(p.coord_a, a, with_whom="prefet", requested_by="Mère", channel="letter",
                                          requested_on=datetime.date(2026, 3, 3), status=InterviewRequest.Status.HELD,
@@ -89,7 +89,7 @@ def march(personas):
 def test_every_figure_of_march(personas, march):
     figures = compute(personas.cell_a, MARCH)
     assert figures["young_people_followed"] == 4  # A, B, D, E — not C (closed all March), not G
-    assert figures["families_followed"] == 2  # A (family measure), G (support group)
+    assert figures["families_followed"] == 2  # A (family measure), B (support group, before its closure)
     assert figures["new_cases_by_source"] == {"CNAPR (numéro vert)": 1, "État-major de sécurité (EMS)": 1, "Autre": 0}
     assert {k: v for k, v in figures["cases_by_state_at_month_end"].items() if v} == {
         "Reçu": 1, "Équipe mobile sollicitée": 1, "Clôturé": 4}
@@ -136,6 +136,26 @@ def test_a_sent_report_is_frozen_and_a_correction_is_a_new_version(personas, mar
     correction = reports.correct(personas.coord_a, sent)
     assert (correction.version, correction.status, correction.results) == (2, "draft", sent.results)
     assert MonthlyReport.objects.filter(month=MARCH.first).count() == 2
+
+
+def test_the_ministrys_email_says_what_it_carries_without_a_name(personas, march, django_capture_on_commit_callbacks):
+    """Issue 28, point 16: the body said only « Voir les pièces jointes »; it says the cellule, the month and
+    version, the key figures (small counts suppressed, as nationally), the files joined and where to read
+    them; a reply reaches the coordinator who sent it. No young person's or relative's name, no reference."""
+    with django_capture_on_commit_callbacks(execute=True):
+        send_march(personas)
+    [report_mail] = [message for message in mail.outbox if message.attachments]
+    assert "Voir les pièces jointes" not in report_mail.body and "Jeunes suivis\u00a0: 4" in report_mail.body
+    body = report_mail.body.replace("\u00a0", " ")
+    for said in ("cellule de suivi du département 93 (Seine-Saint-Denis)",
+                 "compte rendu mensuel de mars 2026 (version 1)",
+                 "Jeunes suivis : 4", "Familles suivies : < 3", "Nouveaux signalements : < 3", "Réunions tenues : 1",
+                 "compte-rendu-93-2026-03-v1.csv", "compte-rendu-93-2026-03-v1.xlsx",
+                 "/national/?mois=2026-03"):
+        assert said in body, said
+    for case in march.values():
+        assert case.reference not in body and case.person.last_name not in body
+    assert personas.coord_a.get_full_name() not in body and report_mail.reply_to == [personas.coord_a.email]
 
 
 def test_reports_belong_to_their_cellules_coordinators(personas, march):
