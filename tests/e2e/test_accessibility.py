@@ -112,3 +112,21 @@ def test_at_a_phones_width_the_main_lists_are_cards(live_server):
         assert found["page"] <= 375, view  # nothing to scroll sideways, on the page
         assert found["table"] == 0, view  # nor in the list
         assert found["row"] == "block" and found["cells"] > 1 and found["header"], view
+
+
+def test_at_a_phones_width_the_menu_shows_who_is_signed_in_whole(live_server):
+    """The header's tools are copied into the menu by the DSFR: the name and role wrap there, not cut."""
+    people = build_personas()
+    cookies = session_cookie(people.coord_a, live_server.url)
+
+    with browser_page(viewport={"width": 375, "height": 740}) as page:
+        page.context.add_cookies(cookies)
+        page.goto(live_server.url + reverse("home"))
+        page.locator("button[aria-controls='fr-menu-mobile']").first.click()
+        label = page.locator("#fr-menu-mobile .current-user")
+        label.wait_for()
+        measured = label.evaluate("e => ({text: e.scrollWidth - e.clientWidth, right: e.getBoundingClientRect().right})")
+        shown = label.inner_text()
+
+    assert measured["text"] <= 0 and measured["right"] <= 375
+    assert people.coord_a.get_full_name() in shown
