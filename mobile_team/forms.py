@@ -33,7 +33,7 @@ class MobileTeamRequestForm(_RequestFields):
     # person asking first (« (vous) ») and chosen; none sent is the person asking too (the entry point's default).
     needs_case = needs_actor = True
 
-    def __init__(self, *args, case, actor, **kwargs):
+    def __init__(self, *args, case, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         prefecture = Membership.objects.at_prefecture(case.departement.cell)
         self.fields["contact"].queryset = (

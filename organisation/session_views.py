@@ -33,7 +33,7 @@ class EndForm(BaseForm):
 
 @require_POST
 def extend(request):
-    """« Rester connecté » in the warning before the idle timeout (RGAA 13.1, ui/static/ui/session.js): the
+    """« Prolonger la session » in the warning before the idle timeout (RGAA 13.1, ui/static/ui/session.js): the
     session counts from now, without leaving the page and what is typed on it. A session past its limits
     never reaches here: project.middleware.SessionLimitsMiddleware has signed it out, and the answer is
     the login page's redirection. Its limit since the login stays."""

@@ -25,6 +25,7 @@ from reporting.models import MonthlyReport
 from reporting.national import charts as national_charts
 from reporting.national import consolidated, consolidated_rows
 from reporting.rules import ReportRight
+from ui.errors import Refusal
 from ui.forms import add_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,7 +82,7 @@ def report_detail(request, month: str):
             if done := _act(request.user, report, form):
                 messages.success(request, done)
             return redirect("reports:detail", month=str(period))
-        except ActionRefused as refusal:
+        except Refusal as refusal:  # the entry points' (ActionRefused) and any other said in French
             form.add_error(None, refusal.message)
         except ValidationError as error:
             add_errors(form, error)
@@ -95,7 +96,7 @@ def report_detail(request, month: str):
         status=400 if form.errors else 200)
 
 
-def _act(actor, report: MonthlyReport, form: ReportForm) -> str:
+def _act(actor: policy.Actor, report: MonthlyReport, form: ReportForm) -> str:
     """Do what the button posted asks of the entry points; the page's message once done."""
     texts = {name: form.cleaned_data[name] for name in TEXTS}
     changed = any(texts[name] != getattr(report, name) for name in TEXTS)

@@ -1,5 +1,5 @@
 """The warning before a session ends (issue 28, point 14; RGAA 13.1), in Chromium with the page's clock
-moved forward: shown two minutes before the idle timeout, with the focus in it; « Rester connecté »
+moved forward: shown two minutes before the idle timeout, with the focus in it; « Prolonger la session »
 extends the session on the server and keeps what was typed; without it, the page says the session has
 ended and still shows the text."""
 
@@ -34,7 +34,7 @@ def test_the_warning_lets_the_person_stay_signed_in_without_losing_what_they_typ
         focused = page.evaluate("document.activeElement.closest('#session-expiry') !== null")
         violations = blocking_violations(page)
         with page.expect_response(lambda r: r.url.endswith(reverse("session_extend"))) as extended:
-            dialog.get_by_role("button", name="Rester connecté").click()
+            dialog.get_by_role("button", name="Prolonger la session").click()
         assert extended.value.status == 200
         page.clock.run_for("00:01")
         assert not dialog.is_visible()
@@ -48,4 +48,4 @@ def test_the_warning_lets_the_person_stay_signed_in_without_losing_what_they_typ
         assert page.locator("textarea").first.input_value() == TYPED
 
     assert focused and violations == []
-    assert "Votre session a expiré" in expired and "copiez-le" in expired
+    assert "Votre session est terminée" in expired and "copiez-le" in expired

@@ -1,4 +1,4 @@
-"""« Rester connecté » (issue 28, point 14; RGAA 13.1): the warning shown before the idle timeout lets the
+"""« Prolonger la session » (issue 28, point 14; RGAA 13.1): the warning shown before the idle timeout lets the
 person extend their session without leaving the page; a session past its limits is not revived, and the
 session's maximum since the login stays."""
 
@@ -23,7 +23,7 @@ def later(minutes: float):
 def test_staying_signed_in_counts_the_idle_time_from_now(personas, settings):
     settings.SESSION_IDLE_MINUTES = 30
     client = signed_in("member_a")
-    with later(28):  # the warning is shown: « Rester connecté »
+    with later(28):  # the warning is shown: « Prolonger la session »
         answer = client.post(EXTEND)
         assert answer.status_code == 200
         limits = answer.json()

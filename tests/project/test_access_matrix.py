@@ -115,7 +115,7 @@ EXPECTED = {
     "password_reset_confirm": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 200/200 200/200 200/200",
     # One's own sessions (inspectors too end theirs); a member's, for their coordinator and the administrator.
     "sessions": "200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400 L/L",
-    # « Rester connecté » before the idle timeout: any signed-in person, the inspector too (a session, not data).
+    # « Prolonger la session » before the idle timeout: any signed-in person, the inspector too (a session, not data).
     "session_extend": "405/200 405/200 405/200 405/200 405/200 405/200 405/200 405/200 405/200 405/200 L/L",
     "account_sessions": "200/400 200/400 404/404 404/404 404/404 404/403 404/404 200/400 404/404 404/404 L/L",
     # The accounts: the technical administrator's pages (a POST to the list is no action).

@@ -1,7 +1,7 @@
 // The warning before a session ends (ui/templates/ui/session_expiry.html, RGAA 13.1). The server signs a
 // session out after `idle` seconds without a request, and `ends_in` seconds from this page's load whatever
 // the activity (project.middleware.SessionLimitsMiddleware). Shortly before (two minutes, at least twenty
-// seconds), a modal dialog says when, and « Rester connecté » asks the server to count from now: the page,
+// seconds), a modal dialog says when, and « Prolonger la session » asks the server to count from now: the page,
 // and what is typed on it, stay. The tabs of one browser share the time of the last request (localStorage),
 // so that working in one tab does not raise the warning in another.
 (function () {
@@ -51,7 +51,7 @@
   }
 
   dialog.querySelector("[data-extend-button]").addEventListener("click", async () => {
-    const token = dialog.querySelector("[name=csrfmiddlewaretoken]").value;
+    const token = document.querySelector("[name=csrfmiddlewaretoken]").value;  // the header's sign-out form
     try {
       const answer = await fetch(dialog.dataset.extend, {method: "POST", headers: {"X-CSRFToken": token},
                                                           credentials: "same-origin", redirect: "manual"});
