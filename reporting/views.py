@@ -25,6 +25,7 @@ from reporting.models import MonthlyReport
 from reporting.national import charts as national_charts
 from reporting.national import consolidated, consolidated_rows
 from reporting.rules import ReportRight
+from reporting.steering import steering, steering_rows
 from ui.errors import Refusal
 from ui.forms import add_errors
 
@@ -208,7 +209,7 @@ def national(request):
     data = consolidated(month)
     audit.record("national.view", details={"mois": str(month)})
     return render(request, "reports/national.html", {
-        "month": month, "data": data, "charts": national_charts(month),
+        "month": month, "data": data, "charts": national_charts(month), "tables": steering(month),
         "previous": month.previous() if month > first else None, "next": month.next() if month < last else None})
 
 
@@ -220,5 +221,6 @@ def national_export(request, month: str, fmt: str):
     if why:
         return _shown_instead(request, period, why)
     heading, headers, table = consolidated_rows(period)
+    table += steering_rows(period)  # then the steering tables, each with its title and its columns
     audit.record(f"export.national_{fmt}", details={"mois": str(period)})
     return _download(heading, table, f"consolidation-nationale-{period}", fmt, headers)
