@@ -32,9 +32,8 @@ def _panel(user: Actor, case: Case) -> dict[str, Any]:
     shown = list(case.mobile_team_requests.select_related("contact").prefetch_related(  # read after the marking
         "reports", Prefetch("messages", queryset=RequestMessage.objects.select_related("author", "read_by")
                             .prefetch_related("attachments"))))
-    for request in shown:
-        request.message_form = forms.MessageForm.of(request) if may_write else None
-    return {"requests": shown}
+    # Each request with the form of its thread (its own ids: a page may show several).
+    return {"requests": [(r, forms.MessageForm.of(r) if may_write else None) for r in shown]}
 
 
 register_panel("mobile_team/_case_panel.html", _panel, tab="echanges")

@@ -3,6 +3,7 @@ the coordinator's dashboard."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -97,7 +98,7 @@ def report_detail(request, month: str):
         status=400 if form.errors else 200)
 
 
-def _act(actor: policy.Actor, report: MonthlyReport, form: ReportForm) -> str:
+def _act(actor: User, report: MonthlyReport, form: ReportForm) -> str:
     """Do what the button posted asks of the entry points; the page's message once done."""
     texts = {name: form.cleaned_data[name] for name in TEXTS}
     changed = any(texts[name] != getattr(report, name) for name in TEXTS)
