@@ -35,6 +35,7 @@ from cases.models import (
     Domain,
     FollowUpNote,
     ObjectiveResult,
+    ProsecutorInformation,
     Situation,
     Source,
     State,
@@ -157,6 +158,8 @@ def _cell_facts(cell: Cell, month: Month) -> list[QuerySet]:
         _fact(members, "member", F("institution__category")),
         _fact(members, "institution", F("institution__name")),
         _fact(members.representing_parquet(), "parquet"),  # as the cellule's page warns (``Cell.parquet_represented``)
+        _fact(ProsecutorInformation.objects.filter(case__departement_id=cell.departement_id, on__range=days),
+              "prosecutor_information"),
         _fact(Meeting.objects.filter(cell=cell, held_at__gte=month.start, held_at__lt=month.end), "meeting"),
         _fact(measures, "measure", F("modality")),
         _fact(measures.filter(beneficiary=CareMeasure.Beneficiary.FAMILY), "family",
@@ -263,6 +266,7 @@ def compute(cell: Cell, month: Month) -> dict:
             "made": total("request"),
             "by_status": _labelled(counts["request"], MobileTeamRequest.Status),
         },
+        "prosecutor_informations": total("prosecutor_information"),
         "interview_requests": {
             "requested": total("interview_requested"),
             "held": total("interview_held"),
