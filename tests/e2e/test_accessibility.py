@@ -125,7 +125,8 @@ def test_at_a_phones_width_the_menu_shows_who_is_signed_in_whole(live_server):
         page.locator("button[aria-controls='fr-menu-mobile']").first.click()
         label = page.locator("#fr-menu-mobile .current-user")
         label.wait_for()
-        measured = label.evaluate("e => ({text: e.scrollWidth - e.clientWidth, right: e.getBoundingClientRect().right})")
+        measured = label.evaluate(
+            "e => ({text: e.scrollWidth - e.clientWidth, right: e.getBoundingClientRect().right})")
         shown = label.inner_text()
 
     assert measured["text"] <= 0 and measured["right"] <= 375

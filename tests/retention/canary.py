@@ -35,9 +35,9 @@ def full_case(personas, canary: str, *, through_mobile_team: bool = True, close:
     """Intake, relatives, contact, referent, care, a plan (an objective, an action its partner updates),
     review and its proposal declined, a change of referent, a measure removed, a member's consultation with a
     motive, note with a PDF, interview request, information of the procureur, meeting decision, mobile team
-    (request, schedule, report, messages both ways), a refused transfer, closure with its bilan, reopening and closure again: ``canary`` in
-    every text a person could be named or described in, as
-    ``{canary}-{what}``, the reasons and motives that the trail refers to included."""
+    (request, schedule, report, messages both ways), a refused transfer, closure with its bilan, reopening and
+    closure again: ``canary`` in every text a person could be named or described in, as ``{canary}-{what}``, the
+    reasons and motives that the trail refers to included."""
     coord, referent = personas.coord_a, personas.member_a
     today = timezone.localdate()
     relative = {"relation": "mother", "last_name": f"{canary}-mere-nom", "first_name": f"{canary}-mere-prenom",
