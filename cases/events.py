@@ -12,6 +12,7 @@ from cases.models import (
     ObjectiveResult,
     Person,
     PlanAction,
+    ProsecutorInformation,
     Relative,
     Source,
     State,
@@ -92,6 +93,11 @@ events.register({"case.signalement_add": "Nouveau signalement enregistré sur ce
 events.register({"case.duplicate_check": "Recherche des signalements du même jeune à la saisie"},
                 render=events.summary({"signalements": "signalements affichés",
                                        "ailleurs": "autres départements où il est peut-être connu"}))
+# The procureur informed of the case (``cases.actions.prosecutor``): what was shared, by reference.
+events.register({"case.prosecutor_inform": "Information du procureur"},
+                render=events.summary({"date": "le", "moyen": "moyen", "transmis": "transmis",
+                                       "export": "export PDF transmis (empreinte SHA-256)"},
+                                      choices={"moyen": dict(ProsecutorInformation.Means.choices)}))
 # Why the case was opened: the reason chosen, its précision (kept apart: ``cases.event_texts``).
 events.register({"case.export_pdf": "Export PDF du dossier"},
                 render=events.summary({"parties": "parties exportées", "sha256": "empreinte SHA-256 du fichier"}))

@@ -69,11 +69,12 @@ class CaseRight(enum.StrEnum):
     VIEW_FAMILY = "view_family"  # a family's page: who reads a case of one of its young people reads it
     MERGE_PEOPLE = "merge_people"  # two records of one young person: the coordinators of their département
     EXPORT_CASE = "export_case"  # the file as a PDF, for a transfer or the parquet (``cases.views.export``)
+    INFORM_PROSECUTOR = "inform_prosecutor"  # the procureur informed of the case (``cases.actions.prosecutor``)
 
 
 # Case rights for the coordinators of the case's cellule only.
 COORDINATORS_ONLY = {CaseRight.ASSIGN, CaseRight.CLOSE, CaseRight.REOPEN, CaseRight.TRANSFER, CaseRight.DECIDE_CLOSURE,
-                     CaseRight.CHANGE_REFERENT, CaseRight.EXPORT_CASE}
+                     CaseRight.CHANGE_REFERENT, CaseRight.EXPORT_CASE, CaseRight.INFORM_PROSECUTOR}
 
 
 def coordinates(user: Principal, case: Case) -> bool:

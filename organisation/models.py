@@ -90,6 +90,11 @@ class Cell(models.Model):
     def __str__(self) -> str:
         return f"Cellule {self.departement}"
 
+    def parquet_represented(self, at: datetime.date | None = None) -> bool:
+        """Whether a coordinator or member of the cellule represents the parquet on a date (today by default),
+        as the monthly report counts it (``reporting.figures``)."""
+        return Membership.objects.composition(self, at).representing_parquet().exists()
+
 
 class InstitutionQuerySet(models.QuerySet):
     def serving(self, departement_id: int):
@@ -101,6 +106,12 @@ class InstitutionQuerySet(models.QuerySet):
         support group): its own. Never a national body: the inspection, the ministry and the mobile team's
         provider (called through its own requests) take no one into care."""
         return self.filter(departement_id=departement_id).exclude(category=Institution.Category.NATIONAL_PROVIDER)
+
+
+def parquet(prefix: str = "") -> Q:
+    """The institutions that are a public prosecutor's office (``Institution.is_parquet``), as a condition on
+    ``prefix`` (``"institution__"`` from a membership)."""
+    return Q(**{f"{prefix}category": Institution.Category.JUSTICE, f"{prefix}name__icontains": "parquet"})
 
 
 class Institution(models.Model):
@@ -133,7 +144,7 @@ class Institution(models.Model):
     def is_parquet(self) -> bool:
         """Whether the institution is a public prosecutor's office: the cellule works "en lien avec le
         Procureur" (note of 19 February 2015), so its representative is shown and reported."""
-        return self.category == self.Category.JUSTICE and "parquet" in self.name.lower()
+        return self.category == self.Category.JUSTICE and "parquet" in self.name.lower()  # as ``parquet()``
 
     def serves(self, departement_id: int) -> bool:
         """Whether a cellule of this département may work with the institution."""
@@ -156,6 +167,15 @@ class MembershipQuerySet(models.QuerySet):
         person leaves: from that day it opens nothing ("n'aura plus accès à la cellule à cette date")."""
         at = at or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=at), starts_on__lte=at)
+
+    def composition(self, cell: "Cell", at: datetime.date | None = None):
+        """The cellule's coordinators and members on a date (today by default)."""
+        return self.active(at).filter(cell=cell, role__in=Role.cell_roles())
+
+    def representing_parquet(self):
+        """Those whose institution is a parquet: the cellule works "en lien avec le Procureur" (note of 19
+        February 2015); the monthly report and the cellule's pages say when none sits in it."""
+        return self.filter(parquet("institution__"))
 
     def at_prefecture(self, cell: "Cell"):
         """The cellule's people who work at its préfecture, active: those of its coordinators' institution (the

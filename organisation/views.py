@@ -52,7 +52,7 @@ def cell_detail(request, code: str):
         "cell": cell, "composition": composition, "today": today, "manage": manage and roles, "endable": endable,
         "holding": [(m, held[m.user_id]) for m in endable if m.user_id in held],
         "former": members.filter(ends_on__lte=today), "forms": forms_,
-        "sessions": _sessions(request.user, composition)},
+        "sessions": _sessions(request.user, composition), "parquet_missing": not cell.parquet_represented(today)},
         status=400 if bound else 200)
 
 

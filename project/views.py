@@ -37,7 +37,14 @@ def _cellule_home(request, primary) -> dict:
     # The composition card names the cellule's people: a read, as on the composition's page.
     audit.record("cell.view", obj=primary.cell, departement=primary.cell.departement.code, details={"page": "accueil"})
     return {"composition": memberships_visible_to(request.user).filter(cell=primary.cell).active(),
-            "counts": _work_counts(request.user)}
+            "counts": _work_counts(request.user), **_parquet_missing(primary)}
+
+
+def _parquet_missing(primary) -> dict:
+    """A coordinator is warned while no one represents the parquet in the cellule, and led to its composition."""
+    if primary.role != Role.COORDINATOR or primary.cell.parquet_represented():
+        return {}
+    return {"parquet_missing": True, "composition_url": reverse("cell_detail", args=[primary.cell.departement.code])}
 
 
 def _national_home(request, primary) -> dict:

@@ -43,6 +43,9 @@ def rows(figures: dict, results: str = "", difficulties: str = "") -> list[tuple
     out += [
         (heading["activity"], "Périodicité des réunions", figures["meeting_periodicity"]),
         (heading["activity"], "Réunions tenues dans le mois", figures["meetings_held"]),
+        # Reports frozen before the procureur's informations were recorded lack them.
+        *([(heading["activity"], "Informations du procureur dans le mois", figures["prosecutor_informations"])]
+          if "prosecutor_informations" in figures else []),
         (heading["followed"], "Jeunes", figures["young_people_followed"]),
         (heading["followed"], "Familles", figures["families_followed"]),
     ]

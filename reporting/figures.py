@@ -35,13 +35,14 @@ from cases.models import (
     Domain,
     FollowUpNote,
     ObjectiveResult,
+    ProsecutorInformation,
     Situation,
     Source,
     State,
 )
 from cellule.models import InterviewRequest, Meeting, SupportGroupSession
 from mobile_team.models import MobileTeamRequest
-from organisation.models import Cell, Institution, Membership, Role
+from organisation.models import Cell, Institution, Membership
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 OPEN = State.open_states()
@@ -152,13 +153,13 @@ def _cell_facts(cell: Cell, month: Month) -> list[QuerySet]:
     participations = SupportGroupSession.families.through.objects.filter(
         supportgroupsession__group__cell=cell, supportgroupsession__on__range=days)
     interviews = InterviewRequest.objects.filter(case__departement_id=cell.departement_id)
-    members = Membership.objects.active(month.last).filter(cell=cell, role__in=Role.cell_roles())
+    members = Membership.objects.composition(cell, month.last)
     return [
         _fact(members, "member", F("institution__category")),
         _fact(members, "institution", F("institution__name")),
-        # The prosecutor's office, as ``Institution.is_parquet`` tells it: a justice body named "Parquet…".
-        _fact(members.filter(institution__category=Institution.Category.JUSTICE,
-                             institution__name__icontains="parquet"), "parquet"),
+        _fact(members.representing_parquet(), "parquet"),  # as the cellule's page warns (``Cell.parquet_represented``)
+        _fact(ProsecutorInformation.objects.filter(case__departement_id=cell.departement_id, on__range=days),
+              "prosecutor_information"),
         _fact(Meeting.objects.filter(cell=cell, held_at__gte=month.start, held_at__lt=month.end), "meeting"),
         _fact(measures, "measure", F("modality")),
         _fact(measures.filter(beneficiary=CareMeasure.Beneficiary.FAMILY), "family",
@@ -265,6 +266,7 @@ def compute(cell: Cell, month: Month) -> dict:
             "made": total("request"),
             "by_status": _labelled(counts["request"], MobileTeamRequest.Status),
         },
+        "prosecutor_informations": total("prosecutor_information"),
         "interview_requests": {
             "requested": total("interview_requested"),
             "held": total("interview_held"),

@@ -18,6 +18,7 @@ from cases.actions.lifecycle import (
 )
 from cases.actions.merges import dismiss_duplicate, merge_people, undo_merge
 from cases.actions.notes import add_note
+from cases.actions.prosecutor import inform_prosecutor
 from cases.actions.records import (
     add_care_measure,
     edit_care_measure,
@@ -32,6 +33,7 @@ from cases.actions.transfer import accept_transfer, refuse_transfer, transfer, w
 __all__ = [
     "accept_transfer", "add_care_measure", "add_note", "add_signalement", "assign", "change_referent", "close",
     "complete_review", "decline_closure", "dismiss_duplicate", "edit_care_measure", "edit_person", "end_care_measure",
-    "intake", "merge_people", "rebase_measure", "record_consent", "record_family_contact", "refuse_transfer",
-    "remove_care_measure", "reopen", "save_relative", "start_care", "transfer", "undo_merge", "withdraw_transfer",
+    "inform_prosecutor", "intake", "merge_people", "rebase_measure", "record_consent", "record_family_contact",
+    "refuse_transfer", "remove_care_measure", "reopen", "save_relative", "start_care", "transfer", "undo_merge",
+    "withdraw_transfer",
 ]

@@ -11,6 +11,7 @@ from cases.models.merges import DistinctPeople, PersonMerge
 from cases.models.notes import CaseNote, NoteAttachment, StoredFile, Visibility
 from cases.models.people import Consent, Family, Person, Relative, SearchToken, Sex, Situation
 from cases.models.plan import Bilan, Domain, Objective, ObjectiveResult, PlanAction, ReviewProgress
+from cases.models.prosecutor import ProsecutorInformation
 from cases.models.signalement import CaseSignalement
 from cases.models.trail import EventText
 from cases.models.transfer import CaseTransfer
@@ -20,5 +21,6 @@ __all__ = [
     "Bilan", "CareMeasure", "Case", "CaseCounter", "CaseNote", "CaseSignalement", "CaseTransfer", "CaseVisit",
     "ClosureReason", "Consent", "DistinctPeople", "Domain", "EventText", "Family", "FamilyContact", "FollowUpNote",
     "NoContactReason", "NoteAttachment", "Objective", "ObjectiveResult", "Person", "PersonMerge", "PlanAction",
-    "Relative", "ReviewProgress", "SearchToken", "Sex", "Situation", "Source", "State", "StoredFile", "Visibility",
+    "ProsecutorInformation", "Relative", "ReviewProgress", "SearchToken", "Sex", "Situation", "Source", "State",
+    "StoredFile", "Visibility",
 ]

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.datastructures import MultiValueDict
 
 import audit
-from cases import actions, forms, plan_forms
+from cases import actions, forms, plan_forms, prosecutor_forms
 from cases.actions import consent, plan, records
 from cases.actions.base import Check, EntryPoint
 from cases.event_texts import keep
@@ -108,6 +108,7 @@ ACTIONS = [
                lambda actor, case, target, **data: actions.save_relative(actor, case, target, **data),
                records.EDIT_RELATIVE, target_model=Relative, initial=lambda case, target: fields_of(target)),
     CaseAction("adhesion", forms.ConsentForm, actions.record_consent),
+    CaseAction("information-procureur", prosecutor_forms.ProsecutorInformationForm, actions.inform_prosecutor),
     CaseAction("note", forms.NoteForm, actions.add_note, button=False),
     CaseAction("cloturer", plan_forms.CloseForm, actions.close),
     CaseAction("transferer", forms.TransferForm, actions.transfer),

@@ -30,6 +30,7 @@ from cases.models import (
     ObjectiveResult,
     Person,
     PlanAction,
+    ProsecutorInformation,
     Relative,
 )
 from cases.views.case_page import ACTIONS
@@ -50,7 +51,7 @@ RECEIVED = datetime.date.today() - datetime.timedelta(days=3)  # CaseFactory's r
 BEFORE_RECEIVED = (RECEIVED - datetime.timedelta(days=1)).isoformat()
 READS = ["case.view", "case.list", "access.denied"]
 MODELS = [Case, Person, Relative, FamilyContact, CareMeasure, Consent, MobileTeamRequest, FollowUpNote, CaseNote,
-          NoteAttachment, Objective, PlanAction, Bilan, ObjectiveResult]
+          NoteAttachment, Objective, PlanAction, Bilan, ObjectiveResult, ProsecutorInformation]
 
 REQUIRED = "Ce champ est obligatoire."
 INVALID_DATE = "Saisissez une date valide."
@@ -106,6 +107,9 @@ FORMS = {
     "proche": ("received", "coord_a", RELATIVE),
     "modifier-proche": ("received", "coord_a", RELATIVE),
     "adhesion": ("received", "coord_a", {"party": "family", "status": "given", "on": YESTERDAY}),
+    # The coordinators only, on any state (tests/cases/test_prosecutor_information.py).
+    "information-procureur": ("in_care", "coord_a", {"on": YESTERDAY, "means": "letter",
+                                                     "shared": "Situation suivie par la cellule."}),
     "cloturer": ("in_care", "coord_a", {"reason": "completed", "note": "Fin du suivi.", "measures_outcome": "completed",
                                         "confirm": "on", "exit_situation": "school", "situation_note": "",
                                         "follow_up_on": "",
@@ -197,6 +201,12 @@ BAD = [
     ("adhesion", {"on": "2026-02-30"}, INVALID_DATE),
     ("adhesion", {"on": TOMORROW}, "La date ne peut pas être dans le futur."),
     ("adhesion", {"status": "peut-etre"}, INVALID_CHOICE),
+    ("information-procureur", {"on": TOMORROW}, "La date de l'information ne peut pas être dans le futur."),
+    ("information-procureur", {"on": BEFORE_RECEIVED}, "L'information du procureur ne peut précéder la réception"),
+    ("information-procureur", {"on": "2026-02-30"}, INVALID_DATE),
+    ("information-procureur", {"means": "pigeon"}, INVALID_CHOICE),
+    ("information-procureur", {"export_sha256": "0" * 64}, INVALID_CHOICE),  # not an export of this case
+    ("information-procureur", *too_long("shared", 1000)),
     ("cloturer", *too_long("note", 500)),
     ("cloturer", {"reason": "transferred"}, INVALID_CHOICE),
     ("cloturer", {"reason": ""}, REQUIRED),  # the reason starts empty: nobody chose one

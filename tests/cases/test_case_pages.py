@@ -85,14 +85,15 @@ def test_the_case_page_shows_the_file_and_records_the_view(client, personas):
 
 SHOWN = {
     ("coord_a", "received"): {"contact", "attribuer", "mesure", "jeune", "proche", "adhesion", "cloturer",
-                              "transferer", "demande-entretien", "note", "objectif"},
+                              "transferer", "demande-entretien", "note", "objectif", "information-procureur"},
     ("coord_a", "assigned"): {"equipe-mobile", "contact", "changer-referent", "mesure", "jeune", "proche", "adhesion",
-                              "cloturer", "transferer", "demande-entretien", "note", "objectif"},
+                              "cloturer", "transferer", "demande-entretien", "note", "objectif",
+                              "information-procureur"},
     ("member_a", "assigned"): {"prise-en-charge", "contact", "mesure", "jeune", "proche", "adhesion", "note",
                                "objectif"},
     ("member_a", "in_care"): {"revue", "contact", "mesure", "jeune", "proche", "adhesion", "note", "objectif",
                               "action-plan"},
-    ("coord_a", "closed"): {"rouvrir", "geler"},
+    ("coord_a", "closed"): {"rouvrir", "geler", "information-procureur"},
     ("inspector", "in_care"): set(),
 }
 

@@ -385,6 +385,8 @@ ENTRY_POINTS = {
         p.coord_a, p.cell_a, held_at=timezone.now())), "meeting.cancel"),
     "complete_decision": (lambda p, c: cellule.complete_decision(p.member_a, c.decision, note="Fait."),
                           "case.meeting_decision_done"),
+    "inform_prosecutor": (lambda p, c: actions.inform_prosecutor(p.coord_a, c.case, on=TODAY, means="phone",
+                                                                 shared="Situation suivie."), "case.prosecutor_inform"),
     "record_interview_request": (lambda p, c: cellule.record_interview_request(
         p.coord_a, c.case, with_whom="referent", requested_by="Père", channel="phone", requested_on=TODAY),
         "interview_request.create"),

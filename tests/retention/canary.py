@@ -34,10 +34,10 @@ def phone(canary: str) -> str:
 def full_case(personas, canary: str, *, through_mobile_team: bool = True, close: bool = True) -> Case:
     """Intake, relatives, contact, referent, care, a plan (an objective, an action its partner updates),
     review and its proposal declined, a change of referent, a measure removed, a member's consultation with a
-    motive, note with a PDF, interview request, meeting decision, mobile team (request, schedule, report,
-    messages both ways), a refused transfer, closure with its bilan, reopening and closure again: ``canary`` in
-    every text a person could be named or described in, as
-    ``{canary}-{what}``, the reasons and motives that the trail refers to included."""
+    motive, note with a PDF, interview request, information of the procureur, meeting decision, mobile team
+    (request, schedule, report, messages both ways), a refused transfer, closure with its bilan, reopening and
+    closure again: ``canary`` in every text a person could be named or described in, as ``{canary}-{what}``, the
+    reasons and motives that the trail refers to included."""
     coord, referent = personas.coord_a, personas.member_a
     today = timezone.localdate()
     relative = {"relation": "mother", "last_name": f"{canary}-mere-nom", "first_name": f"{canary}-mere-prenom",
@@ -81,6 +81,7 @@ def full_case(personas, canary: str, *, through_mobile_team: bool = True, close:
                                                  requested_by=f"Mère {canary}-entretien", requested_on=today)
     cellule.update_interview_request(coord, case, interview, status="held", held_on=today,
                                      outcome=f"Entretien {canary}-entretien-suite")
+    actions.inform_prosecutor(coord, case, on=today, means="letter", shared=f"Situation {canary}-procureur")
     meeting = cellule.schedule_meeting(coord, personas.cell_a, held_at=timezone.now(), cases=[case])
     cellule.record_meeting(coord, meeting, minutes="Réunion ordinaire.",
                            decisions={item.pk: decision(f"Décision {canary}-decision") for item in meeting.items.all()},

@@ -17,6 +17,7 @@ import audit
 from cases.models import Case, State
 from demo.cases import create_demo_cases
 from demo.cellule_life import create_demo_cellule_life
+from demo.parquet import create_demo_parquet
 from demo.teamwork import create_demo_teamwork
 from organisation import actions as organisation
 from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
@@ -100,6 +101,7 @@ class Command(BaseCommand):
             cases = create_demo_cases()
             if cases:  # the cellule working together, then its meetings: after the cases' stories
                 create_demo_teamwork()
+                create_demo_parquet()  # last month's, before the report of that month is sent
                 create_demo_cellule_life()
         if cases:
             self.stdout.write(f"{cases} signalements de démonstration créés.")
