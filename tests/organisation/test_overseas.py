@@ -166,3 +166,37 @@ def test_its_report_counts_noumeas_month_is_sent_and_consolidated(noumea, person
     not_reported = national.split('id="not-reported">', 1)[1].split("</p>", 1)[0]
     assert "988" not in not_reported and "987" not in not_reported  # no cellule in Polynesia: not installed
     assert "987" in national.split('id="not-installed">', 1)[1].split("</p>", 1)[0]
+
+
+def test_codes_of_three_characters_are_taken_by_the_api_the_import_and_the_trail(client, noumea, personas):
+    from inspection.display import ELSEWHERE, redacted
+    from tests.intake.conftest import new_account, post, signalement
+    from tests.intake.test_import import CONFIRM, as_csv, row, upload
+
+    _, token = new_account("988", "cnapr-988")
+    with at_noumea(2026, 3, 10, 8):  # 9 March in Paris: the CNAPR's 10 March is Nouméa's today, not the future
+        answer = post(client, token, signalement(received_on="2026-03-10", source_reference="CNAPR-988-1"))
+    assert answer.status_code == 201, answer.content
+    assert Case.objects.get(source_reference="CNAPR-988-1").reference == "988-2026-0001"
+    client.force_login(noumea.coordinator)
+    preview = upload(client, as_csv(row(**{"Référence à l'origine": "CNAPR-988-2", "Commune": "Nouméa"})))
+    signed = preview.content.decode().split('name="rows" value="')[1].split('"')[0]
+    assert client.post(CONFIRM, {"rows": signed}).status_code == 302
+    imported = Case.objects.get(source_reference="CNAPR-988-2")
+    assert imported.departement.code == "988" and imported.reference.startswith("988-")
+    # An inspector of the 93 reads no reference of New Caledonia's in the 93's trail, nor of the 975's.
+    for code in ("988", "975", "977", "986"):
+        assert redacted(f"Transféré : {code}-2026-0001.", frozenset({"93"})) == f"Transféré : {ELSEWHERE}."
+    assert redacted("Transféré : 988-2026-0001.", frozenset({"988"})) == "Transféré : 988-2026-0001."
+
+
+def test_a_family_asks_to_meet_the_haut_commissaire(client, noumea):
+    case = CaseFactory(coordinator=noumea.coordinator)
+    client.force_login(noumea.coordinator)
+    form = client.get(reverse("cases:action", args=[case.pk, "demande-entretien"])).content.decode()
+    assert "Le haut-commissaire de la République en Nouvelle-Calédonie" in form and "Le préfet<" not in form
+    asked = client.post(reverse("cases:action", args=[case.pk, "demande-entretien"]), {
+        "with_whom": "prefet", "requested_by": "Mère", "channel": "letter", "requested_on": case.received_on.isoformat()})
+    assert asked.status_code == 302
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "avec le haut-commissaire de la République en Nouvelle-Calédonie" in page
