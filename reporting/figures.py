@@ -1,11 +1,12 @@
 """The monthly report's figures, computed from the live data of one cellule and one month.
 
-Months are counted on the cellule's own clock (``Departement.time_zone``: Paris, Nouméa, Papeete…), so
-that a meeting its people see dated 1 March counts in March. A young person counts as followed when one of their cases was
-open at any time in the month (read from its history, so a case closed then reopened is counted only
-in the months it was open), once however many of their cases were; a family (``Family``) counts, once,
-when a family-beneficiary care measure or a support group participation of a case about one of its
-young people was active in the month, however many of its children are followed.
+Months are counted on the cellule's own clock (``Departement.time_zone``: Paris, Nouméa, Papeete…),
+so that a meeting its people see dated 1 March counts in March. A young person counts as followed
+when one of their cases was open at any time in the month (read from its history, so a case closed
+then reopened is counted only in the months it was open), once however many of their cases were; a
+family (``Family``) counts, once, when a family-beneficiary care measure or a support group
+participation of a case about one of its young people was active in the month, however many of its
+children are followed.
 
 The computation is incremental: it never replays a case's whole history. A case's state at an
 instant is its last history row before it, one probe of the history's index on the case; what

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from cellule.models import Meeting
-from organisation.models import Cell, Departement, Membership, Role
+from organisation.models import Cell, Departement, Membership
 from reporting.models import MonthlyReport
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import InstitutionFactory, MembershipFactory, UserFactory
@@ -145,7 +145,8 @@ def test_its_report_counts_noumeas_month_is_sent_and_consolidated(noumea, person
     # 7 a.m. on 1 April in Nouméa, 10 p.m. on 31 March in Paris: Nouméa's March has ended.
     with at_noumea(2026, 4, 1, 7):
         page = client.get(url).content.decode()
-        assert "Représentant de l&#x27;État" in page and "Haut-commissaire de la République en Nouvelle-Calédonie" in page
+        assert "Représentant de l&#x27;État" in page
+        assert "Haut-commissaire de la République en Nouvelle-Calédonie" in page
         client.post(url, {"save": "", "results": "Famille accompagnée.", "difficulties": "Distances."})
         client.post(url, {"validate": ""})
         client.post(url, {"send": "", "confirm_send": "on"})
@@ -196,7 +197,8 @@ def test_a_family_asks_to_meet_the_haut_commissaire(client, noumea):
     form = client.get(reverse("cases:action", args=[case.pk, "demande-entretien"])).content.decode()
     assert "Le haut-commissaire de la République en Nouvelle-Calédonie" in form and "Le préfet<" not in form
     asked = client.post(reverse("cases:action", args=[case.pk, "demande-entretien"]), {
-        "with_whom": "prefet", "requested_by": "Mère", "channel": "letter", "requested_on": case.received_on.isoformat()})
+        "with_whom": "prefet", "requested_by": "Mère", "channel": "letter",
+        "requested_on": case.received_on.isoformat()})
     assert asked.status_code == 302
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "avec le haut-commissaire de la République en Nouvelle-Calédonie" in page
