@@ -137,12 +137,9 @@ class InterviewRequest(models.Model):
         return [(value, f"Le {departement.representative_title}" if value == cls.With.PREFET else label)
                 for value, label in cls.With.choices]
 
-    def get_with_whom_display(self) -> str:
-        return dict(self.with_whom_choices(self.case.departement))[self.with_whom]
-
     def with_whom_in_sentence(self) -> str:
         """« le haut-commissaire de la République en Nouvelle-Calédonie »: only the article lowered."""
-        label = self.get_with_whom_display()
+        label = dict(self.with_whom_choices(self.case.departement))[self.with_whom]
         return label[:1].lower() + label[1:]
 
 

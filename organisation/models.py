@@ -129,12 +129,13 @@ class Cell(models.Model):
     def __str__(self) -> str:
         return f"Cellule {self.departement}"
 
-    def get_chair_function_display(self) -> str:
+    @property
+    def chair(self) -> str:
         """The presidency as said there: the préfet is, overseas, the haut-commissaire de la République,
         the administrateur supérieur or the préfet délégué."""
         if self.chair_function == self.ChairFunction.PREFET:
             return capfirst(self.departement.representative_title)
-        return self._get_FIELD_display(self._meta.get_field("chair_function"))
+        return self.get_chair_function_display()
 
 
 class InstitutionQuerySet(models.QuerySet):
