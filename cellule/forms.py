@@ -31,7 +31,13 @@ class CasesField(forms.ModelMultipleChoiceField):
 
 @with_fields(model_fields(InterviewRequest, ["with_whom", "requested_by", "channel", "requested_on"]))
 class InterviewRequestForm(BaseForm):
-    """A family's request to meet the préfet, the directeur de cabinet or the référent."""
+    """A family's request to meet the préfet (the haut-commissaire…), the directeur de cabinet or the référent."""
+
+    needs_case = True  # whom the family may meet is said as in the case's territory
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["with_whom"].choices = InterviewRequest.with_whom_choices(case.departement)
 
 
 @with_fields(model_fields(InterviewRequest, ["status", "scheduled_at", "held_on", "outcome"]))

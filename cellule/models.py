@@ -5,7 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case
-from organisation.models import Cell, Institution, Membership
+from organisation.models import Cell, Departement, Institution, Membership
 
 
 class Meeting(models.Model):
@@ -128,7 +128,19 @@ class InterviewRequest(models.Model):
         verbose_name = "demande d'entretien"
 
     def __str__(self) -> str:
-        return f"Entretien avec {self.get_with_whom_display().lower()} ({self.get_status_display().lower()})"
+        return f"Entretien avec {self.with_whom_in_sentence()} ({self.get_status_display().lower()})"
+
+    @classmethod
+    def with_whom_choices(cls, departement: Departement) -> list[tuple[str, str]]:
+        """Whom a family may ask to meet there: the préfet is, overseas, the representative of the State
+        under their own title."""
+        return [(value, f"Le {departement.representative_title}" if value == cls.With.PREFET else label)
+                for value, label in cls.With.choices]
+
+    def with_whom_in_sentence(self) -> str:
+        """« le haut-commissaire de la République en Nouvelle-Calédonie »: only the article lowered."""
+        label = dict(self.with_whom_choices(self.case.departement))[self.with_whom]
+        return label[:1].lower() + label[1:]
 
 
 class SupportGroup(models.Model):

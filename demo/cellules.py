@@ -50,7 +50,7 @@ def cellules() -> list[Cellule]:
 
 def _new_cell(departement: Departement, name: str) -> Cell:
     code = departement.code.lower()
-    cell = organisation.save_reference(SYSTEM, Cell(departement=departement, chair_function="prefect",
+    cell = organisation.save_reference(SYSTEM, Cell(departement=departement, chair_function=Cell.ChairFunction.PREFET,
                                                      meeting_periodicity="monthly",
                                                      installed_on=datetime.date(2015, 4, 1)))
     prefecture = organisation.save_reference(SYSTEM, Institution(

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 from cases import event_texts
 
-# A case's reference: its département's code, the year, the number (``cases.actions.intake.create``).
-REFERENCE = re.compile(r"(?<![\w-])(\d{2}|2[AB]|97\d)-(\d{4})-(\d{4,})(?![\w-])")
+# A case's reference: its territory's code (two characters, or three overseas: 971 to 976 for the
+# départements, 975 to 988 for the collectivités), the year, the number (``cases.actions.intake.create``).
+REFERENCE = re.compile(r"(?<![\w-])(\d{2}|2[AB]|9[78]\d)-(\d{4})-(\d{4,})(?![\w-])")
 ELSEWHERE = "(signalement d'un autre département)"
 
 

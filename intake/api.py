@@ -14,6 +14,7 @@ import functools
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.urls import re_path
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 from ninja import Header, NinjaAPI, Path
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -40,6 +41,8 @@ class TokenAuth(HttpBearer):
         if account is None or parsed is None or not tokens.matches(parsed[1], account.digest):
             raise _unauthorised("Jeton inconnu ou mal formé.")
         request.service_account = account  # the trail names it, even when it is refused below
+        # Its signalements' dates are its territory's (``project.middleware.TerritoryTimeZoneMiddleware``).
+        timezone.activate(account.departement.zone)
         if account.revoked_at is not None:
             raise _unauthorised("Ce jeton a été révoqué : demandez un nouveau compte de service.")
         if not account.usable:

@@ -1,4 +1,10 @@
-"""The 101 French départements (code, name), loaded by a data migration."""
+"""The territories a cellule de suivi serves: the 101 départements (code, name; loaded by the data
+migration 0002) and the six collectivités of overseas France whose representative of the State received
+the note of 19 February 2015 as the préfets did (added, with each territory's time zone, by 0010).
+
+The representative of the State is the préfet, except where named here; the titles are those of the
+decrees that appoint them. Saint-Barthélemy and Saint-Martin share one préfet délégué.
+"""
 
 DEPARTEMENTS = [
     ("01", "Ain"), ("02", "Aisne"), ("03", "Allier"), ("04", "Alpes-de-Haute-Provence"),
@@ -24,3 +30,30 @@ DEPARTEMENTS = [
     ("92", "Hauts-de-Seine"), ("93", "Seine-Saint-Denis"), ("94", "Val-de-Marne"), ("95", "Val-d'Oise"),
     ("971", "Guadeloupe"), ("972", "Martinique"), ("973", "Guyane"), ("974", "La Réunion"), ("976", "Mayotte"),
 ]
+
+PARIS = "Europe/Paris"
+
+# The overseas départements live on their own clocks too.
+DROM_ZONES = {"971": "America/Guadeloupe", "972": "America/Martinique", "973": "America/Cayenne",
+              "974": "Indian/Reunion", "976": "Indian/Mayotte"}
+
+SAINT_BARTHELEMY_AND_SAINT_MARTIN = "préfet délégué dans les collectivités de Saint-Barthélemy et de Saint-Martin"
+
+# code, name, representative of the State, time zone (French Polynesia: Papeete's, where the haut-commissariat is)
+COLLECTIVITES = [
+    ("975", "Saint-Pierre-et-Miquelon", "préfet de Saint-Pierre-et-Miquelon", "America/Miquelon"),
+    ("977", "Saint-Barthélemy", SAINT_BARTHELEMY_AND_SAINT_MARTIN, "America/St_Barthelemy"),
+    ("978", "Saint-Martin", SAINT_BARTHELEMY_AND_SAINT_MARTIN, "America/Marigot"),
+    ("986", "Wallis-et-Futuna", "préfet, administrateur supérieur des îles Wallis et Futuna", "Pacific/Wallis"),
+    ("987", "Polynésie française", "haut-commissaire de la République en Polynésie française", "Pacific/Tahiti"),
+    ("988", "Nouvelle-Calédonie", "haut-commissaire de la République en Nouvelle-Calédonie", "Pacific/Noumea"),
+]
+
+
+def territories() -> list[dict[str, str]]:
+    """Every territory as the fields of a ``Departement``, in the order of their codes."""
+    rows = [{"code": code, "name": name, "representative": "", "time_zone": DROM_ZONES.get(code, PARIS)}
+            for code, name in DEPARTEMENTS]
+    rows += [{"code": code, "name": name, "representative": representative, "time_zone": zone}
+             for code, name, representative, zone in COLLECTIVITES]
+    return sorted(rows, key=lambda row: row["code"])

@@ -5,8 +5,16 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from organisation.models import AccountRecovery, Departement, Institution, Mandate, Membership, Role
+from organisation.models import AccountRecovery, Cell, Departement, Institution, Mandate, Membership, Role
 from ui.forms import DATE, BaseForm
+
+
+def say_who_designates_the_referent(form: forms.Form, cell: Cell | None) -> None:
+    """The référent radicalisation is designated by the préfet, overseas by the haut-commissaire…
+    (the DSFR's form has bound its fields already: the label is given to both)."""
+    by = cell.departement.representative_title if cell is not None else "préfet"
+    form.fields["radicalisation_referent"].label = form["radicalisation_referent"].label = (
+        f"Référent radicalisation (désigné par le {by})")
 
 
 class MemberFields(BaseForm):
@@ -25,6 +33,7 @@ class MemberFields(BaseForm):
         """``cell``: the cellule joined, whose département's institutions and the national ones are offered."""
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(role.value, role.label) for role in roles]
+        say_who_designates_the_referent(self, cell)
         if cell is not None:
             self.fields["institution"].queryset = Institution.objects.serving(cell.departement_id)
 
@@ -130,8 +139,9 @@ class DesignateForm(BaseForm):
                                                  required=False)
     contacts_families = forms.BooleanField(label="Désigné pour contacter les familles", required=False)
 
-    def __init__(self, *args, endable, **kwargs):
+    def __init__(self, *args, endable, cell=None, **kwargs):
         super().__init__(*args, **kwargs)
+        say_who_designates_the_referent(self, cell)
         self.fields["membership"].queryset = Membership.objects.filter(pk__in=[m.pk for m in endable])
         self.fields["membership"].label_from_instance = (
             lambda m: f"{m.user.get_full_name()} — {m.institution}"

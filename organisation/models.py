@@ -1,6 +1,7 @@
 """The organisation: départements, their cellule, partner institutions, memberships and mandates."""
 
 import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -9,8 +10,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django_otp.models import Device, ThrottlingMixin
 from simple_history.models import HistoricalRecords
+
+from organisation.departements import COLLECTIVITES, PARIS
+
+COLLECTIVITE_CODES = frozenset(code for code, *_ in COLLECTIVITES)
 
 
 class Role(models.TextChoices):
@@ -38,9 +44,22 @@ class Role(models.TextChoices):
         return frozenset(cls) - cls.steering_roles()
 
 
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"Fuseau horaire inconnu : « {value} » (par exemple Europe/Paris, Pacific/Noumea).")
+
+
 class Departement(models.Model):
+    """A territory with a cellule: a département, or a collectivité of overseas France
+    (``organisation.departements``)."""
+
     code = models.CharField("code", max_length=3, unique=True)
     name = models.CharField("nom", max_length=64)
+    representative = models.CharField("représentant de l'État", max_length=120, blank=True, default="",
+                                      db_default="", help_text="Vide : le préfet.")
+    # The territory's clock: its people's pages, their "today" and its monthly report's months.
+    time_zone = models.CharField("fuseau horaire", max_length=40, default=PARIS, db_default=PARIS,
+                                 validators=[validate_time_zone])
 
     class Meta:
         ordering = ["code"]
@@ -48,6 +67,26 @@ class Departement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    @property
+    def representative_title(self) -> str:
+        """Who the note of 19 February 2015 is addressed to there: « préfet », « haut-commissaire de la
+        République en Nouvelle-Calédonie »…"""
+        return self.representative or "préfet"
+
+    @property
+    def of_code(self) -> str:
+        """« du département 93 », « de la collectivité 988 »."""
+        return f"de la collectivité {self.code}" if self.code in COLLECTIVITE_CODES else f"du département {self.code}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def zone_label(self, at: datetime.datetime | None = None) -> str:
+        """The time zone as a reader understands it: « Pacific/Noumea (UTC+11:00) »."""
+        offset = timezone.localtime(at or timezone.now(), self.zone).strftime("%z")
+        return f"{self.time_zone} (UTC{offset[:3]}:{offset[3:]})"
 
 
 class Cell(models.Model):
@@ -94,6 +133,14 @@ class Cell(models.Model):
         """Whether a coordinator or member of the cellule represents the parquet on a date (today by default),
         as the monthly report counts it (``reporting.figures``)."""
         return Membership.objects.composition(self, at).representing_parquet().exists()
+
+    @property
+    def chair(self) -> str:
+        """The presidency as said there: the préfet is, overseas, the haut-commissaire de la République,
+        the administrateur supérieur or the préfet délégué."""
+        if self.chair_function == self.ChairFunction.PREFET:
+            return capfirst(self.departement.representative_title)
+        return self.get_chair_function_display()
 
 
 class InstitutionQuerySet(models.QuerySet):

@@ -37,7 +37,7 @@ def cell_detail(request, code: str):
               "invite": InviteForm(data if data and "invite" in data else None, roles=roles, cell=cell,
                                    auto_id="invite_%s"),
               "end": EndForm(data if data and "end" in data else None, cell=cell, auto_id="end_%s"),
-              "designate": DesignateForm(data if data and "designate" in data else None, endable=endable,
+              "designate": DesignateForm(data if data and "designate" in data else None, endable=endable, cell=cell,
                                          auto_id="designate_%s")}
     bound = next((name for name, form in forms_.items() if form.is_bound), None)
     if bound:

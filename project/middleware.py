@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 import audit
@@ -107,3 +108,23 @@ class SecondFactorMiddleware:
                 and not _static(request) and request.path not in _paths(self.OPEN)):
             return redirect_to_login(request.get_full_path(), reverse("second_factor_verify"))
         return self.get_response(request)
+
+
+class TerritoryTimeZoneMiddleware:
+    """Who works in a cellule works on their territory's clock: in Nouméa, eleven hours ahead of Paris,
+    the pages show Nouméa's times and "today" (a date given as today's is not in the future, a deadline
+    falls on Nouméa's day). Everyone else (the national level, the inspection, the administration, the
+    mobile team) is on the default zone, Paris. The intake API sets its account's zone itself
+    (``intake.api``): the override ends with the request either way."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        zone = None
+        if request.user.is_authenticated:
+            primary = policy.scope(request.user).primary
+            if primary is not None and primary.cell is not None:
+                zone = primary.cell.departement.zone
+        with timezone.override(zone):  # None: the default zone
+            return self.get_response(request)

@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "project.middleware.SessionLimitsMiddleware",
     "project.middleware.SecondFactorMiddleware",
+    "project.middleware.TerritoryTimeZoneMiddleware",  # the cellule's own clock, from here to the views
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "project.middleware.ReadOnlyRolesMiddleware",

@@ -91,7 +91,7 @@ def edit(actor: Actor, report: MonthlyReport, *, results: str, difficulties: str
 
 def _month_ended(report: MonthlyReport) -> None:
     month = Month(report.month)
-    if month.last >= timezone.localdate():
+    if month.last >= timezone.localdate(timezone=report.cell.departement.zone):  # ended on the cellule's clock
         raise ActionRefused(f"Le mois {month.of_label()} n'est pas terminé : son compte rendu se valide et s'envoie "
                             "à partir du premier jour du mois suivant.")
 
@@ -158,8 +158,8 @@ def _body(report: MonthlyReport, figures: dict, name: str, *, answered: bool) ->
     text = "\n".join([
         "Bonjour,",
         "",
-        f"La cellule de suivi du département {figures['departement']} ({figures['departement_name']}) vous adresse "
-        f"son compte rendu mensuel de {month.label()} ({version}).",
+        f"La cellule de suivi {report.cell.departement.of_code} ({figures['departement_name']}) vous adresse, pour "
+        f"le {report.cell.departement.representative_title}, son compte rendu mensuel de {month.label()} ({version}).",
         "",
         "Chiffres clés du mois (un effectif de 1 ou 2 s'écrit « < 3 », comme dans la vue nationale) :",
         *(f"- {label} : {value}" for label, value in key_figures),

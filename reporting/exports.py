@@ -40,6 +40,8 @@ def rows(figures: dict, results: str = "", difficulties: str = "") -> list[tuple
         out.append((heading["composition"], "Représentant du parquet",
                     "oui" if figures["composition"]["parquet_represented"] else "AUCUN : la cellule travaille "
                     "« en lien avec le Procureur » (note du 19 février 2015)"))
+    if "representative" in figures:  # reports frozen before the overseas territories named theirs lack it
+        out.append((heading["activity"], "Représentant de l'État", figures["representative"]))
     out += [
         (heading["activity"], "Périodicité des réunions", figures["meeting_periodicity"]),
         (heading["activity"], "Réunions tenues dans le mois", figures["meetings_held"]),

@@ -1,10 +1,12 @@
 """The monthly report's figures, computed from the live data of one cellule and one month.
 
-Months are counted in Europe/Paris. A young person counts as followed when one of their cases was
-open at any time in the month (read from its history, so a case closed then reopened is counted only
-in the months it was open), once however many of their cases were; a family (``Family``) counts, once,
-when a family-beneficiary care measure or a support group participation of a case about one of its
-young people was active in the month, however many of its children are followed.
+Months are counted on the cellule's own clock (``Departement.time_zone``: Paris, Nouméa, Papeete…),
+so that a meeting its people see dated 1 March counts in March. A young person counts as followed
+when one of their cases was open at any time in the month (read from its history, so a case closed
+then reopened is counted only in the months it was open), once however many of their cases were; a
+family (``Family``) counts, once, when a family-beneficiary care measure or a support group
+participation of a case about one of its young people was active in the month, however many of its
+children are followed.
 
 The computation is incremental: it never replays a case's whole history. A case's state at an
 instant is its last history row before it, one probe of the history's index on the case; what
@@ -21,11 +23,12 @@ import calendar
 import datetime
 import zoneinfo
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from cases.models import (
     Bilan,
@@ -51,6 +54,7 @@ OPEN = State.open_states()
 @dataclass(frozen=True, order=True)
 class Month:
     first: datetime.date
+    zone: zoneinfo.ZoneInfo = field(default=PARIS, compare=False)  # where its days begin and end
 
     @classmethod
     def of(cls, day: datetime.date) -> "Month":
@@ -70,23 +74,27 @@ class Month:
     def last(self) -> datetime.date:
         return self.first.replace(day=calendar.monthrange(self.first.year, self.first.month)[1])
 
+    def at(self, zone: zoneinfo.ZoneInfo) -> "Month":
+        """The same month on another clock."""
+        return Month(self.first, zone)
+
     @property
     def start(self) -> datetime.datetime:
-        return datetime.datetime.combine(self.first, datetime.time(), PARIS)
+        return datetime.datetime.combine(self.first, datetime.time(), self.zone)
 
     @property
     def end(self) -> datetime.datetime:
-        """The first instant of the next month, in Paris."""
-        return datetime.datetime.combine(self.last + datetime.timedelta(days=1), datetime.time(), PARIS)
+        """The first instant of the next month, on the month's clock."""
+        return datetime.datetime.combine(self.last + datetime.timedelta(days=1), datetime.time(), self.zone)
 
     def previous(self, count: int = 1) -> "Month":
         first = self.first
         for _ in range(count):
             first = (first - datetime.timedelta(days=1)).replace(day=1)
-        return Month(first)
+        return Month(first, self.zone)
 
     def next(self) -> "Month":
-        return Month(self.last + datetime.timedelta(days=1))
+        return Month(self.last + datetime.timedelta(days=1), self.zone)
 
     def __str__(self) -> str:
         return f"{self.first:%Y-%m}"
@@ -227,6 +235,7 @@ PER_PERSON = {"followed", "family"}
 
 def compute(cell: Cell, month: Month) -> dict:
     """Every figure of the monthly table, as plain JSON-able values, from one query."""
+    month = month.at(cell.departement.zone)
     first, *others = (_case_facts(cell.departement_id, month) + _cell_facts(cell, month)
                       + _result_facts(cell.departement_id, month))
     counts: defaultdict[str, Counter] = defaultdict(Counter)
@@ -248,6 +257,7 @@ def compute(cell: Cell, month: Month) -> dict:
     return {
         "departement": cell.departement.code,
         "departement_name": cell.departement.name,
+        "representative": capfirst(cell.departement.representative_title),
         "month": str(month),
         "composition": {
             "total": total("member"),

@@ -8,6 +8,12 @@ in it is suppressed. The charts' monthly totals follow the same rule: each is dr
 can be (what the range already publishes) and its table gives the range.
 """
 
+from functools import reduce
+from operator import or_
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+
 from cellule.models import Meeting
 from organisation.models import Cell, Departement
 from reporting.charts import Chart, Series, window
@@ -49,9 +55,16 @@ def _sent(months: list[Month]) -> dict:
     return latest
 
 
+def _held_in(month: Month, zones: set[str]) -> Q:
+    """The meetings held in the month, each cellule's month on its own clock, as its report counts them."""
+    return reduce(or_, (Q(cell__departement__time_zone=zone, held_at__gte=month.at(ZoneInfo(zone)).start,
+                          held_at__lt=month.at(ZoneInfo(zone)).end) for zone in zones), Q(pk__in=[]))
+
+
 def consolidated(month: Month) -> dict:
-    cells = {cell.departement_id: cell for cell in Cell.objects.all()}
-    met = set(Meeting.objects.filter(held_at__gte=month.start, held_at__lt=month.end).values_list("cell_id", flat=True))
+    cells = {cell.departement_id: cell for cell in Cell.objects.select_related("departement")}
+    zones = {cell.departement.time_zone for cell in cells.values()}
+    met = set(Meeting.objects.filter(_held_in(month, zones)).values_list("cell_id", flat=True))
     figures = _sent([month])
     rows: list = []
     counts: dict[str, list] = {"young": [], "families": []}

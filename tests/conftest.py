@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.test import TransactionTestCase, override_settings
 
 from organisation import policy
-from organisation.departements import DEPARTEMENTS
+from organisation.departements import territories
 from organisation.models import Departement
 from tests.organisation.factories import CellFactory, MandateFactory, MembershipFactory, UserFactory
 
@@ -66,8 +66,8 @@ def _fixture_teardown_with_triggers_lifted(self):
             with connection.cursor() as cursor:
                 cursor.execute("SET session_replication_role = DEFAULT")
     # The flush also emptied what the migrations loaded; with pytest-xdist a module of ordinary
-    # tests may come next on this worker, and they expect the 101 départements.
-    Departement.objects.bulk_create([Departement(code=code, name=name) for code, name in DEPARTEMENTS])
+    # tests may come next on this worker, and they expect the 101 départements and the six collectivités.
+    Departement.objects.bulk_create([Departement(**row) for row in territories()])
 
 
 TransactionTestCase._fixture_teardown = _fixture_teardown_with_triggers_lifted

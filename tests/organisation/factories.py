@@ -5,10 +5,10 @@ import datetime
 import factory
 from django.contrib.auth.models import User
 
-from organisation.departements import DEPARTEMENTS
+from organisation.departements import territories
 from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
 
-NAMES = dict(DEPARTEMENTS)
+NAMES = {row["code"]: row["name"] for row in territories()}
 
 
 class DepartementFactory(factory.django.DjangoModelFactory):

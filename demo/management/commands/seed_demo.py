@@ -17,6 +17,7 @@ import audit
 from cases.models import Case, State
 from demo.cases import create_demo_cases
 from demo.cellule_life import create_demo_cellule_life
+from demo.overseas import create_demo_overseas
 from demo.parquet import create_demo_parquet
 from demo.teamwork import create_demo_teamwork
 from organisation import actions as organisation
@@ -103,6 +104,7 @@ class Command(BaseCommand):
                 create_demo_teamwork()
                 create_demo_parquet()  # last month's, before the report of that month is sent
                 create_demo_cellule_life()
+            create_demo_overseas(DEMO_PASSWORD)  # New Caledonia's cellule (988), on Nouméa's clock
         if cases:
             self.stdout.write(f"{cases} signalements de démonstration créés.")
         self.print_logins()
