@@ -17,6 +17,7 @@ import audit
 from cases.models import Case, State
 from demo.cases import create_demo_cases
 from demo.cellule_life import create_demo_cellule_life
+from demo.funding import create_demo_funding
 from demo.teamwork import create_demo_teamwork
 from organisation import actions as organisation
 from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
@@ -97,6 +98,7 @@ class Command(BaseCommand):
                 self.membership(user, role, code, institutions[institution], function)
             self.mandate()
             self.invitation()
+            create_demo_funding()  # the 93's FIPD action, once
             cases = create_demo_cases()
             if cases:  # the cellule working together, then its meetings: after the cases' stories
                 create_demo_teamwork()
