@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 import audit
 from funding import actions
@@ -25,6 +26,7 @@ def _cell(request) -> Cell:
     return policy.coordinated_cell(request.user, FundingRight.MANAGE_FUNDING)
 
 
+@require_safe
 def action_list(request):
     """The cellule's actions, the latest year first, with each year's totals."""
     cell = _cell(request)
@@ -62,6 +64,7 @@ HEADERS = ("Année", "Intitulé", "Porteur", "État", "Montant demandé (euros)"
            "Jeunes concernés", "Familles concernées", "Objectifs et contenu")
 
 
+@require_safe
 def action_export(request, fmt: str):
     """The cellule's actions for the funding campaign, every year, as CSV or XLSX."""
     cell = _cell(request)
@@ -87,6 +90,7 @@ def _year(request) -> int | None:
     return None
 
 
+@require_safe
 def national(request):
     policy.require(request.user, FundingRight.VIEW_FUNDING_AGGREGATES)
     if (year := _year(request)) is None:
@@ -103,6 +107,7 @@ def national(request):
         "previous": year - 1 if year > FIRST_YEAR else None, "next": year + 1 if year <= this_year else None})
 
 
+@require_safe
 def national_export(request, year: int, fmt: str):
     policy.require(request.user, FundingRight.VIEW_FUNDING_AGGREGATES)
     if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
