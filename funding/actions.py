@@ -22,7 +22,7 @@ FIELDS = ("title", "description", "institution", "operator_name", "year", "amoun
 def _fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(FIELDS)
     if unknown:
-        raise TypeError(f"Champs inconnus : {', '.join(sorted(unknown))}")
+        raise TypeError(f"Champs inconnus : {', '.join(sorted(unknown))}")
     return fields
 
 

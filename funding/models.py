@@ -36,7 +36,7 @@ class FundedAction(models.Model):
     description = models.TextField("objectifs et contenu", max_length=2000, blank=True)
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="funded_actions", verbose_name="porteur (institution)",
-                                    help_text="Une institution du département ; sinon, saisissez le porteur "
+                                    help_text="Une institution du département ; sinon, saisissez le porteur "
                                               "ci-dessous.")
     operator_name = models.CharField("porteur (autre)", max_length=200, blank=True,
                                      help_text="Le nom du porteur s'il n'est pas dans la liste des institutions.")
@@ -44,16 +44,16 @@ class FundedAction(models.Model):
         MinValueValidator(FIRST_YEAR, f"L'année est au plus tôt {FIRST_YEAR}, année de la création des cellules.")])
     amount_requested = models.PositiveIntegerField("montant demandé (euros)", validators=[
         MinValueValidator(1, "Le montant demandé est d'au moins 1 euro."),
-        MaxValueValidator(LARGEST_AMOUNT, f"Le montant demandé dépasse {euros(LARGEST_AMOUNT)} : vérifiez-le.")])
+        MaxValueValidator(LARGEST_AMOUNT, f"Le montant demandé dépasse {euros(LARGEST_AMOUNT)} : vérifiez-le.")])
     amount_granted = models.PositiveIntegerField(
         "montant accordé (euros)", null=True, blank=True,
         validators=[MaxValueValidator(LARGEST_AMOUNT,
-                                      f"Le montant accordé dépasse {euros(LARGEST_AMOUNT)} : vérifiez-le.")],
-        help_text="À renseigner une fois la subvention accordée ; au plus le montant demandé.")
+                                      f"Le montant accordé dépasse {euros(LARGEST_AMOUNT)} : vérifiez-le.")],
+        help_text="À renseigner une fois la subvention accordée ; au plus le montant demandé.")
     young_people = models.PositiveIntegerField("jeunes concernés", default=0, validators=[
-        MaxValueValidator(LARGEST_COUNT, "Ce nombre de jeunes n'est pas plausible : vérifiez-le.")])
+        MaxValueValidator(LARGEST_COUNT, "Ce nombre de jeunes n'est pas plausible : vérifiez-le.")])
     families = models.PositiveIntegerField("familles concernées", default=0, validators=[
-        MaxValueValidator(LARGEST_COUNT, "Ce nombre de familles n'est pas plausible : vérifiez-le.")])
+        MaxValueValidator(LARGEST_COUNT, "Ce nombre de familles n'est pas plausible : vérifiez-le.")])
     status = models.CharField("état", max_length=9, choices=Status.choices, default=Status.PROPOSED)
     history = HistoricalRecords()
 
@@ -78,8 +78,8 @@ class FundedAction(models.Model):
         agrees with the status and stays within the amount requested (the FIPD grants at most what is asked)."""
         errors: dict[str, str] = {}
         if not self.institution_id and not self.operator_name.strip():
-            errors["institution"] = ("Indiquez le porteur de l'action : une institution du département, ou son nom "
-                                     "dans « Porteur (autre) ».")
+            errors["institution"] = ("Indiquez le porteur de l'action : une institution du département, ou son nom "
+                                     "dans « Porteur (autre) ».")
         elif self.institution_id and self.operator_name.strip():
             errors["operator_name"] = "Choisissez une institution ou saisissez un nom de porteur, pas les deux."
         elif self.institution and self.cell_id and (why := self.institution.not_partner_in(self.cell.departement_id)):
@@ -88,10 +88,10 @@ class FundedAction(models.Model):
             errors["year"] = f"L'année est au plus tard {last} (la campagne de l'année prochaine)."
         granted, requested = self.amount_granted, self.amount_requested
         if self.status in self.FUNDED and not granted:
-            errors["amount_granted"] = (f"Indiquez le montant accordé (au moins 1 euro) : l'action est "
-                                        f"« {self.get_status_display()} ».")
+            errors["amount_granted"] = (f"Indiquez le montant accordé (au moins 1 euro) : l'action est "
+                                        f"« {self.get_status_display()} ».")
         elif self.status not in self.FUNDED and granted is not None:
-            errors["amount_granted"] = (f"Une action « {self.get_status_display()} » n'a pas de montant accordé : "
+            errors["amount_granted"] = (f"Une action « {self.get_status_display()} » n'a pas de montant accordé : "
                                         "videz ce champ ou changez son état.")
         elif granted and requested and granted > requested:
             errors["amount_granted"] = (f"Le montant accordé ({euros(granted)}) ne peut dépasser le montant demandé "

@@ -90,7 +90,7 @@ def consolidated(year: int) -> dict:
     delays = _delays(year)
     counted = ~Q(status=FundedAction.Status.REFUSED)
     funding = {row["cell_id"]: row for row in FundedAction.objects.filter(year=year).values("cell_id").annotate(
-        actions=Count("pk"), funded=Count("pk", filter=Q(status__in=FundedAction.FUNDED)),
+        actions=Count("pk"), financed=Count("pk", filter=Q(status__in=FundedAction.FUNDED)),
         requested=Sum("amount_requested"), granted=Sum("amount_granted", filter=Q(status__in=FundedAction.FUNDED)),
         young=Sum("young_people", filter=counted), families=Sum("families", filter=counted))}
     rows, young, families = [], [], []
@@ -107,7 +107,7 @@ def consolidated(year: int) -> dict:
             meetings=meetings.get(cell.pk, 0) if cell else 0, reports=f"{sent} / {expected}",
             contact_delay=_median(delays[departement.pk]["contact"]),
             care_delay=_median(delays[departement.pk]["care"]),
-            actions=money.get("actions", 0), funded=money.get("funded", 0), requested=money.get("requested") or 0,
+            actions=money.get("actions", 0), funded=money.get("financed", 0), requested=money.get("requested") or 0,
             granted=money.get("granted") or 0,
             young=suppress(money["young"] or 0) if money else "—",
             families=suppress(money["families"] or 0) if money else "—"))

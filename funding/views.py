@@ -4,7 +4,6 @@ level's aggregate per département beside each cellule's functioning (``funding.
 from django.contrib import messages
 from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -86,8 +85,13 @@ def _year(request) -> int | None:
         return this_year
     if asked.isdigit() and FIRST_YEAR <= int(asked) <= this_year + 1:
         return int(asked)
-    messages.error(request, f"L'année est un nombre de {FIRST_YEAR} à {this_year + 1} : voici {this_year}.")
+    messages.error(request, f"L'année est un nombre de {FIRST_YEAR} à {this_year + 1} : voici {this_year}.")
     return None
+
+
+def _s(number: int) -> str:
+    """French puts the plural from two on: "0 action", "1 action", "2 actions"."""
+    return "s" if number > 1 else ""
 
 
 @require_safe
@@ -98,8 +102,9 @@ def national(request):
     audit.record("funding.national_view", details={"année": year})
     this_year, data = timezone.localdate().year, aggregate.consolidated(year)
     t = data["totals"]
-    totals = [(t["actions"], f"actions dans {t['departements']} département{pluralize(t['departements'])}"),
-              (t["funded"], "actions financées"), (euros(t["requested"]), "demandés"),
+    n, funded, places = t["actions"], t["funded"], t["departements"]
+    totals = [(n, f"action{_s(n)} dans {places} département{_s(places)}"),
+              (funded, f"action{_s(funded)} financée{_s(funded)}"), (euros(t["requested"]), "demandés"),
               (euros(t["granted"]), "accordés"),
               (t["young"], "jeunes concernés"), (t["families"], "familles concernées")]
     return render(request, "funding/national.html", {

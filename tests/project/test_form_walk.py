@@ -318,7 +318,8 @@ VALID = {
     "intake_accounts:list": {"name": "cnapr-94"},
     "mobile_team:message": {"text": "Pouvez-vous rappeler la cellule ?"},
     # An action of the FIPD: its operator chosen from the list, no amount granted while it is proposed.
-    **dict.fromkeys(["funding:create", "funding:edit"], {"operator_name": "", "amount_granted": "", "status": "proposed"}),
+    **dict.fromkeys(["funding:create", "funding:edit"],
+                    {"operator_name": "", "amount_granted": "", "status": "proposed"}),
 }
 
 
