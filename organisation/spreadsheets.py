@@ -1,9 +1,10 @@
 """A table as a CSV or XLSX file, a text that a spreadsheet would read as a formula neutralised:
-the composition's exports, and the monthly reports'."""
+the composition's exports, the monthly reports', the FIPD's; ``download`` serves one."""
 
 import csv
 import io
 
+from django.http import Http404, HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -19,10 +20,10 @@ def to_csv(heading: str, table: list[tuple], headers) -> bytes:
     return ("\ufeff" + stream.getvalue()).encode()
 
 
-def to_xlsx(heading: str, table: list[tuple], headers) -> bytes:
+def to_xlsx(heading: str, table: list[tuple], headers, sheet_title: str = "Compte rendu") -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = "Compte rendu"
+    sheet.title = sheet_title
     sheet.append([heading])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(list(headers))
@@ -36,3 +37,19 @@ def to_xlsx(heading: str, table: list[tuple], headers) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(heading: str, table: list[tuple], headers, name: str, fmt: str,
+             sheet_title: str = "Compte rendu") -> HttpResponse:
+    """The table as a file to download, ``name.fmt``; a format other than CSV or XLSX is no page (404)."""
+    if fmt == "csv":
+        response = HttpResponse(to_csv(heading, table, headers), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(to_xlsx(heading, table, headers, sheet_title), content_type=XLSX)
+    else:
+        raise Http404("Format inconnu.")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -2,7 +2,7 @@
 national level's inspection mandates."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from organisation.forms import AddForm, DesignateForm, EndForm, InviteForm, Mand
 from organisation.models import Cell, Mandate, Membership
 from organisation.policy import Actor
 from organisation.rules import OrganisationRight, grantable_cell_roles, memberships_visible_to
-from organisation.spreadsheets import to_csv, to_xlsx
+from organisation.spreadsheets import download
 from ui.forms import submit
 
 
@@ -92,11 +92,7 @@ def composition_export(request, code: str, fmt: str):
     table = [(m.user.last_name, m.user.first_name, m.institution.name, m.institution.get_category_display(),
               m.function, m.get_role_display(), m.starts_on.strftime("%d/%m/%Y")) for m in members]
     audit.record(f"export.composition_{fmt}", obj=cell, departement=cell.departement.code)
-    data = (to_csv if fmt == "csv" else to_xlsx)(heading, table, headers)
-    response = HttpResponse(data, content_type="text/csv; charset=utf-8" if fmt == "csv" else
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="composition-{cell.departement.code}.{fmt}"'
-    return response
+    return download(heading, table, headers, f"composition-{cell.departement.code}", fmt)
 
 
 def mandates(request):

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "intake",
     "reporting",
     "retention",
+    "funding",  # the FIPD's actions beside the cellules' functioning (above reporting, which it reads)
     "project",  # base templates, home pages
     "demo",  # the demonstration and national data sets, by command (seed_demo, seed_national)
 ]

@@ -35,6 +35,7 @@ urlpatterns = [
     path("reunions/", include("cellule.meetings_urls")),
     path("groupes-de-parole/", include("cellule.support_groups_urls")),
     path("national/", include("reporting.national_urls")),
+    path("fipd/", include("funding.urls")),  # the FIPD's actions: the coordinators', and the national aggregate
     path("api/v1/", intake_api.urls()),  # the sources' intake API (token, no session)
     path("comptes-de-service/", include("intake.account_urls")),  # the sources' accounts, for the administrator
     path("conservation/", include("retention.urls")),  # legal holds, the answers to the people concerned

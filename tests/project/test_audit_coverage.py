@@ -22,6 +22,7 @@ from cases.models import Person
 from cases.rules import CaseRight
 from cellule import actions as cellule
 from cellule.models import SupportGroup
+from funding import actions as funding
 from inspection import actions as inspection
 from intake.actions import accounts as intake_accounts
 from intake.actions import imports as intake_imports
@@ -112,6 +113,13 @@ PAGES = {
     "meetings:pdf": ("coord_a", lambda c: [c.meeting.pk, "compte-rendu"], "meeting.export"),
     "meetings:decision": ("member_a", lambda c: [c.decision.pk], "case.meeting_decision_view"),
     "national:view": ("national", lambda c: [], "national.view"),
+    # The FIPD's actions name no one (an operator, counts); their exports are recorded all the same.
+    "funding:list": ("coord_a", lambda c: [], None),
+    "funding:create": ("coord_a", lambda c: [], None),
+    "funding:edit": ("coord_a", lambda c: [c.funded_action.pk], None),
+    "funding:export": ("coord_a", lambda c: ["csv"], "export.funding_csv"),
+    "funding:national": ("national", lambda c: [], "funding.national_view"),
+    "funding:national_export": ("national", lambda c: [TODAY.year, "xlsx"], "export.funding_national_xlsx"),
     "second_factor_verify": ("coord_a", lambda c: [], None),  # redirects to the enrolment without a device
     "second_factor_enrol": ("coord_a", lambda c: [], None),
     "mandates": ("national", lambda c: [], "mandate.list"),  # staff names
@@ -138,7 +146,7 @@ PAGES = {
 MONTH = datetime.date.today().strftime("%Y-%m")
 # Reads of no département: the national level's and the mobile team's (their trail is the nation's).
 NATIONAL_READS = {"national:view", "national:export", "mandates", "mobile_team:dashboard", "national_roles",
-                  "account_recoveries", "account_list"}
+                  "account_recoveries", "account_list", "funding:national", "funding:national_export"}
 # Pages that only take a POST, checked with the entry points they call.
 POST_ONLY = {"logout", "session_extend", "workflows:claim", "workflows:release", "workflows:bulk",
              "workflows:save_view", "workflows:delete_view", "notifications:read_all", "mobile_team:claim",
@@ -196,8 +204,11 @@ def build_context(personas):
     objective = plan.add_objective(personas.member_a, case, domain="schooling", text="Reprendre une scolarité.")
     plan_action = plan.add_plan_action(personas.member_a, case, objective=objective, what="Inscription au lycée.",
                                        measure=case.care_measures.get(), due_on=TODAY)
+    funded_action = funding.create_funded_action(
+        personas.coord_a, personas.cell_a, title="Groupe de parole des parents", institution=case.care_measures.get()
+        .institution, year=TODAY.year, amount_requested=18_000, young_people=12, families=9)
     return SimpleNamespace(case=case, attachment=note.attachments.get(), measure=case.care_measures.get(),
-                           plan_action=plan_action,
+                           plan_action=plan_action, funded_action=funded_action,
                            review=case.tasks.open().get(flow_task_name="review"), request=request,
                            message_file=message.attachments.get(), meeting=meeting,
                            decision=meeting.items.get(case=case), transfer=transfer,
@@ -399,6 +410,11 @@ ENTRY_POINTS = {
         p.coord_a, c.case, cellule.record_interview_request(p.coord_a, c.case, with_whom="prefet", requested_by="Mère",
                                                             channel="letter", requested_on=TODAY),
         status="held", held_on=TODAY), "interview_request.update"),
+    "create_funded_action": (lambda p, c: funding.create_funded_action(
+        p.coord_a, p.cell_a, title="Formation des professionnels", operator_name="Mairie de Bobigny",
+        year=TODAY.year, amount_requested=4_000), "funded_action.create"),
+    "update_funded_action": (lambda p, c: funding.update_funded_action(
+        p.coord_a, c.funded_action, status="granted", amount_granted=15_000), "funded_action.update"),
     "edit": (lambda p, c: reports.edit(p.coord_a, reports.current(p.coord_a, p.cell_a, MONTH_),
                                        results="R", difficulties="D"), "report.edit"),
     "validate": (lambda p, c: reports.validate(p.coord_a, reports.current(p.coord_a, p.cell_a, MONTH_)),
@@ -472,6 +488,7 @@ def test_every_entry_point_is_in_the_table():
     public |= public_functions(accounts) - {"password_link", "deciders", "address_changed_on"}  # these read
     public |= public_functions(sessions) - {"open_sessions", "open_counts", "still_open"}  # they read
     public |= public_functions(notices)
+    public |= public_functions(funding)
     public |= public_functions(saved_views) - {"choose", "context", "clean_query", "searches_names", "cell_for_views"}
     assert public | {"claim", "release", "give", "bulk"} == set(ENTRY_POINTS)
 

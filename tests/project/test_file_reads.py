@@ -37,6 +37,8 @@ FILES = {
     "composition_export": ("cell_detail",),
     "reports:export": ("reports:detail",),
     "national:export": ("national:view",),
+    "funding:export": ("funding:list",),
+    "funding:national_export": ("funding:national",),
     "inspection:export_csv": ("inspection:search",),
     "inspection:export_bundle": ("inspection:search",),
     "retention:export": ("retention:persons",),

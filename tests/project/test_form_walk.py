@@ -317,6 +317,9 @@ VALID = {
     "mandates": lambda p, c: {"inspector": p.inspector.email, "reference": "IGA-2026-11"},
     "intake_accounts:list": {"name": "cnapr-94"},
     "mobile_team:message": {"text": "Pouvez-vous rappeler la cellule ?"},
+    # An action of the FIPD: its operator chosen from the list, no amount granted while it is proposed.
+    **dict.fromkeys(["funding:create", "funding:edit"],
+                    {"operator_name": "", "amount_granted": "", "status": "proposed"}),
 }
 
 
@@ -371,6 +374,7 @@ WITHOUT_FORM = {
     "mobile_team:mine", "mobile_team:queue", "mobile_team:request", "national:export", "national:view",
     "password_reset_complete", "reports:dashboard", "reports:export", "reports:list", "retention:export",
     "retention:persons", "workflows:cellule", "workflows:done", "workflows:inbox", "workflows:queue", "workflows:task",
+    "funding:list", "funding:export", "funding:national", "funding:national_export",  # FIPD: lists, downloads
     "search",  # its box is a GET form, like the lists' filters
     "cases:duplicates",  # the coordinators' list of duplicate records: its forms post to cases:undo_merge
     "account_list",  # its search is a GET; the accounts' forms post to account_create, _detail, _edit

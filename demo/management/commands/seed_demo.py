@@ -17,6 +17,7 @@ import audit
 from cases.models import Case, State
 from demo.cases import create_demo_cases
 from demo.cellule_life import create_demo_cellule_life
+from demo.funding import create_demo_funding
 from demo.overseas import create_demo_overseas
 from demo.parquet import create_demo_parquet
 from demo.teamwork import create_demo_teamwork
@@ -99,6 +100,7 @@ class Command(BaseCommand):
                 self.membership(user, role, code, institutions[institution], function)
             self.mandate()
             self.invitation()
+            create_demo_funding()  # the 93's FIPD action, once
             cases = create_demo_cases()
             if cases:  # the cellule working together, then its meetings: after the cases' stories
                 create_demo_teamwork()
