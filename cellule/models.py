@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.models import Case
 from organisation.models import Cell, Institution, Membership
-from organisation.policy import Actor, scope
+from organisation.policy import Principal, scope
 
 
 class Meeting(models.Model):
@@ -135,7 +135,7 @@ class InterviewRequest(models.Model):
 
 
 class SupportGroupQuerySet(models.QuerySet):
-    def recordable_by(self, user: Actor) -> "SupportGroupQuerySet":
+    def recordable_by(self, user: Principal) -> "SupportGroupQuerySet":
         """The groups whose sessions the user records (``cellule.rules``): their cellule's, as coordinator;
         those they facilitate, as a member of the group's cellule."""
         s = scope(user)

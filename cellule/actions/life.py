@@ -133,7 +133,8 @@ def record_support_session(actor: Actor, group: SupportGroup, *, on: datetime.da
             raise ValidationError({"families": f"Le signalement {closed} est clôturé : sa famille n'est plus suivie "
                                                "par la cellule et ne peut être inscrite à une séance."})
         # A facilitator names only the families they may see (those their association takes into care).
-        if actor is not policy.SYSTEM and Case.objects.visible_to(actor).filter(pk__in=[case.pk for case in families]).count() < len(set(families)):
+        seen = Case.objects.visible_to(actor).filter(pk__in=[case.pk for case in families]).count()
+        if actor is not policy.SYSTEM and seen < len({case.pk for case in families}):
             raise ValidationError({"families": "Une famille choisie n'est pas suivie avec vous : seule la "
                                                "coordination de la cellule peut l'inscrire."})
         session = SupportGroupSession(group=group, on=on, other_parents=other_parents)

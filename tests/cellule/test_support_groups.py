@@ -15,7 +15,6 @@ from tests.cases.factories import CaseFactory, person_data, transferred
 from tests.organisation.factories import InstitutionFactory
 
 
-
 def url(group) -> str:
     return reverse("support_groups:detail", args=[group.pk])
 
