@@ -178,7 +178,7 @@ class SupportGroup(models.Model):
 
     def runner(self) -> str:
         """Who runs it, as the pages say it: the association's name, or the préfecture."""
-        return str(self.institution) if self.institution_id else "La préfecture"
+        return str(self.institution) if self.institution_id else "la préfecture"
 
 
 # Parents who came without a case the cellule follows are counted, never named; a session is a small

@@ -60,7 +60,7 @@ def test_the_coordinator_creates_a_group_the_prefecture_runs_and_counts_parents_
     assert response.status_code == 302
     group = SupportGroup.objects.get(name="Groupe de la préfecture")
     assert (group.run_by, group.institution) == ("prefecture", None)
-    assert "Porté par La préfecture" in client.get(LIST).content.decode()
+    assert "Porté par la préfecture" in client.get(LIST).content.decode()
     response = client.post(page(group), session(families=[people["lucas"].pk], other_parents="5"))
     assert response.status_code == 302
     recorded = group.sessions.get()
