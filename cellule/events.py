@@ -1,7 +1,7 @@
 """The events of the cellule's life, in French (``audit.events``)."""
 
 from audit import events
-from cellule.models import InterviewRequest
+from cellule.models import InterviewRequest, SupportGroup
 
 events.register({
     "meeting.schedule": "Réunion programmée",
@@ -15,12 +15,14 @@ events.register({
     "interview_request.update": "Demande d'entretien mise à jour",
     "support_group.create": "Groupe de parole créé",
     "support_session.create": "Séance de groupe de parole enregistrée",
-    "support_group.view": "Consultation des groupes de parole",
+    "support_group.view": "Consultation d'un groupe de parole et de ses séances",
 }, render=events.summary({"date": "date", "document": "document", "ordre_du_jour": "ordre du jour",
                           "ajoutés": "ajoutés", "retirés": "retirés", "état": "état", "familles": "familles",
+                          "autres_parents": "autres parents", "porté_par": "porté par", "animation": "animation",
                           "nom": "nom", "signalements": "signalements affichés",
                           "non consultables": "non consultables"},
-                         choices={"état": dict(InterviewRequest.Status.choices)}))
+                         choices={"état": dict(InterviewRequest.Status.choices),
+                                  "porté_par": dict(SupportGroup.RunBy.choices)}))
 # A meeting's decision on a case, on the case's timeline: what, by whom, by when; then its follow-up done.
 events.register({
     "case.meeting_decision": "Décision de réunion",

@@ -8,9 +8,9 @@ from dsfr.widgets import InlineRadioSelect
 
 from cases.models import Case
 from cellule import agenda
-from cellule.models import Attendance, InterviewRequest, Meeting, MeetingItem, SupportGroup
-from organisation.models import Cell, Institution
-from ui.forms import BaseForm, model_fields, with_fields
+from cellule.models import MAX_OTHER_PARENTS, Attendance, InterviewRequest, Meeting, MeetingItem, SupportGroup
+from organisation.models import Cell, Institution, Membership
+from ui.forms import DATE, BaseForm, model_fields, with_fields
 
 # The largest id a database's integer column holds: beyond it SQLite fails and PostgreSQL refuses the query.
 LARGEST_ID = 2**63 - 1
@@ -150,26 +150,50 @@ class DecisionDoneForm(BaseForm):
 
 class GroupForm(BaseForm):
     name = forms.CharField(label="Nom du groupe", max_length=200)
-    institution = forms.ModelChoiceField(label="Association", empty_label="— choisir —", queryset=Institution.objects)
+    run_by = forms.ChoiceField(label="Porté par", choices=SupportGroup.RunBy.choices, widget=InlineRadioSelect,
+                               initial=SupportGroup.RunBy.ASSOCIATION)
+    institution = forms.ModelChoiceField(label="Association", empty_label="— choisir —", queryset=Institution.objects,
+                                         required=False, help_text="Pour un groupe porté par une association.")
+    facilitator = forms.ModelChoiceField(
+        label="Personne qui anime le groupe", empty_label="— personne pour l'instant —",
+        queryset=Membership.objects.none(), required=False,
+        help_text="Un membre de la cellule qui appartient à l'association (ou à la préfecture) : cette personne "
+                  "voit le groupe et enregistre elle-même ses séances.")
 
     def __init__(self, *args, cell, **kwargs):
-        """The associations of the cellule's département (``Institution.objects.partners_in``)."""
+        """The associations of the cellule's département (``Institution.objects.partners_in``), and who may
+        facilitate a group: the cellule's members of an association, its people at the préfecture."""
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.partners_in(cell.departement_id).filter(
+        associations = Institution.objects.partners_in(cell.departement_id).filter(
             category=Institution.Category.ASSOCIATION)
+        self.fields["institution"].queryset = associations
+        people = Membership.objects.active().filter(cell=cell, user__is_active=True)
+        self.fields["facilitator"].queryset = (
+            people.filter(institution__in=associations) | Membership.objects.at_prefecture(cell)
+        ).select_related("user", "institution").order_by("institution__name", "user__last_name", "user__first_name")
+        self.fields["facilitator"].label_from_instance = lambda m: f"{m.user.get_full_name()} — {m.institution}"
 
 
 class SessionForm(BaseForm):
-    group = forms.ModelChoiceField(label="Groupe", queryset=SupportGroup.objects.none(), empty_label="— choisir —")
-    on = forms.DateField(label="Date de la séance", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="Date de la séance", widget=DATE)
     families = CasesField(label="Familles participantes", queryset=Case.objects.none(), required=False,
                           widget=forms.CheckboxSelectMultiple)
+    other_parents = forms.IntegerField(
+        label="Autres parents présents", initial=0, min_value=0, max_value=MAX_OTHER_PARENTS,
+        error_messages={"min_value": f"Indiquez un nombre de parents de 0 à {MAX_OTHER_PARENTS}.",
+                        "max_value": f"Indiquez un nombre de parents de 0 à {MAX_OTHER_PARENTS}.",
+                        "invalid": "Indiquez un nombre entier de parents.",
+                        "required": "Indiquez le nombre d'autres parents présents (0 s'il n'y en avait pas)."},
+        help_text="Parents venus sans que la cellule suive leur enfant : leur nombre seulement, sans nom.")
 
-    def __init__(self, *args, cell, **kwargs):
-        """The families of the cellule's cases under way (a closed or transferred case's no longer)."""
+    def __init__(self, *args, group: SupportGroup, user, **kwargs):
+        """The families of the cellule's cases under way (a closed or transferred case's no longer) that the
+        user may see: all of them for a coordinator, those their association takes into care for a
+        facilitator."""
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = SupportGroup.objects.filter(cell=cell)
-        self.fields["families"].queryset = (Case.objects.open().filter(departement=cell.departement)
+        self.fields["on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["families"].queryset = (Case.objects.open().visible_to(user)
+                                            .filter(departement_id=group.cell.departement_id)
                                             .select_related("person").order_by("person__last_name", "reference"))
         self.fields["families"].label_from_instance = family_label
 

@@ -1,11 +1,14 @@
 """The cellule's life: meetings, family interview requests and support groups."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case
 from organisation.models import Cell, Departement, Institution, Membership
+from organisation.policy import Principal, scope
 
 
 class Meeting(models.Model):
@@ -143,20 +146,56 @@ class InterviewRequest(models.Model):
         return label[:1].lower() + label[1:]
 
 
+class SupportGroupQuerySet(models.QuerySet):
+    def recordable_by(self, user: Principal) -> "SupportGroupQuerySet":
+        """The groups whose sessions the user records (``cellule.rules``): their cellule's, as coordinator;
+        those they facilitate, as a member of the group's cellule."""
+        s = scope(user)
+        return self.filter(Q(cell_id__in=s.coordinated_cell_ids)
+                           | Q(facilitator_id__in=[m.pk for m in s.memberships], cell_id__in=s.cell_ids))
+
+
 class SupportGroup(models.Model):
-    """A support group (groupe de parole) for families, run by an association."""
+    """A support group (groupe de parole) for parents, "soit par l'intermédiaire d'associations existantes,
+    soit directement avec votre soutien" (note of 19 February 2015): run by an association of the
+    département, or by the préfecture itself. Its facilitator, a member of the cellule who belongs to the
+    association (or works at the préfecture), records its sessions."""
+
+    class RunBy(models.TextChoices):
+        ASSOCIATION = "association", "Une association du département"
+        PREFECTURE = "prefecture", "La préfecture (la cellule elle-même)"
 
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="support_groups", verbose_name="cellule")
     name = models.CharField("nom", max_length=200)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, verbose_name="association")
+    run_by = models.CharField("porté par", max_length=11, choices=RunBy.choices, default=RunBy.ASSOCIATION,
+                              db_default=RunBy.ASSOCIATION)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, null=True, blank=True,
+                                    verbose_name="association")
+    facilitator = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="facilitated_groups", verbose_name="animation")
+
+    objects = SupportGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name = "groupe de parole"
         verbose_name_plural = "groupes de parole"
+        constraints = [models.CheckConstraint(
+            name="support_group_association_iff_run_by_one",
+            condition=Q(run_by="association", institution__isnull=False) | Q(run_by="prefecture",
+                                                                              institution__isnull=True))]
 
     def __str__(self) -> str:
         return self.name
+
+    def runner(self) -> str:
+        """Who runs it, as the pages say it: the association's name, or the préfecture."""
+        return str(self.institution) if self.institution_id else "la préfecture"
+
+
+# Parents who came without a case the cellule follows are counted, never named; a session is a small
+# circle, and a count beyond this is a typing error.
+MAX_OTHER_PARENTS = 100
 
 
 class SupportGroupSession(models.Model):
@@ -165,10 +204,18 @@ class SupportGroupSession(models.Model):
     on = models.DateField("date")
     families = models.ManyToManyField(Case, related_name="support_sessions", verbose_name="familles participantes",
                                       blank=True)
+    other_parents = models.PositiveSmallIntegerField(
+        "autres parents présents", default=0, db_default=0,
+        validators=[MinValueValidator(0, f"Indiquez un nombre de parents de 0 à {MAX_OTHER_PARENTS}."),
+                    MaxValueValidator(MAX_OTHER_PARENTS,
+                                      f"Indiquez un nombre de parents de 0 à {MAX_OTHER_PARENTS}.")],
+        help_text="Parents venus sans que la cellule suive leur enfant : leur nombre seulement, sans nom.")
 
     class Meta:
         ordering = ["-on"]
         verbose_name = "séance de groupe de parole"
+        constraints = [models.CheckConstraint(name="support_session_other_parents_bounded",
+                                              condition=Q(other_parents__lte=MAX_OTHER_PARENTS))]
 
     def __str__(self) -> str:
         return f"{self.group} — {self.on:%d/%m/%Y}"

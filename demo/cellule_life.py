@@ -77,9 +77,10 @@ def create_demo_cellule_life() -> None:
         cellule.record_interview_request(demo.coordinator, families[0], with_whom="directeur_cabinet",
                                          requested_by="Mère", channel="letter", requested_on=demo.today,
                                          status=InterviewRequest.Status.REQUESTED)
-        group = cellule.create_support_group(demo.coordinator, demo.cell, name="Groupe de parole des parents",
-                                             institution=demo.random.choice(
-                                                 [i for i in demo.institutions if i.category == "association"]))
+        association = demo.random.choice([i for i in demo.institutions if i.category == "association"])
+        group = cellule.create_support_group(
+            demo.coordinator, demo.cell, name="Groupe de parole des parents", institution=association,
+            facilitator=demo.cell.memberships.active().filter(institution=association).order_by("pk").first())
         cellule.record_support_session(demo.coordinator, group, on=demo.today, families=families)
         report = reports.edit(demo.coordinator, reports.current(demo.coordinator, demo.cell, month),
                               results="Adhésion des familles en hausse ; deux reprises de scolarité.",

@@ -1,9 +1,11 @@
 """Context for every page: the site's identity (static, no query) and who is signed in."""
 
+import functools
 import time
 
 from django.conf import settings
 
+from cellule.models import SupportGroup
 from organisation import policy, session_views
 
 SITE_CONFIG = {
@@ -25,6 +27,8 @@ def site(request) -> dict:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["current_membership"] = policy.scope(user).primary
+        # Whether a member facilitates a support group (the menu's entry): asked once, when the menu reads it.
+        context["facilitates_support_groups"] = functools.cache(SupportGroup.objects.recordable_by(user).exists)
         # For the warning before the session ends (ui/static/ui/session.js): no query, the session is loaded.
         context["session_limits"] = session_views.deadlines(request, time.time())
     return context

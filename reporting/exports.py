@@ -10,6 +10,7 @@ SECTIONS = [
     ("measures_by_modality", "Prises en charge actives par modalité"),
     ("mobile_team_requests", "Demandes à l'équipe mobile faites dans le mois, par état"),
     ("interview_requests", "Demandes d'entretien des familles"),
+    ("support_groups", "Groupes de parole (séances du mois)"),
     ("closures_by_reason", "Clôtures du mois par motif"),
     ("results", "Résultats : bilans de fin d'accompagnement et revues du mois"),
 ]
@@ -59,6 +60,18 @@ def rows(figures: dict, results: str = "", difficulties: str = "") -> list[tuple
         (heading["interview_requests"], "Demandées dans le mois", figures["interview_requests"]["requested"]),
         (heading["interview_requests"], "Tenues dans le mois", figures["interview_requests"]["held"]),
     ]
+    if "support_groups" in figures:  # reports frozen before the groups' sessions were counted lack them
+        groups = figures["support_groups"]
+        out.append((heading["support_groups"], "Séances tenues", groups["sessions"]))
+        out += [(heading["support_groups"], f"Séances portées par {runner[:1].lower()}{runner[1:]}", count)
+                for runner, count in groups["sessions_by_runner"].items()]
+        out += [
+            (heading["support_groups"], "Familles suivies ayant participé", groups["families"]),
+            (heading["support_groups"], "Autres parents (sans signalement suivi), cumul des séances",
+             groups["other_parents"]),
+            (heading["support_groups"], "Participants (familles et autres parents), cumul des séances",
+             groups["participants"]),
+        ]
     if "results" in figures:  # reports frozen before the bilans were counted lack them
         out += [(heading["results"], item, value) for item, value in result_rows(figures["results"])]
     out += [

@@ -43,7 +43,7 @@ from cases.models import (
     Source,
     State,
 )
-from cellule.models import InterviewRequest, Meeting, SupportGroupSession
+from cellule.models import InterviewRequest, Meeting, SupportGroup, SupportGroupSession
 from mobile_team.models import MobileTeamRequest
 from organisation.models import Cell, Institution, Membership
 
@@ -154,12 +154,13 @@ def _case_facts(departement_id: int, month: Month) -> list[QuerySet]:
 
 
 def _cell_facts(cell: Cell, month: Month) -> list[QuerySet]:
-    """The cellule's members, meetings, care measures, families, mobile team and interview requests."""
+    """The cellule's members, meetings, care measures, families, support groups, mobile team and interview
+    requests."""
     days = (month.first, month.last)
     in_month = Q(starts_on__lte=month.last) & (Q(ends_on__isnull=True) | Q(ends_on__gte=month.first))
     measures = CareMeasure.objects.filter(in_month, case__departement_id=cell.departement_id)
-    participations = SupportGroupSession.families.through.objects.filter(
-        supportgroupsession__group__cell=cell, supportgroupsession__on__range=days)
+    sessions = SupportGroupSession.objects.filter(group__cell=cell, on__range=days)
+    participations = SupportGroupSession.families.through.objects.filter(supportgroupsession__in=sessions)
     interviews = InterviewRequest.objects.filter(case__departement_id=cell.departement_id)
     members = Membership.objects.composition(cell, month.last)
     return [
@@ -173,6 +174,10 @@ def _cell_facts(cell: Cell, month: Month) -> list[QuerySet]:
         _fact(measures.filter(beneficiary=CareMeasure.Beneficiary.FAMILY), "family",
               subject=F("case__person__family_id")),
         _fact(participations, "family", subject=F("case__person__family_id")),
+        _fact(sessions, "support_session", F("group__run_by")),
+        _fact(participations, "support_attendance"),
+        _fact(participations, "support_family", subject=F("case__person__family_id")),
+        _fact(sessions.filter(other_parents__gt=0), "other_parents", Cast(F("other_parents"), CharField())),
         _fact(MobileTeamRequest.objects.filter(departement=cell.departement.code, requested_at__gte=month.start,
                                                requested_at__lt=month.end), "request", F("status")),
         _fact(interviews.filter(requested_on__range=days), "interview_requested"),
@@ -230,7 +235,23 @@ def _results(counts: defaultdict[str, Counter], bilans: dict[int, list[str]]) ->
     }
 
 
-PER_PERSON = {"followed", "family"}
+PER_PERSON = {"followed", "family", "support_family"}
+
+
+def _support_groups(counts: defaultdict[str, Counter], families: int) -> dict:
+    """The month's sessions of support groups, by who runs the group, and who took part: the families the
+    cellule follows (each once), and the attendances, theirs and the other parents' (counted at each session
+    they came to: the other parents have no name, so nothing tells one from another across sessions)."""
+    other_parents = sum(int(count) * sessions for count, sessions in counts["other_parents"].items())
+    attendances = sum(counts["support_attendance"].values())
+    return {
+        "sessions": sum(counts["support_session"].values()),
+        "sessions_by_runner": _labelled(counts["support_session"], SupportGroup.RunBy),
+        "families": families,
+        "family_attendances": attendances,
+        "other_parents": other_parents,
+        "participants": attendances + other_parents,
+    }
 
 
 def compute(cell: Cell, month: Month) -> dict:
@@ -281,6 +302,7 @@ def compute(cell: Cell, month: Month) -> dict:
             "requested": total("interview_requested"),
             "held": total("interview_held"),
         },
+        "support_groups": _support_groups(counts, len(people["support_family"])),
         "closures_by_reason": _labelled(counts["closure"], ClosureReason),
         "results": _results(counts, bilans),
         "computed_at": timezone.now().isoformat(timespec="seconds"),

@@ -1,4 +1,5 @@
-"""The families' interview requests and the support groups (coordinators)."""
+"""The families' interview requests (coordinators) and the support groups (coordinators create them; a
+session is recorded by them or by the group's facilitator)."""
 
 import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from cellule.actions.base import record
 from cellule.models import InterviewRequest, SupportGroup, SupportGroupSession
 from cellule.rules import CelluleRight
 from organisation import policy
-from organisation.models import Cell, Institution
+from organisation.models import Cell, Institution, Membership
 from organisation.policy import Actor
 from workflows import tasks
 
@@ -75,22 +76,53 @@ def _check_dates(request: InterviewRequest) -> None:
         raise ValidationError({"held_on": "L'entretien ne peut avoir eu lieu avant la date où il était prévu."})
 
 
-def create_support_group(actor: Actor, cell: Cell, *, name: str, institution: Institution | None) -> SupportGroup:
+def create_support_group(actor: Actor, cell: Cell, *, name: str,
+                         run_by: str = SupportGroup.RunBy.ASSOCIATION, institution: Institution | None = None,
+                         facilitator: Membership | None = None) -> SupportGroup:
+    """A support group of the cellule, run by an association of the département or by the préfecture, and
+    its facilitator: a member of the cellule who belongs to the association (or works at the préfecture)."""
     policy.require(actor, CelluleRight.MANAGE_MEETINGS, cell)
-    if institution is not None and (why := institution.not_partner_in(cell.departement_id)):
-        raise ValidationError({"institution": why})
+    if run_by == SupportGroup.RunBy.ASSOCIATION and institution is None:
+        raise ValidationError({"institution": "Choisissez l'association qui porte le groupe."})
+    if run_by == SupportGroup.RunBy.PREFECTURE and institution is not None:
+        raise ValidationError({"institution": "Un groupe porté par la préfecture n'a pas d'association : "
+                                              "laissez ce champ vide, ou choisissez « Une association »."})
+    if institution is not None:
+        if why := institution.not_partner_in(cell.departement_id):
+            raise ValidationError({"institution": why})
+        if institution.category != Institution.Category.ASSOCIATION:
+            raise ValidationError({"institution": f"{institution} n'est pas une association : un groupe est porté "
+                                                  "par une association du département ou par la préfecture."})
     with transaction.atomic():
-        group = SupportGroup(cell=cell, name=name, institution=institution)
+        if facilitator is not None:
+            _check_facilitator(cell, institution, facilitator)
+        group = SupportGroup(cell=cell, name=name, run_by=run_by, institution=institution, facilitator=facilitator)
         group.full_clean()
         group.save()
-        record("support_group.create", actor, group, cell)  # its name, typed, stays on the group
+        # Its name, typed, stays on the group.
+        record("support_group.create", actor, group, cell, porté_par=run_by,
+               animation=facilitator.user.get_full_name() if facilitator else "")
     return group
 
 
-def record_support_session(actor: Actor, group: SupportGroup, *, on: datetime.date,
-                           families: list[Case]) -> SupportGroupSession:
-    """A session of a support group, with the families who took part (linked to their cases, under way)."""
-    policy.require(actor, CelluleRight.MANAGE_MEETINGS, group.cell)
+def _check_facilitator(cell: Cell, institution: Institution | None, facilitator: Membership) -> None:
+    """The facilitator is an active member of the cellule, of the association that runs the group (or of the
+    préfecture, for a group it runs)."""
+    people = Membership.objects.at_prefecture(cell) if institution is None else Membership.objects.active().filter(
+        cell=cell, institution=institution, user__is_active=True)
+    if not people.filter(pk=facilitator.pk).exists():
+        where = "de la préfecture" if institution is None else f"de {institution}"
+        raise ValidationError({"facilitator": f"La personne qui anime le groupe est un membre de la cellule {where}."})
+
+
+def record_support_session(actor: Actor, group: SupportGroup, *, on: datetime.date, families: list[Case],
+                           other_parents: int = 0) -> SupportGroupSession:
+    """A session of a support group, recorded by the coordinators or by the group's facilitator: the families
+    who took part (linked to their cases, under way, which the author follows), and how many other parents
+    came, whose children the cellule does not follow (a count, never a name)."""
+    policy.require(actor, CelluleRight.RECORD_SUPPORT_SESSION, group)
+    if on > timezone.localdate():
+        raise ValidationError({"on": "La séance a déjà eu lieu : sa date ne peut être dans le futur."})
     if any(case.departement_id != group.cell.departement_id for case in families):
         raise ValidationError({"families": "Les familles participantes sont suivies par la cellule."})
     with transaction.atomic():
@@ -100,7 +132,15 @@ def record_support_session(actor: Actor, group: SupportGroup, *, on: datetime.da
         if closed:
             raise ValidationError({"families": f"Le signalement {closed} est clôturé : sa famille n'est plus suivie "
                                                "par la cellule et ne peut être inscrite à une séance."})
-        session = SupportGroupSession.objects.create(group=group, on=on)
+        # A facilitator names only the families they may see (those their association takes into care).
+        seen = Case.objects.visible_to(actor).filter(pk__in=[case.pk for case in families]).count()
+        if actor is not policy.SYSTEM and seen < len({case.pk for case in families}):
+            raise ValidationError({"families": "Une famille choisie n'est pas suivie avec vous : seule la "
+                                               "coordination de la cellule peut l'inscrire."})
+        session = SupportGroupSession(group=group, on=on, other_parents=other_parents)
+        session.full_clean()
+        session.save()
         session.families.set(families)
-        record("support_session.create", actor, session, group.cell, familles=len(families))
+        record("support_session.create", actor, session, group.cell, familles=len(families),
+               autres_parents=other_parents)
     return session

@@ -113,20 +113,22 @@ def test_support_groups_and_their_sessions_through_the_page(client, personas, ca
 
     association = InstitutionFactory(name="Association Sauvegarde", category="association", partner=True)
     client.force_login(personas.coord_a)
-    url = reverse("support_groups:list")
-    client.post(url, {"create_group": "", "name": "Parents en lien", "institution": association.pk})
+    client.post(reverse("support_groups:list"), {"create_group": "", "name": "Parents en lien",
+                                                 "run_by": "association", "institution": association.pk})
     group = SupportGroup.objects.get()
-    bad = client.post(url, {"add_session": "", "group": group.pk, "on": "2026-02-30", "families": [case.pk]})
+    url = reverse("support_groups:detail", args=[group.pk])
+    bad = client.post(url, {"add_session": "", "on": "2026-02-30", "other_parents": 0, "families": [case.pk]})
     assert bad.status_code == 400 and not group.sessions.exists()
-    client.post(url, {"add_session": "", "group": group.pk, "on": datetime.date.today().isoformat(),
+    client.post(url, {"add_session": "", "on": datetime.date.today().isoformat(), "other_parents": 0,
                       "families": [case.pk]})
     assert list(group.sessions.get().families.all()) == [case]
     assert case.reference in client.get(url).content.decode()
     # The read names the cases whose families the page showed.
     read = Event.objects.filter(action="support_group.view").latest("id")
     assert read.details["signalements"] == [case.reference] and read.actor == personas.coord_a
-    client.force_login(personas.member_a)
-    assert client.get(url).status_code == 403
+    client.force_login(personas.member_a)  # a member who facilitates no group
+    assert client.get(reverse("support_groups:list")).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("days", [-400, 400])

@@ -14,7 +14,9 @@ from cellule.models import SupportGroup, SupportGroupSession
 from tests.cases.factories import CaseFactory, person_data, transferred
 from tests.organisation.factories import InstitutionFactory
 
-URL = reverse("support_groups:list")
+
+def url(group) -> str:
+    return reverse("support_groups:detail", args=[group.pk])
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def cases(personas):
 @pytest.fixture
 def group(personas):
     return SupportGroup.objects.create(cell=personas.cell_a, name="Parents en lien", institution=InstitutionFactory(
-        name="Association Sauvegarde", category="association"))
+        name="Association Sauvegarde", category="association", partner=True))
 
 
 def offered(page: str) -> dict[str, str]:
@@ -44,7 +46,7 @@ def offered(page: str) -> dict[str, str]:
 
 def test_the_session_offers_the_families_of_the_cases_under_way_each_told_apart(client, personas, cases, group):
     client.force_login(personas.coord_a)
-    families = offered(client.get(URL).content.decode())
+    families = offered(client.get(url(group)).content.decode())
     assert set(families) == {str(cases["lucas"].pk), str(cases["emma"].pk)}
     lucas, emma = cases["lucas"], cases["emma"]
     assert families[str(lucas.pk)] == f"Famille Vincent (Lucas, Bobigny) — signalement {lucas.reference}"
@@ -54,8 +56,8 @@ def test_the_session_offers_the_families_of_the_cases_under_way_each_told_apart(
 @pytest.mark.parametrize("which", ["closed", "moved"])
 def test_a_closed_or_transferred_cases_family_is_not_recorded(client, personas, cases, group, which):
     client.force_login(personas.coord_a)
-    response = client.post(URL, {"add_session": "", "group": group.pk, "on": datetime.date.today().isoformat(),
-                                 "families": [cases["lucas"].pk, cases[which].pk]})
+    response = client.post(url(group), {"add_session": "", "on": datetime.date.today().isoformat(), "other_parents": 0,
+                                        "families": [cases["lucas"].pk, cases[which].pk]})
     assert response.status_code == 400 and "Sélectionnez un choix valide" in response.content.decode()
     with pytest.raises(ValidationError, match=f"{cases[which].reference} est clôturé"):
         cellule.record_support_session(personas.coord_a, group, on=datetime.date.today(),

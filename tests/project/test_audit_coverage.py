@@ -21,7 +21,6 @@ from cases.actions import plan
 from cases.models import Person
 from cases.rules import CaseRight
 from cellule import actions as cellule
-from cellule.models import SupportGroup
 from funding import actions as funding
 from inspection import actions as inspection
 from intake.actions import accounts as intake_accounts
@@ -107,7 +106,8 @@ PAGES = {
     "reports:detail": ("coord_a", lambda c: [MONTH], None),
     "reports:export": ("coord_a", lambda c: [MONTH, "csv"], "export.report_csv"),
     "meetings:list": ("coord_a", lambda c: [], "case.list"),  # the agenda's choices: the open cases
-    "support_groups:list": ("coord_a", lambda c: [], "support_group.view"),
+    "support_groups:list": ("coord_a", lambda c: [], None),  # the groups, who runs them; no family
+    "support_groups:detail": ("coord_a", lambda c: [c.group.pk], "support_group.view"),
     "meetings:detail": ("coord_a", lambda c: [c.meeting.pk], "meeting.view"),
     "meetings:minutes": ("coord_a", lambda c: [], "meeting.view"),
     "meetings:pdf": ("coord_a", lambda c: [c.meeting.pk, "compte-rendu"], "meeting.export"),
@@ -207,7 +207,9 @@ def build_context(personas):
     funded_action = funding.create_funded_action(
         personas.coord_a, personas.cell_a, title="Groupe de parole des parents", institution=case.care_measures.get()
         .institution, year=TODAY.year, amount_requested=18_000, young_people=12, families=9)
-    return SimpleNamespace(case=case, attachment=note.attachments.get(), measure=case.care_measures.get(),
+    group = cellule.create_support_group(personas.coord_a, personas.cell_a, name="Groupe des parents",
+                                         institution=case.care_measures.get().institution)
+    return SimpleNamespace(case=case, attachment=note.attachments.get(), measure=case.care_measures.get(), group=group,
                            plan_action=plan_action, funded_action=funded_action,
                            review=case.tasks.open().get(flow_task_name="review"), request=request,
                            message_file=message.attachments.get(), meeting=meeting,
@@ -402,8 +404,7 @@ ENTRY_POINTS = {
         p.coord_a, c.case, with_whom="referent", requested_by="Père", channel="phone", requested_on=TODAY),
         "interview_request.create"),
     "record_support_session": (lambda p, c: cellule.record_support_session(
-        p.coord_a, SupportGroup.objects.create(cell=p.cell_a, name="Groupe", institution=c.measure.institution),
-        on=TODAY, families=[c.case]), "support_session.create"),
+        p.coord_a, c.group, on=TODAY, families=[c.case], other_parents=3), "support_session.create"),
     "create_support_group": (lambda p, c: cellule.create_support_group(
         p.coord_a, p.cell_a, name="Groupe des parents", institution=c.measure.institution), "support_group.create"),
     "update_interview_request": (lambda p, c: cellule.update_interview_request(

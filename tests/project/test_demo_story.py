@@ -239,6 +239,25 @@ def test_support_groups_gather_families_of_cases_in_care(demo, db):
         assert {case.state for case in session.families.all()} <= {"assigned", "in_care", "mobile_team_requested"}
 
 
+def test_a_group_the_prefecture_runs_counts_parents_without_a_case_and_the_association_has_its_facilitator(
+        demo, db, client):
+    """Issue 29, point 5: the 93's préfecture runs a group whose session counted parents the cellule does not
+    follow; the association's group is the page of its facilitator, a member of the cellule. Seeding again
+    adds nothing."""
+    from cellule.models import SupportGroup, SupportGroupSession
+
+    prefecture = SupportGroup.objects.get(cell__departement__code="93", run_by="prefecture")
+    assert prefecture.institution is None and prefecture.sessions.get().other_parents > 0
+    association = SupportGroup.objects.get(cell__departement__code="93", run_by="association")
+    facilitator = association.facilitator
+    assert (facilitator.institution, facilitator.role) == (association.institution, "member")
+    client.force_login(facilitator.user)
+    assert association.name in client.get(reverse("support_groups:list")).content.decode()
+    sessions = SupportGroupSession.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert SupportGroupSession.objects.count() == sessions
+
+
 def test_meetings_are_held_on_working_days_at_round_times(demo, db):
     from cellule.models import Meeting
 

@@ -239,8 +239,11 @@ def _recovery_to_decide(p, c):
 
 
 def _support_group(p, c):
-    cellule.create_support_group(p.coord_a, p.cell_a, name="Groupe des parents", institution=c.measure.institution)
-    return "coord_a", reverse("support_groups:list")  # a session is recorded for an existing group
+    """A session, as the group's facilitator records it (the coordinator's form is the page's)."""
+    facilitator = MembershipFactory(cell=p.cell_a, institution=c.measure.institution)
+    group = cellule.create_support_group(p.coord_a, p.cell_a, name="Groupe de l'association",
+                                         institution=c.measure.institution, facilitator=facilitator)
+    return facilitator.user, reverse("support_groups:detail", args=[group.pk])
 
 
 def _claimed_task(p, c):

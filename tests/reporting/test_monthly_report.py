@@ -100,6 +100,10 @@ def test_every_figure_of_march(personas, march):
     assert figures["meetings_held"] == 1  # 31 March 23:30 in Paris; not 1 April 00:30
     assert figures["mobile_team_requests"]["made"] == 1
     assert figures["interview_requests"] == {"requested": 1, "held": 1}
+    assert figures["support_groups"] == {  # B's family, on 12 March, in the association's group
+        "sessions": 1, "sessions_by_runner": {"Une association du département": 1,
+                                              "La préfecture (la cellule elle-même)": 0},
+        "families": 1, "family_attendances": 1, "other_parents": 0, "participants": 1}
     assert figures["composition"]["total"] == 2  # coord_a and member_a; the former member had left
     assert compute(personas.cell_b, MARCH)["young_people_followed"] == 1  # the transferred case, from 10 March
 

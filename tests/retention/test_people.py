@@ -85,8 +85,9 @@ def test_the_young_persons_export_covers_every_case_about_them(client, personas,
                                  facts="Zqxhotel-nouveaux-faits", person=case.person)
     cases_actions.add_signalement(personas.coord_a, again, source="cnapr", received_on=today,
                                   facts="Zqxhotel-troisieme")
+    association = InstitutionFactory(name="Association Zqxhotel", category="association", partner=True)
     group = cellule.create_support_group(personas.coord_a, personas.cell_a, name="Groupe Zqxhotel",
-                                         institution=InstitutionFactory(name="Association Zqxhotel", partner=True))
+                                         institution=association)
     cellule.record_support_session(personas.coord_a, group, on=today, families=[again])
     client.force_login(personas.coord_a)
     assert client.get(reverse("cases:person", args=[case.person_id])).status_code == 200

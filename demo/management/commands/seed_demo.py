@@ -20,6 +20,7 @@ from demo.cellule_life import create_demo_cellule_life
 from demo.funding import create_demo_funding
 from demo.overseas import create_demo_overseas
 from demo.parquet import create_demo_parquet
+from demo.support_groups import create_demo_support_groups
 from demo.teamwork import create_demo_teamwork
 from organisation import actions as organisation
 from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
@@ -106,6 +107,7 @@ class Command(BaseCommand):
                 create_demo_teamwork()
                 create_demo_parquet()  # last month's, before the report of that month is sent
                 create_demo_cellule_life()
+            create_demo_support_groups()
             create_demo_overseas(DEMO_PASSWORD)  # New Caledonia's cellule (988), on Nouméa's clock
         if cases:
             self.stdout.write(f"{cases} signalements de démonstration créés.")
