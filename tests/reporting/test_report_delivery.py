@@ -78,3 +78,16 @@ def test_a_report_is_sent_when_the_server_accepts_it_not_before(personas, run_qu
     assert report.status == "sent" and [m.attachments != [] for m in mail.outbox] == [True]
     with pytest.raises(ActionRefused, match="figé"):
         reports.send(personas.coord_a, report)
+
+
+def test_the_table_goes_to_the_three_addresses_of_the_note_at_once(personas, run_queue, settings):
+    """« à adresser simultanément aux adresses électroniques suivantes » (note of 19 February 2015, III): one
+    message to the three, the demo's default recipients."""
+    from project.settings import MINISTRY_ADDRESSES
+
+    settings.REPORT_RECIPIENTS = MINISTRY_ADDRESSES
+    reports.send(personas.coord_a, validated(personas))
+    run_queue()
+    assert [sorted(m.to) for m in mail.outbox] == [sorted(["prevention-radicalisation@interieur.gouv.fr",
+                                                            "cipd.siat@interieur.gouv.fr",
+                                                            "cnapr-alerte@interieur.gouv.fr"])]
