@@ -19,6 +19,7 @@ from django.utils import timezone
 from audit import chain, sealer, signing
 from audit import events as event_types
 from audit.models import Event, Seal
+from ui.french import count
 
 if TYPE_CHECKING:  # typeshed's protocol of what csv.writer writes to, which exists only for type checkers
     from _typeshed import SupportsWrite
@@ -124,6 +125,6 @@ def verify_bundle(bundle: dict, public_key: str) -> tuple[bool, str]:
         head = bundle["head"]["payload"]
         if current != head["hash"]:
             return False, "la chaîne ne mène pas à la tête signée"
-        return True, f"{len(bundle['events'])} événement(s) et {len(bundle['links'])} maillon(s) vérifiés"
+        return True, f"{count(len(bundle['events']), 'événement')} et {count(len(bundle['links']), 'maillon')} vérifiés"
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         return False, f"paquet illisible ({error.__class__.__name__})"
