@@ -37,7 +37,7 @@ def test_each_role_reaches_its_home_page(client, personas, name, text):
 def test_the_header_names_the_user_role_and_cellule(client, personas):
     client.force_login(personas.coord_a)
     page = client.get(reverse("home")).content.decode()
-    assert f"{personas.coord_a.get_full_name()} — Coordonnateur de la cellule, cellule 93 — Seine-Saint-Denis" in page
+    assert f"{personas.coord_a.get_full_name()} — Coordination de la cellule, cellule 93 — Seine-Saint-Denis" in page
     assert "Disponible prochainement" not in page  # no panel is a placeholder
 
 
