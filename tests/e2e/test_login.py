@@ -32,7 +32,7 @@ def test_a_coordinator_logs_in_and_reaches_the_home_page(live_server):
         heading = page.get_by_role("heading", level=1).inner_text()
         header = page.locator("#current-user").inner_text()
 
-    assert "mot de passe valides" in error
+    assert "Identifiant ou mot de passe incorrect." in error
     assert heading == "Bonjour Claire Martin"
     assert "Coordination de la cellule, cellule 93" in header
     # Signed in, then the home page, whose composition card is a read of the cellule's staff.

@@ -1,7 +1,7 @@
 """French as the product writes it (``ui.french`` and its built-in template library): figures with a narrow
 no-break space between thousands, plurals from 2 on and « aucune » for none, « 1er » for the first of a
-month, « oui »/« non ». And two guards over the code itself: no « né(e) » or « tâche(s) » in a template or
-a Python text, no template writing « 1 janvier »."""
+month, « oui »/« non »; the selects' first line; the login form's words. And two guards over the code
+itself: no « né(e) » or « tâche(s) » in a template or a Python text, no template writing « 1 janvier »."""
 
 import datetime
 import io
@@ -11,8 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.template import Context, Template
 
+from cases.models import CareMeasure
+from organisation.models import Membership
+from ui.forms import BaseForm, LoginForm, model_fields
 from ui.french import count, long_date, number, plural, yes_no
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +60,25 @@ def test_every_template_writes_french_without_loading_anything():
     assert page == f"0 tâche, 100{NNBSP}000, le 1er janvier 2027, oui"
     assert render("{{ n }} cheva{{ n|pluralize:'l,ux' }} / {{ items|length }} ligne{{ items|pluralize }}",
                   n=2, items=[1]) == "2 chevaux / 1 ligne"
+
+
+class ChoiceForm(BaseForm):
+    member = forms.ModelChoiceField(queryset=Membership.objects.none())
+
+
+def test_a_select_starts_on_choisir_never_on_djangos_dashes(db):
+    """Declared on a form, or made from a model's field by ``model_fields`` (added after the form is)."""
+    form = ChoiceForm()
+    form.fields.update(model_fields(CareMeasure, ["modality", "institution"]))
+    html = str(form)
+    assert "---------" not in html and html.count("— choisir —") == 3
+
+
+def test_a_refused_login_speaks_of_the_identifiant_the_page_asks_for(rf, db):
+    form = LoginForm(rf.post("/"), data={"username": "personne", "password": "faux"})
+    assert not form.is_valid()
+    assert form.non_field_errors() == [
+        "Identifiant ou mot de passe incorrect. Vérifiez-les, majuscules et minuscules comprises."]
 
 
 def _product_files(pattern: str) -> list[Path]:
