@@ -4,11 +4,14 @@ a renderer of them, registered next to the actions that record it (``<app>/event
 The recorder refuses a type nobody registered, so inspectors never read a raw code.
 """
 
+import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -67,21 +70,49 @@ EMPTY = "(vide)"
 
 
 def value(raw: object, choices: dict[str, str] | None = None) -> str:
-    """A detail's value in words: a choice by its label, a list or a mapping item by item, an absent
-    value as ``EMPTY``."""
+    """A detail's value in words: a choice by its label, a list or a mapping item by item (a change
+    ``{"avant": …, "après": …}`` as « avant → après »), a date or a time as French writes it, in Paris
+    time, an absent value as ``EMPTY``. A number stays as it is: it may be an identifier."""
     if raw in (None, "", [], {}):
         return EMPTY
     if isinstance(raw, bool):
         return "oui" if raw else "non"
     if isinstance(raw, list):
-        return ", ".join(_item(item, choices) for item in raw)
+        return ", ".join(value(item, choices) for item in raw)
     if isinstance(raw, dict):
-        return ", ".join(f"{key} : {_item(item, choices)}" for key, item in raw.items())
+        if raw.keys() == {"avant", "après"}:
+            return f"{value(raw['avant'], choices)} → {value(raw['après'], choices)}"
+        return ", ".join(f"{key} : {value(item, choices)}" for key, item in raw.items())
     return _item(raw, choices)
 
 
+def readable(details: object) -> str:
+    """All the details of an event in words (« prévue : 15/12/2026 à 14:00 ; lieu : CMP »): the trail's
+    export for people (``audit.exports.write_csv``); what is stored and sealed stays as it was."""
+    if not isinstance(details, dict):
+        return "" if details in (None, "", [], {}) else value(details)
+    return " ; ".join(f"{key} : {value(item)}" for key, item in details.items())
+
+
+# How the recorder writes dates and times (``audit.canonical``, ``DjangoJSONEncoder``): ISO 8601.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
+
+
 def _item(item: object, choices: dict[str, str] | None) -> str:
-    return str(choices.get(item, item)) if choices and isinstance(item, str) else str(item)
+    if not isinstance(item, str):
+        return str(item)
+    if choices and item in choices:
+        return str(choices[item])
+    try:
+        if ISO_DATE.fullmatch(item):
+            return f"{datetime.date.fromisoformat(item):%d/%m/%Y}"
+        if ISO_TIME.fullmatch(item):
+            moment = datetime.datetime.fromisoformat(item)
+            return f"{timezone.localtime(moment) if timezone.is_aware(moment) else moment:%d/%m/%Y à %H:%M}"
+    except ValueError:  # shaped like a date, but none (« 2026-13-45 »): as it was written
+        pass
+    return item
 
 
 class FieldLabels(dict[str, str]):

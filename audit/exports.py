@@ -9,7 +9,6 @@ so changing one byte of an event, a digest or the signature makes it fail.
 import csv
 import datetime
 import itertools
-import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from django.utils import timezone
 from audit import chain, sealer, signing
 from audit import events as event_types
 from audit.models import Event, Seal
+from ui.french import count
 
 if TYPE_CHECKING:  # typeshed's protocol of what csv.writer writes to, which exists only for type checkers
     from _typeshed import SupportsWrite
@@ -31,7 +31,7 @@ CSV_COLUMNS = [
     ("seq", "Rang"), ("time", "Date et heure (heure de Paris)"), ("actor_label", "Auteur"), ("actor_role", "Rôle"),
     ("actor_cell", "Cellule de l'auteur"), ("ip", "Adresse IP"), ("request_id", "Requête"),
     ("description", "Événement"), ("action", "Type d'événement (code)"), ("object_type", "Type d'objet"),
-    ("object_id", "Identifiant"), ("departement", "Département"), ("details", "Détails (JSON)"),
+    ("object_id", "Identifiant"), ("departement", "Département"), ("details", "Détails"),
     ("hash", "Empreinte"),
 ]
 
@@ -51,11 +51,12 @@ CHUNK = 2000
 def write_csv(events: QuerySet[Event], stream: "SupportsWrite[str]", role_labels: dict[str, str] | None = None,
               prepare: Callable[[list[dict[str, Any]]], None] | None = None) -> int:
     """The events for reading in a spreadsheet: in French (the event described, the author's role by
-    its label from ``role_labels``, times in Paris), the details as JSON, the seal's rank and hash.
+    its label from ``role_labels``, times in Paris, the details in words: « prévue : 15/12/2026 à
+    14:00 »), the seal's rank and hash. The verifiable bundle (``build_bundle``) carries them as sealed.
     ``prepare`` may change each batch of rows before it is written (what its reader may not see)."""
     writer = csv.writer(stream, delimiter=";")
     writer.writerow([label for _, label in CSV_COLUMNS])
-    count, role_labels = 0, role_labels or {}
+    written, role_labels = 0, role_labels or {}
     columns = [name for name, _ in CSV_COLUMNS if name not in ("seq", "hash", "description")]
     rows = events.order_by("id").values(*columns, seq=F("seal__seq"), hash=F("seal__hash")).iterator(chunk_size=CHUNK)
     while batch := list(itertools.islice(rows, CHUNK)):
@@ -65,10 +66,10 @@ def write_csv(events: QuerySet[Event], stream: "SupportsWrite[str]", role_labels
             row["description"] = event_types.describe(row["action"], row["details"])
             row["time"] = timezone.localtime(row["time"]).isoformat(sep=" ", timespec="seconds")
             row["actor_role"] = role_labels.get(row["actor_role"], row["actor_role"])
-            row["details"] = json.dumps(row["details"], ensure_ascii=False, sort_keys=True) if row["details"] else ""
+            row["details"] = event_types.readable(row["details"])
             writer.writerow([csv_cell(row[name]) for name, _ in CSV_COLUMNS])
-        count += len(batch)
-    return count
+        written += len(batch)
+    return written
 
 
 def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -124,6 +125,6 @@ def verify_bundle(bundle: dict, public_key: str) -> tuple[bool, str]:
         head = bundle["head"]["payload"]
         if current != head["hash"]:
             return False, "la chaîne ne mène pas à la tête signée"
-        return True, f"{len(bundle['events'])} événement(s) et {len(bundle['links'])} maillon(s) vérifiés"
+        return True, f"{count(len(bundle['events']), 'événement')} et {count(len(bundle['links']), 'maillon')} vérifiés"
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         return False, f"paquet illisible ({error.__class__.__name__})"

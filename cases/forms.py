@@ -2,7 +2,6 @@
 
 import datetime
 import hashlib
-from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -24,21 +23,7 @@ from cases.models import (
 )
 from cases.names import name_key
 from organisation.models import Cell, Departement, Institution, Role
-from ui.forms import DATE, BaseForm, model_fields, with_fields
-
-CHOOSE = [("", "— choisir —")]  # a select starts empty: no choice is recorded that nobody made
-
-
-def choose(fields: dict) -> dict:
-    """The model fields' selects, starting on "— choisir —" rather than a blank line."""
-    for field in fields.values():
-        if isinstance(field, forms.ModelChoiceField):
-            field.empty_label = CHOOSE[0][1]
-        elif isinstance(field, forms.TypedChoiceField):
-            choices = cast(list, field.choices)  # a list once the field is made
-            if choices and choices[0][0] == "":
-                field.choices = CHOOSE + choices[1:]
-    return fields
+from ui.forms import CHOOSE, DATE, BaseForm, model_fields, with_fields
 
 
 class IntakeForm(BaseForm):
@@ -49,13 +34,13 @@ class IntakeForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(choose(model_fields(Case, self.CASE_FIELDS)))
+        self.fields.update(model_fields(Case, self.CASE_FIELDS))
         self.fields["received_on"].initial = datetime.date.today
-        for name, field in choose(model_fields(Person, ["last_name", "first_name", "birth_date", "sex", "commune",
-                                                        "address", "situation"])).items():
+        for name, field in model_fields(Person, ["last_name", "first_name", "birth_date", "sex", "commune",
+                                                 "address", "situation"]).items():
             self.fields[f"person_{name}"] = field
         for n in (1, 2):
-            for name, field in choose(model_fields(Relative, self.RELATIVE_FIELDS)).items():
+            for name, field in model_fields(Relative, self.RELATIVE_FIELDS).items():
                 field.required = False
                 field.label = f"Proche {n} — {field.label}"
                 self.fields[f"relative{n}_{name}"] = field
@@ -115,7 +100,7 @@ class AssignForm(BaseForm):
     needs_case = True  # the referent is chosen among the members of the case's cellule
     referent: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Référent",
                                                               empty_label="— choisir —")
-    no_contact_reason = choose(model_fields(Case, ["no_contact_reason"]))["no_contact_reason"]
+    no_contact_reason = model_fields(Case, ["no_contact_reason"])["no_contact_reason"]
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +137,7 @@ CARE_MEASURE_FIELDS = ["modality", "beneficiary", "institution", "starts_on"]
 NOT_ATTEMPTED = [NoContactReason.NO_DETAILS.label, NoContactReason.INADVISABLE.label]
 
 
-@with_fields(choose(model_fields(FamilyContact, ["on", "channel", "outcome", "not_attempted_reason", "note"])))
+@with_fields(model_fields(FamilyContact, ["on", "channel", "outcome", "not_attempted_reason", "note"]))
 class ContactForm(BaseForm):
     """A contact with the family, or why none was attempted (then without a means of contact)."""
 
@@ -164,7 +149,7 @@ class ContactForm(BaseForm):
         self.fields["channel"].help_text = "Laissé vide pour un contact non tenté."
 
 
-@with_fields(choose(model_fields(CareMeasure, CARE_MEASURE_FIELDS)))
+@with_fields(model_fields(CareMeasure, CARE_MEASURE_FIELDS))
 class CorrectCareMeasureForm(BaseForm):
     """A care measure, run by a partner institution of the case's département."""
 
@@ -260,18 +245,18 @@ class DeclineClosureForm(BaseForm):
     note = forms.CharField(label="Pourquoi le suivi continue", max_length=500, widget=forms.Textarea)
 
 
-@with_fields(choose(model_fields(
-    Person, ["last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"])))
+@with_fields(model_fields(
+    Person, ["last_name", "first_name", "birth_date", "sex", "commune", "address", "situation"]))
 class PersonForm(BaseForm):
     """The young person, on the fields of the intake form (their rectification)."""
 
 
-@with_fields(choose(model_fields(Relative, IntakeForm.RELATIVE_FIELDS)))
+@with_fields(model_fields(Relative, IntakeForm.RELATIVE_FIELDS))
 class RelativeForm(BaseForm):
     """A relative, on the fields of the intake form."""
 
 
-@with_fields(choose(model_fields(Consent, ["party", "status", "reason", "on"])))
+@with_fields(model_fields(Consent, ["party", "status", "reason", "on"]))
 class ConsentForm(BaseForm):
     """A party's consent or refusal, or why none is needed, and its date."""
 
@@ -326,7 +311,7 @@ class NoteForm(BaseForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {**choose(model_fields(CaseNote, ["text", "visibility"])), **self.fields}  # type: ignore[has-type]
+        self.fields = {**model_fields(CaseNote, ["text", "visibility"]), **self.fields}  # type: ignore[has-type]
         self.fields["named"].queryset = (
             get_user_model().objects.filter(memberships__in=case.departement.cell.memberships.active()
                                             .filter(role__in=Role.cell_roles())).distinct().order_by("last_name"))

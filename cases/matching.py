@@ -65,12 +65,23 @@ NEW = "new"  # the decision "another person: open a new case"
 SAME_PERSON = "person-"  # the decision "a new case on this young person", before their id
 
 
+# From this score on, a candidate's names and birth date are « très proches » (a letter or a swap apart).
+VERY_CLOSE = 0.95
+
+
 @dataclasses.dataclass(frozen=True)
 class Candidate:
     person: Person
     case: Case  # the person's open case, else their latest
     score: float
     certain: bool
+
+    @property
+    def likeness(self) -> str:
+        """How alike, in words for the person who decides: never a raw score (« 1,00 » says nothing)."""
+        if self.certain:
+            return "mêmes nom, prénom et date de naissance"
+        return f"nom, prénom et date de naissance {'très proches' if self.score >= VERY_CLOSE else 'proches'}"
 
 
 def find_candidates(departement, *, last_name: str, first_name: str,

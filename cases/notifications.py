@@ -59,8 +59,8 @@ def notify_signalement(signalement) -> None:
 
 def notify_referent(case, referent) -> None:
     """The member named référent of a case learns it (the tasks that come with it are told apart)."""
-    notify([referent], kind="referent_named", title=f"Vous êtes référent du signalement {case.reference}",
-           text=f"Vous êtes désigné(e) référent(e) de suivi du signalement {case.reference}.",
+    notify([referent], kind="referent_named", title=f"Un signalement vous est confié — {case.reference}",
+           text=f"Le suivi du signalement {case.reference} vous est confié.",
            path=reverse("cases:detail", args=[case.pk]), case=case)
 
 
@@ -82,7 +82,7 @@ def notify_note(note, *, by_partner: bool) -> None:
                path=path, case=case)
         told |= {user.pk for user in readers}
     notify([user for user in mentioned(note) if user.pk not in told], kind="note_mention",
-           title=f"Vous êtes mentionné(e) dans une note — {case.reference}",
+           title=f"Une note vous mentionne — {case.reference}",
            text=f"Une note du signalement {case.reference} vous mentionne.", path=path, case=case)
 
 

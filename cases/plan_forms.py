@@ -4,16 +4,16 @@ its end-of-support bilan."""
 from django import forms
 from django.contrib.auth import get_user_model
 
-from cases.forms import CHOOSE, CareMeasureForm, choose
+from cases.forms import CareMeasureForm
 from cases.models import Bilan, CareMeasure, Case, ClosureReason, Objective, ObjectiveResult, PlanAction, State
 from organisation.models import Institution, Role
-from ui.forms import BaseForm, model_fields, with_fields
+from ui.forms import CHOOSE, BaseForm, model_fields, with_fields
 
 IN_CARE = (State.IN_CARE, State.MOBILE_TEAM_REQUESTED)
 RESULT = "resultat_"  # the bilan's field of an objective: its prefix, then the objective's id
 
 
-@with_fields(choose(model_fields(Objective, ["domain", "text"])))
+@with_fields(model_fields(Objective, ["domain", "text"]))
 class ObjectiveForm(BaseForm):
     """An objective of the plan, in one domain."""
 
@@ -27,7 +27,7 @@ class StartCareForm(CareMeasureForm):
         if case.care_measures.filter(ends_on__isnull=True).exists():
             self.fields.clear()
         if not case.objectives.exists():
-            self.fields.update(choose(model_fields(Objective, ["domain", "text"])))
+            self.fields.update(model_fields(Objective, ["domain", "text"]))
             self.fields["domain"].label = "Domaine du premier objectif du plan"
             self.fields["text"].label = "Premier objectif du plan"
 
@@ -46,8 +46,8 @@ class PlanActionForm(BaseForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(choose(model_fields(PlanAction, ["objective", "what", "owner", "institution", "measure",
-                                                            "due_on", "status"])))
+        self.fields.update(model_fields(PlanAction, ["objective", "what", "owner", "institution", "measure",
+                                                     "due_on", "status"]))
         self.fields["objective"].queryset = case.objectives.all()
         self.fields["owner"].queryset = get_user_model().objects.filter(
             memberships__in=case.departement.cell.memberships.active().filter(role__in=Role.cell_roles())
@@ -85,8 +85,8 @@ class CloseForm(BaseForm):
             del self.fields["measures_outcome"]
         self.bilan = case.state in IN_CARE
         if self.bilan:
-            self.fields.update(choose(model_fields(Bilan, ["exit_situation", "situation_note", "follow_up_planned",
-                                                           "follow_up_on"])))
+            self.fields.update(model_fields(Bilan, ["exit_situation", "situation_note", "follow_up_planned",
+                                                    "follow_up_on"]))
             for objective in case.objectives.all():
                 self.fields[f"{RESULT}{objective.pk}"] = forms.ChoiceField(
                     label=f"Objectif « {objective.text} » ({objective.get_domain_display().lower()})",

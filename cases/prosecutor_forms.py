@@ -5,14 +5,13 @@ from django import forms
 from django.utils import timezone
 
 from cases.actions.prosecutor import pdf_exports
-from cases.forms import choose
 from cases.models import Case, ProsecutorInformation
 from ui.forms import BaseForm, model_fields, with_fields
 
 
-@with_fields(choose(model_fields(ProsecutorInformation, ["on", "means", "shared"],
-                                 shared=forms.CharField(label="Ce qui a été transmis (factuel)", max_length=1000,
-                                                        widget=forms.Textarea))))
+@with_fields(model_fields(ProsecutorInformation, ["on", "means", "shared"],
+                          shared=forms.CharField(label="Ce qui a été transmis (factuel)", max_length=1000,
+                                                 widget=forms.Textarea)))
 class ProsecutorInformationForm(BaseForm):
     needs_case = True  # the exports offered are the case's
 

@@ -8,7 +8,7 @@ events.register({
     "meeting.update": "Réunion modifiée (date ou ordre du jour)",
     "meeting.cancel": "Réunion annulée",
     "meeting.record": "Compte rendu de réunion enregistré",
-    "meeting.close": "Réunion close",
+    "meeting.close": "Réunion clôturée",
     "meeting.view": "Consultation d'une réunion",
     "meeting.export": "Export PDF d'une réunion",
     "interview_request.create": "Demande d'entretien enregistrée",

@@ -43,7 +43,7 @@ class MeetingItem(models.Model):
         CLOSURE_PROPOSED = "closure_proposed", "Clôture proposée"
         TRANSFER_PENDING = "transfer_pending", "Transfert en attente"
         TEAM_ANSWER = "team_answer", "Réponse de l'équipe mobile"
-        ADDED = "added", "Inscrit par le coordonnateur"
+        ADDED = "added", "Inscrit par la coordination"
 
     class Outcome(models.TextChoices):
         CONTINUE = "continue", "Poursuivre l'accompagnement"
@@ -79,8 +79,10 @@ class MeetingItem(models.Model):
 
 class Attendance(models.Model):
     class Presence(models.TextChoices):
-        PRESENT = "present", "Présent"
-        EXCUSED = "excused", "Excusé"
+        """Said of a man or a woman alike."""
+
+        PRESENT = "present", "Présence"
+        EXCUSED = "excused", "Absence excusée"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendances",
                                 verbose_name="réunion")
@@ -99,8 +101,8 @@ class InterviewRequest(models.Model):
     """A family's request for an interview with the préfet, the directeur de cabinet or the référent."""
 
     class With(models.TextChoices):
-        PREFET = "prefet", "Le préfet"
-        DIRECTEUR_CABINET = "directeur_cabinet", "Le directeur de cabinet"
+        PREFET = "prefet", "Le préfet ou la préfète"
+        DIRECTEUR_CABINET = "directeur_cabinet", "La direction de cabinet"
         REFERENT = "referent", "Le référent de la cellule"
 
     class Channel(models.TextChoices):

@@ -10,6 +10,7 @@ from audit.models import Seal
 from inspection.rules import InspectionRight
 from organisation import policy
 from organisation.policy import Actor
+from ui.french import count, number
 
 # A check on demand re-computes the last RECENT links of the chain: on PostgreSQL about a second at
 # national size; the whole chain is re-computed each night by ``verify_audit`` (docs/security.md).
@@ -28,11 +29,12 @@ def verify_now(actor: Actor) -> dict:
     before = Seal.objects.filter(seq__lt=first).order_by("-seq").values_list("seq", "hash").first()
     result = verification.verify(first, *(before or (0, chain.GENESIS)), strays=False)
     if result.ok:
-        message = (f"Journal d'audit intègre sur ses {result.verified} derniers événements "
-                   f"(rangs {first} à {result.last_seq}).")
+        checked = ("son dernier événement" if result.verified == 1
+                   else f"ses {number(result.verified)} derniers événements")
+        message = f"Journal d'audit intègre sur {checked} (rangs {number(first)} à {number(result.last_seq)})."
     else:
-        message = (f"Journal d'audit altéré après {result.verified} événement(s) vérifié(s) depuis le rang "
-                   f"{first} : première rupture à l'{result.broken}.")
+        message = (f"Journal d'audit altéré après {count(result.verified, 'événement vérifié', 'événements vérifiés')} "
+                   f"depuis le rang {number(first)} : première rupture à l'{result.broken}.")
     details = {"vérifiés": result.verified, "premier_rang": first, "dernier_rang": result.last_seq,
                "intègre": result.ok, "durée_ms": round((time.monotonic() - started) * 1000),
                "message": message[:500], "mode": "à la demande"}

@@ -73,7 +73,7 @@ def export(request, kind: str):
     if form.is_bound and not form.is_valid():
         return render(request, "inspection/search.html", {"form": form, "page": None, "query": request.GET}, status=400)
     events = queries.search(request.user, form)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")  # the time of Paris, as the file's lines
     if kind == "csv":
         buffer = io.StringIO()
         codes = _codes(request)

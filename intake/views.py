@@ -14,6 +14,7 @@ from intake import forms, spreadsheet
 from intake.actions.imports import DECISION, Report, import_rows
 from organisation import policy
 from organisation.errors import ActionRefused
+from ui.french import count
 
 TEMPLATES = {"csv": ("text/csv; charset=utf-8", spreadsheet.template_csv),
              "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", spreadsheet.template_xlsx)}
@@ -68,8 +69,7 @@ def confirm(request):
         messages.error(request, refusal.message)
         return redirect("cases:list")
     if report.imported:
-        count = len(report.rows)
-        messages.success(request, f"{count} signalement importé." if count == 1 else f"{count} signalements importés.")
+        messages.success(request, f"{count(len(report.rows), 'signalement importé', 'signalements importés')}.")
         return redirect("cases:list")
     # A decision missing or refused: the same preview, to decide again. Something else changed since the
     # dry run (another intake, the date): the file is to be uploaded again. Nothing was imported.

@@ -166,7 +166,7 @@ def invite_member(actor: Actor, cell: Cell, *, username: str, first_name: str, l
         membership = save_membership(actor, Membership(user=user, cell=cell, **membership_fields))
         queue_mail(
             "[Cellule de suivi] Invitation à rejoindre la cellule de suivi",
-            f"Bonjour {first_name} {last_name},\n\nVous êtes invité(e) à rejoindre la {cell} "
+            f"Bonjour {first_name} {last_name},\n\nLa {cell} vous invite à la rejoindre "
             f"({membership.get_role_display().lower()}). Choisissez votre mot de passe :\n\n"
             f"{accounts.password_link(user)}\n\n"
             f"Votre identifiant : {username}\n", [email])

@@ -24,7 +24,7 @@ class MemberFields(BaseForm):
                                          empty_label="— choisir —")
     function = forms.CharField(label="Fonction", max_length=128)
     role = forms.ChoiceField(label="Rôle")
-    contacts_families = forms.BooleanField(label="Désigné pour contacter les familles", required=False)
+    contacts_families = forms.BooleanField(label="Désignation pour contacter les familles", required=False)
     radicalisation_referent = forms.BooleanField(label="Référent radicalisation (désigné par le préfet)",
                                                  required=False)
     starts_on = forms.DateField(label="Début", widget=DATE, initial=timezone.localdate)
@@ -88,7 +88,7 @@ class AccountForm(AccountFields):
 
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Aucun : le niveau national ou le coordonnateur de la cellule le donnera"),
+        self.fields["role"].choices = [("", "Aucun : le niveau national ou la coordination de la cellule le donnera"),
                                        *((role.value, role.label) for role in roles)]
 
     def clean(self):
@@ -137,7 +137,7 @@ class DesignateForm(BaseForm):
                                                                 empty_label="— choisir —")
     radicalisation_referent = forms.BooleanField(label="Référent radicalisation (désigné par le préfet)",
                                                  required=False)
-    contacts_families = forms.BooleanField(label="Désigné pour contacter les familles", required=False)
+    contacts_families = forms.BooleanField(label="Désignation pour contacter les familles", required=False)
 
     def __init__(self, *args, endable, cell=None, **kwargs):
         super().__init__(*args, **kwargs)

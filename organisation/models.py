@@ -20,7 +20,10 @@ COLLECTIVITE_CODES = frozenset(code for code, *_ in COLLECTIVITES)
 
 
 class Role(models.TextChoices):
-    COORDINATOR = "coordinator", "Coordonnateur de la cellule"
+    """What an account does; its labels name the function, never a man or a woman (« Coordination de la
+    cellule »): the person's own title is their membership's ``function``."""
+
+    COORDINATOR = "coordinator", "Coordination de la cellule"
     MEMBER = "member", "Membre de la cellule"
     MOBILE_TEAM = "mobile_team", "Équipe mobile d'intervention"
     INSPECTOR = "inspector", "Inspection"
@@ -93,9 +96,11 @@ class Cell(models.Model):
     """The cellule de suivi of one département."""
 
     class ChairFunction(models.TextChoices):
-        PREFET = "prefet", "Préfet"
-        DIRECTEUR_CABINET = "directeur_cabinet", "Directeur de cabinet"
-        SOUS_PREFET = "sous_prefet", "Sous-préfet"
+        """Who chairs it, by function: a man or a woman (« Direction de cabinet »)."""
+
+        PREFET = "prefet", "Préfet ou préfète"
+        DIRECTEUR_CABINET = "directeur_cabinet", "Direction de cabinet"
+        SOUS_PREFET = "sous_prefet", "Sous-préfet ou sous-préfète"
 
     class Periodicity(models.TextChoices):
         WEEKLY = "weekly", "Hebdomadaire"
@@ -127,7 +132,8 @@ class Cell(models.Model):
         verbose_name = "cellule"
 
     def __str__(self) -> str:
-        return f"Cellule {self.departement}"
+        # Lower case: it is written within sentences (« Composition de la cellule 93 — … »).
+        return f"cellule {self.departement}"
 
     def parquet_represented(self, at: datetime.date | None = None) -> bool:
         """Whether a coordinator or member of the cellule represents the parquet on a date (today by default),
@@ -244,12 +250,12 @@ class Membership(models.Model):
     function = models.CharField("fonction", max_length=128)
     role = models.CharField("rôle", max_length=16, choices=Role.choices)
     contacts_families = models.BooleanField(
-        "désigné pour contacter les familles", default=False,
-        help_text="Un membre désigné par le coordonnateur peut prendre les tâches de contact avec les familles.",
+        "désignation pour contacter les familles", default=False,
+        help_text="Un membre que la coordination désigne peut prendre les tâches de contact avec les familles.",
     )
     radicalisation_referent = models.BooleanField(
         "référent radicalisation", default=False,
-        help_text="Désigné par le préfet ; le coordonnateur l'indique dans la composition de la cellule.",
+        help_text="Désigné par le préfet ; la coordination l'indique dans la composition de la cellule.",
     )
     starts_on = models.DateField("début")
     ends_on = models.DateField("fin", null=True, blank=True)

@@ -17,6 +17,7 @@ from organisation import policy, sessions
 from organisation.rules import OrganisationRight
 from organisation.session_store import SEEN, STARTED, digest
 from ui.forms import BaseForm
+from ui.french import count
 
 ALL_OTHERS = "toutes"
 
@@ -68,7 +69,7 @@ def _sessions_page(request, person):
         chosen = form.cleaned_data["session"]
         ended = sessions.end_sessions(request.user, person, keep=request.session.session_key,
                                       session=None if chosen == ALL_OTHERS else chosen)
-        messages.success(request, f"{ended} session{'s' if ended > 1 else ''} fermée{'s' if ended > 1 else ''}."
+        messages.success(request, f"{count(ended, 'session fermée', 'sessions fermées')}."
                          if ended else "Aucune autre session n'était ouverte.")
         return redirect(request.path)
     if not own:  # a colleague's browsers, addresses and hours of work

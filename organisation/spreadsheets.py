@@ -1,5 +1,6 @@
-"""A table as a CSV or XLSX file, a text that a spreadsheet would read as a formula neutralised:
-the composition's exports, the monthly reports', the FIPD's; ``download`` serves one."""
+"""A table as a CSV or XLSX file, a text that a spreadsheet would read as a formula neutralised, a
+yes/no as « oui »/« non », never Python's True: the composition's exports, the monthly reports', the FIPD's,
+the files of a person's access request; ``download`` serves one."""
 
 import csv
 import io
@@ -9,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from audit.exports import csv_cell
+from ui.french import yes_no
 
 
 def to_csv(heading: str, table: list[tuple], headers) -> bytes:
@@ -16,7 +18,7 @@ def to_csv(heading: str, table: list[tuple], headers) -> bytes:
     writer = csv.writer(stream, delimiter=";")
     writer.writerow([csv_cell(heading)])
     writer.writerow(headers)
-    writer.writerows([[csv_cell(value) for value in row] for row in table])
+    writer.writerows([[csv_cell(yes_no(value)) for value in row] for row in table])
     return ("\ufeff" + stream.getvalue()).encode()
 
 
@@ -31,7 +33,8 @@ def to_xlsx(heading: str, table: list[tuple], headers, sheet_title: str = "Compt
         cell.font = Font(bold=True)
     for row in table:
         # openpyxl would store a text starting with "=" as a formula: escape it like the CSV.
-        sheet.append([value if isinstance(value, int | float) else csv_cell(value) for value in row])
+        sheet.append([value if isinstance(value, int | float) and not isinstance(value, bool)
+                      else csv_cell(yes_no(value)) for value in row])
     for column, width in zip("ABCDEFGH", (60, 45, 20, 15, 15, 15, 15, 15), strict=False):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()

@@ -143,6 +143,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "project.context_processors.site",
             ],
+            # French in every template: figures, long dates, plurals (ui.french).
+            "builtins": ["ui.templatetags.french"],
         },
     },
 ]

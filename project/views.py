@@ -18,6 +18,7 @@ from organisation import policy, sessions
 from organisation.models import Departement, Role
 from organisation.policy import Actor
 from organisation.rules import cells_visible_to, memberships_visible_to
+from ui.french import count, number
 from workflows import kinds
 from workflows.rules import tasks_visible_to
 
@@ -62,11 +63,6 @@ HOMES = {
 }
 
 
-def _count(number: int, noun: str) -> str:
-    """"0 tâche", "1 tâche", "2 tâches": French puts the plural from two on."""
-    return f"{number} {noun}{'s' if number > 1 else ''}"
-
-
 def _work_counts(user: Actor) -> dict:
     """What waits for a member or a coordinator: the counters of « À traiter », each opening the list
     it counts (``todo``: label, number, address), and the cards' sentences; three queries, four for a
@@ -87,16 +83,17 @@ def _work_counts(user: Actor) -> dict:
     todo = [("Mes tâches", n["mine"], inbox), ("Mes tâches en retard", n["late"], f"{inbox}?echeance=retard"),
             ("Dans la file de l'équipe", n["queue"], queue)]
     counts: dict = {
-        "cases": f"{cases['open']} signalement{'s' if cases['open'] > 1 else ''} en cours.",
-        "tasks": f"{_count(n['mine'], 'tâche')} à traiter dont {n['late']} en retard ; {n['queue']} dans la file de "
+        "cases": f"{count(cases['open'], 'signalement', none='Aucun signalement')} en cours.",
+        "tasks": f"{_tasks(n['mine'], n['late'])} ; {count(n['queue'], 'tâche', none='aucune')} dans la file de "
                  "l'équipe.",
     }
     coordinated = policy.scope(user).coordinated_departement_ids
     if coordinated:  # escalations go up to the coordinators (workflows.escalation), whoever holds the task
         escalated = (CaseTask.objects.open().filter(departement_id__in=coordinated, escalated_on__isnull=False)
                      .exclude(flow_task_name__in=kinds.in_portal()).count())
-        counts["escalated"] = (f"{_words(escalated, 'tâche signalée', 'tâches signalées')} aux coordonnateurs pour "
-                               "retard prolongé ; la charge par référent, les tâches par ancienneté, l'équipe mobile.")
+        signalled = count(escalated, "tâche signalée", "tâches signalées", none="Aucune tâche signalée")
+        counts["escalated"] = (f"{signalled} aux coordonnateurs pour retard prolongé ; la charge par référent, les "
+                               "tâches par ancienneté, l'équipe mobile.")
         todo += [("Tâches signalées pour retard", escalated, f"{reverse('workflows:cellule')}?signalees=1"),
                  ("Familles à contacter", cases["received"], f"{case_list}?state={State.RECEIVED}"),
                  ("Référents à nommer", cases["contacted"], f"{case_list}?state={State.FAMILY_CONTACTED}")]
@@ -110,14 +107,18 @@ def _team_counts() -> str:
     counts = MobileTeamRequest.objects.aggregate(**{
         value: Count("pk", filter=Q(status=value)) for value in (status.REQUESTED, status.ACCEPTED, status.SCHEDULED)
     })
-    return (f"{_words(counts[status.REQUESTED], 'demande en attente', 'demandes en attente')} de réponse, "
-            f"{_words(counts[status.ACCEPTED], 'acceptée', 'acceptées')} à planifier, "
-            f"{_words(counts[status.SCHEDULED], 'intervention planifiée', 'interventions planifiées')}.")
+    scheduled = count(counts[status.SCHEDULED], "intervention planifiée", "interventions planifiées",
+                      none="aucune intervention planifiée")
+    return (f"{count(counts[status.REQUESTED], 'demande', none='Aucune demande')} en attente de réponse, "
+            f"{count(counts[status.ACCEPTED], 'acceptée', 'acceptées', none='aucune acceptée')} à planifier, "
+            f"{scheduled}.")
 
 
-def _words(count: int, singular: str, plural: str) -> str:
-    """A count and its noun, singular up to 1 as French has it (« 0 demande »)."""
-    return f"{count} {singular if count <= 1 else plural}"
+def _tasks(mine: int, late: int) -> str:
+    """« Aucune tâche à traiter », « 3 tâches à traiter, aucune en retard », « 1 tâche à traiter dont 1 en retard »."""
+    if not mine:
+        return "Aucune tâche à traiter"
+    return f"{count(mine, 'tâche')} à traiter" + (f" dont {number(late)} en retard" if late else ", aucune en retard")
 
 
 class InvitationPasswordView(auth_views.PasswordResetConfirmView):

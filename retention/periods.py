@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.models import Case, State
 from retention.models import LegalHold
+from ui.french import count
 
 MAJORITY = 18
 
@@ -45,8 +46,8 @@ class Periods:
         ]
 
 
-def _years(count: int) -> str:
-    return f"{count} an" if count == 1 else f"{count} ans"
+def _years(years: int) -> str:
+    return count(years, "an")
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:

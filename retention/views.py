@@ -66,7 +66,8 @@ def rectify(request, pk: int, kind: str, person: int):
     form_class = rectify_form(kind)
     posted = request.method == "POST"
     form = form_class(request.POST if posted else None, initial=fields_of(target))
-    if submit(request, form, "Rectification", lambda data: actions.rectify(request.user, case, target, **data)):
+    if submit(request, form, "Rectification", lambda data: actions.rectify(request.user, case, target, **data),
+              done="Rectification enregistrée."):
         return redirect("retention:persons", pk=case.pk)
     audit.record("retention.person_view", obj=case, departement=case.departement.code,
                  details={"signalement": case.reference, "personne": access.who(target)})

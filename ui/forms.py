@@ -2,7 +2,7 @@
 helpers that build a form from a model's own fields (labels, choices, lengths), and the one way a view
 hands a form's data to an entry point (``submit``)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar, cast
 
 from django import forms
@@ -10,12 +10,33 @@ from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db.models import BLANK_CHOICE_DASH
 from django.forms.models import fields_for_model
+from django.utils.choices import BlankChoiceIterator
 from dsfr.forms import DsfrBaseForm
 
 from ui.errors import Refusal
 
 F = TypeVar("F", bound=type[forms.Form])
+
+
+# A select starts on this line, never on Django's "---------" (``BLANK_CHOICE_DASH``): no choice is
+# recorded that nobody made, and the line says what to do.
+CHOOSE = [("", "— choisir —")]
+
+
+def name_empty_choices(fields: Iterable[forms.Field]) -> None:
+    """The selects among ``fields`` start on « — choisir — » rather than Django's dashes."""
+    for field in fields:
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == BLANK_CHOICE_DASH[0][1]:
+                field.empty_label = CHOOSE[0][1]
+        elif isinstance(field, forms.ChoiceField):
+            choices = field.choices  # a model field's come with the dashes put before them on reading
+            if isinstance(choices, BlankChoiceIterator) and choices.blank_choice == BLANK_CHOICE_DASH:
+                field.choices = BlankChoiceIterator(choices.choices, CHOOSE)
+            elif isinstance(choices, list) and choices and tuple(choices[0]) == BLANK_CHOICE_DASH[0]:
+                field.choices = CHOOSE + choices[1:]
 
 
 class BaseForm(DsfrBaseForm):
@@ -27,7 +48,8 @@ class BaseForm(DsfrBaseForm):
     its length here.
 
     Rendered with an error summary on top (``forms/error_summary.html``): one link per field in
-    error, and the page's focus on it (``ui/static/ui/forms.js``)."""
+    error, and the page's focus on it (``ui/static/ui/forms.js``). Its selects start on « — choisir — »
+    (``CHOOSE``), as do those of ``model_fields``, which forms add after it is made."""
 
     template_name = "forms/form.html"
 
@@ -37,6 +59,7 @@ class BaseForm(DsfrBaseForm):
             for key, values in data.lists():
                 data.setlist(key, [v.replace("\r\n", "\n") if isinstance(v, str) else v for v in values])
         super().__init__(data, *args, **kwargs)
+        name_empty_choices(self.fields.values())
 
     def get_context(self) -> dict:
         context = forms.Form.get_context(self)  # skips DsfrBaseForm's deprecation warning
@@ -65,6 +88,7 @@ def model_fields(model, names: list[str], **overrides) -> dict:
         if isinstance(field, forms.DateField):
             field.widget = DateInput()  # one per field: see DATE
     fields.update(overrides)
+    name_empty_choices(fields.values())
     return fields
 
 
@@ -85,12 +109,20 @@ class ConfirmForm(BaseForm):
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, whose empty fields say what is missing in the words of the page.
+    """Django's login form, whose messages are the page's own words: an empty field says what is missing,
+    a refused login names the « identifiant » the page asks for, not Django's « nom d'utilisateur »
+    with its hint on letter case (« différenciation des majuscules/minuscules »).
 
     Django gives the username field the model's ``max_length`` for the browser only, without its
     validator: a longer one reached ``authenticate()``, and django-axes' record of the failure (a
     column of 255 characters) answered 500 on PostgreSQL. It is refused first now, before any
     password is checked; no account has such a name, so no attempt is lost to the lockout."""
+
+    error_messages = {
+        "invalid_login": "Identifiant ou mot de passe incorrect. Vérifiez-les, majuscules et minuscules comprises.",
+        "inactive": "Ce compte est désactivé. Adressez-vous à la coordination de votre cellule ou à l'administration "
+                    "technique.",
+    }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -101,10 +133,14 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Saisissez votre mot de passe."
 
 
+DONE = "Modification enregistrée."
+
+
 def submit(request, form, title: str, call: Callable[[dict], object], *, done: str = "",
            refusal_on_form: bool = False, redirects: bool = False) -> bool:
     """Call an entry point with a posted, valid form's data; True when it was done, and the page says
-    so (``done``, or "<title> : c'est enregistré.").
+    so: ``done`` (« Note enregistrée. »), else the neutral ``DONE``. ``title`` names the action the form
+    submits (its button's words: « Ajouter une note »), which reads as an order, not as what was done.
 
     Its refusal becomes a message on the page (or the form's own error, ``refusal_on_form``, where the
     form stays on the page after it), and its field errors the form's; where the view redirects
@@ -127,7 +163,7 @@ def submit(request, form, title: str, call: Callable[[dict], object], *, done: s
         else:
             add_errors(form, error)
         return False
-    messages.success(request, done or f"{title} : c'est enregistré.")
+    messages.success(request, done or DONE)
     return True
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from organisation.models import Membership, Role
 from outbox.mail import queue_mail
+from ui.french import count
 from workflows.kinds import Subject
 from workflows.models import CaseTask, EmailChoice, Notification, NotificationPreference
 
@@ -76,7 +77,7 @@ def overdue_digest(user: User, tasks: Iterable[CaseTask], sections: Iterable[str
         for task in sorted(tasks, key=lambda task: (task.escalated_on is None, task.due_on))
     ]
     more = list(sections)
-    subject = (f"{PREFIX}{len(lines)} tâche{'s' if len(lines) > 1 else ''} en retard" if lines
+    subject = (f"{PREFIX}{count(len(lines), 'tâche')} en retard" if lines
                else f"{PREFIX}Signalements à surveiller")
     body = (
         f"Bonjour {user.get_full_name() or user.get_username()},\n\n"
@@ -99,8 +100,7 @@ def send_digests() -> int:
         if person.is_active and person.email:
             lines = [f"- {timezone.localtime(n.created_at):%d/%m %H:%M} — {n.title}\n  {link(n.path)}"
                      for n in notifications]
-            count = len(notifications)
-            queue_mail(f"{PREFIX}Récapitulatif : {count} notification{'s' if count > 1 else ''}",
+            queue_mail(f"{PREFIX}Récapitulatif : {count(len(notifications), 'notification')}",
                        "Bonjour,\n\nDepuis le dernier récapitulatif :\n" + "\n".join(lines)
                        + f"\n\nVos notifications : {link(reverse('notifications:list'))}\n", [person.email])
             sent += 1

@@ -15,6 +15,7 @@ from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Membership, Role
 from organisation.policy import Actor
+from ui.french import count
 from workflows import kinds, saved_views, tasks
 from workflows.models import OPEN_STATUSES, SavedView
 from workflows.rules import TaskRight, tasks_held_in_cellule, tasks_releasable_by, tasks_visible_to
@@ -142,9 +143,10 @@ def bulk_action(request):
     except ActionRefused as refusal:
         messages.error(request, f"Aucune tâche n'a été modifiée. {refusal.message}")
         return redirect(back)
-    label = {Bulk.CLAIM: "prises", Bulk.RELEASE: "remises dans la file",
-             Bulk.GIVE: f"confiées à {person.get_full_name() if person else ''}"}[Bulk(action)]
-    messages.success(request, f"{len(done)} tâche{'s' if len(done) > 1 else ''} {label}.")
+    one, many = {Bulk.CLAIM: ("prise", "prises"), Bulk.RELEASE: ("remise dans la file", "remises dans la file"),
+                 Bulk.GIVE: ("confiée", "confiées")}[Bulk(action)]
+    given = f" à {person.get_full_name()}" if Bulk(action) == Bulk.GIVE and person else ""
+    messages.success(request, f"{count(len(done), f'tâche {one}', f'tâches {many}')}{given}.")
     return redirect(back)
 
 

@@ -28,6 +28,11 @@ class Sex(models.TextChoices):
     MALE = "m", "Masculin"
 
 
+def born(sex: str) -> str:
+    """« née » or « né » by a young person's sex, which is always known (a required field)."""
+    return "née" if sex == Sex.FEMALE else "né"
+
+
 class Situation(models.TextChoices):
     SCHOOL = "school", "Scolarité en cours"
     APPRENTICE = "apprentice", "En apprentissage ou formation"

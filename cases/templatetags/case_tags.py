@@ -1,12 +1,10 @@
-"""How the case pages write dates and states: French long dates ("1er janvier 2026") and the
-colour of each state's badge, the same on the case list and the case page."""
-
-import datetime
+"""How the case pages write states and births: the colour of each state's badge, the same on the case
+list and the case page, and « né » or « née ». (French long dates are every template's: ``ui.french``.)"""
 
 from django import template
-from django.utils.dateformat import format as date_format
 
-from cases.models import Sex, State
+from cases.models import State
+from cases.models.people import born as born_word
 
 register = template.Library()
 
@@ -22,20 +20,8 @@ STATE_BADGES: dict[str, str] = {
 
 
 @register.filter
-def long_date(value: datetime.date | None) -> str:
-    """``1er janvier 2026``, ``2 janvier 2026``: French writes the first of a month as an ordinal."""
-    if not value:
-        return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {date_format(value, 'F Y')}"
-
-
-@register.filter
 def state_badge(state: str) -> str:
     return STATE_BADGES.get(state, "fr-badge--info")
 
 
-@register.filter
-def born(sex: str) -> str:
-    """``née`` or ``né`` by the young person's sex."""
-    return "née" if sex == Sex.FEMALE else "né"
+register.filter("born", born_word)

@@ -68,7 +68,7 @@ def partner_note(request, pk: int):
                              Case.objects.select_related("departement__cell", "person"), pk=pk)
     form = PartnerNoteForm(request.POST, request.FILES, case=case)
     if submit(request, form, "Note", lambda data: actions.add_note(request.user, case, **data),
-              refusal_on_form=True):
+              done="Note enregistrée.", refusal_on_form=True):
         return redirect("cases:detail", pk=case.pk)
     if not form.non_field_errors():  # a refusal says why on the form, above the note kept as typed
         messages.error(request, "La note n'est pas enregistrée : corrigez les champs signalés.")

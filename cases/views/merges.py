@@ -64,7 +64,7 @@ def duplicate(request, pk: int, other: int) -> HttpResponse:
         raise Http404("Ces deux fiches ne sont pas proposées à la fusion.")
     form = MergeForm(request.POST if request.method == "POST" else None, people=people)
     title = "Doublon écarté" if form.is_bound and form.dismissed else "Fiches fusionnées"
-    if submit(request, form, title, lambda data: _decide(request.user, people, form.dismissed, data)):
+    if submit(request, form, title, lambda data: _decide(request.user, people, form.dismissed, data), done=f"{title}."):
         return redirect("cases:duplicates")
     apart = DistinctPeople.objects.filter(first_id=min(pk, other), second_id=max(pk, other)).first()
     readable = {person.pk: [case for case in person.cases.order_by("-received_on")

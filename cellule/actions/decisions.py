@@ -69,7 +69,7 @@ def complete_decision(actor: Actor, item: MeetingItem, *, note: str = "") -> Mee
         item = MeetingItem.objects.select_for_update(of=("self",)).select_related("meeting", "owner").get(pk=item.pk)
         policy.require(actor, CelluleRight.COMPLETE_DECISION, item)
         if item.meeting.status != Meeting.Status.CLOSED or not item.outcome:
-            raise ActionRefused("Cette décision n'est pas encore arrêtée : la réunion n'est pas close.")
+            raise ActionRefused("Cette décision n'est pas encore arrêtée : la réunion n'est pas clôturée.")
         if item.done_on:
             raise ActionRefused(f"La suite de cette décision a déjà été donnée le {item.done_on:%d/%m/%Y}.")
         if len(note) > 500:

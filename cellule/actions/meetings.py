@@ -21,7 +21,7 @@ from organisation.policy import Actor
 
 # How far from now a meeting may be: scheduled up to a year ahead, recorded up to two months after.
 SCHEDULED_AHEAD, RECORDED_AFTER = datetime.timedelta(days=366), datetime.timedelta(days=62)
-FROZEN = "Cette réunion est close : son compte rendu est figé."
+FROZEN = "Cette réunion est clôturée : son compte rendu est figé."
 
 
 def _check_agenda(cell: Cell, held_at: datetime.datetime, cases: Sequence[Case]) -> None:
@@ -146,7 +146,8 @@ def close_meeting(actor: Actor, meeting: Meeting, *, minutes: str) -> Meeting:
                    .exclude(pk__in=meeting.attendances.values("membership_id")).select_related("user"))
         if missing:
             names = ", ".join(sorted(member.user.get_full_name() for member in missing))
-            raise ActionRefused(f"Indiquez la présence de chaque membre avant de clore la réunion (manque : {names}).")
+            raise ActionRefused(f"Indiquez la présence de chaque membre avant de clôturer la réunion "
+                                f"(manque : {names}).")
         meeting.minutes, meeting.status = minutes, Meeting.Status.CLOSED
         meeting.full_clean()
         meeting.save()

@@ -48,5 +48,6 @@ def meeting_pdf(request, pk: int, document: str):
         return redirect("meetings:detail", pk=meeting.pk)
     record_view(meeting, cell, items, action="meeting.export", document=DOCUMENTS[document].lower())
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="reunion-{meeting.held_at:%Y-%m-%d}-{document}.pdf"'
+    day = timezone.localdate(meeting.held_at)  # the day in Paris: a meeting at 0:30 is not the eve's
+    response["Content-Disposition"] = f'attachment; filename="reunion-{day:%Y-%m-%d}-{document}.pdf"'
     return response

@@ -117,7 +117,7 @@ def meeting_detail(request, pk: int):
     form = MeetingForm(request.POST if request.method == "POST" and not editing else None, meeting=meeting,
                        items=items, members=members, presence=presence, closing=closing)
     if submit(request, form, "Réunion", lambda data: _record(request.user, meeting, form, closing),
-              done="Réunion close." if closing else "Réunion enregistrée."):
+              done="Réunion clôturée." if closing else "Réunion enregistrée."):
         return redirect("meetings:detail", pk=meeting.pk)
     record_view(meeting, cell, items)
     if agenda_form is not None:  # the agenda's choices name the open cases: a read of the list they make

@@ -25,6 +25,7 @@ import audit
 from cases import matching
 from cases.actions.intake import add_signalement, intake
 from cases.models import Case, Relative
+from cases.models.people import born
 from cases.rules import CaseRight
 from intake import spreadsheet
 from intake.models import ConfirmedPreview
@@ -189,7 +190,7 @@ def _candidates(run: _Run, row: Row, names: dict[str, Any]) -> list[matching.Can
             followed.append(candidate)
     row.duplicates = [c.case.reference for c in followed]
     for candidate in followed:
-        who = f"{candidate.person}, né(e) le {candidate.person.birth_date:%d/%m/%Y}"
+        who = f"{candidate.person}, {born(candidate.person.sex)} le {candidate.person.birth_date:%d/%m/%Y}"
         if candidate.case.is_open:
             row.choices.append((str(candidate.case.pk), f"Rattacher au dossier en cours {candidate.case.reference} "
                                 f"de {who}"))

@@ -13,7 +13,7 @@ def test_login_failed_login_and_logout_are_recorded(client, personas):
     response = client.post(reverse("login"), {"username": "coord_a", "password": "mauvais-mot-de-passe"},
                            REMOTE_ADDR="198.51.100.4")
     assert response.status_code == 200
-    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in response.content.decode()
+    assert "Identifiant ou mot de passe incorrect." in response.content.decode()
     client.post(reverse("login"), {"username": "coord_a", "password": PASSWORD}, REMOTE_ADDR="198.51.100.4")
     client.post(reverse("logout"))
     minute_over()  # the failures of a minute are counted, and written once it is over

@@ -24,7 +24,7 @@ def broken(*args) -> str:
 def test_an_intact_chain_verifies(db):
     events = record_events(5)
     assert [e.seal.seq for e in events] == [1, 2, 3, 4, 5]
-    assert "5 événement(s) vérifié(s)" in run("verify_audit")
+    assert "5 événements vérifiés" in run("verify_audit")
     result = chain.verify(sealed_rows()[:5])
     assert result.ok and result.last_hash == events[-1].seal.hash
     # The check itself is the next event of the chain.
@@ -36,7 +36,7 @@ def test_a_changed_column_is_reported_with_its_id(db):
     tamper("UPDATE audit_event SET departement = %s WHERE id = %s", ["69", events[2].pk])
     message = broken()
     assert f"événement #{events[2].pk} (rang 3)" in message and "contenu modifié" in message
-    assert "après 2 événement(s)" in message
+    assert "après 2 événements" in message
 
 
 def test_a_changed_detail_is_reported(db):
@@ -104,6 +104,6 @@ def test_a_rehashed_event_still_breaks_the_next_link(db):
 
 def test_verification_can_start_at_an_event(db):
     events = record_events(6)
-    assert "3 événement(s) vérifié(s)" in run("verify_audit", "--since", str(events[3].pk))
+    assert "3 événements vérifiés" in run("verify_audit", "--since", str(events[3].pk))
     with pytest.raises(CommandError, match="Aucun événement"):
         run("verify_audit", "--since", "999999")

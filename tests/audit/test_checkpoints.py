@@ -51,7 +51,7 @@ def test_every_checkpoint_of_the_file_is_checked_and_they_all_hold(db, points):
     run("audit_checkpoint")
     record_events(3)
     run("audit_checkpoint")
-    assert "2 point(s) de contrôle présent(s) et inchangé(s)" in verify(points)
+    assert "2 points de contrôle présents et inchangés" in verify(points)
 
 
 def test_a_cut_tail_followed_by_a_fresh_checkpoint_is_caught_by_the_older_one(db, points):
@@ -106,7 +106,7 @@ def test_old_checkpoints_still_verify_after_the_key_rotates(db, points, settings
     with pytest.raises(CommandError, match="n° 1 : .*clé inconnue"):
         verify(points)
     settings.AUDIT_TRUSTED_PUBLIC_KEYS = [old_public]
-    assert "2 point(s) de contrôle" in verify(points)
+    assert "2 points de contrôle" in verify(points)
 
 
 def test_a_checkpoint_signed_by_another_key_that_carries_it_is_refused(db, points):
@@ -148,8 +148,8 @@ def test_incremental_verification_starts_after_the_last_checkpoint(db, points):
     run("audit_checkpoint")  # attests rank 5; the checkpoint's own event is rank 6
     record_events(3)
     output = run("verify_audit", "--checkpoint", str(points), "--incremental")
-    assert "4 événement(s) vérifié(s), dernier rang 10" not in output
-    assert "4 événement(s) vérifié(s), dernier rang 9" in output and "(rang 5)" in output
+    assert "4 événements vérifiés, dernier rang 10" not in output
+    assert "4 événements vérifiés, dernier rang 9" in output and "(rang 5)" in output
     # The checkpoint vouches for what comes before it: a chain recomputed from an earlier edit fails it.
     recompute_chain_after_editing(2)
     with pytest.raises(CommandError, match="n'est plus celui qui a été signé"):

@@ -101,7 +101,7 @@ def test_a_checkpoint_still_verifies_after_new_events_and_fails_after_a_rewrite(
     checkpoint = tmp_path / "points.jsonl"
     assert "Point de contrôle signé" in run("audit_checkpoint", "--output", str(checkpoint))
     CaseFactory(coordinator=personas.coord_a)  # the trail grows after the checkpoint
-    assert "1 point(s) de contrôle présent(s) et inchangé(s)" in run("verify_audit", "--checkpoint", str(checkpoint))
+    assert "1 point de contrôle présent et inchangé" in run("verify_audit", "--checkpoint", str(checkpoint))
     first = Event.objects.order_by("id").first()
     tamper("UPDATE audit_event SET action = %s WHERE id = %s", ["case.falsifie", first.pk])
     with pytest.raises(CommandError, match=f"#{first.pk} "):

@@ -14,9 +14,9 @@ def test_the_command_seals_and_says_what_waits(db):
     audit.record("test.un")
     audit.record("test.deux")
     assert sealer.unsealed().count == 2  # a test's transaction never commits: nothing sealed it yet
-    assert run("seal_audit").strip() == "2 événement(s) scellé(s) ; 0 en attente."
+    assert run("seal_audit").strip() == "2 événements scellés ; 0 en attente."
     assert list(Seal.objects.values_list("seq", "event__action")) == [(1, "test.un"), (2, "test.deux")]
-    assert run("seal_audit").startswith("0 événement(s) scellé(s)")
+    assert run("seal_audit").startswith("0 événement scellé")
 
 
 def test_as_a_service_it_seals_at_each_round(db, monkeypatch):

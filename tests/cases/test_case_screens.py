@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from cases import actions
 from cases.models import Case
-from cases.templatetags.case_tags import long_date
 from organisation import policy
 from tests.cases.factories import CaseFactory, person_data
+from ui.french import long_date
 from workflows import tasks
 
 TODAY = timezone.localdate()

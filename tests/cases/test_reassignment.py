@@ -45,7 +45,7 @@ def test_a_coordinator_changes_the_referent_and_the_tasks_follow(client, persona
     assert [m.to for m in mailoutbox] == [["colleague@example.org"]] * 2
     assert [m.subject.split(" — ")[0] for m in mailoutbox] == [
         "[Cellule de suivi] Nouvelle tâche : Démarrer la prise en charge",
-        f"[Cellule de suivi] Vous êtes référent du signalement {case.reference}"]
+        "[Cellule de suivi] Un signalement vous est confié"]
     event = Event.objects.get(action="case.referent_change", object_id=str(case.pk))
     assert EventText.objects.get(pk=event.details["motif"]["texte"]).text == "Congé longue durée."
     assert event.details["référent"]["après"].endswith("(colleague)")

@@ -55,8 +55,8 @@ def test_a_meeting_is_scheduled_recorded_and_closed_through_its_pages(client, pe
                                                                  "Poursuite de la prise en charge.")
     assert Attendance.objects.get(membership=member).presence == "excused"
     minutes = client.get(reverse("meetings:minutes")).content.decode()
-    assert "Poursuite de la prise en charge." in minutes and "excusé" in minutes
-    assert f"{personas.coord_a.get_full_name()} ({coordinator.institution}) — présent" in minutes
+    assert "Poursuite de la prise en charge." in minutes and "absence excusée" in minutes
+    assert f"{personas.coord_a.get_full_name()} ({coordinator.institution}) — présence" in minutes
 
 
 def test_a_closed_meeting_is_frozen(personas, case):

@@ -59,7 +59,7 @@ def test_a_member_cannot_post_and_another_cellules_member_gets_404(client, perso
     client.force_login(personas.member_b)
     assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
     own = client.get(reverse("meetings:list")).content.decode()  # the Rhône's calendar, empty
-    assert "Aucune réunion." in own and "Cellule 69" in own
+    assert "Aucune réunion." in own and "cellule 69" in own
     assert meeting.seen.reference not in client.get(reverse("meetings:minutes")).content.decode()
 
 

@@ -32,9 +32,9 @@ def test_a_coordinator_logs_in_and_reaches_the_home_page(live_server):
         heading = page.get_by_role("heading", level=1).inner_text()
         header = page.locator("#current-user").inner_text()
 
-    assert "mot de passe valides" in error
+    assert "Identifiant ou mot de passe incorrect." in error
     assert heading == "Bonjour Claire Martin"
-    assert "Coordonnateur de la cellule, cellule 93" in header
+    assert "Coordination de la cellule, cellule 93" in header
     # Signed in, then the home page, whose composition card is a read of the cellule's staff.
     assert list(Event.objects.filter(actor=coordinator).values_list("action", flat=True)) == ["auth.login",
                                                                                                 "cell.view"]

@@ -103,6 +103,6 @@ def test_the_composition_exports(client, personas):
     client.force_login(personas.coord_a)
     text = client.get(reverse("composition_export", args=["93", "csv"])).content.decode().lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0][0].startswith("Composition de la Cellule 93")
+    assert rows[0][0].startswith("Composition de la cellule 93")
     assert {row[0] for row in rows[2:]} == {personas.coord_a.last_name, personas.member_a.last_name}
     assert client.get(reverse("composition_export", args=["93", "pdf"])).status_code == 404

@@ -29,7 +29,7 @@ def test_a_demo_database_of_the_old_layout_is_deleted_to_be_rebuilt(tmp_path, se
     path = demo_file(tmp_path, OLD_LAYOUT)
     call_command("reset_stale_demo", database=str(path))
     assert not path.exists()
-    assert "3 migration(s) qui n'existent plus" in capsys.readouterr().out
+    assert "3 migrations qui n'existent plus" in capsys.readouterr().out
 
 
 def test_a_demo_database_of_the_current_layout_is_kept(tmp_path, settings, capsys):

@@ -77,7 +77,7 @@ def test_an_incomplete_login_form_says_what_is_missing(client, db, data, errors)
 
 def test_a_wrong_password_is_told_in_the_summary(client, personas):
     page = client.post(reverse("login"), {"username": "coord_a", "password": "pas-le-bon"}).content.decode()
-    assert len(elements(page, data_error_summary="")) == 1 and "mot de passe valides" in page
+    assert len(elements(page, data_error_summary="")) == 1 and "Identifiant ou mot de passe incorrect." in page
     assert elements(page, aria_invalid="true") == []
 
 

@@ -14,8 +14,8 @@ from tests.cases.factories import CaseFactory
 from tests.mobile_team.factories import mobile_request
 
 HOME_TEXT = {
-    "coord_a": "0 signalement en cours.",
-    "member_a": "0 tâche à traiter dont 0 en retard ; 0 dans la file de l&#x27;équipe.",
+    "coord_a": "Aucun signalement en cours.",
+    "member_a": "Aucune tâche à traiter ; aucune dans la file de l&#x27;équipe.",
     "mobile": "Demandes d'intervention",
     "inspector": "Mandat IGA-TEST-",
     "national": "1 cellule installée sur 101 départements",
@@ -37,7 +37,7 @@ def test_each_role_reaches_its_home_page(client, personas, name, text):
 def test_the_header_names_the_user_role_and_cellule(client, personas):
     client.force_login(personas.coord_a)
     page = client.get(reverse("home")).content.decode()
-    assert f"{personas.coord_a.get_full_name()} — Coordonnateur de la cellule, cellule 93 — Seine-Saint-Denis" in page
+    assert f"{personas.coord_a.get_full_name()} — Coordination de la cellule, cellule 93 — Seine-Saint-Denis" in page
     assert "Disponible prochainement" not in page  # no panel is a placeholder
 
 
@@ -116,7 +116,7 @@ def test_the_mobile_teams_home_counts_the_requests_by_what_they_wait_for(client,
     client.get(reverse("home"))  # the session and the rights, cached
     with CaptureQueriesContext(connection) as empty:
         page = client.get(reverse("home")).content.decode()
-    assert "0 demande en attente de réponse, 0 acceptée à planifier, 0 intervention planifiée." in page
+    assert "Aucune demande en attente de réponse, aucune acceptée à planifier, aucune intervention planifiée." in page
     for status in ("requested", "accepted", "accepted", "scheduled", "completed"):
         mobile_request(personas.coord_a, personas.mobile, status)
     with CaptureQueriesContext(connection) as full:

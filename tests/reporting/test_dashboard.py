@@ -85,7 +85,7 @@ def test_a_young_person_with_two_open_cases_and_a_sibling_count_once_in_a_caselo
 def test_another_cellules_coordinator_sees_their_own(client, cellule):
     client.force_login(cellule.coord_b)
     text = _text(client.get(URL))
-    assert "Cellule 69" in text and "Tâches en retard : 1" in text and "4 au total" not in text
+    assert "cellule 69" in text and "Tâches en retard : 1" in text and "4 au total" not in text
     assert cellule.member_a.get_full_name() not in text
 
 

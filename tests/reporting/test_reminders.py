@@ -36,8 +36,8 @@ def march_sent_in_the_69(personas, run_queue):
 
 def test_the_late_cellule_is_reminded_once_a_day(personas, march_sent_in_the_69, run_queue):
     with time_machine.travel(APRIL_6):
-        assert run() == "1 cellule(s) rappelée(s).\n"
-        assert run() == "0 cellule(s) rappelée(s).\n"  # the second run of the day tells no one again
+        assert run() == "1 cellule rappelée.\n"
+        assert run() == "0 cellule rappelée.\n"  # the second run of the day tells no one again
         run_queue()
     (message,) = mail.outbox
     assert message.to == [personas.coord_a.email] and "mars 2026" in message.subject
@@ -46,13 +46,13 @@ def test_the_late_cellule_is_reminded_once_a_day(personas, march_sent_in_the_69,
     assert (reminder.departement, reminder.details["mois"]) == ("93", "2026-03")
     assert Event.objects.filter(action="job.run", details__tâche="remind_reports").count() == 2
     with time_machine.travel(APRIL_6 + datetime.timedelta(days=1)):
-        assert run() == "1 cellule(s) rappelée(s).\n"  # and again the next day, while it is not sent
+        assert run() == "1 cellule rappelée.\n"  # and again the next day, while it is not sent
 
 
 def test_nobody_is_reminded_before_the_day(personas, settings):
     settings.REPORT_REMINDER_DAY = 10
     with time_machine.travel(APRIL_6):
-        assert run() == "0 cellule(s) rappelée(s).\n"
+        assert run() == "0 cellule rappelée.\n"
     assert not Event.objects.filter(action="report.reminder").exists()
 
 

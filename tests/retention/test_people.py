@@ -66,7 +66,7 @@ def test_the_young_persons_export_holds_the_whole_file_and_who_read_it(client, p
     assert len(rows(files["proches.csv"])) == 2 + 2  # heading, headers, both relatives
     assert "Réponse Zqxhotel-reponse" in files["equipe_mobile_messages.csv"].decode("utf-8-sig")
     reads = rows(files["consultations_et_actions.csv"])[2:]
-    read = ["coord_a", "Coordonnateur de la cellule", "Consultation du signalement"]
+    read = ["coord_a", "Coordination de la cellule", "Consultation du signalement"]
     assert any(row[1:] == read for row in reads), reads[-3:]
     event = Event.objects.filter(action="retention.export").latest("id")
     assert event.details == {"signalement": case.reference, "personne": "jeune"}  # no name in the trail

@@ -72,20 +72,20 @@ def test_expired_cases_leave_no_personal_value_in_any_table_or_file():
         fresh = unfounded_case(personas, "Zqxdelta")
 
     with at(1, days=-1):  # the day before the unfounded case's year is over: nothing yet
-        assert "0 signalement(s)" in purge("--dry-run")
+        assert "0 signalement serait effacé" in purge("--dry-run")
     with at(1, days=1):
         before = dump()
         listed = purge("--dry-run")
         assert unfounded.reference in listed and full.reference not in listed
         assert dump() == before  # nothing changed, not even the trail
-        assert "1 signalement(s) effacé(s)" in purge()
+        assert "1 signalement effacé" in purge()
     with at(5, days=-1):
         assert full.reference not in purge("--dry-run")
     with at(6):
         listed = purge("--dry-run")
         assert full.reference in listed and held.reference not in listed and fresh.reference not in listed
-        assert "1 signalement(s) effacé(s)" in purge()
-        assert "0 signalement(s) effacé(s)" in purge()  # idempotent
+        assert "1 signalement effacé" in purge()
+        assert "0 signalement effacé" in purge()  # idempotent
 
     found = {canary: residue(canary) for canary in ("Zqxalpha", "Zqxbravo", "Zqxcharlie", "Zqxdelta")}
     print("residue after the purge:", found)
@@ -170,12 +170,12 @@ def test_the_young_person_goes_with_the_last_of_their_cases():
                                       person=first.person)
         cases_actions.close(personas.coord_a, second, reason="unfounded", note="Infondé Zqxfoxtrot")
     with at(1, days=1):
-        assert "1 signalement(s) effacé(s)" in purge()
+        assert "1 signalement effacé" in purge()
         assert residue("Zqxfoxtrot")  # the second case, not expired yet
         names = residue("Zqxecho")
         assert set(names) == {"cases_person", "cases_historicalperson", "cases_searchtoken"}, names
     with at(2):
-        assert "1 signalement(s) effacé(s)" in purge()
+        assert "1 signalement effacé" in purge()
     assert residue("Zqxecho") == {} and residue("Zqxfoxtrot") == {}
     person = Case.objects.get(pk=second.pk).person
     assert person.birth_date.month == person.birth_date.day == 1 and person.sex == "m"
@@ -208,11 +208,11 @@ def test_the_familys_relatives_go_with_the_last_case_about_its_young_people():
         cases_actions.close(personas.coord_a, younger, reason="unfounded", note="Infondé Zqxkilo")
     assert younger.relatives.get().email == "zqxjuliet@example.org"  # one record, completed
     with at(1, days=1):
-        assert "1 signalement(s) effacé(s)" in purge()
+        assert "1 signalement effacé" in purge()
         names = residue("Zqxjuliet")
         assert set(names) == {"cases_relative", "cases_historicalrelative"}, names  # the mother stays
     with at(2):
-        assert "1 signalement(s) effacé(s)" in purge()
+        assert "1 signalement effacé" in purge()
     assert residue("Zqxjuliet") == {} and residue("Zqxkilo") == {}
     assert verification.verify().ok
 
@@ -234,6 +234,6 @@ def test_a_record_merged_into_another_goes_with_the_last_case_of_the_record_kept
         for case in cases:
             cases_actions.close(personas.coord_a, Case.objects.get(pk=case.pk), reason="unfounded", note="Infondé.")
     with at(1, days=1):
-        assert "2 signalement(s) effacé(s)" in purge()
+        assert "2 signalements effacés" in purge()
     assert residue("Zqxlima") == {}
     assert verification.verify().ok

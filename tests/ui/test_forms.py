@@ -41,7 +41,7 @@ def test_the_entry_points_refusal_is_the_one_refusal_the_ui_shows():
 def test_a_done_action_says_so_and_a_refused_one_gives_its_reason_on_the_page_or_on_the_form():
     request = posted({"text": "bonjour"})
     assert submit(request, NoteForm(request.POST), "Note", lambda data: None)
-    assert said(request) == [("success", "Note : c'est enregistré.")]
+    assert said(request) == [("success", "Modification enregistrée.")]  # never « Note : c'est enregistré. »
     request = posted({"text": "bonjour"})
     assert submit(request, NoteForm(request.POST), "Note", lambda data: None, done="Note ajoutée.")
     assert said(request) == [("success", "Note ajoutée.")]

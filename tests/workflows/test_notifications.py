@@ -108,11 +108,11 @@ def event_transfer_answered(client, p):
 
 
 EVENTS = {
-    "referent_named": (event_referent, "Vous êtes référent du signalement"),
+    "referent_named": (event_referent, "Un signalement vous est confié"),
     "task.review": (event_review_due, "Revue de suivi à faire"),
     "task_escalated": (event_escalated, "Tâche en retard signalée"),
     "partner_note": (event_partner_note, "Note d'un partenaire"),
-    "note_mention": (event_mention, "Vous êtes mentionné(e) dans une note"),
+    "note_mention": (event_mention, "Une note vous mentionne"),
     "mobile_accepted": (event_mobile_answer, "Demande acceptée par l'équipe mobile"),
     "mobile_message_to_cellule": (event_mobile_message, "Nouveau message sur la demande d'intervention"),
     "transfer_accepted": (event_transfer_answered, "Transfert accepté"),

@@ -165,7 +165,7 @@ def test_the_referent_is_mailed_the_task_given_to_them(personas, django_capture_
     assert [m.to for m in mail.outbox] == [[personas.member_a.email]] * 2
     assert sorted(m.subject for m in mail.outbox) == [
         f"[Cellule de suivi] Nouvelle tâche : Démarrer la prise en charge — {case.reference}",
-        f"[Cellule de suivi] Vous êtes référent du signalement {case.reference}"]
+        f"[Cellule de suivi] Un signalement vous est confié — {case.reference}"]
     assert all(case.person.last_name not in m.body for m in mail.outbox)
 
 

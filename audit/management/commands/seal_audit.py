@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit import sealer, tallies
+from ui.french import count, number
 
 
 class Command(BaseCommand):
@@ -26,7 +27,8 @@ class Command(BaseCommand):
             sealed = sealer.seal()
             if every is None:
                 window = sealer.unsealed()
-                self.stdout.write(f"{sealed} événement(s) scellé(s) ; {window.count} en attente"
+                sealed_text = count(sealed, "événement scellé", "événements scellés")
+                self.stdout.write(f"{sealed_text} ; {number(window.count)} en attente"
                                   + (f", le plus ancien depuis {window.age_seconds:.0f} s." if window.count else "."))
                 return
             time.sleep(every)

@@ -18,6 +18,7 @@ from audit import chain, sealer, signing, verification
 from audit.exports import verify_bundle
 from audit.heads import check_checkpoints, read_checkpoints
 from audit.models import Seal
+from ui.french import count, plural
 
 
 class Command(BaseCommand):
@@ -65,13 +66,14 @@ class Command(BaseCommand):
     def verify_chain(self, start_seq: int, previous_seq: int, previous_hash: str, proof: str) -> tuple[str, int, int]:
         result = verification.verify(start_seq, previous_seq, previous_hash)
         if not result.ok:
-            message = (f"Journal d'audit altéré après {result.verified} événement(s) vérifié(s) : "
+            message = (f"Journal d'audit altéré après {_verified(result.verified)} : "
                        f"première rupture à l'{result.broken}.")
         else:
             window = sealer.unsealed()
-            pending = (f" {window.count} événement(s) de transactions en cours, pas encore scellé(s)."
+            pending = (f" {count(window.count, 'événement')} de transactions en cours, pas encore "
+                       f"{plural(window.count, 'scellé')}."
                        if window.count else "")
-            message = (f"Journal d'audit intègre : {result.verified} événement(s) vérifié(s), "
+            message = (f"Journal d'audit intègre : {_verified(result.verified)}, "
                        f"dernier rang {result.last_seq}, empreinte {result.last_hash}.{pending} {proof}").strip()
         return message, result.verified, result.last_seq
 
@@ -111,7 +113,14 @@ class Command(BaseCommand):
             raise CommandError(f"Point de contrôle illisible : {error}") from None
         report = check_checkpoints(checkpoints, signing.trusted_public_keys(public_keys))
         if not report.ok:
-            return "", f"{report.checked} point(s) de contrôle vérifié(s), puis {report.problem}", None
+            checked = count(report.checked, "point de contrôle vérifié", "points de contrôle vérifiés")
+            return "", f"{checked}, puis {report.problem}", None
         last = checkpoints[-1]["payload"]
-        return (f"{report.checked} point(s) de contrôle présent(s) et inchangé(s), le dernier du {last['time']} "
+        present = count(report.checked, "point de contrôle présent et inchangé",
+                        "points de contrôle présents et inchangés")
+        return (f"{present}, le dernier du {last['time']} "
                 f"(rang {last['seq']})."), "", last
+
+
+def _verified(events: int) -> str:
+    return count(events, "événement vérifié", "événements vérifiés")

@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
+from ui.french import count
+
 
 def stale_migrations(path: Path) -> set[tuple[str, str]]:
     """The migrations the database at ``path`` records as applied but that no app has any more."""
@@ -49,5 +51,6 @@ class Command(BaseCommand):
             return
         connections.close_all()
         path.unlink()
-        self.stdout.write(f"Base de démonstration d'une version antérieure ({len(stale)} migration(s) qui "
-                          "n'existent plus) : supprimée, elle va être reconstruite.")
+        gone = "n'existent" if len(stale) > 1 else "n'existe"
+        self.stdout.write(f"Base de démonstration d'une version antérieure ({count(len(stale), 'migration')} qui "
+                          f"{gone} plus) : supprimée, elle va être reconstruite.")

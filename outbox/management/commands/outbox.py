@@ -6,6 +6,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from outbox.queue import PENDING, backlog, run_due
+from ui.french import count
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, failed: bool, run: bool, limit: int, **options) -> None:
         if run:
-            self.stdout.write(f"{run_due('commande-outbox')} tâche(s) exécutée(s).")
+            self.stdout.write(f"{count(run_due('commande-outbox'), 'tâche exécutée', 'tâches exécutées')}.")
         state = backlog()
         self.stdout.write(f"En attente : {state.pending} (dont {state.due} à envoyer maintenant, le plus ancien "
                           f"depuis {round(state.oldest_due_seconds)} s) ; en échec : {state.failed}.")

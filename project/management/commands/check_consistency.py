@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from project import consistency
+from ui.french import count, number
 
 
 class Command(BaseCommand):
@@ -15,12 +16,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         broken = 0
-        for label, count, examples in consistency.run():
-            if count:
+        for label, found, examples in consistency.run():
+            if found:
                 broken += 1
-                self.stdout.write(self.style.ERROR(f"✗ {label} : {count} en défaut ({', '.join(examples)}…)"))
+                self.stdout.write(self.style.ERROR(f"✗ {label} : {number(found)} en défaut ({', '.join(examples)}…)"))
             else:
                 self.stdout.write(f"✓ {label}")
         if broken:
-            raise CommandError(f"{broken} invariant(s) en défaut.")
+            raise CommandError(f"{count(broken, 'invariant')} en défaut.")
         self.stdout.write(self.style.SUCCESS(f"Base cohérente ({time.monotonic() - started:.1f} s)."))

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from audit import jobs
 from reporting.reminders import remind
+from ui.french import count
 
 
 class Command(BaseCommand):
@@ -14,5 +15,5 @@ class Command(BaseCommand):
             if run is None:
                 self.stdout.write("Rappel déjà en cours sur une autre machine : rien à faire ici.")
                 return
-            run.result = f"{remind()} cellule(s) rappelée(s)."
+            run.result = f"{count(remind(), 'cellule rappelée', 'cellules rappelées')}."
             self.stdout.write(run.result)

@@ -7,6 +7,7 @@ from audit import jobs
 from organisation.policy import SYSTEM
 from retention import actions
 from retention.periods import Periods, expired
+from ui.french import count
 
 
 class Command(BaseCommand):
@@ -27,15 +28,16 @@ class Command(BaseCommand):
                 self.stdout.write("Purge déjà en cours sur une autre machine : rien à faire ici.")
                 return
             erased = [case.reference for case in expired(today) if actions.erase(SYSTEM, case, today) is not None]
-            run.result = f"{len(erased)} signalement(s) effacé(s)"
+            run.result = count(len(erased), "signalement effacé", "signalements effacés")
             self.stdout.write(f"{run.result}{' : ' + ', '.join(erased) if erased else '.'}")
 
     def list(self, today) -> None:
         cases = list(expired(today))
         periods = Periods.current()
         for case in cases:
-            rule = (f"sans suite, {periods.not_relevant_years} an(s)" if case.not_relevant
-                    else f"clôturé, {periods.closed_years} an(s)")
+            rule = (f"sans suite, {count(periods.not_relevant_years, 'an')}" if case.not_relevant
+                    else f"clôturé, {count(periods.closed_years, 'an')}")
             closed = f"clôturé le {case.closed_on:%d/%m/%Y}"
             self.stdout.write(f"{case.reference}\t{case.departement.code}\t{closed}\t{rule}")
-        self.stdout.write(f"{len(cases)} signalement(s) seraient effacés (--dry-run : rien n'a changé).")
+        self.stdout.write(f"{count(len(cases), 'signalement serait effacé', 'signalements seraient effacés')} "
+                          "(--dry-run : rien n'a changé).")

@@ -10,6 +10,7 @@ from audit import jobs
 from organisation.models import Membership, Role
 from organisation.policy import SYSTEM
 from outbox.mail import queue_mail
+from ui.french import count
 from workflows import digest, escalation
 from workflows.models import CaseTask
 from workflows.notifications import overdue_digest, send_digests
@@ -53,5 +54,6 @@ class Command(BaseCommand):
                 queue_mail(*overdue_digest(user, by_user[user], more[user]), [user.email])
                 sent += 1
         digests = send_digests()
-        return (f"{len(escalated)} tâche(s) signalée(s) aux coordonnateurs ; {sent} récapitulatif(s) mis en file, "
-                f"{len(tasks)} tâche(s) en retard ; {digests} récapitulatif(s) de notifications.")
+        return (f"{count(len(escalated), 'tâche signalée', 'tâches signalées')} aux coordonnateurs ; "
+                f"{count(sent, 'récapitulatif mis', 'récapitulatifs mis')} en file, "
+                f"{count(len(tasks), 'tâche')} en retard ; {count(digests, 'récapitulatif')} de notifications.")
