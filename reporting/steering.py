@@ -30,6 +30,14 @@ def _activity(figures: dict) -> Counts:
             "Jeunes suivis": figures["young_people_followed"], "Familles suivies": figures["families_followed"]}
 
 
+def _partners(figures: dict) -> Counts:
+    """The procureur informed, and the support groups' sessions and who took part (families, other parents)."""
+    groups = figures["support_groups"]
+    return {"Informations du procureur": figures["prosecutor_informations"],
+            "Séances de groupes de parole": groups["sessions"], "Familles suivies présentes": groups["families"],
+            "Autres parents (sans dossier)": groups["other_parents"]}
+
+
 # (key, title, the base counts of one département's report); a report sent before a count existed lacks it.
 TABLES: list[tuple[str, str, Callable[[dict], Counts]]] = [
     ("activity", "Fonctionnement et situations suivies", _activity),
@@ -37,6 +45,7 @@ TABLES: list[tuple[str, str, Callable[[dict], Counts]]] = [
     ("orientations", "Orientations et modalités de prise en charge engagées", _orientations),
     ("sources", "Nouveaux signalements par origine", lambda f: f["new_cases_by_source"]),
     ("closures", "Clôtures par motif", lambda f: f["closures_by_reason"]),
+    ("partners", "Parquet et groupes de parole", _partners),
 ]
 
 
@@ -75,7 +84,7 @@ def steering(month: Month) -> list[Table]:
                 base[departement] = counts(figures)
             except KeyError:  # a report frozen before this count existed
                 continue
-        tables.append(publish(key, title, base, additive=key != "activity"))
+        tables.append(publish(key, title, base, additive=key not in ("activity", "partners")))
     return tables
 
 
