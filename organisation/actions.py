@@ -174,13 +174,13 @@ def invite_member(actor: Actor, cell: Cell, *, username: str, first_name: str, l
     return membership
 
 
-def propose_institution(actor: Actor, cell: Cell, proposal: InstitutionProposal) -> InstitutionProposal:
+def propose_institution(actor: User, cell: Cell, proposal: InstitutionProposal) -> InstitutionProposal:
     """A coordinator asks for an institution the cellule misses in its département (the parquet, a CAF, a
     mission locale, a CLSPD…). Only the technical administrator creates institutions
     (``OrganisationRight.MANAGE_REFERENCE_DATA``): until it validates the proposal, the institution exists
     nowhere and nothing offers it."""
     policy.require(actor, OrganisationRight.PROPOSE_INSTITUTION, cell)
-    proposal.departement, proposal.proposed_by_id = cell.departement, getattr(actor, "pk", None)
+    proposal.departement, proposal.proposed_by = cell.departement, actor
     proposal.status = InstitutionProposal.Status.PENDING
     proposal.full_clean()
     _check_name_free(proposal)

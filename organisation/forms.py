@@ -6,7 +6,15 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from organisation.models import AccountRecovery, Departement, Institution, InstitutionProposal, Mandate, Membership, Role
+from organisation.models import (
+    AccountRecovery,
+    Departement,
+    Institution,
+    InstitutionProposal,
+    Mandate,
+    Membership,
+    Role,
+)
 from ui.forms import DATE, BaseForm, model_fields, with_fields
 
 

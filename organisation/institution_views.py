@@ -4,7 +4,7 @@ or refuses each one (``organisation.actions.propose_institution``)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 import audit
 from organisation import actions as organisation
@@ -21,7 +21,7 @@ def propose(request, code: str):
     cell = policy.get_or_404(request.user, OrganisationRight.VIEW_COMPOSITION,
                              Cell.objects.select_related("departement"), departement__code=code)
     policy.require(request.user, OrganisationRight.PROPOSE_INSTITUTION, cell)
-    form = ProposalForm(request.POST or None)
+    form = ProposalForm(request.POST if request.method == "POST" else None)
     if submit(request, form, "Proposition", lambda data: organisation.propose_institution(
             request.user, cell, InstitutionProposal(**data)),
             done="Institution proposée : l'administration technique la valide avant qu'elle soit proposée dans la "
@@ -33,6 +33,7 @@ def propose(request, code: str):
         "cell": cell, "form": form, "proposals": proposals}, status=400 if form.is_bound else 200)
 
 
+@require_GET
 def proposals(request):
     """The technical administrator's list: the proposals waiting first, each validated or refused here."""
     policy.require(request.user, OrganisationRight.MANAGE_REFERENCE_DATA)

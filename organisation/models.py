@@ -128,11 +128,11 @@ class InstitutionDetails(models.Model):
     # Blank for other institutions (and in the database: the previous release, still serving during the
     # migration, inserts institutions without them).
     prevention_kind = models.CharField("dispositif", max_length=8, choices=PreventionKind.choices, blank=True,
-                                       db_default="")
-    territory = models.CharField("commune ou intercommunalité", max_length=200, blank=True, db_default="")
-    contact_name = models.CharField("contact", max_length=128, blank=True, db_default="")
-    contact_email = models.EmailField("courriel du contact", blank=True, db_default="")
-    contact_phone = models.CharField("téléphone du contact", max_length=32, blank=True, db_default="")
+                                       default="", db_default="")
+    territory = models.CharField("commune ou intercommunalité", max_length=200, blank=True, default="", db_default="")
+    contact_name = models.CharField("contact", max_length=128, blank=True, default="", db_default="")
+    contact_email = models.EmailField("courriel du contact", blank=True, default="", db_default="")
+    contact_phone = models.CharField("téléphone du contact", max_length=32, blank=True, default="", db_default="")
 
     class Meta:
         abstract = True

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,10 +12,9 @@ from cellule.models import Exchange
 from cellule.rules import CelluleRight
 from organisation import policy
 from organisation.models import Cell, Institution
-from organisation.policy import Actor
 
 
-def record_exchange(actor: Actor, cell: Cell, institution: Institution, *, on: datetime.date, subject: str,
+def record_exchange(actor: User, cell: Cell, institution: Institution, *, on: datetime.date, subject: str,
                     summary: str) -> Exchange:
     """An exchange with a CLSPD, a CISPD or a programme de réussite éducative of the département: a meeting,
     a call, a letter, dated, with its subject and what was said."""
@@ -25,7 +25,7 @@ def record_exchange(actor: Actor, cell: Cell, institution: Institution, *, on: d
     if on and on > timezone.localdate():
         raise ValidationError({"on": "La date de l'échange ne peut pas être dans le futur."})
     exchange = Exchange(cell=cell, institution=institution, on=on, subject=subject, summary=summary,
-                        recorded_by_id=getattr(actor, "pk", None))
+                        recorded_by=actor)
     exchange.full_clean()
     with transaction.atomic():
         exchange.save()

@@ -17,7 +17,7 @@ def body(request, pk: int):
     cell = policy.coordinated_cell(request.user, CelluleRight.LIAISE)
     institution = get_object_or_404(Institution, pk=pk, departement=cell.departement,
                                     category=Institution.Category.LOCAL_PREVENTION)
-    form = ExchangeForm(request.POST or None)
+    form = ExchangeForm(request.POST if request.method == "POST" else None)
     if submit(request, form, "Échange", lambda data: cellule.record_exchange(request.user, cell, institution, **data),
               done="Échange enregistré."):
         return redirect("prevention:body", pk=pk)

@@ -43,10 +43,10 @@ def test_a_case_is_oriented_to_a_clspd_with_the_adhesion_and_the_report_counts_i
     assert client.post(url, {**measure, "adhesion": "family"}).status_code == 302
     assert case.care_measures.filter(institution=clspd, adhesion="family").exists()
     figures = compute(personas.cell_a, Month.of(TODAY))
-    assert figures["local_prevention_orientations"] == {
-        "active": 1, "started": 1, "by_kind": {"CLSPD (conseil local de sécurité et de prévention de la délinquance)": 1,
-                                               "CISPD (conseil intercommunal de sécurité et de prévention de la "
-                                               "délinquance)": 0, "Programme de réussite éducative": 0}}
+    assert figures["local_prevention_orientations"] == {"active": 1, "started": 1, "by_kind": {
+        "CLSPD (conseil local de sécurité et de prévention de la délinquance)": 1,
+        "CISPD (conseil intercommunal de sécurité et de prévention de la délinquance)": 0,
+        "Programme de réussite éducative": 0}}
     table = {(section, item): value for section, item, value in rows(figures)}
     section = "Orientations vers les dispositifs locaux de prévention (CLSPD, CISPD, réussite éducative)"
     assert table[(section, "Prises en charge actives dans le mois")] == 1
