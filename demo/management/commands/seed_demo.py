@@ -101,8 +101,8 @@ class Command(BaseCommand):
             cases = create_demo_cases()
             if cases:  # the cellule working together, then its meetings: after the cases' stories
                 create_demo_teamwork()
+                create_demo_local_prevention()  # before the report of last month is sent: it counts them
                 create_demo_cellule_life()
-            create_demo_local_prevention()
         if cases:
             self.stdout.write(f"{cases} signalements de démonstration créés.")
         self.print_logins()
