@@ -30,3 +30,6 @@ events.register({
     "case.meeting_decision_view": "Consultation d'une décision de réunion",
 }, render=events.summary({"décision": "décision", "note": "note", "chargé": "chargé de la suite",
                           "échéance": "pour le", "réunion": "réunion du"}))
+# The cellule's exchanges with a local prevention body (CLSPD, CISPD, réussite éducative).
+events.register({"exchange.create": "Échange avec un dispositif local de prévention enregistré"},
+                render=events.summary({"dispositif": "dispositif", "date": "date", "objet": "objet"}))

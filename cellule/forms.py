@@ -1,5 +1,5 @@
 """Forms of the cellule's life: scheduling and recording a meeting, support groups and their sessions,
-a family's interview requests (on the case page)."""
+a family's interview requests (on the case page), the exchanges with a local prevention body."""
 
 from django import forms
 from django.contrib.auth.models import User
@@ -8,7 +8,15 @@ from dsfr.widgets import InlineRadioSelect
 
 from cases.models import Case
 from cellule import agenda
-from cellule.models import MAX_OTHER_PARENTS, Attendance, InterviewRequest, Meeting, MeetingItem, SupportGroup
+from cellule.models import (
+    MAX_OTHER_PARENTS,
+    Attendance,
+    Exchange,
+    InterviewRequest,
+    Meeting,
+    MeetingItem,
+    SupportGroup,
+)
 from organisation.models import Cell, Institution, Membership
 from ui.forms import DATE, BaseForm, model_fields, with_fields
 
@@ -203,3 +211,14 @@ def family_label(case: Case) -> str:
     name and commune, and by the case's reference (two brothers followed)."""
     person = case.person
     return f"Famille {person.last_name} ({person.first_name}, {person.commune}) — signalement {case.reference}"
+
+
+@with_fields(model_fields(Exchange, ["on", "subject", "summary"]))
+class ExchangeForm(BaseForm):
+    """An exchange with a local prevention body: factual, and naming no young person."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate
+        self.fields["summary"].widget.attrs.update(rows=4)
+        self.fields["summary"].help_text = "Ce qui a été dit ou décidé, sans nommer de jeune ni de famille."

@@ -1,4 +1,5 @@
-"""The cellule's life: meetings, family interview requests and support groups."""
+"""The cellule's life: meetings, family interview requests, support groups and its exchanges with the local
+prevention bodies."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -221,3 +222,27 @@ class SupportGroupSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} — {self.on:%d/%m/%Y}"
+
+
+class Exchange(models.Model):
+    """An exchange of the cellule with a local prevention body (a CLSPD or CISPD, a programme de réussite
+    éducative), whose action the cellule "articule" with its own: when, what about, what was said, who
+    recorded it. A working record between institutions: no young person is named in it."""
+
+    cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="exchanges", verbose_name="cellule")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="exchanges",
+                                    verbose_name="dispositif")
+    on = models.DateField("date")
+    subject = models.CharField("objet", max_length=200)
+    summary = models.TextField("résumé", max_length=4000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="enregistré par")
+    recorded_at = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        verbose_name = "échange avec un dispositif local de prévention"
+        verbose_name_plural = "échanges avec les dispositifs locaux de prévention"
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.on:%d/%m/%Y})"

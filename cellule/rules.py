@@ -1,4 +1,5 @@
-"""Rights on the cellule's life: its meetings and support groups, the families' interview requests."""
+"""Rights on the cellule's life: its meetings and support groups, the families' interview requests, its
+exchanges with the local prevention bodies."""
 
 import enum
 
@@ -13,12 +14,13 @@ class CelluleRight(enum.StrEnum):
     MANAGE_MEETINGS = "manage_meetings"  # on a cellule: its meetings, and creating its support groups
     VIEW_SUPPORT_GROUPS = "view_support_groups"  # on a cellule: the list of its support groups one runs
     RECORD_SUPPORT_SESSION = "record_support_session"  # on a support group: its sessions
+    LIAISE = "liaise"  # on a cellule: its local prevention bodies' pages and its exchanges with them
     VIEW_MEETINGS = "view_meetings"  # on a cellule: its calendar, agendas and minutes, read only
     MANAGE_INTERVIEWS = "manage_interviews"  # on a case: the family's requests for an interview
     COMPLETE_DECISION = "complete_decision"  # on a meeting's decision: its follow-up done
 
 
-@rule(CelluleRight.MANAGE_MEETINGS)
+@rule(CelluleRight.MANAGE_MEETINGS, CelluleRight.LIAISE)
 def _on_cell(user: Principal, right: str, cell: object) -> bool:
     return isinstance(cell, Cell) and cell.pk in scope(user).coordinated_cell_ids
 

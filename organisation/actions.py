@@ -1,4 +1,5 @@
-"""Entry points that change the organisation: memberships and reference data.
+"""Entry points that change the organisation: memberships, reference data and the institutions the
+coordinators propose.
 
 Each one checks the access policy, validates, writes and records its audit event in one
 transaction. The admin, the views and the commands call these, never ``save()`` directly.
@@ -17,7 +18,7 @@ import audit
 from audit.changes import diff, snapshot
 from organisation import accounts, handover, policy
 from organisation.errors import ActionRefused
-from organisation.models import Cell, Departement, Mandate, Membership, Role
+from organisation.models import Cell, Departement, Institution, InstitutionProposal, Mandate, Membership, Role
 from organisation.policy import Actor
 from organisation.rules import OrganisationRight
 from outbox.mail import queue_mail
@@ -171,3 +172,83 @@ def invite_member(actor: Actor, cell: Cell, *, username: str, first_name: str, l
             f"{accounts.password_link(user)}\n\n"
             f"Votre identifiant : {username}\n", [email])
     return membership
+
+
+def propose_institution(actor: User, cell: Cell, proposal: InstitutionProposal) -> InstitutionProposal:
+    """A coordinator asks for an institution the cellule misses in its département (the parquet, a CAF, a
+    mission locale, a CLSPD…). Only the technical administrator creates institutions
+    (``OrganisationRight.MANAGE_REFERENCE_DATA``): until it validates the proposal, the institution exists
+    nowhere and nothing offers it."""
+    policy.require(actor, OrganisationRight.PROPOSE_INSTITUTION, cell)
+    proposal.departement, proposal.proposed_by = cell.departement, actor
+    proposal.status = InstitutionProposal.Status.PENDING
+    proposal.full_clean()
+    _check_name_free(proposal)
+    with transaction.atomic():
+        proposal.save()
+        audit.record("institution.propose", obj=proposal, actor=actor, departement=cell.departement.code,
+                     details={"nom": proposal.name, "catégorie": proposal.category})
+    return proposal
+
+
+def _check_name_free(proposal: InstitutionProposal) -> None:
+    if Institution.objects.filter(name__iexact=proposal.name).exists():
+        raise ValidationError({"name": f"L'institution « {proposal.name} » existe déjà : demandez à l'administration "
+                                       "technique de la rattacher au département si elle ne vous est pas proposée."})
+    waiting = InstitutionProposal.objects.filter(name__iexact=proposal.name, status=InstitutionProposal.Status.PENDING)
+    if waiting.exclude(pk=proposal.pk).exists():
+        raise ValidationError({"name": f"« {proposal.name} » est déjà proposée et attend la validation de "
+                                       "l'administration technique."})
+
+
+def _pending(proposal: InstitutionProposal) -> InstitutionProposal:
+    """The proposal read again under a lock: two administrators deciding at once decide it once."""
+    proposal = InstitutionProposal.objects.select_for_update().select_related("departement", "proposed_by").get(
+        pk=proposal.pk)
+    if proposal.status != InstitutionProposal.Status.PENDING:
+        raise ActionRefused(f"La proposition « {proposal.name} » a déjà été {proposal.get_status_display().lower()}.")
+    return proposal
+
+
+def validate_proposal(actor: Actor, proposal: InstitutionProposal) -> Institution:
+    """The technical administrator creates the proposed institution in the proposal's département; from
+    then on the cellule finds it where it chooses a partner. The coordinator who proposed it is told."""
+    policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
+    with transaction.atomic():
+        proposal = _pending(proposal)
+        _check_name_free(proposal)
+        institution = Institution(departement=proposal.departement, **{
+            field: getattr(proposal, field) for field in ("name", "category", "prevention_kind", "territory",
+                                                          "contact_name", "contact_email", "contact_phone")})
+        institution.full_clean()
+        save_reference(actor, institution)
+        proposal.status, proposal.institution = InstitutionProposal.Status.VALIDATED, institution
+        _decide(actor, proposal, "institution.proposal_validate")
+    return institution
+
+
+def refuse_proposal(actor: Actor, proposal: InstitutionProposal, *, reason: str) -> InstitutionProposal:
+    """The technical administrator refuses a proposal, saying why (the institution exists under another
+    name, it is no partner of the cellule…); the coordinator who proposed it is told."""
+    policy.require(actor, OrganisationRight.MANAGE_REFERENCE_DATA)
+    if not reason.strip():
+        raise ValidationError({"refusal_reason": "Indiquez le motif du refus : il est transmis au coordonnateur."})
+    with transaction.atomic():
+        proposal = _pending(proposal)
+        proposal.status, proposal.refusal_reason = InstitutionProposal.Status.REFUSED, reason.strip()
+        proposal.full_clean()
+        _decide(actor, proposal, "institution.proposal_refuse", motif=proposal.refusal_reason)
+    return proposal
+
+
+def _decide(actor: Actor, proposal: InstitutionProposal, event: str, **details: str) -> None:
+    proposal.decided_by_id, proposal.decided_at = getattr(actor, "pk", None), timezone.now()
+    proposal.save()
+    audit.record(event, obj=proposal, actor=actor, departement=proposal.departement.code,
+                 details={"nom": proposal.name, **details})
+    outcome = ("est validée : l'institution est désormais proposée par la cellule" if proposal.institution_id else
+               f"est refusée, pour ce motif : {proposal.refusal_reason}")
+    if proposal.proposed_by.email:
+        queue_mail(f"[Cellule de suivi] Institution proposée : {proposal.name}",
+                   f"Bonjour,\n\nVotre proposition d'institution « {proposal.name} » ({proposal.departement}) "
+                   f"{outcome}.\n", [proposal.proposed_by.email])

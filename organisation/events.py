@@ -3,7 +3,7 @@
 from django.contrib.auth.models import User
 
 from audit import events
-from organisation.models import AccountRecovery, Cell, Institution, Mandate, Membership
+from organisation.models import AccountRecovery, Cell, Institution, InstitutionProposal, Mandate, Membership
 
 
 def _changes(*models):
@@ -31,6 +31,11 @@ events.register({"user.password_set": "Mot de passe choisi"}, render=events.summ
 events.register({"cell.create": "Cellule créée", "cell.update": "Cellule modifiée"}, render=_changes(Cell))
 events.register({"institution.create": "Institution créée", "institution.update": "Institution modifiée"},
                 render=_changes(Institution))
+events.register({"institution.propose": "Institution proposée par la cellule (à valider)",
+                 "institution.proposal_validate": "Institution proposée validée (institution créée)",
+                 "institution.proposal_refuse": "Institution proposée refusée"},
+                render=events.summary({"nom": "nom", "catégorie": "catégorie", "motif": "motif du refus"},
+                                      {"catégorie": dict(InstitutionProposal.Category.choices)}))
 # Mandates were made in the admin site before they needed approval: the trail keeps those events.
 events.register({"mandate.create": "Mandat d'inspection créé", "mandate.update": "Mandat d'inspection modifié"},
                 render=_changes(Mandate))
@@ -48,6 +53,7 @@ events.register({
     "user.list": "Consultation de la liste des comptes",
     "user.view": "Consultation d'un compte",
     "cell.view": "Consultation de la composition de la cellule",
+    "institution.proposal_list": "Consultation des institutions proposées",
     "export.composition_csv": "Export CSV de la composition",
     "export.composition_xlsx": "Export XLSX de la composition",
 })

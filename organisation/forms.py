@@ -1,12 +1,22 @@
 """Forms of the composition page (add an existing user, invite a new one, end a membership), of the
-national level's mandates and roles pages, and of the technical administrator's account pages."""
+national level's mandates and roles pages, of the technical administrator's account pages, and of the
+institutions a coordinator proposes."""
 
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from organisation.models import AccountRecovery, Cell, Departement, Institution, Mandate, Membership, Role
-from ui.forms import DATE, BaseForm
+from organisation.models import (
+    AccountRecovery,
+    Cell,
+    Departement,
+    Institution,
+    InstitutionProposal,
+    Mandate,
+    Membership,
+    Role,
+)
+from ui.forms import DATE, BaseForm, model_fields, with_fields
 
 
 def say_who_designates_the_referent(form: forms.Form, cell: Cell | None) -> None:
@@ -214,3 +224,24 @@ class RecoveryRequestForm(RecoveryFields):
         if user is None:
             raise forms.ValidationError("Aucun compte n'a cet identifiant.")
         return user
+
+
+@with_fields(model_fields(InstitutionProposal, [
+    "name", "category", "prevention_kind", "territory", "contact_name", "contact_email", "contact_phone", "motive"]))
+class ProposalForm(BaseForm):
+    """An institution the cellule misses, proposed to the technical administrator: one of the département,
+    never a national body."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "— choisir —")] + [
+            choice for choice in Institution.Category.choices if choice[0] != Institution.Category.NATIONAL_PROVIDER]
+        self.fields["prevention_kind"].help_text = "Pour un dispositif local de prévention seulement."
+        self.fields["territory"].help_text = ("Pour un dispositif local de prévention : la commune (CLSPD, réussite "
+                                              "éducative) ou l'intercommunalité (CISPD) qu'il couvre.")
+        self.fields["motive"].widget = forms.Textarea(attrs={"rows": 3, "maxlength": 500})
+
+
+class RefusalForm(BaseForm):
+    refusal_reason = forms.CharField(label="Motif du refus (transmis au coordonnateur)", max_length=500,
+                                     required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -167,16 +167,57 @@ def parquet(prefix: str = "") -> Q:
     return Q(**{f"{prefix}category": Institution.Category.JUSTICE, f"{prefix}name__icontains": "parquet"})
 
 
-class Institution(models.Model):
+class InstitutionDetails(models.Model):
+    """What says who an institution is: an institution's own fields, and those a coordinator proposes
+    (``InstitutionProposal``) for the technical administrator to create it from."""
+
     class Category(models.TextChoices):
         STATE = "state", "Services de l'État"
         JUSTICE = "justice", "Justice"
         LOCAL_AUTHORITY = "local_authority", "Collectivité territoriale"
         ASSOCIATION = "association", "Association"
+        LOCAL_PREVENTION = "local_prevention", "Dispositif local de prévention (CLSPD, CISPD, réussite éducative)"
         NATIONAL_PROVIDER = "national_provider", "Prestataire national"
 
-    name = models.CharField("nom", max_length=128, unique=True)
+    class PreventionKind(models.TextChoices):
+        """The local bodies the cellule works with ("articuler son action avec celle des CLSPD ou CISPD, comme
+        avec celle des équipes de réussite éducative", note of 19 February 2015)."""
+
+        CLSPD = "clspd", "CLSPD (conseil local de sécurité et de prévention de la délinquance)"
+        CISPD = "cispd", "CISPD (conseil intercommunal de sécurité et de prévention de la délinquance)"
+        PRE = "pre", "Programme de réussite éducative"
+
+    name = models.CharField("nom", max_length=128)
     category = models.CharField("catégorie", max_length=32, choices=Category.choices)
+    # Blank for other institutions (and in the database: the previous release, still serving during the
+    # migration, inserts institutions without them).
+    prevention_kind = models.CharField("dispositif", max_length=8, choices=PreventionKind.choices, blank=True,
+                                       default="", db_default="")
+    territory = models.CharField("commune ou intercommunalité", max_length=200, blank=True, default="", db_default="")
+    contact_name = models.CharField("contact", max_length=128, blank=True, default="", db_default="")
+    contact_email = models.EmailField("courriel du contact", blank=True, default="", db_default="")
+    contact_phone = models.CharField("téléphone du contact", max_length=32, blank=True, default="", db_default="")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_local_prevention(self) -> bool:
+        return self.category == self.Category.LOCAL_PREVENTION
+
+    def clean(self) -> None:
+        """A local prevention body says which one it is and for which territory; no other institution does."""
+        if self.is_local_prevention and not self.prevention_kind:
+            raise ValidationError({"prevention_kind": "Indiquez le dispositif : CLSPD, CISPD ou réussite éducative."})
+        if self.is_local_prevention and not self.territory.strip():
+            raise ValidationError({"territory": "Indiquez la commune ou l'intercommunalité du dispositif."})
+        if self.prevention_kind and not self.is_local_prevention:
+            raise ValidationError({"prevention_kind": "Seul un dispositif local de prévention est un CLSPD, un CISPD "
+                                                      "ou un programme de réussite éducative."})
+
+
+class Institution(InstitutionDetails):
+    name = models.CharField("nom", max_length=128, unique=True)
     # The département an institution works in; none for the national bodies (the mobile team's
     # provider, the inspection, the ministry), which every département may call on.
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, null=True, blank=True,
@@ -192,6 +233,11 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.is_local_prevention and self.departement_id is None:
+            raise ValidationError({"departement": "Un dispositif local de prévention appartient à un département."})
 
     @property
     def is_parquet(self) -> bool:
@@ -212,6 +258,39 @@ class Institution(models.Model):
             return (f"{self} intervient dans un autre département : choisissez une institution partenaire du "
                     "département.")
         return ""
+
+
+class InstitutionProposal(InstitutionDetails):
+    """An institution a cellule's coordinator asks for (the parquet, a CAF, a mission locale, a CLSPD…):
+    it is no institution, offered nowhere, until the technical administrator validates it, which creates
+    the institution in the proposal's département; or refuses it, with the reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente de validation"
+        VALIDATED = "validated", "Validée"
+        REFUSED = "refused", "Refusée"
+
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="institution_proposals",
+                                    verbose_name="département")
+    motive = models.CharField("pourquoi la cellule en a besoin", max_length=500, blank=True)
+    status = models.CharField("état", max_length=16, choices=Status.choices, default=Status.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="proposée par")
+    proposed_at = models.DateTimeField("proposée le", default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="décidée par")
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    refusal_reason = models.CharField("motif du refus", max_length=500, blank=True)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name="institution créée")
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        verbose_name = "proposition d'institution"
+        verbose_name_plural = "propositions d'institutions"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.departement.code})"
 
 
 class MembershipQuerySet(models.QuerySet):

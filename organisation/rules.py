@@ -22,6 +22,7 @@ class OrganisationRight(enum.StrEnum):
     REQUEST_RECOVERY = "request_recovery"  # on an account: ask for a password link or a second-factor reset
     DECIDE_RECOVERY = "decide_recovery"  # on an account recovery: the second person approves or refuses it
     MANAGE_SESSIONS = "manage_sessions"  # on an account: see its open sessions and end them
+    PROPOSE_INSTITUTION = "propose_institution"  # on a cellule: ask the administrator for a missing institution
 
 
 # Separation of duties: who may give each role. The technical administrator manages accounts and
@@ -116,6 +117,13 @@ def _sessions(user: Principal, right: str, person: object) -> bool:
         return in_coordinated
     coordinated = scope(user).coordinated_cell_ids
     return bool(coordinated) and Membership.objects.active().filter(user=person, cell_id__in=coordinated).exists()
+
+
+@rule(OrganisationRight.PROPOSE_INSTITUTION)
+def _proposes(user: Principal, right: str, cell: object) -> bool:
+    """The cellule's coordinators: they know which partner it misses. Never the national level, which
+    works with no institution of a département; the technical administrator creates institutions itself."""
+    return isinstance(cell, Cell) and cell.pk in scope(user).coordinated_cell_ids
 
 
 @rule(OrganisationRight.MANAGE_REFERENCE_DATA)

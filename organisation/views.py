@@ -10,7 +10,7 @@ import audit
 from organisation import actions as organisation
 from organisation import handover, policy, sessions
 from organisation.forms import AddForm, DesignateForm, EndForm, InviteForm, MandateForm
-from organisation.models import Cell, Mandate, Membership
+from organisation.models import Cell, Institution, Mandate, Membership
 from organisation.policy import Actor
 from organisation.rules import OrganisationRight, grantable_cell_roles, memberships_visible_to
 from organisation.spreadsheets import download
@@ -52,7 +52,12 @@ def cell_detail(request, code: str):
         "cell": cell, "composition": composition, "today": today, "manage": manage and roles, "endable": endable,
         "holding": [(m, held[m.user_id]) for m in endable if m.user_id in held],
         "former": members.filter(ends_on__lte=today), "forms": forms_,
-        "sessions": _sessions(request.user, composition), "parquet_missing": not cell.parquet_represented(today)},
+        "sessions": _sessions(request.user, composition), "parquet_missing": not cell.parquet_represented(today),
+        # The local prevention bodies the cellule works with; its coordinators open each one's page (the
+        # exchanges) and propose the institutions it misses.
+        "prevention_bodies": Institution.objects.filter(departement=cell.departement,
+                                                        category=Institution.Category.LOCAL_PREVENTION),
+        "coordinates": policy.can(request.user, OrganisationRight.PROPOSE_INSTITUTION, cell)},
         status=400 if bound else 200)
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from intake import api as intake_api
-from organisation import account_pages, account_views, session_views
+from organisation import account_pages, account_views, institution_views, session_views
 from organisation import views as organisation_views
 from project import health, search, second_factor, views
 from project.admin import admin_site
@@ -51,6 +51,10 @@ urlpatterns = [
     path("comptes/recuperation/", account_views.account_recoveries, name="account_recoveries"),
     path("comptes/recuperation/<int:pk>/decision/", account_views.decide_recovery, name="decide_recovery"),
     path("mandats/<int:pk>/approuver/", organisation_views.approve_mandate, name="mandate_approve"),
+    # The institutions the coordinators propose, validated or refused by the technical administrator.
+    path("institutions/propositions/", institution_views.proposals, name="institution_proposals"),
+    path("institutions/propositions/<int:pk>/decision/", institution_views.decide, name="decide_proposal"),
+    path("dispositifs-de-prevention/", include("cellule.prevention_urls")),  # the cellule's exchanges with them
     path("", include(legal_urls)),
     path("health/", health.health, name="health"),  # for the reverse proxy and the monitoring, no login
     path("admin/", admin_site.urls),

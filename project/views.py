@@ -15,7 +15,7 @@ import audit
 from cases.models import Case, State
 from mobile_team.models import MobileTeamRequest
 from organisation import policy, sessions
-from organisation.models import Departement, Role
+from organisation.models import Departement, InstitutionProposal, Role
 from organisation.policy import Actor
 from organisation.rules import cells_visible_to, memberships_visible_to
 from ui.french import count, number
@@ -59,7 +59,9 @@ HOMES = {
     Role.MOBILE_TEAM: ("mobile_team", lambda request, primary: {"team_counts": _team_counts()}),
     Role.INSPECTOR: ("inspector", lambda request, primary: {"mandates": policy.scope(request.user).mandates}),
     Role.NATIONAL: ("national", _national_home),
-    Role.ADMIN: ("admin", lambda request, primary: {"cells": cells_visible_to(request.user).count()}),
+    Role.ADMIN: ("admin", lambda request, primary: {
+        "cells": cells_visible_to(request.user).count(),
+        "proposals": InstitutionProposal.objects.filter(status=InstitutionProposal.Status.PENDING).count()}),
 }
 
 

@@ -8,6 +8,8 @@ SECTIONS = [
     ("new_cases_by_source", "Nouveaux signalements par origine"),
     ("cases_by_state_at_month_end", "Signalements par état en fin de mois"),
     ("measures_by_modality", "Prises en charge actives par modalité"),
+    ("local_prevention_orientations", "Orientations vers les dispositifs locaux de prévention (CLSPD, CISPD, "
+                                      "réussite éducative)"),
     ("mobile_team_requests", "Demandes à l'équipe mobile faites dans le mois, par état"),
     ("interview_requests", "Demandes d'entretien des familles"),
     ("support_groups", "Groupes de parole (séances du mois)"),
@@ -54,6 +56,11 @@ def rows(figures: dict, results: str = "", difficulties: str = "") -> list[tuple
     ]
     for key in ("new_cases_by_source", "cases_by_state_at_month_end", "measures_by_modality", "closures_by_reason"):
         out += [(heading[key], k, v) for k, v in figures[key].items()]
+    if "local_prevention_orientations" in figures:  # reports frozen before they were counted lack them
+        oriented, section = figures["local_prevention_orientations"], heading["local_prevention_orientations"]
+        out += [(section, "Prises en charge actives dans le mois", oriented["active"]),
+                (section, "dont commencées dans le mois", oriented["started"])]
+        out += [(section, kind, count) for kind, count in oriented["by_kind"].items()]
     out.append((heading["mobile_team_requests"], "Total", figures["mobile_team_requests"]["made"]))
     out += [(heading["mobile_team_requests"], k, v) for k, v in figures["mobile_team_requests"]["by_status"].items()]
     out += [

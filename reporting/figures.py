@@ -161,6 +161,8 @@ def _cell_facts(cell: Cell, month: Month) -> list[QuerySet]:
     measures = CareMeasure.objects.filter(in_month, case__departement_id=cell.departement_id)
     sessions = SupportGroupSession.objects.filter(group__cell=cell, on__range=days)
     participations = SupportGroupSession.families.through.objects.filter(supportgroupsession__in=sessions)
+    # Orientations to a local prevention body (CLSPD, CISPD, réussite éducative): measures it runs.
+    oriented = measures.filter(institution__category=Institution.Category.LOCAL_PREVENTION)
     interviews = InterviewRequest.objects.filter(case__departement_id=cell.departement_id)
     members = Membership.objects.composition(cell, month.last)
     return [
@@ -171,6 +173,8 @@ def _cell_facts(cell: Cell, month: Month) -> list[QuerySet]:
               "prosecutor_information"),
         _fact(Meeting.objects.filter(cell=cell, held_at__gte=month.start, held_at__lt=month.end), "meeting"),
         _fact(measures, "measure", F("modality")),
+        _fact(oriented, "local_prevention", F("institution__prevention_kind")),
+        _fact(oriented.filter(starts_on__range=days), "local_prevention_started"),
         _fact(measures.filter(beneficiary=CareMeasure.Beneficiary.FAMILY), "family",
               subject=F("case__person__family_id")),
         _fact(participations, "family", subject=F("case__person__family_id")),
@@ -293,6 +297,13 @@ def compute(cell: Cell, month: Month) -> dict:
         "new_cases_by_source": _labelled(counts["new_case"], Source),
         "cases_by_state_at_month_end": _labelled(counts["at_end"], State),
         "measures_by_modality": _labelled(counts["measure"], CareMeasure.Modality),
+        # The cellule's orientations to the local prevention bodies: the care measures they run, active in the
+        # month, of which started in it, by kind of body. For the national consolidation too.
+        "local_prevention_orientations": {
+            "active": total("local_prevention"),
+            "started": total("local_prevention_started"),
+            "by_kind": _labelled(counts["local_prevention"], Institution.PreventionKind),
+        },
         "mobile_team_requests": {
             "made": total("request"),
             "by_status": _labelled(counts["request"], MobileTeamRequest.Status),

@@ -43,6 +43,11 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
         # An institution of the Seine-Saint-Denis (the personas' cellule_a), which takes people into care
         # there; without it, a national body, which takes no one into care.
         partner = factory.Trait(departement=factory.SubFactory(DepartementFactory))
+        # A CLSPD of the Seine-Saint-Denis: a local prevention body the cellule orients young people to.
+        local_prevention = factory.Trait(
+            departement=factory.SubFactory(DepartementFactory), category=Institution.Category.LOCAL_PREVENTION,
+            prevention_kind=Institution.PreventionKind.CLSPD, territory="Bobigny", contact_name="Claire Martin",
+            contact_email="clspd@bobigny.example.invalid", contact_phone="01 41 60 93 93")
 
 
 class UserFactory(factory.django.DjangoModelFactory):

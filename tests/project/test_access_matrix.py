@@ -29,7 +29,7 @@ ARGS = {
     "cases:partner_action": lambda c: [c.case.pk, c.plan_action.pk],
     "cases:undo_merge": lambda c: [c.merge.pk],
     "admin:index": lambda c: [],
-    "decide_recovery": lambda c: [0],
+    "decide_recovery": lambda c: [0], "decide_proposal": lambda c: [0],
     "notifications:read_all": lambda c: [], "session_extend": lambda c: [],
     "workflows:bulk": lambda c: [], "workflows:save_view": lambda c: [], "workflows:delete_view": lambda c: [0],
 }
@@ -56,6 +56,12 @@ EXPECTED = {
     "cases:transfer": "404/404 404/404 200/400 404/404 404/404 404/403 404/404 404/404 404/404 404/404 L/L",
     "cases:record_action": "200/400 200/400 404/404 404/404 404/404 403/403 404/404 404/404 404/404 404/404 L/L",
     "cell_detail": "200/200 200/200 404/404 404/404 404/404 200/403 200/200 200/200 404/404 404/404 L/L",
+    # A missing institution: the cellule's coordinators propose it, the technical administrator decides.
+    "institution_propose": "200/400 403/403 404/404 404/404 404/404 403/403 403/403 403/403 404/404 404/404 L/L",
+    "institution_proposals": "403/405 403/405 403/405 403/405 403/405 403/403 403/405 200/405 403/405 403/405 L/L",
+    "decide_proposal": "405/403 405/403 405/403 405/403 405/403 405/403 405/403 405/404 405/403 405/403 L/L",
+    # A local prevention body's page and the exchanges with it: the cellule's coordinators (tests/cellule).
+    "prevention:body": "200/400 403/403 404/404 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
     "composition_export": "200/200 200/200 404/404 404/404 404/404 200/403 200/200 200/200 404/404 404/404 L/L",
     "home": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 403/403 403/403 L/L",
     "inspection:case_timeline": "403/403 403/403 403/403 403/403 403/403 200/403 403/403 403/403 403/403 403/403 L/L",

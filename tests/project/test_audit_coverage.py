@@ -31,7 +31,7 @@ from intake.schemas import SignalementIn
 from mobile_team import actions as mobile
 from organisation import accounts, sessions
 from organisation import actions as organisation
-from organisation.models import Departement, Institution, Mandate, Membership
+from organisation.models import Departement, Institution, InstitutionProposal, Mandate, Membership
 from organisation.policy import SYSTEM
 from outbox.queue import run_due
 from reporting import actions as reports
@@ -41,7 +41,7 @@ from tests.cases.factories import CaseFactory, bilan, person_data, progress
 from tests.cellule.factories import decision, everyone
 from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.mobile_team.factories import mobile_request
-from tests.organisation.factories import MembershipFactory, UserFactory
+from tests.organisation.factories import InstitutionFactory, MembershipFactory, UserFactory
 from tests.urls import walk
 from workflows import escalation, notices, saved_views, tasks
 from workflows.models import CaseTask, Notification
@@ -52,6 +52,10 @@ PAGES = {
     "home": ("coord_a", lambda c: [], "cell.view"),  # the composition card names the cellule's people
     "login": (None, lambda c: [], None),
     "cell_detail": ("coord_a", lambda c: ["93"], "cell.view"),
+    # The institutions proposed: their proposers' names (staff); a local prevention body's page and exchanges.
+    "institution_propose": ("coord_a", lambda c: ["93"], "institution.proposal_list"),
+    "institution_proposals": ("admin", lambda c: [], "institution.proposal_list"),
+    "prevention:body": ("coord_a", lambda c: [c.clspd.pk], None),
     "composition_export": ("coord_a", lambda c: ["93", "xlsx"], "export.composition_xlsx"),
     "password_reset_confirm": (None, lambda c: ["x", "y"], None),  # an invitation's link
     "password_reset_complete": (None, lambda c: [], None),
@@ -146,13 +150,14 @@ PAGES = {
 MONTH = datetime.date.today().strftime("%Y-%m")
 # Reads of no département: the national level's and the mobile team's (their trail is the nation's).
 NATIONAL_READS = {"national:view", "national:export", "mandates", "mobile_team:dashboard", "national_roles",
-                  "account_recoveries", "account_list", "funding:national", "funding:national_export"}
+                  "account_recoveries", "account_list", "funding:national", "funding:national_export",
+                  "institution_proposals"}
 # Pages that only take a POST, checked with the entry points they call.
 POST_ONLY = {"logout", "session_extend", "workflows:claim", "workflows:release", "workflows:bulk",
              "workflows:save_view", "workflows:delete_view", "notifications:read_all", "mobile_team:claim",
              "mobile_team:message",
              "cases:partner_note", "cases:partner_action", "intake:confirm", "intake_accounts:revoke",
-             "decide_recovery",
+             "decide_recovery", "decide_proposal",
              "cases:undo_merge"}
 NAMES = sorted({name for _, name in walk() if name})
 
@@ -214,7 +219,8 @@ def build_context(personas):
                            review=case.tasks.open().get(flow_task_name="review"), request=request,
                            message_file=message.attachments.get(), meeting=meeting,
                            decision=meeting.items.get(case=case), transfer=transfer,
-                           pair=(case.person_id, waiting.person_id), merge=merge)
+                           pair=(case.person_id, waiting.person_id), merge=merge,
+                           clspd=InstitutionFactory(name="CLSPD de Bobigny", local_prevention=True))
 
 
 @pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2]])
@@ -246,6 +252,11 @@ def requested_mandate(p) -> Mandate:
     return organisation.request_mandate(p.national, Mandate(
         reference="IGA-2026-07", inspector=p.inspector, starts_on=TODAY, ends_on=TODAY, reviews_from=TODAY,
         reviews_until=TODAY), Departement.objects.filter(code__in=["93", "69"]))
+
+
+def proposal(p) -> InstitutionProposal:
+    return organisation.propose_institution(p.coord_a, p.cell_a, InstitutionProposal(
+        name="Parquet de Bobigny", category="justice"))
 
 
 def service_account(p, name: str = "cnapr-93", departement: str = "93"):
@@ -369,6 +380,14 @@ ENTRY_POINTS = {
     "save_reference": (lambda p, c: organisation.save_reference(
         p.admin, Institution(name="Mission locale", category="association")), "institution.create"),
     "request_mandate": (lambda p, c: requested_mandate(p), "mandate.request"),
+    "propose_institution": (lambda p, c: proposal(p), "institution.propose"),
+    "validate_proposal": (lambda p, c: organisation.validate_proposal(p.admin, proposal(p)),
+                          "institution.proposal_validate"),
+    "refuse_proposal": (lambda p, c: organisation.refuse_proposal(p.admin, proposal(p), reason="Elle existe déjà."),
+                        "institution.proposal_refuse"),
+    "record_exchange": (lambda p, c: cellule.record_exchange(p.coord_a, p.cell_a, c.clspd, on=TODAY,
+                                                             subject="Réunion du CLSPD", summary="Présentation."),
+                        "exchange.create"),
     "create_user_account": (lambda p, c: accounts.create_user_account(p.admin, User(
         username="nouveau", first_name="Inès", last_name="Roy", email="ines.roy@example.invalid")), "user.create"),
     "invite_account": (lambda p, c: organisation.invite_account(p.admin, User(

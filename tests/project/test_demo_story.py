@@ -313,3 +313,24 @@ def test_ref93_is_a_plain_referent_and_is_listed_as_a_member(demo, db):
         call_command("seed_demo", stdout=out)
     (line,) = [line for line in out.getvalue().splitlines() if line.split()[:1] == ["ref93"]]
     assert "membre de la cellule" in line.lower() and "coordonn" not in line.lower()
+
+
+def test_the_93_works_with_a_clspd_and_proposed_its_parquet(demo, db, client):
+    from cellule.models import Exchange
+    from organisation.models import Institution, InstitutionProposal
+    from reporting.figures import Month, compute
+
+    clspd = Institution.objects.get(name="CLSPD de Bobigny", departement__code="93", category="local_prevention")
+    measure = CareMeasure.objects.get(institution=clspd)
+    assert measure.adhesion == "family" and measure.case.departement.code == "93"
+    assert Exchange.objects.get(institution=clspd).recorded_by.username == "coord93"
+    proposal = InstitutionProposal.objects.get(name="Parquet de Bobigny")
+    assert proposal.status == "pending" and not Institution.objects.filter(name="Parquet de Bobigny").exists()
+    today = timezone.localdate()
+    figures = compute(measure.case.departement.cell, Month.of(today))
+    assert figures["local_prevention_orientations"]["active"] == 1
+    client.force_login(User.objects.get(username="coord93"))
+    assert "Séance plénière du CLSPD" in client.get(reverse("prevention:body", args=[clspd.pk])).content.decode()
+    call_command("seed_demo", stdout=StringIO())  # seeded again: nothing twice
+    assert (CareMeasure.objects.filter(institution=clspd).count(), Exchange.objects.count(),
+            InstitutionProposal.objects.count()) == (1, 1, 1)

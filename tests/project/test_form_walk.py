@@ -35,7 +35,7 @@ from cellule import actions as cellule
 from intake.actions import accounts as intake_accounts
 from organisation import accounts
 from organisation import actions as organisation
-from organisation.models import Departement, Mandate
+from organisation.models import Departement, InstitutionProposal, Mandate
 from tests.cases.factories import CaseFactory
 from tests.cases.test_bad_input import FORMS, prepare
 from tests.cases.test_bad_input import resolve as valid_data
@@ -246,6 +246,12 @@ def _support_group(p, c):
     return facilitator.user, reverse("support_groups:detail", args=[group.pk])
 
 
+def _proposal_to_decide(p, c):
+    organisation.propose_institution(p.coord_a, p.cell_a, InstitutionProposal(name="CAF de la Seine-Saint-Denis",
+                                                                           category="state"))
+    return "admin", reverse("institution_proposals")
+
+
 def _claimed_task(p, c):
     tasks.claim(p.coord_a, CaseFactory(coordinator=p.coord_a).tasks.get(flow_task_name="contact_family"))
     return "coord_a", reverse("workflows:inbox")
@@ -263,6 +269,7 @@ SOURCES: dict[str, Callable] = {
     "support-group": _support_group,
     "mandate-to-approve": _mandate_to_approve,
     "recovery-to-decide": _recovery_to_decide,
+    "proposal-to-decide": _proposal_to_decide,
     "task-to-release": _claimed_task,
     "saved-view": lambda p, c: ("coord_a", reverse("cases:list") + "?vue={}".format(saved_views.save_view(
         p.coord_a, "cases", "Reçus", "state=received").pk)),  # its author may remove it
@@ -319,6 +326,7 @@ VALID = {
     "cell_detail": lambda p, c: {"email": p.outsider.email, "username": "nouvelle.personne"},
     "mandates": lambda p, c: {"inspector": p.inspector.email, "reference": "IGA-2026-11"},
     "intake_accounts:list": {"name": "cnapr-94"},
+    "institution_propose": {"name": "CLSPD de Pantin", "category": "local_prevention"},
     "mobile_team:message": {"text": "Pouvez-vous rappeler la cellule ?"},
     # An action of the FIPD: its operator chosen from the list, no amount granted while it is proposed.
     **dict.fromkeys(["funding:create", "funding:edit"],
@@ -380,6 +388,7 @@ WITHOUT_FORM = {
     "funding:list", "funding:export", "funding:national", "funding:national_export",  # FIPD: lists, downloads
     "search",  # its box is a GET form, like the lists' filters
     "cases:duplicates",  # the coordinators' list of duplicate records: its forms post to cases:undo_merge
+    "institution_proposals",  # its forms post to decide_proposal
     "account_list",  # its search is a GET; the accounts' forms post to account_create, _detail, _edit
     "notifications:list", "notifications:open",  # their form posts to notifications:read_all
     "session_extend",  # posted by the warning before the idle timeout (ui/static/ui/session.js)

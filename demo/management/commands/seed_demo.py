@@ -18,6 +18,7 @@ from cases.models import Case, State
 from demo.cases import create_demo_cases
 from demo.cellule_life import create_demo_cellule_life
 from demo.funding import create_demo_funding
+from demo.local_prevention import create_demo_local_prevention
 from demo.overseas import create_demo_overseas
 from demo.parquet import create_demo_parquet
 from demo.support_groups import create_demo_support_groups
@@ -106,6 +107,7 @@ class Command(BaseCommand):
             if cases:  # the cellule working together, then its meetings: after the cases' stories
                 create_demo_teamwork()
                 create_demo_parquet()  # last month's, before the report of that month is sent
+                create_demo_local_prevention()  # before the report of last month is sent: it counts them
                 create_demo_cellule_life()
             create_demo_support_groups()
             create_demo_overseas(DEMO_PASSWORD)  # New Caledonia's cellule (988), on Nouméa's clock
