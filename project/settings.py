@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "outbox",
     "audit",
     "organisation",
+    "charter",  # the confidentiality charter everyone who reads names accepts
     "workflows",
     "cases",
     "mobile_team",
@@ -114,6 +115,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "project.middleware.SessionLimitsMiddleware",
     "project.middleware.SecondFactorMiddleware",
+    "project.middleware.CharterMiddleware",  # after the second factor: the charter's page needs a verified session
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "project.middleware.ReadOnlyRolesMiddleware",

@@ -17,6 +17,7 @@ import audit
 from cases.models import Case, State
 from demo.cases import create_demo_cases
 from demo.cellule_life import create_demo_cellule_life
+from demo.charter import accept_demo_charter
 from demo.teamwork import create_demo_teamwork
 from organisation import actions as organisation
 from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
@@ -101,6 +102,7 @@ class Command(BaseCommand):
             if cases:  # the cellule working together, then its meetings: after the cases' stories
                 create_demo_teamwork()
                 create_demo_cellule_life()
+            accept_demo_charter()  # last: every account the stories made
         if cases:
             self.stdout.write(f"{cases} signalements de démonstration créés.")
         self.print_logins()
