@@ -14,7 +14,7 @@ from organisation.errors import ActionRefused
 from organisation.policy import Actor
 
 
-def accept(user: User, number: int) -> Acceptance:
+def accept_charter(user: User, number: int) -> Acceptance:
     """``user`` accepts version ``number``, the one their page showed: refused if a newer one was
     published since (they have not read it). Accepting twice keeps the first acceptance."""
     policy.require(user, CharterRight.ACCEPT)
@@ -31,7 +31,7 @@ def accept(user: User, number: int) -> Acceptance:
     return acceptance
 
 
-def publish(actor: Actor, text: str) -> Version:
+def publish_version(actor: Actor, text: str) -> Version:
     """A new version of the charter, dated today: from the next page they open, everyone who reads
     names accepts it before going on (``project.middleware.CharterMiddleware``)."""
     policy.require(actor, CharterRight.PUBLISH)

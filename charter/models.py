@@ -1,6 +1,6 @@
 """The charter of shared confidentiality (secret partagé): its versions, and who accepted which.
 
-A version is never changed once published: a new text is a new version (``charter.actions.publish``),
+A version is never changed once published: a new text is a new version (``charter.actions.publish_version``),
 and everyone who reads names accepts it again. The current version is the latest.
 """
 

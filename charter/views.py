@@ -5,6 +5,7 @@ from django import forms
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
 
 import audit
 from charter import actions
@@ -40,7 +41,7 @@ def page(request):
                       initial={"version": current.number if current else None})
     if form.is_bound:
         policy.require(request.user, CharterRight.ACCEPT)
-        if submit(request, form, "Charte", lambda data: actions.accept(request.user, **data),
+        if submit(request, form, "Charte", lambda data: actions.accept_charter(request.user, **data),
                   done="Charte acceptée : merci. Vous pouvez accéder aux situations."):
             return redirect(_next(request) or "home")
     accepted = (Acceptance.objects.filter(user=request.user, version=current).first()
@@ -50,6 +51,7 @@ def page(request):
         status=400 if form.is_bound else 200)
 
 
+@require_safe
 def acceptances(request, code: str):
     cell = policy.get_or_404(request.user, CharterRight.VIEW_ACCEPTANCES, Cell.objects.select_related("departement"),
                              departement__code=code)

@@ -15,4 +15,4 @@ def accept_demo_charter() -> None:
     for user in accounts.order_by("pk"):
         version = pending(user.pk)
         if version is not None and must_accept(user):
-            actions.accept(user, version.number)
+            actions.accept_charter(user, version.number)

@@ -124,8 +124,8 @@ def test_a_new_version_makes_everyone_accept_again(client, tmp_path, personas):
 
 def test_only_the_technical_administration_publishes(personas, tmp_path):
     with pytest.raises(policy.AccessDenied):
-        actions.publish(personas.coord_a, "Une charte à moi.")
-    assert actions.publish(personas.admin, "Texte nouveau.").number == 2
+        actions.publish_version(personas.coord_a, "Une charte à moi.")
+    assert actions.publish_version(personas.admin, "Texte nouveau.").number == 2
     empty, same = tmp_path / "vide.txt", tmp_path / "meme.txt"
     empty.write_text("  \n", encoding="utf-8")
     same.write_text("Texte nouveau.\n", encoding="utf-8")
@@ -136,7 +136,7 @@ def test_only_the_technical_administration_publishes(personas, tmp_path):
     with pytest.raises(CommandError, match="Impossible de lire"):
         call_command("publish_charter", str(tmp_path / "absent.txt"))
     assert Version.objects.count() == 2
-    actions.publish(SYSTEM, "Texte de la version 3.")  # the operator's command
+    actions.publish_version(SYSTEM, "Texte de la version 3.")  # the operator's command
     assert Version.objects.current().number == 3
 
 
@@ -162,9 +162,9 @@ def test_coordinators_and_the_inspection_see_who_accepted(client, personas):
 
 
 def test_a_member_who_accepted_an_older_version_is_shown_to_accept_again(client, personas):
-    actions.publish(SYSTEM, "Version 2.")
+    actions.publish_version(SYSTEM, "Version 2.")
     client.force_login(personas.coord_a)
-    actions.accept(personas.coord_a, 2)
+    actions.accept_charter(personas.coord_a, 2)
     response = client.get(reverse("charter:acceptances", args=["93"]))
     assert "À accepter de nouveau" in response.content.decode()
     assert response.context["up_to_date"] == 1

@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"Impossible de lire « {text_file} » ({error}). Rien n'a été publié.") from None
         try:
             with audit.acting(label="commande publish_charter"):
-                version = actions.publish(SYSTEM, text)
+                version = actions.publish_version(SYSTEM, text)
         except ValidationError as error:
             raise CommandError(f"{' '.join(error.messages)} Rien n'a été publié.") from None
         except ActionRefused as refusal:
