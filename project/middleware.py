@@ -22,6 +22,8 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SIGNING_IN = ("logout", "second_factor_enrol", "second_factor_verify", "sessions", "session_extend")
 # And "Vérifier maintenant", a check of the trail, recorded; and accepting the charter, recorded, before any page.
 READ_ONLY_POSTS = ("inspection:integrity", "charter:page")
+# When the session last found the current charter accepted (``CharterMiddleware``).
+CHARTER_CHECKED = "charter_checked"
 # The footer's pages, open to anyone at any time.
 LEGAL = ("legal:sitemap", "legal:accessibility", "legal:notice", "legal:personal_data", "legal:cookies")
 
@@ -118,8 +120,10 @@ class CharterMiddleware:
     """Whoever reads names (``charter.rules.must_accept``: the cellule's members and partners, the mobile
     team, the inspection) and has not accepted the current version of the confidentiality charter sees
     no page but the charter's, and is sent back where they were going once they accept it. Open to
-    them meanwhile: signing out, their sessions, the legal pages, the second factor. One query a
-    request for them; none for the others."""
+    them meanwhile: signing out, their sessions, the legal pages, the second factor.
+
+    The database is asked at most once a minute per session (as ``SessionLimitsMiddleware`` writes its
+    times): a page costs no query for it, and a new version is asked for within a minute of its publication."""
 
     OPEN = ("charter:page", "logout", "login", "sessions", "session_extend", "second_factor_enrol",
             "second_factor_verify", "health", *LEGAL)
@@ -130,6 +134,16 @@ class CharterMiddleware:
     def __call__(self, request: HttpRequest):
         user = request.user
         if (user.is_authenticated and not _static(request) and request.path not in _paths(self.OPEN)
-                and must_accept(user) and pending(user.pk) is not None):
+                and must_accept(user) and not self._accepted(request)):
             return HttpResponseRedirect(f"{reverse('charter:page')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+    @staticmethod
+    def _accepted(request: HttpRequest) -> bool:
+        now = time.time()
+        if now - request.session.get(CHARTER_CHECKED, 0) < 60:
+            return True
+        if pending(request.user.pk) is not None:
+            return False
+        request.session[CHARTER_CHECKED] = now
+        return True
