@@ -54,7 +54,7 @@ class Acceptance(models.Model):
         return f"{self.user} — version {self.version.number}"
 
 
-def pending(user_id: int) -> Version | None:
+def pending(user_id: int | None) -> Version | None:
     """The current version if the user has not accepted it yet, else None (and None while no version
     exists): one query, asked at each request of those who must accept (``project.middleware``)."""
     accepted = Acceptance.objects.filter(user_id=user_id, version=OuterRef("pk"))
