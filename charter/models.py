@@ -56,7 +56,9 @@ class Acceptance(models.Model):
 
 def pending(user_id: int | None) -> Version | None:
     """The current version if the user has not accepted it yet, else None (and None while no version
-    exists): one query, asked at each request of those who must accept (``project.middleware``)."""
+    exists, or for no user): one query."""
+    if user_id is None:
+        return None
     accepted = Acceptance.objects.filter(user_id=user_id, version=OuterRef("pk"))
     current = Version.objects.defer("text").order_by("-number").annotate(accepted=Exists(accepted)).first()
     return current if current is not None and not current.accepted else None
