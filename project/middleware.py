@@ -6,19 +6,27 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import urlencode
 
 import audit
+from charter.models import pending
+from charter.rules import must_accept
 from organisation import policy
 from organisation.session_store import SEEN, STARTED
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # What read-only roles post too: signing in and out, and ending their own sessions.
 SIGNING_IN = ("logout", "second_factor_enrol", "second_factor_verify", "sessions", "session_extend")
-READ_ONLY_POSTS = ("inspection:integrity",)  # and "Vérifier maintenant": a check of the trail, recorded
+# And "Vérifier maintenant", a check of the trail, recorded; and accepting the charter, recorded, before any page.
+READ_ONLY_POSTS = ("inspection:integrity", "charter:page")
+# When the session last found the current charter accepted (``CharterMiddleware``).
+CHARTER_CHECKED = "charter_checked"
+# The footer's pages, open to anyone at any time.
+LEGAL = ("legal:sitemap", "legal:accessibility", "legal:notice", "legal:personal_data", "legal:cookies")
 
 
 @functools.cache
@@ -95,8 +103,7 @@ class SecondFactorMiddleware:
     the demo's own accounts (``@demo.invalid``) are let through, so that ``make demo`` opens with
     a password; never outside demo mode."""
 
-    OPEN = ("second_factor_enrol", "second_factor_verify", "logout", "login", "legal:sitemap", "legal:accessibility",
-            "legal:notice", "legal:personal_data", "legal:cookies", "health")
+    OPEN = ("second_factor_enrol", "second_factor_verify", "logout", "login", "health", *LEGAL)
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -128,3 +135,36 @@ class TerritoryTimeZoneMiddleware:
                 zone = primary.cell.departement.zone
         with timezone.override(zone):  # None: the default zone
             return self.get_response(request)
+
+
+class CharterMiddleware:
+    """Whoever reads names (``charter.rules.must_accept``: the cellule's members and partners, the mobile
+    team, the inspection) and has not accepted the current version of the confidentiality charter sees
+    no page but the charter's, and is sent back where they were going once they accept it. Open to
+    them meanwhile: signing out, their sessions, the legal pages, the second factor.
+
+    The database is asked at most once a minute per session (as ``SessionLimitsMiddleware`` writes its
+    times): a page costs no query for it, and a new version is asked for within a minute of its publication."""
+
+    OPEN = ("charter:page", "logout", "login", "sessions", "session_extend", "second_factor_enrol",
+            "second_factor_verify", "health", *LEGAL)
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        user = request.user
+        if (user.is_authenticated and not _static(request) and request.path not in _paths(self.OPEN)
+                and must_accept(user) and not self._accepted(request)):
+            return HttpResponseRedirect(f"{reverse('charter:page')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _accepted(request: HttpRequest) -> bool:
+        now = time.time()
+        if now - request.session.get(CHARTER_CHECKED, 0) < 60:
+            return True
+        if pending(request.user.pk) is not None:
+            return False
+        request.session[CHARTER_CHECKED] = now
+        return True

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "outbox",
     "audit",
     "organisation",
+    "charter",  # the confidentiality charter everyone who reads names accepts
     "workflows",
     "cases",
     "mobile_team",
@@ -116,6 +117,7 @@ MIDDLEWARE = [
     "project.middleware.SessionLimitsMiddleware",
     "project.middleware.SecondFactorMiddleware",
     "project.middleware.TerritoryTimeZoneMiddleware",  # the cellule's own clock, from here to the views
+    "project.middleware.CharterMiddleware",  # after the second factor: the charter's page needs a verified session
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "project.middleware.ReadOnlyRolesMiddleware",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("mot-de-passe/enregistre/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("recherche/", search.search, name="search"),  # people, cases and meetings, as the policy lets each
     path("cellules/", include("organisation.urls")),
+    path("charte/", include("charter.urls")),  # the confidentiality charter, its acceptances (charter/)
     path("signalements/import/", include("intake.urls")),  # a cellule's spreadsheet (intake/)
     path("signalements/", include("cases.urls")),
     path("taches/", include("workflows.urls")),

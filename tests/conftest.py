@@ -3,10 +3,12 @@ application's database role."""
 
 import uuid
 from contextlib import contextmanager, nullcontext
+from importlib import import_module
 from types import SimpleNamespace
 
 import psycopg
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.sql import emit_post_migrate_signal
@@ -66,8 +68,10 @@ def _fixture_teardown_with_triggers_lifted(self):
             with connection.cursor() as cursor:
                 cursor.execute("SET session_replication_role = DEFAULT")
     # The flush also emptied what the migrations loaded; with pytest-xdist a module of ordinary
-    # tests may come next on this worker, and they expect the 101 départements and the six collectivités.
+    # tests may come next on this worker, and they expect the 101 départements, the six collectivités and version 1
+    # of the charter.
     Departement.objects.bulk_create([Departement(**row) for row in territories()])
+    import_module("charter.migrations.0002_version_1").publish_version_1(apps, None)
 
 
 TransactionTestCase._fixture_teardown = _fixture_teardown_with_triggers_lifted

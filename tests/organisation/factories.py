@@ -4,7 +4,9 @@ import datetime
 
 import factory
 from django.contrib.auth.models import User
+from django.utils import timezone
 
+from charter.models import Acceptance, Version
 from organisation.departements import territories
 from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
 
@@ -64,10 +66,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
-    """A member of the 93 cellule by default; ``coordinator=True``, ``inspector=True``… for the others."""
+    """A member of the 93 cellule by default; ``coordinator=True``, ``inspector=True``… for the others.
+
+    Whoever reads names has accepted the current confidentiality charter, as every agent at work has: the
+    tests of other concerns open their pages. ``charter_accepted=False`` for someone who has not yet
+    (tests/charter)."""
 
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     cell = factory.SubFactory(CellFactory)
@@ -83,6 +90,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         national = factory.Trait(role=Role.NATIONAL, cell=None)
         admin = factory.Trait(role=Role.ADMIN, cell=None)
         ended = factory.Trait(ends_on=datetime.date(2024, 12, 31))
+
+    @factory.post_generation
+    def charter_accepted(self, create, accepted, **kwargs):
+        version = Version.objects.current()
+        if create and accepted is not False and self.role in Role.case_roles() and version is not None:
+            Acceptance.objects.get_or_create(user=self.user, version=version,
+                                             defaults={"accepted_at": timezone.now()})
 
 
 class MandateFactory(factory.django.DjangoModelFactory):

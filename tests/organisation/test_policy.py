@@ -7,6 +7,7 @@ import time_machine
 
 from cases.rules import CaseRight
 from cellule.rules import CelluleRight
+from charter.rules import CharterRight
 from inspection.rules import InspectionRight
 from intake.rules import IntakeRight
 from mobile_team.rules import RequestRight
@@ -21,7 +22,7 @@ A, B = "a", "b"  # the 93 and 69 cellules of the personas
 COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS, CaseRight.INTAKE,
                 ReportRight.MANAGE_REPORT, ReportRight.VIEW_DASHBOARD, CelluleRight.MANAGE_MEETINGS,
                 CelluleRight.VIEW_MEETINGS, TaskRight.VIEW_CELLULE_TASKS, ViewRight.SAVE_VIEW,
-                ViewRight.SET_DEFAULT_VIEW}
+                ViewRight.SET_DEFAULT_VIEW, CharterRight.VIEW_ACCEPTANCES}
 # Members read their cellule's composition and its meetings, and keep views of its lists.
 MEMBERSHIP = {OrganisationRight.VIEW_COMPOSITION, CelluleRight.VIEW_MEETINGS, ViewRight.SAVE_VIEW}
 # The technical administrator sees the compositions but gives no role in a cellule (separation of duties);
@@ -35,14 +36,17 @@ NATIONAL = {ReportRight.VIEW_AGGREGATES, OrganisationRight.VIEW_COMPOSITION, Org
 COORDINATING = {TaskRight.VIEW_CELLULE_TASKS, OrganisationRight.VIEW_RECOVERIES, InspectionRight.VIEW_INSPECTION_READS}
 # Whoever holds a role reads their own notifications and chooses how they are told.
 OWN = {NotificationRight.READ_NOTIFICATION, NotificationRight.CHOOSE_NOTIFICATION_EMAIL}
+# Whoever reads names accepts the confidentiality charter.
+READS_NAMES = OWN | {CharterRight.ACCEPT}
 # persona: the rights allowed on cell A, on cell B, and without target (None).
 ALLOWED = {
-    "coord_a": {A: COORDINATION, B: set(), None: COORDINATING | OWN},
-    "member_a": {A: MEMBERSHIP, B: set(), None: OWN},
-    "coord_b": {A: set(), B: COORDINATION, None: COORDINATING | OWN},
-    "member_b": {A: set(), B: MEMBERSHIP, None: OWN},
-    "mobile": {A: set(), B: set(), None: {RequestRight.USE_PORTAL, RequestRight.VIEW_TEAM_DASHBOARD} | OWN},
-    "inspector": {A: {OrganisationRight.VIEW_COMPOSITION}, B: set(), None: OWN},
+    "coord_a": {A: COORDINATION, B: set(), None: COORDINATING | READS_NAMES},
+    "member_a": {A: MEMBERSHIP, B: set(), None: READS_NAMES},
+    "coord_b": {A: set(), B: COORDINATION, None: COORDINATING | READS_NAMES},
+    "member_b": {A: set(), B: MEMBERSHIP, None: READS_NAMES},
+    "mobile": {A: set(), B: set(), None: {RequestRight.USE_PORTAL, RequestRight.VIEW_TEAM_DASHBOARD} | READS_NAMES},
+    # Under a mandate on the 93: its composition and who accepted the charter there, read only.
+    "inspector": {A: {OrganisationRight.VIEW_COMPOSITION, CharterRight.VIEW_ACCEPTANCES}, B: set(), None: READS_NAMES},
     # The national level names its officers, the mobile team and the inspection; the coordinators and
     # the national level decide on the administrators' requests to get an account back.
     "national": {A: NATIONAL, B: NATIONAL, None: {ReportRight.VIEW_AGGREGATES, OrganisationRight.NAME_NATIONAL_ROLES,
@@ -50,7 +54,7 @@ ALLOWED = {
                                                   RequestRight.VIEW_TEAM_DASHBOARD} | OWN},
     "admin": {A: ADMINISTRATION, B: ADMINISTRATION,
               None: {OrganisationRight.MANAGE_REFERENCE_DATA, IntakeRight.MANAGE_ACCOUNTS,
-                     OrganisationRight.VIEW_RECOVERIES} | OWN},
+                     OrganisationRight.VIEW_RECOVERIES, CharterRight.PUBLISH} | OWN},
     "former": {A: set(), B: set(), None: set()},
     "outsider": {A: set(), B: set(), None: set()},
 }

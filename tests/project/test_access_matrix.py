@@ -62,6 +62,10 @@ EXPECTED = {
     "decide_proposal": "405/403 405/403 405/403 405/403 405/403 405/403 405/403 405/404 405/403 405/403 L/L",
     # A local prevention body's page and the exchanges with it: the cellule's coordinators (tests/cellule).
     "prevention:body": "200/400 403/403 404/404 403/403 403/403 403/403 403/403 403/403 403/403 403/403 L/L",
+    # The charter: read by anyone signed in, accepted by whoever reads names (the form, empty: 400), the inspection too.
+    "charter:page": "200/400 200/400 200/400 200/400 200/400 200/400 200/403 200/403 200/403 200/403 L/L",
+    # Who accepted it in a cellule: its coordinators; the inspection under a mandate, read only.
+    "charter:acceptances": "200/405 404/405 404/405 404/405 404/405 200/403 404/405 404/405 404/405 404/405 L/L",
     "composition_export": "200/200 200/200 404/404 404/404 404/404 200/403 200/200 200/200 404/404 404/404 L/L",
     "home": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 403/403 403/403 L/L",
     "inspection:case_timeline": "403/403 403/403 403/403 403/403 403/403 200/403 403/403 403/403 403/403 403/403 L/L",

@@ -21,6 +21,7 @@ from cases.actions import plan
 from cases.models import Person
 from cases.rules import CaseRight
 from cellule import actions as cellule
+from charter import actions as charter
 from funding import actions as funding
 from inspection import actions as inspection
 from intake.actions import accounts as intake_accounts
@@ -56,6 +57,8 @@ PAGES = {
     "institution_propose": ("coord_a", lambda c: ["93"], "institution.proposal_list"),
     "institution_proposals": ("admin", lambda c: [], "institution.proposal_list"),
     "prevention:body": ("coord_a", lambda c: [c.clspd.pk], None),
+    "charter:page": ("member_a", lambda c: [], None),  # the charter's text, the person's own acceptance
+    "charter:acceptances": ("coord_a", lambda c: ["93"], "charter.acceptances_view"),  # the members' names
     "composition_export": ("coord_a", lambda c: ["93", "xlsx"], "export.composition_xlsx"),
     "password_reset_confirm": (None, lambda c: ["x", "y"], None),  # an invitation's link
     "password_reset_complete": (None, lambda c: [], None),
@@ -405,6 +408,10 @@ ENTRY_POINTS = {
                      "user.sessions_end"),
     "approve_mandate": (lambda p, c: organisation.approve_mandate(
         MembershipFactory(national=True).user, requested_mandate(p)), "mandate.approve"),
+    "accept_charter": (lambda p, c: charter.accept_charter(MembershipFactory(
+        cell=p.cell_a, charter_accepted=False).user, 1), "charter.accept"),
+    "publish_version": (lambda p, c: charter.publish_version(p.admin, "Version revue de la charte."),
+                        "charter.publish"),
     "schedule_meeting": (lambda p, c: cellule.schedule_meeting(p.coord_a, p.cell_a, held_at=timezone.now(),
                                                                cases=[c.case]), "meeting.schedule"),
     "record_meeting": (lambda p, c: cellule.record_meeting(p.coord_a, cellule.schedule_meeting(
@@ -507,7 +514,7 @@ def test_every_entry_point_is_in_the_table():
     public |= public_functions(plan) - {"partner_actions", "write_bilan", "create_objective"}
     public |= public_functions(accounts) - {"password_link", "deciders", "address_changed_on"}  # these read
     public |= public_functions(sessions) - {"open_sessions", "open_counts", "still_open"}  # they read
-    public |= public_functions(notices)
+    public |= public_functions(notices) | public_functions(charter)
     public |= public_functions(funding)
     public |= public_functions(saved_views) - {"choose", "context", "clean_query", "searches_names", "cell_for_views"}
     assert public | {"claim", "release", "give", "bulk"} == set(ENTRY_POINTS)

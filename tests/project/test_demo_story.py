@@ -334,3 +334,23 @@ def test_the_93_works_with_a_clspd_and_proposed_its_parquet(demo, db, client):
     call_command("seed_demo", stdout=StringIO())  # seeded again: nothing twice
     assert (CareMeasure.objects.filter(institution=clspd).count(), Exchange.objects.count(),
             InstitutionProposal.objects.count()) == (1, 1, 1)
+
+
+def test_every_demo_account_that_reads_names_accepted_the_charter(demo, db, client):
+    """The confidentiality charter: accepted, through its entry point, by every account whose role reads names;
+    asked of none of the others."""
+    from charter.models import Acceptance, Version
+    from charter.rules import must_accept
+
+    current = Version.objects.current()
+    accepted = set(Acceptance.objects.filter(version=current).values_list("user__username", flat=True))
+    asked = {user.username for user in User.objects.all() if must_accept(user)}
+    assert asked >= {"coord93", "ref93", "pjj93", "coord69", "asso69", "equipe_mobile", "inspecteur"}
+    assert asked <= accepted and not accepted & {"national", "admin", "c.marchand"}
+    assert Event.objects.filter(action="charter.accept").count() == len(accepted)
+    for username in ("psy93", "equipe_mobile", "inspecteur"):  # their first page opens at once
+        client.force_login(User.objects.get(username=username))
+        assert client.get(reverse("home")).status_code == 200
+    client.force_login(User.objects.get(username="coord93"))
+    listed = client.get(reverse("charter:acceptances", args=["93"])).content.decode()
+    assert "Pas encore acceptée" not in listed and "Acceptée" in listed

@@ -271,6 +271,8 @@ SOURCES: dict[str, Callable] = {
     "recovery-to-decide": _recovery_to_decide,
     "proposal-to-decide": _proposal_to_decide,
     "task-to-release": _claimed_task,
+    # Someone given a role who has not accepted the charter: any page leads to it.
+    "charter-to-accept": lambda p, c: (MembershipFactory(cell=p.cell_a, charter_accepted=False).user, reverse("home")),
     "saved-view": lambda p, c: ("coord_a", reverse("cases:list") + "?vue={}".format(saved_views.save_view(
         p.coord_a, "cases", "Reçus", "state=received").pk)),  # its author may remove it
     # A planned meeting: its decisions and presences are recorded on its page (a closed one is read).
@@ -392,4 +394,5 @@ WITHOUT_FORM = {
     "account_list",  # its search is a GET; the accounts' forms post to account_create, _detail, _edit
     "notifications:list", "notifications:open",  # their form posts to notifications:read_all
     "session_extend",  # posted by the warning before the idle timeout (ui/static/ui/session.js)
+    "charter:acceptances",  # a list, read only
 }

@@ -17,6 +17,7 @@ import audit
 from cases.models import Case, State
 from demo.cases import create_demo_cases
 from demo.cellule_life import create_demo_cellule_life
+from demo.charter import accept_demo_charter
 from demo.funding import create_demo_funding
 from demo.local_prevention import create_demo_local_prevention
 from demo.overseas import create_demo_overseas
@@ -111,6 +112,7 @@ class Command(BaseCommand):
                 create_demo_cellule_life()
             create_demo_support_groups()
             create_demo_overseas(DEMO_PASSWORD)  # New Caledonia's cellule (988), on Nouméa's clock
+            accept_demo_charter()  # last: every account the stories made
         if cases:
             self.stdout.write(f"{cases} signalements de démonstration créés.")
         self.print_logins()
