@@ -43,6 +43,8 @@ TABLES: list[tuple[str, str, Callable[[dict], Counts]]] = [
     ("activity", "Fonctionnement et situations suivies", _activity),
     ("composition", "Composition : membres par catégorie d'institution", lambda f: f["composition"]["by_category"]),
     ("orientations", "Orientations et modalités de prise en charge engagées", _orientations),
+    ("local_prevention", "Orientations vers les dispositifs locaux de prévention (CLSPD, CISPD, réussite éducative)",
+     lambda f: f["local_prevention_orientations"]["by_kind"]),
     ("sources", "Nouveaux signalements par origine", lambda f: f["new_cases_by_source"]),
     ("closures", "Clôtures par motif", lambda f: f["closures_by_reason"]),
     ("partners", "Parquet et groupes de parole", _partners),
