@@ -194,7 +194,7 @@ class SessionForm(BaseForm):
                         "required": "Indiquez le nombre d'autres parents présents (0 s'il n'y en avait pas)."},
         help_text="Parents venus sans que la cellule suive leur enfant : leur nombre seulement, sans nom.")
 
-    def __init__(self, *args, group: SupportGroup, user, **kwargs):
+    def __init__(self, *args, group: SupportGroup, user: User, **kwargs):
         """The families of the cellule's cases under way (a closed or transferred case's no longer) that the
         user may see: all of them for a coordinator, those their association takes into care for a
         facilitator."""

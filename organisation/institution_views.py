@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 import audit
 from organisation import actions as organisation
 from organisation import policy
-from organisation.errors import ActionRefused
 from organisation.forms import ProposalForm, RefusalForm
 from organisation.models import Cell, InstitutionProposal
 from organisation.rules import OrganisationRight
-from ui.forms import submit
+from ui.errors import Refusal
+from ui.forms import add_errors, submit
 
 
 def propose(request, code: str):
@@ -25,7 +25,7 @@ def propose(request, code: str):
     if submit(request, form, "Proposition", lambda data: organisation.propose_institution(
             request.user, cell, InstitutionProposal(**data)),
             done="Institution proposée : l'administration technique la valide avant qu'elle soit proposée dans la "
-                 "cellule. Vous serez prévenu(e) par courriel.", refusal_on_form=True):
+                 "cellule. La réponse vous parviendra par courriel.", refusal_on_form=True):
         return redirect("institution_propose", code=code)
     proposals = list(InstitutionProposal.objects.filter(departement=cell.departement).select_related("proposed_by"))
     audit.record("institution.proposal_list", departement=code, details={"propositions": [p.pk for p in proposals]})
@@ -37,12 +37,17 @@ def propose(request, code: str):
 def proposals(request):
     """The technical administrator's list: the proposals waiting first, each validated or refused here."""
     policy.require(request.user, OrganisationRight.MANAGE_REFERENCE_DATA)
+    return _proposals_page(request)
+
+
+def _proposals_page(request, refused: RefusalForm | None = None, of: int | None = None):
+    """The list, with ``refused``, the decision the entry point refused, as typed on proposal ``of``."""
     listed = sorted(InstitutionProposal.objects.select_related("departement", "proposed_by", "decided_by")[:200],
                     key=lambda p: p.status != InstitutionProposal.Status.PENDING)
-    for proposal in listed:
-        proposal.refusal_form = RefusalForm(auto_id=f"refus-{proposal.pk}-%s")
+    forms = [(p, refused if p.pk == of else RefusalForm(auto_id=f"refus-{p.pk}-%s")) for p in listed]
     audit.record("institution.proposal_list", details={"propositions": [p.pk for p in listed]})
-    return render(request, "organisation/institution_proposals.html", {"proposals": listed})
+    return render(request, "organisation/institution_proposals.html", {"proposals": forms},
+                  status=400 if refused is not None else 200)
 
 
 @require_POST
@@ -50,7 +55,7 @@ def decide(request, pk: int):
     # Before the lookup: which proposals exist is the administration's to know.
     policy.require(request.user, OrganisationRight.MANAGE_REFERENCE_DATA)
     proposal = get_object_or_404(InstitutionProposal, pk=pk)
-    form = RefusalForm(request.POST)
+    form = RefusalForm(request.POST, auto_id=f"refus-{proposal.pk}-%s")
     try:
         if request.POST.get("decision") == "validate":
             institution = organisation.validate_proposal(request.user, proposal)
@@ -60,10 +65,14 @@ def decide(request, pk: int):
             organisation.refuse_proposal(request.user, proposal, reason=form.cleaned_data["refusal_reason"])
             messages.success(request, f"Proposition « {proposal.name} » refusée : le coordonnateur en est informé.")
         else:
-            messages.error(request, " ".join(form.errors.get("refusal_reason", [])))
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
+            return _proposals_page(request, form, proposal.pk)
+    except Refusal as refusal:
+        proposal.refresh_from_db()
+        if proposal.status == InstitutionProposal.Status.PENDING:  # still to decide: the reason typed stays
+            form.add_error(None, refusal.message)
+            return _proposals_page(request, form, proposal.pk)
+        messages.error(request, refusal.message)  # decided meanwhile: its row says how, no form to keep
     except ValidationError as error:  # the name taken meanwhile, a reason missing: nothing changed
-        for message in error.messages:
-            messages.error(request, message)
+        add_errors(form, error)
+        return _proposals_page(request, form, proposal.pk)
     return redirect("institution_proposals")

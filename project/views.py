@@ -17,7 +17,7 @@ from mobile_team.models import MobileTeamRequest
 from organisation import policy, sessions
 from organisation.models import Departement, InstitutionProposal, Role
 from organisation.policy import Actor
-from organisation.rules import cells_visible_to, memberships_visible_to
+from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
 from ui.french import count, number
 from workflows import kinds
 from workflows.rules import tasks_visible_to
@@ -38,12 +38,13 @@ def _cellule_home(request, primary) -> dict:
     # The composition card names the cellule's people: a read, as on the composition's page.
     audit.record("cell.view", obj=primary.cell, departement=primary.cell.departement.code, details={"page": "accueil"})
     return {"composition": memberships_visible_to(request.user).filter(cell=primary.cell).active(),
-            "counts": _work_counts(request.user), **_parquet_missing(primary)}
+            "counts": _work_counts(request.user), **_parquet_missing(request.user, primary)}
 
 
-def _parquet_missing(primary) -> dict:
-    """A coordinator is warned while no one represents the parquet in the cellule, and led to its composition."""
-    if primary.role != Role.COORDINATOR or primary.cell.parquet_represented():
+def _parquet_missing(user: Actor, primary) -> dict:
+    """Who keeps the composition (its coordinators) is warned while no one represents the parquet in the cellule,
+    and led to it."""
+    if not policy.can(user, OrganisationRight.MANAGE_MEMBERSHIPS, primary.cell) or primary.cell.parquet_represented():
         return {}
     return {"parquet_missing": True, "composition_url": reverse("cell_detail", args=[primary.cell.departement.code])}
 

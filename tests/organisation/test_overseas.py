@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from cases.models import Case
 from cellule.models import Meeting
+from charter.actions import accept_charter
+from charter.models import Version
 from organisation.models import Cell, Departement, Membership
 from reporting.models import MonthlyReport
 from tests.cases.factories import CaseFactory
@@ -102,8 +104,9 @@ def test_a_cellule_in_new_caledonia_is_set_up_as_any_other_and_says_who_represen
         "function": "Directeur de cabinet du haut-commissaire", "starts_on": "2026-01-05"})
     assert named.status_code == 302
     assert Membership.objects.get(user=coordinator).cell == cell
+    accept_charter(coordinator, Version.objects.current().number)  # before any page with names
     page = signed_in(coordinator).get(reverse("cell_detail", args=["988"])).content.decode()
-    assert "Composition de la Cellule 988 — Nouvelle-Calédonie" in page
+    assert "Composition de la cellule 988 — Nouvelle-Calédonie" in page
     assert "Présidence : Haut-commissaire de la République en Nouvelle-Calédonie" in page
     assert "Pacific/Noumea (UTC+11:00)" in page
     assert "Référent radicalisation (désigné par le haut-commissaire de la République en Nouvelle-Calédonie)" in page

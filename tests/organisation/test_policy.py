@@ -8,6 +8,7 @@ import time_machine
 from cases.rules import CaseRight
 from cellule.rules import CelluleRight
 from charter.rules import CharterRight
+from funding.rules import FundingRight
 from inspection.rules import InspectionRight
 from intake.rules import IntakeRight
 from mobile_team.rules import RequestRight
@@ -22,7 +23,8 @@ A, B = "a", "b"  # the 93 and 69 cellules of the personas
 COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS, CaseRight.INTAKE,
                 ReportRight.MANAGE_REPORT, ReportRight.VIEW_DASHBOARD, CelluleRight.MANAGE_MEETINGS,
                 CelluleRight.VIEW_MEETINGS, TaskRight.VIEW_CELLULE_TASKS, ViewRight.SAVE_VIEW,
-                ViewRight.SET_DEFAULT_VIEW, CharterRight.VIEW_ACCEPTANCES}
+                ViewRight.SET_DEFAULT_VIEW, CharterRight.VIEW_ACCEPTANCES, OrganisationRight.PROPOSE_INSTITUTION,
+                CelluleRight.VIEW_SUPPORT_GROUPS, CelluleRight.LIAISE, FundingRight.MANAGE_FUNDING}
 # Members read their cellule's composition and its meetings, and keep views of its lists.
 MEMBERSHIP = {OrganisationRight.VIEW_COMPOSITION, CelluleRight.VIEW_MEETINGS, ViewRight.SAVE_VIEW}
 # The technical administrator sees the compositions but gives no role in a cellule (separation of duties);
@@ -30,7 +32,8 @@ MEMBERSHIP = {OrganisationRight.VIEW_COMPOSITION, CelluleRight.VIEW_MEETINGS, Vi
 ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_REFERENCE_DATA,
                   IntakeRight.MANAGE_ACCOUNTS}
 # The national level names the cellules' coordinators.
-NATIONAL = {ReportRight.VIEW_AGGREGATES, OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS}
+NATIONAL = {ReportRight.VIEW_AGGREGATES, OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS,
+            FundingRight.VIEW_FUNDING_AGGREGATES}
 # The coordinators' rights without a target: their cellule's tasks, the account recoveries to decide, the
 # inspection's reads of their département.
 COORDINATING = {TaskRight.VIEW_CELLULE_TASKS, OrganisationRight.VIEW_RECOVERIES, InspectionRight.VIEW_INSPECTION_READS}
@@ -51,7 +54,8 @@ ALLOWED = {
     # the national level decide on the administrators' requests to get an account back.
     "national": {A: NATIONAL, B: NATIONAL, None: {ReportRight.VIEW_AGGREGATES, OrganisationRight.NAME_NATIONAL_ROLES,
                                                   OrganisationRight.VIEW_RECOVERIES, OrganisationRight.VIEW_MANDATES,
-                                                  RequestRight.VIEW_TEAM_DASHBOARD} | OWN},
+                                                  RequestRight.VIEW_TEAM_DASHBOARD,
+                                                  FundingRight.VIEW_FUNDING_AGGREGATES} | OWN},
     "admin": {A: ADMINISTRATION, B: ADMINISTRATION,
               None: {OrganisationRight.MANAGE_REFERENCE_DATA, IntakeRight.MANAGE_ACCOUNTS,
                      OrganisationRight.VIEW_RECOVERIES, CharterRight.PUBLISH} | OWN},

@@ -156,6 +156,6 @@ def test_a_crafted_address_never_breaks_the_login(client, personas, settings, fo
     settings.AUDIT_TRUSTED_PROXIES = 1
     response = client.post(LOGIN, {"username": "coord_a", "password": "mauvais"}, REMOTE_ADDR="10.0.0.2",
                            HTTP_X_FORWARDED_FOR=forwarded)
-    assert response.status_code == 200 and "Saisissez" in response.content.decode()
+    assert response.status_code == 200 and "Identifiant ou mot de passe incorrect" in response.content.decode()
     assert client.post(LOGIN, {"username": "coord_a", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2",
                        HTTP_X_FORWARDED_FOR=forwarded).status_code == 302

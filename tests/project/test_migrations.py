@@ -39,6 +39,10 @@ ALLOWED: dict[tuple[str, str, int], str] = {
     # The family: relatives move from the case to the family of its young person, in the same window.
     **{("cases", "0015_family", index): "a maintenance window (docs/releases.md)"
        for index in (*range(1, 5), *range(6, 14))},
+    # Reference data inserted into small tables (six territories; the charter's first version): rows added,
+    # no table rewritten, nothing the running release reads differently.
+    ("organisation", "0010_overseas", 2): "inserts the six collectivités into the départements' table (107 rows)",
+    ("charter", "0002_version_1", 0): "inserts the charter's first version into its new table",
 }
 
 

@@ -18,7 +18,7 @@ HOME_TEXT = {
     "member_a": "Aucune tâche à traiter ; aucune dans la file de l&#x27;équipe.",
     "mobile": "Demandes d'intervention",
     "inspector": "Mandat IGA-TEST-",
-    "national": "1 cellule installée sur 101 départements",
+    "national": "1 cellule installée sur 107 départements et collectivités",
     "admin": "Administration technique",
 }
 
