@@ -46,6 +46,7 @@ from cases.task_kinds import CONTACT_FAMILY, DECIDE_CLOSURE, NAME_REFERENT, REVI
 from demo.bulk import Table, Writer
 from demo.cases import FACTS
 from demo.cellules import Cellule, cellules
+from demo.charter import accept_demo_charter
 from demo.names import FIRST_NAMES, LAST_NAMES
 from organisation.policy import audit_actor
 from workflows import kinds
@@ -399,6 +400,7 @@ class National:
         with transaction.atomic():
             self.writer.finish()
             _counters(all_cellules)
+            accept_demo_charter()  # its accounts read names: they have accepted the charter, as the demo's have
         sealed += sealer.seal()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

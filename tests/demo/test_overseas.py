@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.models import Case
+from demo.charter import accept_demo_charter
 from demo.overseas import create_demo_overseas
 from organisation.models import Cell
 
@@ -13,6 +14,7 @@ from organisation.models import Cell
 def test_new_caledonias_cellule_is_made_once_and_its_coordinator_works_in_it(db):
     create_demo_overseas("mot-de-passe-demo")
     create_demo_overseas("mot-de-passe-demo")  # seed_demo runs again: nothing twice
+    accept_demo_charter()  # as seed_demo does last
     cell = Cell.objects.get(departement__code="988")
     cases = Case.objects.filter(departement=cell.departement).order_by("number")
     assert len(cases) == 2 and all(case.reference == f"988-{case.year}-{case.number:04d}" for case in cases)
