@@ -56,4 +56,4 @@ def test_a_postgresql_database_is_never_rebuilt(settings, capsys):
     settings.DEMO = True
     call_command("reset_stale_demo")  # make demo goes on: migrate says what it thinks of the database
     assert "n'est pas touchée" in capsys.readouterr().out
-    assert Departement.objects.count() == 101
+    assert Departement.objects.count() == 107  # the 101 départements and the six collectivités
