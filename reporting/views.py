@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -14,7 +14,7 @@ from cases.stagnation import stagnant
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell
-from organisation.spreadsheets import to_csv, to_xlsx
+from organisation.spreadsheets import download
 from reporting import actions as report_actions
 from reporting import dashboard as board
 from reporting import periods
@@ -29,8 +29,6 @@ from reporting.rules import ReportRight
 from reporting.steering import steering, steering_rows
 from ui.errors import Refusal
 from ui.forms import add_errors
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _month(text: str) -> Month:
@@ -163,17 +161,7 @@ def report_export(request, month: str, fmt: str):
     audit.record(f"export.report_{fmt}", object_type="reporting.monthlyreport", object_id=report.pk or "",
                  departement=cell.departement.code,
                  details={"mois": str(period), "version": report.version})
-    return _download(heading, table, f"compte-rendu-{cell.departement.code}-{period}", fmt)
-
-
-def _download(heading: str, table: list, name: str, fmt: str, headers=None) -> HttpResponse:
-    headers = headers or HEADERS
-    if fmt == "csv":
-        response = HttpResponse(to_csv(heading, table, headers), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(to_xlsx(heading, table, headers), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return download(heading, table, HEADERS, f"compte-rendu-{cell.departement.code}-{period}", fmt)
 
 
 def _national(request) -> None:
@@ -224,4 +212,4 @@ def national_export(request, month: str, fmt: str):
     heading, headers, table = consolidated_rows(period)
     table += steering_rows(period)  # then the steering tables, each with its title and its columns
     audit.record(f"export.national_{fmt}", details={"mois": str(period)})
-    return _download(heading, table, f"consolidation-nationale-{period}", fmt, headers)
+    return download(heading, table, headers, f"consolidation-nationale-{period}", fmt)
