@@ -10,6 +10,7 @@ attempt, it is "Échec de l'envoi" and its coordinators send it again.
 """
 
 import re
+from collections.abc import Iterable
 from typing import cast
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from organisation.spreadsheets import to_csv, to_xlsx
 from outbox import mail
 from reporting.exports import HEADERS, rows, title
 from reporting.figures import Month, compute
-from reporting.models import MonthlyReport
+from reporting.models import Difficulty, MonthlyReport
 from reporting.national import suppress
 from reporting.periods import refusal
 from reporting.rules import ReportRight
@@ -73,20 +74,42 @@ def current(actor: Actor, cell: Cell, month: Month) -> MonthlyReport:
     return report or MonthlyReport(cell=cell, month=month.first, version=1)
 
 
-def edit(actor: Actor, report: MonthlyReport, *, results: str, difficulties: str) -> MonthlyReport:
+def _categories(given: Iterable[str]) -> list[str]:
+    """The categories ticked, in the list's order; an unknown one is refused, nothing saved."""
+    given = list(given)
+    if unknown := [value for value in given if value not in Difficulty.values]:
+        raise ActionRefused(f"Catégorie de difficulté inconnue : « {unknown[0]} ». Choisissez dans la liste ; "
+                            "rien n'a été enregistré.")
+    return [value for value in Difficulty.values if value in given]
+
+
+def edit(actor: Actor, report: MonthlyReport, *, results: str, difficulties: str,
+         categories: Iterable[str] | None = None) -> MonthlyReport:
+    """The report's texts and its categories of difficulties (kept as they were if ``categories`` is None)."""
     with transaction.atomic():
         report = _locked(actor, report)
         if report.status in LOCKED:
             raise ActionRefused(LOCKED[report.status])
-        before = {"results": report.results, "difficulties": report.difficulties}
-        report.results, report.difficulties = results, difficulties
+        ticked = report.difficulty_categories if categories is None else _categories(categories)
+        before = {"results": report.results, "difficulties": report.difficulties,
+                  "difficulty_categories": report.difficulty_categories}
+        after = {"results": results, "difficulties": difficulties, "difficulty_categories": ticked}
+        report.results, report.difficulties, report.difficulty_categories = results, difficulties, ticked
         report.status = Status.DRAFT  # a validated report that changes must be validated again
         report.full_clean()
         report.save()
-        # The texts stay on the report; the trail, which outlives it, says which changed.
-        _record("report.edit", actor, report, changements=masked(diff(before, {"results": results,
-                                                                               "difficulties": difficulties}), TEXTS))
+        # The texts stay on the report; the trail, which outlives it, says which changed (the categories, a
+        # fixed list, as they are).
+        _record("report.edit", actor, report, changements=masked(diff(before, after), TEXTS))
     return report
+
+
+def figures_of(report: MonthlyReport) -> dict:
+    """The report's figures: those frozen at its sending, or the month's as computed now with the categories
+    of difficulties ticked (which its sending freezes too)."""
+    return report.figures or {**compute(report.cell, Month(report.month)),
+                              "difficulty_categories": [Difficulty(value).label
+                                                        for value in report.difficulty_categories]}
 
 
 def _month_ended(report: MonthlyReport) -> None:
@@ -118,7 +141,7 @@ def send(actor: Actor, report: MonthlyReport) -> MonthlyReport:
         if report.status not in (Status.VALIDATED, Status.SEND_FAILED):
             raise ActionRefused(LOCKED.get(report.status, "Validez le compte rendu avant de l'envoyer."))
         if report.status == Status.VALIDATED:
-            report.figures = compute(report.cell, Month(report.month))
+            report.figures = figures_of(report)
         report.status = Status.SENDING
         report.save()
         _record("report.send", actor, report, destinataires=settings.REPORT_RECIPIENTS)
@@ -205,6 +228,7 @@ def correct(actor: Actor, report: MonthlyReport) -> MonthlyReport:
         if latest is not None and latest.pk != report.pk:
             raise ActionRefused(f"Une version {latest.version} existe déjà pour ce mois.")
         new = MonthlyReport.objects.create(cell=report.cell, month=report.month, version=report.version + 1,
-                                           results=report.results, difficulties=report.difficulties)
+                                           results=report.results, difficulties=report.difficulties,
+                                           difficulty_categories=report.difficulty_categories)
         _record("report.correct", actor, new, corrige=report.version)
     return new

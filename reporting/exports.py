@@ -1,6 +1,8 @@
 """The monthly table as the ministry reads it: rows of (heading, item, value), written to CSV and XLSX
 by ``organisation.spreadsheets``."""
 
+from reporting import delays
+
 SECTIONS = [
     ("composition", "Composition de la cellule (membres par catégorie d'institution)"),
     ("activity", "Fonctionnement"),
@@ -15,6 +17,7 @@ SECTIONS = [
     ("support_groups", "Groupes de parole (séances du mois)"),
     ("closures_by_reason", "Clôtures du mois par motif"),
     ("results", "Résultats : bilans de fin d'accompagnement et revues du mois"),
+    ("delays", "Délais médians des étapes franchies dans le mois, en jours"),
 ]
 
 
@@ -81,10 +84,12 @@ def rows(figures: dict, results: str = "", difficulties: str = "") -> list[tuple
         ]
     if "results" in figures:  # reports frozen before the bilans were counted lack them
         out += [(heading["results"], item, value) for item, value in result_rows(figures["results"])]
-    out += [
-        ("Résultats obtenus", "", results),
-        ("Difficultés rencontrées", "", difficulties),
-    ]
+    if "delays" in figures:  # reports frozen before the delays were counted lack them
+        out += [(heading["delays"], label, delays.published([figures["delays"][step]])) for step, label in delays.STEPS]
+    out.append(("Résultats obtenus", "", results))
+    if "difficulty_categories" in figures:  # reports frozen before the categories were ticked lack them
+        out.append(("Difficultés rencontrées", "Catégories", ", ".join(figures["difficulty_categories"]) or "aucune"))
+    out.append(("Difficultés rencontrées", "", difficulties))
     return out
 
 

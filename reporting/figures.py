@@ -260,9 +260,11 @@ def _support_groups(counts: defaultdict[str, Counter], families: int) -> dict:
 
 def compute(cell: Cell, month: Month) -> dict:
     """Every figure of the monthly table, as plain JSON-able values, from one query."""
+    from reporting import delays  # which builds on this module's facts
+
     month = month.at(cell.departement.zone)
     first, *others = (_case_facts(cell.departement_id, month) + _cell_facts(cell, month)
-                      + _result_facts(cell.departement_id, month))
+                      + _result_facts(cell.departement_id, month) + delays.facts(cell.departement_id, month))
     counts: defaultdict[str, Counter] = defaultdict(Counter)
     people: defaultdict[str, set[int]] = defaultdict(set)  # the facts counted once per young person or family
     bilans: dict[int, list[str]] = {}  # each bilan's results (a bilan without objectives counts too)
@@ -316,5 +318,6 @@ def compute(cell: Cell, month: Month) -> dict:
         "support_groups": _support_groups(counts, len(people["support_family"])),
         "closures_by_reason": _labelled(counts["closure"], ClosureReason),
         "results": _results(counts, bilans),
+        "delays": delays.histograms(counts),  # {step: {days: cases}}: for the national medians
         "computed_at": timezone.now().isoformat(timespec="seconds"),
     }

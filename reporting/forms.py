@@ -1,7 +1,9 @@
-"""The form of the monthly report's page: its two texts, and the confirmation of its sending."""
+"""The form of the monthly report's page: its two texts, its categories of difficulties, and the confirmation of
+its sending."""
 
 from django import forms
 
+from reporting.models import Difficulty
 from ui.forms import BaseForm
 
 
@@ -13,6 +15,11 @@ class ReportForm(BaseForm):
     results = forms.CharField(label="Résultats obtenus", max_length=5000, required=False, widget=forms.Textarea)
     difficulties = forms.CharField(label="Difficultés rencontrées", max_length=5000, required=False,
                                    widget=forms.Textarea)
+    categories = forms.MultipleChoiceField(
+        label="Catégories de difficultés rencontrées", required=False, choices=Difficulty.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Cochez chaque catégorie que le texte évoque : le niveau national compte les comptes rendus qui la "
+                  "citent.")
     confirm_send = forms.BooleanField(
         label="Je confirme l'envoi au ministère du tableau et des textes ci-dessus : le compte rendu sera figé",
         required=False,

@@ -7,6 +7,18 @@ from simple_history.models import HistoricalRecords
 from organisation.models import Cell
 
 
+class Difficulty(models.TextChoices):
+    """The categories of difficulties a coordinator ticks beside the free text « Difficultés rencontrées »,
+    counted nationally (number of reports citing each). Fixed here, in the order the report lists them."""
+
+    NO_PARQUET = "parquet", "Absence ou faible implication du parquet"
+    PARTNERS = "partners", "Manque de partenaires ou de places de prise en charge"
+    MOBILE_TEAM = "mobile_team", "Délais de l'équipe mobile d'intervention"
+    FAMILIES = "families", "Refus ou rupture des familles"
+    MEANS = "means", "Moyens de la cellule (personnes, temps, locaux)"
+    OTHER = "other", "Autre difficulté"
+
+
 class MonthlyReport(models.Model):
     """The monthly table a préfet sends the ministry: figures computed from the data, two texts.
 
@@ -28,6 +40,8 @@ class MonthlyReport(models.Model):
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.DRAFT)
     results = models.TextField("résultats obtenus", max_length=5000, blank=True)
     difficulties = models.TextField("difficultés rencontrées", max_length=5000, blank=True)
+    # A list of ``Difficulty`` values; the report's figures keep their labels when it is sent.
+    difficulty_categories = models.JSONField("catégories de difficultés", default=list, blank=True)
     figures = models.JSONField("chiffres envoyés", null=True, blank=True)
     validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name="validé par")

@@ -4,8 +4,8 @@ The ministry never sees a name or a case reference: only the figures the préfec
 any count from 1 to 2 is shown as "< 3" so that nobody can be singled out. A total over suppressed
 counts would give them back (the total less the counts shown): it is published as the range the
 shown counts already imply, each suppressed one being 1 or 2 (``total``), exact only when nothing
-in it is suppressed. The charts' monthly totals follow the same rule: each is drawn at the least it
-can be (what the range already publishes) and its table gives the range.
+in it is suppressed. The charts' monthly totals (``reporting.trends``) follow the same rule: each is drawn
+at the least it can be (what the range already publishes) and its table gives the range.
 """
 
 from functools import reduce
@@ -16,9 +16,7 @@ from django.db.models import Q
 
 from cellule.models import Meeting
 from organisation.models import Cell, Departement
-from reporting.charts import Chart, Series, window
-from reporting.exports import result_rows
-from reporting.figures import Month, Outcome
+from reporting.figures import Month
 from reporting.models import MonthlyReport
 
 SUPPRESSED = "< 3"
@@ -93,13 +91,19 @@ def consolidated(month: Month) -> dict:
 
 
 def results(sent) -> list[tuple[str, str]]:
-    """The results sections of the reports sent, added up nationally: (item, count as published), each
-    count from 1 to 2 suppressed (reports sent before the bilans were counted add nothing)."""
-    totals: dict[str, int] = {}
+    """The results the reports sent give beside the bilans' outcomes (a steering table per département): the
+    follow-up reviews and the plans' objectives by domain and result, each a national total as published
+    (``total``). Not the bilans' count nor their situations at exit, which the outcomes' table would let one
+    subtract a suppressed count from; reports sent before the bilans were counted add nothing."""
+    per_item: dict[str, list[int]] = {}
     for figures in sent:
-        for item, count in result_rows(figures["results"]) if "results" in figures else []:
-            totals[item] = totals.get(item, 0) + count
-    return [(item, suppress(count)) for item, count in totals.items()]
+        if "results" not in figures:
+            continue
+        per_item.setdefault("Revues de suivi", []).append(figures["results"]["reviews"])
+        for domain, by_result in figures["results"]["objectives_by_domain"].items():
+            for result, count in by_result.items():
+                per_item.setdefault(f"Objectifs « {domain} » — {result.lower()}", []).append(count)
+    return [(item, total(counts)) for item, counts in per_item.items() if any(counts)]
 
 
 HEADERS = ("Département", "Nom", "Cellule installée", "Réunion dans le mois", "Compte rendu transmis",
@@ -115,48 +119,3 @@ def consolidated_rows(month: Month) -> tuple[str, tuple, list[tuple]]:
     table.append(("Total", f"{totals['sent']} comptes rendus transmis", totals["installed"], "", "",
                   totals["young"], totals["families"]))
     return f"Consolidation nationale des comptes rendus mensuels — {month.label()}", HEADERS, table
-
-
-def _national_series(name: str, months: list[Month], sent: dict, count) -> Series:
-    """A national total per month over the reports sent, as published: drawn at the least it can be,
-    written as the range it is (``total``); a month no cellule has reported on yet is a gap."""
-    per_month: dict = {m.first: [] for m in months}
-    for (_, first), figures in sent.items():
-        if (value := count(figures)) is not None:
-            per_month[first].append(value)
-    values: list[int | float | None] = []
-    texts: list[str] = []
-    ranged = False
-    for m in months:
-        counts = per_month[m.first]
-        least, most = bounds(counts)
-        values.append(least if counts else None)
-        texts.append(total(counts) if counts else "—")
-        ranged = ranged or least != most
-    # A drawn total over suppressed counts is the least it can be: the name says so, the table gives the range.
-    return Series(f"{name} (au moins)" if ranged else name, values, texts)
-
-
-def _outcome(outcome: str):
-    def count(figures: dict) -> int | None:
-        return figures.get("results", {}).get("closures_by_outcome", {}).get(outcome)
-    return count
-
-
-def charts(month: Month) -> list[Chart]:
-    """The twelve months up to ``month`` from the reports sent (one query): young people and families
-    followed, new signalements, closures by outcome; no count from 1 to 2 can be read back from them."""
-    months = window(month)
-    sent = _sent(months)
-    note = ("Totaux des comptes rendus transmis ; un total comprenant un effectif de 1 à 2 est tracé à sa "
-            "valeur minimale.")
-    return [
-        Chart("chart-followed", "Jeunes et familles suivis par mois", "line-chart", months, [
-            _national_series("Jeunes suivis", months, sent, lambda f: f["young_people_followed"]),
-            _national_series("Familles suivies", months, sent, lambda f: f["families_followed"])], note=note),
-        Chart("chart-intake", "Signalements reçus par mois", "bar-chart", months, [
-            _national_series("Signalements reçus", months, sent,
-                             lambda f: sum(f["new_cases_by_source"].values()))], note=note),
-        Chart("chart-outcomes", "Clôtures après accompagnement, par issue du bilan", "bar-chart", months,
-              [_national_series(outcome, months, sent, _outcome(outcome)) for outcome in Outcome.ORDER], note=note),
-    ]

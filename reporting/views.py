@@ -20,13 +20,13 @@ from reporting import dashboard as board
 from reporting import periods
 from reporting.charts import cellule_charts
 from reporting.exports import HEADERS, rows, title
-from reporting.figures import Month, compute
+from reporting.figures import Month
 from reporting.forms import ReportForm
 from reporting.models import MonthlyReport
-from reporting.national import charts as national_charts
 from reporting.national import consolidated, consolidated_rows
 from reporting.rules import ReportRight
 from reporting.steering import steering, steering_rows
+from reporting.trends import charts as national_charts
 from ui.errors import Refusal
 from ui.forms import add_errors
 
@@ -76,7 +76,8 @@ def report_detail(request, month: str):
         return redirect("reports:list")
     posted = request.POST if request.method == "POST" else None
     form = ReportForm(posted, sending=bool(posted and {"send", "resend"} & posted.keys()),
-                      initial={"results": report.results, "difficulties": report.difficulties})
+                      initial={"results": report.results, "difficulties": report.difficulties,
+                               "categories": report.difficulty_categories})
     if posted is not None and form.is_valid():
         try:
             if done := _act(request.user, report, form):
@@ -87,7 +88,7 @@ def report_detail(request, month: str):
         except ValidationError as error:
             add_errors(form, error)
         report = report_actions.current(request.user, cell, period)  # as the refusal left it
-    figures = report.figures or compute(cell, period)
+    figures = report_actions.figures_of(report)
     versions = MonthlyReport.objects.filter(cell=cell, month=period.first).order_by("-version")
     return render(request, "reports/report_detail.html", {
         "cell": cell, "month": period, "report": report, "form": form, "versions": versions,
@@ -99,13 +100,15 @@ def report_detail(request, month: str):
 def _act(actor: User, report: MonthlyReport, form: ReportForm) -> str:
     """Do what the button posted asks of the entry points; the page's message once done."""
     texts = {name: form.cleaned_data[name] for name in TEXTS}
-    changed = any(texts[name] != getattr(report, name) for name in TEXTS)
+    categories = form.cleaned_data["categories"]
+    changed = (any(texts[name] != getattr(report, name) for name in TEXTS)
+               or set(categories) != set(report.difficulty_categories))
     if "save" in form.data:
-        report_actions.edit(actor, report, **texts)
+        report_actions.edit(actor, report, **texts, categories=categories)
         return "Textes enregistrés."
     if "validate" in form.data:
         if changed:  # the texts typed are the ones validated, never lost
-            report = report_actions.edit(actor, report, **texts)
+            report = report_actions.edit(actor, report, **texts, categories=categories)
         report_actions.validate(actor, report)
         return "Compte rendu validé."
     if "send" in form.data:
@@ -156,7 +159,7 @@ def report_export(request, month: str, fmt: str):
     cell, period = _cell(request), _month(month)
     if (report := _current(request, cell, period)) is None:
         return redirect("reports:list")
-    figures = report.figures or compute(cell, period)
+    figures = report_actions.figures_of(report)
     heading, table = title(figures), rows(figures, report.results, report.difficulties)
     audit.record(f"export.report_{fmt}", object_type="reporting.monthlyreport", object_id=report.pk or "",
                  departement=cell.departement.code,
