@@ -84,6 +84,6 @@ def create_demo_cellule_life() -> None:
         cellule.record_support_session(demo.coordinator, group, on=demo.today, families=families)
         report = reports.edit(demo.coordinator, reports.current(demo.coordinator, demo.cell, month),
                               results="Adhésion des familles en hausse ; deux reprises de scolarité.",
-                              difficulties="Délais de rendez-vous en pédopsychiatrie.")
+                              difficulties="Délais de rendez-vous en pédopsychiatrie.", categories=["partners"])
         if send:
             reports.send(demo.coordinator, reports.validate(demo.coordinator, report))

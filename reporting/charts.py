@@ -14,7 +14,6 @@ end-of-support bilans of the window with their objectives' results (``figures.Ou
 
 import datetime
 import json
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -23,6 +22,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils.formats import number_format
 
 from cases.models import Bilan, CareMeasure, Case, FamilyContact, ObjectiveResult
+from reporting.delays import median_of
 from reporting.figures import Month, Outcome, _fact
 
 WINDOW = 12  # months drawn, the current one last
@@ -76,14 +76,6 @@ def _days(start: str, end: str) -> int | None:
     return (datetime.date.fromisoformat(end) - datetime.date.fromisoformat(start)).days if end else None
 
 
-def _median(days: list[int]) -> int | float | None:
-    """The median number of days, a whole number when it is one ("3", not "3,0")."""
-    if not days:
-        return None
-    median = statistics.median(days)
-    return int(median) if median == int(median) else round(median, 1)
-
-
 def cellule_charts(departement_id: int, month: Month) -> list[Chart]:
     """Intake, delays to family contact and to care, and closures by outcome, over the twelve months
     up to ``month``, for a département's cellule: one query."""
@@ -126,9 +118,10 @@ def cellule_charts(departement_id: int, month: Month) -> list[Chart]:
               [Series("Signalements reçus", [intake[k] for k in keys])]),
         Chart("chart-delays", "Délais médians jusqu'au contact avec la famille et jusqu'à la prise en charge",
               "line-chart", months,
-              [Series("Jusqu'au premier contact réussi avec la famille", [_median(delays["contact"][k]) for k in keys]),
+              [Series("Jusqu'au premier contact réussi avec la famille",
+                      [median_of(delays["contact"][k]) for k in keys]),
                Series("Jusqu'au début de la première mesure de prise en charge",
-                      [_median(delays["care"][k]) for k in keys])],
+                      [median_of(delays["care"][k]) for k in keys])],
               unit="jours",
               note=("En jours, pour les signalements reçus dans le mois qui ont déjà connu ce contact ou cette "
                     "mesure ; « — » : aucun encore.")),

@@ -12,11 +12,10 @@ import datetime
 import statistics
 from collections import Counter
 
-from django.db.models import CharField, F, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Min, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
-from cases.models import CareMeasure, Case, FamilyContact, State
-from reporting.figures import OPEN, Month, _fact, _last_state
+from cases.models import CareMeasure, FamilyContact
 
 MINIMUM = 3  # cases under a published median
 TOO_FEW = "< 3 cas"
@@ -35,28 +34,19 @@ def _first(queryset: QuerySet, field: str) -> Subquery:
                     .annotate(first=Min(field)).values("first")[:1])
 
 
-def facts(departement_id: int, month: Month) -> list[QuerySet]:
-    """One branch per step for ``figures.compute``'s query: a row per case that reached the step in the month,
-    its value "received_on|reached_on"."""
-    as_text: CharField = CharField()
-    days = (month.first, month.last)
-    cases = Case.objects.filter(departement_id=departement_id)
-    reached = FamilyContact.objects.filter(outcome=FamilyContact.Outcome.REACHED)
-    contacted = cases.annotate(reached_on=_first(reached, "on")).filter(reached_on__range=days)
-    cared = cases.annotate(reached_on=_first(CareMeasure.objects.all(), "starts_on")).filter(reached_on__range=days)
-    # A closure of the month, as figures counts them: a closing history row whose previous row was open.
-    history = Case.history.filter(departement_id=departement_id)
-    earlier = history.filter(id=OuterRef("id")).filter(
-        Q(history_date__lt=OuterRef("history_date"))
-        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")))
-    closed = (history.filter(history_date__gte=month.start, history_date__lt=month.end, state=State.CLOSED,
-                             closed_on__isnull=False)
-              .annotate(previous=_last_state(earlier)).filter(Q(previous__isnull=True) | Q(previous__in=OPEN))
-              .annotate(reached_on=F("closed_on")))
+def reached(cases: QuerySet, days: tuple[datetime.date, datetime.date]) -> dict[str, QuerySet]:
+    """The ``cases`` whose first successful family contact, or first care measure, falls within ``days``,
+    each with that day (``reached_on``); ``figures`` adds the month's closures, as it counts them."""
+    contacts = FamilyContact.objects.filter(outcome=FamilyContact.Outcome.REACHED)
+    return {"contact": cases.annotate(reached_on=_first(contacts, "on")).filter(reached_on__range=days),
+            "care": cases.annotate(reached_on=_first(CareMeasure.objects.all(), "starts_on"))
+            .filter(reached_on__range=days)}
 
-    dates = Concat(Cast("received_on", as_text), Value("|"), Cast("reached_on", as_text), output_field=as_text)
-    return [_fact(queryset, f"delay_{step}", dates)
-            for (step, _), queryset in zip(STEPS, (contacted, cared, closed), strict=True)]
+
+def dates() -> Concat:
+    """A step's value for ``histograms``: "received_on|reached_on"."""
+    as_text: CharField = CharField()
+    return Concat(Cast("received_on", as_text), Value("|"), Cast("reached_on", as_text), output_field=as_text)
 
 
 def histograms(values: dict[str, Counter]) -> dict[str, Histogram]:
@@ -71,13 +61,18 @@ def histograms(values: dict[str, Counter]) -> dict[str, Histogram]:
     return out
 
 
-def median(histograms: list[Histogram]) -> int | float | None:
-    """The median of the days of these histograms together; None under ``MINIMUM`` cases."""
-    days = [int(day) for histogram in histograms for day, cases in histogram.items() for _ in range(cases)]
-    if len(days) < MINIMUM:
+def median_of(days: list[int]) -> int | float | None:
+    """The median number of days, a whole number when it is one ("3", not "3,0"); None for no day."""
+    if not days:
         return None
     middle = statistics.median(days)
     return int(middle) if middle == int(middle) else round(middle, 1)
+
+
+def median(histograms: list[Histogram]) -> int | float | None:
+    """The median of the days of these histograms together; None under ``MINIMUM`` cases."""
+    days = [int(day) for histogram in histograms for day, cases in histogram.items() for _ in range(cases)]
+    return median_of(days) if len(days) >= MINIMUM else None
 
 
 def published(histograms: list[Histogram]) -> str:

@@ -46,6 +46,7 @@ from cases.models import (
 from cellule.models import InterviewRequest, Meeting, SupportGroup, SupportGroupSession
 from mobile_team.models import MobileTeamRequest
 from organisation.models import Cell, Institution, Membership
+from reporting import delays
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 OPEN = State.open_states()
@@ -134,7 +135,7 @@ def _state_at(departement_id: int, moment: datetime.datetime) -> Subquery:
 
 
 def _case_facts(departement_id: int, month: Month) -> list[QuerySet]:
-    """Cases followed in the month, their states at its end, its closures and its new cases."""
+    """Cases followed in the month, their states at its end, its closures, its new cases and the steps reached."""
     cases = Case.objects.filter(departement_id=departement_id)
     history = Case.history.filter(departement_id=departement_id)
     in_month = history.filter(history_date__gte=month.start, history_date__lt=month.end)
@@ -145,11 +146,15 @@ def _case_facts(departement_id: int, month: Month) -> list[QuerySet]:
         Q(at_start__in=OPEN) | Exists(in_month.filter(id=OuterRef("id"), state__in=OPEN)))
     closures = in_month.filter(state=State.CLOSED).annotate(previous=_last_state(earlier)).filter(
         Q(previous__isnull=True) | Q(previous__in=OPEN))
+    # The steps reached in the month, for the delays from the signalement (``reporting.delays``).
+    steps = {**delays.reached(cases, (month.first, month.last)),
+             "closure": closures.filter(closed_on__isnull=False).annotate(reached_on=F("closed_on"))}
     return [
         _fact(followed, "followed", subject=F("person_id")),
         _fact(cases, "at_end", _state_at(departement_id, month.end)),  # None: not known yet, and not counted
         _fact(closures, "closure", F("closure_reason")),
         _fact(cases.filter(received_on__range=(month.first, month.last)), "new_case", F("source")),
+        *(_fact(queryset, f"delay_{step}", delays.dates()) for step, queryset in steps.items()),
     ]
 
 
@@ -260,11 +265,9 @@ def _support_groups(counts: defaultdict[str, Counter], families: int) -> dict:
 
 def compute(cell: Cell, month: Month) -> dict:
     """Every figure of the monthly table, as plain JSON-able values, from one query."""
-    from reporting import delays  # which builds on this module's facts
-
     month = month.at(cell.departement.zone)
     first, *others = (_case_facts(cell.departement_id, month) + _cell_facts(cell, month)
-                      + _result_facts(cell.departement_id, month) + delays.facts(cell.departement_id, month))
+                      + _result_facts(cell.departement_id, month))
     counts: defaultdict[str, Counter] = defaultdict(Counter)
     people: defaultdict[str, set[int]] = defaultdict(set)  # the facts counted once per young person or family
     bilans: dict[int, list[str]] = {}  # each bilan's results (a bilan without objectives counts too)

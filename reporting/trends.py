@@ -47,6 +47,10 @@ def _median_series(name: str, months: list[Month], sent: dict, step: str) -> Ser
                   [delays.published(per_month[m.first]) if per_month[m.first] else "—" for m in months])
 
 
+def _closures(outcome: str) -> Callable[[dict], list[int]]:
+    return lambda figures: [figures["results"]["closures_by_outcome"][outcome]]
+
+
 def charts(month: Month) -> list[Chart]:
     """The twelve months up to ``month`` from the reports sent (one query): young people and families
     followed, new signalements, meetings held, orientations, median delays, closures by outcome; no count
@@ -73,6 +77,5 @@ def charts(month: Month) -> list[Chart]:
               note=("Médiane nationale, en jours, des étapes franchies dans le mois par les signalements des "
                     "comptes rendus transmis ; « < 3 cas » : trop peu de cas pour la donner.")),
         Chart("chart-outcomes", "Clôtures après accompagnement, par issue du bilan", "bar-chart", months,
-              [_national_series(outcome, months, sent, lambda f, o=outcome: [f["results"]["closures_by_outcome"][o]])
-               for outcome in Outcome.ORDER], note=note),
+              [_national_series(outcome, months, sent, _closures(outcome)) for outcome in Outcome.ORDER], note=note),
     ]

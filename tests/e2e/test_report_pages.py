@@ -3,6 +3,8 @@ opens the page on the error summary, the texts typed still in their fields; axe-
 critical violation at a desktop's and a phone's width on the report's pages in each state (the refusal
 included) and on the national view, whose tables, scrolled sideways on a phone, take the focus."""
 
+import os
+
 import pytest
 from django.urls import reverse
 
@@ -75,3 +77,30 @@ def test_axe_finds_no_serious_violation_on_the_report_pages_and_the_national_vie
                         found[f"{who} {url} {width}px"] = violations
     assert found == {}
     assert answered == {(200, True)}
+
+
+def test_the_national_views_steering_tables_opened_read_at_both_widths(live_server):
+    """Every accordion of the national view opened (the steering tables, the median delays, the difficulties
+    by category, the charts' tables): no serious axe violation, nothing but the tables scrolls sideways."""
+    people = build_personas()
+    month = last_ended().previous()
+    report = reports.edit(people.coord_a, reports.current(people.coord_a, people.cell_a, month), results="",
+                          difficulties="Peu de places.", categories=["partners", "mobile_team"])
+    reports.delivered(reports.send(people.coord_a, reports.validate(people.coord_a, report)).pk, accepted=True)
+    cookies = session_cookie(people.national, live_server.url)
+    shots = os.environ.get("SCREENSHOTS")
+    found, wide = {}, {}
+    for width, height in WIDTHS:
+        with browser_page(viewport={"width": width, "height": height}) as page:
+            page.context.add_cookies(cookies)
+            page.goto(f"{live_server.url}{reverse('national:view')}?mois={month}")
+            for button in page.locator(".fr-accordion__btn").all():
+                button.click()
+            page.wait_for_selector("#table-difficulties.fr-collapse--expanded")
+            if violations := blocking_violations(page):
+                found[width] = violations
+            wide[width] = page.evaluate("document.documentElement.scrollWidth")
+            if shots:
+                page.screenshot(path=f"{shots}/national-{width}.png", full_page=True)
+    assert found == {}
+    assert wide == {1280: 1280, 375: 375}

@@ -68,7 +68,8 @@ def everything_published(reports: dict) -> tuple:
     months, as the national view and its exports publish them."""
     tables = [publish("sources", "Origine", {departement: counts for (departement, month), counts in reports.items()
                                              if month == m}) for m in MONTHS]
-    sent = {(departement, month.first): {"new_cases_by_source": counts} for (departement, month), counts in reports.items()}
+    sent = {(departement, month.first): {"new_cases_by_source": counts}
+            for (departement, month), counts in reports.items()}
     chart = _national_series("Signalements reçus", MONTHS, sent, lambda f: list(f["new_cases_by_source"].values()))
     return tables, chart
 

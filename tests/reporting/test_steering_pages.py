@@ -22,6 +22,7 @@ from reporting.models import MonthlyReport
 from tests.cases.factories import CaseFactory
 from tests.reporting.test_monthly_report import MARCH, march, on, send_march  # noqa: F401
 
+
 def reached(coordinator, received: datetime.date, days: int):
     """A case received on ``received`` whose family was reached ``days`` later."""
     with on(received.year, received.month, received.day, 10):
