@@ -58,7 +58,6 @@ from cases.models import Case, Source  # noqa: E402
 from demo.names import LAST_NAMES  # noqa: E402
 from intake import actions as intake_actions  # noqa: E402
 from intake.demo import signalement  # noqa: E402
-from intake.models import ServiceAccount  # noqa: E402
 from organisation.models import Departement, Membership, Role  # noqa: E402
 from organisation.policy import SYSTEM  # noqa: E402
 from reporting.figures import Month  # noqa: E402
@@ -227,9 +226,8 @@ def people(count: int) -> list[tuple[str, str, dict]]:
 
 
 def source_token() -> str:
-    """A service account of the Seine-Saint-Denis for the bench (created through the entry point)."""
-    ServiceAccount.objects.filter(name="api:banc-de-charge").update(name=f"api:banc-{time.time_ns()}")
-    _, token = intake_actions.create_account(SYSTEM, name="banc-de-charge", source=Source.CNAPR,
+    """A new service account of the Seine-Saint-Denis for this run (created through the entry point)."""
+    _, token = intake_actions.create_account(SYSTEM, name=f"banc-de-charge-{time.time_ns()}", source=Source.CNAPR,
                                              departement=Departement.objects.get(code="93"))
     return token
 
