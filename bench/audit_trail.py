@@ -1,8 +1,10 @@
 """Benchmark of the audit trail on PostgreSQL, this version against an earlier one, in one run.
 
-Run by hand, never by the test suite. It creates (and drops first) one throwaway database per
-version on the server of ``DATABASE_URL``, checks the earlier version out beside this one (a git
-worktree under ``var/``), and measures both with the same code:
+Run by hand (the test suite runs it with ``--tiny`` so that it keeps working). It creates (and drops
+first) one throwaway database per version on the server of ``DATABASE_URL``, named after the database
+that URL names (``postgres_bench_actuelle`` below; ``--template`` copies a migrated one for this
+version), checks the earlier version out beside this one (a git worktree under ``var/``), and measures
+both with the same code:
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/audit_trail.py \
         --events 1000000 --previous 4e4de7c
@@ -13,7 +15,7 @@ recorder; appends with 1 and 8 writers (events/s, with the bare INSERT of the sa
 the share of time the chain's advisory lock is held and how many sessions wait for it); a page read
 that records its event (ms, with the same read without event as baseline), and the same read while
 another session holds the chain's lock; ``verify_audit`` full (events/s) and incremental after
-10,000 new events (s). Only public entry points are used (``audit.record`` in a transaction,
+``--new`` (10,000) new events (s). Only public entry points are used (``audit.record`` in a transaction,
 ``verify_audit``, ``audit_checkpoint``), which both versions have; an earlier version's own
 ``audit.atomic()`` is used when it has one, as its entry points did.
 """
@@ -43,10 +45,17 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000, help="taille du journal avant les mesures")
     parser.add_argument("--seconds", type=float, default=10.0, help="durée de chaque mesure de débit")
     parser.add_argument("--previous", default="", help="version antérieure à mesurer aussi (commit git)")
+    parser.add_argument("--new", type=int, default=10_000, help="événements ajoutés avant la vérification incrémentale")
+    parser.add_argument("--template", default="",
+                        help="base déjà migrée copiée pour la version actuelle (plutôt que de la migrer)")
+    parser.add_argument("--tiny", action="store_true",
+                        help="200 événements, mesures de 0,2 s, 100 ajoutés : que le script marche, sans mesurer")
     parser.add_argument("--measure", metavar="LABEL", help=argparse.SUPPRESS)  # one version, in a child process
     args = parser.parse_args()
+    if args.tiny:
+        args.events, args.seconds, args.new = 200, 0.2, 100
     if args.measure:
-        return measure(args.measure, args.events, args.seconds)
+        return measure(args.measure, args.events, args.seconds, args.new)
     versions = [("actuelle", HERE)]
     if args.previous:
         versions.insert(0, (f"antérieure {args.previous}", checkout(args.previous)))
@@ -68,13 +77,15 @@ def run_version(label: str, code: Path, args) -> dict:
     server = os.environ.get("DATABASE_URL", "")
     if not server.startswith("postgres"):
         sys.exit("Ce banc d'essai mesure PostgreSQL : donnez DATABASE_URL=postgresql://…")
-    name = "cellule_bench_" + ("".join(c for c in label.split()[-1] if c.isalnum()) or "x")
-    recreate_database(server, name)
     parts = urlsplit(server)
+    # Named after the server's database given, so that two runs given two names do not meet.
+    suffix = "".join(c for c in label.split()[-1] if c.isalnum()) or "x"
+    name = f"{parts.path.strip('/') or 'cellule'}_bench_{suffix}"
+    recreate_database(server, name, args.template if code == HERE else "")
     environment = {**os.environ, "DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}")), "DEMO": "1",
                    "PYTHONPATH": str(code)}
     command = [sys.executable, str(HERE / "bench" / "audit_trail.py"), "--measure", label,
-               "--events", str(args.events), "--seconds", str(args.seconds)]
+               "--events", str(args.events), "--seconds", str(args.seconds), "--new", str(args.new)]
     figures = {}
     with subprocess.Popen(command, cwd=code, env=environment, stdout=subprocess.PIPE, text=True) as child:  # noqa: S603
         for line in child.stdout:
@@ -86,12 +97,15 @@ def run_version(label: str, code: Path, args) -> dict:
     return figures
 
 
-def recreate_database(server: str, name: str) -> None:
+def recreate_database(server: str, name: str, template: str = "") -> None:
     import psycopg
+    from psycopg import sql
 
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
+    maintenance = urlunsplit(urlsplit(server)._replace(path="/postgres"))  # the named one may not exist yet
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)) + (
+            sql.SQL(" TEMPLATE {}").format(sql.Identifier(template)) if template else sql.SQL("")))
 
 
 def print_ratios(previous: dict, current: dict) -> None:
@@ -109,7 +123,7 @@ def print_ratios(previous: dict, current: dict) -> None:
 
 # --- In the child process: one version, its own database. -------------------------------------------------
 
-def measure(label: str, events: int, seconds: float) -> None:
+def measure(label: str, events: int, seconds: float, new: int) -> None:
     sys.path.insert(0, os.getcwd())
     # The project is installed in the virtualenv as editable: its finder would complete an earlier
     # version with this one's modules (a migration it did not have); only the tree measured counts.
@@ -175,10 +189,10 @@ def measure(label: str, events: int, seconds: float) -> None:
     points.parent.mkdir(exist_ok=True)
     points.unlink(missing_ok=True)
     call_command("audit_checkpoint", "--output", str(points), stdout=StringIO())
-    fill(audit, atomic, Event, Event.objects.count() + 10_000)
+    fill(audit, atomic, Event, Event.objects.count() + new)
     started = time.monotonic()
     call_command("verify_audit", "--checkpoint", str(points), "--incremental", stdout=StringIO())
-    emit("verify_incremental_10000", time.monotonic() - started, "s")
+    emit(f"verify_incremental_{new}", time.monotonic() - started, "s")
 
 
 def fill(audit, atomic, Event, count: int, batch: int = 1000) -> None:  # noqa: N803

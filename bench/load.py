@@ -1,39 +1,47 @@
-"""HTTP load: signed-in people of several cellules working at once against the product served by
-gunicorn, for a minute: 70 % page reads, 30 % task actions (take a task from the queue, do it).
+"""HTTP load: signed-in people of several cellules working at once against the product served as
+``make serve`` serves it (``bench/served.py``), for a minute.
 
-Run by hand, never by the test suite, on a throwaway PostgreSQL database:
+Run by hand on a throwaway PostgreSQL database:
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/cellule_load .venv/bin/python bench/load.py --cases 20000
+    DATABASE_URL=… .venv/bin/python bench/load.py --profile tasks mixed --clients 16 32 64
 
-The database is migrated and given a national data set (``seed_national``) unless it holds one.
-In each of the eight départements with the most cases waiting, two people work: a member who
-contacts families (takes a "contacter la famille" task from the queue, records the family reached)
-and the coordinator (takes a "désigner un référent" task, names a member). Each client is a thread
-with its own session, one connection per request (gunicorn's sync workers close them), no redirect
-followed; each acts on what its pages show it (the tasks of its queue, the case a task leads to).
-One JSON line per kind of request (p50, p95, count, errors), then the totals: requests per second,
-task actions per second, p95, errors. The people are given a password directly: a throwaway
-database, and the bench's only write outside the entry points. The server's e-mails (a referent is
-told of their new task) go to Django's dummy backend: sending them is not the server's work to time.
+The test suite runs it with ``--tiny`` (a few clients for a few seconds, both profiles) so that it keeps
+working. The database is migrated and given a national data set (``seed_national``) unless it holds one.
+In each of the départements with the most cases waiting, two people work: a member who contacts
+families (takes a "contacter la famille" task from the queue, records the family reached) and the
+coordinator (takes a "désigner un référent" task, names a member); each acts on what its pages show
+it (the tasks of its queue, the case a task leads to). Profiles:
+
+- ``tasks``: 70 % of the requests read pages (the queue, my tasks, the case list, a case, the task's
+  page), 30 % are task actions (take a task, then one time in four do it, otherwise put it back, the
+  member after recording a family not reached).
+- ``mixed``: the same people also open cases through the motive step (the page asks why, the answer is
+  posted, the page opens), search names, and the coordinators open last month's report; one client in
+  sixteen is a source posting signalements to the intake API with its token, one is the demo's
+  inspector searching the trail (when the database has the demo).
+
+Figures are named for what they are: a *request* is one HTTP request; an *action* is a request that
+changed something (a task taken, done or put back, a family contact recorded, a motive given, a
+signalement received), counted when it succeeded. One JSON line per kind of request (its class, count,
+p50, p95, errors), then per number of clients the totals: requests/s, actions/s, p50, p95, errors.
 """
 
 import argparse
 import datetime
-import http.client
+import io
 import json
-import os
 import random
 import re
-import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import os  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 os.environ.setdefault("DEMO", "1")
 
@@ -43,70 +51,48 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from served import Session, emit, give_password, serve, stop, summary  # noqa: E402
 
-from cases.models import Case  # noqa: E402
-from organisation.models import Membership, Role  # noqa: E402
+from cases.models import Case, Source  # noqa: E402
+from demo.names import LAST_NAMES  # noqa: E402
+from intake import actions as intake_actions  # noqa: E402
+from intake.demo import signalement  # noqa: E402
+from organisation.models import Departement, Membership, Role  # noqa: E402
+from organisation.policy import SYSTEM  # noqa: E402
+from reporting.figures import Month  # noqa: E402
 
-PASSWORD = "banc-de-charge-2026"  # noqa: S105 (a throwaway database)
-ACTIONS = ("prise", "action", "contact non abouti", "remise")  # the task actions, all POSTs
+# Each kind of request and its class: an action changes something, a read does not.
+ACTIONS = {"prise", "tâche faite", "contact non abouti", "remise", "motif", "api : signalement"}
 TASK_LINK = re.compile(r'action="/taches/(\d+)/prendre/"')
+CASE_LINK = re.compile(r'href="/signalements/(\d+)/"')
 # Of the loop's turns: a read is one request, an action one POST, plus the task's page after a
 # claim (a read): 65 % of turns make 70 % of the requests reads and 30 % task actions.
 READ_SHARE = 0.65
+TINY = {"cases": 200, "profile": ["tasks", "mixed"], "clients": [4], "seconds": 2, "workers": 2}
 
 
-class Client(threading.Thread):
-    """One person: signs in, then reads and acts until the deadline."""
+class Worker(threading.Thread):
+    """One member or coordinator: signs in, then reads and acts until the deadline."""
 
-    def __init__(self, port: int, username: str, task_type: str, form: dict, seed: int) -> None:
+    def __init__(self, port: int, username: str, task_type: str, form: dict, seed: int, mixed: bool) -> None:
         super().__init__(daemon=True)
-        self.port, self.username, self.task_type, self.form = port, username, task_type, form
-        self.deadline = 0.0
+        self.session, self.username, self.task_type, self.form = Session(port), username, task_type, form
+        self.mixed, self.deadline = mixed, 0.0
         self.rng = random.Random(seed)  # noqa: S311 (a load pattern)
-        self.cookies: dict[str, str] = {}
         self.queue: list[str] = []  # task ids seen in the queue page
         self.held: tuple[str, str] | None = None  # the task in hand, and where it is done
         self.to_release = ""  # a task to put back in the queue
-        self.cases: list[str] = []  # the cases this person worked on
-        self.timings: list[tuple[str, float, bool]] = []
+        self.cases: list[str] = []  # the cases this person worked on or saw listed
+        self.report = f"/comptes-rendus/{Month(timezone.localdate().replace(day=1)).previous()}/"
 
     def request(self, kind: str, method: str, path: str, data: dict | None = None):
-        body = urlencode(data) if data is not None else None
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if method == "POST":
-            headers |= {"Content-Type": "application/x-www-form-urlencoded",
-                        "X-CSRFToken": self.cookies.get("csrftoken", "")}
-        start = time.perf_counter()
-        ok, response, content = False, None, b""
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            connection.request(method, path, body, headers)
-            response = connection.getresponse()
-            content = response.read()
-            connection.close()
-            ok = response.status < 400
-        except OSError:
-            pass
-        self.timings.append((kind, time.perf_counter() - start, ok))
-        if response is not None:
-            for header, value in response.getheaders():
-                if header.lower() == "set-cookie":
-                    name, _, rest = value.partition("=")
-                    self.cookies[name] = rest.split(";")[0]
-        return response, content
-
-    def sign_in(self) -> None:
-        self.request("connexion", "GET", "/connexion/")
-        response, _ = self.request("connexion", "POST", "/connexion/",
-                                   {"username": self.username, "password": PASSWORD})
-        if response is None or response.status != 302:
-            raise SystemExit(f"{self.username} : connexion refusée")
+        return self.session.request(kind, method, path, data)
 
     def run(self) -> None:
-        self.timings.clear()  # the sign-in is not measured
         while time.monotonic() < self.deadline:
             if self.rng.random() < READ_SHARE or not (self.held or self.to_release or self.queue):
-                self.read()
+                self.read_mixed() if self.mixed else self.read()
             else:
                 self.act()
 
@@ -119,11 +105,39 @@ class Client(threading.Thread):
             self.request("mes tâches", "GET", "/taches/")
         elif choice < 0.8:
             state = self.rng.choice(["", "received", "in_care", "assigned"])
-            self.request("signalements", "GET", f"/signalements/?state={state}")
+            _, content = self.request("signalements", "GET", f"/signalements/?state={state}")
+            self.cases = (self.cases + CASE_LINK.findall(content.decode()))[-50:]
         elif self.cases:
-            self.request("signalement", "GET", f"/signalements/{self.rng.choice(self.cases)}/")
+            self.open_case(self.rng.choice(self.cases))
         else:
             self.request("mes tâches", "GET", "/taches/")
+
+    def read_mixed(self) -> None:
+        """The mixed profile's reads: the task pages less often, names searched, cases opened through
+        the motive step, the coordinator's report."""
+        choice = self.rng.random()
+        if choice < 0.2 or not self.queue:
+            _, content = self.request("file", "GET", f"/taches/file/?type={self.task_type}")
+            self.queue = TASK_LINK.findall(content.decode())
+        elif choice < 0.35:
+            _, content = self.request("recherche d'un nom", "GET",
+                                      f"/signalements/?q={self.rng.choice(LAST_NAMES).split()[-1].lower()}")
+            self.cases = (self.cases + CASE_LINK.findall(content.decode()))[-50:]
+        elif choice < 0.75 and self.cases:
+            self.open_case(self.rng.choice(self.cases))
+        elif choice < 0.85 and "referent" in self.form:
+            self.request("compte rendu mensuel", "GET", self.report)
+        else:
+            self.request("mes tâches", "GET", "/taches/")
+
+    def open_case(self, case: str) -> None:
+        """A case's page; when it asks why (a case outside one's own work), the motive is given first."""
+        response, _ = self.request("signalement", "GET", f"/signalements/{case}/")
+        location = response.getheader("Location", "") if response is not None else ""
+        if "/motif/" in location:
+            self.request("motif", "POST", location.split("?")[0],
+                         {"reason": "meeting", "suivant": f"/signalements/{case}/"})
+            self.request("signalement", "GET", f"/signalements/{case}/")
 
     def act(self) -> None:
         """Take a task, then do it (one time in four: the state moves on) or not yet: the member
@@ -133,7 +147,7 @@ class Client(threading.Thread):
             task, url = self.held
             self.held = None
             if self.rng.random() < 0.25:
-                response, _ = self.request("action", "POST", url, self.form)
+                response, _ = self.request("tâche faite", "POST", url, self.form)
                 if response is not None and response.status == 302:
                     self.cases.append(url.split("/")[2])
                 return
@@ -155,86 +169,129 @@ class Client(threading.Thread):
                 self.held = (task, location) if location.startswith("/signalements/") else None
 
 
+class Source_(threading.Thread):
+    """A source posting signalements to the intake API with its service account's token."""
+
+    def __init__(self, port: int, token: str, seed: int) -> None:
+        super().__init__(daemon=True)
+        self.session, self.token, self.deadline, self.seed = Session(port), token, 0.0, seed
+        self.rng = random.Random(seed)  # noqa: S311 (a load pattern)
+
+    def run(self) -> None:
+        sent = 0
+        while time.monotonic() < self.deadline:
+            sent += 1
+            body = signalement(timezone.localdate() - datetime.timedelta(days=1))
+            body["source_reference"] = f"BANC-{self.seed}-{time.time_ns()}-{sent}"
+            body["young_person"] |= {"last_name": self.rng.choice(LAST_NAMES), "birth_date": "2011-02-14"}
+            self.session.request("api : signalement", "POST", "/api/v1/signalements", body=json.dumps(body),
+                                 headers={"Authorization": f"Bearer {self.token}",
+                                          "Content-Type": "application/json"})
+
+
+class Inspector(threading.Thread):
+    """The demo's inspector searching the trail of the département of their mandate."""
+
+    ACTIONS = ["", "case.view", "case.assign", "task.claim", "case.record_contact"]
+
+    def __init__(self, port: int, username: str, seed: int) -> None:
+        super().__init__(daemon=True)
+        self.session, self.username, self.deadline = Session(port), username, 0.0
+        self.rng = random.Random(seed)  # noqa: S311 (a load pattern)
+
+    def run(self) -> None:
+        while time.monotonic() < self.deadline:
+            start = (timezone.localdate() - datetime.timedelta(days=self.rng.randint(1, 90))).isoformat()
+            self.session.request("recherche dans le journal", "GET",
+                                 f"/audit/?departement=93&action={self.rng.choice(self.ACTIONS)}&start={start}")
+
+
 def people(count: int) -> list[tuple[str, str, dict]]:
-    """The clients: in the départements with the most cases waiting, a member who contacts families
+    """The workers: in the départements with the most cases waiting, a member who contacts families
     and the coordinator; each with the task type they take and the form that does it."""
     today = datetime.date.today().isoformat()
     busiest = (Case.objects.values("departement").annotate(waiting=Count("pk", filter=Q(state="received")))
-               .order_by("-waiting").values_list("departement", flat=True)[:count // 2])
+               .order_by("-waiting").values_list("departement", flat=True)[:max(1, count // 2)])
     found = []
     for departement in busiest:
         members = Membership.objects.active().filter(cell__departement=departement).select_related("user")
-        contact = next(m for m in members if m.contacts_families)
-        coordinator = next(m for m in members if m.role == Role.COORDINATOR)
-        referent = next(m for m in members if m.role == Role.MEMBER)
-        found.append((contact.user, "contact_family", {"on": today, "channel": "phone", "outcome": "reached"}))
-        found.append((coordinator.user, "name_referent", {"referent": referent.pk}))
-    for user, _, _ in found:
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-    return [(user.username, task_type, form) for user, task_type, form in found]
+        contact = next((m for m in members if m.contacts_families), None)
+        coordinator = next((m for m in members if m.role == Role.COORDINATOR), None)
+        referent = next((m for m in members if m.role == Role.MEMBER), None)
+        if contact and coordinator and referent:
+            found.append((contact.user, "contact_family", {"on": today, "channel": "phone", "outcome": "reached"}))
+            found.append((coordinator.user, "name_referent", {"referent": referent.pk}))
+    give_password(user for user, _, _ in found)
+    return [(user.username, task_type, form) for user, task_type, form in found[:count]]
 
 
-def serve(port: int, workers: int) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603 (the project's own gunicorn)
-        [str(ROOT / ".venv/bin/gunicorn"), "project.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning"], cwd=ROOT, env={**os.environ, "EMAIL_URL": "dummy://"})
-    for _ in range(100):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/connexion/")
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn n'a pas démarré")
+def source_token() -> str:
+    """A new service account of the Seine-Saint-Denis for this run (created through the entry point)."""
+    _, token = intake_actions.create_account(SYSTEM, name=f"banc-de-charge-{time.time_ns()}", source=Source.CNAPR,
+                                             departement=Departement.objects.get(code="93"))
+    return token
 
 
-def report(clients: list[Client], seconds: float) -> None:
-    timings = [t for client in clients for t in client.timings]
+def run(port: int, clients: int, seconds: float, mixed: bool) -> None:
+    """One measure: ``clients`` people for ``seconds`` seconds."""
+    special = max(1, clients // 16) if mixed else 0
+    threads: list = [Worker(port, username, task_type, form, seed, mixed)
+                     for seed, (username, task_type, form) in enumerate(people(clients - 2 * special))]
+    if mixed:
+        token = source_token()
+        threads += [Source_(port, token, seed) for seed in range(special)]
+        inspector = Membership.objects.active().filter(role=Role.INSPECTOR, user__username="inspecteur").first()
+        if inspector:
+            give_password([inspector.user])
+            threads += [Inspector(port, inspector.user.username, seed) for seed in range(special)]
+    for thread in threads:
+        if hasattr(thread, "username"):
+            thread.session.sign_in(thread.username)
+    deadline = time.monotonic() + seconds
+    for thread in threads:
+        thread.deadline = deadline
+        thread.start()
+    for thread in threads:
+        thread.join()
+    report([thread.session for thread in threads], seconds, "mixed" if mixed else "tasks")
+
+
+def report(sessions: list[Session], seconds: float, profile: str) -> None:
+    timings = [t for session in sessions for t in session.timings]
+    base = {"bench": "load", "profile": profile, "clients": len(sessions)}
     for kind in sorted({kind for kind, _, _ in timings}):
-        times = sorted(t for k, t, _ in timings if k == kind)
-        print(json.dumps({"bench": "load", "request": kind, "count": len(times),
-                          "p50_ms": round(statistics.median(times) * 1000, 1),
-                          "p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 1) if len(times) > 1 else None,
-                          "errors": sum(1 for k, _, ok in timings if k == kind and not ok)}, ensure_ascii=False))
-    times = sorted(t for _, t, _ in timings)
-    actions = sum(1 for kind, _, _ in timings if kind in ACTIONS)
-    print(json.dumps({"bench": "load", "clients": len(clients), "seconds": seconds, "requests": len(times),
-                      "requests_per_s": round(len(times) / seconds, 1),
-                      "task_actions_per_s": round(actions / seconds, 1),
-                      "p50_ms": round(statistics.median(times) * 1000, 1),
-                      "p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 1),
-                      "errors": sum(1 for _, _, ok in timings if not ok)}, ensure_ascii=False), flush=True)
+        times = [t for k, t, _ in timings if k == kind]
+        emit({**base, "request": kind, "class": "action" if kind in ACTIONS else "lecture", "count": len(times),
+              **summary(times), "errors": sum(1 for k, _, ok in timings if k == kind and not ok)})
+    times = [t for _, t, _ in timings]
+    actions = sum(1 for kind, _, ok in timings if kind in ACTIONS and ok)
+    emit({**base, "seconds": seconds, "requests": len(times), "requests_per_s": round(len(times) / seconds, 1),
+          "actions": actions, "actions_per_s": round(actions / seconds, 1), **summary(times),
+          "errors": sum(1 for _, _, ok in timings if not ok)})
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=20000, help="jeu national créé si la base n'en a pas")
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--profile", choices=["tasks", "mixed"], nargs="+", default=["tasks"])
+    parser.add_argument("--clients", type=int, nargs="+", default=[16], help="une mesure par nombre de clients")
+    parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4, help="processus gunicorn")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--tiny", action="store_true", help=f"que le script marche, sans mesurer : {TINY}")
     args = parser.parse_args()
+    if args.tiny:
+        args.cases, args.profile, args.clients, args.seconds, args.workers = TINY.values()
     call_command("migrate", verbosity=0)
     if Case.objects.count() < args.cases // 2:
-        call_command("seed_national", cases=args.cases, verbosity=0)
-    chosen = people(args.clients)
+        call_command("seed_national", cases=args.cases, verbosity=0, stdout=io.StringIO())
     server = serve(args.port, args.workers)
     try:
-        clients = [Client(args.port, username, task_type, form, seed)
-                   for seed, (username, task_type, form) in enumerate(chosen)]
-        for client in clients:
-            client.sign_in()
-        deadline = time.monotonic() + args.seconds
-        for client in clients:
-            client.deadline = deadline
-            client.start()
-        for client in clients:
-            client.join()
-        report(clients, args.seconds)
+        for profile in args.profile:
+            for clients in args.clients:
+                run(args.port, clients, args.seconds, profile == "mixed")
     finally:
-        server.terminate()
-        server.wait()
+        stop(server)
 
 
 if __name__ == "__main__":

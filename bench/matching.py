@@ -1,7 +1,7 @@
 """Precision and recall of the duplicate detection (``cases.matching``) on generated French names.
 
 Run by hand (the test suite runs a small version of the same evaluation,
-``tests/cases/test_matching.py``):
+``tests/cases/test_matching.py``, and the script itself with ``--tiny`` so that it keeps working):
 
     .venv/bin/python bench/matching.py [--people 5000] [--seed 1]
 
@@ -223,7 +223,10 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database", type=int, metavar="SAMPLES", help="measure on the database, SAMPLES people")
+    parser.add_argument("--tiny", action="store_true", help="200 people: that the script works, not what it measures")
     args = parser.parse_args()
+    if args.tiny:
+        args.people = 200
     if args.database:
         on_database(args.database)
         return

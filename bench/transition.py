@@ -9,8 +9,11 @@ stack (``bench/bare``: Django, viewflow, django-fsm-2 and simple-history, nothin
 Ours: the demo's accounts (``seed_demo`` runs if they are missing) post each action through the test
 client, with every middleware of the product, on a case brought to the state it needs before the
 clock starts. The bare stack does the same in a subprocess with its own settings: a ticket whose
-viewflow task is completed with its transition, a session and authentication middleware. One JSON
-line per request and side (median, 95th percentile, queries), then one line of ratios.
+viewflow task is completed with its transition, a session and authentication middleware. The two
+stacks take turns (A B A B): ``--rounds`` rounds of ``--runs``/``--rounds`` requests of each kind on
+each side, so that a change in the machine's load falls on both. One JSON line per request and side
+(median, 95th percentile, queries over all the rounds), then one line of ratios. ``--tiny`` (two runs
+in two rounds) is what the test suite runs, so that the script keeps working.
 """
 
 import argparse
@@ -38,7 +41,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from timing import measure  # noqa: E402
+from timing import sample, summary  # noqa: E402
 
 from cases import actions  # noqa: E402
 from cases.task_kinds import CONTACT_FAMILY  # noqa: E402
@@ -53,6 +56,8 @@ STEPS = {
     "start_care": "assigned",
     "review": "in_care",
 }
+# The plan's first objective, which starting the care asks with the measure.
+OBJECTIVE = {"domain": "schooling", "text": "Reprendre l'école."}
 
 
 class Ours:
@@ -64,7 +69,7 @@ class Ours:
             call_command("seed_demo", verbosity=0)
         self.coordinator, self.member = users.get(username="coord93"), users.get(username="membre93")
         self.cell = self.coordinator.memberships.get(role=Role.COORDINATOR).cell
-        self.institution = Institution.objects.order_by("pk").first()
+        self.institution = Institution.objects.partners_in(self.cell.departement_id).order_by("pk").first()
         self.today = datetime.date.today()
         self.clients = {}
         for user in (self.coordinator, self.member):
@@ -82,7 +87,7 @@ class Ours:
         if state in ("assigned", "in_care"):
             actions.assign(coordinator, case, referent=self.member)
         if state == "in_care":
-            actions.start_care(self.member, case, measure=self.measure())
+            actions.start_care(self.member, case, measure=self.measure(), objective=OBJECTIVE)
         # The scope cached on these objects by the calls above is not the request's to use.
         policy.forget(coordinator)
         policy.forget(self.member)
@@ -102,9 +107,11 @@ class Ours:
             "contact_family": ("contact", self.coordinator,
                                {"on": self.today.isoformat(), "channel": "phone", "outcome": "reached"}),
             "assign": ("attribuer", self.coordinator, {"referent": self.member.memberships.get().pk}),
-            "start_care": ("prise-en-charge", self.member, {**self.measure(), "institution": self.institution.pk,
+            "start_care": ("prise-en-charge", self.member, {**self.measure(), **OBJECTIVE,
+                                                             "institution": self.institution.pk,
                                                              "starts_on": self.today.isoformat()}),
-            "review": ("revue", self.member, {"note": "Point d'étape."}),
+            "review": ("revue", self.member, {"note": "Point d'étape.", **{
+                f"avancement_{pk}": "advancing" for pk in case.objectives.values_list("pk", flat=True)}}),
         }[name]
         return self.post(user, reverse("cases:action", args=[case.pk, slug]), data)
 
@@ -112,29 +119,58 @@ class Ours:
         return lambda: self.clients[user].post(url, data)
 
 
-def bare(runs: int) -> dict[str, dict]:
-    """The bare stack's figures, from its own process."""
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "bare" / "run.py"), str(runs)],  # noqa: S603
-                          check=True, capture_output=True, text=True)
-    return {line["request"]: line for line in map(json.loads, done.stdout.splitlines())}
+class Bare:
+    """The bare stack's process, which measures what it is asked, one request kind at a time."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 (our own script)
+            [sys.executable, str(ROOT / "bench" / "bare" / "run.py")], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True)
+        if not json.loads(self.process.stdout.readline() or "{}").get("ready"):
+            sys.exit("La pile nue n'a pas démarré.")
+
+    def sample(self, name: str, runs: int) -> dict[str, list]:
+        self.process.stdin.write(f"{name} {runs}\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            sys.exit(f"La pile nue s'est arrêtée en mesurant {name}.")
+        return json.loads(line)
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=50, help="requêtes de chaque sorte, de chaque côté")
+    parser.add_argument("--rounds", type=int, default=5, help="tours alternés (pile nue, la nôtre, …)")
+    parser.add_argument("--tiny", action="store_true", help="2 requêtes de chaque sorte en 2 tours")
     args = parser.parse_args()
+    if args.tiny:
+        args.runs, args.rounds = 2, 2
     if connection.vendor != "postgresql":
         sys.exit("Ce banc d'essai mesure PostgreSQL : donnez DATABASE_URL=postgresql://…")
     call_command("migrate", verbosity=0)
     # The e-mails a task sends are kept in memory: a mail server's time is not the transition's.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    ours = Ours()
-    theirs = bare(args.runs)
+    ours, theirs = Ours(), Bare()
+    per_round = -(-args.runs // args.rounds)
+    samples = {(name, side): {"times": [], "queries": []} for name in STEPS for side in ("bare", "ours")}
+    try:
+        for _ in range(args.rounds):
+            for name in STEPS:
+                for side, figures in (("bare", theirs.sample(name, per_round)),
+                                      ("ours", sample(lambda name=name: ours.request(name), per_round))):
+                    for key in ("times", "queries"):
+                        samples[name, side][key] += figures[key]
+    finally:
+        theirs.close()
     for name in STEPS:
-        mine = measure(lambda name=name: ours.request(name), args.runs)
-        base = theirs[name]
+        base, mine = summary(samples[name, "bare"]), summary(samples[name, "ours"])
         for side, figures in (("bare", base), ("ours", mine)):
-            print(json.dumps({"request": name, "side": side, **figures}), flush=True)
+            print(json.dumps({"request": name, "side": side, "rounds": args.rounds, **figures}), flush=True)
         print(json.dumps({"request": name, "side": "ratio", "p50": round(mine["p50_ms"] / base["p50_ms"], 2),
                           "p95": round(mine["p95_ms"] / base["p95_ms"], 2),
                           "queries": round(mine["queries"] / base["queries"], 2)}), flush=True)

@@ -1,8 +1,10 @@
-"""The bare stack's side of ``bench/transition.py``: one JSON line per request measured.
+"""The bare stack's side of ``bench/transition.py``, in a subprocess with its own settings.
 
-Run in a subprocess (its own settings): creates its throwaway database (``BARE_DATABASE_URL``),
-migrates it, then claims a task and completes each task of a ticket through the test client, as a
-user with a session would.
+It migrates its throwaway database (``BARE_DATABASE_URL``), then reads its standard input: for each
+line ``<request> <runs>`` (claim, contact_family, assign, start_care, review), it claims a task or
+completes a ticket's task through the test client ``runs`` times, as a user with a session would, and
+answers one JSON line (the times in ms and queries of each run). So the caller interleaves the two
+stacks' rounds (A B A B) in one run.
 """
 
 import json
@@ -25,7 +27,7 @@ from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from tickets.flows import TicketFlow  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
-from timing import measure  # noqa: E402
+from timing import sample  # noqa: E402
 from viewflow.workflow.status import STATUS  # noqa: E402
 
 # The steps of bench/transition.py: the state the ticket is brought to, the task done.
@@ -46,7 +48,6 @@ def ticket_at(step: str, user: User, client: Client):
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     call_command("migrate", verbosity=0)
     user, _ = get_user_model().objects.get_or_create(username="bench")
     client = Client(HTTP_HOST="localhost")
@@ -63,8 +64,11 @@ def main() -> None:
             return lambda: client.post(f"/tasks/{task.pk}/{name}/", {"text": "fait", "referent": user.pk})
         return prepare
 
-    for name, prepare in [("claim", claim), *((name, step(name)) for name in STEPS)]:
-        print(json.dumps({"request": name, **measure(prepare, runs)}), flush=True)
+    prepares = {"claim": claim, **{name: step(name) for name in STEPS}}
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        name, runs = line.split()
+        print(json.dumps({"request": name, **sample(prepares[name], int(runs))}), flush=True)
 
 
 if __name__ == "__main__":

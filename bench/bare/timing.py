@@ -1,5 +1,6 @@
 """How both sides of ``bench/transition.py`` are measured: the same loop, the same figures."""
 
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -8,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 
-def measure(prepare: Callable[[], Callable[[], object]], runs: int, warmup: int = 3) -> dict:
+def sample(prepare: Callable[[], Callable[[], object]], runs: int, warmup: int = 1) -> dict[str, list]:
     """Time ``prepare()()`` ``runs`` times: ``prepare`` builds a fresh object outside the clock and
-    returns the request to time, which must redirect (the change was done). Median, 95th
-    percentile, and the median and largest query counts (BEGIN, COMMIT and savepoints included: the
-    audit trail's sealer, at most once a second, makes the largest)."""
+    returns the request to time, which must redirect (the change was done). The times in ms and the
+    queries of each run (BEGIN, COMMIT and savepoints included: the audit trail's sealer, at most once
+    a second, makes the largest)."""
     times, queries = [], []
     for n in range(warmup + runs):
         send = prepare()
@@ -25,6 +26,11 @@ def measure(prepare: Callable[[], Callable[[], object]], runs: int, warmup: int 
         if n >= warmup:
             times.append(elapsed * 1000)
             queries.append(len(captured.captured_queries))
-    times.sort()
-    return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
-            "queries": round(statistics.median(queries)), "queries_max": max(queries), "runs": runs}
+    return {"times": times, "queries": queries}
+
+
+def summary(samples: dict[str, list]) -> dict:
+    """Median, 95th percentile, and the median and largest query counts of the runs."""
+    times, queries = sorted(samples["times"]), samples["queries"]
+    return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(times[math.ceil(0.95 * len(times)) - 1], 2),
+            "queries": round(statistics.median(queries)), "queries_max": max(queries), "runs": len(times)}
