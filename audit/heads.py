@@ -4,10 +4,10 @@ A checkpoint is a C2SP signed note (``audit.proofs``): the log's origin (``AUDIT
 tree's size and root, then two extension lines, the chain's head at that rank and the time, signed
 with ``AUDIT_SIGNING_KEY`` under the origin's name. It is kept as one JSON line ``{"note": …}`` of the
 checkpoints' file, after the JSON checkpoints of former versions (signed chain heads), which are
-still checked as they were. A checkpoint proves what the trail held when it was signed. Verifying a file of checkpoints checks
-every one of them, in order: a trail cut at its tail then checkpointed afresh still fails on the
-older checkpoints, and a chain recomputed from an edited event fails on every checkpoint signed
-before the edit, even though its links all agree.
+still checked as they were. A checkpoint proves what the trail held when it was signed. Verifying
+a file of checkpoints checks every one of them, in order: a trail cut at its tail then checkpointed
+afresh still fails on the older checkpoints, and a chain recomputed from an edited event fails on
+every checkpoint signed before the edit, even though its links all agree.
 """
 
 import base64
