@@ -15,26 +15,21 @@ hash there without reading the rows into Python. SQLite and the offline verifier
 ``canonical()``; tests check on both databases that the two agree on arbitrary events.
 """
 
-import datetime
-import decimal
 import hashlib
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, QuerySet
 
+# The canonical text lives with the offline verifier, which re-computes it from an exported event.
+from audit.proofs import EVENT_FIELDS, canonical
+
 if TYPE_CHECKING:  # the chain's text and hashes need no model: only rows() reads the database
     from audit.models import Seal
 
 GENESIS = "0" * 64
-FIELDS = (
-    "time", "actor_id", "actor_label", "actor_role", "actor_cell", "ip", "request_id",
-    "action", "object_type", "object_id", "departement", "details",
-)
-TEXT_FIELDS = ("actor_label", "actor_role", "actor_cell", "request_id", "action", "object_type", "object_id",
-               "departement")
+FIELDS = EVENT_FIELDS
 
 # canonical(), computed by PostgreSQL from the columns of ``audit_event e``, then hashed (hex).
 DIGEST_SQL = """encode(sha256(convert_to('['
@@ -45,40 +40,6 @@ DIGEST_SQL = """encode(sha256(convert_to('['
     || ',' || to_json(e.action)::text || ',' || to_json(e.object_type)::text
     || ',' || to_json(e.object_id)::text || ',' || to_json(e.departement)::text
     || ',' || e.details::text || ']', 'UTF8')), 'hex')"""
-
-
-def canonical(values: Mapping[str, Any]) -> str:
-    """The canonical text of an event read back from the database (or from an export)."""
-    time = values["time"]
-    if isinstance(time, datetime.datetime):
-        time = time.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    parts = [_string(time), "null" if values["actor_id"] is None else str(values["actor_id"])]
-    parts += [_string(values[name]) for name in TEXT_FIELDS[:3]]
-    parts.append("null" if values["ip"] is None else _string(values["ip"]))
-    parts += [_string(values[name]) for name in TEXT_FIELDS[3:]]
-    parts.append(jsonb_text(values["details"]))
-    return "[" + ",".join(parts) + "]"
-
-
-def _string(value: str) -> str:
-    # Python and PostgreSQL (to_json, jsonb) escape the same characters the same way.
-    return json.dumps(value, ensure_ascii=False)
-
-
-def jsonb_text(value: object) -> str:
-    """A JSON value written as PostgreSQL writes a ``jsonb``."""
-    if isinstance(value, dict):
-        keys = sorted(value, key=lambda key: (len(key.encode()), key.encode()))
-        return "{" + ", ".join(f"{_string(key)}: {jsonb_text(value[key])}" for key in keys) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(jsonb_text(item) for item in value) + "]"
-    if isinstance(value, str):
-        return _string(value)
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, float):  # PostgreSQL's numeric: the shortest decimal, without exponent
-        return format(decimal.Decimal(repr(value)), "f")
-    return str(value)
 
 
 def sha256(text: str) -> str:

@@ -179,4 +179,4 @@ register({"audit.verify": "Vérification de l'intégrité du journal"},
          render=summary({"vérifiés": "événements vérifiés", "intègre": "intègre", "durée_ms": "durée (ms)",
                          "message": "résultat"}))
 register({"audit.checkpoint": "Point de contrôle signé"},
-         render=summary({"rang": "rang", "empreinte": "empreinte", "clé": "clé"}))
+         render=summary({"rang": "événements", "racine": "racine de l'arbre", "empreinte": "empreinte", "clé": "clé"}))

@@ -1,11 +1,16 @@
-"""Signed chain heads: checkpoints kept outside the database, and the heads of export bundles.
+"""Signed checkpoints of the trail, kept outside the database.
 
-A checkpoint proves what the trail held when it was signed. Verifying a file of checkpoints checks
-every one of them, in order: a trail cut at its tail then checkpointed afresh still fails on the
-older checkpoints, and a chain recomputed from an edited event fails on every checkpoint signed
-before the edit, even though its links all agree.
+A checkpoint is a C2SP signed note (``audit.proofs``): the log's origin (``AUDIT_LOG_ORIGIN``), the
+tree's size and root, then two extension lines, the chain's head at that rank and the time, signed
+with ``AUDIT_SIGNING_KEY`` under the origin's name. It is kept as one JSON line ``{"note": …}`` of the
+checkpoints' file, after the JSON checkpoints of former versions (signed chain heads), which are
+still checked as they were. A checkpoint proves what the trail held when it was signed. Verifying
+a file of checkpoints checks every one of them, in order: a trail cut at its tail then checkpointed
+afresh still fails on the older checkpoints, and a chain recomputed from an edited event fails on
+every checkpoint signed before the edit, even though its links all agree.
 """
 
+import base64
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from audit import sealer, signing
+from audit import chain, proofs, sealer, signing, tree
 from audit.models import Seal
 from outbox.mail import queue_mail
 
@@ -22,34 +27,42 @@ class NoDestination(Exception):
     """A checkpoint kept nowhere proves nothing: it is refused."""
 
 
-def current_head() -> dict:
-    """The last sealed event of the chain, once every event that can be sealed is: its id, rank
-    and hash, and when the head was read."""
+def checkpoint_note() -> str:
+    """The current tree, once every event that can be sealed is, as a signed checkpoint note."""
     sealer.seal()
-    last = sealer.head()
-    return {"last_id": last.event_id or None, "seq": last.seq, "hash": last.hash, "count": last.seq,
-            "time": timezone.now().isoformat(timespec="seconds")}
+    size = tree.size()
+    seal = Seal.objects.filter(seq=size).values("hash").first() if size else None
+    extensions = [f"chain {size} {seal['hash'] if seal else chain.GENESIS}",
+                  f"time {timezone.now().isoformat(timespec='seconds')}"]
+    text = proofs.checkpoint_text(settings.AUDIT_LOG_ORIGIN, size, tree.root(size), extensions)
+    return proofs.sign_note(text, settings.AUDIT_LOG_ORIGIN, signing.private_key())
 
 
-def take_checkpoint(output: str | None = None) -> tuple[dict, str]:
-    """Sign the current head and keep it where the settings say: a file (one JSON line per
-    checkpoint) and/or e-mail addresses. Returns the signed checkpoint and its line."""
+def verifier_keys(public_keys: dict[str, str]) -> list[proofs.VerifierKey]:
+    """The note verifier keys of the trusted public keys (base64), under the log's origin."""
+    origin = settings.AUDIT_LOG_ORIGIN
+    return [proofs.VerifierKey.parse(proofs.VerifierKey.text(origin, base64.b64decode(key)))
+            for key in public_keys.values()]
+
+
+def take_checkpoint(output: str | None = None) -> tuple[proofs.Checkpoint, str]:
+    """Sign the current tree and keep it where the settings say: a file (one JSON line per
+    checkpoint) and/or e-mail addresses. Returns the checkpoint and its note."""
     target = output or settings.AUDIT_CHECKPOINT_FILE
     emails = settings.AUDIT_CHECKPOINT_EMAILS if output is None else []
     if not target and not emails:
         raise NoDestination("Aucune destination pour le point de contrôle : donnez --output, ou les réglages "
                             "AUDIT_CHECKPOINT_FILE ou AUDIT_CHECKPOINT_EMAILS. Rien n'a été signé.")
-    signed = signing.sign({"type": "checkpoint", **current_head()})
-    line = json.dumps(signed, sort_keys=True, ensure_ascii=False)
+    note = checkpoint_note()
+    checkpoint = proofs.open_checkpoint(note, verifier_keys(signing.trusted_public_keys()))
     if target:
         with Path(target).open("a", encoding="utf-8") as file:
-            file.write(line + "\n")
+            file.write(json.dumps({"note": note}, ensure_ascii=False) + "\n")
     if emails:
-        head = signed["payload"]
         # Through the queue: a mail server down delays the copy, it does not lose it.
-        queue_mail(f"[Cellule de suivi] Point de contrôle du journal d'audit — rang {head['seq']}",
-                   "Conservez ce point de contrôle signé hors de la base de données :\n\n" + line + "\n", emails)
-    return signed, line
+        queue_mail(f"[Cellule de suivi] Point de contrôle du journal d'audit — {checkpoint.size} événements",
+                   "Conservez ce point de contrôle signé hors de la base de données :\n\n" + note, emails)
+    return checkpoint, note
 
 
 def read_checkpoints(path: str) -> list[dict]:
@@ -78,13 +91,61 @@ def check_checkpoints(checkpoints: list[dict], public_keys: dict[str, str]) -> C
     """Check each checkpoint's signature by a trusted key and that the trail still holds its head;
     stop at the first that fails, saying why."""
     head_seq = sealer.head().seq
-    previous_seq = 0
+    previous_seq, previous = 0, None
+    keys = verifier_keys(public_keys)
     for number, signed in enumerate(checkpoints, start=1):
-        problem = _problem(signed, public_keys, head_seq, previous_seq)
+        if isinstance(signed, dict) and "note" in signed:
+            problem, previous = _note_problem(signed["note"], keys, head_seq, previous)
+            previous_seq = previous.size if previous else previous_seq
+        else:
+            problem = _problem(signed, public_keys, head_seq, previous_seq)
+            previous_seq = 0 if problem else signed["payload"]["seq"]
         if problem:
             return CheckpointsReport(number - 1, f"point de contrôle n° {number} : {problem}")
-        previous_seq = signed["payload"]["seq"]
     return CheckpointsReport(len(checkpoints))
+
+
+def last_size(checkpoint: dict) -> tuple[int, str, str]:
+    """The rank, chain hash and time a checkpoint of the file attests (either format)."""
+    if "note" in checkpoint:
+        lines = proofs.parse_note(checkpoint["note"]).text.splitlines()
+        _, seq, chain_hash = next(line for line in lines if line.startswith("chain ")).split(" ")
+        return int(seq), chain_hash, _time(lines)
+    payload = checkpoint["payload"]
+    return payload["seq"], payload["hash"], payload["time"]
+
+
+def _time(lines: list[str]) -> str:
+    return next((line[5:] for line in lines if line.startswith("time ")), "?")
+
+
+def _note_problem(note: object, keys: list[proofs.VerifierKey], head_seq: int,
+                  previous: proofs.Checkpoint | None) -> tuple[str, proofs.Checkpoint | None]:
+    """What is wrong with a checkpoint note: its signature, its size against the trail's, its root
+    against the stored tree's, the chain's head it names, its consistency with the one before."""
+    try:
+        checkpoint = proofs.open_checkpoint(note if isinstance(note, str) else "", keys)
+    except proofs.ProofError as error:
+        return str(error), previous
+    size, when = checkpoint.size, _time(checkpoint.extensions)
+    if previous is not None and size < previous.size:
+        return (f"du {when}, taille {size} inférieure à la taille {previous.size} du point précédent "
+                "(journal tronqué entre les deux)"), previous
+    if size > head_seq or size > tree.size():
+        return (f"du {when}, il atteste {size} événements, le journal s'arrête au rang {head_seq} "
+                "(journal tronqué : sa fin a été supprimée)"), previous
+    chain_line = next((line.split(" ") for line in checkpoint.extensions if line.startswith("chain ")), None)
+    stored = Seal.objects.filter(seq=size).values_list("hash", flat=True).first() if size else chain.GENESIS
+    if tree.root(size) != checkpoint.root or (chain_line and chain_line[2] != stored):
+        return (f"du {when}, l'événement de rang {size} n'est plus celui qui a été signé (événement modifié et "
+                "chaîne recalculée, ou événements réordonnés)"), previous
+    if previous is not None:
+        try:
+            proofs.verify_consistency(previous.size, size, previous.root, checkpoint.root,
+                                      tree.consistency_proof(previous.size, size))
+        except proofs.ProofError as error:
+            return f"du {when}, {error}", previous
+    return "", checkpoint
 
 
 def _problem(signed: object, public_keys: dict[str, str], head_seq: int, previous_seq: int) -> str:

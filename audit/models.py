@@ -145,3 +145,21 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.minute:%Y-%m-%d %H:%M} {self.source or '—'} : {self.occurrences}"
+
+
+class TreeNode(AppendOnly):
+    """The hash of one complete subtree of the Merkle tree over the sealed events (``audit.tree``):
+    leaves [index × 2^level, (index + 1) × 2^level). Written by the sealer once the subtree is
+    complete, never changed: any tree size's root or proof needs O(log n) of them."""
+
+    level = models.PositiveSmallIntegerField("niveau")
+    index = models.BigIntegerField("position")
+    hash = models.BinaryField("empreinte", max_length=32)
+
+    class Meta:
+        verbose_name = "nœud de l'arbre de Merkle"
+        verbose_name_plural = "nœuds de l'arbre de Merkle"
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="audit_treenode_one_per_place")]
+
+    def __str__(self) -> str:
+        return f"nœud {self.level}/{self.index}"

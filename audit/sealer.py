@@ -44,7 +44,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from audit import chain
+from audit import chain, tree
 from audit.models import Event, Seal
 
 BATCH = 5000
@@ -124,9 +124,50 @@ BEGIN
         SELECT u.event_id, u.seq, u.hash, recorded FROM unnest(ids, ranks, hashes) AS u(event_id, seq, hash);
         sealed := sealed + cardinality(ids);
         IF cardinality(ids) < batch THEN
+            PERFORM audit_tree_extend();
             RETURN sealed;
         END IF;
     END LOOP;
+END;
+$$
+"""  # noqa: S608 (constants of audit.chain)
+
+# audit.tree's extend(), in the database: the leaves of the seals after the tree's last one, in rank
+# order up to a missing rank, each completing the subtrees that end with it. Called by the sealing
+# function, under its turn; the application's role has no right on it nor on the nodes.
+TREE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION audit_tree_extend() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    size bigint;
+    position bigint;
+    lvl integer;
+    node bytea;
+    added bigint := 0;
+    candidate record;
+BEGIN
+    SELECT coalesce(max(t.index) + 1, 0) INTO size FROM audit_treenode t WHERE t.level = 0;
+    FOR candidate IN
+        SELECT s.seq, decode({chain.DIGEST_SQL}, 'hex') AS digest
+        FROM audit_seal s JOIN audit_event e ON e.id = s.event_id
+        WHERE s.seq > size ORDER BY s.seq
+    LOOP
+        EXIT WHEN candidate.seq <> size + added + 1;  -- a missing rank: the tree waits (verify_audit says it)
+        position := size + added;
+        lvl := 0;
+        node := sha256('\\x00'::bytea || candidate.digest);
+        INSERT INTO audit_treenode (level, index, hash) VALUES (0, position, node);
+        WHILE position % 2 = 1 LOOP
+            node := sha256('\\x01'::bytea
+                           || (SELECT t.hash FROM audit_treenode t WHERE t.level = lvl AND t.index = position - 1)
+                           || node);
+            position := position / 2;
+            lvl := lvl + 1;
+            INSERT INTO audit_treenode (level, index, hash) VALUES (lvl, position, node);
+        END LOOP;
+        added := added + 1;
+    END LOOP;
+    RETURN added;
 END;
 $$
 """  # noqa: S608 (constants of audit.chain)
@@ -169,6 +210,7 @@ def _seal_in_id_order(using: str) -> int:
         seq, previous = seq + 1, chain.chain(previous, chain.digest(values))
         seals.append(Seal(event_id=values["id"], seq=seq, hash=previous))
     Seal.objects.using(using).bulk_create(seals)
+    tree.extend(using)
     return len(seals)
 
 
@@ -216,6 +258,8 @@ def install(connection: BaseDatabaseWrapper) -> None:
     """Write the sealing function, callable by the application's role only; idempotent."""
     role = settings.DATABASE_RUNTIME_ROLE
     with connection.cursor() as cursor:
+        cursor.execute(TREE_FUNCTION)
+        cursor.execute("REVOKE ALL ON FUNCTION audit_tree_extend() FROM PUBLIC")
         cursor.execute(SEAL_FUNCTION)
         cursor.execute("REVOKE ALL ON FUNCTION audit_seal_events(integer) FROM PUBLIC")
         if role and role != connection.settings_dict["USER"]:

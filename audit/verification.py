@@ -1,4 +1,4 @@
-"""Verifying the trail: every seal's link, from every event's columns.
+"""Verifying the trail: every seal's link, from every event's columns; then every node of the tree.
 
 On PostgreSQL the work is done by the database, one pass per range of ranks, the ranges checked in
 parallel (one connection each) when no transaction is open: for each seal, the rank follows the
@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.db import connection, connections
 from django.db.models import Q
 
-from audit import chain, sealer
+from audit import chain, sealer, tree
 from audit.models import Event, Seal
 
 # The first seal of a range whose rank does not follow the previous one, whose event is gone, or whose
@@ -55,6 +55,12 @@ def verify(start_seq: int = 1, previous_seq: int = 0, previous_hash: str = chain
         if stray is not None:
             result.broken = chain.Break(stray, 0, "événement jamais scellé, antérieur au dernier scellement "
                                                   "(écrit hors de l'enregistreur, ou scellement supprimé)")
+    if result.ok and start_seq == 1:  # the whole tree, against the events the chain has just verified
+        mismatch = tree.check(last.seq)
+        if mismatch is not None:
+            first = (mismatch.index << mismatch.level) + 1
+            event = Seal.objects.filter(seq=first).values_list("event_id", flat=True).first() or 0
+            result.broken = chain.Break(event, first, str(mismatch))
     return result
 
 

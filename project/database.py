@@ -16,9 +16,9 @@ from audit import sealer
 
 
 def append_only_tables() -> list[str]:
-    """The audit trail (events and seals) and every history table (django-simple-history's
+    """The audit trail (events, seals and the Merkle tree's nodes) and every history table (django-simple-history's
     ``Historical*`` models)."""
-    tables = [apps.get_model("audit", name)._meta.db_table for name in ("Event", "Seal")]
+    tables = [apps.get_model("audit", name)._meta.db_table for name in ("Event", "Seal", "TreeNode")]
     tables += sorted(m._meta.db_table for m in apps.get_models() if m.__name__.startswith("Historical"))
     return tables
 
@@ -35,7 +35,9 @@ def grant_runtime_privileges(connection, role: str) -> None:
         cursor.execute(f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM {quote(role)}")
         for table in append_only_tables():
             cursor.execute(f"REVOKE UPDATE, DELETE ON {quote(table)} FROM {quote(role)}")
-        cursor.execute(f"REVOKE INSERT ON {quote(apps.get_model('audit', 'Seal')._meta.db_table)} FROM {quote(role)}")
+        for sealed in ("Seal", "TreeNode"):  # written by the sealing function only
+            table = apps.get_model("audit", sealed)._meta.db_table
+            cursor.execute(f"REVOKE INSERT ON {quote(table)} FROM {quote(role)}")
         cursor.execute(f"REVOKE ALL ON {quote(sealer.TURN_TABLE)} FROM {quote(role)}")
 
 

@@ -327,6 +327,8 @@ AUDIT_SIGNING_KEY = env_signing_key(ENV, "AUDIT_SIGNING_KEY", VAR_DIR / "demo_au
 # Where `manage.py audit_checkpoint` sends the signed chain head, to be kept outside the database.
 AUDIT_CHECKPOINT_FILE = ENV.get("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl") if DEMO else "")
 AUDIT_CHECKPOINT_EMAILS = env_list(ENV, "AUDIT_CHECKPOINT_EMAILS", [])
+# The log's name in its checkpoints (C2SP tlog-checkpoint's origin), and the name of its signing key.
+AUDIT_LOG_ORIGIN = ENV.get("AUDIT_LOG_ORIGIN", "cellule-de-suivi.interieur.gouv.fr/journal")
 # The public keys (base64) of former signing keys: what they signed still verifies after a rotation.
 AUDIT_TRUSTED_PUBLIC_KEYS = env_list(ENV, "AUDIT_TRUSTED_PUBLIC_KEYS", [])
 

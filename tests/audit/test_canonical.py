@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import audit
-from audit import canonical, chain
+from audit import canonical, chain, proofs
 from audit.models import Event
 from tests.audit.trail import minute_over, sealed_rows, verified
 from tests.organisation.factories import UserFactory
@@ -133,4 +133,4 @@ def test_details_are_written_as_postgresql_writes_them(db, value):
     with connection.cursor() as cursor:
         cursor.execute("SELECT %s::jsonb::text", [json.dumps(value)])
         written = cursor.fetchone()[0]
-    assert chain.jsonb_text(value) == written == chain.jsonb_text(json.loads(written))
+    assert proofs.jsonb_text(value) == written == proofs.jsonb_text(json.loads(written))

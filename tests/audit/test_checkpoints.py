@@ -12,9 +12,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import CommandError
 
-from audit import chain
-from audit.models import Event
-from audit.signing import key_id, public_key_text
+from audit import chain, proofs, signing, tree
+from audit.models import Event, Seal
+from audit.signing import public_key_text
 from tests.audit.trail import record_events, run, sealed_rows, tamper, verified
 
 
@@ -37,13 +37,31 @@ def test_a_checkpoint_kept_nowhere_is_refused(db, settings):
     assert not Event.objects.filter(action="audit.checkpoint").exists()
 
 
-def test_the_checkpoint_is_printed_signed_with_its_key_id_and_recorded(db, points):
+def test_the_checkpoint_is_a_signed_note_printed_kept_and_recorded(db, points, settings):
     record_events(2)
-    output = run("audit_checkpoint").splitlines()
-    signed = json.loads(output[-1])
-    assert signed == json.loads(points.read_text())
-    assert signed["payload"]["seq"] == 2 and signed["payload"]["key_id"] == key_id(public_key_text())
-    assert Event.objects.filter(action="audit.checkpoint", details__rang=2).exists()
+    output = run("audit_checkpoint")
+    note = json.loads(points.read_text())["note"]
+    assert output.endswith(note) and note.startswith(f"{settings.AUDIT_LOG_ORIGIN}\n2\n")
+    key = proofs.VerifierKey.text(settings.AUDIT_LOG_ORIGIN, base64.b64decode(public_key_text()))
+    checkpoint = proofs.open_checkpoint(note, [proofs.VerifierKey.parse(key)])
+    assert checkpoint.size == 2 and checkpoint.root == tree.root(2)
+    assert checkpoint.extensions[0] == f"chain 2 {Seal.objects.get(seq=2).hash}"
+    assert Event.objects.filter(action="audit.checkpoint", details__rang=2,
+                                details__racine=checkpoint.root.hex()).exists()
+
+
+def test_the_json_checkpoints_of_former_versions_still_verify(db, points):
+    """A file begun before the notes: its signed chain heads are checked as they were, then the notes."""
+    record_events(2)
+    last = Seal.objects.get(seq=2)
+    signed = signing.sign({"type": "checkpoint", "last_id": last.event_id, "seq": 2, "hash": last.hash,
+                           "count": 2, "time": "2026-01-01T00:00:00+00:00"})
+    points.write_text(json.dumps(signed) + "\n")
+    run("audit_checkpoint")
+    assert "2 points de contrôle présents et inchangés" in verify(points)
+    tamper("UPDATE audit_seal SET hash = %s WHERE seq = 2", ["0" * 64])
+    with pytest.raises(CommandError, match="n° 1 : .*n'est plus celui qui a été signé"):
+        verify(points)
 
 
 def test_every_checkpoint_of_the_file_is_checked_and_they_all_hold(db, points):
@@ -109,17 +127,13 @@ def test_old_checkpoints_still_verify_after_the_key_rotates(db, points, settings
     assert "2 points de contrôle" in verify(points)
 
 
-def test_a_checkpoint_signed_by_another_key_that_carries_it_is_refused(db, points):
-    """A forger signs with their own key and puts it in the checkpoint: only trusted keys count."""
+def test_a_checkpoint_signed_by_another_key_under_the_log_s_name_is_refused(db, points, settings):
+    """A forger signs a note with their own key, under the log's name: only trusted keys count."""
     record_events(2)
     run("audit_checkpoint")
-    signed = json.loads(points.read_text())
-    forger = Ed25519PrivateKey.generate()
-    forged_public = base64.b64encode(forger.public_key().public_bytes_raw()).decode()
-    payload = {**signed["payload"], "key_id": key_id(forged_public)}
-    body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    points.write_text(json.dumps({"payload": payload, "public_key": forged_public,
-                                  "signature": base64.b64encode(forger.sign(body)).decode()}) + "\n")
+    text = proofs.parse_note(json.loads(points.read_text())["note"]).text
+    forged = proofs.sign_note(text, settings.AUDIT_LOG_ORIGIN, Ed25519PrivateKey.generate())
+    points.write_text(json.dumps({"note": forged}) + "\n")
     with pytest.raises(CommandError, match="clé inconnue"):
         verify(points)
 

@@ -1,5 +1,6 @@
 """Exports of the trail (CSV, verifiable bundle) and signed checkpoints kept outside the database."""
 
+import base64
 import csv
 import io
 import json
@@ -112,9 +113,9 @@ def test_a_checkpoint_rewritten_with_its_whole_chain_is_caught_by_its_signature(
     CaseFactory(coordinator=personas.coord_a)
     checkpoint = tmp_path / "points.jsonl"
     run("audit_checkpoint", "--output", str(checkpoint))
-    signed = json.loads(checkpoint.read_text())
-    signed["payload"]["hash"] = "0" * 64  # a forger who rebuilt the chain would need a new head
-    checkpoint.write_text(json.dumps(signed))
+    note = json.loads(checkpoint.read_text())["note"].split("\n")
+    note[2] = base64.b64encode(bytes(32)).decode()  # a forger who rebuilt the tree would need a new root
+    checkpoint.write_text(json.dumps({"note": "\n".join(note)}))
     with pytest.raises(CommandError, match="signature incorrecte"):
         run("verify_audit", "--checkpoint", str(checkpoint))
 

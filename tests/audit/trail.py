@@ -42,11 +42,13 @@ def tamper(sql: str, params: list) -> None:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_event DISABLE TRIGGER USER")
             cursor.execute("ALTER TABLE audit_seal DISABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_treenode DISABLE TRIGGER USER")
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_event ENABLE TRIGGER USER")
             cursor.execute("ALTER TABLE audit_seal ENABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_treenode ENABLE TRIGGER USER")
 
 
 def run(*args) -> str:

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 import audit
 from audit import chain, sealer, signing, verification
 from audit.exports import verify_bundle
-from audit.heads import check_checkpoints, read_checkpoints
+from audit.heads import check_checkpoints, last_size, read_checkpoints
 from audit.models import Seal
 from ui.french import count, plural
 
@@ -47,7 +47,8 @@ class Command(BaseCommand):
         if checkpoint:
             proof, problem, last = self.check_checkpoints(checkpoint, public_key)
             if incremental and last is not None:
-                start = (last["seq"] + 1, last["seq"], last["hash"])
+                seq, chain_hash, _ = last_size(last)
+                start = (seq + 1, seq, chain_hash)
         elif since is not None:
             start = self.start_at(since)
         if problem:
@@ -115,11 +116,10 @@ class Command(BaseCommand):
         if not report.ok:
             checked = count(report.checked, "point de contrôle vérifié", "points de contrôle vérifiés")
             return "", f"{checked}, puis {report.problem}", None
-        last = checkpoints[-1]["payload"]
+        seq, _, time = last_size(checkpoints[-1])
         present = count(report.checked, "point de contrôle présent et inchangé",
                         "points de contrôle présents et inchangés")
-        return (f"{present}, le dernier du {last['time']} "
-                f"(rang {last['seq']})."), "", last
+        return f"{present}, le dernier du {time} (rang {seq}).", "", checkpoints[-1]
 
 
 def _verified(events: int) -> str:
