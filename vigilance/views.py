@@ -5,7 +5,7 @@ Every page names accounts and what they read: each is a read, recorded."""
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 import audit
 from audit.models import Event
@@ -35,7 +35,13 @@ def _floor_form(request, data=None) -> FloorForm | None:
     return FloorForm(data, initial={"floor": cell.reading_alert_floor})
 
 
-def alert_list(request, floor_form: FloorForm | None = None):
+@require_safe
+def alert_list(request):
+    return _list(request)
+
+
+def _list(request, floor_form: FloorForm | None = None):
+    """The alerts, those to examine first; with the floor's form as posted (``floor_form``) when refused."""
     _may_view(request)
     alerts = (alerts_visible_to(request.user).select_related("cell__departement", "account", "examined_by")
               .order_by("examined_at", "-day", "-pk"))  # those to examine first
@@ -54,7 +60,7 @@ def set_floor(request):
     if submit(request, form, "Enregistrer le seuil", lambda data: actions.set_floor(request.user, cell, **data),
               done="Seuil de la cellule enregistré."):
         return redirect("vigilance:list")
-    return alert_list(request, floor_form=form)
+    return _list(request, floor_form=form)
 
 
 def alert_detail(request, pk: int):
