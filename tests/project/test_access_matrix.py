@@ -31,7 +31,8 @@ ARGS = {
     "admin:index": lambda c: [],
     "decide_recovery": lambda c: [0], "decide_proposal": lambda c: [0],
     "notifications:read_all": lambda c: [], "session_extend": lambda c: [],
-    "workflows:bulk": lambda c: [], "vigilance:floor": lambda c: [], "workflows:save_view": lambda c: [], "workflows:delete_view": lambda c: [0],
+    "vigilance:floor": lambda c: [],
+    "workflows:bulk": lambda c: [], "workflows:save_view": lambda c: [], "workflows:delete_view": lambda c: [0],
 }
 # URL name: "GET/POST" for each of PEOPLE, in that order (the last one without a session).
 EXPECTED = {
