@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from audit import events as event_types
-from inspection.rules import within_days
+from inspection.rules import about_case, within_days
 from ui.forms import DATE, BaseForm
 
 
@@ -34,7 +34,7 @@ class EventSearchForm(BaseForm):
         if data.get("departement"):
             events = events.filter(departement=data["departement"])
         if data.get("reference"):
-            events = events.filter(details__signalement=data["reference"].strip())
+            events = events.filter(about_case(data["reference"].strip()))
         if data.get("user"):
             # A person's events by their account (an index), a command's or the system's by their label.
             username = data["user"].strip()

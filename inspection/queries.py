@@ -13,7 +13,7 @@ from audit import attestation
 from audit.models import Event
 from audit.tallies import ACCOUNT_FAILURES
 from inspection.forms import EventSearchForm
-from inspection.rules import events_visible_to, inspection_reads_visible_to
+from inspection.rules import about_case, events_visible_to, inspection_reads_visible_to
 from organisation.policy import Actor
 
 NEWEST_FIRST = ("-time", "-id")
@@ -29,8 +29,8 @@ def search(user: Actor, form: EventSearchForm) -> QuerySet[Event]:
 
 
 def case_timeline(user: Actor, reference: str) -> QuerySet[Event]:
-    """Every event that names the case, in the order they happened."""
-    return events_visible_to(user).filter(details__signalement=reference).select_related("seal").order_by("time", "id")
+    """Every event that names the case, and the accesses to it that were refused, in the order they happened."""
+    return events_visible_to(user).filter(about_case(reference)).select_related("seal").order_by("time", "id")
 
 
 def user_activity(user: Actor, person: User) -> QuerySet[Event]:

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.models import Event
+from cases.models import Case
 from organisation.models import Departement, Role
 from organisation.policy import Actor, Principal, rule, scope
 
@@ -35,6 +36,14 @@ def within_days(first: datetime.date | None = None, last: datetime.date | None =
     if last is not None:
         period &= Q(time__lt=_midnight(last + datetime.timedelta(days=1)))
     return period
+
+
+def about_case(reference: str) -> Q:
+    """Events of a case: those that name it, and the accesses to it that were refused (recorded on the
+    case itself, ``organisation.policy.get_or_404``, without its reference)."""
+    ids = [str(pk) for pk in Case.objects.filter(reference=reference).values_list("pk", flat=True)]
+    return Q(details__signalement=reference) | Q(action="access.denied", object_type=Case._meta.label_lower,
+                                                 object_id__in=ids)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:

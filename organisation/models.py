@@ -125,6 +125,11 @@ class Cell(models.Model):
     stagnant_days = models.PositiveSmallIntegerField(
         "signaler un signalement sans action depuis (jours)", default=60, db_default=60,
         validators=[MinValueValidator(14), MaxValueValidator(365)])
+    # The floor of the alerts on unusual reading (``vigilance.detector``, docs/alertes-lecture.md): no
+    # alert for an account that reached fewer cases outside its work in a day, whatever its history.
+    reading_alert_floor = models.PositiveSmallIntegerField(
+        "alerte de lecture inhabituelle à partir de (signalements par jour)", default=5, db_default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(200)])
     history = HistoricalRecords()
 
     class Meta:

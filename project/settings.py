@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "mobile_team",
     "cellule",
     "inspection",
+    "vigilance",  # the alerts on unusual reading, beside the inspection (which it ignores)
     "intake",
     "reporting",
     "retention",

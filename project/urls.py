@@ -31,6 +31,7 @@ urlpatterns = [
     path("taches/", include("workflows.urls")),
     path("notifications/", include("workflows.notification_urls")),  # one's own notifications (workflows/)
     path("audit/", include("inspection.urls")),
+    path("alertes-lecture/", include("vigilance.urls")),  # the alerts on unusual reading (vigilance/)
     path("equipe-mobile/", include("mobile_team.urls")),
     path("comptes-rendus/", include("reporting.urls")),
     path("reunions/", include("cellule.meetings_urls")),

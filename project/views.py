@@ -19,6 +19,7 @@ from organisation.models import Departement, InstitutionProposal, Role
 from organisation.policy import Actor
 from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
 from ui.french import count, number
+from vigilance.rules import alerts_visible_to
 from workflows import kinds
 from workflows.rules import tasks_visible_to
 
@@ -68,8 +69,8 @@ HOMES = {
 
 def _work_counts(user: Actor) -> dict:
     """What waits for a member or a coordinator: the counters of « À traiter », each opening the list
-    it counts (``todo``: label, number, address), and the cards' sentences; three queries, four for a
-    coordinator, however much work there is."""
+    it counts (``todo``: label, number, address), and the cards' sentences; three queries, five for a
+    coordinator (the alerts on unusual reading to examine), however much work there is."""
     from viewflow.workflow.status import STATUS
 
     from workflows.models import CaseTask
@@ -99,7 +100,9 @@ def _work_counts(user: Actor) -> dict:
                                "tâches par ancienneté, l'équipe mobile.")
         todo += [("Tâches signalées pour retard", escalated, f"{reverse('workflows:cellule')}?signalees=1"),
                  ("Familles à contacter", cases["received"], f"{case_list}?state={State.RECEIVED}"),
-                 ("Référents à nommer", cases["contacted"], f"{case_list}?state={State.FAMILY_CONTACTED}")]
+                 ("Référents à nommer", cases["contacted"], f"{case_list}?state={State.FAMILY_CONTACTED}"),
+                 ("Alertes de lecture à examiner", alerts_visible_to(user).to_examine().count(),
+                  reverse("vigilance:list"))]
     counts["todo"] = todo
     return counts
 

@@ -17,6 +17,7 @@ from organisation.models import Departement
 from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
 from reporting.rules import ReportRight
 from tests.organisation.factories import MandateFactory, MembershipFactory
+from vigilance.rules import VigilanceRight
 from workflows.rules import NotificationRight, TaskRight, ViewRight
 
 A, B = "a", "b"  # the 93 and 69 cellules of the personas
@@ -24,7 +25,8 @@ COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEM
                 ReportRight.MANAGE_REPORT, ReportRight.VIEW_DASHBOARD, CelluleRight.MANAGE_MEETINGS,
                 CelluleRight.VIEW_MEETINGS, TaskRight.VIEW_CELLULE_TASKS, ViewRight.SAVE_VIEW,
                 ViewRight.SET_DEFAULT_VIEW, CharterRight.VIEW_ACCEPTANCES, OrganisationRight.PROPOSE_INSTITUTION,
-                CelluleRight.VIEW_SUPPORT_GROUPS, CelluleRight.LIAISE, FundingRight.MANAGE_FUNDING}
+                CelluleRight.VIEW_SUPPORT_GROUPS, CelluleRight.LIAISE, FundingRight.MANAGE_FUNDING,
+                VigilanceRight.SET_THRESHOLD}
 # Members read their cellule's composition and its meetings, and keep views of its lists.
 MEMBERSHIP = {OrganisationRight.VIEW_COMPOSITION, CelluleRight.VIEW_MEETINGS, ViewRight.SAVE_VIEW}
 # The technical administrator sees the compositions but gives no role in a cellule (separation of duties);
@@ -35,8 +37,9 @@ ADMINISTRATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_R
 NATIONAL = {ReportRight.VIEW_AGGREGATES, OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS,
             FundingRight.VIEW_FUNDING_AGGREGATES}
 # The coordinators' rights without a target: their cellule's tasks, the account recoveries to decide, the
-# inspection's reads of their département.
-COORDINATING = {TaskRight.VIEW_CELLULE_TASKS, OrganisationRight.VIEW_RECOVERIES, InspectionRight.VIEW_INSPECTION_READS}
+# inspection's reads of their département, the alerts on unusual reading in their cellule.
+COORDINATING = {TaskRight.VIEW_CELLULE_TASKS, OrganisationRight.VIEW_RECOVERIES, InspectionRight.VIEW_INSPECTION_READS,
+                VigilanceRight.VIEW_ALERTS}
 # Whoever holds a role reads their own notifications and chooses how they are told.
 OWN = {NotificationRight.READ_NOTIFICATION, NotificationRight.CHOOSE_NOTIFICATION_EMAIL}
 # Whoever reads names accepts the confidentiality charter.
@@ -48,8 +51,10 @@ ALLOWED = {
     "coord_b": {A: set(), B: COORDINATION, None: COORDINATING | READS_NAMES},
     "member_b": {A: set(), B: MEMBERSHIP, None: READS_NAMES},
     "mobile": {A: set(), B: set(), None: {RequestRight.USE_PORTAL, RequestRight.VIEW_TEAM_DASHBOARD} | READS_NAMES},
-    # Under a mandate on the 93: its composition and who accepted the charter there, read only.
-    "inspector": {A: {OrganisationRight.VIEW_COMPOSITION, CharterRight.VIEW_ACCEPTANCES}, B: set(), None: READS_NAMES},
+    # Under a mandate on the 93: its composition, who accepted the charter there and the alerts on unusual
+    # reading, read only.
+    "inspector": {A: {OrganisationRight.VIEW_COMPOSITION, CharterRight.VIEW_ACCEPTANCES}, B: set(),
+                  None: READS_NAMES | {VigilanceRight.VIEW_ALERTS}},
     # The national level names its officers, the mobile team and the inspection; the coordinators and
     # the national level decide on the administrators' requests to get an account back.
     "national": {A: NATIONAL, B: NATIONAL, None: {ReportRight.VIEW_AGGREGATES, OrganisationRight.NAME_NATIONAL_ROLES,

@@ -31,6 +31,7 @@ ARGS = {
     "admin:index": lambda c: [],
     "decide_recovery": lambda c: [0], "decide_proposal": lambda c: [0],
     "notifications:read_all": lambda c: [], "session_extend": lambda c: [],
+    "vigilance:floor": lambda c: [],
     "workflows:bulk": lambda c: [], "workflows:save_view": lambda c: [], "workflows:delete_view": lambda c: [0],
 }
 # URL name: "GET/POST" for each of PEOPLE, in that order (the last one without a session).
@@ -65,6 +66,11 @@ EXPECTED = {
     # The charter: read by anyone signed in, accepted by whoever reads names (the form, empty: 400), the inspection too.
     "charter:page": "200/400 200/400 200/400 200/400 200/400 200/400 200/403 200/403 200/403 200/403 L/L",
     # Who accepted it in a cellule: its coordinators; the inspection under a mandate, read only.
+    # The alerts on unusual reading: the cellule's coordinators (who examine them and set the floor),
+    # the inspection read only; the Rhône's coordinator has a list, without the 93's alert.
+    "vigilance:list": "200/405 404/405 200/405 404/405 404/405 200/403 404/405 404/405 404/405 404/405 L/L",
+    "vigilance:detail": "200/400 404/404 404/404 404/404 404/404 200/403 404/404 404/404 404/404 404/404 L/L",
+    "vigilance:floor": "405/400 405/403 405/400 405/403 405/403 405/403 405/403 405/403 405/403 405/403 L/L",
     "charter:acceptances": "200/405 404/405 404/405 404/405 404/405 200/403 404/405 404/405 404/405 404/405 L/L",
     "composition_export": "200/200 200/200 404/404 404/404 404/404 200/403 200/200 200/200 404/404 404/404 L/L",
     "home": "200/200 200/200 200/200 200/200 200/200 200/403 200/200 200/200 403/403 403/403 L/L",

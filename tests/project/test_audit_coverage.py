@@ -44,6 +44,8 @@ from tests.conftest import build_personas, built_once, forget_cached_rights
 from tests.mobile_team.factories import mobile_request
 from tests.organisation.factories import InstitutionFactory, MembershipFactory, UserFactory
 from tests.urls import walk
+from vigilance import actions as vigilance
+from vigilance.detector import Finding
 from workflows import escalation, notices, saved_views, tasks
 from workflows.models import CaseTask, Notification
 
@@ -59,6 +61,8 @@ PAGES = {
     "prevention:body": ("coord_a", lambda c: [c.clspd.pk], None),
     "charter:page": ("member_a", lambda c: [], None),  # the charter's text, the person's own acceptance
     "charter:acceptances": ("coord_a", lambda c: ["93"], "charter.acceptances_view"),  # the members' names
+    "vigilance:list": ("coord_a", lambda c: [], "reading_alert.list"),  # the accounts alerted
+    "vigilance:detail": ("coord_a", lambda c: [c.alert.pk], "reading_alert.view"),  # and what they read
     "composition_export": ("coord_a", lambda c: ["93", "xlsx"], "export.composition_xlsx"),
     "password_reset_confirm": (None, lambda c: ["x", "y"], None),  # an invitation's link
     "password_reset_complete": (None, lambda c: [], None),
@@ -161,7 +165,7 @@ POST_ONLY = {"logout", "session_extend", "workflows:claim", "workflows:release",
              "mobile_team:message",
              "cases:partner_note", "cases:partner_action", "intake:confirm", "intake_accounts:revoke",
              "decide_recovery", "decide_proposal",
-             "cases:undo_merge"}
+             "cases:undo_merge", "vigilance:floor"}
 NAMES = sorted({name for _, name in walk() if name})
 
 
@@ -223,7 +227,13 @@ def build_context(personas):
                            message_file=message.attachments.get(), meeting=meeting,
                            decision=meeting.items.get(case=case), transfer=transfer,
                            pair=(case.person_id, waiting.person_id), merge=merge,
-                           clspd=InstitutionFactory(name="CLSPD de Bobigny", local_prevention=True))
+                           clspd=InstitutionFactory(name="CLSPD de Bobigny", local_prevention=True),
+                           alert=vigilance.raise_alert(SYSTEM, personas.cell_a, unusual_day(personas.member_a)))
+
+
+def unusual_day(account: User, day: datetime.date | None = None) -> Finding:
+    """An alert on unusual reading as the detector finds one (tests/vigilance generate the histories)."""
+    return Finding(account.pk, "member", day or datetime.date.today(), 12, 1.0, 1.0, [])
 
 
 @pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2]])
@@ -408,6 +418,11 @@ ENTRY_POINTS = {
                      "user.sessions_end"),
     "approve_mandate": (lambda p, c: organisation.approve_mandate(
         MembershipFactory(national=True).user, requested_mandate(p)), "mandate.approve"),
+    "raise_alert": (lambda p, c: vigilance.raise_alert(SYSTEM, p.cell_a, unusual_day(p.coord_a)),
+                    "reading_alert.raise"),
+    "examine_alert": (lambda p, c: vigilance.examine_alert(p.coord_a, c.alert, "Lectures justifiées."),
+                      "reading_alert.examine"),
+    "set_floor": (lambda p, c: vigilance.set_floor(p.coord_a, p.cell_a, 4), "reading_alert.floor"),
     "accept_charter": (lambda p, c: charter.accept_charter(MembershipFactory(
         cell=p.cell_a, charter_accepted=False).user, 1), "charter.accept"),
     "publish_version": (lambda p, c: charter.publish_version(p.admin, "Version revue de la charte."),
@@ -516,6 +531,7 @@ def test_every_entry_point_is_in_the_table():
     public |= public_functions(sessions) - {"open_sessions", "open_counts", "still_open"}  # they read
     public |= public_functions(notices) | public_functions(charter)
     public |= public_functions(funding)
+    public |= public_functions(vigilance) - {"detect"}  # it raises each alert it finds with raise_alert
     public |= public_functions(saved_views) - {"choose", "context", "clean_query", "searches_names", "cell_for_views"}
     assert public | {"claim", "release", "give", "bulk"} == set(ENTRY_POINTS)
 

@@ -22,8 +22,8 @@ def manage_commands() -> list[tuple[str, list[str]]]:
 
 
 def test_every_unit_starts_something():
-    assert len(UNITS) == 8
-    assert len(manage_commands()) == 7  # all but the web server's gunicorn
+    assert len(UNITS) == 9
+    assert len(manage_commands()) == 8  # all but the web server's gunicorn
 
 
 @pytest.mark.parametrize("name,arguments", manage_commands())

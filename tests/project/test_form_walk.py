@@ -395,4 +395,5 @@ WITHOUT_FORM = {
     "notifications:list", "notifications:open",  # their form posts to notifications:read_all
     "session_extend",  # posted by the warning before the idle timeout (ui/static/ui/session.js)
     "charter:acceptances",  # a list, read only
+    "vigilance:list",  # its floor's form posts to vigilance:floor
 }

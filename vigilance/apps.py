@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VigilanceConfig(AppConfig):
+    name = "vigilance"
+    verbose_name = "Vigilance sur les lectures"
