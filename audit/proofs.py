@@ -284,7 +284,7 @@ class VerifierKey:
 
     @classmethod
     def parse(cls, text: str) -> "VerifierKey":
-        parts = text.strip().split("+")
+        parts = text.strip().split("+", 2)  # the base64 key may hold a "+"
         if len(parts) != 3 or not _valid_name(parts[0]) or len(parts[1]) != 8:
             raise ProofError(f"clé de vérification mal formée : {text!r} (attendu nom+identifiant+clé)")
         try:
