@@ -76,7 +76,7 @@ class Request:
         return ("\n".join(lines) + "\n\n" + self.note).encode()
 
 
-def _size(text: str) -> int | None:
+def parse_size(text: str) -> int | None:
     """A size written as tlog-witness wants it: ASCII decimal, no leading zero."""
     if not text.isascii() or not text.isdigit() or (text != "0" and text.startswith("0")):
         return None
@@ -90,7 +90,7 @@ def parse_request(body: bytes) -> Request:
         raise Refusal(400, "requête mal formée : pas de l'UTF-8") from None
     head, blank, note = text.partition("\n\n")
     lines = head.split("\n")
-    old = _size(lines[0][4:]) if lines[0].startswith("old ") else None
+    old = parse_size(lines[0][4:]) if lines[0].startswith("old ") else None
     if not blank or old is None:
         raise Refusal(400, "requête mal formée : une ligne « old TAILLE », les lignes de la preuve, une ligne vide, "
                            "puis le point de contrôle signé sont attendus")
@@ -265,7 +265,7 @@ def handler(witness: Witness) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             if self.path != "/add-checkpoint":
                 return self._answer(404, "adresse inconnue : seul POST /add-checkpoint est servi\n")
-            length = _size(self.headers.get("Content-Length", ""))
+            length = parse_size(self.headers.get("Content-Length", ""))
             if length is None or length > MAX_BODY:
                 self.close_connection = True
                 return self._answer(400 if length is None else 413, "requête sans longueur, ou trop longue\n")
