@@ -108,9 +108,11 @@ def test_the_page_says_which_witnesses_cosigned_each_checkpoint(client, personas
                                                                "refus": {"dpo": "injoignable"}, "établi": False})
     page = page_of(client, personas.inspector)
     assert "1 point de contrôle sans le quorum de témoins" in page
-    assert "<td>9</td> <td>inspection <br>dpo n'a pas cosigné : injoignable</td>" in page
+    assert ('<td data-label="Événements">9</td> <td data-label="Témoins cosignataires">inspection '
+            "<br>dpo n'a pas cosigné : injoignable</td>") in page
     assert "quorum non atteint (1 sur 2)" in page
-    assert "<td>4</td> <td>inspection, dpo </td> <td>établi</td>" in page
+    assert ('<td data-label="Événements">4</td> <td data-label="Témoins cosignataires">inspection, dpo </td> '
+            '<td data-label="Statut">établi</td>') in page
     unestablished = Event.objects.filter(action="audit.checkpoint", details__rang=9).get()
     assert events.describe(unestablished.action, unestablished.details).endswith(
         "cosigné par les témoins : inspection ; refus des témoins : dpo : injoignable ; "
