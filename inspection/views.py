@@ -132,8 +132,9 @@ def integrity(request):
     # Which witnesses cosigned each checkpoint (audit.cosigning): one the application alone signed
     # is not established. Checkpoints from before the witnesses name none and needed none.
     checkpoints = [{"taken_at": c.event.time, "size": c.details.get("rang", 0),
-                    "cosigned": c.details.get("témoins", []), "refusals": c.details.get("refus", {}), "quorum": c.details.get("quorum", 0),
-                    "established": c.details.get("établi", True), "proven": c.proven}
+                    "cosigned": c.details.get("témoins", []), "refusals": c.details.get("refus", {}),
+                    "quorum": c.details.get("quorum", 0), "established": c.details.get("établi", True),
+                    "proven": c.proven}
                    for c in queries.witnessed_checkpoints()]
     window, head = sealer.unsealed(), sealer.head()  # as they were before this page's own read
     _read("audit.integrity", request)
