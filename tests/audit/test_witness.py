@@ -207,3 +207,20 @@ def test_a_verifier_key_whose_base64_holds_a_plus_is_read():
                if "+" in proofs.VerifierKey.text("journal.test/audit", key.public_key().public_bytes_raw()))
     text = proofs.VerifierKey.text("journal.test/audit", key.public_key().public_bytes_raw())
     assert proofs.VerifierKey.parse(text).key.public_bytes_raw() == key.public_key().public_bytes_raw()
+
+
+def test_a_witness_killed_between_its_writes_keeps_its_former_state(tmp_path):
+    """The process killed once the new state is on disk beside the old one, before the rename."""
+    log = Log(2)
+    (tmp_path / "cle").write_text(witness.new_key_text("temoin.test/w1"))
+    options = ["cosigner", "--cle", "cle", "--etat", "etat.json", "--journal", log.verifier_key_text]
+    assert run_witness(*options, stdin=log.request(0).body(), cwd=tmp_path).returncode == 0
+    before = (tmp_path / "etat.json").read_bytes()
+    log.grow(3)
+    killed = subprocess.run([sys.executable, "-I", "-c", (  # noqa: S603
+        f"import os, signal, sys\nsys.path.insert(0, {str(WITNESS_PY.parent)!r})\nimport witness\n"
+        f"os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)\nwitness.main({options!r})")],
+        input=log.request(2).body(), cwd=tmp_path, capture_output=True, timeout=60, check=False)
+    assert killed.returncode == -9 and killed.stdout == b""  # nothing cosigned
+    assert (tmp_path / "etat.json").read_bytes() == before
+    assert run_witness(*options, stdin=log.request(2).body(), cwd=tmp_path).returncode == 0
