@@ -7,10 +7,10 @@ checkpoints' file, after the JSON checkpoints of former versions (signed chain h
 still checked as they were. Before it is kept, the note goes round the witnesses (``audit.cosigning``),
 whose cosignatures it then carries; the line names the witnesses that refused and why. A checkpoint
 proves what the trail held when it was signed, and, cosigned, that the application showed no other
-history to the witnesses. Verifying a file of checkpoints checks
-every one of them, in order: a trail cut at its tail then checkpointed afresh still fails on the
-older checkpoints, and a chain recomputed from an edited event fails on every checkpoint signed
-before the edit, even though its links all agree.
+history to the witnesses. Verifying a file of checkpoints checks every one of them, in order: a
+trail cut at its tail then checkpointed afresh still fails on the older checkpoints, and a chain
+recomputed from an edited event fails on every checkpoint signed before the edit, even though its
+links all agree.
 """
 
 import base64

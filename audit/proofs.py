@@ -284,7 +284,7 @@ class VerifierKey:
 
     @classmethod
     def parse(cls, text: str) -> "VerifierKey":
-        parts = text.strip().split("+", 2)  # the base64 key may hold a "+"
+        parts = text.strip().split("+", 2)  # the key's base64 may hold "+" too
         if len(parts) != 3 or not _valid_name(parts[0]) or len(parts[1]) != 8:
             raise ProofError(f"clé de vérification mal formée : {text!r} (attendu nom+identifiant+clé)")
         try:
@@ -299,7 +299,8 @@ class VerifierKey:
 
     @staticmethod
     def text(name: str, public_key: bytes, key_type: int = ED25519) -> str:
-        return f"{name}+{key_id(name, key_type, public_key).hex()}+{base64.b64encode(bytes([key_type]) + public_key).decode()}"
+        encoded = base64.b64encode(bytes([key_type]) + public_key).decode()
+        return f"{name}+{key_id(name, key_type, public_key).hex()}+{encoded}"
 
 
 @dataclass(frozen=True)
@@ -436,7 +437,8 @@ def open_checkpoint(message: str | bytes, keys: Sequence[VerifierKey], quorum: i
             names.append(key.name)
     if not checkpoint.signed_by:
         named = ", ".join(f"{s.name} ({s.id.hex()})" for s in note.signatures)
-        raise ProofError(f"signature incorrecte : clé inconnue (aucune des clés du journal données ; signé par {named})")
+        raise ProofError(f"signature incorrecte : clé inconnue (aucune des clés du journal données ; "
+                         f"signé par {named})")
     if len(checkpoint.cosigned_by) < quorum:
         raise ProofError(f"{len(checkpoint.cosigned_by)} cosignature(s) de témoins, {quorum} exigée(s)")
     return checkpoint
@@ -521,7 +523,8 @@ def check_consistency(options: argparse.Namespace) -> str:
     if (_integer(proof, "old_size"), _integer(proof, "new_size")) != (old.size, new.size):
         raise ProofError("la preuve ne porte pas sur les tailles des deux points de contrôle")
     verify_consistency(old.size, new.size, old.root, new.root, _hashes(proof.get("proof")))
-    return f"le journal de {old.size} événements est le début de celui de {new.size} : aucun événement retiré ni modifié"
+    return (f"le journal de {old.size} événements est le début de celui de {new.size} : "
+            "aucun événement retiré ni modifié")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -73,7 +73,7 @@ def extend(using: str = DEFAULT_DB_ALIAS, seal_model: Any = Seal, node_model: An
     stored = right_edge(count, using, node_model)
     while True:
         rows = list(chain.rows(seal_model.objects.using(using).filter(seq__gt=count, seq__lte=count + BATCH)))
-        leaves = []
+        leaves: list[bytes] = []
         for row in rows:
             if row["seq"] != count + len(leaves) + 1:
                 break  # a seal without its event, or a missing rank: the tree waits there
@@ -134,7 +134,8 @@ def check(sealed: int, using: str = DEFAULT_DB_ALIAS) -> Mismatch | None:
             return Mismatch(0, index, "ne correspond plus à l'événement (empreinte modifiée)")
         expected += 1
     if expected != sealed:
-        return Mismatch(0, expected, f"absente : l'arbre s'arrête à {expected} feuilles pour {sealed} événements scellés")
+        return Mismatch(0, expected, f"absente : l'arbre s'arrête à {expected} feuilles pour {sealed} "
+                                     "événements scellés")
     level, count = 1, sealed // 2
     below = dict(TreeNode.objects.using(using).filter(level=0).values_list("index", "hash"))
     while count:

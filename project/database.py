@@ -36,7 +36,8 @@ def grant_runtime_privileges(connection, role: str) -> None:
         for table in append_only_tables():
             cursor.execute(f"REVOKE UPDATE, DELETE ON {quote(table)} FROM {quote(role)}")
         for sealed in ("Seal", "TreeNode"):  # written by the sealing function only
-            cursor.execute(f"REVOKE INSERT ON {quote(apps.get_model('audit', sealed)._meta.db_table)} FROM {quote(role)}")
+            table = apps.get_model("audit", sealed)._meta.db_table
+            cursor.execute(f"REVOKE INSERT ON {quote(table)} FROM {quote(role)}")
         cursor.execute(f"REVOKE ALL ON {quote(sealer.TURN_TABLE)} FROM {quote(role)}")
 
 

@@ -6,8 +6,11 @@ proof/verify_test.go (inclusion and consistency proofs; their leaf numbers count
 of golang.org/x/mod/sumdb/note/note_test.go (PeterNeumann's key and signature).
 """
 
+import base64
+
 import pymerkle
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import CommandError
 from hypothesis import given
 from hypothesis import strategies as st
@@ -157,7 +160,8 @@ def test_roots_and_proofs_agree_with_pymerkle(leaves, data):
 PETER_KEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
 ENOCH_KEY = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop"
 TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
-PETER_SIG = "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+PETER_SIG = ("— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJn"
+             "AM=\n")
 ENOCH_SIG = ("— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ="
              "\n")
 
@@ -231,3 +235,12 @@ def test_an_edited_parent_is_named(db):
     tamper("UPDATE audit_treenode SET hash = %s WHERE level = 2 AND " + '"index"' + " = 1", [bytes(32)])
     with pytest.raises(CommandError, match="rangs 5 à 8\\) : ne correspond plus à ses deux enfants"):
         run("verify_audit")
+
+
+def test_a_verifier_key_whose_base64_holds_a_plus_sign():
+    key = next(key for key in iter(lambda: Ed25519PrivateKey.generate(), None)
+               if "+" in base64.b64encode(b"\x01" + key.public_key().public_bytes_raw()).decode())
+    text = proofs.VerifierKey.text("exemple.fr/journal", key.public_key().public_bytes_raw())
+    note = proofs.sign_note(proofs.checkpoint_text("exemple.fr/journal", 8, VECTOR_TREE.root()), "exemple.fr/journal",
+                            key)
+    assert proofs.open_checkpoint(note, [proofs.VerifierKey.parse(text)]).signed_by == ["exemple.fr/journal"]

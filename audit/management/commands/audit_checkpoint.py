@@ -1,4 +1,4 @@
-"""Sign the trail's Merkle tree (a C2SP checkpoint note) and keep it outside the database (file, e-mail), then print it."""
+"""Sign the trail's Merkle tree (a C2SP checkpoint note), keep it outside the database (file, e-mail), print it."""
 
 from typing import Any
 
@@ -10,7 +10,8 @@ from audit.heads import NoDestination, take_checkpoint
 
 
 class Command(BaseCommand):
-    help = "Signe l'arbre de Merkle du journal d'audit (point de contrôle C2SP), l'écrit dans le fichier ou aux adresses configurés et l'affiche."
+    help = ("Signe l'arbre de Merkle du journal d'audit (point de contrôle C2SP), l'écrit dans le fichier ou aux "
+            "adresses configurés et l'affiche.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", metavar="FICHIER", help="Écrire dans ce fichier (ajout d'une ligne).")

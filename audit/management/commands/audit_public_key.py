@@ -1,4 +1,4 @@
-"""Print the public key that verifies the audit trail's checkpoints and bundles (or, with --note, the C2SP verifier key)."""
+"""Print the public key that verifies the trail's checkpoints and bundles (with --note, as a C2SP verifier key)."""
 
 import base64
 from typing import Any
