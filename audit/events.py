@@ -179,4 +179,6 @@ register({"audit.verify": "Vérification de l'intégrité du journal"},
          render=summary({"vérifiés": "événements vérifiés", "intègre": "intègre", "durée_ms": "durée (ms)",
                          "message": "résultat"}))
 register({"audit.checkpoint": "Point de contrôle signé"},
-         render=summary({"rang": "événements", "racine": "racine de l'arbre", "empreinte": "empreinte", "clé": "clé"}))
+         render=summary({"rang": "événements", "racine": "racine de l'arbre", "empreinte": "empreinte", "clé": "clé",
+                         "témoins": "cosigné par les témoins", "refus": "refus des témoins",
+                         "établi": "établi (quorum de témoins atteint)"}))

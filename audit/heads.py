@@ -4,21 +4,24 @@ A checkpoint is a C2SP signed note (``audit.proofs``): the log's origin (``AUDIT
 tree's size and root, then two extension lines, the chain's head at that rank and the time, signed
 with ``AUDIT_SIGNING_KEY`` under the origin's name. It is kept as one JSON line ``{"note": …}`` of the
 checkpoints' file, after the JSON checkpoints of former versions (signed chain heads), which are
-still checked as they were. A checkpoint proves what the trail held when it was signed. Verifying
-a file of checkpoints checks every one of them, in order: a trail cut at its tail then checkpointed
-afresh still fails on the older checkpoints, and a chain recomputed from an edited event fails on
-every checkpoint signed before the edit, even though its links all agree.
+still checked as they were. Before it is kept, the note goes round the witnesses (``audit.cosigning``),
+whose cosignatures it then carries; the line names the witnesses that refused and why. A checkpoint
+proves what the trail held when it was signed, and, cosigned, that the application showed no other
+history to the witnesses. Verifying a file of checkpoints checks every one of them, in order: a
+trail cut at its tail then checkpointed afresh still fails on the older checkpoints, and a chain
+recomputed from an edited event fails on every checkpoint signed before the edit, even though its
+links all agree.
 """
 
 import base64
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
-from audit import chain, proofs, sealer, signing, tree
+from audit import chain, cosigning, proofs, sealer, signing, tree
 from audit.models import Seal
 from outbox.mail import queue_mail
 
@@ -45,24 +48,30 @@ def verifier_keys(public_keys: dict[str, str]) -> list[proofs.VerifierKey]:
             for key in public_keys.values()]
 
 
-def take_checkpoint(output: str | None = None) -> tuple[proofs.Checkpoint, str]:
-    """Sign the current tree and keep it where the settings say: a file (one JSON line per
-    checkpoint) and/or e-mail addresses. Returns the checkpoint and its note."""
+def take_checkpoint(output: str | None = None) -> tuple[proofs.Checkpoint, cosigning.Publication]:
+    """Sign the current tree, have the witnesses cosign it, and keep it where the settings say: a file
+    (one JSON line per checkpoint) and/or e-mail addresses. Returns the checkpoint and its round of
+    the witnesses (the note as kept)."""
     target = output or settings.AUDIT_CHECKPOINT_FILE
     emails = settings.AUDIT_CHECKPOINT_EMAILS if output is None else []
     if not target and not emails:
         raise NoDestination("Aucune destination pour le point de contrôle : donnez --output, ou les réglages "
                             "AUDIT_CHECKPOINT_FILE ou AUDIT_CHECKPOINT_EMAILS. Rien n'a été signé.")
     note = checkpoint_note()
-    checkpoint = proofs.open_checkpoint(note, verifier_keys(signing.trusted_public_keys()))
+    log_keys = verifier_keys(signing.trusted_public_keys())
+    checkpoint = proofs.open_checkpoint(note, log_keys)
+    previous = read_checkpoints(target) if target and Path(target).is_file() and Path(target).stat().st_size else []
+    publication = cosigning.publish(note, checkpoint.size, log_keys, cosigning.last_cosigned(previous, log_keys))
     if target:
+        kept = {"note": publication.note} | ({"refus": publication.refusals} if publication.refusals else {})
         with Path(target).open("a", encoding="utf-8") as file:
-            file.write(json.dumps({"note": note}, ensure_ascii=False) + "\n")
+            file.write(json.dumps(kept, ensure_ascii=False) + "\n")
     if emails:
         # Through the queue: a mail server down delays the copy, it does not lose it.
         queue_mail(f"[Cellule de suivi] Point de contrôle du journal d'audit — {checkpoint.size} événements",
-                   "Conservez ce point de contrôle signé hors de la base de données :\n\n" + note, emails)
-    return checkpoint, note
+                   "Conservez ce point de contrôle signé hors de la base de données :\n\n" + publication.note
+                   + f"\nTémoins : {publication.summary()}.\n", emails)
+    return checkpoint, publication
 
 
 def read_checkpoints(path: str) -> list[dict]:
@@ -78,9 +87,26 @@ def read_checkpoints(path: str) -> list[dict]:
 
 
 @dataclass
+class Witnessed:
+    """Which witnesses cosigned a checkpoint of the file, and why the others did not."""
+
+    number: int
+    size: int
+    time: str
+    cosigned_by: list[str]
+    refusals: dict[str, str]
+
+    def __str__(self) -> str:
+        said = f"n° {self.number} (rang {self.size}, du {self.time}) : " + (
+            f"cosigné par {', '.join(self.cosigned_by)}" if self.cosigned_by else "aucune cosignature")
+        return said + "".join(f", {name} a refusé ({reason})" for name, reason in self.refusals.items())
+
+
+@dataclass
 class CheckpointsReport:
     checked: int
     problem: str = ""
+    witnessed: list[Witnessed] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -92,17 +118,23 @@ def check_checkpoints(checkpoints: list[dict], public_keys: dict[str, str]) -> C
     stop at the first that fails, saying why."""
     head_seq = sealer.head().seq
     previous_seq, previous = 0, None
-    keys = verifier_keys(public_keys)
+    keys = verifier_keys(public_keys) + cosigning.keys()  # the witnesses' cosignatures are checked too
+    witnessed = []
     for number, signed in enumerate(checkpoints, start=1):
         if isinstance(signed, dict) and "note" in signed:
             problem, previous = _note_problem(signed["note"], keys, head_seq, previous)
             previous_seq = previous.size if previous else previous_seq
+            if previous is not None and not problem:
+                refused = signed.get("refus")
+                reasons = {str(name): str(why) for name, why in refused.items()} if isinstance(refused, dict) else {}
+                witnessed.append(Witnessed(number, previous.size, _time(previous.extensions), previous.cosigned_by,
+                                           reasons))
         else:
             problem = _problem(signed, public_keys, head_seq, previous_seq)
             previous_seq = 0 if problem else signed["payload"]["seq"]
         if problem:
-            return CheckpointsReport(number - 1, f"point de contrôle n° {number} : {problem}")
-    return CheckpointsReport(len(checkpoints))
+            return CheckpointsReport(number - 1, f"point de contrôle n° {number} : {problem}", witnessed)
+    return CheckpointsReport(len(checkpoints), witnessed=witnessed)
 
 
 def last_size(checkpoint: dict) -> tuple[int, str, str]:

@@ -46,6 +46,12 @@ def integrity_checks() -> list[attestation.Check]:
     return attestation.recent("audit.verify")
 
 
+def witnessed_checkpoints() -> list[attestation.Check]:
+    """The last signed checkpoints (``audit_checkpoint``), newest first, each with the witnesses that
+    cosigned it and whether its proof holds."""
+    return attestation.recent("audit.checkpoint")
+
+
 def inspection_reads(user: Actor) -> QuerySet[Event]:
     """For coordinators: what the inspection consulted in the départements they coordinate."""
     return inspection_reads_visible_to(user).select_related("seal").order_by(*NEWEST_FIRST)

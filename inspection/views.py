@@ -129,11 +129,19 @@ def integrity(request):
                "duration_ms": c.details.get("durée_ms"), "proven": c.proven}
               for c in queries.integrity_checks()]
     last = next((check for check in checks if check["proven"]), None)
+    # Which witnesses cosigned each checkpoint (audit.cosigning): one the application alone signed
+    # is not established. Checkpoints from before the witnesses name none and needed none.
+    checkpoints = [{"taken_at": c.event.time, "size": c.details.get("rang", 0),
+                    "cosigned": c.details.get("témoins", []), "refusals": c.details.get("refus", {}),
+                    "quorum": c.details.get("quorum", 0), "established": c.details.get("établi", True),
+                    "proven": c.proven}
+                   for c in queries.witnessed_checkpoints()]
     window, head = sealer.unsealed(), sealer.head()  # as they were before this page's own read
     _read("audit.integrity", request)
     return render(request, "inspection/integrity.html", {
         "checks": checks, "last": last, "unproven": sum(not check["proven"] for check in checks),
-        "window": window, "head": head, "recent": inspection.RECENT})
+        "window": window, "head": head, "recent": inspection.RECENT, "checkpoints": checkpoints,
+        "unestablished": sum(c["proven"] and not c["established"] for c in checkpoints)})
 
 
 def inspection_reads(request):

@@ -332,6 +332,14 @@ AUDIT_CHECKPOINT_EMAILS = env_list(ENV, "AUDIT_CHECKPOINT_EMAILS", [])
 AUDIT_LOG_ORIGIN = ENV.get("AUDIT_LOG_ORIGIN", "cellule-de-suivi.interieur.gouv.fr/journal")
 # The public keys (base64) of former signing keys: what they signed still verifies after a rotation.
 AUDIT_TRUSTED_PUBLIC_KEYS = env_list(ENV, "AUDIT_TRUSTED_PUBLIC_KEYS", [])
+# The witnesses each checkpoint is published to (C2SP tlog-witness, docs/temoin.md), comma-separated,
+# each "name URL verifier-key"; a checkpoint is established once AUDIT_WITNESS_QUORUM of them cosigned it.
+AUDIT_WITNESSES = env_list(ENV, "AUDIT_WITNESSES", [])
+AUDIT_WITNESS_QUORUM = env_int(ENV, "AUDIT_WITNESS_QUORUM", min(len(AUDIT_WITNESSES), 1))
+if not 0 <= AUDIT_WITNESS_QUORUM <= len(AUDIT_WITNESSES):
+    raise ImproperlyConfigured(f"AUDIT_WITNESS_QUORUM : entre 0 et le nombre de témoins d'AUDIT_WITNESSES "
+                               f"({len(AUDIT_WITNESSES)}) attendu, reçu {AUDIT_WITNESS_QUORUM}.")
+AUDIT_WITNESS_TIMEOUT = env_int(ENV, "AUDIT_WITNESS_TIMEOUT_S", 10)
 
 # Who the trail records as the actor's role and cellule: the access policy's answer.
 AUDIT_ACTOR = "organisation.policy.audit_actor"

@@ -97,3 +97,23 @@ def test_a_made_up_check_of_any_shape_is_named_and_never_believed(client, person
     page = page_of(client, personas.inspector)
     assert "3 vérifications sans preuve" in page and "Chaîne intègre" in page
     assert f"par {personas.inspector.username}" in page
+
+
+def test_the_page_says_which_witnesses_cosigned_each_checkpoint(client, personas):
+    signed = {"racine": "ab", "clé": "journal", "quorum": 2}
+    with audit.acting(label="audit_checkpoint"):
+        audit.record("audit.checkpoint", proven=True, details={**signed, "rang": 4, "témoins": ["inspection", "dpo"],
+                                                               "refus": {}, "établi": True})
+        audit.record("audit.checkpoint", proven=True, details={**signed, "rang": 9, "témoins": ["inspection"],
+                                                               "refus": {"dpo": "injoignable"}, "établi": False})
+    page = page_of(client, personas.inspector)
+    assert "1 point de contrôle sans le quorum de témoins" in page
+    assert ('<td data-label="Événements">9</td> <td data-label="Témoins cosignataires">inspection '
+            "<br>dpo n'a pas cosigné : injoignable</td>") in page
+    assert "quorum non atteint (1 sur 2)" in page
+    assert ('<td data-label="Événements">4</td> <td data-label="Témoins cosignataires">inspection, dpo </td> '
+            '<td data-label="Statut">établi</td>') in page
+    unestablished = Event.objects.filter(action="audit.checkpoint", details__rang=9).get()
+    assert events.describe(unestablished.action, unestablished.details).endswith(
+        "cosigné par les témoins : inspection ; refus des témoins : dpo : injoignable ; "
+        "établi (quorum de témoins atteint) : non")

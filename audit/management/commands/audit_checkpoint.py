@@ -18,12 +18,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, output: str | None = None, **options: Any) -> None:
         try:
-            checkpoint, note = take_checkpoint(output)
+            checkpoint, publication = take_checkpoint(output)
         except (NoDestination, ImproperlyConfigured, OSError) as error:
             raise CommandError(str(error)) from None
         root = checkpoint.root.hex()
         with audit.acting(label="audit_checkpoint"):
-            audit.record("audit.checkpoint", details={"rang": checkpoint.size, "racine": root,
-                                                      "clé": checkpoint.signed_by[0]}, proven=True)
-        self.stdout.write(f"Point de contrôle signé : {checkpoint.size} événements, racine {root}.")
-        self.stdout.write(note, ending="")
+            audit.record("audit.checkpoint", details={
+                "rang": checkpoint.size, "racine": root, "clé": checkpoint.signed_by[0],
+                "témoins": publication.cosigned_by, "refus": publication.refusals, "quorum": publication.quorum,
+                "établi": publication.established}, proven=True)
+        self.stdout.write(f"Point de contrôle signé : {checkpoint.size} événements, racine {root} ; "
+                          f"témoins : {publication.summary()}.")
+        self.stdout.write(publication.note, ending="")
+        if not publication.established:
+            raise CommandError(f"Point de contrôle gardé, mais non établi : {publication.summary()}.")

@@ -10,15 +10,18 @@ daily check costs only the day's events. Each run on the database is itself an e
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 import audit
 from audit import chain, sealer, signing, verification
 from audit.exports import verify_bundle
-from audit.heads import check_checkpoints, last_size, read_checkpoints
+from audit.heads import CheckpointsReport, check_checkpoints, last_size, read_checkpoints
 from audit.models import Seal
 from ui.french import count, plural
+
+LISTED = 5  # the checkpoints whose witnesses the message names: the last ones
 
 
 class Command(BaseCommand):
@@ -119,7 +122,27 @@ class Command(BaseCommand):
         seq, _, time = last_size(checkpoints[-1])
         present = count(report.checked, "point de contrôle présent et inchangé",
                         "points de contrôle présents et inchangés")
-        return f"{present}, le dernier du {time} (rang {seq}).", "", checkpoints[-1]
+        witnesses, unestablished = self.witnesses(report)
+        if unestablished:
+            return "", f"{present}, mais le dernier n'est pas établi : {unestablished}", None
+        return f"{present}, le dernier du {time} (rang {seq}).{witnesses}", "", checkpoints[-1]
+
+    def witnesses(self, report: CheckpointsReport) -> tuple[str, str]:
+        """Which witnesses cosigned each checkpoint, and which lack the quorum; and, when the last one
+        lacks it, why: the application alone vouches for it (a trail re-forged and signed anew
+        with its key is refused by the witnesses)."""
+        quorum = settings.AUDIT_WITNESS_QUORUM
+        if not report.witnessed or not (quorum or any(item.cosigned_by for item in report.witnessed)):
+            return "", ""
+        lacking = [item for item in report.witnessed if len(item.cosigned_by) < quorum]
+        if lacking and lacking[-1] is report.witnessed[-1]:
+            return "", f"{lacking[-1]} ; {quorum} cosignature(s) de témoins exigée(s)"
+        text = f" Témoins (quorum {quorum}) : " + " ; ".join(str(item) for item in report.witnessed[-LISTED:]) + "."
+        if lacking:  # a witness down for a while: those checkpoints rest on the later, established ones
+            numbers = ", ".join(f"n° {item.number}" for item in lacking[:LISTED])
+            numbers += "…" if len(lacking) > LISTED else ""
+            text += f" {count(len(lacking), 'point de contrôle', 'points de contrôle')} sans le quorum ({numbers})."
+        return text, ""
 
 
 def _verified(events: int) -> str:
