@@ -180,3 +180,6 @@ register({"audit.verify": "Vérification de l'intégrité du journal"},
                          "message": "résultat"}))
 register({"audit.checkpoint": "Point de contrôle signé"},
          render=summary({"rang": "événements", "racine": "racine de l'arbre", "empreinte": "empreinte", "clé": "clé"}))
+register({"audit.archive": "Archivage des événements du journal passés leur durée de conservation"},  # audit.archives
+         render=summary({"premier_rang": "premier rang", "dernier_rang": "dernier rang", "fichier": "archive",
+                         "sha256": "empreinte SHA-256"}))
