@@ -33,9 +33,13 @@ def latest_checkpoint() -> tuple[proofs.Checkpoint, str] | None:
     path = settings.AUDIT_CHECKPOINT_FILE
     if not path or not Path(path).exists():
         return None
+    try:
+        entries = heads.read_checkpoints(path)
+    except (OSError, ValueError):  # empty or unreadable: no checkpoint to prove against, the events wait
+        return None
     keys = heads.verifier_keys(signing.trusted_public_keys())
     stored = tree.size()
-    for entry in reversed(heads.read_checkpoints(path)):
+    for entry in reversed(entries):
         note = entry.get("note") if isinstance(entry, dict) else None
         try:
             checkpoint = proofs.open_checkpoint(note if isinstance(note, str) else "", keys)

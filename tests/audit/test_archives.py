@@ -58,6 +58,7 @@ def test_old_checkpointed_events_are_archived_and_removed_and_every_proof_still_
     assert "rangs 5 à 6 archivés" in run("archive_audit")
     assert "Journal d'audit intègre" in run("verify_audit", "--checkpoint", str(tmp_path / "points.jsonl"))
     assert "Journal d'audit intègre" in run("verify_audit")
+    assert "Journal d'audit intègre" in run("verify_audit", "--since", str(Seal.objects.get(seq=7).event_id))
     latest = tmp_path / "archives" / TrailArchive.objects.last().name
     assert "archive des rangs 5 à 6 intègre" in accepted("archive", str(latest), "--cle", key)
     assert run("archive_audit").startswith("Aucun événement à archiver")

@@ -95,3 +95,19 @@ def test_a_checkpoint_of_another_log_is_refused(exported):
                               "autre-journal.example/log", stranger)
     assert "preuve d'inclusion fausse" in refused(
         "recus", altered(path, receipts, lambda copy: copy.update(checkpoint=forged)), "--cle", stranger_key)
+
+
+def test_without_a_checkpoint_every_event_waits_and_the_export_still_opens(db, client, settings, tmp_path):
+    settings.AUDIT_CHECKPOINT_FILE = str(tmp_path / "points.jsonl")
+    (tmp_path / "points.jsonl").write_text("")
+    personas = build_personas()
+    case = CaseFactory(coordinator=personas.coord_a)
+    client.force_login(personas.coord_a)
+    client.get(reverse("cases:detail", args=[case.pk]))
+    response = client.get(reverse("retention:export", args=[case.pk, "jeune", case.person.pk]))
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        receipts = json.loads(archive.read("recus_de_consultation.json"))
+    assert receipts["checkpoint"] is None and receipts["receipts"] == [] and receipts["pending"]
+    path = tmp_path / "recus.json"
+    path.write_text(json.dumps(receipts))
+    assert "pas encore couvert" in accepted("recus", str(path), "--cle", run("audit_public_key", "--note").strip())
