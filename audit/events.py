@@ -182,3 +182,6 @@ register({"audit.checkpoint": "Point de contrôle signé"},
          render=summary({"rang": "événements", "racine": "racine de l'arbre", "empreinte": "empreinte", "clé": "clé",
                          "témoins": "cosigné par les témoins", "refus": "refus des témoins",
                          "établi": "établi (quorum de témoins atteint)"}))
+register({"audit.archive": "Archivage des événements du journal passés leur durée de conservation"},  # audit.archives
+         render=summary({"premier_rang": "premier rang", "dernier_rang": "dernier rang", "fichier": "archive",
+                         "sha256": "empreinte SHA-256"}))

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from audit import chain, sealer, signing
 from audit import events as event_types
-from audit.models import Event, Seal
+from audit.models import Event, Seal, TrailArchive
 from ui.french import count
 
 if TYPE_CHECKING:  # typeshed's protocol of what csv.writer writes to, which exists only for type checkers
@@ -92,7 +92,8 @@ def build_bundle(events: QuerySet[Event], keep: Callable[[Mapping[str, Any]], bo
         if last - first >= MAX_LINKS:
             raise ExportTooLarge(f"La période couvre {last - first + 1} événements : restreignez la recherche.")
         before = Seal.objects.filter(seq=first - 1).values_list("hash", flat=True).first()
-        previous = before or chain.GENESIS
+        archived, archived_hash = TrailArchive.boundary()
+        previous = before or (archived_hash if first - 1 == archived else chain.GENESIS)
         links = [{"seq": row["seq"], "digest": chain.digest(row)}
                  for row in chain.rows(Seal.objects.filter(seq__range=(first, last)))]
     head_hash = previous

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from audit import chain, cosigning, proofs, sealer, signing, tree
-from audit.models import Seal
+from audit.models import Seal, TrailArchive
 from outbox.mail import queue_mail
 
 
@@ -168,6 +168,11 @@ def _note_problem(note: object, keys: list[proofs.VerifierKey], head_seq: int,
                 "(journal tronqué : sa fin a été supprimée)"), previous
     chain_line = next((line.split(" ") for line in checkpoint.extensions if line.startswith("chain ")), None)
     stored = Seal.objects.filter(seq=size).values_list("hash", flat=True).first() if size else chain.GENESIS
+    archived, archived_hash = TrailArchive.boundary()
+    if size == archived:
+        stored = archived_hash
+    elif size < archived:
+        chain_line = None  # its head is archived: the tree's root, whose nodes all stay, still vouches for it
     if tree.root(size) != checkpoint.root or (chain_line and chain_line[2] != stored):
         return (f"du {when}, l'événement de rang {size} n'est plus celui qui a été signé (événement modifié et "
                 "chaîne recalculée, ou événements réordonnés)"), previous
@@ -200,7 +205,8 @@ def _problem(signed: object, public_keys: dict[str, str], head_seq: int, previou
         return (f"du {payload['time']}, il atteste le rang {seq}, le journal s'arrête au rang {head_seq} "
                 "(journal tronqué : sa fin a été supprimée)")
     stored = Seal.objects.filter(seq=seq).values("event_id", "hash").first() if seq else None
-    if seq and (stored is None or (stored["event_id"], stored["hash"]) != (payload["last_id"], payload["hash"])):
+    signed = (payload["last_id"], payload["hash"])
+    if seq > TrailArchive.boundary()[0] and (stored is None or (stored["event_id"], stored["hash"]) != signed):
         return (f"du {payload['time']}, l'événement de rang {seq} n'est plus celui qui a été signé "
                 "(événement modifié et chaîne recalculée, ou événements réordonnés)")
     return ""

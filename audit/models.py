@@ -163,3 +163,31 @@ class TreeNode(AppendOnly):
 
     def __str__(self) -> str:
         return f"nœud {self.level}/{self.index}"
+
+
+class TrailArchive(AppendOnly):
+    """Events of the trail past their retention period, written off the database to a signed archive
+    (``audit.archives``) then removed: ranks ``first_seq`` to ``last_seq``. PostgreSQL lets an event
+    or a seal be deleted only at or below the last archive's ``last_seq`` (audit/migrations/0009)."""
+
+    first_seq = models.BigIntegerField("premier rang")
+    last_seq = models.BigIntegerField("dernier rang", unique=True)
+    last_hash = models.CharField("empreinte du dernier rang", max_length=64)
+    sha256 = models.CharField("empreinte SHA-256 de l'archive", max_length=64)
+    name = models.CharField("fichier", max_length=200)
+    archived_at = models.DateTimeField("archivé le")
+
+    class Meta:
+        ordering = ["last_seq"]
+        verbose_name = "archive du journal d'audit"
+        verbose_name_plural = "archives du journal d'audit"
+
+    def __str__(self) -> str:
+        return f"archive des rangs {self.first_seq} à {self.last_seq}"
+
+    @classmethod
+    def boundary(cls) -> tuple[int, str]:
+        """The rank and chain hash of the last archived event: the kept trail links on from there
+        (``(0, genesis)`` while nothing is archived)."""
+        last = cls.objects.order_by("-last_seq").values_list("last_seq", "last_hash").first()
+        return last or (0, "0" * 64)

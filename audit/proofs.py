@@ -559,7 +559,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    options = parser().parse_args(argv)
+    options = receipts_parser().parse_args(argv)  # the subcommands below included
     try:
         message = options.run(options)
     except ProofError as error:
@@ -567,6 +567,172 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(f"OK : {message}.")
     return 0
+
+
+# --- Access receipts and archives of the trail (issue 30, points 4 and 5) ---
+# Appended here so that the same stand-alone file checks them; ``main()`` above parses with
+# ``receipts_parser``, which adds their two subcommands (« recus », « archive »).
+
+RECEIPTS_FORMAT = "cellule-de-suivi/recus-de-consultation/1"
+ARCHIVE_FORMAT = "cellule-de-suivi/archive-du-journal/1"
+
+
+def verify_receipts(receipts: Mapping[str, Any], keys: Sequence[VerifierKey],
+                    quorum: int = 0) -> tuple[Checkpoint | None, int]:
+    """Each receipt of a person's export: its event's columns give its leaf, its proof leads from that
+    leaf to the root of the signed checkpoint of the export. Nothing of any other event is needed."""
+    if receipts.get("format") != RECEIPTS_FORMAT:
+        raise ProofError("format de reçus inconnu")
+    items = receipts.get("receipts")
+    if not isinstance(items, list):
+        raise ProofError("reçus illisibles : liste « receipts » attendue")
+    note = receipts.get("checkpoint")
+    if note is None and not items:
+        return None, 0
+    checkpoint = open_checkpoint(note if isinstance(note, str) else "", keys, quorum)
+    for number, receipt in enumerate(items, start=1):
+        if not isinstance(receipt, dict) or not isinstance(receipt.get("event"), dict):
+            raise ProofError(f"reçu n° {number} illisible")
+        index, size = _integer(receipt, "index"), _integer(receipt, "size")
+        if size != checkpoint.size:
+            raise ProofError(f"reçu n° {number} : preuve pour {size} événements, le point de contrôle en atteste "
+                             f"{checkpoint.size}")
+        try:
+            leaf = leaf_hash(bytes.fromhex(digest(receipt["event"])))
+        except (KeyError, TypeError, ValueError):
+            raise ProofError(f"reçu n° {number} : événement illisible") from None
+        try:
+            verify_inclusion(index, size, leaf, _hashes(receipt.get("proof")), checkpoint.root)
+        except ProofError as error:
+            raise ProofError(f"reçu n° {number} (rang {index + 1}) : {error}") from None
+    return checkpoint, len(items)
+
+
+def outside_ranges(start: int, end: int, size: int) -> list[tuple[int, int]]:
+    """The ranges of the tree of ``size`` leaves, left to right, that make its root together with the
+    leaves [start, end): the largest ones of the RFC's recursion lying wholly outside them."""
+    ranges: list[tuple[int, int]] = []
+
+    def walk(low: int, high: int) -> None:
+        if high <= start or low >= end:
+            ranges.append((low, high))
+        elif high - low > 1:
+            k = _split(high - low)
+            walk(low, low + k)
+            walk(low + k, high)
+
+    walk(0, size)
+    return ranges
+
+
+def range_root(start: int, leaves: Sequence[bytes], size: int, hashes: Sequence[bytes]) -> bytes:
+    """The root of the tree of ``size`` leaves from the leaf hashes [start, start + len(leaves)) and
+    the hashes of ``outside_ranges``, in order."""
+    end, given = start + len(leaves), iter(hashes)
+    if not 0 <= start < end <= size:
+        raise ProofError(f"rangs {start + 1} à {end} hors d'un arbre de {size} feuilles")
+
+    def walk(low: int, high: int) -> bytes:
+        if high <= start or low >= end:
+            value = next(given, None)
+            if value is None:
+                raise ProofError("preuve de l'archive trop courte")
+            return value
+        if high - low == 1:
+            return leaves[low - start]
+        k = _split(high - low)
+        return node_hash(walk(low, low + k), walk(low + k, high))
+
+    root = walk(0, size)
+    if next(given, None) is not None:
+        raise ProofError("preuve de l'archive trop longue")
+    return root
+
+
+def _chained(previous: str, event_digest: str) -> str:
+    """A link of the trail's hash chain (audit.chain): SHA-256(previous hash, "\\n", digest)."""
+    return hashlib.sha256(f"{previous}\n{event_digest}".encode()).hexdigest()
+
+
+def archive_note_text(origin: str, first: int, last: int, sha256: str) -> str:
+    return f"{origin}\narchive {first} {last}\nsha256 {sha256}\n"
+
+
+def verify_archive(content: bytes, note: str, keys: Sequence[VerifierKey], quorum: int = 0) -> str:
+    """An archive of the trail (JSON lines): its SHA-256 signed by the log's key, its events linked by
+    the chain from the boundary's hash to its last one, and its leaves, with the hashes of the rest of
+    the tree, making the root of the signed checkpoint that covered them. Returns what it holds."""
+    parsed = parse_note(note)
+    signed = [key.name for key in keys for s in parsed.signatures if key.key_type == ED25519
+              and (key.name, key.id) == (s.name, s.id) and _verifies(key, parsed.text, s.signature)]
+    if not signed:
+        raise ProofError("archive : signature incorrecte ou clé inconnue (note falsifiée, ou clé d'un autre journal)")
+    lines = content.decode("utf-8", "replace").splitlines()
+    try:
+        header, rows = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+        first, last = _integer(header, "first_seq"), _integer(header, "last_seq")
+    except (ValueError, IndexError):
+        raise ProofError("archive illisible (JSON attendu sur chaque ligne)") from None
+    if parsed.text != archive_note_text(signed[0], first, last, hashlib.sha256(content).hexdigest()):
+        raise ProofError("archive modifiée : son empreinte SHA-256 n'est plus celle que la note signée atteste")
+    if header.get("format") != ARCHIVE_FORMAT or len(rows) != last - first + 1 or not rows:
+        raise ProofError("archive incomplète : le nombre d'événements ne correspond pas à ses rangs")
+    current, leaves = header.get("previous_hash"), []
+    for seq, row in enumerate(rows, start=first):
+        try:
+            event_digest = digest(row["event"])
+        except (KeyError, TypeError, ValueError):
+            raise ProofError(f"archive : événement de rang {seq} illisible") from None
+        current = _chained(str(current), event_digest)
+        if row.get("seq") != seq or row.get("hash") != current:
+            raise ProofError(f"archive : chaîne rompue au rang {seq} (événement modifié, retiré ou déplacé)")
+        leaves.append(leaf_hash(bytes.fromhex(event_digest)))
+    checkpoint = open_checkpoint(str(header.get("checkpoint", "")), keys, quorum)
+    root = range_root(first - 1, leaves, checkpoint.size, _hashes(header.get("tree")))
+    if root != checkpoint.root:
+        raise ProofError("archive : ses événements ne mènent pas à la racine du point de contrôle signé")
+    return (f"archive des rangs {first} à {last} intègre, signée par {signed[0]}, incluse dans le "
+            f"{_described(checkpoint)}")
+
+
+def check_receipts(options: argparse.Namespace) -> str:
+    receipts = _read_json(options.recus)
+    keys = [VerifierKey.parse(text) for text in options.cle]
+    checkpoint, checked = verify_receipts(receipts, keys, options.quorum)
+    pending = receipts.get("pending")
+    waiting = len(pending) if isinstance(pending, list) else 0
+    covered = f"{checked} reçu(s) vérifié(s)" + (f" ; {_described(checkpoint)}" if checkpoint else "")
+    return covered + (f" ; {waiting} événement(s) pas encore couvert(s) par un point de contrôle" if waiting else "")
+
+
+def check_archive(options: argparse.Namespace) -> str:
+    try:
+        with open(options.archive, "rb") as file:
+            content = file.read()
+    except OSError as error:
+        raise ProofError(f"fichier {options.archive} illisible ({error.__class__.__name__})") from None
+    keys = [VerifierKey.parse(text) for text in options.cle]
+    return verify_archive(content, _read(options.note or options.archive + ".note"), keys, options.quorum)
+
+
+def receipts_parser() -> argparse.ArgumentParser:
+    """The verifier's parser with the subcommands for receipts and archives."""
+    main_parser = parser()
+    commands = next(action for action in main_parser._actions if isinstance(action, argparse._SubParsersAction))
+    for name, help_text, run, argument, argument_help in (
+            ("recus", "Vérifie les reçus de consultation d'un export de données personnelles.", check_receipts,
+             "recus", "fichier recus_de_consultation.json de l'export"),
+            ("archive", "Vérifie une archive du journal d'audit (événements retirés après leur durée de conservation).",
+             check_archive, "archive", "archive du journal (JSON lines)")):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(run=run)
+        sub.add_argument(argument, help=argument_help)
+        sub.add_argument("--cle", action="append", required=True, metavar="CLÉ",
+                         help="clé de vérification nom+identifiant+clé du journal (et des témoins) ; à répéter")
+        sub.add_argument("--quorum", type=int, default=0, metavar="N", help="cosignatures de témoins exigées")
+        if name == "archive":
+            sub.add_argument("--note", metavar="NOTE", help="note signée de l'archive (par défaut ARCHIVE.note)")
+    return main_parser
 
 
 if __name__ == "__main__":

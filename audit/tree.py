@@ -91,18 +91,19 @@ def root(tree_size: int, using: str = DEFAULT_DB_ALIAS) -> bytes:
     return proofs.range_hash(0, tree_size, lambda level, index: nodes[(level, index)])
 
 
-def _hashes(ranges: list[tuple[int, int]], using: str) -> list[bytes]:
+def hashes(ranges: list[tuple[int, int]], using: str = DEFAULT_DB_ALIAS) -> list[bytes]:
+    """The hashes of the given ranges of leaves (each made of complete subtrees), in one query."""
     places = [place for start, end in ranges for place in proofs.subtrees(start, end)]
     nodes = fetch(places, using)
     return [proofs.range_hash(start, end, lambda level, index: nodes[(level, index)]) for start, end in ranges]
 
 
 def inclusion_proof(index: int, tree_size: int, using: str = DEFAULT_DB_ALIAS) -> list[bytes]:
-    return _hashes(proofs.inclusion_ranges(index, tree_size), using)
+    return hashes(proofs.inclusion_ranges(index, tree_size), using)
 
 
 def consistency_proof(old: int, new: int, using: str = DEFAULT_DB_ALIAS) -> list[bytes]:
-    return _hashes(proofs.consistency_ranges(old, new), using)
+    return hashes(proofs.consistency_ranges(old, new), using)
 
 
 @dataclass
@@ -120,13 +121,15 @@ class Mismatch:
         return f"nœud de l'arbre de Merkle (rangs {first + 1} à {last}) : {self.reason}"
 
 
-def check(sealed: int, using: str = DEFAULT_DB_ALIAS) -> Mismatch | None:
-    """Every stored node against what it covers: each leaf against its event's digest re-computed
-    from the columns, each parent against its two children; and the tree's size against the
-    ``sealed`` ranks. The first problem, by level then place."""
-    leaves = TreeNode.objects.using(using).filter(level=0).order_by("index").values_list("index", "hash")
-    events = chain.rows(Seal.objects.using(using).all())
-    expected = 0
+def check(sealed: int, using: str = DEFAULT_DB_ALIAS, start: int = 0) -> Mismatch | None:
+    """Every stored node against what it covers: each leaf from ``start`` on (before it, the events
+    are archived: ``audit.archives``) against its event's digest re-computed from the columns, each
+    parent against its two children; and the tree's size against the ``sealed`` ranks. The first
+    problem, by level then place."""
+    leaves = (TreeNode.objects.using(using).filter(level=0, index__gte=start).order_by("index")
+              .values_list("index", "hash"))
+    events = chain.rows(Seal.objects.using(using).filter(seq__gt=start))
+    expected = start
     for (index, value), row in zip(leaves.iterator(chunk_size=BATCH), events, strict=False):
         if index != expected or row["seq"] != index + 1:
             return Mismatch(0, expected, "absente (nœud supprimé)")

@@ -8,7 +8,8 @@ of each range comes back to Python. Elsewhere (SQLite, or inside a transaction t
 connections cannot see) the same checks run in Python (``audit.chain.verify``) or on one connection.
 
 Each link is checked against the stored hash of the seal before it, so checking the links range by
-range in any order proves the same as re-computing the chain from its start.
+range in any order proves the same as re-computing the chain from its start. Once events are
+archived (``audit.archives``), the chain starts after them, from the last archived hash.
 """
 
 import os
@@ -18,7 +19,7 @@ from django.db import connection, connections
 from django.db.models import Q
 
 from audit import chain, sealer, tree
-from audit.models import Event, Seal
+from audit.models import Event, Seal, TrailArchive
 
 # The first seal of a range whose rank does not follow the previous one, whose event is gone, or whose
 # hash is not the link of the previous hash and of its event's digest, re-computed from the columns.
@@ -46,6 +47,9 @@ def verify(start_seq: int = 1, previous_seq: int = 0, previous_hash: str = chain
     counts every event: a check bounded to the last ranks leaves it out)."""
     sealer.seal()
     last = sealer.head()
+    archived, archived_hash = TrailArchive.boundary()
+    if start_seq <= archived:  # the archived events are gone: the chain links on from the last one's hash
+        start_seq, previous_seq, previous_hash = archived + 1, archived, archived_hash
     if connection.vendor == "postgresql":
         result = _verify_in_database(start_seq, last.seq, previous_seq, previous_hash)
     else:
@@ -55,8 +59,8 @@ def verify(start_seq: int = 1, previous_seq: int = 0, previous_hash: str = chain
         if stray is not None:
             result.broken = chain.Break(stray, 0, "événement jamais scellé, antérieur au dernier scellement "
                                                   "(écrit hors de l'enregistreur, ou scellement supprimé)")
-    if result.ok and start_seq == 1:  # the whole tree, against the events the chain has just verified
-        mismatch = tree.check(last.seq)
+    if result.ok and start_seq == archived + 1:  # the whole tree, against the events the chain has just verified
+        mismatch = tree.check(last.seq, start=archived)
         if mismatch is not None:
             first = (mismatch.index << mismatch.level) + 1
             event = Seal.objects.filter(seq=first).values_list("event_id", flat=True).first() or 0

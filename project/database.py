@@ -18,7 +18,7 @@ from audit import sealer
 def append_only_tables() -> list[str]:
     """The audit trail (events, seals and the Merkle tree's nodes) and every history table (django-simple-history's
     ``Historical*`` models)."""
-    tables = [apps.get_model("audit", name)._meta.db_table for name in ("Event", "Seal", "TreeNode")]
+    tables = [apps.get_model("audit", name)._meta.db_table for name in ("Event", "Seal", "TreeNode", "TrailArchive")]
     tables += sorted(m._meta.db_table for m in apps.get_models() if m.__name__.startswith("Historical"))
     return tables
 
@@ -35,7 +35,7 @@ def grant_runtime_privileges(connection, role: str) -> None:
         cursor.execute(f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM {quote(role)}")
         for table in append_only_tables():
             cursor.execute(f"REVOKE UPDATE, DELETE ON {quote(table)} FROM {quote(role)}")
-        for sealed in ("Seal", "TreeNode"):  # written by the sealing function only
+        for sealed in ("Seal", "TreeNode", "TrailArchive"):  # written by the sealing function, or archiving, only
             table = apps.get_model("audit", sealed)._meta.db_table
             cursor.execute(f"REVOKE INSERT ON {quote(table)} FROM {quote(role)}")
         cursor.execute(f"REVOKE ALL ON {quote(sealer.TURN_TABLE)} FROM {quote(role)}")

@@ -328,6 +328,9 @@ AUDIT_SIGNING_KEY = env_signing_key(ENV, "AUDIT_SIGNING_KEY", VAR_DIR / "demo_au
 # Where `manage.py audit_checkpoint` sends the signed chain head, to be kept outside the database.
 AUDIT_CHECKPOINT_FILE = ENV.get("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl") if DEMO else "")
 AUDIT_CHECKPOINT_EMAILS = env_list(ENV, "AUDIT_CHECKPOINT_EMAILS", [])
+# Where `manage.py archive_audit` writes the signed archives of the trail's events past RETENTION_AUDIT_YEARS
+# (audit.archives), off the database: a directory to be kept (and copied) as long as the archives must be.
+AUDIT_ARCHIVE_DIR = ENV.get("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archives") if DEMO else "")
 # The log's name in its checkpoints (C2SP tlog-checkpoint's origin), and the name of its signing key.
 AUDIT_LOG_ORIGIN = ENV.get("AUDIT_LOG_ORIGIN", "cellule-de-suivi.interieur.gouv.fr/journal")
 # The public keys (base64) of former signing keys: what they signed still verifies after a rotation.

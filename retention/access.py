@@ -6,11 +6,14 @@ those continue after transfers (``Case.origins``); a relative's, every case abou
 their family (``Relative.family``) and their origins. For those cases: their signalements, facts,
 consents, contacts, measures, reviews, plan, bilans, notes and attachments, the mobile team's requests, reports and
 messages, the interview requests, the meetings' decisions and the support-group sessions the family
-attended, and from the trail who read or changed them (and the young person's page) and when. The
-person asked about comes first; a relative's file holds only their own entry among the relatives.
+attended, and from the trail who read or changed them (and the young person's page) and when, each
+of those events with its receipt (``audit.receipts``): the proof that the trail holds it, which anyone
+checks offline. The person asked about comes first; a relative's file holds only their own entry
+among the relatives.
 """
 
 import io
+import json
 import zipfile
 
 from django.contrib.auth.models import User
@@ -18,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from audit import events
+from audit import events, receipts
 from audit.models import Event
 from cases import attachments
 from cases.models import Bilan, Case, CaseSignalement, Objective, ObjectiveResult, Person, PlanAction, Relative
@@ -28,6 +31,20 @@ from organisation.models import Role
 from organisation.spreadsheets import to_csv
 
 ROLES = dict(Role.choices)
+RECEIPTS_README = """Reçus de consultation du journal d'audit
+
+Chaque consultation ou action de consultations_et_actions.csv figure dans recus_de_consultation.json
+avec la preuve qu'elle est inscrite dans le journal d'audit de la cellule, tel que l'atteste son
+dernier point de contrôle signé (inclus dans le fichier, avec les cosignatures de témoins qu'il porte).
+La vérification se fait hors ligne, sans accès au produit, et n'apprend rien des autres événements :
+
+    python proofs.py recus recus_de_consultation.json --cle CLÉ_DE_VÉRIFICATION
+
+proofs.py est le vérificateur publié avec le produit ; CLÉ_DE_VÉRIFICATION est la clé publiée de la
+cellule (le fichier en rappelle une sous « verifier_key » : comparez-la à la clé publiée, ne vous y fiez
+pas seule). Les événements listés sous « pending » sont trop récents : le prochain point de contrôle
+les couvrira, et un nouvel export en donnera les reçus.
+"""
 
 
 def _when(value) -> str:
@@ -149,6 +166,8 @@ def files(case: Case, person: Person | Relative) -> dict[str, bytes]:
         (_when(event.time), event.actor_label, ROLES.get(event.actor_role, event.actor_role),
          events.label(event.action))
         for event in trail], ["date", "qui", "rôle", "action"])
+    out["recus_de_consultation.json"] = json.dumps(receipts.receipts(trail), ensure_ascii=False, indent=1).encode()
+    out["recus_de_consultation_LISEZMOI.txt"] = RECEIPTS_README.encode()
     return out
 
 

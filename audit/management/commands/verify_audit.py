@@ -18,7 +18,7 @@ import audit
 from audit import chain, sealer, signing, verification
 from audit.exports import verify_bundle
 from audit.heads import CheckpointsReport, check_checkpoints, last_size, read_checkpoints
-from audit.models import Seal
+from audit.models import Seal, TrailArchive
 from ui.french import count, plural
 
 LISTED = 5  # the checkpoints whose witnesses the message names: the last ones
@@ -88,6 +88,9 @@ class Command(BaseCommand):
         if start is None:
             raise CommandError(f"Aucun événement scellé d'identifiant {event_id}.")
         before = Seal.objects.filter(seq__lt=start["seq"]).order_by("-seq").values("seq", "hash").first()
+        archived, archived_hash = TrailArchive.boundary()
+        if before is None and start["seq"] == archived + 1:  # the first event kept after an archive
+            before = {"seq": archived, "hash": archived_hash}
         if before is None and start["seq"] != 1:
             raise CommandError(f"L'événement précédant #{event_id} est absent : vérifiez sans --since.")
         return (start["seq"], *((before["seq"], before["hash"]) if before else (0, chain.GENESIS)))
