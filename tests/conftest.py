@@ -37,9 +37,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(once)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """For the whole session, so that the data modules build once (personas, the demo) is not hashed with
+    the product's Argon2 (a fifth of a second of CPU per account) either."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

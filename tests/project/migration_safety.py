@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.migrations import operations as ops
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import ProjectState
+from django.db.migrations.utils import resolve_relation
 from django.db.models import NOT_PROVIDED
 
 # Tables whose rows grow with the cases, the trail and the history: anything that scans them under a
@@ -122,16 +123,30 @@ def operation_problems(operation, app: str, state: ProjectState) -> tuple[str, l
     return table, []
 
 
+def state_field(state: ProjectState, app: str, model: str, name: str):
+    """A field as the state holds it, named as its model's would be. The state's models are never rendered:
+    once they are, each later operation renders again every model related to the one it changes, which
+    made this walk cost as much as a migrate."""
+    field = state.models[app, model.lower()].fields[name].clone()
+    field.set_attributes_from_name(name)
+    if field.is_relation and not field.many_to_many:  # its column is of the type of the key it points to
+        target = state.models[resolve_relation(field.remote_field.model, app, model.lower())]
+        key = field.to_fields[0] if field.to_fields and field.to_fields[0] else next(
+            name for name, candidate in target.fields.items() if candidate.primary_key)
+        field.db_parameters = lambda connection: {"type": state_field(state, target.app_label, target.name, key)
+                                                  .rel_db_type(connection)}
+    return field
+
+
 def check(operation, app: str, state: ProjectState) -> tuple[str, list[str]]:
     """An operation's table and problems, the state moved past it."""
     table, problems = operation_problems(operation, app, state)
     if not isinstance(operation, ops.AlterField):
         operation.state_forwards(app, state)
         return table, problems
-    old = state.apps.get_model(app, operation.model_name)._meta.get_field(operation.name)
+    old = state_field(state, app, operation.model_name, operation.name)
     operation.state_forwards(app, state)
-    return table, field_problems(old, state.apps.get_model(app, operation.model_name)._meta.get_field(operation.name),
-                                 table)
+    return table, field_problems(old, state_field(state, app, operation.model_name, operation.name), table)
 
 
 def findings(loader: MigrationLoader) -> list[Finding]:

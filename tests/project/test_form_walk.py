@@ -323,7 +323,7 @@ def resolve_name(path: str) -> str:
 
 # What a valid submission holds where the page's own values and the heuristics of ``base`` are not one.
 VALID = {
-    # The shared personas' passwords were hashed before the tests' fast hasher was set: a new account.
+    # An account of the walk's own, with the tests' password.
     "login": lambda p, c: {"username": UserFactory(username="marcheur").username, "password": PASSWORD},
     "cell_detail": lambda p, c: {"email": p.outsider.email, "username": "nouvelle.personne"},
     "mandates": lambda p, c: {"inspector": p.inspector.email, "reference": "IGA-2026-11"},

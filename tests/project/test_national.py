@@ -21,19 +21,28 @@ from demo.national import GOALS, National
 from organisation.models import Institution, Membership, Role
 from project import consistency
 from tests.cases.factories import bilan, progress
+from tests.conftest import built_once
 from workflows import tasks
 from workflows.models import CaseTask
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker):
+    """The data set, generated once for the module: each test's changes roll back with it."""
+    with built_once(django_db_blocker):
+        with audit.acting(label="test"):
+            summary = National(cases=120, seed=3, reads=(1, 2), batch=50).run()
+        yield summary
+
+
 @pytest.fixture
-def national(settings, tmp_path):
+def national(generated, db, settings, tmp_path):
     # The session's directory of attachments holds the files of other tests' notes, rolled back with
     # them: check_consistency would rightly name them.
     settings.ATTACHMENTS_ROOT = tmp_path
-    with audit.acting(label="test"):
-        return National(cases=120, seed=3, reads=(1, 2), batch=50).run()
+    return generated
 
 
 def broken() -> dict[str, list[str]]:
