@@ -41,7 +41,8 @@ class MonthlyReport(models.Model):
     results = models.TextField("résultats obtenus", max_length=5000, blank=True)
     difficulties = models.TextField("difficultés rencontrées", max_length=5000, blank=True)
     # A list of ``Difficulty`` values; the report's figures keep their labels when it is sent.
-    difficulty_categories = models.JSONField("catégories de difficultés", default=list, blank=True)
+    difficulty_categories = models.JSONField("catégories de difficultés", default=list, blank=True,
+                                             db_default=[])  # the running version's inserts, during the upgrade
     figures = models.JSONField("chiffres envoyés", null=True, blank=True)
     validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name="validé par")

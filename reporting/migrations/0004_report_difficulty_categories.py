@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalmonthlyreport',
             name='difficulty_categories',
-            field=models.JSONField(blank=True, default=list, verbose_name='catégories de difficultés'),
+            field=models.JSONField(blank=True, db_default=[], default=list, verbose_name='catégories de difficultés'),
         ),
         migrations.AddField(
             model_name='monthlyreport',
             name='difficulty_categories',
-            field=models.JSONField(blank=True, default=list, verbose_name='catégories de difficultés'),
+            field=models.JSONField(blank=True, db_default=[], default=list, verbose_name='catégories de difficultés'),
         ),
     ]

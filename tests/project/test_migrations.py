@@ -43,6 +43,11 @@ ALLOWED: dict[tuple[str, str, int], str] = {
     # no table rewritten, nothing the running release reads differently.
     ("organisation", "0010_overseas", 2): "inserts the six collectivités into the départements' table (107 rows)",
     ("charter", "0002_version_1", 0): "inserts the charter's first version into its new table",
+    # The Merkle tree of an existing trail: reads the events and seals (no lock beyond a read), writes only
+    # its new table; on a large trail it takes minutes (docs/releases.md), while the service may run.
+    ("audit", "0008_merkle_tree", 1): "builds the new tree table from the trail, reading it only",
+    # Triggers replaced on audit_event and audit_seal (a lock of an instant each, no scan), as in 0006.
+    ("audit", "0009_trail_archive", 1): "replaces the trail's delete triggers: a brief lock, no scan",
 }
 
 
