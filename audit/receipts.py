@@ -3,8 +3,9 @@ checkpoint, which ``python audit/proofs.py recus`` checks without Django nor any
 
 A receipt holds the event's columns (from which the verifier re-computes its digest, the leaf's data),
 its rank and the tree's size, and the O(log n) hashes of its proof: nothing of any other event. The
-checkpoint is the last note of the checkpoints' file (``AUDIT_CHECKPOINT_FILE``, with whatever
-cosignatures it holds) that the log's keys sign and the stored tree still matches. An event sealed
+checkpoint is the last note of the checkpoints' file (``AUDIT_CHECKPOINT_FILE``, with its cosignatures)
+that the log's keys sign, that the quorum of witnesses cosigned (``AUDIT_WITNESS_QUORUM``,
+``audit.cosigning``: the application alone cannot vouch for it) and that the stored tree still matches. An event sealed
 after it, or not sealed yet, is listed among the events not yet covered: the next export proves it.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
-from audit import chain, heads, proofs, sealer, signing, tree
+from audit import chain, cosigning, heads, proofs, sealer, signing, tree
 from audit.models import Event, Seal
 
 
@@ -28,8 +29,9 @@ def columns(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def latest_checkpoint() -> tuple[proofs.Checkpoint, str] | None:
-    """The last checkpoint of the file that a trusted key signed and the stored tree still matches,
-    with its note; ``None`` when there is none (no file yet, or none that holds)."""
+    """The last established checkpoint of the file: a trusted key signed it, the quorum of witnesses
+    cosigned it, the stored tree still matches it; with its note. ``None`` when there is none (no file
+    yet, or none that holds)."""
     path = settings.AUDIT_CHECKPOINT_FILE
     if not path or not Path(path).exists():
         return None
@@ -37,14 +39,15 @@ def latest_checkpoint() -> tuple[proofs.Checkpoint, str] | None:
         entries = heads.read_checkpoints(path)
     except (OSError, ValueError):  # empty or unreadable: no checkpoint to prove against, the events wait
         return None
-    keys = heads.verifier_keys(signing.trusted_public_keys())
+    keys = [*heads.verifier_keys(signing.trusted_public_keys()), *cosigning.keys()]
     stored = tree.size()
     for entry in reversed(entries):
         note = entry.get("note") if isinstance(entry, dict) else None
         try:
-            checkpoint = proofs.open_checkpoint(note if isinstance(note, str) else "", keys)
+            checkpoint = proofs.open_checkpoint(note if isinstance(note, str) else "", keys,
+                                                quorum=settings.AUDIT_WITNESS_QUORUM)
         except proofs.ProofError:
-            continue  # a checkpoint of the former format, or of another key: the one before may hold
+            continue  # of the former format, of another key, or short of the quorum: the one before may hold
         if checkpoint.size <= stored and tree.root(checkpoint.size) == checkpoint.root:
             return checkpoint, str(note)
     return None

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError
 
-from audit import cosigning, heads, proofs, signing, tree, witness
+from audit import cosigning, heads, proofs, receipts, signing, tree, witness
 from audit.models import Event
 from tests.audit.test_checkpoints import recompute_chain_after_editing
 from tests.audit.trail import record_events, run, tamper
@@ -128,3 +128,20 @@ def test_a_misconfigured_witness_is_named(db, settings):
     settings.AUDIT_WITNESSES = ["dpo https://temoin.test cle"]
     with pytest.raises(ImproperlyConfigured, match="AUDIT_WITNESSES : témoin 'dpo https://temoin.test cle'"):
         cosigning.configured()
+
+
+def test_receipts_and_archives_prove_against_an_established_checkpoint_only(db, points, witnesses, settings):
+    """A checkpoint short of the quorum is signed by the application alone: a person's receipts and the
+    trail's archives wait for one the witnesses cosigned."""
+    record_events(2)
+    configured = settings.AUDIT_WITNESSES[1]
+    settings.AUDIT_WITNESSES[1] = f"dpo http://127.0.0.1:{closed_port()} {witnesses[1].verifier_key}"
+    with pytest.raises(CommandError, match="non établi"):
+        run("audit_checkpoint")
+    assert receipts.latest_checkpoint() is None
+    settings.AUDIT_WITNESSES[1] = configured
+    record_events(1)
+    run("audit_checkpoint")
+    checkpoint, note = receipts.latest_checkpoint()
+    assert sorted(checkpoint.cosigned_by) == ["dpo", "inspection"]
+    assert note == kept(points)[-1]["note"]
