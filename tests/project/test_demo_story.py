@@ -354,3 +354,19 @@ def test_every_demo_account_that_reads_names_accepted_the_charter(demo, db, clie
     client.force_login(User.objects.get(username="coord93"))
     listed = client.get(reverse("charter:acceptances", args=["93"])).content.decode()
     assert "Pas encore acceptée" not in listed and "Acceptée" in listed
+
+
+def test_the_93s_coordinator_has_a_reading_alert_to_examine(demo, db, client):
+    """Yesterday the PJJ educator opened seven cases outside his work, each with a motive: the nightly
+    detection raised one alert, with those reads behind it; seeding again raises none more."""
+    from vigilance.models import ReadingAlert
+
+    alert = ReadingAlert.objects.get()
+    assert (alert.cell.departement.code, alert.account.username, alert.day) == (
+        "93", "pjj93", timezone.localdate() - datetime.timedelta(days=1))
+    behind = Event.objects.filter(pk__in=alert.event_ids)
+    assert behind.count() == 7 and {event.action for event in behind} == {"case.view"}
+    client.force_login(User.objects.get(username="coord93"))
+    assert "Thomas Girard" in client.get(reverse("vigilance:list")).content.decode()
+    call_command("seed_demo", stdout=StringIO())
+    assert ReadingAlert.objects.count() == 1

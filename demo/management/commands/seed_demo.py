@@ -24,6 +24,7 @@ from demo.overseas import create_demo_overseas
 from demo.parquet import create_demo_parquet
 from demo.support_groups import create_demo_support_groups
 from demo.teamwork import create_demo_teamwork
+from demo.vigilance import create_demo_reading_alert
 from organisation import actions as organisation
 from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role
 from organisation.policy import SYSTEM
@@ -110,6 +111,7 @@ class Command(BaseCommand):
                 create_demo_parquet()  # last month's, before the report of that month is sent
                 create_demo_local_prevention()  # before the report of last month is sent: it counts them
                 create_demo_cellule_life()
+                create_demo_reading_alert()  # after the stories' reads: they are its peers' history
             create_demo_support_groups()
             create_demo_overseas(DEMO_PASSWORD)  # New Caledonia's cellule (988), on Nouméa's clock
             accept_demo_charter()  # last: every account the stories made
