@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "banc-de-charge-2026"  # noqa: S105 (a throwaway database)
 
 
-def serve(port: int, workers: int) -> subprocess.Popen:
+def serve(port: int, workers: int, **overrides: str) -> subprocess.Popen:
     """gunicorn as ``make serve`` runs it, its static files collected first. The e-mails go to Django's
     dummy backend (sending them is not the server's work to time) and the intake API's rate limit is
-    lifted (the load's API clients post faster than a source does)."""
-    environment = {**os.environ, "EMAIL_URL": "dummy://", "INTAKE_API_CALLS_PER_MINUTE": "1000000"}
+    lifted (the load's API clients post faster than a source does); ``overrides``: more variables."""
+    environment = {**os.environ, "EMAIL_URL": "dummy://", "INTAKE_API_CALLS_PER_MINUTE": "1000000", **overrides}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],  # noqa: S603
                    cwd=ROOT, env=environment, check=True)
     server = subprocess.Popen(  # noqa: S603 (the project's own gunicorn)

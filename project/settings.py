@@ -171,8 +171,10 @@ if PROCONNECT:
     LOGIN_REDIRECT_URL_FAILURE = "/connexion/"
     AUTHENTICATION_BACKENDS.append("organisation.proconnect.ProConnectBackend")
     INSTALLED_APPS.append("mozilla_django_oidc")
-# Argon2 for every new or changed password; older hashes are upgraded at the next login.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher",
+# Argon2id for every new or changed password, its memory cost bounded for the web workers (19 MiB, 3
+# passes, 1 lane: ANSSI-PG-078 R28-R29 and OWASP's password storage cheat sheet, organisation/passwords.py);
+# older hashes (Django's default Argon2 parameters, PBKDF2) still verify and are upgraded at the next login.
+PASSWORD_HASHERS = ["organisation.passwords.BoundedArgon2PasswordHasher",
                     "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 # A second factor for every account (TOTP, django-otp), enrolled at the first login; in demo mode the
 # demo's own accounts skip it so that `make demo` still opens with a password. The authenticators'
