@@ -5,7 +5,8 @@ tree's size and root, then two extension lines, the chain's head at that rank an
 with ``AUDIT_SIGNING_KEY`` under the origin's name. It is kept as one JSON line ``{"note": …}`` of the
 checkpoints' file, after the JSON checkpoints of former versions (signed chain heads), which are
 still checked as they were. Before it is kept, the note goes round the witnesses (``audit.cosigning``),
-whose cosignatures it then carries; the line names the witnesses that refused and why. A checkpoint
+whose cosignatures it then carries; the line names the witnesses that refused and why. With
+standbys named, it covers nothing they have not received (``audit.replication``). A checkpoint
 proves what the trail held when it was signed, and, cosigned, that the application showed no other
 history to the witnesses. Verifying a file of checkpoints checks every one of them, in order: a
 trail cut at its tail then checkpointed afresh still fails on the older checkpoints, and a chain
@@ -21,7 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from audit import chain, cosigning, proofs, sealer, signing, tree
+from audit import chain, cosigning, proofs, replication, sealer, signing, tree
 from audit.models import Seal, TrailArchive
 from outbox.mail import queue_mail
 
@@ -38,6 +39,7 @@ def checkpoint_note() -> str:
     extensions = [f"chain {size} {seal['hash'] if seal else chain.GENESIS}",
                   f"time {timezone.now().isoformat(timespec='seconds')}"]
     text = proofs.checkpoint_text(settings.AUDIT_LOG_ORIGIN, size, tree.root(size), extensions)
+    replication.ensure_received()  # what was read above is on the standbys' disks, or nothing is signed
     return proofs.sign_note(text, settings.AUDIT_LOG_ORIGIN, signing.private_key())
 
 

@@ -345,6 +345,12 @@ if not 0 <= AUDIT_WITNESS_QUORUM <= len(AUDIT_WITNESSES):
     raise ImproperlyConfigured(f"AUDIT_WITNESS_QUORUM : entre 0 et le nombre de témoins d'AUDIT_WITNESSES "
                                f"({len(AUDIT_WITNESSES)}) attendu, reçu {AUDIT_WITNESS_QUORUM}.")
 AUDIT_WITNESS_TIMEOUT = env_int(ENV, "AUDIT_WITNESS_TIMEOUT_S", 10)
+# The streaming standbys that may be promoted (their application_name, comma-separated): a checkpoint covers
+# only what each has flushed, waiting at most AUDIT_STANDBY_WAIT_S for it (audit.replication).
+AUDIT_STANDBYS = env_list(ENV, "AUDIT_STANDBYS", [])
+AUDIT_STANDBY_WAIT = env_int(ENV, "AUDIT_STANDBY_WAIT_S", 10)
+if AUDIT_STANDBYS and "postgresql" not in DATABASES["default"]["ENGINE"]:
+    raise ImproperlyConfigured("AUDIT_STANDBYS : des répliques en flux supposent PostgreSQL (DATABASE_URL=postgresql://…).")
 
 # Who the trail records as the actor's role and cellule: the access policy's answer.
 AUDIT_ACTOR = "organisation.policy.audit_actor"

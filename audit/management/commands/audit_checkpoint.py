@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 import audit
 from audit.heads import NoDestination, take_checkpoint
+from audit.replication import NotReplicated
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, output: str | None = None, **options: Any) -> None:
         try:
             checkpoint, publication = take_checkpoint(output)
-        except (NoDestination, ImproperlyConfigured, OSError) as error:
+        except (NoDestination, NotReplicated, ImproperlyConfigured, OSError) as error:
             raise CommandError(str(error)) from None
         root = checkpoint.root.hex()
         with audit.acting(label="audit_checkpoint"):
