@@ -31,15 +31,17 @@ if TYPE_CHECKING:  # the chain's text and hashes need no model: only rows() read
 GENESIS = "0" * 64
 FIELDS = EVENT_FIELDS
 
-# canonical(), computed by PostgreSQL from the columns of ``audit_event e``, then hashed (hex).
-DIGEST_SQL = """encode(sha256(convert_to('['
+# canonical(), computed by PostgreSQL from the columns of ``audit_event e``, then hashed (bytes; NULL
+# when no event joins); and in hex, as the chain links it.
+DIGEST_BYTES_SQL = """sha256(convert_to('['
     || to_json(to_char(e.time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'))::text
     || ',' || coalesce(e.actor_id::text, 'null') || ',' || to_json(e.actor_label)::text
     || ',' || to_json(e.actor_role)::text || ',' || to_json(e.actor_cell)::text
     || ',' || coalesce(to_json(host(e.ip))::text, 'null') || ',' || to_json(e.request_id)::text
     || ',' || to_json(e.action)::text || ',' || to_json(e.object_type)::text
     || ',' || to_json(e.object_id)::text || ',' || to_json(e.departement)::text
-    || ',' || e.details::text || ']', 'UTF8')), 'hex')"""
+    || ',' || e.details::text || ']', 'UTF8'))"""
+DIGEST_SQL = f"encode({DIGEST_BYTES_SQL}, 'hex')"
 
 
 def sha256(text: str) -> str:

@@ -14,7 +14,7 @@ and their parent is added. The tree follows the seals rank by rank and waits at 
 proof needs only the O(log n) complete subtrees that ``audit.proofs`` names, read in one query.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,8 @@ from audit import chain, proofs
 from audit.models import Seal, TreeNode
 
 BATCH = 5000
+LEAF_ABSENT = "absente (nœud supprimé)"
+LEAF_CHANGED = "ne correspond plus à l'événement (empreinte modifiée)"
 
 
 def size(using: str = DEFAULT_DB_ALIAS, model: Any = TreeNode) -> int:
@@ -126,27 +128,62 @@ def check(sealed: int, using: str = DEFAULT_DB_ALIAS, start: int = 0) -> Mismatc
     are archived: ``audit.archives``) against its event's digest re-computed from the columns, each
     parent against its two children; and the tree's size against the ``sealed`` ranks. The first
     problem, by level then place."""
-    leaves = (TreeNode.objects.using(using).filter(level=0, index__gte=start).order_by("index")
-              .values_list("index", "hash"))
+    return check_leaves(sealed, using, start) or check_parents(sealed, using)
+
+
+def check_leaves(sealed: int, using: str = DEFAULT_DB_ALIAS, start: int = 0) -> Mismatch | None:
+    leaves = _level(0, using, start)
     events = chain.rows(Seal.objects.using(using).filter(seq__gt=start))
     expected = start
-    for (index, value), row in zip(leaves.iterator(chunk_size=BATCH), events, strict=False):
+    for (index, value), row in zip(leaves, events, strict=False):
         if index != expected or row["seq"] != index + 1:
-            return Mismatch(0, expected, "absente (nœud supprimé)")
-        if bytes(value) != proofs.leaf_hash(bytes.fromhex(chain.digest(row))):
-            return Mismatch(0, index, "ne correspond plus à l'événement (empreinte modifiée)")
+            return Mismatch(0, expected, LEAF_ABSENT)
+        if value != proofs.leaf_hash(bytes.fromhex(chain.digest(row))):
+            return Mismatch(0, index, LEAF_CHANGED)
         expected += 1
-    if expected != sealed:
-        return Mismatch(0, expected, f"absente : l'arbre s'arrête à {expected} feuilles pour {sealed} "
-                                     "événements scellés")
+    return None if expected == sealed else stopped(expected, sealed)
+
+
+def stopped(leaves: int, sealed: int) -> Mismatch:
+    return Mismatch(0, leaves, f"absente : l'arbre s'arrête à {leaves} feuilles pour {sealed} événements scellés")
+
+
+def check_parents(sealed: int, using: str = DEFAULT_DB_ALIAS,
+                  levels: Callable[[list[int]], set[int]] | None = None) -> Mismatch | None:
+    """Each parent against its two children, level by level, each level streamed beside the one below
+    (never held in memory): the first that is absent or does not hold. ``levels``, when given, names
+    among the levels those that may not hold (the database's own check, ``audit.verification``):
+    only those are read here, to name the node."""
+    counts = {}
     level, count = 1, sealed // 2
-    below = dict(TreeNode.objects.using(using).filter(level=0).values_list("index", "hash"))
     while count:
-        nodes = dict(TreeNode.objects.using(using).filter(level=level).values_list("index", "hash"))
-        for index in range(count):
-            if index not in nodes:
-                return Mismatch(level, index, "absent (nœud supprimé)")
-            if bytes(nodes[index]) != proofs.node_hash(bytes(below[2 * index]), bytes(below[2 * index + 1])):
-                return Mismatch(level, index, "ne correspond plus à ses deux enfants (empreinte modifiée)")
-        below, level, count = nodes, level + 1, count // 2
+        counts[level], level, count = count, level + 1, count // 2
+    suspect = set(counts) if levels is None else levels(list(counts))
+    for level in sorted(suspect):
+        mismatch = _check_level(level, counts[level], using)
+        if mismatch is not None:
+            return mismatch
     return None
+
+
+def _check_level(level: int, count: int, using: str) -> Mismatch | None:
+    """The ``count`` first nodes of ``level`` against the level below (checked before it)."""
+    parents, children = _level(level, using), _level(level - 1, using)
+    parent = next(parents, None)
+    for index in range(count):
+        (left_index, left), (right_index, right) = next(children, (-1, b"")), next(children, (-1, b""))
+        if (left_index, right_index) != (2 * index, 2 * index + 1):  # only below the archived boundary
+            return Mismatch(level - 1, 2 * index + (left_index == 2 * index), "absent (nœud supprimé)")
+        while parent is not None and parent[0] < index:
+            parent = next(parents, None)
+        if parent is None or parent[0] != index:
+            return Mismatch(level, index, "absent (nœud supprimé)")
+        if parent[1] != proofs.node_hash(left, right):
+            return Mismatch(level, index, "ne correspond plus à ses deux enfants (empreinte modifiée)")
+    return None
+
+
+def _level(level: int, using: str, start: int = 0) -> Iterator[tuple[int, bytes]]:
+    nodes = (TreeNode.objects.using(using).filter(level=level, index__gte=start).order_by("index")
+             .values_list("index", "hash"))
+    return ((index, bytes(value)) for index, value in nodes.iterator(chunk_size=BATCH))
