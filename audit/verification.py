@@ -81,7 +81,7 @@ def verify(start_seq: int = 1, previous_seq: int = 0, previous_hash: str = chain
     else:
         result = chain.verify(chain.rows(Seal.objects.filter(seq__gte=start_seq)), previous_seq, previous_hash)
     if result.ok and strays:
-        stray = _stray_event(last)
+        stray = _stray_event(last, start_seq)
         if stray is not None:
             result.broken = chain.Break(stray, 0, "événement jamais scellé, antérieur au dernier scellement "
                                                   "(écrit hors de l'enregistreur, ou scellement supprimé)")
@@ -197,12 +197,19 @@ def _seal_before(seq: int) -> tuple[int, str]:
     return found or (0, chain.GENESIS)
 
 
-def _stray_event(last: sealer.Head) -> int | None:
+def _stray_event(last: sealer.Head, start_seq: int) -> int | None:
     """An event older than the last seal's horizon that no seal covers: written around the recorder
     (without its transaction's id, or with an old one) or whose seal was deleted. The events and
-    the seals are counted first (index scans); the event is looked for only when the counts differ."""
+    the seals are counted first (index scans); the event is looked for only when the counts differ.
+    From a later rank on (PostgreSQL), only the events of transactions from the horizon of the seal
+    before it are looked at (every older one was sealed by then), so that a check from the last
+    checkpoint costs what was written since."""
     events = Event.objects.all()
     if connection.vendor == "postgresql":
+        since = Seal.objects.filter(seq=start_seq - 1).values_list("horizon", flat=True).first()
+        if since:
+            return (events.filter(Q(txid__gte=since, txid__lt=last.horizon) | Q(txid__isnull=True), seal__isnull=True)
+                    .order_by("pk").values_list("pk", flat=True).first())
         older = events.filter(Q(txid__lt=last.horizon) | Q(txid__isnull=True))
         sealed = Seal.objects.count() - Seal.objects.filter(event__txid__gte=last.horizon).count()
     else:
