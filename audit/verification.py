@@ -56,8 +56,9 @@ LEVEL_HOLDS = """
 SELECT (SELECT sha256(string_agg(stored.hash, ''::bytea)) FROM (
             SELECT hash FROM audit_treenode WHERE level = %(level)s AND index < %(count)s ORDER BY index) AS stored)
      = (SELECT sha256(string_agg(computed.parent, ''::bytea)) FROM (
-            SELECT index, CASE WHEN index %% 2 = 1 THEN sha256('\\x01'::bytea || lag(hash) OVER (ORDER BY index) || hash)
-                          END AS parent
+            SELECT index,
+                   CASE WHEN index %% 2 = 1 THEN sha256('\\x01'::bytea || lag(hash) OVER (ORDER BY index) || hash) END
+                       AS parent
             FROM audit_treenode WHERE level = %(level)s - 1 AND index < 2 * %(count)s ORDER BY index) AS computed
         WHERE computed.index %% 2 = 1)
 """
