@@ -3,9 +3,12 @@
 On PostgreSQL the work is done by the database, one pass per range of ranks, the ranges checked in
 parallel (one connection each) when no transaction is open: for each seal, the rank follows the
 previous one and ``hash = SHA-256(previous hash, digest)``, the digest computed from the event's
-columns by ``audit.chain.DIGEST_SQL`` with the database's own ``sha256()``. Only the first problem
-of each range comes back to Python. Elsewhere (SQLite, or inside a transaction that other
-connections cannot see) the same checks run in Python (``audit.chain.verify``) or on one connection.
+columns by ``audit.chain.DIGEST_BYTES_SQL`` with the database's own ``sha256()``, and the tree's
+leaf at that rank is the leaf of the same digest. Then each level of the tree's parents is checked
+there too, folded into one hash (``LEVEL_HOLDS``); only a level that does not hold is read by
+``audit.tree`` to name its node. Only the first problem of each kind comes back to Python. Elsewhere
+(SQLite, or inside a transaction that other connections cannot see) the same checks run in Python
+(``audit.chain.verify``, ``audit.tree.check``) or on one connection.
 
 Each link is checked against the stored hash of the seal before it, so checking the links range by
 range in any order proves the same as re-computing the chain from its start. Once events are
