@@ -146,3 +146,11 @@ def test_ceiling_gives_each_page_its_ratio_to_the_login_page(copies):
     assert summary["page de connexion (anonyme)"]["ratio_to_login_min"] == 1
     assert len(summary) == 13
     assert not any(line["errors"] for line in lines if "errors" in line)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db  # the test database, whose server the script makes its own database on
+def test_verification_compares_with_the_previous_version():
+    lines = run("verification.py", "--tiny", database=connection.settings_dict["NAME"])
+    assert {line["version"] for line in lines if "version" in line} >= {"actuelle"}
+    assert len({line["version"] for line in lines if "version" in line}) == 2
