@@ -293,9 +293,12 @@ if ENV.get("ATTACHMENTS_S3_BUCKET"):
 
 # E-mails go through a queue in the database (outbox, django-tasks' database backend), sent by
 # `manage.py db_worker` (the cellule-worker service), retried OUTBOX_MAX_ATTEMPTS times, each time
-# twice as late from OUTBOX_RETRY_SECONDS. In the demo and the tests, the process that queued a
-# message also sends it once its transaction commits (OUTBOX_SEND_AT_COMMIT): no worker to run.
+# twice as late from OUTBOX_RETRY_SECONDS. In the demo and the tests, a command that queued a
+# message also sends it once its transaction commits (OUTBOX_SEND_AT_COMMIT): no worker to run; a web
+# request never does (its messages wait for the worker, which `make demo` runs) unless
+# OUTBOX_SEND_IN_REQUEST (the tests' fixture, for those that run their commit's callbacks).
 OUTBOX_SEND_AT_COMMIT = env_bool(ENV, "OUTBOX_SEND_AT_COMMIT", DEMO)
+OUTBOX_SEND_IN_REQUEST = False
 TASKS = {"default": {"BACKEND": "outbox.queue.AfterCommitBackend" if OUTBOX_SEND_AT_COMMIT
                      else "django_tasks_db.backend.DatabaseBackend"}}
 OUTBOX_MAX_ATTEMPTS = env_int(ENV, "OUTBOX_MAX_ATTEMPTS", 8)
