@@ -210,8 +210,19 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_IDLE_MINUTES = env_int(ENV, "SESSION_IDLE_MINUTES", 30)
 SESSION_MAX_HOURS = env_int(ENV, "SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
-# The database store, whose rows also say whose session it is: listed and ended per person (ASVS V7).
+# The database store, whose rows also say whose session it is: listed and ended per person (ASVS V7),
+# with a copy of each session in a cache that the processes of the machine share (SESSION_CACHE_DIR), so
+# that a request whose session did not change asks the database nothing for it. Ending a session deletes
+# both (organisation.sessions); SESSION_CACHE_DIR= (empty) reads the database at every request.
 SESSION_ENGINE = "organisation.session_store"
+SESSION_CACHE_ALIAS = "sessions"
+SESSION_CACHE_DIR = ENV.get("SESSION_CACHE_DIR", str(VAR_DIR / "sessions"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": SESSION_CACHE_DIR,
+                 "OPTIONS": {"MAX_ENTRIES": 20000}} if SESSION_CACHE_DIR
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not LOCAL_HTTP
 X_FRAME_OPTIONS = "DENY"
