@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "project.middleware.SessionLimitsMiddleware",
     "project.middleware.SecondFactorMiddleware",
+    "project.middleware.PolicyScopeMiddleware",  # the scope kept with the session, while the memberships stand
     "project.middleware.TerritoryTimeZoneMiddleware",  # the cellule's own clock, from here to the views
     "project.middleware.CharterMiddleware",  # after the second factor: the charter's page needs a verified session
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

@@ -55,3 +55,19 @@ def test_a_membership_ended_takes_effect_at_the_next_request(personas):
     assert member.get(page).status_code == 200
     organisation_actions.end_membership(personas.coord_a, membership, ends_on=datetime.date.today())
     assert member.get(page).status_code == 403
+
+
+def scope_reads(client: Client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(INBOX).status_code == 200
+    return sum(query["sql"].startswith('SELECT "organisation_membership"') for query in captured.captured_queries)
+
+
+def test_the_scope_is_kept_with_the_session_until_a_membership_changes(personas):
+    member = signed_in("member_a")
+    assert scope_reads(member) == 0
+    membership = personas.member_a.memberships.get()
+    membership.contacts_families = True
+    organisation_actions.save_membership(personas.coord_a, membership)
+    assert scope_reads(member) == 1  # the change counts at once
+    assert scope_reads(member) == 0
