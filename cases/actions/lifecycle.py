@@ -20,11 +20,11 @@ from cases.actions.base import (
     person,
     record,
     record_transition,
-    save_case,
-    saved_later,
     require_cell_member,
     require_text,
     runs,
+    save_case,
+    saved_later,
     validate,
 )
 from cases.actions.care import begin, next_review
