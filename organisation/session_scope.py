@@ -4,9 +4,10 @@ next requests as long as the user's memberships have not changed and the day is 
 ``PolicyBackend.get_user`` reads the user with the version of their memberships, in the query that
 reads the user anyway: the id of the last change recorded in their history (a membership given, ended,
 changed or deleted through its entry point writes one) and how many are active today (a row changed
-without its history, by an update, is seen too when it ends one). The scope is kept in the session's cache under the session's key,
-that version and the day: a membership ended is in force at the next request, a new day recomputes
-what the dates open. An inspector's scope, which also follows their mandates, is never kept.
+without its history, by an update, is seen too when it ends one). The scope is kept in the session's
+cache under the session's key, that version and the day: a membership ended is in force at the next
+request, a new day recomputes what the dates open. An inspector's scope, which also follows their
+mandates, is never kept.
 """
 
 from django.conf import settings

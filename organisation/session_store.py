@@ -13,7 +13,6 @@ once its transaction commits, so that an ended session is refused at its next re
 
 import datetime
 import hashlib
-
 from collections.abc import Iterable
 
 from django.apps import apps
