@@ -26,7 +26,7 @@ def restore(user: User, session_key: str | None) -> None:
     if not session_key or not hasattr(user, "scope_change") or "_policy_scope" in user.__dict__:
         return
     cache = caches[settings.SESSION_CACHE_ALIAS]
-    version = f"{user.scope_change}:{user.scope_active}:{timezone.localdate().isoformat()}"
+    version = f"{user.scope_change}:{getattr(user, 'scope_active', None)}:{timezone.localdate().isoformat()}"
     key = f"policy-scope:{session_key}:{user.pk}:{version}"
     kept = cache.get(key)
     if isinstance(kept, policy.Scope):

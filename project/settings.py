@@ -214,10 +214,11 @@ SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 # The database store, whose rows also say whose session it is: listed and ended per person (ASVS V7),
 # with a copy of each session in a cache that the processes of the machine share (SESSION_CACHE_DIR), so
 # that a request whose session did not change asks the database nothing for it. Ending a session deletes
-# both (organisation.sessions); SESSION_CACHE_DIR= (empty) reads the database at every request.
+# both (organisation.sessions). Without SESSION_CACHE_DIR (outside the demo, by default) the database is
+# read at every request.
 SESSION_ENGINE = "organisation.session_store"
 SESSION_CACHE_ALIAS = "sessions"
-SESSION_CACHE_DIR = ENV.get("SESSION_CACHE_DIR", str(VAR_DIR / "sessions"))
+SESSION_CACHE_DIR = ENV.get("SESSION_CACHE_DIR", str(VAR_DIR / "sessions") if DEMO else "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "sessions": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": SESSION_CACHE_DIR,
