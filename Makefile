@@ -17,7 +17,8 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 # DEBUG stays off in the demo (the product's French error pages): --insecure lets runserver serve
-# the static files all the same. The links of the e-mails it prints lead to the port it serves on.
+# the static files all the same. The links of the e-mails it prints lead to the port it serves on; the
+# e-mail queue's worker runs beside it (a page only queues its e-mails: they leave after its response).
 SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO_ENV := DEMO=1 SITE_URL=$(SITE_URL)
 demo: install
@@ -27,7 +28,8 @@ demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	$(DEMO_ENV) $(BIN)/python manage.py verify_audit
 	@echo "Ouvrez la page de connexion : $(SITE_URL)/connexion/"
-	$(DEMO_ENV) $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py db_worker --interval 1 & trap 'kill $$!' EXIT; \
+		$(DEMO_ENV) $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 # One worker per core (pytest-xdist), a test module per worker: its shared fixtures are built once.
 # Locally the test databases are kept from one run to the next (--reuse-db: migrate still applies a new

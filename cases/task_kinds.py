@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import CareMeasure, Case, CaseTransfer, State
+from cases.models import CareMeasure, CaseTransfer, State
 from workflows.kinds import Queue, TaskKind, counted_from, register
 from workflows.models import CaseTask
 
@@ -91,22 +91,26 @@ EXPECTED: dict[str, set[str]] = {
 }
 
 
-def lifecycle_tasks(case) -> set[str]:
+def lifecycle_questions(case) -> dict[str, Exists]:
+    """Of an open case: is a transfer pending, has a measure under way lost its adhesion."""
+    if not case.is_open:
+        return {}
+    return {"transfer_pending": Exists(CaseTransfer.objects.pending().filter(case=OuterRef("pk"))),
+            "adhesion_lost": Exists(CareMeasure.objects.filter(case=OuterRef("pk"), ends_on__isnull=True,
+                                                               consent_lost_on__isnull=False))}
+
+
+def lifecycle_tasks(case, answers) -> set[str]:
     """The state's tasks, the coordinators' decision when the referent proposed to close, a pending
     transfer's acceptance by the receiving coordinators, and the référent's decision on a measure whose
     adhesion was withdrawn."""
     tasks = set(EXPECTED[case.state])
     if case.closure_proposed and case.state in (State.IN_CARE, State.MOBILE_TEAM_REQUESTED):
         tasks.add(DECIDE_CLOSURE)
-    if case.is_open:  # both asked in one query
-        pending, lost = Case.objects.filter(pk=case.pk).values_list(
-            Exists(CaseTransfer.objects.pending().filter(case=OuterRef("pk"))),
-            Exists(CareMeasure.objects.filter(case=OuterRef("pk"), ends_on__isnull=True,
-                                              consent_lost_on__isnull=False))).get()
-        tasks |= {ACCEPT_TRANSFER} if pending else set()
-        tasks |= {REBASE_MEASURE} if lost else set()
+    tasks |= {ACCEPT_TRANSFER} if answers.get("transfer_pending") else set()
+    tasks |= {REBASE_MEASURE} if answers.get("adhesion_lost") else set()
     return tasks
 
 
 register(CONTACT_FAMILY, NAME_REFERENT, SET_UP_CARE, REVIEW, DECIDE_CLOSURE, ACCEPT_TRANSFER, REBASE_MEASURE,
-         expects=lifecycle_tasks)
+         asks=lifecycle_questions, expects=lifecycle_tasks)

@@ -8,7 +8,6 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case
 from cellule.models import InterviewRequest, Meeting, MeetingItem
 from workflows.kinds import Queue, TaskKind, register
 
@@ -46,14 +45,18 @@ MEETING_DECISION = TaskKind("meeting_decision", label="Donner suite à une déci
                             assignee=_decision_owner, due_on=_decision_due_on, page=_decision_page)
 
 
-def cellule_tasks(case) -> set[str]:
-    """An interview request to answer, a meeting's decision to follow up: both asked in one query."""
+def cellule_questions(case) -> dict[str, Exists]:
+    """Of an open case: an interview request to answer, a meeting's decision to follow up."""
     if not case.is_open:
-        return set()
-    interview, decision = Case.objects.filter(pk=case.pk).values_list(
-        Exists(InterviewRequest.objects.filter(case=OuterRef("pk"), status=InterviewRequest.Status.REQUESTED)),
-        Exists(_open_decisions().filter(case=OuterRef("pk")))).get()
-    return {kind for kind, wanted in ((ANSWER_INTERVIEW, interview), (MEETING_DECISION, decision)) if wanted}
+        return {}
+    return {"interview_requested": Exists(InterviewRequest.objects.filter(
+                case=OuterRef("pk"), status=InterviewRequest.Status.REQUESTED)),
+            "decision_open": Exists(_open_decisions().filter(case=OuterRef("pk")))}
 
 
-register(ANSWER_INTERVIEW, MEETING_DECISION, expects=cellule_tasks)
+def cellule_tasks(case, answers) -> set[str]:
+    return {kind for kind, wanted in ((ANSWER_INTERVIEW, answers.get("interview_requested")),
+                                      (MEETING_DECISION, answers.get("decision_open"))) if wanted}
+
+
+register(ANSWER_INTERVIEW, MEETING_DECISION, asks=cellule_questions, expects=cellule_tasks)

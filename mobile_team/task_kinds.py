@@ -10,6 +10,7 @@ import datetime
 import holidays
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,14 +74,21 @@ TEAM_EXPECTED: dict[str, TaskKind] = {
 }
 
 
-def team_tasks(case: Case) -> set[str]:
+def team_questions(case: Case) -> dict[str, Exists]:
+    """Of a case not closed: has it a request in each open state, an answer of the team not read."""
     if case.state == State.CLOSED:
-        return set()
-    requests = list(case.mobile_team_requests.values_list("status", "answer_unread"))  # one query, a few rows
-    tasks: set[str] = {TEAM_EXPECTED[status] for status, _ in requests if status in TEAM_EXPECTED}
-    if any(unread for _, unread in requests):
+        return {}
+    requests = MobileTeamRequest.objects.filter(case=OuterRef("pk"))
+    return {**{f"team_{status}": Exists(requests.filter(status=status)) for status in TEAM_EXPECTED},
+            "team_answer_unread": Exists(requests.filter(answer_unread=True))}
+
+
+def team_tasks(case: Case, answers: dict) -> set[str]:
+    tasks: set[str] = {kind for status, kind in TEAM_EXPECTED.items() if answers.get(f"team_{status}")}
+    if answers.get("team_answer_unread"):
         tasks.add(READ_TEAM_ANSWER)
     return tasks
 
 
-register(HANDLE_REQUEST, SCHEDULE_INTERVENTION, REPORT_INTERVENTION, READ_TEAM_ANSWER, expects=team_tasks)
+register(HANDLE_REQUEST, SCHEDULE_INTERVENTION, REPORT_INTERVENTION, READ_TEAM_ANSWER, asks=team_questions,
+         expects=team_tasks)

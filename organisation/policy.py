@@ -16,7 +16,7 @@ from typing import Any, TypeAlias, TypeVar
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -236,6 +236,17 @@ class PolicyBackend(ModelBackend):
     task permissions are not used, and neither direct permissions, groups nor the superuser flag
     open anything a membership does not.
     """
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The signed-in user, read with the version of their memberships in the same query (the last
+        change recorded in their history, and how many are active today), so that the scope kept with
+        their session is reused until a membership changes (``organisation.session_scope``)."""
+        mine = Membership.objects.filter(user=OuterRef("pk")).order_by()
+        latest = Membership.history.filter(user_id=OuterRef("pk")).order_by("-history_id").values("history_id")[:1]
+        active = mine.active().values("user").annotate(n=Count("pk")).values("n")[:1]
+        user = (User._default_manager.annotate(scope_change=Subquery(latest), scope_active=Subquery(active))
+                .filter(pk=user_id).first())
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_user_permissions(self, user_obj: Any, obj: object = None) -> set[str]:
         return set()

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 
 from audit.middleware import client_address
 from organisation.models import AccountSession
-from organisation.session_store import ADDRESS, DEVICE, device
+from organisation.session_store import ADDRESS, DEVICE, device, forget
 from organisation.sessions import still_open
 
 
@@ -37,4 +37,6 @@ def describe_session(sender: object, request: HttpRequest | None, user: User, **
     if request is not None and hasattr(request, "session"):
         request.session[DEVICE] = device(request.META.get("HTTP_USER_AGENT", ""))
         request.session[ADDRESS] = client_address(request)
-    AccountSession.objects.exclude(still_open()).delete()
+    ended = AccountSession.objects.exclude(still_open())
+    forget(ended.values_list("session_key", flat=True))
+    ended.delete()

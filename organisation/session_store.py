@@ -4,14 +4,23 @@ session it is, since when, its last activity, the browser and the address it was
 
 The session's own data carries these values (set at the login and, for the last activity, by
 ``project.middleware.SessionLimitsMiddleware``); each save copies them into the row's columns.
+
+Each session is also kept in the cache the processes share (``cached_db``, ``SESSION_CACHE_DIR``): a
+request whose session did not change reads no row. Whatever deletes rows without this store (ending a
+person's sessions, ``organisation.sessions``) deletes their copies too (``forget``), at once and again
+once its transaction commits, so that an ended session is refused at its next request.
 """
 
 import datetime
 import hashlib
+from collections.abc import Iterable
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDatabaseStore
+from django.core.cache import caches
+from django.db import transaction
 
 # Keys of the session's data.
 STARTED, SEEN = "session_started", "session_seen"  # seconds since the epoch
@@ -40,7 +49,17 @@ def _moment(seconds) -> datetime.datetime | None:
     return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC) if isinstance(seconds, int | float) else None
 
 
-class SessionStore(DatabaseStore):
+def forget(session_keys: Iterable[str]) -> None:
+    """The cached copies of sessions whose rows are deleted: now, and once the deletion commits (a
+    request reading the row meanwhile cannot keep a copy of it)."""
+    keys = [SessionStore.cache_key_prefix + key for key in session_keys]
+    if keys:
+        cache = caches[settings.SESSION_CACHE_ALIAS]
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+class SessionStore(CachedDatabaseStore):
     @classmethod
     def get_model_class(cls):
         return apps.get_model("organisation", "AccountSession")  # by name: the model names this store too

@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 import audit
-from organisation import policy
+from organisation import policy, session_store
 from organisation.models import AccountSession
 from organisation.policy import Actor
 from organisation.rules import OrganisationRight
@@ -66,6 +66,7 @@ def end_sessions(actor: Actor, user: User, *, keep: str | None = None, session: 
     if keep is not None:
         sessions = sessions.exclude(session_key=keep)
     with transaction.atomic():
+        session_store.forget(list(sessions.values_list("session_key", flat=True)))
         ended, _ = sessions.delete()
         if ended:
             audit.record("user.sessions_end", obj=user, actor=actor, departement=policy.audit_actor(user)[1],

@@ -4,8 +4,10 @@ The worker is django_tasks_db's (``manage.py db_worker``); ``run_due`` runs the 
 same execution once, for the tests and ``manage.py outbox --run``.
 """
 
+import threading
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -69,13 +71,29 @@ def _run_one(result_id) -> None:
         _worker("après-validation").run_task(row)
 
 
+# Whether this thread is answering a request (``outbox.receivers``: from request_started to request_finished).
+_serving = threading.local()
+
+
+def serving(request: bool) -> None:
+    _serving.request = request
+
+
+def in_request() -> bool:
+    return getattr(_serving, "request", False)
+
+
 class AfterCommitBackend(DatabaseBackend):
     """The database backend, whose process also sends each message itself once its transaction
-    commits: the demo and the tests run without a worker. What fails waits for its retry in the
-    database, as in production, where ``db_worker`` sends everything (``OUTBOX_SEND_AT_COMMIT``)."""
+    commits, outside a request (``seed_demo``, ``create_admin``, the timers' commands): they run
+    without a worker. A web request only queues its messages: they leave after its response, sent
+    by ``db_worker`` (``make demo`` runs one), so that no page waits for a mail server
+    (``OUTBOX_SEND_IN_REQUEST``, for the tests that ask for the message at their request's commit).
+    What fails waits for its retry in the database, as in production, where ``db_worker`` sends
+    everything (``OUTBOX_SEND_AT_COMMIT``)."""
 
     def enqueue(self, task, args, kwargs):
         result = super().enqueue(task, args, kwargs)
-        if task.run_after is None:
+        if task.run_after is None and (settings.OUTBOX_SEND_IN_REQUEST or not in_request()):
             transaction.on_commit(lambda: _run_one(result.id))
         return result

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 import audit
 from charter.models import pending
 from charter.rules import must_accept
-from organisation import policy
+from organisation import policy, session_scope
 from organisation.session_store import SEEN, STARTED
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -114,6 +114,19 @@ class SecondFactorMiddleware:
                 and not (settings.DEMO and user.email.endswith("@demo.invalid"))
                 and not _static(request) and request.path not in _paths(self.OPEN)):
             return redirect_to_login(request.get_full_path(), reverse("second_factor_verify"))
+        return self.get_response(request)
+
+
+class PolicyScopeMiddleware:
+    """The signed-in user's scope comes from their session when their memberships have not changed
+    (``organisation.session_scope``): a page asks the database nothing for it."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.user.is_authenticated:
+            session_scope.restore(request.user, request.session.session_key)
         return self.get_response(request)
 
 

@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "project.middleware.SessionLimitsMiddleware",
     "project.middleware.SecondFactorMiddleware",
+    "project.middleware.PolicyScopeMiddleware",  # the scope kept with the session, while the memberships stand
     "project.middleware.TerritoryTimeZoneMiddleware",  # the cellule's own clock, from here to the views
     "project.middleware.CharterMiddleware",  # after the second factor: the charter's page needs a verified session
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -213,8 +214,20 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_IDLE_MINUTES = env_int(ENV, "SESSION_IDLE_MINUTES", 30)
 SESSION_MAX_HOURS = env_int(ENV, "SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
-# The database store, whose rows also say whose session it is: listed and ended per person (ASVS V7).
+# The database store, whose rows also say whose session it is: listed and ended per person (ASVS V7),
+# with a copy of each session in a cache that the processes of the machine share (SESSION_CACHE_DIR), so
+# that a request whose session did not change asks the database nothing for it. Ending a session deletes
+# both (organisation.sessions). Without SESSION_CACHE_DIR (outside the demo, by default) the database is
+# read at every request.
 SESSION_ENGINE = "organisation.session_store"
+SESSION_CACHE_ALIAS = "sessions"
+SESSION_CACHE_DIR = ENV.get("SESSION_CACHE_DIR", str(VAR_DIR / "sessions") if DEMO else "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": SESSION_CACHE_DIR,
+                 "OPTIONS": {"MAX_ENTRIES": 20000}} if SESSION_CACHE_DIR
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not LOCAL_HTTP
 X_FRAME_OPTIONS = "DENY"
@@ -296,9 +309,12 @@ if ENV.get("ATTACHMENTS_S3_BUCKET"):
 
 # E-mails go through a queue in the database (outbox, django-tasks' database backend), sent by
 # `manage.py db_worker` (the cellule-worker service), retried OUTBOX_MAX_ATTEMPTS times, each time
-# twice as late from OUTBOX_RETRY_SECONDS. In the demo and the tests, the process that queued a
-# message also sends it once its transaction commits (OUTBOX_SEND_AT_COMMIT): no worker to run.
+# twice as late from OUTBOX_RETRY_SECONDS. In the demo and the tests, a command that queued a
+# message also sends it once its transaction commits (OUTBOX_SEND_AT_COMMIT): no worker to run; a web
+# request never does (its messages wait for the worker, which `make demo` runs) unless
+# OUTBOX_SEND_IN_REQUEST (the tests' fixture, for those that run their commit's callbacks).
 OUTBOX_SEND_AT_COMMIT = env_bool(ENV, "OUTBOX_SEND_AT_COMMIT", DEMO)
+OUTBOX_SEND_IN_REQUEST = False
 TASKS = {"default": {"BACKEND": "outbox.queue.AfterCommitBackend" if OUTBOX_SEND_AT_COMMIT
                      else "django_tasks_db.backend.DatabaseBackend"}}
 OUTBOX_MAX_ATTEMPTS = env_int(ENV, "OUTBOX_MAX_ATTEMPTS", 8)

@@ -52,6 +52,14 @@ def _second_factor_given(settings):
     settings.SECOND_FACTOR_REQUIRED = False
 
 
+@pytest.fixture(autouse=True)
+def _mail_sent_at_commit_when_asked(settings):
+    """A test's commit callbacks run only when it asks for them (``django_capture_on_commit_callbacks
+    (execute=True)``): then its requests' e-mails are sent at their commit, as a command's are.
+    tests/outbox/test_after_response.py turns this off, as it always is outside the tests."""
+    settings.OUTBOX_SEND_IN_REQUEST = True
+
+
 # Transactional tests end with a flush, i.e. a TRUNCATE of every table, which the audit trail's
 # trigger refuses by design. The test database's superuser lifts triggers for that flush only,
 # the way PostgreSQL replication does (session_replication_role needs superuser rights, which

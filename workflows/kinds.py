@@ -69,7 +69,8 @@ class TaskKind(str):
 
 
 _KINDS: dict[str, TaskKind] = {}
-_EXPECTATIONS: list[Callable[[Subject], set[str]]] = []
+Answers: TypeAlias = dict[str, Any]
+_EXPECTATIONS: list[tuple[Callable[[Subject], dict[str, Any]], Callable[[Subject, Answers], set[str]]]] = []
 _COUNTED_FROM: ContextVar[datetime.date | None] = ContextVar("workflows_counted_from", default=None)
 
 
@@ -89,13 +90,17 @@ def counted_from() -> datetime.date | None:
     return _COUNTED_FROM.get()
 
 
-def register(*kinds: TaskKind, expects: Callable[[Subject], set[str]]) -> None:
-    """Declare a concern's kinds, and ``expects(case)``: which of them the case needs open now."""
+def register(*kinds: TaskKind, expects: Callable[[Subject, Answers], set[str]],
+             asks: Callable[[Subject], dict[str, Any]] = lambda case: {}) -> None:
+    """Declare a concern's kinds, and ``expects(case, answers)``: which of them the case needs open now.
+    ``asks(case)``: the questions about the case it needs answered for that, named expressions (an
+    ``Exists`` on ``OuterRef("pk")``); every concern's are asked of the case in one query, their
+    ``answers`` by name."""
     for kind in kinds:
         if kind in _KINDS:
             raise ImproperlyConfigured(f"La tâche « {kind} » est déjà déclarée.")
         _KINDS[str(kind)] = kind
-    _EXPECTATIONS.append(expects)
+    _EXPECTATIONS.append((asks, expects))
 
 
 def get(name: str) -> TaskKind | None:
@@ -107,8 +112,11 @@ def every() -> Iterable[TaskKind]:
 
 
 def expected(case: Subject) -> set[str]:
-    """The kinds a case in its current state gives to the people who must act."""
-    return set().union(*(expects(case) for expects in _EXPECTATIONS))
+    """The kinds a case in its current state gives to the people who must act: every concern's
+    questions about it asked in one query."""
+    questions = {name: question for asks, _ in _EXPECTATIONS for name, question in asks(case).items()}
+    answers = type(case)._default_manager.filter(pk=case.pk).values(**questions).get() if questions else {}
+    return set().union(*(expects(case, answers) for _, expects in _EXPECTATIONS))
 
 
 def choices() -> list[tuple[str, str]]:

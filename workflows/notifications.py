@@ -44,8 +44,7 @@ def notify(recipients: Iterable[User | None], *, kind: str, title: str, text: st
     people = {user.pk: user for user in recipients if user is not None and user.is_active}
     if not people:
         return []
-    chosen = dict(NotificationPreference.objects.filter(user_id__in=people).values_list("user_id", "email"))
-    wants = {pk: chosen.get(pk, EmailChoice.EACH) for pk in people}
+    wants = _email_choices(people, case)
     made = Notification.objects.bulk_create([
         Notification(recipient_id=pk, kind=kind, title=title, text=text, path=path, case=case,
                      in_digest=wants[pk] == EmailChoice.DIGEST)
@@ -54,6 +53,19 @@ def notify(recipients: Iterable[User | None], *, kind: str, title: str, text: st
     if each:
         queue_mail(PREFIX + title, f"Bonjour,\n\n{text}\n\n{link(path)}\n", each)
     return made
+
+
+def _email_choices(people: Iterable[int], case: Subject | None) -> dict[int, str]:
+    """How each person wants their e-mails, read once per entry point: kept on the case it locked,
+    whose several notifications (a task given, a référent named) ask again of the same people."""
+    known: dict[int, str] = getattr(case, "_email_choices", {})
+    missing = [pk for pk in people if pk not in known]
+    if missing:
+        chosen = dict(NotificationPreference.objects.filter(user_id__in=missing).values_list("user_id", "email"))
+        known = {**known, **{pk: chosen.get(pk, EmailChoice.EACH) for pk in missing}}
+        if case is not None:
+            case._email_choices = known  # type: ignore[attr-defined]  # this copy of the case, for its entry point
+    return {pk: known[pk] for pk in people}
 
 
 def notify_assigned(task: CaseTask) -> None:

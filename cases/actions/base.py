@@ -140,6 +140,22 @@ def touch(case: Case) -> None:
     case._touched = True  # type: ignore[attr-defined]  # this copy of the case, for this entry point
 
 
+def save_case(case: Case) -> None:
+    """Save the locked case with its time of change: the events its entry point records write it no
+    more (``touch``)."""
+    if not getattr(case, "_touched", False):
+        case.changed_at = timezone.now()
+        case._touched = True  # type: ignore[attr-defined]  # as touch
+    case.save()
+
+
+def saved_later(case: Case) -> None:
+    """The entry point will save the locked case (``save_case``) after recording events on it: its time of
+    change is written then, with its row, not before by ``touch``."""
+    case.changed_at = timezone.now()
+    case._touched = True  # type: ignore[attr-defined]  # as touch
+
+
 def record(action: str, actor: Actor, case: Case, **details: object) -> None:
     touch(case)
     audit.record(action, obj=case, actor=actor, departement=case.departement.code,

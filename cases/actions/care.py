@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 
 from cases import task_kinds
-from cases.actions.base import record_transition
+from cases.actions.base import record_transition, save_case
 from cases.models import Case, State
 from organisation.policy import Actor
 from workflows import tasks
@@ -26,7 +26,7 @@ def begin(actor: Actor, case: Case, **details: object) -> None:
     before = case.state
     case.start_care()
     case.next_review_on = next_review(case, timezone.localdate())
-    case.save()
+    save_case(case)
     tasks.sync(case, actor, done=task_kinds.SET_UP_CARE)
     record_transition("start_care", actor, case, before, prochaine_revue=case.next_review_on.isoformat(), **details)
 

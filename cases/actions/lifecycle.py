@@ -23,6 +23,8 @@ from cases.actions.base import (
     require_cell_member,
     require_text,
     runs,
+    save_case,
+    saved_later,
     validate,
 )
 from cases.actions.care import begin, next_review
@@ -81,7 +83,7 @@ def record_family_contact(actor: User, case: Case, *, on: datetime.date, channel
         before = case.state
         if outcome == FamilyContact.Outcome.REACHED and case.state == State.RECEIVED:
             case.contact_family()
-            case.save()
+            save_case(case)
             tasks.sync(case, actor, done=task_kinds.CONTACT_FAMILY)
             record_transition("contact_family", actor, case, before, moyen=channel)
         else:
@@ -105,7 +107,7 @@ def assign(actor: User, case: Case, *, referent: User | None, no_contact_reason:
         case.assign()
         case.referent = referent
         case.no_contact_reason = no_contact_reason if before == State.RECEIVED else ""
-        case.save()
+        save_case(case)
         tasks.sync(case, actor, done=task_kinds.NAME_REFERENT)
         record_transition("assign", actor, case, before,
                           référent={"avant": person(previous), "après": person(referent)},
@@ -123,6 +125,7 @@ def start_care(actor: User, case: Case, *, measure: dict[str, Any] | None = None
     with transaction.atomic():
         case = lock(case)
         START_CARE.require(actor, case)
+        saved_later(case)  # by begin, after the measure's and the objective's events
         new = create_measure(actor, case, measure) if measure else None
         first = create_objective(actor, case, **objective) if objective else None
         missing = [what for what, there in (
@@ -161,7 +164,7 @@ def complete_review(actor: User, case: Case, *, note: str, propose_closure: bool
                                            for objective, where in sorted(progress.items()))
         case.closure_proposed = case.closure_proposed or propose_closure
         case.next_review_on = next_review_on
-        case.save()
+        save_case(case)
         tasks.sync(case, actor, done=task_kinds.REVIEW)
         record("case.review", actor, case, clôture_proposée=propose_closure, prochaine_revue=next_review_on.isoformat(),
                **({"avancement": {str(key): value for key, value in sorted(progress.items())}} if progress else {}))
@@ -176,7 +179,7 @@ def decline_closure(actor: User, case: Case, *, note: str) -> Case:
         case = lock(case)
         DECLINE_CLOSURE.require(actor, case)
         case.closure_proposed = False
-        case.save()
+        save_case(case)
         tasks.sync(case, actor, done=task_kinds.DECIDE_CLOSURE)
         record("case.closure_declined", actor, case, note=keep(case, note))
     return case
@@ -206,7 +209,7 @@ def close(actor: User, case: Case, *, reason: str, note: str, measures_outcome: 
         case.close()
         case.closure_reason, case.closure_note, case.closed_on = reason, note, today
         case.closure_proposed = False
-        case.save()
+        save_case(case)
         tasks.sync(case, actor, done=task_kinds.DECIDE_CLOSURE)
         record_transition("close", actor, case, before, motif=reason)  # the note stays on the case
     return case
@@ -222,7 +225,7 @@ def reopen(actor: Actor, case: Case, *, reason: str) -> Case:
         before = case.state
         case.reopen()
         case.closure_reason, case.closure_note, case.closed_on = "", "", None
-        case.save()
+        save_case(case)
         tasks.sync(case, actor)
         record_transition("reopen", actor, case, before, motif=keep(case, reason))
     return case

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.actions.base import Check, lock, person, record, require_cell_member, require_text, runs
+from cases.actions.base import Check, lock, person, record, require_cell_member, require_text, runs, save_case
 from cases.event_texts import keep
 from cases.models import Case, State
 from cases.notifications import notify_referent
@@ -47,7 +47,7 @@ def replace_referent(actor: Actor, case: Case, referent: User | None, reason: st
     require_cell_member(case, referent)
     previous = cast(User, case.referent)  # the state's check above: the case has one
     case.referent = referent
-    case.save()
+    save_case(case)
     moved = tasks.hand_over(case, previous, referent)
     record("case.referent_change", actor, case, référent={"avant": person(previous), "après": person(referent)},
            motif=keep(case, reason), tâches=moved)

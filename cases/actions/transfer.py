@@ -18,7 +18,7 @@ from django.utils import timezone
 
 import audit
 from cases import matching
-from cases.actions.base import Check, lock, record, record_transition, require_text, runs
+from cases.actions.base import Check, lock, record, record_transition, require_text, runs, save_case
 from cases.actions.intake import create
 from cases.actions.records import end_open_measures
 from cases.models import CareMeasure, Case, CaseTransfer, ClosureReason, Family, Person
@@ -80,7 +80,7 @@ def accept_transfer(actor: User, request: CaseTransfer) -> Case:
         case.closure_reason, case.closure_note, case.closed_on = (ClosureReason.TRANSFERRED, request.note,
                                                                  timezone.localdate())
         case.closure_proposed = False
-        case.save()
+        save_case(case)
         request.status, request.new_case = CaseTransfer.Status.ACCEPTED, _open_copy(case, request.destination)
         request.save()
         tasks.sync(case, actor, done=ACCEPT_TRANSFER)

@@ -26,11 +26,11 @@ def test_the_demo_serves_prints_and_links_on_one_port(arguments, url):
     lines = dry_run(*arguments)
     commands = [line for line in lines if "manage.py" in line]
     assert [line.split("manage.py ")[1].split()[0] for line in commands] == [
-        "reset_stale_demo", "migrate", "seed_demo", "verify_audit", "runserver"]
+        "reset_stale_demo", "migrate", "seed_demo", "verify_audit", "db_worker", "runserver"]  # the worker beside it
     assert all(f"SITE_URL={url} " in line for line in commands)  # the links of every e-mail it prints
     assert commands[-1].endswith(f" {url.removeprefix('http://')}")
     shown = lines.index(f'echo "Ouvrez la page de connexion : {url}/connexion/"')
-    assert lines[shown - 1] == commands[-2] and lines[shown + 1] == commands[-1]  # after the accounts, last
+    assert lines[shown - 1] == commands[-3] and lines[shown + 1:] == commands[-2:]  # after the accounts, last
 
 
 @pytest.mark.parametrize("port", [None, "8080"])

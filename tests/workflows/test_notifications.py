@@ -306,6 +306,7 @@ def test_the_notification_list_stays_flat(client, personas):
                                                        text="Texte", path="/") for i in range(count)])
 
     client.force_login(personas.member_a)
+    client.get(reverse("home"))  # the scope kept with the session from now on (organisation.session_scope)
     notifications(5)
     few = queries(client, reverse("notifications:list"))
     notifications(25)
