@@ -18,9 +18,9 @@ from organisation import policy, sessions
 from organisation.models import Departement, InstitutionProposal, Role
 from organisation.policy import Actor
 from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
+from ui.counts import capped_counts, counted, shown
 from ui.french import count
 from vigilance.rules import alerts_visible_to
-from ui.counts import capped_counts, counted, shown
 from workflows import kinds
 from workflows.rules import tasks_escalated_to, tasks_held_by, tasks_visible_to
 

@@ -68,7 +68,7 @@ def _tasks(request, tab: str, query):
     elif due == "a-venir":
         found = found.filter(due_on__gte=today)
     order = "-due_on" if query.get("tri") == "-echeance" else "due_on"
-    return found.select_related("case__person", "case__departement", "departement", "owner").order_by(order, "task_ptr_id")
+    return found.select_related("case__person", "case__departement", "departement", "owner").order_by(order, "pk")
 
 
 def _decided_elsewhere(page) -> None:
