@@ -8,6 +8,12 @@ Run by hand on a throwaway database that it empties and fills:
 The test suite runs it with ``--tiny`` (20 cases, two requests a page) on a copy of a database that
 holds the demo, which it then keeps, so that the script keeps working.
 
+With ``--against BASE`` it builds nothing: the same pages are measured on the database of
+``DATABASE_URL`` and on BASE (same server), which both hold the demo and a national set of different
+sizes, taking turns over three rounds so that both see the same load of a shared machine:
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/cellule_20k .venv/bin/python bench/pages.py --against cellule_200k
+
 Each page is requested through Django's test client (middleware, templates, the recorded read
 included) by the demo's coordinator and member of Seine-Saint-Denis; one JSON line per page and
 size: p50 and p95 in ms, the queries it sends; then one line per page with the ratio of the two
@@ -39,6 +45,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
+from cases.models import Case  # noqa: E402
+
 # Who opens which page (the demo's personas of Seine-Saint-Denis).
 PAGES = [
     ("coord93", "file de l'équipe", "/taches/file/"),
@@ -52,6 +60,14 @@ PAGES = [
     ("membre93", "mes tâches (membre)", "/taches/"),
     ("membre93", "tâches terminées (membre)", "/taches/terminees/"),
     ("membre93", "signalements (membre), filtre état", "/signalements/?state=in_care"),
+    ("membre93", "signalements (membre), recherche d'un nom", "/signalements/?q=durand"),
+    ("coord93", "accueil (coordination)", "/"),
+    ("membre93", "accueil (membre)", "/"),
+    ("equipe_mobile", "accueil (équipe mobile)", "/"),
+    ("inspecteur", "accueil (inspection)", "/"),
+    ("national", "accueil (niveau national)", "/"),
+    ("admin", "accueil (administration)", "/"),
+    ("inspecteur", "recherche dans le journal", "/audit/"),
 ]
 
 
@@ -94,6 +110,25 @@ def measure(size: str, repeat: int) -> dict[str, float]:
     return p95s
 
 
+def compare(against: str, repeat: int, rounds: int = 3) -> None:
+    """The pages on two databases in turn; one line per page with the ratio of their median p95."""
+    bases = [connection.settings_dict["NAME"], against]
+    p95s: dict[str, dict[str, list[float]]] = {base: {} for base in bases}
+    for _ in range(rounds):
+        for base in bases:
+            connection.close()
+            connection.settings_dict["NAME"] = base
+            size = f"{Case.objects.count()} signalements"
+            for label, p95 in measure(size, repeat).items():
+                p95s[base].setdefault(label, []).append(p95)
+    small, large = (p95s[base] for base in bases)
+    for label in small:
+        before, after = statistics.median(small[label]), statistics.median(large[label])
+        print(json.dumps({"bench": "pages", "page": label, "ratio_p95": round(after / before, 2),
+                          "p95_ms": [round(before, 1), round(after, 1)], "within_1_3": after / before <= 1.3},
+                         ensure_ascii=False), flush=True)
+
+
 def highest_cost(queries: list[dict]) -> float:
     """The highest planner cost of a request's reads: PostgreSQL compiles a plan above
     ``jit_above_cost`` (100,000 by default) with its JIT, which costs tens of milliseconds."""
@@ -112,11 +147,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--tiny", action="store_true",
                         help="20 signalements, 2 requêtes par page, sur la démo déjà chargée s'il y en a une")
+    parser.add_argument("--against", metavar="BASE",
+                        help="une seconde base du même serveur, déjà remplie : les pages mesurées tour à tour sur "
+                             "les deux, et le rapport de leurs p95")
     args = parser.parse_args()
     if args.tiny:
         args.cases, args.repeat = 20, 2
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
+    if args.against:
+        compare(args.against, args.repeat)
+        return
     if not (args.tiny and get_user_model().objects.filter(username="coord93").exists()):
         empty_database()
         call_command("migrate", verbosity=0)

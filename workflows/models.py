@@ -94,8 +94,13 @@ class CaseTask(Task):
             # The team's queue: the free tasks of some départements, by due date.
             models.Index(fields=["departement", "due_on"], condition=models.Q(listed_status=STATUS.NEW),
                          name="casetask_queue"),
-            # One person's tasks (in hand, done), by due date; also "does the user hold a task of this case".
-            models.Index(fields=["listed_owner", "listed_status", "due_on"], name="casetask_owner"),
+            # One person's tasks (in hand, done) in their cellule, by due date: a page of them read in order
+            # and nothing more, however many they did; also "does the user hold a task of this case".
+            models.Index(fields=["listed_owner", "listed_status", "departement", "due_on"],
+                         name="casetask_owner_departement"),
+            # The home's count of a cellule's open tasks escalated to its coordinators (few).
+            models.Index(fields=["departement"], name="casetask_escalated",
+                         condition=models.Q(listed_status__in=OPEN_STATUSES, escalated_on__isnull=False)),
             # The overdue digest: open tasks by due date.
             models.Index(fields=["due_on"], condition=models.Q(listed_status__in=OPEN_STATUSES),
                          name="casetask_open_due"),

@@ -174,6 +174,23 @@ def tasks_visible_to(user: Actor) -> QuerySet[CaseTask]:
     return CaseTask.objects.filter(visible)
 
 
+def tasks_held_by(user: Actor) -> QuerySet[CaseTask]:
+    """The tasks the user holds or held in their cellules: ``tasks_visible_to``'s own branch alone. Their
+    lists ask it, not ``tasks_visible_to`` narrowed to the owner: the planner keeps that one's ``OR …
+    IS NULL`` arm, reads every task of the person through a bitmap and sorts them all, where this one
+    walks the owner's index in the lists' order and stops at the page."""
+    return CaseTask.objects.filter(listed_owner_id=user_id(user),
+                                   departement_id__in=scope(user).cell_departement_ids).exclude(
+        flow_task_name__in=kinds.in_portal())
+
+
+def tasks_escalated_to(user: Actor) -> QuerySet[CaseTask]:
+    """The open tasks of the cellules the user coordinates that went up to their coordinators for being
+    late (``workflows.escalation``), whoever holds them; read through their own index."""
+    return CaseTask.objects.open().filter(departement_id__in=scope(user).coordinated_departement_ids,
+                                          escalated_on__isnull=False).exclude(flow_task_name__in=kinds.in_portal())
+
+
 def tasks_releasable_by(user: Actor) -> QuerySet[CaseTask]:
     """Where a release is looked for: the user's own tasks, and for a coordinator the tasks their
     cellule's members hold (the policy then says which may go back to the queue)."""

@@ -18,7 +18,13 @@ from organisation.policy import Actor
 from ui.french import count
 from workflows import kinds, saved_views, tasks
 from workflows.models import OPEN_STATUSES, SavedView
-from workflows.rules import TaskRight, tasks_held_in_cellule, tasks_releasable_by, tasks_visible_to
+from workflows.rules import (
+    TaskRight,
+    tasks_held_by,
+    tasks_held_in_cellule,
+    tasks_releasable_by,
+    tasks_visible_to,
+)
 from workflows.task_view import finished_message, visible_task
 from workflows.tasks import Bulk
 from workflows.view_pages import back_to
@@ -37,20 +43,21 @@ PAGES = {"mine": SavedView.Page.MINE, "queue": SavedView.Page.QUEUE, "done": Sav
 
 
 def _tasks(request, tab: str, query):
-    # The mobile team's tasks are worked in its own portal, which shows the request, never the case.
-    found = tasks_visible_to(request.user).exclude(flow_task_name__in=kinds.in_portal())
+    # The mobile team's tasks are worked in its own portal, which shows the request, never the case
+    # (none of these lists names them).
     if tab == "cellule":
         policy.require(request.user, TaskRight.VIEW_CELLULE_TASKS)
         found = tasks_held_in_cellule(request.user)
         if query.get("signalees") == "1":
             found = found.filter(escalated_on__isnull=False)
     elif tab == "mine":
-        found = found.filter(listed_owner=request.user, listed_status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+        found = tasks_held_by(request.user).filter(listed_status__in=[STATUS.ASSIGNED, STATUS.STARTED])
     elif tab == "queue":
         # Free tasks the policy lets the user claim (tasks_visible_to shows no one else's free task).
-        found = found.filter(listed_status=STATUS.NEW, listed_owner__isnull=True)
+        found = tasks_visible_to(request.user).exclude(flow_task_name__in=kinds.in_portal()).filter(
+            listed_status=STATUS.NEW, listed_owner__isnull=True)
     else:
-        found = found.filter(listed_owner=request.user, listed_status=STATUS.DONE)
+        found = tasks_held_by(request.user).filter(listed_status=STATUS.DONE)
     task_type = query.get("type", "")
     if kinds.get(task_type) is not None:
         found = found.filter(flow_task_name=task_type)

@@ -107,7 +107,15 @@ def test_pages_on_the_demo_then_a_national_set(copies):
     lines = run("pages.py", "--tiny", database=copies("demo"))
     assert {line["size"] for line in lines if "size" in line} == {
         "démo", "20 signalements", "20 signalements, jit = on"}
-    assert sum("ratio_p95" in line for line in lines) == 11
+    assert sum("ratio_p95" in line for line in lines) == 19
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db  # the test database, which the copies start from
+def test_pages_on_two_databases_in_turn(copies):
+    lines = run("pages.py", "--tiny", "--against", copies("demo"), database=copies("demo"))
+    assert sum("ratio_p95" in line for line in lines) == 19
+    assert sum("size" in line for line in lines) == 19 * 2 * 3  # each page, on each database, three rounds
 
 
 @pytest.mark.postgresql

@@ -11,6 +11,7 @@ from django.utils import timezone
 from audit.models import Event
 from cellule import actions as cellule
 from tests.cases.factories import CaseFactory, person_data
+from ui import counts
 from workflows import tasks
 
 
@@ -130,3 +131,16 @@ def test_the_home_page_reads_the_same_queries_however_much_work(client, personas
         tasks.claim(personas.coord_a, CaseFactory(coordinator=personas.coord_a).tasks.get(
             flow_task_name="contact_family"))
     assert queries() == few
+
+
+def test_the_home_counters_stop_at_their_cap(client, personas, monkeypatch):
+    """A counter reads its first rows only (``ui.counts``): past the cap the home says « 2+ » here (« 99+ » in
+    production), and its sentences « plus de 2 »."""
+    monkeypatch.setattr(counts, "CAP", 2)
+    for _ in range(3):
+        CaseFactory(coordinator=personas.coord_a)
+    client.force_login(personas.coord_a)
+    html = client.get(reverse("home")).content.decode()
+    assert '<span class="fr-h3 fr-mb-0 fr-mr-1w">2+</span>Familles à contacter' in html
+    assert "plus de 2 signalements en cours." in html
+    assert "plus de 2 tâches dans la file de l&#x27;équipe" in html
