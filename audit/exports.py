@@ -3,7 +3,9 @@
 A bundle holds the selected events in full, the digests of every other event between the first
 and the last selected one, the hash preceding them, and the head of that stretch signed with the
 audit key: ``manage.py verify_audit --file BUNDLE`` re-computes every link up to the signed head,
-so changing one byte of an event, a digest or the signature makes it fail.
+so changing one byte of an event, a digest or the signature makes it fail. It also holds each
+selected event's receipt (``audit.receipts``: its inclusion proof against the last established
+checkpoint), which the stand-alone verifier checks (``python audit/proofs.py paquet``).
 """
 
 import csv
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from audit import chain, sealer, signing
+from audit import chain, proofs, receipts, sealer, signing
 from audit import events as event_types
 from audit.models import Event, Seal, TrailArchive
 from ui.french import count
@@ -23,8 +25,9 @@ from ui.french import count
 if TYPE_CHECKING:  # typeshed's protocol of what csv.writer writes to, which exists only for type checkers
     from _typeshed import SupportsWrite
 
-FORMAT = "cellule-de-suivi/audit-bundle/1"
+FORMAT = proofs.BUNDLE_FORMAT
 MAX_LINKS = 500_000
+MAX_RECEIPTS = 2_000  # one inclusion proof read per event: a larger bundle is verified by its chain only
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
@@ -101,8 +104,12 @@ def build_bundle(events: QuerySet[Event], keep: Callable[[Mapping[str, Any]], bo
         head_hash = chain.chain(head_hash, item["digest"])
     head = {"type": "bundle", "first_seq": first, "last_seq": last, "hash": head_hash, "events": len(selected),
             "time": timezone.now().isoformat(timespec="seconds")}
+    # The same events with their inclusion proofs against the last established checkpoint: what
+    # ``python audit/proofs.py paquet`` checks without the application, nor any other event.
+    proven = (receipts.receipts(Event.objects.filter(pk__in=[row["id"] for row in selected]))
+              if len(selected) <= MAX_RECEIPTS else None)
     return {"format": FORMAT, "previous_hash": previous, "links": links, "events": selected,
-            "head": signing.sign(head)}
+            "head": signing.sign(head), "receipts": proven}
 
 
 def verify_bundle(bundle: dict, public_key: str) -> tuple[bool, str]:

@@ -574,6 +574,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ``receipts_parser``, which adds their two subcommands (« recus », « archive »).
 
 RECEIPTS_FORMAT = "cellule-de-suivi/recus-de-consultation/1"
+BUNDLE_FORMAT = "cellule-de-suivi/audit-bundle/1"  # an inspector's export (audit.exports)
 ARCHIVE_FORMAT = "cellule-de-suivi/archive-du-journal/1"
 
 
@@ -696,7 +697,22 @@ def verify_archive(content: bytes, note: str, keys: Sequence[VerifierKey], quoru
 
 
 def check_receipts(options: argparse.Namespace) -> str:
-    receipts = _read_json(options.recus)
+    return _receipts_checked(_read_json(options.recus), options)
+
+
+def check_bundle(options: argparse.Namespace) -> str:
+    """An inspector's bundle: its events' receipts (an inclusion proof each against the checkpoint it
+    carries). Its chain of digests and signed head are checked by ``manage.py verify_audit --file``."""
+    bundle = _read_json(options.paquet)
+    if bundle.get("format") != BUNDLE_FORMAT:
+        raise ProofError("format de paquet inconnu")
+    if not isinstance(bundle.get("receipts"), dict):
+        raise ProofError("paquet sans reçus (exporté avant l'arbre de Merkle, ou de plus de 2 000 événements) : "
+                         "vérifiez-le avec manage.py verify_audit --file")
+    return "paquet d'audit : " + _receipts_checked(bundle["receipts"], options)
+
+
+def _receipts_checked(receipts: dict, options: argparse.Namespace) -> str:
     keys = [VerifierKey.parse(text) for text in options.cle]
     checkpoint, checked = verify_receipts(receipts, keys, options.quorum)
     pending = receipts.get("pending")
@@ -722,6 +738,8 @@ def receipts_parser() -> argparse.ArgumentParser:
     for name, help_text, run, argument, argument_help in (
             ("recus", "Vérifie les reçus de consultation d'un export de données personnelles.", check_receipts,
              "recus", "fichier recus_de_consultation.json de l'export"),
+            ("paquet", "Vérifie les reçus des événements d'un paquet exporté par l'inspection.", check_bundle,
+             "paquet", "paquet vérifiable (journal-audit-….json)"),
             ("archive", "Vérifie une archive du journal d'audit (événements retirés après leur durée de conservation).",
              check_archive, "archive", "archive du journal (JSON lines)")):
         sub = commands.add_parser(name, help=help_text, description=help_text)

@@ -5,16 +5,18 @@ Every page here is itself a read of the trail, recorded as an event in the dépa
 
 import io
 import json
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 import audit
-from audit import sealer
+from audit import proofs, receipts, sealer
 from audit.exports import ExportTooLarge, build_bundle, write_csv
 from audit.models import Event
 from cases.models import Case
@@ -64,7 +66,16 @@ def search(request):
     _read("audit.search", request, request.GET.get("departement", ""),
           critères={k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "inspection/search.html", {"form": form, "page": page, "query": request.GET,
-                                                      "export_query": request.GET.urlencode()})
+                                                      "export_query": request.GET.urlencode(),
+                                                      "verifier_key": _verifier_key()})
+
+
+def _verifier_key() -> str:
+    """The log's verifier key, which the stand-alone verifier is given; none while no key signs the trail."""
+    try:
+        return receipts.verifier_key()
+    except ImproperlyConfigured:
+        return ""
 
 
 def export(request, kind: str):
@@ -93,6 +104,15 @@ def export(request, kind: str):
         response["Content-Disposition"] = f'attachment; filename="journal-audit-{stamp}.json"'
     _read(f"export.audit_{kind}", request, request.GET.get("departement", ""), événements=count,
           critères={k: v for k, v in request.GET.items()})
+    return response
+
+
+def verifier(request):
+    """The stand-alone verifier (``audit/proofs.py``, standard library and ``cryptography``): what checks a
+    bundle, a checkpoint or a proof on the inspector's own machine, without the application."""
+    _require_mandate(request)
+    response = HttpResponse(Path(proofs.__file__).read_bytes(), content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="verificateur_journal.py"'
     return response
 
 

@@ -6,6 +6,8 @@ verifiable bundle leaves those events out and still verifies."""
 import html
 import json
 import re
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -69,3 +71,35 @@ def test_the_exports_name_no_case_of_another_departement(client, personas, trans
     call_command("audit_public_key", stdout=key)
     call_command("verify_audit", "--file", str(path), "--public-key", key.getvalue().strip(), stdout=out)
     assert "Paquet d'audit intègre" in out.getvalue()
+
+
+def test_the_bundles_receipts_pass_the_verifier_the_inspector_downloads(client, personas, transfers, tmp_path,
+                                                                       settings):
+    """After a checkpoint, each event of the bundle carries its inclusion proof; the verifier the search page
+    offers checks them on its own (no Django, no database), refuses an altered one, and the events left out
+    of the bundle have no receipt either."""
+    settings.AUDIT_CHECKPOINT_FILE = str(tmp_path / "points.jsonl")
+    call_command("audit_checkpoint", stdout=StringIO())
+    client.force_login(personas.inspector)
+    page = client.get(reverse("inspection:search")).content.decode()
+    assert reverse("inspection:verifier") in page
+    verifier = tmp_path / "verificateur_journal.py"
+    verifier.write_bytes(client.get(reverse("inspection:verifier")).content)
+    bundle = json.loads(client.get(reverse("inspection:export_bundle")).content)
+    proven = [receipt["event"]["id"] for receipt in bundle["receipts"]["receipts"]]
+    assert proven and sorted(proven) == sorted(event["id"] for event in bundle["events"] if event["seq"] <= max(
+        receipt["index"] + 1 for receipt in bundle["receipts"]["receipts"]))
+    key = bundle["receipts"]["verifier_key"]
+    assert key in html.unescape(page)
+    path = tmp_path / "paquet.json"
+
+    def verify(content: dict) -> subprocess.CompletedProcess:
+        path.write_text(json.dumps(content))
+        return subprocess.run([sys.executable, "-I", str(verifier), "paquet", str(path), "--cle", key],  # noqa: S603
+                              capture_output=True, text=True, env={"PYTHONPATH": ""}, check=False, timeout=60)
+
+    done = verify(bundle)
+    assert done.returncode == 0 and f"paquet d'audit : {len(proven)} reçu(s) vérifié(s)" in done.stdout, done.stderr
+    bundle["receipts"]["receipts"][0]["event"]["actor_label"] += "."
+    done = verify(bundle)
+    assert done.returncode == 1 and "reçu n° 1" in done.stderr and "preuve d'inclusion" in done.stderr
