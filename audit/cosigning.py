@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from audit import proofs, tree
 from audit.witness import SIZE_CONTENT_TYPE, Request, parse_size
+from ui.french import count
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Publication:
         """In French: who cosigned, who refused and why, and whether the quorum is reached."""
         if not self.quorum and not self.cosigned_by and not self.refusals:
             return "aucun témoin configuré"
-        said = [f"cosigné par {len(self.cosigned_by)} témoin(s) sur {self.quorum} exigé(s)"
+        said = [f"cosigné par {count(len(self.cosigned_by), 'témoin')} sur {count(self.quorum, 'exigé')}"
                 + (f" ({', '.join(self.cosigned_by)})" if self.cosigned_by else "")]
         said += [f"{name} n'a pas cosigné : {reason}" for name, reason in self.refusals.items()]
         return " ; ".join(said) + ("" if self.established else " ; quorum non atteint : point de contrôle non établi")

@@ -193,6 +193,12 @@ class MemoryTree:
         return [range_hash(a, b, self.node) for a, b in consistency_ranges(old, new)]
 
 
+def words(value: int, singular: str, plural_form: str = "") -> str:
+    """« 1 événement », « 2 événements »: French writes the plural from 2 on (``ui.french.count``, which
+    needs Django, for the messages of this module and of the witness)."""
+    return f"{value} {singular if abs(value) < 2 else plural_form or singular + 's'}"
+
+
 def _check_hashes(*hashes: bytes) -> None:
     if any(len(value) != HASH_SIZE for value in hashes):
         raise ProofError("empreinte de longueur incorrecte (32 octets attendus)")
@@ -440,7 +446,7 @@ def open_checkpoint(message: str | bytes, keys: Sequence[VerifierKey], quorum: i
         raise ProofError(f"signature incorrecte : clé inconnue (aucune des clés du journal données ; "
                          f"signé par {named})")
     if len(checkpoint.cosigned_by) < quorum:
-        raise ProofError(f"{len(checkpoint.cosigned_by)} cosignature(s) de témoins, {quorum} exigée(s)")
+        raise ProofError(f"{words(len(checkpoint.cosigned_by), 'cosignature')} de témoins, {words(quorum, 'exigée')}")
     return checkpoint
 
 
@@ -486,9 +492,9 @@ def _open(path: str, options: argparse.Namespace) -> Checkpoint:
 
 
 def _described(checkpoint: Checkpoint) -> str:
-    witnesses = (f", cosigné par {len(checkpoint.cosigned_by)} témoin(s) ({', '.join(checkpoint.cosigned_by)})"
+    witnesses = (f", cosigné par {words(len(checkpoint.cosigned_by), 'témoin')} ({', '.join(checkpoint.cosigned_by)})"
                  if checkpoint.cosigned_by else ", sans cosignature de témoin")
-    return (f"point de contrôle de {checkpoint.origin}, {checkpoint.size} événement(s), signé par "
+    return (f"point de contrôle de {checkpoint.origin}, {words(checkpoint.size, 'événement')}, signé par "
             f"{', '.join(checkpoint.signed_by)}{witnesses}")
 
 
@@ -717,8 +723,9 @@ def _receipts_checked(receipts: dict, options: argparse.Namespace) -> str:
     checkpoint, checked = verify_receipts(receipts, keys, options.quorum)
     pending = receipts.get("pending")
     waiting = len(pending) if isinstance(pending, list) else 0
-    covered = f"{checked} reçu(s) vérifié(s)" + (f" ; {_described(checkpoint)}" if checkpoint else "")
-    return covered + (f" ; {waiting} événement(s) pas encore couvert(s) par un point de contrôle" if waiting else "")
+    covered = words(checked, "reçu vérifié", "reçus vérifiés") + (f" ; {_described(checkpoint)}" if checkpoint else "")
+    uncovered = words(waiting, "événement pas encore couvert", "événements pas encore couverts")
+    return covered + (f" ; {uncovered} par un point de contrôle" if waiting else "")
 
 
 def check_archive(options: argparse.Namespace) -> str:

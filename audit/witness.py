@@ -230,8 +230,9 @@ class Witness:
             known = logs.get(origin, {})
             cosigned = known.get("size", 0)
             if request.old_size != cosigned:
-                raise Refusal(409, f"le témoin a cosigné en dernier {cosigned} événement(s) de ce journal, "
-                                   f"pas {request.old_size}", size=cosigned)
+                last = proofs.words(cosigned, "événement")
+                raise Refusal(409, f"le témoin a cosigné en dernier {last} de ce journal, pas {request.old_size}",
+                              size=cosigned)
             try:
                 if "root" in known:
                     proofs.verify_consistency(cosigned, size, base64.b64decode(known["root"]), root, request.proof)

@@ -190,7 +190,7 @@ def test_the_program_runs_alone(tmp_path):
     assert grown.returncode == 0, grown.stderr.decode()
     conflict = run_witness("cosigner", *options, "--point", "point", cwd=tmp_path)
     assert conflict.returncode == 5
-    assert conflict.stderr.decode() == "REFUS : le témoin a cosigné en dernier 7 événement(s) de ce journal, pas 0.\n"
+    assert conflict.stderr.decode() == "REFUS : le témoin a cosigné en dernier 7 événements de ce journal, pas 0.\n"
     again = run_witness("generer-cle", "--nom", "x", "--cle", "cle", cwd=tmp_path)
     assert again.returncode == 1 and "existe déjà" in again.stderr.decode()
     loaded = subprocess.run([sys.executable, "-I", "-c", (  # noqa: S603

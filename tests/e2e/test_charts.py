@@ -18,6 +18,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = [(1280, 900), (375, 740)]
 
 
+# The dashboard's intake, delays and closures; the national view's follow-up, intake and closures, then its
+# steering figures over time: meetings held, orientations, median delays (reporting/trends.py).
+CHARTS = {"coord_a": 3, "national": 6}
+
+
 def test_the_charts_are_drawn_under_the_csp_with_their_tables(live_server):
     people = build_personas()
     for days in (3, 40, 70):
@@ -41,7 +46,7 @@ def test_the_charts_are_drawn_under_the_csp_with_their_tables(live_server):
                 answered.add(response.status)
                 page.wait_for_selector("figure.chart canvas", state="attached")
                 charts = page.locator("figure.chart")
-                assert page.locator("figure.chart canvas").count() == charts.count() == 3
+                assert page.locator("figure.chart canvas").count() == charts.count() == CHARTS[who]
                 page.locator("figure.chart .fr-accordion__btn").first.click()
                 page.locator("figure.chart table").first.wait_for(state="visible")  # fails if it stays hidden
                 if violations := blocking_violations(page):

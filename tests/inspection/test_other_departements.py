@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from audit.proofs import words
 from cases import actions
 from inspection.display import ELSEWHERE
 from tests.cases.factories import CaseFactory
@@ -99,7 +100,8 @@ def test_the_bundles_receipts_pass_the_verifier_the_inspector_downloads(client, 
                               capture_output=True, text=True, env={"PYTHONPATH": ""}, check=False, timeout=60)
 
     done = verify(bundle)
-    assert done.returncode == 0 and f"paquet d'audit : {len(proven)} reçu(s) vérifié(s)" in done.stdout, done.stderr
+    checked = words(len(proven), "reçu vérifié", "reçus vérifiés")
+    assert done.returncode == 0 and f"paquet d'audit : {checked}" in done.stdout, done.stderr
     bundle["receipts"]["receipts"][0]["event"]["actor_label"] += "."
     done = verify(bundle)
     assert done.returncode == 1 and "reçu n° 1" in done.stderr and "preuve d'inclusion" in done.stderr

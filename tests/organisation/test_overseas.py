@@ -94,7 +94,7 @@ def test_a_cellule_in_new_caledonia_is_set_up_as_any_other_and_says_who_represen
     created = signed_in(personas.admin).post(reverse("admin:organisation_cell_add"), {
         "departement": nc.pk, "chair_function": "prefet", "meeting_periodicity": "monthly",
         "installed_on": "2026-01-05", "review_days_in_care": 30, "review_days_mobile_team": 15,
-        "stagnant_days": 60})
+        "stagnant_days": 60, "reading_alert_floor": 5})
     assert created.status_code == 302
     cell = Cell.objects.get(departement=nc)
     hc = InstitutionFactory(name="Haut-commissariat de la République en Nouvelle-Calédonie", departement=nc)

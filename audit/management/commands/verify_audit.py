@@ -139,7 +139,8 @@ class Command(BaseCommand):
             return "", ""
         lacking = [item for item in report.witnessed if len(item.cosigned_by) < quorum]
         if lacking and lacking[-1] is report.witnessed[-1]:
-            return "", f"{lacking[-1]} ; {quorum} cosignature(s) de témoins exigée(s)"
+            required = count(quorum, "cosignature de témoins exigée", "cosignatures de témoins exigées")
+            return "", f"{lacking[-1]} ; {required}"
         text = f" Témoins (quorum {quorum}) : " + " ; ".join(str(item) for item in report.witnessed[-LISTED:]) + "."
         if lacking:  # a witness down for a while: those checkpoints rest on the later, established ones
             numbers = ", ".join(f"n° {item.number}" for item in lacking[:LISTED])
