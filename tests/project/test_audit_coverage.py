@@ -101,6 +101,7 @@ PAGES = {
     "inspection:search": ("inspector", lambda c: [], "audit.search"),
     "inspection:export_csv": ("inspector", lambda c: [], "export.audit_csv"),
     "inspection:export_bundle": ("inspector", lambda c: [], "export.audit_bundle"),
+    "inspection:verifier": ("inspector", lambda c: [], None),  # the verifier's code: no personal data
     "inspection:case_timeline": ("inspector", lambda c: [c.case.reference], "audit.case_timeline"),
     "inspection:user_activity": ("inspector", lambda c: ["coord_a"], "audit.user_activity"),
     "inspection:integrity": ("inspector", lambda c: [], "audit.integrity"),

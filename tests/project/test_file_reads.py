@@ -41,6 +41,7 @@ FILES = {
     "funding:national_export": ("funding:national",),
     "inspection:export_csv": ("inspection:search",),
     "inspection:export_bundle": ("inspection:search",),
+    "inspection:verifier": ("inspection:search",),  # the verifier's code, offered beside the bundle
     "retention:export": ("retention:persons",),
     "intake:template": ("intake:import",),
     "meetings:pdf": ("meetings:detail",),

@@ -379,7 +379,7 @@ def test_the_walk_finds_a_form_for_every_url_that_takes_one(personas, context): 
 # its contract walked by tests/intake/test_contract.py), and signing out (a button, no field).
 WITHOUT_FORM = {
     "cases:attachment", "cases:detail", "cases:family", "cases:list", "cases:person", "composition_export", "health",
-    "home", "inspection:case_timeline", "inspection:export_bundle", "inspection:export_csv",
+    "home", "inspection:case_timeline", "inspection:export_bundle", "inspection:export_csv", "inspection:verifier",
     "inspection:inspection_reads", "inspection:search", "inspection:user_activity", "intake:template",
     "intake_api:api-root", "intake_api:openapi-json", "intake_api:status", "intake_api:submit", "intake_api:unknown",
     "legal:accessibility", "legal:cookies", "legal:notice", "legal:personal_data", "legal:sitemap", "logout",
