@@ -25,6 +25,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from io import StringIO
@@ -65,10 +66,12 @@ def main() -> None:
 
 
 def checkout(revision: str) -> Path:
-    worktree = HERE / "var" / f"bench-{revision}"
+    """The code at ``revision``, in a worktree outside the checkout (whose own walks of its files must not
+    meet it); git's words go to stderr, the figures alone to stdout."""
+    worktree = Path(tempfile.gettempdir()) / f"cellule-bench-{HERE.name}-{revision}"
     if not worktree.exists():
         git = ["git", "-C", str(HERE), "worktree", "add", "--detach", str(worktree), revision]
-        subprocess.run(git, check=True)  # noqa: S603, S607 (run by hand, with the operator's revision)
+        subprocess.run(git, check=True, stdout=sys.stderr)  # noqa: S603, S607 (with the operator's revision)
     return worktree
 
 
