@@ -201,7 +201,8 @@ class Story:
                   "phonetic_last": phonetic(last_name), "phonetic_first": phonetic(first_name)}
         self._with_history(self.t.person, self.t.person_history, person, coordinator)
         for token in sorted(search_tokens(last_name, first_name, person["commune"])):
-            self.w.add(self.t.token, {"person_id": person["id"], "token": token})
+            self.w.add(self.t.token, {"person_id": person["id"], "departement_id": person["departement_id"],
+                                      "token": token})
         relatives = 0 if sibling else 1 + (rng.random() < 0.4)
         for relation in ["mother", "father"][:relatives]:
             self._with_history(self.t.relative, self.t.relative_history, {

@@ -195,19 +195,20 @@ def _audit_chain() -> Iterator[str]:
         yield str(result.broken)
 
 
-@check("les clés de rapprochement et de recherche du jeune suivent ses nom, prénom et commune")
+@check("les clés de rapprochement et de recherche du jeune suivent ses nom, prénom, commune et département")
 def _person_keys() -> Iterator[str]:
     for first in range(0, (Person.objects.aggregate(top=Max("pk"))["top"] or 0) + 1, BATCH):
         tokens = defaultdict(set)
         batch = SearchToken.objects.filter(person_id__gte=first, person_id__lt=first + BATCH)
-        for person_id, token in batch.values_list("person_id", "token"):
-            tokens[person_id].add(token)
+        for person_id, token, departement_id in batch.values_list("person_id", "token", "departement_id"):
+            tokens[person_id].add((token, departement_id))
         people = Person.objects.filter(pk__gte=first, pk__lt=first + BATCH).only(
-            "last_name", "first_name", "commune", "phonetic_last", "phonetic_first")
+            "last_name", "first_name", "commune", "departement", "phonetic_last", "phonetic_first")
         for person in people:
             keys = (person.phonetic_last, person.phonetic_first, tokens[person.pk])
+            words = search_tokens(person.last_name, person.first_name, person.commune)
             if keys != (phonetic(person.last_name), phonetic(person.first_name),
-                        search_tokens(person.last_name, person.first_name, person.commune)):
+                        {(word, person.departement_id) for word in words}):
                 yield f"jeune n° {person.pk}"
 
 

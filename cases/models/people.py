@@ -95,7 +95,8 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name.upper()}"
 
     def save(self, *args, **kwargs) -> None:
-        """With the match keys and, when the names or the commune changed, the search tokens."""
+        """With the match keys and, when the names, the commune or the département changed, the search
+        tokens (which carry the département: ``SearchToken``)."""
         self.phonetic_last, self.phonetic_first = phonetic(self.last_name), phonetic(self.first_name)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "phonetic_last", "phonetic_first"}
@@ -103,8 +104,8 @@ class Person(models.Model):
         super().save(*args, **kwargs)
         if new or getattr(self, "_indexed", None) != self._words():
             self.search_tokens.all().delete()
-            SearchToken.objects.bulk_create(SearchToken(person=self, token=token)
-                                            for token in sorted(search_tokens(*self._words())))
+            SearchToken.objects.bulk_create(SearchToken(person=self, departement_id=self.departement_id, token=token)
+                                            for token in sorted(search_tokens(*self._words()[:3])))
             self._indexed = self._words()
 
     @classmethod
@@ -114,7 +115,9 @@ class Person(models.Model):
         return person
 
     def _words(self) -> tuple:
-        return self.__dict__.get("last_name"), self.__dict__.get("first_name"), self.__dict__.get("commune")
+        """What the tokens are made of: the names and the commune, and the département they are kept in."""
+        return (self.__dict__.get("last_name"), self.__dict__.get("first_name"), self.__dict__.get("commune"),
+                self.__dict__.get("departement_id"))
 
     def clean(self) -> None:
         if not self.birth_date:
@@ -156,15 +159,20 @@ class Person(models.Model):
 
 
 class SearchToken(models.Model):
-    """A word a young person is found by (their names and commune, ``cases.names.search_tokens``): the
-    search looks words up by prefix on the index of ``token``, never by scanning the people."""
+    """A word a young person is found by (their names and commune, ``cases.names.search_tokens``), in the
+    young person's département: the search looks a département's words up by prefix on the index of
+    ``(departement, token)``, never by scanning its people (``CaseQuerySet.search``)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_tokens")
+    # The person's, copied (``Person.save`` keeps it): null only for the words the previous release wrote
+    # while ``cases.0022`` ran, which its backfill and ``check_consistency`` find.
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, null=True, related_name="+",
+                                    db_index=False, verbose_name="département")
     token = models.CharField(max_length=100)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "token"], name="search_token_unique")]
-        indexes = [models.Index(fields=["token", "person"], name="search_token_prefix")]
+        indexes = [models.Index(fields=["departement", "token", "person"], name="search_token_departement")]
 
     def __str__(self) -> str:
         return self.token

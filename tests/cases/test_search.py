@@ -64,8 +64,8 @@ def test_the_search_is_recorded_as_a_read(client, personas, eloise):
 
 
 def test_the_name_is_looked_up_by_index(personas, eloise):
-    """The plan of a name search: the user's cases by the département's index, each word by prefix on
-    an index of the tokens; no table read whole (on PostgreSQL, with the scans of whole tables priced
+    """The plan of a name search: each word by prefix on the index of the département's tokens, then
+    the cases of the people found; no table read whole (on PostgreSQL, with the scans of whole tables priced
     out of the planner's choice, as at national size; the plan there: ``docs/performance.md``)."""
     query = Case.objects.visible_to(personas.coord_a).search("ndiaye eloise", user=personas.coord_a)
     sql, params = query.query.sql_with_params()
@@ -77,5 +77,25 @@ def test_the_name_is_looked_up_by_index(personas, eloise):
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = "\n".join(str(row) for row in cursor.fetchall())
     assert "Seq Scan" not in plan and "SCAN cases_" not in plan and "SCAN U" not in plan, plan
-    assert "searchtoken" in plan and ("token>?" in plan or "token >=" in plan or "token)::text >=" in plan), plan
+    # The words of the user's départements, by prefix, on the index that starts with the département.
+    assert "search_token_departement" in plan and ("token>?" in plan or "token >=" in plan
+                                                   or "token)::text >=" in plan), plan
     assert list(query) == [eloise]
+
+
+def test_the_words_follow_the_young_person_s_departement(personas, eloise):
+    """The tokens carry the young person's département, which the search looks them up by: whatever
+    changes a record's département (a transfer copies the record instead, today) moves its words too."""
+    from cases.models import SearchToken
+
+    person = eloise.person
+    assert set(SearchToken.objects.filter(person=person).values_list("departement", flat=True)) == {
+        personas.cell_a.departement_id}
+    person.departement = personas.cell_b.departement
+    person.save()
+    assert set(SearchToken.objects.filter(person=person).values_list("departement", flat=True)) == {
+        personas.cell_b.departement_id}
+    eloise.departement = personas.cell_b.departement
+    eloise.save(update_fields=["departement"])
+    assert list(Case.objects.visible_to(personas.coord_b).search("ndiaye", user=personas.coord_b)) == [eloise]
+    assert list(Case.objects.visible_to(personas.coord_a).search("ndiaye", user=personas.coord_a)) == []

@@ -248,6 +248,23 @@ def test_the_receiving_cellule_gets_the_young_person_it_already_follows(client, 
     assert received.reference in page and earlier.reference in page and case.reference not in page
 
 
+def test_the_young_person_is_found_by_name_where_the_case_went_and_no_further(client, personas, requested):
+    """The received case's young person is found by their name in the receiving département's list (the
+    copy's words are the Rhône's); the sending side finds its closed case by name among its own, and the
+    Rhône's words never answer a search of Seine-Saint-Denis."""
+    from cases.models import SearchToken
+
+    case, transfer = requested
+    decide(client, personas.coord_b, transfer, {"decision": "accept"})
+    received = Case.objects.get(transferred_from=case)
+    name = case.person.last_name
+    assert set(SearchToken.objects.filter(person=received.person).values_list("departement", flat=True)) == {
+        personas.cell_b.departement_id}
+    assert [listed.pk for listed in client.get(reverse("cases:list"), {"q": name}).context["page"]] == [received.pk]
+    client.force_login(personas.coord_a)
+    assert [listed.pk for listed in client.get(reverse("cases:list"), {"q": name}).context["page"]] == [case.pk]
+
+
 def test_the_transfer_form_offers_only_the_other_departements(client, personas):
     """Issue 28, point 8: the case's own département is not offered (posted, it is an invalid choice:
     ``test_bad_input``; the entry point refuses it: ``test_transitions``)."""

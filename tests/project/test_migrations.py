@@ -48,6 +48,9 @@ ALLOWED: dict[tuple[str, str, int], str] = {
     ("audit", "0008_merkle_tree", 1): "builds the new tree table from the trail, reading it only",
     # Triggers replaced on audit_event and audit_seal (a lock of an instant each, no scan), as in 0006.
     ("audit", "0009_trail_archive", 1): "replaces the trail's delete triggers: a brief lock, no scan",
+    # The search tokens' département filled from their young person, 5,000 people a transaction (each batch
+    # locks only the rows it updates, briefly) while the running release keeps reading and writing.
+    ("cases", "0022_search_tokens_by_departement", 1): "fills the new column in batches, one transaction each",
 }
 
 
