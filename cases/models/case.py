@@ -193,7 +193,11 @@ class Case(ConcurrentTransitionMixin, models.Model):  # type: ignore[django-mana
         constraints = [
             models.UniqueConstraint(fields=["departement", "year", "number"], name="case_number_per_departement_year"),
         ]
-        indexes = [models.Index(fields=["departement", "state"], name="case_departement_state")]
+        # The case list's order within a département, with its state or not: a page of it is read in order
+        # and nothing more (the home's counts by state use the second one too).
+        indexes = [models.Index(fields=["departement", "received_on", "number"], name="case_departement_received"),
+                   models.Index(fields=["departement", "state", "received_on", "number"],
+                                name="case_state_received")]
 
     def __str__(self) -> str:
         return self.reference
