@@ -21,8 +21,7 @@ from organisation.rules import OrganisationRight, cells_visible_to, memberships_
 from ui.counts import capped_counts, counted, shown
 from ui.french import count
 from vigilance.rules import alerts_visible_to
-from workflows import kinds
-from workflows.rules import tasks_escalated_to, tasks_held_by, tasks_visible_to
+from workflows.rules import tasks_claimable_by, tasks_escalated_to, tasks_held_by
 
 
 def home(request):
@@ -73,15 +72,12 @@ def _work_counts(user: Actor) -> dict:
     it counts (``todo``: label, number shown, address), and the cards' sentences. One statement (two for
     a coordinator: the alerts on unusual reading to examine), each count through its own index and capped
     (``ui.counts``), so that a counter costs the same in a cellule of 20 cases and of 2,000."""
-    from viewflow.workflow.status import STATUS
-
     today = timezone.localdate()
     held = tasks_held_by(user).open()  # type: ignore[attr-defined]
     cases = Case.objects.visible_to(user)
     querysets = {
         "mine": held, "late": held.filter(due_on__lt=today),
-        "queue": tasks_visible_to(user).exclude(flow_task_name__in=kinds.in_portal()).filter(
-            listed_status=STATUS.NEW, listed_owner__isnull=True),
+        "queue": tasks_claimable_by(user),
         "open": cases.filter(state__in=State.open_states()),
     }
     coordinated = policy.scope(user).coordinated_departement_ids

@@ -157,21 +157,36 @@ def views_visible_to(user: Actor) -> QuerySet[SavedView]:
     return SavedView.objects.filter(Q(owner_id=user_id(user)) | Q(shared=True), cell_id__in=scope(user).cell_ids)
 
 
+def _claimable(user: Actor) -> Q:
+    """The kinds of free task the user may take, in the départements where they may take them."""
+    s = scope(user)
+    return (
+        Q(flow_task_name__in=kinds.in_queue(Queue.FAMILY_CONTACTS), departement_id__in=s.family_contact_departement_ids)
+        | Q(flow_task_name__in=kinds.in_queue(Queue.COORDINATORS), departement_id__in=s.coordinated_departement_ids)
+    )
+
+
 def tasks_visible_to(user: Actor) -> QuerySet[CaseTask]:
     """Tasks that are the user's, or that they may claim: in their cellules, or the mobile team's."""
     s = scope(user)
     portal = kinds.in_portal()
-    claimable = (
-        Q(flow_task_name__in=kinds.in_queue(Queue.FAMILY_CONTACTS), departement_id__in=s.family_contact_departement_ids)
-        | Q(flow_task_name__in=kinds.in_queue(Queue.COORDINATORS), departement_id__in=s.coordinated_departement_ids)
-    )
     visible = Q(departement_id__in=s.cell_departement_ids) & ~Q(flow_task_name__in=portal) & (
-        Q(listed_owner_id=user_id(user)) | (Q(listed_owner__isnull=True) & claimable))
+        Q(listed_owner_id=user_id(user)) | (Q(listed_owner__isnull=True) & _claimable(user)))
     if Role.MOBILE_TEAM in s.roles:
         visible |= Q(flow_task_name__in=portal) & (
             Q(listed_owner_id=user_id(user))
             | Q(listed_owner__isnull=True, flow_task_name__in=kinds.in_queue(Queue.MOBILE_TEAM)))
     return CaseTask.objects.filter(visible)
+
+
+def tasks_claimable_by(user: Actor) -> QuerySet[CaseTask]:
+    """The team's queue as the user sees it: the free tasks of their cellules they may take
+    (``tasks_visible_to``'s other branch alone, the mobile team's kinds left to its portal). Asked on its
+    own, its plan walks the queue's index in its order and stops at the page, where the owner's branch of
+    ``tasks_visible_to`` made it read the whole queue through a bitmap and sort it."""
+    return CaseTask.objects.filter(_claimable(user), listed_status=STATUS.NEW, listed_owner__isnull=True,
+                                   departement_id__in=scope(user).cell_departement_ids).exclude(
+        flow_task_name__in=kinds.in_portal())
 
 
 def tasks_held_by(user: Actor) -> QuerySet[CaseTask]:
