@@ -27,6 +27,7 @@ from inspection.forms import EventSearchForm
 from inspection.rules import InspectionRight, coordinated_codes
 from organisation import policy
 from organisation.models import Role
+from ui.counts import CappedPaginator
 from ui.forms import ConfirmForm
 
 PAGE_SIZE = 50
@@ -61,7 +62,7 @@ def search(request):
     _require_mandate(request)
     form = EventSearchForm(request.GET or None, departements=_departements(request))
     events = queries.search(request.user, form) if not form.is_bound or form.is_valid() else Event.objects.none()
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = display.for_page(page.object_list, _codes(request))
     _read("audit.search", request, request.GET.get("departement", ""),
           critères={k: v for k, v in request.GET.items() if k != "page"})

@@ -1,9 +1,12 @@
-"""Counters that stop at a cap: a page's « 99+ » costs its first hundred rows, however large the file grows."""
+"""Counters that stop at a cap: a page's « 99+ » costs its first hundred rows, however large the file grows;
+and a paginator whose count stops a few pages ahead."""
 
-from typing import Any
+from typing import Any, cast
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 
 from ui.french import count, number
 
@@ -35,3 +38,37 @@ def counted(value: int, singular: str, plural_form: str | None = None, *, none: 
     """``ui.french.count`` of a capped count: « 3 tâches », « plus de 99 tâches »."""
     return f"plus de {count(CAP, singular, plural_form)}" if value > CAP else count(value, singular, plural_form,
                                                                                    none=none)
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops a few pages past the one asked for: a list's first page costs its
+    first ``(1 + AHEAD) × per_page`` rows, however many the list holds (Django's counts them all). When it
+    stopped, ``capped`` is true and ``num_pages`` is a floor: the pagination says « Page 1 sur plus de 5 »,
+    and the next page moves the floor on."""
+
+    AHEAD = 4
+
+    asked = 1
+    capped = False
+
+    def get_page(self, number) -> Page:
+        self.asked = self._asked(number)
+        return super().get_page(number)
+
+    def page(self, number) -> Page:
+        self.asked = max(self.asked, self._asked(number))
+        return super().page(number)
+
+    @staticmethod
+    def _asked(number) -> int:
+        try:
+            return max(1, int(number))
+        except (TypeError, ValueError):
+            return 1
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]  # Django's is a cached_property as well
+        limit = (self.asked + self.AHEAD) * self.per_page
+        found = cast(QuerySet, self.object_list).order_by()[:limit + 1].count()  # it pages querysets only
+        self.capped = found > limit
+        return min(found, limit)

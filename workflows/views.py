@@ -3,7 +3,6 @@ those the cellule's members hold (late, escalated, to put back in the queue)."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,11 +14,13 @@ from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Membership, Role
 from organisation.policy import Actor
+from ui.counts import CappedPaginator
 from ui.french import count
 from workflows import kinds, saved_views, tasks
 from workflows.models import OPEN_STATUSES, SavedView
 from workflows.rules import (
     TaskRight,
+    tasks_claimable_by,
     tasks_held_by,
     tasks_held_in_cellule,
     tasks_releasable_by,
@@ -53,9 +54,7 @@ def _tasks(request, tab: str, query):
     elif tab == "mine":
         found = tasks_held_by(request.user).filter(listed_status__in=[STATUS.ASSIGNED, STATUS.STARTED])
     elif tab == "queue":
-        # Free tasks the policy lets the user claim (tasks_visible_to shows no one else's free task).
-        found = tasks_visible_to(request.user).exclude(flow_task_name__in=kinds.in_portal()).filter(
-            listed_status=STATUS.NEW, listed_owner__isnull=True)
+        found = tasks_claimable_by(request.user)
     else:
         found = tasks_held_by(request.user).filter(listed_status=STATUS.DONE)
     task_type = query.get("type", "")
@@ -91,7 +90,7 @@ def _decided_elsewhere(page) -> None:
 
 def task_list(request, tab: str = "mine"):
     chosen = saved_views.choose(request, PAGES[tab])
-    page = Paginator(_tasks(request, tab, chosen.query), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(_tasks(request, tab, chosen.query), PAGE_SIZE).get_page(request.GET.get("page"))
     _decided_elsewhere(page)
     shown = [task.reference for task in page if task.reference]
     # The read in the trail of each département whose cases it named (an accepted transfer's: the one here).

@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.db.models import Count, Min, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +36,7 @@ from cases.views.reading import NEXT, ask_motive, motive_for
 from organisation import policy
 from organisation.models import Membership, Role
 from organisation.policy import Actor
+from ui.counts import CappedPaginator
 from workflows import saved_views
 from workflows.models import CaseTask, SavedView
 from workflows.rules import TaskRight, cases_held
@@ -80,7 +80,7 @@ def case_list(request):
     referent = query.get("referent", "")
     if referent.isdigit():
         cases = cases.filter(referent_id=int(referent))
-    page = Paginator(cases.order_by("-received_on", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases.order_by("-received_on", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
     # A young person's name only where the user may open the case without giving a motive: the list
     # must not reveal what the motive protects (the others are listed by reference).
     held = cases_held(request.user, list(page)) | partnered_cases(request.user, list(page))
