@@ -1,5 +1,7 @@
 """Flat at national scale, without timing: every statement of the working pages reads the rows of a
-département, a person or a case through an index that narrows to them, never the country's rows.
+département, a person or a case through an index that narrows to them, never the country's rows; and
+none reads a whole département's rows to show a page of them (a sort of all of them, or a count without
+a cap), nor counts all a person ever did.
 
 On a small data set the planner's choices are its own (a sequential scan of a few pages is cheapest),
 so each statement is explained with ``enable_seqscan = off``: what is left is the cheapest plan that
@@ -24,6 +26,7 @@ from cases.models import Case
 from demo.national import National
 from organisation.models import Membership, Role
 from tests.conftest import built_once
+from tests.organisation.factories import MandateFactory, MembershipFactory
 from workflows.models import CaseTask
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
@@ -32,10 +35,16 @@ pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 LARGE = {"cases_case", "cases_person", "cases_searchtoken", "cases_family", "cases_relative", "workflows_casetask",
          "viewflow_task", "viewflow_process", "workflows_caseprocess", "audit_event", "audit_seal",
          "cases_caremeasure", "cases_familycontact", "cases_followupnote", "cases_casevisit"}
+# An index condition that narrows to a person, a case, an owner or a word: a few rows of a département.
+PERSONAL = re.compile(r"\b(listed_owner_id|owner_id|referent_id|person_id|case_id|task_ptr_id|process_id|user_id|"
+                      r"event_id|object_id|actor_id|id|token|reference|source_reference)(\)::text)?\)? (=|>=|<) ")
+# The same, the person's own rows (whose number grows with their years of work) left out.
+SMALL = re.compile(r"\b(person_id|case_id|task_ptr_id|process_id|event_id|object_id|id|token|reference|"
+                   r"source_reference)(\)::text)?\)? (=|>=|<) ")
 # An index condition that narrows to a département, a person, a case, an owner or a word.
 NARROW = re.compile(r"\b(departement_id|departement|listed_owner_id|owner_id|referent_id|person_id|case_id|"
                     r"task_ptr_id|process_id|user_id|event_id|object_id|actor_id|institution_id|id|token|reference|"
-                    r"source_reference)\)? (=|>=|<) ")
+                    r"source_reference)(\)::text)?\)? (=|>=|<) ")
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +91,49 @@ def country_reads(sql: str) -> list[str]:
     return found
 
 
+def explained(sql: str, **settings: str) -> dict:
+    """The plan of a statement, as PostgreSQL makes it under ``settings`` (``enable_seqscan="off"``…)."""
+    with connection.cursor() as cursor:
+        for name, value in settings.items():
+            cursor.execute(f"SET {name} = {value}")
+        try:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0]
+        finally:
+            for name in settings:
+                cursor.execute(f"RESET {name}")
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Plan"]
+
+
+def below(node: dict):
+    """The nodes whose rows ``node`` takes, down to a ``Limit`` (which stops the reading). A subplan is
+    not among them: its rows test each row (``EXISTS``), once read for all when hashed."""
+    for child in node.get("Plans", []):
+        if child["Node Type"] != "Limit" and child.get("Parent Relationship") not in ("SubPlan", "InitPlan"):
+            yield child
+            yield from below(child)
+
+
+def whole_lists(sql: str, tables: dict[str, str]) -> list[str]:
+    """What the statement reads whole to show a page: a sort above a scan of a département's rows (an
+    index that narrows to the département and no further), or an aggregate (a count) above a scan of a
+    département's or a person's rows, with no limit between them. Sorts are priced out of the planner's
+    choice, as whole scans are: a sort left in the plan is one that no index spares."""
+    found = []
+    for node in scans(explained(sql, enable_seqscan="off", enable_sort="off")):
+        if node["Node Type"] not in ("Sort", "Aggregate"):
+            continue
+        for scan in below(node):
+            table = scan.get("Relation Name") or tables.get(scan.get("Index Name"), "")
+            if table not in LARGE or scan["Node Type"] not in ("Index Scan", "Index Only Scan", "Bitmap Index Scan"):
+                continue  # (a bitmap's heap scan: its index scan, below it, says what it reads)
+            condition = scan.get("Index Cond", "")
+            if not (PERSONAL if node["Node Type"] == "Sort" else SMALL).search(condition):
+                found.append(f"{node['Node Type']} : {table} par {scan['Index Name']} ({condition})")
+    return found
+
+
 def people_and_pages():
     """The member holding most open tasks, their cellule's coordinator, and the pages they work from."""
     held = (CaseTask.objects.open().filter(listed_owner__memberships__role=Role.MEMBER)
@@ -116,6 +168,23 @@ def test_no_statement_of_the_working_pages_reads_the_country(client, generated):
                 if found := country_reads(sql):
                     reads[user.username, url, sql[:300]] = found
     assert reads == {}
+
+
+def test_no_statement_of_the_working_pages_reads_a_whole_list_to_show_a_page(client, generated):
+    """The case list (its filters, its search by name) and the task lists read a page in an index's
+    order, or sort only the few rows an index narrowed to (a person's tasks in hand, a word's people);
+    their paginators, the home's counters and the inspector's search in the trail count up to a cap."""
+    people, pages = people_and_pages()
+    code = Membership.objects.get(user=people[0], role=Role.COORDINATOR).cell.departement.code
+    inspector = MembershipFactory(inspector=True).user
+    MandateFactory(inspector=inspector, departements=[code])
+    tables = index_tables()
+    found = {}
+    for user, url in [*((user, url) for user in people for url in pages), (inspector, "/audit/")]:
+        for sql in statements(client, user, url):
+            if reads := whole_lists(sql, tables):
+                found[user.username, url, sql[:300]] = reads
+    assert found == {}, "\n".join(f"{where[:2]} {reads}: {where[2]}" for where, reads in found.items())
 
 
 def test_a_person_s_task_lists_read_a_page_of_their_tasks_in_order(client, generated):
