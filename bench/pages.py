@@ -17,7 +17,10 @@ sizes, taking turns over three rounds so that both see the same load of a shared
 Each page is requested through Django's test client (middleware, templates, the recorded read
 included) by the demo's coordinator and member of Seine-Saint-Denis; one JSON line per page and
 size: p50 and p95 in ms, the queries it sends; then one line per page with the ratio of the two
-sizes' p95 (target: within 1.3×, and under 60 ms at 20,000 cases).
+sizes' p95 (target: within 1.3×, and under 60 ms at 20,000 cases). With ``--explain``, each read
+statement of a page's last request is also explained with ``EXPLAIN (ANALYZE, BUFFERS)``: one JSON line
+per statement, its buffers (pages read, cached or not: steadier than the clock on a shared machine),
+its time and the outline of its plan.
 """
 
 import argparse
@@ -80,7 +83,7 @@ def empty_database() -> None:
             raise SystemExit("bench/pages.py mesure sur PostgreSQL (DATABASE_URL=postgresql://…).")
 
 
-def measure(size: str, repeat: int) -> dict[str, float]:
+def measure(size: str, repeat: int, explain: bool = False) -> dict[str, float]:
     users = get_user_model().objects
     referent = users.get(username="membre93").pk
     clients = {}
@@ -107,19 +110,23 @@ def measure(size: str, repeat: int) -> dict[str, float]:
                           "sql_ms": round(sql, 1), "queries": len(queries) // repeat,
                           "highest_plan_cost": highest_cost(queries.captured_queries[-(len(queries) // repeat):])},
                          ensure_ascii=False), flush=True)
+        if explain:
+            for line in explained(queries.captured_queries[-(len(queries) // repeat):]):
+                print(json.dumps({"bench": "pages-plan", "size": size, "page": label, **line}, ensure_ascii=False),
+                      flush=True)
     return p95s
 
 
-def compare(against: str, repeat: int, rounds: int = 3) -> None:
+def compare(against: str, repeat: int, rounds: int = 3, explain: bool = False) -> None:
     """The pages on two databases in turn; one line per page with the ratio of their median p95."""
     bases = [connection.settings_dict["NAME"], against]
     p95s: dict[str, dict[str, list[float]]] = {base: {} for base in bases}
-    for _ in range(rounds):
+    for round_ in range(rounds):
         for base in bases:
             connection.close()
             connection.settings_dict["NAME"] = base
             size = f"{Case.objects.count()} signalements"
-            for label, p95 in measure(size, repeat).items():
+            for label, p95 in measure(size, repeat, explain=explain and round_ == rounds - 1).items():
                 p95s[base].setdefault(label, []).append(p95)
     small, large = (p95s[base] for base in bases)
     for label in small:
@@ -127,6 +134,31 @@ def compare(against: str, repeat: int, rounds: int = 3) -> None:
         print(json.dumps({"bench": "pages", "page": label, "ratio_p95": round(after / before, 2),
                           "p95_ms": [round(before, 1), round(after, 1)], "within_1_3": after / before <= 1.3},
                          ensure_ascii=False), flush=True)
+
+
+def explained(queries: list[dict]) -> list[dict]:
+    """Each read statement of a request run again under ``EXPLAIN (ANALYZE, BUFFERS)``: the buffers its plan
+    touched, its time, the outline of its plan (node, index) and the statement's beginning."""
+    found = []
+    with connection.cursor() as cursor:
+        for query in queries:
+            # A read, not the sealer's turn (``audit_seal_events``, which ANALYZE would run again).
+            if query["sql"].lstrip().upper().startswith("SELECT") and "audit_seal_events" not in query["sql"]:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {query['sql']}")
+                plan = cursor.fetchone()[0][0]
+                top = plan["Plan"]
+                found.append({"buffers": top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0),
+                              "ms": round(plan["Execution Time"], 2), "plan": outline(top),
+                              "sql": query["sql"][:160]})
+    return found
+
+
+def outline(node: dict) -> str:
+    """A plan in one line: each node with the index or table it reads and the rows it gave."""
+    read = node.get("Index Name") or node.get("Relation Name")
+    here = f"{node['Node Type']}{f' {read}' if read else ''} ({node.get('Actual Rows', 0)})"
+    children = [outline(child) for child in node.get("Plans", [])]
+    return f"{here} [{'; '.join(children)}]" if children else here
 
 
 def highest_cost(queries: list[dict]) -> float:
@@ -150,13 +182,16 @@ def main() -> None:
     parser.add_argument("--against", metavar="BASE",
                         help="une seconde base du même serveur, déjà remplie : les pages mesurées tour à tour sur "
                              "les deux, et le rapport de leurs p95")
+    parser.add_argument("--explain", action="store_true",
+                        help="avec --against : chaque lecture des pages expliquée (EXPLAIN ANALYZE BUFFERS) au "
+                             "dernier tour")
     args = parser.parse_args()
     if args.tiny:
         args.cases, args.repeat = 20, 2
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
     if args.against:
-        compare(args.against, args.repeat)
+        compare(args.against, args.repeat, explain=args.explain)
         return
     if not (args.tiny and get_user_model().objects.filter(username="coord93").exists()):
         empty_database()

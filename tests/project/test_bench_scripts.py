@@ -113,9 +113,13 @@ def test_pages_on_the_demo_then_a_national_set(copies):
 @pytest.mark.postgresql
 @pytest.mark.django_db  # the test database, which the copies start from
 def test_pages_on_two_databases_in_turn(copies):
-    lines = run("pages.py", "--tiny", "--against", copies("demo"), database=copies("demo"))
+    lines = run("pages.py", "--tiny", "--against", copies("demo"), "--explain", database=copies("demo"))
     assert sum("ratio_p95" in line for line in lines) == 19
-    assert sum("size" in line for line in lines) == 19 * 2 * 3  # each page, on each database, three rounds
+    measured = [line for line in lines if line["bench"] == "pages" and "size" in line]
+    assert len(measured) == 19 * 2 * 3  # each page, on each database, three rounds
+    plans = [line for line in lines if line["bench"] == "pages-plan"]  # each read explained, in the last round
+    assert {line["page"] for line in plans} == {line["page"] for line in measured}
+    assert all(line["buffers"] >= 0 and line["plan"] for line in plans)
 
 
 @pytest.mark.postgresql
