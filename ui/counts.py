@@ -3,6 +3,7 @@ and a paginator whose count stops a few pages ahead."""
 
 from typing import Any, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
@@ -20,7 +21,11 @@ def capped_counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
     parts: list[str] = []
     params: list[Any] = []
     for name, queryset in querysets.items():
-        sql, query_params = queryset.order_by().values("pk")[:CAP + 1].query.sql_with_params()
+        try:
+            sql, query_params = queryset.order_by().values("pk")[:CAP + 1].query.sql_with_params()
+        except EmptyResultSet:  # a queryset that cannot match (the queue of who may take nothing): none
+            parts.append(f"0 AS {connection.ops.quote_name(name)}")
+            continue
         # The statement is Django's own, its values passed apart: nothing of the request is spliced in.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped) AS {connection.ops.quote_name(name)}")  # noqa: S608
         params += query_params

@@ -134,7 +134,10 @@ def test_check_consistency_names_each_broken_invariant(national):
     # Its family stays in the département it left: named too.
     assert found["chaque jeune est d'une famille de son département, dont aucun proche n'est saisi deux fois"] == [
         f"jeune n° {moved.person_id}"]
-    with pytest.raises(CommandError, match="8 invariant"):
+    # And its words, which the search looks up by département, stay in the one it left.
+    assert found["les clés de rapprochement et de recherche du jeune suivent ses nom, prénom, commune et "
+                 "département"] == [f"jeune n° {moved.person_id}"]
+    with pytest.raises(CommandError, match="9 invariant"):
         call_command("check_consistency", stdout=io.StringIO())
 
 
