@@ -43,6 +43,7 @@ from cases.views.cases import case_events  # noqa: E402
 from inspection import queries  # noqa: E402
 from inspection.forms import EventSearchForm  # noqa: E402
 from organisation.models import Cell, Departement, Institution, Mandate, Membership, Role  # noqa: E402
+from ui.counts import CappedPaginator  # noqa: E402
 
 PEOPLE, CASES, DAYS = 3000, 21000, 365
 
@@ -136,8 +137,10 @@ def walk(node):
         yield from walk(child)
 
 
-def page_of(events) -> None:
-    page = Paginator(events, 50).get_page(1)
+def page_of(events, paginator: type[Paginator] = Paginator) -> None:
+    """The first page of a list of events as its view reads it (its paginator: the search's counts a few
+    pages ahead only)."""
+    page = paginator(events, 50).get_page(1)
     list(page)
 
 
@@ -163,7 +166,7 @@ def main() -> None:
             form = EventSearchForm(criteria or None, departements=[("93", "Seine-Saint-Denis")])
             if form.is_bound and not form.is_valid():
                 sys.exit(f"Critères refusés : {form.errors}")
-            return lambda: page_of(queries.search(inspector, form))
+            return lambda: page_of(queries.search(inspector, form), CappedPaginator)
 
         explain("recherche, sans critère", search())
         explain("recherche par référence", search(reference=reference))
