@@ -13,6 +13,7 @@ from django.core.validators import MaxLengthValidator
 from django.db.models import BLANK_CHOICE_DASH
 from django.forms.models import fields_for_model
 from django.utils.choices import BlankChoiceIterator
+from django.utils.safestring import SafeString
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
 from ui.errors import Refusal
@@ -93,10 +94,10 @@ class RememberedSelect(forms.Select):
     Django renders each option through a template of its own: 126 of them took a third of the audit
     search's time."""
 
-    rendered: ClassVar[dict[tuple, str]] = {}
+    rendered: ClassVar[dict[tuple, SafeString]] = {}
     KEPT = 1000  # renderings kept; past that, the memory starts afresh
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         key = (type(self), name, tuple(self.format_value(value)),
                tuple(sorted({**self.attrs, **(attrs or {})}.items())),
                tuple((str(v), str(label)) for v, label in self.choices), id(renderer))
