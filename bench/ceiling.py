@@ -65,6 +65,16 @@ def pages() -> list[tuple[str, str, str]]:
     ]
 
 
+def prepare(cases: int) -> None:
+    """The database migrated, with the demo (whose accounts hold every role) and a national data set of
+    about ``cases`` cases unless it has them (none if 0)."""
+    call_command("migrate", verbosity=0)
+    if not get_user_model().objects.filter(username="coord93").exists():
+        call_command("seed_demo", stdout=io.StringIO())
+    if cases and Case.objects.count() < cases // 2:
+        call_command("seed_national", cases=cases, verbosity=0, stdout=io.StringIO())
+
+
 def hammer(port: int, cookies: dict[str, str], url: str, clients: int, seconds: float) -> list[Session]:
     """``clients`` threads requesting ``url`` with the same session for ``seconds``."""
     sessions = [Session(port) for _ in range(clients)]
@@ -95,11 +105,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.tiny:
         args.cases, args.clients, args.seconds, args.rounds, args.workers = TINY.values()
-    call_command("migrate", verbosity=0)
-    if not get_user_model().objects.filter(username="coord93").exists():
-        call_command("seed_demo", stdout=io.StringIO())
-    if args.cases and Case.objects.count() < args.cases // 2:
-        call_command("seed_national", cases=args.cases, verbosity=0, stdout=io.StringIO())
+    prepare(args.cases)
     chosen = pages()
     users = {username for _, username, _ in chosen if username}
     give_password(get_user_model().objects.filter(username__in=users))

@@ -5,14 +5,14 @@ from django.contrib.auth import get_user_model
 
 from audit import events as event_types
 from inspection.rules import about_case, within_days
-from ui.forms import DATE, BaseForm
+from ui.forms import DATE, BaseForm, RememberedSelect
 
 
 class EventSearchForm(BaseForm):
     departement = forms.ChoiceField(label="Département", required=False)
     reference = forms.CharField(label="Référence du signalement", max_length=20, required=False)
     user = forms.CharField(label="Utilisateur (identifiant)", max_length=150, required=False)
-    action = forms.ChoiceField(label="Événement", required=False)
+    action = forms.ChoiceField(label="Événement", required=False, widget=RememberedSelect)
     start = forms.DateField(label="Du", required=False, widget=DATE)
     end = forms.DateField(label="Au", required=False, widget=DATE)
 

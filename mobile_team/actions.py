@@ -40,9 +40,17 @@ Outcome = MobileTeamRequest.Outcome
 
 
 CALL = Check("Solliciter l'équipe mobile", RequestRight.REQUEST_MOBILE_TEAM, transition="request_mobile_team")
+
+
+def requests_of(case: Case) -> list[MobileTeamRequest]:
+    """The case's requests, oldest first, with whom the team calls, read once per case object
+    (``Case.read_once``): the case page's actions, its section and the task pages' summary all ask."""
+    return case.read_once("mobile_team_requests", lambda: list(case.mobile_team_requests.select_related("contact")))
+
+
 ACKNOWLEDGE = Check("J'ai pris connaissance de la réponse de l'équipe mobile", RequestRight.MANAGE_MOBILE_REQUEST,
-                    closed=True, when=lambda case: "" if case.mobile_team_requests.filter(
-                        answer_unread=True).exists() else "aucune réponse de l'équipe mobile n'attend d'être lue")
+                    closed=True, when=lambda case: "" if any(request.answer_unread for request in requests_of(case))
+                    else "aucune réponse de l'équipe mobile n'attend d'être lue")
 WITHDRAW = Check("Retirer la demande à l'équipe mobile", RequestRight.MANAGE_MOBILE_REQUEST,
                  transition="mobile_team_done")
 

@@ -3,7 +3,7 @@ the team, read its answer and withdraw a request."""
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from cases.models import Case
 from cases.views.case_page import CaseAction, register, register_panel
@@ -24,20 +24,19 @@ register(
 
 def _panel(user: Actor, case: Case) -> dict[str, Any]:
     """The case's requests; the coordinators who may converse read the team's messages, which marks them read."""
-    requests = list(case.mobile_team_requests.all())
+    requests = actions.requests_of(case)
     may_write = any(policy.can(user, RequestRight.CONVERSE_MOBILE_REQUEST, r) for r in requests)
     if may_write:
         for request in requests:
             actions.mark_read(user, request)
-    shown = list(case.mobile_team_requests.select_related("contact").prefetch_related(  # read after the marking
-        "reports", Prefetch("messages", queryset=RequestMessage.objects.select_related("author", "read_by")
-                            .prefetch_related("attachments"))))
+    messages = RequestMessage.objects.select_related("author", "read_by").prefetch_related("attachments")
+    prefetch_related_objects(requests, "reports", Prefetch("messages", queryset=messages))  # read after the marking
     # Each request with the form of its thread (its own ids: a page may show several).
-    return {"requests": [(r, forms.MessageForm.of(r) if may_write else None) for r in shown]}
+    return {"requests": [(r, forms.MessageForm.of(r) if may_write else None) for r in requests]}
 
 
 register_panel("mobile_team/_case_panel.html", _panel, tab="echanges")
 
 
 register_panel("mobile_team/_brief.html", lambda user, case: {
-    "request": case.mobile_team_requests.order_by("-requested_at", "-pk").first()}, brief=True)
+    "request": max(actions.requests_of(case), key=lambda r: (r.requested_at, r.pk), default=None)}, brief=True)

@@ -28,12 +28,15 @@ ERASED_MESSAGE = "Les données personnelles du signalement {reference} ont été
 
 
 def active_hold(case: Case) -> LegalHold | None:
-    """The case's hold in force, read once per case object: the case page's two hold actions and its panel
-    all ask (an entry point locks and reads the case afresh: its object starts with no answer kept)."""
-    if "_active_hold" not in case.__dict__:
-        case.__dict__["_active_hold"] = case.legal_holds.filter(lifted_at__isnull=True).first()
-    hold: LegalHold | None = case.__dict__["_active_hold"]
-    return hold
+    """The case's hold in force, read once per case object (``Case.read_once``): the case page's two hold
+    actions and its panel all ask."""
+    return case.read_once("active_hold", lambda: case.legal_holds.filter(lifted_at__isnull=True).first())
+
+
+def erasure(case: Case) -> Erasure | None:
+    """The erasure of the case's personal data, if the purge erased them, read once per case object: the
+    hold's action and the case page's panel both ask."""
+    return case.read_once("erasure", lambda: Erasure.objects.filter(case=case).first())
 
 
 def _holdable(case: Case) -> str:
@@ -41,7 +44,7 @@ def _holdable(case: Case) -> str:
     closed case whose data the purge has not erased, one at a time."""
     if case.state != State.CLOSED:
         return f"le signalement {case.reference} est en cours : un gel se pose sur un signalement clôturé"
-    if Erasure.objects.filter(case=case).exists():
+    if erasure(case) is not None:
         return f"les données personnelles du signalement {case.reference} ont été effacées"
     if active_hold(case) is not None:
         return f"le signalement {case.reference} est déjà sous gel de conservation"
@@ -55,9 +58,9 @@ LIFT_HOLD = Check("Lever le gel de conservation", RetentionRight.HOLD, closed=Tr
 
 
 def _check_not_erased(case: Case) -> None:
-    erasure = Erasure.objects.filter(case=case).first()
-    if erasure is not None:
-        raise ActionRefused(ERASED_MESSAGE.format(reference=case.reference, on=timezone.localtime(erasure.erased_at)))
+    erased = Erasure.objects.filter(case=case).first()  # asked afresh: a write's own check
+    if erased is not None:
+        raise ActionRefused(ERASED_MESSAGE.format(reference=case.reference, on=timezone.localtime(erased.erased_at)))
 
 
 @runs(PLACE_HOLD)

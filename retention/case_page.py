@@ -6,7 +6,6 @@ from cases.views.case_page import CaseAction, register, register_panel
 from organisation import policy
 from organisation.policy import Actor
 from retention import actions, forms
-from retention.models import Erasure
 from retention.periods import kept_until
 from retention.rules import RetentionRight
 
@@ -21,7 +20,7 @@ register(
 def _panel(user: Actor, case: Case) -> dict:
     if not policy.can(user, RetentionRight.ANSWER, case):
         return {}
-    return {"shown": True, "hold": actions.active_hold(case), "erasure": Erasure.objects.filter(case=case).first(),
+    return {"shown": True, "hold": actions.active_hold(case), "erasure": actions.erasure(case),
             "kept_until": kept_until(case)}
 
 

@@ -66,7 +66,7 @@ def kept_until(case: Case, periods: Periods | None = None) -> datetime.date | No
     periods = periods or Periods.current()
     if case.closed_on is None:
         return None
-    if Case.objects.filter(pk=case.pk).annotate(short=never_past_received()).values_list("short", flat=True)[0]:
+    if {state for state, _ in case.states_reached()} <= {State.RECEIVED, State.CLOSED}:  # as never_past_received
         return years_after(case.closed_on, periods.not_relevant_years)
     start = case.closed_on
     if periods.closed_from == "majority":

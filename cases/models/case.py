@@ -6,7 +6,9 @@ state: who may do each is the access policy's (``cases.rules``), asked by the en
 transition, keep the tasks in step and record the audit event.
 """
 
-from typing import cast
+import datetime
+from collections.abc import Callable
+from typing import TypeVar, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -20,6 +22,8 @@ from cases.names import after, words
 from organisation.models import Cell, Departement, Role
 from organisation.policy import Actor, scope, user_id
 from workflows.models import OPEN_STATUSES, CaseTask
+
+T = TypeVar("T")
 
 
 class State(models.TextChoices):
@@ -230,6 +234,23 @@ class Case(ConcurrentTransitionMixin, models.Model):  # type: ignore[django-mana
         return (any(d.pk == self.departement_id for d in mandate.departements.all())
                 and self.received_on <= mandate.reviews_until
                 and (self.closed_on is None or self.closed_on >= mandate.reviews_from))
+
+    def read_once(self, name: str, read: Callable[[], T]) -> T:
+        """What a page asks of its case more than once (an action's check, a section, the summary: its
+        legal hold, its erasure, its mobile team requests, its history), read once for this object. The
+        view reads its case for one request, so the answer lives as long as that request; an entry point
+        locks and reads the case afresh (``cases.actions.base.lock``), whose object asks again."""
+        key = f"_read_once_{name}"
+        if key not in self.__dict__:
+            self.__dict__[key] = read()
+        answer: T = self.__dict__[key]
+        return answer
+
+    def states_reached(self) -> list[tuple[str, datetime.datetime]]:
+        """Each state of the case's history with its time, oldest first (``read_once``): its path on its
+        page, and whether it ever went past "Reçu" (``retention.periods``)."""
+        return self.read_once("states_reached", lambda: list(
+            self.history.order_by("history_date", "history_id").values_list("state", "history_date")))
 
     def origins(self) -> list["Case"]:
         """The cases this one continues after transfers, nearest first: their file came with it."""

@@ -158,7 +158,7 @@ def flags(case: Case, open_tasks: list, measures: list, transfer_pending: bool) 
 def case_detail(request, pk: int):
     case = policy.get_or_404(
         request.user, (CaseRight.VIEW_CASE, CaseRight.VIEW_REFERRAL, CaseRight.VIEW_TOMBSTONE),
-        Case.objects.select_related("departement", "person", "referent", "transferred_from").annotate(
+        Case.objects.select_related("departement__cell", "person", "referent", "transferred_from").annotate(
             last_visit=last_visit(request.user)), pk=pk,
     )
     if not policy.can(request.user, CaseRight.VIEW_CASE, case):

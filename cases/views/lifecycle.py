@@ -36,7 +36,7 @@ class Step:
 def path(case: Case) -> list[Step]:
     """Each state of the lifecycle, in order: when the case first reached it, and whether it is there now."""
     reached: dict[str, datetime.date] = {}
-    for state, when in case.history.order_by("history_date", "history_id").values_list("state", "history_date"):
+    for state, when in case.states_reached():
         reached.setdefault(state, timezone.localtime(when).date())
     return [Step(state, str(label), reached.get(state), state == case.state, 40 + i * STEP, 20 + i * 44)
             for i, (state, label) in enumerate(State.choices)]

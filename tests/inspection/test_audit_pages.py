@@ -89,6 +89,25 @@ def test_the_action_filter_is_a_list_of_labels(client, inspector):
     assert "Sélectionnez un choix valide" in refused.content.decode()
 
 
+def test_the_action_filter_is_rendered_once_for_each_choice(client, inspector):
+    """Its options are the same for every inspector: rendered once per process for each state of the
+    select (``ui.forms.RememberedSelect``), the option chosen marked, and it alone."""
+    def action_field(response) -> str:
+        return response.content.decode().split('name="action"')[1].split("</select>")[0]
+
+    def options_rendered(response) -> int:
+        return sum(template.name == "django/forms/widgets/select_option.html" for template in response.templates)
+
+    client.get(reverse("inspection:search"), {"action": "case.view"})
+    again = client.get(reverse("inspection:search"), {"action": "case.view"})
+    assert options_rendered(again) == again.content.decode().split('name="departement"')[1].split(
+        "</select>")[0].count("<option")  # the département's options only
+    assert '<option value="case.view" selected>' in action_field(again)
+    assert action_field(again).count("selected") == 1
+    other = action_field(client.get(reverse("inspection:search"), {"action": "case.intake"}))
+    assert '<option value="case.intake" selected>' in other and other.count("selected") == 1
+
+
 def test_the_csv_export_reads_in_french_in_paris_time(client, inspector):
     response = client.get(reverse("inspection:export_csv"), {"departement": "93", "action": "case.assign"})
     rows = list(csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff")), delimiter=";"))

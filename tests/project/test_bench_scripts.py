@@ -167,3 +167,16 @@ def test_verification_compares_with_the_previous_version():
     assert {line["label"] for line in lines if "label" in line} == {"actuelle", "antérieure 60598ce"}
     ratios = {line["name"] for line in lines if "ratio" in line}
     assert {"verify_full", "verify_incremental", "inclusion_proof", "consistency_proof"} <= ratios
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db  # the test database, which the copies start from
+def test_page_profile_gives_each_page_its_cost_and_groups(copies):
+    lines = run("page_profile.py", "--tiny", database=copies("demo"))
+    costs = {line["page"]: line for line in lines if line["kind"] == "cost"}
+    assert costs["page de connexion (anonyme)"]["ratio_to_login"] == 1
+    assert len(costs) == 3 and all(line["queries"] for page, line in costs.items() if "anonyme" not in page)
+    profiles = [line for line in lines if line["kind"] == "profile"]
+    assert len(profiles) == 3
+    assert all(set(line["groups_ms"]) == {"database", "orm", "forms", "templates", "middleware", "other"}
+               and line["top_cumulative"] for line in profiles)
