@@ -7,6 +7,7 @@ from django.conf import settings
 
 from cellule.models import SupportGroup
 from organisation import policy, session_views
+from ui import statements
 
 SITE_CONFIG = {
     "site_title": "Cellule de suivi",
@@ -27,8 +28,11 @@ def site(request) -> dict:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["current_membership"] = policy.scope(user).primary
-        # Whether a member facilitates a support group (the menu's entry): asked once, when the menu reads it.
-        context["facilitates_support_groups"] = functools.cache(SupportGroup.objects.recordable_by(user).exists)
+        # Whether a member facilitates a support group (the menu's entry): asked once, when the menu reads it,
+        # by a statement compiled once per scope (``ui.statements``).
+        context["facilitates_support_groups"] = functools.cache(lambda: bool(statements.row(
+            ("support groups recorded", policy.scope(user).key),
+            lambda: SupportGroup.objects.recordable_by(user).values("pk")[:1])))
         # For the warning before the session ends (ui/static/ui/session.js): no query, the session is loaded.
         context["session_limits"] = session_views.deadlines(request, time.time())
     return context
