@@ -24,6 +24,7 @@ import audit
 from audit import recorder
 from audit.recorder import RecordedDenial
 from organisation.models import Cell, Mandate, Membership, Role
+from ui import statements
 
 # When a user holds several memberships, the first role in this order speaks for them in the
 # header and in the audit trail.
@@ -81,6 +82,14 @@ class Scope:
         return ranked[0] if ranked else None
 
     @property
+    def key(self) -> tuple:
+        """Everything the scope holds, as a value: each membership's fields and its cellule's département,
+        each mandate's fields and départements. Two scopes of one key open the same things, so that what
+        is built from a scope may be kept under its key (``ui.statements``)."""
+        return (tuple((*_fields(m), m.cell.departement_id if m.cell is not None else None) for m in self.memberships),
+                tuple((*_fields(m), *sorted(d.pk for d in m.departements.all())) for m in self.mandates))
+
+    @property
     def departement_ids(self) -> frozenset[int]:
         """Départements whose nominative data the user may see."""
         return self.cell_departement_ids | self.mandate_departement_ids
@@ -100,6 +109,10 @@ class Scope:
         """Where the user may take family-contact tasks: coordinators, and the members designated."""
         designated = {m.cell.departement_id for m in self.memberships if m.cell is not None and m.contacts_families}
         return self.coordinated_departement_ids | designated
+
+
+def _fields(row: Model) -> tuple:
+    return tuple(getattr(row, field.attname) for field in row._meta.concrete_fields)
 
 
 def scope(user: Principal, at: datetime.date | None = None) -> Scope:
@@ -229,6 +242,14 @@ def get_or_404(user: Actor, action: str | tuple[str, ...], queryset: QuerySet[M]
     return obj
 
 
+def _user_with_version(user_id: Any, today: datetime.date) -> QuerySet[User]:
+    mine = Membership.objects.filter(user=OuterRef("pk")).order_by()
+    latest = Membership.history.filter(user_id=OuterRef("pk")).order_by("-history_id").values("history_id")[:1]
+    active = mine.active(today).values("user").annotate(n=Count("pk")).values("n")[:1]
+    return User._default_manager.annotate(scope_change=Subquery(latest), scope_active=Subquery(active)).filter(
+        pk=user_id).order_by("pk")[:1]
+
+
 class PolicyBackend(ModelBackend):
     """Signs users in; grants no Django permission of its own.
 
@@ -240,12 +261,13 @@ class PolicyBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         """The signed-in user, read with the version of their memberships in the same query (the last
         change recorded in their history, and how many are active today), so that the scope kept with
-        their session is reused until a membership changes (``organisation.session_scope``)."""
-        mine = Membership.objects.filter(user=OuterRef("pk")).order_by()
-        latest = Membership.history.filter(user_id=OuterRef("pk")).order_by("-history_id").values("history_id")[:1]
-        active = mine.active().values("user").annotate(n=Count("pk")).values("n")[:1]
-        user = (User._default_manager.annotate(scope_change=Subquery(latest), scope_active=Subquery(active))
-                .filter(pk=user_id).first())
+        their session is reused until a membership changes (``organisation.session_scope``).
+        The statement, compiled once per user and day (``ui.statements``), is read at every request.
+        """
+        today = timezone.localdate()
+        sql, params = statements.compiled(("signed-in user", user_id, today),
+                                          lambda: _user_with_version(user_id, today))
+        user = next(iter(User._default_manager.raw(sql, params)), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_user_permissions(self, user_obj: Any, obj: object = None) -> set[str]:

@@ -7,6 +7,8 @@ from django.conf import settings
 
 from cellule.models import SupportGroup
 from organisation import policy, session_views
+from project import menu
+from ui import statements
 
 SITE_CONFIG = {
     "site_title": "Cellule de suivi",
@@ -26,9 +28,14 @@ def site(request) -> dict:
     context = {"SITE_CONFIG": SITE_CONFIG, "PROCONNECT": settings.PROCONNECT}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["current_membership"] = policy.scope(user).primary
-        # Whether a member facilitates a support group (the menu's entry): asked once, when the menu reads it.
-        context["facilitates_support_groups"] = functools.cache(SupportGroup.objects.recordable_by(user).exists)
+        context["current_membership"] = membership = policy.scope(user).primary
+        # Whether a member facilitates a support group (the menu's entry): asked once, when the menu reads it,
+        # by a statement compiled once per scope (``ui.statements``).
+        facilitates = functools.cache(lambda: bool(statements.row(
+            ("support groups recorded", policy.scope(user).key),
+            lambda: SupportGroup.objects.recordable_by(user).values("pk")[:1])))
+        # The main menu's entries (project.menu), worked out when the header or the site map reads them.
+        context["main_menu"] = functools.cache(lambda: menu.menu(request, membership, facilitates))
         # For the warning before the session ends (ui/static/ui/session.js): no query, the session is loaded.
         context["session_limits"] = session_views.deadlines(request, time.time())
     return context

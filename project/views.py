@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import User
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +16,11 @@ import audit
 from cases.models import Case, State
 from mobile_team.models import MobileTeamRequest
 from organisation import policy, sessions
-from organisation.models import Departement, InstitutionProposal, Role
-from organisation.policy import Actor
+from organisation.models import Departement, Institution, InstitutionProposal, Membership, Role
+from organisation.policy import Actor, user_id
 from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
-from ui.counts import capped_counts, counted, shown
+from ui import counts, statements
+from ui.counts import counted, shown
 from ui.french import count
 from vigilance.rules import alerts_visible_to
 from workflows.rules import tasks_claimable_by, tasks_escalated_to, tasks_held_by
@@ -38,14 +40,46 @@ def home(request):
 def _cellule_home(request, primary) -> dict:
     # The composition card names the cellule's people: a read, as on the composition's page.
     audit.record("cell.view", obj=primary.cell, departement=primary.cell.departement.code, details={"page": "accueil"})
-    return {"composition": memberships_visible_to(request.user).filter(cell=primary.cell).active(),
-            "counts": _work_counts(request.user), **_parquet_missing(request.user, primary)}
+    composition = _composition(request.user, primary.cell)
+    return {"composition": composition, "counts": _work_counts(request.user),
+            **_parquet_missing(request.user, primary, composition)}
 
 
-def _parquet_missing(user: Actor, primary) -> dict:
-    """Who keeps the composition (its coordinators) is warned while no one represents the parquet in the cellule,
-    and led to it."""
-    if not policy.can(user, OrganisationRight.MANAGE_MEMBERSHIPS, primary.cell) or primary.cell.parquet_represented():
+# What the composition's card shows of each membership, of its person and of its institution.
+SHOWN = {"pk": "id", "function": "function", "role": "role", "radicalisation_referent": "radicalisation_referent"}
+SHOWN_PERSON = {"user_id": "id", "user__first_name": "first_name", "user__last_name": "last_name",
+                "user__username": "username"}
+SHOWN_INSTITUTION = {"institution_id": "id", "institution__name": "name", "institution__category": "category"}
+
+
+def _composition(user: Actor, cell) -> list[Membership]:
+    """The cellule's composition today, as its card shows it: one statement compiled once per person, scope and
+    day (``ui.statements``), whose rows become the memberships, people and institutions the card reads (with
+    only the fields it shows, the others deferred as ``only()`` defers them)."""
+    today, columns = timezone.localdate(), [*SHOWN, *SHOWN_PERSON, *SHOWN_INSTITUTION]
+    found = statements.rows(("composition", user_id(user), today, policy.scope(user).key, cell.pk),
+                            lambda: memberships_visible_to(user).filter(cell=cell).active(today).values_list(*columns))
+    composition = []
+    for row in found:
+        values = dict(zip(columns, row, strict=True))
+        membership = _deferred(Membership, {SHOWN[name]: values[name] for name in SHOWN})
+        membership.user = _deferred(User, {SHOWN_PERSON[name]: values[name] for name in SHOWN_PERSON})
+        membership.institution = _deferred(Institution, {SHOWN_INSTITUTION[n]: values[n] for n in SHOWN_INSTITUTION})
+        composition.append(membership)
+    return composition
+
+
+def _deferred(model, values: dict):
+    """A row of ``model`` loaded with these fields' values, the others deferred (``Model.from_db``)."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
+
+
+def _parquet_missing(user: Actor, primary, composition: list[Membership]) -> dict:
+    """Who keeps the composition (its coordinators) is warned while no one represents the parquet in the cellule
+    (``Cell.parquet_represented``, read from the composition shown), and led to it."""
+    represented = any(m.role in Role.cell_roles() and m.institution.is_parquet for m in composition)
+    if not policy.can(user, OrganisationRight.MANAGE_MEMBERSHIPS, primary.cell) or represented:
         return {}
     return {"parquet_missing": True, "composition_url": reverse("cell_detail", args=[primary.cell.departement.code])}
 
@@ -69,10 +103,35 @@ HOMES = {
 
 def _work_counts(user: Actor) -> dict:
     """What waits for a member or a coordinator: the counters of « À traiter », each opening the list
-    it counts (``todo``: label, number shown, address), and the cards' sentences. One statement (two for
-    a coordinator: the alerts on unusual reading to examine), each count through its own index and capped
-    (``ui.counts``), so that a counter costs the same in a cellule of 20 cases and of 2,000."""
+    it counts (``todo``: label, number shown, address), and the cards' sentences. One statement, each count
+    through its own index and capped (``ui.counts``), so that a counter costs the same in a cellule of 20
+    cases and of 2,000; compiled once per person, scope and day (``ui.statements``)."""
     today = timezone.localdate()
+    coordinated = policy.scope(user).coordinated_departement_ids
+    n = statements.row(("home counts", user_id(user), today, policy.scope(user).key, counts.CAP),
+                       lambda: counts.capped_statement(_work(user, today)))
+    inbox, queue, case_list = reverse("workflows:inbox"), reverse("workflows:queue"), reverse("cases:list")
+    todo = [("Mes tâches", n["mine"], inbox), ("Mes tâches en retard", n["late"], f"{inbox}?echeance=retard"),
+            ("Dans la file de l'équipe", n["queue"], queue)]
+    said: dict = {
+        "cases": f"{counted(n['open'], 'signalement', none='Aucun signalement')} en cours.",
+        "tasks": f"{_tasks(n['mine'], n['late'])} ; {counted(n['queue'], 'tâche', none='aucune')} dans la file de "
+                 "l'équipe.",
+    }
+    if coordinated:
+        signalled = counted(n["escalated"], "tâche signalée", "tâches signalées", none="Aucune tâche signalée")
+        said["escalated"] = (f"{signalled} aux coordonnateurs pour retard prolongé ; la charge par référent, les "
+                           "tâches par ancienneté, l'équipe mobile.")
+        todo += [("Tâches signalées pour retard", n["escalated"], f"{reverse('workflows:cellule')}?signalees=1"),
+                 ("Familles à contacter", n["received"], f"{case_list}?state={State.RECEIVED}"),
+                 ("Référents à nommer", n["contacted"], f"{case_list}?state={State.FAMILY_CONTACTED}"),
+                 ("Alertes de lecture à examiner", n["alerts"], reverse("vigilance:list"))]
+    said["todo"] = [(label, shown(value), url) for label, value, url in todo]
+    return said
+
+
+def _work(user: Actor, today) -> dict[str, QuerySet]:
+    """What « À traiter » counts, by name."""
     held = tasks_held_by(user).open()  # type: ignore[attr-defined]
     cases = Case.objects.visible_to(user)
     querysets = {
@@ -80,30 +139,12 @@ def _work_counts(user: Actor) -> dict:
         "queue": tasks_claimable_by(user),
         "open": cases.filter(state__in=State.open_states()),
     }
-    coordinated = policy.scope(user).coordinated_departement_ids
-    if coordinated:  # escalations go up to the coordinators (workflows.escalation), whoever holds the task
+    if policy.scope(user).coordinated_departement_ids:
+        # Escalations go up to the coordinators (workflows.escalation), whoever holds the task.
         querysets |= {"escalated": tasks_escalated_to(user), "received": cases.filter(state=State.RECEIVED),
-                      "contacted": cases.filter(state=State.FAMILY_CONTACTED)}
-    n = capped_counts(querysets)
-    inbox, queue, case_list = reverse("workflows:inbox"), reverse("workflows:queue"), reverse("cases:list")
-    todo = [("Mes tâches", n["mine"], inbox), ("Mes tâches en retard", n["late"], f"{inbox}?echeance=retard"),
-            ("Dans la file de l'équipe", n["queue"], queue)]
-    counts: dict = {
-        "cases": f"{counted(n['open'], 'signalement', none='Aucun signalement')} en cours.",
-        "tasks": f"{_tasks(n['mine'], n['late'])} ; {counted(n['queue'], 'tâche', none='aucune')} dans la file de "
-                 "l'équipe.",
-    }
-    if coordinated:
-        signalled = counted(n["escalated"], "tâche signalée", "tâches signalées", none="Aucune tâche signalée")
-        counts["escalated"] = (f"{signalled} aux coordonnateurs pour retard prolongé ; la charge par référent, les "
-                               "tâches par ancienneté, l'équipe mobile.")
-        todo += [("Tâches signalées pour retard", n["escalated"], f"{reverse('workflows:cellule')}?signalees=1"),
-                 ("Familles à contacter", n["received"], f"{case_list}?state={State.RECEIVED}"),
-                 ("Référents à nommer", n["contacted"], f"{case_list}?state={State.FAMILY_CONTACTED}"),
-                 ("Alertes de lecture à examiner", alerts_visible_to(user).to_examine().count(),
-                  reverse("vigilance:list"))]
-    counts["todo"] = [(label, shown(value), url) for label, value, url in todo]
-    return counts
+                      "contacted": cases.filter(state=State.FAMILY_CONTACTED),
+                      "alerts": alerts_visible_to(user).to_examine()}
+    return querysets
 
 
 def _team_counts() -> str:

@@ -14,10 +14,11 @@ from ui.french import count, number
 CAP = 99
 
 
-def capped_counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
-    """Each queryset's number of rows, up to ``CAP + 1`` (more than the cap: ``shown`` writes « 99+ »), in
-    one statement: each count is a subquery of its own, which the planner serves with its own index and
-    stops after ``CAP + 1`` rows (``FILTER`` clauses over one scan would read every row of their union)."""
+def capped_statement(querysets: dict[str, QuerySet]) -> tuple[str, list[Any]]:
+    """Each queryset's number of rows, up to ``CAP + 1`` (more than the cap: ``shown`` writes « 99+ »), in one
+    statement whose columns are named after the querysets (``ui.statements.row`` runs it): each count is a subquery
+    of its own, which the planner serves with its own index and stops after ``CAP + 1`` rows (``FILTER``
+    clauses over one scan would read every row of their union)."""
     parts: list[str] = []
     params: list[Any] = []
     for name, queryset in querysets.items():
@@ -29,9 +30,7 @@ def capped_counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
         # The statement is Django's own, its values passed apart: nothing of the request is spliced in.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped) AS {connection.ops.quote_name(name)}")  # noqa: S608
         params += query_params
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        return dict(zip(querysets, cursor.fetchone(), strict=True))
+    return f"SELECT {', '.join(parts)}", params
 
 
 def shown(value: int) -> str:

@@ -117,6 +117,18 @@ def test_the_home_counters_open_the_lists_they_count(client, personas):
     assert counters(client)["Dans la file de l'équipe"][0] == 0  # not designated to contact families
 
 
+def test_the_home_counters_follow_a_change_of_the_membership(client, personas):
+    """The counters' statement is kept per person, scope and day (``ui.statements``): a membership changed in
+    a way that opens other tasks (a member designated to contact families) is counted anew at the next page."""
+    CaseFactory(coordinator=personas.coord_a)  # its family-contact task, free in the cellule's queue
+    client.force_login(personas.member_a)
+    assert counters(client)["Dans la file de l'équipe"][0] == 0
+    membership = personas.member_a.memberships.get()
+    membership.contacts_families = True
+    membership.save()  # its history written: the scope kept with the session is computed again
+    assert counters(client)["Dans la file de l'équipe"][0] == 1
+
+
 def test_the_home_page_reads_the_same_queries_however_much_work(client, personas):
     def queries():
         with CaptureQueriesContext(connection) as captured:
