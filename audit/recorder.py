@@ -4,6 +4,14 @@ The event and the change it records commit or roll back together, savepoints inc
 recorded in a block that rolls back goes with it. No lock is taken and the chain is not read: the
 events are chained afterwards by the sealer (``audit.sealer``), once their transaction has
 committed. Entry points therefore wrap a change and its events in ``transaction.atomic()``.
+
+An entry point that records several events writes them in one INSERT with ``batched()``, opened just
+inside its ``transaction.atomic()``: the events recorded at that block's level wait for the end of
+``batched()`` and are then written in the order they were recorded (ids follow the rows of a
+multi-row INSERT, so the sealer's (transaction, id) order is the order of recording). An exception
+leaving ``batched()`` writes none of them, and the transaction rolls back what was written. An event
+recorded in a block nested inside (a savepoint that may roll back alone) is not held back: the
+waiting ones are written first, then it, at once, so that it goes with its savepoint as before.
 """
 
 import contextvars
@@ -17,6 +25,7 @@ from typing import Any, Protocol, TypeGuard
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.transaction import TransactionManagementError
 from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -88,6 +97,48 @@ def current() -> Context:
     return _context.get() or Context(actor_label="système")
 
 
+@dataclass
+class _Batch:
+    """The events of one ``batched()`` block waiting for its end: on ``using``, recorded at the
+    transaction's ``depth`` (its number of atomic blocks)."""
+
+    using: str
+    depth: int
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def batched(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Write the events recorded in this block in one INSERT at its end (see the module docstring).
+
+    Opened inside the ``transaction.atomic()`` of the change: the events then commit or roll back
+    with it. A block inside another ``batched()`` of the same database adds to the outer one."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("audit.batched() s'ouvre dans le transaction.atomic() du changement.")
+    outer = _batch.get()
+    if outer is not None and outer.using == using:
+        yield
+        return
+    batch = _Batch(using, len(connection.atomic_blocks))
+    token = _batch.set(batch)
+    try:
+        yield
+        _flush(batch)
+    finally:
+        _batch.reset(token)
+
+
+def _flush(batch: _Batch) -> None:
+    if batch.events:
+        events, batch.events = batch.events, []
+        _insert(events, batch.using)
+        sealer.seal_after_commit(batch.using)
+
+
 def record(
     action: str,
     *,
@@ -131,7 +182,13 @@ def record(
     }
     if proven:
         event["details"] = attestation.prove(event)
-    _insert(event, using)
+    batch = _batch.get()
+    if batch is not None and batch.using == using:
+        if len(connections[using].atomic_blocks) == batch.depth:
+            batch.events.append(event)
+            return
+        _flush(batch)  # recorded in a nested block: those recorded before it come first
+    _insert([event], using)
     sealer.seal_after_commit(using)
 
 
@@ -145,23 +202,26 @@ def _actor_role_and_cell(actor: Actor) -> tuple[str, str]:
     return role_and_cell(actor)
 
 
-def _insert(event: dict[str, Any], using: str) -> None:
-    """One INSERT, by the connection's cursor: the hot path of every page, kept short."""
+def _insert(events: list[dict[str, Any]], using: str) -> None:
+    """One INSERT of ``events``, in their order, by the connection's cursor: the hot path of every
+    page, kept short."""
     conn = connections[using]
-    fields, sql = _insert_statement(using)
+    fields, sql = _insert_statement(using, len(events))
     with conn.cursor() as cursor:
-        cursor.execute(sql, [field.get_db_prep_save(event[field.attname], conn) for field in fields])
+        cursor.execute(sql, [field.get_db_prep_save(event[field.attname], conn) for event in events
+                             for field in fields])
 
 
-@functools.cache
-def _insert_statement(using: str) -> tuple[list[Field[Any, Any]], str]:
+@functools.lru_cache(maxsize=32)
+def _insert_statement(using: str, rows: int) -> tuple[list[Field[Any, Any]], str]:
     """The columns the recorder writes, all but the id and the transaction's (the database's
-    defaults), and the INSERT statement."""
+    defaults), and the INSERT statement of ``rows`` events."""
     fields = [field for field in Event._meta.concrete_fields if field.attname not in ("id", "txid")]
     quote = connections[using].ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    return fields, f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    row = f"({', '.join(['%s'] * len(fields))})"
+    values = ", ".join([row] * rows)
+    return fields, f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
 
 
 def record_denied(exc: RecordedDenial, *, path: str = "") -> None:
