@@ -25,8 +25,8 @@ from typing import Any, Protocol, TypeGuard
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.transaction import TransactionManagementError
 from django.db.models import Field, Model
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.module_loading import import_string
 

@@ -45,7 +45,8 @@ def lock(case: Case, **facts: Any) -> Case:
     )
     flows.hold(locked.process.pk)
     if locked.referent_id is not None:
-        notifications.knows(locked, {locked.referent_id: locked.referent_email_choice})
+        choice = locked.referent_email_choice  # type: ignore[attr-defined]  # annotated above
+        notifications.knows(locked, {locked.referent_id: choice})
     return locked
 
 

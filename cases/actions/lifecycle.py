@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import task_kinds
+from cases.actions import consent
 from cases.actions.base import (
     Check,
     changing,
@@ -27,7 +28,6 @@ from cases.actions.base import (
     saved_later,
     validate,
 )
-from cases.actions import consent
 from cases.actions.care import begin, next_review
 from cases.actions.plan import create_objective, write_bilan
 from cases.actions.records import create_measure, end_open_measures
