@@ -6,12 +6,12 @@ events are chained afterwards by the sealer (``audit.sealer``), once their trans
 committed. Entry points therefore wrap a change and its events in ``transaction.atomic()``.
 
 An entry point that records several events writes them in one INSERT with ``batched()``, opened just
-inside its ``transaction.atomic()``: the events recorded at that block's level wait for the end of
-``batched()`` and are then written in the order they were recorded (ids follow the rows of a
-multi-row INSERT, so the sealer's (transaction, id) order is the order of recording). An exception
-leaving ``batched()`` writes none of them, and the transaction rolls back what was written. An event
-recorded in a block nested inside (a savepoint that may roll back alone) is not held back: the
-waiting ones are written first, then it, at once, so that it goes with its savepoint as before.
+inside its ``transaction.atomic()``: the events recorded in the block wait for its end and are then
+written in the order they were recorded (ids follow the rows of a multi-row INSERT, so the sealer's
+(transaction, id) order is the order of recording). An exception leaving ``batched()`` writes none of
+them, and the transaction rolls back what was written. An event recorded in a savepoint that rolls
+back inside the block is not written: each waiting event has a commit callback that does nothing, which
+Django drops with the savepoint it was registered in, as it drops the changes made there.
 """
 
 import contextvars
@@ -24,7 +24,7 @@ from typing import Any, Protocol, TypeGuard
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Field, Model
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
@@ -97,14 +97,20 @@ def current() -> Context:
     return _context.get() or Context(actor_label="système")
 
 
+class _Mark:
+    """A waiting event's witness (``batched``): a commit callback that does nothing. Django forgets it
+    when a savepoint that was active when it was registered rolls back."""
+
+    def __call__(self) -> None:
+        pass
+
+
 @dataclass
 class _Batch:
-    """The events of one ``batched()`` block waiting for its end: on ``using``, recorded at the
-    transaction's ``depth`` (its number of atomic blocks)."""
+    """The events of one ``batched()`` block waiting for its end, on ``using``, each with its mark."""
 
     using: str
-    depth: int
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[tuple[_Mark, dict[str, Any]]] = field(default_factory=list)
 
 
 _batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("audit_batch", default=None)
@@ -115,15 +121,15 @@ def batched(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Write the events recorded in this block in one INSERT at its end (see the module docstring).
 
     Opened inside the ``transaction.atomic()`` of the change: the events then commit or roll back
-    with it. A block inside another ``batched()`` of the same database adds to the outer one."""
-    connection = connections[using]
-    if not connection.in_atomic_block:
+    with it. A block inside another ``batched()`` of the same database (an entry point called by
+    another) adds to the outer one."""
+    if not connections[using].in_atomic_block:
         raise TransactionManagementError("audit.batched() s'ouvre dans le transaction.atomic() du changement.")
     outer = _batch.get()
     if outer is not None and outer.using == using:
         yield
         return
-    batch = _Batch(using, len(connection.atomic_blocks))
+    batch = _Batch(using)
     token = _batch.set(batch)
     try:
         yield
@@ -133,8 +139,13 @@ def batched(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 
 
 def _flush(batch: _Batch) -> None:
-    if batch.events:
-        events, batch.events = batch.events, []
+    """Write the waiting events that no rolled-back savepoint took (their mark is still among the
+    transaction's callbacks, as Django keeps them), unless the transaction is already bound to roll back."""
+    connection = connections[batch.using]
+    kept = {id(callback) for _, callback, _ in connection.run_on_commit}
+    events = [event for mark, event in batch.events if id(mark) in kept]
+    batch.events = []
+    if events and not connection.needs_rollback:
         _insert(events, batch.using)
         sealer.seal_after_commit(batch.using)
 
@@ -184,10 +195,10 @@ def record(
         event["details"] = attestation.prove(event)
     batch = _batch.get()
     if batch is not None and batch.using == using:
-        if len(connections[using].atomic_blocks) == batch.depth:
-            batch.events.append(event)
-            return
-        _flush(batch)  # recorded in a nested block: those recorded before it come first
+        mark = _Mark()
+        transaction.on_commit(mark, using=using)
+        batch.events.append((mark, event))
+        return
     _insert([event], using)
     sealer.seal_after_commit(using)
 

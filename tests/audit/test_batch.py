@@ -60,18 +60,23 @@ def test_a_transaction_rolled_back_after_the_block_takes_its_events(db):
 def test_a_savepoint_rolled_back_inside_the_block_takes_its_event_and_only_it(db):
     with CaptureQueriesContext(connection) as queries, transaction.atomic(), audit.batched():
         audit.record("test.garde")
-        with transaction.atomic():  # recorded inside: written at once, after the one waiting
-            audit.record("test.un")
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # rolled back: takes its own event, not the one waiting before it
                 audit.record("test.annule")
                 raise ValueError
         except ValueError:
             pass
+        with transaction.atomic():  # released: its event stays, in its turn
+            audit.record("test.un")
+            try:
+                with transaction.atomic():
+                    audit.record("test.perdu")
+                    raise ValueError
+            except ValueError:
+                pass
         audit.record("test.deux")
-        audit.record("test.evenement")
-    assert inserts(queries) == 4  # garde, un, annule (rolled back), then deux and evenement together
-    assert ranked() == [(1, "test.garde"), (2, "test.un"), (3, "test.deux"), (4, "test.evenement")]
+    assert inserts(queries) == 1
+    assert ranked() == [(1, "test.garde"), (2, "test.un"), (3, "test.deux")]
     verified()
 
 
