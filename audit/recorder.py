@@ -142,7 +142,7 @@ def _flush(batch: _Batch) -> None:
     """Write the waiting events that no rolled-back savepoint took (their mark is still among the
     transaction's callbacks, as Django keeps them), unless the transaction is already bound to roll back."""
     connection = connections[batch.using]
-    kept = {id(callback) for _, callback, _ in connection.run_on_commit}
+    kept = {id(entry[1]) for entry in connection.run_on_commit}  # (savepoint ids, callback, robust)
     events = [event for mark, event in batch.events if id(mark) in kept]
     batch.events = []
     if events and not connection.needs_rollback:

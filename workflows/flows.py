@@ -68,8 +68,8 @@ def hold(process_pk: int) -> None:
 def _holds(process_pk: int) -> bool:
     # The transaction's callbacks, as Django keeps them (sids, callback, robust): the one record of
     # what this transaction, and no savepoint rolled back since, did.
-    return any(isinstance(callback, _Held) and callback.process_pk == process_pk
-               for _, callback, _ in transaction.get_connection().run_on_commit)
+    return any(isinstance(entry[1], _Held) and entry[1].process_pk == process_pk
+               for entry in transaction.get_connection().run_on_commit)
 
 
 @cache
