@@ -4,9 +4,9 @@
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what __getattr__ gives, for the type checker: the recorder's own signatures
-    from audit.recorder import acting, record, record_denied
+    from audit.recorder import acting, batched, record, record_denied
 
-__all__ = ["acting", "record", "record_denied"]
+__all__ = ["acting", "batched", "record", "record_denied"]
 
 
 def __getattr__(name: str) -> Any:

@@ -4,6 +4,14 @@ The event and the change it records commit or roll back together, savepoints inc
 recorded in a block that rolls back goes with it. No lock is taken and the chain is not read: the
 events are chained afterwards by the sealer (``audit.sealer``), once their transaction has
 committed. Entry points therefore wrap a change and its events in ``transaction.atomic()``.
+
+An entry point that records several events writes them in one INSERT with ``batched()``, opened just
+inside its ``transaction.atomic()``: the events recorded in the block wait for its end and are then
+written in the order they were recorded (ids follow the rows of a multi-row INSERT, so the sealer's
+(transaction, id) order is the order of recording). An exception leaving ``batched()`` writes none of
+them, and the transaction rolls back what was written. An event recorded in a savepoint that rolls
+back inside the block is not written: each waiting event has a commit callback that does nothing, which
+Django drops with the savepoint it was registered in, as it drops the changes made there.
 """
 
 import contextvars
@@ -16,8 +24,9 @@ from typing import Any, Protocol, TypeGuard
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Field, Model
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -88,6 +97,59 @@ def current() -> Context:
     return _context.get() or Context(actor_label="système")
 
 
+class _Mark:
+    """A waiting event's witness (``batched``): a commit callback that does nothing. Django forgets it
+    when a savepoint that was active when it was registered rolls back."""
+
+    def __call__(self) -> None:
+        pass
+
+
+@dataclass
+class _Batch:
+    """The events of one ``batched()`` block waiting for its end, on ``using``, each with its mark."""
+
+    using: str
+    events: list[tuple[_Mark, dict[str, Any]]] = field(default_factory=list)
+
+
+_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def batched(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Write the events recorded in this block in one INSERT at its end (see the module docstring).
+
+    Opened inside the ``transaction.atomic()`` of the change: the events then commit or roll back
+    with it. A block inside another ``batched()`` of the same database (an entry point called by
+    another) adds to the outer one."""
+    if not connections[using].in_atomic_block:
+        raise TransactionManagementError("audit.batched() s'ouvre dans le transaction.atomic() du changement.")
+    outer = _batch.get()
+    if outer is not None and outer.using == using:
+        yield
+        return
+    batch = _Batch(using)
+    token = _batch.set(batch)
+    try:
+        yield
+        _flush(batch)
+    finally:
+        _batch.reset(token)
+
+
+def _flush(batch: _Batch) -> None:
+    """Write the waiting events that no rolled-back savepoint took (their mark is still among the
+    transaction's callbacks, as Django keeps them), unless the transaction is already bound to roll back."""
+    connection = connections[batch.using]
+    kept = {id(entry[1]) for entry in connection.run_on_commit}  # (savepoint ids, callback, robust)
+    events = [event for mark, event in batch.events if id(mark) in kept]
+    batch.events = []
+    if events and not connection.needs_rollback:
+        _insert(events, batch.using)
+        sealer.seal_after_commit(batch.using)
+
+
 def record(
     action: str,
     *,
@@ -131,7 +193,13 @@ def record(
     }
     if proven:
         event["details"] = attestation.prove(event)
-    _insert(event, using)
+    batch = _batch.get()
+    if batch is not None and batch.using == using:
+        mark = _Mark()
+        transaction.on_commit(mark, using=using)
+        batch.events.append((mark, event))
+        return
+    _insert([event], using)
     sealer.seal_after_commit(using)
 
 
@@ -145,23 +213,26 @@ def _actor_role_and_cell(actor: Actor) -> tuple[str, str]:
     return role_and_cell(actor)
 
 
-def _insert(event: dict[str, Any], using: str) -> None:
-    """One INSERT, by the connection's cursor: the hot path of every page, kept short."""
+def _insert(events: list[dict[str, Any]], using: str) -> None:
+    """One INSERT of ``events``, in their order, by the connection's cursor: the hot path of every
+    page, kept short."""
     conn = connections[using]
-    fields, sql = _insert_statement(using)
+    fields, sql = _insert_statement(using, len(events))
     with conn.cursor() as cursor:
-        cursor.execute(sql, [field.get_db_prep_save(event[field.attname], conn) for field in fields])
+        cursor.execute(sql, [field.get_db_prep_save(event[field.attname], conn) for event in events
+                             for field in fields])
 
 
-@functools.cache
-def _insert_statement(using: str) -> tuple[list[Field[Any, Any]], str]:
+@functools.lru_cache(maxsize=32)
+def _insert_statement(using: str, rows: int) -> tuple[list[Field[Any, Any]], str]:
     """The columns the recorder writes, all but the id and the transaction's (the database's
-    defaults), and the INSERT statement."""
+    defaults), and the INSERT statement of ``rows`` events."""
     fields = [field for field in Event._meta.concrete_fields if field.attname not in ("id", "txid")]
     quote = connections[using].ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    return fields, f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    row = f"({', '.join(['%s'] * len(fields))})"
+    values = ", ".join([row] * rows)
+    return fields, f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
 
 
 def record_denied(exc: RecordedDenial, *, path: str = "") -> None:

@@ -3,6 +3,7 @@ its end-of-support bilan."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 
 from cases.forms import CareMeasureForm
 from cases.models import Bilan, CareMeasure, Case, ClosureReason, Objective, ObjectiveResult, PlanAction, State
@@ -22,11 +23,19 @@ class StartCareForm(CareMeasureForm):
     """Starting the care completes what is set up already: the first care measure unless one is under
     way (a coordinator's orientation), the plan's first objective unless it has one."""
 
+    # What it asks depends on what is set up: read with the case by the action's page (``case_facts``
+    # of a form, cases.views.case_page), or here in one query.
+    case_facts = {"measure_under_way": Exists(CareMeasure.objects.filter(case=OuterRef("pk"), ends_on__isnull=True)),
+                  "has_objective": Exists(Objective.objects.filter(case=OuterRef("pk")))}
+
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, case=case, **kwargs)
-        if case.care_measures.filter(ends_on__isnull=True).exists():
+        facts = {name: getattr(case, name) for name in self.case_facts if hasattr(case, name)}
+        if len(facts) < len(self.case_facts):
+            facts = Case.objects.filter(pk=case.pk).values(**self.case_facts).get()
+        if facts["measure_under_way"]:
             self.fields.clear()
-        if not case.objectives.exists():
+        if not facts["has_objective"]:
             self.fields.update(model_fields(Objective, ["domain", "text"]))
             self.fields["domain"].label = "Domaine du premier objectif du plan"
             self.fields["text"].label = "Premier objectif du plan"

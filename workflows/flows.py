@@ -42,8 +42,34 @@ class ProcessRowLock:
     @contextmanager
     def __call__(self, flow_class: Any, process_pk: int) -> Iterator[None]:
         with transaction.atomic(savepoint=False):
-            flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update().exists()
+            if not _holds(process_pk):
+                flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update().exists()
             yield
+
+
+class _Held:
+    """The mark of a process row locked in the current transaction by another statement (``hold``):
+    a callback of the transaction that does nothing. Django forgets it when the transaction ends, and
+    when the savepoint it was made in rolls back, as the database then releases the lock."""
+
+    def __init__(self, process_pk: int) -> None:
+        self.process_pk = process_pk
+
+    def __call__(self) -> None:
+        pass
+
+
+def hold(process_pk: int) -> None:
+    """The process's row was just locked in the caller's transaction (with its case's, by
+    ``cases.actions.base.lock``): the tasks' lock need not ask again while the transaction lasts."""
+    transaction.on_commit(_Held(process_pk))
+
+
+def _holds(process_pk: int) -> bool:
+    # The transaction's callbacks, as Django keeps them (sids, callback, robust): the one record of
+    # what this transaction, and no savepoint rolled back since, did.
+    return any(isinstance(entry[1], _Held) and entry[1].process_pk == process_pk
+               for entry in transaction.get_connection().run_on_commit)
 
 
 @cache

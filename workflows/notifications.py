@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +54,19 @@ def notify(recipients: Iterable[User | None], *, kind: str, title: str, text: st
     if each:
         queue_mail(PREFIX + title, f"Bonjour,\n\n{text}\n\n{link(path)}\n", each)
     return made
+
+
+def email_choice(user: str) -> Subquery:
+    """The e-mail choice of the person the field ``user`` of the rows read names (None: no choice made,
+    a courriel à chaque notification), to read with them and give to ``knows``."""
+    return Subquery(NotificationPreference.objects.filter(user=OuterRef(user)).values("email")[:1])
+
+
+def knows(case: Subject, choices: dict[int, str | None]) -> None:
+    """The e-mail choices of these people (``email_choice``), read with what the entry point locked:
+    the notifications it makes on ``case`` ask them no more."""
+    known: dict[int, str] = getattr(case, "_email_choices", {})
+    case._email_choices = {**known, **{pk: choice or EmailChoice.EACH for pk, choice in choices.items()}}  # type: ignore[attr-defined]  # as _email_choices
 
 
 def _email_choices(people: Iterable[int], case: Subject | None) -> dict[int, str]:

@@ -1,12 +1,13 @@
 """What every case entry point does: lock the case, run its one check (policy and state), record."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.related import RelatedField
 from django.utils import timezone
 from django_fsm import can_proceed
@@ -17,24 +18,44 @@ from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Role
 from organisation.policy import AccessDenied, Actor
+from workflows import flows, notifications
 
 CLOSED_MESSAGE = "Le signalement {reference} est clôturé : rouvrez-le d'abord."
 
 
-def lock(case: Case) -> Case:
+def lock(case: Case, **facts: Any) -> Case:
     """The case re-read under a row lock: whoever acts second sees the first one's change.
 
-    Callers are inside ``transaction.atomic()``; the lock is held until it commits. A stale copy that
-    bypassed this would still fail on save (``ConcurrentTransitionMixin``). The process comes with it
-    for ``workflows.tasks.sync``: only the case's row is locked, the process has viewflow's own lock.
+    Callers are inside ``transaction.atomic()`` (``changing``); the lock is held until it commits. A
+    stale copy that bypassed this would still fail on save (``ConcurrentTransitionMixin``). The process
+    comes with it for ``workflows.tasks.sync``, its row locked by the same statement: viewflow's lock
+    on it (``workflows.flows.ProcessRowLock``), which a claim takes alone, is then not asked again.
+    The référent's choice of e-mail comes too, for the task a transition gives them
+    (``workflows.notifications.knows``), and ``facts``: what the caller needs of the case under the lock.
     """
     # Typed here: the case's model stands on django_fsm's untyped mixin, which mypy reads as Any.
+    # The process is joined, not outer-joined (every case has one): the nullable side of an outer
+    # join cannot be locked.
     locked: Case = (
         Case.objects.select_related("departement__cell", "referent", "process")
-        .select_for_update(of=("self",))
+        .filter(process__isnull=False)
+        .annotate(referent_email_choice=notifications.email_choice("referent"), **facts)
+        .select_for_update(of=("self", "process"))
         .get(pk=case.pk)
     )
+    flows.hold(locked.process.pk)
+    if locked.referent_id is not None:
+        choice = locked.referent_email_choice  # type: ignore[attr-defined]  # annotated above
+        notifications.knows(locked, {locked.referent_id: choice})
     return locked
+
+
+@contextmanager
+def changing() -> Iterator[None]:
+    """An entry point's one transaction, the events it records written together at its end
+    (``audit.batched``): an exception before then leaves neither its change nor its events."""
+    with transaction.atomic(), audit.batched():
+        yield
 
 
 @dataclass(frozen=True)
@@ -167,10 +188,13 @@ def record_transition(name: str, actor: Actor, case: Case, before: str, **detail
 
 
 def require_cell_member(case: Case, user: User | None) -> None:
-    """A referent is an active member or coordinator of the case's cellule."""
-    if user is None or not case.departement.cell.memberships.active().filter(
-            user=user, role__in=Role.cell_roles()).exists():
+    """A referent is an active member or coordinator of the case's cellule; their choice of e-mail is
+    read with it, for the notifications that name them (``workflows.notifications.knows``)."""
+    found = [] if user is None else list(case.departement.cell.memberships.active().filter(
+        user=user, role__in=Role.cell_roles()).values_list(notifications.email_choice("user"))[:1])
+    if user is None or not found:
         raise ValidationError({"referent": "Le référent doit être membre de la cellule du département."})
+    notifications.knows(case, {user.pk: found[0][0]})
 
 
 def person(user: User | None) -> str | None:

@@ -16,6 +16,7 @@ import datetime
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from audit.changes import diff, masked, snapshot
@@ -45,6 +46,21 @@ def deciding(case: Case, party: str) -> Consent | None:
         (case.pk, party))
 
 
+def basis() -> dict[str, Subquery]:
+    """Each party's current consent (its status), to read with the case under its lock (``lock(case,
+    **basis())``) by the entry points that orient it: ``require_basis`` then asks nothing more."""
+    return {_basis_name(party): Subquery(Consent.objects.filter(case=OuterRef("pk"), party=party)
+                                         .order_by("-on", "-pk").values("status")[:1])
+            for party in Consent.Party.values}
+
+
+def _basis_name(party: str) -> str:
+    return f"consent_{party}"
+
+
+UNREAD = object()  # a party's consent not read with the case
+
+
 def require_basis(actor: User, case: Case, adhesion: str, field: str) -> None:
     """An orientation resting on ``adhesion`` may start: the party's consent is given, or, none recorded
     yet, it is recorded as given today (the orientation says it was collected). Refused while the
@@ -52,7 +68,11 @@ def require_basis(actor: User, case: Case, adhesion: str, field: str) -> None:
     party = ADHESION_PARTY.get(adhesion)
     if not party:
         return
-    last = current(case, party)
+    status = getattr(case, _basis_name(party), UNREAD)
+    last = None
+    if status is not None and status != Consent.Status.GIVEN:
+        last = current(case, party)  # not read with the case, or what its refusal says of it
+        status = last.status if last is not None else None
     if last is not None and last.status == Consent.Status.NOT_NEEDED:
         raise ValidationError({field: f"L'adhésion ({last.get_party_display().lower()}) est enregistrée « non "
                                       f"requise » le {last.on:%d/%m/%Y} : l'orientation repose alors sur "
@@ -61,9 +81,10 @@ def require_basis(actor: User, case: Case, adhesion: str, field: str) -> None:
         raise ValidationError({field: f"L'adhésion ({last.get_party_display().lower()}) est enregistrée "
                                       f"« {last.get_status_display().lower()} » le {last.on:%d/%m/%Y} : "
                                       "enregistrez d'abord l'adhésion recueillie depuis."})
-    if last is None:
+    if status is None:
         Consent.objects.create(case=case, party=party, status=Consent.Status.GIVEN, on=timezone.localdate(),
                                recorded_by=actor)
+        setattr(case, _basis_name(party), Consent.Status.GIVEN)
 
 
 @runs(CONSENT)

@@ -2,7 +2,7 @@
 
 Each one locks the case, checks the policy and the state, validates, writes the record that goes
 with the transition, moves the state, keeps the tasks in step and records the audit event, all in
-one ``transaction.atomic()`` block.
+one transaction (``changing``: ``transaction.atomic()``, their events written together at its end).
 """
 
 import datetime
@@ -10,12 +10,13 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from cases import task_kinds
+from cases.actions import consent
 from cases.actions.base import (
     Check,
+    changing,
     lock,
     person,
     record,
@@ -68,7 +69,7 @@ def record_family_contact(actor: User, case: Case, *, on: datetime.date, channel
                           not_attempted_reason: str = "", note: str = "") -> FamilyContact:
     """A contact with the family; reached from ``received``, the case moves to ``family_contacted``.
     Failed attempts are recorded and keep the state."""
-    with transaction.atomic():
+    with changing():
         case = lock(case)
         CONTACT.require(actor, case)
         contact = FamilyContact(case=case, on=on, channel=channel, by=actor, outcome=outcome,
@@ -94,7 +95,7 @@ def record_family_contact(actor: User, case: Case, *, on: datetime.date, channel
 @runs(ASSIGN)
 def assign(actor: User, case: Case, *, referent: User | None, no_contact_reason: str = "") -> Case:
     """Name the referent, a member of the cellule; from ``received``, say why the family was not contacted."""
-    with transaction.atomic():
+    with changing():
         case = lock(case)
         ASSIGN.require(actor, case)
         require_cell_member(case, referent)
@@ -122,8 +123,8 @@ def start_care(actor: User, case: Case, *, measure: dict[str, Any] | None = None
                objective: dict[str, str] | None = None) -> Case:
     """The referent starts the care: a care measure under way and a plan with an objective, each given
     here or set up before (a coordinator's orientation to a partner, an objective added to the plan)."""
-    with transaction.atomic():
-        case = lock(case)
+    with changing():
+        case = lock(case, **consent.basis())  # what the measure's adhesion rests on, with the case
         START_CARE.require(actor, case)
         saved_later(case)  # by begin, after the measure's and the objective's events
         new = create_measure(actor, case, measure) if measure else None
@@ -145,7 +146,7 @@ def complete_review(actor: User, case: Case, *, note: str, propose_closure: bool
     """The referent's periodic review: where each objective of the plan stands (``progress``, by
     objective id), and the date of the next review (by default the cellule's rhythm: ``next_review``),
     when the next review task falls due; a proposal to close gives the coordinators a decision task."""
-    with transaction.atomic():
+    with changing():
         case = lock(case)
         REVIEW.require(actor, case)
         today = timezone.localdate()
@@ -175,7 +176,7 @@ def complete_review(actor: User, case: Case, *, note: str, propose_closure: bool
 def decline_closure(actor: User, case: Case, *, note: str) -> Case:
     """The coordinators decide to go on with the care the referent proposed to close."""
     note = require_text(note, "note", "Indiquez pourquoi le suivi continue.")
-    with transaction.atomic():
+    with changing():
         case = lock(case)
         DECLINE_CLOSURE.require(actor, case)
         case.closure_proposed = False
@@ -195,7 +196,7 @@ def close(actor: User, case: Case, *, reason: str, note: str, measures_outcome: 
     note = require_text(note, "note", "Une note de clôture est obligatoire.")
     if reason not in ClosureReason.values or reason == ClosureReason.TRANSFERRED:
         raise ValidationError({"reason": "Choisissez un motif de clôture (le transfert a sa propre action)."})
-    with transaction.atomic():
+    with changing():
         case = lock(case)
         CLOSE.require(actor, case)
         before, today = case.state, timezone.localdate()
@@ -218,7 +219,7 @@ def close(actor: User, case: Case, *, reason: str, note: str, measures_outcome: 
 @runs(REOPEN)
 def reopen(actor: Actor, case: Case, *, reason: str) -> Case:
     reason = require_text(reason, "reason", "Indiquez le motif de la réouverture.")
-    with transaction.atomic():
+    with changing():
         case = lock(case)
         REOPEN.require(actor, case)
         case_reopening.send(sender=Case, actor=actor, case=case)

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.changes import diff, masked, snapshot
-from cases.actions.base import Check, lock, record, runs, validate
+from cases.actions.base import Check, changing, lock, record, runs, validate
 from cases.actions.care import care_set_up
 from cases.event_texts import keep
 from cases.models import Bilan, Case, Objective, ObjectiveResult, PlanAction
@@ -33,7 +33,7 @@ ACTION_FIELDS = {"objective", "what", "owner", "institution", "measure", "due_on
 
 @runs(ADD_OBJECTIVE)
 def add_objective(actor: Actor, case: Case, *, domain: str, text: str) -> Objective:
-    with transaction.atomic():
+    with changing():
         case = lock(case)
         ADD_OBJECTIVE.require(actor, case)
         objective = create_objective(actor, case, domain=domain, text=text)

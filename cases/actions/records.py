@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.changes import concealed, diff, masked, snapshot
 from cases.actions import consent
-from cases.actions.base import Check, lock, record, runs, validate
+from cases.actions.base import Check, changing, lock, record, runs, validate
 from cases.actions.care import care_set_up
 from cases.event_texts import keep
 from cases.models import CareMeasure, Case, Person, Relative, State
@@ -39,8 +39,8 @@ CORRECTABLE = {"modality", "beneficiary", "institution", "starts_on"}
 def add_care_measure(actor: User, case: Case, **fields: Any) -> CareMeasure:
     """Orient the case to a partner for a care measure (``create_measure``); with its plan, an assigned case
     is in care (``care.care_set_up``)."""
-    with transaction.atomic():
-        case = lock(case)
+    with changing():
+        case = lock(case, **consent.basis())  # what the measure's adhesion rests on, with the case
         ORIENT.require(actor, case)
         measure = create_measure(actor, case, fields)
         care_set_up(actor, case)

@@ -206,8 +206,8 @@ def case_action(request: HttpRequest, pk: int, slug: str, target: int | None = N
     action = BY_SLUG.get(slug)
     if action is None or (action.target_model is None) != (target is None):
         raise Http404("Action inconnue.")
-    case = policy.get_or_404(request.user, CaseRight.VIEW_CASE,
-                             Case.objects.select_related("departement__cell", "person"), pk=pk)
+    case = policy.get_or_404(request.user, CaseRight.VIEW_CASE, Case.objects.select_related(
+        "departement__cell", "person").annotate(**getattr(action.form, "case_facts", {})), pk=pk)  # what its form asks
     obj = get_object_or_404(_targets(action.target_model, case), pk=target) if action.target_model else None
     # The entry point's own check. The real cause first: an action the case's state does not allow
     # is not a missing right (whoever reaches here may read the case: its state tells them nothing new).

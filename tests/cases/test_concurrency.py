@@ -79,6 +79,20 @@ def test_two_people_claiming_one_task_at_once(personas):
         assert task.status == "ASSIGNED" and task.owner == winners[0].owner
 
 
+def test_a_claim_and_the_transition_that_completes_the_task_at_once(personas):
+    """The transition locks the process with the case, the claim the process alone: one waits for the
+    other, and the task ends done by the one who acted, never claimed again after it."""
+    second = MembershipFactory(cell=personas.cell_a, coordinator=True, user__username="coord_a2").user
+    for _ in range(REPETITIONS):
+        case = CaseFactory(coordinator=personas.coord_a, family_contacted=True)
+        task = case.tasks.get(flow_task_name="name_referent")
+        results = at_once(lambda case=case: actions.assign(personas.coord_a, case, referent=personas.member_a),
+                          lambda t=task: tasks.claim(second, t))
+        assert isinstance(results[0], Case), results
+        task.refresh_from_db()
+        assert (task.status, task.owner) == ("DONE", personas.coord_a)
+
+
 def test_references_stay_unique_when_eight_intakes_run_at_once(personas):
     results = at_once(*[lambda: CaseFactory(coordinator=personas.coord_a) for _ in range(8)])
     assert all(isinstance(r, Case) for r in results), results

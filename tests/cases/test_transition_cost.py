@@ -17,24 +17,28 @@ TODAY = datetime.date.today()
 
 # action: (who posts it, the state the case is in, the form's data, the largest query count; one of
 # them asks whether a transfer is pending, cases.task_kinds; one INSERT queues the e-mail of a task given, outbox;
-# starting the care reads the adhesion on file and records it with its history when it is new, cases.actions.records,
-# and writes the plan's first objective (its row, its history, its text kept apart and its event: 4 writes);
-# a review reads the plan's objectives, whose progress it records, and the cellule's rhythm for the next one;
-# each change writes the case's time of change once, with the case's row when it saves it, cases.actions.base;
-# the tasks the case expects are asked in one query, workflows.kinds.expected; each notification inserts its rows,
-# its recipients' choice of e-mail read once per entry point, workflows.notifications.notify: a task given is one,
-# the naming of a référent another; the session and the user's memberships cost none once the session is under
-# way, organisation.session_store and session_scope. Before: contact 23, assign 29, start care 37, review 28)
+# the case is locked with its process, whose lock the tasks then do not take again, with its référent's choice of
+# e-mail, cases.actions.base.lock; an entry point's events are written in one INSERT at its end, audit.batched;
+# starting the care reads what its form asks (a measure under way, an objective) with the page's case, and under the
+# lock each party's consent, cases.actions.consent.basis; it records the adhesion with its history when it is new,
+# and writes the plan's first objective (its row, its history, its text kept apart); a review reads the plan's
+# objectives, whose progress it records, and the cellule's rhythm for the next one; assigning reads the new
+# référent's choice of e-mail with their membership; each change writes the case's time of change once, with the
+# case's row when it saves it, cases.actions.base; the tasks the case expects are asked in one query,
+# workflows.kinds.expected; each notification inserts its rows, workflows.notifications.notify: a task given is
+# one, the naming of a référent another; the session and the user's memberships cost none once the session is
+# under way, organisation.session_store and session_scope. Before: contact 23 then 18, assign 29 then 23, start
+# care 37 then 32, review 28 then 23)
 POSTS = {
     "contact": ("coord_a", "received",
-                lambda p, case: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"}, 18),
+                lambda p, case: {"on": TODAY.isoformat(), "channel": "phone", "outcome": "reached"}, 17),
     "attribuer": ("coord_a", "family_contacted",
-                  lambda p, case: {"referent": p.member_a.memberships.get().pk}, 23),
+                  lambda p, case: {"referent": p.member_a.memberships.get().pk}, 21),
     "prise-en-charge": ("member_a", "assigned", lambda p, case: {
         "modality": "social", "beneficiary": "young_person", "starts_on": TODAY.isoformat(), "adhesion": "family",
         "institution": InstitutionFactory(name="Maison des adolescents", partner=True).pk, "domain": "family",
-        "text": "Renouer le dialogue."}, 32),
-    "revue": ("member_a", "in_care", lambda p, case: {"note": "Point d'étape.", **progress_form(case)}, 23),
+        "text": "Renouer le dialogue."}, 25),
+    "revue": ("member_a", "in_care", lambda p, case: {"note": "Point d'étape.", **progress_form(case)}, 21),
 }
 
 

@@ -156,12 +156,15 @@ PRECONDITIONS = [
 @pytest.mark.parametrize("state,call,error,message", PRECONDITIONS)
 def test_missing_preconditions_are_refused_with_a_french_message(personas, state, call, error, message):
     case = case_in(personas, state)
+    events = Event.objects.count()
     with pytest.raises(error) as refusal:
         call(personas, case)
     text = refusal.value.message if isinstance(refusal.value, ActionRefused) else str(refusal.value.messages)
     assert message in text
     case.refresh_from_db()
     assert case.state == state
+    # Nor an event of what the entry point did before its refusal (a measure added, its event recorded).
+    assert Event.objects.count() == events
 
 
 def test_a_transferred_case_opens_in_the_destination_and_stays_closed_here(personas):
