@@ -18,6 +18,7 @@ in two rounds) is what the test suite runs, so that the script keeps working.
 
 import argparse
 import datetime
+import io
 import json
 import os
 import subprocess
@@ -66,7 +67,7 @@ class Ours:
     def __init__(self) -> None:
         users = get_user_model().objects
         if not users.filter(username="coord93").exists():
-            call_command("seed_demo", verbosity=0)
+            call_command("seed_demo", verbosity=0, stdout=io.StringIO())  # stdout: the figures alone
         self.coordinator, self.member = users.get(username="coord93"), users.get(username="membre93")
         self.cell = self.coordinator.memberships.get(role=Role.COORDINATOR).cell
         self.institution = Institution.objects.partners_in(self.cell.departement_id).order_by("pk").first()
