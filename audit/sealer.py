@@ -101,12 +101,18 @@ BEGIN
     IF NOT FOUND THEN
         last_seq := 0; last_hash := '{chain.GENESIS}'; since := 0;
     END IF;
+    -- The batches start after (since - 1, the largest id), i.e. at ``since``, in the row comparison alone:
+    -- the index scan is positioned by it. Beside a ``txid >= since`` that btree does not merge with it, the
+    -- first batch walked the whole index up to ``since`` (18,831 pages, 250 ms at 4.9 million events, in
+    -- one request a second); now it reads a second's events.
+    after_txid := since - 1;
+    after_id := 9223372036854775807;
     LOOP
         ids := '{{}}'; ranks := '{{}}'; hashes := '{{}}';
         FOR candidate IN
             SELECT e.id, {chain.DIGEST_SQL} AS digest, e.txid
             FROM audit_event e
-            WHERE e.txid >= since AND (e.txid < horizon OR e.txid = own)
+            WHERE (e.txid < horizon OR e.txid = own)
               AND (e.txid, e.id) > (after_txid, after_id)
               AND NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.event_id = e.id)
             ORDER BY e.txid, e.id

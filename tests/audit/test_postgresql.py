@@ -103,3 +103,29 @@ def test_sealing_by_batches_never_skips_the_rest_of_a_transaction(no_seal_after_
                 audit.record("test.concurrent", object_id=f"{n}-{i}")
     assert sealer.seal() == 12
     assert verified().verified == 12
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_seal_reads_the_new_events_not_the_trail_before_them(no_seal_after_commit):
+    """The sealer runs in one request a second: its first batch starts the index scan just below the last
+    seal's horizon, not at the index's first entry (at 4.9 million events that walk cost 250 ms)."""
+
+    def index_pages_read() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_get_xact_blocks_fetched('audit_event_txid_id'::regclass)")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        for _ in range(6000):
+            audit.record("test.un")
+    assert sealer.seal() == 6000
+    audit.record("test.deux")
+    with transaction.atomic():
+        before = index_pages_read()
+        assert sealer.seal() == 1
+        read = index_pages_read() - before
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size('audit_event_txid_id') / current_setting('block_size')::int")
+        (pages,) = cursor.fetchone()
+    assert pages > 20 and read <= 4, (read, pages)
