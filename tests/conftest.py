@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, transaction
 from django.test import TransactionTestCase, override_settings
@@ -93,6 +94,27 @@ def _attachments_in_a_temporary_directory(tmp_path_factory):
     """Notes' attachments written by the tests go to a directory of their own, not var/."""
     with override_settings(ATTACHMENTS_ROOT=tmp_path_factory.mktemp("attachments")):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sessions_cache_of_the_run(tmp_path_factory):
+    """The sessions' cache (``SESSION_CACHE_DIR``, the demo's, which ``make test`` runs with) in a directory
+    of this run's, not var/: neither another run nor the other test process reads or grows it."""
+    if "LOCATION" not in settings.CACHES["sessions"]:
+        yield
+        return
+    directory = str(tmp_path_factory.mktemp("sessions"))
+    with override_settings(SESSION_CACHE_DIR=directory, CACHES={
+            **settings.CACHES, "sessions": {**settings.CACHES["sessions"], "LOCATION": directory}}):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _sessions_cache_emptied(_sessions_cache_of_the_run):
+    """Each test's sessions leave the cache with it, as their rows leave the database: the file cache lists
+    its whole directory at each write (to cull it), which would otherwise grow with the run."""
+    yield
+    caches["sessions"].clear()
 
 
 @pytest.fixture
