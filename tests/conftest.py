@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, transaction
+from django.db.models import Model
 from django.test import TransactionTestCase, override_settings
 
 from organisation import policy
@@ -150,11 +151,6 @@ def build_personas() -> SimpleNamespace:
     return people
 
 
-@pytest.fixture
-def personas(db):
-    return build_personas()
-
-
 @contextmanager
 def built_once(django_db_blocker):
     """Data built once for a whole test module: each test sees it and its own changes roll back
@@ -163,6 +159,41 @@ def built_once(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _personas_of_the_module(request):
+    """The personas of a module that says ``PERSONAS_BUILT_ONCE = True``, built once in a transaction
+    that stays open for the whole module (``built_once``): a module of ordinary tests only (a
+    transactional one would commit inside it, then flush), none of which needs personas of its own.
+    Autouse and module-scoped, it is set up before any test's function-scoped ``db``, whose transaction
+    is then a savepoint inside this one."""
+    if not getattr(request.module, "PERSONAS_BUILT_ONCE", False):
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
+    with built_once(request.getfixturevalue("django_db_blocker")):
+        yield build_personas()
+
+
+def afresh(people: SimpleNamespace) -> SimpleNamespace:
+    """The same rows, read again as new objects: nothing a previous test left on a shared object (the
+    policy's scope, ``last_login`` set by a sign-in, a field changed then rolled back) reaches the next."""
+    pks: dict[type[Model], list] = {}
+    for value in vars(people).values():
+        if isinstance(value, Model):
+            pks.setdefault(type(value), []).append(value.pk)
+    read = {model: model._base_manager.in_bulk(keys) for model, keys in pks.items()}
+    return SimpleNamespace(**{name: read[type(value)][value.pk] if isinstance(value, Model) else value
+                              for name, value in vars(people).items()})
+
+
+@pytest.fixture
+def personas(_personas_of_the_module, db):
+    """Built for the test, or the module's (``PERSONAS_BUILT_ONCE``) as new objects."""
+    if _personas_of_the_module is None:
+        return build_personas()
+    return afresh(_personas_of_the_module)
 
 
 def forget_cached_rights(people: SimpleNamespace) -> None:
