@@ -26,17 +26,27 @@ ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 PASSWORD = "mot-de-passe-de-test"
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "markup: reads only a page's markup or words (run once, on SQLite)")
+
+
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL's own tests skip on SQLite; the real browser's run once, on SQLite (the embedded default
     the demo runs on): what a page shows in Chromium does not depend on the database, which the HTTP tests
-    of the same pages exercise on both, and CI's run stays short."""
+    of the same pages exercise on both, and CI's run stays short. So do the walks that only read a page's
+    markup or words (``markup``: its ids and labels, its French), which its template makes: the same pages,
+    opened by the same roles on the same data, answer on PostgreSQL in the form walk and the audit coverage's
+    tests, which post, count the reads and check each answer."""
     skip = pytest.mark.skip(reason="nécessite PostgreSQL (DATABASE_URL=postgresql://…)")
     once = pytest.mark.skip(reason="navigateur : lancé une fois, sur SQLite")
+    markup = pytest.mark.skip(reason="balisage et mots des pages : lus une fois, sur SQLite")
     for item in items:
         if "postgresql" in item.keywords and not ON_POSTGRESQL:
             item.add_marker(skip)
         elif "browser" in item.keywords and ON_POSTGRESQL:
             item.add_marker(once)
+        elif "markup" in item.keywords and ON_POSTGRESQL:
+            item.add_marker(markup)
 
 
 @pytest.fixture(scope="session", autouse=True)
