@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from tests.cases.factories import CaseFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 # (who, page, the largest query count; before the session's cache and the scope kept with it, in parentheses)
 PAGES = [
     ("coord_a", "home", 8),  # (11)
