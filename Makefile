@@ -31,12 +31,13 @@ demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py db_worker --interval 1 & trap 'kill $$!' EXIT; \
 		$(DEMO_ENV) $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
 
-# One worker per core (pytest-xdist), a test module per worker: its shared fixtures are built once.
+# One worker per core (pytest-xdist), a test module per worker: its shared fixtures are built once. The
+# modules are handed out in the order tests/conftest.py gives them, the longest first.
 # Locally the test databases are kept from one run to the next (--reuse-db: migrate still applies a new
 # migration; PYTEST_ARGS=--create-db rebuilds them); CI (CI=true) always makes fresh ones.
 REUSE_DB := $(if $(CI),,--reuse-db)
 test: install
-	DEMO=1 $(BIN)/pytest -n auto --dist loadfile $(REUSE_DB) $(PYTEST_ARGS)
+	DEMO=1 $(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder $(REUSE_DB) $(PYTEST_ARGS)
 
 # The static gates, exactly as CI runs them (.ci/run calls this target): the code's style and bugs, the
 # templates, the layers of the house, Django's checks, no migration missing, the types.

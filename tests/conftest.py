@@ -2,6 +2,7 @@
 application's database role."""
 
 import uuid
+from collections import Counter
 from contextlib import contextmanager, nullcontext
 from importlib import import_module
 from types import SimpleNamespace
@@ -11,8 +12,10 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, transaction
+from django.db.models import Model
 from django.test import TransactionTestCase, override_settings
 
 from organisation import policy
@@ -24,17 +27,50 @@ ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 PASSWORD = "mot-de-passe-de-test"
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "markup: reads only a page's markup or words (run once, on SQLite)")
+
+
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL's own tests skip on SQLite; the real browser's run once, on SQLite (the embedded default
     the demo runs on): what a page shows in Chromium does not depend on the database, which the HTTP tests
-    of the same pages exercise on both, and CI's run stays short."""
+    of the same pages exercise on both, and CI's run stays short. So do the walks that only read a page's
+    markup or words (``markup``: its ids and labels, its French), which its template makes: the same pages,
+    opened by the same roles on the same data, answer on PostgreSQL in the form walk and the audit coverage's
+    tests, which post, count the reads and check each answer."""
     skip = pytest.mark.skip(reason="nécessite PostgreSQL (DATABASE_URL=postgresql://…)")
     once = pytest.mark.skip(reason="navigateur : lancé une fois, sur SQLite")
+    markup = pytest.mark.skip(reason="balisage et mots des pages : lus une fois, sur SQLite")
     for item in items:
         if "postgresql" in item.keywords and not ON_POSTGRESQL:
             item.add_marker(skip)
         elif "browser" in item.keywords and ON_POSTGRESQL:
             item.add_marker(once)
+        elif "markup" in item.keywords and ON_POSTGRESQL:
+            item.add_marker(markup)
+    # pytest-xdist hands each worker a module at a time, in this order (``make test``: --dist loadfile
+    # --no-loadscope-reorder): the longest first, so that no worker is left alone with one at the end.
+    count = Counter(item.nodeid.split("::")[0] for item in items)
+    items.sort(key=lambda item: (LONGEST.get(item.nodeid.split("::")[0], len(LONGEST)),
+                                 -count[item.nodeid.split("::")[0]]))
+
+
+# The modules that take longest (seconds of CI, measured), by far more than their number of tests says;
+# the others follow by their number of tests. A module missing here only costs time, never a result.
+LONGEST = {module: rank for rank, module in enumerate([
+    "tests/project/test_bench_scripts.py",  # PostgreSQL only: subprocesses, servers
+    "tests/project/test_refusal_walk.py",
+    "tests/project/test_form_walk.py",
+    "tests/cases/test_bad_input.py",
+    "tests/mobile_team/test_mobile_team.py",
+    "tests/project/test_file_reads.py",
+    "tests/project/test_demo_story.py",
+    "tests/project/test_page_ids.py",
+    "tests/cases/test_case_pages.py",
+    "tests/cases/test_transitions.py",
+    "tests/workflows/test_notifications.py",
+    "tests/project/test_audit_coverage.py",
+])}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -95,6 +131,27 @@ def _attachments_in_a_temporary_directory(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _sessions_cache_of_the_run(tmp_path_factory):
+    """The sessions' cache (``SESSION_CACHE_DIR``, the demo's, which ``make test`` runs with) in a directory
+    of this run's, not var/: neither another run nor the other test process reads or grows it."""
+    if "LOCATION" not in settings.CACHES["sessions"]:
+        yield
+        return
+    directory = str(tmp_path_factory.mktemp("sessions"))
+    with override_settings(SESSION_CACHE_DIR=directory, CACHES={
+            **settings.CACHES, "sessions": {**settings.CACHES["sessions"], "LOCATION": directory}}):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _sessions_cache_emptied(_sessions_cache_of_the_run):
+    """Each test's sessions leave the cache with it, as their rows leave the database: the file cache lists
+    its whole directory at each write (to cull it), which would otherwise grow with the run."""
+    yield
+    caches["sessions"].clear()
+
+
 @pytest.fixture
 def run_queue():
     """Send what the e-mail queue holds, as its worker would (outbox); returns how many tasks ran."""
@@ -128,11 +185,6 @@ def build_personas() -> SimpleNamespace:
     return people
 
 
-@pytest.fixture
-def personas(db):
-    return build_personas()
-
-
 @contextmanager
 def built_once(django_db_blocker):
     """Data built once for a whole test module: each test sees it and its own changes roll back
@@ -141,6 +193,41 @@ def built_once(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _personas_of_the_module(request):
+    """The personas of a module that says ``PERSONAS_BUILT_ONCE = True``, built once in a transaction
+    that stays open for the whole module (``built_once``): a module of ordinary tests only (a
+    transactional one would commit inside it, then flush), none of which needs personas of its own.
+    Autouse and module-scoped, it is set up before any test's function-scoped ``db``, whose transaction
+    is then a savepoint inside this one."""
+    if not getattr(request.module, "PERSONAS_BUILT_ONCE", False):
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
+    with built_once(request.getfixturevalue("django_db_blocker")):
+        yield build_personas()
+
+
+def afresh(people: SimpleNamespace) -> SimpleNamespace:
+    """The same rows, read again as new objects: nothing a previous test left on a shared object (the
+    policy's scope, ``last_login`` set by a sign-in, a field changed then rolled back) reaches the next."""
+    pks: dict[type[Model], list] = {}
+    for value in vars(people).values():
+        if isinstance(value, Model):
+            pks.setdefault(type(value), []).append(value.pk)
+    read = {model: model._base_manager.in_bulk(keys) for model, keys in pks.items()}
+    return SimpleNamespace(**{name: read[type(value)][value.pk] if isinstance(value, Model) else value
+                              for name, value in vars(people).items()})
+
+
+@pytest.fixture
+def personas(_personas_of_the_module, db):
+    """Built for the test, or the module's (``PERSONAS_BUILT_ONCE``) as new objects."""
+    if _personas_of_the_module is None:
+        return build_personas()
+    return afresh(_personas_of_the_module)
 
 
 def forget_cached_rights(people: SimpleNamespace) -> None:

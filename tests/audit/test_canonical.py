@@ -20,6 +20,8 @@ from audit.models import Event
 from tests.audit.trail import minute_over, sealed_rows, verified
 from tests.organisation.factories import UserFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def chain_verifies() -> chain.Verification:
     """Verified by the database's own checks (PostgreSQL) and by Python's, from what was read back."""

@@ -14,6 +14,8 @@ import audit
 from audit import events
 from audit.models import Event
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 APPS = ["audit", "organisation", "workflows", "cases", "mobile_team", "cellule", "inspection", "reporting", "project"]
 # A literal event type given to the recorder or to one of the helpers that call it.

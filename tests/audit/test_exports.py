@@ -23,6 +23,8 @@ from project.env import env_signing_key
 from tests.audit.trail import tamper
 from tests.cases.factories import CaseFactory, person_data
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def run(*args) -> str:
     out = StringIO()

@@ -26,6 +26,8 @@ from project import consistency
 from tests.cases.factories import CaseFactory
 from tests.mobile_team.factories import mobile_request
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
 
 

@@ -43,6 +43,7 @@ from tests.cases.factories import CaseFactory, progress
 from tests.organisation.factories import InstitutionFactory
 from workflows import tasks
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
 TODAY = timezone.localdate()
 TOMORROW = (TODAY + datetime.timedelta(days=1)).isoformat()
 YESTERDAY = (TODAY - datetime.timedelta(days=1)).isoformat()

@@ -20,6 +20,8 @@ from organisation.models import Departement
 from tests.cases.factories import CaseFactory, bilan, transferred
 from tests.organisation.factories import InstitutionFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = timezone.localdate()
 
 

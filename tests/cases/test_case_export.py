@@ -18,6 +18,8 @@ from tests.cases.factories import CaseFactory
 from tests.conftest import forget_cached_rights
 from workflows import tasks
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 needs_pango = pytest.mark.skipif(ctypes.util.find_library("pangoft2-1.0") is None,
                                  reason="WeasyPrint needs the system's Pango (.ci/run installs it)")
 ALL = ["identite", "famille", "faits", "accompagnement", "notes", "historique"]

@@ -17,6 +17,8 @@ from cases.models import Case
 from cases.views.case_page import ACTIONS
 from tests.cases.factories import CaseFactory, person_data
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def listed(client, **params) -> str:
     return client.get(reverse("cases:list"), params).content.decode()

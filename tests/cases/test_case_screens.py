@@ -15,6 +15,8 @@ from tests.cases.factories import CaseFactory, person_data
 from ui.french import long_date
 from workflows import tasks
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = timezone.localdate()
 REQUIRED = "Ce champ est obligatoire."
 

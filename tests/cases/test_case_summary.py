@@ -14,6 +14,8 @@ from audit.models import Event
 from cases import actions
 from tests.cases.factories import CaseFactory, progress
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def page_of(client, case) -> str:
     return html.unescape(client.get(reverse("cases:detail", args=[case.pk])).content.decode())

@@ -21,6 +21,8 @@ from project import consistency
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = timezone.localdate()
 
 

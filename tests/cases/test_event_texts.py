@@ -21,6 +21,8 @@ from tests.cases.factories import CaseFactory, bilan, progress
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 from workflows import tasks
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = datetime.date.today()
 PRECISION = "Dossier de Inès Dupont"
 

@@ -22,6 +22,8 @@ from tests.cases.factories import CaseFactory, person_data, transferred
 from tests.cases.test_intake_duplicates import URL, checked
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 MOTHER = {"relative1_relation": "mother", "relative1_last_name": "Benali", "relative1_first_name": "Nadia",
           "relative1_phone": "", "relative1_email": "nadia.benali@example.org", "relative1_address": "",
           "relative1_parental_authority": "on"}

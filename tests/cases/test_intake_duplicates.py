@@ -11,6 +11,8 @@ from cases import actions
 from cases.models import Case, CaseSignalement
 from tests.cases.factories import CaseFactory, person_data
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 BORN = datetime.date(2010, 3, 4)
 URL = reverse("cases:intake")
 

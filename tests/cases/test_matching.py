@@ -11,6 +11,8 @@ from cases.models import Person, SearchToken
 from cases.names import name_key, phonetic, search_tokens
 from tests.cases.factories import CaseFactory, person_data
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 BORN = datetime.date(2010, 3, 4)
 
 

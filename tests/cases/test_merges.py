@@ -25,6 +25,8 @@ from project import consistency
 from tests.cases.factories import CaseFactory, person_data
 from tests.organisation.factories import MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 INES = person_data(last_name="Benali", first_name="Inès", sex="f", birth_date=datetime.date(2009, 6, 1))
 
 

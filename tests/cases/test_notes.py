@@ -14,6 +14,8 @@ from cases.models import CaseNote, NoteAttachment
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
 
 

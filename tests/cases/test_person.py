@@ -19,6 +19,8 @@ from reporting.figures import Month, compute
 from tests.cases.factories import CaseFactory, person_data
 from tests.cases.test_intake_duplicates import URL, asked, checked, form
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 BORN = datetime.date(2010, 3, 4)
 
 

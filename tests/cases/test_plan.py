@@ -16,6 +16,8 @@ from reporting.national import consolidated
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = timezone.localdate()
 
 

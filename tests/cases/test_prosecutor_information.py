@@ -18,6 +18,8 @@ from reporting.exports import rows
 from reporting.figures import Month, compute
 from tests.cases.factories import CaseFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 TODAY = timezone.localdate()
 SHARED = "Situation suivie depuis le signalement ; mesure éducative judiciaire en cours."

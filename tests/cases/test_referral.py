@@ -13,6 +13,8 @@ from cases.models import CaseNote, Consent
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = timezone.localdate()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
 

@@ -17,6 +17,8 @@ from cases.models import Case
 from tests.cases.factories import CaseFactory, progress_form
 from workflows.models import CaseTask
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def review_task(case: Case) -> CaseTask:
     return CaseTask.objects.open().get(case=case, flow_task_name="review")

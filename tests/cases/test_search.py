@@ -9,6 +9,8 @@ from audit.models import Event
 from cases.models import Case
 from tests.cases.factories import CaseFactory, person_data
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def found(client, q: str) -> str:
     response = client.get(reverse("cases:list"), {"q": q})

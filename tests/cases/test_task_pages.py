@@ -12,6 +12,8 @@ from cases import actions
 from tests.cases.factories import CaseFactory, progress, progress_form
 from workflows.models import CaseTask
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def test_a_task_page_shows_its_case_and_then_offers_the_next_task(client, personas):
     first = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)

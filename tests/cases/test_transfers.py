@@ -12,6 +12,8 @@ from cases.task_kinds import ACCEPT_TRANSFER
 from tests.cases.factories import CaseFactory
 from workflows.models import CaseTask
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 NOTE = "Déménagement à Lyon."
 
 

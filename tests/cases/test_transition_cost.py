@@ -13,6 +13,8 @@ from organisation import policy
 from tests.cases.factories import CaseFactory, progress_form
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = datetime.date.today()
 
 # action: (who posts it, the state the case is in, the form's data, the largest query count; one of

@@ -18,6 +18,8 @@ from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory, bilan, transferred
 from tests.organisation.factories import InstitutionFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 STATES = [s.value for s in State]
 TODAY = datetime.date.today()
 

@@ -19,6 +19,8 @@ from reporting.figures import Month, compute
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import InstitutionFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = timezone.localdate()
 
 

@@ -18,6 +18,8 @@ from tests.cellule.factories import decision, everyone
 from tests.organisation.factories import MembershipFactory
 from workflows.models import CaseTask
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def later(days: int) -> str:
     return (timezone.localtime() + datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")

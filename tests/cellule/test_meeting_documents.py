@@ -17,6 +17,8 @@ from organisation.errors import ActionRefused
 from tests.cases.factories import CaseFactory
 from tests.cellule.factories import decision, everyone
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def invitations(mailoutbox) -> list[icalendar.Calendar]:
     """The calendars attached to the meeting e-mails, in order."""

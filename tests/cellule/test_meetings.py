@@ -17,6 +17,8 @@ from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import InstitutionFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 @pytest.fixture
 def case(personas):

@@ -16,6 +16,8 @@ from tests.cases.factories import CaseFactory
 from tests.cellule.factories import decision, everyone
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 @pytest.fixture
 def meeting(personas):

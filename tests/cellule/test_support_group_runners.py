@@ -19,6 +19,8 @@ from reporting.figures import Month, compute
 from tests.cases.factories import CaseFactory, person_data
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = datetime.date.today()
 LIST = reverse("support_groups:list")
 

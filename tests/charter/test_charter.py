@@ -19,6 +19,8 @@ from organisation.policy import SYSTEM
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 pytestmark = pytest.mark.django_db
 ACCEPTED = {"version": "1", "read": "on"}
 

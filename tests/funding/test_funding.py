@@ -23,6 +23,8 @@ from reporting.figures import Month
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import InstitutionFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 YEAR = timezone.localdate().year
 CREATE, LIST = reverse("funding:create"), reverse("funding:list")
 NATIONAL = reverse("funding:national")

@@ -22,6 +22,8 @@ from tests.organisation.factories import MandateFactory, MembershipFactory
 from tests.urls import walk
 from workflows import tasks
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 @pytest.fixture
 def cases(personas):

@@ -16,6 +16,8 @@ from inspection import actions as inspection
 from organisation.policy import AccessDenied
 from tests.audit.trail import copy_event, tamper
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def sealed_events(count: int) -> list[Event]:
     for _ in range(count):

@@ -16,6 +16,8 @@ from mobile_team.models import MobileTeamRequest, RequestMessage
 from tests.cases.factories import CaseFactory, person_data
 from tests.organisation.factories import MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 YOUNG = {"first_name": "Yanis", "last_name": "Kerbrat-Vasseur"}
 REQUEST_FORM = {"motive": "Regard clinique", "expected": "family_support", "urgency": "normal",
                 "summary": "Repli sur soi depuis la rentrée."}

@@ -13,6 +13,8 @@ from tests.mobile_team.factories import mobile_request
 from tests.mobile_team.test_mobile_team import ANSWERS
 from tests.organisation.factories import MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def test_a_new_request_emails_every_active_team_agent(personas, mobile2, django_capture_on_commit_callbacks):
     MembershipFactory(mobile_team=True, ended=True, user__username="mobile_former")

@@ -14,6 +14,8 @@ from cases.models import Case
 from mobile_team.models import MobileTeamRequest, RequestMessage
 from tests.cases.factories import CaseFactory, person_data
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 YOUNG = {"first_name": "Yasmine", "last_name": "Benali", "sex": "f", "commune": "Saint-Denis",
          "address": "12 rue des Lilas, 93200 Saint-Denis"}
 RELATIVES = [

@@ -32,6 +32,8 @@ from tests.urls import walk
 from workflows import tasks
 from workflows.models import CaseTask
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 PARIS = ZoneInfo("Europe/Paris")
 DAY = datetime.timedelta(days=1)
 READS = ["mobile_request.view", "mobile_request.list", "access.denied"]

@@ -26,6 +26,8 @@ from tests.cases.factories import CaseFactory
 from tests.conftest import PASSWORD
 from tests.organisation.factories import InstitutionFactory, MembershipFactory, UserFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 LIST, CREATE = reverse("account_list"), reverse("account_create")
 IDENTITY = {"first_name": "Inès", "last_name": "Roy", "email": "ines.roy@example.invalid", "username": "iroy"}
 NEW_PASSWORD = "une-phrase-de-passe-solide-42"

@@ -14,6 +14,8 @@ from audit.models import Event
 from organisation.models import Membership
 from tests.organisation.factories import InstitutionFactory, UserFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 @pytest.fixture
 def institution(db):

@@ -11,6 +11,8 @@ from organisation.models import Institution, Membership, Role
 from organisation.policy import AccessDenied
 from tests.organisation.factories import InstitutionFactory, UserFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def new_membership(cell, **kwargs) -> Membership:
     values = {"user": UserFactory(), "cell": cell, "institution": InstitutionFactory(), "function": "Éducatrice",

@@ -17,6 +17,8 @@ from tests.cases.factories import CaseFactory
 from tests.organisation.factories import MembershipFactory
 from workflows import tasks
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
 
 

@@ -17,6 +17,8 @@ from outbox.queue import run_due
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import InstitutionFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 PARQUET = {"name": "Parquet de Bobigny", "category": "justice", "contact_name": "Substitut chargé de la prévention",
            "contact_email": "parquet@bobigny.example.invalid", "motive": "La cellule travaille en lien avec le "
            "procureur."}

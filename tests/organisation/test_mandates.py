@@ -17,6 +17,8 @@ from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = datetime.date.today()
 LAST_YEAR = TODAY - datetime.timedelta(days=365)
 

@@ -27,6 +27,8 @@ from reporting.models import MonthlyReport
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import InstitutionFactory, MembershipFactory, UserFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 NOUMEA = ZoneInfo("Pacific/Noumea")
 TITLES = {
     "975": ("Saint-Pierre-et-Miquelon", "préfet de Saint-Pierre-et-Miquelon", "America/Miquelon"),

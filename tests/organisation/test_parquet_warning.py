@@ -12,6 +12,8 @@ from organisation.models import Institution
 from reporting.figures import Month, compute
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 WARNING = 'id="parquet-missing"'
 
 

@@ -20,6 +20,8 @@ from tests.organisation.factories import MandateFactory, MembershipFactory
 from vigilance.rules import VigilanceRight
 from workflows.rules import NotificationRight, TaskRight, ViewRight
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 A, B = "a", "b"  # the 93 and 69 cellules of the personas
 COORDINATION = {OrganisationRight.VIEW_COMPOSITION, OrganisationRight.MANAGE_MEMBERSHIPS, CaseRight.INTAKE,
                 ReportRight.MANAGE_REPORT, ReportRight.VIEW_DASHBOARD, CelluleRight.MANAGE_MEETINGS,

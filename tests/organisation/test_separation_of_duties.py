@@ -27,6 +27,8 @@ from project import consistency
 from tests.cases.factories import CaseFactory
 from tests.organisation.factories import InstitutionFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = datetime.date.today().isoformat()
 
 

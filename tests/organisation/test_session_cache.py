@@ -15,6 +15,8 @@ from organisation.models import AccountSession
 from tests.conftest import PASSWORD
 from tests.organisation.factories import MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 INBOX = reverse("workflows:inbox")
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from tests.organisation.test_sessions import MINE, is_in, signed_in
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 EXTEND = reverse("session_extend")
 
 

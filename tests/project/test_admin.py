@@ -8,6 +8,8 @@ from django.urls import reverse
 from organisation.models import Membership, Role
 from project.admin import admin_site
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def admin_pages(personas) -> list[str]:
     """The list, add and change page of every model the admin site holds."""

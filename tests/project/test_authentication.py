@@ -21,6 +21,8 @@ from project import settings as project_settings
 from tests.audit.trail import minute_over
 from tests.conftest import PASSWORD
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 LOGIN = reverse("login")
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,6 +10,8 @@ from audit.models import Event
 from tests.cases.factories import CaseFactory
 from tests.project.html import elements, missing_references
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def date_inputs(page: str) -> dict[str, dict[str, str]]:
     return {found["name"]: found for found in elements(page, "input", type="date")}

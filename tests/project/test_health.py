@@ -16,6 +16,8 @@ from project import health
 from tests.audit.trail import copy_event
 from tests.cases.factories import CaseFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 pytestmark = pytest.mark.django_db
 
 

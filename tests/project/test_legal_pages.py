@@ -8,6 +8,8 @@ from django.urls import reverse
 from tests.conftest import PASSWORD
 from tests.project.html import elements
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 FOOTER = {"legal:sitemap": "Plan du site", "legal:accessibility": "Accessibilité : non conforme",
           "legal:notice": "Mentions légales", "legal:personal_data": "Données personnelles",
           "legal:cookies": "Gestion des cookies"}

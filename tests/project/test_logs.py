@@ -20,6 +20,8 @@ from project import sentry
 from project.logs import JsonFormatter, RequestContextFilter
 from tests.cases.factories import CaseFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ("Durand", "Lucas", "Marie", "Bobigny")  # the young person's and the mother's, in CaseFactory
 

@@ -15,6 +15,8 @@ from retention import actions as retention
 from tests.cases.factories import CaseFactory
 from tests.mobile_team.factories import mobile_request
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 # (who, page, the largest query count; before the session's cache and the scope kept with it, in parentheses,
 # then before the home page's reading alerts joined its counters and its parquet warning its composition)
 PAGES = [

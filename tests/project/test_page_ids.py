@@ -54,6 +54,7 @@ def test_the_parser_finds_a_shared_id_and_an_unlabelled_field():
     assert problems('<label>Rôle <select name="role"></select></label><input type="hidden" name="x">') == []
 
 
+@pytest.mark.markup
 @pytest.mark.parametrize("source", SOURCES)
 def test_no_page_has_a_shared_id_or_an_unlabelled_field(personas, context, source):  # noqa: F811
     role, opened, *_ = SOURCES[source](personas, context)

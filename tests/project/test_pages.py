@@ -13,6 +13,8 @@ from organisation.models import Institution
 from tests.cases.factories import CaseFactory
 from tests.mobile_team.factories import mobile_request
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 HOME_TEXT = {
     "coord_a": "Aucun signalement en cours.",
     "member_a": "Aucune tâche à traiter ; aucune dans la file de l&#x27;équipe.",

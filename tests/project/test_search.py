@@ -14,6 +14,8 @@ from tests.cases.factories import CaseFactory, person_data
 from ui import counts
 from workflows import tasks
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def found(client, text):
     """The results, below the box (which gives the text back)."""

@@ -14,6 +14,8 @@ from audit.models import Event
 from organisation.models import RecoveryCode, SecondFactor
 from tests.conftest import PASSWORD
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 VERIFY, ENROL = reverse("second_factor_verify"), reverse("second_factor_enrol")
 
 

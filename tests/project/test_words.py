@@ -34,6 +34,7 @@ FAULTS = {
 }
 
 
+@pytest.mark.markup
 @pytest.mark.parametrize("name", [name for name, (user, _, _) in PAGES.items() if user])
 def test_every_page_of_every_role_reads_french(client, personas, context, name):  # noqa: F811
     user, args, _ = PAGES[name]

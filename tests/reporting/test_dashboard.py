@@ -20,6 +20,8 @@ from tests.mobile_team.factories import mobile_request
 from tests.organisation.factories import MembershipFactory
 from workflows import escalation
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 URL = reverse("reports:dashboard")
 
 

@@ -31,6 +31,8 @@ from reporting.models import MonthlyReport
 from tests.cases.factories import CaseFactory, person_data, transferred
 from tests.organisation.factories import InstitutionFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 MARCH = Month(datetime.date(2026, 3, 1))
 

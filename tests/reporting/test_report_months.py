@@ -15,6 +15,8 @@ from reporting.figures import Month
 from reporting.models import MonthlyReport
 from tests.organisation.factories import CellFactory, MembershipFactory
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 APRIL_6 = datetime.datetime(2026, 4, 6, 8, tzinfo=datetime.UTC)
 NATIONAL = reverse("national:view")
 

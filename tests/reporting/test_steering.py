@@ -17,6 +17,8 @@ from reporting.steering import medians, publish
 from reporting.trends import _national_series
 from tests.reporting.test_monthly_report import march, send_march  # noqa: F401
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 COUNT = st.integers(0, 30) | st.integers(1, 2)
 TABLE = st.dictionaries(st.sampled_from(["93", "69", "13", "2A", "988"]),
                         st.fixed_dictionaries({c: COUNT for c in ("Suivi éducatif", "Soutien psychologique",

@@ -22,6 +22,8 @@ from reporting.models import MonthlyReport
 from tests.cases.factories import CaseFactory
 from tests.reporting.test_monthly_report import MARCH, march, on, send_march  # noqa: F401
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def reached(coordinator, received: datetime.date, days: int):
     """A case received on ``received`` whose family was reached ``days`` later."""

@@ -13,6 +13,8 @@ from tests.organisation.factories import MembershipFactory
 from tests.vigilance.history import DAY, detect, read, usual
 from vigilance.models import ReadingAlert
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 pytestmark = pytest.mark.django_db
 
 

@@ -13,6 +13,8 @@ from tests.cases.factories import CaseFactory
 from workflows import tasks
 from workflows.models import CaseTask
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = datetime.date.today()
 
 

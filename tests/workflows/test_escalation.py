@@ -17,6 +17,8 @@ from workflows import escalation
 from workflows.models import CaseTask
 from workflows.notifications import overdue_digest
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = datetime.date.today()
 
 

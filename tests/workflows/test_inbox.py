@@ -10,6 +10,8 @@ from django.urls import reverse
 from tests.cases.factories import CaseFactory
 from workflows import tasks
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def rows(response) -> list[str]:
     html = response.content.decode()

@@ -13,6 +13,8 @@ from tests.workflows.test_inbox import rows
 from workflows import tasks
 from workflows.models import CaseTask, SavedView
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 
 def save(client, **data):
     return client.post(reverse("workflows:save_view"), {"suivant": reverse("workflows:queue"), **data})

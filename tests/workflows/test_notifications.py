@@ -24,6 +24,8 @@ from tests.mobile_team.factories import mobile_request
 from tests.organisation.factories import InstitutionFactory, MembershipFactory
 from workflows.models import EmailChoice, Notification, NotificationPreference
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 TODAY = datetime.date.today()
 LAST_NAME = "Kerbrat-Vasseur"  # the young person's name, which nothing told may carry
 

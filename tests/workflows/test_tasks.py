@@ -17,6 +17,8 @@ from workflows import tasks
 from workflows.models import CaseProcess, CaseTask
 from workflows.rules import TaskRight
 
+PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
+
 EXPECTED = {
     "received": {("contact_family", None)},
     "family_contacted": {("name_referent", None)},
