@@ -37,6 +37,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -120,8 +121,8 @@ class Worker(threading.Thread):
             _, content = self.request("file", "GET", f"/taches/file/?type={self.task_type}")
             self.queue = TASK_LINK.findall(content.decode())
         elif choice < 0.35:
-            _, content = self.request("recherche d'un nom", "GET",
-                                      f"/signalements/?q={self.rng.choice(LAST_NAMES).split()[-1].lower()}")
+            name = self.rng.choice(LAST_NAMES).split()[-1].lower()  # "lefèvre": the query string encoded
+            _, content = self.request("recherche d'un nom", "GET", f"/signalements/?{urlencode({'q': name})}")
             self.cases = (self.cases + CASE_LINK.findall(content.decode()))[-50:]
         elif choice < 0.75 and self.cases:
             self.open_case(self.rng.choice(self.cases))
