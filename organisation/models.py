@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -144,6 +145,12 @@ class Cell(models.Model):
         """Whether a coordinator or member of the cellule represents the parquet on a date (today by default),
         as the monthly report counts it (``reporting.figures``)."""
         return Membership.objects.composition(self, at).representing_parquet().exists()
+
+    @staticmethod
+    def parquet_represented_among(memberships: Iterable["Membership"]) -> bool:
+        """The same question on memberships already read with their institution (the home page's
+        composition card): one of them a coordinator's or a member's from a parquet."""
+        return any(m.role in Role.cell_roles() and m.institution.is_parquet for m in memberships)
 
     @property
     def chair(self) -> str:

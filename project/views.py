@@ -16,7 +16,7 @@ import audit
 from cases.models import Case, State
 from mobile_team.models import MobileTeamRequest
 from organisation import policy, sessions
-from organisation.models import Departement, Institution, InstitutionProposal, Membership, Role
+from organisation.models import Cell, Departement, Institution, InstitutionProposal, Membership, Role
 from organisation.policy import Actor, user_id
 from organisation.rules import OrganisationRight, cells_visible_to, memberships_visible_to
 from ui import counts, statements
@@ -78,8 +78,8 @@ def _deferred(model, values: dict):
 def _parquet_missing(user: Actor, primary, composition: list[Membership]) -> dict:
     """Who keeps the composition (its coordinators) is warned while no one represents the parquet in the cellule
     (``Cell.parquet_represented``, read from the composition shown), and led to it."""
-    represented = any(m.role in Role.cell_roles() and m.institution.is_parquet for m in composition)
-    if not policy.can(user, OrganisationRight.MANAGE_MEMBERSHIPS, primary.cell) or represented:
+    if (not policy.can(user, OrganisationRight.MANAGE_MEMBERSHIPS, primary.cell)
+            or Cell.parquet_represented_among(composition)):
         return {}
     return {"parquet_missing": True, "composition_url": reverse("cell_detail", args=[primary.cell.departement.code])}
 

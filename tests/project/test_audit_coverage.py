@@ -520,12 +520,12 @@ def public_functions(module) -> set[str]:
 
 def test_every_entry_point_is_in_the_table():
     public = set(actions.__all__) | public_functions(organisation) | (set(cellule.__all__) - {"Decision"})
-    public |= public_functions(mobile) - {"withdraw_on_closure", "target_date"}  # the closure's; a date
+    public |= public_functions(mobile) - {"withdraw_on_closure", "target_date", "requests_of"}  # closure; date; read
     public |= public_functions(intake_accounts) | public_functions(intake_imports)
     public |= public_functions(intake_submissions) - {"status_of", "state_of"}  # they read
     public |= public_functions(reports) - {"current", "figures_of"}  # they read (current() may return an unsaved draft)
     public |= public_functions(inspection) | {"escalate"}  # workflows.escalation.due() only reads
-    public |= public_functions(retention) - {"active_hold"}  # it reads
+    public |= public_functions(retention) - {"active_hold", "erasure"}  # they read
     # partner_actions reads; write_bilan and create_objective write within the closure's and the start of care's
     public |= public_functions(plan) - {"partner_actions", "write_bilan", "create_objective"}
     public |= public_functions(accounts) - {"password_link", "deciders", "address_changed_on"}  # these read
