@@ -35,7 +35,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from served import Session, emit, give_password, serve, stop, summary  # noqa: E402
+from served import Session, emit, failures, give_password, serve, stop, summary  # noqa: E402
 
 from cases.models import Case  # noqa: E402
 from reporting.figures import Month  # noqa: E402
@@ -128,12 +128,12 @@ def main() -> None:
             for page, username, url in chosen:
                 timings = [t for s in hammer(args.port, cookies[username], url, args.clients, args.seconds)
                            for t in s.timings]
-                rate = sum(ok for _, _, ok in timings) / args.seconds
+                rate = sum(not failure for _, _, failure in timings) / args.seconds
                 rates[page].append(rate)
                 ratios[page].append(rates[LOGIN][-1] / rate if rate else float("inf"))
                 emit({"bench": "ceiling", "round": round_, "page": page, "url": url, "account": username or None,
                       "clients": args.clients, "requests_per_s": round(rate, 1),
-                      **summary([t for _, t, _ in timings]), "errors": sum(not ok for _, _, ok in timings),
+                      **summary([t for _, t, _ in timings]), **failures(timings),
                       "login_requests_per_s": round(rates[LOGIN][-1], 1), "ratio_to_login": round(ratios[page][-1], 2)})
         for page, _, _ in chosen:
             emit({"bench": "ceiling", "page": page, "rounds": args.rounds, "clients": args.clients,

@@ -24,7 +24,9 @@ it (the tasks of its queue, the case a task leads to). Profiles:
 Figures are named for what they are: a *request* is one HTTP request; an *action* is a request that
 changed something (a task taken, done or put back, a family contact recorded, a motive given, a
 signalement received), counted when it succeeded. One JSON line per kind of request (its class, count,
-p50, p95, errors), then per number of clients the totals: requests/s, actions/s, p50, p95, errors.
+p50, p95, errors and their count by HTTP status or exception), then per number of clients the totals:
+requests/s, actions/s, p50, p95, errors (and by status). The first failures are written to the
+standard error (``bench/served.py``), with where the server's log is.
 """
 
 import argparse
@@ -53,7 +55,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from served import Session, emit, give_password, serve, stop, summary  # noqa: E402
+from served import Session, emit, failures, give_password, serve, stop, summary  # noqa: E402
 
 from cases.models import Case, Source  # noqa: E402
 from demo.names import LAST_NAMES  # noqa: E402
@@ -261,14 +263,13 @@ def report(sessions: list[Session], seconds: float, profile: str) -> None:
     timings = [t for session in sessions for t in session.timings]
     base = {"bench": "load", "profile": profile, "clients": len(sessions)}
     for kind in sorted({kind for kind, _, _ in timings}):
-        times = [t for k, t, _ in timings if k == kind]
-        emit({**base, "request": kind, "class": "action" if kind in ACTIONS else "lecture", "count": len(times),
-              **summary(times), "errors": sum(1 for k, _, ok in timings if k == kind and not ok)})
+        of_kind = [t for t in timings if t[0] == kind]
+        emit({**base, "request": kind, "class": "action" if kind in ACTIONS else "lecture", "count": len(of_kind),
+              **summary([t for _, t, _ in of_kind]), **failures(of_kind)})
     times = [t for _, t, _ in timings]
-    actions = sum(1 for kind, _, ok in timings if kind in ACTIONS and ok)
+    actions = sum(1 for kind, _, failure in timings if kind in ACTIONS and not failure)
     emit({**base, "seconds": seconds, "requests": len(times), "requests_per_s": round(len(times) / seconds, 1),
-          "actions": actions, "actions_per_s": round(actions / seconds, 1), **summary(times),
-          "errors": sum(1 for _, _, ok in timings if not ok)})
+          "actions": actions, "actions_per_s": round(actions / seconds, 1), **summary(times), **failures(timings)})
 
 
 def main() -> None:

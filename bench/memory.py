@@ -131,7 +131,7 @@ def served_round(stack: str, round_: int, args, usernames: list[str]) -> None:
     finally:
         stop(server)
     logins = [t for s in sessions for kind, t, _ in s.timings if kind == "connexion"]
-    errors = sum(not ok for s in sessions for _, _, ok in s.timings)
+    errors = sum(bool(failure) for s in sessions for _, _, failure in s.timings)
     emit({"bench": "memory", "part": "served", "stack": stack, "round": round_, "workers": len(pids),
           "clients": len(usernames), "logins": len(logins), "errors": errors, "login": summary(logins),
           "rest_rss_mib": round(max(s["rss"] for s in rest), 1), "rest_pss_mib": round(max(s["pss"] for s in rest), 1),

@@ -146,6 +146,8 @@ def test_load_counts_requests_and_actions_apart(copies):
     totals = {line["profile"]: line for line in lines if "requests_per_s" in line}
     assert set(totals) == {"tasks", "mixed"}
     assert all(total["requests"] >= total["actions"] and "actions_per_s" in total for total in totals.values())
+    # each failure named by its status (or the connection's exception), per kind and in the totals
+    assert all(sum(line["errors_by_status"].values()) == line["errors"] for line in lines)
     assert {"recherche d'un nom", "api : signalement", "recherche dans le journal"} <= {
         line["request"] for line in lines if line["profile"] == "mixed" and "request" in line}
 
