@@ -41,7 +41,7 @@ from cases.models import (
 from cases.task_kinds import CONTACT_FAMILY
 from organisation.models import Cell, Role
 from organisation.policy import Actor, Principal, can, rule, scope, user_id
-from workflows.rules import holds_task
+from workflows.rules import held_task, holds_task
 
 
 class CaseRight(enum.StrEnum):
@@ -182,11 +182,6 @@ def _on_case(user: Principal, right: str, case: object) -> bool:
         case CaseRight.START_CARE | CaseRight.REVIEW:
             return is_referent(user, case)
     return coordinates(user, case) or is_referent(user, case)  # EDIT_CASE, MANAGE_CARE
-
-
-def held_task(user: Principal, case: Case) -> bool:
-    """The user holds or once held one of the case's tasks (``workflows.rules.holds_task``: an open one)."""
-    return case.tasks.filter(listed_owner_id=user_id(user)).exists()
 
 
 def sees_note(user: Actor, note: CaseNote, case: Case, *, partner: bool = False) -> bool:

@@ -116,6 +116,11 @@ class CaseTask(Task):
         if not self.departement_id:
             listed_in = kind.listed_in if kind is not None else None
             self.departement_id = listed_in(self.case) if listed_in else self.case.departement_id
+        if self.listed_owner_id is not None and self.listed_owner_id != self.owner_id:
+            # The task leaves its holder (put back, given to someone else, following a new référent):
+            # they once held it (``FormerHolder``). ``listed_owner`` is still the owner it was read with.
+            FormerHolder.objects.bulk_create([FormerHolder(case_id=self.case_id, user_id=self.listed_owner_id)],
+                                             ignore_conflicts=True)
         self.listed_status, self.listed_owner_id = self.status, self.owner_id
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "listed_status", "listed_owner"}
@@ -141,6 +146,25 @@ class CaseTask(Task):
     @property
     def is_overdue(self) -> bool:
         return self.status in OPEN_STATUSES and self.due_on is not None and self.due_on < timezone.localdate()
+
+
+class FormerHolder(models.Model):
+    """Someone a task of the case left while open: put back in the queue, given to someone else, or
+    following a new référent. A task done keeps its holder (``CaseTask.listed_owner``); with these rows,
+    the people who once held one of a case's tasks are all known (``workflows.rules.held_task``)."""
+
+    case: "models.ForeignKey[Subject, Subject]" = models.ForeignKey(
+        settings.WORKFLOWS_SUBJECT_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="signalement")
+    user: "models.ForeignKey[User, User]" = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="personne",
+        db_index=False)
+
+    class Meta:
+        verbose_name = "ancien détenteur d'une tâche"
+        constraints = [models.UniqueConstraint(fields=["user", "case"], name="formerholder_user_case")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.case})"
 
 
 class EmailChoice(models.TextChoices):

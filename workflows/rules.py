@@ -14,7 +14,7 @@ from organisation.models import Cell, Role
 from organisation.policy import Actor, Principal, Scope, rule, scope, user_id
 from workflows import kinds
 from workflows.kinds import Queue, Subject
-from workflows.models import OPEN_STATUSES, CaseTask, Notification, SavedView
+from workflows.models import OPEN_STATUSES, CaseTask, FormerHolder, Notification, SavedView
 
 
 class TaskRight(enum.StrEnum):
@@ -48,8 +48,10 @@ def holds_task(user: Principal, case: Subject, task_type: str | None = None) -> 
 
 
 def held_task(user: Principal, case: Subject) -> bool:
-    """The user holds or once held one of the case's tasks, open or done."""
-    return case.tasks.filter(listed_owner_id=user_id(user)).exists()
+    """The user holds or once held one of the case's tasks: open, done, or since left to someone else
+    or to the queue (``FormerHolder``)."""
+    return (case.tasks.filter(listed_owner_id=user_id(user)).exists()
+            or FormerHolder.objects.filter(case=case, user_id=user_id(user)).exists())
 
 
 def cases_held(user: Actor, cases: Iterable[Subject]) -> frozenset[int]:

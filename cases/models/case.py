@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from cases.names import after, words
 from organisation.models import Cell, Departement, Role
 from organisation.policy import Actor, scope, user_id
-from workflows.models import OPEN_STATUSES, CaseTask
+from workflows.models import OPEN_STATUSES, CaseTask, FormerHolder
 
 T = TypeVar("T")
 
@@ -75,11 +75,13 @@ def _reviewed(s) -> Q:
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user: Actor) -> "CaseQuerySet":
-        """The cases the user may open: their cellule's as coordinator, those they work on (referent,
-        or holding one of its tasks) as member, their mandate's as inspector; none for the others."""
+        """The cases the user may open: their cellule's as coordinator, those they work or worked on
+        (referent, holding or having held one of its tasks: ``workflows.rules.held_task``) as member,
+        their mandate's as inspector; none for the others."""
         s = scope(user)
         holding = Exists(CaseTask.objects.filter(case=OuterRef("pk"), listed_owner_id=user_id(user)))
-        involved = Q(referent_id=user_id(user)) | holding
+        left = Exists(FormerHolder.objects.filter(case=OuterRef("pk"), user_id=user_id(user)))
+        involved = Q(referent_id=user_id(user)) | holding | left
         return self.filter(
             Q(departement_id__in=s.coordinated_departement_ids) | _reviewed(s)
             | (Q(departement_id__in=s.cell_departement_ids) & involved) | self.partnered(user)
