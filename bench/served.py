@@ -56,9 +56,11 @@ def serve(port: int, workers: int, **overrides: str) -> subprocess.Popen:
 
 
 def stop(server: subprocess.Popen) -> None:
-    """gunicorn's quick shutdown (SIGINT): the measures are over, no request is waited for. Where its
-    log is, and how many of its lines are warnings or errors, go to the standard error."""
-    server.send_signal(signal.SIGINT)
+    """gunicorn's graceful shutdown (SIGTERM): the clients are done, so nothing is waited for, but a
+    worker still finishing the bookkeeping of a request already answered is not interrupted (SIGINT
+    raised SystemExit in it, logged as an error). Where its log is, and how many of its lines are
+    warnings or errors, go to the standard error."""
+    server.send_signal(signal.SIGTERM)
     server.wait()
     lines = server.log.read_text(errors="replace").splitlines()
     alarms = sum(1 for line in lines if re.match(r"\S+ (WARNING|ERROR|CRITICAL) ", line))
