@@ -26,7 +26,7 @@ M = TypeVar("M", bound=Model)
 Statement = tuple[str, tuple[Any, ...]]
 Built = QuerySet | tuple[str, Sequence[Any]]  # what a statement is built from
 SIZE = 4096  # statements kept per worker, the least recently used dropped first: a few hundred bytes each
-# Lists' pages kept per worker (``instances``): their statement and their reader, about 8 KB for a task list's.
+# Lists kept per worker (``instances``, ``values``): their statement and their reader, about 8 KB for a page of tasks.
 INSTANCES_SIZE = 1024
 
 
@@ -95,27 +95,32 @@ def count(key: Hashable, build: Callable[[], QuerySet]) -> int:
 
 
 class _Reader:
-    """What Django's ``ModelIterable`` works out from a compiled query to make its rows into instances: the
-    model's columns, the populators of the rows ``select_related`` joins, the annotations' columns, the
-    converters of the database's values (SQLite's dates...)."""
+    """What Django's iterables work out from a compiled query to make its rows into what a queryset gives: the
+    converters of the database's values (SQLite's dates...); for instances, the model's columns, the
+    populators of the rows ``select_related`` joins and the annotations' columns (else, for a ``values_list()``
+    query, the rows are given as tuples)."""
 
-    def __init__(self, compiler: Any) -> None:
+    def __init__(self, compiler: Any, instances: bool) -> None:
         select, klass_info = compiler.select, compiler.klass_info
         self.converters = list(compiler.get_converters([column[0] for column in select[:compiler.col_count]]).items())
-        self.model = klass_info["model"]
-        fields = klass_info["select_fields"]
-        self.columns = slice(fields[0], fields[-1] + 1)
-        self.names = [column[0].target.attname for column in select[self.columns]]
-        self.related = get_related_populators(klass_info, select, compiler.using)
-        self.annotations = list(compiler.annotation_col_map.items())
+        self.model = klass_info["model"] if instances else None
+        if instances:
+            fields = klass_info["select_fields"]
+            self.columns = slice(fields[0], fields[-1] + 1)
+            self.names = [column[0].target.attname for column in select[self.columns]]
+            self.related = get_related_populators(klass_info, select, compiler.using)
+            self.annotations = list(compiler.annotation_col_map.items())
 
-    def __call__(self, rows: list[tuple[Any, ...]]) -> list[Model]:
-        found = []
+    def __call__(self, rows: list[tuple[Any, ...]]) -> list[Any]:
+        found: list[Any] = []
         for values in rows:
             row = list(values)
             for position, (converters, expression) in self.converters:
                 for converter in converters:
                     row[position] = converter(row[position], expression, connection)
+            if self.model is None:
+                found.append(tuple(row))
+                continue
             instance = self.model.from_db(connection.alias, self.names, row[self.columns])
             for populator in self.related:
                 populator.populate(row, instance)
@@ -125,9 +130,7 @@ class _Reader:
         return found
 
 
-def instances(key: Hashable, build: Callable[[], QuerySet[M]]) -> list[M]:
-    """The model instances the queryset ``build`` gives would hold (with the rows its ``select_related``
-    joins and its annotations; not its ``prefetch_related``), by its statement kept under ``key``."""
+def _fetched(key: Hashable, build: Callable[[], QuerySet], instances: bool) -> list[Any]:
     def make() -> tuple[str, tuple[Any, ...], _Reader] | None:
         queryset = build()
         compiler = queryset.query.get_compiler(using=queryset.db)
@@ -135,7 +138,7 @@ def instances(key: Hashable, build: Callable[[], QuerySet[M]]) -> list[M]:
             sql, params = compiler.as_sql()
         except EmptyResultSet:  # a queryset that cannot match: no statement to run
             return None
-        return sql, tuple(params), _Reader(compiler)
+        return sql, tuple(params), _Reader(compiler, instances)
 
     prepared = _instances.get(key, make)
     if prepared is None:
@@ -144,6 +147,18 @@ def instances(key: Hashable, build: Callable[[], QuerySet[M]]) -> list[M]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return read(cursor.fetchall())
+
+
+def instances(key: Hashable, build: Callable[[], QuerySet[M]]) -> list[M]:
+    """The model instances the queryset ``build`` gives would hold (with the rows its ``select_related``
+    joins and its annotations; not its ``prefetch_related``), by its statement kept under ``key``."""
+    return _fetched(("instances", key), build, instances=True)
+
+
+def values(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple[Any, ...]]:
+    """The rows of the ``values_list()`` queryset ``build`` gives, its values converted as Django converts
+    them, by its statement kept under ``key``."""
+    return _fetched(("values", key), build, instances=False)
 
 
 class Prepared:

@@ -6,7 +6,7 @@ import itertools
 from unittest import mock
 
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import F, Min, Value
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
@@ -49,9 +49,19 @@ def test_a_kept_statement_reads_the_rows_afresh_without_the_orm(personas):
         assert statements.instances(key, lambda: cases()) == [second, first]
 
 
+def test_values_are_converted_as_the_orm_converts_them(personas):
+    case = CaseFactory(coordinator=personas.coord_a)
+
+    def earliest():
+        return Case.objects.filter(pk=case.pk).values("departement").annotate(first=Min("received_on")).values_list(
+            "departement", "first")
+    assert statements.values(next(keys), earliest) == list(earliest()) == [(case.departement_id, case.received_on)]
+
+
 def test_a_queryset_that_cannot_match_reads_nothing(personas):
     with CaptureQueriesContext(connection) as queries:
         assert statements.instances(next(keys), lambda: Case.objects.filter(pk__in=[])) == []
+        assert statements.values(next(keys), lambda: Case.objects.filter(pk__in=[]).values_list("pk")) == []
     assert not queries.captured_queries
 
 
