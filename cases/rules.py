@@ -41,6 +41,7 @@ from cases.models import (
 from cases.task_kinds import CONTACT_FAMILY
 from organisation.models import Cell, Role
 from organisation.policy import Actor, Principal, can, rule, scope, user_id
+from ui import statements
 from workflows.rules import held_task, holds_task
 
 
@@ -101,11 +102,13 @@ def partner_measures(user: Principal, case: Case) -> models.QuerySet[CareMeasure
 
 def partnered_cases(user: Actor, cases: Iterable[Case]) -> frozenset[int]:
     """Which of ``cases`` the user is a partner on (``is_partner`` for a list), in one query, none for
-    who is no member of a cellule."""
+    who is no member of a cellule; its statement kept per person, scope and cases (``ui.statements``)."""
     if not any(m.role == Role.MEMBER for m in scope(user).memberships):
         return frozenset()
-    return frozenset(Case.objects.filter(Case.objects.partnered(user), pk__in=[c.pk for c in cases])
-                     .values_list("pk", flat=True))
+    ids = tuple(c.pk for c in cases)
+    return frozenset(pk for pk, in statements.values(
+        ("partnered cases", user_id(user), scope(user).key, ids),
+        lambda: Case.objects.filter(Case.objects.partnered(user), pk__in=ids).values_list("pk")))
 
 
 def is_partner(user: Principal, case: Case) -> bool:

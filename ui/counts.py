@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from ui.french import count, number
+from ui.statements import Prepared
 
 CAP = 99
 
@@ -48,7 +49,8 @@ class CappedPaginator(Paginator):
     """A paginator whose count stops a few pages past the one asked for: a list's first page costs its
     first ``(1 + AHEAD) × per_page`` rows, however many the list holds (Django's counts them all). When it
     stopped, ``capped`` is true and ``num_pages`` is a floor: the pagination says « Page 1 sur plus de 5 »,
-    and the next page moves the floor on."""
+    and the next page moves the floor on. It pages a queryset, or a list whose statements are kept
+    (``ui.statements.Prepared``)."""
 
     AHEAD = 4
 
@@ -73,6 +75,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:  # type: ignore[override]  # Django's is a cached_property as well
         limit = (self.asked + self.AHEAD) * self.per_page
-        found = cast(QuerySet, self.object_list).order_by()[:limit + 1].count()  # it pages querysets only
+        if isinstance(self.object_list, Prepared):
+            found = self.object_list.count(limit + 1)
+        else:
+            found = cast(QuerySet, self.object_list).order_by()[:limit + 1].count()  # a queryset otherwise
         self.capped = found > limit
         return min(found, limit)

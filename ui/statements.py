@@ -6,41 +6,66 @@ query, the header's unread count, the home page's counters: several milliseconds
 docs/performance.md). ``compiled`` keeps each statement's SQL and parameters under a key that holds
 everything the queryset was built from (a user's id, the day, what their scope says): the same key gives
 the same statement, so the statement is run again without the ORM, and its rows still come from the
-database at each request. Whoever builds a key leaves nothing out of it that the queryset reads."""
+database at each request. Whoever builds a key leaves nothing out of it that the queryset reads.
+
+A list's page is kept so as well (``Prepared``, paged by ``ui.counts.CappedPaginator``): its statement with
+what Django works out from it to make the rows into model instances (``instances``), and its capped count.
+"""
 
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 
+M = TypeVar("M", bound=Model)
 Statement = tuple[str, tuple[Any, ...]]
 Built = QuerySet | tuple[str, Sequence[Any]]  # what a statement is built from
 SIZE = 4096  # statements kept per worker, the least recently used dropped first: a few hundred bytes each
+# Lists kept per worker (``instances``, ``values``): their statement and their reader, about 8 KB for a page of tasks.
+INSTANCES_SIZE = 1024
 
-_statements: OrderedDict[Hashable, Statement] = OrderedDict()
-_lock = threading.Lock()  # the development server's threads share a worker's statements
+
+class _Kept:
+    """What a worker keeps, under keys, up to a number of entries: the least recently used dropped first.
+    A key is prefixed with the database's vendor: a statement is written in its dialect."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self.lock = threading.Lock()  # the development server's threads share a worker's statements
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """What is kept under ``key``, else what ``make`` gives, kept."""
+        key = (connection.vendor, key)
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        made = make()
+        with self.lock:
+            self.entries[key] = made
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return made
+
+
+_statements = _Kept(SIZE)
+_instances = _Kept(INSTANCES_SIZE)
 
 
 def compiled(key: Hashable, build: Callable[[], Built]) -> Statement:
-    """The statement kept under ``key``, else the one ``build`` gives (a queryset, or SQL and its parameters),
-    kept. ``key`` is prefixed with the database's vendor: a statement is written in its dialect."""
-    key = (connection.vendor, key)
-    with _lock:
-        found = _statements.get(key)
-        if found is not None:
-            _statements.move_to_end(key)
-            return found
-    built = build()
-    sql, params = built.query.sql_with_params() if isinstance(built, QuerySet) else built
-    statement = (sql, tuple(params))
-    with _lock:
-        _statements[key] = statement
-        if len(_statements) > SIZE:
-            _statements.popitem(last=False)
-    return statement
+    """The statement kept under ``key``, else the one ``build`` gives (a queryset, or SQL and its parameters)."""
+    def make() -> Statement:
+        built = build()
+        sql, params = built.query.sql_with_params() if isinstance(built, QuerySet) else built
+        return sql, tuple(params)
+
+    return _statements.get(key, make)
 
 
 def row(key: Hashable, build: Callable[[], Built]) -> dict[str, Any]:
@@ -67,3 +92,95 @@ def count(key: Hashable, build: Callable[[], QuerySet]) -> int:
         return f"SELECT COUNT(*) AS n FROM ({sql}) counted", params  # noqa: S608 (Django's own statement)
 
     return row(("count", key), counting)["n"]
+
+
+class _Reader:
+    """What Django's iterables work out from a compiled query to make its rows into what a queryset gives: the
+    converters of the database's values (SQLite's dates...); for instances, the model's columns, the
+    populators of the rows ``select_related`` joins and the annotations' columns (else, for a ``values_list()``
+    query, the rows are given as tuples)."""
+
+    def __init__(self, compiler: Any, instances: bool) -> None:
+        select, klass_info = compiler.select, compiler.klass_info
+        self.converters = list(compiler.get_converters([column[0] for column in select[:compiler.col_count]]).items())
+        self.model = klass_info["model"] if instances else None
+        if instances:
+            fields = klass_info["select_fields"]
+            self.columns = slice(fields[0], fields[-1] + 1)
+            self.names = [column[0].target.attname for column in select[self.columns]]
+            self.related = get_related_populators(klass_info, select, compiler.using)
+            self.annotations = list(compiler.annotation_col_map.items())
+
+    def __call__(self, rows: list[tuple[Any, ...]]) -> list[Any]:
+        found: list[Any] = []
+        for values in rows:
+            row = list(values)
+            for position, (converters, expression) in self.converters:
+                for converter in converters:
+                    row[position] = converter(row[position], expression, connection)
+            if self.model is None:
+                found.append(tuple(row))
+                continue
+            instance = self.model.from_db(connection.alias, self.names, row[self.columns])
+            for populator in self.related:
+                populator.populate(row, instance)
+            for name, position in self.annotations:
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found
+
+
+def _fetched(key: Hashable, build: Callable[[], QuerySet], instances: bool) -> list[Any]:
+    def make() -> tuple[str, tuple[Any, ...], _Reader] | None:
+        queryset = build()
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # a queryset that cannot match: no statement to run
+            return None
+        return sql, tuple(params), _Reader(compiler, instances)
+
+    prepared = _instances.get(key, make)
+    if prepared is None:
+        return []
+    sql, params, read = prepared
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return read(cursor.fetchall())
+
+
+def instances(key: Hashable, build: Callable[[], QuerySet[M]]) -> list[M]:
+    """The model instances the queryset ``build`` gives would hold (with the rows its ``select_related``
+    joins and its annotations; not its ``prefetch_related``), by its statement kept under ``key``."""
+    return _fetched(("instances", key), build, instances=True)
+
+
+def values(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple[Any, ...]]:
+    """The rows of the ``values_list()`` queryset ``build`` gives, its values converted as Django converts
+    them, by its statement kept under ``key``."""
+    return _fetched(("values", key), build, instances=False)
+
+
+class Prepared:
+    """A list to page (``ui.counts.CappedPaginator``) whose statements are kept under ``key``: each page's
+    rows (``instances``) and each capped count, compiled the first time they are asked for. ``build`` gives
+    the list's queryset, ordered."""
+
+    def __init__(self, key: Hashable, build: Callable[[], QuerySet]) -> None:
+        self.key, self.build = key, build
+
+    def count(self, limit: int) -> int:
+        """How many rows the list holds, up to ``limit``."""
+        def counting() -> Built:
+            try:
+                sql, params = self.build().order_by().values("pk")[:limit].query.sql_with_params()
+            except EmptyResultSet:
+                return "SELECT 0 AS n", ()
+            return f"SELECT COUNT(*) AS n FROM ({sql}) counted", params  # noqa: S608 (Django's own statement)
+
+        return row(("count up to", self.key, limit), counting)["n"]
+
+    def __getitem__(self, rows: slice) -> list[Model]:
+        if rows.start == rows.stop:
+            return []
+        return instances(("rows", self.key, rows.start, rows.stop), lambda: self.build()[rows.start:rows.stop])

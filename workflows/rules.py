@@ -12,6 +12,7 @@ from viewflow.workflow.status import STATUS
 
 from organisation.models import Cell, Role
 from organisation.policy import Actor, Principal, Scope, rule, scope, user_id
+from ui import statements
 from workflows import kinds
 from workflows.kinds import Queue, Subject
 from workflows.models import OPEN_STATUSES, CaseTask, FormerHolder, Notification, SavedView
@@ -55,9 +56,12 @@ def held_task(user: Principal, case: Subject) -> bool:
 
 
 def cases_held(user: Actor, cases: Iterable[Subject]) -> frozenset[int]:
-    """Which of ``cases`` the user holds an open task of, in one query (``holds_task`` for a list)."""
-    return frozenset(CaseTask.objects.filter(case__in=cases, listed_owner_id=user_id(user),
-                                             listed_status__in=OPEN_STATUSES).values_list("case_id", flat=True))
+    """Which of ``cases`` the user holds an open task of, in one query (``holds_task`` for a list), its
+    statement kept per person and cases (``ui.statements``)."""
+    ids = tuple(case.pk for case in cases)
+    return frozenset(case_id for case_id, in statements.values(("cases held", user_id(user), ids), lambda: (
+        CaseTask.objects.filter(case__in=ids, listed_owner_id=user_id(user), listed_status__in=OPEN_STATUSES)
+        .values_list("case_id"))))
 
 
 def _may_claim(s: Scope, task: CaseTask) -> bool:

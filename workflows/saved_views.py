@@ -19,7 +19,8 @@ import audit
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Cell, Role
-from organisation.policy import Actor
+from organisation.policy import Actor, user_id
+from ui import statements
 from workflows.models import SavedView
 from workflows.rules import ViewRight, views_visible_to
 
@@ -114,9 +115,11 @@ class Chosen:
 
 def choose(request: HttpRequest, page: str) -> Chosen:
     """The filters of a list's request: those of ``?vue=<id>`` (404 outside the reader's views), else
-    those given, else their role's default view in their cellule (one query)."""
+    those given, else their role's default view in their cellule (one query, its statement kept per person and
+    scope: ``ui.statements``)."""
     user = request.user
-    views = list(views_visible_to(user).filter(page=page).select_related("owner"))
+    views = statements.instances(("saved views", user_id(user), policy.scope(user).key, page),
+                                 lambda: views_visible_to(user).filter(page=page).select_related("owner"))
     wanted = request.GET.get("vue", "")
     chosen = Chosen(query=request.GET.copy(), views=views)
     if wanted == NONE:

@@ -3,6 +3,7 @@ those the cellule's members hold (late, escalated, to put back in the queue)."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,11 +14,12 @@ import audit
 from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Membership, Role
-from organisation.policy import Actor
+from organisation.policy import Actor, user_id
 from ui.counts import CappedPaginator
 from ui.french import count
+from ui.statements import Prepared
 from workflows import kinds, saved_views, tasks
-from workflows.models import OPEN_STATUSES, SavedView
+from workflows.models import OPEN_STATUSES, CaseTask, SavedView
 from workflows.rules import (
     TaskRight,
     tasks_claimable_by,
@@ -43,31 +45,43 @@ PAGES = {"mine": SavedView.Page.MINE, "queue": SavedView.Page.QUEUE, "done": Sav
          "cellule": SavedView.Page.CELLULE}
 
 
-def _tasks(request, tab: str, query):
+def _filters(tab: str, query) -> tuple[str, str, bool, bool]:
+    """The request's filters a list applies, each one it knows or none: the kind of task, the due dates
+    (late, to come), the latest due first, (the cellule's) the escalated tasks only."""
+    task_type, due = query.get("type", ""), query.get("echeance", "")
+    return (task_type if kinds.get(task_type) is not None else "", due if due in ("retard", "a-venir") else "",
+            query.get("tri") == "-echeance", tab == "cellule" and query.get("signalees") == "1")
+
+
+def _tasks(user: Actor, tab: str, filters: tuple[str, str, bool, bool], today) -> QuerySet[CaseTask]:
     # The mobile team's tasks are worked in its own portal, which shows the request, never the case
     # (none of these lists names them).
+    task_type, due, latest_first, escalated = filters
     if tab == "cellule":
-        policy.require(request.user, TaskRight.VIEW_CELLULE_TASKS)
-        found = tasks_held_in_cellule(request.user)
-        if query.get("signalees") == "1":
+        found = tasks_held_in_cellule(user)
+        if escalated:
             found = found.filter(escalated_on__isnull=False)
     elif tab == "mine":
-        found = tasks_held_by(request.user).filter(listed_status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+        found = tasks_held_by(user).filter(listed_status__in=[STATUS.ASSIGNED, STATUS.STARTED])
     elif tab == "queue":
-        found = tasks_claimable_by(request.user)
+        found = tasks_claimable_by(user)
     else:
-        found = tasks_held_by(request.user).filter(listed_status=STATUS.DONE)
-    task_type = query.get("type", "")
-    if kinds.get(task_type) is not None:
+        found = tasks_held_by(user).filter(listed_status=STATUS.DONE)
+    if task_type:
         found = found.filter(flow_task_name=task_type)
-    today = timezone.localdate()
-    due = query.get("echeance", "")
     if due == "retard":
         found = found.filter(due_on__lt=today)
     elif due == "a-venir":
         found = found.filter(due_on__gte=today)
-    order = "-due_on" if query.get("tri") == "-echeance" else "due_on"
+    order = "-due_on" if latest_first else "due_on"
     return found.select_related("case__person", "case__departement", "departement", "owner").order_by(order, "pk")
+
+
+def _listed(user: Actor, tab: str, query) -> Prepared:
+    """The list's tasks, its statements kept per person, scope, filters and day (``ui.statements``)."""
+    filters, today = _filters(tab, query), timezone.localdate()
+    return Prepared(("task list", tab, user_id(user), policy.scope(user).key, filters, today),
+                    lambda: _tasks(user, tab, filters, today))
 
 
 def _decided_elsewhere(page) -> None:
@@ -90,7 +104,9 @@ def _decided_elsewhere(page) -> None:
 
 def task_list(request, tab: str = "mine"):
     chosen = saved_views.choose(request, PAGES[tab])
-    page = CappedPaginator(_tasks(request, tab, chosen.query), PAGE_SIZE).get_page(request.GET.get("page"))
+    if tab == "cellule":
+        policy.require(request.user, TaskRight.VIEW_CELLULE_TASKS)
+    page = CappedPaginator(_listed(request.user, tab, chosen.query), PAGE_SIZE).get_page(request.GET.get("page"))
     _decided_elsewhere(page)
     shown = [task.reference for task in page if task.reference]
     # The read in the trail of each département whose cases it named (an accepted transfer's: the one here).

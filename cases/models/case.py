@@ -14,13 +14,13 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from cases.names import after, words
 from organisation.models import Cell, Departement, Role
 from organisation.policy import Actor, scope, user_id
+from ui.links import by_id
 from workflows.models import OPEN_STATUSES, CaseTask, FormerHolder
 
 T = TypeVar("T")
@@ -209,7 +209,7 @@ class Case(ConcurrentTransitionMixin, models.Model):  # type: ignore[django-mana
         return self.reference
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:detail", args=[self.pk])
+        return by_id("cases:detail", self.pk)
 
     @property
     def is_open(self) -> bool:

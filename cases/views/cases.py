@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Min, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +35,8 @@ from cases.views.notes import visible_notes
 from cases.views.reading import NEXT, ask_motive, motive_for
 from organisation import policy
 from organisation.models import Membership, Role
-from organisation.policy import Actor
+from organisation.policy import Actor, user_id
+from ui import statements
 from ui.counts import CappedPaginator
 from workflows import saved_views
 from workflows.models import CaseTask, SavedView
@@ -61,26 +62,42 @@ def motive(request, pk: int):
                   status=400 if request.method == "POST" else 200)
 
 
+def _filters(query) -> tuple[str, str, int | None]:
+    """The state, the source and the référent the list is asked for, each one it knows or none."""
+    state, source, referent = query.get("state"), query.get("source"), query.get("referent", "")
+    return (state if state in State.values else "", source if source in Source.values else "",
+            int(referent) if referent.isdigit() else None)
+
+
+def _cases(user: Actor, text: str, filters: tuple[str, str, int | None]) -> QuerySet[Case]:
+    state, source, referent = filters
+    cases = with_changes(
+        Case.objects.visible_to(user).select_related("person", "referent", "departement").search(text, user=user), user)
+    if state:
+        cases = cases.filter(state=state)
+    if source:
+        cases = cases.filter(source=source)
+    if referent is not None:
+        cases = cases.filter(referent_id=referent)
+    return cases.order_by("-received_on", "-number")
+
+
+def _listed(user: Actor, query) -> statements.Prepared | QuerySet[Case]:
+    """The list's cases: without a search, its statements kept per person, scope and filters
+    (``ui.statements``); with one, built at each request (its text, maybe a name, is not kept)."""
+    text, filters = query.get("q", ""), _filters(query)
+    if text.replace("\x00", "").strip():  # what ``CaseQuerySet.search`` searches
+        return _cases(user, text, filters)
+    return statements.Prepared(("case list", user_id(user), policy.scope(user).key, filters),
+                               lambda: _cases(user, "", filters))
+
+
 def case_list(request):
     if not policy.scope(request.user).departement_ids:  # the national roles never list cases
         raise policy.AccessDenied(request.user, CaseRight.VIEW_CASE)
     chosen = saved_views.choose(request, SavedView.Page.CASES)
     query = chosen.query
-    cases = (
-        Case.objects.visible_to(request.user)
-        .select_related("person", "referent", "departement")
-        .search(query.get("q", ""), user=request.user)
-    )
-    cases = with_changes(cases, request.user)
-    filters = {"state": State, "source": Source}
-    for name, choices in filters.items():
-        value = query.get(name)
-        if value in choices.values:
-            cases = cases.filter(**{name: value})
-    referent = query.get("referent", "")
-    if referent.isdigit():
-        cases = cases.filter(referent_id=int(referent))
-    page = CappedPaginator(cases.order_by("-received_on", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(_listed(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
     # A young person's name only where the user may open the case without giving a motive: the list
     # must not reveal what the motive protects (the others are listed by reference).
     held = cases_held(request.user, list(page)) | partnered_cases(request.user, list(page))
@@ -94,23 +111,31 @@ def case_list(request):
         filters["q"] = NAME_SEARCHED  # the cases shown are recorded; a name never stands in the trail
     for code in sorted({case.departement.code for case in page}) or [""]:
         audit.record("case.list", departement=code, details={"filtres": filters, "signalements": shown})
-    # The people who may be référent in the cellules whose cases the user sees: read from the
-    # memberships, not from the cases (a query over every visible case grew with the file).
-    referents = get_user_model().objects.filter(
-        memberships__in=Membership.objects.active().filter(
-            role__in=Role.cell_roles(), cell__departement_id__in=policy.scope(request.user).departement_ids)
-    ).distinct().order_by("last_name", "first_name")
     return render(request, "cases/case_list.html", {
-        "page": page, "states": State.choices, "sources": Source.choices, "referents": referents,
+        "page": page, "states": State.choices, "sources": Source.choices, "referents": _referents(request.user),
         "can_intake": bool(policy.scope(request.user).coordinated_cell_ids), "query": query,
         "today": timezone.localdate(), "views": saved_views.context(request, chosen, SavedView.Page.CASES),
     })
 
 
+def _referents(user: Actor) -> list:
+    """The people who may be référent in the cellules whose cases the user sees: read from the
+    memberships, not from the cases (a query over every visible case grew with the file); its statement
+    kept per départements and day (``ui.statements``)."""
+    departements, today = policy.scope(user).departement_ids, timezone.localdate()
+    return statements.instances(("référents", tuple(sorted(departements)), today), lambda: (
+        get_user_model().objects.filter(memberships__in=Membership.objects.active(today).filter(
+            role__in=Role.cell_roles(), cell__departement_id__in=departements)
+        ).distinct().order_by("last_name", "first_name")))
+
+
 def next_due_dates(cases) -> dict[int, datetime.date]:
-    """Each case's next deadline: the nearest due date of its open tasks, for a page in one query."""
-    return dict(CaseTask.objects.open().filter(case__in=list(cases)).order_by()
-                .values("case_id").annotate(due=Min("due_on")).values_list("case_id", "due"))
+    """Each case's next deadline: the nearest due date of its open tasks, for a page in one query (its
+    statement kept per cases: ``ui.statements``)."""
+    ids = tuple(case.pk for case in cases)
+    return dict(statements.values(("next due dates", ids), lambda: (
+        CaseTask.objects.open().filter(case__in=ids).order_by()
+        .values("case_id").annotate(due=Min("due_on")).values_list("case_id", "due"))))
 
 
 def case_events(case, count: int = 100) -> list:

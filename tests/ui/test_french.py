@@ -7,12 +7,13 @@ import datetime
 import io
 import re
 import tokenize
+import zoneinfo
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django import forms
-from django.template import Context, Template
+from django.template import Context, Engine, Template
 
 from cases.models import CareMeasure
 from organisation.models import Membership
@@ -60,6 +61,26 @@ def test_every_template_writes_french_without_loading_anything():
     assert page == f"0 tâche, 100{NNBSP}000, le 1er janvier 2027, oui"
     assert render("{{ n }} cheva{{ n|pluralize:'l,ux' }} / {{ items|length }} ligne{{ items|pluralize }}",
                   n=2, items=[1]) == "2 chevaux / 1 ligne"
+
+
+@pytest.mark.parametrize("value", [
+    datetime.date(2026, 3, 4), datetime.date(5, 1, 2), datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 6, 30, 22, 15, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 1, 2, 3, 4, tzinfo=zoneinfo.ZoneInfo("America/Cayenne")),
+    datetime.datetime(2026, 1, 2, 3, 4), None, "", "2026-03-04", 12,
+])
+@pytest.mark.parametrize("written", ['"d/m/Y"', '"d/m/Y à H:i"', '"j F Y"', None])
+def test_a_date_is_written_as_django_writes_it(value, written):
+    """The lists' « d/m/Y » is written without Django's formatter: the same text, a time given in local time
+    (the last day of the year in UTC is the first of the next in Paris)."""
+    text = f"{{{{ value|date:{written} }}}}" if written else "{{ value|date }}"
+    try:
+        expected = Engine().from_string(text).render(Context({"value": value}))  # Django's built-ins alone
+    except TypeError:  # a time asked of a day
+        with pytest.raises(TypeError):
+            render(text, value=value)
+    else:
+        assert render(text, value=value) == expected
 
 
 class ChoiceForm(BaseForm):
