@@ -12,8 +12,12 @@ clock starts. The bare stack does the same in a subprocess with its own settings
 viewflow task is completed with its transition, a session and authentication middleware. The two
 stacks take turns (A B A B): ``--rounds`` rounds of ``--runs``/``--rounds`` requests of each kind on
 each side, so that a change in the machine's load falls on both. One JSON line per request and side
-(median, 95th percentile, queries over all the rounds), then one line of ratios. ``--tiny`` (two runs
-in two rounds) is what the test suite runs, so that the script keeps working.
+(median, 95th percentile, queries over all the rounds), then one line of ratios. ``--bare-options``
+adds a third side taking the same turns, the bare stack connected with our database options (server-side
+binding and prepared statements, the planner's settings: ``project.env``), and the ratios to it
+(``ratio_bare_options``): the issue compares with the bare stack as Django configures it, this says
+what the options alone would give it. ``--tiny`` (two runs in two rounds) is what the test suite runs,
+so that the script keeps working.
 """
 
 import argparse
@@ -123,10 +127,11 @@ class Ours:
 class Bare:
     """The bare stack's process, which measures what it is asked, one request kind at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, options: dict | None = None) -> None:
+        environment = {**os.environ, "BARE_DATABASE_OPTIONS": json.dumps(options or {})}
         self.process = subprocess.Popen(  # noqa: S603 (our own script)
             [sys.executable, str(ROOT / "bench" / "bare" / "run.py")], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, text=True, env=environment)
         if not json.loads(self.process.stdout.readline() or "{}").get("ready"):
             sys.exit("La pile nue n'a pas démarré.")
 
@@ -148,6 +153,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50, help="requêtes de chaque sorte, de chaque côté")
     parser.add_argument("--rounds", type=int, default=5, help="tours alternés (pile nue, la nôtre, …)")
     parser.add_argument("--tiny", action="store_true", help="2 requêtes de chaque sorte en 2 tours")
+    parser.add_argument("--bare-options", action="store_true",
+                        help="mesurer aussi la pile nue avec les options de connexion de la nôtre")
     args = parser.parse_args()
     if args.tiny:
         args.runs, args.rounds = 2, 2
@@ -156,25 +163,35 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     # The e-mails a task sends are kept in memory: a mail server's time is not the transition's.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    ours, theirs = Ours(), Bare()
+    ours = Ours()
+    bares = {"bare": Bare()}
+    if args.bare_options:
+        bares["bare_options"] = Bare(settings.DATABASES["default"]["OPTIONS"])
+    sides = [*bares, "ours"]
     per_round = -(-args.runs // args.rounds)
-    samples = {(name, side): {"times": [], "queries": []} for name in STEPS for side in ("bare", "ours")}
+    samples = {(name, side): {"times": [], "queries": []} for name in STEPS for side in sides}
     try:
         for _ in range(args.rounds):
             for name in STEPS:
-                for side, figures in (("bare", theirs.sample(name, per_round)),
-                                      ("ours", sample(lambda name=name: ours.request(name), per_round))):
+                for side in sides:
+                    figures = bares[side].sample(name, per_round) if side in bares else sample(
+                        lambda name=name: ours.request(name), per_round)
                     for key in ("times", "queries"):
                         samples[name, side][key] += figures[key]
     finally:
-        theirs.close()
+        for bare in bares.values():
+            bare.close()
     for name in STEPS:
-        base, mine = summary(samples[name, "bare"]), summary(samples[name, "ours"])
-        for side, figures in (("bare", base), ("ours", mine)):
-            print(json.dumps({"request": name, "side": side, "rounds": args.rounds, **figures}), flush=True)
-        print(json.dumps({"request": name, "side": "ratio", "p50": round(mine["p50_ms"] / base["p50_ms"], 2),
-                          "p95": round(mine["p95_ms"] / base["p95_ms"], 2),
-                          "queries": round(mine["queries"] / base["queries"], 2)}), flush=True)
+        figures = {side: summary(samples[name, side]) for side in sides}
+        for side in sides:
+            print(json.dumps({"request": name, "side": side, "rounds": args.rounds, **figures[side]}), flush=True)
+        mine = figures["ours"]
+        for bare in bares:
+            base = figures[bare]
+            print(json.dumps({"request": name, "side": "ratio" if bare == "bare" else f"ratio_{bare}",
+                              "p50": round(mine["p50_ms"] / base["p50_ms"], 2),
+                              "p95": round(mine["p95_ms"] / base["p95_ms"], 2),
+                              "queries": round(mine["queries"] / base["queries"], 2)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,13 @@ from django.core.exceptions import ImproperlyConfigured
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
+# PostgreSQL's sessions send each statement's parameters apart from it (server-side binding, which
+# Django's PostgreSQL backend offers with psycopg 3), so that psycopg prepares a statement at its second
+# run on a connection (prepare_threshold; Django leaves it off by default, for poolers that cannot keep
+# prepared statements): PostgreSQL then parses it once per connection, and after five runs plans it once
+# (its generic plan, unless that costs more than the custom ones). A connection lasts a minute
+# (CONN_MAX_AGE). docs/performance.md, "Statements prepared once", gives the measurements.
+PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 1}
 
 
 def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -75,7 +82,7 @@ def env_database(env: Mapping[str, str], default: str) -> dict:
         # compilation of short queries (a misestimated plan paid 50 to 183 ms of it), and an index
         # probe priced as a cached page read, not a disk seek (at the default 4, the case list read
         # the whole country's young people to join 25 of them).
-        config["OPTIONS"] = {"options": "-c jit=off -c random_page_cost=1.1"}
+        config["OPTIONS"] = {"options": "-c jit=off -c random_page_cost=1.1", **PREPARED_STATEMENTS}
     return dict(config)
 
 

@@ -16,6 +16,9 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from ui import statements
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -95,7 +98,8 @@ def register(*kinds: TaskKind, expects: Callable[[Subject, Answers], set[str]],
     """Declare a concern's kinds, and ``expects(case, answers)``: which of them the case needs open now.
     ``asks(case)``: the questions about the case it needs answered for that, named expressions (an
     ``Exists`` on ``OuterRef("pk")``); every concern's are asked of the case in one query, their
-    ``answers`` by name."""
+    ``answers`` by name. Which questions, and what each asks, follow from the case's state alone: the
+    query is compiled once per state (``expected``)."""
     for kind in kinds:
         if kind in _KINDS:
             raise ImproperlyConfigured(f"La tâche « {kind} » est déjà déclarée.")
@@ -113,10 +117,32 @@ def every() -> Iterable[TaskKind]:
 
 def expected(case: Subject) -> set[str]:
     """The kinds a case in its current state gives to the people who must act: every concern's
-    questions about it asked in one query."""
-    questions = {name: question for asks, _ in _EXPECTATIONS for name, question in asks(case).items()}
-    answers = type(case)._default_manager.filter(pk=case.pk).values(**questions).get() if questions else {}
+    questions about it asked in one query.
+
+    Every transition asks them (``workflows.tasks.sync``), and building and compiling their subqueries
+    cost more of the worker than the database takes to answer: the query is compiled once per state
+    and worker (``ui.statements``), the case's key its one parameter bound at each call."""
+    sql, params = statements.compiled(("workflows.kinds.expected", type(case)._meta.label, case.state),
+                                      lambda: _questions(case))
+    answers: Answers = {}
+    if sql:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*params, case.pk))
+            names = [column[0] for column in cursor.description]
+            answers = {name: bool(value) for name, value in zip(names, cursor.fetchone(), strict=True)}
     return set().union(*(expects(case, answers) for _, expects in _EXPECTATIONS))
+
+
+def _questions(case: Subject) -> tuple[str, tuple[Any, ...]]:
+    """Every concern's questions about a case in its state, as SQL whose parameters end with the case's
+    key, which is left out ("" when no concern asks anything in that state)."""
+    questions = {name: question for asks, _ in _EXPECTATIONS for name, question in asks(case).items()}
+    if not questions:
+        return "", ()
+    sql, params = type(case)._default_manager.filter(pk=case.pk).values(**questions).query.sql_with_params()
+    if not params or params[-1] != case.pk:  # the filter on the key is the statement's last clause
+        raise ImproperlyConfigured("Les questions sur un signalement ne se terminent pas par sa clé.")
+    return sql, tuple(params[:-1])
 
 
 def choices() -> list[tuple[str, str]]:

@@ -2,8 +2,11 @@
 
 A minimal project for ``bench/transition.py``: its own throwaway PostgreSQL database
 (``BARE_DATABASE_URL``), the session and authentication middleware a real project has, and one app.
+Its connection has Django's default options unless ``BARE_DATABASE_OPTIONS`` gives others (JSON: the
+product's, when ``bench/transition.py --bare-options`` asks for a bare stack connected as ours is).
 """
 
+import json
 import os
 
 import dj_database_url
@@ -17,6 +20,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ROOT_URLCONF = "urls"
 DATABASES = {"default": dj_database_url.parse(
     os.environ.get("BARE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/cellule_bare"), conn_max_age=60)}
+DATABASES["default"]["OPTIONS"] = json.loads(os.environ.get("BARE_DATABASE_OPTIONS", "{}"))
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -95,10 +95,10 @@ def test_report_compares_with_its_baseline(copies):
 @pytest.mark.django_db  # the test database, which the copies start from
 def test_transition_interleaves_with_the_bare_stack(copies):
     bare = copies("empty")
-    lines = run("transition.py", "--tiny", database=copies("demo"), BARE_DATABASE_URL=url(bare))
+    lines = run("transition.py", "--tiny", "--bare-options", database=copies("demo"), BARE_DATABASE_URL=url(bare))
     assert {(line["request"], line["side"]) for line in lines} == {
-        (step, side) for step in STEPS for side in ("bare", "ours", "ratio")}
-    assert all(line["rounds"] == 2 for line in lines if line["side"] != "ratio")
+        (step, side) for step in STEPS for side in ("bare", "bare_options", "ours", "ratio", "ratio_bare_options")}
+    assert all(line["rounds"] == 2 for line in lines if not line["side"].startswith("ratio"))
 
 
 @pytest.mark.postgresql

@@ -68,6 +68,27 @@ def test_the_application_s_postgresql_sessions_plan_for_data_in_memory():
         assert cursor.fetchone() == ("off", "1.1")
 
 
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_the_application_s_statements_are_prepared_at_their_second_run():
+    """Server-side binding and psycopg's prepared statements (``project.env.PREPARED_STATEMENTS``): a
+    statement is prepared on its connection at its second run, and kept whatever its parameters."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        def prepared() -> int:  # the name looked for is a parameter: this statement's text does not hold it
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE strpos(statement, %s) > 0",
+                           ["prepared_at_second_run"])
+            return cursor.fetchone()[0]
+
+        counts = []
+        for value in (1, 2, 3):
+            cursor.execute("SELECT %s::integer AS prepared_at_second_run", [value])
+            assert cursor.fetchone() == (value,)
+            counts.append(prepared())
+    assert counts == [0, 1, 1]
+
+
 def test_email_url_and_variables():
     smtp = env_email({"EMAIL_URL": "smtp+tls://agent%40pref.fr:mdp@smtp.pref.fr:587"}, False)
     assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_HOST_USER"], smtp["EMAIL_USE_TLS"]) == (

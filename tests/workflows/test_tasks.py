@@ -13,7 +13,7 @@ from organisation.errors import ActionRefused
 from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory, bilan, progress, transferred
 from tests.organisation.factories import MembershipFactory
-from workflows import tasks
+from workflows import kinds, tasks
 from workflows.models import CaseProcess, CaseTask
 from workflows.rules import TaskRight
 
@@ -39,6 +39,15 @@ def open_tasks(case) -> set:
 def test_the_open_tasks_match_the_state(personas, state):
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, state=state)
     assert open_tasks(case) == EXPECTED[state]
+
+
+def test_each_case_is_asked_its_own_questions(personas):
+    """The questions' statement is compiled once per state (``kinds.expected``): the case is its parameter."""
+    pending, other = (CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
+                      for _ in range(2))
+    actions.transfer(personas.coord_a, pending, destination=personas.cell_b.departement, note="Déménagement.")
+    assert (kinds.expected(pending), kinds.expected(other)) == ({"review", "accept_transfer"}, {"review"})
+    assert open_tasks(pending) == {("review", "member_a"), ("accept_transfer", None)}
 
 
 def test_closing_cancels_and_reopening_starts_again(personas):
