@@ -51,8 +51,9 @@ def holds_task(user: Principal, case: Subject, task_type: str | None = None) -> 
 def held_task(user: Principal, case: Subject) -> bool:
     """The user holds or once held one of the case's tasks: open, done, or since left to someone else
     or to the queue (``FormerHolder``)."""
-    return (case.tasks.filter(listed_owner_id=user_id(user)).exists()
-            or FormerHolder.objects.filter(case=case, user_id=user_id(user)).exists())
+    person = user_id(user)
+    return person is not None and (case.tasks.filter(listed_owner_id=person).exists()
+                                   or FormerHolder.objects.filter(case=case, user_id=person).exists())
 
 
 def cases_held(user: Actor, cases: Iterable[Subject]) -> frozenset[int]:

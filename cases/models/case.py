@@ -80,8 +80,9 @@ class CaseQuerySet(models.QuerySet):
         their mandate's as inspector; none for the others."""
         s = scope(user)
         holding = Exists(CaseTask.objects.filter(case=OuterRef("pk"), listed_owner_id=user_id(user)))
-        left = Exists(FormerHolder.objects.filter(case=OuterRef("pk"), user_id=user_id(user)))
-        involved = Q(referent_id=user_id(user)) | holding | left
+        involved = cast(Q, Q(referent_id=user_id(user)) | holding)  # a Q (django-stubs says a Combinable)
+        if (person := user_id(user)) is not None:  # only a signed-in person ever held a task
+            involved = cast(Q, involved | Exists(FormerHolder.objects.filter(case=OuterRef("pk"), user_id=person)))
         return self.filter(
             Q(departement_id__in=s.coordinated_departement_ids) | _reviewed(s)
             | (Q(departement_id__in=s.cell_departement_ids) & involved) | self.partnered(user)
