@@ -98,6 +98,7 @@ def measure(size: str, repeat: int, explain: bool = False) -> dict[str, float]:
         times, rows = [], 0
         with CaptureQueriesContext(connection) as queries:
             for _ in range(repeat):
+                last = len(queries.captured_queries)  # where the last request's statements begin
                 start = time.perf_counter()
                 response = client.get(url)
                 times.append((time.perf_counter() - start) * 1000)
@@ -108,10 +109,10 @@ def measure(size: str, repeat: int, explain: bool = False) -> dict[str, float]:
         print(json.dumps({"bench": "pages", "size": size, "page": label, "url": url, "rows": rows,
                           "p50_ms": round(statistics.median(times), 1), "p95_ms": round(p95s[label], 1),
                           "sql_ms": round(sql, 1), "queries": len(queries) // repeat,
-                          "highest_plan_cost": highest_cost(queries.captured_queries[-(len(queries) // repeat):])},
+                          "highest_plan_cost": highest_cost(queries.captured_queries[last:])},
                          ensure_ascii=False), flush=True)
         if explain:
-            for line in explained(queries.captured_queries[-(len(queries) // repeat):]):
+            for line in explained(queries.captured_queries[last:]):
                 print(json.dumps({"bench": "pages-plan", "size": size, "page": label, **line}, ensure_ascii=False),
                       flush=True)
     return p95s
