@@ -93,7 +93,8 @@ class CaseTask(Task):
         indexes = [
             # The lists' order is (due date, task): each index ends with both, so that a page is read in the
             # index's order and stops there; without the task, the planner sorted all the list's tasks (or each
-            # due date's in turn).
+            # due date's in turn). It walks the index only if it expects more tasks than a page: the status and
+            # the owner have statistics together (workflows.0011: a new task has no holder).
             # The team's queue: the free tasks of some départements, by due date.
             models.Index(fields=["departement", "due_on", "task_ptr"], condition=models.Q(listed_status=STATUS.NEW),
                          name="casetask_queue_in_order"),
