@@ -91,13 +91,17 @@ class CaseTask(Task):
         ordering = ["due_on", "pk"]
         verbose_name = "tâche"
         indexes = [
+            # The lists' order is (due date, task): each index ends with both, so that a page is read in the
+            # index's order and stops there; without the task, the planner sorted all the list's tasks (or each
+            # due date's in turn). It walks the index only if it expects more tasks than a page: the status and
+            # the owner have statistics together (workflows.0011: a new task has no holder).
             # The team's queue: the free tasks of some départements, by due date.
-            models.Index(fields=["departement", "due_on"], condition=models.Q(listed_status=STATUS.NEW),
-                         name="casetask_queue"),
+            models.Index(fields=["departement", "due_on", "task_ptr"], condition=models.Q(listed_status=STATUS.NEW),
+                         name="casetask_queue_in_order"),
             # One person's tasks (in hand, done) in their cellule, by due date: a page of them read in order
             # and nothing more, however many they did; also "does the user hold a task of this case".
-            models.Index(fields=["listed_owner", "listed_status", "departement", "due_on"],
-                         name="casetask_owner_departement"),
+            models.Index(fields=["listed_owner", "listed_status", "departement", "due_on", "task_ptr"],
+                         name="casetask_owner_in_order"),
             # The home's count of a cellule's open tasks escalated to its coordinators (few).
             models.Index(fields=["departement"], name="casetask_escalated",
                          condition=models.Q(listed_status__in=OPEN_STATUSES, escalated_on__isnull=False)),

@@ -51,6 +51,9 @@ ALLOWED: dict[tuple[str, str, int], str] = {
     # The search tokens' département filled from their young person, 5,000 people a transaction (each batch
     # locks only the rows it updates, briefly) while the running release keeps reading and writing.
     ("cases", "0022_search_tokens_by_departement", 1): "fills the new column in batches, one transaction each",
+    # Statistics of two columns of the tasks together: no scan, no write to the table, a lock that lets reads and
+    # writes through; then ANALYZE's sample of the table (0.4 s at 1.4 million tasks), under the same lock.
+    ("workflows", "0011_task_status_and_owner_statistics", 0): "CREATE STATISTICS and ANALYZE, reads and writes go on",
 }
 
 
