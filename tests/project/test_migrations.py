@@ -53,7 +53,7 @@ ALLOWED: dict[tuple[str, str, int], str] = {
     ("cases", "0022_search_tokens_by_departement", 1): "fills the new column in batches, one transaction each",
     # Statistics of two columns of the tasks together: no scan, no write to the table, a lock that lets reads and
     # writes through; then ANALYZE's sample of the table (0.4 s at 1.4 million tasks), under the same lock.
-    ("workflows", "0011_task_status_and_owner_statistics", 0): "CREATE STATISTICS and ANALYZE, reads and writes go on",
+    ("workflows", "0012_task_status_and_owner_statistics", 0): "CREATE STATISTICS and ANALYZE, reads and writes go on",
 }
 
 

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('workflows', '0009_task_indexes_by_owner_and_escalation'),
+        ('workflows', '0010_former_holders'),
     ]
 
     operations = [

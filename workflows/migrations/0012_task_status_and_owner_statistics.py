@@ -29,7 +29,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0010_task_indexes_in_the_lists_order'),
+        ('workflows', '0011_task_indexes_in_the_lists_order'),
     ]
 
     operations = [
