@@ -57,6 +57,9 @@ class CappedPaginator(Paginator):
     asked = 1
     capped = False
 
+    def __init__(self, object_list: QuerySet | Prepared, per_page: int) -> None:
+        super().__init__(cast(Any, object_list), per_page)  # Django's types ask for a sequence: both are sliced
+
     def get_page(self, number) -> Page:
         self.asked = self._asked(number)
         return super().get_page(number)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # Django's, not in its stubs
 
 M = TypeVar("M", bound=Model)
 Statement = tuple[str, tuple[Any, ...]]

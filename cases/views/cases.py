@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Count, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -69,7 +70,7 @@ def _filters(query) -> tuple[str, str, int | None]:
             int(referent) if referent.isdigit() else None)
 
 
-def _cases(user: Actor, text: str, filters: tuple[str, str, int | None]) -> QuerySet[Case]:
+def _cases(user: User, text: str, filters: tuple[str, str, int | None]) -> QuerySet[Case]:
     state, source, referent = filters
     cases = with_changes(
         Case.objects.visible_to(user).select_related("person", "referent", "departement").search(text, user=user), user)
@@ -82,7 +83,7 @@ def _cases(user: Actor, text: str, filters: tuple[str, str, int | None]) -> Quer
     return cases.order_by("-received_on", "-number")
 
 
-def _listed(user: Actor, query) -> statements.Prepared | QuerySet[Case]:
+def _listed(user: User, query) -> statements.Prepared | QuerySet[Case]:
     """The list's cases: without a search, its statements kept per person, scope and filters
     (``ui.statements``); with one, built at each request (its text, maybe a name, is not kept)."""
     text, filters = query.get("q", ""), _filters(query)
