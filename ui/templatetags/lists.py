@@ -1,6 +1,6 @@
 """What the lists' rows and filters write many times a page, without what makes it slow in a template.
 
-``{% url_by_id "workflows:claim" task.pk %}``: ``{% url %}`` for an address whose one argument is an object's
+``{% url_by_id "<app>:<name>" object.pk %}``: ``{% url %}`` for an address whose one argument is an object's
 id, without matching the URL patterns anew for each row (``ui.links``).
 
 ``{% options states query.state %}``: the ``<option>`` elements of a filter's select, ``(value, label)``
