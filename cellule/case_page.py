@@ -6,6 +6,7 @@ from cellule import actions, forms
 from cellule.models import InterviewRequest
 from cellule.rules import CelluleRight
 from organisation import policy
+from ui import statements
 
 register(
     CaseAction("demande-entretien", forms.InterviewRequestForm, actions.record_interview_request),
@@ -14,6 +15,7 @@ register(
     after="adhesion",
 )
 register_panel("cellule/_case_panel.html", lambda user, case: {
-    "interviews": case.interview_requests.all(),
+    "interviews": statements.of("interview requests of a case", lambda pk: InterviewRequest.objects.filter(case_id=pk),
+                                case.pk, known={"case": case}),
     "can_manage": policy.can(user, CelluleRight.MANAGE_INTERVIEWS, case) and case.state != State.CLOSED,
 })

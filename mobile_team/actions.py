@@ -33,6 +33,7 @@ from organisation import policy
 from organisation.errors import ActionRefused
 from organisation.models import Membership
 from organisation.policy import Actor
+from ui import statements
 from workflows import tasks
 
 Status = MobileTeamRequest.Status
@@ -45,7 +46,8 @@ CALL = Check("Solliciter l'équipe mobile", RequestRight.REQUEST_MOBILE_TEAM, tr
 def requests_of(case: Case) -> list[MobileTeamRequest]:
     """The case's requests, oldest first, with whom the team calls, read once per case object
     (``Case.read_once``): the case page's actions, its section and the task pages' summary all ask."""
-    return case.read_once("mobile_team_requests", lambda: list(case.mobile_team_requests.select_related("contact")))
+    return case.read_once("mobile_team_requests", lambda: statements.of("mobile team requests of a case", lambda pk: (
+        MobileTeamRequest.objects.filter(case_id=pk).select_related("contact")), case.pk, known={"case": case}))
 
 
 ACKNOWLEDGE = Check("J'ai pris connaissance de la réponse de l'équipe mobile", RequestRight.MANAGE_MOBILE_REQUEST,

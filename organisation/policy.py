@@ -16,7 +16,7 @@ from typing import Any, TypeAlias, TypeVar
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Model, OuterRef, QuerySet, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -126,13 +126,17 @@ def scope(user: Principal, at: datetime.date | None = None) -> Scope:
     if cacheable and isinstance(cached, Scope):
         return cached
     at = at or timezone.localdate()
-    memberships = tuple(
-        Membership.objects.active(at).filter(user=user).select_related("cell__departement", "institution")
-    )
+    # Their statements compiled once per worker and day (``ui.statements.of``): an inspector's scope, never
+    # kept with the session (``session_scope``), is read at each of their requests.
+    memberships = tuple(statements.of(("scope's memberships", at), lambda pk: Membership.objects.active(at).filter(
+        user_id=pk).select_related("cell__departement", "institution"), user.pk))
     roles = frozenset(m.role for m in memberships)
     mandates: tuple[Mandate, ...] = ()
     if Role.INSPECTOR in roles:
-        mandates = tuple(Mandate.objects.active(at).filter(inspector=user).prefetch_related("departements"))
+        held = statements.of(("scope's mandates", at), lambda pk: Mandate.objects.active(at).filter(inspector_id=pk),
+                             user.pk)
+        prefetch_related_objects(held, "departements")
+        mandates = tuple(held)
     result = Scope(
         memberships=memberships,
         mandates=mandates,

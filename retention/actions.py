@@ -23,6 +23,7 @@ from retention import access, history, purge
 from retention.models import Erasure, LegalHold
 from retention.periods import expired
 from retention.rules import RetentionRight
+from ui import statements
 
 ERASED_MESSAGE = "Les données personnelles du signalement {reference} ont été effacées le {on:%d/%m/%Y}."
 
@@ -30,13 +31,15 @@ ERASED_MESSAGE = "Les données personnelles du signalement {reference} ont été
 def active_hold(case: Case) -> LegalHold | None:
     """The case's hold in force, read once per case object (``Case.read_once``): the case page's two hold
     actions and its panel all ask."""
-    return case.read_once("active_hold", lambda: case.legal_holds.filter(lifted_at__isnull=True).first())
+    return case.read_once("active_hold", lambda: next(iter(statements.of("active hold of a case", lambda pk: (
+        LegalHold.objects.filter(case_id=pk, lifted_at__isnull=True)[:1]), case.pk, known={"case": case})), None))
 
 
 def erasure(case: Case) -> Erasure | None:
     """The erasure of the case's personal data, if the purge erased them, read once per case object: the
     hold's action and the case page's panel both ask."""
-    return case.read_once("erasure", lambda: Erasure.objects.filter(case=case).first())
+    return case.read_once("erasure", lambda: next(iter(statements.of("erasure of a case", lambda pk: (
+        Erasure.objects.filter(case_id=pk).order_by("pk")[:1]), case.pk, known={"case": case})), None))
 
 
 def _holdable(case: Case) -> str:

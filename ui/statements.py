@@ -8,6 +8,9 @@ everything the queryset was built from (a user's id, the day, what their scope s
 the same statement, so the statement is run again without the ORM, and its rows still come from the
 database at each request. Whoever builds a key leaves nothing out of it that the queryset reads.
 
+A page's reads of one object's rows (a case page's consents, tasks, notes...) are kept so, once for every
+object (``of``): compiled with stand-ins for the object's keys, which each call replaces with its own.
+
 A list's page is kept so as well (``Prepared``, paged by ``ui.counts.CappedPaginator``): its statement with
 what Django works out from it to make the rows into model instances (``instances``), and its capped count.
 """
@@ -17,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # Django's, not in its stubs
@@ -28,6 +31,9 @@ Built = QuerySet | tuple[str, Sequence[Any]]  # what a statement is built from
 SIZE = 4096  # statements kept per worker, the least recently used dropped first: a few hundred bytes each
 # Lists kept per worker (``instances``, ``values``): their statement and their reader, about 8 KB for a page of tasks.
 INSTANCES_SIZE = 1024
+# What ``of`` compiles its statements with in place of the keys it binds at each call: keys no row has, within
+# every backend's integer range (Django leaves a lookup on an integer out of range out of the statement).
+STAND_INS = tuple(-1_987_654_321 - n for n in range(4))
 
 
 class _Kept:
@@ -130,20 +136,36 @@ class _Reader:
         return found
 
 
-def _fetched(key: Hashable, build: Callable[[], QuerySet], instances: bool) -> list[Any]:
-    def make() -> tuple[str, tuple[Any, ...], _Reader] | None:
-        queryset = build()
+def _bound(params: Sequence[Any], count: int) -> tuple[tuple[int, int, type], ...]:
+    """Where each of the first ``count`` stand-ins (or its text) stands among a statement's parameters: (position,
+    which stand-in, its type); every one must stand somewhere, or the statement would not depend on it."""
+    found = tuple((position, STAND_INS.index(int(value)), type(value)) for position, value in enumerate(params)
+                  if isinstance(value, int | str) and not isinstance(value, bool)
+                  and str(value) in {str(stand_in) for stand_in in STAND_INS[:count]})
+    if {which for _, which, _ in found} != set(range(count)):
+        raise ImproperlyConfigured("Une requête préparée ne dépend pas de chacune des clés qu'on lui lie.")
+    return found
+
+
+def _fetched(key: Hashable, build: Callable[..., QuerySet], instances: bool, bound: Sequence[Any] = ()) -> list[Any]:
+    def make() -> tuple[str, tuple[Any, ...], _Reader, tuple[tuple[int, int, type], ...]] | None:
+        queryset = build(*STAND_INS[:len(bound)])
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:  # a queryset that cannot match: no statement to run
             return None
-        return sql, tuple(params), _Reader(compiler, instances)
+        return sql, tuple(params), _Reader(compiler, instances), _bound(params, len(bound))
 
     prepared = _instances.get(key, make)
     if prepared is None:
         return []
-    sql, params, read = prepared
+    sql, params, read, positions = prepared
+    if positions:
+        given = list(params)
+        for position, which, kind in positions:
+            given[position] = kind(bound[which])
+        params = tuple(given)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return read(cursor.fetchall())
@@ -159,6 +181,23 @@ def values(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple[Any, ...]
     """The rows of the ``values_list()`` queryset ``build`` gives, its values converted as Django converts
     them, by its statement kept under ``key``."""
     return _fetched(("values", key), build, instances=False)
+
+
+def of(key: Hashable, build: Callable[..., QuerySet[M]], *bound: Any, known: dict[str, Model] | None = None) -> list[M]:
+    """The instances the queryset ``build(*stand_ins)`` gives would hold, for the keys ``bound`` in place of the
+    stand-ins (``STAND_INS``, one per key, in their order): its statement compiled once per worker under ``key``,
+    whatever the keys. ``known``: the objects every instance points to (its case), set on each as Django's
+    related managers do."""
+    found = _fetched(("of", key), build, instances=True, bound=bound)
+    for instance in found:
+        for name, value in (known or {}).items():
+            setattr(instance, name, value)
+    return found
+
+
+def values_of(key: Hashable, build: Callable[..., QuerySet], *bound: Any) -> list[tuple[Any, ...]]:
+    """The rows of the ``values_list()`` queryset ``build(*stand_ins)`` gives, for the keys ``bound`` (``of``)."""
+    return _fetched(("values of", key), build, instances=False, bound=bound)
 
 
 class Prepared:

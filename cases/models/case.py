@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from cases.names import after, words
 from organisation.models import Cell, Departement, Role
 from organisation.policy import Actor, scope, user_id
+from ui import statements
 from ui.links import by_id
 from workflows.models import OPEN_STATUSES, CaseTask, FormerHolder
 
@@ -252,8 +253,9 @@ class Case(ConcurrentTransitionMixin, models.Model):  # type: ignore[django-mana
     def states_reached(self) -> list[tuple[str, datetime.datetime]]:
         """Each state of the case's history with its time, oldest first (``read_once``): its path on its
         page, and whether it ever went past "Reçu" (``retention.periods``)."""
-        return self.read_once("states_reached", lambda: list(
-            self.history.order_by("history_date", "history_id").values_list("state", "history_date")))
+        return self.read_once("states_reached", lambda: statements.values_of("states reached", lambda pk: (
+            type(self).history.filter(id=pk).order_by("history_date", "history_id")
+            .values_list("state", "history_date")), self.pk))
 
     def origins(self) -> list["Case"]:
         """The cases this one continues after transfers, nearest first: their file came with it."""

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Count, Min, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Min, Model, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,12 +16,18 @@ from cases import event_texts
 from cases.actions.transfer import pending as transfer_pending
 from cases.forms import MotiveForm, NoteForm
 from cases.models import (
+    Bilan,
+    CareMeasure,
     Case,
+    CaseSignalement,
     CaseTransfer,
     Consent,
+    FamilyContact,
+    FollowUpNote,
     Objective,
     ObjectiveResult,
     PlanAction,
+    Relative,
     ReviewProgress,
     Source,
     State,
@@ -142,8 +148,9 @@ def next_due_dates(cases) -> dict[int, datetime.date]:
 def case_events(case, count: int = 100) -> list:
     """The case page's history: the last events on the case, its reads left out, with the texts
     they refer to (``cases.event_texts``)."""
-    events = Event.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(action="case.view")
-    listed = list(events.order_by("-time", "-id")[:count])
+    listed = statements.of(("case events", count), lambda pk: (
+        Event.objects.filter(object_type="cases.case", object_id=str(pk)).exclude(action="case.view")
+        .order_by("-time", "-id")[:count]), case.pk)
     event_texts.resolve(listed)
     return listed
 
@@ -181,6 +188,20 @@ def flags(case: Case, open_tasks: list, measures: list, transfer_pending: bool) 
     return [flag for flag in found if flag]
 
 
+def _of_case(case: Case, model: type[Model], *related: str, order: tuple[str, ...] = ()) -> list:
+    """The case's rows of ``model`` (with the rows of ``related``, in the model's order unless ``order``), their
+    statement compiled once per worker (``ui.statements.of``)."""
+    ordering = order or tuple(model._meta.ordering or ())
+    return statements.of(("case page", model._meta.label, related, ordering), lambda pk: model._default_manager.filter(
+        case_id=pk).select_related(*related).order_by(*ordering), case.pk, known={"case": case})
+
+
+def _with(found: list, *lookups) -> list:
+    """``found`` with what ``lookups`` prefetch for them (none asked when ``found`` is empty)."""
+    prefetch_related_objects(found, *lookups)
+    return found
+
+
 def case_detail(request, pk: int):
     case = policy.get_or_404(
         request.user, (CaseRight.VIEW_CASE, CaseRight.VIEW_REFERRAL, CaseRight.VIEW_TOMBSTONE),
@@ -195,10 +216,11 @@ def case_detail(request, pk: int):
     record_view(request, case, motive)
     changed_since_visit = visit(request.user, case)
     timeline = case_events(case)
-    consents = list(case.consents.order_by("on", "pk"))
+    consents = _of_case(case, Consent, order=("on", "pk"))
     current_consents = list(Consent.current(consents).values())
-    open_tasks = list(case.tasks.open().select_related("owner"))
-    measures = list(case.care_measures.select_related("institution"))
+    open_tasks = statements.of("open tasks of a case", lambda pk: CaseTask.objects.open().filter(
+        case_id=pk).select_related("owner"), case.pk, known={"case": case})
+    measures = _of_case(case, CareMeasure, "institution")
     # The plan read once, before the actions are offered: whether it has an objective is read from it.
     prefetch_related_objects([case], Prefetch("objectives", queryset=Objective.objects.prefetch_related(Prefetch(
         "actions", queryset=PlanAction.objects.select_related("owner", "institution", "measure__institution")))),
@@ -216,17 +238,19 @@ def case_detail(request, pk: int):
         "flags": flags(case, open_tasks, measures, transfer_pending=transfer_pending(case)),
         "path": steps, "path_segments": list(zip(steps, steps[1:], strict=False)),
         "path_tall_height": steps[-1].y + 20, "path_words": lifecycle.described(steps),
-        "relatives": case.relatives.all(),
-        "contacts": case.family_contacts.select_related("by"),
+        "relatives": statements.of("relatives of", lambda pk: Relative.objects.filter(family__young_people=pk),
+                                   case.person_id),
+        "contacts": _of_case(case, FamilyContact, "by"),
         "consents": consents,
         "current_consents": current_consents,
         "measures": measures,
         "open_measures": [m for m in measures if m.ends_on is None],
-        "followups": case.followups.select_related("by").prefetch_related(
-            Prefetch("progress", queryset=ReviewProgress.objects.select_related("objective"))),
+        "followups": _with(_of_case(case, FollowUpNote, "by"),
+                           Prefetch("progress", queryset=ReviewProgress.objects.select_related("objective"))),
         "objectives": case.objectives.all(),
-        "bilans": case.bilans.select_related("written_by").prefetch_related(
-            Prefetch("results", queryset=ObjectiveResult.objects.select_related("objective"))),
+        "bilans": _with(_of_case(case, Bilan, "written_by"),
+                        Prefetch("results", queryset=ObjectiveResult.objects.select_related("objective"))),
+        "signalements": _of_case(case, CaseSignalement),
         "open_tasks": open_tasks,
         # A coordinator may put back in the queue a task a member took from it (workflows.rules).
         "releasable": {t.pk for t in open_tasks if policy.can(request.user, TaskRight.RELEASE_TASK, t)},

@@ -1,6 +1,7 @@
 """A note's attachment, served only to whoever may open the case and see the note, with the motive
 the case page asks; each read recorded with it."""
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.views.decorators.http import require_GET
 
@@ -11,12 +12,15 @@ from cases.rules import CaseRight, sees_note
 from cases.views.reading import ask_motive, motive_for
 from organisation import policy
 from organisation.policy import Actor
+from ui import statements
 
 
 def visible_notes(user: Actor, case: Case, *, partner: bool = False) -> list[CaseNote]:
     """The case's notes the user sees, with their attachments (the caller checked ``VIEW_CASE``, or
     ``VIEW_REFERRAL`` for a ``partner``)."""
-    notes = case.notes.select_related("author").prefetch_related("named", "attachments")
+    notes = statements.of("notes of a case", lambda pk: CaseNote.objects.filter(case_id=pk).select_related("author"),
+                          case.pk, known={"case": case})
+    prefetch_related_objects(notes, "named", "attachments")
     return [note for note in notes if sees_note(user, note, case, partner=partner)]
 
 

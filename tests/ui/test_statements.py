@@ -5,11 +5,14 @@ import datetime
 import itertools
 from unittest import mock
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import F, Min, Value
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
+from audit.models import Event
 from cases.models import Case
 from tests.cases.factories import CaseFactory
 from ui import statements
@@ -86,3 +89,31 @@ def test_a_worker_keeps_its_latest_entries_only():
         kept.get(key, lambda key=key: made.append(key) or key.upper())
     assert made == ["a", "b", "c"]  # "a" asked again is kept; "c" drops "b", the least recently used
     assert kept.get("a", lambda: "made again") == "A" and kept.get("b", lambda: "made again") == "made again"
+
+
+def test_a_statement_of_one_object_is_compiled_once_for_every_object(personas):
+    """``of``: compiled with stand-ins for the keys, each call's own keys bound, a text key as text."""
+    first, second = CaseFactory(coordinator=personas.coord_a), CaseFactory(coordinator=personas.coord_b)
+    key = next(keys)
+
+    def of_person(person, departement):
+        return Case.objects.filter(person_id=person, departement_id=departement).select_related("person")
+    assert statements.of(key, of_person, first.person_id, first.departement_id, known={"referent": None}) == [first]
+    with mock.patch.object(SQLCompiler, "as_sql", side_effect=AssertionError("compiled again")):
+        found = statements.of(key, of_person, second.person_id, second.departement_id, known={"referent": None})
+        assert statements.of(key, of_person, first.person_id, second.departement_id) == []
+    assert found == [second] and found[0].person.last_name == second.person.last_name and found[0].referent is None
+    events = next(keys)
+
+    def created(pk):
+        return Event.objects.filter(object_type="cases.case", object_id=str(pk)).values_list("object_id")
+    assert statements.values_of(events, created, first.pk) == list(created(first.pk))
+    assert statements.values_of(events, created, second.pk) == list(created(second.pk))
+
+
+def test_a_statement_that_does_not_depend_on_a_key_it_is_given_is_refused(personas):
+    """A key bound where the statement has no stand-in would read the same rows for every object."""
+    with pytest.raises(ImproperlyConfigured):
+        statements.of(next(keys), lambda pk: Case.objects.filter(departement__code="93"), 1)
+    with pytest.raises(ImproperlyConfigured):
+        statements.of(next(keys), lambda pk, other: Case.objects.filter(pk=pk), 1, 2)
