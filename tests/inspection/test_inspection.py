@@ -207,3 +207,24 @@ def test_the_motive_rule_and_its_query_agree_for_everyone(personas):
     for user in [designated, personas.coord_a, personas.member_a, personas.coord_b, personas.inspector]:
         listed = set(Case.objects.filter(Case.objects.open_without_motive(user)).filter(pk__in=[c.pk for c in cases]))
         assert listed == {c for c in cases if not needs_motive(user, c)}, user
+
+
+def test_the_events_table_escapes_what_a_row_holds_and_links_each_author_and_case():
+    """The table's rows are written by ``inspection_tags.event_rows``: whatever the trail holds (a row written
+    around the recorder may hold any text) is escaped; a role the product does not know is shown as written."""
+    from inspection.templatetags.inspection_tags import event_rows
+    at = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)
+    odd = Event(time=at, actor_id=7, actor_label="<b>x</b>", actor_role="<i>r</i>", actor_cell="93",
+                action="case.view", departement="93", details={"signalement": "<script>"})
+    odd.case_reference = ""
+    plain = Event(time=at, actor_label="système", actor_role="coordinator", action="case.view", details={})
+    plain.case_reference = "93-2026-0001"
+    html = str(event_rows([odd, plain], link_users=True, link_cases=True))
+    assert "<b>" not in html and "<script>" not in html and "<i>" not in html
+    assert "href" not in html.split("<tr>")[1]  # a name with a slash has no address: shown, not linked
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "(&lt;i&gt;r&lt;/i&gt;, 93)" in html and "— &lt;script&gt;" in html
+    assert '<td data-label="Date (heure de Paris)">02/03/2026 00:30:00</td>' in html  # Paris's time
+    assert '<a href="/audit/signalements/93-2026-0001/">93-2026-0001</a>' in html
+    assert "(Coordination de la cellule)" in html
+    assert '<td data-label="Rang">—</td>' in html
+    assert str(event_rows([])) == '<tr><td colspan="5">Aucun événement.</td></tr>'
