@@ -6,6 +6,9 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from cases.actions.care import next_review
 from cases.models import (
@@ -22,7 +25,8 @@ from cases.models import (
     Visibility,
 )
 from cases.names import name_key
-from organisation.models import Cell, Departement, Institution, Role
+from organisation.models import Cell, Departement, Institution, Membership, Role
+from ui import statements
 from ui.forms import CHOOSE, DATE, BaseForm, model_fields, with_fields
 
 
@@ -299,6 +303,9 @@ class FilesField(forms.Field):
         return [f for f in (value if isinstance(value, list | tuple) else [value]) if f]
 
 
+_BLANK_FORMS = statements.Kept(256)  # a blank note form's HTML, a few KB, per class and members shown
+
+
 class NoteForm(BaseForm):
     """A note on the case, its visibility, the members named on it and its attachments."""
 
@@ -312,11 +319,24 @@ class NoteForm(BaseForm):
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields = {**model_fields(CaseNote, ["text", "visibility"]), **self.fields}  # type: ignore[has-type]
-        self.fields["named"].queryset = (
-            get_user_model().objects.filter(memberships__in=case.departement.cell.memberships.active()
-                                            .filter(role__in=Role.cell_roles())).distinct().order_by("last_name"))
-        self.fields["named"].label_from_instance = lambda user: user.get_full_name()
+        today = timezone.localdate()
+
+        def members(cell: int) -> QuerySet:
+            return get_user_model().objects.filter(memberships__in=Membership.objects.active(today).filter(
+                cell_id=cell, role__in=Role.cell_roles())).distinct().order_by("last_name")
+        self.fields["named"].queryset = members(case.departement.cell.pk)  # what the members named are checked against
+        # The boxes shown, by a statement compiled once per worker and day (``ui.statements.of``).
+        self.fields["named"].choices = [(user.pk, user.get_full_name()) for user in statements.of(
+            ("members a note may name", today), members, case.departement.cell.pk)]
         self.fields["attachments"].help_text += f" {settings.ATTACHMENT_MAX_BYTES // 2**20} Mo au plus par fichier."
+
+    def render(self, *args, **kwargs) -> SafeString:
+        """The form's HTML; blank (every case page's), kept per worker for its class and the members it shows,
+        the only thing in it read at each request (its rendering, by the DSFR's field templates, cost the case
+        page about 4 ms)."""
+        if self.is_bound or args or kwargs:
+            return super().render(*args, **kwargs)
+        return _BLANK_FORMS.get((type(self).__name__, tuple(self.fields["named"].choices)), super().render)
 
 
 class PartnerNoteForm(NoteForm):

@@ -236,8 +236,12 @@ def get_or_404(user: Actor, action: str | tuple[str, ...], queryset: QuerySet[M]
     An object that exists but lies outside the user's scope answers 404 like a missing one (its
     existence is not revealed) and the attempt is recorded as ``access.denied``.
     """
+    return found_or_404(user, action, queryset.filter(**lookup).first())
+
+
+def found_or_404(user: Actor, action: str | tuple[str, ...], obj: M | None) -> M:
+    """``obj``, read by the caller, if there is one and the user may ``action`` it, else 404 (``get_or_404``)."""
     actions = action if isinstance(action, tuple) else (action,)
-    obj = queryset.filter(**lookup).first()
     if obj is None:
         raise Http404("Page introuvable.")
     if not any(can(user, one, obj) for one in actions):

@@ -34,9 +34,10 @@ INSTANCES_SIZE = 1024
 # What ``of`` compiles its statements with in place of the keys it binds at each call: keys no row has, within
 # every backend's integer range (Django leaves a lookup on an integer out of range out of the statement).
 STAND_INS = tuple(-1_987_654_321 - n for n in range(4))
+KEYS = range(-2**63, 2**63)  # the keys a row may have: a key outside (from an address) matches none
 
 
-class _Kept:
+class Kept:
     """What a worker keeps, under keys, up to a number of entries: the least recently used dropped first.
     A key is prefixed with the database's vendor: a statement is written in its dialect."""
 
@@ -60,8 +61,8 @@ class _Kept:
         return made
 
 
-_statements = _Kept(SIZE)
-_instances = _Kept(INSTANCES_SIZE)
+_statements = Kept(SIZE)
+_instances = Kept(INSTANCES_SIZE)
 
 
 def compiled(key: Hashable, build: Callable[[], Built]) -> Statement:
@@ -157,6 +158,8 @@ def _fetched(key: Hashable, build: Callable[..., QuerySet], instances: bool, bou
             return None
         return sql, tuple(params), _Reader(compiler, instances), _bound(params, len(bound))
 
+    if any(isinstance(value, int) and value not in KEYS for value in bound):
+        return []
     prepared = _instances.get(key, make)
     if prepared is None:
         return []
@@ -186,8 +189,8 @@ def values(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple[Any, ...]
 def of(key: Hashable, build: Callable[..., QuerySet[M]], *bound: Any, known: dict[str, Model] | None = None) -> list[M]:
     """The instances the queryset ``build(*stand_ins)`` gives would hold, for the keys ``bound`` in place of the
     stand-ins (``STAND_INS``, one per key, in their order): its statement compiled once per worker under ``key``,
-    whatever the keys. ``known``: the objects every instance points to (its case), set on each as Django's
-    related managers do."""
+    whatever the keys; a key no row may have (outside 64 bits) finds none. ``known``: the objects every instance
+    points to (its case), set on each as Django's related managers do."""
     found = _fetched(("of", key), build, instances=True, bound=bound)
     for instance in found:
         for name, value in (known or {}).items():

@@ -172,9 +172,14 @@ def before_transfer(user: Actor, case: Case) -> list[dict]:
 
 def _family_cases(case: Case) -> dict[str, int]:
     """How many other cases the young person has, and how many brothers and sisters have cases, in one query."""
-    mine = Q(person_id=case.person_id)
-    return Case.objects.filter(person__family_id=case.person.family_id).exclude(pk=case.pk).aggregate(
-        other_cases=Count("pk", filter=mine), siblings=Count("person", distinct=True, filter=~mine))
+    def counted(family: int, person: int, pk: int) -> QuerySet:
+        mine = Q(person_id=person)
+        return Case.objects.filter(person__family_id=family).exclude(pk=pk).values("person__family_id").annotate(
+            other_cases=Count("pk", filter=mine), siblings=Count("person", distinct=True, filter=~mine),
+        ).values_list("other_cases", "siblings").order_by()
+    found = statements.values_of("family's cases", counted, case.person.family_id, case.person_id, case.pk)
+    other_cases, siblings = found[0] if found else (0, 0)
+    return {"other_cases": other_cases, "siblings": siblings}
 
 
 def flags(case: Case, open_tasks: list, measures: list, transfer_pending: bool) -> list[tuple[str, str]]:
@@ -203,11 +208,12 @@ def _with(found: list, *lookups) -> list:
 
 
 def case_detail(request, pk: int):
-    case = policy.get_or_404(
-        request.user, (CaseRight.VIEW_CASE, CaseRight.VIEW_REFERRAL, CaseRight.VIEW_TOMBSTONE),
-        Case.objects.select_related("departement__cell", "person", "referent", "transferred_from").annotate(
-            last_visit=last_visit(request.user)), pk=pk,
-    )
+    # Its statement compiled once per worker and reader (``ui.statements.of``), the case's key bound.
+    found = statements.of(("case page's case", user_id(request.user)), lambda key: Case.objects.select_related(
+        "departement__cell", "person", "referent", "transferred_from").annotate(
+            last_visit=last_visit(request.user)).filter(pk=key).order_by()[:1], pk)
+    case = policy.found_or_404(request.user, (CaseRight.VIEW_CASE, CaseRight.VIEW_REFERRAL, CaseRight.VIEW_TOMBSTONE),
+                               found[0] if found else None)
     if not policy.can(request.user, CaseRight.VIEW_CASE, case):
         return limited_page(request, case)
     motive = motive_for(request, case)

@@ -136,6 +136,14 @@ def test_every_case_url_is_a_404_outside_the_departement(client, personas, name)
         case_urls(case))
 
 
+def test_a_case_page_of_an_id_no_case_may_have_is_a_404(client, personas):
+    """The page's case is read by a statement compiled once per reader (``ui.statements.of``): an id from the
+    address beyond the database's integers, or a missing one, is a 404, never a server error."""
+    client.force_login(personas.coord_a)
+    for pk in [2**63, 10**30, 2**63 - 1, 0]:
+        assert client.get(f"/signalements/{pk}/").status_code == 404, pk
+
+
 def test_the_intake_form_registers_a_case(client, personas):
     client.force_login(personas.coord_a)
     response = client.post(reverse("cases:intake"), {

@@ -143,3 +143,19 @@ def test_a_closed_case_and_the_inspector_are_refused(client, personas):
     assert post_note(client, personas.coord_a, closed, text="N").status_code == 302
     assert not CaseNote.objects.exists()
     assert post_note(client, personas.inspector, closed, text="N").status_code == 403
+
+
+def test_the_blank_note_form_is_kept_per_members_and_shows_a_member_who_joins(client, personas, case):
+    """The case page's blank note form is kept per worker for the members it shows (``NoteForm.render``): a
+    member who joins the cellule is offered at the next page; a form sent back with its errors is its own."""
+    def note_form():
+        client.force_login(personas.coord_a)
+        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+        return page[page.index('<legend class="fr-fieldset__legend">Ajouter une note'):page.index("Enregistrer la note")]
+    first = note_form()
+    assert note_form() == first
+    joined = MembershipFactory(cell=personas.cell_a, user__first_name="Zélie", user__last_name="Nouvelle").user
+    assert "Zélie Nouvelle" not in first and "Zélie Nouvelle" in note_form()
+    assert f'value="{joined.pk}"' in note_form()
+    refused = post_note(client, personas.member_a, case, text="")
+    assert refused.status_code == 400 and "fr-error-text" in refused.content.decode()

@@ -83,7 +83,7 @@ def test_a_prepared_list_is_paged_and_counted_up_to_its_cap(personas):
 
 
 def test_a_worker_keeps_its_latest_entries_only():
-    kept = statements._Kept(2)
+    kept = statements.Kept(2)
     made = []
     for key in ("a", "b", "a", "c"):
         kept.get(key, lambda key=key: made.append(key) or key.upper())
@@ -117,3 +117,14 @@ def test_a_statement_that_does_not_depend_on_a_key_it_is_given_is_refused(person
         statements.of(next(keys), lambda pk: Case.objects.filter(departement__code="93"), 1)
     with pytest.raises(ImproperlyConfigured):
         statements.of(next(keys), lambda pk, other: Case.objects.filter(pk=pk), 1, 2)
+
+
+def test_a_key_no_row_may_have_finds_nothing_without_asking(personas):
+    """A key beyond 64 bits (an id from an address) would be refused by the database: no row has it."""
+    key = next(keys)
+    with CaptureQueriesContext(connection) as queries:
+        assert statements.of(key, lambda pk: Case.objects.filter(pk=pk), 2**63) == []
+        assert statements.of(key, lambda pk: Case.objects.filter(pk=pk), -2**63 - 1) == []
+    assert not queries.captured_queries
+    case = CaseFactory(coordinator=personas.coord_a)
+    assert statements.of(key, lambda pk: Case.objects.filter(pk=pk), case.pk) == [case]
