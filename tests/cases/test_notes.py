@@ -151,7 +151,8 @@ def test_the_blank_note_form_is_kept_per_members_and_shows_a_member_who_joins(cl
     def note_form():
         client.force_login(personas.coord_a)
         page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-        return page[page.index('<legend class="fr-fieldset__legend">Ajouter une note'):page.index("Enregistrer la note")]
+        start = page.index('<legend class="fr-fieldset__legend">Ajouter une note')
+        return page[start:page.index("Enregistrer la note")]
     first = note_form()
     assert note_form() == first
     joined = MembershipFactory(cell=personas.cell_a, user__first_name="Zélie", user__last_name="Nouvelle").user
