@@ -231,7 +231,7 @@ class ReviewForm(BaseForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["next_review_on"].initial = next_review(case, datetime.date.today())
+        self.fields["next_review_on"].initial = next_review(case, timezone.localdate())
         for objective in case.objectives.all():  # where each objective of the plan stands
             self.fields[f"{PROGRESS}{objective.pk}"] = forms.ChoiceField(
                 label=f"Objectif « {objective.text} » ({objective.get_domain_display().lower()})",

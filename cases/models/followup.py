@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.models.case import Case
@@ -116,7 +117,7 @@ class CareMeasure(models.Model):
         if self.institution_id and self.case_id and self._institution_chosen() and (
                 why := self.institution.not_partner_in(self.case.departement_id)):
             raise ValidationError({"institution": why})
-        if self.starts_on and self.starts_on > datetime.date.today() + PLANNED_AHEAD:
+        if self.starts_on and self.starts_on > timezone.localdate() + PLANNED_AHEAD:
             raise ValidationError({"starts_on": "Une prise en charge se prévoit au plus six mois à l'avance."})
         if self.ends_on and not self.outcome:
             raise ValidationError({"outcome": "Indiquez l'issue de la prise en charge terminée."})

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.models.case import Case
@@ -122,7 +123,7 @@ class Person(models.Model):
     def clean(self) -> None:
         if not self.birth_date:
             return
-        if self.birth_date > datetime.date.today():
+        if self.birth_date > timezone.localdate():
             raise ValidationError({"birth_date": "La date de naissance ne peut pas être dans le futur."})
         # A known person against their first case; a new one is checked by the intake against its case.
         first = self.cases.aggregate(first=models.Min("received_on"))["first"] if self.pk else None
@@ -150,7 +151,7 @@ class Person(models.Model):
         return f"{self.first_name[:1]}. {self.last_name[:1]}.".upper()
 
     def age(self, at: datetime.date | None = None) -> int:
-        at = at or datetime.date.today()
+        at = at or timezone.localdate()
         before_birthday = (at.month, at.day) < (self.birth_date.month, self.birth_date.day)
         return at.year - self.birth_date.year - before_birthday
 

@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from organisation.models import Role
 from tests.organisation.factories import InstitutionFactory
@@ -23,7 +24,7 @@ class CaseFactory(factory.Factory):
     coordinator = None
     referent = None
     source = "cnapr"
-    received_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=3))
+    received_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
     facts = "Propos inquiétants rapportés par l'établissement scolaire."
     person = factory.LazyFunction(person_data)
     relatives = factory.LazyFunction(lambda: [{"relation": "mother", "last_name": "Durand", "first_name": "Marie",

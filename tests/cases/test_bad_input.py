@@ -48,7 +48,7 @@ TODAY = timezone.localdate()
 TOMORROW = (TODAY + datetime.timedelta(days=1)).isoformat()
 YESTERDAY = (TODAY - datetime.timedelta(days=1)).isoformat()
 TODAY_S = TODAY.isoformat()
-RECEIVED = datetime.date.today() - datetime.timedelta(days=3)  # CaseFactory's reception date
+RECEIVED = timezone.localdate() - datetime.timedelta(days=3)  # CaseFactory's reception date
 BEFORE_RECEIVED = (RECEIVED - datetime.timedelta(days=1)).isoformat()
 READS = ["case.view", "case.list", "access.denied"]
 MODELS = [Case, Person, Relative, FamilyContact, CareMeasure, Consent, MobileTeamRequest, FollowUpNote, CaseNote,
@@ -257,7 +257,7 @@ SETUPS = {
         referent, case, note="Objectifs atteints.", propose_closure=True, progress=progress(case))),
     "interview_requested": ("in_care", lambda p, case, referent: cellule.record_interview_request(
         p.coord_a if case.departement.code == "93" else p.coord_b, case, with_whom="referent",
-        requested_by="Père", channel="phone", requested_on=datetime.date.today())),
+        requested_by="Père", channel="phone", requested_on=timezone.localdate())),
     "team_answered": ("mobile_team_requested", lambda p, case, referent: mobile.accept(
         p.mobile, tasks.claim(p.mobile, case.tasks.get(flow_task_name="handle_request")).case
         .mobile_team_requests.get())),

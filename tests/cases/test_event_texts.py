@@ -3,12 +3,12 @@ consultation (a motive's précision, a reason, a note) is kept beside the append
 to by its number, shown with its event to whoever reads it while the case lives, and erased with the
 case by the purge, which the trail outlives."""
 
-import datetime
 import html
 import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 import audit
 from audit.models import Event
@@ -23,7 +23,7 @@ from workflows import tasks
 
 PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 PRECISION = "Dossier de Inès Dupont"
 
 

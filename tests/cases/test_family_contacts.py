@@ -1,11 +1,11 @@
 """Family contacts at any open state: by the referent too, and the note's rule kept:
 "no contact details" is refused when a relative with a phone or an e-mail is on file."""
 
-import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Event
 from cases import actions
@@ -13,7 +13,7 @@ from cases.models import FamilyContact, NoContactReason, State
 from organisation.policy import AccessDenied
 from tests.cases.factories import CaseFactory
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_the_referent_records_a_family_contact_once_care_has_started(client, personas):

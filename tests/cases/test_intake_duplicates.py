@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Event
 from cases import actions
@@ -18,7 +19,7 @@ URL = reverse("cases:intake")
 
 
 def form(**overrides) -> dict:
-    today = datetime.date.today()
+    today = timezone.localdate()
     return {"source": "cnapr", "source_reference": "CNAPR-2026-0042", "received_on": today.isoformat(),
             "facts": "Propos de rupture rapportés par le collège.", "orientation_note": "",
             "person_last_name": "N'Diaye-Lefèvre", "person_first_name": "Éloïse", "person_birth_date": BORN.isoformat(),
@@ -148,7 +149,7 @@ def test_bad_input_is_refused_in_french_and_nothing_is_saved(coordinator, follow
     response = coordinator.post(URL, form(person_last_name="", person_birth_date="31/02/2010"))
     page = response.content.decode()
     assert response.status_code == 400 and "Ce champ est obligatoire" in page and "date valide" in page
-    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     page = asked(coordinator.post(URL, form()))
     response = coordinator.post(URL, form(received_on=future, decision=str(followed.pk), checked=checked(page)))
     assert response.status_code == 400 and "ne peut pas être dans le futur" in response.content.decode()
@@ -174,7 +175,7 @@ def test_the_entry_point_refuses_a_member(personas, followed):
     from organisation.policy import AccessDenied
 
     with pytest.raises(AccessDenied):
-        actions.add_signalement(personas.member_a, followed, source="cnapr", received_on=datetime.date.today(),
+        actions.add_signalement(personas.member_a, followed, source="cnapr", received_on=timezone.localdate(),
                                 facts="Nouveau fait.")
 
 
@@ -192,8 +193,8 @@ def test_a_decision_sent_again_asks_again_rather_than_recording_twice(coordinato
 
 
 def test_a_signalement_received_last_year_keeps_that_years_reference(coordinator):
-    last_year = datetime.date(datetime.date.today().year - 1, 12, 30)
-    this_year = coordinator.post(URL, form(received_on=datetime.date.today().isoformat()))
+    last_year = datetime.date(timezone.localdate().year - 1, 12, 30)
+    this_year = coordinator.post(URL, form(received_on=timezone.localdate().isoformat()))
     earlier = coordinator.post(URL, form(received_on=last_year.isoformat(), person_first_name="Inès",
                                          source_reference="CNAPR-2025-0007"))
     assert this_year.status_code == earlier.status_code == 302

@@ -15,7 +15,7 @@ from organisation.models import Institution
 from tests.cases.factories import progress_form
 from tests.organisation.factories import MembershipFactory
 
-TODAY = datetime.date.today().isoformat()
+TODAY = timezone.localdate().isoformat()
 
 
 def inbox(client: Client, tab: str = "workflows:inbox") -> set[str]:

@@ -2,10 +2,10 @@
 task completed with its transition (``bench/transition.py``): a budget per request, so that a check
 or a read added to the path shows here. BEGIN, COMMIT and savepoints are counted, as the bench does."""
 
-import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Event
 from cases.task_kinds import CONTACT_FAMILY
@@ -15,7 +15,7 @@ from tests.organisation.factories import InstitutionFactory, MembershipFactory
 
 PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 # action: (who posts it, the state the case is in, the form's data, the largest query count; one of
 # them asks whether a transfer is pending, cases.task_kinds; one INSERT queues the e-mail of a task given, outbox;

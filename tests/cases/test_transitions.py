@@ -2,11 +2,11 @@
 with a French message, refused to the wrong role and to another département, and refused when a
 precondition is missing."""
 
-import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Event
 from cases import actions
@@ -21,7 +21,7 @@ from tests.organisation.factories import InstitutionFactory
 PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
 
 STATES = [s.value for s in State]
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def measure() -> dict:
@@ -185,7 +185,7 @@ def test_a_transferred_case_opens_in_the_destination_and_stays_closed_here(perso
 
 def test_references_follow_each_other_per_departement_and_year(personas):
     first, second = case_in(personas, "received"), case_in(personas, "received")
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     assert (first.reference, second.reference) == (f"93-{year}-0001", f"93-{year}-0002")
     other = CaseFactory(coordinator=personas.coord_b)
     assert other.reference == f"69-{year}-0001"

@@ -121,7 +121,7 @@ def test_support_groups_and_their_sessions_through_the_page(client, personas, ca
     url = reverse("support_groups:detail", args=[group.pk])
     bad = client.post(url, {"add_session": "", "on": "2026-02-30", "other_parents": 0, "families": [case.pk]})
     assert bad.status_code == 400 and not group.sessions.exists()
-    client.post(url, {"add_session": "", "on": datetime.date.today().isoformat(), "other_parents": 0,
+    client.post(url, {"add_session": "", "on": timezone.localdate().isoformat(), "other_parents": 0,
                       "families": [case.pk]})
     assert list(group.sessions.get().families.all()) == [case]
     assert case.reference in client.get(url).content.decode()

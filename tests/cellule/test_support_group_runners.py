@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Event
 from cellule import actions as cellule
@@ -21,7 +22,7 @@ from tests.organisation.factories import InstitutionFactory, MembershipFactory
 
 PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 LIST = reverse("support_groups:list")
 
 

@@ -2,12 +2,12 @@
 under way, each told apart from a namesake; a closed or transferred case's family is neither offered nor
 recorded."""
 
-import datetime
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from cellule import actions as cellule
 from cellule.models import SupportGroup, SupportGroupSession
@@ -56,10 +56,10 @@ def test_the_session_offers_the_families_of_the_cases_under_way_each_told_apart(
 @pytest.mark.parametrize("which", ["closed", "moved"])
 def test_a_closed_or_transferred_cases_family_is_not_recorded(client, personas, cases, group, which):
     client.force_login(personas.coord_a)
-    response = client.post(url(group), {"add_session": "", "on": datetime.date.today().isoformat(), "other_parents": 0,
+    response = client.post(url(group), {"add_session": "", "on": timezone.localdate().isoformat(), "other_parents": 0,
                                         "families": [cases["lucas"].pk, cases[which].pk]})
     assert response.status_code == 400 and "Sélectionnez un choix valide" in response.content.decode()
     with pytest.raises(ValidationError, match=f"{cases[which].reference} est clôturé"):
-        cellule.record_support_session(personas.coord_a, group, on=datetime.date.today(),
+        cellule.record_support_session(personas.coord_a, group, on=timezone.localdate(),
                                        families=[cases["lucas"], cases[which]])
     assert not SupportGroupSession.objects.exists()

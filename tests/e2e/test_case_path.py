@@ -2,10 +2,10 @@
 same cellule designated to contact families takes the family-contact task from the team's queue
 and records that the family was reached; the case moves from « Reçu » to « Famille contactée »."""
 
-import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from audit.models import Event
 from cases.models import Case, State
@@ -39,7 +39,7 @@ def test_a_case_is_registered_then_its_family_contacted(live_server):
     cell = CellFactory(departement__code="93")
     coordinator = MembershipFactory(user__username="claire", cell=cell, coordinator=True).user
     contact = MembershipFactory(user__username="samir", cell=cell, contacts_families=True).user
-    today = datetime.date.today()
+    today = timezone.localdate()
     reference = f"93-{today.year}-0001"
     url = live_server.url
 

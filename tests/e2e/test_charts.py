@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reporting.figures import Month, compute
 from reporting.models import MonthlyReport
@@ -27,8 +28,8 @@ def test_the_charts_are_drawn_under_the_csp_with_their_tables(live_server):
     people = build_personas()
     for days in (3, 40, 70):
         CaseFactory(coordinator=people.coord_a, referent=people.member_a, in_care=True,
-                    received_on=datetime.date.today() - datetime.timedelta(days=days))
-    month = Month(datetime.date.today().replace(day=1)).previous()
+                    received_on=timezone.localdate() - datetime.timedelta(days=days))
+    month = Month(timezone.localdate().replace(day=1)).previous()
     for cell, young in ((people.cell_a, 12), (people.cell_b, 2)):
         MonthlyReport.objects.create(cell=cell, month=month.first, status=MonthlyReport.Status.SENT,
                                      figures={**compute(cell, month), "young_people_followed": young})

@@ -9,6 +9,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import actions
 from tests.cases.factories import CaseFactory, bilan
@@ -34,9 +35,9 @@ def test_axe_finds_no_serious_violation_on_the_plan_and_bilan_pages(live_server)
         CaseFactory(coordinator=people.coord_a, referent=people.member_a, assigned=True)  # stalled since
     oriented = CaseFactory(coordinator=people.coord_a, referent=people.member_a, assigned=True)
     actions.add_care_measure(people.coord_a, oriented, modality="social", beneficiary="young_person",
-                             starts_on=datetime.date.today(), institution=context.measure.institution,
+                             starts_on=timezone.localdate(), institution=context.measure.institution,
                              adhesion="young_person")  # an orientation: the start of care asks for the plan only
-    month = datetime.date.today().strftime("%Y-%m")
+    month = timezone.localdate().strftime("%Y-%m")
     pages = {
         "coord_a": [reverse("cases:detail", args=[case.pk]), reverse("cases:action", args=[case.pk, "objectif"]),
                     reverse("cases:action", args=[case.pk, "action-plan"]),

@@ -3,11 +3,11 @@ finds no serious or critical violation on the list with its creation form and on
 coordinator and as the association's facilitator, nor once a session is sent with a count of parents out of
 bounds; nothing scrolls sideways at 375 px. ``SCREENSHOTS=<directory>`` keeps a full-page capture of each."""
 
-import datetime
 import os
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cellule import actions as cellule
 from tests.cases.factories import CaseFactory
@@ -29,7 +29,7 @@ def test_axe_finds_no_serious_violation_on_the_support_group_pages(live_server):
                                          institution=association, facilitator=facilitator)
     prefecture = cellule.create_support_group(people.coord_a, people.cell_a, name="Groupe de la préfecture",
                                               run_by="prefecture")
-    cellule.record_support_session(people.coord_a, prefecture, on=datetime.date.today(), families=[case],
+    cellule.record_support_session(people.coord_a, prefecture, on=timezone.localdate(), families=[case],
                                    other_parents=4)
     pages = {"coord_a": [reverse("support_groups:list"), reverse("support_groups:detail", args=[prefecture.pk])],
              "animation": [reverse("support_groups:list"), reverse("support_groups:detail", args=[group.pk])]}

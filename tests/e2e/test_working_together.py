@@ -3,10 +3,10 @@ judge's order; the PJJ's educator, a member of the cellule, finds the case, read
 writes back; then the coordinator transfers the case to the Rhône, whose coordinator takes the task
 from the queue, accepts it and reads the file that came with it."""
 
-import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from cases.models import Case, CaseNote
 from tests.cases.factories import CaseFactory
@@ -31,7 +31,7 @@ def test_an_orientation_to_the_pjj_then_a_transfer(live_server):
     MembershipFactory(user__username="julien", cell=rhone, coordinator=True)
     case = CaseFactory(coordinator=coordinator, referent=referent, in_care=True,
                        facts="Propos de rupture rapportés par le collège.")
-    url, today = live_server.url, datetime.date.today()
+    url, today = live_server.url, timezone.localdate()
 
     with browser_page() as page:  # no ORM call while Playwright's event loop runs
         # The référent orients the young person to the PJJ: no adhesion needed, a judge ordered it.

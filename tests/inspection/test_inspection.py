@@ -11,6 +11,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 import audit
 from audit.models import Event
@@ -131,7 +132,7 @@ def test_opening_a_case_outside_ones_own_work_asks_why(client, personas):
     task = tasks.claim(designated, case.tasks.get(flow_task_name="contact_family"))
     client.force_login(designated)
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200  # holding its task
-    actions.record_family_contact(designated, case, on=datetime.date.today(), channel="phone", outcome="reached")
+    actions.record_family_contact(designated, case, on=timezone.localdate(), channel="phone", outcome="reached")
     task.refresh_from_db()
     assert task.status == "DONE"
     later = Client()
@@ -183,7 +184,7 @@ def test_a_members_list_names_only_the_cases_they_may_open_without_a_motive(clie
     designated = MembershipFactory(cell=personas.cell_a, contacts_families=True, user__username="designee").user
     done, held = CaseFactory(coordinator=personas.coord_a), CaseFactory(coordinator=personas.coord_a)
     tasks.claim(designated, done.tasks.get(flow_task_name="contact_family"))
-    actions.record_family_contact(designated, done, on=datetime.date.today(), channel="phone", outcome="reached")
+    actions.record_family_contact(designated, done, on=timezone.localdate(), channel="phone", outcome="reached")
     tasks.claim(designated, held.tasks.get(flow_task_name="contact_family"))
     client.force_login(designated)
     page = client.get(reverse("cases:list")).content.decode()

@@ -4,6 +4,7 @@ import datetime
 import json
 
 import pytest
+from django.utils import timezone
 
 from intake import actions
 from intake.models import ServiceAccount
@@ -16,7 +17,7 @@ API = "/api/v1/signalements"
 
 def signalement(**overrides) -> dict:
     """A valid body of ``POST /api/v1/signalements``."""
-    received = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
+    received = (timezone.localdate() - datetime.timedelta(days=2)).isoformat()
     return {
         "source_reference": "CNAPR-2026-00042", "received_on": received,
         "facts": "Appel d'un parent au numéro vert : propos de rupture et isolement depuis deux mois.",

@@ -229,7 +229,7 @@ def test_a_closed_follow_up_is_all_the_source_reads_of_it(client, personas):
     actions.close(personas.coord_a, case, reason="unfounded", note="Sans suite.")
     state = client.get(f"{API}/CNAPR-2026-00042", HTTP_AUTHORIZATION=f"Bearer {personas.token}").json()
     assert (state["state"], state["state_label"], state["closed_on"]) == (
-        "closed", "Suivi clôturé par la cellule", datetime.date.today().isoformat())
+        "closed", "Suivi clôturé par la cellule", timezone.localdate().isoformat())
 
 
 def test_a_first_answer_kept_before_says_no_more_when_given_again(client, personas):

@@ -8,6 +8,7 @@ import re
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from audit.models import Event
 from cases.models import Case, CaseSignalement, Person
@@ -16,7 +17,7 @@ from tests.cases.factories import CaseFactory, person_data, transferred
 from tests.intake.test_import import CONFIRM, as_csv, row, upload
 from workflows import escalation
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 # The young person of ``row()``, already followed in the Seine-Saint-Denis.
 LEA = person_data(last_name="Durand", first_name="Léa", birth_date=datetime.date(2011, 5, 17), sex="f")
 

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Event
 from organisation.models import Membership
@@ -26,7 +27,7 @@ def test_a_coordinator_adds_an_existing_user(client, personas, institution):
     newcomer = UserFactory(username="newcomer", email="Nouvelle.Venue@example.invalid")
     client.force_login(personas.coord_a)
     fields = {"add": "", "institution": institution.pk, "function": "Conseillère", "role": "member",
-              "starts_on": datetime.date.today().isoformat()}
+              "starts_on": timezone.localdate().isoformat()}
     page = client.get(reverse("cell_detail", args=["93"])).content.decode()
     assert newcomer.get_full_name() not in page  # no list of every user of the country to pick from
     for unknown, message in [("personne@example.invalid", "Aucun compte actif"), ("Nouvelle", "adresse")]:
@@ -45,7 +46,7 @@ def test_an_invited_person_chooses_a_password_and_signs_in(client, personas, ins
         client.post(reverse("cell_detail", args=["93"]), {
             "invite": "", "first_name": "Inès", "last_name": "Roy", "email": "ines.roy@example.invalid",
             "username": "iroy", "institution": institution.pk, "function": "Médiatrice", "role": "member",
-            "starts_on": datetime.date.today().isoformat()})
+            "starts_on": timezone.localdate().isoformat()})
     [message] = mail.outbox
     link = re.search(r"http://[^/]+(/mot-de-passe/\S+/)", message.body).group(1)
     visitor = Client()
@@ -62,7 +63,7 @@ def test_an_invited_person_chooses_a_password_and_signs_in(client, personas, ins
 def test_ending_a_membership_keeps_it_in_the_history(client, personas):
     client.force_login(personas.coord_a)
     membership = personas.member_a.memberships.get()
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     url, ending = reverse("cell_detail", args=["93"]), {"end": "", "membership": membership.pk,
                                                          "ends_on": yesterday.isoformat()}
     form = client.get(url).content.decode().split('name="membership"')[1].split("</select>")[0]

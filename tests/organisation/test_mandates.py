@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 import audit
 from audit.models import Event
@@ -19,7 +20,7 @@ from tests.organisation.factories import MembershipFactory
 
 PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 LAST_YEAR = TODAY - datetime.timedelta(days=365)
 
 

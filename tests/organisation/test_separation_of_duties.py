@@ -15,6 +15,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.changes import snapshot
 from audit.models import Event
@@ -29,7 +30,7 @@ from tests.organisation.factories import InstitutionFactory
 
 PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
 
-TODAY = datetime.date.today().isoformat()
+TODAY = timezone.localdate().isoformat()
 
 
 def signed_in(user) -> Client:
@@ -168,7 +169,7 @@ def test_no_account_holds_a_steering_role_and_one_that_reads_cases(personas, giv
     user = getattr(personas, holder)
     membership = Membership(user=user, cell=personas.cell_a if role in Role.cell_roles() else None,
                             institution=InstitutionFactory(), function="Chargée de mission", role=role,
-                            starts_on=datetime.date.today())
+                            starts_on=timezone.localdate())
     with pytest.raises(ValidationError) as refused:
         organisation.save_membership(getattr(personas, giver), membership)
     assert "role" in refused.value.message_dict and "compte distinct" in " ".join(refused.value.messages)
@@ -230,7 +231,7 @@ def test_the_administrator_alone_reaches_no_case_by_any_chain_of_accounts(
     with pytest.raises(AccessDenied):
         organisation.save_membership(personas.admin, Membership(
             user=puppet, institution=InstitutionFactory(), function="CIPDR", role=Role.NATIONAL,
-            starts_on=datetime.date.today()))
+            starts_on=timezone.localdate()))
     assert not puppet.memberships.exists()
     # Even a real national officer cannot make the administrator a coordinator, nor a coordinator make
     # it a member: the account steers, it never reads.
@@ -238,7 +239,7 @@ def test_the_administrator_alone_reaches_no_case_by_any_chain_of_accounts(
         with pytest.raises(ValidationError):  # the message is checked in the tests above
             organisation.save_membership(getattr(personas, giver), Membership(
                 user=personas.admin, cell=personas.cell_a, institution=InstitutionFactory(), function="x",
-                role=role, starts_on=datetime.date.today()))
+                role=role, starts_on=timezone.localdate()))
     # Whatever it tried, neither the administrator nor its puppet opens the case.
     for user in (personas.admin, puppet):
         assert signed_in(user).get(reverse("cases:detail", args=[case.pk])).status_code == 404

@@ -2,12 +2,12 @@
 session did not change reads no session row, and an ended session is refused at its next request
 all the same, its copy deleted with its row."""
 
-import datetime
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from organisation import accounts, sessions
 from organisation import actions as organisation_actions
@@ -55,7 +55,7 @@ def test_a_membership_ended_takes_effect_at_the_next_request(personas):
     membership = MembershipFactory(cell=personas.cell_a, user__username="leaving")
     member, page = signed_in("leaving"), reverse("cases:list")
     assert member.get(page).status_code == 200
-    organisation_actions.end_membership(personas.coord_a, membership, ends_on=datetime.date.today())
+    organisation_actions.end_membership(personas.coord_a, membership, ends_on=timezone.localdate())
     assert member.get(page).status_code == 403
 
 

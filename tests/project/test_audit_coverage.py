@@ -155,7 +155,7 @@ PAGES = {
     "intake_api:status": (None, lambda c: ["CNAPR-1"], None),
     "intake_api:unknown": (None, lambda c: [], None),
 }
-MONTH = datetime.date.today().strftime("%Y-%m")
+MONTH = timezone.localdate().strftime("%Y-%m")
 # Reads of no département: the national level's and the mobile team's (their trail is the nation's).
 NATIONAL_READS = {"national:view", "national:export", "mandates", "mobile_team:dashboard", "national_roles",
                   "account_recoveries", "account_list", "funding:national", "funding:national_export",
@@ -234,7 +234,7 @@ def build_context(personas):
 
 def unusual_day(account: User, day: datetime.date | None = None) -> Finding:
     """An alert on unusual reading as the detector finds one (tests/vigilance generate the histories)."""
-    return Finding(account.pk, "member", day or datetime.date.today(), 12, 1.0, 1.0, [])
+    return Finding(account.pk, "member", day or timezone.localdate(), 12, 1.0, 1.0, [])
 
 
 @pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2]])
@@ -259,7 +259,7 @@ def test_pages_without_personal_data_answer(client, personas, context, name):
     assert client.get(reverse(name, args=args(context))).status_code in (200, 302)
 
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 MONTH_ = Month(TODAY.replace(day=1)).previous(1)  # a month is reported once it has ended
 # Entry point: (the call, the event it records)
 def requested_mandate(p) -> Mandate:

@@ -46,7 +46,7 @@ from tests.organisation.factories import MembershipFactory, UserFactory
 from tests.project.test_audit_coverage import NAMES, PAGES, context, personas, shared  # noqa: F401
 from workflows import saved_views, tasks
 
-TODAY = datetime.date.today().isoformat()
+TODAY = timezone.localdate().isoformat()
 LONGEST = 10_000  # a text field without a bound of its own: longer than any column of the product
 TEXT = {"text", "search", "password", "hidden", "email", "tel", "url", "number", "date", "datetime-local", "time",
         "textarea", None}
@@ -227,8 +227,8 @@ def _account(p, c):
 def _mandate_to_approve(p, c):
     requester = MembershipFactory(national=True).user
     organisation.request_mandate(requester, Mandate(
-        reference="IGA-2026-09", inspector=p.inspector, starts_on=datetime.date.today(),
-        ends_on=datetime.date.today(), reviews_from=datetime.date.today(), reviews_until=datetime.date.today()),
+        reference="IGA-2026-09", inspector=p.inspector, starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(), reviews_from=timezone.localdate(), reviews_until=timezone.localdate()),
         Departement.objects.filter(code="93"))
     return "national", reverse("mandates")
 

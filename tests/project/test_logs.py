@@ -2,7 +2,6 @@
 id, path, status and duration, and never a personal value (a case's names searched, posted, or in an
 exception's message); the request id a trusted proxy gives, only well-formed; Sentry's scrubber."""
 
-import datetime
 import io
 import json
 import logging
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Event
 from project import sentry
@@ -51,7 +51,7 @@ def test_one_line_per_request_with_its_id_user_path_status_and_duration_and_no_n
     client.force_login(personas.coord_a)
     found = client.get(reverse("cases:list"), {"q": "Durand Lucas"})
     posted = client.post(reverse("cases:action", args=[case.pk, "contact"]), {
-        "on": datetime.date.today().isoformat(), "channel": "phone", "outcome": "reached",
+        "on": timezone.localdate().isoformat(), "channel": "phone", "outcome": "reached",
         "note": "Marie Durand rappellera, Bobigny."})
     missing = client.get(reverse("cases:detail", args=[999_999_999]), {"q": "Durand"})
     assert (found.status_code, posted.status_code, missing.status_code) == (200, 302, 404)
@@ -170,6 +170,7 @@ import django
 django.setup()
 import sentry_sdk
 from django.test import Client, override_settings
+from django.utils import timezone
 from sentry_sdk.transport import Transport
 from project import sentry
 

@@ -16,6 +16,7 @@ import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases import actions
@@ -266,12 +267,12 @@ def test_no_page_the_national_role_reaches_names_anyone(client, personas, march)
 
 def test_a_month_not_ended_is_neither_validated_nor_sent(client, personas):
     client.force_login(personas.coord_a)
-    this_month = datetime.date.today().strftime("%Y-%m")
+    this_month = timezone.localdate().strftime("%Y-%m")
     url = reverse("reports:detail", args=[this_month])
     client.post(url, {"results": "R", "difficulties": "D", "save": ""})
     response = client.post(url, {"results": "R", "difficulties": "D", "validate": ""}, follow=True)
     assert "n&#x27;est pas terminé" in response.content.decode()
-    assert MonthlyReport.objects.get(month=datetime.date.today().replace(day=1)).status == "draft"
+    assert MonthlyReport.objects.get(month=timezone.localdate().replace(day=1)).status == "draft"
 
 
 def test_texts_typed_are_validated_with_the_report_and_never_sent_unsaved(client, personas, march):

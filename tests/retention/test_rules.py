@@ -4,6 +4,7 @@ shorter period of a case that never went past "Reçu"; open, held or erased case
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from cases import actions as cases_actions
 from retention import actions
@@ -15,7 +16,7 @@ MAJORITY = Periods(closed_years=5, closed_from="majority", not_relevant_years=1,
 
 
 def day(years: int, days: int = 0) -> datetime.date:
-    today = datetime.date.today()
+    today = timezone.localdate()
     return today.replace(year=today.year + years, day=min(today.day, 28)) + datetime.timedelta(days=days)
 
 

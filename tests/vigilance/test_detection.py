@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Event
 from tests.organisation.factories import MembershipFactory
@@ -97,7 +98,7 @@ def test_refused_accesses_count_and_are_the_alerts_events(client, personas):
     client.force_login(personas.member_a)
     for case in elsewhere:
         assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
-    detect(Event.objects.filter(action="access.denied").latest("id").time.date())
+    detect(timezone.localdate(Event.objects.filter(action="access.denied").latest("id").time))
     alert = ReadingAlert.objects.get()
     assert alert.reached == 6
     assert set(Event.objects.filter(pk__in=alert.event_ids).values_list("action", flat=True)) == {"access.denied"}

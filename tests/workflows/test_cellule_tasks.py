@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.task_kinds import CONTACT_FAMILY
 from tests.cases.factories import CaseFactory
@@ -15,7 +16,7 @@ from workflows.models import CaseTask
 
 PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def held_contact(personas):

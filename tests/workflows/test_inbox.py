@@ -6,6 +6,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.cases.factories import CaseFactory
 from workflows import tasks
@@ -27,7 +28,7 @@ def test_the_queue_shows_reference_initials_age_task_and_due_date(client, person
     assert case.reference in row and "L. D." in row and f"{age} ans" in row
     assert "Contacter la famille" in row and f"{case.tasks.get(flow_task_name='contact_family').due_on:%d/%m/%Y}" in row
     assert "En retard" not in row
-    with time_machine.travel(datetime.date.today() + datetime.timedelta(days=30)):
+    with time_machine.travel(timezone.localdate() + datetime.timedelta(days=30)):
         client.force_login(personas.coord_a)  # the session of a month ago has expired
         assert "En retard" in rows(client.get(reverse("workflows:queue")))[0]
 
@@ -69,7 +70,7 @@ def test_done_lists_the_tasks_i_finished(client, personas):
 
 
 def test_filters_and_sort(client, personas):
-    old = CaseFactory(coordinator=personas.coord_a, received_on=datetime.date.today() - datetime.timedelta(days=20))
+    old = CaseFactory(coordinator=personas.coord_a, received_on=timezone.localdate() - datetime.timedelta(days=20))
     new = CaseFactory(coordinator=personas.coord_a, family_contacted=True)
     client.force_login(personas.coord_a)
     queue = reverse("workflows:queue")

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from audit.models import Event
@@ -26,7 +27,7 @@ from workflows.models import EmailChoice, Notification, NotificationPreference
 
 PERSONAS_BUILT_ONCE = True  # tests/conftest.py: each test's own data rolls back with it
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 LAST_NAME = "Kerbrat-Vasseur"  # the young person's name, which nothing told may carry
 
 

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from cases import actions
 from organisation.errors import ActionRefused
@@ -102,7 +103,7 @@ def test_due_dates_come_from_the_settings(personas, settings):
     case = CaseFactory(coordinator=personas.coord_a, family_contacted=True)
     contact = case.tasks.get(flow_task_name="contact_family")
     assert contact.due_on == case.received_on + datetime.timedelta(days=7)  # counted from the receipt
-    assert case.tasks.get(flow_task_name="name_referent").due_on == datetime.date.today() + datetime.timedelta(days=3)
+    assert case.tasks.get(flow_task_name="name_referent").due_on == timezone.localdate() + datetime.timedelta(days=3)
 
 
 def contact_task(personas):
@@ -185,13 +186,13 @@ def test_the_overdue_digest_goes_to_holders_and_to_coordinators_for_the_queue(pe
     CaseFactory(coordinator=personas.coord_a)
     run_queue()  # the e-mails of the tasks given, out of the way
     mail.outbox.clear()
-    with time_machine.travel(datetime.date.today() + datetime.timedelta(days=40)):
+    with time_machine.travel(timezone.localdate() + datetime.timedelta(days=40)):
         call_command("send_overdue_digest", stdout=StringIO())
         run_queue()
     digests = [m for m in mail.outbox if "signalée" not in m.subject]  # the escalations' e-mails apart
     assert sorted(m.to[0] for m in digests) == sorted([personas.member_a.email, personas.coord_a.email])
     assert all("en retard" in m.subject for m in mail.outbox)
-    assert CaseTask.objects.overdue(datetime.date.today() + datetime.timedelta(days=40)).count() == 2
+    assert CaseTask.objects.overdue(timezone.localdate() + datetime.timedelta(days=40)).count() == 2
 
 
 def test_a_familys_interview_request_gives_the_coordinators_a_task_until_it_is_answered(personas):
@@ -199,13 +200,13 @@ def test_a_familys_interview_request_gives_the_coordinators_a_task_until_it_is_a
 
     case = CaseFactory(coordinator=personas.coord_a, referent=personas.member_a, in_care=True)
     request = cellule.record_interview_request(personas.coord_a, case, with_whom="prefet", requested_by="Mère",
-                                               channel="letter", requested_on=datetime.date.today())
+                                               channel="letter", requested_on=timezone.localdate())
     task = case.tasks.open().get(flow_task_name="answer_interview")
-    assert (task.owner, task.due_on) == (None, datetime.date.today() + datetime.timedelta(days=8))
+    assert (task.owner, task.due_on) == (None, timezone.localdate() + datetime.timedelta(days=8))
     with pytest.raises(AccessDenied):
         tasks.claim(personas.member_a, task)
     cellule.update_interview_request(personas.coord_a, case, request, status="held",
-                                     held_on=datetime.date.today(), outcome="Entretien tenu avec le préfet.")
+                                     held_on=timezone.localdate(), outcome="Entretien tenu avec le préfet.")
     task.refresh_from_db()
     assert (task.status, task.owner) == ("DONE", personas.coord_a)
     assert open_tasks(case) == {("review", "member_a")}
