@@ -59,7 +59,8 @@ def apply_decisions(actor: Actor, meeting: Meeting) -> None:
         owner, due_on = item.owner, item.due_on  # both set with the outcome (check_decision)
         record_on_case("case.meeting_decision", actor, case, décision=item.get_outcome_display(),
                        note=item.decision, chargé=owner.get_full_name() if owner else "",
-                       échéance=due_on.isoformat() if due_on else "", réunion=meeting.held_at.date().isoformat())
+                       échéance=due_on.isoformat() if due_on else "",
+                       réunion=timezone.localdate(meeting.held_at).isoformat())
 
 
 def complete_decision(actor: Actor, item: MeetingItem, *, note: str = "") -> MeetingItem:

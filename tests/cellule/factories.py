@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 from cellule.actions import Decision
 from cellule.models import Meeting
 
@@ -12,4 +14,4 @@ def decision(note: str = "", outcome: str = "", owner=None, due_on: datetime.dat
 
 def everyone(meeting: Meeting, presence: str = "present") -> dict[int, str]:
     """Each member's presence on the meeting's day (a meeting closes once they are all recorded)."""
-    return {member.pk: presence for member in meeting.cell.memberships.active(meeting.held_at.date())}
+    return {member.pk: presence for member in meeting.cell.memberships.active(timezone.localdate(meeting.held_at))}

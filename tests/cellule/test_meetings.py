@@ -33,7 +33,7 @@ def test_a_meeting_is_scheduled_recorded_and_closed_through_its_pages(client, pe
     meeting = Meeting.objects.get()
     assert response["Location"] == reverse("meetings:detail", args=[meeting.pk])
     # The referent's review is now due by the meeting that will discuss the case.
-    assert case.tasks.open().get(flow_task_name="review").due_on == held_at.date()
+    assert case.tasks.open().get(flow_task_name="review").due_on == timezone.localdate(held_at)
     member, coordinator = personas.member_a.memberships.get(), personas.coord_a.memberships.get()
     item = meeting.items.get()
     closing = {f"decision-{item.pk}": "Poursuite de la prise en charge.", f"presence-{member.pk}": "excused",
