@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "project.static_files.StaticFiles",  # django.contrib.staticfiles, without what no page asks for
     "dsfr",
     "widget_tweaks",
     "simple_history",

@@ -123,7 +123,7 @@ def production(django_db_setup, tmp_path_factory):
            "EMAIL_URL": "dummy://", "ENV_FILE": "/dev/null",
            "DATABASE_URL": f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env,  # noqa: S603
-                   check=True, capture_output=True, timeout=120)
+                   check=True, capture_output=True, timeout=300)
     port = free_port()
     log = tmp_path_factory.mktemp("log") / "gunicorn.log"
     with log.open("wb") as output:
@@ -148,6 +148,9 @@ def test_gunicorn_serves_the_pages_and_whitenoise_the_static_files(production):
     status, headers, body = browser.get(script, headers={"Accept-Encoding": "gzip"})
     assert status == 200 and headers["Content-Encoding"] == "gzip"  # whitenoise's compressed copy
     assert "no-store" not in headers.get("Cache-Control", "") and "max-age" in headers["Cache-Control"]
+    # The DSFR's files are collected; viewflow's own front end and the packages' notes are not (project.apps).
+    assert (production.static / "dsfr" / "dist" / "dsfr.min.css").is_file() and (production.static / "admin").is_dir()
+    assert not (production.static / "viewflow").exists() and not list(production.static.rglob("*.md"))
     status, headers, _ = browser.get("/signalements/")
     assert status == 302 and headers["Location"].startswith("/connexion/")
     status, headers, _ = Browser(production.port, forwarded=False).get("/connexion/")  # plain HTTP, not via the proxy
