@@ -5,14 +5,16 @@ from django.contrib.auth import get_user_model
 
 from audit import events as event_types
 from inspection.rules import about_case, within_days
-from ui.forms import DATE, BaseForm, RememberedSelect
+from ui.forms import DATE, BaseForm, RememberedField
 
 
 class EventSearchForm(BaseForm):
+    bound_field_class = RememberedField  # the same fields for every inspector, the trail's 126 event types among them
+
     departement = forms.ChoiceField(label="Département", required=False)
     reference = forms.CharField(label="Référence du signalement", max_length=20, required=False)
     user = forms.CharField(label="Utilisateur (identifiant)", max_length=150, required=False)
-    action = forms.ChoiceField(label="Événement", required=False, widget=RememberedSelect)
+    action = forms.ChoiceField(label="Événement", required=False, )
     start = forms.DateField(label="Du", required=False, widget=DATE)
     end = forms.DateField(label="Au", required=False, widget=DATE)
 

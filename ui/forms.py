@@ -3,7 +3,7 @@ helpers that build a form from a model's own fields (labels, choices, lengths), 
 hands a form's data to an entry point (``submit``)."""
 
 from collections.abc import Callable, Iterable
-from typing import ClassVar, TypeVar, cast
+from typing import TypeVar, cast
 
 from django import forms
 from django.contrib import messages
@@ -14,8 +14,9 @@ from django.db.models import BLANK_CHOICE_DASH
 from django.forms.models import fields_for_model
 from django.utils.choices import BlankChoiceIterator
 from django.utils.safestring import SafeString
-from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
+from dsfr.forms import DsfrBaseForm, DsfrBoundField, DsfrDjangoTemplates
 
+from ui import statements
 from ui.errors import Refusal
 
 F = TypeVar("F", bound=type[forms.Form])
@@ -87,26 +88,23 @@ class DateInput(forms.DateInput):
 DATE = DateInput()
 
 
-class RememberedSelect(forms.Select):
-    """A select of many options that are the same for everyone (the audit trail's event types), rendered
-    once per process for each state it is shown in: its name, chosen value, attributes (an error's
-    among them) and options are the key, so a change of any is a new rendering, never a stale one.
-    Django renders each option through a template of its own: 126 of them took a third of the audit
-    search's time."""
+class RememberedField(DsfrBoundField):
+    """A field shown the same way to everyone (a search form's), rendered whole (label, hint, widget, errors)
+    once per worker for each state it is shown in: the form's class, the field's name, label, hint, whether
+    it is required or disabled, its widget's kind and attributes (an error's among them), the value shown,
+    the errors and the choices offered are the key, so a change of any is a new rendering, never a stale one.
+    A form asks for it with ``bound_field_class = RememberedField``. The DSFR's templates render a field
+    through four of them, and a select each of its options through one more: the audit search's six fields,
+    126 options among them, took a quarter of its time."""
 
-    rendered: ClassVar[dict[tuple, SafeString]] = {}
-    KEPT = 1000  # renderings kept; past that, the memory starts afresh
+    rendered = statements.Kept(256)  # a few KB each, the select of the trail's event types the largest
 
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        key = (type(self), name, tuple(self.format_value(value)),
-               tuple(sorted({**self.attrs, **(attrs or {})}.items())),
-               tuple((str(v), str(label)) for v, label in self.choices), id(renderer))
-        html = self.rendered.get(key)
-        if html is None:
-            if len(self.rendered) >= self.KEPT:
-                self.rendered.clear()
-            html = self.rendered[key] = super().render(name, value, attrs, renderer)
-        return html
+    def as_field_group(self) -> SafeString:
+        field, widget = self.field, self.field.widget
+        key = ("field group", type(self.form), self.html_name, self.auto_id, str(self.label), str(self.help_text),
+               field.required, field.disabled, type(widget), repr(sorted(widget.attrs.items())), repr(self.value()),
+               tuple(map(str, self.errors)), repr(getattr(field, "choices", None)), id(self.form.renderer))
+        return self.rendered.get(key, super().as_field_group)
 
 
 def model_fields(model, names: list[str], **overrides) -> dict:

@@ -21,6 +21,7 @@ from cases.models import Case
 from organisation import policy
 from organisation.models import Role
 from tests.conftest import built_once
+from ui.forms import RememberedField
 
 
 @pytest.fixture(scope="module")
@@ -89,23 +90,29 @@ def test_the_action_filter_is_a_list_of_labels(client, inspector):
     assert "Sélectionnez un choix valide" in refused.content.decode()
 
 
-def test_the_action_filter_is_rendered_once_for_each_choice(client, inspector):
-    """Its options are the same for every inspector: rendered once per process for each state of the
-    select (``ui.forms.RememberedSelect``), the option chosen marked, and it alone."""
+def test_the_search_form_is_rendered_once_for_each_state(client, inspector):
+    """Its fields are the same for every inspector: each rendered once per process for each state it is
+    shown in (``ui.forms.RememberedField``), the option chosen marked, and it alone."""
     def action_field(response) -> str:
         return response.content.decode().split('name="action"')[1].split("</select>")[0]
 
-    def options_rendered(response) -> int:
-        return sum(template.name == "django/forms/widgets/select_option.html" for template in response.templates)
+    def fields_rendered(response) -> int:
+        return sum(template.name.startswith(("dsfr/form_field_snippets/", "django/forms/widgets/"))
+                   for template in response.templates)
 
-    client.get(reverse("inspection:search"), {"action": "case.view"})
+    RememberedField.rendered.entries.clear()  # as in a new worker
+    first = client.get(reverse("inspection:search"), {"action": "case.view"})
     again = client.get(reverse("inspection:search"), {"action": "case.view"})
-    assert options_rendered(again) == again.content.decode().split('name="departement"')[1].split(
-        "</select>")[0].count("<option")  # the département's options only
+    assert fields_rendered(first) > 126 and fields_rendered(again) == 0  # every option had a template
+    assert action_field(again) == action_field(first)
     assert '<option value="case.view" selected>' in action_field(again)
     assert action_field(again).count("selected") == 1
     other = action_field(client.get(reverse("inspection:search"), {"action": "case.intake"}))
     assert '<option value="case.intake" selected>' in other and other.count("selected") == 1
+    wrong = client.get(reverse("inspection:search"), {"start": "2026-03-02", "end": "2026-03-01"}).content.decode()
+    assert "La fin de la période précède son début." in wrong
+    right = client.get(reverse("inspection:search"), {"start": "2026-03-02", "end": "2026-03-03"}).content.decode()
+    assert "La fin de la période" not in right and 'value="2026-03-03"' in right
 
 
 def test_the_csv_export_reads_in_french_in_paris_time(client, inspector):

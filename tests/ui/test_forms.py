@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from cases.models import FamilyContact
 from organisation.errors import ActionRefused
 from ui.errors import Refusal
-from ui.forms import BaseForm, model_fields, submit, with_fields
+from ui.forms import BaseForm, DateInput, RememberedField, model_fields, submit, with_fields
 
 
 class NoteForm(BaseForm):
@@ -92,3 +92,53 @@ def test_a_models_fields_come_first_and_a_field_of_the_same_name_takes_its_place
     assert ContactForm.base_fields["channel"].label == "Moyen"  # the model's verbose name
     assert list(Later.base_fields) == ["on", "channel", "note", "extra", "last"]
     assert list(ContactForm().fields) == ["on", "channel", "note", "extra"]
+
+
+class Searched(BaseForm):
+    """A search form of each kind of field, rendered the DSFR's way."""
+
+    place = forms.ChoiceField(label="Lieu", required=False)
+    text = forms.CharField(label="Texte", max_length=5, required=False, help_text="Cinq lettres au plus.")
+    day = forms.DateField(label="Jour", required=False, widget=DateInput())
+
+    def __init__(self, *args, places, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = [("", "Tous"), *places]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("text") == "jour" and data.get("day"):  # an error of the form's, not of the field's value
+            self.add_error("day", "Pas de jour avec ce texte.")
+        return data
+
+
+class RememberedSearched(Searched):
+    bound_field_class = RememberedField
+
+
+@pytest.mark.parametrize("data", [None, {}, {"place": "93"}, {"place": "75"}, {"place": "99"}, {"text": "<b>é"},
+                                  {"text": "trop long"}, {"day": "2026-02-30"}, {"day": "2026-02-03", "place": "93"},
+                                  {"day": "2026-02-03", "text": "jour"}])
+def test_a_remembered_field_renders_as_the_field_itself_in_every_state(data):
+    """The same markup as the DSFR's own rendering, whatever was shown before: values, errors (an invalid
+    choice, a text too long, a date that does not exist), another form's choices, escaped input."""
+    places = [("93", "Seine-Saint-Denis"), ("75", "Paris")]
+    for earlier in ({}, {"place": "93", "text": "trop long"}, {"day": "2026-02-30"}, {"day": "2026-02-03"}):
+        RememberedSearched(earlier, places=places).is_valid()
+        RememberedSearched(data, places=places[:1]).render()  # another inspector's mandate, fewer choices
+        remembered, plain = RememberedSearched(data, places=places), Searched(data, places=places)
+        if data is not None:
+            assert remembered.is_valid() == plain.is_valid()
+        assert str(remembered.render()) == str(plain.render())
+        assert "<b>" not in str(remembered.render())
+
+
+def test_a_remembered_field_is_rendered_once_for_each_state():
+    rendered = RememberedField.rendered
+    rendered.entries.clear()
+    RememberedSearched({"place": "93"}, places=[("93", "Seine-Saint-Denis")]).render()
+    assert len(rendered.entries) == 3  # one per field
+    RememberedSearched({"place": "93"}, places=[("93", "Seine-Saint-Denis")]).render()
+    assert len(rendered.entries) == 3
+    RememberedSearched({"place": "75"}, places=[("93", "Seine-Saint-Denis")]).render()  # an error now
+    assert len(rendered.entries) == 4
