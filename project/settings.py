@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "project.static_files.StaticFiles",  # django.contrib.staticfiles, without what no page asks for
+    "django.contrib.staticfiles",
     "dsfr",
     "widget_tweaks",
     "simple_history",
@@ -262,6 +262,7 @@ STATIC_ROOT = Path(ENV.get("STATIC_ROOT", BASE_DIR / "staticfiles"))  # filled b
 if not LOCAL_HTTP:
     MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
                       "whitenoise.middleware.WhiteNoiseMiddleware")
+STATICFILES_FINDERS = ["project.static_files.AppsFinder"]  # the apps' folders, but viewflow's
 STORAGES: dict[str, dict] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if LOCAL_HTTP
