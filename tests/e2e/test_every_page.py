@@ -5,10 +5,15 @@ nothing wider than the screen.
 
 The pages are fetched by Django's test client first (the shared personas and cases, built once; no
 query may run while Playwright's event loop does), then shown to Chromium at their own address with
-their static files, through Playwright's routing: no live server, no flush of the database per page."""
+their static files, by a server of files in a thread (``site``): no live server, no flush of the
+database per page."""
 
 import mimetypes
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -21,7 +26,6 @@ from tests.project.test_audit_coverage import context, personas, shared  # noqa:
 from tests.project.test_form_walk import SOURCES, _client
 
 pytestmark = pytest.mark.browser
-SITE = "http://testserver"
 WIDTHS = (1280, 375)
 
 
@@ -49,32 +53,53 @@ def fetched(p, c) -> dict[str, tuple[str, bytes]]:
     return pages
 
 
-def serve(pages_by_path: dict[str, bytes]):
-    def handler(route) -> None:
-        path = route.request.url.removeprefix(SITE).split("?")[0].split("#")[0]
-        if path.startswith("/static/"):
-            found = finders.find(path.removeprefix("/static/"))
+@contextmanager
+def site(shown: dict[str, bytes]):
+    """A server in a thread, for Chromium: the page looked at (``shown``: its path and its HTML as Django
+    answered it) and the static files, which Chromium keeps in its cache from one page to the next (Playwright's
+    routing, which this replaced, disables that cache: every page fetched the DSFR's files again)."""
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            path = urlsplit(self.path).path
+            found = finders.find(path.removeprefix("/static/")) if path.startswith("/static/") else None
             if found:
-                route.fulfill(body=Path(found).read_bytes(),
-                              content_type=mimetypes.guess_type(found)[0] or "application/octet-stream")
-                return
-        elif path in pages_by_path:
-            route.fulfill(body=pages_by_path[path], content_type="text/html; charset=utf-8")
-            return
-        route.fulfill(status=404, body=b"")
-    return handler
+                kind = mimetypes.guess_type(found)[0]
+                status, cache, body = 200, "max-age=3600", Path(found).read_bytes()
+            elif path in shown:
+                status, kind, cache, body = 200, "text/html; charset=utf-8", "no-store", shown[path]
+            else:
+                status, kind, cache, body = 404, "text/plain", "no-store", b""
+            self.send_response(status)
+            self.send_header("Content-Type", kind or "application/octet-stream")
+            self.send_header("Cache-Control", cache)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_axe_finds_no_serious_violation_on_any_page_of_any_role_at_either_width(personas, context):  # noqa: F811
     pages = fetched(personas, context)
     found: dict[str, list[str]] = {}
-    with browser_page() as page:
+    shown: dict[str, bytes] = {}
+    with browser_page() as page, site(shown) as address_of_site:
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             for source, (address, html) in pages.items():
-                page.unroute("**/*")
-                page.route("**/*", serve({address.split("?")[0]: html}))
-                page.goto(SITE + address)
+                shown.clear()
+                shown[address.split("?")[0]] = html
+                page.goto(address_of_site + address)
                 problems = blocking_violations(page)
                 if not page.locator("h1").count():
                     problems.append("aucun titre : la page n'a pas été servie ?")
