@@ -212,16 +212,18 @@ class Inspector(threading.Thread):
 def people(count: int) -> list[tuple[str, str, dict]]:
     """The workers: in the départements with the most cases waiting, a member who contacts families
     and the coordinator; each with the task type they take and the form that does it."""
-    today = datetime.date.today().isoformat()
     busiest = (Case.objects.values("departement").annotate(waiting=Count("pk", filter=Q(state="received")))
                .order_by("-waiting").values_list("departement", flat=True)[:max(1, count // 2)])
     found = []
     for departement in busiest:
-        members = Membership.objects.active().filter(cell__departement=departement).select_related("user")
+        members = (Membership.objects.active().filter(cell__departement=departement)
+                   .select_related("user", "cell__departement"))
         contact = next((m for m in members if m.contacts_families), None)
         coordinator = next((m for m in members if m.role == Role.COORDINATOR), None)
         referent = next((m for m in members if m.role == Role.MEMBER), None)
         if contact and coordinator and referent:
+            # The contact's day is the département's: an overseas one's is still yesterday while Paris's is today.
+            today = timezone.localdate(timezone=contact.cell.departement.zone).isoformat()
             found.append((contact.user, "contact_family", {"on": today, "channel": "phone", "outcome": "reached"}))
             found.append((coordinator.user, "name_referent", {"referent": referent.pk}))
     give_password(user for user, _, _ in found)

@@ -46,6 +46,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from timing import sample, summary  # noqa: E402
 
 from cases import actions  # noqa: E402
@@ -75,7 +76,7 @@ class Ours:
         self.coordinator, self.member = users.get(username="coord93"), users.get(username="membre93")
         self.cell = self.coordinator.memberships.get(role=Role.COORDINATOR).cell
         self.institution = Institution.objects.partners_in(self.cell.departement_id).order_by("pk").first()
-        self.today = datetime.date.today()
+        self.today = timezone.localdate()  # the Seine-Saint-Denis's day, not the machine's (UTC)
         self.clients = {}
         for user in (self.coordinator, self.member):
             self.clients[user] = Client(HTTP_HOST="localhost")
