@@ -14,7 +14,7 @@ class EventSearchForm(BaseForm):
     departement = forms.ChoiceField(label="Département", required=False)
     reference = forms.CharField(label="Référence du signalement", max_length=20, required=False)
     user = forms.CharField(label="Utilisateur (identifiant)", max_length=150, required=False)
-    action = forms.ChoiceField(label="Événement", required=False, )
+    action = forms.ChoiceField(label="Événement", required=False)
     start = forms.DateField(label="Du", required=False, widget=DATE)
     end = forms.DateField(label="Au", required=False, widget=DATE)
 
