@@ -148,7 +148,7 @@ def test_gunicorn_serves_the_pages_and_whitenoise_the_static_files(production):
     status, headers, body = browser.get(script, headers={"Accept-Encoding": "gzip"})
     assert status == 200 and headers["Content-Encoding"] == "gzip"  # whitenoise's compressed copy
     assert "no-store" not in headers.get("Cache-Control", "") and "max-age" in headers["Cache-Control"]
-    # The DSFR's files are collected; viewflow's own front end and the packages' notes are not (project.apps).
+    # The DSFR's files are collected; viewflow's front end and the packages' notes are not (project/static_files.py).
     assert (production.static / "dsfr" / "dist" / "dsfr.min.css").is_file() and (production.static / "admin").is_dir()
     assert not (production.static / "viewflow").exists() and not list(production.static.rglob("*.md"))
     status, headers, _ = browser.get("/signalements/")
