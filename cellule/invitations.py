@@ -66,5 +66,5 @@ def send(meeting: Meeting, method: str) -> None:
 
 
 def _recipients(meeting: Meeting) -> list[str]:
-    members = meeting.cell.memberships.active(timezone.localdate(meeting.held_at)).select_related("user")
+    members = meeting.cell.memberships.active(meeting.day).select_related("user")
     return sorted({member.user.email for member in members if member.user.email})

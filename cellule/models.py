@@ -1,10 +1,13 @@
 """The cellule's life: meetings, family interview requests, support groups and its exchanges with the local
 prevention bodies."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case
@@ -31,7 +34,13 @@ class Meeting(models.Model):
         verbose_name = "réunion"
 
     def __str__(self) -> str:
-        return f"Réunion du {self.held_at:%d/%m/%Y}"
+        return f"Réunion du {self.day:%d/%m/%Y}"
+
+    @property
+    def day(self) -> datetime.date:
+        """The meeting's day where it is held (the current time zone), not UTC's: a meeting at 0:30 in Paris is
+        not the eve's. Its members on that day, its reviews' due date and its decisions' date follow it."""
+        return timezone.localdate(self.held_at)
 
 
 class MeetingItem(models.Model):

@@ -40,7 +40,7 @@ def check_decision(meeting: Meeting, item: MeetingItem, decision: Decision) -> N
         raise ValidationError({field: f"{item.case.reference} : indiquez qui est chargé de la suite, et pour quand."})
     if not item.outcome and (item.owner or item.due_on):
         raise ValidationError({field: f"{item.case.reference} : choisissez la décision prise."})
-    if item.due_on and item.due_on < timezone.localdate(meeting.held_at):
+    if item.due_on and item.due_on < meeting.day:
         raise ValidationError({field: f"{item.case.reference} : la suite est à donner après la réunion."})
     if item.owner and not Case.objects.visible_to(item.owner).filter(pk=item.case_id).exists():
         raise ValidationError({field: f"{item.case.reference} : {item.owner.get_full_name()} ne peut pas ouvrir ce "
@@ -60,7 +60,7 @@ def apply_decisions(actor: Actor, meeting: Meeting) -> None:
         record_on_case("case.meeting_decision", actor, case, décision=item.get_outcome_display(),
                        note=item.decision, chargé=owner.get_full_name() if owner else "",
                        échéance=due_on.isoformat() if due_on else "",
-                       réunion=timezone.localdate(meeting.held_at).isoformat())
+                       réunion=meeting.day.isoformat())
 
 
 def complete_decision(actor: Actor, item: MeetingItem, *, note: str = "") -> MeetingItem:

@@ -47,7 +47,7 @@ def _set_agenda(meeting: Meeting, cases: Sequence[Case], proposed: dict[int, lis
             meeting.items.create(case=case, reasons=proposed.get(case.pk) or [MeetingItem.Reason.ADDED])
         # The case's follow-up review is due before the meeting that will discuss it.
         reviews = case.tasks.open().of_type("review")  # type: ignore[attr-defined]  # CaseTask's queryset
-        reviews.filter(due_on__gt=timezone.localdate(meeting.held_at)).update(due_on=timezone.localdate(meeting.held_at))
+        reviews.filter(due_on__gt=meeting.day).update(due_on=meeting.day)
 
 
 def schedule_meeting(actor: Actor, cell: Cell, *, held_at: datetime.datetime, cases: Sequence[Case] = ()) -> Meeting:
@@ -123,7 +123,7 @@ def record_meeting(actor: Actor, meeting: Meeting, *, minutes: str, decisions: d
             if item.pk in decisions:
                 check_decision(meeting, item, decisions[item.pk])
                 item.save()
-        members = set(meeting.cell.memberships.active(timezone.localdate(meeting.held_at)).values_list("pk", flat=True))
+        members = set(meeting.cell.memberships.active(meeting.day).values_list("pk", flat=True))
         for membership_id, presence in attendance.items():
             if membership_id not in members or presence not in Attendance.Presence.values:
                 raise ValidationError({"attendance": "Présence inconnue ou membre hors de la cellule."})
@@ -142,7 +142,7 @@ def close_meeting(actor: Actor, meeting: Meeting, *, minutes: str) -> Meeting:
         if meeting.held_at > timezone.now():
             raise ActionRefused(f"La réunion du {timezone.localtime(meeting.held_at):%d/%m/%Y à %H:%M} n'a pas encore "
                                 "eu lieu : elle se clôt après s'être tenue.")
-        missing = (meeting.cell.memberships.active(timezone.localdate(meeting.held_at))
+        missing = (meeting.cell.memberships.active(meeting.day)
                    .exclude(pk__in=meeting.attendances.values("membership_id")).select_related("user"))
         if missing:
             names = ", ".join(sorted(member.user.get_full_name() for member in missing))

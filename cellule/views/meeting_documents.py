@@ -48,6 +48,5 @@ def meeting_pdf(request, pk: int, document: str):
         return redirect("meetings:detail", pk=meeting.pk)
     record_view(meeting, cell, items, action="meeting.export", document=DOCUMENTS[document].lower())
     response = HttpResponse(pdf, content_type="application/pdf")
-    day = timezone.localdate(meeting.held_at)  # the day in Paris: a meeting at 0:30 is not the eve's
-    response["Content-Disposition"] = f'attachment; filename="reunion-{day:%Y-%m-%d}-{document}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="reunion-{meeting.day:%Y-%m-%d}-{document}.pdf"'
     return response

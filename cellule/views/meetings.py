@@ -60,7 +60,7 @@ def record_view(meeting: Meeting, cell: Cell, items: list, action: str = "meetin
 def attendances(cell: Cell, meeting: Meeting) -> list:
     """Every member of the cellule on the day, with their presence, "non renseignée" where none was
     recorded: nobody disappears from the minutes."""
-    members = cell.memberships.active(timezone.localdate(meeting.held_at)).select_related("user", "institution")
+    members = cell.memberships.active(meeting.day).select_related("user", "institution")
     presence = dict(meeting.attendances.values_list("membership_id", "presence"))
     labels = dict(Attendance.Presence.choices)
     return [(m, labels.get(presence.get(m.pk) or "", "présence non renseignée").lower()) for m in members]
@@ -111,7 +111,7 @@ def meeting_detail(request, pk: int):
                           lambda data: cellule.update_meeting(request.user, meeting, **data),
                           done="Réunion mise à jour : les membres ont reçu l'invitation modifiée."):
         return redirect("meetings:detail", pk=meeting.pk)
-    members = list(cell.memberships.active(timezone.localdate(meeting.held_at)).select_related("user", "institution"))
+    members = list(cell.memberships.active(meeting.day).select_related("user", "institution"))
     presence = dict(meeting.attendances.values_list("membership_id", "presence"))
     closing = request.method == "POST" and "close" in request.POST
     form = MeetingForm(request.POST if request.method == "POST" and not editing else None, meeting=meeting,

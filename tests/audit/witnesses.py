@@ -1,14 +1,12 @@
 """Helpers of the witness tests: a log of made-up leaves that signs its checkpoints, and witnesses."""
 
 import base64
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
+from contextlib import AbstractContextManager
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from audit import proofs, witness
+from tests.servers import in_thread
 
 ORIGIN = "journal.test/audit"
 
@@ -57,15 +55,6 @@ def raw_public_key(log: Log) -> str:
     return base64.b64encode(log.key.public_key().public_bytes_raw()).decode()
 
 
-@contextmanager
-def serving(served: witness.Witness) -> Iterator[str]:
+def serving(served: witness.Witness) -> AbstractContextManager[str]:
     """The witness's HTTP API on a free port, in a thread; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), witness.handler(served))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return in_thread(witness.handler(served))

@@ -2,8 +2,6 @@
 
 import datetime
 
-from django.utils import timezone
-
 from cellule.actions import Decision
 from cellule.models import Meeting
 
@@ -14,4 +12,4 @@ def decision(note: str = "", outcome: str = "", owner=None, due_on: datetime.dat
 
 def everyone(meeting: Meeting, presence: str = "present") -> dict[int, str]:
     """Each member's presence on the meeting's day (a meeting closes once they are all recorded)."""
-    return {member.pk: presence for member in meeting.cell.memberships.active(timezone.localdate(meeting.held_at))}
+    return {member.pk: presence for member in meeting.cell.memberships.active(meeting.day)}

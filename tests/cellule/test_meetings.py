@@ -158,3 +158,9 @@ def test_a_support_group_is_run_by_an_association_of_the_departement(client, per
         cellule.create_support_group(personas.coord_a, personas.cell_a, name="Parents", institution=lyon)
     client.force_login(personas.coord_a)
     assert "Association lyonnaise" not in client.get(reverse("support_groups:list")).content.decode()
+
+
+def test_a_meetings_day_is_the_day_where_it_is_held_not_utcs(db):
+    """A meeting at 0:30 in Paris is 23:30 the eve in UTC: its day, and its name, are Paris's."""
+    meeting = Meeting(held_at=datetime.datetime(2026, 3, 4, 23, 30, tzinfo=datetime.UTC))
+    assert meeting.day == datetime.date(2026, 3, 5) and str(meeting) == "Réunion du 05/03/2026"

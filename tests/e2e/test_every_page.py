@@ -9,9 +9,8 @@ their static files, by a server of files in a thread (``site``): no live server,
 database per page."""
 
 import mimetypes
-import threading
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import AbstractContextManager
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,6 +23,7 @@ from tests.e2e.browser import browser_page
 from tests.e2e.test_accessibility import blocking_violations
 from tests.project.test_audit_coverage import context, personas, shared  # noqa: F401
 from tests.project.test_form_walk import SOURCES, _client
+from tests.servers import in_thread
 
 pytestmark = pytest.mark.browser
 WIDTHS = (1280, 375)
@@ -53,8 +53,7 @@ def fetched(p, c) -> dict[str, tuple[str, bytes]]:
     return pages
 
 
-@contextmanager
-def site(shown: dict[str, bytes]):
+def site(shown: dict[str, bytes]) -> AbstractContextManager[str]:
     """A server in a thread, for Chromium: the page looked at (``shown``: its path and its HTML as Django
     answered it) and the static files, which Chromium keeps in its cache from one page to the next (Playwright's
     routing, which this replaced, disables that cache: every page fetched the DSFR's files again)."""
@@ -79,14 +78,7 @@ def site(shown: dict[str, bytes]):
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return in_thread(Handler)
 
 
 def test_axe_finds_no_serious_violation_on_any_page_of_any_role_at_either_width(personas, context):  # noqa: F811
